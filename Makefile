@@ -1,0 +1,168 @@
+# hvptp — plain GNU make.
+#
+#   make            build hvptpd (and the libraries) into $(BUILD)
+#   make check      install missing packages (as root), build, run unit and
+#                   interop tests; prints the runners' summary lines
+#   make asan       every test again under ASan+UBSan (build/asan)
+#   make fuzz       build the libFuzzer targets with clang and run each briefly
+#   make demo       the hypervisor-host demo in network namespaces (root)
+#   make install    PREFIX=/usr/local DESTDIR=
+#   make purity     fail if the core library references I/O or clock symbols
+#
+# CC=clang works everywhere gcc does; both are warning-free with -Werror.
+
+ifeq ($(origin CC),default)
+CC := gcc
+endif
+AR ?= ar
+BUILD ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/hvptp
+
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2
+OPT ?= -O2 -g
+SAN ?=
+CFLAGS_ALL := -std=gnu11 $(WARN) $(OPT) $(SAN) -I. -D_GNU_SOURCE $(EXTRA_CFLAGS)
+LDFLAGS_ALL := $(SAN) $(EXTRA_LDFLAGS)
+
+NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 libnl-route-3.0 2>/dev/null || echo -I/usr/include/libnl3)
+NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libnl-route-3.0 2>/dev/null || echo -lnl-genl-3 -lnl-route-3 -lnl-3)
+CMOCKA_LIBS := -lcmocka
+
+# --- sources -------------------------------------------------------------
+CORE_SRC := $(sort $(wildcard common/*.c bc/*.c servo/*.c config/*.c))
+EDGE_SRC := $(sort $(wildcard hwts/*.c))
+# daemon/ minus main.c: the executor, loop and logging, shared with tests
+# (and the executor with the simulator).
+DAEMON_LIB_SRC := $(sort $(filter-out daemon/main.c,$(wildcard daemon/*.c)))
+UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
+FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
+
+obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
+
+CORE_LIB := $(BUILD)/libhvcore.a
+EDGE_LIB := $(BUILD)/libhvedge.a
+DAEMON_LIB := $(BUILD)/libhvdaemon.a
+HVPTPD := $(BUILD)/hvptpd
+UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
+
+.PHONY: all check unit interop asan fuzz demo install clean purity deps \
+	clang-check
+.DEFAULT_GOAL := all
+
+all: $(HVPTPD) purity
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(NL_CFLAGS) -MMD -MP -c $< -o $@
+
+$(CORE_LIB): $(call obj,$(CORE_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(EDGE_LIB): $(call obj,$(EDGE_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+$(DAEMON_LIB): $(call obj,$(DAEMON_LIB_SRC))
+	@mkdir -p $(dir $@)
+	rm -f $@ && $(AR) rcs $@ $^
+
+LIBS := $(DAEMON_LIB) $(EDGE_LIB) $(CORE_LIB)
+
+$(HVPTPD): $(call obj,daemon/main.c) $(LIBS)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) -lm
+
+# --- purity: the core references no I/O and no clock -----------------------
+FORBIDDEN := socket bind connect listen accept send sendto sendmsg recv \
+	recvfrom recvmsg ioctl open open64 openat openat64 creat close read \
+	write pread pwrite readv writev fopen fopen64 fdopen fclose fread \
+	fwrite fgets fputs fputc puts putchar printf fprintf vprintf vfprintf \
+	dprintf perror fflush poll ppoll select pselect epoll_wait \
+	clock_gettime clock_adjtime clock_settime clock_getres gettimeofday \
+	settimeofday time adjtimex ntp_adjtime ntp_gettime syslog vsyslog \
+	openlog getrandom rand srand random srandom nanosleep usleep sleep \
+	stdout stderr stdin mmap munmap fork exit _exit abort getenv
+
+purity: $(CORE_LIB)
+	@bad=$$(nm -u $(CORE_LIB) | awk '{print $$2}' | sed 's/@.*//' | sort -u | \
+		grep -xE '$(subst $(eval) ,|,$(strip $(FORBIDDEN)))'); \
+	if [ -n "$$bad" ]; then \
+		echo "purity: the core library references I/O or clock symbols:"; \
+		echo "$$bad" | sed 's/^/  /'; \
+		for s in $$bad; do nm -A $(CORE_LIB) 2>/dev/null | grep -w "U $$s" | sed 's/^/    /'; done; \
+		exit 1; \
+	else echo "purity: $(CORE_LIB) references no I/O or clock symbols"; fi
+
+# --- unit tests ------------------------------------------------------------
+# tests/unit/test_X.wrap, if present, lists symbols to wrap at link time.
+wrapflags = $(if $(wildcard tests/unit/$(1).wrap),$(foreach s,$(shell cat tests/unit/$(1).wrap),-Wl,--wrap=$(s)))
+
+$(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBS)
+	@mkdir -p $(dir $@)
+	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call wrapflags,$*) $(LIBS) \
+		$(CMOCKA_LIBS) $(NL_LIBS) -lm
+
+unit: $(UNIT_BINS) purity
+	@tests/run-unit.sh $(UNIT_BINS)
+
+interop: $(HVPTPD)
+	@HVPTPD=$(abspath $(HVPTPD)) tests/interop/run.sh
+
+deps:
+	@scripts/deps.sh
+
+check: deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory interop
+
+ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+	-fno-sanitize-recover=undefined
+asan: deps
+	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
+		SAN="$(ASAN_FLAGS)" all unit interop
+
+# --- fuzzing (clang) -------------------------------------------------------
+FUZZ_SECONDS ?= 30
+FUZZ_BUILD := build/fuzz
+fuzz: deps
+	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) OPT="-O1 -g" \
+		SAN="-fsanitize=address,undefined,fuzzer-no-link" $(FUZZ_BUILD)/libhvcore.a
+	@set -e; for f in $(FUZZ_SRC); do \
+		n=$$(basename $$f .c); \
+		clang -std=gnu11 $(WARN) -O1 -g -I. -D_GNU_SOURCE \
+			-fsanitize=address,undefined,fuzzer $$f $(FUZZ_BUILD)/libhvcore.a -lm \
+			-o $(FUZZ_BUILD)/$$n; \
+		mkdir -p $(FUZZ_BUILD)/corpus-$$n; \
+		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
+		$(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
+			$(FUZZ_BUILD)/corpus-$$n $$( [ -d tests/fuzz/seeds-$$n ] && echo tests/fuzz/seeds-$$n ) \
+			2>&1 | grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY|Done' ; \
+	done
+
+clang-check:
+	@$(MAKE) --no-print-directory CC=clang BUILD=build/clang all $(patsubst $(BUILD)/%,build/clang/%,$(UNIT_BINS))
+
+# --- demo ------------------------------------------------------------------
+demo: deps
+	@$(MAKE) --no-print-directory all
+	@HVPTPD=$(abspath $(HVPTPD)) tests/interop/demo.sh
+
+# --- install ---------------------------------------------------------------
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles
+	install -m 0755 $(HVPTPD) $(DESTDIR)$(SBINDIR)/hvptpd
+	for m in $(wildcard docs/*.8); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
+	for m in $(wildcard docs/*.5); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done
+	for p in $(wildcard config/profiles/*.cfg); do install -m 0644 $$p $(DESTDIR)$(DATADIR)/profiles/; done
+
+clean:
+	rm -rf build
+
+-include $(shell find $(BUILD)/obj -name '*.d' 2>/dev/null)

@@ -1,0 +1,285 @@
+/*
+ * bc/bc.h — the protocol core's public interface: events in, actions out.
+ *
+ * A struct bc is one PTP clock (ordinary with one port, boundary with many).
+ * The program feeds it events — a received message with its timestamp, a
+ * TX timestamp, a timer expiry, a link change, a clock step, the servo's
+ * state — each with `now`, monotonic nanoseconds, and the core answers with
+ * actions in a fixed-capacity struct bc_actions: messages to send, timers to
+ * arm or stop, offset samples for the servo, state and parent changes to log.
+ * The core never reads a clock, touches a socket or allocates after
+ * bc_create(): it is pure, and the Makefile checks that with nm.
+ *
+ * Port indices in this API are 0-based; portNumber on the wire is index+1.
+ * Timestamps (rx_ts, tx_ts) are in the timescale of the clock that stamps
+ * the port's packets (a PHC, or CLOCK_REALTIME for software timestamps).
+ */
+#ifndef HVPTP_BC_BC_H
+#define HVPTP_BC_BC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bc/ds.h"
+#include "bc/msg.h"
+#include "common/ptp_types.h"
+#include "common/tmv.h"
+
+#define BC_MAX_PORTS 32
+#define BC_PORT_NAME_LEN 32
+
+/* ---- configuration (filled by the program from config/) ---- */
+
+enum bc_dataset_comparison { BC_DSCMP_IEEE1588 = 0, BC_DSCMP_G8275 };
+
+struct bc_port_cfg {
+	char name[BC_PORT_NAME_LEN]; /* interface name, used in logs */
+	int8_t log_announce_interval; /* logAnnounceInterval */
+	int8_t log_sync_interval; /* logSyncInterval */
+	int8_t log_min_delay_req_interval; /* logMinDelayReqInterval */
+	int8_t log_min_pdelay_req_interval; /* logMinPdelayReqInterval */
+	uint8_t announce_receipt_timeout; /* announceReceiptTimeout */
+	uint8_t sync_receipt_timeout; /* syncReceiptTimeout, 0 = off */
+	enum delay_mechanism delay_mechanism;
+	int8_t fault_reset_interval; /* log2 s; -128 = at once (ptp4l ASAP) */
+	int64_t delay_asymmetry_ns; /* delayAsymmetry */
+	int64_t ingress_latency_ns; /* ingressLatency */
+	int64_t egress_latency_ns; /* egressLatency */
+	bool master_only; /* serverOnly / masterOnly */
+	bool inhibit_announce;
+	bool inhibit_delay_req;
+	bool ignore_transport_specific;
+	bool path_trace_enabled;
+	uint8_t transport_specific; /* majorSdoId */
+	uint8_t delay_filter_length; /* delay_filter_length, 1..64 */
+	bool delay_filter_average; /* delay_filter moving_average */
+	bool management_enabled; /* answer management on this PTP port */
+};
+
+struct bc_clock_cfg {
+	struct clock_identity clock_identity; /* all zero: set by program */
+	uint8_t priority1; /* defaultDS.priority1 */
+	uint8_t priority2; /* defaultDS.priority2 */
+	uint8_t domain_number; /* defaultDS.domainNumber */
+	uint8_t minor_sdo_id; /* defaultDS.sdoId low 8 bits */
+	struct clock_quality clock_quality; /* defaultDS.clockQuality */
+	bool slave_only; /* clientOnly */
+	bool two_step; /* twoStepFlag */
+	uint8_t ptp_minor_version; /* minorVersionPTP sent (0 or 1) */
+	uint8_t max_steps_removed; /* maxStepsRemoved */
+	uint8_t time_source; /* timePropertiesDS.timeSource as GM */
+	int16_t utc_offset; /* currentUtcOffset as GM */
+	bool utc_offset_valid; /* as GM */
+	bool ptp_timescale; /* announce PTP timescale as GM */
+	bool time_traceable, frequency_traceable; /* as GM */
+	bool local_clock_is_utc; /* stamping clock keeps UTC (system
+				     clock): see bc_clock's utc handling */
+	bool check_fup_sync; /* require FUP after its Sync (ingress order) */
+	bool assume_two_step;
+	enum bc_dataset_comparison dataset_comparison;
+	int64_t tx_timestamp_timeout_ns;
+	uint8_t foreign_master_threshold; /* FOREIGN_MASTER_THRESHOLD: 2 */
+	uint8_t foreign_master_window; /* FOREIGN_MASTER_TIME_WINDOW: 4 */
+	uint64_t rng_seed;
+	char user_description[128];
+};
+
+/* Standard defaults for both (IEEE 1588-2019 / ptp4l default.cfg). */
+void bc_port_cfg_default(struct bc_port_cfg *p, const char *name);
+void bc_clock_cfg_default(struct bc_clock_cfg *c);
+
+/* ---- actions ---- */
+
+enum bc_timer {
+	BC_TMR_ANNOUNCE_RX, /* announce receipt timeout */
+	BC_TMR_SYNC_RX, /* sync receipt timeout */
+	BC_TMR_ANNOUNCE_TX,
+	BC_TMR_SYNC_TX,
+	BC_TMR_DELAY_REQ_TX,
+	BC_TMR_PDELAY_REQ_TX,
+	BC_TMR_QUALIFICATION,
+	BC_TMR_FAULT_RESET,
+	BC_TMR_TX_TS, /* an event message's TX timestamp is late */
+	BC_TMR_COUNT
+};
+const char *bc_timer_name(enum bc_timer t);
+
+enum bc_action_type {
+	BC_ACT_SEND_EVENT, /* send on the event port; TX timestamp wanted,
+			      return it with bc_port_tx_ts(token) */
+	BC_ACT_SEND_GENERAL,
+	BC_ACT_TIMER_ARM,
+	BC_ACT_TIMER_STOP,
+	BC_ACT_SAMPLE, /* an offset measurement for the servo */
+	BC_ACT_STATE_CHANGED,
+	BC_ACT_PARENT_CHANGED,
+};
+
+enum bc_dest {
+	BC_DEST_PRIMARY, /* the PTP multicast group (224.0.1.129) */
+	BC_DEST_PDELAY, /* the peer-delay group (224.0.0.107) */
+	BC_DEST_UNICAST, /* addr */
+};
+
+/* struct bc_addr (opaque transport address) is in common/ptp_types.h. */
+
+/* Port events that cause state changes (9.2.6), named as in logs. */
+enum bc_event {
+	BC_EV_NONE,
+	BC_EV_POWERUP,
+	BC_EV_INITIALIZE,
+	BC_EV_INIT_COMPLETE,
+	BC_EV_FAULT_DETECTED,
+	BC_EV_FAULT_CLEARED,
+	BC_EV_DESIGNATED_ENABLED,
+	BC_EV_DESIGNATED_DISABLED,
+	BC_EV_MASTER_CLOCK_SELECTED,
+	BC_EV_SYNCHRONIZATION_FAULT,
+	BC_EV_QUALIFICATION_TIMEOUT_EXPIRES,
+	BC_EV_ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES,
+	BC_EV_SYNC_RECEIPT_TIMEOUT_EXPIRES,
+	BC_EV_RS_MASTER,
+	BC_EV_RS_GRAND_MASTER,
+	BC_EV_RS_SLAVE,
+	BC_EV_RS_PASSIVE,
+	BC_EV_COUNT
+};
+const char *bc_event_name(enum bc_event ev);
+
+struct bc_sample {
+	int64_t offset_ns; /* offsetFromMaster: local - master */
+	int64_t path_delay_ns; /* meanPathDelay (filtered) used */
+	int64_t raw_delay_ns; /* last unfiltered path delay */
+	tmv_t ingress; /* t2, local clock */
+	tmv_t origin; /* t1 + corrections, master clock */
+	int8_t log_sync_interval; /* of the master, for the servo */
+	double weight; /* 1.0 for now */
+};
+
+struct bc_action {
+	enum bc_action_type type;
+	int port; /* -1 for clock-wide actions */
+	union {
+		struct {
+			enum bc_dest dest;
+			struct bc_addr addr; /* BC_DEST_UNICAST only */
+			uint16_t off, len; /* bytes in bc_actions.arena */
+			uint32_t token; /* SEND_EVENT: match for tx ts */
+			uint8_t msg_type;
+		} send;
+		struct {
+			enum bc_timer timer;
+			int64_t at_ns; /* absolute, monotonic */
+		} timer;
+		struct bc_sample sample;
+		struct {
+			enum port_state from, to;
+			enum bc_event event;
+		} state;
+		struct {
+			struct port_identity parent; /* parentPortIdentity */
+			struct clock_identity gm; /* grandmasterIdentity */
+			bool own; /* we are the grandmaster */
+		} parent;
+	} u;
+};
+
+#define BC_MAX_ACTIONS 256
+#define BC_ARENA_SIZE 8192
+
+struct bc_actions {
+	int n;
+	bool overflow; /* something did not fit: counted, logged */
+	size_t arena_used;
+	struct bc_action a[BC_MAX_ACTIONS];
+	uint8_t arena[BC_ARENA_SIZE];
+};
+
+static inline void bc_actions_init(struct bc_actions *out)
+{
+	out->n = 0;
+	out->overflow = false;
+	out->arena_used = 0;
+}
+
+static inline const uint8_t *bc_action_buf(const struct bc_actions *out,
+					   const struct bc_action *a)
+{
+	return out->arena + a->u.send.off;
+}
+
+/* ---- counters (per port) ---- */
+
+struct bc_port_counters {
+	uint64_t rx[PTP_MSG_TYPE_COUNT]; /* accepted, by messageType */
+	uint64_t tx[PTP_MSG_TYPE_COUNT];
+	uint64_t drop[BC_DROP_COUNT];
+	uint64_t tx_ts_timeouts; /* TX timestamp never came */
+	uint64_t announce_timeouts;
+	uint64_t sync_timeouts;
+	uint64_t faults;
+};
+
+struct bc_clock_counters {
+	uint64_t bmca_reselections; /* parent changes */
+	uint64_t state_decisions;
+	uint64_t clock_steps;
+	uint64_t action_overflows;
+};
+
+/* ---- lifecycle and events ---- */
+
+struct bc;
+
+/* -EINVAL for bad cfg (no ports, >BC_MAX_PORTS, zero clock identity),
+ * -ENOMEM. */
+int bc_create(struct bc **out, const struct bc_clock_cfg *clock,
+	      const struct bc_port_cfg *ports, int nports);
+void bc_destroy(struct bc *bc);
+
+/* Power up every port: INITIALIZING -> LISTENING, timers armed. */
+int bc_start(struct bc *bc, int64_t now, struct bc_actions *out);
+
+int bc_port_rx(struct bc *bc, int port, const uint8_t *buf, size_t len,
+	       tmv_t rx_ts, const struct bc_addr *src, int64_t now,
+	       struct bc_actions *out);
+int bc_port_tx_ts(struct bc *bc, int port, uint32_t token, tmv_t tx_ts,
+		  int64_t now, struct bc_actions *out);
+int bc_port_timer(struct bc *bc, int port, enum bc_timer timer, int64_t now,
+		  struct bc_actions *out);
+int bc_port_link(struct bc *bc, int port, bool up, int64_t now,
+		 struct bc_actions *out);
+/* The platform failed on this port (send error...): FAULT_DETECTED. */
+int bc_port_fault(struct bc *bc, int port, int64_t now,
+		  struct bc_actions *out);
+/* The local clock was stepped by step_ns: in-flight timestamps dropped. */
+int bc_clock_stepped(struct bc *bc, int64_t step_ns, struct bc_actions *out);
+
+enum bc_servo_state { BC_SERVO_UNLOCKED, BC_SERVO_LOCKED };
+/* The servo's verdict after a SAMPLE: LOCKED takes an UNCALIBRATED slave
+ * port to SLAVE (MASTER_CLOCK_SELECTED), UNLOCKED takes SLAVE back to
+ * UNCALIBRATED (SYNCHRONIZATION_FAULT). */
+int bc_servo_state(struct bc *bc, enum bc_servo_state st, int64_t now,
+		   struct bc_actions *out);
+
+/* Run the state decision when one is due (call once per loop turn). */
+bool bc_state_decision_due(const struct bc *bc);
+int bc_state_decision(struct bc *bc, int64_t now, struct bc_actions *out);
+
+/* ---- getters (management, metrics, logs) ---- */
+
+int bc_nports(const struct bc *bc);
+const char *bc_port_name(const struct bc *bc, int port);
+const struct default_ds *bc_default_ds(const struct bc *bc);
+const struct current_ds *bc_current_ds(const struct bc *bc);
+const struct parent_ds *bc_parent_ds(const struct bc *bc);
+const struct time_properties_ds *bc_time_properties_ds(const struct bc *bc);
+const struct port_ds *bc_port_ds(const struct bc *bc, int port);
+const struct bc_port_counters *bc_port_counters(const struct bc *bc,
+						int port);
+const struct bc_clock_counters *bc_clock_counters(const struct bc *bc);
+/* Index of the port in SLAVE or UNCALIBRATED, or -1. */
+int bc_slave_port(const struct bc *bc);
+
+#endif

@@ -1,0 +1,54 @@
+/*
+ * hwts/hwts.h — the Linux edge besides transports: interfaces, timestamping
+ * capabilities, PHC and system-clock hwclocks, link monitoring.
+ *
+ * Capabilities and the PHC index come from ethtool's TSINFO over generic
+ * netlink (libnl), falling back to the ETHTOOL_GET_TS_INFO ioctl.  Clocks
+ * implement common/hwclock.h.  Every function returns 0 or a negative errno
+ * and logs the reason with the interface or device name.
+ */
+#ifndef HVPTP_HWTS_HWTS_H
+#define HVPTP_HWTS_HWTS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "common/hwclock.h"
+
+struct hwts_info {
+	int phc_index; /* -1: none */
+	uint32_t so_timestamping; /* SOF_TIMESTAMPING_* the device supports */
+	uint32_t tx_types; /* bitmask of 1 << HWTSTAMP_TX_* */
+	uint32_t rx_filters; /* bitmask of 1 << HWTSTAMP_FILTER_* */
+	bool from_netlink; /* true: ethtool netlink; false: ioctl */
+};
+
+/* TSINFO for ifname: netlink first, ioctl fallback. */
+int hwts_get_info(const char *ifname, struct hwts_info *out);
+/* True when info allows the mode: software needs TX/RX_SOFTWARE + SOFTWARE;
+ * hardware needs TX/RX_HARDWARE + RAW_HARDWARE and a PHC. */
+bool hwts_info_supports(const struct hwts_info *info, bool hardware);
+
+int hwts_iface_index(const char *ifname, int *index);
+int hwts_iface_mac(const char *ifname, uint8_t mac[6]);
+
+/* PHC /dev/ptpN (index) or a path; readonly: adjfreq/step/set_leap fail
+ * with -EPERM (free-running mode guards the clock). */
+int phc_open(int index, bool readonly, struct hwclock **out);
+int phc_open_path(const char *path, bool readonly, struct hwclock **out);
+/* CLOCK_REALTIME as a hwclock; readonly as above. */
+int sysclk_open(bool readonly, struct hwclock **out);
+
+/* Link monitoring over rtnetlink: fd to poll, then read events. */
+struct hwts_linkmon;
+typedef void (*hwts_link_cb)(void *ctx, int ifindex, const char *ifname,
+			     bool up);
+int hwts_linkmon_open(struct hwts_linkmon **out);
+int hwts_linkmon_fd(const struct hwts_linkmon *lm);
+/* Drain pending events, calling cb for each link state seen. */
+int hwts_linkmon_read(struct hwts_linkmon *lm, hwts_link_cb cb, void *ctx);
+void hwts_linkmon_close(struct hwts_linkmon *lm);
+/* Current operational state of ifname (IFF_RUNNING); -errno on failure. */
+int hwts_iface_running(const char *ifname, bool *up);
+
+#endif
