@@ -1,0 +1,290 @@
+/* bc/tlv.c — the TLV table, the TLV walk and TLV builders (see tlv.h). */
+#include "bc/tlv.h"
+
+#include <errno.h>
+#include <string.h>
+
+/* --- decoders ------------------------------------------------------------ */
+
+/* PATH_TRACE (16.2.5): pathSequence, a whole number of ClockIdentity.  The
+ * first PATH_TRACE of a message wins; later ones are only checked. */
+static int tlv_decode_path_trace(struct wire_reader *value, struct ptp_msg *m,
+				 int index)
+{
+	struct ptp_tlv_views *v = &m->tlv_view;
+	size_t n = wire_reader_remaining(value) / WIRE_CLOCK_IDENTITY_LEN;
+
+	(void)index;
+	if (wire_reader_remaining(value) % WIRE_CLOCK_IDENTITY_LEN)
+		return -EBADMSG;
+	if (v->has_path_trace)
+		return 0;
+	v->has_path_trace = true;
+	if (n > PTP_MAX_PATH_TRACE)
+		n = PTP_MAX_PATH_TRACE;
+	for (v->path_trace_count = 0; v->path_trace_count < n;
+	     v->path_trace_count++)
+		v->path_trace[v->path_trace_count] =
+			wire_get_clock_identity(value);
+	return 0;
+}
+
+/* managementId of the first MANAGEMENT or MANAGEMENT_ERROR_STATUS kept. */
+static void tlv_view_set_mgmt_id(struct ptp_tlv_views *v, uint16_t id)
+{
+	if (v->management < 0 && v->management_error < 0)
+		v->management_id = id;
+}
+
+/* MANAGEMENT (15.5.2): managementId, then dataField. */
+static int tlv_decode_management(struct wire_reader *value, struct ptp_msg *m,
+				 int index)
+{
+	struct ptp_tlv_views *v = &m->tlv_view;
+	uint16_t id = wire_get_u16(value);
+
+	if (index < 0 || v->management >= 0)
+		return 0;
+	tlv_view_set_mgmt_id(v, id);
+	v->management = (int8_t)index;
+	return 0;
+}
+
+/* MANAGEMENT_ERROR_STATUS (15.5.4): managementErrorId, managementId, ... */
+static int tlv_decode_management_error(struct wire_reader *value,
+				       struct ptp_msg *m, int index)
+{
+	struct ptp_tlv_views *v = &m->tlv_view;
+	uint16_t id;
+
+	wire_skip(value, 2);
+	id = wire_get_u16(value);
+	if (index < 0 || v->management_error >= 0)
+		return 0;
+	tlv_view_set_mgmt_id(v, id);
+	v->management_error = (int8_t)index;
+	return 0;
+}
+
+/* --- the table ----------------------------------------------------------- */
+
+/*
+ * Minimum lengths are the fixed fields that lead each value (IEEE 1588-2019
+ * clauses 14-16); a maximum only where the TLV has a fixed size.  Where the
+ * layout is variable or hvptpd does not use the TLV, the bounds are kept
+ * loose on purpose: a TLV is refused only when its length is impossible.
+ */
+static const struct tlv_desc tlv_table[] = {
+	{ TLV_MANAGEMENT, "MANAGEMENT", 2, TLV_NO_MAX, true,
+	  tlv_decode_management },
+	{ TLV_MANAGEMENT_ERROR_STATUS, "MANAGEMENT_ERROR_STATUS", 8, TLV_NO_MAX,
+	  true, tlv_decode_management_error },
+	{ TLV_ORGANIZATION_EXTENSION, "ORGANIZATION_EXTENSION", 6, TLV_NO_MAX,
+	  false, NULL },
+	{ TLV_REQUEST_UNICAST_TRANSMISSION, "REQUEST_UNICAST_TRANSMISSION", 6, 6,
+	  true, NULL },
+	{ TLV_GRANT_UNICAST_TRANSMISSION, "GRANT_UNICAST_TRANSMISSION", 8, 8,
+	  true, NULL },
+	{ TLV_CANCEL_UNICAST_TRANSMISSION, "CANCEL_UNICAST_TRANSMISSION", 2, 2,
+	  true, NULL },
+	{ TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION,
+	  "ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION", 2, 2, true, NULL },
+	{ TLV_PATH_TRACE, "PATH_TRACE", 0, TLV_NO_MAX, true,
+	  tlv_decode_path_trace },
+	{ TLV_ALTERNATE_TIME_OFFSET_INDICATOR, "ALTERNATE_TIME_OFFSET_INDICATOR",
+	  16, TLV_NO_MAX, false, NULL },
+	{ TLV_ORGANIZATION_EXTENSION_PROPAGATE,
+	  "ORGANIZATION_EXTENSION_PROPAGATE", 6, TLV_NO_MAX, false, NULL },
+	{ TLV_ENHANCED_ACCURACY_METRICS, "ENHANCED_ACCURACY_METRICS", 0,
+	  TLV_NO_MAX, false, NULL },
+	{ TLV_ORGANIZATION_EXTENSION_DO_NOT_PROPAGATE,
+	  "ORGANIZATION_EXTENSION_DO_NOT_PROPAGATE", 6, TLV_NO_MAX, false,
+	  NULL },
+	{ TLV_L1_SYNC, "L1_SYNC", 2, TLV_NO_MAX, false, NULL },
+	{ TLV_PORT_COMMUNICATION_AVAILABILITY,
+	  "PORT_COMMUNICATION_AVAILABILITY", 2, TLV_NO_MAX, false, NULL },
+	{ TLV_PROTOCOL_ADDRESS, "PROTOCOL_ADDRESS", 4, TLV_NO_MAX, false, NULL },
+	{ TLV_SLAVE_RX_SYNC_TIMING_DATA, "SLAVE_RX_SYNC_TIMING_DATA", 10,
+	  TLV_NO_MAX, false, NULL },
+	{ TLV_SLAVE_RX_SYNC_COMPUTED_DATA, "SLAVE_RX_SYNC_COMPUTED_DATA", 10,
+	  TLV_NO_MAX, false, NULL },
+	{ TLV_SLAVE_TX_EVENT_TIMESTAMPS, "SLAVE_TX_EVENT_TIMESTAMPS", 10,
+	  TLV_NO_MAX, false, NULL },
+	{ TLV_CUMULATIVE_RATE_RATIO, "CUMULATIVE_RATE_RATIO", 4, TLV_NO_MAX,
+	  false, NULL },
+	{ TLV_PAD, "PAD", 0, TLV_NO_MAX, false, NULL },
+	{ TLV_AUTHENTICATION, "AUTHENTICATION", 6, TLV_NO_MAX, false, NULL },
+};
+
+#define TLV_TABLE_LEN (sizeof(tlv_table) / sizeof(tlv_table[0]))
+
+const struct tlv_desc *tlv_desc_find(uint16_t type)
+{
+	size_t i;
+
+	for (i = 0; i < TLV_TABLE_LEN; i++)
+		if (tlv_table[i].type == type)
+			return &tlv_table[i];
+	return NULL;
+}
+
+const char *tlv_type_name(uint16_t type)
+{
+	const struct tlv_desc *d = tlv_desc_find(type);
+
+	return d ? d->name : "UNKNOWN";
+}
+
+bool tlv_length_ok(const struct tlv_desc *d, uint16_t length)
+{
+	if (length < d->min_len)
+		return false;
+	if (d->max_len != TLV_NO_MAX && length > d->max_len)
+		return false;
+	return !(d->even && (length & 1));
+}
+
+void tlv_views_clear(struct ptp_tlv_views *v)
+{
+	memset(v, 0, sizeof(*v));
+	v->management = -1;
+	v->management_error = -1;
+}
+
+/* --- the walk ------------------------------------------------------------ */
+
+/* One TLV at r's position: header, value, table check, decode. */
+static int tlv_parse_one(struct wire_reader *r, struct ptp_msg *m)
+{
+	const struct tlv_desc *d;
+	struct wire_reader value;
+	const uint8_t *p;
+	uint16_t type, length;
+	int index = -1;
+
+	if (wire_reader_remaining(r) < TLV_HEADER_LEN)
+		return -EBADMSG;
+	type = wire_get_u16(r);
+	length = wire_get_u16(r);
+	p = wire_get_view(r, length);
+	if (!p)
+		return -EBADMSG;
+	if (m->n_tlvs < PTP_MAX_TLVS) {
+		index = m->n_tlvs++;
+		m->tlvs[index].type = type;
+		m->tlvs[index].length = length;
+		m->tlvs[index].value = p;
+	}
+	d = tlv_desc_find(type);
+	if (!d)
+		return 0;
+	if (!tlv_length_ok(d, length))
+		return -EBADMSG;
+	if (!d->decode)
+		return 0;
+	wire_reader_init(&value, p, length);
+	return d->decode(&value, m, index);
+}
+
+int tlv_parse_all(struct wire_reader *r, struct ptp_msg *m)
+{
+	int err;
+
+	if (!wire_reader_ok(r))
+		return -EBADMSG;
+	while (wire_reader_remaining(r) > 0) {
+		err = tlv_parse_one(r, m);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* --- building ------------------------------------------------------------ */
+
+int tlv_append(struct ptp_msg *m, uint16_t type, const uint8_t *value,
+	       uint16_t length)
+{
+	const struct tlv_desc *d = tlv_desc_find(type);
+
+	if (length && !value)
+		return -EINVAL;
+	if (d && !tlv_length_ok(d, length))
+		return -EINVAL;
+	if (m->n_tlvs >= PTP_MAX_TLVS)
+		return -ENOSPC;
+	m->tlvs[m->n_tlvs].type = type;
+	m->tlvs[m->n_tlvs].length = length;
+	m->tlvs[m->n_tlvs].value = value;
+	m->n_tlvs++;
+	return 0;
+}
+
+size_t tlv_value_begin(const struct wire_writer *scratch)
+{
+	return wire_writer_pos(scratch);
+}
+
+int tlv_value_end(struct ptp_msg *m, uint16_t type,
+		  struct wire_writer *scratch, size_t start)
+{
+	const struct tlv_desc *d = tlv_desc_find(type);
+	size_t length = 0;
+	int err = -EMSGSIZE;
+
+	if (start > wire_writer_pos(scratch))
+		return -EINVAL;
+	if (wire_writer_ok(scratch)) {
+		length = wire_writer_pos(scratch) - start;
+		if (d && d->even && (length & 1)) {
+			wire_put_u8(scratch, 0);
+			length++;
+		}
+	}
+	if (wire_writer_ok(scratch) && length <= 0xFFFF)
+		err = tlv_append(m, type, wire_writer_view(scratch, start),
+				 (uint16_t)length);
+	if (err) {
+		/* Give the space back, so the caller can build another
+		 * (smaller) answer in the same scratch buffer. */
+		scratch->pos = start;
+		scratch->error = false;
+	}
+	return err;
+}
+
+int tlv_put_path_trace(struct ptp_msg *m, struct wire_writer *scratch,
+		       const struct clock_identity *ids, unsigned n)
+{
+	size_t start = tlv_value_begin(scratch);
+	unsigned i;
+
+	if (n && !ids)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		wire_put_clock_identity(scratch, &ids[i]);
+	return tlv_value_end(m, TLV_PATH_TRACE, scratch, start);
+}
+
+int tlv_put_management(struct ptp_msg *m, struct wire_writer *scratch,
+		       uint16_t management_id, const void *data, size_t len)
+{
+	size_t start = tlv_value_begin(scratch);
+
+	if (len && !data)
+		return -EINVAL;
+	wire_put_u16(scratch, management_id);
+	wire_put_bytes(scratch, data, len);
+	return tlv_value_end(m, TLV_MANAGEMENT, scratch, start);
+}
+
+int tlv_put_management_error(struct ptp_msg *m, struct wire_writer *scratch,
+			     uint16_t error_id, uint16_t management_id)
+{
+	size_t start = tlv_value_begin(scratch);
+
+	wire_put_u16(scratch, error_id);
+	wire_put_u16(scratch, management_id);
+	wire_put_zeros(scratch, 4);
+	return tlv_value_end(m, TLV_MANAGEMENT_ERROR_STATUS, scratch, start);
+}
