@@ -1,0 +1,509 @@
+/*
+ * config/options.c — the option table (see cfg.h).
+ *
+ * Every option of ptp4l's config_tab (linuxptp 4.x, 152 entries) under its
+ * ptp4l name, type, scope, default and range, plus the three old names ptp4l
+ * still maps (pi_offset_const, pi_f_offset_const, pi_max_frequency).  The
+ * deprecated ptp4l entries slaveOnly and masterOnly stay in the table but
+ * name their replacement in deprecated_for.  One entry per line group; an
+ * hvptpd-only option is one more entry with OPT_HVPTP in its flags.
+ *
+ * Enum values are the numbers the daemon maps (IEEE codes where they exist:
+ * delay_mechanism E2E=1 P2P=2 COMMON_P2P=3 NONE=0xFE).
+ */
+#include "config/cfg.h"
+
+#include <float.h>
+#include <limits.h>
+#include <stdint.h>
+#include <string.h>
+
+#define OPT_GLOBAL 0
+#define OPT_PORT (1 << 0) /* allowed in an [iface] section */
+#define OPT_IMPL (1 << 1) /* implemented by hvptpd */
+#define OPT_HVPTP (1 << 2) /* hvptpd's own, not a ptp4l option */
+
+#define OPT_FLAGS(f)                                                    \
+	.port_scope = ((f) & OPT_PORT) != 0,                            \
+	.implemented = ((f) & OPT_IMPL) != 0,                           \
+	.hvptp_only = ((f) & OPT_HVPTP) != 0
+
+#define O_INT(n, f, d, lo, hi, h)                                       \
+	{ .name = (n), .type = CFG_INT, OPT_FLAGS(f), .imin = (lo),     \
+	  .imax = (hi), .def = (d), .help = (h) }
+#define O_DBL(n, f, d, lo, hi, h)                                       \
+	{ .name = (n), .type = CFG_DOUBLE, OPT_FLAGS(f), .dmin = (lo),  \
+	  .dmax = (hi), .def = (d), .help = (h) }
+#define O_STR(n, f, d, h)                                               \
+	{ .name = (n), .type = CFG_STRING, OPT_FLAGS(f), .def = (d),    \
+	  .help = (h) }
+#define O_ENU(n, f, d, e, h)                                            \
+	{ .name = (n), .type = CFG_ENUM, OPT_FLAGS(f), .enums = (e),    \
+	  .def = (d), .help = (h) }
+/* An old name: values given under it are stored under the new name. */
+#define O_OLD_INT(n, f, to, d, lo, hi, h)                               \
+	{ .name = (n), .type = CFG_INT, OPT_FLAGS(f),                   \
+	  .deprecated_for = (to), .imin = (lo), .imax = (hi),           \
+	  .def = (d), .help = (h) }
+#define O_OLD_DBL(n, f, to, d, lo, hi, h)                               \
+	{ .name = (n), .type = CFG_DOUBLE, OPT_FLAGS(f),                \
+	  .deprecated_for = (to), .dmin = (lo), .dmax = (hi),           \
+	  .def = (d), .help = (h) }
+
+#define G OPT_GLOBAL
+#define P OPT_PORT
+#define GI (OPT_GLOBAL | OPT_IMPL)
+#define PI (OPT_PORT | OPT_IMPL)
+
+static const struct cfg_enum_val as_capable_enu[] = {
+	{ "true", 0 }, { "auto", 1 }, { NULL, 0 },
+};
+static const struct cfg_enum_val bmca_enu[] = {
+	{ "ptp", 0 }, { "noop", 1 }, { NULL, 0 },
+};
+static const struct cfg_enum_val clock_servo_enu[] = {
+	{ "pi", 0 }, { "linreg", 1 }, { "ntpshm", 2 }, { "nullf", 3 },
+	{ "refclock_sock", 4 }, { NULL, 0 },
+};
+static const struct cfg_enum_val clock_type_enu[] = {
+	{ "OC", 0 }, { "BC", 1 }, { "P2P_TC", 2 }, { "E2E_TC", 3 },
+	{ NULL, 0 },
+};
+static const struct cfg_enum_val dataset_comp_enu[] = {
+	{ "ieee1588", 0 }, { "G.8275.x", 1 }, { NULL, 0 },
+};
+static const struct cfg_enum_val delay_filter_enu[] = {
+	{ "moving_average", 0 }, { "moving_median", 1 }, { NULL, 0 },
+};
+static const struct cfg_enum_val delay_mech_enu[] = {
+	{ "E2E", 1 }, { "P2P", 2 }, { "Auto", 0 }, { "COMMON_P2P", 3 },
+	{ "NONE", 0xFE }, { NULL, 0 },
+};
+/* linux/ptp_clock.h: PTP_RISING_EDGE (1 << 1), PTP_FALLING_EDGE (1 << 2) */
+static const struct cfg_enum_val extts_polarity_enu[] = {
+	{ "rising", 2 }, { "falling", 4 }, { "both", 6 }, { NULL, 0 },
+};
+static const struct cfg_enum_val hwts_filter_enu[] = {
+	{ "normal", 0 }, { "check", 1 }, { "full", 2 }, { NULL, 0 },
+};
+static const struct cfg_enum_val network_transport_enu[] = {
+	{ "UDPv4", 1 }, { "UDPv6", 2 }, { "L2", 3 }, { NULL, 0 },
+};
+static const struct cfg_enum_val power_profile_enu[] = {
+	{ "none", 0 }, { "2011", 1 }, { "2017", 2 }, { NULL, 0 },
+};
+static const struct cfg_enum_val time_stamping_enu[] = {
+	{ "hardware", 0 }, { "software", 1 }, { "legacy", 2 },
+	{ "onestep", 3 }, { "p2p1step", 4 }, { NULL, 0 },
+};
+static const struct cfg_enum_val tsproc_enu[] = {
+	{ "filter", 0 }, { "raw", 1 }, { "filter_weight", 2 },
+	{ "raw_weight", 3 }, { NULL, 0 },
+};
+
+static const struct cfg_option_info cfg_options[] = {
+	O_INT("active_key_id", P, "0", 0, UINT32_MAX,
+	      "Key id used to authenticate transmitted messages (sa_file)."),
+	O_INT("allow_unauth", P, "0", 0, 2,
+	      "Accept unauthenticated messages: 0 never, 1 always, 2 only "
+	      "before the port is authenticated."),
+	O_INT("allowedLostResponses", P, "3", 1, 255,
+	      "Missing peer delay responses tolerated before the peer is "
+	      "considered not asCapable (802.1AS)."),
+	O_INT("announceReceiptTimeout", PI, "3", 2, UINT8_MAX,
+	      "Announce intervals without an Announce before the master is "
+	      "considered lost."),
+	O_ENU("asCapable", P, "auto", as_capable_enu,
+	      "802.1AS asCapable: 'auto' follows the peer delay measurement, "
+	      "'true' forces it on."),
+	O_INT("assume_two_step", GI, "0", 0, 1,
+	      "Treat one-step Sync from the master as two-step (wait for a "
+	      "Follow_Up)."),
+	O_INT("boundary_clock_jbod", P, "0", 0, 1,
+	      "Allow a boundary clock over ports whose PHCs are distinct "
+	      "(just a bunch of devices)."),
+	O_ENU("BMCA", P, "ptp", bmca_enu,
+	      "Best master algorithm: 'ptp' runs IEEE 1588 BMCA, 'noop' keeps "
+	      "the configured port roles."),
+	O_INT("check_fup_sync", GI, "0", 0, 1,
+	      "Drop Sync/Follow_Up pairs whose receive order contradicts "
+	      "their timestamps."),
+	O_INT("clientOnly", GI, "0", 0, 1,
+	      "Never become master on any port (defaultDS.slaveOnly)."),
+	O_INT("clockAccuracy", GI, "0xfe", 0, UINT8_MAX,
+	      "defaultDS.clockQuality.clockAccuracy announced as master "
+	      "(0xfe: unknown)."),
+	O_INT("clockClass", GI, "248", 0, UINT8_MAX,
+	      "defaultDS.clockQuality.clockClass (248: default, 6: locked to "
+	      "a primary reference)."),
+	O_STR("clockIdentity", GI, "000000.0000.000000",
+	      "Clock identity to use instead of one derived from the MAC "
+	      "address (all zero: derive)."),
+	O_INT("clock_class_threshold", G, "248", 6, 248,
+	      "Worst clockClass a master may announce and still be selected "
+	      "(G.8275)."),
+	O_ENU("clock_servo", GI, "pi", clock_servo_enu,
+	      "Servo that disciplines the clock: pi, linreg, ntpshm, nullf or "
+	      "refclock_sock."),
+	O_ENU("clock_type", GI, "OC", clock_type_enu,
+	      "Clock type: ordinary/boundary clock (OC, BC) or transparent "
+	      "clock (P2P_TC, E2E_TC)."),
+	O_STR("cmlds.client_address", P, "/var/run/cmlds_client",
+	      "UNIX socket of this port's client of the common mean link "
+	      "delay service."),
+	O_INT("cmlds.domainNumber", P, "0", 0, 255,
+	      "Domain number of the common mean link delay service."),
+	O_INT("cmlds.majorSdoId", P, "2", 0, 0x0F,
+	      "majorSdoId of the common mean link delay service."),
+	O_INT("cmlds.port", P, "0", 0, UINT16_MAX,
+	      "CMLDS port number to use for this port (0: no CMLDS)."),
+	O_STR("cmlds.server_address", P, "/var/run/cmlds_server",
+	      "UNIX socket of the common mean link delay service server."),
+	O_ENU("dataset_comparison", GI, "ieee1588", dataset_comp_enu,
+	      "Data set comparison: 'ieee1588' or the G.8275.x telecom "
+	      "alternate BMCA."),
+	O_INT("delayAsymmetry", PI, "0", INT_MIN, INT_MAX,
+	      "Path delay asymmetry in nanoseconds (master-to-slave minus "
+	      "mean path delay)."),
+	O_ENU("delay_filter", PI, "moving_median", delay_filter_enu,
+	      "Filter applied to path delay samples: moving_average or "
+	      "moving_median."),
+	O_INT("delay_filter_length", PI, "10", 1, INT_MAX,
+	      "Number of samples in the path delay filter."),
+	O_DBL("delay_request_variability", P, "1.0", 0.0, 1.0,
+	      "Random variation applied to the Delay_Req interval "
+	      "(fraction)."),
+	O_ENU("delay_mechanism", PI, "E2E", delay_mech_enu,
+	      "Path delay mechanism: E2E, P2P, Auto (start E2E, switch on a "
+	      "Pdelay_Req), COMMON_P2P or NONE."),
+	O_INT("delay_response_timeout", P, "0", 0, UINT8_MAX,
+	      "Delay_Resp timeouts (in Delay_Req intervals) before a unicast "
+	      "master is dropped (0: never)."),
+	O_INT("dscp_event", GI, "0", 0, 63,
+	      "DiffServ code point of event messages (UDP)."),
+	O_INT("dscp_general", GI, "0", 0, 63,
+	      "DiffServ code point of general messages (UDP)."),
+	O_INT("domainNumber", GI, "0", 0, 255,
+	      "PTP domain number (defaultDS.domainNumber)."),
+	O_INT("egressLatency", PI, "0", INT_MIN, INT_MAX,
+	      "Transmit timestamp correction in nanoseconds (PHY/MAC "
+	      "latency)."),
+	O_INT("fault_badpeernet_interval", P, "16", INT32_MIN, INT32_MAX,
+	      "Seconds before retrying after a bad peer network fault "
+	      "('ASAP': 0)."),
+	O_INT("fault_reset_interval", PI, "4", INT8_MIN, INT8_MAX,
+	      "Log2 seconds before a faulty port is reset ('ASAP': at once)."),
+	O_DBL("first_step_threshold", GI, "0.00002", 0.0, DBL_MAX,
+	      "Offset in seconds above which the first correction is a step "
+	      "(0: never step)."),
+	O_INT("follow_up_info", P, "0", 0, 1,
+	      "Add the 802.1AS Follow_Up information TLV."),
+	O_INT("free_running", GI, "0", 0, 1,
+	      "Run the protocol but never adjust any clock."),
+	O_INT("freq_est_interval", P, "1", INT_MIN, INT_MAX,
+	      "Log2 seconds over which the neighbor rate ratio is "
+	      "estimated."),
+	O_INT("G.8275.defaultDS.localPriority", G, "128", 1, UINT8_MAX,
+	      "Local priority of this clock in the G.8275 alternate BMCA."),
+	O_INT("G.8275.portDS.localPriority", P, "128", 1, UINT8_MAX,
+	      "Local priority of masters heard on this port (G.8275)."),
+	O_INT("gmCapable", G, "1", 0, 1,
+	      "This clock may become grandmaster (802.1AS)."),
+	O_ENU("hwts_filter", GI, "normal", hwts_filter_enu,
+	      "Hardware timestamp filtering of the driver: normal, check or "
+	      "full."),
+	O_INT("hybrid_e2e", P, "0", 0, 1,
+	      "Send Delay_Req by unicast to the master while Sync stays "
+	      "multicast."),
+	O_INT("ignore_source_id", P, "0", 0, 1,
+	      "Accept Sync/Follow_Up whose source port identity is not the "
+	      "parent's."),
+	O_INT("ignore_transport_specific", PI, "0", 0, 1,
+	      "Accept messages whatever their transportSpecific field."),
+	O_INT("ingressLatency", PI, "0", INT_MIN, INT_MAX,
+	      "Receive timestamp correction in nanoseconds (PHY/MAC "
+	      "latency)."),
+	O_INT("inhibit_announce", PI, "0", 0, 1,
+	      "Do not send Announce messages (static master, e.g. "
+	      "automotive)."),
+	O_INT("inhibit_delay_req", PI, "0", 0, 1,
+	      "Do not send Delay_Req messages."),
+	O_INT("inhibit_multicast_service", P, "0", 0, 1,
+	      "Do not provide multicast service when unicast is enabled."),
+	O_INT("initial_delay", G, "0", 0, INT_MAX,
+	      "Initial path delay in nanoseconds used before the first "
+	      "measurement."),
+	O_INT("interface_rate_tlv", P, "0", 0, 1,
+	      "Use the interface rate TLV to correct for link speed "
+	      "differences."),
+	O_INT("kernel_leap", G, "1", 0, 1,
+	      "Announce leap seconds to the kernel."),
+	O_STR("leapfile", G, NULL,
+	      "Leap second file (leap-seconds.list) used as grandmaster."),
+	O_INT("logAnnounceInterval", PI, "1", INT8_MIN, INT8_MAX,
+	      "Log2 seconds between Announce messages."),
+	O_INT("logMinDelayReqInterval", PI, "0", INT8_MIN, INT8_MAX,
+	      "Log2 seconds: minimum mean interval between Delay_Req "
+	      "messages."),
+	O_INT("logMinPdelayReqInterval", PI, "0", INT8_MIN, INT8_MAX,
+	      "Log2 seconds: minimum mean interval between Pdelay_Req "
+	      "messages."),
+	O_INT("logSyncInterval", PI, "0", INT8_MIN, INT8_MAX,
+	      "Log2 seconds between Sync messages."),
+	O_INT("logging_level", GI, "6", 0, 7,
+	      "Most verbose syslog level logged (0 emerg .. 7 debug)."),
+	O_OLD_INT("masterOnly", PI, "serverOnly", "0", 0, 1,
+		  "Old name of serverOnly."),
+	O_INT("maxStepsRemoved", GI, "255", 2, UINT8_MAX,
+	      "Announce messages with stepsRemoved at or above this are "
+	      "ignored."),
+	O_STR("message_tag", G, NULL,
+	      "Tag added to every log line."),
+	O_STR("manufacturerIdentity", GI, "00:00:00",
+	      "OUI reported in the CLOCK_DESCRIPTION management TLV."),
+	O_INT("max_frequency", GI, "900000000", 0, INT_MAX,
+	      "Largest frequency adjustment the servo may apply, in ppb."),
+	O_INT("min_neighbor_prop_delay", P, "-20000000", INT_MIN, -1,
+	      "Peer delays below this (ns) make the port not asCapable "
+	      "(802.1AS)."),
+	O_INT("msg_interval_request", P, "0", 0, 1,
+	      "Ask the master to change Sync intervals (802.1AS message "
+	      "interval request TLV)."),
+	O_INT("neighborPropDelayThresh", P, "20000000", 0, INT_MAX,
+	      "Peer delays above this (ns) make the port not asCapable "
+	      "(802.1AS)."),
+	O_INT("net_sync_monitor", P, "0", 0, 1,
+	      "Add the NetSync monitor TLVs (informative)."),
+	O_ENU("network_transport", PI, "UDPv4", network_transport_enu,
+	      "Transport: UDPv4, UDPv6 or L2 (IEEE 802.3)."),
+	O_INT("ntpshm_segment", G, "0", INT_MIN, INT_MAX,
+	      "NTP SHM segment used by the ntpshm servo."),
+	O_INT("offsetScaledLogVariance", GI, "0xffff", 0, UINT16_MAX,
+	      "defaultDS.clockQuality.offsetScaledLogVariance announced as "
+	      "master."),
+	O_INT("operLogPdelayReqInterval", P, "0", INT8_MIN, INT8_MAX,
+	      "Log2 seconds between Pdelay_Req once the servo is locked."),
+	O_INT("operLogSyncInterval", P, "0", INT8_MIN, INT8_MAX,
+	      "Log2 seconds between Sync requested once the servo is "
+	      "locked."),
+	O_STR("p2p_dst_ipv4", PI, "224.0.0.107",
+	      "IPv4 multicast address of peer delay messages."),
+	O_STR("p2p_dst_ipv6", P, "FF02:0:0:0:0:0:0:6B",
+	      "IPv6 multicast address of peer delay messages."),
+	O_STR("p2p_dst_mac", P, "01:80:C2:00:00:0E",
+	      "MAC destination of peer delay messages (L2)."),
+	O_INT("path_trace_enabled", PI, "0", 0, 1,
+	      "Add the path trace TLV to Announce messages."),
+	O_INT("phc_index", PI, "-1", -1, INT_MAX,
+	      "PHC (/dev/ptpN) to use for this port (-1: the interface's "
+	      "own)."),
+	O_DBL("pi_integral_const", GI, "0.0", 0.0, DBL_MAX,
+	      "PI servo integral constant (0: from scale, exponent and norm "
+	      "max)."),
+	O_DBL("pi_integral_exponent", GI, "0.4", -DBL_MAX, DBL_MAX,
+	      "PI servo: exponent of the sync interval in the integral "
+	      "constant."),
+	O_DBL("pi_integral_norm_max", GI, "0.3", DBL_MIN, 2.0,
+	      "PI servo: largest integral constant times sync interval."),
+	O_DBL("pi_integral_scale", GI, "0.0", 0.0, DBL_MAX,
+	      "PI servo: scale of the integral constant (0: 0.3 hardware, "
+	      "0.001 software)."),
+	O_DBL("pi_proportional_const", GI, "0.0", 0.0, DBL_MAX,
+	      "PI servo proportional constant (0: from scale, exponent and "
+	      "norm max)."),
+	O_DBL("pi_proportional_exponent", GI, "-0.3", -DBL_MAX, DBL_MAX,
+	      "PI servo: exponent of the sync interval in the proportional "
+	      "constant."),
+	O_DBL("pi_proportional_norm_max", GI, "0.7", DBL_MIN, 1.0,
+	      "PI servo: largest proportional constant times sync interval."),
+	O_DBL("pi_proportional_scale", GI, "0.0", 0.0, DBL_MAX,
+	      "PI servo: scale of the proportional constant (0: 0.7 "
+	      "hardware, 0.1 software)."),
+	O_ENU("power_profile.version", P, "none", power_profile_enu,
+	      "IEEE C37.238 power profile: none, 2011 or 2017."),
+	O_INT("power_profile.2011.grandmasterTimeInaccuracy", P, "-1", -1,
+	      INT_MAX,
+	      "C37.238-2011 grandmaster time inaccuracy, ns (-1: unknown)."),
+	O_INT("power_profile.2011.networkTimeInaccuracy", P, "-1", -1, INT_MAX,
+	      "C37.238-2011 network time inaccuracy, ns (-1: unknown)."),
+	O_INT("power_profile.2017.totalTimeInaccuracy", P, "-1", -1, INT_MAX,
+	      "C37.238-2017 total time inaccuracy, ns (-1: unknown)."),
+	O_INT("power_profile.grandmasterID", P, "0", 0, 0xFFFF,
+	      "C37.238 grandmaster ID."),
+	O_INT("priority1", GI, "128", 0, UINT8_MAX,
+	      "defaultDS.priority1 (lower wins the BMCA)."),
+	O_INT("priority2", GI, "128", 0, UINT8_MAX,
+	      "defaultDS.priority2 (lower wins the BMCA)."),
+	O_STR("productDescription", GI, ";;",
+	      "Product description for CLOCK_DESCRIPTION: "
+	      "'manufacturer;model;identity'."),
+	O_STR("profileIdentity", P, "00:00:00:00:00:00",
+	      "Profile identifier reported in CLOCK_DESCRIPTION."),
+	O_STR("ptp_dst_ipv4", PI, "224.0.1.129",
+	      "IPv4 multicast address of PTP messages other than peer "
+	      "delay."),
+	O_STR("ptp_dst_ipv6", P, "FF0E:0:0:0:0:0:0:181",
+	      "IPv6 multicast address of PTP messages other than peer "
+	      "delay."),
+	O_STR("ptp_dst_mac", P, "01:1B:19:00:00:00",
+	      "MAC destination of PTP messages other than peer delay (L2)."),
+	O_INT("ptp_minor_version", GI, "1", 0, 1,
+	      "minorVersionPTP sent in headers (1: IEEE 1588-2019, 0: "
+	      "2008)."),
+	O_STR("refclock_sock_address", G, "/var/run/refclock.ptp.sock",
+	      "Socket of chrony's SOCK refclock for the refclock_sock "
+	      "servo."),
+	O_STR("revisionData", GI, ";;",
+	      "Revision data for CLOCK_DESCRIPTION: 'hardware;firmware;"
+	      "software'."),
+	O_STR("sa_file", G, NULL,
+	      "File of security associations for message authentication."),
+	O_INT("sanity_freq_limit", GI, "200000000", 0, INT_MAX,
+	      "Reset the servo when a frequency above this (ppb) is needed "
+	      "(0: no check)."),
+	O_INT("serverOnly", PI, "0", 0, 1,
+	      "Never become slave on this port (master only)."),
+	O_INT("servo_num_offset_values", GI, "10", 0, INT_MAX,
+	      "Offsets checked against servo_offset_threshold for the "
+	      "locked-stable state."),
+	O_INT("servo_offset_threshold", GI, "0", 0, INT_MAX,
+	      "Offset (ns) under which the servo counts as stable (0: "
+	      "off)."),
+	O_STR("slave_event_monitor", G, "",
+	      "UNIX socket receiving offset/delay events from the slave "
+	      "port."),
+	O_OLD_INT("slaveOnly", GI, "clientOnly", "0", 0, 1,
+		  "Old name of clientOnly."),
+	O_INT("socket_priority", GI, "0", 0, 15,
+	      "SO_PRIORITY of event and general sockets (0: unset)."),
+	O_INT("spp", P, "-1", -1, UINT8_MAX,
+	      "Security parameter pointer for authentication (-1: none)."),
+	O_DBL("step_threshold", GI, "0.0", 0.0, DBL_MAX,
+	      "Offset in seconds above which the servo steps the clock (0: "
+	      "never step after the first)."),
+	O_INT("step_window", G, "0", 0, INT_MAX,
+	      "Seconds after a step in which further offsets are ignored."),
+	O_INT("summary_interval", GI, "0", INT_MIN, INT_MAX,
+	      "Log2 seconds between servo summary lines."),
+	O_INT("syncReceiptTimeout", PI, "0", 0, UINT8_MAX,
+	      "Sync intervals without a Sync before the master is "
+	      "considered lost (0: off)."),
+	O_INT("tc_spanning_tree", G, "0", 0, 1,
+	      "Transparent clock forwards only on ports the BMCA selects."),
+	O_INT("timeSource", GI, "0xA0", 0x10, 0xfe,
+	      "timePropertiesDS.timeSource announced as grandmaster (0xA0: "
+	      "internal oscillator)."),
+	O_ENU("time_stamping", GI, "hardware", time_stamping_enu,
+	      "Time stamping: hardware, software, legacy, onestep or "
+	      "p2p1step."),
+	O_INT("transportSpecific", PI, "0", 0, 0x0F,
+	      "transportSpecific (majorSdoId) field of sent messages (1: "
+	      "802.1AS)."),
+	O_INT("ts2phc.channel", P, "0", 0, INT_MAX,
+	      "ts2phc: PHC channel of the input or output pin."),
+	O_INT("ts2phc.external_pps", G, "0", 0, 1,
+	      "ts2phc: the PPS source is external to the PHC."),
+	O_INT("ts2phc.extts_correction", P, "0", INT_MIN, INT_MAX,
+	      "ts2phc: correction (ns) of external timestamps."),
+	O_ENU("ts2phc.extts_polarity", P, "rising", extts_polarity_enu,
+	      "ts2phc: edge timestamped: rising, falling or both."),
+	O_INT("ts2phc.holdover", P, "0", 0, INT_MAX,
+	      "ts2phc: seconds of holdover without a time of day source."),
+	O_INT("ts2phc.master", P, "0", 0, 1,
+	      "ts2phc: this PHC is the PPS source."),
+	O_INT("ts2phc.nmea_baudrate", P, "9600", 300, INT_MAX,
+	      "ts2phc: baud rate of the NMEA serial port."),
+	O_INT("ts2phc.nmea_delay", P, "0", INT_MIN, INT_MAX,
+	      "ts2phc: delay (ns) of the NMEA sentence after the pulse."),
+	O_STR("ts2phc.nmea_remote_host", G, "",
+	      "ts2phc: remote host of the NMEA stream."),
+	O_STR("ts2phc.nmea_remote_port", G, "",
+	      "ts2phc: remote port of the NMEA stream."),
+	O_STR("ts2phc.nmea_serialport", G, "/dev/ttyS0",
+	      "ts2phc: serial port of the NMEA stream."),
+	O_INT("ts2phc.perout_phase", P, "-1", 0, 999999999,
+	      "ts2phc: phase (ns) of the periodic output (-1: unset)."),
+	O_INT("ts2phc.pin_index", P, "0", 0, INT_MAX,
+	      "ts2phc: PHC pin index."),
+	O_STR("ts2phc.pin_name", P, "",
+	      "ts2phc: PHC pin name."),
+	O_INT("ts2phc.pulserate", G, "1", 1, 128,
+	      "ts2phc: pulses per second of the source."),
+	O_INT("ts2phc.pulsewidth", G, "-1", 1000000, 999000000,
+	      "ts2phc: width (ns) of the output pulse (-1: unset)."),
+	O_STR("ts2phc.tod_source", G, "generic",
+	      "ts2phc: time of day source: generic, nmea or phc."),
+	O_ENU("tsproc_mode", P, "filter", tsproc_enu,
+	      "Timestamp processing: filter, raw, filter_weight or "
+	      "raw_weight."),
+	O_INT("twoStepFlag", GI, "1", 0, 1,
+	      "Send two-step Sync (Sync plus Follow_Up)."),
+	O_INT("tx_timestamp_timeout", GI, "10", 1, INT_MAX,
+	      "Milliseconds to wait for a transmit timestamp."),
+	O_INT("udp_ttl", PI, "1", 1, 255,
+	      "TTL (hop limit) of multicast PTP messages over UDP."),
+	O_INT("udp6_scope", P, "0x0E", 0x00, 0x0F,
+	      "Scope of the IPv6 multicast address of non-peer messages."),
+	O_STR("uds_address", GI, "/var/run/hvptp/hvptpd",
+	      "Read-write management socket (hvptpd default; ptp4l: "
+	      "/var/run/ptp/ptp4l)."),
+	O_INT("uds_file_mode", PI, "0660", 0, 0777,
+	      "File mode of the read-write management socket."),
+	O_STR("uds_ro_address", GI, "/var/run/hvptp/hvptpd-ro",
+	      "Read-only management socket (hvptpd default; ptp4l: "
+	      "/var/run/ptp/ptp4lro)."),
+	O_INT("uds_ro_file_mode", PI, "0666", 0, 0777,
+	      "File mode of the read-only management socket."),
+	O_INT("unicast_listen", P, "0", 0, 1,
+	      "Grant unicast service to clients that request it."),
+	O_INT("unicast_master_table", P, "0", 0, INT_MAX,
+	      "table_id of the [unicast_master_table] this port uses (0: "
+	      "none)."),
+	O_INT("unicast_req_duration", P, "3600", 10, INT_MAX,
+	      "Seconds of unicast service requested from a master."),
+	O_INT("use_syslog", GI, "1", 0, 1,
+	      "Log to syslog."),
+	O_STR("user", G, "",
+	      "User to switch to after start-up (empty: stay)."),
+	O_STR("userDescription", GI, "",
+	      "Description reported in USER_DESCRIPTION management TLV."),
+	O_INT("utc_offset", GI, "37", 0, INT_MAX,
+	      "Current UTC offset (TAI - UTC) in seconds, as grandmaster."),
+	O_INT("verbose", GI, "0", 0, 1,
+	      "Log to standard output."),
+	O_INT("write_phase_mode", G, "0", 0, 1,
+	      "phc2sys: write phase offsets to the PHC (ADJ_OFFSET)."),
+	/* Old names ptp4l still maps to the new ones. */
+	O_OLD_DBL("pi_offset_const", GI, "step_threshold", "0.0", 0.0,
+		  DBL_MAX, "Old name of step_threshold."),
+	O_OLD_DBL("pi_f_offset_const", GI, "first_step_threshold",
+		  "0.00002", 0.0, DBL_MAX,
+		  "Old name of first_step_threshold."),
+	O_OLD_INT("pi_max_frequency", GI, "max_frequency", "900000000", 0,
+		  INT_MAX, "Old name of max_frequency."),
+};
+
+int cfg_option_count(void)
+{
+	return (int)(sizeof(cfg_options) / sizeof(cfg_options[0]));
+}
+
+const struct cfg_option_info *cfg_option_at(int i)
+{
+	if (i < 0 || i >= cfg_option_count())
+		return NULL;
+	return &cfg_options[i];
+}
+
+const struct cfg_option_info *cfg_option_find(const char *name)
+{
+	int i;
+
+	if (!name)
+		return NULL;
+	for (i = 0; i < cfg_option_count(); i++) {
+		if (!strcmp(cfg_options[i].name, name))
+			return &cfg_options[i];
+	}
+	return NULL;
+}

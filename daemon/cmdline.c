@@ -1,0 +1,579 @@
+/*
+ * daemon/cmdline.c — hvptpd's command line, ptp4l style (see cmdline.h).
+ *
+ * The short flags are a table of (flag, option, value); "--OPTION" entries
+ * are built from the config option table, so every option the file knows
+ * is also a command-line option.  Values go through cfg_set_cmdline, which
+ * locks them against the file.
+ */
+#include "daemon/cmdline.h"
+
+#include <errno.h>
+#include <float.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/version.h"
+
+#define CMDLINE_FILE "command line"
+#define CMDLINE_SHORT ":AEP246HSLf:i:p:sl:mqvh"
+#define CMDLINE_LONG_BASE 0x1000 /* getopt value of table option i: +i */
+#define CMDLINE_LONG_MAN 0x0fff /* --print-conf-man */
+#define CMDLINE_FILE_MAX (4 << 20)
+
+/* A flag that stands for a config option: -S is time_stamping software. */
+struct cmdline_flag {
+	char flag;
+	const char *option;
+	const char *value; /* NULL: the flag's argument */
+};
+
+static const struct cmdline_flag cmdline_flags[] = {
+	{ 'A', "delay_mechanism", "Auto" },
+	{ 'E', "delay_mechanism", "E2E" },
+	{ 'P', "delay_mechanism", "P2P" },
+	{ '2', "network_transport", "L2" },
+	{ '4', "network_transport", "UDPv4" },
+	{ '6', "network_transport", "UDPv6" },
+	{ 'H', "time_stamping", "hardware" },
+	{ 'S', "time_stamping", "software" },
+	{ 'L', "time_stamping", "legacy" },
+	{ 's', "clientOnly", "1" },
+	{ 'm', "verbose", "1" },
+	{ 'q', "use_syslog", "0" },
+	{ 'l', "logging_level", NULL },
+};
+
+static __attribute__((format(printf, 5, 6))) int
+cmdline_fail_at(struct cfg_error *err, const char *file, int line,
+		const char *option, const char *fmt, ...)
+{
+	va_list ap;
+
+	snprintf(err->file, sizeof(err->file), "%s", file);
+	err->line = line;
+	snprintf(err->option, sizeof(err->option), "%s", option);
+	va_start(ap, fmt);
+	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+void cmdline_print_error(FILE *f, const struct cfg_error *err)
+{
+	if (err->line > 0 && err->option[0])
+		fprintf(f, "%s:%d: %s: %s\n", err->file, err->line,
+			err->option, err->reason);
+	else if (err->line > 0)
+		fprintf(f, "%s:%d: %s\n", err->file, err->line, err->reason);
+	else if (err->option[0])
+		fprintf(f, "%s: %s: %s\n", err->file, err->option, err->reason);
+	else
+		fprintf(f, "%s: %s\n", err->file, err->reason);
+}
+
+void cmdline_warn_stderr(void *ctx, const char *file, int line,
+			 const char *option, const char *msg)
+{
+	FILE *f = ctx ? ctx : stderr;
+
+	(void)option; /* the message names it */
+	if (line > 0)
+		fprintf(f, "%s:%d: warning: %s\n", file, line, msg);
+	else
+		fprintf(f, "%s: warning: %s\n", file, msg);
+}
+
+/* ---- argv -------------------------------------------------------------- */
+
+static struct option *cmdline_longopts(void)
+{
+	static const struct option extra[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'v' },
+		{ "print-conf-man", no_argument, NULL, CMDLINE_LONG_MAN },
+	};
+	int n = cfg_option_count(), i;
+	size_t nextra = sizeof(extra) / sizeof(extra[0]);
+	struct option *o = calloc((size_t)n + nextra + 1, sizeof(*o));
+
+	if (!o)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		o[i].name = cfg_option_at(i)->name;
+		o[i].has_arg = required_argument;
+		o[i].val = CMDLINE_LONG_BASE + i;
+	}
+	memcpy(&o[n], extra, sizeof(extra));
+	return o;
+}
+
+/* The option text of a getopt error: "-x" or "--name" (without "=..."). */
+static void cmdline_bad_text(char *buf, size_t n, char **argv, int c)
+{
+	const char *arg = optind > 0 ? argv[optind - 1] : "";
+	size_t len;
+
+	if (optopt > 0 && optopt < 0x100) {
+		snprintf(buf, n, "-%c", optopt);
+		return;
+	}
+	if (c == ':' && optopt >= CMDLINE_LONG_BASE) {
+		snprintf(buf, n, "--%s",
+			 cfg_option_at(optopt - CMDLINE_LONG_BASE)->name);
+		return;
+	}
+	len = strcspn(arg, "=");
+	snprintf(buf, n, "%.*s", (int)len, arg);
+}
+
+/* "--prio": a prefix of several long options (getopt refuses it). */
+static bool cmdline_ambiguous(const char *text)
+{
+	size_t n;
+	int i, hits = 0;
+
+	if (strncmp(text, "--", 2))
+		return false;
+	text += 2;
+	n = strlen(text);
+	for (i = 0; i < cfg_option_count(); i++)
+		hits += !strncmp(cfg_option_at(i)->name, text, n);
+	return hits > 1;
+}
+
+static int cmdline_flag(int c, struct cfg *cfg, struct cfg_error *err)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(cmdline_flags) / sizeof(cmdline_flags[0]);
+	     i++) {
+		if (cmdline_flags[i].flag != c)
+			continue;
+		return cfg_set_cmdline(cfg, cmdline_flags[i].option,
+				       cmdline_flags[i].value ?
+					       cmdline_flags[i].value :
+					       optarg,
+				       err);
+	}
+	return cmdline_fail_at(err, CMDLINE_FILE, 0, "", "unhandled flag %c",
+			       c);
+}
+
+static int cmdline_iface(struct cfg *cfg, const char *name,
+			 struct cfg_error *err)
+{
+	int rc = cfg_add_port(cfg, name);
+
+	if (rc == -ENOSPC)
+		return cmdline_fail_at(err, CMDLINE_FILE, 0, "-i",
+				       "too many ports (at most %d)",
+				       CFG_MAX_PORTS);
+	if (rc)
+		return cmdline_fail_at(err, CMDLINE_FILE, 0, "-i",
+				       "bad interface name \"%s\"", name);
+	return 0;
+}
+
+static int cmdline_one(int c, char **argv, struct cfg *cfg,
+		       struct cmdline *cl, struct cfg_error *err)
+{
+	char text[64];
+
+	if (c >= CMDLINE_LONG_BASE &&
+	    c < CMDLINE_LONG_BASE + cfg_option_count())
+		return cfg_set_cmdline(cfg,
+				       cfg_option_at(c - CMDLINE_LONG_BASE)->name,
+				       optarg, err);
+	switch (c) {
+	case 'f':
+		cl->config_file = optarg;
+		return 0;
+	case 'i':
+		return cmdline_iface(cfg, optarg, err);
+	case 'p':
+		cl->phc_device = optarg;
+		return 0;
+	case 'h':
+		cl->help = true;
+		return 0;
+	case 'v':
+		cl->version = true;
+		return 0;
+	case CMDLINE_LONG_MAN:
+		cl->print_conf_man = true;
+		return 0;
+	case ':':
+		cmdline_bad_text(text, sizeof(text), argv, c);
+		return cmdline_fail_at(err, CMDLINE_FILE, 0, text,
+				       "missing value");
+	case '?':
+		cmdline_bad_text(text, sizeof(text), argv, c);
+		return cmdline_fail_at(err, CMDLINE_FILE, 0, text,
+				       cmdline_ambiguous(text) ?
+					       "ambiguous option (abbreviates "
+					       "more than one option)" :
+					       "unknown option");
+	default:
+		return cmdline_flag(c, cfg, err);
+	}
+}
+
+int cmdline_parse(int argc, char **argv, struct cfg *cfg, struct cmdline *cl,
+		  struct cfg_error *err)
+{
+	struct option *longopts;
+	int c, rc = 0;
+
+	memset(cl, 0, sizeof(*cl));
+	longopts = cmdline_longopts();
+	if (!longopts) {
+		cmdline_fail_at(err, CMDLINE_FILE, 0, "", "out of memory");
+		return -ENOMEM;
+	}
+	optind = 0; /* full re-initialisation of getopt (glibc) */
+	opterr = 0;
+	while (!rc) {
+		c = getopt_long(argc, argv, CMDLINE_SHORT, longopts, NULL);
+		if (c == -1)
+			break;
+		rc = cmdline_one(c, argv, cfg, cl, err);
+	}
+	if (!rc && optind < argc)
+		rc = cmdline_fail_at(err, CMDLINE_FILE, 0, argv[optind],
+				     "unexpected argument");
+	free(longopts);
+	return rc;
+}
+
+/* ---- the file ---------------------------------------------------------- */
+
+static int cmdline_read_stream(FILE *f, const char *path, char **out,
+			       size_t *outlen, struct cfg_error *err)
+{
+	size_t len = 0, cap = 0, got;
+	char *buf = NULL, *nbuf;
+
+	do {
+		if (len == cap) {
+			cap = cap ? cap * 2 : 16384;
+			if (cap > CMDLINE_FILE_MAX) {
+				free(buf);
+				return cmdline_fail_at(err, path, 0, "",
+						       "file too large");
+			}
+			nbuf = realloc(buf, cap);
+			if (!nbuf) {
+				free(buf);
+				cmdline_fail_at(err, path, 0, "",
+						"out of memory");
+				return -ENOMEM;
+			}
+			buf = nbuf;
+		}
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+	} while (got > 0);
+	if (ferror(f)) {
+		free(buf);
+		cmdline_fail_at(err, path, 0, "", "read error");
+		return -EIO;
+	}
+	*out = buf;
+	*outlen = len;
+	return 0;
+}
+
+int cmdline_load_file(struct cfg *cfg, const char *path,
+		      struct cfg_error *err)
+{
+	bool use_stdin = !strcmp(path, "-");
+	FILE *f = use_stdin ? stdin : fopen(path, "r");
+	char *buf = NULL;
+	size_t len = 0;
+	int rc;
+
+	if (!f) {
+		rc = -errno;
+		cmdline_fail_at(err, path, 0, "", "cannot open: %s",
+				strerror(errno));
+		return rc ? rc : -EIO;
+	}
+	rc = cmdline_read_stream(f, path, &buf, &len, err);
+	if (!use_stdin)
+		fclose(f);
+	if (rc)
+		return rc;
+	rc = cfg_parse_buffer(cfg, path, buf, len, err);
+	free(buf);
+	return rc;
+}
+
+/* ---- start-up ---------------------------------------------------------- */
+
+static const char *cmdline_prog(int argc, char **argv)
+{
+	const char *slash;
+
+	if (argc < 1 || !argv[0] || !argv[0][0])
+		return "hvptpd";
+	slash = strrchr(argv[0], '/');
+	return slash ? slash + 1 : argv[0];
+}
+
+/* -h, -v, --print-conf-man: 1 when one of them was handled. */
+static int cmdline_info(const struct cmdline *cl, const char *prog)
+{
+	if (cl->help)
+		cmdline_usage(stdout, prog);
+	else if (cl->version)
+		printf("%s\n", HVPTP_VERSION);
+	else if (cl->print_conf_man)
+		cmdline_print_conf_man(stdout);
+	else
+		return 0;
+	return 1;
+}
+
+int cmdline_setup(int argc, char **argv, struct cfg *cfg, struct cmdline *cl)
+{
+	const char *prog = cmdline_prog(argc, argv);
+	struct cfg_error err;
+	char msg[192];
+	int rc;
+
+	memset(&err, 0, sizeof(err));
+	cfg_set_warn(cfg, cmdline_warn_stderr, NULL);
+	rc = cmdline_parse(argc, argv, cfg, cl, &err);
+	if (rc) {
+		cmdline_print_error(stderr, &err);
+		fprintf(stderr, "%s: see '%s -h'\n", prog, prog);
+		return rc;
+	}
+	if (cmdline_info(cl, prog))
+		return 1;
+	if (cl->phc_device) {
+		snprintf(msg, sizeof(msg), "-p %s is deprecated and ignored; "
+			 "each port uses its interface's PHC (see phc_index)",
+			 cl->phc_device);
+		cmdline_warn_stderr(NULL, CMDLINE_FILE, 0, "-p", msg);
+	}
+	if (cl->config_file) {
+		rc = cmdline_load_file(cfg, cl->config_file, &err);
+		if (rc) {
+			cmdline_print_error(stderr, &err);
+			return rc;
+		}
+	}
+	if (cfg_nports(cfg) == 0) {
+		fprintf(stderr, "%s: no interface: give -i IFACE or an "
+			"[IFACE] section in the configuration file\n", prog);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+void cmdline_usage(FILE *f, const char *prog)
+{
+	fprintf(f,
+		"usage: %s [options]\n"
+		"\n"
+		" Delay mechanism\n"
+		"  -A        Auto: E2E until a peer delay request is heard\n"
+		"  -E        E2E, delay request-response (default)\n"
+		"  -P        P2P, peer delay\n"
+		"\n"
+		" Network transport\n"
+		"  -2        IEEE 802.3 (L2)\n"
+		"  -4        UDP over IPv4 (default)\n"
+		"  -6        UDP over IPv6\n"
+		"\n"
+		" Time stamping\n"
+		"  -H        hardware (default)\n"
+		"  -S        software\n"
+		"  -L        legacy hardware\n"
+		"\n"
+		" Other options\n"
+		"  -f FILE   read the configuration from FILE ('-': stdin)\n"
+		"  -i IFACE  run a port on network interface IFACE\n"
+		"            (may be given more than once)\n"
+		"  -p DEV    PHC device (deprecated, ignored)\n"
+		"  -s        client (slave) only: never become master\n"
+		"  -l LEVEL  log messages up to syslog level LEVEL (0..7)\n"
+		"  -m        log to standard output\n"
+		"  -q        do not log to syslog\n"
+		"  -v        print the version and exit\n"
+		"  -h        print this message and exit\n"
+		"  --OPTION VALUE, --OPTION=VALUE\n"
+		"            set any configuration file option; the file cannot\n"
+		"            override a value given here\n"
+		"\n"
+		" See hvptpd(8) and hvptpd.conf(5).\n",
+		prog);
+}
+
+/* ---- hvptpd.conf(5) ---------------------------------------------------- */
+
+/* Text for roff: backslashes, minus signs and leading dots escaped. */
+static void cmdline_roff(FILE *f, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", f);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+	}
+}
+
+static void cmdline_man_dbl(char *buf, size_t n, double v)
+{
+	if (v >= DBL_MAX)
+		snprintf(buf, n, "inf");
+	else if (v <= -DBL_MAX)
+		snprintf(buf, n, "-inf");
+	else if (v == DBL_MIN)
+		snprintf(buf, n, "0 (exclusive)");
+	else
+		snprintf(buf, n, "%g", v);
+}
+
+static void cmdline_man_values(char *buf, size_t n,
+			       const struct cfg_option_info *o)
+{
+	const struct cfg_enum_val *e;
+	char lo[32], hi[32];
+	size_t used;
+
+	switch (o->type) {
+	case CFG_INT:
+		if (o->imin == INT_MIN && o->imax == INT_MAX)
+			snprintf(buf, n, "integer");
+		else if (o->def && o->def[0] == '0' && o->def[1] >= '0' &&
+			 o->def[1] <= '7')
+			snprintf(buf, n, "integer %s%llo..%s%llo (octal)",
+				 o->imin ? "0" : "", o->imin,
+				 o->imax ? "0" : "", o->imax);
+		else
+			snprintf(buf, n, "integer %lld..%lld", o->imin,
+				 o->imax);
+		return;
+	case CFG_DOUBLE:
+		cmdline_man_dbl(lo, sizeof(lo), o->dmin);
+		cmdline_man_dbl(hi, sizeof(hi), o->dmax);
+		snprintf(buf, n, "number %s..%s", lo, hi);
+		return;
+	case CFG_STRING:
+		snprintf(buf, n, "text");
+		return;
+	case CFG_ENUM:
+		used = (size_t)snprintf(buf, n, "one of");
+		for (e = o->enums; e && e->name && used < n; e++)
+			used += (size_t)snprintf(buf + used, n - used, " %s",
+						 e->name);
+		return;
+	}
+}
+
+static void cmdline_man_option(FILE *f, const struct cfg_option_info *o)
+{
+	char values[160];
+
+	fputs(".TP\n.B ", f);
+	cmdline_roff(f, o->name);
+	fputc('\n', f);
+	cmdline_roff(f, o->help);
+	fputs("\n.br\n", f);
+	cmdline_man_values(values, sizeof(values), o);
+	cmdline_roff(f, values);
+	fputs("; default ", f);
+	if (!o->def)
+		fputs("unset", f);
+	else if (!o->def[0])
+		fputs("empty", f);
+	else
+		cmdline_roff(f, o->def);
+	fputs(o->port_scope ? "; [global] or a port section.\n" :
+			      "; [global] only.\n",
+	      f);
+	if (o->hvptp_only)
+		fputs("An hvptpd option (not in ptp4l).\n", f);
+}
+
+static void cmdline_man_list(FILE *f, bool implemented, bool deprecated)
+{
+	const struct cfg_option_info *o;
+	int i;
+
+	for (i = 0; i < cfg_option_count(); i++) {
+		o = cfg_option_at(i);
+		if (!!o->deprecated_for != deprecated)
+			continue;
+		if (!deprecated && o->implemented != implemented)
+			continue;
+		if (deprecated) {
+			fputs(".TP\n.B ", f);
+			cmdline_roff(f, o->name);
+			fputs("\nOld name of\n.BR ", f);
+			cmdline_roff(f, o->deprecated_for);
+			fputs(" ;\naccepted with a warning.\n", f);
+			continue;
+		}
+		cmdline_man_option(f, o);
+	}
+}
+
+static const char cmdline_man_head[] =
+	".\\\" Generated from hvptpd's option table by cmdline_print_conf_man()"
+	"\n.\\\" (hvptpd --print-conf-man); do not edit by hand.\n"
+	".TH HVPTPD.CONF 5 \"\" \"hvptp " HVPTP_VERSION "\" \"File Formats\"\n"
+	".SH NAME\nhvptpd.conf \\- configuration file of hvptpd\n"
+	".SH DESCRIPTION\n"
+	".B hvptpd\nreads the file named with\n.BR \\-f .\n"
+	"The format, the option names and their meanings are those of\n"
+	"linuxptp's\n.BR ptp4l (8),\nso a ptp4l configuration works "
+	"unchanged.\n"
+	".IP \\(bu 2\nLines are\n.I option value\n"
+	"where the value is the rest of the line; leading and trailing white\n"
+	"space are ignored.  Empty lines and lines starting with # are\n"
+	"ignored; a # after a value is part of the value.\n"
+	".IP \\(bu 2\n.B [global]\n(in any case) holds clock options and "
+	"the default of every port option.\n"
+	".IP \\(bu 2\n.BI [ ifname ]\nstarts a port section: a port on "
+	"interface\n.I ifname\n(added after the ports given with\n.BR \\-i ).\n"
+	"Only options marked \"[global] or a port section\" may appear there.\n"
+	".IP \\(bu 2\n.B [unicast_master_table]\nsections are accepted and "
+	"skipped with a warning (not implemented yet).\n"
+	".IP \\(bu 2\nA line before the first section is an error.\n"
+	".IP \\(bu 2\nIntegers may be written in decimal, hexadecimal (0x) or "
+	"octal (leading 0); choices are matched without regard to case.\n"
+	".PP\nUnknown options, malformed values and values out of range are\n"
+	"errors: hvptpd prints\n.I FILE:LINE: OPTION: REASON\n"
+	"and exits with status 2.\n"
+	"Every option may also be given on the command line as\n"
+	".BI \\-\\- option\\ value\nor\n.BR \\-\\- \\fIoption\\fB=\\fIvalue ;\n"
+	"such values are locked: [global] lines in the file do not change "
+	"them.\n";
+
+void cmdline_print_conf_man(FILE *f)
+{
+	fputs(cmdline_man_head, f);
+	fputs(".SH OPTIONS\n", f);
+	cmdline_man_list(f, true, false);
+	fputs(".SH \"PTP4L OPTIONS NOT IMPLEMENTED YET\"\n"
+	      "These ptp4l options are accepted.  Set to anything but their\n"
+	      "default they draw one warning naming them and are ignored.\n",
+	      f);
+	cmdline_man_list(f, false, false);
+	fputs(".SH \"OLD NAMES\"\n", f);
+	cmdline_man_list(f, false, true);
+	fputs(".SH \"SEE ALSO\"\n.BR hvptpd (8),\n.BR hvptpctl (8),\n"
+	      ".BR ptp4l (8)\n",
+	      f);
+}
