@@ -1,0 +1,697 @@
+/*
+ * tests/unit/test_discipline.c — servo/discipline.c against a simulated
+ * clock.
+ *
+ * The fake hwclock keeps true time and the clock's offset from it; the
+ * offset integrates (frequency set + oscillator error) over time and a step
+ * adds to it.  It records every op so that tests can check what the
+ * discipline did (and, free-running, that it did nothing).
+ */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/log.h"
+#include "common/rng.h"
+#include "servo/discipline.h"
+#include "servo/pi.h"
+
+#define NS 1000000000LL
+#define MONO_BASE (5000 * NS)
+
+static void check_near(double a, double b, double eps, const char *file,
+		       int line)
+{
+	if (fabs(a - b) <= eps)
+		return;
+	print_error("%.12g != %.12g (tolerance %g)\n", a, b, eps);
+	_fail(file, line);
+}
+#define assert_near(a, b, eps) \
+	check_near((double)(a), (double)(b), (eps), __FILE__, __LINE__)
+
+/* --- log capture ---------------------------------------------------------- */
+
+static char log_buf[16384];
+
+static void log_sink(int level, const char *line, void *ctx)
+{
+	size_t n = strlen(log_buf);
+
+	(void)level;
+	(void)ctx;
+	snprintf(log_buf + n, sizeof(log_buf) - n, "%s\n", line);
+}
+
+static bool log_has(const char *s)
+{
+	return strstr(log_buf, s) != NULL;
+}
+
+/* --- the fake clock ------------------------------------------------------- */
+
+struct fake_clock {
+	struct hwclock hw;
+	double true_ns; /* true (master) time */
+	double offset_ns; /* clock - true */
+	double freq_set; /* ppb, from adjfreq */
+	double err_ppb; /* oscillator error */
+	int n_adjfreq, n_step, n_getfreq;
+	int adjfreq_ret, step_ret, getfreq_ret;
+	double last_freq;
+	int64_t last_step;
+	char calls[64]; /* 'f' adjfreq, 's' step, in order */
+};
+
+static struct fake_clock *fc_of(struct hwclock *c)
+{
+	return (struct fake_clock *)c;
+}
+
+static void fc_note(struct fake_clock *fc, char op)
+{
+	size_t n = strlen(fc->calls);
+
+	if (n + 1 < sizeof(fc->calls))
+		fc->calls[n] = op;
+}
+
+static int fake_gettime(struct hwclock *c, int64_t *ns, int64_t *pre,
+			int64_t *post)
+{
+	struct fake_clock *fc = fc_of(c);
+
+	(void)pre;
+	(void)post;
+	*ns = llround(fc->true_ns + fc->offset_ns);
+	return 0;
+}
+
+static int fake_adjfreq(struct hwclock *c, double ppb)
+{
+	struct fake_clock *fc = fc_of(c);
+
+	fc->n_adjfreq++;
+	fc_note(fc, 'f');
+	if (fc->adjfreq_ret)
+		return fc->adjfreq_ret;
+	fc->freq_set = ppb;
+	fc->last_freq = ppb;
+	return 0;
+}
+
+static int fake_getfreq(struct hwclock *c, double *ppb)
+{
+	struct fake_clock *fc = fc_of(c);
+
+	fc->n_getfreq++;
+	if (fc->getfreq_ret)
+		return fc->getfreq_ret;
+	*ppb = fc->freq_set;
+	return 0;
+}
+
+static int fake_step(struct hwclock *c, int64_t delta)
+{
+	struct fake_clock *fc = fc_of(c);
+
+	fc->n_step++;
+	fc_note(fc, 's');
+	if (fc->step_ret)
+		return fc->step_ret;
+	fc->offset_ns += (double)delta;
+	fc->last_step = delta;
+	return 0;
+}
+
+static const struct hwclock_ops fake_ops = {
+	.gettime = fake_gettime,
+	.adjfreq = fake_adjfreq,
+	.getfreq = fake_getfreq,
+	.step = fake_step,
+};
+
+static void fc_init(struct fake_clock *fc, double offset_ns, double err_ppb)
+{
+	memset(fc, 0, sizeof(*fc));
+	fc->hw.ops = &fake_ops;
+	snprintf(fc->hw.name, sizeof(fc->hw.name), "fake");
+	fc->hw.max_adj_ppb = 1e6;
+	fc->hw.phc_index = -1;
+	fc->true_ns = 1000.0 * NS;
+	fc->offset_ns = offset_ns;
+	fc->err_ppb = err_ppb;
+}
+
+static void fc_advance(struct fake_clock *fc, double dt_ns)
+{
+	fc->offset_ns += (fc->freq_set + fc->err_ppb) * dt_ns / 1e9;
+	fc->true_ns += dt_ns;
+}
+
+/* One measurement now, with noise added to the offset. */
+static int fc_sample(struct fake_clock *fc, struct disc *d, double noise,
+		     struct disc_result *res)
+{
+	int64_t offset = llround(fc->offset_ns + noise);
+	int64_t local = llround(fc->true_ns + fc->offset_ns);
+	int64_t mono = MONO_BASE + llround(fc->true_ns);
+
+	return disc_sample(d, offset, 1500, local, mono, res);
+}
+
+static double gauss(struct cm_rng *r, double sigma)
+{
+	double u1 = 1.0 - cm_rng_uniform(r), u2 = cm_rng_uniform(r);
+
+	return sigma * sqrt(-2.0 * log(u1)) * cos(2.0 * M_PI * u2);
+}
+
+static struct disc *make(struct fake_clock *fc, const struct disc_cfg *cfg)
+{
+	struct disc *d = NULL;
+
+	assert_int_equal(disc_create(&d, cfg, &fc->hw), 0);
+	assert_non_null(d);
+	return d;
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	log_buf[0] = 0;
+	cm_log_set_sink(log_sink, NULL);
+	cm_log_set_level(CM_LOG_DEBUG);
+	return 0;
+}
+
+/* --- tests ---------------------------------------------------------------- */
+
+static void test_create_reads_freq(void **state)
+{
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct disc *d;
+	double integ;
+
+	(void)state;
+	fc_init(&fc, 0, 0);
+	fc.freq_set = 12345.0;
+	disc_cfg_default(&cfg);
+	assert_int_equal(cfg.sanity_freq_limit_ppb, 200000000);
+	assert_false(cfg.free_running);
+	d = make(&fc, &cfg);
+	assert_int_equal(fc.n_getfreq, 1);
+	assert_int_equal(fc.n_adjfreq, 0);
+	assert_int_equal(fc.n_step, 0);
+	assert_near(disc_freq_ppb(d), 12345.0, 0);
+	assert_int_equal(disc_state(d), SERVO_UNLOCKED);
+	assert_int_equal(pi_servo_integral(disc_servo(d), &integ), 0);
+	assert_near(integ, 12345.0, 0);
+	disc_destroy(d);
+}
+
+static void test_create_errors(void **state)
+{
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct disc *d = NULL;
+
+	(void)state;
+	fc_init(&fc, 0, 0);
+	disc_cfg_default(&cfg);
+	fc.getfreq_ret = -ENODEV;
+	assert_int_equal(disc_create(&d, &cfg, &fc.hw), -ENODEV);
+	assert_null(d);
+	fc.getfreq_ret = 0;
+	assert_int_equal(disc_create(&d, NULL, &fc.hw), -EINVAL);
+	assert_int_equal(disc_create(&d, &cfg, NULL), -EINVAL);
+	cfg.servo_type = SERVO_TYPE_COUNT;
+	assert_int_equal(disc_create(&d, &cfg, &fc.hw), -EINVAL);
+	disc_cfg_default(&cfg);
+	cfg.sanity_freq_limit_ppb = -1;
+	assert_int_equal(disc_create(&d, &cfg, &fc.hw), -EINVAL);
+	assert_null(d);
+	/* Bad calls on nothing do not crash. */
+	assert_int_equal(disc_sample(NULL, 0, 0, 0, 0, NULL), -EINVAL);
+	disc_destroy(NULL);
+	disc_reset(NULL);
+}
+
+static void test_jump_then_lock(void **state)
+{
+	struct disc_result res;
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct disc *d;
+
+	(void)state;
+	fc_init(&fc, 1000000.0, 0); /* 1 ms ahead */
+	disc_cfg_default(&cfg);
+	d = make(&fc, &cfg);
+	disc_sync_interval(d, 1.0);
+	assert_int_equal(fc_sample(&fc, d, 0, &res), 0);
+	assert_int_equal(res.state, SERVO_UNLOCKED);
+	assert_false(res.stepped);
+	assert_int_equal(fc.n_adjfreq + fc.n_step, 0);
+	fc_advance(&fc, NS);
+	assert_int_equal(fc_sample(&fc, d, 0, &res), 0);
+	assert_int_equal(res.state, SERVO_JUMP);
+	assert_true(res.stepped);
+	assert_int_equal(res.step_ns, -1000000);
+	assert_int_equal(fc.last_step, -1000000);
+	assert_string_equal(fc.calls, "sf"); /* step, then frequency */
+	assert_near(fc.offset_ns, 0.0, 0);
+	assert_int_equal(res.error, 0);
+	assert_true(log_has("servo: clock stepped by -1000000 ns"));
+	assert_int_equal(disc_state(d), SERVO_JUMP);
+	fc_advance(&fc, NS);
+	assert_int_equal(fc_sample(&fc, d, 0, &res), 0);
+	assert_int_equal(res.state, SERVO_LOCKED);
+	assert_false(res.stepped);
+	assert_int_equal(fc.n_step, 1);
+	assert_int_equal(fc.n_adjfreq, 2);
+	disc_destroy(d);
+}
+
+static void test_small_offset_no_step(void **state)
+{
+	struct disc_result res;
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct disc *d;
+
+	(void)state;
+	fc_init(&fc, 10000.0, 0); /* 10 us: under first_step_threshold */
+	disc_cfg_default(&cfg);
+	d = make(&fc, &cfg);
+	fc_sample(&fc, d, 0, &res);
+	fc_advance(&fc, NS);
+	assert_int_equal(fc_sample(&fc, d, 0, &res), 0);
+	assert_int_equal(res.state, SERVO_LOCKED);
+	assert_false(res.stepped);
+	assert_int_equal(fc.n_step, 0);
+	assert_int_equal(fc.n_adjfreq, 1);
+	/* kp + ki = 1.0 at 1 s: slow down by 10000 ppb */
+	assert_near(fc.last_freq, 0.0, 1e-6);
+	fc_advance(&fc, NS);
+	fc_sample(&fc, d, 0, &res);
+	assert_near(fc.last_freq, -10000.0, 1e-6);
+	assert_near(res.freq_ppb, -10000.0, 1e-6);
+	assert_near(disc_freq_ppb(d), -10000.0, 1e-6);
+	disc_destroy(d);
+}
+
+static void test_convergence(void **state)
+{
+	struct disc_result res;
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct cm_rng rng;
+	struct disc *d;
+	double integ;
+	int i, resets = 0, steps = 0;
+
+	(void)state;
+	cm_rng_seed(&rng, 42);
+	fc_init(&fc, 1000000.0, 50000.0); /* 1 ms ahead, 50 ppm fast */
+	disc_cfg_default(&cfg);
+	d = make(&fc, &cfg);
+	disc_sync_interval(d, 0.125);
+	for (i = 0; i < 200; i++) {
+		assert_int_equal(fc_sample(&fc, d, gauss(&rng, 100.0), &res),
+				 0);
+		resets += res.reset;
+		steps += res.stepped;
+		fc_advance(&fc, NS / 8);
+	}
+	assert_int_equal(pi_servo_integral(disc_servo(d), &integ), 0);
+	print_message("convergence: offset %.1f ns, integral %.1f ppb, freq %.1f ppb\n",
+		      fc.offset_ns, integ, fc.freq_set);
+	assert_int_equal(steps, 1);
+	assert_int_equal(resets, 0);
+	assert_true(fabs(fc.offset_ns) < 1000.0);
+	assert_near(integ, -50000.0, 500.0);
+	assert_true(res.state == SERVO_LOCKED);
+	disc_destroy(d);
+}
+
+static void test_free_running(void **state)
+{
+	struct disc_result res;
+	struct disc_stats st;
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct cm_rng rng;
+	struct disc *d;
+	int i;
+
+	(void)state;
+	cm_rng_seed(&rng, 7);
+	fc_init(&fc, 3000000.0, 50000.0); /* 3 ms ahead, 50 ppm fast */
+	fc.freq_set = 777.0; /* someone else's setting: left alone */
+	disc_cfg_default(&cfg);
+	cfg.free_running = true;
+	d = make(&fc, &cfg);
+	disc_sync_interval(d, 0.125);
+	for (i = 0; i < 100; i++) {
+		assert_int_equal(fc_sample(&fc, d, gauss(&rng, 100.0), &res),
+				 0);
+		assert_int_equal(res.state, SERVO_UNLOCKED);
+		assert_false(res.stepped);
+		assert_false(res.reset);
+		fc_advance(&fc, NS / 8);
+	}
+	assert_int_equal(fc.n_adjfreq, 0);
+	assert_int_equal(fc.n_step, 0);
+	assert_int_equal(fc.n_getfreq, 0);
+	assert_near(fc.freq_set, 777.0, 0);
+	/* Our sign: the frequency that would correct the clock. */
+	print_message("free-running estimate %.1f ppb (error +%.0f)\n",
+		      res.freq_ppb, fc.err_ppb + fc.freq_set);
+	assert_near(res.freq_ppb, -(50000.0 + 777.0), 0.01 * 50777.0);
+	assert_near(disc_freq_ppb(d), res.freq_ppb, 0);
+	assert_int_equal(disc_state(d), SERVO_UNLOCKED);
+	disc_take_stats(d, &st);
+	assert_int_equal(st.offset.n, 100);
+	assert_true(st.freq.n >= 5);
+	disc_destroy(d);
+}
+
+/* Lock a disc on a perfect clock, samples 1 s apart; returns the disc. */
+static struct disc *sanity_setup(struct fake_clock *fc, int limit,
+				 bool free_running)
+{
+	struct disc_result res;
+	struct disc_cfg cfg;
+	struct disc *d;
+	int i;
+
+	fc_init(fc, 0, 0);
+	disc_cfg_default(&cfg);
+	cfg.sanity_freq_limit_ppb = limit;
+	cfg.free_running = free_running;
+	d = make(fc, &cfg);
+	for (i = 0; i < 5; i++) {
+		assert_int_equal(fc_sample(fc, d, 0, &res), 0);
+		assert_false(res.reset);
+		fc_advance(fc, NS);
+	}
+	return d;
+}
+
+static void test_sanity_check(void **state)
+{
+	struct disc_result res;
+	struct fake_clock fc;
+	struct disc *d;
+	int n;
+
+	(void)state;
+	/* 10 ms in 1 s is 10,000,000 ppb: within a 200,000,000 limit. */
+	d = sanity_setup(&fc, 200000000, false);
+	fc.offset_ns += 10e6;
+	fc_sample(&fc, d, 0, &res);
+	assert_false(res.reset);
+	disc_destroy(d);
+
+	/* ... but not within 5,000,000. */
+	d = sanity_setup(&fc, 5000000, false);
+	n = fc.n_adjfreq;
+	fc.offset_ns += 10e6;
+	assert_int_equal(fc_sample(&fc, d, 0, &res), 0);
+	assert_true(res.reset);
+	assert_int_equal(res.state, SERVO_UNLOCKED);
+	assert_int_equal(disc_state(d), SERVO_UNLOCKED);
+	assert_int_equal(fc.n_adjfreq, n); /* sample ignored */
+	assert_true(log_has("clock jumped forward"));
+	/* The servo starts over: next sample UNLOCKED, then it tracks. */
+	fc_advance(&fc, NS);
+	fc_sample(&fc, d, 0, &res);
+	assert_false(res.reset);
+	assert_int_equal(res.state, SERVO_UNLOCKED);
+	/* Backwards by 20 ms: the clock moved only 0.98 s, under the 1 s
+	 * minimum, so the check waits for the next sample. */
+	fc.offset_ns -= 20e6;
+	fc_advance(&fc, NS);
+	fc_sample(&fc, d, 0, &res);
+	assert_false(res.reset);
+	fc_advance(&fc, NS);
+	fc_sample(&fc, d, 0, &res);
+	assert_true(res.reset);
+	assert_true(log_has("clock jumped backward"));
+	disc_destroy(d);
+}
+
+static void test_sanity_limits(void **state)
+{
+	struct disc_result res;
+	struct fake_clock fc;
+	struct disc *d;
+
+	(void)state;
+	/* 500 ms in 1 s trips the default limit. */
+	d = sanity_setup(&fc, 200000000, false);
+	fc.offset_ns += 500e6;
+	fc_sample(&fc, d, 0, &res);
+	assert_true(res.reset);
+	disc_destroy(d);
+
+	/* Off: nothing trips. */
+	d = sanity_setup(&fc, 0, false);
+	fc.offset_ns += 500e6;
+	fc_sample(&fc, d, 0, &res);
+	assert_false(res.reset);
+	disc_destroy(d);
+
+	/* Free-running: reported, clock untouched. */
+	d = sanity_setup(&fc, 200000000, true);
+	fc.offset_ns += 500e6;
+	fc_sample(&fc, d, 0, &res);
+	assert_true(res.reset);
+	assert_int_equal(fc.n_adjfreq + fc.n_step, 0);
+	disc_destroy(d);
+}
+
+static void test_sanity_short_intervals(void **state)
+{
+	struct disc_result res;
+	struct fake_clock fc;
+	struct disc *d;
+
+	(void)state;
+	/* Samples under 1 s apart are not judged until 1 s has passed. */
+	d = sanity_setup(&fc, 5000000, false);
+	fc_advance(&fc, -NS + NS / 2); /* back to 0.5 s after the last */
+	fc.offset_ns += 10e6;
+	fc_sample(&fc, d, 0, &res);
+	assert_false(res.reset);
+	fc_advance(&fc, NS / 2);
+	fc_sample(&fc, d, 0, &res);
+	assert_true(res.reset);
+	disc_destroy(d);
+}
+
+static void test_sanity_accounts_for_freq(void **state)
+{
+	struct disc_result res;
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct disc *d;
+
+	(void)state;
+	disc_cfg_default(&cfg);
+	cfg.sanity_freq_limit_ppb = 2000000; /* 2000 ppm */
+	/* Set to run 3000 ppm fast, and it does: that is no fault. */
+	fc_init(&fc, 0, 0);
+	fc.hw.max_adj_ppb = 5e6;
+	fc.freq_set = 3e6;
+	d = make(&fc, &cfg);
+	fc_sample(&fc, d, 0, &res);
+	fc_advance(&fc, NS);
+	fc_sample(&fc, d, 0, &res);
+	assert_false(res.reset);
+	disc_destroy(d);
+	/* Set to 0 but running 3000 ppm fast: out of range. */
+	fc_init(&fc, 0, 3e6);
+	d = make(&fc, &cfg);
+	fc_sample(&fc, d, 0, &res);
+	fc_advance(&fc, NS);
+	fc_sample(&fc, d, 0, &res);
+	assert_true(res.reset);
+	assert_true(log_has("frequency out of range"));
+	disc_destroy(d);
+}
+
+static void test_step_does_not_trip_sanity(void **state)
+{
+	struct disc_result res;
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct disc *d;
+	int i;
+
+	(void)state;
+	fc_init(&fc, 900e6, 100000.0); /* 0.9 s ahead, 100 ppm */
+	disc_cfg_default(&cfg);
+	cfg.sanity_freq_limit_ppb = 1000000; /* 1000 ppm */
+	d = make(&fc, &cfg);
+	for (i = 0; i < 30; i++) {
+		fc_sample(&fc, d, 0, &res);
+		assert_false(res.reset);
+		fc_advance(&fc, NS);
+	}
+	assert_int_equal(fc.n_step, 1);
+	assert_true(fabs(fc.offset_ns) < 1000.0);
+	disc_destroy(d);
+}
+
+static void test_clock_op_failure(void **state)
+{
+	struct disc_result res;
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct disc *d;
+
+	(void)state;
+	fc_init(&fc, 5000.0, 0);
+	disc_cfg_default(&cfg);
+	d = make(&fc, &cfg);
+	fc.adjfreq_ret = -EPERM;
+	assert_int_equal(fc_sample(&fc, d, 0, &res), 0);
+	fc_advance(&fc, NS);
+	assert_int_equal(fc_sample(&fc, d, 0, &res), -EPERM);
+	assert_int_equal(res.error, -EPERM);
+	assert_int_equal(res.state, SERVO_UNLOCKED);
+	assert_int_equal(disc_state(d), SERVO_UNLOCKED);
+	assert_true(log_has("servo: adjfreq on fake failed"));
+	/* Recovers when the clock does. */
+	fc.adjfreq_ret = 0;
+	fc_advance(&fc, NS);
+	assert_int_equal(fc_sample(&fc, d, 0, &res), 0);
+	fc_advance(&fc, NS);
+	assert_int_equal(fc_sample(&fc, d, 0, &res), 0);
+	assert_int_equal(res.state, SERVO_LOCKED);
+	assert_int_equal(res.error, 0);
+	disc_destroy(d);
+
+	/* A failed step. */
+	fc_init(&fc, 5e6, 0);
+	d = make(&fc, &cfg);
+	fc.step_ret = -EOPNOTSUPP;
+	fc_sample(&fc, d, 0, &res);
+	fc_advance(&fc, NS);
+	assert_int_equal(fc_sample(&fc, d, 0, &res), -EOPNOTSUPP);
+	assert_int_equal(res.error, -EOPNOTSUPP);
+	assert_false(res.stepped);
+	assert_int_equal(fc.n_adjfreq, 0);
+	disc_destroy(d);
+}
+
+static void test_freq_clamp(void **state)
+{
+	struct disc_result res;
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct disc *d;
+	int i;
+
+	(void)state;
+	fc_init(&fc, 0, 0);
+	fc.hw.max_adj_ppb = 2000.0; /* below max_frequency */
+	disc_cfg_default(&cfg);
+	d = make(&fc, &cfg);
+	fc_sample(&fc, d, 0, &res);
+	fc_advance(&fc, NS);
+	fc_sample(&fc, d, 0, &res);
+	for (i = 0; i < 5; i++) {
+		fc.offset_ns = 1e6; /* keeps being 1 ms ahead */
+		fc_sample(&fc, d, 0, &res);
+		fc_advance(&fc, NS);
+		assert_near(fc.last_freq, -2000.0, 0);
+		assert_near(res.freq_ppb, -2000.0, 0);
+	}
+	assert_true(log_has("servo: frequency clamped to -2000 ppb"));
+	disc_destroy(d);
+
+	/* max_frequency lower than the clock's limit. */
+	fc_init(&fc, 0, 0);
+	disc_cfg_default(&cfg);
+	cfg.servo.max_frequency_ppb = 500;
+	d = make(&fc, &cfg);
+	fc_sample(&fc, d, 0, &res);
+	fc_advance(&fc, NS);
+	fc.offset_ns = -15000.0;
+	fc_sample(&fc, d, 0, &res);
+	assert_near(fc.last_freq, 500.0, 0);
+	disc_destroy(d);
+}
+
+static void test_stats_and_reset(void **state)
+{
+	struct disc_result res;
+	struct disc_stats st;
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct disc *d;
+	int i, n;
+
+	(void)state;
+	fc_init(&fc, 0, 0);
+	disc_cfg_default(&cfg);
+	d = make(&fc, &cfg);
+	for (i = 0; i < 6; i++) {
+		fc.offset_ns = (i % 2) ? 100.0 : -100.0;
+		fc_sample(&fc, d, 0, &res);
+		fc_advance(&fc, NS);
+	}
+	disc_take_stats(d, &st);
+	assert_int_equal(st.offset.n, 6);
+	assert_near(cm_stats_rms(&st.offset), 100.0, 1e-9);
+	assert_near(st.offset.max_abs, 100.0, 0);
+	assert_int_equal(st.delay.n, 6);
+	assert_near(cm_stats_mean(&st.delay), 1500.0, 0);
+	assert_int_equal(st.freq.n, 6);
+	disc_take_stats(d, &st);
+	assert_int_equal(st.offset.n, 0);
+	assert_int_equal(st.freq.n, 0);
+
+	/* Reset: learning starts again; the frequency set stays. */
+	n = fc.n_adjfreq;
+	disc_reset(d);
+	assert_int_equal(disc_state(d), SERVO_UNLOCKED);
+	fc_sample(&fc, d, 0, &res);
+	assert_int_equal(res.state, SERVO_UNLOCKED);
+	assert_int_equal(fc.n_adjfreq, n);
+	assert_near(res.freq_ppb, fc.freq_set, 0);
+	disc_destroy(d);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup(test_create_reads_freq, setup),
+		cmocka_unit_test_setup(test_create_errors, setup),
+		cmocka_unit_test_setup(test_jump_then_lock, setup),
+		cmocka_unit_test_setup(test_small_offset_no_step, setup),
+		cmocka_unit_test_setup(test_convergence, setup),
+		cmocka_unit_test_setup(test_free_running, setup),
+		cmocka_unit_test_setup(test_sanity_check, setup),
+		cmocka_unit_test_setup(test_sanity_limits, setup),
+		cmocka_unit_test_setup(test_sanity_short_intervals, setup),
+		cmocka_unit_test_setup(test_sanity_accounts_for_freq, setup),
+		cmocka_unit_test_setup(test_step_does_not_trip_sanity, setup),
+		cmocka_unit_test_setup(test_clock_op_failure, setup),
+		cmocka_unit_test_setup(test_freq_clamp, setup),
+		cmocka_unit_test_setup(test_stats_and_reset, setup),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
