@@ -1,0 +1,130 @@
+/*
+ * bc/bmca.h — the best master clock algorithm (IEEE 1588-2019 9.3).
+ *
+ * Three pure pieces: the data set comparison (9.3.4, including the topology
+ * part with its two error cases), the state decision for one port of a
+ * clock with many ports (9.3.3: M1, M2, M3, P1, P2, S1), and the foreign
+ * master table with its qualification rule (9.3.2.5: FOREIGN_MASTER_THRESHOLD
+ * Announce messages within FOREIGN_MASTER_TIME_WINDOW).  bc/clock.c runs the
+ * state decision over all ports once per loop turn.
+ */
+#ifndef HVPTP_BC_BMCA_H
+#define HVPTP_BC_BMCA_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bc/msg.h"
+#include "common/ptp_types.h"
+
+/* The comparison data set of 9.3.4 built from an Announce or
+ * from defaultDS (D0). */
+struct bmca_dataset {
+	uint8_t priority1; /* grandmasterPriority1 */
+	struct clock_identity gm_identity; /* grandmasterIdentity */
+	struct clock_quality gm_quality; /* grandmasterClockQuality */
+	uint8_t priority2; /* grandmasterPriority2 */
+	uint16_t steps_removed; /* stepsRemoved */
+	struct port_identity sender; /* sourcePortIdentity of the Announce */
+	struct port_identity receiver; /* portIdentity of the receiving port */
+};
+
+/* Results of bmca_compare(a, b). */
+enum bmca_cmp {
+	BMCA_B_BETTER = -2,
+	BMCA_B_BETTER_TOPO = -1,
+	BMCA_EQUAL = 0, /* error-2: the same message twice */
+	BMCA_A_BETTER_TOPO = 1,
+	BMCA_A_BETTER = 2,
+	BMCA_ERROR1 = 3, /* receiver == sender: our own message returned */
+};
+
+/* Compare per 9.3.4 (Figures 34 and 35).  A NULL operand is an empty set:
+ * anything is better than nothing. */
+enum bmca_cmp bmca_compare(const struct bmca_dataset *a,
+			   const struct bmca_dataset *b);
+
+/* True when a is better or better by topology than b. */
+static inline bool bmca_better(const struct bmca_dataset *a,
+			       const struct bmca_dataset *b)
+{
+	enum bmca_cmp r = bmca_compare(a, b);
+
+	return r == BMCA_A_BETTER || r == BMCA_A_BETTER_TOPO;
+}
+
+/* ptp4l's alternate comparison for telecom profiles (G.8275.x) is not
+ * implemented yet: dataset_comparison G.8275.x is refused by the daemon. */
+
+enum bmca_decision {
+	BMCA_NONE = 0, /* remain LISTENING (no Erbest, state LISTENING) */
+	BMCA_M1, /* class 1..127, D0 better than Erbest: MASTER */
+	BMCA_M2, /* D0 better than Ebest: MASTER (grandmaster) */
+	BMCA_M3, /* Ebest elsewhere and not better by topology: MASTER */
+	BMCA_P1, /* class 1..127, Erbest better: PASSIVE */
+	BMCA_P2, /* Ebest better by topology than Erbest: PASSIVE */
+	BMCA_S1, /* Ebest received on this port: SLAVE */
+};
+const char *bmca_decision_name(enum bmca_decision d);
+
+/*
+ * The state decision for one port (9.3.3, Figure 33).  d0: this clock's
+ * data set; ebest: the best over all ports (NULL if none); erbest: this
+ * port's best (NULL if none); ebest_here: ebest was received on this port;
+ * listening: the port is in LISTENING.
+ */
+enum bmca_decision bmca_state_decision(const struct bmca_dataset *d0,
+				       const struct bmca_dataset *ebest,
+				       const struct bmca_dataset *erbest,
+				       bool ebest_here, bool listening);
+
+/* ---- foreign master table (per port) ---- */
+
+#define BMCA_MAX_FOREIGN 16
+#define BMCA_MAX_THRESHOLD 8
+
+struct fm_record {
+	bool used;
+	struct port_identity sender; /* sourcePortIdentity */
+	struct ptp_header hdr; /* header of the latest Announce */
+	struct ptp_announce ann; /* body of the latest Announce */
+	struct bc_addr addr; /* where it came from */
+	int64_t rx_ns[BMCA_MAX_THRESHOLD]; /* receipt times, ring */
+	uint8_t rx_next;
+	uint8_t rx_count;
+	int64_t last_rx_ns;
+	/* PATH_TRACE of the latest Announce */
+	uint8_t path_len;
+	struct clock_identity path[PTP_MAX_PATH_TRACE];
+};
+
+struct fm_table {
+	struct fm_record rec[BMCA_MAX_FOREIGN];
+	uint8_t threshold; /* FOREIGN_MASTER_THRESHOLD */
+	uint8_t window; /* FOREIGN_MASTER_TIME_WINDOW, announce intervals */
+	uint64_t overflows; /* table full: announce dropped */
+};
+
+void fm_init(struct fm_table *t, uint8_t threshold, uint8_t window);
+void fm_clear(struct fm_table *t);
+/*
+ * Record an Announce received at now.  Returns the record, or NULL when the
+ * table is full.  *is_new tells whether the sender was not known before.
+ */
+struct fm_record *fm_add(struct fm_table *t, const struct ptp_msg *m,
+			 const struct bc_addr *addr, int64_t now, bool *is_new);
+/* Forget records with no receipt inside the window (FOREIGN_MASTER_TIME_
+ * WINDOW announce intervals: the port's logAnnounceInterval port_log, or the
+ * sender's logMessageInterval when that is longer). */
+void fm_prune(struct fm_table *t, int64_t now, int8_t port_log);
+/* Qualified: at least FOREIGN_MASTER_THRESHOLD receipts inside the window. */
+bool fm_qualified(const struct fm_table *t, const struct fm_record *r,
+		  int64_t now, int8_t port_log);
+struct fm_record *fm_find(struct fm_table *t, const struct port_identity *s);
+void fm_remove(struct fm_table *t, const struct port_identity *s);
+
+/* Comparison data set from a record, as received by port `receiver`. */
+void fm_dataset(const struct fm_record *r, const struct port_identity *rx,
+		struct bmca_dataset *out);
+
+#endif

@@ -1,0 +1,411 @@
+/*
+ * bc/clock.c — the clock: ports, data sets, Announce intake and the state
+ * decision over all ports (IEEE 1588-2019 9.3.3 and the data set updates
+ * of 9.3.5), the public entry points of bc/bc.h and the getters.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "bc/internal.h"
+
+void clock_log_port(const struct port *p, int level, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	if (!cm_log_enabled(level))
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	cm_log(level, "port %d (%s): %s", p->index + 1, p->cfg.name, msg);
+}
+
+/* ---- data sets as grandmaster ---- */
+
+void clock_set_own_parent(struct bc *bc)
+{
+	struct parent_ds *pd = &bc->parent;
+	const struct bc_clock_cfg *c = &bc->cfg;
+
+	memset(pd, 0, sizeof(*pd));
+	pd->parent_port_identity.clock_identity = bc->dds.clock_identity;
+	pd->parent_port_identity.port_number = 0;
+	pd->observed_parent_offset_scaled_log_variance = 0xFFFF;
+	pd->observed_parent_clock_phase_change_rate = 0x7FFFFFFF;
+	pd->grandmaster_identity = bc->dds.clock_identity;
+	pd->grandmaster_clock_quality = bc->dds.clock_quality;
+	pd->grandmaster_priority1 = bc->dds.priority1;
+	pd->grandmaster_priority2 = bc->dds.priority2;
+	memset(&bc->cur, 0, sizeof(bc->cur));
+	memset(&bc->tp, 0, sizeof(bc->tp));
+	bc->tp.current_utc_offset = c->utc_offset;
+	bc->tp.current_utc_offset_valid = c->utc_offset_valid;
+	/* a clock that keeps UTC cannot claim the PTP timescale (ptp4l does
+	 * the same: ARB timescale, UTC times) */
+	bc->tp.ptp_timescale = c->ptp_timescale && !c->local_clock_is_utc;
+	bc->tp.time_traceable = c->time_traceable;
+	bc->tp.frequency_traceable = c->frequency_traceable;
+	bc->tp.time_source = c->time_source;
+	bc->path_len = 0;
+}
+
+void clock_set_parent_from(struct bc *bc, const struct fm_record *r)
+{
+	struct parent_ds *pd = &bc->parent;
+
+	pd->parent_port_identity = r->sender;
+	pd->grandmaster_identity = r->ann.gm_identity;
+	pd->grandmaster_clock_quality = r->ann.gm_clock_quality;
+	pd->grandmaster_priority1 = r->ann.gm_priority1;
+	pd->grandmaster_priority2 = r->ann.gm_priority2;
+	bc->cur.steps_removed = (uint16_t)(r->ann.steps_removed + 1);
+	bc->tp.current_utc_offset = r->ann.current_utc_offset;
+	ds_time_properties_from_flags(&bc->tp, r->hdr.flags);
+	bc->tp.time_source = r->ann.time_source;
+	bc->path_len = r->path_len < PTP_MAX_PATH_TRACE ? r->path_len
+							: PTP_MAX_PATH_TRACE - 1;
+	memcpy(bc->path, r->path, sizeof(bc->path[0]) * bc->path_len);
+}
+
+bool clock_is_parent(const struct bc *bc, const struct port_identity *pi)
+{
+	return port_identity_eq(&bc->parent.parent_port_identity, pi);
+}
+
+/* UTC offset in ns for converting between the wire's PTP timescale and a
+ * local clock that keeps UTC; 0 when no conversion applies. */
+static int64_t clock_utc_shift_ns(const struct bc *bc)
+{
+	int64_t off;
+
+	if (!bc->cfg.local_clock_is_utc || !bc->tp.ptp_timescale)
+		return 0;
+	off = bc->tp.current_utc_offset_valid ? bc->tp.current_utc_offset
+					       : bc->cfg.utc_offset;
+	return off * NS_PER_SEC;
+}
+
+tmv_t port_to_wire(const struct port *p, tmv_t local)
+{
+	return tmv_add(local, tmv_from_ns(clock_utc_shift_ns(p->bc)));
+}
+
+tmv_t port_from_wire(const struct port *p, tmv_t wire)
+{
+	return tmv_sub(wire, tmv_from_ns(clock_utc_shift_ns(p->bc)));
+}
+
+/* ---- creation ---- */
+
+static int clock_check_cfg(const struct bc_clock_cfg *c, int nports)
+{
+	static const struct clock_identity zero;
+
+	if (nports < 1 || nports > BC_MAX_PORTS)
+		return -EINVAL;
+	if (clock_identity_eq(&c->clock_identity, &zero))
+		return -EINVAL;
+	if (c->ptp_minor_version > 1)
+		return -EINVAL;
+	return 0;
+}
+
+static void clock_init_dds(struct bc *bc, int nports)
+{
+	const struct bc_clock_cfg *c = &bc->cfg;
+	struct default_ds *d = &bc->dds;
+
+	d->two_step_flag = c->two_step;
+	d->clock_identity = c->clock_identity;
+	d->number_ports = (uint16_t)nports;
+	d->clock_quality = c->clock_quality;
+	d->priority1 = c->priority1;
+	d->priority2 = c->priority2;
+	d->domain_number = c->domain_number;
+	d->slave_only = c->slave_only;
+	d->sdo_id = (uint16_t)(c->minor_sdo_id);
+}
+
+int bc_create(struct bc **out, const struct bc_clock_cfg *clock,
+	      const struct bc_port_cfg *ports, int nports)
+{
+	struct bc *bc;
+	int err = clock_check_cfg(clock, nports);
+
+	if (err)
+		return err;
+	bc = calloc(1, sizeof(*bc));
+	if (!bc)
+		return -ENOMEM;
+	bc->ports = calloc((size_t)nports, sizeof(*bc->ports));
+	if (!bc->ports) {
+		free(bc);
+		return -ENOMEM;
+	}
+	bc->cfg = *clock;
+	bc->nports = nports;
+	bc->slave_port = -1;
+	cm_rng_seed(&bc->rng, clock->rng_seed);
+	clock_init_dds(bc, nports);
+	clock_set_own_parent(bc);
+	for (int i = 0; i < nports; i++)
+		port_init(&bc->ports[i], bc, i, &ports[i]);
+	*out = bc;
+	return 0;
+}
+
+void bc_destroy(struct bc *bc)
+{
+	if (!bc)
+		return;
+	free(bc->ports);
+	free(bc);
+}
+
+int bc_start(struct bc *bc, int64_t now, struct bc_actions *out)
+{
+	char id[CLOCK_ID_STRLEN];
+
+	cm_log(CM_LOG_INFO, "clock identity %s, %d port%s",
+	       clock_identity_str(&bc->dds.clock_identity, id, sizeof(id)),
+	       bc->nports, bc->nports == 1 ? "" : "s");
+	for (int i = 0; i < bc->nports; i++) {
+		struct port *p = &bc->ports[i];
+
+		if (p->link_up)
+			port_dispatch(p, BC_EV_INIT_COMPLETE, now, out);
+	}
+	bc->sd_due = true;
+	return 0;
+}
+
+/* ---- Announce intake (9.3.2.5, 9.5.3) ---- */
+
+static bool path_has_us(const struct bc *bc, const struct ptp_msg *m)
+{
+	const struct ptp_tlv_views *v = &m->tlv_view;
+
+	for (int i = 0; v->has_path_trace && i < v->path_trace_count; i++) {
+		if (clock_identity_eq(&v->path_trace[i],
+				      &bc->dds.clock_identity))
+			return true;
+	}
+	return false;
+}
+
+static enum bc_drop announce_check(const struct bc *bc, const struct port *p,
+				   const struct ptp_msg *m)
+{
+	if (p->cfg.master_only)
+		return BC_DROP_UNEXPECTED;
+	if (m->body.announce.steps_removed >= bc->cfg.max_steps_removed)
+		return BC_DROP_NOT_QUALIFIED;
+	if (m->hdr.flags & PTP_FLAG_ALTERNATE_MASTER)
+		return BC_DROP_NOT_QUALIFIED;
+	if (path_has_us(bc, m))
+		return BC_DROP_NOT_QUALIFIED;
+	return BC_DROP_NONE;
+}
+
+/* Restart the announce receipt timeout for what a port listens to: the
+ * parent in the slave states, any foreign master while LISTENING/PASSIVE. */
+static void announce_rx_timer(struct bc *bc, struct port *p,
+			      const struct port_identity *sender, int64_t now,
+			      struct bc_actions *out)
+{
+	switch (p->ds.port_state) {
+	case PS_UNCALIBRATED:
+	case PS_SLAVE:
+		if (!clock_is_parent(bc, sender))
+			return;
+		break;
+	case PS_LISTENING:
+	case PS_PASSIVE:
+		break;
+	default:
+		return;
+	}
+	port_arm_announce_rx(p, now, out);
+}
+
+enum bc_drop clock_rx_announce(struct bc *bc, struct port *p,
+			       const struct ptp_msg *m,
+			       const struct bc_addr *src, int64_t now,
+			       struct bc_actions *out)
+{
+	enum bc_drop why = announce_check(bc, p, m);
+	struct fm_record *r;
+	char id[PORT_ID_STRLEN];
+	bool is_new;
+
+	if (why != BC_DROP_NONE)
+		return why;
+	r = fm_add(&p->fm, m, src, now, &is_new);
+	if (!r)
+		return BC_DROP_NOT_QUALIFIED;
+	if (is_new)
+		clock_log_port(p, CM_LOG_NOTICE, "new foreign master %s",
+			       port_identity_str(&r->sender, id, sizeof(id)));
+	announce_rx_timer(bc, p, &r->sender, now, out);
+	bc->sd_due = true;
+	return BC_DROP_NONE;
+}
+
+/* ---- entry points ---- */
+
+static struct port *get_port(struct bc *bc, int port)
+{
+	if (!bc || port < 0 || port >= bc->nports)
+		return NULL;
+	return &bc->ports[port];
+}
+
+int bc_port_rx(struct bc *bc, int port, const uint8_t *buf, size_t len,
+	       tmv_t rx_ts, const struct bc_addr *src, int64_t now,
+	       struct bc_actions *out)
+{
+	struct port *p = get_port(bc, port);
+
+	if (!p || !buf)
+		return -EINVAL;
+	return port_rx(p, buf, len, rx_ts, src, now, out);
+}
+
+int bc_port_tx_ts(struct bc *bc, int port, uint32_t token, tmv_t tx_ts,
+		  int64_t now, struct bc_actions *out)
+{
+	struct port *p = get_port(bc, port);
+
+	return p ? port_tx_ts(p, token, tx_ts, now, out) : -EINVAL;
+}
+
+int bc_port_timer(struct bc *bc, int port, enum bc_timer timer, int64_t now,
+		  struct bc_actions *out)
+{
+	struct port *p = get_port(bc, port);
+
+	return p ? port_timer(p, timer, now, out) : -EINVAL;
+}
+
+int bc_port_link(struct bc *bc, int port, bool up, int64_t now,
+		 struct bc_actions *out)
+{
+	struct port *p = get_port(bc, port);
+
+	if (!p)
+		return -EINVAL;
+	if (p->link_up == up)
+		return 0;
+	p->link_up = up;
+	clock_log_port(p, CM_LOG_NOTICE, "link %s", up ? "up" : "down");
+	bc->sd_due = true;
+	if (!up) {
+		port_dispatch(p, BC_EV_FAULT_DETECTED, now, out);
+	} else if (p->ds.port_state == PS_FAULTY) {
+		port_dispatch(p, BC_EV_FAULT_CLEARED, now, out);
+	} else if (p->ds.port_state == PS_INITIALIZING) {
+		port_dispatch(p, BC_EV_INIT_COMPLETE, now, out);
+	}
+	return 0;
+}
+
+int bc_port_fault(struct bc *bc, int port, int64_t now,
+		  struct bc_actions *out)
+{
+	struct port *p = get_port(bc, port);
+
+	if (!p)
+		return -EINVAL;
+	p->cnt.faults++;
+	bc->sd_due = true;
+	port_dispatch(p, BC_EV_FAULT_DETECTED, now, out);
+	return 0;
+}
+
+int bc_clock_stepped(struct bc *bc, int64_t step_ns, struct bc_actions *out)
+{
+	(void)out;
+	(void)step_ns;
+	bc->cnt.clock_steps++;
+	for (int i = 0; i < bc->nports; i++)
+		port_stepped(&bc->ports[i]);
+	return 0;
+}
+
+int bc_servo_state(struct bc *bc, enum bc_servo_state st, int64_t now,
+		   struct bc_actions *out)
+{
+	struct port *p = get_port(bc, bc->slave_port);
+
+	bc->servo_locked = st == BC_SERVO_LOCKED;
+	if (!p)
+		return 0;
+	if (st == BC_SERVO_LOCKED && p->ds.port_state == PS_UNCALIBRATED)
+		port_dispatch(p, BC_EV_MASTER_CLOCK_SELECTED, now, out);
+	else if (st == BC_SERVO_UNLOCKED && p->ds.port_state == PS_SLAVE)
+		port_dispatch(p, BC_EV_SYNCHRONIZATION_FAULT, now, out);
+	return 0;
+}
+
+/* ---- getters ---- */
+
+int bc_nports(const struct bc *bc)
+{
+	return bc->nports;
+}
+
+const char *bc_port_name(const struct bc *bc, int port)
+{
+	return port >= 0 && port < bc->nports ? bc->ports[port].cfg.name
+					      : NULL;
+}
+
+const struct default_ds *bc_default_ds(const struct bc *bc)
+{
+	return &bc->dds;
+}
+
+const struct current_ds *bc_current_ds(const struct bc *bc)
+{
+	return &bc->cur;
+}
+
+const struct parent_ds *bc_parent_ds(const struct bc *bc)
+{
+	return &bc->parent;
+}
+
+const struct time_properties_ds *bc_time_properties_ds(const struct bc *bc)
+{
+	return &bc->tp;
+}
+
+const struct port_ds *bc_port_ds(const struct bc *bc, int port)
+{
+	return port >= 0 && port < bc->nports ? &bc->ports[port].ds : NULL;
+}
+
+const struct bc_port_counters *bc_port_counters(const struct bc *bc,
+						int port)
+{
+	return port >= 0 && port < bc->nports ? &bc->ports[port].cnt : NULL;
+}
+
+const struct bc_clock_counters *bc_clock_counters(const struct bc *bc)
+{
+	return &bc->cnt;
+}
+
+int bc_slave_port(const struct bc *bc)
+{
+	return bc->slave_port;
+}
+
+bool bc_state_decision_due(const struct bc *bc)
+{
+	return bc->sd_due;
+}

@@ -1,0 +1,203 @@
+/*
+ * bc/clock_sd.c — the state decision over all ports (IEEE 1588-2019
+ * 9.3.3) and the data set updates it implies (9.3.5): Erbest per port from
+ * its qualified foreign masters, Ebest over the ports, a decision code per
+ * port, then parentDS/currentDS/timePropertiesDS and the port events.
+ * At most one port ends up SLAVE/UNCALIBRATED: only the port where Ebest
+ * was received can get S1.
+ */
+#include <string.h>
+
+#include "bc/internal.h"
+
+static void d0_dataset(const struct bc *bc, struct bmca_dataset *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->priority1 = bc->dds.priority1;
+	d->gm_identity = bc->dds.clock_identity;
+	d->gm_quality = bc->dds.clock_quality;
+	d->priority2 = bc->dds.priority2;
+	d->steps_removed = 0;
+	d->sender.clock_identity = bc->dds.clock_identity;
+	d->receiver.clock_identity = bc->dds.clock_identity;
+}
+
+/* The best qualified foreign master of a port (Erbest), or NULL. */
+static struct fm_record *port_erbest(struct port *p, int64_t now,
+				     struct bmca_dataset *best)
+{
+	struct fm_record *found = NULL;
+	struct bmca_dataset ds;
+
+	if (!port_is_active(p) || p->cfg.master_only)
+		return NULL;
+	fm_prune(&p->fm, now, p->ds.log_announce_interval);
+	for (int i = 0; i < BMCA_MAX_FOREIGN; i++) {
+		struct fm_record *r = &p->fm.rec[i];
+
+		if (!fm_qualified(&p->fm, r, now, p->ds.log_announce_interval))
+			continue;
+		fm_dataset(r, &p->ds.port_identity, &ds);
+		if (!found || bmca_better(&ds, best)) {
+			found = r;
+			*best = ds;
+		}
+	}
+	return found;
+}
+
+static bool self_loop(const struct port *p, int64_t now)
+{
+	int64_t window = (int64_t)p->fm.window *
+			 tmv_log_interval_ns(p->ds.log_announce_interval);
+
+	return p->self_seen && now - p->self_seen_ns <= window;
+}
+
+static enum bc_event decision_event(enum bmca_decision d)
+{
+	switch (d) {
+	case BMCA_M1:
+	case BMCA_M2:
+		return BC_EV_RS_GRAND_MASTER;
+	case BMCA_M3:
+		return BC_EV_RS_MASTER;
+	case BMCA_P1:
+	case BMCA_P2:
+		return BC_EV_RS_PASSIVE;
+	case BMCA_S1:
+		return BC_EV_RS_SLAVE;
+	default:
+		return BC_EV_NONE;
+	}
+}
+
+static void log_best(struct bc *bc, bool own)
+{
+	const struct clock_identity *gm = &bc->parent.grandmaster_identity;
+	char id[CLOCK_ID_STRLEN];
+
+	if (bc->logged_best_valid && clock_identity_eq(&bc->logged_best, gm))
+		return;
+	bc->logged_best = *gm;
+	bc->logged_best_valid = true;
+	clock_identity_str(gm, id, sizeof(id));
+	if (own)
+		cm_log(CM_LOG_NOTICE, "selected local clock %s as best master",
+		       id);
+	else
+		cm_log(CM_LOG_NOTICE, "selected best master clock %s", id);
+}
+
+/* A new parent for a port that is already a slave: start over. */
+static void port_new_parent(struct port *p, int64_t now,
+			    struct bc_actions *out)
+{
+	enum port_state from = p->ds.port_state;
+
+	slave_reset(p, false);
+	if (from != PS_SLAVE)
+		return;
+	clock_log_port(p, CM_LOG_NOTICE, "%s to %s on %s",
+		       port_state_name(from), port_state_name(PS_UNCALIBRATED),
+		       bc_event_name(BC_EV_RS_SLAVE));
+	port_enter_state(p, PS_UNCALIBRATED, now, out);
+	act_state(out, p->index, from, PS_UNCALIBRATED, BC_EV_RS_SLAVE);
+}
+
+/* Compute every port's decision; returns the S1 port or -1. */
+static int decide_ports(struct bc *bc, int64_t now, enum bmca_decision *dec,
+			bool *any_gm)
+{
+	struct bmca_dataset er[BC_MAX_PORTS], d0;
+	int ebest = -1, s1 = -1;
+
+	for (int i = 0; i < bc->nports; i++) {
+		struct port *p = &bc->ports[i];
+
+		p->erbest = port_erbest(p, now, &er[i]);
+		if (p->erbest && (ebest < 0 || bmca_better(&er[i], &er[ebest])))
+			ebest = i;
+	}
+	d0_dataset(bc, &d0);
+	*any_gm = false;
+	for (int i = 0; i < bc->nports; i++) {
+		struct port *p = &bc->ports[i];
+
+		dec[i] = BMCA_NONE;
+		if (!port_is_active(p))
+			continue;
+		if (self_loop(p, now)) {
+			dec[i] = BMCA_P2;
+			continue;
+		}
+		dec[i] = bmca_state_decision(
+			&d0, ebest >= 0 ? &er[ebest] : NULL,
+			p->erbest ? &er[i] : NULL, i == ebest,
+			p->ds.port_state == PS_LISTENING);
+		if (dec[i] == BMCA_S1)
+			s1 = i;
+		if (dec[i] == BMCA_M1 || dec[i] == BMCA_M2)
+			*any_gm = true;
+	}
+	return s1;
+}
+
+/* 9.3.5: update the clock's data sets; true when the parent changed.
+ * Without an S1 port this clock is its own parent: either some port
+ * decided M1/M2, or nothing qualified anywhere (P1 and empty LISTENING
+ * ports leave no foreign parent to keep). */
+static bool update_data_sets(struct bc *bc, int s1, bool *own)
+{
+	struct port_identity old = bc->parent.parent_port_identity;
+	struct clock_identity old_gm = bc->parent.grandmaster_identity;
+
+	if (s1 >= 0)
+		clock_set_parent_from(bc, bc->ports[s1].erbest);
+	else
+		clock_set_own_parent(bc);
+	*own = clock_identity_eq(&bc->parent.parent_port_identity.clock_identity,
+				 &bc->dds.clock_identity);
+	return !port_identity_eq(&old, &bc->parent.parent_port_identity) ||
+	       !clock_identity_eq(&old_gm, &bc->parent.grandmaster_identity);
+}
+
+int bc_state_decision(struct bc *bc, int64_t now, struct bc_actions *out)
+{
+	enum bmca_decision dec[BC_MAX_PORTS];
+	bool any_gm, own, changed;
+	int s1;
+
+	if (!bc->sd_due)
+		return 0;
+	bc->sd_due = false;
+	bc->cnt.state_decisions++;
+	s1 = decide_ports(bc, now, dec, &any_gm);
+	changed = update_data_sets(bc, s1, &own);
+	if (s1 >= 0 || any_gm)
+		log_best(bc, own);
+	if (changed) {
+		bc->cnt.bmca_reselections++;
+		act_parent(out, &bc->parent, own);
+	}
+	for (int i = 0; i < bc->nports; i++) {
+		struct port *p = &bc->ports[i];
+		enum bc_event ev = decision_event(dec[i]);
+
+		p->decision = dec[i];
+		if (ev == BC_EV_NONE)
+			continue;
+		if (ev == BC_EV_RS_SLAVE && port_is_slave(p)) {
+			if (changed)
+				port_new_parent(p, now, out);
+			continue;
+		}
+		if (ev == BC_EV_RS_GRAND_MASTER && p->ds.port_state != PS_MASTER &&
+		    !bc->dds.slave_only)
+			clock_log_port(p, CM_LOG_NOTICE,
+				       "assuming the grand master role");
+		port_dispatch(p, ev, now, out);
+	}
+	bc->slave_port = s1;
+	return 0;
+}

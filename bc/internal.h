@@ -1,0 +1,195 @@
+/*
+ * bc/internal.h — the core's private structures, shared by its files.
+ *
+ * struct bc (the clock: data sets, ports, BMCA state) and struct port (one
+ * PTP port: its portDS, foreign masters, master and slave exchanges,
+ * counters), plus the helpers that append actions.  Nothing outside bc/
+ * includes this header.
+ */
+#ifndef HVPTP_BC_INTERNAL_H
+#define HVPTP_BC_INTERNAL_H
+
+#include "bc/bc.h"
+#include "bc/bmca.h"
+#include "common/filter.h"
+#include "common/log.h"
+#include "common/rng.h"
+
+#define PORT_MAX_PENDING 8 /* event messages awaiting a TX timestamp */
+
+struct pending_tx {
+	bool used;
+	uint32_t token;
+	uint8_t msg_type;
+	uint16_t seq;
+	int64_t deadline_ns;
+};
+
+/* What a slave port knows of the current Sync exchange. */
+struct sync_state {
+	bool have_sync; /* t2 known for seq */
+	bool have_fup; /* t1 known for seq */
+	bool two_step;
+	uint16_t seq;
+	tmv_t t2; /* ingress, local clock */
+	int64_t corr_sync; /* scaled ns */
+	tmv_t t1; /* preciseOriginTimestamp (or originTimestamp) */
+	int64_t corr_fup; /* scaled ns */
+	int64_t sync_rx_mono; /* when the Sync arrived (now) */
+	/* latest complete pair, for the delay computation */
+	bool have_pair;
+	tmv_t pair_t1, pair_t2;
+	int64_t pair_corr;
+};
+
+/* The Delay_Req/Delay_Resp exchange. */
+struct delay_state {
+	bool outstanding; /* a Delay_Req is in flight */
+	bool have_t3;
+	uint16_t seq;
+	tmv_t t3; /* egress, local clock */
+	bool have_resp; /* Delay_Resp came before our TX timestamp */
+	tmv_t t4; /* from that Delay_Resp, local timescale */
+	int64_t resp_corr_ns;
+	struct cm_filter filter; /* moving median of raw delays */
+	bool have_delay;
+	int64_t mean_path_delay_ns; /* filtered */
+	int64_t last_raw_ns;
+};
+
+struct port {
+	struct bc *bc;
+	int index; /* 0-based; portNumber = index + 1 */
+	struct bc_port_cfg cfg;
+	struct port_ds ds;
+	struct fm_table fm;
+	struct bc_port_counters cnt;
+	bool link_up;
+	uint32_t timers_armed; /* bit per enum bc_timer */
+	/* BMCA */
+	struct fm_record *erbest; /* best qualified record, or NULL */
+	enum bmca_decision decision;
+	int64_t self_seen_ns; /* announce of a lower port of this clock */
+	bool self_seen;
+	/* master side */
+	uint16_t seq_announce, seq_sync, seq_delay_req, seq_signaling;
+	struct pending_tx pend[PORT_MAX_PENDING];
+	int64_t sync_next_ns, announce_next_ns;
+	/* slave side */
+	struct sync_state sync;
+	struct delay_state delay;
+	int8_t master_log_sync_interval;
+	/* rate-limited drop logging */
+	struct cm_ratelimit drop_rl;
+};
+
+struct bc {
+	struct bc_clock_cfg cfg;
+	int nports;
+	struct port *ports;
+	struct default_ds dds;
+	struct current_ds cur;
+	struct parent_ds parent;
+	struct time_properties_ds tp;
+	struct bc_clock_counters cnt;
+	struct cm_rng rng;
+	bool sd_due; /* a state decision event is pending */
+	bool servo_locked;
+	int slave_port; /* -1 if none */
+	uint32_t next_token;
+	/* path trace of the parent's Announce (for our Announces) */
+	uint8_t path_len;
+	struct clock_identity path[PTP_MAX_PATH_TRACE];
+	/* best master as last logged, to log changes once */
+	struct clock_identity logged_best;
+	bool logged_best_valid;
+};
+
+/* ---- actions (bc/actions.c) ---- */
+int act_send(struct bc_actions *out, int port, bool event, enum bc_dest dest,
+	     const struct bc_addr *addr, const uint8_t *buf, size_t len,
+	     uint32_t token, uint8_t msg_type);
+void act_timer_arm(struct bc_actions *out, int port, enum bc_timer t,
+		   int64_t at_ns);
+void act_timer_stop(struct bc_actions *out, int port, enum bc_timer t);
+void act_sample(struct bc_actions *out, int port, const struct bc_sample *s);
+void act_state(struct bc_actions *out, int port, enum port_state from,
+	       enum port_state to, enum bc_event ev);
+void act_parent(struct bc_actions *out, const struct parent_ds *p,
+		bool own);
+
+/* ---- port state machine (bc/port_fsm.c) ---- */
+enum port_state port_fsm_next(enum port_state cur, enum bc_event ev,
+			      bool slave_only);
+/* Apply an event: change state, log, emit STATE_CHANGED, (re)arm and stop
+ * the timers of the new state. */
+void port_dispatch(struct port *p, enum bc_event ev, int64_t now,
+		   struct bc_actions *out);
+
+/* ---- port protocol (bc/port.c, bc/port_master.c, bc/port_slave.c) ---- */
+void port_init(struct port *p, struct bc *bc, int index,
+	       const struct bc_port_cfg *cfg);
+int port_rx(struct port *p, const uint8_t *buf, size_t len, tmv_t rx_ts,
+	    const struct bc_addr *src, int64_t now, struct bc_actions *out);
+int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,
+	       struct bc_actions *out);
+int port_timer(struct port *p, enum bc_timer t, int64_t now,
+	       struct bc_actions *out);
+void port_drop(struct port *p, enum bc_drop why, const struct ptp_msg *m,
+	       int64_t now);
+void port_enter_state(struct port *p, enum port_state st, int64_t now,
+		      struct bc_actions *out);
+void port_stepped(struct port *p);
+void port_timer_arm(struct port *p, enum bc_timer t, int64_t at_ns,
+		    struct bc_actions *out);
+void port_timer_stop(struct port *p, enum bc_timer t, struct bc_actions *out);
+void port_arm_announce_rx(struct port *p, int64_t now, struct bc_actions *out);
+bool port_is_slave(const struct port *p);
+bool port_is_active(const struct port *p); /* not INIT/FAULTY/DISABLED */
+/* Send one message built in m on this port. */
+int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
+	      const struct bc_addr *addr, int64_t now, struct bc_actions *out);
+void port_header(struct port *p, struct ptp_msg *m, unsigned type,
+		 uint16_t seq, int8_t log_interval);
+uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
+		       int64_t now, struct bc_actions *out);
+int64_t port_random_delay_req_ns(struct port *p);
+/* time conversion between the local clock and the wire timescale */
+tmv_t port_to_wire(const struct port *p, tmv_t local);
+tmv_t port_from_wire(const struct port *p, tmv_t wire);
+
+/* master side (bc/port_master.c) */
+void master_send_announce(struct port *p, int64_t now, struct bc_actions *o);
+void master_send_sync(struct port *p, int64_t now, struct bc_actions *o);
+void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
+		       struct bc_actions *out);
+enum bc_drop master_rx_delay_req(struct port *p, const struct ptp_msg *m, tmv_t rx_ts,
+			const struct bc_addr *src, int64_t now,
+			struct bc_actions *out);
+
+/* slave side (bc/port_slave.c) */
+enum bc_drop slave_rx_sync(struct port *p, const struct ptp_msg *m, tmv_t rx_ts,
+		  int64_t now, struct bc_actions *out);
+enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m, int64_t now,
+		       struct bc_actions *out);
+enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m, int64_t now,
+			struct bc_actions *out);
+void slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o);
+void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts);
+void slave_reset(struct port *p, bool keep_delay);
+
+/* ---- clock (bc/clock.c) ---- */
+/* A port saw an Announce: store it, maybe mark a state decision due. */
+enum bc_drop clock_rx_announce(struct bc *bc, struct port *p,
+			       const struct ptp_msg *m,
+			       const struct bc_addr *src, int64_t now,
+			       struct bc_actions *out);
+bool clock_is_parent(const struct bc *bc, const struct port_identity *pi);
+/* parentDS, currentDS and timePropertiesDS as this clock's own (GM), or
+ * from the Announce of the record chosen as parent (9.3.5). */
+void clock_set_own_parent(struct bc *bc);
+void clock_set_parent_from(struct bc *bc, const struct fm_record *r);
+void clock_log_port(const struct port *p, int level, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

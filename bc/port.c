@@ -1,0 +1,430 @@
+/*
+ * bc/port.c — one PTP port: receive dispatch, TX timestamps, timers,
+ * message headers and sending.  The master and slave exchanges live in
+ * port_master.c and port_slave.c; the state machine in port_fsm.c.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "bc/internal.h"
+
+void port_init(struct port *p, struct bc *bc, int index,
+	       const struct bc_port_cfg *cfg)
+{
+	memset(p, 0, sizeof(*p));
+	p->bc = bc;
+	p->index = index;
+	p->cfg = *cfg;
+	p->link_up = true;
+	p->ds.port_identity.clock_identity = bc->dds.clock_identity;
+	p->ds.port_identity.port_number = (uint16_t)(index + 1);
+	p->ds.port_state = PS_INITIALIZING;
+	p->ds.log_min_delay_req_interval = cfg->log_min_delay_req_interval;
+	p->ds.log_announce_interval = cfg->log_announce_interval;
+	p->ds.announce_receipt_timeout = cfg->announce_receipt_timeout;
+	p->ds.log_sync_interval = cfg->log_sync_interval;
+	p->ds.delay_mechanism = cfg->delay_mechanism;
+	p->ds.log_min_pdelay_req_interval = cfg->log_min_pdelay_req_interval;
+	p->ds.version_number = PTP_MAJOR_VERSION;
+	p->ds.minor_version_number = bc->cfg.ptp_minor_version;
+	p->ds.delay_asymmetry_ns = cfg->delay_asymmetry_ns;
+	p->ds.master_only = cfg->master_only;
+	p->master_log_sync_interval = cfg->log_sync_interval;
+	fm_init(&p->fm, bc->cfg.foreign_master_threshold,
+		bc->cfg.foreign_master_window);
+	cm_filter_init(&p->delay.filter,
+		       cfg->delay_filter_average ? CM_FILTER_AVERAGE
+						 : CM_FILTER_MEDIAN,
+		       cfg->delay_filter_length ? cfg->delay_filter_length : 1);
+	p->drop_rl.interval_ns = 10 * NS_PER_SEC;
+}
+
+bool port_is_slave(const struct port *p)
+{
+	return p->ds.port_state == PS_SLAVE ||
+	       p->ds.port_state == PS_UNCALIBRATED;
+}
+
+bool port_is_active(const struct port *p)
+{
+	switch (p->ds.port_state) {
+	case PS_INITIALIZING:
+	case PS_FAULTY:
+	case PS_DISABLED:
+		return false;
+	default:
+		return true;
+	}
+}
+
+void port_drop(struct port *p, enum bc_drop why, const struct ptp_msg *m,
+	       int64_t now)
+{
+	if ((unsigned)why >= BC_DROP_COUNT)
+		why = BC_DROP_BAD_VALUE;
+	p->cnt.drop[why]++;
+	if (!cm_log_enabled(CM_LOG_DEBUG) || !cm_ratelimit_ok(&p->drop_rl, now))
+		return;
+	clock_log_port(p, CM_LOG_DEBUG, "dropped %s: %s (%llu more since last)",
+		       m ? ptp_msg_type_name(m->hdr.msg_type) : "message",
+		       bc_drop_name(why),
+		       (unsigned long long)p->drop_rl.suppressed);
+	p->drop_rl.suppressed = 0;
+}
+
+/* ---- receive ---- */
+
+typedef enum bc_drop (*rx_handler)(struct port *p, const struct ptp_msg *m,
+				   tmv_t rx_ts, const struct bc_addr *src,
+				   int64_t now, struct bc_actions *out);
+
+static enum bc_drop rx_sync(struct port *p, const struct ptp_msg *m,
+			    tmv_t rx_ts, const struct bc_addr *src,
+			    int64_t now, struct bc_actions *out)
+{
+	(void)src;
+	if (!port_is_slave(p))
+		return BC_DROP_UNEXPECTED;
+	return slave_rx_sync(p, m, rx_ts, now, out);
+}
+
+static enum bc_drop rx_follow_up(struct port *p, const struct ptp_msg *m,
+				 tmv_t rx_ts, const struct bc_addr *src,
+				 int64_t now, struct bc_actions *out)
+{
+	(void)rx_ts;
+	(void)src;
+	if (!port_is_slave(p))
+		return BC_DROP_UNEXPECTED;
+	return slave_rx_follow_up(p, m, now, out);
+}
+
+static enum bc_drop rx_delay_req(struct port *p, const struct ptp_msg *m,
+				 tmv_t rx_ts, const struct bc_addr *src,
+				 int64_t now, struct bc_actions *out)
+{
+	if (p->ds.port_state != PS_MASTER)
+		return BC_DROP_UNEXPECTED;
+	return master_rx_delay_req(p, m, rx_ts, src, now, out);
+}
+
+static enum bc_drop rx_delay_resp(struct port *p, const struct ptp_msg *m,
+				  tmv_t rx_ts, const struct bc_addr *src,
+				  int64_t now, struct bc_actions *out)
+{
+	(void)rx_ts;
+	(void)src;
+	if (!port_is_slave(p))
+		return BC_DROP_UNEXPECTED;
+	return slave_rx_delay_resp(p, m, now, out);
+}
+
+static enum bc_drop rx_announce(struct port *p, const struct ptp_msg *m,
+				tmv_t rx_ts, const struct bc_addr *src,
+				int64_t now, struct bc_actions *out)
+{
+	(void)rx_ts;
+	return clock_rx_announce(p->bc, p, m, src, now, out);
+}
+
+static enum bc_drop rx_unsupported(struct port *p, const struct ptp_msg *m,
+				   tmv_t rx_ts, const struct bc_addr *src,
+				   int64_t now, struct bc_actions *out)
+{
+	(void)p;
+	(void)m;
+	(void)rx_ts;
+	(void)src;
+	(void)now;
+	(void)out;
+	return BC_DROP_UNSUPPORTED;
+}
+
+static const rx_handler rx_table[PTP_MSG_TYPE_COUNT] = {
+	[PTP_MSG_SYNC] = rx_sync,
+	[PTP_MSG_DELAY_REQ] = rx_delay_req,
+	[PTP_MSG_PDELAY_REQ] = rx_unsupported,
+	[PTP_MSG_PDELAY_RESP] = rx_unsupported,
+	[PTP_MSG_FOLLOW_UP] = rx_follow_up,
+	[PTP_MSG_DELAY_RESP] = rx_delay_resp,
+	[PTP_MSG_PDELAY_RESP_FOLLOW_UP] = rx_unsupported,
+	[PTP_MSG_ANNOUNCE] = rx_announce,
+	[PTP_MSG_SIGNALING] = rx_unsupported,
+	[PTP_MSG_MANAGEMENT] = rx_unsupported,
+};
+
+/* Checks every message passes before its handler (domain, sdoId, self). */
+static enum bc_drop rx_filter(struct port *p, const struct ptp_msg *m,
+			      tmv_t rx_ts, int64_t now)
+{
+	const struct bc *bc = p->bc;
+	const struct port_identity *src = &m->hdr.source_port_identity;
+
+	if (m->hdr.domain != bc->dds.domain_number)
+		return BC_DROP_WRONG_DOMAIN;
+	if (!p->cfg.ignore_transport_specific &&
+	    m->hdr.major_sdo_id != p->cfg.transport_specific)
+		return BC_DROP_WRONG_SDO;
+	if (m->hdr.minor_sdo_id != bc->cfg.minor_sdo_id)
+		return BC_DROP_WRONG_SDO;
+	if (clock_identity_eq(&src->clock_identity, &bc->dds.clock_identity)) {
+		/* another port of this clock on the same segment: the one
+		 * with the higher portNumber keeps quiet (9.5.2.3) */
+		if (m->hdr.msg_type == PTP_MSG_ANNOUNCE &&
+		    src->port_number < p->ds.port_identity.port_number) {
+			p->self_seen = true;
+			p->self_seen_ns = now;
+		}
+		return BC_DROP_FROM_SELF;
+	}
+	if (ptp_msg_is_event(m->hdr.msg_type) && rx_ts.ns == 0)
+		return BC_DROP_BAD_TIMESTAMP; /* no RX timestamp */
+	return BC_DROP_NONE;
+}
+
+int port_rx(struct port *p, const uint8_t *buf, size_t len, tmv_t rx_ts,
+	    const struct bc_addr *src, int64_t now, struct bc_actions *out)
+{
+	struct ptp_msg m;
+	enum bc_drop why = BC_DROP_NONE;
+	rx_handler h;
+
+	if (!port_is_active(p)) {
+		port_drop(p, BC_DROP_UNEXPECTED, NULL, now);
+		return -EAGAIN;
+	}
+	if (msg_unpack(buf, len, &m, &why) < 0) {
+		port_drop(p, why, NULL, now);
+		return -EBADMSG;
+	}
+	why = rx_filter(p, &m, rx_ts, now);
+	if (why == BC_DROP_NONE) {
+		h = rx_table[m.hdr.msg_type];
+		why = h ? h(p, &m, rx_ts, src, now, out) : BC_DROP_BAD_TYPE;
+	}
+	if (why != BC_DROP_NONE) {
+		port_drop(p, why, &m, now);
+		return -EBADMSG;
+	}
+	p->cnt.rx[m.hdr.msg_type]++;
+	return 0;
+}
+
+/* ---- sending ---- */
+
+void port_header(struct port *p, struct ptp_msg *m, unsigned type,
+		 uint16_t seq, int8_t log_interval)
+{
+	memset(m, 0, sizeof(*m));
+	msg_header_init(&m->hdr, type, p->bc->cfg.ptp_minor_version);
+	m->hdr.major_sdo_id = p->cfg.transport_specific;
+	m->hdr.minor_sdo_id = p->bc->cfg.minor_sdo_id;
+	m->hdr.domain = p->bc->dds.domain_number;
+	m->hdr.source_port_identity = p->ds.port_identity;
+	m->hdr.sequence_id = seq;
+	m->hdr.log_msg_interval = log_interval;
+}
+
+int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
+	      const struct bc_addr *addr, int64_t now, struct bc_actions *out)
+{
+	uint8_t buf[PTP_MAX_MSG_LEN];
+	uint32_t token = 0;
+	int len, err;
+
+	if (dest == BC_DEST_UNICAST)
+		m->hdr.flags |= PTP_FLAG_UNICAST;
+	len = msg_pack(m, buf, sizeof(buf));
+	if (len < 0)
+		return len;
+	if (event)
+		token = port_pend_add(p, m->hdr.msg_type, m->hdr.sequence_id,
+				      now, out);
+	err = act_send(out, p->index, event, dest, addr, buf, (size_t)len,
+		       token, m->hdr.msg_type);
+	if (err)
+		return err;
+	p->cnt.tx[m->hdr.msg_type]++;
+	return 0;
+}
+
+/* ---- TX timestamps ---- */
+
+static void pend_rearm(struct port *p, struct bc_actions *out)
+{
+	int64_t first = INT64_MAX;
+
+	for (int i = 0; i < PORT_MAX_PENDING; i++) {
+		if (p->pend[i].used && p->pend[i].deadline_ns < first)
+			first = p->pend[i].deadline_ns;
+	}
+	if (first == INT64_MAX)
+		port_timer_stop(p, BC_TMR_TX_TS, out);
+	else
+		port_timer_arm(p, BC_TMR_TX_TS, first, out);
+}
+
+uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
+		       int64_t now, struct bc_actions *out)
+{
+	struct pending_tx *slot = &p->pend[0];
+	uint32_t token = ++p->bc->next_token;
+
+	if (token == 0)
+		token = ++p->bc->next_token;
+	/* a free slot, else the oldest (its timestamp is lost) */
+	for (int i = 0; i < PORT_MAX_PENDING; i++) {
+		if (!p->pend[i].used) {
+			slot = &p->pend[i];
+			break;
+		}
+		if (p->pend[i].deadline_ns < slot->deadline_ns)
+			slot = &p->pend[i];
+	}
+	slot->used = true;
+	slot->token = token;
+	slot->msg_type = type;
+	slot->seq = seq;
+	slot->deadline_ns = now + p->bc->cfg.tx_timestamp_timeout_ns;
+	pend_rearm(p, out);
+	return token;
+}
+
+int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,
+	       struct bc_actions *out)
+{
+	struct pending_tx pt;
+	int i;
+
+	for (i = 0; i < PORT_MAX_PENDING; i++) {
+		if (p->pend[i].used && p->pend[i].token == token)
+			break;
+	}
+	if (i == PORT_MAX_PENDING)
+		return -ENOENT; /* late, after its timeout */
+	pt = p->pend[i];
+	p->pend[i].used = false;
+	pend_rearm(p, out);
+	ts = tmv_add(ts, tmv_from_ns(p->cfg.egress_latency_ns));
+	if (pt.msg_type == PTP_MSG_SYNC && p->ds.port_state == PS_MASTER)
+		master_sync_tx_ts(p, pt.seq, ts, now, out);
+	else if (pt.msg_type == PTP_MSG_DELAY_REQ && port_is_slave(p))
+		slave_delay_req_tx_ts(p, pt.seq, ts);
+	return 0;
+}
+
+static void pend_expire(struct port *p, int64_t now, struct bc_actions *out)
+{
+	bool fault = false;
+
+	for (int i = 0; i < PORT_MAX_PENDING; i++) {
+		struct pending_tx *pt = &p->pend[i];
+
+		if (!pt->used || pt->deadline_ns > now)
+			continue;
+		pt->used = false;
+		p->cnt.tx_ts_timeouts++;
+		fault = true;
+		clock_log_port(p, CM_LOG_ERR,
+			       "timed out waiting for the TX timestamp of %s "
+			       "seq %u (tx_timestamp_timeout %lld ms): the "
+			       "driver did not deliver it; increase "
+			       "tx_timestamp_timeout or check the driver",
+			       ptp_msg_type_name(pt->msg_type), pt->seq,
+			       (long long)(p->bc->cfg.tx_timestamp_timeout_ns /
+					   NS_PER_MS));
+	}
+	pend_rearm(p, out);
+	if (fault) {
+		p->cnt.faults++;
+		p->bc->sd_due = true;
+		port_dispatch(p, BC_EV_FAULT_DETECTED, now, out);
+	}
+}
+
+/* ---- timers ---- */
+
+static void timer_announce_rx(struct port *p, enum bc_timer t, int64_t now,
+			      struct bc_actions *out)
+{
+	bool sync = t == BC_TMR_SYNC_RX;
+
+	if (sync)
+		p->cnt.sync_timeouts++;
+	else
+		p->cnt.announce_timeouts++;
+	/* the master that went silent is forgotten; others requalify */
+	if (port_is_slave(p))
+		fm_remove(&p->fm, &p->bc->parent.parent_port_identity);
+	else if (p->erbest)
+		fm_remove(&p->fm, &p->erbest->sender);
+	p->erbest = NULL;
+	fm_prune(&p->fm, now, p->ds.log_announce_interval);
+	p->bc->sd_due = true;
+	port_dispatch(p,
+		      sync ? BC_EV_SYNC_RECEIPT_TIMEOUT_EXPIRES
+			   : BC_EV_ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES,
+		      now, out);
+	/* a slave-only port stays LISTENING: keep listening */
+	if (p->ds.port_state == PS_LISTENING)
+		port_arm_announce_rx(p, now, out);
+}
+
+int port_timer(struct port *p, enum bc_timer t, int64_t now,
+	       struct bc_actions *out)
+{
+	int64_t iv;
+
+	if ((unsigned)t >= BC_TMR_COUNT)
+		return -EINVAL;
+	p->timers_armed &= ~(1u << t);
+	switch (t) {
+	case BC_TMR_ANNOUNCE_RX:
+	case BC_TMR_SYNC_RX:
+		timer_announce_rx(p, t, now, out);
+		break;
+	case BC_TMR_ANNOUNCE_TX:
+		iv = tmv_log_interval_ns(p->ds.log_announce_interval);
+		port_timer_arm(p, t, now + iv, out);
+		master_send_announce(p, now, out);
+		break;
+	case BC_TMR_SYNC_TX:
+		iv = tmv_log_interval_ns(p->ds.log_sync_interval);
+		port_timer_arm(p, t, now + iv, out);
+		master_send_sync(p, now, out);
+		break;
+	case BC_TMR_DELAY_REQ_TX:
+		port_timer_arm(p, t, now + port_random_delay_req_ns(p), out);
+		slave_send_delay_req(p, now, out);
+		break;
+	case BC_TMR_QUALIFICATION:
+		port_dispatch(p, BC_EV_QUALIFICATION_TIMEOUT_EXPIRES, now, out);
+		break;
+	case BC_TMR_FAULT_RESET:
+		if (!p->link_up)
+			break; /* link up will clear the fault */
+		port_dispatch(p, BC_EV_FAULT_CLEARED, now, out);
+		p->bc->sd_due = true;
+		break;
+	case BC_TMR_TX_TS:
+		pend_expire(p, now, out);
+		break;
+	default:
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int64_t port_random_delay_req_ns(struct port *p)
+{
+	int64_t iv = tmv_log_interval_ns(p->ds.log_min_delay_req_interval);
+
+	/* uniform in [0, 2^(logMinDelayReqInterval+1)] s (9.5.11.2) */
+	return (int64_t)(cm_rng_uniform(&p->bc->rng) * 2.0 * (double)iv);
+}
+
+void port_stepped(struct port *p)
+{
+	if (port_is_slave(p))
+		slave_reset(p, true);
+}

@@ -1,0 +1,96 @@
+/*
+ * bc/port_master.c — the master side of a port: Announce (with what a
+ * boundary clock propagates from its slave port), two-step Sync and
+ * Follow_Up, and Delay_Resp.
+ */
+#include <string.h>
+
+#include "bc/internal.h"
+
+/* PATH_TRACE TLV value: the parent's path plus this clock (16.2). */
+static void announce_path_trace(struct port *p, struct ptp_msg *m,
+				uint8_t *val, size_t cap)
+{
+	const struct bc *bc = p->bc;
+	size_t n = bc->path_len;
+
+	if ((n + 1) * 8 > cap || (n + 1) * 8 + 64 + 4 > PTP_MAX_MSG_LEN)
+		return; /* would not fit: 16.2.4 says leave it out */
+	memcpy(val, bc->path, n * 8);
+	memcpy(val + n * 8, bc->dds.clock_identity.id, 8);
+	m->tlvs[0].type = TLV_PATH_TRACE;
+	m->tlvs[0].length = (uint16_t)((n + 1) * 8);
+	m->tlvs[0].value = val;
+	m->n_tlvs = 1;
+}
+
+void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
+{
+	const struct bc *bc = p->bc;
+	uint8_t path[(PTP_MAX_PATH_TRACE + 1) * 8];
+	struct ptp_announce *a;
+	struct ptp_msg m;
+
+	if (p->cfg.inhibit_announce)
+		return;
+	port_header(p, &m, PTP_MSG_ANNOUNCE, p->seq_announce++,
+		    p->ds.log_announce_interval);
+	m.hdr.flags = ds_time_properties_flags(&bc->tp);
+	a = &m.body.announce;
+	a->current_utc_offset = bc->tp.current_utc_offset;
+	a->gm_priority1 = bc->parent.grandmaster_priority1;
+	a->gm_clock_quality = bc->parent.grandmaster_clock_quality;
+	a->gm_priority2 = bc->parent.grandmaster_priority2;
+	a->gm_identity = bc->parent.grandmaster_identity;
+	a->steps_removed = bc->cur.steps_removed;
+	a->time_source = bc->tp.time_source;
+	if (p->cfg.path_trace_enabled)
+		announce_path_trace(p, &m, path, sizeof(path));
+	if (port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, o) < 0)
+		clock_log_port(p, CM_LOG_WARNING, "announce did not fit");
+}
+
+void master_send_sync(struct port *p, int64_t now, struct bc_actions *o)
+{
+	struct ptp_msg m;
+
+	port_header(p, &m, PTP_MSG_SYNC, p->seq_sync++,
+		    p->ds.log_sync_interval);
+	m.hdr.flags |= PTP_FLAG_TWO_STEP;
+	if (port_send(p, &m, true, BC_DEST_PRIMARY, NULL, now, o) < 0)
+		clock_log_port(p, CM_LOG_WARNING, "sync did not fit");
+}
+
+void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
+		       struct bc_actions *out)
+{
+	struct ptp_msg m;
+
+	port_header(p, &m, PTP_MSG_FOLLOW_UP, seq, p->ds.log_sync_interval);
+	m.body.follow_up.precise_origin_timestamp =
+		tmv_to_ptp_timestamp(port_to_wire(p, ts));
+	port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, out);
+}
+
+enum bc_drop master_rx_delay_req(struct port *p, const struct ptp_msg *req,
+				 tmv_t rx_ts, const struct bc_addr *src,
+				 int64_t now, struct bc_actions *out)
+{
+	bool unicast = req->hdr.flags & PTP_FLAG_UNICAST;
+	struct ptp_msg m;
+	tmv_t t4;
+
+	t4 = tmv_sub(rx_ts, tmv_from_ns(p->cfg.ingress_latency_ns));
+	port_header(p, &m, PTP_MSG_DELAY_RESP, req->hdr.sequence_id,
+		    p->ds.log_min_delay_req_interval);
+	m.hdr.correction = req->hdr.correction;
+	m.body.delay_resp.receive_timestamp =
+		tmv_to_ptp_timestamp(port_to_wire(p, t4));
+	m.body.delay_resp.requesting_port_identity =
+		req->hdr.source_port_identity;
+	if (port_send(p, &m, false,
+		      unicast && src ? BC_DEST_UNICAST : BC_DEST_PRIMARY, src,
+		      now, out) < 0)
+		return BC_DROP_UNSUPPORTED;
+	return BC_DROP_NONE;
+}

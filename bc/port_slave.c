@@ -1,0 +1,218 @@
+/*
+ * bc/port_slave.c — the slave side of a port: Sync/Follow_Up matching by
+ * sequenceId, the Delay_Req/Delay_Resp exchange, and the E2E offset and
+ * mean path delay from t1..t4 and the correction fields (11.3):
+ *
+ *   meanPathDelay    = ((t2 - t1 - c1) + (t4 - t3 - c2)) / 2
+ *   offsetFromMaster = t2 - t1 - c1 - meanPathDelay - delayAsymmetry
+ *
+ * with c1 the Sync's plus Follow_Up's correction and c2 the Delay_Resp's.
+ * Only the parent's messages are used for synchronisation.
+ */
+#include <string.h>
+
+#include "bc/internal.h"
+
+static bool log_interval_sane(int8_t v)
+{
+	return v >= -10 && v <= 10;
+}
+
+void slave_reset(struct port *p, bool keep_delay)
+{
+	struct cm_filter f = p->delay.filter;
+	bool have = p->delay.have_delay;
+	int64_t mpd = p->delay.mean_path_delay_ns;
+
+	memset(&p->sync, 0, sizeof(p->sync));
+	memset(&p->delay, 0, sizeof(p->delay));
+	p->delay.filter = f;
+	if (keep_delay) {
+		p->delay.have_delay = have;
+		p->delay.mean_path_delay_ns = mpd;
+	} else {
+		cm_filter_reset(&p->delay.filter);
+	}
+}
+
+static bool from_parent(const struct port *p, const struct ptp_msg *m)
+{
+	return clock_is_parent(p->bc, &m->hdr.source_port_identity);
+}
+
+/* t1 and t2 of one Sync are both known: record the pair and, once the
+ * path delay is known, hand a sample to the servo. */
+static void sync_complete(struct port *p, int64_t now, struct bc_actions *out)
+{
+	struct sync_state *s = &p->sync;
+	struct bc *bc = p->bc;
+	struct bc_sample smp;
+	int64_t corr_ns = tmv_scaled_to_ns(s->corr_sync + s->corr_fup);
+	tmv_t t1 = port_from_wire(p, s->t1);
+
+	(void)now;
+	s->have_pair = true;
+	s->pair_t1 = t1;
+	s->pair_t2 = s->t2;
+	s->pair_corr = corr_ns;
+	s->have_sync = s->have_fup = false;
+	if (!p->delay.have_delay)
+		return;
+	memset(&smp, 0, sizeof(smp));
+	smp.path_delay_ns = p->delay.mean_path_delay_ns;
+	smp.raw_delay_ns = p->delay.last_raw_ns;
+	smp.offset_ns = s->t2.ns - t1.ns - corr_ns - smp.path_delay_ns -
+			p->cfg.delay_asymmetry_ns;
+	smp.ingress = s->t2;
+	smp.origin = tmv_add(t1, tmv_from_ns(corr_ns));
+	smp.log_sync_interval = p->master_log_sync_interval;
+	smp.weight = 1.0;
+	bc->cur.offset_from_master_ns = smp.offset_ns;
+	bc->cur.mean_path_delay_ns = smp.path_delay_ns;
+	act_sample(out, p->index, &smp);
+}
+
+enum bc_drop slave_rx_sync(struct port *p, const struct ptp_msg *m,
+			   tmv_t rx_ts, int64_t now, struct bc_actions *out)
+{
+	struct sync_state *s = &p->sync;
+	bool two_step = (m->hdr.flags & PTP_FLAG_TWO_STEP) ||
+			p->bc->cfg.assume_two_step;
+	bool fup_waiting = s->have_fup && !s->have_sync &&
+			   s->seq == m->hdr.sequence_id;
+
+	if (!from_parent(p, m))
+		return BC_DROP_NOT_PARENT;
+	if (log_interval_sane(m->hdr.log_msg_interval))
+		p->master_log_sync_interval = m->hdr.log_msg_interval;
+	if (p->cfg.sync_receipt_timeout)
+		port_timer_arm(p, BC_TMR_SYNC_RX,
+			       now + p->cfg.sync_receipt_timeout *
+					     tmv_log_interval_ns(
+						     p->master_log_sync_interval),
+			       out);
+	s->have_sync = true;
+	s->two_step = two_step;
+	s->seq = m->hdr.sequence_id;
+	s->t2 = tmv_sub(rx_ts, tmv_from_ns(p->cfg.ingress_latency_ns));
+	s->corr_sync = m->hdr.correction;
+	s->sync_rx_mono = now;
+	if (!two_step) {
+		if (!tmv_from_ptp_timestamp(&m->body.sync.origin_timestamp,
+					    &s->t1))
+			return BC_DROP_BAD_TIMESTAMP;
+		s->corr_fup = 0;
+		sync_complete(p, now, out);
+	} else if (fup_waiting) {
+		sync_complete(p, now, out);
+	} else {
+		s->have_fup = false;
+	}
+	return BC_DROP_NONE;
+}
+
+enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
+				int64_t now, struct bc_actions *out)
+{
+	struct sync_state *s = &p->sync;
+	tmv_t t1;
+
+	if (!from_parent(p, m))
+		return BC_DROP_NOT_PARENT;
+	if (!tmv_from_ptp_timestamp(&m->body.follow_up.precise_origin_timestamp,
+				    &t1))
+		return BC_DROP_BAD_TIMESTAMP;
+	if (s->have_sync && s->two_step && s->seq == m->hdr.sequence_id) {
+		s->t1 = t1;
+		s->corr_fup = m->hdr.correction;
+		sync_complete(p, now, out);
+		return BC_DROP_NONE;
+	}
+	if (s->have_sync || p->bc->cfg.check_fup_sync)
+		return BC_DROP_SEQ_MISMATCH;
+	/* Follow_Up overtook its Sync: keep it for the Sync to come */
+	s->have_fup = true;
+	s->seq = m->hdr.sequence_id;
+	s->t1 = t1;
+	s->corr_fup = m->hdr.correction;
+	return BC_DROP_NONE;
+}
+
+void slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o)
+{
+	struct ptp_msg m;
+
+	if (p->cfg.inhibit_delay_req || p->ds.delay_mechanism != DM_E2E)
+		return;
+	port_header(p, &m, PTP_MSG_DELAY_REQ, p->seq_delay_req++, 0x7F);
+	if (port_send(p, &m, true, BC_DEST_PRIMARY, NULL, now, o) < 0)
+		return;
+	p->delay.outstanding = true;
+	p->delay.have_t3 = false;
+	p->delay.seq = m.hdr.sequence_id;
+}
+
+static void delay_update(struct port *p, tmv_t t4, int64_t corr_ns);
+
+void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts)
+{
+	struct delay_state *d = &p->delay;
+
+	if (d->seq != seq || !(d->outstanding || d->have_resp))
+		return;
+	d->t3 = ts;
+	d->have_t3 = true;
+	if (d->have_resp && p->sync.have_pair)
+		delay_update(p, d->t4, d->resp_corr_ns);
+	d->have_resp = false;
+}
+
+static void delay_update(struct port *p, tmv_t t4, int64_t corr_ns)
+{
+	struct sync_state *s = &p->sync;
+	struct delay_state *d = &p->delay;
+	int64_t ms, sm, raw;
+
+	ms = s->pair_t2.ns - s->pair_t1.ns - s->pair_corr; /* master->slave */
+	sm = t4.ns - d->t3.ns - corr_ns; /* slave->master */
+	raw = (ms + sm) / 2;
+	d->last_raw_ns = raw;
+	d->mean_path_delay_ns = cm_filter_add(&d->filter, raw);
+	d->have_delay = true;
+	p->bc->cur.mean_path_delay_ns = d->mean_path_delay_ns;
+}
+
+enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
+				 int64_t now, struct bc_actions *out)
+{
+	const struct ptp_delay_resp *r = &m->body.delay_resp;
+	struct delay_state *d = &p->delay;
+	tmv_t t4;
+
+	(void)now;
+	(void)out;
+	if (!from_parent(p, m))
+		return BC_DROP_NOT_PARENT;
+	if (!port_identity_eq(&r->requesting_port_identity,
+			      &p->ds.port_identity))
+		return BC_DROP_NOT_FOR_US;
+	if (!d->outstanding || d->seq != m->hdr.sequence_id)
+		return BC_DROP_SEQ_MISMATCH;
+	if (!tmv_from_ptp_timestamp(&r->receive_timestamp, &t4))
+		return BC_DROP_BAD_TIMESTAMP;
+	if (log_interval_sane(m->hdr.log_msg_interval))
+		p->ds.log_min_delay_req_interval = m->hdr.log_msg_interval;
+	d->outstanding = false;
+	t4 = port_from_wire(p, t4);
+	if (!d->have_t3) {
+		/* our TX timestamp is still on its way: finish on arrival */
+		d->have_resp = true;
+		d->t4 = t4;
+		d->resp_corr_ns = tmv_scaled_to_ns(m->hdr.correction);
+		return BC_DROP_NONE;
+	}
+	/* without a Sync pair there is nothing to compute with yet */
+	if (p->sync.have_pair)
+		delay_update(p, t4, tmv_scaled_to_ns(m->hdr.correction));
+	return BC_DROP_NONE;
+}
