@@ -1,0 +1,69 @@
+/*
+ * daemon/daemon.h — hvptpd's running state and its one poll() loop.
+ *
+ * struct hvd ties the modules together: the core (struct bc), the clock
+ * its ports stamp with and the discipline that steers it, one transport per
+ * port, the timer heap and link monitoring.  hvd_open() sets everything up
+ * from the settings; hvd_run() loops until *stop is set (SIGINT/SIGTERM),
+ * polling every socket with the time to the earliest timer; hvd_close()
+ * closes the sockets and restores the interfaces' timestamping settings.
+ */
+#ifndef HVPTP_DAEMON_DAEMON_H
+#define HVPTP_DAEMON_DAEMON_H
+
+#include <signal.h>
+#include <stdint.h>
+
+#include "bc/bc.h"
+#include "common/hwclock.h"
+#include "daemon/executor.h"
+#include "daemon/settings.h"
+#include "daemon/timerheap.h"
+#include "hwts/hwts.h"
+#include "hwts/transport.h"
+
+#define HVD_TXMAP 32
+
+struct hvd_txmap {
+	bool used;
+	uint32_t txid;
+	uint32_t token;
+};
+
+struct hvd_port {
+	struct transport *t;
+	int fds[2];
+	int ifindex;
+	struct hvd_txmap txmap[HVD_TXMAP];
+	uint8_t txmap_next;
+	uint64_t rx_truncated;
+	uint64_t rx_no_ts;
+	uint64_t rx_errors;
+	uint64_t txts_unmatched;
+};
+
+/* daemon-owned timers after the core's */
+enum { HVD_TMR_SUMMARY = 0, HVD_TMR_COUNT };
+
+struct hvd {
+	struct hvd_settings set;
+	struct bc *bc;
+	struct hwclock *clk;
+	struct disc *disc;
+	struct exec ex;
+	struct hvd_port ports[BC_MAX_PORTS];
+	struct timerheap th;
+	struct hwts_linkmon *lm;
+	uint64_t loops;
+};
+
+/* 0, or a negative errno after logging why. */
+int hvd_open(struct hvd *d, const struct hvd_settings *set);
+int hvd_run(struct hvd *d, volatile sig_atomic_t *stop);
+void hvd_close(struct hvd *d);
+
+int64_t hvd_monotonic_ns(void);
+/* The core's token for a transport's txid (consumed). */
+bool txmap_take_token(struct hvd_port *hp, uint32_t txid, uint32_t *token);
+
+#endif

@@ -1,0 +1,237 @@
+/* daemon/executor.c — carrying out the core's actions (see executor.h). */
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "daemon/executor.h"
+
+#define EXEC_MAX_DEPTH 3
+
+static const char *port_name(const struct exec *ex, int port)
+{
+	const char *n = bc_port_name(ex->bc, port);
+
+	return n ? n : "clock";
+}
+
+void exec_init(struct exec *ex, struct bc *bc, struct disc *disc,
+	       const struct exec_platform *plat, int summary_interval)
+{
+	memset(ex, 0, sizeof(*ex));
+	ex->bc = bc;
+	ex->disc = disc;
+	ex->plat = *plat;
+	ex->summary_log = summary_interval;
+	ex->log_sync_interval = 0;
+}
+
+/* ptp4l's rule: per-sample lines unless a summary spans several samples. */
+static void exec_update_interval(struct exec *ex, int8_t log_sync)
+{
+	if (ex->have_interval && log_sync == ex->log_sync_interval)
+		return;
+	ex->have_interval = true;
+	ex->log_sync_interval = log_sync;
+	ex->summary_lines = ex->summary_log > log_sync;
+	if (ex->disc)
+		disc_sync_interval(ex->disc,
+				   (double)tmv_log_interval_ns(log_sync) / 1e9);
+}
+
+int64_t exec_summary_period_ns(const struct exec *ex)
+{
+	return ex->summary_lines ? tmv_log_interval_ns(ex->summary_log) : 0;
+}
+
+static void log_sample(struct exec *ex, int port, const struct bc_sample *s,
+		       const struct disc_result *r)
+{
+	if (ex->summary_lines)
+		return;
+	cm_log(CM_LOG_INFO,
+	       "%s: master offset %10" PRId64 " s%d freq %+7.0f path delay "
+	       "%9" PRId64,
+	       port_name(ex, port), s->offset_ns, (int)r->state, r->freq_ppb,
+	       s->path_delay_ns);
+}
+
+void exec_summary(struct exec *ex)
+{
+	struct disc_stats st;
+	int sp;
+
+	if (!ex->disc)
+		return;
+	disc_take_stats(ex->disc, &st);
+	if (st.offset.n == 0)
+		return;
+	sp = bc_slave_port(ex->bc);
+	cm_log(CM_LOG_INFO,
+	       "%s: rms %4.0f max %4.0f freq %+6.0f +/- %3.0f delay %5.0f "
+	       "+/- %3.0f",
+	       port_name(ex, sp), cm_stats_rms(&st.offset),
+	       st.offset.max_abs, cm_stats_mean(&st.freq),
+	       cm_stats_stddev(&st.freq), cm_stats_mean(&st.delay),
+	       cm_stats_stddev(&st.delay));
+}
+
+static void exec_sample(struct exec *ex, const struct bc_action *a,
+			int64_t now, struct bc_actions *next)
+{
+	const struct bc_sample *s = &a->u.sample;
+	struct disc_result r;
+	bool locked;
+
+	memset(&r, 0, sizeof(r));
+	exec_update_interval(ex, s->log_sync_interval);
+	if (ex->disc)
+		disc_sample(ex->disc, s->offset_ns, s->path_delay_ns,
+			    s->ingress.ns, now, &r);
+	if (r.error)
+		cm_log(CM_LOG_ERR, "%s: clock adjustment failed: %s",
+		       port_name(ex, a->port), strerror(-r.error));
+	if (r.stepped)
+		bc_clock_stepped(ex->bc, r.step_ns, next);
+	locked = r.state == SERVO_LOCKED || r.state == SERVO_LOCKED_STABLE;
+	bc_servo_state(ex->bc, locked ? BC_SERVO_LOCKED : BC_SERVO_UNLOCKED,
+		       now, next);
+	ex->last.valid = true;
+	ex->last.offset_ns = s->offset_ns;
+	ex->last.path_delay_ns = s->path_delay_ns;
+	ex->last.freq_ppb = r.freq_ppb;
+	ex->last.servo_state = r.state;
+	ex->last.at_ns = now;
+	log_sample(ex, a->port, s, &r);
+	if (ex->plat.on_sample)
+		ex->plat.on_sample(ex->plat.ctx, a->port, s, &r);
+}
+
+static void exec_send(struct exec *ex, const struct bc_actions *acts,
+		      const struct bc_action *a, int64_t now,
+		      struct bc_actions *next)
+{
+	bool event = a->type == BC_ACT_SEND_EVENT;
+	int err;
+
+	err = ex->plat.send(ex->plat.ctx, a->port, event, a->u.send.dest,
+			    &a->u.send.addr, bc_action_buf(acts, a),
+			    a->u.send.len, a->u.send.token);
+	if (err == 0 || err == -EAGAIN)
+		return;
+	ex->send_errors++;
+	cm_log(CM_LOG_ERR, "%s: sending %s failed: %s", port_name(ex, a->port),
+	       ptp_msg_type_name(a->u.send.msg_type), strerror(-err));
+	bc_port_fault(ex->bc, a->port, now, next);
+}
+
+static void exec_one(struct exec *ex, const struct bc_actions *acts,
+		     const struct bc_action *a, int64_t now,
+		     struct bc_actions *next)
+{
+	switch (a->type) {
+	case BC_ACT_SEND_EVENT:
+	case BC_ACT_SEND_GENERAL:
+		exec_send(ex, acts, a, now, next);
+		break;
+	case BC_ACT_TIMER_ARM:
+		ex->plat.timer_arm(ex->plat.ctx, a->port, a->u.timer.timer,
+				   a->u.timer.at_ns);
+		break;
+	case BC_ACT_TIMER_STOP:
+		ex->plat.timer_stop(ex->plat.ctx, a->port, a->u.timer.timer);
+		break;
+	case BC_ACT_SAMPLE:
+		exec_sample(ex, a, now, next);
+		break;
+	case BC_ACT_STATE_CHANGED:
+		if (ex->plat.on_state)
+			ex->plat.on_state(ex->plat.ctx, a->port,
+					  a->u.state.from, a->u.state.to,
+					  a->u.state.event);
+		break;
+	case BC_ACT_PARENT_CHANGED:
+		if (ex->disc)
+			disc_reset(ex->disc);
+		break;
+	}
+}
+
+void exec_run(struct exec *ex, struct bc_actions *acts, int64_t now)
+{
+	struct bc_actions next;
+
+	if (acts->overflow) {
+		ex->action_overflows++;
+		cm_log(CM_LOG_ERR, "core: action list overflowed (%d actions)",
+		       acts->n);
+	}
+	if (ex->depth >= EXEC_MAX_DEPTH)
+		return;
+	ex->depth++;
+	bc_actions_init(&next);
+	for (int i = 0; i < acts->n; i++) {
+		exec_one(ex, acts, &acts->a[i], now, &next);
+		if (next.n > BC_MAX_ACTIONS / 2 || i == acts->n - 1) {
+			if (next.n)
+				exec_run(ex, &next, now);
+			bc_actions_init(&next);
+		}
+	}
+	ex->depth--;
+}
+
+/* ---- wrappers ---- */
+
+#define EXEC_WRAP(call)                           \
+	do {                                      \
+		struct bc_actions acts;           \
+		int err_;                         \
+		bc_actions_init(&acts);           \
+		err_ = (call);                    \
+		exec_run(ex, &acts, now);         \
+		return err_;                      \
+	} while (0)
+
+int exec_rx(struct exec *ex, int port, const uint8_t *buf, size_t len,
+	    tmv_t rx_ts, const struct bc_addr *src, int64_t now)
+{
+	EXEC_WRAP(bc_port_rx(ex->bc, port, buf, len, rx_ts, src, now, &acts));
+}
+
+int exec_tx_ts(struct exec *ex, int port, uint32_t token, tmv_t ts,
+	       int64_t now)
+{
+	EXEC_WRAP(bc_port_tx_ts(ex->bc, port, token, ts, now, &acts));
+}
+
+int exec_timer(struct exec *ex, int port, enum bc_timer t, int64_t now)
+{
+	EXEC_WRAP(bc_port_timer(ex->bc, port, t, now, &acts));
+}
+
+int exec_link(struct exec *ex, int port, bool up, int64_t now)
+{
+	EXEC_WRAP(bc_port_link(ex->bc, port, up, now, &acts));
+}
+
+int exec_fault(struct exec *ex, int port, int64_t now)
+{
+	EXEC_WRAP(bc_port_fault(ex->bc, port, now, &acts));
+}
+
+int exec_start(struct exec *ex, int64_t now)
+{
+	EXEC_WRAP(bc_start(ex->bc, now, &acts));
+}
+
+void exec_state_decision(struct exec *ex, int64_t now)
+{
+	struct bc_actions acts;
+
+	if (!bc_state_decision_due(ex->bc))
+		return;
+	bc_actions_init(&acts);
+	bc_state_decision(ex->bc, now, &acts);
+	exec_run(ex, &acts, now);
+}

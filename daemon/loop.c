@@ -1,0 +1,188 @@
+/*
+ * daemon/loop.c — the one poll() loop: timers from the heap, TX timestamps
+ * from the error queues, received messages, link events, and the state
+ * decision once per turn.
+ */
+#include <errno.h>
+#include <poll.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "daemon/daemon.h"
+
+#define HVD_RX_BATCH 64
+#define HVD_MAX_POLL_MS 1000
+
+static void run_timers(struct hvd *d, int64_t now)
+{
+	int id, n = d->set.nports * BC_TMR_COUNT;
+
+	while ((id = timerheap_pop_due(&d->th, now)) >= 0) {
+		if (id < n) {
+			exec_timer(&d->ex, id / BC_TMR_COUNT,
+				   (enum bc_timer)(id % BC_TMR_COUNT), now);
+			continue;
+		}
+		/* the summary timer */
+		exec_summary(&d->ex);
+	}
+}
+
+static void arm_summary(struct hvd *d, int64_t now)
+{
+	int id = d->set.nports * BC_TMR_COUNT + HVD_TMR_SUMMARY;
+	int64_t period = exec_summary_period_ns(&d->ex);
+
+	if (period > 0 && !timerheap_armed(&d->th, id))
+		timerheap_arm(&d->th, id, now + period);
+}
+
+static void drain_txts(struct hvd *d, int port, int64_t now)
+{
+	struct hvd_port *hp = &d->ports[port];
+	struct transport_txts tt;
+	uint32_t token;
+
+	for (int i = 0; i < HVD_RX_BATCH; i++) {
+		int err = transport_udp4_ops.recv_txts(hp->t, &tt);
+
+		if (err == -EAGAIN)
+			return;
+		if (err < 0) {
+			hp->rx_errors++;
+			return;
+		}
+		if (!txmap_take_token(hp, tt.txid, &token)) {
+			hp->txts_unmatched++;
+			continue;
+		}
+		exec_tx_ts(&d->ex, port, token, tt.ts, now);
+	}
+}
+
+static void drain_rx(struct hvd *d, int port, int channel, int64_t now)
+{
+	struct hvd_port *hp = &d->ports[port];
+	uint8_t buf[PTP_MAX_MSG_LEN];
+	struct transport_rx rx;
+
+	for (int i = 0; i < HVD_RX_BATCH; i++) {
+		int n;
+
+		memset(&rx, 0, sizeof(rx));
+		n = transport_udp4_ops.recv(hp->t, channel, buf, sizeof(buf),
+					    &rx);
+		if (n == -EAGAIN)
+			return;
+		if (n < 0) {
+			hp->rx_errors++;
+			return;
+		}
+		if (rx.truncated) {
+			hp->rx_truncated++;
+			continue;
+		}
+		if (channel == 0 && !rx.have_ts)
+			hp->rx_no_ts++;
+		exec_rx(&d->ex, port, buf, (size_t)n,
+			rx.have_ts ? rx.ts : tmv_from_ns(0), &rx.src, now);
+	}
+}
+
+static void on_link(void *ctx, int ifindex, const char *ifname, bool up)
+{
+	struct hvd *d = ctx;
+
+	(void)ifname;
+	for (int i = 0; i < d->set.nports; i++) {
+		if (d->ports[i].ifindex == ifindex)
+			exec_link(&d->ex, i, up, hvd_monotonic_ns());
+	}
+}
+
+static int poll_timeout_ms(const struct hvd *d, int64_t now)
+{
+	int64_t next = timerheap_next(&d->th), ms;
+
+	if (next == INT64_MAX)
+		return HVD_MAX_POLL_MS;
+	if (next <= now)
+		return 0;
+	ms = (next - now + NS_PER_MS - 1) / NS_PER_MS;
+	return ms > HVD_MAX_POLL_MS ? HVD_MAX_POLL_MS : (int)ms;
+}
+
+static int fill_pollfds(struct hvd *d, struct pollfd *pfd)
+{
+	int n = 0;
+
+	for (int i = 0; i < d->set.nports; i++) {
+		pfd[n++] = (struct pollfd){ .fd = d->ports[i].fds[0],
+					    .events = POLLIN | POLLPRI };
+		pfd[n++] = (struct pollfd){ .fd = d->ports[i].fds[1],
+					    .events = POLLIN };
+	}
+	if (d->lm)
+		pfd[n++] = (struct pollfd){ .fd = hwts_linkmon_fd(d->lm),
+					    .events = POLLIN };
+	return n;
+}
+
+static void handle_events(struct hvd *d, const struct pollfd *pfd,
+			  int64_t now)
+{
+	int np = d->set.nports;
+
+	/* TX timestamps first: a Delay_Resp may already wait behind them */
+	for (int i = 0; i < np; i++) {
+		if (pfd[2 * i].revents & (POLLERR | POLLPRI))
+			drain_txts(d, i, now);
+	}
+	for (int i = 0; i < np; i++) {
+		if (pfd[2 * i].revents & POLLIN)
+			drain_rx(d, i, 0, now);
+		if (pfd[2 * i + 1].revents & POLLIN)
+			drain_rx(d, i, 1, now);
+	}
+	if (d->lm && (pfd[2 * np].revents & POLLIN))
+		hwts_linkmon_read(d->lm, on_link, d);
+}
+
+static void initial_links(struct hvd *d, int64_t now)
+{
+	for (int i = 0; i < d->set.nports; i++) {
+		bool up = true;
+
+		if (hwts_iface_running(d->set.ports[i].name, &up) == 0 && !up)
+			exec_link(&d->ex, i, false, now);
+	}
+}
+
+int hvd_run(struct hvd *d, volatile sig_atomic_t *stop)
+{
+	struct pollfd pfd[2 * BC_MAX_PORTS + 1];
+	int64_t now = hvd_monotonic_ns();
+
+	exec_start(&d->ex, now);
+	initial_links(d, now);
+	while (!*stop) {
+		int n;
+
+		now = hvd_monotonic_ns();
+		run_timers(d, now);
+		exec_state_decision(&d->ex, now);
+		arm_summary(d, now);
+		n = fill_pollfds(d, pfd);
+		if (poll(pfd, (nfds_t)n, poll_timeout_ms(d, now)) < 0) {
+			if (errno == EINTR)
+				continue;
+			cm_log(CM_LOG_ERR, "poll: %s", strerror(errno));
+			return -errno;
+		}
+		d->loops++;
+		now = hvd_monotonic_ns();
+		handle_events(d, pfd, now);
+		exec_state_decision(&d->ex, now);
+	}
+	return 0;
+}

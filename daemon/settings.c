@@ -1,0 +1,231 @@
+/* daemon/settings.c — option store to module configuration. */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "daemon/settings.h"
+
+__attribute__((format(printf, 3, 4))) static int
+refuse(struct cfg_error *err, const char *option, const char *fmt, ...)
+{
+	va_list ap;
+
+	memset(err, 0, sizeof(*err));
+	snprintf(err->file, sizeof(err->file), "configuration");
+	snprintf(err->option, sizeof(err->option), "%s", option);
+	va_start(ap, fmt);
+	vsnprintf(err->reason, sizeof(err->reason), fmt, ap);
+	va_end(ap);
+	return -EINVAL;
+}
+
+static void copy_str(char *dst, size_t cap, const char *src)
+{
+	snprintf(dst, cap, "%s", src ? src : "");
+}
+
+/* Values of enum options (config/options.c keeps ptp4l's spellings and
+ * these numbers). */
+enum { TS_HARDWARE = 0, TS_SOFTWARE = 1 };
+enum { NT_UDPV4 = 1 };
+enum { DSCMP_IEEE1588 = 0 };
+enum { SERVO_NAME_PI = 0 };
+enum { CT_OC = 0, CT_BC = 1 };
+enum { DF_AVERAGE = 0 };
+
+static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
+			  bool *id_set, struct cfg_error *err)
+{
+	const char *id = cfg_get_string(c, NULL, "clockIdentity");
+
+	bc_clock_cfg_default(k);
+	*id_set = false;
+	if (id && strcmp(id, "000000.0000.000000") != 0) {
+		if (clock_identity_parse(id, &k->clock_identity) < 0)
+			return refuse(err, "clockIdentity",
+				      "%s: not a clock identity", id);
+		*id_set = true;
+	}
+	k->priority1 = (uint8_t)cfg_get_int(c, NULL, "priority1");
+	k->priority2 = (uint8_t)cfg_get_int(c, NULL, "priority2");
+	k->domain_number = (uint8_t)cfg_get_int(c, NULL, "domainNumber");
+	k->clock_quality.clock_class = (uint8_t)cfg_get_int(c, NULL, "clockClass");
+	k->clock_quality.clock_accuracy =
+		(uint8_t)cfg_get_int(c, NULL, "clockAccuracy");
+	k->clock_quality.offset_scaled_log_variance =
+		(uint16_t)cfg_get_int(c, NULL, "offsetScaledLogVariance");
+	k->slave_only = cfg_get_int(c, NULL, "clientOnly") != 0;
+	if (k->slave_only)
+		k->clock_quality.clock_class = 255; /* as ptp4l: 7.6.2.5 */
+	k->two_step = cfg_get_int(c, NULL, "twoStepFlag") != 0;
+	if (!k->two_step)
+		return refuse(err, "twoStepFlag",
+			      "%s: one-step operation is not implemented yet",
+			      "0");
+	k->ptp_minor_version = (uint8_t)cfg_get_int(c, NULL, "ptp_minor_version");
+	k->max_steps_removed = (uint8_t)cfg_get_int(c, NULL, "maxStepsRemoved");
+	k->time_source = (uint8_t)cfg_get_int(c, NULL, "timeSource");
+	k->utc_offset = (int16_t)cfg_get_int(c, NULL, "utc_offset");
+	k->check_fup_sync = cfg_get_int(c, NULL, "check_fup_sync") != 0;
+	k->assume_two_step = cfg_get_int(c, NULL, "assume_two_step") != 0;
+	k->tx_timestamp_timeout_ns =
+		(int64_t)cfg_get_int(c, NULL, "tx_timestamp_timeout") * NS_PER_MS;
+	copy_str(k->user_description, sizeof(k->user_description),
+		 cfg_get_string(c, NULL, "userDescription"));
+	if (cfg_get_enum(c, NULL, "dataset_comparison") != DSCMP_IEEE1588)
+		return refuse(err, "dataset_comparison",
+			      "%s: not implemented yet", "G.8275.x");
+	return 0;
+}
+
+static int port_from_cfg(const struct cfg *c, const char *name,
+			 struct bc_port_cfg *p, struct cfg_error *err)
+{
+	int dm = cfg_get_enum(c, name, "delay_mechanism");
+	int len = cfg_get_int(c, name, "delay_filter_length");
+
+	bc_port_cfg_default(p, name);
+	p->log_announce_interval = (int8_t)cfg_get_int(c, name, "logAnnounceInterval");
+	p->log_sync_interval = (int8_t)cfg_get_int(c, name, "logSyncInterval");
+	p->log_min_delay_req_interval =
+		(int8_t)cfg_get_int(c, name, "logMinDelayReqInterval");
+	p->log_min_pdelay_req_interval =
+		(int8_t)cfg_get_int(c, name, "logMinPdelayReqInterval");
+	p->announce_receipt_timeout =
+		(uint8_t)cfg_get_int(c, name, "announceReceiptTimeout");
+	p->sync_receipt_timeout = (uint8_t)cfg_get_int(c, name, "syncReceiptTimeout");
+	p->fault_reset_interval = (int8_t)cfg_get_int(c, name, "fault_reset_interval");
+	p->delay_asymmetry_ns = cfg_get_int(c, name, "delayAsymmetry");
+	p->ingress_latency_ns = cfg_get_int(c, name, "ingressLatency");
+	p->egress_latency_ns = cfg_get_int(c, name, "egressLatency");
+	p->master_only = cfg_get_int(c, name, "serverOnly") != 0;
+	p->inhibit_announce = cfg_get_int(c, name, "inhibit_announce") != 0;
+	p->inhibit_delay_req = cfg_get_int(c, name, "inhibit_delay_req") != 0;
+	p->ignore_transport_specific =
+		cfg_get_int(c, name, "ignore_transport_specific") != 0;
+	p->path_trace_enabled = cfg_get_int(c, name, "path_trace_enabled") != 0;
+	p->transport_specific = (uint8_t)cfg_get_int(c, name, "transportSpecific");
+	p->delay_filter_average =
+		cfg_get_enum(c, name, "delay_filter") == DF_AVERAGE;
+	if (len > 64)
+		return refuse(err, "delay_filter_length",
+			      "%s: hvptpd keeps at most 64 samples", "> 64");
+	p->delay_filter_length = (uint8_t)len;
+	if (dm != DM_E2E)
+		return refuse(err, "delay_mechanism",
+			      "%s: only E2E is implemented yet",
+			      dm == DM_P2P ? "P2P" : "not E2E");
+	p->delay_mechanism = DM_E2E;
+	return 0;
+}
+
+static int transport_from_cfg(const struct cfg *c, const char *name,
+			      bool hardware, struct transport_cfg *t,
+			      struct cfg_error *err)
+{
+	transport_cfg_default(t);
+	if (cfg_get_enum(c, name, "network_transport") != NT_UDPV4)
+		return refuse(err, "network_transport",
+			      "%s: only UDPv4 is implemented yet", "UDPv6/L2");
+	t->mode = hardware ? HWTS_HARDWARE : HWTS_SOFTWARE;
+	t->filter_mode = (enum hwts_filter_mode)cfg_get_enum(c, NULL,
+							     "hwts_filter");
+	t->udp_ttl = cfg_get_int(c, name, "udp_ttl");
+	t->dscp_event = cfg_get_int(c, NULL, "dscp_event");
+	t->dscp_general = cfg_get_int(c, NULL, "dscp_general");
+	t->socket_priority = cfg_get_int(c, NULL, "socket_priority");
+	copy_str(t->ptp_dst_ipv4, sizeof(t->ptp_dst_ipv4),
+		 cfg_get_string(c, name, "ptp_dst_ipv4"));
+	copy_str(t->p2p_dst_ipv4, sizeof(t->p2p_dst_ipv4),
+		 cfg_get_string(c, name, "p2p_dst_ipv4"));
+	return 0;
+}
+
+static int disc_from_cfg(const struct cfg *c, bool hardware,
+			 struct disc_cfg *d, struct cfg_error *err)
+{
+	struct servo_params *p = &d->servo;
+
+	disc_cfg_default(d);
+	if (cfg_get_enum(c, NULL, "clock_servo") != SERVO_NAME_PI)
+		return refuse(err, "clock_servo", "%s: only pi is implemented yet",
+			      "not pi");
+	d->servo_type = SERVO_PI;
+	p->pi_proportional_const = cfg_get_double(c, NULL, "pi_proportional_const");
+	p->pi_integral_const = cfg_get_double(c, NULL, "pi_integral_const");
+	p->pi_proportional_scale = cfg_get_double(c, NULL, "pi_proportional_scale");
+	p->pi_proportional_exponent =
+		cfg_get_double(c, NULL, "pi_proportional_exponent");
+	p->pi_proportional_norm_max =
+		cfg_get_double(c, NULL, "pi_proportional_norm_max");
+	p->pi_integral_scale = cfg_get_double(c, NULL, "pi_integral_scale");
+	p->pi_integral_exponent = cfg_get_double(c, NULL, "pi_integral_exponent");
+	p->pi_integral_norm_max = cfg_get_double(c, NULL, "pi_integral_norm_max");
+	p->step_threshold_s = cfg_get_double(c, NULL, "step_threshold");
+	p->first_step_threshold_s = cfg_get_double(c, NULL, "first_step_threshold");
+	p->max_frequency_ppb = cfg_get_int(c, NULL, "max_frequency");
+	p->servo_num_offset_values = cfg_get_int(c, NULL, "servo_num_offset_values");
+	p->servo_offset_threshold_ns = cfg_get_int(c, NULL, "servo_offset_threshold");
+	p->sw_timestamping = !hardware;
+	d->free_running = cfg_get_int(c, NULL, "free_running") != 0;
+	d->sanity_freq_limit_ppb = cfg_get_int(c, NULL, "sanity_freq_limit");
+	return 0;
+}
+
+static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
+			   struct cfg_error *err)
+{
+	int ts = cfg_get_enum(c, NULL, "time_stamping");
+	int ct = cfg_get_enum(c, NULL, "clock_type");
+
+	if (ts != TS_HARDWARE && ts != TS_SOFTWARE)
+		return refuse(err, "time_stamping",
+			      "%s: only hardware and software are implemented "
+			      "yet", "legacy/onestep/p2p1step");
+	if (ct != CT_OC && ct != CT_BC)
+		return refuse(err, "clock_type",
+			      "%s: transparent clocks are not implemented yet",
+			      "P2P_TC/E2E_TC");
+	s->hardware = ts == TS_HARDWARE;
+	s->summary_interval = cfg_get_int(c, NULL, "summary_interval");
+	s->logging_level = cfg_get_int(c, NULL, "logging_level");
+	s->verbose = cfg_get_int(c, NULL, "verbose") != 0;
+	s->use_syslog = cfg_get_int(c, NULL, "use_syslog") != 0;
+	copy_str(s->uds_address, sizeof(s->uds_address),
+		 cfg_get_string(c, NULL, "uds_address"));
+	copy_str(s->uds_ro_address, sizeof(s->uds_ro_address),
+		 cfg_get_string(c, NULL, "uds_ro_address"));
+	return 0;
+}
+
+int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
+		      struct cfg_error *err)
+{
+	int rc;
+
+	memset(s, 0, sizeof(*s));
+	s->nports = cfg_nports(c);
+	if (s->nports < 1)
+		return refuse(err, "interface", "%s",
+			      "no interface given (-i IFACE or an [IFACE] "
+			      "section)");
+	if (s->nports > BC_MAX_PORTS)
+		return refuse(err, "interface", "%s", "too many ports (32 at most)");
+	rc = daemon_from_cfg(c, s, err);
+	if (!rc)
+		rc = clock_from_cfg(c, &s->clock, &s->clock_identity_set, err);
+	if (!rc)
+		rc = disc_from_cfg(c, s->hardware, &s->disc, err);
+	s->clock.local_clock_is_utc = !s->hardware;
+	for (int i = 0; !rc && i < s->nports; i++) {
+		const char *name = cfg_port_name(c, i);
+
+		rc = port_from_cfg(c, name, &s->ports[i], err);
+		if (!rc)
+			rc = transport_from_cfg(c, name, s->hardware,
+						&s->transport[i], err);
+		s->phc_index[i] = cfg_get_int(c, name, "phc_index");
+	}
+	return rc;
+}
