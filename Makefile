@@ -39,6 +39,7 @@ EDGE_SRC := $(sort $(wildcard hwts/*.c))
 # daemon/ minus main.c: the executor, loop and logging, shared with tests
 # (and the executor with the simulator).
 DAEMON_LIB_SRC := $(sort $(filter-out daemon/main.c,$(wildcard daemon/*.c)))
+SIM_SRC := $(sort $(wildcard sim/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
@@ -48,13 +49,14 @@ CORE_LIB := $(BUILD)/libhvcore.a
 EDGE_LIB := $(BUILD)/libhvedge.a
 DAEMON_LIB := $(BUILD)/libhvdaemon.a
 HVPTPD := $(BUILD)/hvptpd
+HVPTP_SIM := $(BUILD)/hvptp-sim
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
-.PHONY: all check unit interop asan fuzz demo install clean purity deps \
-	clang-check
+.PHONY: all check unit interop sim-check asan fuzz demo install clean purity \
+	deps clang-check
 .DEFAULT_GOAL := all
 
-all: $(HVPTPD) purity
+all: $(HVPTPD) $(if $(SIM_SRC),$(HVPTP_SIM)) purity
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -76,6 +78,10 @@ LIBS := $(DAEMON_LIB) $(EDGE_LIB) $(CORE_LIB)
 
 $(HVPTPD): $(call obj,daemon/main.c) $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) -lm
+
+# The simulator runs the real core, servos and executor on virtual time.
+$(HVPTP_SIM): $(call obj,$(SIM_SRC)) $(DAEMON_LIB) $(CORE_LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lm
 
 # --- purity: the core references no I/O and no clock -----------------------
 FORBIDDEN := socket bind connect listen accept send sendto sendmsg recv \
@@ -113,19 +119,23 @@ unit: $(UNIT_BINS) purity
 interop: $(HVPTPD)
 	@HVPTPD=$(abspath $(HVPTPD)) tests/interop/run.sh
 
+sim-check: $(HVPTP_SIM)
+	@tests/sim/run.sh $(HVPTP_SIM)
+
 deps:
 	@scripts/deps.sh
 
 check: deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory sim-check
 	@$(MAKE) --no-print-directory interop
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
-		SAN="$(ASAN_FLAGS)" all unit interop
+		SAN="$(ASAN_FLAGS)" all unit sim-check interop
 
 # --- fuzzing (clang) -------------------------------------------------------
 FUZZ_SECONDS ?= 30

@@ -55,6 +55,7 @@ struct bc_port_cfg {
 	uint8_t delay_filter_length; /* delay_filter_length, 1..64 */
 	bool delay_filter_average; /* delay_filter moving_average */
 	bool management_enabled; /* answer management on this PTP port */
+	bool hw_timestamping; /* for PORT_PROPERTIES_NP */
 };
 
 struct bc_clock_cfg {
@@ -281,5 +282,20 @@ const struct bc_port_counters *bc_port_counters(const struct bc *bc,
 const struct bc_clock_counters *bc_clock_counters(const struct bc *bc);
 /* Index of the port in SLAVE or UNCALIBRATED, or -1. */
 int bc_slave_port(const struct bc *bc);
+
+/* What the discipline last reported; the executor keeps the core informed
+ * so that management (TIME_STATUS_NP, hvptp's status) can answer it. */
+struct bc_servo_status {
+	bool valid; /* a sample was processed */
+	int64_t offset_ns; /* last offset from master */
+	int64_t path_delay_ns;
+	tmv_t ingress; /* its t2 on the local clock */
+	double freq_ppb; /* frequency set (or estimated, free-running) */
+	int state; /* enum servo_state */
+	int64_t at_ns; /* monotonic time of the sample */
+	uint64_t steps;
+};
+void bc_set_servo_status(struct bc *bc, const struct bc_servo_status *st);
+const struct bc_servo_status *bc_get_servo_status(const struct bc *bc);
 
 #endif

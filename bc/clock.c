@@ -405,6 +405,16 @@ int bc_slave_port(const struct bc *bc)
 	return bc->slave_port;
 }
 
+void bc_set_servo_status(struct bc *bc, const struct bc_servo_status *st)
+{
+	bc->servo = *st;
+}
+
+const struct bc_servo_status *bc_get_servo_status(const struct bc *bc)
+{
+	return &bc->servo;
+}
+
 bool bc_state_decision_due(const struct bc *bc)
 {
 	return bc->sd_due;

@@ -95,6 +95,7 @@ struct bc {
 	struct cm_rng rng;
 	bool sd_due; /* a state decision event is pending */
 	bool servo_locked;
+	struct bc_servo_status servo;
 	int slave_port; /* -1 if none */
 	uint32_t next_token;
 	/* path trace of the parent's Announce (for our Announces) */

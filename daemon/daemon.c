@@ -79,6 +79,48 @@ static void plat_timer_stop(void *ctx, int port, enum bc_timer t)
 	timerheap_stop(&d->th, timer_id(port, t));
 }
 
+static void plat_on_sample(void *ctx, int port, const struct bc_sample *s,
+			   const struct disc_result *r)
+{
+	struct hvd *d = ctx;
+
+	for (int i = 0; i < d->nservices; i++) {
+		if (d->services[i].on_sample)
+			d->services[i].on_sample(d->services[i].ctx, port, s,
+						 r);
+	}
+}
+
+static void plat_on_state(void *ctx, int port, enum port_state from,
+			  enum port_state to, enum bc_event ev)
+{
+	struct hvd *d = ctx;
+
+	for (int i = 0; i < d->nservices; i++) {
+		if (d->services[i].on_state)
+			d->services[i].on_state(d->services[i].ctx, port,
+						from, to, ev);
+	}
+}
+
+static void plat_on_parent(void *ctx)
+{
+	struct hvd *d = ctx;
+
+	for (int i = 0; i < d->nservices; i++) {
+		if (d->services[i].on_parent)
+			d->services[i].on_parent(d->services[i].ctx);
+	}
+}
+
+int hvd_service_add(struct hvd *d, const struct hvd_service *s)
+{
+	if (d->nservices >= HVD_MAX_SERVICES)
+		return -ENOSPC;
+	d->services[d->nservices++] = *s;
+	return 0;
+}
+
 /* ---- set-up ---- */
 
 static int open_clock(struct hvd *d)
@@ -183,6 +225,9 @@ static int open_core(struct hvd *d)
 		.send = plat_send,
 		.timer_arm = plat_timer_arm,
 		.timer_stop = plat_timer_stop,
+		.on_sample = plat_on_sample,
+		.on_state = plat_on_state,
+		.on_parent = plat_on_parent,
 	};
 	uint64_t seed = 0;
 	int err;
@@ -245,6 +290,11 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 
 void hvd_close(struct hvd *d)
 {
+	for (int i = 0; i < d->nservices; i++) {
+		if (d->services[i].close)
+			d->services[i].close(d->services[i].ctx);
+	}
+	d->nservices = 0;
 	for (int i = 0; i < d->set.nports; i++) {
 		if (d->ports[i].t)
 			transport_udp4_ops.close(d->ports[i].t);

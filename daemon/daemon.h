@@ -17,6 +17,7 @@
 #include "bc/bc.h"
 #include "common/hwclock.h"
 #include "daemon/executor.h"
+#include "daemon/service.h"
 #include "daemon/settings.h"
 #include "daemon/timerheap.h"
 #include "hwts/hwts.h"
@@ -54,7 +55,13 @@ struct hvd {
 	struct hvd_port ports[BC_MAX_PORTS];
 	struct timerheap th;
 	struct hwts_linkmon *lm;
+	struct hvd_service services[HVD_MAX_SERVICES];
+	int nservices;
+	/* poll slots of each service in the last fill: first, count */
+	int svc_first[HVD_MAX_SERVICES];
+	int svc_count[HVD_MAX_SERVICES];
 	uint64_t loops;
+	int64_t started_ns;
 };
 
 /* 0, or a negative errno after logging why. */

@@ -76,6 +76,23 @@ void exec_summary(struct exec *ex)
 	       cm_stats_stddev(&st.delay));
 }
 
+static void exec_report_status(struct exec *ex, const struct bc_sample *s,
+			       const struct disc_result *r, int64_t now)
+{
+	struct bc_servo_status st = *bc_get_servo_status(ex->bc);
+
+	st.valid = true;
+	st.offset_ns = s->offset_ns;
+	st.path_delay_ns = s->path_delay_ns;
+	st.ingress = s->ingress;
+	st.freq_ppb = r->freq_ppb;
+	st.state = (int)r->state;
+	st.at_ns = now;
+	if (r->stepped)
+		st.steps++;
+	bc_set_servo_status(ex->bc, &st);
+}
+
 static void exec_sample(struct exec *ex, const struct bc_action *a,
 			int64_t now, struct bc_actions *next)
 {
@@ -102,6 +119,7 @@ static void exec_sample(struct exec *ex, const struct bc_action *a,
 	ex->last.freq_ppb = r.freq_ppb;
 	ex->last.servo_state = r.state;
 	ex->last.at_ns = now;
+	exec_report_status(ex, s, &r, now);
 	log_sample(ex, a->port, s, &r);
 	if (ex->plat.on_sample)
 		ex->plat.on_sample(ex->plat.ctx, a->port, s, &r);
@@ -153,6 +171,8 @@ static void exec_one(struct exec *ex, const struct bc_actions *acts,
 	case BC_ACT_PARENT_CHANGED:
 		if (ex->disc)
 			disc_reset(ex->disc);
+		if (ex->plat.on_parent)
+			ex->plat.on_parent(ex->plat.ctx);
 		break;
 	}
 }

@@ -34,6 +34,7 @@ struct exec_platform {
 			  const struct disc_result *r);
 	void (*on_state)(void *ctx, int port, enum port_state from,
 			 enum port_state to, enum bc_event ev);
+	void (*on_parent)(void *ctx);
 };
 
 /* The last sample and servo output, for status and metrics. */

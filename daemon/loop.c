@@ -100,10 +100,27 @@ static void on_link(void *ctx, int ifindex, const char *ifname, bool up)
 	}
 }
 
+static int64_t services_deadline(const struct hvd *d)
+{
+	int64_t next = INT64_MAX;
+
+	for (int i = 0; i < d->nservices; i++) {
+		const struct hvd_service *s = &d->services[i];
+		int64_t t = s->deadline ? s->deadline(s->ctx) : INT64_MAX;
+
+		if (t < next)
+			next = t;
+	}
+	return next;
+}
+
 static int poll_timeout_ms(const struct hvd *d, int64_t now)
 {
 	int64_t next = timerheap_next(&d->th), ms;
+	int64_t svc = services_deadline(d);
 
+	if (svc < next)
+		next = svc;
 	if (next == INT64_MAX)
 		return HVD_MAX_POLL_MS;
 	if (next <= now)
@@ -125,7 +142,38 @@ static int fill_pollfds(struct hvd *d, struct pollfd *pfd)
 	if (d->lm)
 		pfd[n++] = (struct pollfd){ .fd = hwts_linkmon_fd(d->lm),
 					    .events = POLLIN };
+	for (int i = 0; i < d->nservices; i++) {
+		const struct hvd_service *s = &d->services[i];
+
+		d->svc_first[i] = n;
+		d->svc_count[i] = s->fds ? s->fds(s->ctx, pfd + n,
+						  HVD_SERVICE_MAX_FDS)
+					 : 0;
+		n += d->svc_count[i];
+	}
 	return n;
+}
+
+static void services_handle(struct hvd *d, const struct pollfd *pfd,
+			    int64_t now)
+{
+	for (int i = 0; i < d->nservices; i++) {
+		const struct hvd_service *s = &d->services[i];
+
+		if (s->handle && d->svc_count[i])
+			s->handle(s->ctx, pfd + d->svc_first[i],
+				  d->svc_count[i], now);
+	}
+}
+
+static void services_tick(struct hvd *d, int64_t now)
+{
+	for (int i = 0; i < d->nservices; i++) {
+		const struct hvd_service *s = &d->services[i];
+
+		if (s->tick)
+			s->tick(s->ctx, now);
+	}
 }
 
 static void handle_events(struct hvd *d, const struct pollfd *pfd,
@@ -146,6 +194,7 @@ static void handle_events(struct hvd *d, const struct pollfd *pfd,
 	}
 	if (d->lm && (pfd[2 * np].revents & POLLIN))
 		hwts_linkmon_read(d->lm, on_link, d);
+	services_handle(d, pfd, now);
 }
 
 static void initial_links(struct hvd *d, int64_t now)
@@ -160,9 +209,11 @@ static void initial_links(struct hvd *d, int64_t now)
 
 int hvd_run(struct hvd *d, volatile sig_atomic_t *stop)
 {
-	struct pollfd pfd[2 * BC_MAX_PORTS + 1];
+	struct pollfd pfd[2 * BC_MAX_PORTS + 1 +
+			  HVD_MAX_SERVICES * HVD_SERVICE_MAX_FDS];
 	int64_t now = hvd_monotonic_ns();
 
+	d->started_ns = now;
 	exec_start(&d->ex, now);
 	initial_links(d, now);
 	while (!*stop) {
@@ -183,6 +234,7 @@ int hvd_run(struct hvd *d, volatile sig_atomic_t *stop)
 		now = hvd_monotonic_ns();
 		handle_events(d, pfd, now);
 		exec_state_decision(&d->ex, now);
+		services_tick(d, now);
 	}
 	return 0;
 }

@@ -222,6 +222,7 @@ int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		const char *name = cfg_port_name(c, i);
 
 		rc = port_from_cfg(c, name, &s->ports[i], err);
+		s->ports[i].hw_timestamping = s->hardware;
 		if (!rc)
 			rc = transport_from_cfg(c, name, s->hardware,
 						&s->transport[i], err);
