@@ -1,0 +1,146 @@
+/*
+ * hwts/hwts_priv.h — internals shared by the files of hwts/ and their tests.
+ *
+ * Not part of the interface other modules code against (that is
+ * hwts/transport.h and hwts/hwts.h).  It exposes the pieces that are worth
+ * testing on their own: the control-message parser for SO_TIMESTAMPING and
+ * the error queue, the queue that maps TX timestamps back to the txids that
+ * send() handed out, SO_TIMESTAMPING and SIOCSHWTSTAMP setup, the TSINFO
+ * netlink reply parser and the ETHTOOL_GET_TS_INFO ioctl path.
+ */
+#ifndef HVPTP_HWTS_HWTS_PRIV_H
+#define HVPTP_HWTS_HWTS_PRIV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
+
+#include <net/if.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include "common/tmv.h"
+#include "hwts/hwts.h"
+#include "hwts/transport.h"
+
+/* ---- iface.c: small helpers ---- */
+
+/* "EOPNOTSUPP" for 95 or -95; never NULL. */
+const char *hwts_errname(int err);
+/* Copy ifname into ifr (fails with -EINVAL when it does not fit), run the
+ * ioctl on a throw-away AF_INET datagram socket.  -errno on failure, logged
+ * unless quiet. */
+int hwts_ifreq_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr,
+		     const char *what, bool quiet);
+/* O_NONBLOCK and FD_CLOEXEC with fcntl (sockets are created without
+ * SOCK_NONBLOCK / SOCK_CLOEXEC, design §4). */
+int hwts_fd_set_flags(int fd);
+
+/* ---- tstamp.c: SO_TIMESTAMPING, control messages, TX timestamps ---- */
+
+/* What the control messages of one recvmsg carried. */
+struct hwts_cmsg {
+	bool have_sw; /* SCM_TIMESTAMPING ts[0] non-zero */
+	bool have_hw; /* SCM_TIMESTAMPING ts[2] non-zero */
+	tmv_t sw, hw;
+	bool have_err; /* IP_RECVERR: a timestamp report from the
+			  error queue (origin SO_EE_ORIGIN_TIMESTAMPING) */
+	uint32_t key; /* ee_data: the OPT_ID key */
+	uint32_t tstype; /* ee_info: SCM_TSTAMP_SND, ... */
+	int n_cmsg; /* control messages seen */
+};
+
+/* Parse msg's control messages (bounds-checked).  Never fails: unknown or
+ * short messages are ignored. */
+void hwts_cmsg_parse(struct msghdr *msg, struct hwts_cmsg *out);
+/* The timestamp of the wanted kind (hardware: ts[2], software: ts[0]). */
+bool hwts_cmsg_ts(const struct hwts_cmsg *c, bool hardware, tmv_t *ts);
+
+#define HWTS_TXQ_LEN 16 /* outstanding TX timestamps remembered */
+#define HWTS_TXQ_FP 32 /* bytes of each message kept to recognise it */
+
+struct hwts_txq_ent {
+	uint32_t txid;
+	uint32_t fails; /* txq.fails when this was sent */
+	uint16_t len;
+	uint8_t fp[HWTS_TXQ_FP];
+};
+
+/*
+ * Outstanding event messages, oldest first.  With SOF_TIMESTAMPING_OPT_ID
+ * the kernel's key is txid + key_off (0 unless a failed send consumed a
+ * key); without it, timestamps match by the message bytes looped back with
+ * them, else first in, first out.
+ */
+struct hwts_txq {
+	bool opt_id;
+	uint32_t next_txid;
+	uint32_t key_off;
+	uint32_t fails; /* failed event sends so far (wraps) */
+	uint32_t anchor; /* fails up to here are resolved */
+	unsigned int head, count;
+	struct hwts_txq_ent e[HWTS_TXQ_LEN];
+	uint64_t lost; /* entries dropped without a timestamp */
+	uint64_t unmatched; /* timestamps that matched nothing */
+};
+
+void hwts_txq_init(struct hwts_txq *q, bool opt_id);
+/* An event message went out: its txid. */
+uint32_t hwts_txq_sent(struct hwts_txq *q, const void *buf, size_t len);
+/* An event send failed (it may have used up an OPT_ID key). */
+void hwts_txq_failed(struct hwts_txq *q);
+/* Match a timestamp report (c) and the looped data to a txid. */
+bool hwts_txq_match(struct hwts_txq *q, const struct hwts_cmsg *c,
+		    const void *data, size_t dlen, uint32_t *txid);
+
+/* SO_TIMESTAMPING for mode on fd; event: TX timestamps and OPT_ID too
+ * (*opt_id tells whether the kernel took it). */
+int hwts_tstamp_enable(int fd, const char *ifname, enum hwts_mode mode,
+		       bool event, bool *opt_id);
+/* One TX timestamp from fd's error queue: 0, -EAGAIN, -errno. */
+int hwts_txts_read(int fd, const char *ifname, bool hardware,
+		   struct hwts_txq *q, struct transport_txts *out);
+
+/* ---- hwtstamp.c: SIOCSHWTSTAMP ---- */
+
+struct hwts_hwtstamp_state {
+	bool have_orig; /* SIOCGHWTSTAMP worked */
+	bool changed; /* we set a new configuration */
+	int orig_tx_type, orig_rx_filter;
+	int tx_type, rx_filter; /* in force after setup */
+};
+
+/* True when rx filter f time-stamps every PTP v2 event over UDP. */
+bool hwts_rx_filter_ok(int f);
+const char *hwts_rx_filter_name(int f);
+int hwts_hwtstamp_setup(const char *ifname, enum hwts_filter_mode mode,
+			struct hwts_hwtstamp_state *st);
+/* Put back the configuration found by setup, if setup changed it. */
+void hwts_hwtstamp_restore(const char *ifname,
+			   struct hwts_hwtstamp_state *st);
+
+/* ---- clockadj.c: clock_gettime / clock_adjtime for phc.c, sysclk.c ---- */
+
+/* ppb to the kernel's scaled ppm (ppm * 2^16), rounded to nearest. */
+long hwts_ppb_to_scaled_ppm(double ppb);
+double hwts_scaled_ppm_to_ppb(long scaled);
+/* delta ns as ADJ_SETOFFSET|ADJ_NANO wants it: tv_usec holds nanoseconds
+ * in [0, 10^9), tv_sec is floored. */
+void hwts_ns_to_timeval_nano(int64_t ns, struct timeval *tv);
+int hwts_clk_gettime(clockid_t clk, const char *name, int64_t *ns);
+/* ppb clamped to +-max_ppb. */
+int hwts_clk_adjfreq(clockid_t clk, const char *name, double ppb,
+		     double max_ppb);
+int hwts_clk_getfreq(clockid_t clk, const char *name, double *ppb);
+int hwts_clk_step(clockid_t clk, const char *name, int64_t delta_ns);
+
+/* ---- tsinfo.c ---- */
+
+struct nlmsghdr;
+/* Parse an ETHTOOL_MSG_TSINFO_GET_REPLY (generic netlink message). */
+int hwts_tsinfo_parse_msg(struct nlmsghdr *nlh, struct hwts_info *out);
+int hwts_tsinfo_netlink(const char *ifname, struct hwts_info *out);
+int hwts_tsinfo_ioctl(const char *ifname, struct hwts_info *out);
+
+#endif

@@ -1,0 +1,122 @@
+/*
+ * hwts/iface.c — interface look-ups through plain ioctls (SIOCGIFINDEX,
+ * SIOCGIFHWADDR, SIOCGIFFLAGS) and small helpers shared by hwts/.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <net/if.h>
+#include <net/if_arp.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "common/log.h"
+#include "hwts/hwts.h"
+#include "hwts/hwts_priv.h"
+
+const char *hwts_errname(int err)
+{
+	const char *s;
+
+	if (err < 0)
+		err = -err;
+	s = strerrorname_np(err);
+	return s ? s : "unknown error";
+}
+
+int hwts_fd_set_flags(int fd)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		return -errno;
+	fl = fcntl(fd, F_GETFD);
+	if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
+		return -errno;
+	return 0;
+}
+
+int hwts_ifreq_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr,
+		     const char *what, bool quiet)
+{
+	size_t n = ifname ? strlen(ifname) : 0;
+	int fd, err = 0;
+
+	if (n == 0 || n >= sizeof(ifr->ifr_name)) {
+		cm_err("%s: bad interface name", ifname ? ifname : "(null)");
+		return -EINVAL;
+	}
+	memcpy(ifr->ifr_name, ifname, n + 1);
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0) {
+		err = -errno;
+		cm_err("%s: socket for %s: %s", ifname, what, strerror(-err));
+		return err;
+	}
+	if (ioctl(fd, req, ifr) < 0) {
+		err = -errno;
+		if (!quiet)
+			cm_err("%s: %s: %s (%s)", ifname, what, strerror(-err),
+			       hwts_errname(err));
+	}
+	close(fd);
+	return err;
+}
+
+int hwts_iface_index(const char *ifname, int *index)
+{
+	struct ifreq ifr;
+	int err;
+
+	memset(&ifr, 0, sizeof(ifr));
+	err = hwts_ifreq_ioctl(ifname, SIOCGIFINDEX, &ifr, "SIOCGIFINDEX",
+			       false);
+	if (err)
+		return err;
+	if (ifr.ifr_ifindex <= 0) {
+		cm_err("%s: SIOCGIFINDEX gave index %d", ifname,
+		       ifr.ifr_ifindex);
+		return -ENODEV;
+	}
+	*index = ifr.ifr_ifindex;
+	return 0;
+}
+
+int hwts_iface_mac(const char *ifname, uint8_t mac[6])
+{
+	static const uint8_t zero[6];
+	struct ifreq ifr;
+	int err;
+
+	memset(&ifr, 0, sizeof(ifr));
+	err = hwts_ifreq_ioctl(ifname, SIOCGIFHWADDR, &ifr, "SIOCGIFHWADDR",
+			       false);
+	if (err)
+		return err;
+	if (memcmp(ifr.ifr_hwaddr.sa_data, zero, 6) == 0) {
+		cm_err("%s: no hardware address (link type %u)", ifname,
+		       (unsigned int)ifr.ifr_hwaddr.sa_family);
+		return -EADDRNOTAVAIL;
+	}
+	if (ifr.ifr_hwaddr.sa_family != ARPHRD_ETHER)
+		cm_debug("%s: link type %u is not Ethernet", ifname,
+			 (unsigned int)ifr.ifr_hwaddr.sa_family);
+	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}
+
+int hwts_iface_running(const char *ifname, bool *up)
+{
+	struct ifreq ifr;
+	int err;
+
+	memset(&ifr, 0, sizeof(ifr));
+	err = hwts_ifreq_ioctl(ifname, SIOCGIFFLAGS, &ifr, "SIOCGIFFLAGS",
+			       false);
+	if (err)
+		return err;
+	*up = (ifr.ifr_flags & IFF_RUNNING) != 0;
+	return 0;
+}

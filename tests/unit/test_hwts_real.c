@@ -1,0 +1,378 @@
+/*
+ * tests/unit/test_hwts_real.c — hwts/ against the real kernel, no wrapping.
+ *
+ * Root only: the process moves itself into a private network namespace
+ * (unshare(CLONE_NEWNET)) and builds a veth pair there with ip(8), hvt0
+ * 10.213.0.1/24 <-> hvt1 10.213.0.2/24, with accept_local on both (each
+ * end's peer address is local to the namespace).  Two UDPv4 transports in software
+ * mode on non-default ports exchange event and general messages; RX and TX
+ * software timestamps must be close to CLOCK_REALTIME and the TX timestamp
+ * must come back with the txid send returned.  Also: TSINFO over netlink
+ * and ioctl, interface look-ups, link monitoring, and hardware mode failing
+ * cleanly on veth.  The namespace and everything in it disappear with the
+ * process; no clock is adjusted.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <setjmp.h>
+#include <stdint.h>
+#include <cmocka.h>
+
+#include <errno.h>
+#include <poll.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <arpa/inet.h>
+#include <linux/net_tstamp.h>
+#include <net/if.h>
+#include <netinet/in.h>
+
+#include "hwts/hwts.h"
+#include "hwts/hwts_priv.h"
+#include "hwts/transport.h"
+#include "tests/unit/hwts_test.h"
+
+static const char *skip_reason; /* set once by the group setup */
+
+static int sysctl_set(const char *name, const char *val)
+{
+	char path[128];
+	FILE *f;
+	int ok;
+
+	snprintf(path, sizeof(path), "/proc/sys/net/ipv4/%s", name);
+	f = fopen(path, "w");
+	if (!f)
+		return -1;
+	ok = fputs(val, f) >= 0;
+	return fclose(f) == 0 && ok ? 0 : -1;
+}
+
+static int in_netns(void)
+{
+	static const char *const cmd =
+		"ip link add hvt0 type veth peer name hvt1 && "
+		"ip addr add 10.213.0.1/24 dev hvt0 && "
+		"ip addr add 10.213.0.2/24 dev hvt1 && "
+		"ip link set hvt0 up && ip link set hvt1 up";
+
+	if (geteuid() != 0)
+		return (skip_reason = "not root"), 0;
+	if (system("command -v ip >/dev/null 2>&1") != 0)
+		return (skip_reason = "ip(8) not found"), 0;
+	if (unshare(CLONE_NEWNET) != 0)
+		return (skip_reason = "unshare(CLONE_NEWNET) failed"), 0;
+	if (system(cmd) != 0)
+		return (skip_reason = "could not create the veth pair"), 0;
+	/* Both ends live in this one namespace, so each end's peer address
+	 * is a local address: accept it as a source (this namespace only). */
+	if (sysctl_set("conf/hvt0/accept_local", "1") ||
+	    sysctl_set("conf/hvt1/accept_local", "1") ||
+	    sysctl_set("conf/all/rp_filter", "0") ||
+	    sysctl_set("conf/hvt0/rp_filter", "0") ||
+	    sysctl_set("conf/hvt1/rp_filter", "0"))
+		return (skip_reason = "could not set the namespace's sysctls"),
+		       0;
+	return 0;
+}
+
+static int group_setup(void **state)
+{
+	(void)state;
+	ht_log_reset();
+	cm_log_set_level(CM_LOG_INFO);
+	return in_netns();
+}
+
+static void need_netns(void)
+{
+	if (skip_reason) {
+		printf("  skipped: %s\n", skip_reason);
+		skip();
+	}
+}
+
+static int64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+/* Wait up to ms for events on fd; true when they came. */
+static bool wait_fd(int fd, short events, int ms)
+{
+	struct pollfd p = { .fd = fd, .events = events };
+	int64_t end = now_ns() + (int64_t)ms * 1000000;
+
+	while (now_ns() < end) {
+		p.revents = 0;
+		if (poll(&p, 1, 50) > 0 && (p.revents & (events | POLLERR)))
+			return true;
+	}
+	return false;
+}
+
+static void wait_running(const char *ifname)
+{
+	bool up = false;
+	int i;
+
+	for (i = 0; i < 100 && !up; i++) {
+		assert_int_equal(hwts_iface_running(ifname, &up), 0);
+		if (!up)
+			usleep(20000);
+	}
+	assert_true(up);
+}
+
+static void cfg_sw(struct transport_cfg *c)
+{
+	transport_cfg_default(c);
+	c->mode = HWTS_SOFTWARE;
+	c->event_port = 31319;
+	c->general_port = 31320;
+}
+
+static int recv_wait(struct transport *t, int ch, uint8_t *buf, size_t cap,
+		     struct transport_rx *rx)
+{
+	int fds[2];
+
+	transport_udp4_ops.fds(t, fds);
+	if (!wait_fd(fds[ch], POLLIN, 1000))
+		return -ETIMEDOUT;
+	return transport_udp4_ops.recv(t, ch, buf, cap, rx);
+}
+
+static void check_src(const struct transport_rx *rx, const char *ip, int port)
+{
+	struct sockaddr_in sin;
+	char s[INET_ADDRSTRLEN];
+
+	assert_int_equal(rx->src.len, sizeof(sin));
+	memcpy(&sin, rx->src.data, sizeof(sin));
+	inet_ntop(AF_INET, &sin.sin_addr, s, sizeof(s));
+	assert_string_equal(s, ip);
+	assert_int_equal(ntohs(sin.sin_port), port);
+}
+
+/* Send events a -> b until one arrives with an RX stamp: the kernel turns
+ * software RX stamping on for the whole system through a deferred static
+ * key, so the very first packets after the first SO_TIMESTAMPING socket
+ * may come without one (seen for tens of ms).  Each send's TX timestamp
+ * must come back with its txid, counting up from 0.  Returns the sends. */
+static uint32_t first_stamped_event(struct transport *a, struct transport *b,
+				    const uint8_t *msg, size_t len,
+				    struct transport_rx *rx,
+				    struct transport_txts *tx)
+{
+	struct transport_txts none;
+	uint8_t buf[256];
+	uint32_t i, txid;
+	int fds[2];
+
+	transport_udp4_ops.fds(a, fds);
+	for (i = 0; i < 40; i++) {
+		if (i)
+			usleep(50000);
+		assert_int_equal(transport_udp4_ops.send(a, true,
+							 BC_DEST_PRIMARY, NULL,
+							 msg, len, &txid),
+				 len);
+		assert_int_equal(txid, i);
+		assert_int_equal(recv_wait(b, 0, buf, sizeof(buf), rx), len);
+		assert_memory_equal(buf, msg, len);
+		assert_false(rx->truncated);
+		check_src(rx, "10.213.0.1", 31319);
+		assert_true(wait_fd(fds[0], 0, 1000)); /* POLLERR */
+		assert_int_equal(transport_udp4_ops.recv_txts(a, tx), 0);
+		assert_int_equal(tx->txid, txid);
+		assert_int_equal(transport_udp4_ops.recv_txts(a, &none),
+				 -EAGAIN);
+		if (rx->have_ts)
+			return i + 1;
+		printf("  event %u arrived without an RX timestamp\n", i);
+	}
+	fail_msg("no event came with an RX timestamp");
+	return 0;
+}
+
+/* A general message a -> b by multicast, an event b -> a by unicast to the
+ * address b saw. */
+static void general_and_unicast(struct transport *a, struct transport *b,
+				const uint8_t *msg, size_t len)
+{
+	struct transport_rx rx;
+	struct transport_txts tx;
+	uint8_t buf[256];
+	uint32_t txid;
+	int fds[2];
+
+	assert_int_equal(transport_udp4_ops.send(a, false, BC_DEST_PRIMARY,
+						 NULL, "general", 7, NULL),
+			 7);
+	assert_int_equal(recv_wait(b, 1, buf, sizeof(buf), &rx), 7);
+	check_src(&rx, "10.213.0.1", 31320);
+	assert_int_equal(transport_udp4_ops.send(b, true, BC_DEST_UNICAST,
+						 &rx.src, msg, len, &txid),
+			 len);
+	assert_int_equal(recv_wait(a, 0, buf, sizeof(buf), &rx), len);
+	assert_true(rx.have_ts);
+	check_src(&rx, "10.213.0.2", 31319);
+	transport_udp4_ops.fds(b, fds);
+	assert_true(wait_fd(fds[0], 0, 1000));
+	assert_int_equal(transport_udp4_ops.recv_txts(b, &tx), 0);
+	assert_int_equal(tx.txid, txid);
+}
+
+static void test_udp4_software_roundtrip(void **state)
+{
+	struct transport *a = NULL, *b = NULL;
+	struct transport_cfg c;
+	struct transport_rx rx;
+	struct transport_txts tx;
+	uint8_t msg[44];
+	uint32_t txid, sent;
+	int fds[2];
+
+	(void)state;
+	need_netns();
+	wait_running("hvt0");
+	wait_running("hvt1");
+	cfg_sw(&c);
+	assert_int_equal(transport_udp4_ops.open(&a, "hvt0", &c), 0);
+	assert_int_equal(transport_udp4_ops.open(&b, "hvt1", &c), 0);
+	memset(msg, 0, sizeof(msg));
+	msg[1] = 0x02; /* a Sync, version 2 */
+	msg[31] = 7;
+	sent = first_stamped_event(a, b, msg, sizeof(msg), &rx, &tx);
+	assert_true(llabs(tmv_to_ns(rx.ts) - now_ns()) < 1000000000LL);
+	assert_true(llabs(tmv_to_ns(tx.ts) - now_ns()) < 1000000000LL);
+	assert_true(tmv_to_ns(tx.ts) <= tmv_to_ns(rx.ts));
+	general_and_unicast(a, b, msg, sizeof(msg));
+	/* the next event from a, to the peer-delay group: the next txid */
+	assert_int_equal(transport_udp4_ops.send(a, true, BC_DEST_PDELAY, NULL,
+						 msg, sizeof(msg), &txid),
+			 sizeof(msg));
+	assert_int_equal(txid, sent);
+	transport_udp4_ops.fds(a, fds);
+	assert_true(wait_fd(fds[0], 0, 1000));
+	assert_int_equal(transport_udp4_ops.recv_txts(a, &tx), 0);
+	assert_int_equal(tx.txid, sent);
+	transport_udp4_ops.close(a);
+	transport_udp4_ops.close(b);
+}
+
+static void test_tsinfo_and_iface(void **state)
+{
+	struct hwts_info nl, io;
+	uint8_t mac[6], zero[6] = { 0 };
+	int index = 0;
+
+	(void)state;
+	need_netns();
+	assert_int_equal(hwts_get_info("hvt0", &nl), 0);
+	assert_true(nl.from_netlink);
+	assert_true(hwts_info_supports(&nl, false));
+	assert_false(hwts_info_supports(&nl, true));
+	assert_int_equal(nl.phc_index, -1);
+	assert_int_equal(hwts_tsinfo_ioctl("hvt0", &io), 0);
+	assert_false(io.from_netlink);
+	assert_int_equal(io.so_timestamping, nl.so_timestamping);
+	assert_int_equal(io.phc_index, -1);
+	assert_int_equal(hwts_iface_index("hvt0", &index), 0);
+	assert_int_equal(index, (int)if_nametoindex("hvt0"));
+	assert_int_equal(hwts_iface_mac("hvt0", mac), 0);
+	assert_memory_not_equal(mac, zero, 6);
+	assert_int_equal(hwts_get_info("nosuch0", &nl), -ENODEV);
+}
+
+static void test_hardware_mode_refused(void **state)
+{
+	struct transport *t = (struct transport *)&t;
+	struct transport_cfg c;
+	int err;
+
+	(void)state;
+	need_netns();
+	cfg_sw(&c);
+	c.mode = HWTS_HARDWARE;
+	err = transport_udp4_ops.open(&t, "hvt0", &c);
+	printf("  veth in hardware mode: %s\n", hwts_errname(err));
+	assert_true(err < 0);
+	assert_null(t);
+}
+
+struct seen {
+	int n;
+	bool hvt1_down;
+};
+
+static void on_link(void *ctx, int ifindex, const char *ifname, bool up)
+{
+	struct seen *s = ctx;
+
+	(void)ifindex;
+	s->n++;
+	if (strcmp(ifname, "hvt1") == 0 && !up)
+		s->hvt1_down = true;
+}
+
+static void test_linkmon(void **state)
+{
+	struct hwts_linkmon *lm = NULL;
+	struct seen s = { 0, false };
+	bool up = true;
+	int i;
+
+	(void)state;
+	need_netns();
+	assert_int_equal(hwts_linkmon_open(&lm), 0);
+	assert_int_equal(system("ip link set hvt1 down"), 0);
+	for (i = 0; i < 20 && !s.hvt1_down; i++) {
+		if (wait_fd(hwts_linkmon_fd(lm), POLLIN, 100))
+			assert_int_equal(hwts_linkmon_read(lm, on_link, &s),
+					 0);
+	}
+	assert_true(s.hvt1_down);
+	assert_int_equal(hwts_iface_running("hvt1", &up), 0);
+	assert_false(up);
+	assert_int_equal(system("ip link set hvt1 up"), 0);
+	hwts_linkmon_close(lm);
+}
+
+static void test_sysclk_read(void **state)
+{
+	struct hwclock *c = NULL;
+	int64_t ns, pre, post, off, sys, delay;
+
+	(void)state;
+	/* reading only: nothing here adjusts a clock */
+	assert_int_equal(sysclk_open(true, &c), 0);
+	assert_int_equal(c->ops->gettime(c, &ns, &pre, &post), 0);
+	assert_true(llabs(ns - now_ns()) < 1000000000LL);
+	assert_int_equal(c->ops->sys_offset(c, &off, &sys, &delay), 0);
+	assert_int_equal(off, 0);
+	hwclock_close(c);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_udp4_software_roundtrip),
+		cmocka_unit_test(test_tsinfo_and_iface),
+		cmocka_unit_test(test_hardware_mode_refused),
+		cmocka_unit_test(test_linkmon),
+		cmocka_unit_test(test_sysclk_read),
+	};
+
+	return cmocka_run_group_tests_name("hwts_real", tests, group_setup,
+					   NULL);
+}
