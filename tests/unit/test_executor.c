@@ -1,0 +1,292 @@
+/* tests/unit/test_executor.c — carrying out the core's actions. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "bc/bc.h"
+#include "daemon/executor.h"
+
+/* ---- a fake clock that records adjustments ---- */
+struct fake_clock {
+	struct hwclock hw;
+	double freq;
+	int64_t stepped;
+	int adjfreq_calls, step_calls;
+};
+
+static int fc_gettime(struct hwclock *c, int64_t *ns, int64_t *pre,
+		      int64_t *post)
+{
+	(void)c;
+	*ns = 0;
+	if (pre)
+		*pre = 0;
+	if (post)
+		*post = 0;
+	return 0;
+}
+
+static int fc_adjfreq(struct hwclock *c, double ppb)
+{
+	struct fake_clock *f = (struct fake_clock *)c;
+
+	f->freq = ppb;
+	f->adjfreq_calls++;
+	return 0;
+}
+
+static int fc_getfreq(struct hwclock *c, double *ppb)
+{
+	*ppb = ((struct fake_clock *)c)->freq;
+	return 0;
+}
+
+static int fc_step(struct hwclock *c, int64_t d)
+{
+	struct fake_clock *f = (struct fake_clock *)c;
+
+	f->stepped += d;
+	f->step_calls++;
+	return 0;
+}
+
+static const struct hwclock_ops fc_ops = {
+	.gettime = fc_gettime,
+	.adjfreq = fc_adjfreq,
+	.getfreq = fc_getfreq,
+	.step = fc_step,
+};
+
+/* ---- a fake platform ---- */
+struct fake_plat {
+	int sends, events, timer_arms, timer_stops;
+	int send_result;
+	uint32_t last_token;
+	int samples, states;
+};
+
+static int fp_send(void *ctx, int port, bool event, enum bc_dest dest,
+		   const struct bc_addr *addr, const uint8_t *buf, size_t len,
+		   uint32_t token)
+{
+	struct fake_plat *p = ctx;
+
+	(void)port;
+	(void)dest;
+	(void)addr;
+	assert_non_null(buf);
+	assert_true(len >= 34);
+	p->sends++;
+	if (event) {
+		p->events++;
+		p->last_token = token;
+	}
+	return p->send_result;
+}
+
+static void fp_arm(void *ctx, int port, enum bc_timer t, int64_t at)
+{
+	(void)port;
+	(void)t;
+	(void)at;
+	((struct fake_plat *)ctx)->timer_arms++;
+}
+
+static void fp_stop(void *ctx, int port, enum bc_timer t)
+{
+	(void)port;
+	(void)t;
+	((struct fake_plat *)ctx)->timer_stops++;
+}
+
+static void fp_sample(void *ctx, int port, const struct bc_sample *s,
+		      const struct disc_result *r)
+{
+	(void)port;
+	(void)s;
+	(void)r;
+	((struct fake_plat *)ctx)->samples++;
+}
+
+static void fp_state(void *ctx, int port, enum port_state from,
+		     enum port_state to, enum bc_event ev)
+{
+	(void)port;
+	(void)from;
+	(void)to;
+	(void)ev;
+	((struct fake_plat *)ctx)->states++;
+}
+
+struct fixture {
+	struct bc *bc;
+	struct disc *disc;
+	struct fake_clock clk;
+	struct fake_plat plat;
+	struct exec ex;
+};
+
+static struct fixture fx;
+
+static int setup(void **state)
+{
+	struct bc_clock_cfg cc;
+	struct bc_port_cfg pc;
+	struct disc_cfg dc;
+	struct exec_platform plat = {
+		.ctx = &fx.plat,
+		.send = fp_send,
+		.timer_arm = fp_arm,
+		.timer_stop = fp_stop,
+		.on_sample = fp_sample,
+		.on_state = fp_state,
+	};
+
+	(void)state;
+	memset(&fx, 0, sizeof(fx));
+	bc_clock_cfg_default(&cc);
+	cc.clock_identity.id[0] = 0x02;
+	cc.clock_identity.id[7] = 0x01;
+	bc_port_cfg_default(&pc, "veth0");
+	assert_int_equal(bc_create(&fx.bc, &cc, &pc, 1), 0);
+	fx.clk.hw.ops = &fc_ops;
+	fx.clk.hw.max_adj_ppb = 1e6;
+	disc_cfg_default(&dc);
+	assert_int_equal(disc_create(&fx.disc, &dc, &fx.clk.hw), 0);
+	exec_init(&fx.ex, fx.bc, fx.disc, &plat, 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	disc_destroy(fx.disc);
+	bc_destroy(fx.bc);
+	return 0;
+}
+
+/* start: INITIALIZING -> LISTENING, announce receipt timer armed */
+static void test_start(void **state)
+{
+	(void)state;
+	exec_start(&fx.ex, 1000);
+	assert_int_equal(bc_port_ds(fx.bc, 0)->port_state, PS_LISTENING);
+	assert_int_equal(fx.plat.states, 1);
+	assert_true(fx.plat.timer_arms >= 1);
+	assert_int_equal(fx.plat.sends, 0);
+}
+
+/* the announce timeout makes a lone clock master: announce and two-step
+ * sync go out, the sync with a token */
+static void test_master_sends(void **state)
+{
+	int64_t now = 1000;
+
+	(void)state;
+	exec_start(&fx.ex, now);
+	now += 10 * NS_PER_SEC;
+	exec_timer(&fx.ex, 0, BC_TMR_ANNOUNCE_RX, now);
+	assert_int_equal(bc_port_ds(fx.bc, 0)->port_state, PS_MASTER);
+	exec_state_decision(&fx.ex, now);
+	exec_timer(&fx.ex, 0, BC_TMR_ANNOUNCE_TX, now);
+	exec_timer(&fx.ex, 0, BC_TMR_SYNC_TX, now);
+	assert_int_equal(fx.plat.events, 1);
+	assert_true(fx.plat.sends >= 2);
+	assert_true(fx.plat.last_token != 0);
+	/* its TX timestamp yields a Follow_Up */
+	int before = fx.plat.sends;
+
+	assert_int_equal(exec_tx_ts(&fx.ex, 0, fx.plat.last_token,
+				    tmv_from_ns(5 * NS_PER_SEC), now), 0);
+	assert_int_equal(fx.plat.sends, before + 1);
+	assert_int_equal(bc_port_counters(fx.bc, 0)->tx[PTP_MSG_FOLLOW_UP], 1);
+}
+
+/* a failing send is a port fault */
+static void test_send_error_faults(void **state)
+{
+	int64_t now = 1000;
+
+	(void)state;
+	exec_start(&fx.ex, now);
+	now += 10 * NS_PER_SEC;
+	exec_timer(&fx.ex, 0, BC_TMR_ANNOUNCE_RX, now);
+	fx.plat.send_result = -100; /* ENETDOWN */
+	exec_timer(&fx.ex, 0, BC_TMR_SYNC_TX, now);
+	assert_int_equal(bc_port_ds(fx.bc, 0)->port_state, PS_FAULTY);
+	assert_true(fx.ex.send_errors >= 1);
+	assert_int_equal(bc_port_counters(fx.bc, 0)->faults, 1);
+}
+
+/* a SAMPLE action reaches the discipline: the second sample with a large
+ * offset steps the clock, and the core counts the step */
+static void test_sample_steps_clock(void **state)
+{
+	struct bc_actions acts;
+	struct bc_action *a;
+
+	(void)state;
+	exec_start(&fx.ex, 0);
+	for (int i = 0; i < 2; i++) {
+		bc_actions_init(&acts);
+		a = &acts.a[acts.n++];
+		memset(a, 0, sizeof(*a));
+		a->type = BC_ACT_SAMPLE;
+		a->port = 0;
+		a->u.sample.offset_ns = 5 * NS_PER_MS;
+		a->u.sample.path_delay_ns = 1000;
+		a->u.sample.ingress = tmv_from_ns((i + 1) * NS_PER_SEC);
+		a->u.sample.log_sync_interval = 0;
+		exec_run(&fx.ex, &acts, (i + 1) * NS_PER_SEC);
+	}
+	assert_int_equal(fx.plat.samples, 2);
+	assert_int_equal(fx.clk.step_calls, 1);
+	assert_true(fx.clk.stepped == -5 * NS_PER_MS);
+	assert_int_equal(bc_clock_counters(fx.bc)->clock_steps, 1);
+	assert_true(fx.ex.last.valid);
+	assert_true(fx.ex.last.offset_ns == 5 * NS_PER_MS);
+	assert_true(bc_get_servo_status(fx.bc)->valid);
+	assert_int_equal(bc_get_servo_status(fx.bc)->steps, 1);
+}
+
+/* ptp4l's rule: summary lines when summary_interval > logSyncInterval */
+static void test_summary_mode(void **state)
+{
+	struct bc_actions acts;
+	struct bc_action *a;
+
+	(void)state;
+	bc_actions_init(&acts);
+	a = &acts.a[acts.n++];
+	memset(a, 0, sizeof(*a));
+	a->type = BC_ACT_SAMPLE;
+	a->u.sample.log_sync_interval = -3;
+	a->u.sample.ingress = tmv_from_ns(NS_PER_SEC);
+	exec_run(&fx.ex, &acts, NS_PER_SEC);
+	assert_true(fx.ex.summary_lines);
+	assert_true(exec_summary_period_ns(&fx.ex) == NS_PER_SEC);
+	a->u.sample.log_sync_interval = 0;
+	exec_run(&fx.ex, &acts, 2 * NS_PER_SEC);
+	assert_false(fx.ex.summary_lines);
+	assert_true(exec_summary_period_ns(&fx.ex) == 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_start, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_master_sends, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_send_error_faults, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sample_steps_clock, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_summary_mode, setup,
+						teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

@@ -1,0 +1,152 @@
+/* tests/unit/test_settings.c — option store to module configuration. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "config/cfg.h"
+#include "daemon/settings.h"
+
+static struct hvd_settings set;
+
+static int load(const char *text, struct cfg_error *err)
+{
+	struct cfg *c = cfg_create();
+	int rc;
+
+	assert_non_null(c);
+	rc = cfg_parse_buffer(c, "t.cfg", text, strlen(text), err);
+	if (rc == 0)
+		rc = settings_from_cfg(c, &set, err);
+	cfg_destroy(c);
+	return rc;
+}
+
+static void test_defaults(void **state)
+{
+	struct cfg_error err;
+
+	(void)state;
+	assert_int_equal(load("[global]\n[eth0]\n", &err), 0);
+	assert_int_equal(set.nports, 1);
+	assert_string_equal(set.ports[0].name, "eth0");
+	assert_true(set.hardware);
+	assert_int_equal(set.clock.priority1, 128);
+	assert_int_equal(set.clock.clock_quality.clock_class, 248);
+	assert_int_equal(set.clock.clock_quality.clock_accuracy, 0xFE);
+	assert_int_equal(set.clock.clock_quality.offset_scaled_log_variance,
+			 0xFFFF);
+	assert_true(set.clock.two_step);
+	assert_int_equal(set.clock.ptp_minor_version, 1);
+	assert_true(set.clock.tx_timestamp_timeout_ns == 10 * NS_PER_MS);
+	assert_false(set.clock_identity_set);
+	assert_false(set.clock.local_clock_is_utc);
+	assert_int_equal(set.ports[0].log_announce_interval, 1);
+	assert_int_equal(set.ports[0].log_sync_interval, 0);
+	assert_int_equal(set.ports[0].announce_receipt_timeout, 3);
+	assert_int_equal(set.ports[0].delay_mechanism, DM_E2E);
+	assert_int_equal(set.ports[0].delay_filter_length, 10);
+	assert_false(set.ports[0].delay_filter_average);
+	assert_int_equal(set.transport[0].udp_ttl, 1);
+	assert_string_equal(set.transport[0].ptp_dst_ipv4, "224.0.1.129");
+	assert_int_equal(set.phc_index[0], -1);
+	assert_false(set.disc.free_running);
+	assert_int_equal(set.disc.servo_type, SERVO_PI);
+	assert_true(set.disc.servo.first_step_threshold_s == 0.00002);
+	assert_int_equal(set.disc.servo.max_frequency_ppb, 900000000);
+	assert_int_equal(set.disc.sanity_freq_limit_ppb, 200000000);
+}
+
+static void test_values_and_ports(void **state)
+{
+	struct cfg_error err;
+	const char *text = "[global]\n"
+			   "time_stamping software\n"
+			   "priority1 100\n"
+			   "domainNumber 24\n"
+			   "clockIdentity 001122.fffe.334455\n"
+			   "logSyncInterval -3\n"
+			   "free_running 1\n"
+			   "delay_filter moving_average\n"
+			   "[eth0]\n"
+			   "logSyncInterval -4\n"
+			   "serverOnly 1\n"
+			   "[eth1]\n";
+
+	(void)state;
+	assert_int_equal(load(text, &err), 0);
+	assert_int_equal(set.nports, 2);
+	assert_false(set.hardware);
+	assert_true(set.clock.local_clock_is_utc);
+	assert_true(set.disc.servo.sw_timestamping);
+	assert_true(set.disc.free_running);
+	assert_int_equal(set.transport[1].mode, HWTS_SOFTWARE);
+	assert_int_equal(set.clock.priority1, 100);
+	assert_int_equal(set.clock.domain_number, 24);
+	assert_true(set.clock_identity_set);
+	assert_int_equal(set.clock.clock_identity.id[0], 0x00);
+	assert_int_equal(set.clock.clock_identity.id[3], 0xFF);
+	assert_int_equal(set.clock.clock_identity.id[7], 0x55);
+	assert_int_equal(set.ports[0].log_sync_interval, -4);
+	assert_int_equal(set.ports[1].log_sync_interval, -3);
+	assert_true(set.ports[0].master_only);
+	assert_false(set.ports[1].master_only);
+	assert_true(set.ports[1].delay_filter_average);
+}
+
+static void test_slave_only_class(void **state)
+{
+	struct cfg_error err;
+
+	(void)state;
+	assert_int_equal(load("[global]\nslaveOnly 1\n[eth0]\n", &err), 0);
+	assert_true(set.clock.slave_only);
+	assert_int_equal(set.clock.clock_quality.clock_class, 255);
+}
+
+/* Things hvptpd cannot honour yet are refused, naming the option. */
+static void test_refusals(void **state)
+{
+	static const struct {
+		const char *text;
+		const char *option;
+	} cases[] = {
+		{ "[global]\ndelay_mechanism P2P\n[eth0]\n", "delay_mechanism" },
+		{ "[global]\n[eth0]\ndelay_mechanism P2P\n", "delay_mechanism" },
+		{ "[global]\nnetwork_transport L2\n[eth0]\n",
+		  "network_transport" },
+		{ "[global]\nnetwork_transport UDPv6\n[eth0]\n",
+		  "network_transport" },
+		{ "[global]\ntwoStepFlag 0\n[eth0]\n", "twoStepFlag" },
+		{ "[global]\ndataset_comparison G.8275.x\n[eth0]\n",
+		  "dataset_comparison" },
+		{ "[global]\ntime_stamping onestep\n[eth0]\n", "time_stamping" },
+		{ "[global]\nclock_type E2E_TC\n[eth0]\n", "clock_type" },
+		{ "[global]\nclock_servo linreg\n[eth0]\n", "clock_servo" },
+		{ "[global]\nclockIdentity 12:34\n[eth0]\n", "clockIdentity" },
+		{ "[global]\n", "interface" },
+	};
+	struct cfg_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(load(cases[i].text, &err), -22);
+		assert_string_equal(err.option, cases[i].option);
+		assert_true(strlen(err.reason) > 0);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_values_and_ports),
+		cmocka_unit_test(test_slave_only_class),
+		cmocka_unit_test(test_refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
