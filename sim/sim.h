@@ -1,0 +1,310 @@
+/*
+ * sim/sim.h — the in-process network simulator: structures shared by its
+ * files.
+ *
+ * N nodes run in one process on virtual true time (int64 ns).  Each node
+ * is what hvptpd is above the platform: the real core (bc/), the real
+ * discipline and servo (servo/) and the daemon's executor
+ * (daemon/executor.c), configured from ptp4l-style options through the
+ * daemon's own settings code.  The simulator supplies the platform: the
+ * executor's send goes to a simulated segment (sim_link.h), its timers to
+ * the event heap (sim_heap.h), TX timestamps come back through exec_tx_ts
+ * with the token, and the disciplined clock is a simulated oscillator
+ * (sim_clock.h).  Ground truth (each node's time error against the node
+ * that should be grandmaster) comes from the simulator's own clock models
+ * only, never from the daemon's estimates.
+ *
+ * Files: sim_scn.c (scenario file syntax, units), sim_keys.c (key
+ * tables), sim_build.c (scenario to structures), sim_expect.c ([expect]
+ * sections), sim_node.c (a node: platform callbacks, timestamps,
+ * restart), sim_run.c (the event loop, scenario events, sampling),
+ * sim_truth.c (expected grandmaster, statistics), sim_report.c (report,
+ * CSV), sim_check.c ([expect] checks), main.c (command line);
+ * sim_platform_stubs.c stands in for the one hwts/ function the daemon's
+ * settings code calls.
+ */
+#ifndef HVPTP_SIM_SIM_H
+#define HVPTP_SIM_SIM_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "bc/bc.h"
+#include "daemon/executor.h"
+#include "daemon/settings.h"
+#include "servo/discipline.h"
+#include "sim/sim_clock.h"
+#include "sim/sim_heap.h"
+#include "sim/sim_link.h"
+#include "sim/sim_rand.h"
+
+#define SIM_MAX_NODES 250
+#define SIM_MAX_SEGS 1000
+#define SIM_MAX_ACTIONS 1000
+/* Ground-truth samples kept, over all nodes (16 bytes each). */
+#define SIM_MAX_SAMPLES 20000000LL
+/* The nodes' monotonic clock ("now" for the core) is true time plus this:
+ * ideal, as if the hosts had booted 1000 s before the run. */
+#define SIM_MONO_BASE_NS (1000 * NS_PER_SEC)
+/* True time 0 on the TAI timescale (clocks keeping UTC start 37 s less). */
+#define SIM_EPOCH_NS (1700000000LL * NS_PER_SEC)
+
+/* Timestamping model of a node (hardware or software defaults). */
+struct sim_ts_model {
+	int64_t res_ns; /* quantum: stamps are floored to it */
+	double noise_ns; /* gaussian sigma */
+	double outlier_prob; /* probability of an outlier per stamp */
+	double outlier_ns; /* its mean (exponential), later on RX, earlier
+			      on TX */
+	int64_t tx_delay_ns; /* TX timestamp delivered this much later */
+	double tx_jitter_ns; /* plus exponential with this mean */
+	double tx_missing; /* probability that it never comes */
+};
+
+/* Expectation keys (per node). */
+enum sim_exp_key {
+	SIM_EXP_LOCK_WITHIN,
+	SIM_EXP_RMS_MAX,
+	SIM_EXP_MAX_MAX,
+	SIM_EXP_FREQ_RMS_MAX,
+	SIM_EXP_STEPS_AFTER_LOCK_MAX,
+	SIM_EXP_RELOCK_WITHIN,
+	SIM_EXP_TRANSITION_MAX,
+	SIM_EXP_LOCKED,
+	SIM_EXP_COUNT
+};
+
+/* What an xfail mark covers: the keys above and these checks. */
+enum {
+	SIM_XF_PORT_STATE = SIM_EXP_COUNT,
+	SIM_XF_ONE_GRANDMASTER,
+	SIM_XF_GRANDMASTER,
+	SIM_XF_PASSIVE_PORTS,
+	SIM_XF_COUNT
+};
+#define SIM_XF_ALL ((1u << SIM_XF_COUNT) - 1)
+
+struct sim_expect {
+	bool has[SIM_EXP_COUNT];
+	double val[SIM_EXP_COUNT]; /* ns, ppb, count, 0/1 */
+	int line[SIM_EXP_COUNT];
+	char port_state[160]; /* "PORT:STATE ..." or "" */
+	char xfail[160]; /* reason, or "" */
+	unsigned xfail_mask; /* checks it covers, bit per SIM_EXP_/SIM_XF_ */
+};
+
+struct sim_expect_global {
+	int one_grandmaster; /* -1 unset, 0/1 */
+	int passive_count; /* -1 unset */
+	char passive_ports[256]; /* "NODE:PORT ..." or "" */
+	int grandmaster; /* node index, -1 unset */
+	char xfail[160];
+	unsigned xfail_mask;
+};
+
+/* One ground-truth sample of a node. */
+enum {
+	SIM_PT_VALID = 1, /* the node is up: err and ferr mean something */
+	SIM_PT_GM = 2, /* the node is its component's expected GM */
+	SIM_PT_SERVO_LOCKED = 4, /* LOCKED or LOCKED_STABLE */
+};
+
+struct sim_pt {
+	double err_ns; /* clock - grandmaster clock */
+	float ferr_ppb; /* rate - grandmaster rate */
+	uint8_t flags;
+	uint8_t steps; /* clock steps since the last sample (saturating) */
+};
+
+struct sim_port {
+	char name[BC_PORT_NAME_LEN];
+	int seg; /* segment index, -1 none */
+	int ep; /* endpoint index on it */
+};
+
+/* Results after the run (sim_truth.c). */
+struct sim_result {
+	bool measured; /* was not GM all the time */
+	bool locked;
+	int64_t lock_t; /* true time of lock */
+	uint64_t n; /* steady samples */
+	double rms_ns, max_ns, freq_rms_ppb;
+	uint64_t steps, steps_after_lock;
+	int64_t worst_relock_ns; /* over events; -1 never relocked */
+	double worst_transition_ns;
+	bool locked_at_end;
+};
+
+struct sim_node {
+	char name[SIM_NAME_LEN];
+	int index;
+	int line; /* of its section */
+	struct sim *sim;
+	int nports;
+	struct sim_port ports[BC_MAX_PORTS];
+	struct hvd_settings set;
+	bool hardware;
+	bool keeps_utc; /* the disciplined clock keeps UTC (software) */
+	struct sim_clock_model cm, sys_cm;
+	struct sim_sysread rd;
+	struct sim_clock clocks[2];
+	struct sim_clock *dclk; /* disciplined: PHC, or system (software) */
+	struct sim_clock *sclk; /* system clock */
+	struct sim_hwclock hwc;
+	struct sim_ts_model ts;
+	struct sim_rng ts_rng;
+	int64_t start_ns;
+	int64_t lock_threshold_ns;
+	/* running */
+	struct bc *bc;
+	struct disc *disc;
+	struct exec ex;
+	bool up;
+	uint32_t epoch; /* bumped at each (re)start */
+	uint32_t tgen[BC_MAX_PORTS][BC_TMR_COUNT];
+	bool summary_armed;
+	uint64_t restarts;
+	uint64_t tx_ts_missing, tx_ts_unclaimed;
+	uint64_t steps_seen; /* dclk->n_steps at the last sample */
+	/* truth */
+	int gm; /* expected grandmaster of its component */
+	int hop; /* segments from it */
+	struct sim_pt *pts;
+	struct sim_expect exp;
+	struct sim_result res;
+};
+
+enum sim_act_kind {
+	SIM_ACT_NODE_DOWN,
+	SIM_ACT_NODE_UP,
+	SIM_ACT_LINK_DOWN,
+	SIM_ACT_LINK_UP,
+	SIM_ACT_LINK_SET,
+	SIM_ACT_NODE_STEP,
+	SIM_ACT_NODE_FREQ,
+};
+
+struct sim_action {
+	int64_t at;
+	enum sim_act_kind kind;
+	int target; /* node or segment index */
+	int line;
+	char text[128]; /* as written, for the report */
+	char key[32]; /* LINK_SET */
+	char value[64];
+	int64_t ival; /* NODE_STEP ns */
+	double dval; /* NODE_FREQ fraction */
+};
+
+struct sim_msg {
+	uint32_t refs; /* copies in flight; 0 = free */
+	uint32_t next_free;
+	uint16_t len;
+	bool event;
+	uint16_t src_node, src_port;
+	uint8_t buf[1500];
+};
+
+struct sim {
+	char path[256];
+	char name[64];
+	uint64_t seed;
+	int64_t duration_ns;
+	int64_t sample_ns;
+	int64_t lock_threshold_ns;
+	int64_t lock_hold_ns;
+	int64_t transition_ns; /* event report window */
+	int64_t settle_ns; /* steady-state statistics start at lock + this */
+	int64_t now; /* true time */
+	struct sim_heap heap;
+	struct sim_node *nodes;
+	int nnodes;
+	struct sim_seg *segs;
+	int nsegs;
+	struct sim_action *acts;
+	int nacts;
+	struct sim_msg *msgs;
+	uint32_t nmsgs, free_msg;
+	struct sim_expect_global xg;
+	/* output */
+	FILE *csv;
+	int verbose;
+	struct sim_node *cur; /* node being run, for log lines */
+	/* sampling */
+	int npts; /* samples taken */
+	int cap_pts;
+	bool topo_dirty;
+	uint64_t ev_count;
+	/* per event results [act][node] (sim_truth.c) */
+	int64_t *relock; /* -1 never */
+	double *trans_max;
+};
+
+/* What the command line adds to a scenario. */
+#define SIM_MAX_CMDLINE_OPTS 64
+struct sim_load_opts {
+	uint64_t seed;
+	bool seed_set;
+	int n_node_opts;
+	const char *node_opts[SIM_MAX_CMDLINE_OPTS]; /* "key=value": as in
+							[node *], after it */
+};
+
+/* sim_build.c: load and build a scenario.  On bad input, *err holds
+ * "file:line: reason" (or "command line: ...") and -EINVAL is
+ * returned. */
+int sim_load(struct sim *s, const char *path, const struct sim_load_opts *o,
+	     char *err, size_t errlen);
+void sim_free(struct sim *s);
+/* sim_expect.c: [expect] sections into s->xg and each node's exp. */
+struct scn_file;
+int sim_build_expect(struct sim *s, const struct scn_file *f, char *err,
+		     size_t errlen);
+/* A link key applied to a model (scenario and LINK_SET events). */
+int sim_link_key(struct sim_link_model *m, const char *key,
+		 const char *value, char *why, size_t whylen);
+
+/* sim_node.c */
+int sim_node_start(struct sim_node *n);
+void sim_node_stop(struct sim_node *n);
+void sim_node_timer(struct sim_node *n, const struct sim_ev *ev);
+void sim_node_deliver(struct sim_node *n, const struct sim_ev *ev);
+void sim_node_txts(struct sim_node *n, const struct sim_ev *ev);
+void sim_node_summary(struct sim_node *n, const struct sim_ev *ev);
+void sim_node_link(struct sim_node *n, int port, bool up);
+int64_t sim_node_mono(const struct sim_node *n);
+void sim_log_sink(int level, const char *line, void *ctx);
+
+/* sim_run.c */
+enum sim_ev_kind {
+	SIM_EV_START,
+	SIM_EV_TIMER,
+	SIM_EV_DELIVER,
+	SIM_EV_TXTS,
+	SIM_EV_SAMPLE,
+	SIM_EV_ACTION,
+	SIM_EV_SUMMARY,
+};
+int sim_push(struct sim *s, const struct sim_ev *ev);
+uint32_t sim_msg_alloc(struct sim *s);
+void sim_msg_put(struct sim *s, uint32_t idx);
+/* 0, -ENOMEM, or -E2BIG when the samples would not fit
+ * (SIM_MAX_SAMPLES): raise sample. */
+int sim_run(struct sim *s);
+
+/* sim_truth.c */
+void sim_truth_topology(struct sim *s);
+void sim_truth_sample(struct sim *s);
+void sim_truth_results(struct sim *s);
+const char *sim_role(const struct sim *s, const struct sim_node *n);
+
+/* sim_report.c, sim_check.c */
+void sim_report(const struct sim *s, FILE *out);
+/* Evaluate [expect]: 0 all passed, 1 a failure, 3 only expected
+ * failures (xfail), 4 all passed, some although marked xfail. */
+int sim_check(const struct sim *s, FILE *out);
+void sim_csv_header(FILE *f);
+void sim_csv_rows(const struct sim *s, FILE *f);
+
+#endif

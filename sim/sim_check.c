@@ -1,0 +1,338 @@
+/*
+ * sim/sim_check.c — evaluating [expect] after a run.
+ *
+ * Per-node checks apply to every node that had a time error to measure
+ * (it was not the expected grandmaster all the time).  Each check prints
+ * one line, "ok", "FAIL", "XFAIL" (a failure the scenario or node marks
+ * as expected with xfail = reason, e.g. until the servo work lands) or
+ * "XPASS" (a marked check that passed: the mark can go).
+ * The network checks look at the cores' final data sets: that is the
+ * protocol's behaviour being checked, not a measurement.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/sim.h"
+
+struct tally {
+	int pass, fail, xfail, xpass;
+};
+
+static const char *const exp_names[SIM_EXP_COUNT] = {
+	[SIM_EXP_LOCK_WITHIN] = "lock_within",
+	[SIM_EXP_RMS_MAX] = "rms_max",
+	[SIM_EXP_MAX_MAX] = "max_max",
+	[SIM_EXP_FREQ_RMS_MAX] = "freq_rms_max",
+	[SIM_EXP_STEPS_AFTER_LOCK_MAX] = "steps_after_lock_max",
+	[SIM_EXP_RELOCK_WITHIN] = "relock_within",
+	[SIM_EXP_TRANSITION_MAX] = "transition_max",
+	[SIM_EXP_LOCKED] = "locked",
+};
+
+/* A check's xfail mark: its reason, or NULL when it is not marked. */
+struct mark {
+	const char *reason;
+};
+
+static struct mark mark_of(const struct sim *s, const struct sim_node *n,
+			   int bit)
+{
+	struct mark m = { NULL };
+
+	if (n && n->exp.xfail[0] && (n->exp.xfail_mask & (1u << bit)))
+		m.reason = n->exp.xfail;
+	else if (s->xg.xfail[0] && (s->xg.xfail_mask & (1u << bit)))
+		m.reason = s->xg.xfail;
+	return m;
+}
+
+/* One line per check: ok, FAIL, XFAIL (failed, marked xfail) or XPASS
+ * (passed although marked: the mark can go). */
+static void verdict(struct tally *t, FILE *out, bool ok, struct mark m,
+		    const char *what, const char *measured)
+{
+	const char *tag;
+
+	if (ok && m.reason) {
+		t->xpass++;
+		tag = "XPASS";
+	} else if (ok) {
+		t->pass++;
+		tag = "ok   ";
+	} else if (m.reason) {
+		t->xfail++;
+		tag = "XFAIL";
+	} else {
+		t->fail++;
+		tag = "FAIL ";
+	}
+	fprintf(out, "check: %s %s: %s", tag, what, measured);
+	if (m.reason)
+		fprintf(out, " (xfail: %s)", m.reason);
+	fputc('\n', out);
+}
+
+/* The measured value of a per-node check; false if it cannot pass. */
+static bool measure(const struct sim *s, const struct sim_node *n,
+		    enum sim_exp_key k, double *v, char *m, size_t ml)
+{
+	const struct sim_result *r = &n->res;
+
+	(void)s;
+	if (k == SIM_EXP_LOCKED) {
+		*v = r->locked_at_end;
+		snprintf(m, ml, "%s", r->locked_at_end ? "yes" : "no");
+		return true;
+	}
+	if (k == SIM_EXP_RELOCK_WITHIN) {
+		*v = (double)r->worst_relock_ns;
+		snprintf(m, ml, r->worst_relock_ns < 0 ? "never relocked"
+						       : "%.3f s",
+			 (double)r->worst_relock_ns / 1e9);
+		return r->worst_relock_ns >= 0;
+	}
+	if (k == SIM_EXP_TRANSITION_MAX) {
+		*v = r->worst_transition_ns;
+		snprintf(m, ml, "%.1f ns", *v);
+		return true;
+	}
+	if (!r->locked) {
+		snprintf(m, ml, "never locked");
+		return false;
+	}
+	switch (k) {
+	case SIM_EXP_LOCK_WITHIN:
+		*v = (double)r->lock_t;
+		snprintf(m, ml, "%.3f s", *v / 1e9);
+		break;
+	case SIM_EXP_RMS_MAX:
+		*v = r->rms_ns;
+		snprintf(m, ml, "%.1f ns", *v);
+		break;
+	case SIM_EXP_MAX_MAX:
+		*v = r->max_ns;
+		snprintf(m, ml, "%.1f ns", *v);
+		break;
+	case SIM_EXP_FREQ_RMS_MAX:
+		*v = r->freq_rms_ppb;
+		snprintf(m, ml, "%.3f ppb", *v);
+		break;
+	default:
+		*v = (double)r->steps_after_lock;
+		snprintf(m, ml, "%llu", (unsigned long long)r->steps_after_lock);
+		break;
+	}
+	return true;
+}
+
+static void limit_text(enum sim_exp_key k, double v, char *b, size_t bl)
+{
+	switch (k) {
+	case SIM_EXP_LOCK_WITHIN:
+	case SIM_EXP_RELOCK_WITHIN:
+		snprintf(b, bl, "<= %g s", v / 1e9);
+		break;
+	case SIM_EXP_FREQ_RMS_MAX:
+		snprintf(b, bl, "<= %g ppb", v);
+		break;
+	case SIM_EXP_STEPS_AFTER_LOCK_MAX:
+		snprintf(b, bl, "<= %g", v);
+		break;
+	case SIM_EXP_LOCKED:
+		snprintf(b, bl, "= %s", v != 0.0 ? "yes" : "no");
+		break;
+	default:
+		snprintf(b, bl, "<= %g ns", v);
+		break;
+	}
+}
+
+static void check_port_states(const struct sim *s, const struct sim_node *n,
+			      struct tally *t, FILE *out)
+{
+	char buf[160], *tok, *save = NULL, what[200], got[64];
+
+	snprintf(buf, sizeof(buf), "%s", n->exp.port_state);
+	for (tok = strtok_r(buf, " \t,", &save); tok;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		char *colon = strchr(tok, ':');
+		const char *have = "-";
+
+		*colon = '\0';
+		for (int i = 0; n->bc && i < n->nports; i++) {
+			if (strcmp(n->ports[i].name, tok) == 0)
+				have = port_state_name(
+					bc_port_ds(n->bc, i)->port_state);
+		}
+		snprintf(what, sizeof(what), "%s port_state %s = %s", n->name,
+			 tok, colon + 1);
+		snprintf(got, sizeof(got), "%s", have);
+		verdict(t, out, strcasecmp(have, colon + 1) == 0,
+			mark_of(s, n, SIM_XF_PORT_STATE), what, got);
+	}
+}
+
+static void check_node(const struct sim *s, const struct sim_node *n,
+		       struct tally *t, FILE *out)
+{
+	char what[200], lim[64], m[96];
+	double v = 0.0;
+
+	for (int k = 0; k < SIM_EXP_COUNT; k++) {
+		bool ok;
+
+		if (!n->exp.has[k])
+			continue;
+		ok = measure(s, n, (enum sim_exp_key)k, &v, m, sizeof(m));
+		if (ok && k == SIM_EXP_LOCKED)
+			ok = (v != 0.0) == (n->exp.val[k] != 0.0);
+		else if (ok)
+			ok = v <= n->exp.val[k];
+		limit_text((enum sim_exp_key)k, n->exp.val[k], lim, sizeof(lim));
+		snprintf(what, sizeof(what), "%s %s %s", n->name, exp_names[k],
+			 lim);
+		verdict(t, out, ok, mark_of(s, n, k), what, m);
+	}
+	if (n->exp.port_state[0])
+		check_port_states(s, n, t, out);
+}
+
+/* ---- network checks ---- */
+
+static int node_of_identity(const struct sim *s,
+			    const struct clock_identity *id)
+{
+	for (int i = 0; i < s->nnodes; i++) {
+		if (clock_identity_eq(&s->nodes[i].set.clock.clock_identity, id))
+			return i;
+	}
+	return -1;
+}
+
+/* Every up node names its part's expected grandmaster (want < 0) or
+ * node want; returns the number of nodes that disagree. */
+static int gm_disagreements(const struct sim *s, int want, char *m,
+			    size_t ml)
+{
+	int bad = 0;
+	size_t o = 0;
+
+	m[0] = '\0';
+	for (int i = 0; i < s->nnodes; i++) {
+		const struct sim_node *n = &s->nodes[i];
+		int exp = want >= 0 ? want : n->gm, got;
+
+		if (!n->up || !n->bc)
+			continue;
+		got = node_of_identity(
+			s, &bc_parent_ds(n->bc)->grandmaster_identity);
+		if (got == exp)
+			continue;
+		bad++;
+		if (o < ml)
+			o += (size_t)snprintf(m + o, ml - o, "%s%s follows %s",
+					      bad > 1 ? ", " : "", n->name,
+					      got >= 0 ? s->nodes[got].name
+						       : "an unknown clock");
+	}
+	return bad;
+}
+
+static void check_gm(const struct sim *s, struct tally *t, FILE *out)
+{
+	const struct sim_expect_global *g = &s->xg;
+	char m[512], what[128];
+	int bad;
+
+	if (g->one_grandmaster >= 0) {
+		bad = gm_disagreements(s, -1, m, sizeof(m));
+		if (!bad)
+			snprintf(m, sizeof(m), "every node follows its "
+					       "expected grandmaster");
+		verdict(t, out, (bad == 0) == (g->one_grandmaster != 0),
+			mark_of(s, NULL, SIM_XF_ONE_GRANDMASTER),
+			"one_grandmaster", m);
+	}
+	if (g->grandmaster >= 0) {
+		bad = gm_disagreements(s, g->grandmaster, m, sizeof(m));
+		if (!bad)
+			snprintf(m, sizeof(m), "all follow it");
+		snprintf(what, sizeof(what), "grandmaster = %s",
+			 s->nodes[g->grandmaster].name);
+		verdict(t, out, bad == 0, mark_of(s, NULL, SIM_XF_GRANDMASTER),
+			what, m);
+	}
+}
+
+static void check_passive(const struct sim *s, struct tally *t, FILE *out)
+{
+	const struct sim_expect_global *g = &s->xg;
+	char list[512], what[300];
+	size_t o = 0;
+	int count = 0;
+	bool same = true;
+
+	list[0] = '\0';
+	for (int i = 0; i < s->nnodes; i++) {
+		const struct sim_node *n = &s->nodes[i];
+
+		for (int p = 0; n->bc && p < n->nports; p++) {
+			char one[64];
+
+			if (bc_port_ds(n->bc, p)->port_state != PS_PASSIVE)
+				continue;
+			count++;
+			snprintf(one, sizeof(one), "%s:%s", n->name,
+				 n->ports[p].name);
+			same &= strstr(g->passive_ports, one) != NULL;
+			if (o < sizeof(list))
+				o += (size_t)snprintf(list + o, sizeof(list) - o,
+						      "%s%s", count > 1 ? " "
+									: "",
+						      one);
+		}
+	}
+	if (!count)
+		snprintf(list, sizeof(list), "none");
+	if (g->passive_count >= 0) {
+		snprintf(what, sizeof(what), "passive_ports = %d",
+			 g->passive_count);
+		verdict(t, out, count == g->passive_count,
+			mark_of(s, NULL, SIM_XF_PASSIVE_PORTS), what, list);
+	}
+	if (g->passive_ports[0]) {
+		int want = 0;
+		char buf[256], *tok, *save = NULL;
+
+		snprintf(buf, sizeof(buf), "%s", g->passive_ports);
+		for (tok = strtok_r(buf, " \t,", &save); tok;
+		     tok = strtok_r(NULL, " \t,", &save))
+			want++;
+		snprintf(what, sizeof(what), "passive_ports = %s",
+			 g->passive_ports);
+		verdict(t, out, same && count == want,
+			mark_of(s, NULL, SIM_XF_PASSIVE_PORTS), what, list);
+	}
+}
+
+int sim_check(const struct sim *s, FILE *out)
+{
+	struct tally t = { 0, 0, 0, 0 };
+
+	check_gm(s, &t, out);
+	check_passive(s, &t, out);
+	for (int i = 0; i < s->nnodes; i++) {
+		if (s->nodes[i].res.measured)
+			check_node(s, &s->nodes[i], &t, out);
+	}
+	fprintf(out, "check: %d passed, %d failed, %d expected failures, %d "
+		     "unexpected passes\n",
+		t.pass, t.fail, t.xfail, t.xpass);
+	if (t.fail)
+		return 1;
+	if (t.xfail)
+		return 3;
+	return t.xpass ? 4 : 0;
+}

@@ -1,0 +1,320 @@
+/*
+ * sim/sim_expect.c — the [expect] sections.
+ *
+ * [expect] holds the checks for the whole network (one_grandmaster,
+ * grandmaster, passive_ports), a scenario-wide xfail, and per-node checks
+ * that apply to every node that has a time error to measure; [expect NODE]
+ * overrides per-node checks for one node and may carry its own xfail and
+ * port_state.  "xfail = REASON" marks the section's checks as expected to
+ * fail (until the servo work, say); "xfail = rms_max max_max: REASON"
+ * only the checks named.  What each check compares is in sim_check.c.
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+#include "sim/sim.h"
+#include "sim/sim_scn.h"
+
+enum exp_type { ET_TIME, ET_PPB, ET_COUNT, ET_BOOL };
+
+static const struct {
+	const char *name;
+	enum sim_exp_key key;
+	enum exp_type type;
+} exp_keys[] = {
+	{ "lock_within", SIM_EXP_LOCK_WITHIN, ET_TIME },
+	{ "rms_max", SIM_EXP_RMS_MAX, ET_TIME },
+	{ "max_max", SIM_EXP_MAX_MAX, ET_TIME },
+	{ "freq_rms_max", SIM_EXP_FREQ_RMS_MAX, ET_PPB },
+	{ "steps_after_lock_max", SIM_EXP_STEPS_AFTER_LOCK_MAX, ET_COUNT },
+	{ "relock_within", SIM_EXP_RELOCK_WITHIN, ET_TIME },
+	{ "transition_max", SIM_EXP_TRANSITION_MAX, ET_TIME },
+	{ "locked", SIM_EXP_LOCKED, ET_BOOL },
+};
+
+#define N_EXP_KEYS (int)(sizeof(exp_keys) / sizeof(*exp_keys))
+
+static const struct {
+	const char *name;
+	int bit;
+} xf_names[] = {
+	{ "port_state", SIM_XF_PORT_STATE },
+	{ "one_grandmaster", SIM_XF_ONE_GRANDMASTER },
+	{ "grandmaster", SIM_XF_GRANDMASTER },
+	{ "passive_ports", SIM_XF_PASSIVE_PORTS },
+};
+
+static int check_bit(const char *name)
+{
+	for (int k = 0; k < N_EXP_KEYS; k++) {
+		if (strcmp(name, exp_keys[k].name) == 0)
+			return exp_keys[k].key;
+	}
+	for (size_t i = 0; i < sizeof(xf_names) / sizeof(*xf_names); i++) {
+		if (strcmp(name, xf_names[i].name) == 0)
+			return xf_names[i].bit;
+	}
+	return -1;
+}
+
+/* "xfail = REASON" covers every check of the section; "xfail = KEY...:
+ * REASON" only the checks named before the colon. */
+static void parse_xfail(const char *v, char *reason, size_t rl,
+			unsigned *mask)
+{
+	const char *colon = strchr(v, ':');
+	char names[160], *tok, *save = NULL;
+	unsigned m = 0;
+
+	*mask = SIM_XF_ALL;
+	snprintf(reason, rl, "%s", v);
+	if (!colon || (size_t)(colon - v) >= sizeof(names))
+		return;
+	snprintf(names, sizeof(names), "%.*s", (int)(colon - v), v);
+	for (tok = strtok_r(names, " \t,", &save); tok;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		int bit = check_bit(tok);
+
+		if (bit < 0)
+			return; /* not a list of checks: all of it is text */
+		m |= 1u << bit;
+	}
+	if (!m)
+		return;
+	*mask = m;
+	snprintf(reason, rl, "%s", colon + 1 + strspn(colon + 1, " \t"));
+}
+
+struct xctx {
+	struct sim *s;
+	const char *path;
+	char *err;
+	size_t errlen;
+};
+
+__attribute__((format(printf, 3, 4))) static int
+bad_at(struct xctx *x, int line, const char *fmt, ...)
+{
+	char msg[400];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	snprintf(x->err, x->errlen, "%s:%d: %s", x->path, line, msg);
+	return -EINVAL;
+}
+
+static int exp_value(enum exp_type t, const char *v, double *out, char *why,
+		     size_t wl)
+{
+	long long n;
+	int64_t ns;
+	bool b;
+
+	switch (t) {
+	case ET_TIME:
+		if (scn_time(v, &ns, why, wl))
+			return -EINVAL;
+		*out = (double)ns;
+		return 0;
+	case ET_PPB:
+		return scn_ppb(v, out, why, wl);
+	case ET_COUNT:
+		if (scn_int(v, 0, 1000000000, &n, why, wl))
+			return -EINVAL;
+		*out = (double)n;
+		return 0;
+	case ET_BOOL:
+		if (scn_bool(v, &b, why, wl))
+			return -EINVAL;
+		*out = b;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+static int find_node(const struct sim *s, const char *name)
+{
+	for (int i = 0; i < s->nnodes; i++) {
+		if (strcmp(s->nodes[i].name, name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+static int state_from_name(const char *name)
+{
+	for (int st = PS_INITIALIZING; st <= PS_SLAVE; st++) {
+		if (strcasecmp(name, port_state_name((enum port_state)st)) == 0)
+			return st;
+	}
+	return -1;
+}
+
+/* "PORT:STATE ..." for node n (or "NODE:PORT ..." when n is NULL). */
+static int check_port_list(struct xctx *x, const struct sim_node *n,
+			   const struct scn_entry *e)
+{
+	char buf[256], *tok, *save = NULL, *colon;
+
+	snprintf(buf, sizeof(buf), "%s", e->value);
+	for (tok = strtok_r(buf, " \t,", &save); tok;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		colon = strchr(tok, ':');
+		if (!colon)
+			return bad_at(x, e->line, "%s: '%s': want %s", e->key,
+					tok, n ? "PORT:STATE" : "NODE:PORT");
+		*colon = '\0';
+		if (n && state_from_name(colon + 1) < 0)
+			return bad_at(x, e->line, "%s: '%s': not a port "
+					"state", e->key, colon + 1);
+		if (!n && find_node(x->s, tok) < 0)
+			return bad_at(x, e->line, "%s: no node %s", e->key,
+					tok);
+		if (n) {
+			bool found = false;
+
+			for (int i = 0; i < n->nports; i++)
+				found |= strcmp(n->ports[i].name, tok) == 0;
+			if (!found)
+				return bad_at(x, e->line, "%s: node %s has "
+						"no port %s", e->key, n->name,
+						tok);
+		}
+	}
+	return 0;
+}
+
+static int global_key(struct xctx *x, const struct scn_entry *e)
+{
+	struct sim_expect_global *g = &x->s->xg;
+	char why[300];
+	long long n;
+	bool b;
+
+	if (strcmp(e->key, "one_grandmaster") == 0) {
+		if (scn_bool(e->value, &b, why, sizeof(why)))
+			return bad_at(x, e->line, "%s: %s", e->key, why);
+		g->one_grandmaster = b;
+	} else if (strcmp(e->key, "grandmaster") == 0) {
+		g->grandmaster = find_node(x->s, e->value);
+		if (g->grandmaster < 0)
+			return bad_at(x, e->line, "grandmaster: no node %s",
+					e->value);
+	} else if (strcmp(e->key, "passive_ports") == 0) {
+		if (isdigit((unsigned char)e->value[0])) {
+			if (scn_int(e->value, 0, 100000, &n, why, sizeof(why)))
+				return bad_at(x, e->line, "%s: %s", e->key,
+						why);
+			g->passive_count = (int)n;
+		} else {
+			if (check_port_list(x, NULL, e))
+				return -EINVAL;
+			snprintf(g->passive_ports, sizeof(g->passive_ports),
+				 "%s", e->value);
+		}
+	} else {
+		return 1; /* not a global key */
+	}
+	return 0;
+}
+
+static int node_key(struct xctx *x, struct sim_expect *ex,
+		    const struct sim_node *n, const struct scn_entry *e)
+{
+	char why[300];
+
+	for (int k = 0; k < N_EXP_KEYS; k++) {
+		if (strcmp(e->key, exp_keys[k].name) != 0)
+			continue;
+		if (exp_value(exp_keys[k].type, e->value,
+			      &ex->val[exp_keys[k].key], why, sizeof(why)))
+			return bad_at(x, e->line, "%s: %s", e->key, why);
+		ex->has[exp_keys[k].key] = true;
+		ex->line[exp_keys[k].key] = e->line;
+		return 0;
+	}
+	if (strcmp(e->key, "port_state") == 0) {
+		if (!n)
+			return bad_at(x, e->line, "port_state: only in "
+					"[expect NODE]");
+		if (check_port_list(x, n, e))
+			return -EINVAL;
+		snprintf(ex->port_state, sizeof(ex->port_state), "%s",
+			 e->value);
+		return 0;
+	}
+	return bad_at(x, e->line, "%s: unknown expectation", e->key);
+}
+
+static int all_section(struct xctx *x, const struct scn_section *sec,
+		       struct sim_expect *all)
+{
+	for (int i = 0; i < sec->n; i++) {
+		const struct scn_entry *e = &sec->e[i];
+		int rc;
+
+		if (strcmp(e->key, "xfail") == 0) {
+			parse_xfail(e->value, x->s->xg.xfail,
+				    sizeof(x->s->xg.xfail),
+				    &x->s->xg.xfail_mask);
+			continue;
+		}
+		rc = global_key(x, e);
+		if (rc < 0)
+			return rc;
+		if (rc > 0 && node_key(x, all, NULL, e))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+static int node_section(struct xctx *x, const struct scn_section *sec)
+{
+	int ni = find_node(x->s, sec->name);
+	struct sim_node *n;
+
+	if (ni < 0)
+		return bad_at(x, sec->line, "[expect %s]: no such node",
+				sec->name);
+	n = &x->s->nodes[ni];
+	for (int i = 0; i < sec->n; i++) {
+		const struct scn_entry *e = &sec->e[i];
+
+		if (strcmp(e->key, "xfail") == 0) {
+			parse_xfail(e->value, n->exp.xfail,
+				    sizeof(n->exp.xfail), &n->exp.xfail_mask);
+			continue;
+		}
+		if (node_key(x, &n->exp, n, e))
+			return -EINVAL;
+	}
+	return 0;
+}
+
+int sim_build_expect(struct sim *s, const struct scn_file *f, char *err,
+		     size_t errlen)
+{
+	struct xctx x = { .s = s, .path = f->path, .err = err,
+			  .errlen = errlen };
+	const struct scn_section *sec = scn_find(f, SCN_EXPECT, "");
+	struct sim_expect all;
+
+	memset(&all, 0, sizeof(all));
+	if (sec && all_section(&x, sec, &all))
+		return -EINVAL;
+	for (int i = 0; i < s->nnodes; i++)
+		s->nodes[i].exp = all;
+	for (int i = 0; i < f->n; i++) {
+		if (f->s[i].kind != SCN_EXPECT || !f->s[i].name[0])
+			continue;
+		if (node_section(&x, &f->s[i]))
+			return -EINVAL;
+	}
+	return 0;
+}

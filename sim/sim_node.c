@@ -1,0 +1,421 @@
+/*
+ * sim/sim_node.c — one simulated node: hvptpd above the platform.
+ *
+ * A node owns a core (bc_create), a discipline (disc_create on its
+ * simulated clock) and the daemon's executor (exec_init) with this file's
+ * platform: send -> the node's segment (a copy per receiver, scheduled at
+ * its arrival), timer_arm/stop -> the event heap (lazy cancel by
+ * generation), and a TX timestamp for each event message, taken on the
+ * stamping clock and handed back later through exec_tx_ts with the token
+ * (or never, with tx_ts_missing).  RX timestamps are taken when a copy
+ * arrives.  Like the daemon's loop, the node runs the state decision after
+ * every event it handles.
+ *
+ * "now" for the core is the node's monotonic clock: true time plus
+ * SIM_MONO_BASE_NS (an ideal monotonic clock).  Timestamps come from the
+ * disciplined clock (the PHC with hardware timestamping, the system clock
+ * with software timestamping) through the timestamping model.
+ *
+ * A node that goes down is destroyed (core, discipline); its clock keeps
+ * running with the frequency last set, as a PHC does while its daemon is
+ * away.  Coming back up builds a fresh core and discipline (a restart);
+ * a new epoch makes its stale timers and TX timestamps harmless.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "sim/sim.h"
+
+int64_t sim_node_mono(const struct sim_node *n)
+{
+	return n->sim->now + SIM_MONO_BASE_NS;
+}
+
+static struct sim_node *enter(struct sim_node *n)
+{
+	struct sim_node *prev = n->sim->cur;
+
+	n->sim->cur = n;
+	return prev;
+}
+
+static void leave(struct sim_node *n, struct sim_node *prev)
+{
+	n->sim->cur = prev;
+}
+
+/* The bc_addr of a node's port: its indices (the core never looks). */
+static void addr_of(struct bc_addr *a, int node, int port)
+{
+	memset(a, 0, sizeof(*a));
+	a->len = 4;
+	a->data[0] = (uint8_t)node;
+	a->data[1] = (uint8_t)(node >> 8);
+	a->data[2] = (uint8_t)port;
+	a->data[3] = (uint8_t)(port >> 8);
+}
+
+static bool addr_parse(const struct bc_addr *a, int *node, int *port)
+{
+	if (!a || a->len != 4)
+		return false;
+	*node = a->data[0] | a->data[1] << 8;
+	*port = a->data[2] | a->data[3] << 8;
+	return true;
+}
+
+/* A timestamp of true time t on the node's stamping clock. */
+static int64_t node_stamp(struct sim_node *n, int64_t t, bool tx)
+{
+	const struct sim_ts_model *m = &n->ts;
+	double frac, x;
+	int64_t r = sim_clock_read(n->dclk, t, &frac), q;
+
+	x = frac;
+	if (m->noise_ns > 0.0)
+		x += m->noise_ns * sim_rand_gauss(&n->ts_rng);
+	if (m->outlier_prob > 0.0 &&
+	    sim_rand_chance(&n->ts_rng, m->outlier_prob)) {
+		double o = sim_rand_exp(&n->ts_rng, m->outlier_ns);
+
+		x += tx ? -o : o; /* stamped early on TX, late on RX */
+	}
+	r += (int64_t)floor(x);
+	if (m->res_ns > 1) {
+		q = r % m->res_ns;
+		r -= q < 0 ? q + m->res_ns : q;
+	}
+	return r;
+}
+
+/* ---- the platform ---- */
+
+struct deliver_ctx {
+	struct sim *s;
+	const struct sim_seg *seg;
+	uint32_t msg;
+};
+
+static void deliver_cb(void *ctx, int to_ep, int64_t arrival)
+{
+	struct deliver_ctx *d = ctx;
+	const struct sim_endpoint *ep = &d->seg->ep[to_ep];
+	struct sim_ev ev = {
+		.t = arrival,
+		.kind = SIM_EV_DELIVER,
+		.node = (uint16_t)ep->node,
+		.port = (uint16_t)ep->port,
+		.data = d->msg,
+	};
+
+	d->s->msgs[d->msg].refs++;
+	sim_push(d->s, &ev);
+}
+
+static void tx_stamp(struct sim_node *n, int port, uint32_t token)
+{
+	struct sim *s = n->sim;
+	struct sim_ev ev = {
+		.kind = SIM_EV_TXTS,
+		.node = (uint16_t)n->index,
+		.port = (uint16_t)port,
+		.gen = n->epoch,
+		.data = token,
+	};
+	double late;
+
+	if (sim_rand_chance(&n->ts_rng, n->ts.tx_missing)) {
+		n->tx_ts_missing++;
+		return;
+	}
+	ev.val = node_stamp(n, s->now, true);
+	late = sim_rand_exp(&n->ts_rng, n->ts.tx_jitter_ns);
+	ev.t = s->now + n->ts.tx_delay_ns + (int64_t)llround(late);
+	sim_push(s, &ev);
+}
+
+/* Which endpoint a unicast goes to: -1 for all, -2 for none. */
+static int unicast_ep(const struct sim *s, const struct sim_port *p,
+		      enum bc_dest dest, const struct bc_addr *addr)
+{
+	int node, port;
+	const struct sim_port *to;
+
+	if (dest != BC_DEST_UNICAST)
+		return -1;
+	if (!addr_parse(addr, &node, &port) || node >= s->nnodes ||
+	    port >= s->nodes[node].nports)
+		return -2;
+	to = &s->nodes[node].ports[port];
+	return to->seg == p->seg ? to->ep : -2;
+}
+
+static int plat_send(void *ctx, int port, bool event, enum bc_dest dest,
+		     const struct bc_addr *addr, const uint8_t *buf, size_t len,
+		     uint32_t token)
+{
+	struct sim_node *n = ctx;
+	struct sim *s = n->sim;
+	struct deliver_ctx d = { .s = s };
+	const struct sim_port *p;
+	struct sim_msg *m;
+	int to;
+
+	if (port < 0 || port >= n->nports || len > sizeof(m->buf))
+		return -EINVAL;
+	p = &n->ports[port];
+	if (p->seg >= 0 && !s->segs[p->seg].up)
+		return -ENETDOWN;
+	if (event)
+		tx_stamp(n, port, token);
+	if (p->seg < 0)
+		return 0; /* a port on no link: sent into the void */
+	to = unicast_ep(s, p, dest, addr);
+	if (to == -2)
+		return 0;
+	d.seg = &s->segs[p->seg];
+	d.msg = sim_msg_alloc(s);
+	m = &s->msgs[d.msg];
+	m->len = (uint16_t)len;
+	m->event = event;
+	m->src_node = (uint16_t)n->index;
+	m->src_port = (uint16_t)port;
+	memcpy(m->buf, buf, len);
+	m->refs = 1; /* held while the copies are scheduled */
+	sim_seg_transmit(&s->segs[p->seg], p->ep, to, event, s->now, deliver_cb,
+			 &d);
+	sim_msg_put(s, d.msg);
+	return 0;
+}
+
+static bool timer_ok(const struct sim_node *n, int port, enum bc_timer t)
+{
+	return port >= 0 && port < n->nports && (unsigned)t < BC_TMR_COUNT;
+}
+
+static void plat_timer_arm(void *ctx, int port, enum bc_timer t,
+			   int64_t at_ns)
+{
+	struct sim_node *n = ctx;
+	struct sim_ev ev = {
+		.kind = SIM_EV_TIMER,
+		.node = (uint16_t)n->index,
+		.port = (uint16_t)port,
+		.aux = (uint16_t)t,
+	};
+
+	if (!timer_ok(n, port, t))
+		return;
+	ev.gen = ++n->tgen[port][t];
+	ev.t = at_ns - SIM_MONO_BASE_NS;
+	if (ev.t < n->sim->now)
+		ev.t = n->sim->now;
+	sim_push(n->sim, &ev);
+}
+
+static void plat_timer_stop(void *ctx, int port, enum bc_timer t)
+{
+	struct sim_node *n = ctx;
+
+	if (timer_ok(n, port, t))
+		n->tgen[port][t]++;
+}
+
+/* What the daemon's loop does after each turn. */
+static void node_after(struct sim_node *n)
+{
+	struct sim *s = n->sim;
+	int64_t period;
+	struct sim_ev ev = {
+		.kind = SIM_EV_SUMMARY,
+		.node = (uint16_t)n->index,
+	};
+
+	if (!n->up)
+		return;
+	exec_state_decision(&n->ex, sim_node_mono(n));
+	/* summary lines only matter when someone reads the log */
+	if (!s->verbose || n->summary_armed)
+		return;
+	period = exec_summary_period_ns(&n->ex);
+	if (period <= 0)
+		return;
+	ev.t = s->now + period;
+	ev.gen = n->epoch;
+	n->summary_armed = true;
+	sim_push(s, &ev);
+}
+
+/* ---- lifecycle ---- */
+
+static void new_epoch(struct sim_node *n)
+{
+	n->epoch++;
+	for (int p = 0; p < BC_MAX_PORTS; p++) {
+		for (int t = 0; t < BC_TMR_COUNT; t++)
+			n->tgen[p][t]++;
+	}
+	n->summary_armed = false;
+}
+
+static int node_create(struct sim_node *n)
+{
+	struct exec_platform plat = {
+		.ctx = n,
+		.send = plat_send,
+		.timer_arm = plat_timer_arm,
+		.timer_stop = plat_timer_stop,
+	};
+	int err;
+
+	n->set.clock.rng_seed = sim_seed_mix(n->sim->seed, 5,
+					     (uint64_t)n->index << 32 |
+						     n->epoch);
+	err = bc_create(&n->bc, &n->set.clock, n->set.ports, n->set.nports);
+	if (err < 0)
+		return err;
+	err = disc_create(&n->disc, &n->set.disc, &n->hwc.hw);
+	if (err < 0) {
+		bc_destroy(n->bc);
+		n->bc = NULL;
+		return err;
+	}
+	exec_init(&n->ex, n->bc, n->disc, &plat, n->set.summary_interval);
+	return 0;
+}
+
+int sim_node_start(struct sim_node *n)
+{
+	struct sim *s = n->sim;
+	struct sim_node *prev;
+	int err;
+
+	if (n->up)
+		return 0;
+	new_epoch(n);
+	prev = enter(n);
+	err = node_create(n);
+	if (err < 0) {
+		fprintf(stderr, "hvptp-sim: cannot start node %s: %s\n",
+			n->name, strerror(-err));
+		leave(n, prev);
+		return err;
+	}
+	n->up = true;
+	if (n->epoch > 1)
+		n->restarts++;
+	exec_start(&n->ex, sim_node_mono(n));
+	for (int i = 0; i < n->nports; i++) {
+		int seg = n->ports[i].seg;
+
+		if (seg >= 0 && !s->segs[seg].up)
+			exec_link(&n->ex, i, false, sim_node_mono(n));
+	}
+	node_after(n);
+	leave(n, prev);
+	return 0;
+}
+
+void sim_node_stop(struct sim_node *n)
+{
+	if (n->bc || n->disc)
+		new_epoch(n);
+	disc_destroy(n->disc);
+	bc_destroy(n->bc);
+	n->disc = NULL;
+	n->bc = NULL;
+	n->up = false;
+}
+
+/* ---- events ---- */
+
+void sim_node_timer(struct sim_node *n, const struct sim_ev *ev)
+{
+	struct sim_node *prev;
+
+	if (!n->up || ev->port >= n->nports || ev->aux >= BC_TMR_COUNT ||
+	    ev->gen != n->tgen[ev->port][ev->aux])
+		return;
+	prev = enter(n);
+	exec_timer(&n->ex, ev->port, (enum bc_timer)ev->aux, sim_node_mono(n));
+	node_after(n);
+	leave(n, prev);
+}
+
+void sim_node_deliver(struct sim_node *n, const struct sim_ev *ev)
+{
+	struct sim *s = n->sim;
+	const struct sim_msg *m = &s->msgs[ev->data];
+	const struct sim_port *p = &n->ports[ev->port];
+	uint8_t buf[sizeof(m->buf)];
+	struct bc_addr src;
+	struct sim_node *prev;
+	size_t len = m->len;
+	tmv_t rx_ts = tmv_from_ns(0);
+
+	if (!n->up || p->seg < 0 || !s->segs[p->seg].up) {
+		sim_msg_put(s, ev->data);
+		return;
+	}
+	/* copied: sending from inside exec_rx may move the message pool */
+	memcpy(buf, m->buf, len);
+	addr_of(&src, m->src_node, m->src_port);
+	if (m->event)
+		rx_ts = tmv_from_ns(node_stamp(n, s->now, false));
+	sim_msg_put(s, ev->data);
+	prev = enter(n);
+	exec_rx(&n->ex, ev->port, buf, len, rx_ts, &src, sim_node_mono(n));
+	node_after(n);
+	leave(n, prev);
+}
+
+void sim_node_txts(struct sim_node *n, const struct sim_ev *ev)
+{
+	struct sim_node *prev;
+
+	if (!n->up || ev->gen != n->epoch)
+		return;
+	prev = enter(n);
+	if (exec_tx_ts(&n->ex, ev->port, ev->data, tmv_from_ns(ev->val),
+		       sim_node_mono(n)) == -ENOENT)
+		n->tx_ts_unclaimed++;
+	node_after(n);
+	leave(n, prev);
+}
+
+void sim_node_summary(struct sim_node *n, const struct sim_ev *ev)
+{
+	struct sim_node *prev;
+
+	if (!n->up || ev->gen != n->epoch)
+		return;
+	n->summary_armed = false;
+	prev = enter(n);
+	exec_summary(&n->ex);
+	node_after(n);
+	leave(n, prev);
+}
+
+void sim_node_link(struct sim_node *n, int port, bool up)
+{
+	struct sim_node *prev;
+
+	if (!n->up)
+		return;
+	prev = enter(n);
+	exec_link(&n->ex, port, up, sim_node_mono(n));
+	node_after(n);
+	leave(n, prev);
+}
+
+void sim_log_sink(int level, const char *line, void *ctx)
+{
+	const struct sim *s = ctx;
+
+	(void)level;
+	printf("%12.6f %-10s %s\n", (double)s->now / 1e9,
+	       s->cur ? s->cur->name : "sim", line);
+}

@@ -1,0 +1,115 @@
+#!/bin/bash
+# tests/sim/run.sh SIM — run the simulator's scenarios and checks.
+#
+#   1. every tests/sim/*.scn with --check: "ok", "XFAIL" (only checks the
+#      scenario marks xfail failed: expected until the servo work), "XPASS"
+#      (a marked check passed: drop the mark) or "FAIL"; the per-node
+#      figures (lock time, RMS, max...) and event lines are printed under
+#      each scenario, the full output on failure;
+#   2. every tests/sim/bad/*.scn must be refused (exit 2) with
+#      "FILE:LINE: ..." as its first line "# expect-error: LINE: TEXT" says;
+#   3. reproducibility: the same file and seed give byte-identical report
+#      and CSV; another seed gives another report.
+# Thresholds are on simulated accuracy only; the wall time is printed,
+# never checked.  Summary line:
+#   sim: 12 scenarios: 10 ok, 2 xfail, 0 xpass, 0 failed; 15 bad files refused; reproducible
+# Exit status 1 on any failure, 2 on bad usage.
+set -uo pipefail
+
+SIM_TIMEOUT=${SIM_TIMEOUT:-300}
+
+if [ $# -ne 1 ] || [ ! -x "$1" ]; then
+	echo "usage: $0 PATH_TO_hvptp-sim" >&2
+	exit 2
+fi
+sim=$1
+dir=$(cd "$(dirname "$0")" && pwd)
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvptp-sim.XXXXXX") || exit 2
+trap 'rm -rf "$tmp"' EXIT
+trap 'exit 130' INT TERM HUP
+
+nscn=0 nok=0 nxfail=0 nxpass=0 nfail=0 nbad=0 nbadfail=0
+failed=()
+
+run_sim() { # OUT ERR ARGS...
+	local out=$1 err=$2
+	shift 2
+	timeout -k 5 "$SIM_TIMEOUT" "$sim" "$@" >"$out" 2>"$err"
+}
+
+# The figures worth seeing: the node table and the event lines.
+figures() { # FILE
+	awk '/^node / { t = 1 } /^check:/ { t = 0 } t && !/^note:/' "$1" |
+		sed 's/^/      /'
+}
+
+for f in "$dir"/*.scn; do
+	name=$(basename "$f" .scn)
+	nscn=$((nscn + 1))
+	run_sim "$tmp/$name.out" "$tmp/$name.err" "$f" --check
+	rc=$?
+	wall=$(sed -n 's/^sim: .* simulated in \([0-9.]*\) s.*/\1/p' "$tmp/$name.err")
+	case $rc in
+	0) tag="ok   " nok=$((nok + 1)) ;;
+	3) tag="XFAIL" nxfail=$((nxfail + 1)) ;;
+	4) tag="XPASS" nxpass=$((nxpass + 1)) ;;
+	*) tag="FAIL " nfail=$((nfail + 1)) failed+=("$name (exit $rc)") ;;
+	esac
+	printf '  %s %-12s (%s s wall)\n' "$tag" "$name" "${wall:-?}"
+	if [ "$name" = perf ]; then
+		sed 's/^/      /' "$tmp/$name.err"
+	fi
+	case $rc in
+	0) figures "$tmp/$name.out" ;;
+	3 | 4)
+		figures "$tmp/$name.out"
+		grep -E '^check: (XFAIL|XPASS)' "$tmp/$name.out" | sed 's/^/      /'
+		;;
+	*)
+		sed 's/^/    | /' "$tmp/$name.out" "$tmp/$name.err"
+		;;
+	esac
+done
+
+# Bad scenario files: refused with file:line.
+for f in "$dir"/bad/*.scn; do
+	[ -e "$f" ] || continue
+	name=$(basename "$f")
+	want=$(sed -n '1s/^# expect-error: *//p' "$f")
+	line=${want%%:*}
+	text=${want#*: }
+	run_sim "$tmp/bad.out" "$tmp/bad.err" "$f"
+	rc=$?
+	if [ $rc -eq 2 ] && grep -qF -- "$f:$line: " "$tmp/bad.err" &&
+		grep -qF -- "$text" "$tmp/bad.err"; then
+		nbad=$((nbad + 1))
+	else
+		nbadfail=$((nbadfail + 1))
+		failed+=("bad/$name (exit $rc)")
+		echo "  FAIL bad/$name: want exit 2 and '$f:$line: ...$text'; got exit $rc:"
+		sed 's/^/    | /' "$tmp/bad.err"
+	fi
+done
+
+# Reproducibility.
+repro=reproducible
+base="$dir/failover.scn"
+run_sim "$tmp/r1.out" "$tmp/r1.err" "$base" --csv "$tmp/r1.csv"
+run_sim "$tmp/r2.out" "$tmp/r2.err" "$base" --csv "$tmp/r2.csv"
+run_sim "$tmp/r3.out" "$tmp/r3.err" "$base" -s 12345
+if ! cmp -s "$tmp/r1.out" "$tmp/r2.out" || ! cmp -s "$tmp/r1.csv" "$tmp/r2.csv"; then
+	repro="NOT reproducible"
+	failed+=("reproducibility: same seed, different output")
+elif cmp -s "$tmp/r1.out" "$tmp/r3.out"; then
+	repro="seed ignored"
+	failed+=("reproducibility: another seed, same output")
+elif [ "$(wc -l <"$tmp/r1.csv")" -lt 1000 ]; then
+	repro="CSV too short"
+	failed+=("reproducibility: CSV has $(wc -l <"$tmp/r1.csv") lines")
+fi
+
+for b in "${failed[@]}"; do
+	echo "sim: failed: $b"
+done
+echo "sim: $nscn scenarios: $nok ok, $nxfail xfail, $nxpass xpass, $nfail failed; $nbad bad files refused$([ "$nbadfail" -gt 0 ] && echo ", $nbadfail NOT"); $repro"
+[ ${#failed[@]} -eq 0 ]
