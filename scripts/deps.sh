@@ -1,0 +1,102 @@
+#!/bin/bash
+# scripts/deps.sh — make sure everything the build and the tests need is here.
+#
+# Each entry of PACKAGES below is "debian-package probe": the probe says how
+# to tell that the package's content is present, so the check also works on a
+# machine where things were installed some other way.  Probes:
+#   cmd:NAME    a program on PATH (sbin directories included)
+#   pc:NAME     a pkg-config module
+#   clangrt:LIB a clang runtime library (LIB-<arch>.a or <triple>/LIB.a)
+# Missing and root: apt-get update (only when needed) and install, quietly.
+# Missing and not root: print what is missing and the command, exit 1.
+# Add new needs to PACKAGES, nowhere else.
+set -euo pipefail
+
+PACKAGES=(
+	"gcc cmd:gcc"                       # the compiler (and gcc's ASan/UBSan)
+	"clang cmd:clang"                   # second compiler, fuzzing
+	"libclang-rt-dev clangrt:libclang_rt.fuzzer" # libFuzzer, clang sanitizers
+	"make cmd:make"
+	"pkg-config cmd:pkg-config"
+	"libcmocka-dev pc:cmocka"           # unit tests
+	"libnl-3-dev pc:libnl-3.0"          # ethtool netlink (hwts/)
+	"libnl-genl-3-dev pc:libnl-genl-3.0"
+	"libnl-route-3-dev pc:libnl-route-3.0"
+	"linuxptp cmd:ptp4l"                # interop peers: ptp4l, pmc
+	"iproute2 cmd:ip"                   # network namespaces, veth, bridges
+)
+
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
+probe_clangrt() {
+	local lib=$1 dir arch
+	command -v clang >/dev/null 2>&1 || return 1
+	dir=$(clang -print-resource-dir 2>/dev/null) || return 1
+	arch=$(uname -m)
+	[ -e "$dir/lib/linux/$lib-$arch.a" ] && return 0
+	compgen -G "$dir/lib/$arch-*/$lib.a" >/dev/null
+}
+
+# probe SPEC: 0 when the thing is present
+probe() {
+	local kind=${1%%:*} what=${1#*:}
+	case $kind in
+	cmd) command -v "$what" >/dev/null 2>&1 ;;
+	pc) command -v pkg-config >/dev/null 2>&1 &&
+		pkg-config --exists "$what" ;;
+	clangrt) probe_clangrt "$what" ;;
+	*) echo "deps.sh: bad probe '$1'" >&2; return 2 ;;
+	esac
+}
+
+missing_packages() {
+	local entry pkg spec
+	for entry in "${PACKAGES[@]}"; do
+		pkg=${entry%% *}
+		spec=${entry##* }
+		probe "$spec" || echo "$pkg"
+	done
+}
+
+mapfile -t missing < <(missing_packages)
+if [ "${#missing[@]}" -eq 0 ]; then
+	echo "deps: all ${#PACKAGES[@]} build and test dependencies present"
+	exit 0
+fi
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "deps: missing: ${missing[*]}" >&2
+	echo "deps: install them as root with:" >&2
+	echo "  apt-get update && apt-get install -y --no-install-recommends ${missing[*]}" >&2
+	exit 1
+fi
+if ! command -v apt-get >/dev/null 2>&1; then
+	echo "deps: missing: ${missing[*]} (no apt-get here: install them by hand)" >&2
+	exit 1
+fi
+
+echo "deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+# Update the lists only when a package is not known (fresh image) or the
+# plain install fails (stale lists).
+need_update=0
+for pkg in "${missing[@]}"; do
+	apt-cache show "$pkg" >/dev/null 2>&1 || need_update=1
+done
+apt_install() {
+	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+if [ "$need_update" -eq 1 ]; then
+	apt-get update -qq >/dev/null
+fi
+if ! apt_install; then
+	apt-get update -qq >/dev/null
+	apt_install
+fi
+
+mapfile -t still < <(missing_packages)
+if [ "${#still[@]}" -ne 0 ]; then
+	echo "deps: still missing after install: ${still[*]}" >&2
+	exit 1
+fi
+echo "deps: installed ${missing[*]}"
