@@ -160,7 +160,9 @@ struct bc_sample {
 
 struct bc_action {
 	enum bc_action_type type;
-	int port; /* -1 for clock-wide actions */
+	int port; /* -1 for clock-wide actions; a SEND_GENERAL with port
+		     -1 is a management answer (bc/mgmt.h): send it back
+		     to the local client whose request produced it */
 	union {
 		struct {
 			enum bc_dest dest;

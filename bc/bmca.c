@@ -34,11 +34,11 @@ static enum bmca_cmp cmp_grandmasters(const struct bmca_dataset *a,
 }
 
 /* One data set one step further away than the other: the receiver/sender
- * check of Figure 35.  `far` is the one with more steps. */
+ * check of Figure 35 on the PortIdentities (as linuxptp does).  `far` is
+ * the one with more steps. */
 static int cmp_one_step(const struct bmca_dataset *far)
 {
-	return clock_identity_cmp(&far->receiver.clock_identity,
-				  &far->sender.clock_identity);
+	return port_identity_cmp(&far->receiver, &far->sender);
 }
 
 /* Part 2 of Figure 34 (Figure 35): same grandmaster, compare topology. */

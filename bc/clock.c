@@ -127,6 +127,8 @@ static void clock_init_dds(struct bc *bc, int nports)
 	d->priority2 = c->priority2;
 	d->domain_number = c->domain_number;
 	d->slave_only = c->slave_only;
+	if (c->slave_only)
+		d->clock_quality.clock_class = 255; /* 7.6.2.5, as ptp4l */
 	d->sdo_id = (uint16_t)(c->minor_sdo_id);
 }
 

@@ -105,6 +105,20 @@ static void port_new_parent(struct port *p, int64_t now,
 	act_state(out, p->index, from, PS_UNCALIBRATED, BC_EV_RS_SLAVE);
 }
 
+/* A slave-only clock never offers its own time (its clockClass is 255):
+ * D0 loses to any foreign master, so Ebest's port is S1 whatever the
+ * priorities say; the other ports get a master code, which the
+ * slave-only state machine turns into LISTENING. */
+static enum bmca_decision slave_only_decision(const struct port *p,
+					      bool ebest_here)
+{
+	if (ebest_here)
+		return BMCA_S1;
+	if (!p->erbest && p->ds.port_state == PS_LISTENING)
+		return BMCA_NONE;
+	return BMCA_M3;
+}
+
 /* Compute every port's decision; returns the S1 port or -1. */
 static int decide_ports(struct bc *bc, int64_t now, enum bmca_decision *dec,
 			bool *any_gm)
@@ -131,10 +145,13 @@ static int decide_ports(struct bc *bc, int64_t now, enum bmca_decision *dec,
 			dec[i] = BMCA_P2;
 			continue;
 		}
-		dec[i] = bmca_state_decision(
-			&d0, ebest >= 0 ? &er[ebest] : NULL,
-			p->erbest ? &er[i] : NULL, i == ebest,
-			p->ds.port_state == PS_LISTENING);
+		if (bc->dds.slave_only)
+			dec[i] = slave_only_decision(p, i == ebest);
+		else
+			dec[i] = bmca_state_decision(
+				&d0, ebest >= 0 ? &er[ebest] : NULL,
+				p->erbest ? &er[i] : NULL, i == ebest,
+				p->ds.port_state == PS_LISTENING);
 		if (dec[i] == BMCA_S1)
 			s1 = i;
 		if (dec[i] == BMCA_M1 || dec[i] == BMCA_M2)

@@ -11,6 +11,7 @@
 
 #include "bc/bc.h"
 #include "bc/bmca.h"
+#include "bc/mgmt_priv.h"
 #include "common/filter.h"
 #include "common/log.h"
 #include "common/rng.h"
@@ -104,6 +105,8 @@ struct bc {
 	/* best master as last logged, to log changes once */
 	struct clock_identity logged_best;
 	bool logged_best_valid;
+	/* management (bc/mgmt*.c) */
+	struct mgmt_data mgmt;
 };
 
 /* ---- actions (bc/actions.c) ---- */

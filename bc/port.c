@@ -150,12 +150,26 @@ static const rx_handler rx_table[PTP_MSG_TYPE_COUNT] = {
 	[PTP_MSG_PDELAY_RESP_FOLLOW_UP] = rx_unsupported,
 	[PTP_MSG_ANNOUNCE] = rx_announce,
 	[PTP_MSG_SIGNALING] = rx_unsupported,
-	[PTP_MSG_MANAGEMENT] = rx_unsupported,
+	[PTP_MSG_MANAGEMENT] = mgmt_port_rx,
 };
+
+/* An Announce from a lower-numbered port of this clock on the same
+ * segment: this port keeps quiet (9.5.2.3).  The state decision makes it
+ * PASSIVE (clock_sd.c); each such Announce is what a PASSIVE port listens
+ * to, so it restarts the announce receipt timeout as a foreign one would. */
+static void rx_self_announce(struct port *p, int64_t now,
+			     struct bc_actions *out)
+{
+	p->self_seen = true;
+	p->self_seen_ns = now;
+	p->bc->sd_due = true;
+	if (p->ds.port_state == PS_LISTENING || p->ds.port_state == PS_PASSIVE)
+		port_arm_announce_rx(p, now, out);
+}
 
 /* Checks every message passes before its handler (domain, sdoId, self). */
 static enum bc_drop rx_filter(struct port *p, const struct ptp_msg *m,
-			      tmv_t rx_ts, int64_t now)
+			      tmv_t rx_ts, int64_t now, struct bc_actions *out)
 {
 	const struct bc *bc = p->bc;
 	const struct port_identity *src = &m->hdr.source_port_identity;
@@ -168,13 +182,9 @@ static enum bc_drop rx_filter(struct port *p, const struct ptp_msg *m,
 	if (m->hdr.minor_sdo_id != bc->cfg.minor_sdo_id)
 		return BC_DROP_WRONG_SDO;
 	if (clock_identity_eq(&src->clock_identity, &bc->dds.clock_identity)) {
-		/* another port of this clock on the same segment: the one
-		 * with the higher portNumber keeps quiet (9.5.2.3) */
 		if (m->hdr.msg_type == PTP_MSG_ANNOUNCE &&
-		    src->port_number < p->ds.port_identity.port_number) {
-			p->self_seen = true;
-			p->self_seen_ns = now;
-		}
+		    src->port_number < p->ds.port_identity.port_number)
+			rx_self_announce(p, now, out);
 		return BC_DROP_FROM_SELF;
 	}
 	if (ptp_msg_is_event(m->hdr.msg_type) && rx_ts.ns == 0)
@@ -197,7 +207,7 @@ int port_rx(struct port *p, const uint8_t *buf, size_t len, tmv_t rx_ts,
 		port_drop(p, why, NULL, now);
 		return -EBADMSG;
 	}
-	why = rx_filter(p, &m, rx_ts, now);
+	why = rx_filter(p, &m, rx_ts, now, out);
 	if (why == BC_DROP_NONE) {
 		h = rx_table[m.hdr.msg_type];
 		why = h ? h(p, &m, rx_ts, src, now, out) : BC_DROP_BAD_TYPE;
@@ -377,6 +387,10 @@ int port_timer(struct port *p, enum bc_timer t, int64_t now,
 
 	if ((unsigned)t >= BC_TMR_COUNT)
 		return -EINVAL;
+	/* a stray expiry of a stopped timer must not, say, make a slave
+	 * port send Announce: only armed timers run */
+	if (!(p->timers_armed & (1u << t)))
+		return 0;
 	p->timers_armed &= ~(1u << t);
 	switch (t) {
 	case BC_TMR_ANNOUNCE_RX:

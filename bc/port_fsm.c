@@ -7,6 +7,8 @@
  * are handled before it.  A slave-only clock uses the slave-only machine
  * (9.2.5.2): every recommendation to be master or passive means LISTENING.
  */
+#include <string.h>
+
 #include "bc/internal.h"
 
 #define S(x) PS_##x
@@ -84,7 +86,8 @@ enum port_state port_fsm_next(enum port_state cur, enum bc_event ev,
 		return S(DISABLED);
 	if (ev == E(FAULT_DETECTED))
 		return cur == S(DISABLED) ? cur : S(FAULTY);
-	if (cur < S(INITIALIZING) || cur > S(SLAVE) || ev >= BC_EV_COUNT)
+	if (cur < S(INITIALIZING) || cur > S(SLAVE) ||
+	    (unsigned)ev >= BC_EV_COUNT)
 		return cur;
 	if (slave_only && fsm_master_event(ev)) {
 		bool active = cur != S(INITIALIZING) && cur != S(FAULTY) &&
@@ -197,6 +200,10 @@ void port_enter_state(struct port *p, enum port_state st, int64_t now,
 		return;
 	for (int t = 0; t < BC_TMR_COUNT; t++)
 		port_timer_stop(p, (enum bc_timer)t, out);
+	/* the TX timestamps still awaited belong to the old state's
+	 * exchanges (and are lost with a link that went down): with the
+	 * TX_TS timer stopped, a stale deadline would fault the port later */
+	memset(p->pend, 0, sizeof(p->pend));
 	if (from == G_SLAVE || to == G_SLAVE)
 		slave_reset(p, false);
 	if (to == G_FAULTY || st == PS_INITIALIZING || st == PS_DISABLED) {

@@ -23,6 +23,7 @@ void slave_reset(struct port *p, bool keep_delay)
 	struct cm_filter f = p->delay.filter;
 	bool have = p->delay.have_delay;
 	int64_t mpd = p->delay.mean_path_delay_ns;
+	int64_t raw = p->delay.last_raw_ns;
 
 	memset(&p->sync, 0, sizeof(p->sync));
 	memset(&p->delay, 0, sizeof(p->delay));
@@ -30,6 +31,7 @@ void slave_reset(struct port *p, bool keep_delay)
 	if (keep_delay) {
 		p->delay.have_delay = have;
 		p->delay.mean_path_delay_ns = mpd;
+		p->delay.last_raw_ns = raw;
 	} else {
 		cm_filter_reset(&p->delay.filter);
 	}
@@ -40,36 +42,62 @@ static bool from_parent(const struct port *p, const struct ptp_msg *m)
 	return clock_is_parent(p->bc, &m->hdr.source_port_identity);
 }
 
-/* t1 and t2 of one Sync are both known: record the pair and, once the
- * path delay is known, hand a sample to the servo. */
-static void sync_complete(struct port *p, int64_t now, struct bc_actions *out)
+/* a - b - c; false when a step does not fit int64 (timestamps near the
+ * limits or absurd correction fields from the wire). */
+static bool sub3_ok(int64_t a, int64_t b, int64_t c, int64_t *out)
 {
-	struct sync_state *s = &p->sync;
+	int64_t t;
+
+	return !__builtin_sub_overflow(a, b, &t) &&
+	       !__builtin_sub_overflow(t, c, out);
+}
+
+static void sync_sample(struct port *p, int64_t offset, tmv_t origin,
+			struct bc_actions *out)
+{
 	struct bc *bc = p->bc;
 	struct bc_sample smp;
-	int64_t corr_ns = tmv_scaled_to_ns(s->corr_sync + s->corr_fup);
-	tmv_t t1 = port_from_wire(p, s->t1);
 
-	(void)now;
-	s->have_pair = true;
-	s->pair_t1 = t1;
-	s->pair_t2 = s->t2;
-	s->pair_corr = corr_ns;
-	s->have_sync = s->have_fup = false;
-	if (!p->delay.have_delay)
-		return;
 	memset(&smp, 0, sizeof(smp));
 	smp.path_delay_ns = p->delay.mean_path_delay_ns;
 	smp.raw_delay_ns = p->delay.last_raw_ns;
-	smp.offset_ns = s->t2.ns - t1.ns - corr_ns - smp.path_delay_ns -
-			p->cfg.delay_asymmetry_ns;
-	smp.ingress = s->t2;
-	smp.origin = tmv_add(t1, tmv_from_ns(corr_ns));
+	smp.offset_ns = offset;
+	smp.ingress = p->sync.t2;
+	smp.origin = origin;
 	smp.log_sync_interval = p->master_log_sync_interval;
 	smp.weight = 1.0;
 	bc->cur.offset_from_master_ns = smp.offset_ns;
 	bc->cur.mean_path_delay_ns = smp.path_delay_ns;
 	act_sample(out, p->index, &smp);
+}
+
+/* t1 and t2 of one Sync are both known: record the pair and, once the
+ * path delay is known, hand a sample to the servo.  A pair whose numbers
+ * overflow the arithmetic is refused as a bad timestamp. */
+static enum bc_drop sync_complete(struct port *p, struct bc_actions *out)
+{
+	struct sync_state *s = &p->sync;
+	tmv_t t1 = port_from_wire(p, s->t1);
+	int64_t corr_ns, ms, offset = 0, origin;
+
+	s->have_sync = s->have_fup = false;
+	if (__builtin_add_overflow(s->corr_sync, s->corr_fup, &corr_ns))
+		return BC_DROP_BAD_TIMESTAMP;
+	corr_ns = tmv_scaled_to_ns(corr_ns);
+	if (!sub3_ok(s->t2.ns, t1.ns, corr_ns, &ms) ||
+	    __builtin_add_overflow(t1.ns, corr_ns, &origin))
+		return BC_DROP_BAD_TIMESTAMP;
+	if (p->delay.have_delay &&
+	    !sub3_ok(ms, p->delay.mean_path_delay_ns,
+		     p->cfg.delay_asymmetry_ns, &offset))
+		return BC_DROP_BAD_TIMESTAMP;
+	s->have_pair = true;
+	s->pair_t1 = t1;
+	s->pair_t2 = s->t2;
+	s->pair_corr = corr_ns;
+	if (p->delay.have_delay)
+		sync_sample(p, offset, tmv_from_ns(origin), out);
+	return BC_DROP_NONE;
 }
 
 enum bc_drop slave_rx_sync(struct port *p, const struct ptp_msg *m,
@@ -102,9 +130,9 @@ enum bc_drop slave_rx_sync(struct port *p, const struct ptp_msg *m,
 					    &s->t1))
 			return BC_DROP_BAD_TIMESTAMP;
 		s->corr_fup = 0;
-		sync_complete(p, now, out);
+		return sync_complete(p, out);
 	} else if (fup_waiting) {
-		sync_complete(p, now, out);
+		return sync_complete(p, out);
 	} else {
 		s->have_fup = false;
 	}
@@ -117,6 +145,7 @@ enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
 	struct sync_state *s = &p->sync;
 	tmv_t t1;
 
+	(void)now;
 	if (!from_parent(p, m))
 		return BC_DROP_NOT_PARENT;
 	if (!tmv_from_ptp_timestamp(&m->body.follow_up.precise_origin_timestamp,
@@ -125,8 +154,7 @@ enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
 	if (s->have_sync && s->two_step && s->seq == m->hdr.sequence_id) {
 		s->t1 = t1;
 		s->corr_fup = m->hdr.correction;
-		sync_complete(p, now, out);
-		return BC_DROP_NONE;
+		return sync_complete(p, out);
 	}
 	if (s->have_sync || p->bc->cfg.check_fup_sync)
 		return BC_DROP_SEQ_MISMATCH;
@@ -152,7 +180,7 @@ void slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o)
 	p->delay.seq = m.hdr.sequence_id;
 }
 
-static void delay_update(struct port *p, tmv_t t4, int64_t corr_ns);
+static bool delay_update(struct port *p, tmv_t t4, int64_t corr_ns);
 
 void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts)
 {
@@ -162,24 +190,29 @@ void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts)
 		return;
 	d->t3 = ts;
 	d->have_t3 = true;
-	if (d->have_resp && p->sync.have_pair)
-		delay_update(p, d->t4, d->resp_corr_ns);
+	if (d->have_resp && p->sync.have_pair &&
+	    !delay_update(p, d->t4, d->resp_corr_ns))
+		clock_log_port(p, CM_LOG_DEBUG, "delay_resp: bad timestamp");
 	d->have_resp = false;
 }
 
-static void delay_update(struct port *p, tmv_t t4, int64_t corr_ns)
+/* The path delay from the latest Sync pair and t3, t4; false (nothing
+ * changed) when the numbers overflow the arithmetic. */
+static bool delay_update(struct port *p, tmv_t t4, int64_t corr_ns)
 {
 	struct sync_state *s = &p->sync;
 	struct delay_state *d = &p->delay;
-	int64_t ms, sm, raw;
+	int64_t ms, sm, sum;
 
-	ms = s->pair_t2.ns - s->pair_t1.ns - s->pair_corr; /* master->slave */
-	sm = t4.ns - d->t3.ns - corr_ns; /* slave->master */
-	raw = (ms + sm) / 2;
-	d->last_raw_ns = raw;
-	d->mean_path_delay_ns = cm_filter_add(&d->filter, raw);
+	if (!sub3_ok(s->pair_t2.ns, s->pair_t1.ns, s->pair_corr, &ms) ||
+	    !sub3_ok(t4.ns, d->t3.ns, corr_ns, &sm) ||
+	    __builtin_add_overflow(ms, sm, &sum))
+		return false;
+	d->last_raw_ns = sum / 2; /* (master->slave + slave->master) / 2 */
+	d->mean_path_delay_ns = cm_filter_add(&d->filter, d->last_raw_ns);
 	d->have_delay = true;
 	p->bc->cur.mean_path_delay_ns = d->mean_path_delay_ns;
+	return true;
 }
 
 enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
@@ -187,6 +220,7 @@ enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 {
 	const struct ptp_delay_resp *r = &m->body.delay_resp;
 	struct delay_state *d = &p->delay;
+	int64_t corr_ns = tmv_scaled_to_ns(m->hdr.correction);
 	tmv_t t4;
 
 	(void)now;
@@ -200,19 +234,19 @@ enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 		return BC_DROP_SEQ_MISMATCH;
 	if (!tmv_from_ptp_timestamp(&r->receive_timestamp, &t4))
 		return BC_DROP_BAD_TIMESTAMP;
+	t4 = port_from_wire(p, t4);
+	/* without a Sync pair there is nothing to compute with yet; a
+	 * refused answer leaves the request open for the real one */
+	if (d->have_t3 && p->sync.have_pair && !delay_update(p, t4, corr_ns))
+		return BC_DROP_BAD_TIMESTAMP;
 	if (log_interval_sane(m->hdr.log_msg_interval))
 		p->ds.log_min_delay_req_interval = m->hdr.log_msg_interval;
 	d->outstanding = false;
-	t4 = port_from_wire(p, t4);
 	if (!d->have_t3) {
 		/* our TX timestamp is still on its way: finish on arrival */
 		d->have_resp = true;
 		d->t4 = t4;
-		d->resp_corr_ns = tmv_scaled_to_ns(m->hdr.correction);
-		return BC_DROP_NONE;
+		d->resp_corr_ns = corr_ns;
 	}
-	/* without a Sync pair there is nothing to compute with yet */
-	if (p->sync.have_pair)
-		delay_update(p, t4, tmv_scaled_to_ns(m->hdr.correction));
 	return BC_DROP_NONE;
 }

@@ -1,0 +1,241 @@
+/*
+ * bc/mgmt.h — IEEE 1588 management: the TLV codec and the dispatcher.
+ *
+ * A management client (linuxptp's pmc, hvptpctl) sends a Management message
+ * with one MANAGEMENT TLV (15.5.2): an action (GET, SET, COMMAND), a
+ * managementId and its data.  bc_mgmt() parses such a request, checks its
+ * targetPortIdentity (clockIdentity all-ones or ours; portNumber 0xFFFF =
+ * every port, 1..n one port; clock-wide IDs ignore the portNumber, as
+ * ptp4l does) and answers every addressed entity with a RESPONSE or
+ * ACKNOWLEDGE message, or a MANAGEMENT_ERROR_STATUS TLV with the standard's
+ * managementErrorId (enum tlv_mgmt_error in bc/tlv.h).  The data layouts
+ * are linuxptp's, byte for byte, so that pmc decodes them, including the
+ * _NP IDs (TIME_STATUS_NP, PORT_PROPERTIES_NP, PORT_STATS_NP...).
+ *
+ * Answers are appended to a struct bc_actions as BC_ACT_SEND_GENERAL with
+ * port == -1: "send back to the client that sent the request" (the program
+ * knows the client's address; the core does not).  Management messages
+ * received on PTP ports are answered by the port itself (bc/port.c calls
+ * into bc/mgmt_port.c) and never produce port -1 actions.
+ *
+ * Malformed requests are dropped and counted (bc_mgmt_counters()), never
+ * answered.  Pure: no I/O, no allocation.
+ */
+#ifndef HVPTP_BC_MGMT_H
+#define HVPTP_BC_MGMT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bc/bc.h"
+#include "bc/msg.h"
+
+/* managementId (IEEE 1588-2019 15.5.2.3 Table 59; linuxptp's 0xC0xx _NP
+ * extensions). */
+enum bc_mgmt_id {
+	/* applicable to ports */
+	BC_MID_NULL_MANAGEMENT = 0x0000,
+	BC_MID_CLOCK_DESCRIPTION = 0x0001,
+	/* applicable to the clock */
+	BC_MID_USER_DESCRIPTION = 0x0002,
+	BC_MID_SAVE_IN_NON_VOLATILE_STORAGE = 0x0003,
+	BC_MID_RESET_NON_VOLATILE_STORAGE = 0x0004,
+	BC_MID_INITIALIZE = 0x0005,
+	BC_MID_FAULT_LOG = 0x0006,
+	BC_MID_FAULT_LOG_RESET = 0x0007,
+	BC_MID_DEFAULT_DATA_SET = 0x2000,
+	BC_MID_CURRENT_DATA_SET = 0x2001,
+	BC_MID_PARENT_DATA_SET = 0x2002,
+	BC_MID_TIME_PROPERTIES_DATA_SET = 0x2003,
+	BC_MID_PORT_DATA_SET = 0x2004, /* port */
+	BC_MID_PRIORITY1 = 0x2005,
+	BC_MID_PRIORITY2 = 0x2006,
+	BC_MID_DOMAIN = 0x2007,
+	BC_MID_SLAVE_ONLY = 0x2008,
+	BC_MID_LOG_ANNOUNCE_INTERVAL = 0x2009, /* port */
+	BC_MID_ANNOUNCE_RECEIPT_TIMEOUT = 0x200A, /* port */
+	BC_MID_LOG_SYNC_INTERVAL = 0x200B, /* port */
+	BC_MID_VERSION_NUMBER = 0x200C, /* port */
+	BC_MID_ENABLE_PORT = 0x200D, /* port */
+	BC_MID_DISABLE_PORT = 0x200E, /* port */
+	BC_MID_TIME = 0x200F,
+	BC_MID_CLOCK_ACCURACY = 0x2010,
+	BC_MID_UTC_PROPERTIES = 0x2011,
+	BC_MID_TRACEABILITY_PROPERTIES = 0x2012,
+	BC_MID_TIMESCALE_PROPERTIES = 0x2013,
+	BC_MID_UNICAST_NEGOTIATION_ENABLE = 0x2014, /* port */
+	BC_MID_PATH_TRACE_LIST = 0x2015,
+	BC_MID_PATH_TRACE_ENABLE = 0x2016,
+	BC_MID_GRANDMASTER_CLUSTER_TABLE = 0x2017,
+	BC_MID_UNICAST_MASTER_TABLE = 0x2018, /* port */
+	BC_MID_UNICAST_MASTER_MAX_TABLE_SIZE = 0x2019, /* port */
+	BC_MID_ACCEPTABLE_MASTER_TABLE = 0x201A,
+	BC_MID_ACCEPTABLE_MASTER_TABLE_ENABLED = 0x201B, /* port */
+	BC_MID_ACCEPTABLE_MASTER_MAX_TABLE_SIZE = 0x201C,
+	BC_MID_ALTERNATE_MASTER = 0x201D, /* port */
+	BC_MID_ALTERNATE_TIME_OFFSET_ENABLE = 0x201E,
+	BC_MID_ALTERNATE_TIME_OFFSET_NAME = 0x201F,
+	BC_MID_ALTERNATE_TIME_OFFSET_MAX_KEY = 0x2020,
+	BC_MID_ALTERNATE_TIME_OFFSET_PROPERTIES = 0x2021,
+	BC_MID_EXTERNAL_PORT_CONFIGURATION_ENABLED = 0x3000,
+	BC_MID_MASTER_ONLY = 0x3001, /* port */
+	BC_MID_HOLDOVER_UPGRADE_ENABLE = 0x3002,
+	BC_MID_EXT_PORT_CONFIG_PORT_DATA_SET = 0x3003, /* port */
+	BC_MID_TRANSPARENT_CLOCK_DEFAULT_DATA_SET = 0x4000,
+	BC_MID_TRANSPARENT_CLOCK_PORT_DATA_SET = 0x4001, /* port */
+	BC_MID_PRIMARY_DOMAIN = 0x4002,
+	BC_MID_DELAY_MECHANISM = 0x6000, /* port */
+	BC_MID_LOG_MIN_PDELAY_REQ_INTERVAL = 0x6001, /* port */
+	/* linuxptp's implementation-specific IDs */
+	BC_MID_TIME_STATUS_NP = 0xC000,
+	BC_MID_GRANDMASTER_SETTINGS_NP = 0xC001,
+	BC_MID_PORT_DATA_SET_NP = 0xC002, /* port */
+	BC_MID_SUBSCRIBE_EVENTS_NP = 0xC003,
+	BC_MID_PORT_PROPERTIES_NP = 0xC004, /* port */
+	BC_MID_PORT_STATS_NP = 0xC005, /* port */
+	BC_MID_SYNCHRONIZATION_UNCERTAIN_NP = 0xC006,
+	BC_MID_PORT_SERVICE_STATS_NP = 0xC007, /* port */
+	BC_MID_UNICAST_MASTER_TABLE_NP = 0xC008, /* port */
+	BC_MID_PORT_HWCLOCK_NP = 0xC009, /* port */
+};
+
+/* targetPortIdentity.portNumber addressing every port. */
+#define BC_MGMT_ALL_PORTS 0xFFFF
+
+/* Data lengths of the fixed-size layouts (bytes after the managementId). */
+#define BC_MGMT_DATUM_LEN 2 /* one octet value + one reserved */
+#define BC_MGMT_DEFAULT_DS_LEN 20
+#define BC_MGMT_CURRENT_DS_LEN 18
+#define BC_MGMT_PARENT_DS_LEN 32
+#define BC_MGMT_TIME_PROPERTIES_DS_LEN 4
+#define BC_MGMT_PORT_DS_LEN 26
+#define BC_MGMT_TIME_STATUS_NP_LEN 50
+#define BC_MGMT_GM_SETTINGS_NP_LEN 8
+#define BC_MGMT_PORT_DS_NP_LEN 8
+#define BC_MGMT_PORT_STATS_NP_LEN 266 /* counters little-endian, as
+					 linuxptp sends them */
+
+/* SUBSCRIBE_EVENTS_NP: u16 duration (s) + a 64-octet event bitmask; bit
+ * (n % 8) of octet n / 8 is event n.  Duration 0xFFFF never expires. */
+#define BC_MGMT_EVENT_BITMASK_LEN 64
+#define BC_MGMT_SUBSCRIBE_LEN (2 + BC_MGMT_EVENT_BITMASK_LEN)
+#define BC_MGMT_SUBSCRIBE_FOREVER 0xFFFF
+enum bc_mgmt_event {
+	BC_NOTIFY_PORT_STATE = 0, /* PORT_DATA_SET of the port */
+	BC_NOTIFY_TIME_SYNC = 1, /* TIME_STATUS_NP */
+	BC_NOTIFY_PARENT_DATA_SET = 2, /* PARENT_DATA_SET */
+};
+
+/* A parsed management message (request or response).  data points into
+ * the caller's buffer. */
+struct bc_mgmt_req {
+	struct ptp_header hdr;
+	struct ptp_management mgmt; /* target, boundary hops, actionField */
+	bool is_error; /* the TLV is MANAGEMENT_ERROR_STATUS */
+	uint16_t error_id; /* managementErrorId when is_error */
+	uint16_t id; /* managementId */
+	uint16_t data_len; /* dataField (or displayData) bytes */
+	const uint8_t *data;
+};
+
+/* Why a management message was dropped without an answer. */
+enum bc_mgmt_drop {
+	BC_MGMT_DROP_MALFORMED, /* msg_unpack refused it */
+	BC_MGMT_DROP_NOT_MANAGEMENT, /* another messageType */
+	BC_MGMT_DROP_BAD_TLV, /* not exactly one MANAGEMENT TLV */
+	BC_MGMT_DROP_BAD_ACTION, /* a RESPONSE/ACKNOWLEDGE/reserved action */
+	BC_MGMT_DROP_NOT_FOR_US, /* targetPortIdentity names another clock */
+	BC_MGMT_DROP_DISABLED, /* on a port without management_enabled */
+	BC_MGMT_DROP_NO_SPACE, /* answers did not fit the action list */
+	BC_MGMT_DROP_COUNT
+};
+const char *bc_mgmt_drop_name(enum bc_mgmt_drop d);
+
+struct bc_mgmt_counters {
+	uint64_t requests; /* accepted GET/SET/COMMAND, local and network */
+	uint64_t responses; /* RESPONSE/ACKNOWLEDGE messages queued */
+	uint64_t errors; /* MANAGEMENT_ERROR_STATUS messages queued */
+	uint64_t sets; /* SETs applied */
+	uint64_t forwarded; /* messages a boundary clock passed on */
+	uint64_t drop[BC_MGMT_DROP_COUNT];
+};
+const struct bc_mgmt_counters *bc_mgmt_counters(const struct bc *bc);
+/* Count a drop seen by the program (e.g. a truncated datagram). */
+void bc_mgmt_count_drop(struct bc *bc, enum bc_mgmt_drop why);
+
+/*
+ * Parse buf[0..len): a Management message with exactly one MANAGEMENT or
+ * MANAGEMENT_ERROR_STATUS TLV.  0, or -EBADMSG with *why set (why may be
+ * NULL).  No counting (bc_mgmt does that).
+ */
+int bc_mgmt_parse(const uint8_t *buf, size_t len, struct bc_mgmt_req *r,
+		  enum bc_mgmt_drop *why);
+
+/*
+ * Handle one request from a local management client.  read_only: SET and
+ * COMMAND are refused with NOT_SUPPORTED (what linuxptp 4.x answers on its
+ * read-only socket).  Answers go to out with port == -1.  The domainNumber
+ * and sdoId of a local request are not checked.  SUBSCRIBE_EVENTS_NP is
+ * the program's (the subscriber lives at an address the core does not
+ * know): here it is answered NOT_SUPPORTED.
+ * Returns 0 (answered, possibly with an error status), -EBADMSG (dropped
+ * and counted), -ENOBUFS (out filled up: the answers that fit are in out,
+ * see bc_mgmt_resume()).
+ */
+int bc_mgmt(struct bc *bc, const uint8_t *req, size_t len, bool read_only,
+	    int64_t now, struct bc_actions *out);
+
+/*
+ * The same for an already parsed request, starting the per-port answers at
+ * port index *next_port (0 for a new request).  On -ENOBUFS *next_port is
+ * where to continue with an emptied out; 0 when all is done.
+ */
+int bc_mgmt_resume(struct bc *bc, const struct bc_mgmt_req *r,
+		   bool read_only, int *next_port, int64_t now,
+		   struct bc_actions *out);
+
+/*
+ * Queue a RESPONSE (ACKNOWLEDGE for a COMMAND) to r from the clock
+ * (sourcePortIdentity = clockIdentity-0) with the given managementId and
+ * data, for IDs the program answers itself (SUBSCRIBE_EVENTS_NP).
+ * bc_mgmt_respond_error() queues a MANAGEMENT_ERROR_STATUS instead.
+ */
+int bc_mgmt_respond(struct bc *bc, const struct bc_mgmt_req *r, uint16_t id,
+		    const uint8_t *data, size_t len, struct bc_actions *out);
+int bc_mgmt_respond_error(struct bc *bc, const struct bc_mgmt_req *r,
+			  uint16_t error_id, struct bc_actions *out);
+
+/*
+ * Build a notification, as linuxptp sends them to subscribers: a RESPONSE
+ * with managementId id (PORT_DATA_SET of port, TIME_STATUS_NP or
+ * PARENT_DATA_SET with port -1), addressed to target with sequenceId seq,
+ * boundaryHops 1.  Returns the message length in buf, or a negative errno
+ * (-EINVAL for an ID or port that cannot be notified).
+ */
+int bc_mgmt_notification(const struct bc *bc, int port, uint16_t id,
+			 const struct port_identity *target, uint16_t seq,
+			 uint8_t *buf, size_t cap);
+
+/* "DEFAULT_DATA_SET"..., or NULL for an ID hvptp does not know. */
+const char *bc_mgmt_id_name(uint16_t id);
+/* The ID of a name (case-insensitive), or -1. */
+int bc_mgmt_id_from_name(const char *name);
+/* true when the ID applies to ports (CLOCK_DESCRIPTION, PORT_*...). */
+bool bc_mgmt_id_is_port(uint16_t id);
+
+/* ---- what the core cannot know: set by the program ---- */
+
+/* CLOCK_DESCRIPTION: manufacturerIdentity (OUI), productDescription
+ * ("manufacturer;model;instance", at most 64 octets) and revisionData
+ * ("hardware;firmware;software", at most 32).  NULL keeps the current
+ * value; the defaults are 00:00:00, "hvptp;hvptpd;<version>" and
+ * ";;<version>".  -EINVAL for a text that is too long. */
+int bc_mgmt_set_description(struct bc *bc, const uint8_t *oui,
+			    const char *product, const char *revision);
+/* CLOCK_DESCRIPTION of a port: physicalAddress (MAC) and protocolAddress
+ * (its IPv4 address); NULL for unknown.  -EINVAL for a bad port. */
+int bc_mgmt_set_port_address(struct bc *bc, int port, const uint8_t *mac,
+			     const uint8_t *ipv4);
+
+#endif

@@ -1,0 +1,111 @@
+/*
+ * bc/mgmt_priv.h — management inside the core (see bc/mgmt.h).
+ *
+ * The state management keeps in struct bc (struct mgmt_data: what the
+ * program told the core for CLOCK_DESCRIPTION, the values of linuxptp's
+ * _NP settings the core does not otherwise use, the counters), the table
+ * that describes every managementId, and the entry point bc/port.c uses for
+ * Management messages received on a PTP port.  Included by bc/internal.h;
+ * nothing outside bc/ includes it.
+ */
+#ifndef HVPTP_BC_MGMT_PRIV_H
+#define HVPTP_BC_MGMT_PRIV_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bc/mgmt.h"
+#include "bc/wire.h"
+#include "common/version.h"
+
+struct port;
+
+#define MGMT_PRODUCT_MAX 64 /* productDescription octets (15.5.3.1.2.5) */
+#define MGMT_REVISION_MAX 32 /* revisionData octets */
+#define MGMT_USER_DESC_MAX 128 /* userDescription octets */
+#define MGMT_DEFAULT_PRODUCT "hvptp;hvptpd;" HVPTP_VERSION
+#define MGMT_DEFAULT_REVISION ";;" HVPTP_VERSION
+#define MGMT_DEFAULT_NEIGHBOR_THRESH 20000000u /* ptp4l's default, ns */
+
+struct mgmt_port_data {
+	bool have_mac, have_ipv4;
+	uint8_t mac[6];
+	uint8_t ipv4[4];
+	bool thresh_set;
+	uint32_t neighbor_prop_delay_thresh; /* PORT_DATA_SET_NP, ns */
+};
+
+struct mgmt_data {
+	bool have_product, have_revision;
+	uint8_t oui[3];
+	char product[MGMT_PRODUCT_MAX + 1];
+	char revision[MGMT_REVISION_MAX + 1];
+	uint8_t gm_leap_flags; /* leap61/leap59 of GRANDMASTER_SETTINGS_NP */
+	struct bc_mgmt_counters cnt;
+	struct mgmt_port_data port[BC_MAX_PORTS];
+};
+
+/* ---- the managementId table (bc/mgmt_ids.c) ---- */
+
+enum mgmt_scope { MGMT_CLOCK, MGMT_PORT };
+
+/* Actions the standard allows for an ID (Table 59). */
+#define MGMT_A_GET 0x1
+#define MGMT_A_SET 0x2
+#define MGMT_A_CMD 0x4
+
+/* Write the dataField of a GET answer (port -1 for the clock). */
+typedef void (*mgmt_get_fn)(const struct bc *bc, int port,
+			    struct wire_writer *w);
+/* Apply a SET (data already length-checked): 0, or a managementErrorId. */
+typedef uint16_t (*mgmt_set_fn)(struct bc *bc, int port,
+				struct wire_reader *r);
+
+struct mgmt_id_desc {
+	uint16_t id;
+	const char *name;
+	uint8_t scope; /* enum mgmt_scope */
+	uint8_t actions; /* MGMT_A_* the standard allows */
+	mgmt_get_fn get; /* NULL: known, not supported by hvptp */
+	mgmt_set_fn set; /* NULL: SET not supported */
+	uint16_t set_len; /* exact dataField length a SET must carry */
+};
+
+const struct mgmt_id_desc *mgmt_id_find(uint16_t id);
+
+/* Encoding helpers: PTPText (length octet + at most max octets of s) and
+ * TimeInterval (ns scaled by 2^16, saturated). */
+void mgmt_put_text(struct wire_writer *w, const char *s, size_t max);
+void mgmt_put_time_interval(struct wire_writer *w, int64_t ns);
+
+/* ---- the dispatcher (bc/mgmt.c) ---- */
+
+struct mgmt_ctx {
+	struct bc *bc;
+	const struct bc_mgmt_req *req;
+	int ingress; /* -1: a local client, else the PTP port index */
+	bool read_only; /* SET/COMMAND refused */
+	const struct bc_addr *src; /* requester on a PTP port */
+	int64_t now;
+	struct bc_actions *out;
+};
+
+/* Fill r from an unpacked message: 0 or -EBADMSG with *why. */
+int mgmt_req_from_msg(const struct ptp_msg *m, struct bc_mgmt_req *r,
+		      enum bc_mgmt_drop *why);
+/* A GET, SET or COMMAND (not a response, acknowledge or error status). */
+bool mgmt_is_request(const struct bc_mgmt_req *r);
+/* targetPortIdentity.clockIdentity is the wildcard or ours. */
+bool mgmt_for_us(const struct bc *bc, const struct bc_mgmt_req *r);
+/* Answer every addressed entity (ports from *next_port): 0, -EBADMSG,
+ * -ENOBUFS. */
+int mgmt_dispatch(struct mgmt_ctx *c, int *next_port);
+
+/* ---- PTP ports (bc/mgmt_port.c) ---- */
+
+/* The rx_table handler of bc/port.c for MANAGEMENT. */
+enum bc_drop mgmt_port_rx(struct port *p, const struct ptp_msg *m,
+			  tmv_t rx_ts, const struct bc_addr *src, int64_t now,
+			  struct bc_actions *out);
+
+#endif
