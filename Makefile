@@ -39,6 +39,8 @@ EDGE_SRC := $(sort $(wildcard hwts/*.c))
 # daemon/ minus main.c: the executor, loop and logging, shared with tests
 # (and the executor with the simulator).
 DAEMON_LIB_SRC := $(sort $(filter-out daemon/main.c,$(wildcard daemon/*.c)))
+# mgmt/: the management sockets (a future hvptpctl main stays out).
+DAEMON_LIB_SRC += $(sort $(filter-out mgmt/hvptpctl.c,$(wildcard mgmt/*.c)))
 SIM_SRC := $(sort $(wildcard sim/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
 FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))

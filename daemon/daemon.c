@@ -8,6 +8,7 @@
 
 #include "common/log.h"
 #include "daemon/daemon.h"
+#include "mgmt/uds.h"
 
 int64_t hvd_monotonic_ns(void)
 {
@@ -278,6 +279,8 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 		err = open_transports(d);
 	if (!err)
 		err = open_core(d);
+	if (!err)
+		err = mgmt_uds_add(d);
 	if (err)
 		return err;
 	if (hwts_linkmon_open(&d->lm) < 0) {

@@ -196,6 +196,14 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		 cfg_get_string(c, NULL, "uds_address"));
 	copy_str(s->uds_ro_address, sizeof(s->uds_ro_address),
 		 cfg_get_string(c, NULL, "uds_ro_address"));
+	s->uds_file_mode = cfg_get_int(c, NULL, "uds_file_mode");
+	s->uds_ro_file_mode = cfg_get_int(c, NULL, "uds_ro_file_mode");
+	copy_str(s->manufacturer_identity, sizeof(s->manufacturer_identity),
+		 cfg_get_string(c, NULL, "manufacturerIdentity"));
+	copy_str(s->product_description, sizeof(s->product_description),
+		 cfg_get_string(c, NULL, "productDescription"));
+	copy_str(s->revision_data, sizeof(s->revision_data),
+		 cfg_get_string(c, NULL, "revisionData"));
 	return 0;
 }
 

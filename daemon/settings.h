@@ -33,6 +33,13 @@ struct hvd_settings {
 	bool use_syslog;
 	char uds_address[108];
 	char uds_ro_address[108];
+	int uds_file_mode; /* uds_file_mode, e.g. 0660 */
+	int uds_ro_file_mode; /* uds_ro_file_mode, e.g. 0666 */
+	/* CLOCK_DESCRIPTION (manufacturerIdentity, productDescription,
+	 * revisionData as written in the configuration) */
+	char manufacturer_identity[32];
+	char product_description[128];
+	char revision_data[128];
 };
 
 /* 0, or -EINVAL with err filled (file "config", line 0). */

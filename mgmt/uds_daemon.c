@@ -1,0 +1,117 @@
+/*
+ * mgmt/uds_daemon.c — management in hvptpd: what CLOCK_DESCRIPTION needs
+ * from the system and the configuration goes into the core, then the
+ * sockets are opened and join the poll loop (mgmt_uds_add, see uds.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <net/if.h>
+#include <netinet/in.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+
+#include "bc/mgmt.h"
+#include "common/log.h"
+#include "daemon/daemon.h"
+#include "mgmt/uds.h"
+
+/* "00:1b:19" -> 3 octets; -EINVAL otherwise. */
+static int parse_oui(const char *s, uint8_t oui[3])
+{
+	unsigned v[3];
+	char end;
+
+	if (!s || sscanf(s, "%2x:%2x:%2x%c", &v[0], &v[1], &v[2], &end) != 3)
+		return -EINVAL;
+	for (int i = 0; i < 3; i++)
+		oui[i] = (uint8_t)v[i];
+	return 0;
+}
+
+/* The IPv4 address of an interface (SIOCGIFADDR); -errno when none. */
+static int iface_ipv4(const char *ifname, uint8_t ip[4])
+{
+	struct ifreq ifr;
+	int fd, rc = 0;
+
+	if (strlen(ifname) >= sizeof(ifr.ifr_name))
+		return -EINVAL;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, ifname, strlen(ifname));
+	ifr.ifr_addr.sa_family = AF_INET;
+	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0)
+		return -errno;
+	if (ioctl(fd, SIOCGIFADDR, &ifr) < 0)
+		rc = -errno;
+	else
+		memcpy(ip, &((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr, 4);
+	close(fd);
+	return rc;
+}
+
+/* A description text of the configuration, or NULL for ptp4l's default
+ * ";;" (hvptp's own description is kept then). */
+static const char *config_text(const char *given)
+{
+	if (!given || !*given || strcmp(given, ";;") == 0)
+		return NULL;
+	return given;
+}
+
+static void mgmt_describe(struct hvd *d)
+{
+	const struct hvd_settings *s = &d->set;
+	const char *product = config_text(s->product_description);
+	const char *revision = config_text(s->revision_data);
+	uint8_t oui[3] = { 0, 0, 0 };
+
+	if (parse_oui(s->manufacturer_identity, oui) < 0)
+		cm_warn("management: manufacturerIdentity %s: not an OUI "
+			"(xx:xx:xx); using 00:00:00", s->manufacturer_identity);
+	if (bc_mgmt_set_description(d->bc, oui, product, revision) < 0) {
+		cm_warn("management: productDescription or revisionData too "
+			"long (64 and 32 octets at most); using hvptp's");
+		bc_mgmt_set_description(d->bc, oui, NULL, NULL);
+	}
+	for (int i = 0; i < s->nports; i++) {
+		uint8_t mac[6], ip[4];
+		bool have_mac = hwts_iface_mac(s->ports[i].name, mac) == 0;
+		bool have_ip = iface_ipv4(s->ports[i].name, ip) == 0;
+
+		bc_mgmt_set_port_address(d->bc, i, have_mac ? mac : NULL,
+					 have_ip ? ip : NULL);
+	}
+}
+
+int mgmt_uds_add(struct hvd *d)
+{
+	const struct hvd_settings *s = &d->set;
+	struct mgmt_uds_cfg cfg = {
+		.rw_path = s->uds_address,
+		.ro_path = s->uds_ro_address,
+		.rw_mode = (unsigned)s->uds_file_mode,
+		.ro_mode = (unsigned)s->uds_ro_file_mode,
+	};
+	struct hvd_service svc;
+	struct mgmt_uds *u;
+	int err;
+
+	mgmt_describe(d);
+	if (!*s->uds_address && !*s->uds_ro_address)
+		return 0;
+	err = mgmt_uds_open(&u, d->bc, &cfg);
+	if (err < 0)
+		return err;
+	mgmt_uds_service(u, &svc);
+	err = hvd_service_add(d, &svc);
+	if (err < 0) {
+		cm_err("management: cannot join the poll loop: %s",
+		       strerror(-err));
+		mgmt_uds_close(u);
+	}
+	return err;
+}
