@@ -296,6 +296,10 @@ struct bc_servo_status {
 	int state; /* enum servo_state */
 	int64_t at_ns; /* monotonic time of the sample */
 	uint64_t steps;
+	/* Bound on |time error| the discipline reports (ns): grows with the
+	 * learned wander in holdover; < 0 when unknown. */
+	double te_estimate_ns;
+	bool holdover; /* holding the last good frequency */
 };
 void bc_set_servo_status(struct bc *bc, const struct bc_servo_status *st);
 const struct bc_servo_status *bc_get_servo_status(const struct bc *bc);

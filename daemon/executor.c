@@ -88,6 +88,7 @@ static void exec_report_status(struct exec *ex, const struct bc_sample *s,
 	st.freq_ppb = r->freq_ppb;
 	st.state = (int)r->state;
 	st.at_ns = now;
+	st.te_estimate_ns = -1.0; /* the discipline does not estimate yet */
 	if (r->stepped)
 		st.steps++;
 	bc_set_servo_status(ex->bc, &st);
