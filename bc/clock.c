@@ -234,16 +234,17 @@ static void announce_rx_timer(struct bc *bc, struct port *p,
 	port_arm_announce_rx(p, now, out);
 }
 
-enum bc_drop clock_rx_announce(struct bc *bc, struct port *p,
-			       const struct ptp_msg *m,
-			       const struct bc_addr *src, int64_t now,
-			       struct bc_actions *out)
+enum bc_drop clock_rx_announce(struct port *p, const struct ptp_msg *m,
+			       tmv_t rx_ts, const struct bc_addr *src,
+			       int64_t now, struct bc_actions *out)
 {
+	struct bc *bc = p->bc;
 	enum bc_drop why = announce_check(bc, p, m);
 	struct fm_record *r;
 	char id[PORT_ID_STRLEN];
 	bool is_new;
 
+	(void)rx_ts;
 	if (why != BC_DROP_NONE)
 		return why;
 	r = fm_add(&p->fm, m, src, now, &is_new);

@@ -93,16 +93,9 @@ static void log_best(struct bc *bc, bool own)
 static void port_new_parent(struct port *p, int64_t now,
 			    struct bc_actions *out)
 {
-	enum port_state from = p->ds.port_state;
-
 	slave_reset(p, false);
-	if (from != PS_SLAVE)
-		return;
-	clock_log_port(p, CM_LOG_NOTICE, "%s to %s on %s",
-		       port_state_name(from), port_state_name(PS_UNCALIBRATED),
-		       bc_event_name(BC_EV_RS_SLAVE));
-	port_enter_state(p, PS_UNCALIBRATED, now, out);
-	act_state(out, p->index, from, PS_UNCALIBRATED, BC_EV_RS_SLAVE);
+	if (p->ds.port_state == PS_SLAVE)
+		port_change_state(p, PS_UNCALIBRATED, BC_EV_RS_SLAVE, now, out);
 }
 
 /* A slave-only clock never offers its own time (its clockClass is 255):

@@ -127,6 +127,9 @@ enum port_state port_fsm_next(enum port_state cur, enum bc_event ev,
 			      bool slave_only);
 /* Apply an event: change state, log, emit STATE_CHANGED, (re)arm and stop
  * the timers of the new state. */
+/* Move to `to` (outside the table: a new parent for a SLAVE port). */
+void port_change_state(struct port *p, enum port_state to, enum bc_event ev,
+		       int64_t now, struct bc_actions *out);
 void port_dispatch(struct port *p, enum bc_event ev, int64_t now,
 		   struct bc_actions *out);
 
@@ -167,27 +170,29 @@ void master_send_announce(struct port *p, int64_t now, struct bc_actions *o);
 void master_send_sync(struct port *p, int64_t now, struct bc_actions *o);
 void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
 		       struct bc_actions *out);
-enum bc_drop master_rx_delay_req(struct port *p, const struct ptp_msg *m, tmv_t rx_ts,
-			const struct bc_addr *src, int64_t now,
-			struct bc_actions *out);
+enum bc_drop master_rx_delay_req(struct port *p, const struct ptp_msg *m,
+				 tmv_t rx_ts, const struct bc_addr *src,
+				 int64_t now, struct bc_actions *out);
 
 /* slave side (bc/port_slave.c) */
-enum bc_drop slave_rx_sync(struct port *p, const struct ptp_msg *m, tmv_t rx_ts,
-		  int64_t now, struct bc_actions *out);
-enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m, int64_t now,
-		       struct bc_actions *out);
-enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m, int64_t now,
-			struct bc_actions *out);
+enum bc_drop slave_rx_sync(struct port *p, const struct ptp_msg *m,
+			   tmv_t rx_ts, const struct bc_addr *src,
+			   int64_t now, struct bc_actions *out);
+enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
+				tmv_t rx_ts, const struct bc_addr *src,
+				int64_t now, struct bc_actions *out);
+enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
+				 tmv_t rx_ts, const struct bc_addr *src,
+				 int64_t now, struct bc_actions *out);
 void slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o);
 void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts);
 void slave_reset(struct port *p, bool keep_delay);
 
 /* ---- clock (bc/clock.c) ---- */
 /* A port saw an Announce: store it, maybe mark a state decision due. */
-enum bc_drop clock_rx_announce(struct bc *bc, struct port *p,
-			       const struct ptp_msg *m,
-			       const struct bc_addr *src, int64_t now,
-			       struct bc_actions *out);
+enum bc_drop clock_rx_announce(struct port *p, const struct ptp_msg *m,
+			       tmv_t rx_ts, const struct bc_addr *src,
+			       int64_t now, struct bc_actions *out);
 bool clock_is_parent(const struct bc *bc, const struct port_identity *pi);
 /* parentDS, currentDS and timePropertiesDS as this clock's own (GM), or
  * from the Announce of the record chosen as parent (9.3.5). */

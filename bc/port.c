@@ -78,80 +78,39 @@ typedef enum bc_drop (*rx_handler)(struct port *p, const struct ptp_msg *m,
 				   tmv_t rx_ts, const struct bc_addr *src,
 				   int64_t now, struct bc_actions *out);
 
-static enum bc_drop rx_sync(struct port *p, const struct ptp_msg *m,
-			    tmv_t rx_ts, const struct bc_addr *src,
-			    int64_t now, struct bc_actions *out)
-{
-	(void)src;
-	if (!port_is_slave(p))
-		return BC_DROP_UNEXPECTED;
-	return slave_rx_sync(p, m, rx_ts, now, out);
-}
+/* The port states a message type is handled in. */
+enum rx_need { RX_ANY, RX_SLAVE, RX_MASTER };
 
-static enum bc_drop rx_follow_up(struct port *p, const struct ptp_msg *m,
-				 tmv_t rx_ts, const struct bc_addr *src,
-				 int64_t now, struct bc_actions *out)
-{
-	(void)rx_ts;
-	(void)src;
-	if (!port_is_slave(p))
-		return BC_DROP_UNEXPECTED;
-	return slave_rx_follow_up(p, m, now, out);
-}
+struct rx_entry {
+	rx_handler handler; /* NULL: valid, but not handled (counted) */
+	enum rx_need need;
+};
 
-static enum bc_drop rx_delay_req(struct port *p, const struct ptp_msg *m,
-				 tmv_t rx_ts, const struct bc_addr *src,
-				 int64_t now, struct bc_actions *out)
-{
-	if (p->ds.port_state != PS_MASTER)
-		return BC_DROP_UNEXPECTED;
-	return master_rx_delay_req(p, m, rx_ts, src, now, out);
-}
+static const struct rx_entry rx_table[PTP_MSG_TYPE_COUNT] = {
+	[PTP_MSG_SYNC] = { slave_rx_sync, RX_SLAVE },
+	[PTP_MSG_DELAY_REQ] = { master_rx_delay_req, RX_MASTER },
+	[PTP_MSG_FOLLOW_UP] = { slave_rx_follow_up, RX_SLAVE },
+	[PTP_MSG_DELAY_RESP] = { slave_rx_delay_resp, RX_SLAVE },
+	[PTP_MSG_ANNOUNCE] = { clock_rx_announce, RX_ANY },
+	[PTP_MSG_MANAGEMENT] = { mgmt_port_rx, RX_ANY },
+	/* Pdelay_* and Signaling: P2P and unicast negotiation are not
+	 * implemented yet */
+};
 
-static enum bc_drop rx_delay_resp(struct port *p, const struct ptp_msg *m,
-				  tmv_t rx_ts, const struct bc_addr *src,
-				  int64_t now, struct bc_actions *out)
-{
-	(void)rx_ts;
-	(void)src;
-	if (!port_is_slave(p))
-		return BC_DROP_UNEXPECTED;
-	return slave_rx_delay_resp(p, m, now, out);
-}
-
-static enum bc_drop rx_announce(struct port *p, const struct ptp_msg *m,
+static enum bc_drop rx_dispatch(struct port *p, const struct ptp_msg *m,
 				tmv_t rx_ts, const struct bc_addr *src,
 				int64_t now, struct bc_actions *out)
 {
-	(void)rx_ts;
-	return clock_rx_announce(p->bc, p, m, src, now, out);
-}
+	const struct rx_entry *e = &rx_table[m->hdr.msg_type];
 
-static enum bc_drop rx_unsupported(struct port *p, const struct ptp_msg *m,
-				   tmv_t rx_ts, const struct bc_addr *src,
-				   int64_t now, struct bc_actions *out)
-{
-	(void)p;
-	(void)m;
-	(void)rx_ts;
-	(void)src;
-	(void)now;
-	(void)out;
-	return BC_DROP_UNSUPPORTED;
+	if (!e->handler)
+		return BC_DROP_UNSUPPORTED;
+	if (e->need == RX_SLAVE && !port_is_slave(p))
+		return BC_DROP_UNEXPECTED;
+	if (e->need == RX_MASTER && p->ds.port_state != PS_MASTER)
+		return BC_DROP_UNEXPECTED;
+	return e->handler(p, m, rx_ts, src, now, out);
 }
-
-static const rx_handler rx_table[PTP_MSG_TYPE_COUNT] = {
-	[PTP_MSG_SYNC] = rx_sync,
-	[PTP_MSG_DELAY_REQ] = rx_delay_req,
-	[PTP_MSG_PDELAY_REQ] = rx_unsupported,
-	[PTP_MSG_PDELAY_RESP] = rx_unsupported,
-	[PTP_MSG_FOLLOW_UP] = rx_follow_up,
-	[PTP_MSG_DELAY_RESP] = rx_delay_resp,
-	[PTP_MSG_PDELAY_RESP_FOLLOW_UP] = rx_unsupported,
-	[PTP_MSG_ANNOUNCE] = rx_announce,
-	[PTP_MSG_SIGNALING] = rx_unsupported,
-	[PTP_MSG_MANAGEMENT] = mgmt_port_rx,
-};
 
 /* An Announce from a lower-numbered port of this clock on the same
  * segment: this port keeps quiet (9.5.2.3).  The state decision makes it
@@ -197,7 +156,6 @@ int port_rx(struct port *p, const uint8_t *buf, size_t len, tmv_t rx_ts,
 {
 	struct ptp_msg m;
 	enum bc_drop why = BC_DROP_NONE;
-	rx_handler h;
 
 	if (!port_is_active(p)) {
 		port_drop(p, BC_DROP_UNEXPECTED, NULL, now);
@@ -208,10 +166,8 @@ int port_rx(struct port *p, const uint8_t *buf, size_t len, tmv_t rx_ts,
 		return -EBADMSG;
 	}
 	why = rx_filter(p, &m, rx_ts, now, out);
-	if (why == BC_DROP_NONE) {
-		h = rx_table[m.hdr.msg_type];
-		why = h ? h(p, &m, rx_ts, src, now, out) : BC_DROP_BAD_TYPE;
-	}
+	if (why == BC_DROP_NONE)
+		why = rx_dispatch(p, &m, rx_ts, src, now, out);
 	if (why != BC_DROP_NONE) {
 		port_drop(p, why, &m, now);
 		return -EBADMSG;

@@ -213,6 +213,18 @@ void port_enter_state(struct port *p, enum port_state st, int64_t now,
 	arm_group(p, to, now, out);
 }
 
+void port_change_state(struct port *p, enum port_state to, enum bc_event ev,
+		       int64_t now, struct bc_actions *out)
+{
+	enum port_state from = p->ds.port_state;
+
+	clock_log_port(p, CM_LOG_NOTICE, "%s to %s on %s",
+		       port_state_name(from), port_state_name(to),
+		       bc_event_name(ev));
+	port_enter_state(p, to, now, out);
+	act_state(out, p->index, from, to, ev);
+}
+
 void port_dispatch(struct port *p, enum bc_event ev, int64_t now,
 		   struct bc_actions *out)
 {
@@ -221,11 +233,7 @@ void port_dispatch(struct port *p, enum bc_event ev, int64_t now,
 
 	if (to == from)
 		return;
-	clock_log_port(p, CM_LOG_NOTICE, "%s to %s on %s",
-		       port_state_name(from), port_state_name(to),
-		       bc_event_name(ev));
-	port_enter_state(p, to, now, out);
-	act_state(out, p->index, from, to, ev);
+	port_change_state(p, to, ev, now, out);
 	if (to == PS_INITIALIZING && p->link_up)
 		port_dispatch(p, BC_EV_INIT_COMPLETE, now, out);
 }

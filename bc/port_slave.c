@@ -101,8 +101,10 @@ static enum bc_drop sync_complete(struct port *p, struct bc_actions *out)
 }
 
 enum bc_drop slave_rx_sync(struct port *p, const struct ptp_msg *m,
-			   tmv_t rx_ts, int64_t now, struct bc_actions *out)
+			   tmv_t rx_ts, const struct bc_addr *src,
+			   int64_t now, struct bc_actions *out)
 {
+	(void)src;
 	struct sync_state *s = &p->sync;
 	bool two_step = (m->hdr.flags & PTP_FLAG_TWO_STEP) ||
 			p->bc->cfg.assume_two_step;
@@ -140,8 +142,11 @@ enum bc_drop slave_rx_sync(struct port *p, const struct ptp_msg *m,
 }
 
 enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
+				tmv_t rx_ts, const struct bc_addr *src,
 				int64_t now, struct bc_actions *out)
 {
+	(void)rx_ts;
+	(void)src;
 	struct sync_state *s = &p->sync;
 	tmv_t t1;
 
@@ -216,6 +221,7 @@ static bool delay_update(struct port *p, tmv_t t4, int64_t corr_ns)
 }
 
 enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
+				 tmv_t rx_ts, const struct bc_addr *src,
 				 int64_t now, struct bc_actions *out)
 {
 	const struct ptp_delay_resp *r = &m->body.delay_resp;
@@ -223,6 +229,8 @@ enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 	int64_t corr_ns = tmv_scaled_to_ns(m->hdr.correction);
 	tmv_t t4;
 
+	(void)rx_ts;
+	(void)src;
 	(void)now;
 	(void)out;
 	if (!from_parent(p, m))
