@@ -266,6 +266,15 @@ enum bc_servo_state { BC_SERVO_UNLOCKED, BC_SERVO_LOCKED };
 int bc_servo_state(struct bc *bc, enum bc_servo_state st, int64_t now,
 		   struct bc_actions *out);
 
+/* The clock's own quality changed (holdover: the executor degrades the
+ * clockClass as its time error estimate grows, and restores it): sets
+ * defaultDS.clockQuality and, while the clock is its own grandmaster, the
+ * parentDS grandmaster quality its Announce messages carry; a state
+ * decision is then due.  -EINVAL; -EPERM for a class other than 255 on a
+ * slave-only clock.  out may stay empty. */
+int bc_set_clock_quality(struct bc *bc, const struct clock_quality *q,
+			 int64_t now, struct bc_actions *out);
+
 /* Run the state decision when one is due (call once per loop turn). */
 bool bc_state_decision_due(const struct bc *bc);
 int bc_state_decision(struct bc *bc, int64_t now, struct bc_actions *out);

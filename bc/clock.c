@@ -339,6 +339,23 @@ int bc_clock_stepped(struct bc *bc, int64_t step_ns, struct bc_actions *out)
 	return 0;
 }
 
+int bc_set_clock_quality(struct bc *bc, const struct clock_quality *q,
+			 int64_t now, struct bc_actions *out)
+{
+	(void)now;
+	(void)out;
+	if (!bc || !q)
+		return -EINVAL;
+	if (bc->dds.slave_only && q->clock_class != 255)
+		return -EPERM;
+	bc->dds.clock_quality = *q;
+	if (clock_identity_eq(&bc->parent.grandmaster_identity,
+			      &bc->dds.clock_identity))
+		bc->parent.grandmaster_clock_quality = *q;
+	bc->sd_due = true;
+	return 0;
+}
+
 int bc_servo_state(struct bc *bc, enum bc_servo_state st, int64_t now,
 		   struct bc_actions *out)
 {

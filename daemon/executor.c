@@ -24,6 +24,8 @@ void exec_init(struct exec *ex, struct bc *bc, struct disc *disc,
 	ex->plat = *plat;
 	ex->summary_log = summary_interval;
 	ex->log_sync_interval = 0;
+	if (bc)
+		ex->base_quality = bc_default_ds(bc)->clock_quality;
 }
 
 /* ptp4l's rule: per-sample lines unless a summary spans several samples. */
@@ -88,7 +90,8 @@ static void exec_report_status(struct exec *ex, const struct bc_sample *s,
 	st.freq_ppb = r->freq_ppb;
 	st.state = (int)r->state;
 	st.at_ns = now;
-	st.te_estimate_ns = -1.0; /* the discipline does not estimate yet */
+	st.te_estimate_ns = ex->disc ? disc_te_estimate(ex->disc, now) : -1.0;
+	st.holdover = false;
 	if (r->stepped)
 		st.steps++;
 	bc_set_servo_status(ex->bc, &st);
@@ -98,14 +101,22 @@ static void exec_sample(struct exec *ex, const struct bc_action *a,
 			int64_t now, struct bc_actions *next)
 {
 	const struct bc_sample *s = &a->u.sample;
+	struct disc_input in = {
+		.offset_ns = s->offset_ns,
+		.path_delay_ns = s->path_delay_ns,
+		.raw_delay_ns = s->raw_delay_ns,
+		.ingress_ns = s->ingress.ns,
+		.origin_ns = s->origin.ns,
+		.have_ms = true,
+		.mono_ns = now,
+	};
 	struct disc_result r;
 	bool locked;
 
 	memset(&r, 0, sizeof(r));
 	exec_update_interval(ex, s->log_sync_interval);
 	if (ex->disc)
-		disc_sample(ex->disc, s->offset_ns, s->path_delay_ns,
-			    s->ingress.ns, now, &r);
+		disc_sample_in(ex->disc, &in, &r);
 	if (r.error)
 		cm_log(CM_LOG_ERR, "%s: clock adjustment failed: %s",
 		       port_name(ex, a->port), strerror(-r.error));
@@ -144,6 +155,70 @@ static void exec_send(struct exec *ex, const struct bc_actions *acts,
 	bc_port_fault(ex->bc, a->port, now, next);
 }
 
+/* Give the core the clockClass cls (0: the configured quality back). */
+static void exec_set_class(struct exec *ex, uint8_t cls, int64_t now,
+			   struct bc_actions *next)
+{
+	struct clock_quality q = ex->base_quality;
+
+	if (cls == ex->class_set)
+		return;
+	if (cls)
+		q.clock_class = cls;
+	if (bc_set_clock_quality(ex->bc, &q, now, next) == 0) {
+		cm_log(CM_LOG_NOTICE, "clock: clockClass %u (%s)",
+		       (unsigned)q.clock_class,
+		       cls ? "holdover" : "configured");
+		ex->class_set = cls;
+	}
+}
+
+static void exec_status_holdover(struct exec *ex, int64_t now)
+{
+	struct bc_servo_status st = *bc_get_servo_status(ex->bc);
+
+	st.holdover = ex->holdover;
+	st.te_estimate_ns = disc_te_estimate(ex->disc, now);
+	bc_set_servo_status(ex->bc, &st);
+}
+
+/* The slave port lost its master (own) or a master was chosen. */
+static void exec_parent_changed(struct exec *ex, bool own, int64_t now,
+				struct bc_actions *next)
+{
+	if (!ex->disc)
+		return;
+	if (own && !ex->holdover && disc_holdover_enter(ex->disc, now) == 0) {
+		ex->holdover = true;
+		exec_set_class(ex, disc_clock_class(ex->disc, now), now, next);
+		exec_status_holdover(ex, now);
+	} else if (!own && ex->holdover) {
+		disc_holdover_exit(ex->disc);
+		ex->holdover = false;
+		exec_set_class(ex, 0, now, next);
+		exec_status_holdover(ex, now);
+	}
+	disc_reset(ex->disc);
+}
+
+void exec_holdover_tick(struct exec *ex, int64_t now)
+{
+	struct bc_actions acts;
+
+	if (!ex->holdover || !ex->disc)
+		return;
+	if (!disc_in_holdover(ex->disc)) {
+		/* a sample ended it (the discipline tracks a master again) */
+		ex->holdover = false;
+	}
+	bc_actions_init(&acts);
+	exec_set_class(ex, ex->holdover ? disc_clock_class(ex->disc, now) : 0,
+		       now, &acts);
+	exec_status_holdover(ex, now);
+	if (acts.n)
+		exec_run(ex, &acts, now);
+}
+
 static void exec_one(struct exec *ex, const struct bc_actions *acts,
 		     const struct bc_action *a, int64_t now,
 		     struct bc_actions *next)
@@ -170,8 +245,7 @@ static void exec_one(struct exec *ex, const struct bc_actions *acts,
 					  a->u.state.event);
 		break;
 	case BC_ACT_PARENT_CHANGED:
-		if (ex->disc)
-			disc_reset(ex->disc);
+		exec_parent_changed(ex, a->u.parent.own, now, next);
 		if (ex->plat.on_parent)
 			ex->plat.on_parent(ex->plat.ctx);
 		break;
@@ -208,6 +282,7 @@ void exec_run(struct exec *ex, struct bc_actions *acts, int64_t now)
 	do {                                      \
 		struct bc_actions acts;           \
 		int err_;                         \
+		exec_holdover_tick(ex, now);      \
 		bc_actions_init(&acts);           \
 		err_ = (call);                    \
 		exec_run(ex, &acts, now);         \
@@ -250,6 +325,7 @@ void exec_state_decision(struct exec *ex, int64_t now)
 {
 	struct bc_actions acts;
 
+	exec_holdover_tick(ex, now);
 	if (!bc_state_decision_due(ex->bc))
 		return;
 	bc_actions_init(&acts);

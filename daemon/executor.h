@@ -5,7 +5,19 @@
  * they say through a platform table: send a message, arm or stop a timer.
  * Offset samples go to the discipline (servo/discipline.h), whose verdict is
  * told back to the core (bc_clock_stepped, bc_servo_state); parent and state
- * changes reset the servo.  It also writes the per-sample and the periodic
+ * changes reset the servo.
+ *
+ * Holdover: when the core reports a new parent that is the clock itself
+ * (PARENT_CHANGED with own set: the slave port lost its master and no
+ * other master is better than the clock's own data set), the discipline
+ * enters holdover (the last good frequency held; nothing happens if it
+ * never had one).  Before every event it handles the executor then asks
+ * the discipline for the clockClass its time error estimate calls for and
+ * gives it to the core (bc_set_clock_quality: defaultDS, and the Announce
+ * content while the clock is its own grandmaster); a new parent that is
+ * not the clock ends holdover and brings the configured clockQuality back.
+ * The estimate goes into the core's servo status (te_estimate_ns,
+ * holdover) for management and metrics.  It also writes the per-sample and the periodic
  * summary log lines.  No syscalls of its own: the daemon's platform wraps
  * transports and the timer heap, the simulator's wraps simulated links and
  * virtual time, so both run exactly this logic.
@@ -59,6 +71,10 @@ struct exec {
 	uint64_t send_errors;
 	uint64_t action_overflows;
 	int depth; /* nesting of exec_run (servo verdicts) */
+	/* holdover */
+	bool holdover; /* the discipline holds the last good frequency */
+	struct clock_quality base_quality; /* configured defaultDS quality */
+	uint8_t class_set; /* clockClass given to the core, 0 = base */
 };
 
 void exec_init(struct exec *ex, struct bc *bc, struct disc *disc,
@@ -77,6 +93,9 @@ int exec_fault(struct exec *ex, int port, int64_t now);
 int exec_start(struct exec *ex, int64_t now);
 /* Run the state decision if one is due. */
 void exec_state_decision(struct exec *ex, int64_t now);
+/* Holdover bookkeeping (clockClass, status); the wrappers call it before
+ * every event, a platform without events for a while may call it too. */
+void exec_holdover_tick(struct exec *ex, int64_t now);
 /* Write the summary line (called every 2^summary_interval s when
  * summary_lines is set). */
 void exec_summary(struct exec *ex);

@@ -21,6 +21,13 @@
  *   In free-running mode the check runs against an assumed frequency of 0
  *   and only reports (log, res->reset) and restarts the frequency estimate,
  *   whose window a jump would spoil; nothing touches the clock.
+ * - Each sample goes through the measurement filter first (pathsel.h): it
+ *   may change the offset (another path delay), ask the servo to move its
+ *   phase (servo_rebase) and weigh the sample.  The filter takes delays
+ *   only while the servo is "settled": LOCKED, and the frequency set
+ *   within the measurement noise per second of the servo's estimate of
+ *   the right one (a phase correction under way spoils delays).
+ * - Holdover and the bookkeeping it needs are in disc_hold.c.
  */
 #include "servo/discipline.h"
 
@@ -31,42 +38,7 @@
 #include <string.h>
 
 #include "common/log.h"
-
-#define DISC_CHECK_MIN_NS 1000000000.0 /* clockcheck's minimum interval */
-#define DISC_FREE_WINDOW_NS 2000000000LL /* free-running estimate window */
-#define DISC_ERR_LOG_NS 10000000000LL /* clock-op errors: one per 10 s */
-
-/* The sanity_freq_limit check (linuxptp's clockcheck). */
-struct disc_check {
-	bool primed;
-	int64_t last_ts;
-	int64_t last_mono;
-	double cur_freq; /* frequency set now */
-	double min_freq; /* range set since last_ts */
-	double max_freq;
-};
-
-/* Free-running frequency estimate. */
-struct disc_free {
-	bool anchored;
-	bool have_est;
-	int64_t offset0;
-	int64_t ts0;
-	double est_ppb;
-};
-
-struct disc {
-	struct disc_cfg cfg;
-	struct hwclock *clk;
-	struct servo *servo;
-	enum servo_state state;
-	double freq_ppb; /* set on the clock (not free-running) */
-	bool clamped;
-	struct disc_check check;
-	struct disc_free fr;
-	struct disc_stats stats;
-	struct cm_ratelimit err_rl;
-};
+#include "servo/disc_priv.h"
 
 void disc_cfg_default(struct disc_cfg *c)
 {
@@ -75,6 +47,8 @@ void disc_cfg_default(struct disc_cfg *c)
 	servo_params_default(&c->servo);
 	c->free_running = false;
 	c->sanity_freq_limit_ppb = 200000000;
+	psel_cfg_default(&c->psel);
+	holdover_cfg_default(&c->hold);
 }
 
 static void disc_stats_clear(struct disc_stats *s)
@@ -116,7 +90,8 @@ int disc_create(struct disc **out, const struct disc_cfg *cfg,
 	int err;
 
 	if (!out || !cfg || !clk || !clk->ops || !clk->ops->adjfreq ||
-	    !clk->ops->step || cfg->sanity_freq_limit_ppb < 0)
+	    !clk->ops->step || cfg->sanity_freq_limit_ppb < 0 ||
+	    psel_cfg_check(&cfg->psel) || holdover_cfg_check(&cfg->hold))
 		return -EINVAL;
 	if (!cfg->free_running) {
 		err = disc_read_freq(clk, &fadj);
@@ -134,6 +109,8 @@ int disc_create(struct disc **out, const struct disc_cfg *cfg,
 	}
 	d->cfg = *cfg;
 	d->clk = clk;
+	psel_init(&d->psel, &cfg->psel);
+	disc_track_init(d);
 	d->state = SERVO_UNLOCKED;
 	d->freq_ppb = fadj;
 	d->check.cur_freq = d->check.min_freq = d->check.max_freq = fadj;
@@ -194,6 +171,7 @@ static void disc_fail_sanity(struct disc *d, struct disc_result *res)
 		return;
 	}
 	servo_reset(d->servo);
+	psel_reset(&d->psel);
 	d->state = SERVO_UNLOCKED;
 	res->state = SERVO_UNLOCKED;
 	cm_warn("servo: reset");
@@ -224,7 +202,7 @@ static void disc_free_sample(struct disc *d, int64_t offset, int64_t ts,
 	res->freq_ppb = f->est_ppb;
 }
 
-static double disc_clamp(struct disc *d, double freq)
+double disc_clamp(struct disc *d, double freq)
 {
 	double lim = d->servo->max_freq_ppb;
 	bool clamped = false;
@@ -253,14 +231,15 @@ static int disc_op_failed(struct disc *d, const char *op, int err,
 		cm_err("servo: %s on %s failed: %s (%d), servo reset", op,
 		       d->clk->name, strerror(-err), err);
 	servo_reset(d->servo);
+	psel_reset(&d->psel);
 	d->state = SERVO_UNLOCKED;
 	res->state = SERVO_UNLOCKED;
 	res->error = err;
 	return err;
 }
 
-static int disc_set_freq(struct disc *d, double freq, int64_t mono,
-			 struct disc_result *res)
+int disc_set_freq(struct disc *d, double freq, int64_t mono,
+		  struct disc_result *res)
 {
 	int err = d->clk->ops->adjfreq(d->clk, freq);
 
@@ -287,28 +266,26 @@ static int disc_step(struct disc *d, int64_t step_ns, int64_t mono,
 }
 
 /* Apply the servo's verdict to the clock. */
-static int disc_apply(struct disc *d, int64_t offset, int64_t ts,
-		      int64_t mono, struct disc_result *res)
+static int disc_verdict(struct disc *d, const struct servo_out *out,
+			int64_t mono, struct disc_result *res)
 {
-	struct servo_out out;
 	double freq;
 	int err = 0;
 
-	servo_sample(d->servo, offset, ts, 1.0, &out);
-	d->state = out.state;
-	res->state = out.state;
-	switch (out.state) {
+	d->state = out->state;
+	res->state = out->state;
+	switch (out->state) {
 	case SERVO_UNLOCKED:
 		break;
 	case SERVO_JUMP:
-		freq = disc_clamp(d, out.freq_ppb);
-		err = disc_step(d, out.step_ns, mono, res);
+		freq = disc_clamp(d, out->freq_ppb);
+		err = disc_step(d, out->step_ns, mono, res);
 		if (!err)
 			err = disc_set_freq(d, freq, mono, res);
 		break;
 	case SERVO_LOCKED:
 	case SERVO_LOCKED_STABLE:
-		freq = disc_clamp(d, out.freq_ppb);
+		freq = disc_clamp(d, out->freq_ppb);
 		err = disc_set_freq(d, freq, mono, res);
 		break;
 	}
@@ -317,30 +294,148 @@ static int disc_apply(struct disc *d, int64_t offset, int64_t ts,
 	return err;
 }
 
-int disc_sample(struct disc *d, int64_t offset_ns, int64_t path_delay_ns,
-		int64_t local_ts_ns, int64_t mono_ns, struct disc_result *res)
+/*
+ * Is the clock running at the servo's estimate of the right frequency, or
+ * is a phase correction under way?  A path delay is measured with a Sync
+ * and a later Delay_Req; between them a correction of c ppb moves the
+ * clock by c ns per second and spoils the delay by half that.  Delays are
+ * taken in by the measurement filter only while the correction is within
+ * the measurement noise per second (at least 1 ppb).
+ */
+static bool disc_settled(struct disc *d, enum servo_state st)
+{
+	struct servo_estimate e;
+	double noise;
+
+	if (st != SERVO_LOCKED && st != SERVO_LOCKED_STABLE)
+		return false;
+	if (servo_estimate(d->servo, &e) || !e.valid)
+		return true;
+	noise = e.meas_var >= 0.0 ? e.meas_var : d->trk.off_var;
+	noise = sqrt(noise);
+	if (noise < 1.0)
+		noise = 1.0;
+	return fabs(d->freq_ppb - e.freq_ppb) <= noise;
+}
+
+/* The servo's measurement noise (ns^2; the offsets' for servos that do
+ * not learn it; 0 unknown). */
+static double disc_meas_var(const struct disc *d)
+{
+	struct servo_estimate e;
+
+	if (servo_estimate(d->servo, &e) || !e.valid)
+		return 0.0;
+	return e.meas_var > 0.0 ? e.meas_var : d->trk.off_var;
+}
+
+/* A Sync delayed e ns beyond the least delayed ones weighs R / (R + e^2)
+ * (R the measurement noise; see pathsel.h). */
+static double disc_weight(const struct disc *d, double excess)
+{
+	double r;
+
+	if (!(excess > 0.0))
+		return 1.0;
+	r = disc_meas_var(d);
+	return r > 0.0 ? r / (r + excess * excess) : 1.0;
+}
+
+/* The servo's expectation of the offset at local time ts (0 without). */
+static double disc_predict(const struct disc *d, int64_t ts)
+{
+	struct servo_estimate e;
+	double dt;
+
+	if (servo_estimate(d->servo, &e) || !e.valid)
+		return 0.0;
+	dt = ((double)ts - (double)e.local_ts_ns) / 1e9;
+	return e.phase_ns + (d->freq_ppb - e.freq_ppb) * dt;
+}
+
+static int disc_apply(struct disc *d, const struct disc_input *in,
+		      struct disc_result *res)
+{
+	struct psel_in pin = {
+		.offset_ns = in->offset_ns,
+		.path_delay_ns = in->path_delay_ns,
+		.raw_delay_ns = in->raw_delay_ns,
+		.ms_ns = in->ingress_ns - in->origin_ns,
+		.have_ms = in->have_ms,
+	};
+	struct psel_out po;
+	struct servo_out out;
+	double freq_before = d->freq_ppb;
+	int err;
+
+	pin.xpred_ns = disc_predict(d, in->ingress_ns);
+	pin.meas_var = disc_meas_var(d);
+	psel_sample(&d->psel, &pin, &po);
+	if (d->cfg.psel.mode != PSEL_NONE && cm_log_enabled(CM_LOG_DEBUG))
+		cm_debug("servo: offset %" PRId64 " (core %" PRId64 ") delay "
+			 "%" PRId64 " (core %" PRId64 ", raw %" PRId64
+			 ") excess %.0f%s",
+			 po.offset_ns, in->offset_ns, po.delay_ns,
+			 in->path_delay_ns, in->raw_delay_ns, po.excess_ns,
+			 po.rebase_ns != 0.0 ? " rebased" : "");
+	if (po.rebase_ns != 0.0) {
+		servo_rebase(d->servo, po.rebase_ns);
+		disc_track_rebase(d, po.rebase_ns);
+	}
+	res->offset_ns = po.offset_ns;
+	cm_stats_add(&d->stats.offset, (double)po.offset_ns);
+	cm_stats_add(&d->stats.delay, (double)po.delay_ns);
+	servo_sample(d->servo, po.offset_ns, in->ingress_ns,
+		     disc_weight(d, po.excess_ns), &out);
+	err = disc_verdict(d, &out, in->mono_ns, res);
+	disc_track_sample(d, po.offset_ns, in->mono_ns, freq_before, res);
+	if (res->error)
+		psel_reset(&d->psel);
+	else if (res->stepped)
+		psel_stepped(&d->psel);
+	else
+		psel_verdict(&d->psel, disc_settled(d, out.state));
+	return err;
+}
+
+int disc_sample_in(struct disc *d, const struct disc_input *in,
+		   struct disc_result *res)
 {
 	struct disc_result scratch;
 
 	if (!res)
 		res = &scratch;
 	memset(res, 0, sizeof(*res));
-	if (!d)
+	if (!d || !in)
 		return -EINVAL;
 	res->state = d->state;
 	res->freq_ppb = disc_freq_ppb(d);
+	res->offset_ns = in->offset_ns;
 	if (d->cfg.sanity_freq_limit_ppb > 0 &&
-	    disc_check_failed(d, local_ts_ns, mono_ns)) {
+	    disc_check_failed(d, in->ingress_ns, in->mono_ns)) {
 		disc_fail_sanity(d, res);
 		return 0;
 	}
-	cm_stats_add(&d->stats.offset, (double)offset_ns);
-	cm_stats_add(&d->stats.delay, (double)path_delay_ns);
 	if (d->cfg.free_running) {
-		disc_free_sample(d, offset_ns, local_ts_ns, res);
+		cm_stats_add(&d->stats.offset, (double)in->offset_ns);
+		cm_stats_add(&d->stats.delay, (double)in->path_delay_ns);
+		disc_free_sample(d, in->offset_ns, in->ingress_ns, res);
 		return 0;
 	}
-	return disc_apply(d, offset_ns, local_ts_ns, mono_ns, res);
+	return disc_apply(d, in, res);
+}
+
+int disc_sample(struct disc *d, int64_t offset_ns, int64_t path_delay_ns,
+		int64_t local_ts_ns, int64_t mono_ns, struct disc_result *res)
+{
+	struct disc_input in = {
+		.offset_ns = offset_ns,
+		.path_delay_ns = path_delay_ns,
+		.ingress_ns = local_ts_ns,
+		.mono_ns = mono_ns,
+	};
+
+	return disc_sample_in(d, &in, res);
 }
 
 void disc_reset(struct disc *d)
@@ -348,6 +443,8 @@ void disc_reset(struct disc *d)
 	if (!d)
 		return;
 	servo_reset(d->servo);
+	psel_reset(&d->psel);
+	disc_track_reset(d);
 	d->state = SERVO_UNLOCKED;
 	d->fr.anchored = false;
 }

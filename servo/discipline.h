@@ -6,8 +6,12 @@
  * the first step and step thresholds, the max_frequency clamp, the
  * sanity_freq_limit check (a clock that drifts faster than that against the
  * monotonic clock was disturbed: reset), and statistics for the periodic
- * summary line.  It applies the servo's verdict through the struct hwclock
- * ops and reports what it did; the executor then tells the core
+ * summary line.  Before the servo, the measurement filter (servo/pathsel.h)
+ * chooses the path delay the offsets use and weighs each Sync; around it,
+ * holdover (servo/holdover.h, servo/disc_hold.c) holds the servo's last
+ * frequency estimate when the master is lost and estimates the time error
+ * since.  It applies the servo's verdict through the struct hwclock ops and
+ * reports what it did; the executor then tells the core
  * (bc_clock_stepped, bc_servo_state).  Shared by the daemon and the
  * simulator.  No syscalls of its own: only the hwclock ops touch the clock.
  */
@@ -19,6 +23,8 @@
 
 #include "common/hwclock.h"
 #include "common/stats.h"
+#include "servo/holdover.h"
+#include "servo/pathsel.h"
 #include "servo/servo.h"
 
 struct disc_cfg {
@@ -26,11 +32,14 @@ struct disc_cfg {
 	struct servo_params servo; /* PI constants, thresholds, max freq */
 	bool free_running; /* free_running: never adjust the clock */
 	int sanity_freq_limit_ppb; /* sanity_freq_limit, 0 = off */
+	struct psel_cfg psel; /* measurement filter (servo/pathsel.h) */
+	struct holdover_cfg hold; /* clockClass in holdover */
 };
 void disc_cfg_default(struct disc_cfg *c);
 
 struct disc_result {
 	enum servo_state state;
+	int64_t offset_ns; /* the offset the servo was given */
 	double freq_ppb; /* frequency now set (or estimated, free-running) */
 	bool stepped; /* the clock was stepped by step_ns */
 	int64_t step_ns;
@@ -62,12 +71,43 @@ void disc_destroy(struct disc *d);
  */
 int disc_sample(struct disc *d, int64_t offset_ns, int64_t path_delay_ns,
 		int64_t local_ts_ns, int64_t mono_ns, struct disc_result *res);
+
+/* Everything the core measured for one Sync (struct bc_sample), for the
+ * measurement filter.  have_ms false: only offset, path delay and local_ts
+ * are known (what disc_sample passes), and the filter stays out. */
+struct disc_input {
+	int64_t offset_ns; /* offsetFromMaster, local - master */
+	int64_t path_delay_ns; /* the core's filtered mean path delay */
+	int64_t raw_delay_ns; /* its latest unfiltered delay */
+	int64_t ingress_ns; /* t2 on the disciplined clock */
+	int64_t origin_ns; /* t1 + corrections, master clock */
+	bool have_ms; /* raw_delay_ns and origin_ns are set */
+	int64_t mono_ns; /* the caller's monotonic time now */
+};
+int disc_sample_in(struct disc *d, const struct disc_input *in,
+		   struct disc_result *res);
 /* The master changed or the sync interval did: start learning again. */
 void disc_reset(struct disc *d);
 void disc_sync_interval(struct disc *d, double interval_s);
 
 enum servo_state disc_state(const struct disc *d);
 double disc_freq_ppb(const struct disc *d);
+/*
+ * Holdover (servo/holdover.h): the slave port lost its master.  enter sets
+ * the clock to the servo's last frequency estimate and leaves it there;
+ * -ENODATA when the servo never had one (free-running, or never locked):
+ * the clock just keeps its frequency.  A sample, or exit, ends holdover.
+ */
+int disc_holdover_enter(struct disc *d, int64_t mono_ns);
+void disc_holdover_exit(struct disc *d);
+bool disc_in_holdover(const struct disc *d);
+/* Bound on |time error| now (ns): in holdover the growing estimate, when
+ * tracking the servo's own (|phase| + 3 sd); < 0 when unknown. */
+double disc_te_estimate(const struct disc *d, int64_t mono_ns);
+/* The clockClass to announce now, 0 for the configured one (not in
+ * holdover, or holdover_budget 0). */
+uint8_t disc_clock_class(const struct disc *d, int64_t mono_ns);
+
 /* Copy and clear the summary statistics. */
 void disc_take_stats(struct disc *d, struct disc_stats *out);
 struct servo *disc_servo(struct disc *d);

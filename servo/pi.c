@@ -44,6 +44,8 @@ struct pi_servo {
 	int64_t first_ts;
 	double integral; /* ppb, frequency to set for a zero offset */
 	double last_freq;
+	int64_t last_offset; /* for servo_estimate only */
+	int64_t last_ts;
 	double kp;
 	double ki;
 	int count;
@@ -151,6 +153,8 @@ static void pi_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
 {
 	struct pi_servo *p = pi_of(s);
 
+	p->last_offset = offset_ns;
+	p->last_ts = local_ts_ns;
 	switch (p->count) {
 	case 0:
 		p->first_offset = offset_ns;
@@ -194,6 +198,21 @@ static void pi_reset(struct servo *s)
 	pi_of(s)->count = 0;
 }
 
+/* For holdover: the integral is the frequency learned (the proportional
+ * part of the output only corrects the phase); PI knows no variances. */
+static int pi_estimate(const struct servo *s, struct servo_estimate *e)
+{
+	const struct pi_servo *p = (const struct pi_servo *)s;
+
+	if (p->count < 2)
+		return -ENODATA;
+	e->valid = true;
+	e->local_ts_ns = p->last_ts;
+	e->freq_ppb = p->integral;
+	e->phase_ns = (double)p->last_offset;
+	return 0;
+}
+
 static void pi_destroy(struct servo *s)
 {
 	free(pi_of(s));
@@ -205,6 +224,7 @@ static const struct servo_ops pi_ops = {
 	.sample = pi_sample,
 	.sync_interval = pi_sync_interval,
 	.reset = pi_reset,
+	.estimate = pi_estimate,
 };
 
 /* linuxptp's choice of constants: explicit ones, or the scale families. */

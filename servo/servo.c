@@ -31,6 +31,8 @@ struct servo_kind {
 
 static const struct servo_kind servo_kinds[SERVO_TYPE_COUNT] = {
 	[SERVO_PI] = { "pi", pi_servo_create },
+	[SERVO_LINREG] = { "linreg", linreg_servo_create },
+	[SERVO_KALMAN] = { "kalman", kalman_servo_create },
 };
 
 static const char *const servo_state_names[] = {
@@ -64,6 +66,8 @@ void servo_params_default(struct servo_params *p)
 	p->servo_num_offset_values = 10;
 	p->servo_offset_threshold_ns = 0;
 	p->sw_timestamping = false;
+	p->kalman_wander = 1e-9;
+	p->kalman_gate = 4.0;
 }
 
 static bool servo_nonneg(double v)
@@ -88,6 +92,9 @@ static bool servo_params_ok(const struct servo_params *p)
 		return false;
 	if (!servo_nonneg(p->step_threshold_s) ||
 	    !servo_nonneg(p->first_step_threshold_s))
+		return false;
+	if (!servo_nonneg(p->kalman_wander) || p->kalman_wander > 1e-3 ||
+	    !servo_nonneg(p->kalman_gate))
 		return false;
 	return p->max_frequency_ppb >= 0 && p->servo_num_offset_values >= 0 &&
 	       p->servo_offset_threshold_ns >= 0;
@@ -216,6 +223,31 @@ void servo_reset(struct servo *s)
 {
 	if (s)
 		s->ops->reset(s);
+}
+
+void servo_rebase(struct servo *s, double delta_ns)
+{
+	if (s && s->ops->rebase && isfinite(delta_ns) && delta_ns != 0.0)
+		s->ops->rebase(s, delta_ns);
+}
+
+int servo_estimate(const struct servo *s, struct servo_estimate *e)
+{
+	if (!s || !e)
+		return -EINVAL;
+	memset(e, 0, sizeof(*e));
+	e->freq_var = e->phase_var = e->meas_var = -1.0;
+	e->wander = e->wander_upper = -1.0;
+	if (!s->ops->estimate)
+		return -ENODATA;
+	return s->ops->estimate(s, e);
+}
+
+const char *servo_type_name(enum servo_type t)
+{
+	if ((unsigned)t >= SERVO_TYPE_COUNT)
+		return "unknown";
+	return servo_kinds[t].name;
 }
 
 int servo_type_from_name(const char *name, enum servo_type *out)

@@ -5,7 +5,12 @@
  * a frequency for the clock (ppb) or a request to step it.  It never touches
  * a clock: servo/discipline.h applies its verdict through a struct hwclock.
  * Implementations: PI (servo/pi.c, linuxptp-equivalent behaviour and
- * parameters); more follow (linear regression, Kalman).  Pure.
+ * parameters), linear regression (servo/linreg.c, in the manner of
+ * linuxptp's linreg) and a Kalman filter (servo/kalman.c: phase and
+ * frequency estimated jointly, noise learned online).  Besides the
+ * samples, a servo may be told that the measurement's basis moved
+ * (servo_rebase: the path delay estimate changed) and asked for its
+ * estimate of the clock (servo_estimate, for holdover).  Pure.
  */
 #ifndef HVPTP_SERVO_SERVO_H
 #define HVPTP_SERVO_SERVO_H
@@ -13,7 +18,12 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-enum servo_type { SERVO_PI = 0, SERVO_TYPE_COUNT };
+enum servo_type {
+	SERVO_PI = 0,
+	SERVO_LINREG,
+	SERVO_KALMAN,
+	SERVO_TYPE_COUNT
+};
 
 enum servo_state {
 	SERVO_UNLOCKED = 0, /* learning, no output yet */
@@ -40,6 +50,11 @@ struct servo_params {
 	int servo_num_offset_values; /* servo_num_offset_values, 10 */
 	int servo_offset_threshold_ns; /* servo_offset_threshold, 0 = off */
 	bool sw_timestamping; /* choose the software defaults */
+	/* Kalman (hvptp's own options) */
+	double kalman_wander; /* kalman_wander: prior random-walk frequency
+				 noise, fraction per sqrt(s); learned online */
+	double kalman_gate; /* kalman_outlier_gate: reject innovations
+			       beyond this many sigma, 0 = never */
 };
 void servo_params_default(struct servo_params *p);
 
@@ -49,18 +64,45 @@ struct servo_out {
 	int64_t step_ns; /* SERVO_JUMP: add this to the clock */
 };
 
+/*
+ * What a servo knows about the clock, for holdover: the frequency that
+ * keeps the clock on the master's time without a phase correction, the
+ * phase (offset) estimate at local_ts, their uncertainties, and the noise
+ * it has learned.  Unknown variances are negative.
+ */
+struct servo_estimate {
+	bool valid; /* the servo has a frequency estimate */
+	int64_t local_ts_ns; /* the time of the estimate (last sample) */
+	double freq_ppb; /* frequency to hold (our sign: positive = faster) */
+	double freq_var; /* ppb^2 */
+	double phase_ns; /* offset local - master at local_ts */
+	double phase_var; /* ns^2 */
+	double cov; /* phase-frequency covariance, ns * ppb */
+	double meas_var; /* measurement noise, ns^2 */
+	double wander; /* random-walk frequency noise, ns^2/s^3 */
+	double wander_upper; /* an upper bound of it (about 2 sigma) */
+};
+
 struct servo;
 
 struct servo_ops {
 	const char *name;
 	void (*destroy)(struct servo *s);
-	/* One measurement: offset = local - master (ns) at local_ts (ns). */
+	/* One measurement: offset = local - master (ns) at local_ts (ns).
+	 * weight in (0, 1]: how much it counts (the Kalman servo divides
+	 * its measurement noise by it; PI scales the offset, as linuxptp). */
 	void (*sample)(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
 		       double weight, struct servo_out *out);
 	/* The interval between samples, seconds (from logSyncInterval). */
 	void (*sync_interval)(struct servo *s, double interval_s);
 	/* Forget everything learned except the last frequency. */
 	void (*reset)(struct servo *s);
+	/* Optional (NULL: nothing to do).  The offsets measured from now on
+	 * read delta_ns more for the same clock (the path delay estimate
+	 * changed): move what was learned with them. */
+	void (*rebase)(struct servo *s, double delta_ns);
+	/* Optional (NULL: no estimate).  0, or -ENODATA before one. */
+	int (*estimate)(const struct servo *s, struct servo_estimate *e);
 };
 
 /* Common part; implementations embed it first. */
@@ -82,7 +124,11 @@ void servo_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
 		  double weight, struct servo_out *out);
 void servo_sync_interval(struct servo *s, double interval_s);
 void servo_reset(struct servo *s);
-/* "pi" -> SERVO_PI; -EINVAL for unknown names. */
+void servo_rebase(struct servo *s, double delta_ns);
+/* 0, -ENODATA (no estimate yet or none at all), -EINVAL. */
+int servo_estimate(const struct servo *s, struct servo_estimate *e);
+/* "pi" -> SERVO_PI, "linreg", "kalman"; -EINVAL for unknown names. */
 int servo_type_from_name(const char *name, enum servo_type *out);
+const char *servo_type_name(enum servo_type t);
 
 #endif

@@ -28,5 +28,9 @@ int64_t servo_step_for(int64_t offset_ns);
  * fadj_ppb.  -ENOMEM. */
 int pi_servo_create(struct servo **out, const struct servo_params *p,
 		    double fadj_ppb);
+int linreg_servo_create(struct servo **out, const struct servo_params *p,
+			double fadj_ppb);
+int kalman_servo_create(struct servo **out, const struct servo_params *p,
+			double fadj_ppb);
 
 #endif

@@ -42,7 +42,7 @@
 #define SIM_MAX_NODES 250
 #define SIM_MAX_SEGS 1000
 #define SIM_MAX_ACTIONS 1000
-/* Ground-truth samples kept, over all nodes (16 bytes each). */
+/* Ground-truth samples kept, over all nodes (24 bytes each). */
 #define SIM_MAX_SAMPLES 20000000LL
 /* The nodes' monotonic clock ("now" for the core) is true time plus this:
  * ideal, as if the hosts had booted 1000 s before the run. */
@@ -72,6 +72,7 @@ enum sim_exp_key {
 	SIM_EXP_RELOCK_WITHIN,
 	SIM_EXP_TRANSITION_MAX,
 	SIM_EXP_LOCKED,
+	SIM_EXP_HOLDOVER_BOUND,
 	SIM_EXP_COUNT
 };
 
@@ -81,6 +82,8 @@ enum {
 	SIM_XF_ONE_GRANDMASTER,
 	SIM_XF_GRANDMASTER,
 	SIM_XF_PASSIVE_PORTS,
+	SIM_XF_CLOCK_CLASSES,
+	SIM_XF_GM_CLASSES,
 	SIM_XF_COUNT
 };
 #define SIM_XF_ALL ((1u << SIM_XF_COUNT) - 1)
@@ -90,6 +93,8 @@ struct sim_expect {
 	double val[SIM_EXP_COUNT]; /* ns, ppb, count, 0/1 */
 	int line[SIM_EXP_COUNT];
 	char port_state[160]; /* "PORT:STATE ..." or "" */
+	char clock_classes[96]; /* "248 135 ..." (own clockClass) or "" */
+	char gm_classes[96]; /* the same of the grandmaster followed */
 	char xfail[160]; /* reason, or "" */
 	unsigned xfail_mask; /* checks it covers, bit per SIM_EXP_/SIM_XF_ */
 };
@@ -108,13 +113,17 @@ enum {
 	SIM_PT_VALID = 1, /* the node is up: err and ferr mean something */
 	SIM_PT_GM = 2, /* the node is its component's expected GM */
 	SIM_PT_SERVO_LOCKED = 4, /* LOCKED or LOCKED_STABLE */
+	SIM_PT_HOLDOVER = 8, /* the node reports holdover */
 };
 
 struct sim_pt {
-	double err_ns; /* clock - grandmaster clock */
+	double err_ns; /* clock - grandmaster clock (or reference) */
 	float ferr_ppb; /* rate - grandmaster rate */
+	float te_ns; /* the node's own time error estimate, < 0 unknown */
 	uint8_t flags;
 	uint8_t steps; /* clock steps since the last sample (saturating) */
+	uint8_t cls; /* defaultDS clockClass (0: down) */
+	uint8_t gm_cls; /* parentDS grandmasterClockQuality.clockClass */
 };
 
 struct sim_port {
@@ -156,6 +165,8 @@ struct sim_node {
 	struct sim_rng ts_rng;
 	int64_t start_ns;
 	int64_t lock_threshold_ns;
+	char reference_name[64]; /* "reference": measure against this node */
+	int ref; /* its index, -1: the expected grandmaster */
 	/* running */
 	struct bc *bc;
 	struct disc *disc;

@@ -76,6 +76,7 @@ static const struct sim_key node_keys[] = {
 	{ "tx_ts_missing", SIM_VT_PROB, 1, { NO(ts.tx_missing) } },
 	{ "start", SIM_VT_TIME_I64, 1, { NO(start_ns) } },
 	{ "lock_threshold", SIM_VT_TIME_I64, 1, { NO(lock_threshold_ns) } },
+	{ "reference", SIM_VT_STR64, 1, { NO(reference_name) } },
 	{ NULL, 0, 0, { 0 } },
 };
 
@@ -605,6 +606,18 @@ static int build_nodes(struct bld *b)
 	for (int i = 0; i < b->s->nnodes; i++) {
 		if (build_node(b, &b->s->nodes[i], def))
 			return -EINVAL;
+	}
+	for (int i = 0; i < b->s->nnodes; i++) {
+		struct sim_node *n = &b->s->nodes[i];
+
+		n->ref = -1;
+		if (!n->reference_name[0])
+			continue;
+		n->ref = find_node(b->s, n->reference_name);
+		if (n->ref < 0 || n->ref == i)
+			return bfail(b, n->line, "node %s: reference: %s%s",
+				     n->name, n->ref < 0 ? "no node " : "not itself: ",
+				     n->reference_name);
 	}
 	return 0;
 }

@@ -29,6 +29,7 @@ static const char *const exp_names[SIM_EXP_COUNT] = {
 	[SIM_EXP_RELOCK_WITHIN] = "relock_within",
 	[SIM_EXP_TRANSITION_MAX] = "transition_max",
 	[SIM_EXP_LOCKED] = "locked",
+	[SIM_EXP_HOLDOVER_BOUND] = "holdover_bound",
 };
 
 /* A check's xfail mark: its reason, or NULL when it is not marked. */
@@ -74,13 +75,101 @@ static void verdict(struct tally *t, FILE *out, bool ok, struct mark m,
 	fputc('\n', out);
 }
 
+/* In every sample the node reported holdover, |true error| stayed within
+ * its own estimate: v = 1 (0 when not, or when it never held over). */
+static bool holdover_bound(const struct sim *s, const struct sim_node *n,
+			   double *v, char *m, size_t ml)
+{
+	long long held = 0, over = 0;
+	double worst = 0.0, at_end = -1.0;
+
+	for (int k = 0; k < s->npts; k++) {
+		const struct sim_pt *p = &n->pts[k];
+		double r;
+
+		if (!(p->flags & SIM_PT_HOLDOVER) || !(p->flags & SIM_PT_VALID))
+			continue;
+		held++;
+		at_end = p->te_ns;
+		r = p->te_ns > 0.0f ? fabs(p->err_ns) / p->te_ns : INFINITY;
+		if (r > 1.0)
+			over++;
+		if (r > worst)
+			worst = r;
+	}
+	*v = held > 0 && over == 0;
+	if (!held)
+		snprintf(m, ml, "never in holdover");
+	else
+		snprintf(m, ml, "%.0f s in holdover, |error| beyond the "
+			 "estimate in %lld samples, at most %.2f of it; "
+			 "estimate at the end %.0f ns",
+			 (double)held * (double)s->sample_ns / 1e9, over, worst,
+			 at_end);
+	return true;
+}
+
+/* The distinct clockClass values in a row (own, or the grandmaster's). */
+static void class_seq(const struct sim *s, const struct sim_node *n,
+		      bool gm, char *b, size_t bl)
+{
+	size_t o = 0;
+	int last = -1;
+
+	b[0] = '\0';
+	for (int k = 0; k < s->npts && o < bl; k++) {
+		const struct sim_pt *p = &n->pts[k];
+		int c = gm ? p->gm_cls : p->cls;
+
+		if (!(p->flags & SIM_PT_VALID) || c == last)
+			continue;
+		o += (size_t)snprintf(b + o, bl - o, "%s%d", last < 0 ? "" : " ",
+				      c);
+		last = c;
+	}
+}
+
+/* "248 135 165" against the sequence, blanks and commas alike. */
+static bool class_seq_eq(const char *want, const char *got)
+{
+	char a[128], *tok, *save = NULL;
+	size_t o = 0;
+
+	for (snprintf(a, sizeof(a), "%s", want),
+	     tok = strtok_r(a, " \t,", &save);
+	     tok; tok = strtok_r(NULL, " \t,", &save)) {
+		size_t l = strlen(tok);
+
+		if (strncmp(got + o, tok, l) != 0 ||
+		    (got[o + l] != ' ' && got[o + l] != '\0'))
+			return false;
+		o += l + (got[o + l] == ' ');
+	}
+	return got[o] == '\0';
+}
+
+static void check_classes(const struct sim *s, const struct sim_node *n,
+			  bool gm, struct tally *t, FILE *out)
+{
+	const char *want = gm ? n->exp.gm_classes : n->exp.clock_classes;
+	char got[160], what[200];
+
+	class_seq(s, n, gm, got, sizeof(got));
+	snprintf(what, sizeof(what), "%s %s = %s", n->name,
+		 gm ? "gm_classes" : "clock_classes", want);
+	verdict(t, out, class_seq_eq(want, got),
+		mark_of(s, n, gm ? SIM_XF_GM_CLASSES : SIM_XF_CLOCK_CLASSES),
+		what, got[0] ? got : "none");
+}
+
 /* The measured value of a per-node check; false if it cannot pass. */
 static bool measure(const struct sim *s, const struct sim_node *n,
 		    enum sim_exp_key k, double *v, char *m, size_t ml)
 {
 	const struct sim_result *r = &n->res;
 
-	(void)s;
+	if (k == SIM_EXP_HOLDOVER_BOUND)
+		return holdover_bound(s, n, v, m, ml);
 	if (k == SIM_EXP_LOCKED) {
 		*v = r->locked_at_end;
 		snprintf(m, ml, "%s", r->locked_at_end ? "yes" : "no");
@@ -141,6 +230,7 @@ static void limit_text(enum sim_exp_key k, double v, char *b, size_t bl)
 		snprintf(b, bl, "<= %g", v);
 		break;
 	case SIM_EXP_LOCKED:
+	case SIM_EXP_HOLDOVER_BOUND:
 		snprintf(b, bl, "= %s", v != 0.0 ? "yes" : "no");
 		break;
 	default:
@@ -177,7 +267,7 @@ static void check_port_states(const struct sim *s, const struct sim_node *n,
 static void check_node(const struct sim *s, const struct sim_node *n,
 		       struct tally *t, FILE *out)
 {
-	char what[200], lim[64], m[96];
+	char what[200], lim[64], m[192];
 	double v = 0.0;
 
 	for (int k = 0; k < SIM_EXP_COUNT; k++) {
@@ -186,7 +276,7 @@ static void check_node(const struct sim *s, const struct sim_node *n,
 		if (!n->exp.has[k])
 			continue;
 		ok = measure(s, n, (enum sim_exp_key)k, &v, m, sizeof(m));
-		if (ok && k == SIM_EXP_LOCKED)
+		if (ok && (k == SIM_EXP_LOCKED || k == SIM_EXP_HOLDOVER_BOUND))
 			ok = (v != 0.0) == (n->exp.val[k] != 0.0);
 		else if (ok)
 			ok = v <= n->exp.val[k];
@@ -197,6 +287,10 @@ static void check_node(const struct sim *s, const struct sim_node *n,
 	}
 	if (n->exp.port_state[0])
 		check_port_states(s, n, t, out);
+	if (n->exp.clock_classes[0])
+		check_classes(s, n, false, t, out);
+	if (n->exp.gm_classes[0])
+		check_classes(s, n, true, t, out);
 }
 
 /* ---- network checks ---- */

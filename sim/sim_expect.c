@@ -34,6 +34,7 @@ static const struct {
 	{ "relock_within", SIM_EXP_RELOCK_WITHIN, ET_TIME },
 	{ "transition_max", SIM_EXP_TRANSITION_MAX, ET_TIME },
 	{ "locked", SIM_EXP_LOCKED, ET_BOOL },
+	{ "holdover_bound", SIM_EXP_HOLDOVER_BOUND, ET_BOOL },
 };
 
 #define N_EXP_KEYS (int)(sizeof(exp_keys) / sizeof(*exp_keys))
@@ -46,6 +47,8 @@ static const struct {
 	{ "one_grandmaster", SIM_XF_ONE_GRANDMASTER },
 	{ "grandmaster", SIM_XF_GRANDMASTER },
 	{ "passive_ports", SIM_XF_PASSIVE_PORTS },
+	{ "clock_classes", SIM_XF_CLOCK_CLASSES },
+	{ "gm_classes", SIM_XF_GM_CLASSES },
 };
 
 static int check_bit(const char *name)
@@ -224,6 +227,31 @@ static int global_key(struct xctx *x, const struct scn_entry *e)
 	return 0;
 }
 
+/* "clock_classes = 248 135 165 248": clockClass values, 0..255. */
+static int class_list(struct xctx *x, struct sim_expect *ex,
+		      const struct scn_entry *e)
+{
+	char buf[96], why[300], *tok, *save = NULL;
+	bool gm = strcmp(e->key, "gm_classes") == 0;
+	long long v;
+	int n = 0;
+
+	if (strlen(e->value) >= sizeof(buf))
+		return bad_at(x, e->line, "%s: too long", e->key);
+	snprintf(buf, sizeof(buf), "%s", e->value);
+	for (tok = strtok_r(buf, " \t,", &save); tok;
+	     tok = strtok_r(NULL, " \t,", &save), n++) {
+		if (scn_int(tok, 0, 255, &v, why, sizeof(why)))
+			return bad_at(x, e->line, "%s: %s", e->key, why);
+	}
+	if (!n)
+		return bad_at(x, e->line, "%s: want clockClass values",
+				e->key);
+	snprintf(gm ? ex->gm_classes : ex->clock_classes,
+		 sizeof(ex->clock_classes), "%s", e->value);
+	return 0;
+}
+
 static int node_key(struct xctx *x, struct sim_expect *ex,
 		    const struct sim_node *n, const struct scn_entry *e)
 {
@@ -239,6 +267,9 @@ static int node_key(struct xctx *x, struct sim_expect *ex,
 		ex->line[exp_keys[k].key] = e->line;
 		return 0;
 	}
+	if (strcmp(e->key, "clock_classes") == 0 ||
+	    strcmp(e->key, "gm_classes") == 0)
+		return class_list(x, ex, e);
 	if (strcmp(e->key, "port_state") == 0) {
 		if (!n)
 			return bad_at(x, e->line, "port_state: only in "

@@ -87,8 +87,37 @@ static void events_report(const struct sim *s, FILE *out)
 	}
 }
 
+/* A node that reported holdover: how long, its worst true error and its
+ * own estimate at the end. */
+static void holdover_note(const struct sim *s, const struct sim_node *n,
+			  FILE *out)
+{
+	long long held = 0;
+	double worst = 0.0, te = -1.0;
+
+	for (int k = 0; k < s->npts; k++) {
+		const struct sim_pt *p = &n->pts[k];
+
+		if (!(p->flags & SIM_PT_HOLDOVER) || !(p->flags & SIM_PT_VALID))
+			continue;
+		held++;
+		te = p->te_ns;
+		if (fabs(p->err_ns) > worst)
+			worst = fabs(p->err_ns);
+	}
+	if (held)
+		fprintf(out, "note: %s: holdover %.0f s, worst |error| %.1f ns "
+			     "(against %s), its estimate at the end %.1f ns\n",
+			n->name, (double)held * (double)s->sample_ns / 1e9,
+			worst, n->ref >= 0 ? s->nodes[n->ref].name
+					   : "the grandmaster",
+			te);
+}
+
 static void notes(const struct sim *s, FILE *out)
 {
+	for (int i = 0; i < s->nnodes; i++)
+		holdover_note(s, &s->nodes[i], out);
 	for (int i = 0; i < s->nnodes; i++) {
 		const struct sim_node *n = &s->nodes[i];
 		uint64_t faults = 0, tsto = 0;
@@ -141,7 +170,8 @@ void sim_report(const struct sim *s, FILE *out)
 
 void sim_csv_header(FILE *f)
 {
-	fprintf(f, "t_s,node,err_ns,freq_err_ppb,servo,ports\n");
+	fprintf(f, "t_s,node,err_ns,freq_err_ppb,servo,ports,te_ns,"
+		   "clock_class\n");
 }
 
 static const char *servo_col(const struct sim_node *n,
@@ -151,6 +181,8 @@ static const char *servo_col(const struct sim_node *n,
 		return n->up ? "NO_GM" : "DOWN";
 	if (p->flags & SIM_PT_GM)
 		return "GM";
+	if (p->flags & SIM_PT_HOLDOVER)
+		return "HOLDOVER";
 	return servo_state_name(disc_state(n->disc));
 }
 
@@ -169,6 +201,12 @@ void sim_csv_rows(const struct sim *s, FILE *f)
 			fprintf(f, "%.3f,%.4f,", p->err_ns, p->ferr_ppb);
 		else
 			fprintf(f, ",,");
-		fprintf(f, "%s,%s\n", servo_col(n, p), ports);
+		fprintf(f, "%s,%s,", servo_col(n, p), ports);
+		if (p->te_ns >= 0.0f)
+			fprintf(f, "%.1f", p->te_ns);
+		if (p->cls)
+			fprintf(f, ",%u\n", (unsigned)p->cls);
+		else
+			fprintf(f, ",\n");
 	}
 }

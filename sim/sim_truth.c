@@ -13,9 +13,11 @@
  * errors are measured against the new one from that instant.
  *
  * Time error of node i at true time t: reading of i's disciplined clock
- * minus the reading of the grandmaster's, both from the simulator's clock
- * models (plus the UTC offset when i keeps UTC under a grandmaster on the
- * PTP timescale, as the protocol intends).  Frequency error: the rates'
+ * minus the reading of the grandmaster's (or, for a node with a
+ * reference, of the reference node's, whatever the topology: holdover
+ * is measured against the grandmaster that went away), both from the
+ * simulator's clock models (plus the UTC offset when i keeps UTC under a
+ * grandmaster on the PTP timescale, as the protocol intends).  Frequency error: the rates'
  * difference, ppb.
  *
  * "Locked" at a sample: the servo says LOCKED (or LOCKED_STABLE) and
@@ -159,6 +161,23 @@ static double expected_shift(const struct sim_node *i, const struct sim_node *g)
 	return -(double)off * 1e9;
 }
 
+/* What the node itself says: its time error estimate, holdover, the
+ * clockClass it announces and the one of the grandmaster it follows. */
+static void sample_reports(const struct sim_node *n, struct sim_pt *pt)
+{
+	const struct bc_servo_status *st;
+
+	pt->te_ns = -1.0f;
+	if (!n->bc)
+		return;
+	st = bc_get_servo_status(n->bc);
+	pt->te_ns = (float)st->te_estimate_ns;
+	if (st->holdover)
+		pt->flags |= SIM_PT_HOLDOVER;
+	pt->cls = bc_default_ds(n->bc)->clock_quality.clock_class;
+	pt->gm_cls = bc_parent_ds(n->bc)->grandmaster_clock_quality.clock_class;
+}
+
 static void sample_node(struct sim *s, struct sim_node *n, struct sim_pt *pt)
 {
 	struct sim_node *g;
@@ -170,14 +189,17 @@ static void sample_node(struct sim *s, struct sim_node *n, struct sim_pt *pt)
 	memset(pt, 0, sizeof(*pt));
 	pt->steps = steps > 255 ? 255 : (uint8_t)steps;
 	n->steps_seen = n->dclk->n_steps;
+	pt->te_ns = -1.0f;
 	if (!n->up || n->gm < 0)
 		return;
 	pt->flags = SIM_PT_VALID;
-	if (n->gm == n->index) {
+	sample_reports(n, pt);
+	if (n->gm == n->index && n->ref < 0) {
 		pt->flags |= SIM_PT_GM | SIM_PT_SERVO_LOCKED;
 		return;
 	}
-	g = &s->nodes[n->gm];
+	/* a reference, when given, is the truth whatever the topology */
+	g = &s->nodes[n->ref >= 0 ? n->ref : n->gm];
 	ri = sim_clock_read(n->dclk, s->now, &fi);
 	rg = sim_clock_read(g->dclk, s->now, &fg);
 	pt->err_ns = (double)(ri - rg) + (fi - fg) - expected_shift(n, g);

@@ -496,7 +496,11 @@ static void test_names_and_create(void **state)
 	(void)state;
 	assert_int_equal(servo_type_from_name("pi", &ty), 0);
 	assert_int_equal(ty, SERVO_PI);
-	assert_int_equal(servo_type_from_name("linreg", &ty), -EINVAL);
+	assert_int_equal(servo_type_from_name("linreg", &ty), 0);
+	assert_int_equal(ty, SERVO_LINREG);
+	assert_int_equal(servo_type_from_name("kalman", &ty), 0);
+	assert_int_equal(ty, SERVO_KALMAN);
+	assert_string_equal(servo_type_name(SERVO_KALMAN), "kalman");
 	assert_int_equal(servo_type_from_name("nullf", &ty), -EINVAL);
 	assert_int_equal(servo_type_from_name("PI-ish", &ty), -EINVAL);
 	assert_int_equal(servo_type_from_name(NULL, &ty), -EINVAL);

@@ -53,7 +53,10 @@ static void test_defaults(void **state)
 	assert_string_equal(set.transport[0].ptp_dst_ipv4, "224.0.1.129");
 	assert_int_equal(set.phc_index[0], -1);
 	assert_false(set.disc.free_running);
-	assert_int_equal(set.disc.servo_type, SERVO_PI);
+	/* clock_servo not set: hvptpd's default servo and filter */
+	assert_int_equal(set.disc.servo_type, SERVO_KALMAN);
+	assert_int_equal(set.disc.psel.mode, PSEL_SELECT);
+	assert_true(set.disc.hold.budget_ns == 0.0);
 	assert_true(set.disc.servo.first_step_threshold_s == 0.00002);
 	assert_int_equal(set.disc.servo.max_frequency_ppb, 900000000);
 	assert_int_equal(set.disc.sanity_freq_limit_ppb, 200000000);
@@ -124,7 +127,11 @@ static void test_refusals(void **state)
 		  "dataset_comparison" },
 		{ "[global]\ntime_stamping onestep\n[eth0]\n", "time_stamping" },
 		{ "[global]\nclock_type E2E_TC\n[eth0]\n", "clock_type" },
-		{ "[global]\nclock_servo linreg\n[eth0]\n", "clock_servo" },
+		{ "[global]\nclock_servo ntpshm\n[eth0]\n", "clock_servo" },
+		{ "[global]\nservo_filter_window 4\nservo_filter_keep 5\n"
+		  "[eth0]\n", "servo_filter_keep" },
+		{ "[global]\nholdover_budget 1000\nholdover_limit 10\n"
+		  "[eth0]\n", "holdover_limit" },
 		{ "[global]\nclockIdentity 12:34\n[eth0]\n", "clockIdentity" },
 		{ "[global]\n", "interface" },
 	};
@@ -139,10 +146,49 @@ static void test_refusals(void **state)
 	}
 }
 
+/* clock_servo pi keeps linuxptp's behaviour (no measurement filter);
+ * the servos and filters hvptpd adds are reachable by name. */
+static void test_servo_choice(void **state)
+{
+	struct cfg_error err;
+
+	(void)state;
+	assert_int_equal(load("[global]\nclock_servo pi\n[eth0]\n", &err), 0);
+	assert_int_equal(set.disc.servo_type, SERVO_PI);
+	assert_int_equal(set.disc.psel.mode, PSEL_NONE);
+	assert_int_equal(load("[global]\nclock_servo linreg\n[eth0]\n", &err),
+			 0);
+	assert_int_equal(set.disc.servo_type, SERVO_LINREG);
+	assert_int_equal(set.disc.psel.mode, PSEL_NONE);
+	assert_int_equal(load("[global]\nclock_servo kalman\nservo_filter "
+			      "median\nservo_filter_window 12\n"
+			      "kalman_wander 2e-9\nkalman_outlier_gate 0\n"
+			      "[eth0]\n", &err),
+			 0);
+	assert_int_equal(set.disc.servo_type, SERVO_KALMAN);
+	assert_int_equal(set.disc.psel.mode, PSEL_MEDIAN);
+	assert_int_equal(set.disc.psel.window, 12);
+	assert_true(set.disc.servo.kalman_wander == 2e-9);
+	assert_true(set.disc.servo.kalman_gate == 0.0);
+	assert_int_equal(load("[global]\nclock_servo pi\nservo_filter select\n"
+			      "[eth0]\n", &err), 0);
+	assert_int_equal(set.disc.psel.mode, PSEL_SELECT);
+	assert_int_equal(load("[global]\nholdover_budget 1500\n"
+			      "holdover_limit 20000\nholdover_class_in_spec 7\n"
+			      "holdover_class_out_of_spec 140\n"
+			      "holdover_class_expired 160\n[eth0]\n", &err), 0);
+	assert_true(set.disc.hold.budget_ns == 1500.0);
+	assert_true(set.disc.hold.limit_ns == 20000.0);
+	assert_int_equal(set.disc.hold.class_in_spec, 7);
+	assert_int_equal(set.disc.hold.class_out_of_spec, 140);
+	assert_int_equal(set.disc.hold.class_expired, 160);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_servo_choice),
 		cmocka_unit_test(test_values_and_ports),
 		cmocka_unit_test(test_slave_only_class),
 		cmocka_unit_test(test_refusals),
