@@ -8,6 +8,8 @@
 #   make demo       the hypervisor-host demo in network namespaces (root)
 #   make install    PREFIX=/usr/local DESTDIR=
 #   make purity     fail if the core library references I/O or clock symbols
+#   make bench-mgmt management round trip and CPU, hvptpd vs ptp4l (root)
+#   make bench-accuracy  servo accuracy in the simulator (bench/out/)
 #
 # CC=clang works everywhere gcc does; both are warning-free with -Werror.
 
@@ -21,6 +23,7 @@ DESTDIR ?=
 SBINDIR ?= $(PREFIX)/sbin
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/hvptp
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
 
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wformat=2
@@ -32,6 +35,10 @@ LDFLAGS_ALL := $(SAN) $(EXTRA_LDFLAGS)
 NL_CFLAGS := $(shell pkg-config --cflags libnl-genl-3.0 libnl-route-3.0 2>/dev/null || echo -I/usr/include/libnl3)
 NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libnl-route-3.0 2>/dev/null || echo -lnl-genl-3 -lnl-route-3 -lnl-3)
 CMOCKA_LIBS := -lcmocka
+# mgmt/: the metrics endpoint (libmicrohttpd) and sd_notify (libsystemd)
+SVC_LIBS := $(shell pkg-config --libs libmicrohttpd libsystemd 2>/dev/null || echo -lmicrohttpd -lsystemd)
+# mgmt/: hvptpctl's JSON output (json-c)
+JSON_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
 # --- sources -------------------------------------------------------------
 CORE_SRC := $(sort $(wildcard common/*.c bc/*.c servo/*.c config/*.c))
@@ -39,7 +46,7 @@ EDGE_SRC := $(sort $(wildcard hwts/*.c))
 # daemon/ minus main.c: the executor, loop and logging, shared with tests
 # (and the executor with the simulator).
 DAEMON_LIB_SRC := $(sort $(filter-out daemon/main.c,$(wildcard daemon/*.c)))
-# mgmt/: the management sockets (a future hvptpctl main stays out).
+# mgmt/: the management sockets and hvptpctl's parts (its main stays out).
 DAEMON_LIB_SRC += $(sort $(filter-out mgmt/hvptpctl.c,$(wildcard mgmt/*.c)))
 SIM_SRC := $(sort $(wildcard sim/*.c))
 UNIT_SRC := $(sort $(wildcard tests/unit/test_*.c))
@@ -52,13 +59,14 @@ EDGE_LIB := $(BUILD)/libhvedge.a
 DAEMON_LIB := $(BUILD)/libhvdaemon.a
 HVPTPD := $(BUILD)/hvptpd
 HVPTP_SIM := $(BUILD)/hvptp-sim
+HVPTPCTL := $(BUILD)/hvptpctl
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check unit interop sim-check asan fuzz demo install clean purity \
-	deps clang-check
+	deps clang-check bench-mgmt bench-accuracy
 .DEFAULT_GOAL := all
 
-all: $(HVPTPD) $(if $(SIM_SRC),$(HVPTP_SIM)) purity
+all: $(HVPTPD) $(HVPTPCTL) $(if $(SIM_SRC),$(HVPTP_SIM)) purity
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -79,7 +87,11 @@ $(DAEMON_LIB): $(call obj,$(DAEMON_LIB_SRC))
 LIBS := $(DAEMON_LIB) $(EDGE_LIB) $(CORE_LIB)
 
 $(HVPTPD): $(call obj,daemon/main.c) $(LIBS)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) -lm
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(SVC_LIBS) -lm
+
+# hvptpctl: mgmt/ctl*.c, client, decoders, printers (in libhvdaemon.a).
+$(HVPTPCTL): $(call obj,mgmt/hvptpctl.c) $(DAEMON_LIB) $(CORE_LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSON_LIBS) -lm
 
 # The simulator runs the real core, servos and executor on virtual time.
 $(HVPTP_SIM): $(call obj,$(SIM_SRC)) $(DAEMON_LIB) $(CORE_LIB)
@@ -113,13 +125,14 @@ wrapflags = $(if $(wildcard tests/unit/$(1).wrap),$(foreach s,$(shell cat tests/
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBS)
 	@mkdir -p $(dir $@)
 	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call wrapflags,$*) $(LIBS) \
-		$(CMOCKA_LIBS) $(NL_LIBS) -lm
+		$(CMOCKA_LIBS) $(NL_LIBS) $(SVC_LIBS) $(JSON_LIBS) -lm
 
 unit: $(UNIT_BINS) purity
 	@tests/run-unit.sh $(UNIT_BINS)
 
-interop: $(HVPTPD)
-	@HVPTPD=$(abspath $(HVPTPD)) tests/interop/run.sh
+interop: $(HVPTPD) $(HVPTPCTL)
+	@HVPTPD=$(abspath $(HVPTPD)) HVPTPCTL=$(abspath $(HVPTPCTL)) \
+		tests/interop/run.sh
 
 sim-check: $(HVPTP_SIM)
 	@tests/sim/run.sh $(HVPTP_SIM)
@@ -165,14 +178,36 @@ demo: deps
 	@$(MAKE) --no-print-directory all
 	@HVPTPD=$(abspath $(HVPTPD)) tests/interop/demo.sh
 
+# --- benchmarks (root; not part of make check) ------------------------------
+BENCH_MGMT_CLIENT := $(BUILD)/bench/mgmt_client
+$(BENCH_MGMT_CLIENT): bench/mgmt_client.c $(CORE_LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(CORE_LIB) -lm
+
+bench-mgmt: deps
+	@$(MAKE) --no-print-directory all $(BENCH_MGMT_CLIENT)
+	@HVPTPD=$(abspath $(HVPTPD)) MGMT_CLIENT=$(abspath $(BENCH_MGMT_CLIENT)) \
+		bench/mgmt.sh
+
+# Servo accuracy on simulated time (no root): table, CSV and SVG plot.
+bench-accuracy: $(HVPTP_SIM)
+	@bench/accuracy.sh $(abspath $(HVPTP_SIM))
+
 # --- install ---------------------------------------------------------------
 install: all
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
 		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles
 	install -m 0755 $(HVPTPD) $(DESTDIR)$(SBINDIR)/hvptpd
+	install -m 0755 $(HVPTPCTL) $(DESTDIR)$(SBINDIR)/hvptpctl
+	install -m 0644 docs/hvptpctl.schema.json $(DESTDIR)$(DATADIR)/hvptpctl.schema.json
 	for m in $(wildcard docs/*.8); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
 	for m in $(wildcard docs/*.5); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done
 	for p in $(wildcard config/profiles/*.cfg); do install -m 0644 $$p $(DESTDIR)$(DATADIR)/profiles/; done
+	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+	sed 's|/usr/sbin/hvptpd|$(SBINDIR)/hvptpd|' systemd/hvptpd@.service \
+		>$(DESTDIR)$(SYSTEMDUNITDIR)/hvptpd@.service
+	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/hvptpd@.service
+	install -m 0644 systemd/example.conf $(DESTDIR)$(DATADIR)/example.conf
 
 clean:
 	rm -rf build

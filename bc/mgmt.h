@@ -98,6 +98,10 @@ enum bc_mgmt_id {
 	BC_MID_PORT_SERVICE_STATS_NP = 0xC007, /* port */
 	BC_MID_UNICAST_MASTER_TABLE_NP = 0xC008, /* port */
 	BC_MID_PORT_HWCLOCK_NP = 0xC009, /* port */
+	/* hvptp's own implementation-specific IDs, away from linuxptp's
+	 * 0xC0xx block; layouts in docs/hvptpctl.md */
+	BC_MID_HVPTP_SERVO_STATUS_NP = 0xD000,
+	BC_MID_HVPTP_PORT_DROPS_NP = 0xD001, /* port */
 };
 
 /* targetPortIdentity.portNumber addressing every port. */
@@ -115,6 +119,23 @@ enum bc_mgmt_id {
 #define BC_MGMT_PORT_DS_NP_LEN 8
 #define BC_MGMT_PORT_STATS_NP_LEN 266 /* counters little-endian, as
 					 linuxptp sends them */
+
+/* HVPTP_SERVO_STATUS_NP (clock, GET): flags (BC_MGMT_SERVO_*), servo state
+ * (enum servo_state), then big-endian: last offset and path delay
+ * (TimeInterval), frequency (ppb scaled by 2^16, i64), time-error estimate
+ * (TimeInterval, 0 unless TE_KNOWN), clock steps (u64), monotonic time of
+ * the last sample (u64 ns, the daemon's CLOCK_MONOTONIC). */
+#define BC_MGMT_SERVO_STATUS_NP_LEN 50
+#define BC_MGMT_SERVO_VALID 0x01 /* a sample was processed */
+#define BC_MGMT_SERVO_HOLDOVER 0x02 /* holding the last good frequency */
+#define BC_MGMT_SERVO_TE_KNOWN 0x04 /* the time-error estimate is known */
+/* HVPTP_PORT_DROPS_NP (port, GET), big-endian: portIdentity, TX timestamp
+ * timeouts, announce receipt timeouts, sync receipt timeouts, faults (u64
+ * each), then a u16 count n and n u64 drop counters, the i-th (from 1) for
+ * the drop reason with code i (enum bc_drop in bc/msg.h). */
+#define BC_MGMT_PORT_DROPS_NP_FIXED 44
+#define BC_MGMT_PORT_DROPS_NP_LEN \
+	(BC_MGMT_PORT_DROPS_NP_FIXED + 8 * (BC_DROP_COUNT - 1))
 
 /* SUBSCRIBE_EVENTS_NP: u16 duration (s) + a 64-octet event bitmask; bit
  * (n % 8) of octet n / 8 is event n.  Duration 0xFFFF never expires. */

@@ -212,6 +212,48 @@ static void get_gm_settings_np(const struct bc *bc, int port,
 	wire_put_u8(w, bc->cfg.time_source);
 }
 
+/* A double scaled by 2^16 (x * 65536, rounded), saturated to what an
+ * int64 holds; NaN is 0.  No libm: the core stays pure. */
+static int64_t mgmt_scale16(double x)
+{
+	const double lim = 9.0e18;
+	double v = x * 65536.0;
+
+	if (v != v)
+		return 0;
+	if (v > lim)
+		return (int64_t)lim;
+	if (v < -lim)
+		return -(int64_t)lim;
+	return (int64_t)(v < 0 ? v - 0.5 : v + 0.5);
+}
+
+/* HVPTP_SERVO_STATUS_NP: what the discipline last reported (bc/mgmt.h). */
+static void get_servo_status_np(const struct bc *bc, int port,
+				struct wire_writer *w)
+{
+	const struct bc_servo_status *st = &bc->servo;
+	bool te_known = st->te_estimate_ns >= 0.0;
+	uint8_t flags = 0;
+
+	(void)port;
+	if (st->valid)
+		flags |= BC_MGMT_SERVO_VALID;
+	if (st->holdover)
+		flags |= BC_MGMT_SERVO_HOLDOVER;
+	if (te_known)
+		flags |= BC_MGMT_SERVO_TE_KNOWN;
+	wire_put_u8(w, flags);
+	wire_put_u8(w, st->state >= 0 && st->state < 0xFF ? (uint8_t)st->state
+							  : 0xFF);
+	mgmt_put_time_interval(w, st->offset_ns);
+	mgmt_put_time_interval(w, st->path_delay_ns);
+	wire_put_i64(w, mgmt_scale16(st->freq_ppb));
+	wire_put_i64(w, te_known ? mgmt_scale16(st->te_estimate_ns) : 0);
+	wire_put_u64(w, st->steps);
+	wire_put_u64(w, st->at_ns > 0 ? (uint64_t)st->at_ns : 0);
+}
+
 /* ---- clock-wide SETs ---- */
 
 static uint16_t set_priority(struct bc *bc, uint8_t *field, uint8_t *cfg,
@@ -434,6 +476,23 @@ static void get_port_stats_np(const struct bc *bc, int port,
 		put_u64_le(w, p->cnt.tx[i]);
 }
 
+/* HVPTP_PORT_DROPS_NP: the port's failure counters and its drops per
+ * reason (bc/mgmt.h). */
+static void get_port_drops_np(const struct bc *bc, int port,
+			      struct wire_writer *w)
+{
+	const struct port *p = mport(bc, port);
+
+	wire_put_port_identity(w, &p->ds.port_identity);
+	wire_put_u64(w, p->cnt.tx_ts_timeouts);
+	wire_put_u64(w, p->cnt.announce_timeouts);
+	wire_put_u64(w, p->cnt.sync_timeouts);
+	wire_put_u64(w, p->cnt.faults);
+	wire_put_u16(w, BC_DROP_COUNT - 1);
+	for (int i = 1; i < BC_DROP_COUNT; i++)
+		wire_put_u64(w, p->cnt.drop[i]);
+}
+
 /* ---- per-port SETs ---- */
 
 /* Stored and reported, as linuxptp does; asCapable is not settable. */
@@ -526,6 +585,9 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(PORT_SERVICE_STATS_NP), P, G, NULL, NULL, 0 },
 	{ ID(UNICAST_MASTER_TABLE_NP), P, G, NULL, NULL, 0 },
 	{ ID(PORT_HWCLOCK_NP), P, G, NULL, NULL, 0 },
+	/* hvptp's own */
+	{ ID(HVPTP_SERVO_STATUS_NP), C, G, get_servo_status_np, NULL, 0 },
+	{ ID(HVPTP_PORT_DROPS_NP), P, G, get_port_drops_np, NULL, 0 },
 };
 
 #define MGMT_N_IDS (sizeof(mgmt_ids) / sizeof(mgmt_ids[0]))

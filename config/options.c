@@ -63,7 +63,7 @@ static const struct cfg_enum_val bmca_enu[] = {
 };
 static const struct cfg_enum_val clock_servo_enu[] = {
 	{ "pi", 0 }, { "linreg", 1 }, { "ntpshm", 2 }, { "nullf", 3 },
-	{ "refclock_sock", 4 }, { NULL, 0 },
+	{ "refclock_sock", 4 }, { "kalman", 5 }, { NULL, 0 },
 };
 static const struct cfg_enum_val clock_type_enu[] = {
 	{ "OC", 0 }, { "BC", 1 }, { "P2P_TC", 2 }, { "E2E_TC", 3 },
@@ -91,6 +91,10 @@ static const struct cfg_enum_val network_transport_enu[] = {
 };
 static const struct cfg_enum_val power_profile_enu[] = {
 	{ "none", 0 }, { "2011", 1 }, { "2017", 2 }, { NULL, 0 },
+};
+static const struct cfg_enum_val servo_filter_enu[] = {
+	{ "auto", 0 }, { "none", 1 }, { "median", 2 }, { "select", 3 },
+	{ NULL, 0 },
 };
 static const struct cfg_enum_val time_stamping_enu[] = {
 	{ "hardware", 0 }, { "software", 1 }, { "legacy", 2 },
@@ -143,8 +147,10 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Worst clockClass a master may announce and still be selected "
 	      "(G.8275)."),
 	O_ENU("clock_servo", GI, "pi", clock_servo_enu,
-	      "Servo that disciplines the clock: pi, linreg, ntpshm, nullf or "
-	      "refclock_sock."),
+	      "Servo that disciplines the clock: pi (linuxptp's), linreg, "
+	      "kalman (hvptpd's); ntpshm, nullf, refclock_sock not "
+	      "implemented.  Not set: kalman, hvptpd's measured best "
+	      "(the table default pi is ptp4l's)."),
 	O_ENU("clock_type", GI, "OC", clock_type_enu,
 	      "Clock type: ordinary/boundary clock (OC, BC) or transparent "
 	      "clock (P2P_TC, E2E_TC)."),
@@ -212,6 +218,22 @@ static const struct cfg_option_info cfg_options[] = {
 	O_ENU("hwts_filter", GI, "normal", hwts_filter_enu,
 	      "Hardware timestamp filtering of the driver: normal, check or "
 	      "full."),
+	O_DBL("holdover_budget", GI | OPT_HVPTP, "0", 0.0, 1e15,
+	      "Holdover: nanoseconds of estimated time error within which "
+	      "the clock announces holdover_class_in_spec once it lost its "
+	      "master (0: clockClass never changes, as ptp4l)."),
+	O_INT("holdover_class_expired", GI | OPT_HVPTP, "248", 0, 255,
+	      "Holdover: clockClass once the estimate passes holdover_limit "
+	      "(248 free-run; a T-GM may use 160)."),
+	O_INT("holdover_class_in_spec", GI | OPT_HVPTP, "135", 0, 255,
+	      "Holdover: clockClass while the estimate is within "
+	      "holdover_budget (G.8275.1: 135 T-BC, 7 T-GM)."),
+	O_INT("holdover_class_out_of_spec", GI | OPT_HVPTP, "165", 0, 255,
+	      "Holdover: clockClass past holdover_budget, up to "
+	      "holdover_limit (G.8275.1: 165 T-BC, 140/150/160 T-GM)."),
+	O_DBL("holdover_limit", GI | OPT_HVPTP, "0", 0.0, 1e15,
+	      "Holdover: nanoseconds of estimated time error after which the "
+	      "clock announces holdover_class_expired (0: never)."),
 	O_INT("hybrid_e2e", P, "0", 0, 1,
 	      "Send Delay_Req by unicast to the master while Sync stays "
 	      "multicast."),
@@ -236,6 +258,12 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("interface_rate_tlv", P, "0", 0, 1,
 	      "Use the interface rate TLV to correct for link speed "
 	      "differences."),
+	O_DBL("kalman_outlier_gate", GI | OPT_HVPTP, "4.0", 0.0, 1000.0,
+	      "Kalman servo: ignore offsets further than this many standard "
+	      "deviations from the prediction (0: use all)."),
+	O_DBL("kalman_wander", GI | OPT_HVPTP, "1e-9", 0.0, 1e-3,
+	      "Kalman servo: random-walk frequency noise assumed until it is "
+	      "learned from the measurements (fraction per sqrt(s))."),
 	O_INT("kernel_leap", G, "1", 0, 1,
 	      "Announce leap seconds to the kernel."),
 	O_STR("leapfile", G, NULL,
@@ -263,6 +291,15 @@ static const struct cfg_option_info cfg_options[] = {
 	      "OUI reported in the CLOCK_DESCRIPTION management TLV."),
 	O_INT("max_frequency", GI, "900000000", 0, INT_MAX,
 	      "Largest frequency adjustment the servo may apply, in ppb."),
+	O_STR("metrics_address", GI | OPT_HVPTP, "",
+	      "Serve Prometheus metrics over HTTP at A.B.C.D:PORT "
+	      "(http://A.B.C.D:PORT/metrics; empty: off)."),
+	O_STR("metrics_textfile", GI | OPT_HVPTP, "",
+	      "Also write the metrics to this file (atomically, for "
+	      "node_exporter's textfile collector; name it *.prom; empty: "
+	      "off)."),
+	O_INT("metrics_textfile_interval", GI | OPT_HVPTP, "10", 1, 3600,
+	      "Seconds between writes of metrics_textfile."),
 	O_INT("min_neighbor_prop_delay", P, "-20000000", INT_MIN, -1,
 	      "Peer delays below this (ns) make the port not asCapable "
 	      "(802.1AS)."),
@@ -363,6 +400,19 @@ static const struct cfg_option_info cfg_options[] = {
 	      "(0: no check)."),
 	O_INT("serverOnly", PI, "0", 0, 1,
 	      "Never become slave on this port (master only)."),
+	O_ENU("servo_filter", GI | OPT_HVPTP, "auto", servo_filter_enu,
+	      "Offsets the servo gets: none (the core's, as ptp4l), median "
+	      "(path delays measured while locked only), select (also only "
+	      "the Syncs with the least delay); auto: none for pi and "
+	      "linreg, select for kalman."),
+	O_INT("servo_filter_keep", GI | OPT_HVPTP, "4", 1, 64,
+	      "servo_filter select: the least delayed packets of each "
+	      "direction that set the path delay; Syncs delayed beyond "
+	      "them count less (at most servo_filter_window)."),
+	O_INT("servo_filter_window", GI | OPT_HVPTP, "8", 1, 64,
+	      "servo_filter: settled path delays kept (median: their "
+	      "median; select: the last Syncs and delays of each "
+	      "direction)."),
 	O_INT("servo_num_offset_values", GI, "10", 0, INT_MAX,
 	      "Offsets checked against servo_offset_threshold for the "
 	      "locked-stable state."),

@@ -8,6 +8,8 @@
 
 #include "common/log.h"
 #include "daemon/daemon.h"
+#include "mgmt/metrics.h"
+#include "mgmt/sdnotify.h"
 #include "mgmt/uds.h"
 
 int64_t hvd_monotonic_ns(void)
@@ -281,6 +283,10 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 		err = open_core(d);
 	if (!err)
 		err = mgmt_uds_add(d);
+	if (!err)
+		err = mgmt_metrics_add(d);
+	if (!err)
+		err = mgmt_sdnotify_add(d); /* last: READY=1 means all is up */
 	if (err)
 		return err;
 	if (hwts_linkmon_open(&d->lm) < 0) {

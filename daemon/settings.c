@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "daemon/settings.h"
+#include "mgmt/metrics.h"
 
 __attribute__((format(printf, 3, 4))) static int
 refuse(struct cfg_error *err, const char *option, const char *fmt, ...)
@@ -30,7 +31,7 @@ static void copy_str(char *dst, size_t cap, const char *src)
 enum { TS_HARDWARE = 0, TS_SOFTWARE = 1 };
 enum { NT_UDPV4 = 1 };
 enum { DSCMP_IEEE1588 = 0 };
-enum { SERVO_NAME_PI = 0 };
+enum { SERVO_NAME_PI = 0, SERVO_NAME_LINREG = 1, SERVO_NAME_KALMAN = 5 };
 enum { CT_OC = 0, CT_BC = 1 };
 enum { DF_AVERAGE = 0 };
 
@@ -142,16 +143,88 @@ static int transport_from_cfg(const struct cfg *c, const char *name,
 	return 0;
 }
 
+enum { SF_AUTO = 0, SF_NONE = 1, SF_MEDIAN = 2, SF_SELECT = 3 };
+
+/* servo_filter: auto is none for pi and linreg (what ptp4l does), select
+ * for kalman (the measured best, see bench/accuracy.sh). */
+static int filter_from_cfg(const struct cfg *c, struct disc_cfg *d,
+			   struct cfg_error *err)
+{
+	struct psel_cfg *f = &d->psel;
+
+	switch (cfg_get_enum(c, NULL, "servo_filter")) {
+	case SF_NONE:
+		f->mode = PSEL_NONE;
+		break;
+	case SF_MEDIAN:
+		f->mode = PSEL_MEDIAN;
+		break;
+	case SF_SELECT:
+		f->mode = PSEL_SELECT;
+		break;
+	default:
+		f->mode = d->servo_type == SERVO_KALMAN ? PSEL_SELECT
+							: PSEL_NONE;
+		break;
+	}
+	f->window = cfg_get_int(c, NULL, "servo_filter_window");
+	f->keep = cfg_get_int(c, NULL, "servo_filter_keep");
+	if (f->keep > f->window)
+		return refuse(err, "servo_filter_keep", "%d: more than "
+			      "servo_filter_window (%d)", f->keep, f->window);
+	return 0;
+}
+
+static int holdover_from_cfg(const struct cfg *c, struct holdover_cfg *h,
+			     struct cfg_error *err)
+{
+	h->budget_ns = cfg_get_double(c, NULL, "holdover_budget");
+	h->limit_ns = cfg_get_double(c, NULL, "holdover_limit");
+	h->class_in_spec = (uint8_t)cfg_get_int(c, NULL, "holdover_class_in_spec");
+	h->class_out_of_spec =
+		(uint8_t)cfg_get_int(c, NULL, "holdover_class_out_of_spec");
+	h->class_expired = (uint8_t)cfg_get_int(c, NULL, "holdover_class_expired");
+	if (h->limit_ns > 0.0 && h->limit_ns < h->budget_ns)
+		return refuse(err, "holdover_limit", "%.0f: below "
+			      "holdover_budget (%.0f)", h->limit_ns,
+			      h->budget_ns);
+	return 0;
+}
+
+/* clock_servo; unset: hvptpd's measured best (bench/accuracy.sh), while
+ * pi keeps linuxptp's behaviour. */
+static int servo_from_cfg(const struct cfg *c, struct disc_cfg *d,
+			  struct cfg_error *err)
+{
+	switch (cfg_is_set(c, NULL, "clock_servo")
+			? cfg_get_enum(c, NULL, "clock_servo")
+			: SERVO_NAME_KALMAN) {
+	case SERVO_NAME_PI:
+		d->servo_type = SERVO_PI;
+		return 0;
+	case SERVO_NAME_LINREG:
+		d->servo_type = SERVO_LINREG;
+		return 0;
+	case SERVO_NAME_KALMAN:
+		d->servo_type = SERVO_KALMAN;
+		return 0;
+	default:
+		return refuse(err, "clock_servo",
+			      "%s: only pi, linreg and kalman are implemented",
+			      "ntpshm/nullf/refclock_sock");
+	}
+}
+
 static int disc_from_cfg(const struct cfg *c, bool hardware,
 			 struct disc_cfg *d, struct cfg_error *err)
 {
 	struct servo_params *p = &d->servo;
+	int rc;
 
 	disc_cfg_default(d);
-	if (cfg_get_enum(c, NULL, "clock_servo") != SERVO_NAME_PI)
-		return refuse(err, "clock_servo", "%s: only pi is implemented yet",
-			      "not pi");
-	d->servo_type = SERVO_PI;
+	rc = servo_from_cfg(c, d, err);
+	if (rc)
+		return rc;
 	p->pi_proportional_const = cfg_get_double(c, NULL, "pi_proportional_const");
 	p->pi_integral_const = cfg_get_double(c, NULL, "pi_integral_const");
 	p->pi_proportional_scale = cfg_get_double(c, NULL, "pi_proportional_scale");
@@ -168,8 +241,41 @@ static int disc_from_cfg(const struct cfg *c, bool hardware,
 	p->servo_num_offset_values = cfg_get_int(c, NULL, "servo_num_offset_values");
 	p->servo_offset_threshold_ns = cfg_get_int(c, NULL, "servo_offset_threshold");
 	p->sw_timestamping = !hardware;
+	p->kalman_wander = cfg_get_double(c, NULL, "kalman_wander");
+	p->kalman_gate = cfg_get_double(c, NULL, "kalman_outlier_gate");
+	rc = filter_from_cfg(c, d, err);
+	if (!rc)
+		rc = holdover_from_cfg(c, &d->hold, err);
+	if (rc)
+		return rc;
 	d->free_running = cfg_get_int(c, NULL, "free_running") != 0;
 	d->sanity_freq_limit_ppb = cfg_get_int(c, NULL, "sanity_freq_limit");
+	return 0;
+}
+
+static int metrics_from_cfg(const struct cfg *c, struct hvd_settings *s,
+			    struct cfg_error *err)
+{
+	const char *addr = cfg_get_string(c, NULL, "metrics_address");
+	const char *file = cfg_get_string(c, NULL, "metrics_textfile");
+	struct sockaddr_in sa;
+
+	addr = addr ? addr : "";
+	file = file ? file : "";
+	if (*addr && (mgmt_metrics_parse_address(addr, &sa) < 0 ||
+		      sa.sin_port == 0))
+		return refuse(err, "metrics_address",
+			      "%s: not A.B.C.D:PORT (IPv4, port 1..65535)",
+			      addr);
+	if (strlen(addr) >= sizeof(s->metrics_address))
+		return refuse(err, "metrics_address", "%s", "too long");
+	if (strlen(file) >= sizeof(s->metrics_textfile))
+		return refuse(err, "metrics_textfile", "%s: path too long",
+			      file);
+	copy_str(s->metrics_address, sizeof(s->metrics_address), addr);
+	copy_str(s->metrics_textfile, sizeof(s->metrics_textfile), file);
+	s->metrics_textfile_interval =
+		cfg_get_int(c, NULL, "metrics_textfile_interval");
 	return 0;
 }
 
@@ -204,7 +310,7 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		 cfg_get_string(c, NULL, "productDescription"));
 	copy_str(s->revision_data, sizeof(s->revision_data),
 		 cfg_get_string(c, NULL, "revisionData"));
-	return 0;
+	return metrics_from_cfg(c, s, err);
 }
 
 int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,

@@ -40,6 +40,11 @@ struct hvd_settings {
 	char manufacturer_identity[32];
 	char product_description[128];
 	char revision_data[128];
+	/* metrics (mgmt/metrics.h): "A.B.C.D:PORT" or empty; a file for
+	 * node_exporter or empty; seconds between writes of that file */
+	char metrics_address[64];
+	char metrics_textfile[256];
+	int metrics_textfile_interval;
 };
 
 /* 0, or -EINVAL with err filled (file "config", line 0). */

@@ -7,6 +7,7 @@
 #   cmd:NAME    a program on PATH (sbin directories included)
 #   pc:NAME     a pkg-config module
 #   clangrt:LIB a clang runtime library (LIB-<arch>.a or <triple>/LIB.a)
+#   py:MODULE   a module Debian's python3 (/usr/bin/python3) can import
 # Missing and root: apt-get update (only when needed) and install, quietly.
 # Missing and not root: print what is missing and the command, exit 1.
 # Add new needs to PACKAGES, nowhere else.
@@ -24,6 +25,12 @@ PACKAGES=(
 	"libnl-route-3-dev pc:libnl-route-3.0"
 	"linuxptp cmd:ptp4l"                # interop peers: ptp4l, pmc
 	"iproute2 cmd:ip"                   # network namespaces, veth, bridges
+	"libjson-c-dev pc:json-c"           # hvptpctl --json (mgmt/print.c)
+	"python3-jsonschema py:jsonschema"  # validating hvptpctl --json (interop)
+	"libmicrohttpd-dev pc:libmicrohttpd" # the metrics endpoint (mgmt/metrics.c)
+	"libsystemd-dev pc:libsystemd"      # sd_notify (mgmt/sdnotify.c)
+	"prometheus cmd:promtool"           # promtool check metrics (interop)
+	"curl cmd:curl"                     # scraping /metrics (interop)
 )
 
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
@@ -45,6 +52,8 @@ probe() {
 	pc) command -v pkg-config >/dev/null 2>&1 &&
 		pkg-config --exists "$what" ;;
 	clangrt) probe_clangrt "$what" ;;
+	py) [ -x /usr/bin/python3 ] &&
+		/usr/bin/python3 -c "import $what" >/dev/null 2>&1 ;;
 	*) echo "deps.sh: bad probe '$1'" >&2; return 2 ;;
 	esac
 }

@@ -166,7 +166,7 @@ static void test_table_names_unique(void **state)
 	}
 }
 
-/* The 152 ptp4l options, the 5 old names, nothing else yet. */
+/* The 152 ptp4l options, the 5 old names, and hvptpd's own. */
 static void test_table_counts(void **state)
 {
 	int i, ptp4l = 0, old = 0, own = 0;
@@ -194,7 +194,10 @@ static void test_table_counts(void **state)
 	}
 	assert_int_equal(ptp4l, 152);
 	assert_int_equal(old, 3);
-	assert_int_equal(own, 0);
+	/* hvptpd's own options (metrics_*, servo and holdover tuning...) */
+	assert_true(own >= 3);
+	assert_true(cfg_option_find("metrics_address")->hvptp_only);
+	assert_true(cfg_option_find("metrics_address")->implemented);
 	assert_string_equal(cfg_option_find("slaveOnly")->deprecated_for,
 			    "clientOnly");
 	assert_string_equal(cfg_option_find("masterOnly")->deprecated_for,
@@ -238,6 +241,12 @@ static const char *const implemented_set[] = {
 	"clockIdentity", "timeSource", "utc_offset", "userDescription",
 	"productDescription", "revisionData", "manufacturerIdentity",
 	"ptp_minor_version", "phc_index",
+	/* hvptpd's own */
+	"metrics_address", "metrics_textfile", "metrics_textfile_interval",
+	"kalman_wander", "kalman_outlier_gate", "servo_filter",
+	"servo_filter_window", "servo_filter_keep", "holdover_budget",
+	"holdover_limit", "holdover_class_in_spec",
+	"holdover_class_out_of_spec", "holdover_class_expired",
 	/* old names of implemented options */
 	"pi_offset_const", "pi_f_offset_const", "pi_max_frequency",
 };

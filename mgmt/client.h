@@ -1,0 +1,117 @@
+/*
+ * mgmt/client.h — a management client of hvptpd's UNIX datagram sockets.
+ *
+ * hvptpctl's side of the conversation pmc has with ptp4l: it sends one
+ * Management message (GET, SET or COMMAND, built with the TLV builders)
+ * to the daemon's socket and collects the answers, one for a clock-wide ID
+ * or a single port, one per port for a port ID sent to every port
+ * (portNumber 0xFFFF), within a timeout.
+ *
+ * The client's own address is an autobound ABSTRACT socket (Linux): the
+ * kernel picks a unique name, nothing is left in the filesystem, any user
+ * can have one, and it works whatever the daemon's mount namespace
+ * (PrivateTmp, ProtectHome) is.  The price: abstract names live in a
+ * network namespace, so hvptpctl must run in the daemon's network
+ * namespace (ip netns exec NS hvptpctl ...), or the daemon's answer cannot
+ * reach it (a timeout, whose hint says so).  The socket is connect()ed to
+ * the daemon: only the daemon can send to it, and a missing, forbidden or
+ * dead socket is known at once, with a hint (mgmt_client_hint()).
+ *
+ * Notifications of a SUBSCRIBE_EVENTS_NP subscription (RESPONSE messages
+ * with boundaryHops 1 that answer no request) are handed to a callback.
+ */
+#ifndef HVPTP_MGMT_CLIENT_H
+#define HVPTP_MGMT_CLIENT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bc/bc.h"
+#include "bc/mgmt.h"
+
+#define MGMT_CLIENT_DEFAULT_SOCKET "/var/run/hvptp/hvptpd"
+#define MGMT_CLIENT_DEFAULT_RO_SOCKET "/var/run/hvptp/hvptpd-ro"
+#define MGMT_CLIENT_DEFAULT_TIMEOUT_MS 1000
+
+/* hvptpctl's exit codes (the contract; docs/hvptpctl.8). */
+enum mgmt_exit {
+	MGMT_EXIT_OK = 0,
+	MGMT_EXIT_ERROR = 1, /* the daemon answered with an error status */
+	MGMT_EXIT_USAGE = 2,
+	MGMT_EXIT_UNREACHABLE = 3, /* cannot reach the daemon */
+};
+
+/* One answer, parsed (r.data points into buf). */
+struct mgmt_reply {
+	struct bc_mgmt_req r;
+	uint16_t len;
+	uint8_t buf[PTP_MAX_MSG_LEN];
+};
+
+struct mgmt_replies {
+	int n;
+	bool partial; /* timed out after some of the expected answers */
+	struct mgmt_reply rep[BC_MAX_PORTS + 1];
+};
+
+typedef void (*mgmt_notify_fn)(void *ctx, const struct bc_mgmt_req *r);
+
+struct mgmt_client {
+	int fd;
+	char path[108]; /* the daemon's socket */
+	int timeout_ms;
+	uint8_t domain;
+	struct port_identity self; /* our sourcePortIdentity */
+	uint16_t seq;
+	int nports; /* numberPorts, once known (0 before) */
+	mgmt_notify_fn notify;
+	void *notify_ctx;
+};
+
+/*
+ * Bind the client's socket and connect it to path.  0, or a negative
+ * errno: -ENOENT (no socket), -EACCES/-EPERM, -ECONNREFUSED (nobody
+ * listens), -ENAMETOOLONG, ...; mgmt_client_hint() explains them.
+ */
+int mgmt_client_open(struct mgmt_client *c, const char *path, int timeout_ms,
+		     uint8_t domain);
+void mgmt_client_close(struct mgmt_client *c);
+
+/*
+ * Send a request (action GET/SET/COMMAND, id, data) to target_port (0xFFFF:
+ * every port; ignored by clock-wide IDs) and collect the answers into out:
+ * one, or for a port ID sent to every port, numberPorts of them (known
+ * from DEFAULT_DATA_SET, asked for first when needed); an error status for
+ * the whole request ends the collection.  0 (out->n >= 1; out->partial
+ * when some ports did not answer in time), -ETIMEDOUT (no answer at all),
+ * or the errno of a failed send/receive.
+ */
+int mgmt_client_ask(struct mgmt_client *c, uint8_t action, uint16_t id,
+		    uint16_t target_port, const uint8_t *data, size_t len,
+		    struct mgmt_replies *out);
+
+/*
+ * Wait up to timeout_ms for datagrams; notifications go to c->notify.
+ * 0 (timeout or something handled), -EINTR (a signal), or a negative
+ * errno.
+ */
+int mgmt_client_wait(struct mgmt_client *c, int timeout_ms);
+
+/* The number of ports (DEFAULT_DATA_SET numberPorts), asking once. */
+int mgmt_client_nports(struct mgmt_client *c);
+
+/* The exit code for a negative errno of this API (3 for every failure to
+ * reach the daemon, 2 for a bad socket name, 1 otherwise). */
+int mgmt_client_exit_code(int err);
+/* A one-line explanation of err for the socket path (and timeout). */
+const char *mgmt_client_hint(int err, const char *path, int timeout_ms,
+			     char *buf, size_t len);
+
+/* Build a management request into buf: the length or a negative errno.
+ * (Exposed for tests.) */
+int mgmt_client_build(const struct mgmt_client *c, uint8_t action,
+		      uint16_t id, uint16_t target_port, const uint8_t *data,
+		      size_t len, uint16_t seq, uint8_t *buf, size_t cap);
+
+#endif

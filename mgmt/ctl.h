@@ -1,0 +1,52 @@
+/*
+ * mgmt/ctl.h — hvptpctl's commands: status, get, set, watch.
+ *
+ * mgmt_ctl_main() is the whole program (mgmt/hvptpctl.c only calls it):
+ * options, one command, its output as aligned text for people or as one
+ * JSON document for programs (--json; watch: one JSON object per line),
+ * and the exit code: 0 ok, 1 the daemon answered with an error, 2 usage,
+ * 3 cannot reach the daemon (with a hint).  The JSON schema is
+ * docs/hvptpctl.schema.json, documented in docs/hvptpctl.md.
+ *
+ * The status screen is built by mgmt_status_build() from the answers to a
+ * handful of GETs, a pure function so that tests can feed it answers made
+ * by a core in the test.
+ */
+#ifndef HVPTP_MGMT_CTL_H
+#define HVPTP_MGMT_CTL_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "mgmt/client.h"
+#include "mgmt/tree.h"
+
+/* The "schema_version" member of every JSON document. */
+#define MGMT_CTL_SCHEMA_VERSION 1
+
+/* Run hvptpctl with argv; output to out, messages to err.  Returns the
+ * exit code. */
+int mgmt_ctl_main(int argc, char **argv, FILE *out, FILE *err);
+
+/* The answers the status screen is made of (NULL: not asked / failed). */
+struct mgmt_status_in {
+	const struct mgmt_replies *dds; /* DEFAULT_DATA_SET (required) */
+	const struct mgmt_replies *cur; /* CURRENT_DATA_SET */
+	const struct mgmt_replies *parent; /* PARENT_DATA_SET */
+	const struct mgmt_replies *servo; /* HVPTP_SERVO_STATUS_NP */
+	const struct mgmt_replies *props; /* PORT_PROPERTIES_NP, all */
+	const struct mgmt_replies *stats0, *stats1; /* PORT_STATS_NP */
+	const struct mgmt_replies *drops; /* HVPTP_PORT_DROPS_NP, all */
+	double interval_s; /* between stats0 and stats1; 0: no rates */
+	int64_t now_mono_ns; /* CLOCK_MONOTONIC now, for the age of the
+				servo's last sample; 0: unknown */
+};
+
+/* Fill the root object of t with "clock", "rate_interval_s" and "ports"
+ * (the caller adds the envelope).  0, -EBADMSG (no usable
+ * DEFAULT_DATA_SET), -ENOSPC. */
+int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *in);
+/* The status screen: the clock block, then the table of ports. */
+int mgmt_status_print_text(FILE *f, const struct mgmt_tree *t);
+
+#endif

@@ -1,0 +1,67 @@
+/*
+ * mgmt/ctl_priv.h — what the parts of hvptpctl share: mgmt/ctl.c (options,
+ * get, set, errors), mgmt/ctl_status.c and mgmt/ctl_watch.c.
+ */
+#ifndef HVPTP_MGMT_CTL_PRIV_H
+#define HVPTP_MGMT_CTL_PRIV_H
+
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "mgmt/client.h"
+#include "mgmt/ctl.h"
+#include "mgmt/tree.h"
+
+struct ctl {
+	/* options */
+	const char *socket;
+	bool socket_given;
+	bool json;
+	int timeout_ms;
+	uint8_t domain;
+	double interval_s;
+	FILE *out, *err;
+	/* the command */
+	const char *command;
+	struct mgmt_client cl;
+	bool connected;
+	int64_t status_now_ns; /* when the servo status was read */
+};
+
+/* Set by SIGINT/SIGTERM while watch runs. */
+extern volatile sig_atomic_t ctl_stop;
+
+/* Print an error (text to err; with --json also a JSON document with an
+ * "error" member to out) and return code. kind: "usage", "unreachable",
+ * "management_error", "protocol", "internal". */
+int ctl_fail(struct ctl *c, int code, const char *kind, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+/* The same for a negative errno of the client: the hint, exit code 3
+ * (usually). */
+int ctl_fail_errno(struct ctl *c, int err);
+
+/* Open the client.  read_only: the command only reads, so without -s a
+ * refused read-write socket falls back to the read-only one.  0 or the
+ * exit code (error printed). */
+int ctl_connect(struct ctl *c, bool read_only);
+
+/* The members every JSON document starts with. */
+void ctl_envelope(struct ctl *c, struct mgmt_tree *t);
+/* Print t: JSON (pretty) or, for text, with the given function. */
+int ctl_emit(struct ctl *c, struct mgmt_tree *t,
+	     int (*text)(FILE *f, const struct mgmt_tree *t));
+
+/* Ask and return the answers (heap; free them), or NULL with *err. */
+struct mgmt_replies *ctl_ask(struct ctl *c, uint8_t action, uint16_t id,
+			     uint16_t port, const uint8_t *data, size_t len,
+			     int *err);
+
+/* "2024-05-01T12:00:00.123Z": the wall clock now (read, never set). */
+const char *ctl_timestamp(char *buf, size_t len);
+
+int ctl_cmd_status(struct ctl *c, int argc, char **argv);
+int ctl_cmd_watch(struct ctl *c, int argc, char **argv);
+
+#endif

@@ -1,0 +1,618 @@
+/*
+ * mgmt/decode.c — the layouts of the managementIds and the decoder (see
+ * mgmt/decode.h).  Each layout mirrors the GET function of the ID in
+ * bc/mgmt_ids.c field by field.  The encoder is in mgmt/encode.c.
+ */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "bc/tlv.h"
+#include "bc/wire.h"
+#include "mgmt/decode.h"
+#include "servo/servo.h"
+
+/* ---- enumeration names ---- */
+
+const char *mgmt_time_source_name(unsigned v)
+{
+	switch (v) {
+	case TS_ATOMIC_CLOCK: return "ATOMIC_CLOCK";
+	case TS_GNSS: return "GNSS";
+	case TS_TERRESTRIAL_RADIO: return "TERRESTRIAL_RADIO";
+	case TS_SERIAL_TIME_CODE: return "SERIAL_TIME_CODE";
+	case TS_PTP: return "PTP";
+	case TS_NTP: return "NTP";
+	case TS_HAND_SET: return "HAND_SET";
+	case TS_OTHER: return "OTHER";
+	case TS_INTERNAL_OSCILLATOR: return "INTERNAL_OSCILLATOR";
+	default: return NULL;
+	}
+}
+
+const char *mgmt_delay_mechanism_name(unsigned v)
+{
+	switch (v) {
+	case DM_E2E: return "E2E";
+	case DM_P2P: return "P2P";
+	case DM_COMMON_P2P: return "COMMON_P2P";
+	case DM_SPECIAL: return "SPECIAL";
+	case DM_NO_MECHANISM: return "NO_MECHANISM";
+	default: return NULL;
+	}
+}
+
+/* linuxptp's enum timestamp_type, as PORT_PROPERTIES_NP carries it. */
+const char *mgmt_timestamping_name(unsigned v)
+{
+	static const char *const names[] = { "SOFTWARE", "HARDWARE",
+					     "LEGACY_HW", "ONESTEP",
+					     "P2P1STEP" };
+
+	return v < sizeof(names) / sizeof(names[0]) ? names[v] : NULL;
+}
+
+const char *mgmt_servo_state_name(unsigned v)
+{
+	const char *s = servo_state_name((enum servo_state)v);
+
+	return strcmp(s, "UNKNOWN") == 0 ? NULL : s;
+}
+
+const char *mgmt_port_state_name(unsigned v)
+{
+	const char *s = port_state_name((enum port_state)v);
+
+	return strcmp(s, "UNKNOWN") == 0 ? NULL : s;
+}
+
+static const char *network_protocol_name(unsigned v)
+{
+	static const char *const names[] = { NULL, "UDP_IPV4", "UDP_IPV6",
+					     "IEEE_802_3", "DEVICENET",
+					     "CONTROLNET", "PROFINET" };
+
+	return v < sizeof(names) / sizeof(names[0]) ? names[v] : NULL;
+}
+
+const char *mgmt_error_name(unsigned error_id)
+{
+	switch (error_id) {
+	case TLV_MGMT_ERR_RESPONSE_TOO_BIG: return "RESPONSE_TOO_BIG";
+	case TLV_MGMT_ERR_NO_SUCH_ID: return "NO_SUCH_ID";
+	case TLV_MGMT_ERR_WRONG_LENGTH: return "WRONG_LENGTH";
+	case TLV_MGMT_ERR_WRONG_VALUE: return "WRONG_VALUE";
+	case TLV_MGMT_ERR_NOT_SETABLE: return "NOT_SETABLE";
+	case TLV_MGMT_ERR_NOT_SUPPORTED: return "NOT_SUPPORTED";
+	case TLV_MGMT_ERR_UNPOPULATED: return "UNPOPULATED";
+	case TLV_MGMT_ERR_GENERAL_ERROR: return "GENERAL_ERROR";
+	default: return "UNKNOWN";
+	}
+}
+
+/* ---- the layouts ---- */
+
+static const char *const dds_bits[8] = { "two_step", "slave_only" };
+static const char *const tp_bits[8] = {
+	"leap61", "leap59", "current_utc_offset_valid", "ptp_timescale",
+	"time_traceable", "frequency_traceable", "synchronization_uncertain"
+};
+static const char *const trace_bits[8] = { [4] = "time_traceable",
+					   [5] = "frequency_traceable" };
+static const char *const timescale_bits[8] = { [3] = "ptp_timescale" };
+static const char *const servo_bits[8] = { "valid", "holdover",
+					   "time_error_estimate_known" };
+
+#define F(n, t) { n, t, 0, NULL, NULL }
+#define FA(n, t, a) { n, t, a, NULL, NULL }
+#define FE(n, fn) { n, MF_ENUM8, 0, fn, NULL }
+#define FB(b) { "flags", MF_FLAGS8, 0, NULL, b }
+#define RES(n) { "reserved", MF_RESERVED, n, NULL, NULL }
+
+static const struct mgmt_field f_clock_description[] = {
+	F("clock_type", MF_HEX16),
+	F("physical_layer_protocol", MF_TEXT),
+	F("physical_address", MF_OCTETS16),
+	F("protocol_address", MF_PADDR),
+	FA("manufacturer_identity", MF_OCTETS, 3),
+	RES(1),
+	F("product_description", MF_TEXT),
+	F("revision_data", MF_TEXT),
+	F("user_description", MF_TEXT),
+	FA("profile_identity", MF_OCTETS, 6),
+};
+static const struct mgmt_field f_user_description[] = {
+	F("user_description", MF_TEXT),
+};
+static const struct mgmt_field f_default_ds[] = {
+	FB(dds_bits),
+	RES(1),
+	F("number_ports", MF_U16),
+	F("priority1", MF_U8),
+	F("clock_quality", MF_CQ),
+	F("priority2", MF_U8),
+	F("clock_identity", MF_CID),
+	F("domain_number", MF_U8),
+	RES(1),
+};
+static const struct mgmt_field f_current_ds[] = {
+	F("steps_removed", MF_U16),
+	F("offset_from_master_ns", MF_TI),
+	F("mean_path_delay_ns", MF_TI),
+};
+static const struct mgmt_field f_parent_ds[] = {
+	F("parent_port_identity", MF_PID),
+	F("parent_stats", MF_BOOL8),
+	RES(1),
+	F("observed_parent_offset_scaled_log_variance", MF_HEX16),
+	F("observed_parent_clock_phase_change_rate", MF_I32),
+	F("grandmaster_priority1", MF_U8),
+	F("grandmaster_clock_quality", MF_CQ),
+	F("grandmaster_priority2", MF_U8),
+	F("grandmaster_identity", MF_CID),
+};
+static const struct mgmt_field f_time_properties_ds[] = {
+	F("current_utc_offset", MF_I16),
+	FB(tp_bits),
+	FE("time_source", mgmt_time_source_name),
+};
+static const struct mgmt_field f_port_ds[] = {
+	F("port_identity", MF_PID),
+	FE("port_state", mgmt_port_state_name),
+	F("log_min_delay_req_interval", MF_I8),
+	F("peer_mean_path_delay_ns", MF_TI),
+	F("log_announce_interval", MF_I8),
+	F("announce_receipt_timeout", MF_U8),
+	F("log_sync_interval", MF_I8),
+	FE("delay_mechanism", mgmt_delay_mechanism_name),
+	F("log_min_pdelay_req_interval", MF_I8),
+	F("version_number", MF_NIBBLE),
+};
+
+/* The one-octet IDs: value + reserved octet. */
+#define DATUM(var, field) \
+	static const struct mgmt_field var[] = { field, RES(1) }
+DATUM(f_priority1, F("priority1", MF_U8));
+DATUM(f_priority2, F("priority2", MF_U8));
+DATUM(f_domain, F("domain_number", MF_U8));
+DATUM(f_slave_only, F("slave_only", MF_BOOL8));
+DATUM(f_log_announce, F("log_announce_interval", MF_I8));
+DATUM(f_announce_timeout, F("announce_receipt_timeout", MF_U8));
+DATUM(f_log_sync, F("log_sync_interval", MF_I8));
+DATUM(f_version, F("version_number", MF_NIBBLE));
+DATUM(f_clock_accuracy, F("clock_accuracy", MF_HEX8));
+DATUM(f_traceability, FB(trace_bits));
+DATUM(f_timescale, FB(timescale_bits));
+DATUM(f_delay_mechanism, FE("delay_mechanism", mgmt_delay_mechanism_name));
+DATUM(f_log_min_pdelay, F("log_min_pdelay_req_interval", MF_I8));
+DATUM(f_master_only, F("master_only", MF_BOOL8));
+
+static const struct mgmt_field f_time_status_np[] = {
+	F("master_offset_ns", MF_I64),
+	F("ingress_time_ns", MF_I64),
+	F("cumulative_scaled_rate_offset", MF_I32),
+	F("scaled_last_gm_phase_change", MF_I32),
+	F("gm_time_base_indicator", MF_U16),
+	FA("last_gm_phase_change", MF_OCTETS, 12),
+	F("gm_present", MF_BOOL32),
+	F("gm_identity", MF_CID),
+};
+static const struct mgmt_field f_gm_settings_np[] = {
+	F("clock_quality", MF_CQ),
+	F("current_utc_offset", MF_I16),
+	FB(tp_bits),
+	FE("time_source", mgmt_time_source_name),
+};
+static const struct mgmt_field f_port_ds_np[] = {
+	F("neighbor_prop_delay_thresh_ns", MF_U32),
+	F("as_capable", MF_BOOL32),
+};
+static const struct mgmt_field f_subscribe_np[] = {
+	F("duration_s", MF_U16),
+	F("events", MF_EVMASK),
+};
+static const struct mgmt_field f_port_properties_np[] = {
+	F("port_identity", MF_PID),
+	FE("port_state", mgmt_port_state_name),
+	FE("timestamping", mgmt_timestamping_name),
+	F("interface", MF_TEXT),
+};
+static const struct mgmt_field f_port_stats_np[] = {
+	F("port_identity", MF_PID),
+	F("rx", MF_MSGCNT_LE),
+	F("tx", MF_MSGCNT_LE),
+};
+static const struct mgmt_field f_servo_status_np[] = {
+	FB(servo_bits),
+	FE("servo_state", mgmt_servo_state_name),
+	F("last_offset_ns", MF_TI),
+	F("last_path_delay_ns", MF_TI),
+	F("frequency_ppb", MF_SPPB),
+	FA("time_error_estimate_ns", MF_TI_OPT, 2),
+	F("clock_steps", MF_U64),
+	F("last_sample_monotonic_ns", MF_U64),
+};
+static const struct mgmt_field f_port_drops_np[] = {
+	F("port_identity", MF_PID),
+	F("tx_timestamp_timeouts", MF_U64),
+	F("announce_receipt_timeouts", MF_U64),
+	F("sync_receipt_timeouts", MF_U64),
+	F("faults", MF_U64),
+	F("drops", MF_DROPS),
+};
+
+#define L(id, f) { BC_MID_##id, f, (int)(sizeof(f) / sizeof(f[0])) }
+
+static const struct mgmt_layout layouts[] = {
+	{ BC_MID_NULL_MANAGEMENT, NULL, 0 },
+	L(CLOCK_DESCRIPTION, f_clock_description),
+	L(USER_DESCRIPTION, f_user_description),
+	L(DEFAULT_DATA_SET, f_default_ds),
+	L(CURRENT_DATA_SET, f_current_ds),
+	L(PARENT_DATA_SET, f_parent_ds),
+	L(TIME_PROPERTIES_DATA_SET, f_time_properties_ds),
+	L(PORT_DATA_SET, f_port_ds),
+	L(PRIORITY1, f_priority1),
+	L(PRIORITY2, f_priority2),
+	L(DOMAIN, f_domain),
+	L(SLAVE_ONLY, f_slave_only),
+	L(LOG_ANNOUNCE_INTERVAL, f_log_announce),
+	L(ANNOUNCE_RECEIPT_TIMEOUT, f_announce_timeout),
+	L(LOG_SYNC_INTERVAL, f_log_sync),
+	L(VERSION_NUMBER, f_version),
+	L(CLOCK_ACCURACY, f_clock_accuracy),
+	L(TRACEABILITY_PROPERTIES, f_traceability),
+	L(TIMESCALE_PROPERTIES, f_timescale),
+	L(DELAY_MECHANISM, f_delay_mechanism),
+	L(LOG_MIN_PDELAY_REQ_INTERVAL, f_log_min_pdelay),
+	L(MASTER_ONLY, f_master_only),
+	L(TIME_STATUS_NP, f_time_status_np),
+	L(GRANDMASTER_SETTINGS_NP, f_gm_settings_np),
+	L(PORT_DATA_SET_NP, f_port_ds_np),
+	L(SUBSCRIBE_EVENTS_NP, f_subscribe_np),
+	L(PORT_PROPERTIES_NP, f_port_properties_np),
+	L(PORT_STATS_NP, f_port_stats_np),
+	L(HVPTP_SERVO_STATUS_NP, f_servo_status_np),
+	L(HVPTP_PORT_DROPS_NP, f_port_drops_np),
+};
+
+#define N_LAYOUTS ((int)(sizeof(layouts) / sizeof(layouts[0])))
+
+const struct mgmt_layout *mgmt_layout_find(uint16_t id)
+{
+	for (int i = 0; i < N_LAYOUTS; i++) {
+		if (layouts[i].id == id)
+			return &layouts[i];
+	}
+	return NULL;
+}
+
+int mgmt_layout_count(void)
+{
+	return N_LAYOUTS;
+}
+
+const struct mgmt_layout *mgmt_layout_at(int i)
+{
+	return i >= 0 && i < N_LAYOUTS ? &layouts[i] : NULL;
+}
+
+/* ---- decoding ---- */
+
+struct dec {
+	struct mgmt_tree *t;
+	int obj;
+	struct wire_reader *r;
+	uint8_t last_flags; /* of the previous FLAGS8 field */
+};
+
+typedef void (*dec_fn)(struct dec *d, const struct mgmt_field *f);
+
+/* "aa:bb:cc" of n octets into the tree. */
+static void put_hex(struct dec *d, const char *key, const uint8_t *p,
+		    size_t n)
+{
+	char s[3 * 255 + 1];
+	size_t o = 0;
+
+	s[0] = '\0';
+	for (size_t i = 0; p && i < n && i < 255; i++)
+		o += (size_t)snprintf(s + o, sizeof(s) - o, "%s%02x",
+				      i ? ":" : "", p[i]);
+	mgmt_tree_str(d->t, d->obj, key, s);
+}
+
+static void dec_int(struct dec *d, const struct mgmt_field *f)
+{
+	struct wire_reader *r = d->r;
+	int64_t v = 0;
+	int i;
+
+	switch (f->type) {
+	case MF_U8: v = wire_get_u8(r); break;
+	case MF_U16: v = wire_get_u16(r); break;
+	case MF_U32: v = wire_get_u32(r); break;
+	case MF_I8: v = wire_get_i8(r); break;
+	case MF_I16: v = wire_get_i16(r); break;
+	case MF_I32: v = (int32_t)wire_get_u32(r); break;
+	case MF_I64: v = wire_get_i64(r); break;
+	case MF_NIBBLE: v = wire_get_u8(r) & 0x0F; break;
+	case MF_HEX8: v = wire_get_u8(r); break;
+	case MF_HEX16: v = wire_get_u16(r); break;
+	default: break;
+	}
+	i = mgmt_tree_int(d->t, d->obj, f->name, v);
+	if (f->type == MF_HEX8 || f->type == MF_HEX16)
+		mgmt_tree_set_hex(d->t, i, f->type == MF_HEX8 ? 2 : 4);
+}
+
+static void dec_u64(struct dec *d, const struct mgmt_field *f)
+{
+	mgmt_tree_uint(d->t, d->obj, f->name, wire_get_u64(d->r));
+}
+
+static void dec_bool(struct dec *d, const struct mgmt_field *f)
+{
+	uint32_t v = f->type == MF_BOOL8 ? wire_get_u8(d->r)
+					 : wire_get_u32(d->r);
+
+	mgmt_tree_bool(d->t, d->obj, f->name, v != 0);
+}
+
+/* TimeInterval (ns * 2^16) to whole ns, rounded to nearest. */
+static int64_t ti_to_ns(int64_t scaled)
+{
+	uint64_t mag = scaled >= 0 ? (uint64_t)scaled
+				   : (uint64_t)0 - (uint64_t)scaled;
+	int64_t ns = (int64_t)((mag + 0x8000) >> 16);
+
+	return scaled >= 0 ? ns : -ns;
+}
+
+static void dec_ti(struct dec *d, const struct mgmt_field *f)
+{
+	int64_t v = wire_get_i64(d->r);
+
+	if (f->type == MF_TI_OPT && !(d->last_flags & (1u << f->arg)))
+		mgmt_tree_null(d->t, d->obj, f->name);
+	else
+		mgmt_tree_int(d->t, d->obj, f->name, ti_to_ns(v));
+}
+
+static void dec_sppb(struct dec *d, const struct mgmt_field *f)
+{
+	int64_t v = wire_get_i64(d->r);
+
+	mgmt_tree_real(d->t, d->obj, f->name, (double)v / 65536.0, 3);
+}
+
+static void dec_cid(struct dec *d, const struct mgmt_field *f)
+{
+	struct clock_identity ci = wire_get_clock_identity(d->r);
+	char s[CLOCK_ID_STRLEN];
+
+	mgmt_tree_str(d->t, d->obj, f->name,
+		      clock_identity_str(&ci, s, sizeof(s)));
+}
+
+static void dec_pid(struct dec *d, const struct mgmt_field *f)
+{
+	struct port_identity pi = wire_get_port_identity(d->r);
+	char s[PORT_ID_STRLEN];
+
+	mgmt_tree_str(d->t, d->obj, f->name,
+		      port_identity_str(&pi, s, sizeof(s)));
+}
+
+static void dec_cq(struct dec *d, const struct mgmt_field *f)
+{
+	struct clock_quality q = wire_get_clock_quality(d->r);
+	int o = mgmt_tree_obj(d->t, d->obj, f->name);
+
+	mgmt_tree_int(d->t, o, "clock_class", q.clock_class);
+	mgmt_tree_set_hex(d->t,
+			  mgmt_tree_int(d->t, o, "clock_accuracy",
+					q.clock_accuracy),
+			  2);
+	mgmt_tree_set_hex(d->t,
+			  mgmt_tree_int(d->t, o, "offset_scaled_log_variance",
+					q.offset_scaled_log_variance),
+			  4);
+}
+
+static void dec_text(struct dec *d, const struct mgmt_field *f)
+{
+	uint8_t n = wire_get_u8(d->r);
+	const uint8_t *p = wire_get_view(d->r, n);
+
+	mgmt_tree_strn(d->t, d->obj, f->name, p ? (const char *)p : "",
+		       p ? n : 0);
+}
+
+/* The code and "<name>_name" (null for a code without a name). */
+static void dec_enum(struct dec *d, const struct mgmt_field *f)
+{
+	uint8_t v = wire_get_u8(d->r);
+	const char *name = f->names ? f->names(v) : NULL;
+	char key[96];
+
+	mgmt_tree_int(d->t, d->obj, f->name, v);
+	snprintf(key, sizeof(key), "%s_name", f->name);
+	if (name)
+		mgmt_tree_str(d->t, d->obj, key, name);
+	else
+		mgmt_tree_null(d->t, d->obj, key);
+}
+
+static void dec_flags(struct dec *d, const struct mgmt_field *f)
+{
+	uint8_t v = wire_get_u8(d->r);
+
+	d->last_flags = v;
+	for (int b = 0; b < 8; b++) {
+		if (f->bits[b])
+			mgmt_tree_bool(d->t, d->obj, f->bits[b], v & (1u << b));
+	}
+}
+
+static void dec_reserved(struct dec *d, const struct mgmt_field *f)
+{
+	wire_skip(d->r, f->arg);
+}
+
+static void dec_octets(struct dec *d, const struct mgmt_field *f)
+{
+	size_t n = f->type == MF_OCTETS ? f->arg : wire_get_u16(d->r);
+
+	put_hex(d, f->name, wire_get_view(d->r, n), n);
+}
+
+static void dec_paddr(struct dec *d, const struct mgmt_field *f)
+{
+	uint16_t proto = wire_get_u16(d->r), n = wire_get_u16(d->r);
+	const uint8_t *p = wire_get_view(d->r, n);
+	const char *pname = network_protocol_name(proto);
+	char s[INET6_ADDRSTRLEN];
+	struct dec sub = *d;
+
+	sub.obj = mgmt_tree_obj(d->t, d->obj, f->name);
+	mgmt_tree_int(d->t, sub.obj, "network_protocol", proto);
+	if (pname)
+		mgmt_tree_str(d->t, sub.obj, "network_protocol_name", pname);
+	else
+		mgmt_tree_null(d->t, sub.obj, "network_protocol_name");
+	if (p && ((proto == 1 && n == 4) || (proto == 2 && n == 16)) &&
+	    inet_ntop(proto == 1 ? AF_INET : AF_INET6, p, s, sizeof(s)))
+		mgmt_tree_str(d->t, sub.obj, "address", s);
+	else
+		put_hex(&sub, "address", p, p ? n : 0);
+}
+
+static void dec_msgcnt(struct dec *d, const struct mgmt_field *f)
+{
+	int o = mgmt_tree_obj(d->t, d->obj, f->name);
+
+	for (unsigned i = 0; i < PTP_MSG_TYPE_COUNT; i++) {
+		uint64_t v = 0;
+		const char *name = ptp_msg_type_name(i);
+
+		for (int k = 0; k < 8; k++)
+			v |= (uint64_t)wire_get_u8(d->r) << (8 * k);
+		if (strcmp(name, "reserved") != 0)
+			mgmt_tree_uint(d->t, o, name, v);
+	}
+}
+
+/* The events hvptpd notifies (bc/mgmt.h enum bc_mgmt_event). */
+static const char *const event_names[] = { "port_state", "time_sync",
+					   "parent_data_set" };
+#define N_EVENTS (int)(sizeof(event_names) / sizeof(event_names[0]))
+
+static void dec_evmask(struct dec *d, const struct mgmt_field *f)
+{
+	const uint8_t *m = wire_get_view(d->r, BC_MGMT_EVENT_BITMASK_LEN);
+	int o = mgmt_tree_obj(d->t, d->obj, f->name);
+
+	for (int e = 0; e < N_EVENTS; e++)
+		mgmt_tree_bool(d->t, o, event_names[e],
+			       m && (m[e / 8] & (1u << (e % 8))));
+}
+
+static void dec_drops(struct dec *d, const struct mgmt_field *f)
+{
+	uint16_t n = wire_get_u16(d->r);
+	int o = mgmt_tree_obj(d->t, d->obj, f->name);
+	uint64_t total = 0;
+	char key[32];
+
+	for (unsigned i = 1; i <= n && wire_reader_ok(d->r); i++) {
+		uint64_t v = wire_get_u64(d->r);
+		const char *name = bc_drop_name((enum bc_drop)i);
+
+		if (strcmp(name, "unknown") == 0) {
+			snprintf(key, sizeof(key), "reason_%u", i);
+			name = key;
+		}
+		mgmt_tree_uint(d->t, o, name, v);
+		total += v;
+	}
+	snprintf(key, sizeof(key), "%s_total", f->name);
+	mgmt_tree_uint(d->t, d->obj, key, total);
+}
+
+static const dec_fn decoders[MF_COUNT] = {
+	[MF_U8] = dec_int, [MF_U16] = dec_int, [MF_U32] = dec_int,
+	[MF_U64] = dec_u64, [MF_I8] = dec_int, [MF_I16] = dec_int,
+	[MF_I32] = dec_int, [MF_I64] = dec_int, [MF_HEX8] = dec_int,
+	[MF_HEX16] = dec_int, [MF_BOOL8] = dec_bool, [MF_BOOL32] = dec_bool,
+	[MF_NIBBLE] = dec_int, [MF_TI] = dec_ti, [MF_TI_OPT] = dec_ti,
+	[MF_SPPB] = dec_sppb, [MF_CID] = dec_cid, [MF_PID] = dec_pid,
+	[MF_CQ] = dec_cq, [MF_TEXT] = dec_text, [MF_ENUM8] = dec_enum,
+	[MF_FLAGS8] = dec_flags, [MF_RESERVED] = dec_reserved,
+	[MF_OCTETS] = dec_octets, [MF_OCTETS16] = dec_octets,
+	[MF_PADDR] = dec_paddr, [MF_MSGCNT_LE] = dec_msgcnt,
+	[MF_EVMASK] = dec_evmask, [MF_DROPS] = dec_drops,
+};
+
+int mgmt_decode_data(struct mgmt_tree *t, int obj, uint16_t id,
+		     const uint8_t *data, size_t len)
+{
+	const struct mgmt_layout *l = mgmt_layout_find(id);
+	struct wire_reader r;
+	struct dec d = { .t = t, .obj = obj, .r = &r };
+
+	if (!l) {
+		put_hex(&d, "raw_hex", data, len > 255 ? 255 : len);
+		return t->overflow ? -ENOSPC : 0;
+	}
+	wire_reader_init(&r, data, len);
+	for (int i = 0; i < l->nfields && wire_reader_ok(&r); i++) {
+		const struct mgmt_field *f = &l->fields[i];
+
+		if (f->type < MF_COUNT && decoders[f->type])
+			decoders[f->type](&d, f);
+	}
+	if (t->overflow)
+		return -ENOSPC;
+	return wire_reader_ok(&r) ? 0 : -EBADMSG;
+}
+
+static int decode_error(struct mgmt_tree *t, int o,
+			const struct bc_mgmt_req *r)
+{
+	struct wire_reader rd;
+	struct dec d = { .t = t, .r = &rd };
+	const struct mgmt_field text = F("display_data", MF_TEXT);
+	int e = mgmt_tree_obj(t, o, "error");
+
+	d.obj = e;
+	mgmt_tree_int(t, e, "management_error_id", r->error_id);
+	mgmt_tree_str(t, e, "management_error_name",
+		      mgmt_error_name(r->error_id));
+	wire_reader_init(&rd, r->data, r->data_len);
+	if (r->data_len)
+		dec_text(&d, &text);
+	else
+		mgmt_tree_str(t, e, "display_data", "");
+	return t->overflow ? -ENOSPC : o;
+}
+
+int mgmt_decode_answer(struct mgmt_tree *t, int arr,
+		       const struct bc_mgmt_req *r)
+{
+	const struct port_identity *src = &r->hdr.source_port_identity;
+	char s[PORT_ID_STRLEN];
+	int o = mgmt_tree_obj(t, arr, NULL), err;
+
+	if (o < 0)
+		return -ENOSPC;
+	mgmt_tree_str(t, o, "source_port_identity",
+		      port_identity_str(src, s, sizeof(s)));
+	mgmt_tree_int(t, o, "port_number", src->port_number);
+	if (r->is_error)
+		return decode_error(t, o, r);
+	err = mgmt_decode_data(t, mgmt_tree_obj(t, o, "data"), r->id, r->data,
+			       r->data_len);
+	return err < 0 ? err : o;
+}

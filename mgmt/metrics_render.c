@@ -1,0 +1,536 @@
+/*
+ * mgmt/metrics_render.c — the snapshot and the Prometheus text (see
+ * metrics_render.h).  Each group of families is one small function; a
+ * family's samples follow its HELP and TYPE lines without interruption,
+ * as the format requires.
+ */
+#include <errno.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "common/version.h"
+#include "mgmt/metrics_render.h"
+#include "servo/servo.h"
+
+/* ---- the snapshot ---- */
+
+static void snap_ports(struct metrics_snapshot *s, const struct bc *bc)
+{
+	s->nports = bc_nports(bc);
+	if (s->nports > BC_MAX_PORTS)
+		s->nports = BC_MAX_PORTS;
+	for (int i = 0; i < s->nports; i++) {
+		struct metrics_port_snap *p = &s->port[i];
+		const struct port_ds *ds = bc_port_ds(bc, i);
+		const struct bc_port_counters *c = bc_port_counters(bc, i);
+		const char *name = bc_port_name(bc, i);
+
+		snprintf(p->name, sizeof(p->name), "%s", name ? name : "");
+		p->number = ds ? ds->port_identity.port_number
+			       : (uint16_t)(i + 1);
+		p->state = ds ? ds->port_state : PS_INITIALIZING;
+		if (c)
+			p->c = *c;
+	}
+}
+
+void metrics_snapshot_from_bc(struct metrics_snapshot *s,
+			      const struct bc *bc, int64_t now)
+{
+	const struct bc_servo_status *st = bc_get_servo_status(bc);
+	const struct bc_clock_counters *cc = bc_clock_counters(bc);
+	const struct bc_mgmt_counters *mc = bc_mgmt_counters(bc);
+
+	memset(s, 0, sizeof(*s));
+	s->version = HVPTP_VERSION;
+	s->dds = *bc_default_ds(bc);
+	s->cds = *bc_current_ds(bc);
+	s->pds = *bc_parent_ds(bc);
+	s->tp = *bc_time_properties_ds(bc);
+	s->slave_port = bc_slave_port(bc);
+	if (st)
+		s->servo = *st;
+	else
+		s->servo.te_estimate_ns = -1.0;
+	s->sample_age_s = s->servo.valid ? (double)(now - s->servo.at_ns) / 1e9
+					 : -1.0;
+	if (cc)
+		s->cc = *cc;
+	if (mc)
+		s->mc = *mc;
+	snap_ports(s, bc);
+	s->uptime_s = -1.0;
+	s->cpu_s = -1.0;
+}
+
+/* ---- writing ---- */
+
+struct mw {
+	char *buf;
+	size_t cap, len;
+	bool full;
+};
+
+static __attribute__((format(printf, 2, 3))) void
+mw_put(struct mw *w, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (w->full)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(w->buf + w->len, w->cap - w->len, fmt, ap);
+	va_end(ap);
+	if (n < 0 || (size_t)n >= w->cap - w->len) {
+		w->full = true;
+		w->buf[w->len] = '\0';
+		return;
+	}
+	w->len += (size_t)n;
+}
+
+static void mw_family(struct mw *w, const char *name, const char *type,
+		      const char *help)
+{
+	mw_put(w, "# HELP %s %s\n# TYPE %s %s\n", name, help, name, type);
+}
+
+/* A label set being built: key="value",... with the value escaped. */
+struct ml {
+	char s[384];
+	size_t n;
+};
+
+static void ml_reset(struct ml *l)
+{
+	l->n = 0;
+	l->s[0] = '\0';
+}
+
+static void ml_char(struct ml *l, char c)
+{
+	if (l->n + 1 < sizeof(l->s)) {
+		l->s[l->n++] = c;
+		l->s[l->n] = '\0';
+	}
+}
+
+static void ml_add(struct ml *l, const char *key, const char *val)
+{
+	if (l->n)
+		ml_char(l, ',');
+	for (; *key; key++)
+		ml_char(l, *key);
+	ml_char(l, '=');
+	ml_char(l, '"');
+	for (; val && *val; val++) {
+		if (*val == '\\' || *val == '"') {
+			ml_char(l, '\\');
+			ml_char(l, *val);
+		} else if (*val == '\n') {
+			ml_char(l, '\\');
+			ml_char(l, 'n');
+		} else {
+			ml_char(l, *val);
+		}
+	}
+	ml_char(l, '"');
+}
+
+static void mw_name(struct mw *w, const char *name, const struct ml *l)
+{
+	if (l && l->n)
+		mw_put(w, "%s{%s} ", name, l->s);
+	else
+		mw_put(w, "%s ", name);
+}
+
+static void mw_double(struct mw *w, const char *name, const struct ml *l,
+		      double v)
+{
+	mw_name(w, name, l);
+	if (isnan(v))
+		mw_put(w, "NaN\n");
+	else if (isinf(v))
+		mw_put(w, "%sInf\n", v > 0 ? "+" : "-");
+	else
+		mw_put(w, "%.15g\n", v);
+}
+
+static void mw_uint(struct mw *w, const char *name, const struct ml *l,
+		    uint64_t v)
+{
+	mw_name(w, name, l);
+	mw_put(w, "%llu\n", (unsigned long long)v);
+}
+
+static void mw_int(struct mw *w, const char *name, const struct ml *l,
+		   int64_t v)
+{
+	mw_name(w, name, l);
+	mw_put(w, "%lld\n", (long long)v);
+}
+
+static double ns_to_s(int64_t ns)
+{
+	return (double)ns / 1e9;
+}
+
+static void ml_clock(struct ml *l, const struct metrics_snapshot *s)
+{
+	ml_reset(l);
+	ml_add(l, "clock", s->clock_name);
+}
+
+static void ml_port(struct ml *l, const struct metrics_port_snap *p)
+{
+	char num[8];
+
+	snprintf(num, sizeof(num), "%u", (unsigned)p->number);
+	ml_reset(l);
+	ml_add(l, "port", num);
+	ml_add(l, "interface", p->name);
+}
+
+/* ---- the families ---- */
+
+static void render_info(struct mw *w, const struct metrics_snapshot *s)
+{
+	char id[CLOCK_ID_STRLEN];
+	struct ml l;
+
+	ml_reset(&l);
+	ml_add(&l, "version", s->version);
+	ml_add(&l, "clock_identity",
+	       clock_identity_str(&s->dds.clock_identity, id, sizeof(id)));
+	mw_family(w, "hvptp_info", "gauge",
+		  "hvptpd's version and clockIdentity (value 1).");
+	mw_double(w, "hvptp_info", &l, 1);
+	mw_family(w, "hvptp_domain_number", "gauge",
+		  "defaultDS.domainNumber.");
+	mw_int(w, "hvptp_domain_number", NULL, s->dds.domain_number);
+	mw_family(w, "hvptp_clock_class", "gauge",
+		  "defaultDS.clockQuality.clockClass of this clock.");
+	mw_int(w, "hvptp_clock_class", NULL,
+	       s->dds.clock_quality.clock_class);
+}
+
+static void render_offsets(struct mw *w, const struct metrics_snapshot *s)
+{
+	struct ml l;
+
+	ml_clock(&l, s);
+	mw_family(w, "hvptp_offset_from_master_seconds", "gauge",
+		  "currentDS.offsetFromMaster: local clock minus master "
+		  "(absent when no port is a slave).");
+	if (s->slave_port >= 0)
+		mw_double(w, "hvptp_offset_from_master_seconds", &l,
+			  ns_to_s(s->cds.offset_from_master_ns));
+	mw_family(w, "hvptp_mean_path_delay_seconds", "gauge",
+		  "currentDS.meanDelay: mean one-way path delay to the "
+		  "master (absent when no port is a slave).");
+	if (s->slave_port >= 0)
+		mw_double(w, "hvptp_mean_path_delay_seconds", &l,
+			  ns_to_s(s->cds.mean_path_delay_ns));
+	mw_family(w, "hvptp_frequency_adjustment_ratio", "gauge",
+		  "Frequency adjustment of the disciplined clock (ppb * 1e-9; "
+		  "the estimate when running free); absent before the first "
+		  "sample.");
+	if (s->servo.valid)
+		mw_double(w, "hvptp_frequency_adjustment_ratio", &l,
+			  s->servo.freq_ppb * 1e-9);
+	mw_family(w, "hvptp_time_error_estimate_seconds", "gauge",
+		  "The discipline's bound on the clock's time error; absent "
+		  "while it gives none.");
+	if (s->servo.valid && s->servo.te_estimate_ns >= 0)
+		mw_double(w, "hvptp_time_error_estimate_seconds", &l,
+			  s->servo.te_estimate_ns / 1e9);
+	mw_family(w, "hvptp_servo_last_sample_age_seconds", "gauge",
+		  "Time since the servo's last offset sample; absent before "
+		  "the first.");
+	if (s->sample_age_s >= 0)
+		mw_double(w, "hvptp_servo_last_sample_age_seconds", &l,
+			  s->sample_age_s);
+}
+
+static void render_servo(struct mw *w, const struct metrics_snapshot *s)
+{
+	static const enum servo_state states[] = {
+		SERVO_UNLOCKED, SERVO_JUMP, SERVO_LOCKED, SERVO_LOCKED_STABLE
+	};
+	int cur = s->servo.valid ? s->servo.state : SERVO_UNLOCKED;
+	struct ml l;
+
+	mw_family(w, "hvptp_servo_state", "gauge",
+		  "Servo state: 1 for the current state, 0 for the others.");
+	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+		char st[32];
+		size_t k;
+
+		snprintf(st, sizeof(st), "%s", servo_state_name(states[i]));
+		for (k = 0; st[k]; k++)
+			st[k] = (char)(st[k] >= 'A' && st[k] <= 'Z'
+					       ? st[k] - 'A' + 'a'
+					       : st[k]);
+		ml_clock(&l, s);
+		ml_add(&l, "state", st);
+		mw_int(w, "hvptp_servo_state", &l, cur == (int)states[i]);
+	}
+	ml_clock(&l, s);
+	mw_family(w, "hvptp_servo_holdover", "gauge",
+		  "1 while the discipline holds the last good frequency.");
+	mw_int(w, "hvptp_servo_holdover", &l, s->servo.holdover);
+	mw_family(w, "hvptp_clock_steps_total", "counter",
+		  "Steps of the disciplined clock.");
+	mw_uint(w, "hvptp_clock_steps_total", &l, s->cc.clock_steps);
+}
+
+static void render_parent(struct mw *w, const struct metrics_snapshot *s)
+{
+	char gm[CLOCK_ID_STRLEN], parent[PORT_ID_STRLEN];
+	struct ml l;
+
+	mw_family(w, "hvptp_steps_removed", "gauge",
+		  "currentDS.stepsRemoved: boundary clocks between this "
+		  "clock and the grandmaster.");
+	mw_int(w, "hvptp_steps_removed", NULL, s->cds.steps_removed);
+	ml_reset(&l);
+	ml_add(&l, "grandmaster_identity",
+	       clock_identity_str(&s->pds.grandmaster_identity, gm,
+				  sizeof(gm)));
+	ml_add(&l, "parent_port_identity",
+	       port_identity_str(&s->pds.parent_port_identity, parent,
+				 sizeof(parent)));
+	mw_family(w, "hvptp_grandmaster_info", "gauge",
+		  "parentDS: grandmasterIdentity and parentPortIdentity "
+		  "(value 1).");
+	mw_double(w, "hvptp_grandmaster_info", &l, 1);
+	mw_family(w, "hvptp_grandmaster_clock_class", "gauge",
+		  "parentDS.grandmasterClockQuality.clockClass.");
+	mw_int(w, "hvptp_grandmaster_clock_class", NULL,
+	       s->pds.grandmaster_clock_quality.clock_class);
+	mw_family(w, "hvptp_is_grandmaster", "gauge",
+		  "1 when this clock is the grandmaster.");
+	mw_int(w, "hvptp_is_grandmaster", NULL,
+	       clock_identity_eq(&s->pds.grandmaster_identity,
+				 &s->dds.clock_identity));
+	mw_family(w, "hvptp_utc_offset_seconds", "gauge",
+		  "timePropertiesDS.currentUtcOffset (TAI - UTC).");
+	mw_int(w, "hvptp_utc_offset_seconds", NULL, s->tp.current_utc_offset);
+}
+
+static void render_port_states(struct mw *w, const struct metrics_snapshot *s)
+{
+	struct ml l;
+
+	mw_family(w, "hvptp_port_state", "gauge",
+		  "portDS.portState as its IEEE 1588 code: 1 INITIALIZING, "
+		  "2 FAULTY, 3 DISABLED, 4 LISTENING, 5 PRE_MASTER, 6 MASTER, "
+		  "7 PASSIVE, 8 UNCALIBRATED, 9 SLAVE.");
+	for (int i = 0; i < s->nports; i++) {
+		ml_port(&l, &s->port[i]);
+		mw_int(w, "hvptp_port_state", &l, s->port[i].state);
+	}
+}
+
+/* rx or tx messages per port and messageType. */
+static void render_msgs(struct mw *w, const struct metrics_snapshot *s,
+			bool rx)
+{
+	const char *name = rx ? "hvptp_rx_messages_total"
+			      : "hvptp_tx_messages_total";
+	struct ml l;
+
+	mw_family(w, name, "counter",
+		  rx ? "PTP messages received and accepted for processing, "
+		       "by messageType."
+		     : "PTP messages sent, by messageType.");
+	for (int i = 0; i < s->nports; i++) {
+		const struct metrics_port_snap *p = &s->port[i];
+
+		for (unsigned t = 0; t < PTP_MSG_TYPE_COUNT; t++) {
+			const char *tn = ptp_msg_type_name(t);
+
+			if (!strcmp(tn, "reserved"))
+				continue;
+			ml_port(&l, p);
+			ml_add(&l, "type", tn);
+			mw_uint(w, name, &l, rx ? p->c.rx[t] : p->c.tx[t]);
+		}
+	}
+}
+
+static void render_drops(struct mw *w, const struct metrics_snapshot *s)
+{
+	struct ml l;
+
+	mw_family(w, "hvptp_dropped_messages_total", "counter",
+		  "PTP messages dropped, by reason.");
+	for (int i = 0; i < s->nports; i++) {
+		for (int d = BC_DROP_NONE + 1; d < BC_DROP_COUNT; d++) {
+			ml_port(&l, &s->port[i]);
+			ml_add(&l, "reason", bc_drop_name((enum bc_drop)d));
+			mw_uint(w, "hvptp_dropped_messages_total", &l,
+				s->port[i].c.drop[d]);
+		}
+	}
+}
+
+/* One counter family with one sample per port. */
+static void render_port_counter(struct mw *w,
+				const struct metrics_snapshot *s,
+				const char *name, const char *help,
+				size_t offset)
+{
+	struct ml l;
+
+	mw_family(w, name, "counter", help);
+	for (int i = 0; i < s->nports; i++) {
+		const uint8_t *c = (const uint8_t *)&s->port[i].c;
+		uint64_t v;
+
+		memcpy(&v, c + offset, sizeof(v));
+		ml_port(&l, &s->port[i]);
+		mw_uint(w, name, &l, v);
+	}
+}
+
+static void render_port_counters(struct mw *w,
+				 const struct metrics_snapshot *s)
+{
+	render_port_counter(w, s, "hvptp_tx_timestamp_timeouts_total",
+			    "Event messages whose transmit timestamp never "
+			    "came.",
+			    offsetof(struct bc_port_counters, tx_ts_timeouts));
+	render_port_counter(w, s, "hvptp_announce_receipt_timeouts_total",
+			    "Announce receipt timeouts.",
+			    offsetof(struct bc_port_counters,
+				     announce_timeouts));
+	render_port_counter(w, s, "hvptp_sync_receipt_timeouts_total",
+			    "Sync receipt timeouts.",
+			    offsetof(struct bc_port_counters, sync_timeouts));
+	render_port_counter(w, s, "hvptp_port_faults_total",
+			    "Faults detected on the port.",
+			    offsetof(struct bc_port_counters, faults));
+}
+
+static void render_socket_errors(struct mw *w,
+				 const struct metrics_snapshot *s)
+{
+	static const char *const kinds[] = {
+		"rx_truncated", "rx_no_timestamp", "rx_error",
+		"tx_timestamp_unmatched"
+	};
+	struct ml l;
+
+	mw_family(w, "hvptp_socket_errors_total", "counter",
+		  "Problems of the port's sockets, by kind.");
+	for (int i = 0; i < s->nports; i++) {
+		const struct metrics_port_snap *p = &s->port[i];
+		const uint64_t v[] = { p->rx_truncated, p->rx_no_timestamp,
+				       p->rx_errors, p->tx_ts_unmatched };
+
+		if (!p->have_socket)
+			continue;
+		for (size_t k = 0; k < sizeof(kinds) / sizeof(kinds[0]); k++) {
+			ml_port(&l, p);
+			ml_add(&l, "kind", kinds[k]);
+			mw_uint(w, "hvptp_socket_errors_total", &l, v[k]);
+		}
+	}
+}
+
+static void render_counter(struct mw *w, const char *name, const char *help,
+			   uint64_t v)
+{
+	mw_family(w, name, "counter", help);
+	mw_uint(w, name, NULL, v);
+}
+
+static void render_clock_counters(struct mw *w,
+				  const struct metrics_snapshot *s)
+{
+	render_counter(w, "hvptp_bmca_reselections_total",
+		       "Changes of the parent (best master) chosen by the "
+		       "BMCA.",
+		       s->cc.bmca_reselections);
+	render_counter(w, "hvptp_state_decisions_total",
+		       "State decision events run.", s->cc.state_decisions);
+	render_counter(w, "hvptp_core_action_overflows_total",
+		       "Actions of the protocol core that did not fit its "
+		       "queue.",
+		       s->cc.action_overflows);
+}
+
+static void render_mgmt(struct mw *w, const struct metrics_snapshot *s)
+{
+	struct ml l;
+
+	render_counter(w, "hvptp_management_requests_total",
+		       "Management GET, SET and COMMAND requests accepted.",
+		       s->mc.requests);
+	render_counter(w, "hvptp_management_responses_total",
+		       "Management RESPONSE and ACKNOWLEDGE messages sent.",
+		       s->mc.responses);
+	render_counter(w, "hvptp_management_errors_total",
+		       "Management error status answers sent.", s->mc.errors);
+	render_counter(w, "hvptp_management_sets_total",
+		       "Management SETs applied.", s->mc.sets);
+	mw_family(w, "hvptp_management_dropped_total", "counter",
+		  "Management messages dropped without an answer, by "
+		  "reason.");
+	for (int d = 0; d < BC_MGMT_DROP_COUNT; d++) {
+		ml_reset(&l);
+		ml_add(&l, "reason", bc_mgmt_drop_name((enum bc_mgmt_drop)d));
+		mw_uint(w, "hvptp_management_dropped_total", &l,
+			s->mc.drop[d]);
+	}
+}
+
+static void render_process(struct mw *w, const struct metrics_snapshot *s)
+{
+	mw_family(w, "hvptp_uptime_seconds", "gauge",
+		  "Time since hvptpd started.");
+	if (s->uptime_s >= 0)
+		mw_double(w, "hvptp_uptime_seconds", NULL, s->uptime_s);
+	mw_family(w, "hvptp_cpu_seconds_total", "counter",
+		  "User and system CPU time of hvptpd.");
+	if (s->cpu_s >= 0)
+		mw_double(w, "hvptp_cpu_seconds_total", NULL, s->cpu_s);
+	render_counter(w, "hvptp_metrics_http_requests_total",
+		       "Scrapes of the metrics endpoint answered.",
+		       s->http_requests);
+	render_counter(w, "hvptp_metrics_textfile_writes_total",
+		       "Metrics text files written.", s->textfile_writes);
+	render_counter(w, "hvptp_metrics_textfile_errors_total",
+		       "Metrics text files that could not be written.",
+		       s->textfile_errors);
+}
+
+int metrics_render(const struct metrics_snapshot *s, char *buf, size_t cap,
+		   size_t *len)
+{
+	struct mw w = { .buf = buf, .cap = cap, .len = 0, .full = cap == 0 };
+
+	if (cap)
+		buf[0] = '\0';
+	render_info(&w, s);
+	render_offsets(&w, s);
+	render_servo(&w, s);
+	render_parent(&w, s);
+	render_port_states(&w, s);
+	render_msgs(&w, s, true);
+	render_msgs(&w, s, false);
+	render_drops(&w, s);
+	render_port_counters(&w, s);
+	render_socket_errors(&w, s);
+	render_clock_counters(&w, s);
+	render_mgmt(&w, s);
+	render_process(&w, s);
+	if (len)
+		*len = w.len;
+	return w.full ? -ENOSPC : 0;
+}

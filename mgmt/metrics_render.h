@@ -1,0 +1,78 @@
+/*
+ * mgmt/metrics_render.h — hvptpd's metrics in the Prometheus text format.
+ *
+ * Two steps, so that the text can be tested without HTTP: a snapshot
+ * (struct metrics_snapshot) copies what the core knows — data sets, port
+ * states, counters, the servo's last report — plus what only the daemon
+ * knows (the disciplined clock's name, socket-level counters, uptime and
+ * CPU time); metrics_render() turns a snapshot into the text exposition
+ * format 0.0.4: one family per concept, each with # HELP and # TYPE lines,
+ * base units (seconds, ratios), counters ending in _total, labels port
+ * (portNumber), interface and, for the servo's families, clock.  Label
+ * values are escaped (\\, \", \n).  Values that are not known are left out
+ * (the family's HELP and TYPE stay): the offset and path delay when no
+ * port is a slave, the servo's figures before its first sample, the time
+ * error estimate while the discipline gives none.
+ *
+ * No I/O: snprintf into the caller's buffer only.
+ */
+#ifndef HVPTP_MGMT_METRICS_RENDER_H
+#define HVPTP_MGMT_METRICS_RENDER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bc/bc.h"
+#include "bc/mgmt.h"
+
+#define METRICS_NAME_LEN 64
+
+struct metrics_port_snap {
+	char name[BC_PORT_NAME_LEN]; /* interface */
+	uint16_t number; /* portNumber */
+	enum port_state state; /* portState */
+	struct bc_port_counters c;
+	/* from the daemon's sockets (have_socket: filled) */
+	bool have_socket;
+	uint64_t rx_truncated; /* datagram larger than a PTP message */
+	uint64_t rx_no_timestamp; /* event message without a timestamp */
+	uint64_t rx_errors; /* recvmsg failed */
+	uint64_t tx_ts_unmatched; /* TX timestamp for no pending message */
+};
+
+struct metrics_snapshot {
+	const char *version; /* HVPTP_VERSION */
+	char clock_name[METRICS_NAME_LEN]; /* "/dev/ptp0", "CLOCK_REALTIME" */
+	struct default_ds dds;
+	struct current_ds cds;
+	struct parent_ds pds;
+	struct time_properties_ds tp;
+	int slave_port; /* index of the SLAVE/UNCALIBRATED port, or -1 */
+	struct bc_servo_status servo;
+	double sample_age_s; /* since the servo's last sample; < 0: none */
+	struct bc_clock_counters cc;
+	struct bc_mgmt_counters mc;
+	int nports;
+	struct metrics_port_snap port[BC_MAX_PORTS];
+	/* the process and the exporter; < 0: unknown (left out) */
+	double uptime_s;
+	double cpu_s;
+	uint64_t http_requests; /* answered GET /metrics */
+	uint64_t textfile_writes;
+	uint64_t textfile_errors;
+};
+
+/* Copy the core's state into s (everything but the daemon's and the
+ * exporter's fields, which are zeroed or set unknown).  now: monotonic ns,
+ * for the sample age. */
+void metrics_snapshot_from_bc(struct metrics_snapshot *s,
+			      const struct bc *bc, int64_t now);
+
+/* The exposition text of s into buf[0..cap), NUL-terminated; *len (may be
+ * NULL) is its length without the NUL.  0, or -ENOSPC when cap is too
+ * small (buf then holds a truncated text: do not publish it). */
+int metrics_render(const struct metrics_snapshot *s, char *buf, size_t cap,
+		   size_t *len);
+
+#endif

@@ -1,0 +1,208 @@
+/*
+ * mgmt/sdnotify.c — READY, WATCHDOG, STATUS and STOPPING for systemd from
+ * the poll loop (see sdnotify.h).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <systemd/sd-daemon.h>
+
+#include "common/log.h"
+#include "daemon/daemon.h"
+#include "mgmt/sdnotify.h"
+#include "servo/servo.h"
+
+struct mgmt_sdnotify {
+	const struct bc *bc;
+	bool ready;
+	bool status_dirty; /* a port changed state */
+	int64_t wd_ns; /* watchdog ping interval, 0: off */
+	int64_t wd_due;
+	int64_t status_due;
+	uint64_t errors;
+	char status[SDNOTIFY_STATUS_LEN]; /* as last sent */
+};
+
+static void sdn_send(struct mgmt_sdnotify *n, const char *msg)
+{
+	int err = sd_notify(0, msg);
+
+	if (err < 0 && n->errors++ == 0)
+		cm_warn("systemd: cannot notify: %s", strerror(-err));
+}
+
+static size_t sdn_ports(const struct bc *bc, char *buf, size_t cap)
+{
+	size_t used = 0;
+	int np = bc_nports(bc);
+
+	buf[0] = '\0';
+	for (int i = 0; i < np && used < cap; i++) {
+		const struct port_ds *ds = bc_port_ds(bc, i);
+		int k = snprintf(buf + used, cap - used, "%s%s %s",
+				 i ? ", " : "", bc_port_name(bc, i),
+				 ds ? port_state_name(ds->port_state) : "?");
+
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+	return used < cap ? used : cap - 1;
+}
+
+void mgmt_sdnotify_status_text(const struct bc *bc, char *buf, size_t cap)
+{
+	const struct bc_servo_status *st = bc_get_servo_status(bc);
+	const struct current_ds *cds = bc_current_ds(bc);
+	size_t used;
+
+	if (!cap)
+		return;
+	used = sdn_ports(bc, buf, cap);
+	if (bc_slave_port(bc) < 0 || used + 1 >= cap)
+		return;
+	snprintf(buf + used, cap - used,
+		 "; offset %lld ns, path delay %lld ns, servo %s",
+		 (long long)cds->offset_from_master_ns,
+		 (long long)cds->mean_path_delay_ns,
+		 st && st->valid ? servo_state_name((enum servo_state)st->state)
+				 : "waiting");
+}
+
+/* Send STATUS= when the line changed (forced: also when it did not). */
+static void sdn_status(struct mgmt_sdnotify *n, bool with_ready)
+{
+	char line[SDNOTIFY_STATUS_LEN], msg[SDNOTIFY_STATUS_LEN + 32];
+
+	mgmt_sdnotify_status_text(n->bc, line, sizeof(line));
+	if (!with_ready && strcmp(line, n->status) == 0)
+		return;
+	snprintf(n->status, sizeof(n->status), "%s", line);
+	snprintf(msg, sizeof(msg), "%sSTATUS=%s",
+		 with_ready ? "READY=1\n" : "", line);
+	sdn_send(n, msg);
+}
+
+int mgmt_sdnotify_open(struct mgmt_sdnotify **out, const struct bc *bc)
+{
+	struct mgmt_sdnotify *n;
+	uint64_t usec = 0;
+
+	*out = NULL;
+	if (!getenv("NOTIFY_SOCKET"))
+		return 0;
+	n = calloc(1, sizeof(*n));
+	if (!n)
+		return -ENOMEM;
+	n->bc = bc;
+	if (sd_watchdog_enabled(0, &usec) > 0 && usec > 0)
+		n->wd_ns = (int64_t)(usec / 2) * 1000;
+	*out = n;
+	return 0;
+}
+
+void mgmt_sdnotify_close(struct mgmt_sdnotify *n)
+{
+	if (!n)
+		return;
+	sdn_send(n, "STOPPING=1");
+	free(n);
+}
+
+int64_t mgmt_sdnotify_watchdog_ns(const struct mgmt_sdnotify *n)
+{
+	return n->wd_ns;
+}
+
+bool mgmt_sdnotify_ready(const struct mgmt_sdnotify *n)
+{
+	return n->ready;
+}
+
+/* ---- the service ---- */
+
+static int64_t svc_deadline(void *ctx)
+{
+	struct mgmt_sdnotify *n = ctx;
+	int64_t due = n->status_due;
+
+	if (!n->ready)
+		return INT64_MIN; /* the first turn: at once */
+	if (n->wd_ns && n->wd_due < due)
+		due = n->wd_due;
+	return due;
+}
+
+static void svc_tick(void *ctx, int64_t now)
+{
+	struct mgmt_sdnotify *n = ctx;
+	int64_t period = (int64_t)SDNOTIFY_STATUS_PERIOD_S * NS_PER_SEC;
+
+	if (!n->ready) {
+		sdn_status(n, true);
+		n->ready = true;
+		n->status_dirty = false;
+		n->status_due = now + period;
+		n->wd_due = now; /* a first ping right away */
+	}
+	if (n->wd_ns && now >= n->wd_due) {
+		sdn_send(n, "WATCHDOG=1");
+		n->wd_due = now + n->wd_ns;
+	}
+	if (n->status_dirty || now >= n->status_due) {
+		sdn_status(n, false);
+		n->status_dirty = false;
+		n->status_due = now + period;
+	}
+}
+
+static void svc_on_state(void *ctx, int port, enum port_state from,
+			 enum port_state to, enum bc_event ev)
+{
+	struct mgmt_sdnotify *n = ctx;
+
+	(void)port;
+	(void)from;
+	(void)to;
+	(void)ev;
+	n->status_dirty = true;
+}
+
+static void svc_close(void *ctx)
+{
+	mgmt_sdnotify_close(ctx);
+}
+
+void mgmt_sdnotify_service(struct mgmt_sdnotify *n, struct hvd_service *s)
+{
+	memset(s, 0, sizeof(*s));
+	s->name = "systemd";
+	s->ctx = n;
+	s->deadline = svc_deadline;
+	s->tick = svc_tick;
+	s->on_state = svc_on_state;
+	s->close = svc_close;
+}
+
+int mgmt_sdnotify_add(struct hvd *d)
+{
+	struct mgmt_sdnotify *n;
+	struct hvd_service svc;
+	int err = mgmt_sdnotify_open(&n, d->bc);
+
+	if (err < 0 || !n)
+		return err;
+	if (n->wd_ns)
+		cm_info("systemd: watchdog ping every %lld ms",
+			(long long)(n->wd_ns / NS_PER_MS));
+	mgmt_sdnotify_service(n, &svc);
+	err = hvd_service_add(d, &svc);
+	if (err < 0) {
+		cm_err("systemd: cannot join the poll loop: %s",
+		       strerror(-err));
+		mgmt_sdnotify_close(n);
+	}
+	return err;
+}

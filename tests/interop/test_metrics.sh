@@ -1,0 +1,131 @@
+#!/bin/bash
+# test_metrics.sh — hvptpd's Prometheus metrics on a live daemon.
+#
+#   ns gm: ptp4l (grandmaster) eth0 --veth-- eth0 hvptpd -s (ns dut)
+#
+# hvptpd serves metrics on 127.0.0.1:PORT inside its namespace and writes
+# them to a text file every second.  The test scrapes /metrics with curl:
+# promtool (Debian package prometheus) must accept the text without a
+# complaint; the slave port is UNCALIBRATED (8: the clocks run free),
+# stepsRemoved is 1, hvptp_grandmaster_info names ptp4l's clock, the offset
+# and path delay are there and sane, and the Sync counter grows between two
+# scrapes.  Other paths get 404.  The text file parses too, and is removed
+# when hvptpd exits.
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
+
+PORT=9477
+MAX_OFFSET_NS=500000    # software timestamps, one system clock
+
+hv_setup metrics
+hv_is_standin && hv_skip "needs hvptpd's metrics (HVPTPD is ptp4l)"
+for c in curl promtool; do
+	command -v "$c" >/dev/null 2>&1 ||
+		hv_skip "$c not found (scripts/deps.sh installs curl and prometheus)"
+done
+
+hv_ns_add gm
+hv_ns_add dut
+hv_veth gm eth0 dut eth0
+hv_addr gm eth0 10.213.7.1/24
+hv_addr dut eth0 10.213.7.2/24
+PROM=$HV_TMP/hvptp.prom
+
+hv_node gm gm ptp4l "priority1 100"
+hv_node dut dut dut "metrics_address 127.0.0.1:$PORT" \
+	"metrics_textfile $PROM" "metrics_textfile_interval 1"
+hv_run gm -i eth0
+hv_run dut -i eth0 -s
+
+hv_wait_log gm "selected local clock $HV_RE_ID as best master" 15 ||
+	hv_fail "ptp4l did not take the master role"
+id_gm=$(hv_clock_id gm eth0)
+hv_wait_log dut "selected best master clock $id_gm" 20 ||
+	hv_fail "hvptpd did not select ptp4l ($id_gm)"
+hv_wait_log dut "$(hv_re_state 1 UNCALIBRATED)" 10 ||
+	hv_fail "hvptpd's port did not reach UNCALIBRATED"
+enough_offsets() { [ "$(hv_log_offsets dut | wc -l)" -ge 4 ]; }
+hv_wait_cmd 20 enough_offsets || hv_fail "hvptpd logged fewer than 4 offsets"
+
+# scrape URL-PATH OUT: the body in OUT, the HTTP status on stdout
+scrape() {
+	timeout 10 ip netns exec "$(hv_ns dut)" curl -s -o "$2" \
+		-w '%{http_code}' "http://127.0.0.1:$PORT$1"
+}
+
+# value FILE SERIES: the value of the sample whose name{labels} is SERIES
+value() {
+	awk -v s="$2" 'index($0, s " ") == 1 { print $2; exit }' "$1"
+}
+
+check_promtool() {
+	local out rc
+	out=$(promtool check metrics <"$1" 2>&1)
+	rc=$?
+	if [ "$rc" -ne 0 ] || [ -n "$out" ]; then
+		hv_fail "promtool check metrics on $2 (status $rc): $out"
+	fi
+}
+
+S1=$HV_TMP/scrape1.txt
+S2=$HV_TMP/scrape2.txt
+code=$(scrape /metrics "$S1")
+[ "$code" = 200 ] || hv_fail "GET /metrics: HTTP $code"
+check_promtool "$S1" "the first scrape"
+families=$(grep -c '^# TYPE ' "$S1")
+
+v=$(value "$S1" 'hvptp_port_state{port="1",interface="eth0"}')
+[ "$v" = 8 ] || hv_fail "port state is '$v', expected 8 (UNCALIBRATED)"
+v=$(value "$S1" 'hvptp_steps_removed')
+[ "$v" = 1 ] || hv_fail "steps removed is '$v', expected 1"
+grep -q "^hvptp_grandmaster_info{grandmaster_identity=\"$id_gm\",parent_port_identity=\"$id_gm-1\"} 1\$" "$S1" ||
+	hv_fail "no grandmaster_info for $id_gm: $(grep '^hvptp_grandmaster_info' "$S1")"
+v=$(value "$S1" 'hvptp_is_grandmaster')
+[ "$v" = 0 ] || hv_fail "is_grandmaster is '$v'"
+off=$(value "$S1" 'hvptp_offset_from_master_seconds{clock="CLOCK_REALTIME"}')
+delay=$(value "$S1" 'hvptp_mean_path_delay_seconds{clock="CLOCK_REALTIME"}')
+if [ -z "$off" ] || [ -z "$delay" ]; then
+	hv_fail "no offset ('$off') or path delay ('$delay')"
+fi
+off_ns=$(awk -v v="$off" 'BEGIN { v *= 1e9; printf "%d", v < 0 ? -v : v }')
+delay_ns=$(awk -v v="$delay" 'BEGIN { printf "%d", v * 1e9 }')
+[ "$off_ns" -lt "$MAX_OFFSET_NS" ] || hv_fail "|offset| $off_ns ns >= $MAX_OFFSET_NS"
+if [ "$delay_ns" -le 0 ] || [ "$delay_ns" -ge 1000000 ]; then
+	hv_fail "path delay $delay_ns ns out of (0, 1 ms)"
+fi
+grep -q '^hvptp_servo_state{clock="CLOCK_REALTIME",state="unlocked"} 1$' "$S1" ||
+	hv_fail "free-running servo not reported unlocked"
+SYNC='hvptp_rx_messages_total{port="1",interface="eth0",type="sync"}'
+sync1=$(value "$S1" "$SYNC")
+
+sleep 2
+code=$(scrape /metrics "$S2")
+[ "$code" = 200 ] || hv_fail "second GET /metrics: HTTP $code"
+check_promtool "$S2" "the second scrape"
+sync2=$(value "$S2" "$SYNC")
+if [ -z "$sync1" ] || [ "${sync2:-0}" -le "$sync1" ]; then
+	hv_fail "Sync counter did not grow: '$sync1' then '$sync2'"
+fi
+dreq=$(value "$S2" 'hvptp_tx_messages_total{port="1",interface="eth0",type="delay_req"}')
+[ "${dreq:-0}" -gt 0 ] || hv_fail "no Delay_Req counted as sent"
+v=$(value "$S2" 'hvptp_metrics_http_requests_total')
+[ "$v" = 2 ] || hv_fail "http requests counted '$v', expected 2"
+
+code=$(scrape /nope "$HV_TMP/404.txt")
+[ "$code" = 404 ] || hv_fail "GET /nope: HTTP $code, expected 404"
+
+[ -f "$PROM" ] || hv_fail "no text file $PROM"
+check_promtool "$PROM" "the text file"
+grep -q "^hvptp_grandmaster_info{grandmaster_identity=\"$id_gm\"" "$PROM" ||
+	hv_fail "the text file has no grandmaster_info"
+[ ! -e "$PROM.tmp" ] || hv_fail "$PROM.tmp left behind"
+{
+	echo "----- first scrape:"
+	cat "$S1"
+} >>"$(hv_log dut)"
+
+hv_finish
+[ ! -e "$PROM" ] || hv_fail "the text file is still there after exit"
+hv_result "promtool clean, $families families; port UNCALIBRATED(8)," \
+	"stepsRemoved 1, GM $id_gm; |offset| $off_ns ns, delay $delay_ns ns;" \
+	"Sync rx $sync1 -> $sync2 in 2 s"

@@ -1,0 +1,615 @@
+/*
+ * tests/unit/test_hvptpctl.c — hvptpctl's decoders, SET encoders, schema
+ * and exit codes (mgmt/decode.h, mgmt/client.h), without sockets.
+ *
+ * Answers are real daemon encodings: a core built in the test (bc_net.h)
+ * answers with bc_mgmt().  Every ID is decoded and, where the layout can
+ * be encoded, encoded back to the same bytes; values are checked against
+ * the core's getters; truncated and random data never crash.  SET data
+ * built from FIELD=VALUE goes through bc_mgmt() and changes the clock.
+ * docs/hvptpctl.schema.json must list exactly the decoders' fields (run
+ * from the repository root, or set HVPTP_SCHEMA).  The program itself, its
+ * output and golden files: tests/unit/test_hvptpctl_live.c.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <json-c/json.h>
+
+#include "tests/unit/hvptpctl_test.h"
+
+/* ---- decoders ---- */
+
+/* Every ID hvptpd answers decodes without error; where the layout can be
+ * encoded, encoding the tree gives the daemon's bytes back. */
+static void check_roundtrip(struct bc *bc, int *decoded, int *reencoded)
+{
+	for (int i = 0; i < mgmt_layout_count(); i++) {
+		uint16_t id = mgmt_layout_at(i)->id;
+
+		ask_replies(bc, PTP_MGMT_GET, id, BC_MGMT_ALL_PORTS, NULL, 0,
+			    &reps);
+		for (int k = 0; k < reps.n; k++) {
+			const struct bc_mgmt_req *q = &reps.rep[k].r;
+			struct mgmt_tree *t = mgmt_tree_new();
+			uint8_t buf[PTP_MAX_MSG_LEN];
+			char err[128];
+			int n;
+
+			if (q->is_error) {
+				mgmt_tree_free(t);
+				continue;
+			}
+			assert_int_equal(mgmt_decode_data(t, 0, id, q->data,
+							  q->data_len),
+					 0);
+			(*decoded)++;
+			n = mgmt_encode_data(t, 0, id, buf, sizeof(buf), err,
+					     sizeof(err));
+			if (n >= 0) {
+				/* the TLV may carry one pad octet more */
+				assert_true(q->data_len == n ||
+					    q->data_len == n + 1);
+				assert_memory_equal(buf, q->data, (size_t)n);
+				(*reencoded)++;
+			} else {
+				assert_int_equal(n, -ENOTSUP);
+			}
+			mgmt_tree_free(t);
+		}
+	}
+}
+
+static void test_roundtrip_every_id(void **state)
+{
+	int c, decoded = 0, reencoded = 0;
+	struct bc *bc;
+
+	(void)state;
+	bc = one_clock(2);
+	check_roundtrip(bc, &decoded, &reencoded);
+	net_free(&net);
+	net_init(&net);
+	bc = slave_clock(&c);
+	check_roundtrip(bc, &decoded, &reencoded);
+	/* 2 x (21 clock + 9 port IDs on 1 or 2 ports): what hvptpd answers */
+	assert_true(decoded >= 60);
+	assert_true(reencoded >= 45);
+}
+
+static void test_decode_default_ds(void **state)
+{
+	struct bc *bc = one_clock(2);
+	struct mgmt_tree *t = get_tree(bc, BC_MID_DEFAULT_DATA_SET, 0);
+	char id[CLOCK_ID_STRLEN];
+
+	(void)state;
+	assert_int_equal(tint(t, "two_step"), 1);
+	assert_int_equal(tint(t, "slave_only"), 0);
+	assert_int_equal(tint(t, "number_ports"), 2);
+	assert_int_equal(tint(t, "priority1"), 77);
+	assert_int_equal(tint(t, "clock_quality.clock_class"), 6);
+	assert_int_equal(tint(t, "clock_quality.clock_accuracy"), 0x21);
+	assert_int_equal(tint(t, "clock_quality.offset_scaled_log_variance"),
+			 0x4E5D);
+	assert_int_equal(tint(t, "priority2"), 99);
+	tstr(t, "clock_identity",
+	     clock_identity_str(&bc_default_ds(bc)->clock_identity, id,
+				sizeof(id)));
+	assert_int_equal(tint(t, "domain_number"), 5);
+	assert_int_equal(mgmt_tree_get(t, 0, "reserved"), -1);
+	mgmt_tree_free(t);
+}
+
+static void test_decode_slave_values(void **state)
+{
+	struct bc_servo_status st = { .valid = true, .offset_ns = -5000,
+				      .ingress = tmv_from_ns(123456789012LL) };
+	struct mgmt_tree *t;
+	struct bc *bc;
+	int c;
+
+	(void)state;
+	bc = slave_clock(&c);
+	bc_set_servo_status(bc, &st);
+	t = get_tree(bc, BC_MID_CURRENT_DATA_SET, 0);
+	assert_int_equal(tint(t, "steps_removed"), 1);
+	assert_int_equal(tint(t, "offset_from_master_ns"), -5000);
+	assert_int_equal(tint(t, "mean_path_delay_ns"), NET_DELAY);
+	mgmt_tree_free(t);
+	t = get_tree(bc, BC_MID_PARENT_DATA_SET, 0);
+	tstr(t, "parent_port_identity", "02005e.fffe.00100a-1");
+	tstr(t, "grandmaster_identity", "02005e.fffe.00100a");
+	assert_int_equal(tint(t, "grandmaster_priority1"), 100);
+	mgmt_tree_free(t);
+	t = get_tree(bc, BC_MID_TIME_STATUS_NP, 0);
+	assert_int_equal(tint(t, "master_offset_ns"), -5000);
+	assert_int_equal(tint(t, "ingress_time_ns"), 123456789012LL);
+	assert_int_equal(tint(t, "gm_present"), 1);
+	tstr(t, "last_gm_phase_change", "00:00:00:00:00:00:00:00:00:00:00:00");
+	mgmt_tree_free(t);
+	t = get_tree(bc, BC_MID_PORT_DATA_SET, 0);
+	assert_int_equal(tint(t, "port_state"), PS_UNCALIBRATED);
+	tstr(t, "port_state_name", "UNCALIBRATED");
+	assert_int_equal(tint(t, "delay_mechanism"), DM_E2E);
+	tstr(t, "delay_mechanism_name", "E2E");
+	assert_int_equal(tint(t, "version_number"), 2);
+	mgmt_tree_free(t);
+}
+
+static void test_decode_servo_status(void **state)
+{
+	struct bc_servo_status st = {
+		.valid = true, .offset_ns = -1234, .path_delay_ns = 10000,
+		.freq_ppb = -12.345, .state = 2, .te_estimate_ns = 250.0,
+		.holdover = true, .steps = 3, .at_ns = 987654321,
+	};
+	struct bc *bc = one_clock(1);
+	struct mgmt_tree *t;
+	int i;
+
+	(void)state;
+	bc_set_servo_status(bc, &st);
+	t = get_tree(bc, BC_MID_HVPTP_SERVO_STATUS_NP, 0);
+	assert_int_equal(reps.rep[0].r.data_len, BC_MGMT_SERVO_STATUS_NP_LEN);
+	assert_int_equal(tint(t, "valid"), 1);
+	assert_int_equal(tint(t, "holdover"), 1);
+	assert_int_equal(tint(t, "time_error_estimate_known"), 1);
+	assert_int_equal(tint(t, "servo_state"), 2);
+	tstr(t, "servo_state_name", "LOCKED");
+	assert_int_equal(tint(t, "last_offset_ns"), -1234);
+	assert_int_equal(tint(t, "last_path_delay_ns"), 10000);
+	i = mgmt_tree_get(t, 0, "frequency_ppb");
+	assert_int_equal(t->node[i].kind, MV_REAL);
+	assert_true(t->node[i].v.d > -12.3451 && t->node[i].v.d < -12.3449);
+	assert_int_equal(tint(t, "time_error_estimate_ns"), 250);
+	assert_int_equal(tint(t, "clock_steps"), 3);
+	assert_int_equal(tint(t, "last_sample_monotonic_ns"), 987654321);
+	mgmt_tree_free(t);
+
+	st.te_estimate_ns = -1.0; /* unknown */
+	st.holdover = false;
+	bc_set_servo_status(bc, &st);
+	t = get_tree(bc, BC_MID_HVPTP_SERVO_STATUS_NP, 0);
+	assert_int_equal(tint(t, "time_error_estimate_known"), 0);
+	assert_true(tnull(t, "time_error_estimate_ns"));
+	assert_int_equal(tint(t, "holdover"), 0);
+	mgmt_tree_free(t);
+}
+
+static void test_decode_port_counters(void **state)
+{
+	uint8_t junk[10] = { 0 };
+	const struct bc_port_counters *pc;
+	struct mgmt_tree *t;
+	struct bc *bc;
+	int c;
+
+	(void)state;
+	bc = slave_clock(&c);
+	net_inject(&net, c, 0, junk, sizeof(junk)); /* too short */
+	net_inject(&net, c, 0, junk, sizeof(junk));
+	pc = bc_port_counters(bc, 0);
+	t = get_tree(bc, BC_MID_PORT_STATS_NP, 0);
+	assert_true(pc->rx[PTP_MSG_SYNC] > 5);
+	assert_int_equal(tint(t, "rx.sync"), (int64_t)pc->rx[PTP_MSG_SYNC]);
+	assert_int_equal(tint(t, "rx.announce"),
+			 (int64_t)pc->rx[PTP_MSG_ANNOUNCE]);
+	assert_int_equal(tint(t, "tx.delay_req"),
+			 (int64_t)pc->tx[PTP_MSG_DELAY_REQ]);
+	assert_int_equal(mgmt_tree_get(t, 0, "rx.reserved"), -1);
+	mgmt_tree_free(t);
+	t = get_tree(bc, BC_MID_HVPTP_PORT_DROPS_NP, 0);
+	assert_int_equal(reps.rep[0].r.data_len, BC_MGMT_PORT_DROPS_NP_LEN);
+	tstr(t, "port_identity", "02005e.fffe.00100b-1");
+	assert_int_equal(tint(t, "drops.too_short"), 2);
+	assert_int_equal(tint(t, "drops.too_short"),
+			 (int64_t)pc->drop[BC_DROP_TOO_SHORT]);
+	assert_int_equal(mgmt_tree_get(t, 0, "drops.none"), -1);
+	assert_int_equal(
+		t->node[mgmt_tree_get(t, 0, "drops")].nchild, BC_DROP_COUNT - 1);
+	{
+		uint64_t sum = 0;
+
+		for (int i = 1; i < BC_DROP_COUNT; i++)
+			sum += pc->drop[i];
+		assert_int_equal(tint(t, "drops_total"), (int64_t)sum);
+	}
+	assert_int_equal(tint(t, "tx_timestamp_timeouts"),
+			 (int64_t)pc->tx_ts_timeouts);
+	assert_int_equal(tint(t, "announce_receipt_timeouts"),
+			 (int64_t)pc->announce_timeouts);
+	mgmt_tree_free(t);
+}
+
+static void test_decode_description_properties(void **state)
+{
+	const uint8_t mac[6] = { 0x02, 0xaa, 0xbb, 0xcc, 0xdd, 0xee };
+	const uint8_t ip[4] = { 192, 0, 2, 17 };
+	struct bc *bc = one_clock(2);
+	struct mgmt_tree *t;
+
+	(void)state;
+	assert_int_equal(bc_mgmt_set_port_address(bc, 0, mac, ip), 0);
+	t = get_tree(bc, BC_MID_CLOCK_DESCRIPTION, 0);
+	assert_int_equal(tint(t, "clock_type"), 0x4000);
+	tstr(t, "physical_layer_protocol", "IEEE 802.3");
+	tstr(t, "physical_address", "02:aa:bb:cc:dd:ee");
+	assert_int_equal(tint(t, "protocol_address.network_protocol"), 1);
+	tstr(t, "protocol_address.network_protocol_name", "UDP_IPV4");
+	tstr(t, "protocol_address.address", "192.0.2.17");
+	tstr(t, "product_description", DEFAULT_PRODUCT);
+	tstr(t, "revision_data", DEFAULT_REVISION);
+	tstr(t, "user_description", "rack 7");
+	tstr(t, "profile_identity", "00:1b:19:00:01:00");
+	mgmt_tree_free(t);
+	t = get_tree(bc, BC_MID_CLOCK_DESCRIPTION, 1); /* no addresses */
+	tstr(t, "physical_address", "");
+	tstr(t, "protocol_address.address", "");
+	mgmt_tree_free(t);
+	t = get_tree(bc, BC_MID_PORT_PROPERTIES_NP, 1);
+	tstr(t, "interface", "eth1");
+	tstr(t, "timestamping_name", "HARDWARE");
+	tstr(t, "port_identity", "02005e.fffe.00100c-2");
+	mgmt_tree_free(t);
+	t = get_tree(bc, BC_MID_TIME_PROPERTIES_DATA_SET, 0);
+	assert_int_equal(tint(t, "time_source"), TS_GNSS);
+	tstr(t, "time_source_name", "GNSS");
+	mgmt_tree_free(t);
+}
+
+/* Short and random data: -EBADMSG or 0, never a crash (ASan watches). */
+static void test_decode_bad_data(void **state)
+{
+	uint8_t buf[600];
+	struct cm_rng rng;
+	struct mgmt_tree *t = mgmt_tree_new();
+	int bad = 0;
+
+	(void)state;
+	cm_rng_seed(&rng, 42);
+	for (int i = 0; i < mgmt_layout_count(); i++) {
+		uint16_t id = mgmt_layout_at(i)->id;
+
+		memset(buf, 0, sizeof(buf));
+		for (size_t n = 0; n < 12; n++) {
+			mgmt_tree_reset(t);
+			if (mgmt_decode_data(t, 0, id, buf, n) == -EBADMSG)
+				bad++;
+			else if (n == 0)
+				assert_int_equal(mgmt_layout_at(i)->nfields, 0);
+		}
+		for (int k = 0; k < 200; k++) {
+			size_t n = (size_t)cm_rng_below(&rng, sizeof(buf));
+
+			for (size_t j = 0; j < n; j++)
+				buf[j] = (uint8_t)cm_rng_next(&rng);
+			mgmt_tree_reset(t);
+			assert_true(mgmt_decode_data(t, 0, id, buf, n) <= 0);
+			assert_false(t->overflow);
+		}
+	}
+	assert_true(bad > 100); /* short data is reported */
+	/* no layout: raw bytes */
+	mgmt_tree_reset(t);
+	assert_int_equal(mgmt_decode_data(t, 0, 0x7777, (const uint8_t *)"\x01"
+					  "\xff", 2), 0);
+	tstr(t, "raw_hex", "01:ff");
+	/* a text that is not UTF-8 stays printable and valid JSON */
+	mgmt_tree_reset(t);
+	buf[0] = 4;
+	memcpy(buf + 1, "a\xff\x01\xc3", 4);
+	assert_int_equal(mgmt_decode_data(t, 0, BC_MID_USER_DESCRIPTION, buf,
+					  5), 0);
+	tstr(t, "user_description", "a\\xff\\x01\\xc3");
+	mgmt_tree_free(t);
+}
+
+static void test_decode_error_answer(void **state)
+{
+	struct bc *bc = one_clock(1);
+	struct mgmt_tree *t = mgmt_tree_new();
+	int arr = mgmt_tree_arr(t, 0, "a"), o;
+
+	(void)state;
+	assert_int_equal(ask(bc, PTP_MGMT_SET, BC_MID_PRIORITY1,
+			     (const uint8_t *)"\x05\x00", 2, true), 0);
+	replies_from_out(&reps);
+	assert_true(reps.rep[0].r.is_error);
+	o = mgmt_decode_answer(t, arr, &reps.rep[0].r);
+	assert_true(o > 0);
+	assert_string_equal(mgmt_tree_get_str(t, o, "error.management_error_name"),
+			    "NOT_SUPPORTED");
+	assert_int_equal(mgmt_tree_get(t, o, "data"), -1);
+	mgmt_tree_free(t);
+}
+
+/* ---- SET encoders through the core ---- */
+
+/* Encode tree t for id, SET it to port (1-based, 0xFFFF all), return the
+ * first answer (must be a RESPONSE). */
+static void set_through_core(struct bc *bc, struct mgmt_tree *t, uint16_t id,
+			     uint16_t port)
+{
+	uint8_t data[PTP_MAX_MSG_LEN];
+	char err[256];
+	int n = mgmt_encode_data(t, 0, id, data, sizeof(data), err,
+				 sizeof(err));
+
+	if (n < 0)
+		fail_msg("encode: %s", err);
+	ask_replies(bc, PTP_MGMT_SET, id, port, data, (size_t)n, &reps);
+	assert_false(reps.rep[0].r.is_error);
+}
+
+static void assign(struct mgmt_tree *t, uint16_t id, const char *k,
+		   const char *v)
+{
+	char err[256];
+
+	if (mgmt_layout_assign(t, 0, id, k, v, err, sizeof(err)) != 0)
+		fail_msg("assign %s=%s: %s", k, v, err);
+}
+
+static void test_set_priorities(void **state)
+{
+	struct bc *bc = one_clock(1);
+	struct mgmt_tree *t = mgmt_tree_new();
+
+	(void)state;
+	/* from nothing: every field given */
+	assign(t, BC_MID_PRIORITY1, "priority1", "42");
+	set_through_core(bc, t, BC_MID_PRIORITY1, BC_MGMT_ALL_PORTS);
+	assert_int_equal(bc_default_ds(bc)->priority1, 42);
+	mgmt_tree_reset(t);
+	assign(t, BC_MID_PRIORITY2, "priority2", "0x11");
+	set_through_core(bc, t, BC_MID_PRIORITY2, BC_MGMT_ALL_PORTS);
+	assert_int_equal(bc_default_ds(bc)->priority2, 0x11);
+	/* the answer is the new value, decoded */
+	mgmt_tree_reset(t);
+	assert_int_equal(mgmt_decode_data(t, 0, BC_MID_PRIORITY2,
+					  reps.rep[0].r.data,
+					  reps.rep[0].r.data_len), 0);
+	assert_int_equal(tint(t, "priority2"), 0x11);
+	mgmt_tree_free(t);
+}
+
+static void test_set_gm_settings(void **state)
+{
+	struct bc *bc = one_clock(1);
+	struct mgmt_tree *t = get_tree(bc, BC_MID_GRANDMASTER_SETTINGS_NP, 0);
+
+	(void)state;
+	assert_int_equal(tint(t, "current_utc_offset"), 37);
+	assign(t, BC_MID_GRANDMASTER_SETTINGS_NP, "clock_class", "7");
+	assign(t, BC_MID_GRANDMASTER_SETTINGS_NP, "clock_quality.clock_accuracy",
+	       "0x22");
+	assign(t, BC_MID_GRANDMASTER_SETTINGS_NP, "time_source", "ntp");
+	assign(t, BC_MID_GRANDMASTER_SETTINGS_NP, "leap61", "on");
+	assign(t, BC_MID_GRANDMASTER_SETTINGS_NP, "current_utc_offset", "-3");
+	set_through_core(bc, t, BC_MID_GRANDMASTER_SETTINGS_NP,
+			 BC_MGMT_ALL_PORTS);
+	mgmt_tree_free(t);
+	assert_int_equal(bc_default_ds(bc)->clock_quality.clock_class, 7);
+	assert_int_equal(bc_default_ds(bc)->clock_quality.clock_accuracy, 0x22);
+	t = get_tree(bc, BC_MID_GRANDMASTER_SETTINGS_NP, 0);
+	assert_int_equal(tint(t, "clock_quality.clock_class"), 7);
+	assert_int_equal(tint(t, "clock_quality.offset_scaled_log_variance"),
+			 0x4E5D); /* kept */
+	assert_int_equal(tint(t, "current_utc_offset"), -3);
+	assert_int_equal(tint(t, "time_source"), TS_NTP);
+	assert_int_equal(tint(t, "leap61"), 1);
+	assert_int_equal(tint(t, "leap59"), 0);
+	assert_int_equal(tint(t, "current_utc_offset_valid"), 1); /* kept */
+	assert_int_equal(tint(t, "time_traceable"), 1); /* kept */
+	mgmt_tree_free(t);
+}
+
+static void test_set_port_ds_np(void **state)
+{
+	struct bc *bc = one_clock(2);
+	struct mgmt_tree *t;
+
+	(void)state;
+	ask_replies(bc, PTP_MGMT_GET, BC_MID_PORT_DATA_SET_NP, 2, NULL, 0,
+		    &reps);
+	t = mgmt_tree_new();
+	assert_int_equal(mgmt_decode_data(t, 0, BC_MID_PORT_DATA_SET_NP,
+					  reps.rep[0].r.data,
+					  reps.rep[0].r.data_len), 0);
+	assign(t, BC_MID_PORT_DATA_SET_NP, "neighbor_prop_delay_thresh_ns",
+	       "12345");
+	set_through_core(bc, t, BC_MID_PORT_DATA_SET_NP, 2);
+	assert_int_equal(reps.n, 1);
+	mgmt_tree_free(t);
+	t = get_tree(bc, BC_MID_PORT_DATA_SET_NP, 1);
+	assert_int_equal(tint(t, "neighbor_prop_delay_thresh_ns"), 12345);
+	assert_int_equal(tint(t, "as_capable"), 1);
+	mgmt_tree_free(t);
+	t = get_tree(bc, BC_MID_PORT_DATA_SET_NP, 0); /* port 1 unchanged */
+	assert_int_equal(tint(t, "neighbor_prop_delay_thresh_ns"), 20000000);
+	mgmt_tree_free(t);
+}
+
+/* SUBSCRIBE_EVENTS_NP is the program's: checked on the bytes. */
+static void test_set_subscribe(void **state)
+{
+	struct mgmt_tree *t = mgmt_tree_new();
+	uint8_t data[128], want[BC_MGMT_SUBSCRIBE_LEN] = { 0x00, 0x3C, 0x05 };
+	int n;
+
+	(void)state;
+	assign(t, BC_MID_SUBSCRIBE_EVENTS_NP, "duration_s", "60");
+	assign(t, BC_MID_SUBSCRIBE_EVENTS_NP, "port_state", "on");
+	assign(t, BC_MID_SUBSCRIBE_EVENTS_NP, "events.parent_data_set", "yes");
+	assign(t, BC_MID_SUBSCRIBE_EVENTS_NP, "time_sync", "0");
+	n = mgmt_encode_data(t, 0, BC_MID_SUBSCRIBE_EVENTS_NP, data,
+			     sizeof(data), NULL, 0);
+	assert_int_equal(n, BC_MGMT_SUBSCRIBE_LEN);
+	assert_memory_equal(data, want, sizeof(want));
+	mgmt_tree_reset(t);
+	assert_int_equal(mgmt_decode_data(t, 0, BC_MID_SUBSCRIBE_EVENTS_NP,
+					  data, (size_t)n), 0);
+	assert_int_equal(tint(t, "duration_s"), 60);
+	assert_int_equal(tint(t, "events.port_state"), 1);
+	assert_int_equal(tint(t, "events.time_sync"), 0);
+	assert_int_equal(tint(t, "events.parent_data_set"), 1);
+	mgmt_tree_free(t);
+}
+
+static void test_set_refusals(void **state)
+{
+	struct mgmt_tree *t = mgmt_tree_new();
+	uint8_t data[64];
+	char err[256];
+
+	(void)state;
+	assert_int_equal(mgmt_layout_assign(t, 0, BC_MID_PRIORITY1, "prio",
+					    "1", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "no field 'prio' (fields: priority1)"));
+	assert_int_equal(mgmt_layout_assign(t, 0, BC_MID_PRIORITY1, "priority1",
+					    "256", err, sizeof(err)), -EINVAL);
+	assert_non_null(strstr(err, "out of range 0..255"));
+	assert_int_equal(mgmt_layout_assign(t, 0, BC_MID_PRIORITY1, "priority1",
+					    "1x", err, sizeof(err)), -EINVAL);
+	assert_int_equal(mgmt_layout_assign(t, 0, BC_MID_GRANDMASTER_SETTINGS_NP,
+					    "leap61", "maybe", err,
+					    sizeof(err)), -EINVAL);
+	assert_int_equal(mgmt_layout_assign(t, 0, BC_MID_GRANDMASTER_SETTINGS_NP,
+					    "time_source", "SUNDIAL", err,
+					    sizeof(err)), -EINVAL);
+	assert_int_equal(mgmt_layout_assign(t, 0, BC_MID_GRANDMASTER_SETTINGS_NP,
+					    "current_utc_offset", "40000", err,
+					    sizeof(err)), -EINVAL);
+	assert_int_equal(mgmt_layout_assign(t, 0, BC_MID_PORT_STATS_NP, "rx",
+					    "1", err, sizeof(err)), -EINVAL);
+	/* an incomplete tree cannot be encoded */
+	mgmt_tree_reset(t);
+	assign(t, BC_MID_GRANDMASTER_SETTINGS_NP, "clock_class", "6");
+	assert_int_equal(mgmt_encode_data(t, 0, BC_MID_GRANDMASTER_SETTINGS_NP,
+					  data, sizeof(data), err, sizeof(err)),
+			 -EINVAL);
+	assert_non_null(strstr(err, "missing"));
+	assert_int_equal(mgmt_encode_data(t, 0, 0x7777, data, sizeof(data),
+					  err, sizeof(err)), -ENOENT);
+	mgmt_tree_free(t);
+}
+
+/* ---- the JSON schema follows the layouts ---- */
+
+/* docs/hvptpctl.schema.json has, for every layout, "data_<ID>" whose
+ * properties (all required, no others) are exactly the decoder's keys. */
+static void test_schema_matches_layouts(void **state)
+{
+	const char *path = getenv("HVPTP_SCHEMA");
+	json_object *schema, *defs, *d, *props, *req;
+	struct mgmt_tree *t = mgmt_tree_new();
+	static uint8_t zeros[600];
+
+	(void)state;
+	schema = json_object_from_file(path ? path
+					     : "docs/hvptpctl.schema.json");
+	if (!schema)
+		fail_msg("cannot read docs/hvptpctl.schema.json (run from the "
+			 "repository root, or set HVPTP_SCHEMA)");
+	assert_true(json_object_object_get_ex(schema, "$defs", &defs));
+	for (int i = 0; i < mgmt_layout_count(); i++) {
+		uint16_t id = mgmt_layout_at(i)->id;
+		char name[96];
+		int n = 0;
+
+		snprintf(name, sizeof(name), "data_%s", bc_mgmt_id_name(id));
+		if (!json_object_object_get_ex(defs, name, &d))
+			fail_msg("schema: no $defs/%s", name);
+		assert_true(json_object_object_get_ex(d, "properties", &props));
+		assert_true(json_object_object_get_ex(d, "required", &req));
+		mgmt_tree_reset(t);
+		assert_int_equal(mgmt_decode_data(t, 0, id, zeros,
+						  sizeof(zeros)), 0);
+		for (int c = t->node[0].first; c >= 0; c = t->node[c].next, n++) {
+			json_object *r = json_object_array_get_idx(req,
+								   (size_t)n);
+
+			if (!json_object_object_get_ex(props, t->node[c].key,
+						       NULL) ||
+			    !r || strcmp(json_object_get_string(r),
+					 t->node[c].key))
+				fail_msg("schema %s: key %s missing or out of "
+					 "order", name, t->node[c].key);
+		}
+		assert_int_equal(json_object_object_length(props), n);
+		assert_int_equal(json_object_array_length(req), (size_t)n);
+	}
+	json_object_put(schema);
+	mgmt_tree_free(t);
+}
+
+/* ---- exit codes and hints ---- */
+
+static void test_exit_codes(void **state)
+{
+	char h[256];
+
+	(void)state;
+	assert_int_equal(mgmt_client_exit_code(0), 0);
+	assert_int_equal(mgmt_client_exit_code(-ENOENT), 3);
+	assert_int_equal(mgmt_client_exit_code(-EACCES), 3);
+	assert_int_equal(mgmt_client_exit_code(-EPERM), 3);
+	assert_int_equal(mgmt_client_exit_code(-ECONNREFUSED), 3);
+	assert_int_equal(mgmt_client_exit_code(-ETIMEDOUT), 3);
+	assert_int_equal(mgmt_client_exit_code(-ENAMETOOLONG), 2);
+	assert_int_equal(mgmt_client_exit_code(-EBADMSG), 1);
+	mgmt_client_hint(-ENOENT, "/var/run/hvptp/hvptpd", 1000, h, sizeof(h));
+	assert_string_equal(h, "socket /var/run/hvptp/hvptpd missing: is "
+			       "hvptpd running? (-s SOCKET)");
+	mgmt_client_hint(-EACCES, "/x", 1000, h, sizeof(h));
+	assert_string_equal(h, "permission denied on /x: use the read-only "
+			       "socket -s /var/run/hvptp/hvptpd-ro or run as "
+			       "root");
+	mgmt_client_hint(-ECONNREFUSED, "/x", 1000, h, sizeof(h));
+	assert_string_equal(h, "nothing listens on /x (stale socket: hvptpd "
+			       "not running)");
+	mgmt_client_hint(-ETIMEDOUT, "/x", 250, h, sizeof(h));
+	assert_non_null(strstr(h, "no answer from /x within 250 ms"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_roundtrip_every_id, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_decode_default_ds, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_decode_slave_values, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_decode_servo_status, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_decode_port_counters,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_decode_description_properties, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decode_bad_data, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_decode_error_answer, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_set_priorities, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_set_gm_settings, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_set_port_ds_np, setup,
+						teardown),
+		cmocka_unit_test(test_set_subscribe),
+		cmocka_unit_test(test_set_refusals),
+		cmocka_unit_test(test_schema_matches_layouts),
+		cmocka_unit_test(test_exit_codes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}

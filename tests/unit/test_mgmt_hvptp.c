@@ -1,0 +1,173 @@
+/*
+ * tests/unit/test_mgmt_hvptp.c — hvptp's own management IDs in the core
+ * (bc/mgmt.h, bc/mgmt_ids.c): HVPTP_SERVO_STATUS_NP (0xD000, clock) and
+ * HVPTP_PORT_DROPS_NP (0xD001, port), checked on the raw bytes at the
+ * offsets docs/hvptpctl.md documents, independently of hvptpctl's
+ * decoders: every field against what the core was told or counted,
+ * saturation and rounding, unknown time-error estimates, port addressing,
+ * and the refusal of SET (GET-only IDs).
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <cmocka.h>
+
+#include "tests/unit/mgmt_test.h"
+
+static void test_ids_named(void **state)
+{
+	(void)state;
+	assert_string_equal(bc_mgmt_id_name(0xD000), "HVPTP_SERVO_STATUS_NP");
+	assert_string_equal(bc_mgmt_id_name(0xD001), "HVPTP_PORT_DROPS_NP");
+	assert_int_equal(bc_mgmt_id_from_name("hvptp_servo_status_np"),
+			 0xD000);
+	assert_false(bc_mgmt_id_is_port(BC_MID_HVPTP_SERVO_STATUS_NP));
+	assert_true(bc_mgmt_id_is_port(BC_MID_HVPTP_PORT_DROPS_NP));
+	assert_int_equal(BC_MGMT_PORT_DROPS_NP_LEN,
+			 44 + 8 * (BC_DROP_COUNT - 1));
+}
+
+static void test_servo_status_bytes(void **state)
+{
+	struct bc_servo_status st = {
+		.valid = true, .offset_ns = -1234, .path_delay_ns = 5678,
+		.freq_ppb = 100.5, .state = 3, .te_estimate_ns = 40.25,
+		.holdover = true, .steps = 7, .at_ns = 0x0102030405LL,
+	};
+	struct bc *bc = one_clock(2);
+	uint16_t len;
+	const uint8_t *p;
+
+	(void)state;
+	bc_set_servo_status(bc, &st);
+	p = get1(bc, BC_MID_HVPTP_SERVO_STATUS_NP, &len);
+	assert_source(bc, 0, 0);
+	assert_int_equal(len, BC_MGMT_SERVO_STATUS_NP_LEN);
+	assert_int_equal(p[0], BC_MGMT_SERVO_VALID | BC_MGMT_SERVO_HOLDOVER |
+				       BC_MGMT_SERVO_TE_KNOWN);
+	assert_int_equal(p[1], 3);
+	assert_int_equal(be64(p + 2), -1234LL * 65536);
+	assert_int_equal(be64(p + 10), 5678LL * 65536);
+	assert_int_equal(be64(p + 18), 100 * 65536 + 32768); /* 100.5 ppb */
+	assert_int_equal(be64(p + 26), 40 * 65536 + 16384); /* 40.25 ns */
+	assert_int_equal(be64(p + 34), 7);
+	assert_int_equal(be64(p + 42), 0x0102030405LL);
+
+	/* unknown estimate, no sample, negative frequency, huge values */
+	memset(&st, 0, sizeof(st));
+	st.te_estimate_ns = -1.0;
+	st.freq_ppb = -1e30;
+	st.offset_ns = INT64_MIN;
+	st.state = 1000;
+	bc_set_servo_status(bc, &st);
+	p = get1(bc, BC_MID_HVPTP_SERVO_STATUS_NP, &len);
+	assert_int_equal(p[0], 0);
+	assert_int_equal(p[1], 0xFF);
+	assert_int_equal(be64(p + 2), -(INT64_MAX / 65536) * 65536);
+	assert_true(be64(p + 18) < -(int64_t)1e18); /* saturated, negative */
+	assert_int_equal(be64(p + 26), 0);
+	assert_int_equal(be64(p + 42), 0);
+}
+
+static void test_servo_status_readonly_get(void **state)
+{
+	struct bc *bc = one_clock(1);
+	uint16_t len;
+
+	(void)state;
+	/* GET works on the read-only socket */
+	assert_int_equal(ask(bc, PTP_MGMT_GET, BC_MID_HVPTP_SERVO_STATUS_NP,
+			     NULL, 0, true), 0);
+	assert_int_equal(out.n, 1);
+	response(bc, 0, PTP_MGMT_RESPONSE, BC_MID_HVPTP_SERVO_STATUS_NP, &len);
+	assert_int_equal(len, BC_MGMT_SERVO_STATUS_NP_LEN);
+	/* SET: not settable (GET-only ID) */
+	assert_int_equal(ask(bc, PTP_MGMT_SET, BC_MID_HVPTP_SERVO_STATUS_NP,
+			     (const uint8_t *)"\0\0", 2, false), 0);
+	assert_error(bc, 0, BC_MID_HVPTP_SERVO_STATUS_NP,
+		     TLV_MGMT_ERR_NOT_SETABLE);
+}
+
+static void test_port_drops_bytes(void **state)
+{
+	uint8_t junk[6] = { 0 };
+	const struct bc_port_counters *pc;
+	struct port_identity pid;
+	struct bc *bc;
+	uint16_t len;
+	const uint8_t *p;
+	int c;
+
+	(void)state;
+	bc = slave_clock(&c);
+	for (int i = 0; i < 3; i++)
+		net_inject(&net, c, 0, junk, sizeof(junk));
+	pc = bc_port_counters(bc, 0);
+	assert_int_equal(pc->drop[BC_DROP_TOO_SHORT], 3);
+	pid = bc_port_ds(bc, 0)->port_identity;
+	p = get_port(bc, BC_MID_HVPTP_PORT_DROPS_NP, 0, &len);
+	assert_int_equal(len, BC_MGMT_PORT_DROPS_NP_LEN);
+	assert_pid_at(p, &pid);
+	assert_int_equal(be64(p + 10), (int64_t)pc->tx_ts_timeouts);
+	assert_int_equal(be64(p + 18), (int64_t)pc->announce_timeouts);
+	assert_int_equal(be64(p + 26), (int64_t)pc->sync_timeouts);
+	assert_int_equal(be64(p + 34), (int64_t)pc->faults);
+	assert_int_equal(be16(p + 42), BC_DROP_COUNT - 1);
+	for (int i = 1; i < BC_DROP_COUNT; i++)
+		assert_int_equal(be64(p + 44 + 8 * (i - 1)),
+				 (int64_t)pc->drop[i]);
+	assert_int_equal(be64(p + 44 + 8 * (BC_DROP_TOO_SHORT - 1)), 3);
+}
+
+static void test_port_drops_addressing(void **state)
+{
+	struct bc *bc = one_clock(3);
+	uint16_t len;
+
+	(void)state;
+	/* every port answers, each from its own portIdentity */
+	assert_int_equal(ask(bc, PTP_MGMT_GET, BC_MID_HVPTP_PORT_DROPS_NP,
+			     NULL, 0, false), 0);
+	assert_int_equal(out.n, 3);
+	for (int i = 0; i < 3; i++) {
+		response(bc, i, PTP_MGMT_RESPONSE, BC_MID_HVPTP_PORT_DROPS_NP,
+			 &len);
+		assert_source(bc, i, (uint16_t)(i + 1));
+	}
+	/* port 2 only; port 9 does not exist */
+	get_port(bc, BC_MID_HVPTP_PORT_DROPS_NP, 1, &len);
+	assert_int_equal(ask_to(bc, PTP_MGMT_GET, BC_MID_HVPTP_PORT_DROPS_NP,
+				NULL, 0, port_target(9), false),
+			 0);
+	assert_error(bc, 0, BC_MID_HVPTP_PORT_DROPS_NP,
+		     TLV_MGMT_ERR_WRONG_VALUE);
+	/* fault counter */
+	bc_actions_init(&out);
+	assert_int_equal(bc_port_fault(bc, 2, T0, &out), 0);
+	{
+		const uint8_t *p = get_port(bc, BC_MID_HVPTP_PORT_DROPS_NP, 2,
+					    &len);
+
+		assert_int_equal(be64(p + 34), 1);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ids_named),
+		cmocka_unit_test_setup_teardown(test_servo_status_bytes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_servo_status_readonly_get,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_drops_bytes, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_port_drops_addressing,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
