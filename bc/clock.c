@@ -335,7 +335,7 @@ int bc_clock_stepped(struct bc *bc, int64_t step_ns, struct bc_actions *out)
 	(void)step_ns;
 	bc->cnt.clock_steps++;
 	for (int i = 0; i < bc->nports; i++)
-		port_stepped(&bc->ports[i]);
+		port_stepped(&bc->ports[i], step_ns);
 	return 0;
 }
 

@@ -37,11 +37,27 @@ struct sync_state {
 	tmv_t t1; /* preciseOriginTimestamp (or originTimestamp) */
 	int64_t corr_fup; /* scaled ns */
 	int64_t sync_rx_mono; /* when the Sync arrived (now) */
-	/* latest complete pair, for the delay computation */
-	bool have_pair;
-	tmv_t pair_t1, pair_t2;
-	int64_t pair_corr;
+	/* the latest complete pairs, for the delay computation: [0] the
+	 * newest, [1] the one before */
+	int npairs;
+	struct sync_pair {
+		tmv_t t2; /* ingress, local clock */
+		int64_t ms; /* t2 - t1 - c1: master->slave, ns */
+	} pair[2];
 };
+
+/* A Delay_Req/Delay_Resp exchange waiting for the Sync after it: its
+ * slave->master delay is paired with the master->slave delay interpolated
+ * to t3 between the Syncs around it, so that a frequency error between the
+ * clocks does not bias the path delay (the servo changes frequency only at
+ * samples, so it is constant between two Syncs). */
+struct delay_exchange {
+	tmv_t t3; /* egress of the Delay_Req, local clock */
+	int64_t sm; /* t4 - t3 - c2: slave->master, ns */
+	bool have_pre; /* the Sync pair before t3 */
+	struct sync_pair pre;
+};
+#define DELAY_MAX_EXCHANGES 4
 
 /* The Delay_Req/Delay_Resp exchange. */
 struct delay_state {
@@ -52,6 +68,10 @@ struct delay_state {
 	bool have_resp; /* Delay_Resp came before our TX timestamp */
 	tmv_t t4; /* from that Delay_Resp, local timescale */
 	int64_t resp_corr_ns;
+	int64_t step_since_send_ns; /* clock steps since the Delay_Req went
+				       out: its late TX timestamp predates them */
+	int nx; /* exchanges waiting for their next Sync */
+	struct delay_exchange xq[DELAY_MAX_EXCHANGES];
 	struct cm_filter filter; /* moving median of raw delays */
 	bool have_delay;
 	int64_t mean_path_delay_ns; /* filtered */
@@ -146,7 +166,7 @@ void port_drop(struct port *p, enum bc_drop why, const struct ptp_msg *m,
 	       int64_t now);
 void port_enter_state(struct port *p, enum port_state st, int64_t now,
 		      struct bc_actions *out);
-void port_stepped(struct port *p);
+void port_stepped(struct port *p, int64_t step_ns);
 void port_timer_arm(struct port *p, enum bc_timer t, int64_t at_ns,
 		    struct bc_actions *out);
 void port_timer_stop(struct port *p, enum bc_timer t, struct bc_actions *out);
@@ -187,6 +207,8 @@ enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 void slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o);
 void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts);
 void slave_reset(struct port *p, bool keep_delay);
+/* The local clock was stepped by step_ns: move every stored local time. */
+void slave_stepped(struct port *p, int64_t step_ns);
 
 /* ---- clock (bc/clock.c) ---- */
 /* A port saw an Announce: store it, maybe mark a state decision due. */

@@ -393,8 +393,8 @@ int64_t port_random_delay_req_ns(struct port *p)
 	return (int64_t)(cm_rng_uniform(&p->bc->rng) * 2.0 * (double)iv);
 }
 
-void port_stepped(struct port *p)
+void port_stepped(struct port *p, int64_t step_ns)
 {
 	if (port_is_slave(p))
-		slave_reset(p, true);
+		slave_stepped(p, step_ns);
 }

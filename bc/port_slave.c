@@ -7,7 +7,11 @@
  *   offsetFromMaster = t2 - t1 - c1 - meanPathDelay - delayAsymmetry
  *
  * with c1 the Sync's plus Follow_Up's correction and c2 the Delay_Resp's.
- * Only the parent's messages are used for synchronisation.
+ * The master->slave term (t2 - t1 - c1) is taken at t3: interpolated
+ * between the Syncs before and after the Delay_Req (see struct
+ * delay_exchange), not from whichever Sync came last — while the clocks
+ * still differ by 100 ppm, a Sync 0.5 s away from the Delay_Req would bias
+ * the path delay by 25 us.  Only the parent's messages are used.
  */
 #include <string.h>
 
@@ -35,6 +39,29 @@ void slave_reset(struct port *p, bool keep_delay)
 	} else {
 		cm_filter_reset(&p->delay.filter);
 	}
+}
+
+void slave_stepped(struct port *p, int64_t step_ns)
+{
+	struct sync_state *s = &p->sync;
+	struct delay_state *d = &p->delay;
+
+	if (s->have_sync)
+		s->t2.ns += step_ns;
+	for (int i = 0; i < s->npairs; i++) {
+		s->pair[i].t2.ns += step_ns;
+		s->pair[i].ms += step_ns;
+	}
+	for (int i = 0; i < d->nx; i++) {
+		d->xq[i].t3.ns += step_ns;
+		d->xq[i].sm -= step_ns;
+		d->xq[i].pre.t2.ns += step_ns;
+		d->xq[i].pre.ms += step_ns;
+	}
+	if (d->have_t3)
+		d->t3.ns += step_ns;
+	else if (d->outstanding || d->have_resp)
+		d->step_since_send_ns += step_ns;
 }
 
 static bool from_parent(const struct port *p, const struct ptp_msg *m)
@@ -71,14 +98,97 @@ static void sync_sample(struct port *p, int64_t offset, tmv_t origin,
 	act_sample(out, p->index, &smp);
 }
 
-/* t1 and t2 of one Sync are both known: record the pair and, once the
- * path delay is known, hand a sample to the servo.  A pair whose numbers
- * overflow the arithmetic is refused as a bad timestamp. */
+static void delay_filter_add(struct port *p, int64_t raw)
+{
+	struct delay_state *d = &p->delay;
+
+	d->last_raw_ns = raw;
+	d->mean_path_delay_ns = cm_filter_add(&d->filter, raw);
+	d->have_delay = true;
+	p->bc->cur.mean_path_delay_ns = d->mean_path_delay_ns;
+}
+
+/* The master->slave delay at local time t, interpolated between a pair
+ * before and a pair after it. */
+static int64_t ms_at(const struct sync_pair *a, const struct sync_pair *b,
+		     tmv_t t)
+{
+	__int128 span = (__int128)b->t2.ns - a->t2.ns;
+	__int128 part = (__int128)t.ns - a->t2.ns;
+
+	if (span <= 0)
+		return b->ms;
+	return (int64_t)(a->ms + ((__int128)b->ms - a->ms) * part / span);
+}
+
+/* Path delay of one exchange with the master->slave delay at its t3;
+ * false when the numbers overflow (absurd timestamps: nothing changes). */
+static bool exchange_delay(struct port *p, const struct delay_exchange *x,
+			   const struct sync_pair *after)
+{
+	int64_t ms = x->have_pre ? ms_at(&x->pre, after, x->t3) : after->ms;
+	int64_t sum;
+
+	if (__builtin_add_overflow(ms, x->sm, &sum))
+		return false;
+	delay_filter_add(p, sum / 2);
+	return true;
+}
+
+/* A new Sync pair: finish the exchanges it follows. */
+static void exchanges_complete(struct port *p, const struct sync_pair *pr)
+{
+	struct delay_state *d = &p->delay;
+	int kept = 0;
+
+	for (int i = 0; i < d->nx; i++) {
+		if (d->xq[i].t3.ns > pr->t2.ns)
+			d->xq[kept++] = d->xq[i]; /* still before its Sync */
+		else if (!exchange_delay(p, &d->xq[i], pr))
+			clock_log_port(p, CM_LOG_DEBUG, "delay: bad timestamps");
+	}
+	d->nx = kept;
+}
+
+/* t3 and t4 of an exchange are both known. */
+static bool exchange_add(struct port *p, tmv_t t3, tmv_t t4, int64_t corr_ns)
+{
+	const struct sync_state *s = &p->sync;
+	struct delay_state *d = &p->delay;
+	struct delay_exchange x;
+
+	memset(&x, 0, sizeof(x));
+	x.t3 = t3;
+	if (!sub3_ok(t4.ns, t3.ns, corr_ns, &x.sm))
+		return false;
+	/* the newest pair before t3 */
+	for (int i = 0; i < s->npairs && !x.have_pre; i++) {
+		if (s->pair[i].t2.ns <= t3.ns) {
+			x.have_pre = true;
+			x.pre = s->pair[i];
+		}
+	}
+	/* a Sync already came after t3: done now */
+	if (s->npairs && s->pair[0].t2.ns > t3.ns)
+		return exchange_delay(p, &x, &s->pair[0]);
+	if (d->nx == DELAY_MAX_EXCHANGES) {
+		memmove(&d->xq[0], &d->xq[1], sizeof(d->xq[0]) * (size_t)(d->nx - 1));
+		d->nx--;
+	}
+	d->xq[d->nx++] = x;
+	return true;
+}
+
+/* t1 and t2 of one Sync are both known: record the pair, finish the
+ * delay exchanges before it and, once the path delay is known, hand a
+ * sample to the servo.  A pair whose numbers overflow the arithmetic is
+ * refused as a bad timestamp. */
 static enum bc_drop sync_complete(struct port *p, struct bc_actions *out)
 {
 	struct sync_state *s = &p->sync;
 	tmv_t t1 = port_from_wire(p, s->t1);
 	int64_t corr_ns, ms, offset = 0, origin;
+	struct sync_pair pr;
 
 	s->have_sync = s->have_fup = false;
 	if (__builtin_add_overflow(s->corr_sync, s->corr_fup, &corr_ns))
@@ -87,14 +197,17 @@ static enum bc_drop sync_complete(struct port *p, struct bc_actions *out)
 	if (!sub3_ok(s->t2.ns, t1.ns, corr_ns, &ms) ||
 	    __builtin_add_overflow(t1.ns, corr_ns, &origin))
 		return BC_DROP_BAD_TIMESTAMP;
+	pr.t2 = s->t2;
+	pr.ms = ms;
+	exchanges_complete(p, &pr);
 	if (p->delay.have_delay &&
 	    !sub3_ok(ms, p->delay.mean_path_delay_ns,
 		     p->cfg.delay_asymmetry_ns, &offset))
 		return BC_DROP_BAD_TIMESTAMP;
-	s->have_pair = true;
-	s->pair_t1 = t1;
-	s->pair_t2 = s->t2;
-	s->pair_corr = corr_ns;
+	s->pair[1] = s->pair[0];
+	s->pair[0] = pr;
+	if (s->npairs < 2)
+		s->npairs++;
 	if (p->delay.have_delay)
 		sync_sample(p, offset, tmv_from_ns(origin), out);
 	return BC_DROP_NONE;
@@ -182,10 +295,10 @@ void slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o)
 		return;
 	p->delay.outstanding = true;
 	p->delay.have_t3 = false;
+	p->delay.have_resp = false;
+	p->delay.step_since_send_ns = 0;
 	p->delay.seq = m.hdr.sequence_id;
 }
-
-static bool delay_update(struct port *p, tmv_t t4, int64_t corr_ns);
 
 void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts)
 {
@@ -193,31 +306,12 @@ void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts)
 
 	if (d->seq != seq || !(d->outstanding || d->have_resp))
 		return;
-	d->t3 = ts;
+	/* taken when the Delay_Req left, before any step since */
+	d->t3.ns = ts.ns + d->step_since_send_ns;
 	d->have_t3 = true;
-	if (d->have_resp && p->sync.have_pair &&
-	    !delay_update(p, d->t4, d->resp_corr_ns))
+	if (d->have_resp && !exchange_add(p, d->t3, d->t4, d->resp_corr_ns))
 		clock_log_port(p, CM_LOG_DEBUG, "delay_resp: bad timestamp");
 	d->have_resp = false;
-}
-
-/* The path delay from the latest Sync pair and t3, t4; false (nothing
- * changed) when the numbers overflow the arithmetic. */
-static bool delay_update(struct port *p, tmv_t t4, int64_t corr_ns)
-{
-	struct sync_state *s = &p->sync;
-	struct delay_state *d = &p->delay;
-	int64_t ms, sm, sum;
-
-	if (!sub3_ok(s->pair_t2.ns, s->pair_t1.ns, s->pair_corr, &ms) ||
-	    !sub3_ok(t4.ns, d->t3.ns, corr_ns, &sm) ||
-	    __builtin_add_overflow(ms, sm, &sum))
-		return false;
-	d->last_raw_ns = sum / 2; /* (master->slave + slave->master) / 2 */
-	d->mean_path_delay_ns = cm_filter_add(&d->filter, d->last_raw_ns);
-	d->have_delay = true;
-	p->bc->cur.mean_path_delay_ns = d->mean_path_delay_ns;
-	return true;
 }
 
 enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
@@ -243,9 +337,8 @@ enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 	if (!tmv_from_ptp_timestamp(&r->receive_timestamp, &t4))
 		return BC_DROP_BAD_TIMESTAMP;
 	t4 = port_from_wire(p, t4);
-	/* without a Sync pair there is nothing to compute with yet; a
-	 * refused answer leaves the request open for the real one */
-	if (d->have_t3 && p->sync.have_pair && !delay_update(p, t4, corr_ns))
+	/* a refused answer leaves the request open for the real one */
+	if (d->have_t3 && !exchange_add(p, d->t3, t4, corr_ns))
 		return BC_DROP_BAD_TIMESTAMP;
 	if (log_interval_sane(m->hdr.log_msg_interval))
 		p->ds.log_min_delay_req_interval = m->hdr.log_msg_interval;

@@ -74,6 +74,7 @@ struct net_node {
 	int nports;
 	int seg[NET_PORTS]; /* -1: not connected */
 	int64_t off; /* local clock minus true time */
+	int64_t ppb; /* frequency error: the clock gains ppb ns per second */
 	bool silent; /* what it sends is lost */
 	bool no_tx_ts; /* TX timestamps never come */
 	int64_t tx_ts_delay; /* TX timestamps come this late */
@@ -257,6 +258,14 @@ static inline struct net_item *net_first(struct net *n)
 
 static inline void net_actions(struct net *n, int c, struct bc_actions *a);
 
+/* Node c's clock reading at true time t. */
+static inline int64_t net_local(const struct net *n, int c, int64_t t)
+{
+	const struct net_node *nd = &n->n[c];
+
+	return t + nd->off + (int64_t)((__int128)t * nd->ppb / 1000000000);
+}
+
 static inline void net_maybe_step(struct net *n, int c, bool tx,
 				  uint8_t type)
 {
@@ -294,7 +303,7 @@ static inline void net_deliver_to(struct net *n, int c, int p,
 			it->p = p2;
 			it->sc = c;
 			it->sp = p;
-			it->ts = tmv_from_ns(arrive + n->n[c2].off +
+			it->ts = tmv_from_ns(net_local(n, c2, arrive) +
 					     n->n[c2].rx_ts_err);
 			it->type = type;
 			it->len = x->u.send.len;
@@ -321,7 +330,7 @@ static inline void net_send(struct net *n, int c, const struct bc_actions *a,
 		it->c = c;
 		it->p = p;
 		it->token = x->u.send.token;
-		it->ts = tmv_from_ns(n->now + nd->off - nd->tx_ts_err);
+		it->ts = tmv_from_ns(net_local(n, c, n->now) - nd->tx_ts_err);
 	}
 	if (!nd->silent && nd->seg[p] >= 0)
 		net_deliver_to(n, c, p, a, x);
@@ -558,7 +567,7 @@ static inline int net_inject(struct net *n, int c, int p, const uint8_t *buf,
 
 	bc_actions_init(&a);
 	err = bc_port_rx(n->n[c].bc, p, buf, len,
-			 tmv_from_ns(n->now + n->n[c].off), NULL, n->now, &a);
+			 tmv_from_ns(net_local(n, c, n->now)), NULL, n->now, &a);
 	net_actions(n, c, &a);
 	net_decide(n);
 	return err;
