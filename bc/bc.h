@@ -148,12 +148,26 @@ enum bc_event {
 };
 const char *bc_event_name(enum bc_event ev);
 
+/*
+ * What a measurement of the offset came from.  A SYNC sample is ptp4l's
+ * (t1, t2 of one Sync with the filtered path delay).  A DELAY sample is the
+ * other direction: a finished Delay_Req/Delay_Resp exchange also measures
+ * the offset at t3, as offset = (meanPathDelay - delayAsymmetry) -
+ * (t4 - t3 - c2).  Servos that take both (the Kalman) get twice the
+ * information and path-delay errors that cancel between the directions;
+ * the others, and the per-sample log line, use SYNC samples only.
+ */
+enum bc_sample_kind { BC_SAMPLE_SYNC = 0, BC_SAMPLE_DELAY };
+
 struct bc_sample {
+	enum bc_sample_kind kind;
 	int64_t offset_ns; /* offsetFromMaster: local - master */
 	int64_t path_delay_ns; /* meanPathDelay (filtered) used */
 	int64_t raw_delay_ns; /* last unfiltered path delay */
-	tmv_t ingress; /* t2, local clock */
-	tmv_t origin; /* t1 + corrections, master clock */
+	int64_t one_way_ns; /* SYNC: t2 - t1 - c1 (master->slave);
+			       DELAY: t4 - t3 - c2 (slave->master) */
+	tmv_t ingress; /* SYNC: t2; DELAY: t3 (local clock) */
+	tmv_t origin; /* SYNC: t1 + c1; DELAY: t4 - c2 (master clock) */
 	int8_t log_sync_interval; /* of the master, for the servo */
 	double weight; /* 1.0 for now */
 };

@@ -205,7 +205,8 @@ enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 				 tmv_t rx_ts, const struct bc_addr *src,
 				 int64_t now, struct bc_actions *out);
 void slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o);
-void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts);
+void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts,
+			   struct bc_actions *out);
 void slave_reset(struct port *p, bool keep_delay);
 /* The local clock was stepped by step_ns: move every stored local time. */
 void slave_stepped(struct port *p, int64_t step_ns);

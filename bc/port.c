@@ -275,7 +275,7 @@ int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,
 	if (pt.msg_type == PTP_MSG_SYNC && p->ds.port_state == PS_MASTER)
 		master_sync_tx_ts(p, pt.seq, ts, now, out);
 	else if (pt.msg_type == PTP_MSG_DELAY_REQ && port_is_slave(p))
-		slave_delay_req_tx_ts(p, pt.seq, ts);
+		slave_delay_req_tx_ts(p, pt.seq, ts, out);
 	return 0;
 }
 

@@ -79,22 +79,49 @@ static bool sub3_ok(int64_t a, int64_t b, int64_t c, int64_t *out)
 	       !__builtin_sub_overflow(t, c, out);
 }
 
-static void sync_sample(struct port *p, int64_t offset, tmv_t origin,
-			struct bc_actions *out)
+static void sync_sample(struct port *p, int64_t offset, int64_t ms,
+			tmv_t origin, struct bc_actions *out)
 {
 	struct bc *bc = p->bc;
 	struct bc_sample smp;
 
 	memset(&smp, 0, sizeof(smp));
+	smp.kind = BC_SAMPLE_SYNC;
 	smp.path_delay_ns = p->delay.mean_path_delay_ns;
 	smp.raw_delay_ns = p->delay.last_raw_ns;
 	smp.offset_ns = offset;
+	smp.one_way_ns = ms;
 	smp.ingress = p->sync.t2;
 	smp.origin = origin;
 	smp.log_sync_interval = p->master_log_sync_interval;
 	smp.weight = 1.0;
 	bc->cur.offset_from_master_ns = smp.offset_ns;
 	bc->cur.mean_path_delay_ns = smp.path_delay_ns;
+	act_sample(out, p->index, &smp);
+}
+
+/* The offset the Delay_Req direction measured at t3 (see enum
+ * bc_sample_kind); only once a path delay is known. */
+static void delay_sample(struct port *p, tmv_t t3, int64_t sm, tmv_t t4c,
+			 struct bc_actions *out)
+{
+	const struct delay_state *d = &p->delay;
+	struct bc_sample smp;
+	int64_t sm_delay;
+
+	if (!d->have_delay || !out ||
+	    __builtin_sub_overflow(d->mean_path_delay_ns,
+				   p->cfg.delay_asymmetry_ns, &sm_delay) ||
+	    __builtin_sub_overflow(sm_delay, sm, &smp.offset_ns))
+		return;
+	smp.kind = BC_SAMPLE_DELAY;
+	smp.path_delay_ns = d->mean_path_delay_ns;
+	smp.raw_delay_ns = d->last_raw_ns;
+	smp.one_way_ns = sm;
+	smp.ingress = t3;
+	smp.origin = t4c;
+	smp.log_sync_interval = p->master_log_sync_interval;
+	smp.weight = 1.0;
 	act_sample(out, p->index, &smp);
 }
 
@@ -150,17 +177,22 @@ static void exchanges_complete(struct port *p, const struct sync_pair *pr)
 	d->nx = kept;
 }
 
-/* t3 and t4 of an exchange are both known. */
-static bool exchange_add(struct port *p, tmv_t t3, tmv_t t4, int64_t corr_ns)
+/* t3 and t4 of an exchange are both known: a DELAY sample now, and its
+ * path delay once the Sync after it is known. */
+static bool exchange_add(struct port *p, tmv_t t3, tmv_t t4, int64_t corr_ns,
+			 struct bc_actions *out)
 {
 	const struct sync_state *s = &p->sync;
 	struct delay_state *d = &p->delay;
 	struct delay_exchange x;
+	int64_t t4c;
 
 	memset(&x, 0, sizeof(x));
 	x.t3 = t3;
-	if (!sub3_ok(t4.ns, t3.ns, corr_ns, &x.sm))
+	if (!sub3_ok(t4.ns, t3.ns, corr_ns, &x.sm) ||
+	    __builtin_sub_overflow(t4.ns, corr_ns, &t4c))
 		return false;
+	delay_sample(p, t3, x.sm, tmv_from_ns(t4c), out);
 	/* the newest pair before t3 */
 	for (int i = 0; i < s->npairs && !x.have_pre; i++) {
 		if (s->pair[i].t2.ns <= t3.ns) {
@@ -209,7 +241,7 @@ static enum bc_drop sync_complete(struct port *p, struct bc_actions *out)
 	if (s->npairs < 2)
 		s->npairs++;
 	if (p->delay.have_delay)
-		sync_sample(p, offset, tmv_from_ns(origin), out);
+		sync_sample(p, offset, ms, tmv_from_ns(origin), out);
 	return BC_DROP_NONE;
 }
 
@@ -300,7 +332,8 @@ void slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o)
 	p->delay.seq = m.hdr.sequence_id;
 }
 
-void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts)
+void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts,
+			   struct bc_actions *out)
 {
 	struct delay_state *d = &p->delay;
 
@@ -309,7 +342,8 @@ void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts)
 	/* taken when the Delay_Req left, before any step since */
 	d->t3.ns = ts.ns + d->step_since_send_ns;
 	d->have_t3 = true;
-	if (d->have_resp && !exchange_add(p, d->t3, d->t4, d->resp_corr_ns))
+	if (d->have_resp &&
+	    !exchange_add(p, d->t3, d->t4, d->resp_corr_ns, out))
 		clock_log_port(p, CM_LOG_DEBUG, "delay_resp: bad timestamp");
 	d->have_resp = false;
 }
@@ -326,7 +360,6 @@ enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 	(void)rx_ts;
 	(void)src;
 	(void)now;
-	(void)out;
 	if (!from_parent(p, m))
 		return BC_DROP_NOT_PARENT;
 	if (!port_identity_eq(&r->requesting_port_identity,
@@ -338,7 +371,7 @@ enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 		return BC_DROP_BAD_TIMESTAMP;
 	t4 = port_from_wire(p, t4);
 	/* a refused answer leaves the request open for the real one */
-	if (d->have_t3 && !exchange_add(p, d->t3, t4, corr_ns))
+	if (d->have_t3 && !exchange_add(p, d->t3, t4, corr_ns, out))
 		return BC_DROP_BAD_TIMESTAMP;
 	if (log_interval_sane(m->hdr.log_msg_interval))
 		p->ds.log_min_delay_req_interval = m->hdr.log_msg_interval;

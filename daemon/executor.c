@@ -113,6 +113,8 @@ static void exec_sample(struct exec *ex, const struct bc_action *a,
 	struct disc_result r;
 	bool locked;
 
+	if (s->kind != BC_SAMPLE_SYNC)
+		return; /* the discipline takes Sync samples only, for now */
 	memset(&r, 0, sizeof(r));
 	exec_update_interval(ex, s->log_sync_interval);
 	if (ex->disc)

@@ -83,7 +83,9 @@ struct net_node {
 	int64_t rx_ts_err; /* its RX timestamps are this late */
 	int64_t tx_ts_err; /* its TX timestamps are this early */
 	int64_t timer[NET_PORTS][BC_TMR_COUNT]; /* -1: not armed */
-	int nsamples;
+	int nsamples; /* Sync samples (samples[]) */
+	int ndelay_samples; /* Delay_Req-direction samples */
+	struct net_sample last_delay_sample;
 	struct net_sample samples[NET_SAMPLES];
 	int nstates;
 	struct net_state_rec states[NET_LOG];
@@ -383,9 +385,14 @@ static inline void net_record_sample(struct net *n, int c,
 	struct net_node *nd = &n->n[c];
 	struct net_sample *s;
 
-	if (nd->nsamples >= NET_SAMPLES)
+	if (x->u.sample.kind == BC_SAMPLE_DELAY) {
+		s = &nd->last_delay_sample;
+		nd->ndelay_samples++;
+	} else if (nd->nsamples < NET_SAMPLES) {
+		s = &nd->samples[nd->nsamples++];
+	} else {
 		return;
-	s = &nd->samples[nd->nsamples++];
+	}
 	s->at = n->now;
 	s->port = x->port;
 	s->s = x->u.sample;

@@ -380,6 +380,31 @@ static void test_delay_unbiased_by_frequency_error(void **state)
 	(void)a;
 }
 
+/* Every finished Delay_Req exchange also measures the offset, at t3:
+ * (meanPathDelay - delayAsymmetry) - (t4 - t3 - c2). */
+static void test_delay_direction_samples(void **state)
+{
+	const struct bc_sample *s;
+	int a, b;
+
+	(void)state;
+	two_clocks(&a, &b);
+	net_start(&net);
+	net_run(&net, 40 * SEC);
+	assert_true(net.n[b].ndelay_samples >= 10);
+	s = &net.n[b].last_delay_sample.s;
+	assert_int_equal(s->kind, BC_SAMPLE_DELAY);
+	assert_int_equal(s->offset_ns, OFF_B - OFF_A);
+	assert_int_equal(s->one_way_ns, NET_DELAY - (OFF_B - OFF_A));
+	assert_int_equal(s->path_delay_ns, NET_DELAY);
+	/* t3 on B's clock, t4 on A's */
+	assert_int_equal(s->origin.ns - s->ingress.ns, s->one_way_ns);
+	/* the Sync samples are unchanged */
+	net_assert_samples(&net, b, 0, OFF_B - OFF_A);
+	assert_int_equal(net.n[b].samples[0].s.kind, BC_SAMPLE_SYNC);
+	(void)a;
+}
+
 /* ---- clock steps ---- */
 
 /* Step B's clock right after it receives (or sends) a message of `type`.
@@ -614,6 +639,7 @@ int main(void)
 		T(test_follow_up_before_sync_checked),
 		T(test_delay_resp_before_tx_ts),
 		T(test_delay_unbiased_by_frequency_error),
+		T(test_delay_direction_samples),
 		T(test_step_between_sync_and_follow_up),
 		T(test_step_during_delay_req),
 		T(test_utc_slave_of_tai_master),
