@@ -376,6 +376,11 @@ static const struct cfg_option_info cfg_options[] = {
 	      "'manufacturer;model;identity'."),
 	O_STR("profileIdentity", P, "00:00:00:00:00:00",
 	      "Profile identifier reported in CLOCK_DESCRIPTION."),
+	O_INT("ptp_management", PI | OPT_HVPTP, "1", 0, 1,
+	      "Answer management messages that arrive on this PTP port (and, "
+	      "as a boundary clock, pass them on to the other ports); 0 "
+	      "drops them, counted.  The management sockets are not "
+	      "affected."),
 	O_STR("ptp_dst_ipv4", PI, "224.0.1.129",
 	      "IPv4 multicast address of PTP messages other than peer "
 	      "delay."),

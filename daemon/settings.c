@@ -106,6 +106,7 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	p->ignore_transport_specific =
 		cfg_get_int(c, name, "ignore_transport_specific") != 0;
 	p->path_trace_enabled = cfg_get_int(c, name, "path_trace_enabled") != 0;
+	p->management_enabled = cfg_get_int(c, name, "ptp_management") != 0;
 	p->transport_specific = (uint8_t)cfg_get_int(c, name, "transportSpecific");
 	p->delay_filter_average =
 		cfg_get_enum(c, name, "delay_filter") == DF_AVERAGE;

@@ -247,6 +247,7 @@ static const char *const implemented_set[] = {
 	"servo_filter_window", "servo_filter_keep", "holdover_budget",
 	"holdover_limit", "holdover_class_in_spec",
 	"holdover_class_out_of_spec", "holdover_class_expired",
+	"ptp_management",
 	/* old names of implemented options */
 	"pi_offset_const", "pi_f_offset_const", "pi_max_frequency",
 };

@@ -76,6 +76,7 @@ static void test_values_and_ports(void **state)
 			   "[eth0]\n"
 			   "logSyncInterval -4\n"
 			   "serverOnly 1\n"
+			   "ptp_management 0\n"
 			   "[eth1]\n";
 
 	(void)state;
@@ -96,6 +97,8 @@ static void test_values_and_ports(void **state)
 	assert_int_equal(set.ports[1].log_sync_interval, -3);
 	assert_true(set.ports[0].master_only);
 	assert_false(set.ports[1].master_only);
+	assert_false(set.ports[0].management_enabled);
+	assert_true(set.ports[1].management_enabled);
 	assert_true(set.ports[1].delay_filter_average);
 }
 
