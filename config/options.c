@@ -412,7 +412,7 @@ static const struct cfg_option_info cfg_options[] = {
 	      "linreg, select for kalman."),
 	O_INT("servo_filter_keep", GI | OPT_HVPTP, "4", 1, 64,
 	      "servo_filter select: the least delayed packets of each "
-	      "direction that set the path delay; Syncs delayed beyond "
+	      "direction that set the path delay; packets delayed beyond "
 	      "them count less (at most servo_filter_window)."),
 	O_INT("servo_filter_window", GI | OPT_HVPTP, "8", 1, 64,
 	      "servo_filter: settled path delays kept (median: their "

@@ -97,36 +97,80 @@ static void exec_report_status(struct exec *ex, const struct bc_sample *s,
 	bc_set_servo_status(ex->bc, &st);
 }
 
+/* What the discipline did with a sample, told to the core. */
+static void exec_servo_verdict(struct exec *ex, int port,
+			       const struct disc_result *r, int64_t now,
+			       struct bc_actions *next)
+{
+	bool locked;
+
+	if (r->error)
+		cm_log(CM_LOG_ERR, "%s: clock adjustment failed: %s",
+		       port_name(ex, port), strerror(-r->error));
+	if (r->stepped)
+		bc_clock_stepped(ex->bc, r->step_ns, next);
+	locked = r->state == SERVO_LOCKED || r->state == SERVO_LOCKED_STABLE;
+	bc_servo_state(ex->bc, locked ? BC_SERVO_LOCKED : BC_SERVO_UNLOCKED,
+		       now, next);
+}
+
+/*
+ * A DELAY sample (the offset measured at t3 of a Delay_Req exchange): the
+ * discipline gives it to its measurement filter and, when the servo takes
+ * both directions (the Kalman), to the servo.  Only a verdict reaches the
+ * core (a step, the servo's state) and the status (frequency, steps): the
+ * per-sample log line, the summary, currentDS and the observers stay with
+ * the Sync samples, as in ptp4l.
+ */
+static void exec_delay_sample(struct exec *ex, const struct bc_action *a,
+			      const struct disc_input *in, int64_t now,
+			      struct bc_actions *next)
+{
+	struct bc_servo_status st;
+	struct disc_result r;
+
+	if (!ex->disc)
+		return;
+	disc_sample_in(ex->disc, in, &r);
+	if (!r.used)
+		return;
+	exec_servo_verdict(ex, a->port, &r, now, next);
+	st = *bc_get_servo_status(ex->bc);
+	st.freq_ppb = r.freq_ppb;
+	st.state = (int)r.state;
+	if (r.stepped)
+		st.steps++;
+	bc_set_servo_status(ex->bc, &st);
+	ex->last.freq_ppb = r.freq_ppb;
+	ex->last.servo_state = r.state;
+}
+
 static void exec_sample(struct exec *ex, const struct bc_action *a,
 			int64_t now, struct bc_actions *next)
 {
 	const struct bc_sample *s = &a->u.sample;
 	struct disc_input in = {
+		.kind = s->kind == BC_SAMPLE_DELAY ? DISC_DELAY : DISC_SYNC,
 		.offset_ns = s->offset_ns,
 		.path_delay_ns = s->path_delay_ns,
 		.raw_delay_ns = s->raw_delay_ns,
+		.one_way_ns = s->one_way_ns,
 		.ingress_ns = s->ingress.ns,
 		.origin_ns = s->origin.ns,
-		.have_ms = true,
+		.have_one_way = true,
 		.mono_ns = now,
 	};
 	struct disc_result r;
-	bool locked;
 
-	if (s->kind != BC_SAMPLE_SYNC)
-		return; /* the discipline takes Sync samples only, for now */
-	memset(&r, 0, sizeof(r));
 	exec_update_interval(ex, s->log_sync_interval);
+	if (s->kind == BC_SAMPLE_DELAY) {
+		exec_delay_sample(ex, a, &in, now, next);
+		return;
+	}
+	memset(&r, 0, sizeof(r));
 	if (ex->disc)
 		disc_sample_in(ex->disc, &in, &r);
-	if (r.error)
-		cm_log(CM_LOG_ERR, "%s: clock adjustment failed: %s",
-		       port_name(ex, a->port), strerror(-r.error));
-	if (r.stepped)
-		bc_clock_stepped(ex->bc, r.step_ns, next);
-	locked = r.state == SERVO_LOCKED || r.state == SERVO_LOCKED_STABLE;
-	bc_servo_state(ex->bc, locked ? BC_SERVO_LOCKED : BC_SERVO_UNLOCKED,
-		       now, next);
+	exec_servo_verdict(ex, a->port, &r, now, next);
 	ex->last.valid = true;
 	ex->last.offset_ns = s->offset_ns;
 	ex->last.path_delay_ns = s->path_delay_ns;

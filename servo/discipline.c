@@ -27,6 +27,13 @@
  *   only while the servo is "settled": LOCKED, and the frequency set
  *   within the measurement noise per second of the servo's estimate of
  *   the right one (a phase correction under way spoils delays).
+ * - Two kinds of samples (discipline.h, struct disc_input): SYNC samples
+ *   go everywhere, as ptp4l's do; DELAY samples (the offset measured at
+ *   t3 of a Delay_Req exchange) feed the filter's slave->master window
+ *   and, for a servo that takes both directions (disc_two_way: Kalman
+ *   with the filter on), the servo, with its verdict applied like any
+ *   other; never the sanity check, the free-running estimate or the
+ *   summary statistics, and never PI or linreg.
  * - Holdover and the bookkeeping it needs are in disc_hold.c.
  */
 #include "servo/discipline.h"
@@ -109,7 +116,8 @@ int disc_create(struct disc **out, const struct disc_cfg *cfg,
 	}
 	d->cfg = *cfg;
 	d->clk = clk;
-	psel_init(&d->psel, &cfg->psel);
+	d->cfg.psel.two_way = disc_two_way(d);
+	psel_init(&d->psel, &d->cfg.psel);
 	disc_track_init(d);
 	d->state = SERVO_UNLOCKED;
 	d->freq_ppb = fadj;
@@ -265,9 +273,10 @@ static int disc_step(struct disc *d, int64_t step_ns, int64_t mono,
 	return 0;
 }
 
-/* Apply the servo's verdict to the clock. */
+/* Apply the servo's verdict to the clock (stats: count the frequency in
+ * the summary, SYNC samples only). */
 static int disc_verdict(struct disc *d, const struct servo_out *out,
-			int64_t mono, struct disc_result *res)
+			int64_t mono, bool stats, struct disc_result *res)
 {
 	double freq;
 	int err = 0;
@@ -290,7 +299,8 @@ static int disc_verdict(struct disc *d, const struct servo_out *out,
 		break;
 	}
 	res->freq_ppb = d->freq_ppb;
-	cm_stats_add(&d->stats.freq, d->freq_ppb);
+	if (stats)
+		cm_stats_add(&d->stats.freq, d->freq_ppb);
 	return err;
 }
 
@@ -353,41 +363,65 @@ static double disc_predict(const struct disc *d, int64_t ts)
 	return e.phase_ns + (d->freq_ppb - e.freq_ppb) * dt;
 }
 
-static int disc_apply(struct disc *d, const struct disc_input *in,
-		      struct disc_result *res)
+static void disc_log_filter(const struct disc_input *in,
+			    const struct psel_out *po)
+{
+	if (!cm_log_enabled(CM_LOG_DEBUG))
+		return;
+	cm_debug("servo: %s offset %" PRId64 " (core %" PRId64 ") delay "
+		 "%" PRId64 " (core %" PRId64 ", raw %" PRId64
+		 ") excess %.0f%s",
+		 in->kind == DISC_DELAY ? "delay_req" : "sync", po->offset_ns,
+		 in->offset_ns, po->delay_ns, in->path_delay_ns,
+		 in->raw_delay_ns, po->excess_ns,
+		 po->rebase_ns != 0.0 ? " rebased" : "");
+}
+
+/* The measurement filter: the offset for the servo and its weight. */
+static double disc_filter(struct disc *d, const struct disc_input *in,
+			  struct psel_out *po)
 {
 	struct psel_in pin = {
+		.dir = in->kind == DISC_DELAY ? PSEL_REV : PSEL_FWD,
 		.offset_ns = in->offset_ns,
 		.path_delay_ns = in->path_delay_ns,
 		.raw_delay_ns = in->raw_delay_ns,
-		.ms_ns = in->ingress_ns - in->origin_ns,
-		.have_ms = in->have_ms,
+		.one_way_ns = in->one_way_ns,
+		.have_one_way = in->have_one_way,
 	};
-	struct psel_out po;
-	struct servo_out out;
-	double freq_before = d->freq_ppb;
-	int err;
 
 	pin.xpred_ns = disc_predict(d, in->ingress_ns);
 	pin.meas_var = disc_meas_var(d);
-	psel_sample(&d->psel, &pin, &po);
-	if (d->cfg.psel.mode != PSEL_NONE && cm_log_enabled(CM_LOG_DEBUG))
-		cm_debug("servo: offset %" PRId64 " (core %" PRId64 ") delay "
-			 "%" PRId64 " (core %" PRId64 ", raw %" PRId64
-			 ") excess %.0f%s",
-			 po.offset_ns, in->offset_ns, po.delay_ns,
-			 in->path_delay_ns, in->raw_delay_ns, po.excess_ns,
-			 po.rebase_ns != 0.0 ? " rebased" : "");
-	if (po.rebase_ns != 0.0) {
-		servo_rebase(d->servo, po.rebase_ns);
-		disc_track_rebase(d, po.rebase_ns);
+	psel_sample(&d->psel, &pin, po);
+	if (d->cfg.psel.mode != PSEL_NONE)
+		disc_log_filter(in, po);
+	if (po->rebase_ns != 0.0) {
+		servo_rebase(d->servo, po->rebase_ns);
+		disc_track_rebase(d, po->rebase_ns);
 	}
+	return disc_weight(d, po->excess_ns);
+}
+
+static int disc_apply(struct disc *d, const struct disc_input *in,
+		      struct disc_result *res)
+{
+	bool sync = in->kind != DISC_DELAY;
+	struct psel_out po;
+	struct servo_out out;
+	double freq_before = d->freq_ppb, w;
+	int err;
+
+	w = disc_filter(d, in, &po);
 	res->offset_ns = po.offset_ns;
-	cm_stats_add(&d->stats.offset, (double)po.offset_ns);
-	cm_stats_add(&d->stats.delay, (double)po.delay_ns);
-	servo_sample(d->servo, po.offset_ns, in->ingress_ns,
-		     disc_weight(d, po.excess_ns), &out);
-	err = disc_verdict(d, &out, in->mono_ns, res);
+	if (!sync && !disc_two_way(d))
+		return 0; /* the filter's window only */
+	if (sync) {
+		cm_stats_add(&d->stats.offset, (double)po.offset_ns);
+		cm_stats_add(&d->stats.delay, (double)po.delay_ns);
+	}
+	res->used = true;
+	servo_sample(d->servo, po.offset_ns, in->ingress_ns, w, &out);
+	err = disc_verdict(d, &out, in->mono_ns, sync, res);
 	disc_track_sample(d, po.offset_ns, in->mono_ns, freq_before, res);
 	if (res->error)
 		psel_reset(&d->psel);
@@ -398,25 +432,38 @@ static int disc_apply(struct disc *d, const struct disc_input *in,
 	return err;
 }
 
+bool disc_two_way(const struct disc *d)
+{
+	return d && d->cfg.servo_type == SERVO_KALMAN &&
+	       d->cfg.psel.mode != PSEL_NONE && !d->cfg.free_running;
+}
+
 int disc_sample_in(struct disc *d, const struct disc_input *in,
 		   struct disc_result *res)
 {
 	struct disc_result scratch;
+	bool sync;
 
 	if (!res)
 		res = &scratch;
 	memset(res, 0, sizeof(*res));
-	if (!d || !in)
+	if (!d || !in || (unsigned)in->kind > DISC_DELAY)
 		return -EINVAL;
+	sync = in->kind == DISC_SYNC;
 	res->state = d->state;
 	res->freq_ppb = disc_freq_ppb(d);
 	res->offset_ns = in->offset_ns;
-	if (d->cfg.sanity_freq_limit_ppb > 0 &&
+	/* a DELAY sample feeds the filter's window and a two-way servo */
+	if (!sync && (d->cfg.free_running || d->cfg.psel.mode == PSEL_NONE ||
+		      !in->have_one_way))
+		return 0;
+	if (sync && d->cfg.sanity_freq_limit_ppb > 0 &&
 	    disc_check_failed(d, in->ingress_ns, in->mono_ns)) {
 		disc_fail_sanity(d, res);
 		return 0;
 	}
 	if (d->cfg.free_running) {
+		res->used = true;
 		cm_stats_add(&d->stats.offset, (double)in->offset_ns);
 		cm_stats_add(&d->stats.delay, (double)in->path_delay_ns);
 		disc_free_sample(d, in->offset_ns, in->ingress_ns, res);

@@ -7,7 +7,8 @@
  * sanity_freq_limit check (a clock that drifts faster than that against the
  * monotonic clock was disturbed: reset), and statistics for the periodic
  * summary line.  Before the servo, the measurement filter (servo/pathsel.h)
- * chooses the path delay the offsets use and weighs each Sync; around it,
+ * chooses the path delay the offsets use and weighs each sample (Syncs,
+ * and for the Kalman servo the Delay_Req exchanges too); around it,
  * holdover (servo/holdover.h, servo/disc_hold.c) holds the servo's last
  * frequency estimate when the master is lost and estimates the time error
  * since.  It applies the servo's verdict through the struct hwclock ops and
@@ -44,6 +45,8 @@ struct disc_result {
 	bool stepped; /* the clock was stepped by step_ns */
 	int64_t step_ns;
 	bool reset; /* sanity check failed: servo reset, sample ignored */
+	bool used; /* the sample was taken: by the servo (see struct
+		      disc_input), or free-running, by the estimate */
 	int error; /* 0, or the negative errno of a failed clock op */
 };
 
@@ -72,20 +75,47 @@ void disc_destroy(struct disc *d);
 int disc_sample(struct disc *d, int64_t offset_ns, int64_t path_delay_ns,
 		int64_t local_ts_ns, int64_t mono_ns, struct disc_result *res);
 
-/* Everything the core measured for one Sync (struct bc_sample), for the
- * measurement filter.  have_ms false: only offset, path delay and local_ts
- * are known (what disc_sample passes), and the filter stays out. */
+/* What a sample measured (bc/bc.h, enum bc_sample_kind). */
+enum disc_kind {
+	DISC_SYNC = 0, /* a Sync: offset at t2, one way t2 - t1 - c1 */
+	DISC_DELAY, /* a Delay_Req exchange: offset at t3, one way
+		       t4 - t3 - c2 */
+};
+
+/*
+ * Everything the core measured for one sample (struct bc_sample), for the
+ * measurement filter.  have_one_way false: only offset, path delay and
+ * local time are known (what disc_sample passes), and the filter stays
+ * out.
+ *
+ * SYNC samples are what ptp4l's servo gets: every servo takes them, and
+ * they alone feed the sanity check, the free-running estimate and the
+ * summary statistics.  DELAY samples measure the other direction; they
+ * reach the servo only when it takes both directions (the Kalman servo
+ * with the measurement filter on: disc_two_way), and otherwise only feed
+ * the filter's slave->master window; never PI or linreg, whose behaviour
+ * stays linuxptp's.
+ */
 struct disc_input {
-	int64_t offset_ns; /* offsetFromMaster, local - master */
+	enum disc_kind kind;
+	int64_t offset_ns; /* local - master: offsetFromMaster (SYNC), or
+			      (meanPathDelay - asymmetry) - one way (DELAY) */
 	int64_t path_delay_ns; /* the core's filtered mean path delay */
 	int64_t raw_delay_ns; /* its latest unfiltered delay */
-	int64_t ingress_ns; /* t2 on the disciplined clock */
-	int64_t origin_ns; /* t1 + corrections, master clock */
-	bool have_ms; /* raw_delay_ns and origin_ns are set */
+	int64_t one_way_ns; /* SYNC: t2 - t1 - c1; DELAY: t4 - t3 - c2 */
+	int64_t ingress_ns; /* t2 (SYNC) or t3 (DELAY), disciplined clock */
+	int64_t origin_ns; /* t1 + c1 (SYNC) or t4 - c2 (DELAY), master */
+	bool have_one_way; /* one_way_ns, raw_delay_ns and origin_ns are set */
 	int64_t mono_ns; /* the caller's monotonic time now */
 };
+/* res->used tells whether the servo took the sample.  A DELAY sample the
+ * servo does not take only feeds the filter (whose better delay may move
+ * a one-way servo's phase: servo_rebase); the clock is not touched. */
 int disc_sample_in(struct disc *d, const struct disc_input *in,
 		   struct disc_result *res);
+/* The servo takes DELAY samples as well as SYNC ones: the Kalman servo
+ * with the measurement filter on. */
+bool disc_two_way(const struct disc *d);
 /* The master changed or the sync interval did: start learning again. */
 void disc_reset(struct disc *d);
 void disc_sync_interval(struct disc *d, double interval_s);

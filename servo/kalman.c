@@ -11,6 +11,16 @@
  * ns^2/s^3: the process noise Q = q [dt^3/3 dt^2/2; dt^2/2 dt]).  A sample
  * measures x with variance R.
  *
+ * Samples: the offsets of Syncs (at t2) and, when the discipline's
+ * measurement filter is on, of Delay_Req exchanges (at t3), interleaved
+ * at irregular times: the prediction runs over the real dt.  An error of
+ * the path delay biases the two kinds oppositely (x + e and x - e), so
+ * the estimate, which weighs both, is not biased by it.  A sample taken
+ * before the state's time (an exchange that finished after the next Sync
+ * came; up to one sync interval) is carried forward to it with the
+ * frequency the clock ran at then, and teaches nothing about the noise;
+ * older ones are ignored.
+ *
  * Noise, learned online:
  * - R from the measurements themselves: the second divided difference of
  *   the free-running phase over three samples cancels phase and frequency
@@ -22,9 +32,13 @@
  * Robustness:
  * - outliers: an innovation beyond kalman_outlier_gate standard deviations
  *   (of P00 + R) is not used, once the filter has settled (6 samples);
- *   three rejected in a row mean the clock really moved (a step from
- *   outside): the phase restarts from the measurement and the frequency
- *   uncertainty grows by what the jump suggests;
+ *   each counts as a model error (below), widening P, except a lone one
+ *   while R is still learned from fewer than KF_R_WINDOW samples (the
+ *   start: the gate is unsure, late packets are common, and a wider P
+ *   would let the next late one pull the clock); three in a row mean the
+ *   clock really moved (a step from outside): the phase restarts from the
+ *   measurement and the frequency uncertainty grows by what the jump
+ *   suggests;
  * - model errors (a frequency that moved, or was learned from a bad
  *   start): when the innovations stay larger than P + R explain (their
  *   average normalised square above 3), P is widened by that factor, a
@@ -39,13 +53,17 @@
  *
  * Start: the first sample gives the phase; the second the frequency (the
  * filter's answer equals the two-point slope), then JUMP or LOCKED as the
- * step rules say, like the PI servo's start.
+ * step rules say, like the PI servo's start (the second sample may be a
+ * Delay_Req exchange's, half a sync interval after the first).
  *
  * Control, after each update: u = -d - x / T (T the sync interval, or the
  * average interval between samples when messages are lost): the estimated
  * frequency error cancelled and the estimated offset removed by the next
- * sample (certainty equivalence; the phase error left is the estimation
- * error).  u is clamped to the frequency limit.
+ * Sync (certainty equivalence; the phase error left is the estimation
+ * error).  With Delay_Req samples in between, the average interval is
+ * shorter than the sync interval and T stays the sync interval: the
+ * correction is re-planned at every sample, not planned over half the
+ * time.  u is clamped to the frequency limit.
  *
  * Sign: offset = local - master; freq_ppb is the frequency to set
  * (positive = faster).
@@ -83,6 +101,7 @@ struct kf_servo {
 	double x, d; /* phase ns, own frequency error ppb */
 	double p00, p01, p11;
 	double u; /* frequency set, ppb */
+	double u_prev; /* the one before, ppb */
 	double r; /* measurement variance in use */
 	double r_ring[KF_R_WINDOW]; /* per-sample estimates of R */
 	int r_n, r_next;
@@ -266,13 +285,17 @@ static void kf_rephase(struct kf_servo *k, double z, double nu, double span)
 	wander_restart(&k->wander);
 }
 
-/* Measurement update with outlier handling; true if the sample was used. */
-static bool kf_measure(struct kf_servo *k, int64_t z, double dt, double w)
+/* Measurement update with outlier handling; true if the sample was used.
+ * learn: the sample may teach the noise (R, wander): it is full weight
+ * and newer than the last. */
+static bool kf_measure(struct kf_servo *k, int64_t z, double dt, double w,
+		       bool learn)
 {
 	double r = k->r / w, nu = (double)z - k->x, s = k->p00 + r;
 	bool settled = k->n >= KF_SETTLE;
 
-	if (w >= KF_LEARN_WEIGHT)
+	learn = learn && w >= KF_LEARN_WEIGHT;
+	if (learn)
 		kf_learn_r(k, k->t_acc, (double)z - k->cum);
 	r = k->r / w;
 	s = k->p00 + r;
@@ -283,7 +306,9 @@ static bool kf_measure(struct kf_servo *k, int64_t z, double dt, double w)
 			 sqrt(k->r), w, k->p11, kf_q(k), k->n, k->rejects);
 	if (settled && k->gate > 0.0 && nu * nu > k->gate * k->gate * s) {
 		k->outliers++;
-		kf_fade(k, k->gate * k->gate);
+		/* a lone reject at the start is a late packet */
+		if (k->rejects || k->r_n >= KF_R_WINDOW)
+			kf_fade(k, k->gate * k->gate);
 		if (++k->rejects >= KF_MAX_REJECTS)
 			kf_rephase(k, (double)z, nu, dt * KF_MAX_REJECTS);
 		return false;
@@ -293,9 +318,26 @@ static bool kf_measure(struct kf_servo *k, int64_t z, double dt, double w)
 		kf_fade(k, nu * nu / s);
 	s = k->p00 + r;
 	kf_update(k, nu, s);
-	if (w >= KF_LEARN_WEIGHT)
+	if (learn)
 		wander_add(&k->wander, k->t_acc, (double)z - k->cum, k->r);
 	return true;
+}
+
+/*
+ * A measurement taken up to a sync interval before the state's time (a
+ * Delay_Req sent just before the last Sync came: its exchange finished
+ * after it).  Carried forward to the state's time with the frequency the
+ * clock ran at then, and used without teaching the noise; older ones are
+ * ignored.  True if used.
+ */
+static bool kf_earlier(struct kf_servo *k, int64_t z, double dt, double w)
+{
+	double zc;
+
+	if (dt < -k->interval_s)
+		return false;
+	zc = (double)z - (k->d + k->u_prev) * dt;
+	return kf_measure(k, llround(zc), 0.0, w > 1.0 ? 1.0 : w, false);
 }
 
 /* The second sample: the frequency from the two, exactly (the clock ran
@@ -329,6 +371,7 @@ static void kf_control(struct kf_servo *k)
 {
 	double t = k->gap_avg > k->interval_s ? k->gap_avg : k->interval_s;
 
+	k->u_prev = k->u;
 	k->u = kf_clamp(-k->d - k->x / t, k->base.max_freq_ppb);
 }
 
@@ -368,7 +411,10 @@ static void kf_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
 	dt = ((double)local_ts_ns - (double)k->t_last) / 1e9;
 	if (!(dt > 0.0)) {
 		out->state = k->n >= 2 ? SERVO_LOCKED : SERVO_UNLOCKED;
-		return; /* not newer: ignore */
+		if (k->n >= 2 && kf_earlier(k, offset_ns, dt, weight))
+			kf_control(k);
+		out->freq_ppb = k->u;
+		return;
 	}
 	kf_track_gap(k, dt);
 	if (k->n == 1) {
@@ -377,7 +423,8 @@ static void kf_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
 		/* local seconds to the master's: the clock runs (d + u) fast */
 		dt /= 1.0 + (k->d + k->u) / 1e9;
 		kf_predict(k, dt);
-		if (kf_measure(k, offset_ns, dt, weight > 1.0 ? 1.0 : weight))
+		if (kf_measure(k, offset_ns, dt, weight > 1.0 ? 1.0 : weight,
+			       true))
 			k->n++;
 	}
 	k->t_last = local_ts_ns;
@@ -454,7 +501,7 @@ int kalman_servo_create(struct servo **out, const struct servo_params *p,
 	if (!k)
 		return -ENOMEM;
 	k->base.ops = &kf_ops;
-	k->u = fadj_ppb;
+	k->u = k->u_prev = fadj_ppb;
 	k->d = -fadj_ppb;
 	k->r = p->sw_timestamping ? KF_R0_SW : KF_R0_HW;
 	k->gate = p->kalman_gate;

@@ -18,12 +18,16 @@
 #define PSEL_CONS_SD 5.0
 /* So many in a row start the windows again. */
 #define PSEL_BAD_RUN 4
+/* Inputs beyond this (about 52 days in ns) pass through unfiltered: the
+ * sums below cannot overflow. */
+#define PSEL_MAX_NS 4503599627370496.0
 
 void psel_cfg_default(struct psel_cfg *c)
 {
 	c->mode = PSEL_NONE;
 	c->window = 8;
 	c->keep = 4;
+	c->two_way = false;
 }
 
 int psel_cfg_check(const struct psel_cfg *c)
@@ -105,20 +109,32 @@ static double low_fence(const int64_t *s, int n)
 	return q1 - 3.0 * (med - q1) - PSEL_SLACK_NS;
 }
 
+/* The ring sorted into s, less its implausible low values: returns how
+ * many are left (from *lo on) and the k-th smallest of them in *kth. */
+static int ring_plausible(const struct psel *p, const struct psel_ring *r,
+			  int64_t *s, int *lo, double *kth)
+{
+	int k = keep_of(p, r), n = ring_sorted(r, s);
+	double fence = low_fence(s, n);
+
+	*lo = 0;
+	while (*lo < n - 1 && (double)s[*lo] < fence)
+		(*lo)++;
+	if (*lo + k > n)
+		k = n - *lo;
+	*kth = (double)s[*lo + k - 1];
+	return n;
+}
+
 /* The weighted mean of the ring (the weights the servo will give), and
  * its k-th smallest, both over the plausible values. */
 static double ring_wmean(const struct psel *p, const struct psel_ring *r,
 			 double meas_var, double *kth)
 {
 	int64_t s[PSEL_MAX_WINDOW];
-	int k = keep_of(p, r), n = ring_sorted(r, s), lo = 0;
-	double fence = low_fence(s, n), sw = 0.0, sv = 0.0, w;
+	int lo, n = ring_plausible(p, r, s, &lo, kth);
+	double sw = 0.0, sv = 0.0, w;
 
-	while (lo < n - 1 && (double)s[lo] < fence)
-		lo++;
-	if (lo + k > n)
-		k = n - lo;
-	*kth = (double)s[lo + k - 1];
 	for (int i = lo; i < n; i++) {
 		w = psel_wt((double)s[i] - *kth, meas_var);
 		sw += w;
@@ -138,10 +154,12 @@ void psel_init(struct psel *p, const struct psel_cfg *c)
 void psel_stepped(struct psel *p)
 {
 	p->settled = false;
-	p->have_prev = false;
+	p->have_raw = false;
 	ring_clear(&p->dly);
-	ring_clear(&p->fwd);
-	ring_clear(&p->rev);
+	for (int i = 0; i < PSEL_NDIR; i++) {
+		ring_clear(&p->way[i].ring);
+		p->way[i].cons[0] = p->way[i].cons[1] = false;
+	}
 	/* the delay last used is held until new ones settle */
 	p->basis = PSEL_B_CORE;
 }
@@ -150,6 +168,8 @@ void psel_reset(struct psel *p)
 {
 	psel_stepped(p);
 	p->have_base = false;
+	for (int i = 0; i < PSEL_NDIR; i++)
+		p->way[i].seen = false;
 }
 
 void psel_verdict(struct psel *p, bool settled)
@@ -157,81 +177,119 @@ void psel_verdict(struct psel *p, bool settled)
 	p->settled = settled;
 }
 
-/*
- * Does this Sync agree with the servo's prediction?  Queueing only delays:
- * a Sync earlier than predicted by more than PSEL_CONS_SD standard
- * deviations of the measurement noise was measured against a master that
- * moved (or a prediction that is off); its delays stay out of the
- * windows.  *late: later than that, which is normal now and then.
- */
-static bool psel_consistent(const struct psel *p, const struct psel_in *in,
-			    bool *late)
+/* The sample's one-way delay, less the asymmetry and the offset the servo
+ * predicted (so that the clock's movement cancels): a Sync measures
+ * delay + asymmetry + x, a Delay_Req delay - asymmetry - x. */
+static int64_t psel_way_value(const struct psel *p, const struct psel_in *in)
 {
-	double innov, lim;
+	int64_t xp = llround(in->xpred_ns);
+
+	if (in->dir == PSEL_REV)
+		return in->one_way_ns + p->core_asym + xp;
+	return in->one_way_ns - p->core_asym - xp;
+}
+
+/* delayAsymmetry as the core applied it: offset = ms - D - asym for a
+ * Sync, (D - asym) - sm for a Delay_Req exchange. */
+static int64_t psel_asym(const struct psel_in *in)
+{
+	if (in->dir == PSEL_REV)
+		return in->path_delay_ns - in->one_way_ns - in->offset_ns;
+	return in->one_way_ns - in->path_delay_ns - in->offset_ns;
+}
+
+/*
+ * Does this sample agree with the servo's prediction?  Its value (the
+ * one-way delay less the predicted offset) is compared with the weighted
+ * mean of its direction's window: queueing only delays, so a value below
+ * that by more than PSEL_CONS_SD standard deviations of the measurement
+ * noise was measured against a master that moved (or a prediction that
+ * is off); its delays stay out of the windows.  *late: above it by that
+ * much, which is normal now and then.  An empty window compares with the
+ * delay in use where that is the direction's basis (the Syncs of a
+ * one-way servo, whose phase absorbs the delay's error), and otherwise
+ * with nothing: consistent.
+ */
+static bool psel_consistent(const struct psel *p, const struct psel_way *w,
+			    double meas_var, bool *late)
+{
+	double innov, lim, ref, kth;
 
 	*late = false;
-	if (!(in->meas_var > 0.0))
+	if (!(meas_var > 0.0))
 		return true;
-	innov = (double)(in->ms_ns - p->core_asym - p->last_delay) -
-		in->xpred_ns;
-	lim = PSEL_CONS_SD * sqrt(in->meas_var) + PSEL_SLACK_NS;
+	if (w->ring.n)
+		ref = ring_wmean(p, &w->ring, meas_var, &kth);
+	else if (!p->cfg.two_way && w == &p->way[PSEL_FWD])
+		ref = (double)p->last_delay; /* the servo's basis */
+	else
+		return true;
+	innov = (double)w->cur - ref;
+	lim = PSEL_CONS_SD * sqrt(meas_var) + PSEL_SLACK_NS;
 	*late = innov > lim;
 	return innov >= -lim;
 }
 
+/* A new unfiltered delay is taken with the Syncs before and after its
+ * Delay_Req and the exchange itself: all must agree with the prediction
+ * (the exchange only when the core reports exchanges: not with the peer
+ * delay mechanism). */
+static bool psel_delay_ok(const struct psel *p)
+{
+	const struct psel_way *f = &p->way[PSEL_FWD], *r = &p->way[PSEL_REV];
+
+	return p->settled && f->cons[0] && f->cons[1] &&
+	       (!r->seen || r->cons[0]);
+}
+
 static void psel_learn(struct psel *p, const struct psel_in *in)
 {
-	bool sel = p->cfg.mode == PSEL_SELECT, late;
-	bool cons = psel_consistent(p, in, &late);
-	int64_t a = p->core_asym, w = p->cfg.window;
+	struct psel_way *w = &p->way[in->dir];
+	bool late, cons;
 
-	/* a delay is taken with the previous Sync and a Delay_Req since:
-	 * both Syncs must agree with the prediction */
-	if (p->settled && p->have_prev && p->prev_cons && cons &&
-	    in->raw_delay_ns != p->prev_raw) {
-		ring_push(&p->dly, in->raw_delay_ns, (int)w);
+	w->seen = true;
+	w->cur = psel_way_value(p, in);
+	cons = psel_consistent(p, w, in->meas_var, &late);
+	w->cons[1] = w->cons[0];
+	w->cons[0] = cons;
+	if (p->have_raw && in->raw_delay_ns != p->prev_raw &&
+	    psel_delay_ok(p)) {
+		ring_push(&p->dly, in->raw_delay_ns, p->cfg.window);
 		p->delays++;
-		/* t4 - t3 = 2 delay - (t2 - t1) of the Sync it was paired
-		 * with; + asymmetry + the offset predicted then */
-		if (sel)
-			ring_push(&p->rev,
-				  2 * in->raw_delay_ns - p->prev_ms + a +
-					  llround(p->prev_xp),
-				  (int)w);
 	}
-	p->cur_rf = in->ms_ns - a - llround(in->xpred_ns);
-	if (sel && p->settled && cons)
-		ring_push(&p->fwd, p->cur_rf, (int)w);
-	p->bad_run = cons ? 0 : p->bad_run + 1;
-	p->late_run = late ? p->late_run + 1 : 0;
-	p->prev_cons = cons;
-	p->prev_ms = in->ms_ns;
 	p->prev_raw = in->raw_delay_ns;
-	p->prev_xp = in->xpred_ns;
-	p->have_prev = true;
+	p->have_raw = true;
+	if (p->settled && cons)
+		ring_push(&w->ring, w->cur, p->cfg.window);
+	w->bad_run = cons ? 0 : w->bad_run + 1;
+	w->late_run = late ? w->late_run + 1 : 0;
 }
 
 /* Enough of both directions for the least-delay estimate. */
 static bool psel_lucky(const struct psel *p)
 {
-	return p->cfg.mode == PSEL_SELECT && p->rev.n >= p->cfg.window &&
-	       p->fwd.n >= p->cfg.window;
+	return p->cfg.mode == PSEL_SELECT &&
+	       p->way[PSEL_FWD].ring.n >= p->cfg.window &&
+	       p->way[PSEL_REV].ring.n >= p->cfg.window;
 }
 
-/* The delay to use now, and its basis. */
-static double psel_delay(struct psel *p, enum psel_basis *basis,
-			 double meas_var, double *excess)
+/* The delay to use now, and its basis; *excess: the sample's delay
+ * beyond the k-th smallest of its direction. */
+static double psel_delay(struct psel *p, enum psel_dir dir,
+			 enum psel_basis *basis, double meas_var,
+			 double *excess)
 {
-	double lf, lr, kth, kth_r;
+	double l[PSEL_NDIR], kth[PSEL_NDIR];
 
 	*excess = 0.0;
 	if (psel_lucky(p)) {
-		lf = ring_wmean(p, &p->fwd, meas_var, &kth);
-		lr = ring_wmean(p, &p->rev, meas_var, &kth_r);
+		for (int i = 0; i < PSEL_NDIR; i++)
+			l[i] = ring_wmean(p, &p->way[i].ring, meas_var,
+					  &kth[i]);
 		*basis = PSEL_B_SELECT;
-		if ((double)p->cur_rf > kth)
-			*excess = (double)p->cur_rf - kth;
-		return 0.5 * (lf + lr);
+		if ((double)p->way[dir].cur > kth[dir])
+			*excess = (double)p->way[dir].cur - kth[dir];
+		return 0.5 * (l[PSEL_FWD] + l[PSEL_REV]);
 	}
 	if (p->dly.n >= PSEL_MIN_DELAYS || p->dly.n >= p->cfg.window) {
 		*basis = PSEL_B_MEDIAN;
@@ -241,18 +299,55 @@ static double psel_delay(struct psel *p, enum psel_basis *basis,
 	return (double)p->last_delay;
 }
 
-/* Syncs keep disagreeing with the delays in the windows (PSEL_BAD_RUN
- * impossibly early in a row, or a window's worth late): the path (or the
- * master, or our idea of it) changed.  Start the windows again, from the
- * core's delay now. */
+/* One direction keeps disagreeing with the delays in the windows
+ * (PSEL_BAD_RUN impossibly early in a row, or a window's worth late): the
+ * path (or the master, or our idea of it) changed.  Start the windows
+ * again, from the core's delay now. */
+static bool psel_restart_due(const struct psel *p)
+{
+	for (int i = 0; i < PSEL_NDIR; i++) {
+		if (p->way[i].bad_run >= PSEL_BAD_RUN ||
+		    p->way[i].late_run >= p->cfg.window)
+			return true;
+	}
+	return false;
+}
+
 static void psel_restart(struct psel *p, const struct psel_in *in,
 			 struct psel_out *out)
 {
 	psel_stepped(p);
-	p->bad_run = p->late_run = 0;
-	out->rebase_ns += (double)p->last_delay - (double)in->path_delay_ns;
+	for (int i = 0; i < PSEL_NDIR; i++)
+		p->way[i].bad_run = p->way[i].late_run = 0;
+	if (!p->cfg.two_way)
+		out->rebase_ns += (double)p->last_delay -
+				  (double)in->path_delay_ns;
 	p->last_delay = in->path_delay_ns;
 	p->restarts++;
+}
+
+/* The delay moves from last_delay to delay (a better estimate, not a
+ * clock movement).  A one-way servo's phase (and the predictions in the
+ * windows) move by the difference; a two-way servo's do not (see the
+ * header). */
+static void psel_move(struct psel *p, double delay, struct psel_out *out)
+{
+	double r = (double)p->last_delay - delay;
+
+	if (p->cfg.two_way)
+		return;
+	out->rebase_ns += r;
+	ring_add(&p->way[PSEL_FWD].ring, -llround(r));
+	ring_add(&p->way[PSEL_REV].ring, llround(r));
+}
+
+static bool psel_in_range(const struct psel_in *in)
+{
+	return fabs((double)in->offset_ns) < PSEL_MAX_NS &&
+	       fabs((double)in->path_delay_ns) < PSEL_MAX_NS &&
+	       fabs((double)in->raw_delay_ns) < PSEL_MAX_NS &&
+	       fabs((double)in->one_way_ns) < PSEL_MAX_NS &&
+	       fabs(in->xpred_ns) < PSEL_MAX_NS;
 }
 
 void psel_sample(struct psel *p, const struct psel_in *in,
@@ -265,9 +360,10 @@ void psel_sample(struct psel *p, const struct psel_in *in,
 	out->excess_ns = 0.0;
 	out->rebase_ns = 0.0;
 	out->delay_ns = in->path_delay_ns;
-	if (p->cfg.mode == PSEL_NONE || !in->have_ms)
+	if (p->cfg.mode == PSEL_NONE || !in->have_one_way ||
+	    (unsigned)in->dir >= PSEL_NDIR || !psel_in_range(in))
 		return;
-	p->core_asym = in->ms_ns - in->path_delay_ns - in->offset_ns;
+	p->core_asym = psel_asym(in);
 	if (!p->have_base) {
 		/* no settled delay yet: hold the first one the servo saw,
 		 * so that the core's unsettled ones do not move the offsets */
@@ -275,26 +371,21 @@ void psel_sample(struct psel *p, const struct psel_in *in,
 		p->last_delay = in->path_delay_ns;
 	}
 	psel_learn(p, in);
-	if (p->bad_run >= PSEL_BAD_RUN || p->late_run >= p->cfg.window)
+	if (psel_restart_due(p))
 		psel_restart(p, in, out);
-	delay = psel_delay(p, &basis, in->meas_var, &out->excess_ns);
+	delay = psel_delay(p, in->dir, &basis, in->meas_var, &out->excess_ns);
 	/* while the median's window fills, each new delay is a better
 	 * estimate rather than noise: a change of basis too */
 	if (basis != p->basis ||
 	    (basis == PSEL_B_MEDIAN && p->dly.n < p->cfg.window &&
 	     llround(delay) != p->last_delay)) {
-		/* a better estimate is not a clock movement: the servo's
-		 * phase (and the predictions in the windows) move by the
-		 * difference */
-		double r = (double)p->last_delay - delay;
-
 		p->basis = basis;
-		out->rebase_ns += r;
-		ring_add(&p->fwd, -llround(r));
-		ring_add(&p->rev, llround(r));
-		p->prev_xp += r;
+		psel_move(p, delay, out);
 	}
 	p->last_delay = llround(delay);
 	out->delay_ns = p->last_delay;
-	out->offset_ns = in->ms_ns - p->core_asym - p->last_delay;
+	if (in->dir == PSEL_REV)
+		out->offset_ns = p->last_delay - p->core_asym - in->one_way_ns;
+	else
+		out->offset_ns = in->one_way_ns - p->core_asym - p->last_delay;
 }

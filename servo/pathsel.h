@@ -1,47 +1,62 @@
 /*
  * servo/pathsel.h — the discipline's measurement filter: which path delay
- * the offsets use, and which Syncs reach the servo.
+ * the offsets use, and how much each measurement counts.
  *
- * The core hands over, per Sync, its offset (computed with its moving
- * median or average of path delays) together with the Sync's own t2 - t1
- * (ms, master to slave) and the latest unfiltered path delay.  In every
- * mode but NONE:
+ * The core hands over two kinds of samples (bc/bc.h, enum
+ * bc_sample_kind), each with its own one-way delay: per Sync the offset
+ * with t2 - t1 - c1 (master to slave, "forward"), and per finished
+ * Delay_Req exchange the offset measured at t3 with t4 - t3 - c2 (slave to
+ * master, "reverse"); both with the core's filtered path delay and its
+ * latest unfiltered one.  Forward offsets read x + (delay - D), reverse
+ * ones x - (delay - D), D the path delay used: an error of D biases the
+ * two directions oppositely.  In every mode but NONE:
  *
- * - Settled delays only.  Delay measurements taken while the clock's
- *   frequency was off are wrong (a clock 100 ppm off gains 40 us between a
- *   Sync and the next Delay_Req; a phase correction under way does the
- *   same on a smaller scale), and a moving median keeps them for half its
- *   window.  The filter keeps its own window of path delays and admits
- *   only those measured while the discipline called the servo settled
- *   (LOCKED, no correction larger than the noise under way): a delay is
- *   new when the reported one changes, and was measured with the previous
- *   Sync.  Until the first one the offsets use the core's delay of the
- *   first sample, held, so that the core's unsettled ones do not move them.
- * - Every change of the delay's basis (held core delay -> our median ->
- *   the least-delay estimate below) moves the servo's learned phase by the
- *   difference (servo_rebase): a better delay is not a clock movement.
+ * - Settled delays only.  Delay measurements taken while a phase
+ *   correction is under way are off (the core interpolates the forward
+ *   delay to t3 between the Syncs around it, which covers a constant
+ *   frequency error, not a changing one), and a moving median keeps them
+ *   for half its window.  The filter keeps its own window of path delays
+ *   and admits only those measured while the discipline called the servo
+ *   settled (LOCKED, no correction larger than the noise under way): a
+ *   delay is new when the reported one changes, and is taken only when
+ *   the last two Syncs and the last Delay_Req exchange agreed with the
+ *   prediction.  Until the first one the offsets use the core's delay of
+ *   the first sample, held, so that the core's unsettled ones do not move
+ *   them (right after the first step the core's delays straddle the
+ *   change of frequency that came with it, and are far off).
+ * - Per direction, a window of the one-way delays of the last N settled
+ *   samples (t2 - t1 of the Syncs, t4 - t3 of the exchanges, as the core
+ *   measured them), each less the clock's offset as the servo predicted
+ *   it then (with the opposite sign for t4 - t3), so that the clock's own
+ *   movement cancels.  A sample agrees with the prediction unless its
+ *   value lies far below its window's weighted mean (PSEL_CONS_SD
+ *   standard deviations of the servo's noise; impossible by queueing:
+ *   the master moved, or the prediction is off); with an empty window a
+ *   Sync of a one-way servo is compared with the delay in use.  Samples
+ *   that disagree stay out of the windows; four of one direction in a
+ *   row, or a window's worth far later than the window (the path
+ *   changed), start the windows again from the core's delay.
+ * - For a servo that takes one direction only (two_way false: the Sync
+ *   samples), every change of the delay's basis (held core delay -> our
+ *   median -> the least-delay estimate below) moves the servo's learned
+ *   phase by the difference (servo_rebase): a better delay is not a clock
+ *   movement.  A servo that takes both directions (two_way: the Kalman)
+ *   sees a change of D move the two directions' offsets oppositely and
+ *   its own phase estimate, which averages them, not at all: no rebase.
  *
  * MEDIAN: the offsets use the median of the settled delays (window N).
  *
  * SELECT (packet selection against delay variation): queueing only ever
- * adds delay, so the least delayed packets carry the time.  The filter
- * keeps the delays of the last N Syncs (t2 - t1) and of the last N settled
- * delay measurements (t4 - t3, recovered as 2 * delay - (t2 - t1) of the
- * Sync it was paired with), each less the clock's offset as the servo
- * predicted it then (with the opposite sign for t4 - t3), so that the
- * clock's own movement does not decide the ranking.  Every Sync reaches
- * the servo, with the weight R / (R + e^2), e its delay beyond the k-th
- * smallest (R the servo's measurement noise): a Sync among the least
+ * adds delay, so the least delayed packets carry the time, and the two
+ * windows above rank them.  Every sample reaches the servo, with the
+ * weight R / (R + e^2), e its delay beyond the k-th smallest of its
+ * direction (R the servo's measurement noise): a sample among the least
  * delayed counts in full, a late one less the later it was, and a servo
  * that got nothing good for a while (its prediction unsure) still follows
  * the rest, so it is never starved.  The path delay is the mean of the
  * two directions' means weighted the same way: the same statistic both
  * ways keeps the offsets unbiased when the jitter is alike both ways.
- * Until both windows are full the offsets use the median.  Syncs far
- * earlier than predicted (impossible by queueing: the master moved, or
- * the prediction is off) keep their delays out of the windows; four of
- * them in a row, or a window's worth far later than predicted (the path
- * changed), start the windows again from the core's delay.
+ * Until both windows are full the offsets use the median.
  *
  * NONE passes the core's offsets unchanged (what linuxptp does).  Fixed
  * size, no allocation.  Pure.
@@ -60,23 +75,35 @@ struct psel_cfg {
 	enum psel_mode mode;
 	int window; /* N: delays kept, 1..PSEL_MAX_WINDOW */
 	int keep; /* k: least delayed (SELECT), 1..window */
+	bool two_way; /* the servo takes the reverse samples too (no
+			 rebase when the delay changes); set by the
+			 discipline, false by default */
 };
 
-/* What the core measured for one Sync. */
+/* The direction a sample measured. */
+enum psel_dir {
+	PSEL_FWD = 0, /* a Sync: master to slave, t2 - t1 - c1 */
+	PSEL_REV, /* a Delay_Req exchange: slave to master, t4 - t3 - c2 */
+	PSEL_NDIR
+};
+
+/* What the core measured for one sample. */
 struct psel_in {
-	int64_t offset_ns; /* the core's offsetFromMaster */
+	enum psel_dir dir;
+	int64_t offset_ns; /* the core's offset (at t2, or at t3) */
 	int64_t path_delay_ns; /* the core's filtered delay */
 	int64_t raw_delay_ns; /* latest unfiltered delay */
-	int64_t ms_ns; /* t2 - (t1 + corrections) */
-	bool have_ms; /* ms_ns and raw_delay_ns are known */
-	double xpred_ns; /* the servo's prediction of the offset now (0
-			    when it has none) */
+	int64_t one_way_ns; /* the sample's one-way delay (see dir) */
+	bool have_one_way; /* one_way_ns and raw_delay_ns are known */
+	double xpred_ns; /* the servo's prediction of the offset at the
+			    sample's time (0 when it has none) */
 	double meas_var; /* the servo's measurement noise, ns^2 (0: unknown) */
 };
 
 struct psel_out {
-	int64_t offset_ns; /* for the servo */
-	double excess_ns; /* SELECT: delay beyond the k-th smallest, >= 0 */
+	int64_t offset_ns; /* for the servo (at the sample's time) */
+	double excess_ns; /* SELECT: delay beyond the k-th smallest of the
+			     sample's direction, >= 0 */
 	double rebase_ns; /* != 0: servo_rebase by this first */
 	int64_t delay_ns; /* path delay used */
 };
@@ -88,20 +115,25 @@ struct psel_ring {
 
 enum psel_basis { PSEL_B_CORE = 0, PSEL_B_MEDIAN, PSEL_B_SELECT };
 
+/* One direction's one-way delays (SELECT) and agreement. */
+struct psel_way {
+	struct psel_ring ring; /* FWD: t2 - t1 - asymmetry - predicted;
+				  REV: t4 - t3 + asymmetry + predicted */
+	int64_t cur; /* the last sample's value */
+	bool seen; /* samples of this direction came since the reset */
+	bool cons[2]; /* the last two samples agreed with the prediction */
+	int bad_run; /* samples in a row that came impossibly early */
+	int late_run; /* samples in a row that came very late */
+};
+
 struct psel {
 	struct psel_cfg cfg;
 	bool settled; /* the previous sample left the servo settled */
-	bool prev_cons; /* the previous Sync agreed with the prediction */
-	int bad_run; /* Syncs in a row that came impossibly early */
-	int late_run; /* Syncs in a row that came very late */
-	bool have_prev;
-	int64_t prev_ms, prev_raw;
-	double prev_xp;
-	int64_t core_asym; /* ms - path delay - offset: delayAsymmetry */
-	int64_t cur_rf; /* this Sync: t2 - t1 - asymmetry - predicted */
+	bool have_raw;
+	int64_t prev_raw; /* the unfiltered delay last seen */
+	int64_t core_asym; /* delayAsymmetry, from the core's offsets */
 	struct psel_ring dly; /* settled path delays */
-	struct psel_ring fwd; /* SELECT: t2 - t1 - asymmetry - predicted */
-	struct psel_ring rev; /* SELECT: t4 - t3 + asymmetry + predicted */
+	struct psel_way way[PSEL_NDIR];
 	enum psel_basis basis;
 	bool have_base; /* last_delay is set */
 	int64_t last_delay; /* the delay of the last offset handed out */

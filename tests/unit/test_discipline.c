@@ -5,7 +5,10 @@
  * The fake hwclock keeps true time and the clock's offset from it; the
  * offset integrates (frequency set + oscillator error) over time and a step
  * adds to it.  It records every op so that tests can check what the
- * discipline did (and, free-running, that it did nothing).
+ * discipline did (and, free-running, that it did nothing).  The two-way
+ * tests feed it the core's two kinds of samples (a Sync's offset at t2,
+ * a Delay_Req exchange's at t3, each with its one-way delay) over a path
+ * with exponential jitter.
  */
 #include <errno.h>
 #include <math.h>
@@ -674,6 +677,175 @@ static void test_stats_and_reset(void **state)
 	disc_destroy(d);
 }
 
+/* --- two kinds of samples ------------------------------------------------ */
+
+/* A path of `delay` ns each way with exponential jitter j; the core
+ * reports `core_delay` as its path delay (filtered and raw). */
+struct path {
+	double delay, j;
+	int64_t core_delay;
+	struct cm_rng rng;
+	int syncs, delays;
+};
+
+static double expo(struct cm_rng *r, double mean)
+{
+	return mean > 0.0 ? -mean * log(1.0 - cm_rng_uniform(r)) : 0.0;
+}
+
+/* One sample of the given kind from the fake clock now. */
+static int path_sample(struct fake_clock *fc, struct disc *d, struct path *p,
+		       enum disc_kind kind, struct disc_result *res)
+{
+	struct disc_input in;
+	double jit = expo(&p->rng, p->j);
+
+	memset(&in, 0, sizeof(in));
+	in.kind = kind;
+	in.path_delay_ns = in.raw_delay_ns = p->core_delay;
+	in.ingress_ns = llround(fc->true_ns + fc->offset_ns);
+	in.mono_ns = MONO_BASE + llround(fc->true_ns);
+	in.have_one_way = true;
+	if (kind == DISC_SYNC) {
+		/* t2 - t1: delay + offset + jitter */
+		in.one_way_ns = llround(p->delay + fc->offset_ns + jit);
+		in.offset_ns = in.one_way_ns - p->core_delay;
+		in.origin_ns = in.ingress_ns - in.one_way_ns;
+		p->syncs++;
+	} else {
+		/* t4 - t3: delay - offset + jitter */
+		in.one_way_ns = llround(p->delay - fc->offset_ns + jit);
+		in.offset_ns = p->core_delay - in.one_way_ns;
+		in.origin_ns = in.ingress_ns + in.one_way_ns;
+		p->delays++;
+	}
+	return disc_sample_in(d, &in, res);
+}
+
+/* A Sync, and 0.4 s later a Delay_Req exchange; 1 s in all.  *used:
+ * whether the servo took the DELAY sample. */
+static void path_cycle(struct fake_clock *fc, struct disc *d, struct path *p,
+		       bool *used)
+{
+	struct disc_result res;
+
+	assert_int_equal(path_sample(fc, d, p, DISC_SYNC, &res), 0);
+	assert_true(res.used);
+	fc_advance(fc, 0.4 * NS);
+	assert_int_equal(path_sample(fc, d, p, DISC_DELAY, &res), 0);
+	*used = res.used;
+	fc_advance(fc, 0.6 * NS);
+}
+
+/* Kalman with the measurement filter: DELAY samples reach the servo (it
+ * holds a state at their t3), move the clock like any other, and stay
+ * out of the summary statistics; the clock locks (one step) even though
+ * the core's delay is 100 ns off. */
+static void test_two_way_kalman(void **state)
+{
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct disc_stats st;
+	struct servo_estimate e;
+	struct disc_result res;
+	struct path p = { .delay = 3000.0, .j = 200.0, .core_delay = 3100 };
+	struct disc *d;
+	bool used;
+	int64_t t3;
+
+	(void)state;
+	cm_rng_seed(&p.rng, 11);
+	fc_init(&fc, 80000.0, 20000.0); /* 80 us ahead, 20 ppm fast */
+	disc_cfg_default(&cfg);
+	cfg.servo_type = SERVO_KALMAN;
+	cfg.psel.mode = PSEL_SELECT;
+	d = make(&fc, &cfg);
+	disc_sync_interval(d, 1.0);
+	assert_true(disc_two_way(d));
+	for (int i = 0; i < 120; i++) {
+		path_cycle(&fc, d, &p, &used);
+		assert_true(used);
+	}
+	assert_int_equal(fc.n_step, 1);
+	assert_true(fabs(fc.offset_ns) < 300.0);
+	assert_true(disc_state(d) == SERVO_LOCKED);
+	/* a DELAY sample: the servo's state moves to its t3, the clock's
+	 * frequency is set, the statistics do not count it */
+	disc_take_stats(d, &st);
+	int nf = fc.n_adjfreq;
+
+	t3 = llround(fc.true_ns + fc.offset_ns);
+	assert_int_equal(path_sample(&fc, d, &p, DISC_DELAY, &res), 0);
+	assert_true(res.used);
+	assert_int_equal(fc.n_adjfreq, nf + 1);
+	assert_int_equal(servo_estimate(disc_servo(d), &e), 0);
+	assert_true(e.local_ts_ns == t3);
+	disc_take_stats(d, &st);
+	assert_int_equal(st.offset.n, 0);
+	assert_int_equal(st.freq.n, 0);
+	fc_advance(&fc, NS);
+	path_sample(&fc, d, &p, DISC_SYNC, &res);
+	disc_take_stats(d, &st);
+	assert_int_equal(st.offset.n, 1);
+	assert_int_equal(st.freq.n, 1);
+	disc_destroy(d);
+}
+
+/* PI and linreg (the linuxptp baseline) never get DELAY samples, nor a
+ * Kalman without the filter, nor a free-running clock: the clock is not
+ * touched by them.  With the filter on, PI's filter still learns the
+ * slave->master direction from their one-way delays: the core's path
+ * delay is 400 ns too long, and the least-delay estimate from the two
+ * windows finds the real one. */
+static void test_two_way_not_pi(void **state)
+{
+	static const enum servo_type types[] = { SERVO_PI, SERVO_LINREG,
+						 SERVO_KALMAN };
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct disc_stats st;
+	struct disc_result res;
+	struct disc *d;
+	bool used;
+
+	(void)state;
+	for (int t = 0; t < 4; t++) {
+		struct path p = { .delay = 2000.0, .j = 20.0,
+				  .core_delay = 2400 };
+
+		cm_rng_seed(&p.rng, 12 + (uint64_t)t);
+		fc_init(&fc, 60000.0, 10000.0);
+		disc_cfg_default(&cfg);
+		cfg.servo_type = types[t % 3];
+		cfg.psel.mode = t == 2 ? PSEL_NONE : PSEL_SELECT;
+		cfg.free_running = t == 3;
+		d = make(&fc, &cfg);
+		disc_sync_interval(d, 1.0);
+		assert_false(disc_two_way(d));
+		for (int i = 0; i < 60; i++) {
+			int nf = fc.n_adjfreq, ns = fc.n_step;
+
+			path_cycle(&fc, d, &p, &used);
+			assert_false(used);
+			/* only the Sync adjusted the clock */
+			assert_true(fc.n_adjfreq - nf <= 1);
+			assert_true(fc.n_step - ns <= 1);
+			if (i == 49)
+				disc_take_stats(d, &st);
+		}
+		assert_int_equal(path_sample(&fc, d, &p, DISC_DELAY, &res), 0);
+		assert_false(res.used);
+		disc_take_stats(d, &st);
+		assert_int_equal(st.offset.n, 10); /* the Syncs only */
+		if (t == 0) {
+			/* PI with the filter: settled, both windows full */
+			assert_near(cm_stats_mean(&st.delay), 2010.0, 60.0);
+			assert_true(fabs(fc.offset_ns) < 100.0);
+		}
+		disc_destroy(d);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -691,6 +863,8 @@ int main(void)
 		cmocka_unit_test_setup(test_clock_op_failure, setup),
 		cmocka_unit_test_setup(test_freq_clamp, setup),
 		cmocka_unit_test_setup(test_stats_and_reset, setup),
+		cmocka_unit_test_setup(test_two_way_kalman, setup),
+		cmocka_unit_test_setup(test_two_way_not_pi, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

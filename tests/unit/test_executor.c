@@ -7,7 +7,18 @@
 #include <cmocka.h>
 
 #include "bc/bc.h"
+#include "common/log.h"
 #include "daemon/executor.h"
+
+static int offset_lines; /* "master offset" lines logged */
+
+static void count_sink(int level, const char *line, void *ctx)
+{
+	(void)level;
+	(void)ctx;
+	if (strstr(line, "master offset"))
+		offset_lines++;
+}
 
 /* ---- a fake clock that records adjustments ---- */
 struct fake_clock {
@@ -252,6 +263,71 @@ static void test_sample_steps_clock(void **state)
 	assert_int_equal(bc_get_servo_status(fx.bc)->steps, 1);
 }
 
+static void run_sample(enum bc_sample_kind kind, int64_t offset,
+		       int64_t ingress, int64_t now)
+{
+	struct bc_actions acts;
+	struct bc_action *a;
+
+	bc_actions_init(&acts);
+	a = &acts.a[acts.n++];
+	memset(a, 0, sizeof(*a));
+	a->type = BC_ACT_SAMPLE;
+	a->port = 0;
+	a->u.sample.kind = kind;
+	a->u.sample.offset_ns = offset;
+	a->u.sample.path_delay_ns = 1000;
+	a->u.sample.raw_delay_ns = 1000;
+	a->u.sample.one_way_ns = kind == BC_SAMPLE_SYNC ? 1000 + offset
+							 : 1000 - offset;
+	a->u.sample.ingress = tmv_from_ns(ingress);
+	a->u.sample.log_sync_interval = 0;
+	exec_run(&fx.ex, &acts, now);
+}
+
+/* A DELAY sample (Delay_Req direction) with the linuxptp baseline (PI,
+ * the fixture's discipline): dropped, nothing happens.  With the Kalman
+ * servo and the measurement filter it reaches the servo: its verdict (a
+ * step here) is applied and told to the core, but the observers, the
+ * last Sync's record and the log line stay with the Sync samples. */
+static void test_delay_sample(void **state)
+{
+	struct disc_cfg dc;
+
+	(void)state;
+	offset_lines = 0;
+	cm_log_set_sink(count_sink, NULL);
+	cm_log_set_level(CM_LOG_INFO);
+	exec_start(&fx.ex, 0);
+	run_sample(BC_SAMPLE_SYNC, 5 * NS_PER_MS, NS_PER_SEC, NS_PER_SEC);
+	run_sample(BC_SAMPLE_DELAY, 5 * NS_PER_MS, 3 * NS_PER_SEC / 2,
+		   3 * NS_PER_SEC / 2);
+	assert_int_equal(fx.plat.samples, 1);
+	assert_int_equal(fx.clk.step_calls, 0);
+	assert_int_equal(fx.clk.adjfreq_calls, 0);
+	assert_int_equal(bc_get_servo_status(fx.bc)->steps, 0);
+
+	disc_destroy(fx.disc);
+	disc_cfg_default(&dc);
+	dc.servo_type = SERVO_KALMAN;
+	dc.psel.mode = PSEL_SELECT;
+	assert_int_equal(disc_create(&fx.disc, &dc, &fx.clk.hw), 0);
+	fx.ex.disc = fx.disc;
+	run_sample(BC_SAMPLE_SYNC, 5 * NS_PER_MS, 2 * NS_PER_SEC,
+		   2 * NS_PER_SEC);
+	run_sample(BC_SAMPLE_DELAY, 5 * NS_PER_MS, 5 * NS_PER_SEC / 2,
+		   5 * NS_PER_SEC / 2);
+	assert_int_equal(fx.plat.samples, 2);
+	assert_int_equal(fx.clk.step_calls, 1);
+	assert_true(fx.clk.stepped == -5 * NS_PER_MS);
+	assert_int_equal(bc_clock_counters(fx.bc)->clock_steps, 1);
+	assert_int_equal(bc_get_servo_status(fx.bc)->steps, 1);
+	assert_int_equal(bc_get_servo_status(fx.bc)->state, SERVO_JUMP);
+	assert_true(fx.ex.last.at_ns == 2 * NS_PER_SEC);
+	assert_int_equal(offset_lines, 2); /* one per Sync */
+	cm_log_set_sink(NULL, NULL);
+}
+
 /* ptp4l's rule: summary lines when summary_interval > logSyncInterval */
 static void test_summary_mode(void **state)
 {
@@ -283,6 +359,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_send_error_faults, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sample_steps_clock, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_delay_sample, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_summary_mode, setup,
 						teardown),

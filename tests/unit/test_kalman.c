@@ -1,9 +1,12 @@
 /*
  * tests/unit/test_kalman.c — the Kalman servo (servo/kalman.c) on a
  * synthetic clock: convergence of phase and frequency, the noise it
- * learns, outliers, lost samples, a step from outside, a 9 % frequency
- * error, the estimate it gives for holdover, rebase and reset.  Offsets
- * are local - master; the servo returns the frequency to set.
+ * learns, outliers (a lone one at the start widens nothing), lost
+ * samples, a step from outside, a 9 % frequency error, the estimate it
+ * gives for holdover, rebase and reset, and the two-way input (Sync and
+ * Delay_Req offsets at irregular times, with opposite path-delay biases;
+ * one measured just before the last).
+ * Offsets are local - master; the servo returns the frequency to set.
  */
 #include <errno.h>
 #include <math.h>
@@ -138,6 +141,46 @@ static void test_outliers(void **state)
 	assert_true(rms_none > 2.0 * rms_gate);
 }
 
+/* One sample 100 us late; the frequency variance before and after. */
+static void late_one(struct synth *s, struct servo *sv, double *before,
+		     double *after)
+{
+	struct servo_estimate e;
+
+	servo_estimate(sv, &e);
+	*before = e.freq_var;
+	synth_advance(s, 1.0);
+	synth_sample(s, sv, 50.0, 100000.0);
+	servo_estimate(sv, &e);
+	*after = e.freq_var;
+}
+
+/* A lone rejected sample while R is still learned from few samples (the
+ * start) is a late packet: P only grows by the prediction.  A second in a
+ * row, or a lone one once R is learned from a full window, is taken as a
+ * model error: P is widened. */
+static void test_lone_reject(void **state)
+{
+	struct servo *sv = st_make(SERVO_KALMAN, false, 0.0);
+	struct synth s;
+	uint64_t outl = 0;
+	double a, b;
+
+	(void)state;
+	synth_init(&s, 0.0, 200.0, 16);
+	run(&s, sv, 20, 1, 50.0, NULL, NULL);
+	late_one(&s, sv, &a, &b);
+	assert_true(b < 1.2 * a);
+	late_one(&s, sv, &a, &b);
+	assert_true(b > 3.0 * a);
+	kalman_servo_noise(sv, NULL, NULL, &outl);
+	assert_int_equal(outl, 2);
+	run(&s, sv, 100, 1, 50.0, NULL, NULL);
+	late_one(&s, sv, &a, &b);
+	assert_true(b > 3.0 * a);
+	servo_destroy(sv);
+}
+
 /* 40 % of the samples lost: the prediction covers the real gap and the
  * correction is spread over the average interval: no overshoot. */
 static void test_gaps(void **state)
@@ -264,17 +307,115 @@ static void test_weight(void **state)
 	servo_destroy(b);
 }
 
+/* 400 s of a Sync offset each second, biased by +b (the path delay in
+ * use is b short), and with both a Delay_Req offset 0.1-0.9 s after it,
+ * biased by -b.  Returns the clock's mean true offset over the last 300
+ * s. */
+static double two_way_run(struct servo *sv, struct synth *s, bool both,
+			  double b, double noise)
+{
+	double mean = 0.0;
+	int n = 0;
+
+	for (int i = 0; i < 400; i++) {
+		double f = 0.1 + 0.8 * cm_rng_uniform(&s->rng);
+
+		synth_sample(s, sv, noise, b);
+		synth_advance(s, f);
+		if (both)
+			synth_sample(s, sv, noise, -b);
+		synth_advance(s, 1.0 - f);
+		if (i >= 100) {
+			mean += s->x;
+			n++;
+		}
+	}
+	return mean / n;
+}
+
+/* Path-delay errors bias the two directions oppositely: fed both, the
+ * estimate (and the clock) is unbiased; fed the Syncs alone, the clock
+ * sits b off.  With unbiased samples at irregular times the noise is
+ * learned right, and the phase correction is still planned over the sync
+ * interval (1 s), not the average gap (0.5 s). */
+static void test_two_way(void **state)
+{
+	struct servo_estimate e;
+	struct servo_out o;
+	struct synth s;
+	struct servo *sv;
+	double mean, r = 0.0, t;
+
+	(void)state;
+	for (int both = 0; both < 2; both++) {
+		sv = st_make(SERVO_KALMAN, false, 0.0);
+		synth_init(&s, 20000.0, 5000.0, 13);
+		mean = two_way_run(sv, &s, both, 300.0, 100.0);
+		print_message("both %d: mean offset %.1f ns\n", both, mean);
+		if (both)
+			assert_true(fabs(mean) < 40.0);
+		else
+			assert_near(mean, -300.0, 60.0);
+		servo_destroy(sv);
+	}
+	sv = st_make(SERVO_KALMAN, false, 0.0);
+	synth_init(&s, 20000.0, 5000.0, 14);
+	two_way_run(sv, &s, true, 0.0, 100.0);
+	assert_int_equal(kalman_servo_noise(sv, &r, NULL, NULL), 0);
+	assert_true(sqrt(r) > 100.0 / 1.5 && sqrt(r) < 100.0 * 1.5);
+	/* u = -d - x / T: T from the estimate after one more sample */
+	servo_sample(sv, llround(s.x) + 200, synth_local(&s), 1.0, &o);
+	assert_int_equal(servo_estimate(sv, &e), 0);
+	assert_true(fabs(e.phase_ns) > 1.0);
+	t = -e.phase_ns / (o.freq_ppb - e.freq_ppb);
+	assert_near(t, 1.0, 0.01);
+	servo_destroy(sv);
+}
+
+/* A Delay_Req sent just before the last Sync came finishes after it: its
+ * offset, measured 10 ms before the servo's state, is still used
+ * (carried forward, the state's time unchanged); one older than the
+ * sync interval is not. */
+static void test_earlier_sample(void **state)
+{
+	struct servo *sv = st_make(SERVO_KALMAN, false, 0.0);
+	struct servo_estimate a, b, c;
+	struct servo_out o;
+	struct synth s;
+	int64_t t;
+
+	(void)state;
+	synth_init(&s, 0.0, 3000.0, 15);
+	run(&s, sv, 60, 1, 50.0, NULL, NULL);
+	synth_sample(&s, sv, 0.0, 0.0);
+	assert_int_equal(servo_estimate(sv, &a), 0);
+	t = a.local_ts_ns;
+	servo_sample(sv, llround(s.x) + 100, t - 10000000, 1.0, &o);
+	assert_int_equal(o.state, SERVO_LOCKED);
+	assert_int_equal(servo_estimate(sv, &b), 0);
+	assert_true(b.local_ts_ns == t);
+	assert_true(b.phase_ns > a.phase_ns + 1.0);
+	assert_true(b.phase_var < a.phase_var);
+	servo_sample(sv, llround(s.x) + 100, t - 2 * ST_NS, 1.0, &o);
+	assert_int_equal(servo_estimate(sv, &c), 0);
+	assert_true(c.phase_ns == b.phase_ns && c.phase_var == b.phase_var);
+	servo_destroy(sv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_converges),
 		cmocka_unit_test(test_learns_noise),
 		cmocka_unit_test(test_outliers),
+		cmocka_unit_test(test_lone_reject),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_external_step),
 		cmocka_unit_test(test_big_frequency),
 		cmocka_unit_test(test_rebase_reset),
 		cmocka_unit_test(test_weight),
+		cmocka_unit_test(test_two_way),
+		cmocka_unit_test(test_earlier_sample),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

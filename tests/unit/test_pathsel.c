@@ -4,9 +4,12 @@
  * comes, the first core delay is held; then the median of the settled
  * ones, with the servo's phase moved (rebase) at the switch; delays taken
  * while not settled, or with Syncs that disagree with the prediction,
- * stay out; SELECT's least-delay estimate is unbiased under exponential
- * jitter both ways, weighs late Syncs down, and starts again when the
- * path changes.
+ * stay out; SELECT's windows are fed from the samples' own one-way
+ * delays (Syncs master->slave, Delay_Req exchanges slave->master), its
+ * least-delay estimate is unbiased under exponential jitter both ways,
+ * weighs late samples down, and starts again when the path changes; for
+ * a servo that takes both directions a better delay moves nothing
+ * (no rebase) and the two directions' offsets move oppositely.
  */
 #include <errno.h>
 #include <math.h>
@@ -23,13 +26,17 @@
 #include "servo_test.h"
 
 /* A link: base delay D, exponential jitter J both ways; the clock's true
- * offset x; the "core": its delay is a median we do not need, so tests
- * set it.  One Sync: ms = x + D + jitter; a new delay measurement every
- * Sync: (ms + sm) / 2 with sm = D - x + jitter. */
+ * offset x; the "core": its filtered delay is a median we do not need, so
+ * tests set it.  A Sync: ms = x + D + jitter (offset at t2 ms - core
+ * delay).  A Delay_Req exchange: sm = D - x + jitter (offset at t3 core
+ * delay - sm); its unfiltered delay (ms + sm) / 2 is reported from the
+ * next sample on, as the core completes it with the Sync after it. */
 struct link {
 	double d, j, x;
+	double bias; /* the servo's prediction is x + bias */
 	struct cm_rng rng;
 	int64_t last_ms;
+	int64_t raw; /* the core's latest unfiltered delay */
 };
 
 static double expo(struct cm_rng *r, double mean)
@@ -37,24 +44,38 @@ static double expo(struct cm_rng *r, double mean)
 	return mean > 0.0 ? -mean * log(1.0 - cm_rng_uniform(r)) : 0.0;
 }
 
-static void sync_in(struct link *l, struct psel_in *in, int64_t core_delay,
-		    bool new_delay)
+static void in_common(const struct link *l, struct psel_in *in,
+		      int64_t core_delay)
+{
+	in->path_delay_ns = core_delay;
+	in->raw_delay_ns = l->raw;
+	in->have_one_way = true;
+	in->xpred_ns = l->x + l->bias;
+	in->meas_var = l->j * l->j + 25.0;
+}
+
+static void sync_in(struct link *l, struct psel_in *in, int64_t core_delay)
 {
 	int64_t ms = llround(l->x + l->d + expo(&l->rng, l->j));
+
+	memset(in, 0, sizeof(*in));
+	in->dir = PSEL_FWD;
+	in->one_way_ns = ms;
+	in->offset_ns = ms - core_delay;
+	in_common(l, in, core_delay);
+	l->last_ms = ms;
+}
+
+static void dreq_in(struct link *l, struct psel_in *in, int64_t core_delay)
+{
 	int64_t sm = llround(-l->x + l->d + expo(&l->rng, l->j));
 
 	memset(in, 0, sizeof(*in));
-	in->ms_ns = ms;
-	in->path_delay_ns = core_delay;
-	in->offset_ns = ms - core_delay;
-	if (new_delay)
-		in->raw_delay_ns = (l->last_ms + sm) / 2;
-	else
-		in->raw_delay_ns = l->last_ms ? in->raw_delay_ns : 0;
-	in->have_ms = true;
-	in->xpred_ns = l->x;
-	in->meas_var = l->j * l->j + 25.0;
-	l->last_ms = ms;
+	in->dir = PSEL_REV;
+	in->one_way_ns = sm;
+	in->offset_ns = core_delay - sm;
+	in_common(l, in, core_delay);
+	l->raw = (l->last_ms + sm) / 2;
 }
 
 static void test_none(void **state)
@@ -62,8 +83,8 @@ static void test_none(void **state)
 	struct psel_cfg c;
 	struct psel p;
 	struct psel_in in = { .offset_ns = 123, .path_delay_ns = 456,
-			      .ms_ns = 579, .raw_delay_ns = 400,
-			      .have_ms = true };
+			      .one_way_ns = 579, .raw_delay_ns = 400,
+			      .have_one_way = true };
 	struct psel_out o;
 
 	(void)state;
@@ -72,7 +93,8 @@ static void test_none(void **state)
 	assert_int_equal(psel_cfg_check(&c), 0);
 	psel_init(&p, &c);
 	psel_verdict(&p, true);
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4; i++) {
+		in.dir = i % 2 ? PSEL_REV : PSEL_FWD;
 		psel_sample(&p, &in, &o);
 		assert_true(o.offset_ns == 123);
 		assert_true(o.delay_ns == 456);
@@ -104,16 +126,16 @@ static void test_median(void **state)
 	/* the core's first delay (-20 us: measured while the clock was off)
 	 * is held, whatever the core says next */
 	memset(&in, 0, sizeof(in));
-	in.have_ms = true;
-	in.ms_ns = 100;
+	in.have_one_way = true;
+	in.one_way_ns = 100;
 	in.path_delay_ns = -20000;
-	in.offset_ns = in.ms_ns - in.path_delay_ns;
+	in.offset_ns = in.one_way_ns - in.path_delay_ns;
 	in.raw_delay_ns = -30000;
 	psel_sample(&p, &in, &o);
 	assert_true(o.delay_ns == -20000);
 	assert_true(o.offset_ns == 20100);
 	in.path_delay_ns = -5000;
-	in.offset_ns = in.ms_ns + 5000;
+	in.offset_ns = in.one_way_ns + 5000;
 	in.raw_delay_ns = -2000; /* new, but the servo is not settled */
 	psel_sample(&p, &in, &o);
 	assert_true(o.delay_ns == -20000);
@@ -144,19 +166,38 @@ static void test_median(void **state)
 	psel_sample(&p, &in, &o);
 	assert_true(o.delay_ns == 110);
 	assert_true(p.delays == 8);
+	/* absurd numbers (whose sums could overflow) pass through */
+	in.one_way_ns = INT64_MAX - 5;
+	in.offset_ns = 77;
+	psel_sample(&p, &in, &o);
+	assert_true(o.offset_ns == 77);
+	assert_true(p.delays == 8);
+}
+
+/* One Sync and one Delay_Req exchange through the filter. */
+static void cycle(struct psel *p, struct link *l, int64_t core_delay,
+		  struct psel_out *fo, struct psel_out *ro)
+{
+	struct psel_in in;
+
+	sync_in(l, &in, core_delay);
+	psel_sample(p, &in, fo);
+	dreq_in(l, &in, core_delay);
+	psel_sample(p, &in, ro);
 }
 
 /* SELECT: exponential jitter of 10 us both ways.  The core's median
  * would be biased by ~0.16 J; the least-delay estimate, weighted as the
- * servo weighs the Syncs, is not (the weighted mean of the offsets). */
+ * servo weighs the samples, is not (the weighted mean of the offsets of
+ * each direction, and of both). */
 static void test_select_unbiased(void **state)
 {
 	struct psel_cfg c;
 	struct psel p;
-	struct psel_in in;
-	struct psel_out o;
+	struct psel_out o[2];
 	struct link l = { .d = 50000.0, .j = 10000.0, .x = 0.0 };
-	double sw = 0.0, swz = 0.0, r = 1e8, late = 0.0;
+	double sw[2] = { 0.0, 0.0 }, swz[2] = { 0.0, 0.0 }, r = 1e8;
+	double late = 0.0;
 
 	(void)state;
 	cm_rng_seed(&l.rng, 5);
@@ -165,36 +206,148 @@ static void test_select_unbiased(void **state)
 	psel_init(&p, &c);
 	psel_verdict(&p, true);
 	for (int i = 0; i < 20000; i++) {
-		sync_in(&l, &in, 50000, true);
-		in.meas_var = r;
-		psel_sample(&p, &in, &o);
+		cycle(&p, &l, 50000, &o[0], &o[1]);
 		if (i < 50)
 			continue;
 		assert_int_equal(p.basis, PSEL_B_SELECT);
-		double w = r / (r + o.excess_ns * o.excess_ns);
+		for (int k = 0; k < 2; k++) {
+			double w = r / (r + o[k].excess_ns * o[k].excess_ns);
 
-		sw += w;
-		swz += w * (double)o.offset_ns;
-		if (o.excess_ns > late)
-			late = o.excess_ns;
+			sw[k] += w;
+			swz[k] += w * (double)o[k].offset_ns;
+			if (o[k].excess_ns > late)
+				late = o[k].excess_ns;
+		}
 	}
 	/* the weighted offsets average to the true offset (0), within
-	 * 3 % of the jitter */
-	assert_true(fabs(swz / sw) < 300.0);
+	 * 3 % of the jitter, each direction and both */
+	assert_true(fabs(swz[0] / sw[0]) < 300.0);
+	assert_true(fabs(swz[1] / sw[1]) < 300.0);
+	assert_true(fabs((swz[0] + swz[1]) / (sw[0] + sw[1])) < 300.0);
 	assert_true(late > 10000.0);
 }
 
-/* The path gets 100 us longer: the late Syncs take over the windows and
- * the delay follows within a window.  It gets 150 us shorter: the Syncs
- * come impossibly early, stay out of the windows, and after four in a
- * row the windows start again from the core's delay (the servo's phase
- * moved with them). */
-static void test_select_path_change(void **state)
+/* The windows hold the samples' own one-way delays: a Sync's t2 - t1 in
+ * the master->slave window, an exchange's t4 - t3 in the slave->master
+ * one (each less the asymmetry and the predicted offset, with the
+ * opposite sign for t4 - t3), whatever unfiltered delay the core reports
+ * (here a wrong one, 7 us, that a reconstruction from the path delay
+ * would have used).  The delay is the mean of the two directions.  (A
+ * two-way servo, so that no rebase moves the values in the windows.) */
+static void test_select_windows_one_way(void **state)
 {
 	struct psel_cfg c;
 	struct psel p;
 	struct psel_in in;
 	struct psel_out o;
+	const int64_t asym = 40, xp = 300;
+
+	(void)state;
+	psel_cfg_default(&c);
+	c.mode = PSEL_SELECT;
+	c.two_way = true;
+	psel_init(&p, &c);
+	psel_verdict(&p, true);
+	for (int i = 0; i < c.window; i++) {
+		memset(&in, 0, sizeof(in));
+		in.have_one_way = true;
+		in.path_delay_ns = 1000;
+		in.raw_delay_ns = 7000 + i;
+		in.xpred_ns = (double)xp;
+		/* Sync: ms = 1000 + asym + x + i */
+		in.dir = PSEL_FWD;
+		in.one_way_ns = 1000 + asym + xp + i;
+		in.offset_ns = in.one_way_ns - in.path_delay_ns - asym;
+		psel_sample(&p, &in, &o);
+		assert_true(o.offset_ns == in.one_way_ns - asym - o.delay_ns);
+		/* exchange: sm = 1200 - asym - x + 2 i */
+		in.dir = PSEL_REV;
+		in.one_way_ns = 1200 - asym - xp + 2 * i;
+		in.offset_ns = in.path_delay_ns - asym - in.one_way_ns;
+		psel_sample(&p, &in, &o);
+		assert_true(o.offset_ns == o.delay_ns - asym - in.one_way_ns);
+	}
+	assert_int_equal(p.way[PSEL_FWD].ring.n, c.window);
+	assert_int_equal(p.way[PSEL_REV].ring.n, c.window);
+	for (int i = 0; i < c.window; i++) {
+		int64_t f = p.way[PSEL_FWD].ring.v[i];
+		int64_t r = p.way[PSEL_REV].ring.v[i];
+
+		assert_true(f >= 1000 && f < 1000 + c.window);
+		assert_true(r >= 1200 && r < 1200 + 2 * c.window);
+	}
+	assert_int_equal(p.basis, PSEL_B_SELECT);
+	/* between the two windows' least delays, far from the core's 7 us */
+	assert_true(o.delay_ns > 1000 && o.delay_ns < 1210);
+	/* a late exchange (10 us beyond the others) counts less */
+	in.one_way_ns += 10000;
+	in.offset_ns = in.path_delay_ns - asym - in.one_way_ns;
+	psel_sample(&p, &in, &o);
+	assert_true(o.excess_ns > 9000.0);
+}
+
+/* A servo that takes both directions (two_way): the switches of basis
+ * (held core delay -> median -> least delay) move nothing in the servo;
+ * a delay error biases the two directions' offsets oppositely, so their
+ * mean is the clock's offset. */
+static void test_two_way_no_rebase(void **state)
+{
+	struct psel_cfg c;
+	struct psel p;
+	struct psel_out o[2];
+	struct link l = { .d = 30000.0, .j = 50.0, .x = 700.0 };
+	double moved = 0.0;
+
+	(void)state;
+	cm_rng_seed(&l.rng, 9);
+	psel_cfg_default(&c);
+	c.mode = PSEL_SELECT;
+	c.two_way = true;
+	psel_init(&p, &c);
+	/* the core's delay is 5 us off and held */
+	cycle(&p, &l, 35000, &o[0], &o[1]);
+	assert_near((double)o[0].offset_ns, 700.0 - 5000.0, 300.0);
+	assert_near((double)o[1].offset_ns, 700.0 + 5000.0, 300.0);
+	psel_verdict(&p, true);
+	for (int i = 0; i < 40; i++) {
+		cycle(&p, &l, 35000, &o[0], &o[1]);
+		moved += o[0].rebase_ns + o[1].rebase_ns;
+	}
+	assert_int_equal(p.basis, PSEL_B_SELECT);
+	assert_true(moved == 0.0);
+	assert_near((double)o[0].delay_ns, 30000.0, 100.0);
+	assert_near(0.5 * (double)(o[0].offset_ns + o[1].offset_ns), 700.0,
+		    100.0);
+	/* the same in one-way mode moves the servo's phase by the 5 us (a
+	 * servo of Syncs only predicts the offsets it was given: x plus the
+	 * delay's error) */
+	c.two_way = false;
+	psel_init(&p, &c);
+	moved = 0.0;
+	l.bias = l.d - 35000.0;
+	cycle(&p, &l, 35000, &o[0], &o[1]);
+	psel_verdict(&p, true);
+	for (int i = 0; i < 40; i++) {
+		cycle(&p, &l, 35000, &o[0], &o[1]);
+		moved += o[0].rebase_ns + o[1].rebase_ns;
+		l.bias = l.d - (double)o[1].delay_ns;
+	}
+	assert_int_equal(p.basis, PSEL_B_SELECT);
+	assert_near(moved, 5000.0, 100.0);
+	assert_near((double)o[0].delay_ns, 30000.0, 100.0);
+}
+
+/* The path gets 100 us longer: the late samples take over the windows
+ * and the delay follows within a window.  It gets 150 us shorter: the
+ * samples come impossibly early, stay out of the windows, and after four
+ * Syncs in a row the windows start again from the core's delay (the
+ * servo's phase moved with them). */
+static void test_select_path_change(void **state)
+{
+	struct psel_cfg c;
+	struct psel p;
+	struct psel_in in;
+	struct psel_out o, ro;
 	struct link l = { .d = 200000.0, .j = 100.0, .x = 0.0 };
 	uint64_t before;
 	double moved = 0.0;
@@ -205,32 +358,37 @@ static void test_select_path_change(void **state)
 	c.mode = PSEL_SELECT;
 	psel_init(&p, &c);
 	psel_verdict(&p, true);
-	for (int i = 0; i < 100; i++) {
-		sync_in(&l, &in, 200100, true);
-		psel_sample(&p, &in, &o);
-	}
+	for (int i = 0; i < 100; i++)
+		cycle(&p, &l, 200100, &o, &ro);
 	assert_int_equal(p.basis, PSEL_B_SELECT);
 	l.d += 100000.0;
-	for (int i = 0; i < c.window; i++) {
-		sync_in(&l, &in, 300100, true);
-		psel_sample(&p, &in, &o);
-	}
-	assert_near((double)o.delay_ns, 300000.0, 300.0);
+	for (int i = 0; i < c.window; i++)
+		cycle(&p, &l, 300100, &o, &ro);
+	assert_near((double)ro.delay_ns, 300000.0, 300.0);
 	before = p.restarts;
 	l.d -= 150000.0;
 	for (int i = 0; i < 6; i++) {
-		sync_in(&l, &in, 150100, true);
-		psel_sample(&p, &in, &o);
-		moved += o.rebase_ns;
+		cycle(&p, &l, 150100, &o, &ro);
+		moved += o.rebase_ns + ro.rebase_ns;
 	}
 	assert_true(p.restarts == before + 1);
-	assert_near((double)o.delay_ns, 150100.0, 300.0);
+	assert_near((double)ro.delay_ns, 150100.0, 300.0);
 	assert_near(moved, 150000.0, 1000.0);
-	/* a Sync far earlier than predicted keeps its delays out */
+	/* settled again, the windows fill; a Sync far earlier than
+	 * predicted keeps the delays it takes part in out (its own and the
+	 * next), one that agrees lets them in */
+	psel_verdict(&p, true);
+	for (int i = 0; i < c.window; i++)
+		cycle(&p, &l, 150100, &o, &ro);
 	before = p.delays;
-	in.xpred_ns = 1e6;
-	psel_sample(&p, &in, &o);
-	assert_true(p.delays == before);
+	for (int i = 0; i < 3; i++) {
+		sync_in(&l, &in, 150100);
+		in.raw_delay_ns = 1000 + i;
+		if (i == 0)
+			in.xpred_ns = 1e6;
+		psel_sample(&p, &in, &o);
+		assert_true(p.delays == before + (i == 2));
+	}
 }
 
 int main(void)
@@ -239,6 +397,8 @@ int main(void)
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_median),
 		cmocka_unit_test(test_select_unbiased),
+		cmocka_unit_test(test_select_windows_one_way),
+		cmocka_unit_test(test_two_way_no_rebase),
 		cmocka_unit_test(test_select_path_change),
 	};
 
