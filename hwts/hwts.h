@@ -29,6 +29,10 @@ int hwts_get_info(const char *ifname, struct hwts_info *out);
  * hardware needs TX/RX_HARDWARE + RAW_HARDWARE and a PHC. */
 bool hwts_info_supports(const struct hwts_info *info, bool hardware);
 
+/* O_NONBLOCK and FD_CLOEXEC with fcntl: every socket of the daemon is
+ * created without SOCK_NONBLOCK / SOCK_CLOEXEC (design.md §4). */
+int hwts_fd_set_flags(int fd);
+
 int hwts_iface_index(const char *ifname, int *index);
 int hwts_iface_mac(const char *ifname, uint8_t mac[6]);
 

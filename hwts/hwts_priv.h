@@ -33,9 +33,6 @@ const char *hwts_errname(int err);
  * unless quiet. */
 int hwts_ifreq_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr,
 		     const char *what, bool quiet);
-/* O_NONBLOCK and FD_CLOEXEC with fcntl (sockets are created without
- * SOCK_NONBLOCK / SOCK_CLOEXEC, design §4). */
-int hwts_fd_set_flags(int fd);
 
 /* ---- tstamp.c: SO_TIMESTAMPING, control messages, TX timestamps ---- */
 

@@ -21,6 +21,7 @@
 
 #include "common/log.h"
 #include "mgmt/metrics.h"
+#include "hwts/hwts.h"
 
 #define METRICS_BUF_START (32 * 1024)
 #define METRICS_BUF_MAX (4 * 1024 * 1024)
@@ -208,12 +209,13 @@ static int metrics_listen(const struct sockaddr_in *sa, int *out)
 
 	if (fd < 0)
 		return -errno;
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
-	    fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
-	    bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0 ||
-	    listen(fd, METRICS_BACKLOG) < 0) {
+	err = hwts_fd_set_flags(fd);
+	if (err == 0 &&
+	    (setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) < 0 ||
+	     bind(fd, (const struct sockaddr *)sa, sizeof(*sa)) < 0 ||
+	     listen(fd, METRICS_BACKLOG) < 0))
 		err = -errno;
+	if (err < 0) {
 		close(fd);
 		return err;
 	}

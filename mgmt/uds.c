@@ -4,7 +4,6 @@
  * daemon service around it (see mgmt/uds.h).
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 
 #include "common/log.h"
 #include "mgmt/uds_priv.h"
+#include "hwts/hwts.h"
 
 #define UDS_RX_BATCH 32
 
@@ -22,18 +22,6 @@ static const char *const uds_kind[UDS_NSOCK] = { "read-write",
 
 /* ---- opening ---- */
 
-static int uds_fd_flags(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
-
-	if (fl < 0 || fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -errno;
-	fl = fcntl(fd, F_GETFD);
-	if (fl < 0 || fcntl(fd, F_SETFD, fl | FD_CLOEXEC) < 0)
-		return -errno;
-	return 0;
-}
-
 /* A new AF_UNIX datagram socket (flags set with fcntl, design.md §4). */
 static int uds_socket(void)
 {
@@ -41,7 +29,7 @@ static int uds_socket(void)
 
 	if (fd < 0)
 		return -errno;
-	err = uds_fd_flags(fd);
+	err = hwts_fd_set_flags(fd);
 	if (err < 0) {
 		close(fd);
 		return err;
