@@ -242,7 +242,6 @@ struct bc_clock_counters {
 	uint64_t bmca_reselections; /* parent changes */
 	uint64_t state_decisions;
 	uint64_t clock_steps;
-	uint64_t action_overflows;
 };
 
 /* ---- lifecycle and events ---- */
@@ -325,6 +324,9 @@ struct bc_servo_status {
 	bool holdover; /* holding the last good frequency */
 };
 void bc_set_servo_status(struct bc *bc, const struct bc_servo_status *st);
+/* The clockQuality this clock is configured with (set by configuration or
+ * GRANDMASTER_SETTINGS_NP); defaultDS may differ while in holdover. */
+const struct clock_quality *bc_configured_clock_quality(const struct bc *bc);
 const struct bc_servo_status *bc_get_servo_status(const struct bc *bc);
 
 #endif

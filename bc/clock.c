@@ -119,6 +119,8 @@ static void clock_init_dds(struct bc *bc, int nports)
 	const struct bc_clock_cfg *c = &bc->cfg;
 	struct default_ds *d = &bc->dds;
 
+	if (c->slave_only)
+		bc->cfg.clock_quality.clock_class = 255; /* 7.6.2.5, as ptp4l */
 	d->two_step_flag = c->two_step;
 	d->clock_identity = c->clock_identity;
 	d->number_ports = (uint16_t)nports;
@@ -127,8 +129,6 @@ static void clock_init_dds(struct bc *bc, int nports)
 	d->priority2 = c->priority2;
 	d->domain_number = c->domain_number;
 	d->slave_only = c->slave_only;
-	if (c->slave_only)
-		d->clock_quality.clock_class = 255; /* 7.6.2.5, as ptp4l */
 	d->sdo_id = (uint16_t)(c->minor_sdo_id);
 }
 
@@ -428,6 +428,11 @@ int bc_slave_port(const struct bc *bc)
 void bc_set_servo_status(struct bc *bc, const struct bc_servo_status *st)
 {
 	bc->servo = *st;
+}
+
+const struct clock_quality *bc_configured_clock_quality(const struct bc *bc)
+{
+	return &bc->cfg.clock_quality;
 }
 
 const struct bc_servo_status *bc_get_servo_status(const struct bc *bc)

@@ -9,6 +9,7 @@
 #include <strings.h>
 
 #include "bc/internal.h"
+#include "bc/tlv.h"
 
 /* ---- encoding helpers ---- */
 
@@ -295,7 +296,9 @@ static uint16_t set_gm_settings_np(struct bc *bc, int port,
 	uint8_t src = wire_get_u8(r);
 
 	(void)port;
-	bc->dds.clock_quality = q;
+	/* a slave-only clock stays class 255 (7.6.2.5) */
+	if (bc_set_clock_quality(bc, &q, 0, NULL) < 0)
+		return TLV_MGMT_ERR_WRONG_VALUE;
 	c->clock_quality = q;
 	c->utc_offset = utc;
 	c->utc_offset_valid = flags & PTP_FLAG_UTC_OFFSET_VALID;

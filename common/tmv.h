@@ -75,14 +75,18 @@ static inline tmv_t tmv_from_scaled(int64_t scaled)
 	return tmv_from_ns(tmv_scaled_to_ns(scaled));
 }
 
-/* 2^log2 seconds in ns (log intervals of the protocol), clamped to sane
- * bounds (-30 .. 30). */
+/* 2^log2 seconds in ns (log intervals of the protocol), clamped to
+ * -24 .. 24 (60 ns .. 194 days).  The configuration accepts ptp4l's
+ * -128 .. 127; the clamp keeps every deadline the core computes from one
+ * (at most 256 intervals ahead: announceReceiptTimeout, qualification)
+ * inside int64 ns. */
+#define TMV_LOG_INTERVAL_MAX 24
 static inline int64_t tmv_log_interval_ns(int log2)
 {
-	if (log2 < -30)
-		log2 = -30;
-	if (log2 > 30)
-		log2 = 30;
+	if (log2 < -TMV_LOG_INTERVAL_MAX)
+		log2 = -TMV_LOG_INTERVAL_MAX;
+	if (log2 > TMV_LOG_INTERVAL_MAX)
+		log2 = TMV_LOG_INTERVAL_MAX;
 	return log2 >= 0 ? NS_PER_SEC << log2 : NS_PER_SEC >> -log2;
 }
 

@@ -24,8 +24,6 @@ void exec_init(struct exec *ex, struct bc *bc, struct disc *disc,
 	ex->plat = *plat;
 	ex->summary_log = summary_interval;
 	ex->log_sync_interval = 0;
-	if (bc)
-		ex->base_quality = bc_default_ds(bc)->clock_quality;
 }
 
 /* ptp4l's rule: per-sample lines unless a summary spans several samples. */
@@ -193,8 +191,11 @@ static void exec_send(struct exec *ex, const struct bc_actions *acts,
 	err = ex->plat.send(ex->plat.ctx, a->port, event, a->u.send.dest,
 			    &a->u.send.addr, bc_action_buf(acts, a),
 			    a->u.send.len, a->u.send.token);
-	if (err == 0 || err == -EAGAIN)
+	if (err == 0)
 		return;
+	/* any failure, a full socket buffer (EAGAIN) included, faults the
+	 * port as in ptp4l: an event message's TX timestamp would otherwise
+	 * be reported missing 10 ms later, with the wrong cause */
 	ex->send_errors++;
 	cm_log(CM_LOG_ERR, "%s: sending %s failed: %s", port_name(ex, a->port),
 	       ptp_msg_type_name(a->u.send.msg_type), strerror(-err));
@@ -205,7 +206,7 @@ static void exec_send(struct exec *ex, const struct bc_actions *acts,
 static void exec_set_class(struct exec *ex, uint8_t cls, int64_t now,
 			   struct bc_actions *next)
 {
-	struct clock_quality q = ex->base_quality;
+	struct clock_quality q = *bc_configured_clock_quality(ex->bc);
 
 	if (cls == ex->class_set)
 		return;

@@ -73,7 +73,6 @@ struct exec {
 	int depth; /* nesting of exec_run (servo verdicts) */
 	/* holdover */
 	bool holdover; /* the discipline holds the last good frequency */
-	struct clock_quality base_quality; /* configured defaultDS quality */
 	uint8_t class_set; /* clockClass given to the core, 0 = base */
 };
 

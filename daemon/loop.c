@@ -225,10 +225,12 @@ int hvd_run(struct hvd *d, volatile sig_atomic_t *stop)
 		arm_summary(d, now);
 		n = fill_pollfds(d, pfd);
 		if (poll(pfd, (nfds_t)n, poll_timeout_ms(d, now)) < 0) {
-			if (errno == EINTR)
+			int err = errno;
+
+			if (err == EINTR)
 				continue;
-			cm_log(CM_LOG_ERR, "poll: %s", strerror(errno));
-			return -errno;
+			cm_log(CM_LOG_ERR, "poll: %s", strerror(err));
+			return -err;
 		}
 		d->loops++;
 		now = hvd_monotonic_ns();

@@ -26,6 +26,15 @@ static void copy_str(char *dst, size_t cap, const char *src)
 	snprintf(dst, cap, "%s", src ? src : "");
 }
 
+/* A path must fit whole: a cut one names another file.  -ENAMETOOLONG. */
+static int copy_path(char *dst, size_t cap, const char *src)
+{
+	if (src && strlen(src) >= cap)
+		return -ENAMETOOLONG;
+	copy_str(dst, cap, src);
+	return 0;
+}
+
 /* Values of enum options (config/options.c keeps ptp4l's spellings and
  * these numbers). */
 enum { TS_HARDWARE = 0, TS_SOFTWARE = 1 };
@@ -299,10 +308,18 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	s->logging_level = cfg_get_int(c, NULL, "logging_level");
 	s->verbose = cfg_get_int(c, NULL, "verbose") != 0;
 	s->use_syslog = cfg_get_int(c, NULL, "use_syslog") != 0;
-	copy_str(s->uds_address, sizeof(s->uds_address),
-		 cfg_get_string(c, NULL, "uds_address"));
-	copy_str(s->uds_ro_address, sizeof(s->uds_ro_address),
-		 cfg_get_string(c, NULL, "uds_ro_address"));
+	if (copy_path(s->uds_address, sizeof(s->uds_address),
+		      cfg_get_string(c, NULL, "uds_address")) < 0)
+		return refuse(err, "uds_address", "%s: longer than a UNIX "
+			      "socket path can be (%zu bytes)",
+			      cfg_get_string(c, NULL, "uds_address"),
+			      sizeof(s->uds_address) - 1);
+	if (copy_path(s->uds_ro_address, sizeof(s->uds_ro_address),
+		      cfg_get_string(c, NULL, "uds_ro_address")) < 0)
+		return refuse(err, "uds_ro_address", "%s: longer than a UNIX "
+			      "socket path can be (%zu bytes)",
+			      cfg_get_string(c, NULL, "uds_ro_address"),
+			      sizeof(s->uds_ro_address) - 1);
 	s->uds_file_mode = cfg_get_int(c, NULL, "uds_file_mode");
 	s->uds_ro_file_mode = cfg_get_int(c, NULL, "uds_ro_file_mode");
 	copy_str(s->manufacturer_identity, sizeof(s->manufacturer_identity),

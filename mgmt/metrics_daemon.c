@@ -13,6 +13,8 @@ static void metrics_fill(void *ctx, struct metrics_snapshot *s)
 {
 	const struct hvd *d = ctx;
 
+	s->action_overflows = d->ex.action_overflows;
+	s->send_errors = d->ex.send_errors;
 	for (int i = 0; i < s->nports && i < d->set.nports; i++) {
 		const struct hvd_port *hp = &d->ports[i];
 		struct metrics_port_snap *p = &s->port[i];

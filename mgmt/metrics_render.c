@@ -462,7 +462,11 @@ static void render_clock_counters(struct mw *w,
 	render_counter(w, "hvptp_core_action_overflows_total",
 		       "Actions of the protocol core that did not fit its "
 		       "queue.",
-		       s->cc.action_overflows);
+		       s->action_overflows);
+	render_counter(w, "hvptp_send_errors_total",
+		       "Messages the transport failed to send (the port "
+		       "faults).",
+		       s->send_errors);
 }
 
 static void render_mgmt(struct mw *w, const struct metrics_snapshot *s)

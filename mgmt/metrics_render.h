@@ -58,6 +58,9 @@ struct metrics_snapshot {
 	/* the process and the exporter; < 0: unknown (left out) */
 	double uptime_s;
 	double cpu_s;
+	/* the executor's (daemon/executor.h) */
+	uint64_t action_overflows; /* core actions that did not fit */
+	uint64_t send_errors; /* sends that failed (port faulted) */
 	uint64_t http_requests; /* answered GET /metrics */
 	uint64_t textfile_writes;
 	uint64_t textfile_errors;

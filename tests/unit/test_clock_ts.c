@@ -405,6 +405,41 @@ static void test_delay_direction_samples(void **state)
 	(void)a;
 }
 
+/* ptp4l's ranges allow logAnnounceInterval 127 with announceReceiptTimeout
+ * 255: every deadline still lies ahead, none wraps around int64 (and so
+ * fires at once). */
+static void test_extreme_intervals(void **state)
+{
+	struct bc_clock_cfg cc;
+	struct bc_port_cfg pc;
+	struct bc_actions a;
+	struct bc *bc;
+	const int64_t now = 1000 * SEC;
+	int arms = 0;
+
+	(void)state;
+	net_clock_cfg(&cc, 0xE, 128);
+	net_port_cfgs(&pc, 1);
+	pc.log_announce_interval = 127;
+	pc.log_sync_interval = 127;
+	pc.log_min_delay_req_interval = 127;
+	pc.announce_receipt_timeout = 255;
+	pc.fault_reset_interval = 127;
+	assert_int_equal(bc_create(&bc, &cc, &pc, 1), 0);
+	bc_actions_init(&a);
+	assert_int_equal(bc_start(bc, now, &a), 0);
+	assert_int_equal(bc_port_fault(bc, 0, now, &a), 0);
+	assert_int_equal(bc_port_timer(bc, 0, BC_TMR_FAULT_RESET, now, &a), 0);
+	for (int i = 0; i < a.n; i++) {
+		if (a.a[i].type != BC_ACT_TIMER_ARM)
+			continue;
+		assert_true(a.a[i].u.timer.at_ns > now);
+		arms++;
+	}
+	assert_true(arms >= 3);
+	bc_destroy(bc);
+}
+
 /* ---- clock steps ---- */
 
 /* Step B's clock right after it receives (or sends) a message of `type`.
@@ -640,6 +675,7 @@ int main(void)
 		T(test_delay_resp_before_tx_ts),
 		T(test_delay_unbiased_by_frequency_error),
 		T(test_delay_direction_samples),
+		T(test_extreme_intervals),
 		T(test_step_between_sync_and_follow_up),
 		T(test_step_during_delay_req),
 		T(test_utc_slave_of_tai_master),

@@ -216,20 +216,33 @@ static void test_master_sends(void **state)
 	assert_int_equal(bc_port_counters(fx.bc, 0)->tx[PTP_MSG_FOLLOW_UP], 1);
 }
 
-/* a failing send is a port fault */
-static void test_send_error_faults(void **state)
+/* a failing send is a port fault, a full socket buffer (EAGAIN) too:
+ * nothing waits for the TX timestamp of a Sync that never left */
+static void send_error_faults(int err)
 {
 	int64_t now = 1000;
 
-	(void)state;
 	exec_start(&fx.ex, now);
 	now += 10 * NS_PER_SEC;
 	exec_timer(&fx.ex, 0, BC_TMR_ANNOUNCE_RX, now);
-	fx.plat.send_result = -100; /* ENETDOWN */
+	fx.plat.send_result = err;
 	exec_timer(&fx.ex, 0, BC_TMR_SYNC_TX, now);
 	assert_int_equal(bc_port_ds(fx.bc, 0)->port_state, PS_FAULTY);
 	assert_true(fx.ex.send_errors >= 1);
 	assert_int_equal(bc_port_counters(fx.bc, 0)->faults, 1);
+	assert_int_equal(bc_port_counters(fx.bc, 0)->tx_ts_timeouts, 0);
+}
+
+static void test_send_error_faults(void **state)
+{
+	(void)state;
+	send_error_faults(-100); /* ENETDOWN */
+}
+
+static void test_send_eagain_faults(void **state)
+{
+	(void)state;
+	send_error_faults(-11); /* EAGAIN */
 }
 
 /* a SAMPLE action reaches the discipline: the second sample with a large
@@ -357,6 +370,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_master_sends, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_send_error_faults, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_send_eagain_faults, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sample_steps_clock, setup,
 						teardown),

@@ -57,6 +57,8 @@ static void make_snapshot(struct metrics_snapshot *s)
 	s->dds.domain_number = 24;
 	s->cds.offset_from_master_ns = -1500;
 	s->cds.mean_path_delay_ns = 2356;
+	s->action_overflows = 3;
+	s->send_errors = 2;
 	s->cds.steps_removed = 1;
 	s->pds.grandmaster_identity = gm_id;
 	s->pds.parent_port_identity.clock_identity = gm_id;
@@ -212,6 +214,8 @@ static void test_units(void **state)
 	assert_line("hvptp_servo_last_sample_age_seconds{clock=\"/dev/ptp0\"} "
 		    "0.125");
 	assert_line("hvptp_uptime_seconds 60.5");
+	assert_line("hvptp_core_action_overflows_total 3");
+	assert_line("hvptp_send_errors_total 2");
 	assert_line("hvptp_cpu_seconds_total 0.25");
 	/* a large offset keeps its nanoseconds */
 	snap.cds.offset_from_master_ns = 123456789012LL;

@@ -449,6 +449,34 @@ static void test_set_priority_takes_over(void **state)
 	assert_int_equal(bc_parent_ds(net.n[0].bc)->grandmaster_priority1, 50);
 }
 
+/* A slave-only clock stays class 255 (IEEE 1588-2019 7.6.2.5): a
+ * GRANDMASTER_SETTINGS_NP naming another class is refused, and what the
+ * clock is configured with does not change. */
+static void test_set_gm_settings_slave_only(void **state)
+{
+	const uint8_t gs[8] = { 6, 0x21, 0x4E, 0x5D, 0x00, 0x25, 0x00,
+				TS_GNSS };
+	struct bc_clock_cfg cc;
+	struct bc_port_cfg pc;
+	int seg = 0, c;
+	struct bc *bc;
+
+	(void)state;
+	net_clock_cfg(&cc, 0xD, 128);
+	cc.slave_only = true;
+	net_port_cfgs(&pc, 1);
+	c = net_add(&net, &cc, &pc, 1, &seg, 0);
+	bc = net.n[c].bc;
+	assert_int_equal(bc_default_ds(bc)->clock_quality.clock_class, 255);
+	assert_int_equal(ask(bc, PTP_MGMT_SET, BC_MID_GRANDMASTER_SETTINGS_NP,
+			     gs, 8, false),
+			 0);
+	assert_error(bc, 0, BC_MID_GRANDMASTER_SETTINGS_NP,
+		     TLV_MGMT_ERR_WRONG_VALUE);
+	assert_int_equal(bc_default_ds(bc)->clock_quality.clock_class, 255);
+	assert_int_equal(bc_configured_clock_quality(bc)->clock_class, 255);
+}
+
 static void test_set_gm_settings_port_ds_np(void **state)
 {
 	struct bc *bc = one_clock(2);
@@ -592,6 +620,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_set_priority, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_priority_takes_over, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_gm_settings_port_ds_np, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_set_gm_settings_slave_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 	};

@@ -137,6 +137,14 @@ static void test_refusals(void **state)
 		  "[eth0]\n", "holdover_limit" },
 		{ "[global]\nclockIdentity 12:34\n[eth0]\n", "clockIdentity" },
 		{ "[global]\n", "interface" },
+		{ "[global]\nuds_address /run/"
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/s\n[eth0]\n",
+		  "uds_address" },
+		{ "[global]\nuds_ro_address /run/"
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/s\n[eth0]\n",
+		  "uds_ro_address" },
 	};
 	struct cfg_error err;
 
