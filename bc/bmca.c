@@ -202,7 +202,6 @@ struct fm_record *fm_add(struct fm_table *t, const struct ptp_msg *m,
 	r->rx_next = (uint8_t)((r->rx_next + 1) % t->threshold);
 	if (r->rx_count < t->threshold)
 		r->rx_count++;
-	r->last_rx_ns = now;
 	return r;
 }
 

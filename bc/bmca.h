@@ -92,7 +92,6 @@ struct fm_record {
 	int64_t rx_ns[BMCA_MAX_THRESHOLD]; /* receipt times, ring */
 	uint8_t rx_next;
 	uint8_t rx_count;
-	int64_t last_rx_ns;
 	/* PATH_TRACE of the latest Announce */
 	uint8_t path_len;
 	struct clock_identity path[PTP_MAX_PATH_TRACE];

@@ -332,7 +332,6 @@ int bc_port_fault(struct bc *bc, int port, int64_t now,
 int bc_clock_stepped(struct bc *bc, int64_t step_ns, struct bc_actions *out)
 {
 	(void)out;
-	(void)step_ns;
 	bc->cnt.clock_steps++;
 	for (int i = 0; i < bc->nports; i++)
 		port_stepped(&bc->ports[i], step_ns);
@@ -361,7 +360,6 @@ int bc_servo_state(struct bc *bc, enum bc_servo_state st, int64_t now,
 {
 	struct port *p = get_port(bc, bc->slave_port);
 
-	bc->servo_locked = st == BC_SERVO_LOCKED;
 	if (!p)
 		return 0;
 	if (st == BC_SERVO_LOCKED && p->ds.port_state == PS_UNCALIBRATED)

@@ -93,7 +93,7 @@ static void log_best(struct bc *bc, bool own)
 static void port_new_parent(struct port *p, int64_t now,
 			    struct bc_actions *out)
 {
-	slave_reset(p, false);
+	slave_reset(p);
 	if (p->ds.port_state == PS_SLAVE)
 		port_change_state(p, PS_UNCALIBRATED, BC_EV_RS_SLAVE, now, out);
 }
@@ -194,7 +194,6 @@ int bc_state_decision(struct bc *bc, int64_t now, struct bc_actions *out)
 		struct port *p = &bc->ports[i];
 		enum bc_event ev = decision_event(dec[i]);
 
-		p->decision = dec[i];
 		if (ev == BC_EV_NONE)
 			continue;
 		if (ev == BC_EV_RS_SLAVE && port_is_slave(p)) {

@@ -36,7 +36,6 @@ struct sync_state {
 	int64_t corr_sync; /* scaled ns */
 	tmv_t t1; /* preciseOriginTimestamp (or originTimestamp) */
 	int64_t corr_fup; /* scaled ns */
-	int64_t sync_rx_mono; /* when the Sync arrived (now) */
 	/* the latest complete pairs, for the delay computation: [0] the
 	 * newest, [1] the one before */
 	int npairs;
@@ -89,13 +88,11 @@ struct port {
 	uint32_t timers_armed; /* bit per enum bc_timer */
 	/* BMCA */
 	struct fm_record *erbest; /* best qualified record, or NULL */
-	enum bmca_decision decision;
 	int64_t self_seen_ns; /* announce of a lower port of this clock */
 	bool self_seen;
 	/* master side */
-	uint16_t seq_announce, seq_sync, seq_delay_req, seq_signaling;
+	uint16_t seq_announce, seq_sync, seq_delay_req;
 	struct pending_tx pend[PORT_MAX_PENDING];
-	int64_t sync_next_ns, announce_next_ns;
 	/* slave side */
 	struct sync_state sync;
 	struct delay_state delay;
@@ -115,7 +112,6 @@ struct bc {
 	struct bc_clock_counters cnt;
 	struct cm_rng rng;
 	bool sd_due; /* a state decision event is pending */
-	bool servo_locked;
 	struct bc_servo_status servo;
 	int slave_port; /* -1 if none */
 	uint32_t next_token;
@@ -207,7 +203,8 @@ enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 void slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o);
 void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts,
 			   struct bc_actions *out);
-void slave_reset(struct port *p, bool keep_delay);
+/* Forget the exchanges and the path delay (a new master or state). */
+void slave_reset(struct port *p);
 /* The local clock was stepped by step_ns: move every stored local time. */
 void slave_stepped(struct port *p, int64_t step_ns);
 

@@ -331,8 +331,10 @@ static void timer_announce_rx(struct port *p, enum bc_timer t, int64_t now,
 		      sync ? BC_EV_SYNC_RECEIPT_TIMEOUT_EXPIRES
 			   : BC_EV_ANNOUNCE_RECEIPT_TIMEOUT_EXPIRES,
 		      now, out);
-	/* a slave-only port stays LISTENING: keep listening */
-	if (p->ds.port_state == PS_LISTENING)
+	/* a slave-only port that stays LISTENING keeps listening (one that
+	 * came from a slave state had its timer armed on entry) */
+	if (p->ds.port_state == PS_LISTENING &&
+	    !(p->timers_armed & (1u << BC_TMR_ANNOUNCE_RX)))
 		port_arm_announce_rx(p, now, out);
 }
 

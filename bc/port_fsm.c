@@ -205,7 +205,7 @@ void port_enter_state(struct port *p, enum port_state st, int64_t now,
 	 * TX_TS timer stopped, a stale deadline would fault the port later */
 	memset(p->pend, 0, sizeof(p->pend));
 	if (from == G_SLAVE || to == G_SLAVE)
-		slave_reset(p, false);
+		slave_reset(p);
 	if (to == G_FAULTY || st == PS_INITIALIZING || st == PS_DISABLED) {
 		fm_clear(&p->fm);
 		p->erbest = NULL;

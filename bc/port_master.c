@@ -6,28 +6,31 @@
 #include <string.h>
 
 #include "bc/internal.h"
+#include "bc/tlv.h"
+#include "bc/wire.h"
 
-/* PATH_TRACE TLV value: the parent's path plus this clock (16.2). */
+/* PATH_TRACE: the parent's path plus this clock (16.2); left out when it
+ * would not fit (16.2.4).  scratch holds the value while m is sent. */
 static void announce_path_trace(struct port *p, struct ptp_msg *m,
-				uint8_t *val, size_t cap)
+				struct wire_writer *scratch)
 {
 	const struct bc *bc = p->bc;
-	size_t n = bc->path_len;
+	struct clock_identity ids[PTP_MAX_PATH_TRACE + 1];
+	unsigned n = bc->path_len;
 
-	if ((n + 1) * 8 > cap || (n + 1) * 8 + 64 + 4 > PTP_MAX_MSG_LEN)
-		return; /* would not fit: 16.2.4 says leave it out */
-	memcpy(val, bc->path, n * 8);
-	memcpy(val + n * 8, bc->dds.clock_identity.id, 8);
-	m->tlvs[0].type = TLV_PATH_TRACE;
-	m->tlvs[0].length = (uint16_t)((n + 1) * 8);
-	m->tlvs[0].value = val;
-	m->n_tlvs = 1;
+	if ((n + 1) * 8 + 64 + 4 > PTP_MAX_MSG_LEN)
+		return;
+	memcpy(ids, bc->path, sizeof(ids[0]) * n);
+	ids[n] = bc->dds.clock_identity;
+	if (tlv_put_path_trace(m, scratch, ids, n + 1) < 0)
+		m->n_tlvs = 0;
 }
 
 void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
 {
 	const struct bc *bc = p->bc;
 	uint8_t path[(PTP_MAX_PATH_TRACE + 1) * 8];
+	struct wire_writer scratch;
 	struct ptp_announce *a;
 	struct ptp_msg m;
 
@@ -44,8 +47,10 @@ void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
 	a->gm_identity = bc->parent.grandmaster_identity;
 	a->steps_removed = bc->cur.steps_removed;
 	a->time_source = bc->tp.time_source;
-	if (p->cfg.path_trace_enabled)
-		announce_path_trace(p, &m, path, sizeof(path));
+	if (p->cfg.path_trace_enabled) {
+		wire_writer_init(&scratch, path, sizeof(path));
+		announce_path_trace(p, &m, &scratch);
+	}
 	if (port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, o) < 0)
 		clock_log_port(p, CM_LOG_WARNING, "announce did not fit");
 }

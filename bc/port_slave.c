@@ -22,23 +22,14 @@ static bool log_interval_sane(int8_t v)
 	return v >= -10 && v <= 10;
 }
 
-void slave_reset(struct port *p, bool keep_delay)
+void slave_reset(struct port *p)
 {
 	struct cm_filter f = p->delay.filter;
-	bool have = p->delay.have_delay;
-	int64_t mpd = p->delay.mean_path_delay_ns;
-	int64_t raw = p->delay.last_raw_ns;
 
 	memset(&p->sync, 0, sizeof(p->sync));
 	memset(&p->delay, 0, sizeof(p->delay));
 	p->delay.filter = f;
-	if (keep_delay) {
-		p->delay.have_delay = have;
-		p->delay.mean_path_delay_ns = mpd;
-		p->delay.last_raw_ns = raw;
-	} else {
-		cm_filter_reset(&p->delay.filter);
-	}
+	cm_filter_reset(&p->delay.filter);
 }
 
 void slave_stepped(struct port *p, int64_t step_ns)
@@ -271,7 +262,6 @@ enum bc_drop slave_rx_sync(struct port *p, const struct ptp_msg *m,
 	s->seq = m->hdr.sequence_id;
 	s->t2 = tmv_sub(rx_ts, tmv_from_ns(p->cfg.ingress_latency_ns));
 	s->corr_sync = m->hdr.correction;
-	s->sync_rx_mono = now;
 	if (!two_step) {
 		if (!tmv_from_ptp_timestamp(&m->body.sync.origin_timestamp,
 					    &s->t1))

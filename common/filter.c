@@ -19,11 +19,6 @@ void cm_filter_reset(struct cm_filter *f)
 	f->next = 0;
 }
 
-bool cm_filter_empty(const struct cm_filter *f)
-{
-	return f->count == 0;
-}
-
 static int64_t filter_median(const struct cm_filter *f)
 {
 	int64_t v[CM_FILTER_MAX];

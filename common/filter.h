@@ -31,6 +31,5 @@ void cm_filter_reset(struct cm_filter *f);
 int64_t cm_filter_add(struct cm_filter *f, int64_t v);
 /* Output over the current window (0 when empty). */
 int64_t cm_filter_value(const struct cm_filter *f);
-bool cm_filter_empty(const struct cm_filter *f);
 
 #endif

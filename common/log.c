@@ -18,11 +18,6 @@ void cm_log_set_level(int level)
 	log_level = level;
 }
 
-int cm_log_get_level(void)
-{
-	return log_level;
-}
-
 bool cm_log_enabled(int level)
 {
 	return log_sink && level <= log_level;

@@ -31,7 +31,6 @@ typedef void (*cm_log_sink)(int level, const char *line, void *ctx);
 /* Install the sink and the most verbose level passed to it. */
 void cm_log_set_sink(cm_log_sink sink, void *ctx);
 void cm_log_set_level(int level);
-int cm_log_get_level(void);
 bool cm_log_enabled(int level);
 
 __attribute__((format(printf, 2, 3))) void cm_log(int level,

@@ -32,7 +32,10 @@ struct hvd_txmap {
 };
 
 struct hvd_port {
+	const struct transport_ops *ops; /* network_transport's */
 	struct transport *t;
+	bool have_info; /* TSINFO read at start */
+	struct hwts_info info;
 	int fds[2];
 	int ifindex;
 	struct hvd_txmap txmap[HVD_TXMAP];

@@ -44,7 +44,7 @@ static void drain_txts(struct hvd *d, int port, int64_t now)
 	uint32_t token;
 
 	for (int i = 0; i < HVD_RX_BATCH; i++) {
-		int err = transport_udp4_ops.recv_txts(hp->t, &tt);
+		int err = hp->ops->recv_txts(hp->t, &tt);
 
 		if (err == -EAGAIN)
 			return;
@@ -70,7 +70,7 @@ static void drain_rx(struct hvd *d, int port, int channel, int64_t now)
 		int n;
 
 		memset(&rx, 0, sizeof(rx));
-		n = transport_udp4_ops.recv(hp->t, channel, buf, sizeof(buf),
+		n = hp->ops->recv(hp->t, channel, buf, sizeof(buf),
 					    &rx);
 		if (n == -EAGAIN)
 			return;
