@@ -22,6 +22,7 @@
 #include <float.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,7 +42,12 @@ struct cfg_slot {
 	union cfg_val v;
 	bool set;
 	bool locked; /* from the command line */
+	uint8_t file; /* where it was set: index into cfg.files + 1, 0 for
+			 the command line */
+	int line;
 };
+
+#define CFG_MAX_FILES 8
 
 struct cfg {
 	int nopts;
@@ -51,6 +57,8 @@ struct cfg {
 	char ports[CFG_MAX_PORTS][CFG_IFNAME_MAX];
 	int nports;
 	bool uc_warned;
+	char *files[CFG_MAX_FILES]; /* names of the files parsed */
+	int nfiles;
 	cfg_warn_fn warn;
 	void *warn_ctx;
 };
@@ -325,6 +333,22 @@ static void cfg_check_implemented(struct cfg *c, const struct cfg_where *w,
 	cfg_warn(c, w, o->name, msg);
 }
 
+/* The files table entry (+1) of a file name, added on first use; 0 when
+ * the table is full (the origin is then unknown). */
+static uint8_t cfg_file_index(struct cfg *c, const char *file)
+{
+	for (int i = 0; i < c->nfiles; i++) {
+		if (strcmp(c->files[i], file) == 0)
+			return (uint8_t)(i + 1);
+	}
+	if (c->nfiles == CFG_MAX_FILES)
+		return 0;
+	c->files[c->nfiles] = cfg_strdup(file);
+	if (!c->files[c->nfiles])
+		return 0;
+	return (uint8_t)(++c->nfiles);
+}
+
 static int cfg_store(struct cfg *c, int port, const struct cfg_option_info *o,
 		     const union cfg_val *v, const char *text, bool cmdline,
 		     const struct cfg_where *w, struct cfg_error *err)
@@ -347,6 +371,8 @@ static int cfg_store(struct cfg *c, int port, const struct cfg_option_info *o,
 		s->v = *v;
 	}
 	s->set = true;
+	s->line = w->line;
+	s->file = cmdline ? 0 : cfg_file_index(c, w->file);
 	if (cmdline)
 		s->locked = true;
 	return 0;
@@ -444,6 +470,8 @@ void cfg_destroy(struct cfg *c)
 				free(s->v.s);
 		}
 	}
+	for (i = 0; i < c->nfiles; i++)
+		free(c->files[i]);
 	free(c->slots);
 	free(c->warned);
 	free(c);
@@ -703,6 +731,31 @@ const char *cfg_get_string(const struct cfg *c, const char *port,
 	if (!s)
 		return NULL;
 	return s->set ? s->v.s : o->def;
+}
+
+bool cfg_origin(const struct cfg *c, const char *port, const char *option,
+		const char **file, int *line)
+{
+	const struct cfg_option_info *o = cfg_resolve(cfg_option_find(option));
+	const struct cfg_slot *s;
+	int p;
+
+	if (!c || !o)
+		return false;
+	p = cfg_port_index(c, port);
+	s = p >= 0 ? cfg_slot(c, p, cfg_index(o)) : NULL;
+	if (!s || !s->set)
+		s = cfg_slot(c, -1, cfg_index(o));
+	if (!s->set)
+		return false;
+	if (s->locked || s->file == 0) {
+		*file = CFG_CMDLINE_FILE;
+		*line = 0;
+	} else {
+		*file = c->files[s->file - 1];
+		*line = s->line;
+	}
+	return true;
 }
 
 bool cfg_is_set(const struct cfg *c, const char *port, const char *option)

@@ -62,6 +62,10 @@ const char *cfg_get_string(const struct cfg *c, const char *port,
 int cfg_get_enum(const struct cfg *c, const char *port, const char *option);
 /* Was the option set (file or command line) rather than defaulted? */
 bool cfg_is_set(const struct cfg *c, const char *port, const char *option);
+/* Where the value in effect came from: the file and line that set it, or
+ * "command line" with line 0.  false when it is the default. */
+bool cfg_origin(const struct cfg *c, const char *port, const char *option,
+		const char **file, int *line);
 
 /* Option table access for docs, --help and tests. */
 enum cfg_type { CFG_INT, CFG_DOUBLE, CFG_STRING, CFG_ENUM };

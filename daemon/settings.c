@@ -121,7 +121,7 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 		cfg_get_enum(c, name, "delay_filter") == DF_AVERAGE;
 	if (len > 64)
 		return refuse(err, "delay_filter_length",
-			      "%s: hvptpd keeps at most 64 samples", "> 64");
+			      "%d: hvptpd keeps at most 64 samples", len);
 	p->delay_filter_length = (uint8_t)len;
 	if (dm != DM_E2E)
 		return refuse(err, "delay_mechanism",
@@ -331,6 +331,21 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	return metrics_from_cfg(c, s, err);
 }
 
+/* A refused option: name the file and line (or the command line) that
+ * set the value in effect, as the parser does for values it refuses. */
+static int refuse_at(const struct cfg *c, const char *port,
+		     struct cfg_error *err, int rc)
+{
+	const char *file;
+	int line;
+
+	if (rc < 0 && cfg_origin(c, port, err->option, &file, &line)) {
+		snprintf(err->file, sizeof(err->file), "%s", file);
+		err->line = line;
+	}
+	return rc;
+}
+
 int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		      struct cfg_error *err)
 {
@@ -349,6 +364,7 @@ int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		rc = clock_from_cfg(c, &s->clock, &s->clock_identity_set, err);
 	if (!rc)
 		rc = disc_from_cfg(c, s->hardware, &s->disc, err);
+	rc = refuse_at(c, NULL, err, rc);
 	s->clock.local_clock_is_utc = !s->hardware;
 	for (int i = 0; !rc && i < s->nports; i++) {
 		const char *name = cfg_port_name(c, i);
@@ -358,6 +374,7 @@ int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		if (!rc)
 			rc = transport_from_cfg(c, name, s->hardware,
 						&s->transport[i], err);
+		rc = refuse_at(c, name, err, rc);
 		s->phc_index[i] = cfg_get_int(c, name, "phc_index");
 	}
 	return rc;

@@ -923,6 +923,40 @@ static void test_linuxptp_all_cfgs(void **state)
 	assert_int_equal(failed, 0);
 }
 
+/* cfg_origin: the file and line of the value in effect (a port's own
+ * over [global]), "command line" for locked values, false for defaults. */
+static void test_origin(void **state)
+{
+	const char *text = "[global]\n"
+			   "priority1 100\n"
+			   "logSyncInterval -2\n"
+			   "[eth0]\n"
+			   "logSyncInterval -4\n"
+			   "[eth1]\n";
+	struct cfg_error err;
+	struct cfg *c = cfg_create();
+	const char *file;
+	int line;
+
+	(void)state;
+	assert_non_null(c);
+	assert_int_equal(cfg_set_cmdline(c, "domainNumber", "5", &err), 0);
+	assert_int_equal(cfg_parse_buffer(c, "a.cfg", text, strlen(text),
+					  &err), 0);
+	assert_true(cfg_origin(c, NULL, "priority1", &file, &line));
+	assert_string_equal(file, "a.cfg");
+	assert_int_equal(line, 2);
+	assert_true(cfg_origin(c, "eth0", "logSyncInterval", &file, &line));
+	assert_int_equal(line, 5);
+	assert_true(cfg_origin(c, "eth1", "logSyncInterval", &file, &line));
+	assert_int_equal(line, 3);
+	assert_true(cfg_origin(c, NULL, "domainNumber", &file, &line));
+	assert_string_equal(file, "command line");
+	assert_int_equal(line, 0);
+	assert_false(cfg_origin(c, NULL, "priority2", &file, &line));
+	cfg_destroy(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -955,6 +989,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_linuxptp_default_cfg,
 					  teardown_cfg),
 		cmocka_unit_test(test_linuxptp_all_cfgs),
+		cmocka_unit_test(test_origin),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

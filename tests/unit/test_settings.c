@@ -195,6 +195,35 @@ static void test_servo_choice(void **state)
 	assert_int_equal(set.disc.hold.class_expired, 160);
 }
 
+/* A refusal names the file and line that set the value, per port. */
+static void test_refusal_location(void **state)
+{
+	struct cfg_error err;
+	struct cfg *c;
+	const char *text = "[global]\n"
+			   "priority1 100\n"
+			   "[eth0]\n"
+			   "[eth1]\n"
+			   "logSyncInterval -3\n"
+			   "delay_mechanism P2P\n";
+
+	(void)state;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(load(text, &err), -22);
+	assert_string_equal(err.file, "t.cfg");
+	assert_int_equal(err.line, 6);
+	assert_string_equal(err.option, "delay_mechanism");
+	/* from the command line */
+	c = cfg_create();
+	assert_non_null(c);
+	assert_int_equal(cfg_set_cmdline(c, "network_transport", "L2", &err), 0);
+	assert_int_equal(cfg_add_port(c, "eth0"), 0);
+	assert_int_equal(settings_from_cfg(c, &set, &err), -22);
+	assert_string_equal(err.file, "command line");
+	assert_int_equal(err.line, 0);
+	cfg_destroy(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -203,6 +232,7 @@ int main(void)
 		cmocka_unit_test(test_values_and_ports),
 		cmocka_unit_test(test_slave_only_class),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_refusal_location),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
