@@ -180,9 +180,9 @@ demo: deps
 
 # --- benchmarks (root; not part of make check) ------------------------------
 BENCH_MGMT_CLIENT := $(BUILD)/bench/mgmt_client
-$(BENCH_MGMT_CLIENT): bench/mgmt_client.c $(CORE_LIB)
+$(BENCH_MGMT_CLIENT): bench/mgmt_client.c $(DAEMON_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(CORE_LIB) -lm
+	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(DAEMON_LIB) $(CORE_LIB) -lm
 
 bench-mgmt: deps
 	@$(MAKE) --no-print-directory all $(BENCH_MGMT_CLIENT)

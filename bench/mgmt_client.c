@@ -13,9 +13,11 @@
  * next.  The round trip is CLOCK_MONOTONIC from just before sendto() to
  * just after the matching recv(): no process start-up, socket set-up or
  * fixed wait is in it, unlike timing pmc runs (pmc is a process per run and
- * waits 100 ms for late answers).  The requests are built with the core's
- * own encoder (msg_pack, tlv_put_management) and the answers checked with
- * bc_mgmt_parse; they are what pmc sends (target all ones, boundaryHops 0).
+ * waits 100 ms for late answers).  The requests are built and the answers
+ * matched as hvptpctl does (mgmt/client.h: mgmt_client_build,
+ * mgmt_client_is_answer); they are what pmc sends (target all ones,
+ * boundaryHops 0).  The socket is our own: bound to a path, not connected,
+ * so that it works the same with ptp4l and hvptpd.
  * Answers to a request already given up on, and further answers to a
  * request addressed to every port, are read and not counted.
  *
@@ -36,8 +38,7 @@
 
 #include "bc/mgmt.h"
 #include "bc/msg.h"
-#include "bc/tlv.h"
-#include "bc/wire.h"
+#include "mgmt/client.h"
 
 #define MAX_IDS 16
 
@@ -58,13 +59,9 @@ struct result {
 	double wall_s;
 };
 
-static int64_t mono_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
+/* Our identity and domain for the requests (nothing else of it is used:
+ * the socket is ours). */
+static struct mgmt_client cl;
 
 static void usage(void)
 {
@@ -136,24 +133,11 @@ static int open_socket(const struct opts *o, struct sockaddr_un *srv)
 	return fd;
 }
 
-/* A GET of id, as pmc builds it. */
+/* A GET of id to every port, as pmc builds it. */
 static int build_get(uint8_t *buf, uint16_t id, uint16_t seq)
 {
-	static uint8_t scratch_buf[64];
-	struct wire_writer scratch;
-	struct ptp_msg m;
-
-	memset(&m, 0, sizeof(m));
-	msg_header_init(&m.hdr, PTP_MSG_MANAGEMENT, 0);
-	m.hdr.source_port_identity.port_number = (uint16_t)getpid();
-	m.hdr.sequence_id = seq;
-	memset(&m.body.management.target_port_identity, 0xFF,
-	       sizeof(m.body.management.target_port_identity));
-	m.body.management.action = PTP_MGMT_GET;
-	wire_writer_init(&scratch, scratch_buf, sizeof(scratch_buf));
-	if (tlv_put_management(&m, &scratch, id, NULL, 0) < 0)
-		return -EINVAL;
-	return msg_pack(&m, buf, PTP_MAX_MSG_LEN);
+	return mgmt_client_build(&cl, PTP_MGMT_GET, id, BC_MGMT_ALL_PORTS,
+				 NULL, 0, seq, buf, PTP_MAX_MSG_LEN);
 }
 
 /* 1: the answer to (id, seq); -1: an error status for it; 0: other. */
@@ -161,11 +145,12 @@ static int match(const uint8_t *buf, size_t len, uint16_t id, uint16_t seq)
 {
 	struct bc_mgmt_req r;
 
-	if (bc_mgmt_parse(buf, len, &r, NULL) < 0 || r.hdr.sequence_id != seq)
+	if (bc_mgmt_parse(buf, len, &r, NULL) < 0 ||
+	    !mgmt_client_is_answer(&cl, &r, seq))
 		return 0;
 	if (r.is_error)
 		return -1;
-	return r.mgmt.action == PTP_MGMT_RESPONSE && r.id == id ? 1 : 0;
+	return r.id == id ? 1 : 0;
 }
 
 /* Wait for the answer to (id, seq) until deadline: 1, -1 (error), 0
@@ -176,7 +161,7 @@ static int await(int fd, uint16_t id, uint16_t seq, int64_t deadline,
 	uint8_t buf[PTP_MAX_MSG_LEN];
 
 	for (;;) {
-		int64_t left = deadline - mono_ns();
+		int64_t left = deadline - mgmt_client_mono_ns();
 		struct pollfd p = { .fd = fd, .events = POLLIN };
 		ssize_t n;
 		int m;
@@ -214,7 +199,7 @@ static int run(const struct opts *o, int fd, const struct sockaddr_un *srv,
 	       struct result *res)
 {
 	uint8_t req[PTP_MAX_MSG_LEN];
-	int64_t start = mono_ns();
+	int64_t start = mgmt_client_mono_ns();
 
 	for (long k = 0; k < o->count; k++) {
 		uint16_t id = o->ids[k % o->nids], seq = (uint16_t)k;
@@ -224,10 +209,10 @@ static int run(const struct opts *o, int fd, const struct sockaddr_un *srv,
 		if (len < 0)
 			return len;
 		pace(o, start, k);
-		if (o->seconds > 0 &&
-		    mono_ns() - start >= (int64_t)(o->seconds * 1e9))
+		if (o->seconds > 0 && mgmt_client_mono_ns() - start >=
+					      (int64_t)(o->seconds * 1e9))
 			break;
-		t0 = mono_ns();
+		t0 = mgmt_client_mono_ns();
 		if (sendto(fd, req, (size_t)len, 0,
 			   (const struct sockaddr *)srv, sizeof(*srv)) < 0) {
 			fprintf(stderr, "mgmt_client: sendto %s: %s\n",
@@ -238,13 +223,14 @@ static int run(const struct opts *o, int fd, const struct sockaddr_un *srv,
 		m = await(fd, id, seq, t0 + (int64_t)o->timeout_ms * 1000000,
 			  res);
 		if (m > 0)
-			res->rtt_ns[res->answered++] = mono_ns() - t0;
+			res->rtt_ns[res->answered++] =
+				mgmt_client_mono_ns() - t0;
 		else if (m < 0)
 			res->errors++;
 		else
 			res->timeouts++;
 	}
-	res->wall_s = (double)(mono_ns() - start) / 1e9;
+	res->wall_s = (double)(mgmt_client_mono_ns() - start) / 1e9;
 	return 0;
 }
 
@@ -295,6 +281,7 @@ int main(int argc, char **argv)
 		usage();
 		return 2;
 	}
+	cl.self.port_number = (uint16_t)getpid();
 	res.rtt_ns = calloc((size_t)o.count, sizeof(*res.rtt_ns));
 	fd = res.rtt_ns ? open_socket(&o, &srv) : -ENOMEM;
 	if (fd < 0) {

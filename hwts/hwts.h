@@ -35,6 +35,10 @@ int hwts_fd_set_flags(int fd);
 
 int hwts_iface_index(const char *ifname, int *index);
 int hwts_iface_mac(const char *ifname, uint8_t mac[6]);
+/* The interface's IPv4 address (SIOCGIFADDR), network order.  A failed
+ * ioctl is not logged: an interface without one (-EADDRNOTAVAIL) is
+ * common. */
+int hwts_iface_ipv4(const char *ifname, uint8_t ip[4]);
 
 /* PHC /dev/ptpN (index) or a path; readonly: adjfreq/step/set_leap fail
  * with -EPERM (free-running mode guards the clock). */

@@ -9,6 +9,7 @@
 
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <netinet/in.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 
@@ -104,6 +105,21 @@ int hwts_iface_mac(const char *ifname, uint8_t mac[6])
 		cm_debug("%s: link type %u is not Ethernet", ifname,
 			 (unsigned int)ifr.ifr_hwaddr.sa_family);
 	memcpy(mac, ifr.ifr_hwaddr.sa_data, 6);
+	return 0;
+}
+
+int hwts_iface_ipv4(const char *ifname, uint8_t ip[4])
+{
+	struct ifreq ifr;
+	int err;
+
+	memset(&ifr, 0, sizeof(ifr));
+	ifr.ifr_addr.sa_family = AF_INET;
+	err = hwts_ifreq_ioctl(ifname, SIOCGIFADDR, &ifr, "SIOCGIFADDR",
+			       true);
+	if (err)
+		return err;
+	memcpy(ip, &((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr, 4);
 	return 0;
 }
 

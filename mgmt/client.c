@@ -17,12 +17,17 @@
 #include "bc/wire.h"
 #include "mgmt/client.h"
 
-static int64_t mono_ms(void)
+int64_t mgmt_client_mono_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
+}
+
+static int64_t mono_ms(void)
+{
+	return mgmt_client_mono_ns() / 1000000;
 }
 
 /* ---- opening ---- */
@@ -168,8 +173,8 @@ static void client_other(struct mgmt_client *c, const struct mgmt_reply *rep)
 		c->notify(c->notify_ctx, &rep->r);
 }
 
-static bool is_answer(const struct mgmt_client *c,
-		      const struct bc_mgmt_req *r, uint16_t seq)
+bool mgmt_client_is_answer(const struct mgmt_client *c,
+			   const struct bc_mgmt_req *r, uint16_t seq)
 {
 	return !is_notification(r) && r->hdr.sequence_id == seq &&
 	       (r->mgmt.action == PTP_MGMT_RESPONSE ||
@@ -207,11 +212,10 @@ static int client_collect(struct mgmt_client *c, uint16_t seq, int expect,
 		if (rc == 0)
 			break;
 		while ((rc = client_recv(c, rep)) > 0) {
-			if (!is_answer(c, &rep->r, seq)) {
+			if (!mgmt_client_is_answer(c, &rep->r, seq)) {
 				client_other(c, rep);
 				continue;
 			}
-			bc_mgmt_parse(rep->buf, rep->len, &rep->r, NULL);
 			out->n++;
 			if (out->n >= expect ||
 			    out->n >= (int)(sizeof(out->rep) /

@@ -108,8 +108,18 @@ int mgmt_client_exit_code(int err);
 const char *mgmt_client_hint(int err, const char *path, int timeout_ms,
 			     char *buf, size_t len);
 
+/* CLOCK_MONOTONIC now, ns: the clock of the client's timeouts (and of
+ * hvptpctl's intervals). */
+int64_t mgmt_client_mono_ns(void);
+
+/* Is r an answer to the request with sequenceId seq that c sent: a
+ * RESPONSE or ACKNOWLEDGE (or an error status) addressed to c, not a
+ * notification? */
+bool mgmt_client_is_answer(const struct mgmt_client *c,
+			   const struct bc_mgmt_req *r, uint16_t seq);
+
 /* Build a management request into buf: the length or a negative errno.
- * (Exposed for tests.) */
+ * (Exposed for tests and bench/mgmt_client.c.) */
 int mgmt_client_build(const struct mgmt_client *c, uint8_t action,
 		      uint16_t id, uint16_t target_port, const uint8_t *data,
 		      size_t len, uint16_t seq, uint8_t *buf, size_t cap);

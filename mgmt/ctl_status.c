@@ -389,10 +389,7 @@ int mgmt_status_print_text(FILE *f, const struct mgmt_tree *t)
 
 static double mono_s(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + ts.tv_nsec / 1e9;
+	return (double)mgmt_client_mono_ns() / 1e9;
 }
 
 enum { Q_DDS, Q_CUR, Q_PARENT, Q_SERVO, Q_PROPS, Q_STATS0, Q_STATS1,

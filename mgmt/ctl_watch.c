@@ -12,7 +12,6 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "bc/tlv.h"
 #include "mgmt/ctl_priv.h"
@@ -31,10 +30,7 @@ struct watch {
 
 static int64_t now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return mgmt_client_mono_ns() / 1000000;
 }
 
 static void on_signal(int sig)
@@ -120,22 +116,8 @@ static void notify_parent(struct watch *w, const struct bc_mgmt_req *r)
 	event_print(w, t, text);
 }
 
-static void notify_time_sync(struct watch *w, const struct bc_mgmt_req *r)
-{
-	struct mgmt_tree *t = event_new(w, "time_sync");
-	char text[128], v[32];
-	int d;
-
-	if (!t)
-		return;
-	d = mgmt_tree_obj(t, 0, "data");
-	mgmt_decode_data(t, d, r->id, r->data, r->data_len);
-	snprintf(text, sizeof(text), "time sync: master offset %s ns",
-		 mgmt_print_value(t, d, mgmt_tree_get(t, d, "master_offset_ns"),
-				  v, sizeof(v)));
-	event_print(w, t, text);
-}
-
+/* Only the events subscribe() asks for: time sync notifications (one
+ * per sample) are not, the offset line polls the richer servo status. */
 static void on_notify(void *ctx, const struct bc_mgmt_req *r)
 {
 	struct watch *w = ctx;
@@ -144,8 +126,6 @@ static void on_notify(void *ctx, const struct bc_mgmt_req *r)
 		notify_port_state(w, r);
 	else if (r->id == BC_MID_PARENT_DATA_SET)
 		notify_parent(w, r);
-	else if (r->id == BC_MID_TIME_STATUS_NP)
-		notify_time_sync(w, r);
 }
 
 /* ---- requests ---- */

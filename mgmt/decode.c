@@ -504,17 +504,23 @@ static void dec_msgcnt(struct dec *d, const struct mgmt_field *f)
 	}
 }
 
-/* The events hvptpd notifies (bc/mgmt.h enum bc_mgmt_event). */
-static const char *const event_names[] = { "port_state", "time_sync",
-					   "parent_data_set" };
-#define N_EVENTS (int)(sizeof(event_names) / sizeof(event_names[0]))
+static const char *const event_names[MGMT_EVENT_COUNT] = {
+	[BC_NOTIFY_PORT_STATE] = "port_state",
+	[BC_NOTIFY_TIME_SYNC] = "time_sync",
+	[BC_NOTIFY_PARENT_DATA_SET] = "parent_data_set",
+};
+
+const char *mgmt_event_name(unsigned e)
+{
+	return e < MGMT_EVENT_COUNT ? event_names[e] : NULL;
+}
 
 static void dec_evmask(struct dec *d, const struct mgmt_field *f)
 {
 	const uint8_t *m = wire_get_view(d->r, BC_MGMT_EVENT_BITMASK_LEN);
 	int o = mgmt_tree_obj(d->t, d->obj, f->name);
 
-	for (int e = 0; e < N_EVENTS; e++)
+	for (int e = 0; e < MGMT_EVENT_COUNT; e++)
 		mgmt_tree_bool(d->t, o, event_names[e],
 			       m && (m[e / 8] & (1u << (e % 8))));
 }

@@ -120,6 +120,12 @@ int mgmt_layout_assign(struct mgmt_tree *t, int obj, uint16_t id,
 		       const char *key, const char *text, char *err,
 		       size_t errlen);
 
+/* The SUBSCRIBE_EVENTS_NP events hvptpd notifies (bc/mgmt.h, enum
+ * bc_mgmt_event) by number, as the tree names them: "port_state",
+ * "time_sync", "parent_data_set"; NULL for e >= MGMT_EVENT_COUNT. */
+#define MGMT_EVENT_COUNT 3
+const char *mgmt_event_name(unsigned e);
+
 /* "NO_SUCH_ID"..., or "UNKNOWN" (managementErrorId, Table 109). */
 const char *mgmt_error_name(unsigned error_id);
 /* Names of the enumerations the layouts use (NULL when unknown). */

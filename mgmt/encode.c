@@ -17,9 +17,6 @@
 static const char *const cq_members[] = { "clock_class", "clock_accuracy",
 					  "offset_scaled_log_variance" };
 static const int64_t cq_max[] = { 0xFF, 0xFF, 0xFFFF };
-static const char *const ev_names[] = { "port_state", "time_sync",
-					"parent_data_set" };
-#define N_EV (int)(sizeof(ev_names) / sizeof(ev_names[0]))
 
 /* Range of an integer wire type; false for a type that is not one. */
 static bool int_range(uint8_t type, int64_t *min, int64_t *max)
@@ -262,8 +259,9 @@ static void enc_evmask(struct enc *e, const struct mgmt_field *f)
 	uint8_t m[BC_MGMT_EVENT_BITMASK_LEN] = { 0 };
 	char path[96];
 
-	for (int i = 0; i < N_EV; i++) {
-		snprintf(path, sizeof(path), "%s.%s", f->name, ev_names[i]);
+	for (unsigned i = 0; i < MGMT_EVENT_COUNT; i++) {
+		snprintf(path, sizeof(path), "%s.%s", f->name,
+			 mgmt_event_name(i));
 		if (enc_get_int(e, e->obj, path, 0, 1))
 			m[i / 8] |= (uint8_t)(1u << (i % 8));
 	}
@@ -469,9 +467,11 @@ static int asg_try(struct asg *a, const struct mgmt_field *f)
 		}
 		return 1;
 	case MF_EVMASK:
-		for (int i = 0; i < N_EV; i++) {
-			if (key_is(a->key, f->name, ev_names[i]))
-				return asg_bool(a, f->name, ev_names[i]);
+		for (unsigned i = 0; i < MGMT_EVENT_COUNT; i++) {
+			const char *ev = mgmt_event_name(i);
+
+			if (key_is(a->key, f->name, ev))
+				return asg_bool(a, f->name, ev);
 		}
 		return 1;
 	case MF_RESERVED:
@@ -500,8 +500,8 @@ static void field_list(const struct mgmt_layout *l, char *buf, size_t len)
 			for (int k = 0; k < 3; k++)
 				ADD(cq_members[k]);
 		} else if (f->type == MF_EVMASK) {
-			for (int k = 0; k < N_EV; k++)
-				ADD(ev_names[k]);
+			for (unsigned k = 0; k < MGMT_EVENT_COUNT; k++)
+				ADD(mgmt_event_name(k));
 		} else if (f->type != MF_RESERVED) {
 			ADD(f->name);
 		}

@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <arpa/inet.h>
@@ -20,6 +19,7 @@
 #include <microhttpd.h>
 
 #include "common/log.h"
+#include "daemon/daemon.h"
 #include "mgmt/metrics.h"
 #include "hwts/hwts.h"
 
@@ -44,14 +44,6 @@ struct mgmt_metrics {
 	char *buf;
 	size_t cap;
 };
-
-static int64_t metrics_monotonic_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
-}
 
 /* ---- rendering ---- */
 
@@ -299,7 +291,7 @@ int mgmt_metrics_open(struct mgmt_metrics **out, const struct bc *bc,
 	m->cfg = *cfg;
 	m->port = -1;
 	m->mhd_due = INT64_MAX;
-	m->started = metrics_monotonic_ns();
+	m->started = hvd_monotonic_ns();
 	m->now = m->started;
 	snprintf(m->clock_name, sizeof(m->clock_name), "%s",
 		 cfg->clock_name ? cfg->clock_name : "");

@@ -8,13 +8,18 @@
 #include "common/log.h"
 #include "daemon/daemon.h"
 #include "mgmt/metrics.h"
+#include "mgmt/uds.h"
 
 static void metrics_fill(void *ctx, struct metrics_snapshot *s)
 {
 	const struct hvd *d = ctx;
+	const struct mgmt_uds *u = mgmt_uds_of(d);
 
 	s->action_overflows = d->ex.action_overflows;
 	s->send_errors = d->ex.send_errors;
+	s->have_uds = u != NULL;
+	if (u)
+		s->uds = *mgmt_uds_stats(u);
 	for (int i = 0; i < s->nports && i < d->set.nports; i++) {
 		const struct hvd_port *hp = &d->ports[i];
 		struct metrics_port_snap *p = &s->port[i];

@@ -494,6 +494,47 @@ static void render_mgmt(struct mw *w, const struct metrics_snapshot *s)
 	}
 }
 
+/* The management sockets' own counters (mgmt/uds.h); left out when
+ * there is no socket. */
+static void render_mgmt_socket(struct mw *w, const struct metrics_snapshot *s)
+{
+	const struct mgmt_uds_stats *u = &s->uds;
+	const struct {
+		const char *name, *help;
+		uint64_t v;
+	} f[] = {
+		{ "hvptp_management_socket_truncated_total",
+		  "Management datagrams larger than a PTP message, dropped.",
+		  u->truncated },
+		{ "hvptp_management_socket_send_errors_total",
+		  "Management answers and notifications that could not be "
+		  "sent (failed, or waited too long for the client).",
+		  u->send_errors },
+		{ "hvptp_management_socket_queued_total",
+		  "Management datagrams queued because the client's socket "
+		  "was full (sent later).",
+		  u->queued },
+		{ "hvptp_management_socket_no_reply_address_total",
+		  "Management requests from an unbound client socket: not "
+		  "answered.",
+		  u->no_reply_address },
+		{ "hvptp_management_socket_subscribes_total",
+		  "SUBSCRIBE_EVENTS_NP requests accepted.", u->subscribes },
+		{ "hvptp_management_socket_notifications_total",
+		  "Event notifications sent to subscribers.",
+		  u->notifications },
+		{ "hvptp_management_socket_expired_total",
+		  "Event subscriptions that ran out or lost their client.",
+		  u->expired },
+	};
+
+	for (size_t i = 0; i < sizeof(f) / sizeof(f[0]); i++) {
+		mw_family(w, f[i].name, "counter", f[i].help);
+		if (s->have_uds)
+			mw_uint(w, f[i].name, NULL, f[i].v);
+	}
+}
+
 static void render_process(struct mw *w, const struct metrics_snapshot *s)
 {
 	mw_family(w, "hvptp_uptime_seconds", "gauge",
@@ -533,6 +574,7 @@ int metrics_render(const struct metrics_snapshot *s, char *buf, size_t cap,
 	render_socket_errors(&w, s);
 	render_clock_counters(&w, s);
 	render_mgmt(&w, s);
+	render_mgmt_socket(&w, s);
 	render_process(&w, s);
 	if (len)
 		*len = w.len;

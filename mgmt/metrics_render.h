@@ -25,6 +25,7 @@
 
 #include "bc/bc.h"
 #include "bc/mgmt.h"
+#include "mgmt/uds.h"
 
 #define METRICS_NAME_LEN 64
 
@@ -61,6 +62,9 @@ struct metrics_snapshot {
 	/* the executor's (daemon/executor.h) */
 	uint64_t action_overflows; /* core actions that did not fit */
 	uint64_t send_errors; /* sends that failed (port faulted) */
+	/* the management sockets' (have_uds false: none open) */
+	bool have_uds;
+	struct mgmt_uds_stats uds;
 	uint64_t http_requests; /* answered GET /metrics */
 	uint64_t textfile_writes;
 	uint64_t textfile_errors;

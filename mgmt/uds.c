@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "common/log.h"
+#include "daemon/daemon.h"
 #include "mgmt/uds_priv.h"
 #include "hwts/hwts.h"
 
@@ -522,6 +523,16 @@ void mgmt_uds_service(struct mgmt_uds *u, struct hvd_service *s)
 const struct mgmt_uds_stats *mgmt_uds_stats(const struct mgmt_uds *u)
 {
 	return &u->st;
+}
+
+/* The service whose poll descriptors are this file's. */
+const struct mgmt_uds *mgmt_uds_of(const struct hvd *d)
+{
+	for (int i = 0; d && i < d->nservices; i++) {
+		if (d->services[i].fds == svc_fds)
+			return d->services[i].ctx;
+	}
+	return NULL;
 }
 
 int mgmt_uds_subscribers(const struct mgmt_uds *u)

@@ -67,6 +67,8 @@ void mgmt_uds_service(struct mgmt_uds *u, struct hvd_service *s);
 
 const struct mgmt_uds_stats *mgmt_uds_stats(const struct mgmt_uds *u);
 int mgmt_uds_subscribers(const struct mgmt_uds *u);
+/* The server mgmt_uds_add() registered with d, or NULL (no socket). */
+const struct mgmt_uds *mgmt_uds_of(const struct hvd *d);
 
 /* For hvd_open(): tell the core what CLOCK_DESCRIPTION needs (OUI, product
  * and revision texts, each port's MAC and IPv4 address), then open the

@@ -6,16 +6,11 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <unistd.h>
-
-#include <net/if.h>
-#include <netinet/in.h>
-#include <sys/ioctl.h>
-#include <sys/socket.h>
 
 #include "bc/mgmt.h"
 #include "common/log.h"
 #include "daemon/daemon.h"
+#include "hwts/hwts.h"
 #include "mgmt/uds.h"
 
 /* "00:1b:19" -> 3 octets; -EINVAL otherwise. */
@@ -29,28 +24,6 @@ static int parse_oui(const char *s, uint8_t oui[3])
 	for (int i = 0; i < 3; i++)
 		oui[i] = (uint8_t)v[i];
 	return 0;
-}
-
-/* The IPv4 address of an interface (SIOCGIFADDR); -errno when none. */
-static int iface_ipv4(const char *ifname, uint8_t ip[4])
-{
-	struct ifreq ifr;
-	int fd, rc = 0;
-
-	if (strlen(ifname) >= sizeof(ifr.ifr_name))
-		return -EINVAL;
-	memset(&ifr, 0, sizeof(ifr));
-	memcpy(ifr.ifr_name, ifname, strlen(ifname));
-	ifr.ifr_addr.sa_family = AF_INET;
-	fd = socket(AF_INET, SOCK_DGRAM, 0);
-	if (fd < 0)
-		return -errno;
-	if (ioctl(fd, SIOCGIFADDR, &ifr) < 0)
-		rc = -errno;
-	else
-		memcpy(ip, &((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr, 4);
-	close(fd);
-	return rc;
 }
 
 /* A description text of the configuration, or NULL for ptp4l's default
@@ -80,7 +53,7 @@ static void mgmt_describe(struct hvd *d)
 	for (int i = 0; i < s->nports; i++) {
 		uint8_t mac[6], ip[4];
 		bool have_mac = hwts_iface_mac(s->ports[i].name, mac) == 0;
-		bool have_ip = iface_ipv4(s->ports[i].name, ip) == 0;
+		bool have_ip = hwts_iface_ipv4(s->ports[i].name, ip) == 0;
 
 		bc_mgmt_set_port_address(d->bc, i, have_mac ? mac : NULL,
 					 have_ip ? ip : NULL);

@@ -53,10 +53,10 @@ static void track_fallbacks(struct disc_track *t, int64_t offset,
 }
 
 void disc_track_sample(struct disc *d, int64_t offset, int64_t mono,
-		       double freq_before, const struct disc_result *res)
+		       double freq_before, const struct disc_result *res,
+		       const struct servo_estimate *e)
 {
 	struct disc_track *t = &d->trk;
-	struct servo_estimate e;
 	double dt, xf;
 
 	if (t->hold.active) {
@@ -77,9 +77,12 @@ void disc_track_sample(struct disc *d, int64_t offset, int64_t mono,
 	if (!t->locked)
 		return;
 	track_fallbacks(t, offset, d->freq_ppb);
-	wander_add(&t->wander, t->t_acc, xf, t->off_var);
-	if (servo_estimate(d->servo, &e) == 0 && e.valid) {
-		t->est = e;
+	/* a servo that learns its wander (the Kalman) needs no second
+	 * estimator */
+	if (!e || !(e->wander >= 0.0))
+		wander_add(&t->wander, t->t_acc, xf, t->off_var);
+	if (e) {
+		t->est = *e;
 		t->est_mono = mono;
 		t->est_freq = d->freq_ppb;
 	}

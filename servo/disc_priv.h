@@ -33,7 +33,6 @@ struct disc_check {
 /* Free-running frequency estimate. */
 struct disc_free {
 	bool anchored;
-	bool have_est;
 	int64_t offset0;
 	int64_t ts0;
 	double est_ppb;
@@ -45,7 +44,8 @@ struct disc_track {
 	int64_t est_mono; /* when */
 	double est_freq; /* frequency set after that sample */
 	bool locked; /* the servo is LOCKED now */
-	/* the corrections applied, for the wander estimate */
+	/* the corrections applied, for the wander estimate of servos that
+	 * do not learn their own */
 	bool have_last;
 	int64_t last_mono;
 	double cum; /* ns: frequency set times time, steps, rebases */
@@ -77,9 +77,11 @@ struct disc {
 /* servo/disc_hold.c */
 void disc_track_init(struct disc *d);
 /* After the servo's verdict on a sample (not for skipped ones): offset the
- * offset the servo got, freq_before the frequency set until then. */
+ * offset the servo got, freq_before the frequency set until then, e the
+ * servo's estimate now (NULL: none). */
 void disc_track_sample(struct disc *d, int64_t offset, int64_t mono,
-		       double freq_before, const struct disc_result *res);
+		       double freq_before, const struct disc_result *res,
+		       const struct servo_estimate *e);
 void disc_track_rebase(struct disc *d, double delta_ns);
 void disc_track_reset(struct disc *d);
 /* servo/discipline.c, for disc_hold.c */

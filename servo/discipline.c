@@ -196,7 +196,6 @@ static void disc_free_sample(struct disc *d, int64_t offset, int64_t ts,
 		span = (double)ts - (double)f->ts0;
 		/* offset grows by err * span: the fix is -err. */
 		f->est_ppb = -((double)offset - (double)f->offset0) / span * 1e9;
-		f->have_est = true;
 		f->anchored = false;
 		cm_stats_add(&d->stats.freq, f->est_ppb);
 	}
@@ -304,63 +303,56 @@ static int disc_verdict(struct disc *d, const struct servo_out *out,
 	return err;
 }
 
+/* The servo's estimate now: e, or NULL when it has none. */
+static const struct servo_estimate *disc_estimate(const struct disc *d,
+						  struct servo_estimate *e)
+{
+	return servo_estimate(d->servo, e) == 0 && e->valid ? e : NULL;
+}
+
+/* The measurement noise (ns^2): the servo's, or for a servo that does not
+ * learn it (none, or 0) the offsets' average square; 0 unknown. */
+static double disc_noise(const struct disc *d, const struct servo_estimate *e)
+{
+	if (!e)
+		return 0.0;
+	return e->meas_var > 0.0 ? e->meas_var : d->trk.off_var;
+}
+
 /*
  * Is the clock running at the servo's estimate of the right frequency, or
  * is a phase correction under way?  A path delay is measured with a Sync
  * and a later Delay_Req; between them a correction of c ppb moves the
  * clock by c ns per second and spoils the delay by half that.  Delays are
  * taken in by the measurement filter only while the correction is within
- * the measurement noise per second (at least 1 ppb).
+ * the measurement noise per second (at least 1 ppb).  e: the servo's
+ * estimate after the sample (NULL: none, which does not hold delays back).
  */
-static bool disc_settled(struct disc *d, enum servo_state st)
+static bool disc_settled(const struct disc *d, enum servo_state st,
+			 const struct servo_estimate *e)
 {
-	struct servo_estimate e;
 	double noise;
 
 	if (st != SERVO_LOCKED && st != SERVO_LOCKED_STABLE)
 		return false;
-	if (servo_estimate(d->servo, &e) || !e.valid)
+	if (!e)
 		return true;
-	noise = e.meas_var >= 0.0 ? e.meas_var : d->trk.off_var;
-	noise = sqrt(noise);
+	noise = sqrt(disc_noise(d, e));
 	if (noise < 1.0)
 		noise = 1.0;
-	return fabs(d->freq_ppb - e.freq_ppb) <= noise;
-}
-
-/* The servo's measurement noise (ns^2; the offsets' for servos that do
- * not learn it; 0 unknown). */
-static double disc_meas_var(const struct disc *d)
-{
-	struct servo_estimate e;
-
-	if (servo_estimate(d->servo, &e) || !e.valid)
-		return 0.0;
-	return e.meas_var > 0.0 ? e.meas_var : d->trk.off_var;
-}
-
-/* A Sync delayed e ns beyond the least delayed ones weighs R / (R + e^2)
- * (R the measurement noise; see pathsel.h). */
-static double disc_weight(const struct disc *d, double excess)
-{
-	double r;
-
-	if (!(excess > 0.0))
-		return 1.0;
-	r = disc_meas_var(d);
-	return r > 0.0 ? r / (r + excess * excess) : 1.0;
+	return fabs(d->freq_ppb - e->freq_ppb) <= noise;
 }
 
 /* The servo's expectation of the offset at local time ts (0 without). */
-static double disc_predict(const struct disc *d, int64_t ts)
+static double disc_predict(const struct disc *d,
+			   const struct servo_estimate *e, int64_t ts)
 {
-	struct servo_estimate e;
 	double dt;
 
-	if (servo_estimate(d->servo, &e) || !e.valid)
+	if (!e)
 		return 0.0;
-	dt = ((double)ts - (double)e.local_ts_ns) / 1e9;
-	return e.phase_ns + (d->freq_ppb - e.freq_ppb) * dt;
+	dt = ((double)ts - (double)e->local_ts_ns) / 1e9;
+	return e->phase_ns + (d->freq_ppb - e->freq_ppb) * dt;
 }
 
 static void disc_log_filter(const struct disc_input *in,
@@ -377,9 +369,10 @@ static void disc_log_filter(const struct disc_input *in,
 		 po->rebase_ns != 0.0 ? " rebased" : "");
 }
 
-/* The measurement filter: the offset for the servo and its weight. */
-static double disc_filter(struct disc *d, const struct disc_input *in,
-			  struct psel_out *po)
+/* The measurement filter: the offset for the servo and its weight (in
+ * po), with the servo's estimate before the sample (e, NULL: none). */
+static void disc_filter(struct disc *d, const struct disc_input *in,
+			const struct servo_estimate *e, struct psel_out *po)
 {
 	struct psel_in pin = {
 		.dir = in->kind == DISC_DELAY ? PSEL_REV : PSEL_FWD,
@@ -390,8 +383,8 @@ static double disc_filter(struct disc *d, const struct disc_input *in,
 		.have_one_way = in->have_one_way,
 	};
 
-	pin.xpred_ns = disc_predict(d, in->ingress_ns);
-	pin.meas_var = disc_meas_var(d);
+	pin.xpred_ns = disc_predict(d, e, in->ingress_ns);
+	pin.meas_var = disc_noise(d, e);
 	psel_sample(&d->psel, &pin, po);
 	if (d->cfg.psel.mode != PSEL_NONE)
 		disc_log_filter(in, po);
@@ -399,19 +392,22 @@ static double disc_filter(struct disc *d, const struct disc_input *in,
 		servo_rebase(d->servo, po->rebase_ns);
 		disc_track_rebase(d, po->rebase_ns);
 	}
-	return disc_weight(d, po->excess_ns);
 }
 
+/* The servo's estimate is read once before the sample (prediction, noise)
+ * and once after it (holdover's bookkeeping, settledness). */
 static int disc_apply(struct disc *d, const struct disc_input *in,
 		      struct disc_result *res)
 {
 	bool sync = in->kind != DISC_DELAY;
+	struct servo_estimate est;
+	const struct servo_estimate *e;
 	struct psel_out po;
 	struct servo_out out;
-	double freq_before = d->freq_ppb, w;
+	double freq_before = d->freq_ppb;
 	int err;
 
-	w = disc_filter(d, in, &po);
+	disc_filter(d, in, disc_estimate(d, &est), &po);
 	res->offset_ns = po.offset_ns;
 	if (!sync && !disc_two_way(d))
 		return 0; /* the filter's window only */
@@ -420,15 +416,16 @@ static int disc_apply(struct disc *d, const struct disc_input *in,
 		cm_stats_add(&d->stats.delay, (double)po.delay_ns);
 	}
 	res->used = true;
-	servo_sample(d->servo, po.offset_ns, in->ingress_ns, w, &out);
+	servo_sample(d->servo, po.offset_ns, in->ingress_ns, po.weight, &out);
 	err = disc_verdict(d, &out, in->mono_ns, sync, res);
-	disc_track_sample(d, po.offset_ns, in->mono_ns, freq_before, res);
+	e = disc_estimate(d, &est);
+	disc_track_sample(d, po.offset_ns, in->mono_ns, freq_before, res, e);
 	if (res->error)
 		psel_reset(&d->psel);
 	else if (res->stepped)
 		psel_stepped(&d->psel);
 	else
-		psel_verdict(&d->psel, disc_settled(d, out.state));
+		psel_verdict(&d->psel, disc_settled(d, out.state, e));
 	return err;
 }
 

@@ -116,7 +116,6 @@ struct kf_servo {
 	/* free-running phase for the wander estimator */
 	double cum; /* corrections applied: integral of u, steps, rebases */
 	double t_acc; /* seconds elapsed over the samples */
-	double prior_q;
 	struct wander_est wander;
 };
 
@@ -291,12 +290,13 @@ static void kf_rephase(struct kf_servo *k, double z, double nu, double span)
 static bool kf_measure(struct kf_servo *k, int64_t z, double dt, double w,
 		       bool learn)
 {
-	double r = k->r / w, nu = (double)z - k->x, s = k->p00 + r;
+	double r, nu = (double)z - k->x, s;
 	bool settled = k->n >= KF_SETTLE;
 
 	learn = learn && w >= KF_LEARN_WEIGHT;
 	if (learn)
 		kf_learn_r(k, k->t_acc, (double)z - k->cum);
+	/* with R as learned from this sample (it may scale P too) */
 	r = k->r / w;
 	s = k->p00 + r;
 	if (cm_log_enabled(CM_LOG_DEBUG))
@@ -314,9 +314,10 @@ static bool kf_measure(struct kf_servo *k, int64_t z, double dt, double w,
 		return false;
 	}
 	k->rejects = 0;
-	if (settled)
+	if (settled) {
 		kf_fade(k, nu * nu / s);
-	s = k->p00 + r;
+		s = k->p00 + r; /* the fade may have widened P */
+	}
 	kf_update(k, nu, s);
 	if (learn)
 		wander_add(&k->wander, k->t_acc, (double)z - k->cum, k->r);
@@ -506,8 +507,7 @@ int kalman_servo_create(struct servo **out, const struct servo_params *p,
 	k->r = p->sw_timestamping ? KF_R0_SW : KF_R0_HW;
 	k->gate = p->kalman_gate;
 	k->interval_s = KF_DEFAULT_INTERVAL_S;
-	k->prior_q = w * w;
-	wander_init(&k->wander, k->prior_q);
+	wander_init(&k->wander, w * w);
 	*out = &k->base;
 	return 0;
 }

@@ -48,6 +48,7 @@ struct lr_fit {
 	double err; /* average |prediction error|, ns */
 	int nerr; /* prediction errors counted so far */
 	double sxx; /* sum of squared x deviations, ns^2 */
+	double xbar; /* mean x of the fitted points, relative to ref.x */
 };
 
 struct lr_servo {
@@ -82,8 +83,10 @@ static void lr_move_ref(struct lr_servo *l, int64_t dx, int64_t dy)
 {
 	l->ref.x += dx;
 	l->ref.y += dy;
-	for (int i = 0; i < LR_NSIZES; i++)
+	for (int i = 0; i < LR_NSIZES; i++) {
 		l->fit[i].icpt += (double)dx * l->fit[i].slope - (double)dy;
+		l->fit[i].xbar -= (double)dx;
+	}
 }
 
 /* Advance the reference to local time ts. */
@@ -145,6 +148,7 @@ static void lr_fit_from(struct lr_fit *f, const struct lr_sums *a)
 	f->icpt = (a->sy - f->slope * a->sx) / n;
 	f->have = true;
 	f->sxx = sxx;
+	f->xbar = a->sx / n;
 }
 
 static void lr_regress(struct lr_servo *l)
@@ -287,6 +291,15 @@ static double lr_resid_var(const struct lr_servo *l, const struct lr_fit *f,
 	return n > 2 ? rss / (n - 2) : 0.0;
 }
 
+/*
+ * The fit's uncertainty, for holdover.  Its intercept is where the line
+ * meets "now" (the newest point), not the points' mean x: with residual
+ * variance rv over n points, var(icpt) = rv (1/n + xbar^2 / Sxx),
+ * var(slope) = rv / Sxx and cov(icpt, slope) = -xbar rv / Sxx.  The phase
+ * is -icpt and the clock's own frequency error d = -freq_ppb =
+ * -1e9 (slope - 1), so cov(phase, d) = 1e9 cov(icpt, slope): positive, as
+ * the points lie before now (xbar < 0).  (servo.h, struct servo_estimate.)
+ */
 static int lr_estimate(const struct servo *s, struct servo_estimate *e)
 {
 	const struct lr_servo *l = (const struct lr_servo *)s;
@@ -302,10 +315,10 @@ static int lr_estimate(const struct servo *s, struct servo_estimate *e)
 	e->valid = true;
 	e->local_ts_ns = l->last_ts;
 	e->freq_ppb = 1e9 * (f->slope - 1.0);
-	e->freq_var = f->sxx > 0.0 ? 1e18 * rv / f->sxx : -1.0;
+	e->freq_var = 1e18 * rv / f->sxx;
 	e->phase_ns = -f->icpt;
-	e->phase_var = rv / n;
-	e->cov = 0.0;
+	e->phase_var = rv * (1.0 / n + f->xbar * f->xbar / f->sxx);
+	e->cov = -1e9 * f->xbar * rv / f->sxx;
 	e->meas_var = rv;
 	return 0;
 }

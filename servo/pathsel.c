@@ -8,9 +8,6 @@
 #include <math.h>
 #include <string.h>
 
-/* Settled delays before their median replaces the held core delay: one
- * measurement alone can be far off. */
-#define PSEL_MIN_DELAYS 1
 /* Slack of the plausibility check of the least-delay estimate. */
 #define PSEL_SLACK_NS 100.0
 /* Innovations beyond this many standard deviations keep a Sync's delays
@@ -89,8 +86,10 @@ static int keep_of(const struct psel *p, const struct psel_ring *r)
 	return k < 1 ? 1 : k;
 }
 
-/* The weight of a delay e beyond the k-th smallest: R / (R + e^2); with
- * R unknown, 1 up to the k-th smallest and 0 beyond. */
+/* The weight of a delay e beyond the k-th smallest: R / (R + e^2).  With
+ * R unknown, the windows' means count the k smallest only (weight 0
+ * beyond); the servo is given full weight then (psel_out.weight: nothing
+ * tells how much less a late sample is worth). */
 static double psel_wt(double e, double r)
 {
 	if (!(e > 0.0))
@@ -253,10 +252,8 @@ static void psel_learn(struct psel *p, const struct psel_in *in)
 	w->cons[1] = w->cons[0];
 	w->cons[0] = cons;
 	if (p->have_raw && in->raw_delay_ns != p->prev_raw &&
-	    psel_delay_ok(p)) {
+	    psel_delay_ok(p))
 		ring_push(&p->dly, in->raw_delay_ns, p->cfg.window);
-		p->delays++;
-	}
 	p->prev_raw = in->raw_delay_ns;
 	p->have_raw = true;
 	if (p->settled && cons)
@@ -291,7 +288,9 @@ static double psel_delay(struct psel *p, enum psel_dir dir,
 			*excess = (double)p->way[dir].cur - kth[dir];
 		return 0.5 * (l[PSEL_FWD] + l[PSEL_REV]);
 	}
-	if (p->dly.n >= PSEL_MIN_DELAYS || p->dly.n >= p->cfg.window) {
+	/* one settled delay is better than the held one, which the core
+	 * measured while the servo was not settled */
+	if (p->dly.n > 0) {
 		*basis = PSEL_B_MEDIAN;
 		return ring_median(&p->dly);
 	}
@@ -329,16 +328,17 @@ static void psel_restart(struct psel *p, const struct psel_in *in,
 /* The delay moves from last_delay to delay (a better estimate, not a
  * clock movement).  A one-way servo's phase (and the predictions in the
  * windows) move by the difference; a two-way servo's do not (see the
- * header). */
-static void psel_move(struct psel *p, double delay, struct psel_out *out)
+ * header).  delay is already rounded as the offsets will use it, so the
+ * servo moves by exactly what its offsets move. */
+static void psel_move(struct psel *p, int64_t delay, struct psel_out *out)
 {
-	double r = (double)p->last_delay - delay;
+	int64_t r = p->last_delay - delay;
 
 	if (p->cfg.two_way)
 		return;
-	out->rebase_ns += r;
-	ring_add(&p->way[PSEL_FWD].ring, -llround(r));
-	ring_add(&p->way[PSEL_REV].ring, llround(r));
+	out->rebase_ns += (double)r;
+	ring_add(&p->way[PSEL_FWD].ring, -r);
+	ring_add(&p->way[PSEL_REV].ring, r);
 }
 
 static bool psel_in_range(const struct psel_in *in)
@@ -354,10 +354,12 @@ void psel_sample(struct psel *p, const struct psel_in *in,
 		 struct psel_out *out)
 {
 	enum psel_basis basis;
-	double delay;
+	double excess;
+	int64_t delay;
 
 	out->offset_ns = in->offset_ns;
 	out->excess_ns = 0.0;
+	out->weight = 1.0;
 	out->rebase_ns = 0.0;
 	out->delay_ns = in->path_delay_ns;
 	if (p->cfg.mode == PSEL_NONE || !in->have_one_way ||
@@ -373,16 +375,19 @@ void psel_sample(struct psel *p, const struct psel_in *in,
 	psel_learn(p, in);
 	if (psel_restart_due(p))
 		psel_restart(p, in, out);
-	delay = psel_delay(p, in->dir, &basis, in->meas_var, &out->excess_ns);
+	delay = llround(psel_delay(p, in->dir, &basis, in->meas_var, &excess));
+	out->excess_ns = excess;
+	if (in->meas_var > 0.0)
+		out->weight = psel_wt(excess, in->meas_var);
 	/* while the median's window fills, each new delay is a better
 	 * estimate rather than noise: a change of basis too */
 	if (basis != p->basis ||
 	    (basis == PSEL_B_MEDIAN && p->dly.n < p->cfg.window &&
-	     llround(delay) != p->last_delay)) {
+	     delay != p->last_delay)) {
 		p->basis = basis;
 		psel_move(p, delay, out);
 	}
-	p->last_delay = llround(delay);
+	p->last_delay = delay;
 	out->delay_ns = p->last_delay;
 	if (in->dir == PSEL_REV)
 		out->offset_ns = p->last_delay - p->core_asym - in->one_way_ns;

@@ -104,6 +104,8 @@ struct psel_out {
 	int64_t offset_ns; /* for the servo (at the sample's time) */
 	double excess_ns; /* SELECT: delay beyond the k-th smallest of the
 			     sample's direction, >= 0 */
+	double weight; /* for the servo, (0, 1]: R / (R + excess^2) (R the
+			  servo's noise, in.meas_var); 1 with R unknown */
 	double rebase_ns; /* != 0: servo_rebase by this first */
 	int64_t delay_ns; /* path delay used */
 };
@@ -137,7 +139,6 @@ struct psel {
 	enum psel_basis basis;
 	bool have_base; /* last_delay is set */
 	int64_t last_delay; /* the delay of the last offset handed out */
-	uint64_t delays; /* settled delays taken in */
 	uint64_t restarts; /* windows started again */
 };
 

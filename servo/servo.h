@@ -69,6 +69,15 @@ struct servo_out {
  * keeps the clock on the master's time without a phase correction, the
  * phase (offset) estimate at local_ts, their uncertainties, and the noise
  * it has learned.  Unknown variances are negative.
+ *
+ * The uncertainties are those of the estimation errors: of the phase,
+ * ex = phase_ns - x (x the true offset at local_ts), and of the clock's
+ * own frequency error d (ppb, the clock runs d fast without correction),
+ * estimated as -freq_ppb: ed = -freq_ppb - d.  freq_var = E[ed^2] (the
+ * same as var(freq_ppb)), phase_var = E[ex^2], cov = E[ex ed] (the
+ * Kalman servo's P01).  Held at freq_ppb for tau seconds, the phase then
+ * is off by ex + ed tau: variance phase_var + 2 cov tau + freq_var tau^2
+ * (servo/holdover.h).
  */
 struct servo_estimate {
 	bool valid; /* the servo has a frequency estimate */
@@ -77,7 +86,7 @@ struct servo_estimate {
 	double freq_var; /* ppb^2 */
 	double phase_ns; /* offset local - master at local_ts */
 	double phase_var; /* ns^2 */
-	double cov; /* phase-frequency covariance, ns * ppb */
+	double cov; /* E[ex ed] (above), ns * ppb */
 	double meas_var; /* measurement noise, ns^2 */
 	double wander; /* random-walk frequency noise, ns^2/s^3 */
 	double wander_upper; /* an upper bound of it (about 2 sigma) */

@@ -14,6 +14,8 @@
 
 static const double wander_taus[WANDER_SCALES] = { 16.0, 64.0, 256.0 };
 
+static void wander_update(struct wander_est *w);
+
 void wander_init(struct wander_est *w, double prior_q)
 {
 	memset(w, 0, sizeof(*w));
@@ -21,6 +23,7 @@ void wander_init(struct wander_est *w, double prior_q)
 							: WANDER_Q_FLOOR;
 	for (int i = 0; i < WANDER_SCALES; i++)
 		w->sc[i].tau_s = wander_taus[i];
+	wander_update(w);
 }
 
 void wander_restart(struct wander_est *w)
@@ -96,12 +99,20 @@ static void scale_add(struct wander_scale *c, double t, double x, double r)
 void wander_add(struct wander_est *w, double t_s, double x_ns,
 		double meas_var)
 {
+	bool changed = false;
+
 	if (!isfinite(t_s) || !isfinite(x_ns))
 		return;
 	if (!isfinite(meas_var) || meas_var < 0.0)
 		meas_var = 0.0;
-	for (int i = 0; i < WANDER_SCALES; i++)
+	for (int i = 0; i < WANDER_SCALES; i++) {
+		int count = w->sc[i].count;
+
 		scale_add(&w->sc[i], t_s, x_ns, meas_var);
+		changed |= w->sc[i].count != count;
+	}
+	if (changed)
+		wander_update(w);
 }
 
 /*
@@ -151,20 +162,23 @@ static void wander_combine(const struct wander_est *w, double *q,
 	*sd = 1.0 / sqrt(sw);
 }
 
+/* The estimate changes only when a scale completes a triplet: kept. */
+static void wander_update(struct wander_est *w)
+{
+	double sd;
+
+	wander_combine(w, &w->q, &sd);
+	w->q_upper = w->q + 2.0 * sd;
+}
+
 double wander_q(const struct wander_est *w)
 {
-	double q, sd;
-
-	wander_combine(w, &q, &sd);
-	return q;
+	return w->q;
 }
 
 double wander_q_upper(const struct wander_est *w)
 {
-	double q, sd;
-
-	wander_combine(w, &q, &sd);
-	return q + 2.0 * sd;
+	return w->q_upper;
 }
 
 int wander_count(const struct wander_est *w)

@@ -46,6 +46,8 @@ struct wander_scale {
 struct wander_est {
 	struct wander_scale sc[WANDER_SCALES];
 	double prior_q; /* ns^2/s^3 */
+	double q, q_upper; /* the estimate and its bound, recomputed when
+			      a scale completes a triplet */
 };
 
 /* prior_q: the wander assumed until measured (ns^2/s^3, >= 0). */

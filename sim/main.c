@@ -9,7 +9,9 @@
  * "sim: 1000 s simulated in 0.42 s (2381x)".  Exit status: 0; with
  * --check 1 when an expectation failed, 3 when only expected failures
  * (xfail) did, 4 when a scenario marked xfail passed; 2 for bad usage or a
- * bad scenario file ("file:line: reason").
+ * bad scenario file ("file:line: reason"); 1 when the run failed (out of
+ * memory, a node that could not start).  -d checks the file's events
+ * against its own duration and leaves out those after the shortened end.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,7 +28,6 @@ struct opts {
 	const char *file;
 	const char *csv;
 	struct sim_load_opts load;
-	int64_t duration;
 	bool check;
 	int verbose;
 };
@@ -50,6 +51,7 @@ static void usage(FILE *f)
 		"see docs/sim-scenarios.md for the scenario format\n");
 }
 
+/* 0, 1 when done (-h), or -EINVAL after saying why. */
 static int parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option lo[] = {
@@ -85,10 +87,12 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			o->load.node_opts[o->load.n_node_opts++] = optarg;
 			break;
 		case 'd':
-			if (scn_time(optarg, &o->duration, why, sizeof(why)) ||
-			    o->duration <= 0) {
+			if (scn_time(optarg, &o->load.duration_ns, why,
+				     sizeof(why)) ||
+			    o->load.duration_ns <= 0) {
 				fprintf(stderr, "hvptp-sim: -d: %s\n",
-					o->duration <= 0 ? "must be > 0" : why);
+					o->load.duration_ns <= 0 ? "must be > 0"
+								 : why);
 				return -EINVAL;
 			}
 			break;
@@ -103,7 +107,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'h':
 			usage(stdout);
-			exit(0);
+			return 1;
 		default:
 			usage(stderr);
 			return -EINVAL;
@@ -153,32 +157,36 @@ int main(int argc, char **argv)
 	double t0, t1;
 	int rc = 0;
 
-	if (parse_opts(argc, argv, &o) < 0)
-		return 2;
+	rc = parse_opts(argc, argv, &o);
+	if (rc)
+		return rc < 0 ? 2 : 0;
 	if (sim_load(&s, o.file, &o.load, err, sizeof(err)) < 0) {
 		fprintf(stderr, "hvptp-sim: %s\n", err);
 		return 2;
 	}
-	if (o.duration > 0)
-		s.duration_ns = o.duration;
 	if (setup_output(&s, &o) < 0) {
 		sim_free(&s);
 		return 2;
 	}
 	t0 = wall_s();
 	rc = sim_run(&s);
+	t1 = wall_s();
+	cm_log_set_sink(NULL, NULL);
+	if (!rc)
+		rc = sim_truth_results(&s);
 	if (rc < 0) {
-		fprintf(stderr, "hvptp-sim: %s\n",
-			rc == -E2BIG ? "too many samples to keep (nodes x "
-				       "duration / sample over 2e7): raise "
-				       "sample in [scenario]"
-				     : "out of memory");
+		if (rc == -E2BIG)
+			fprintf(stderr, "hvptp-sim: too many samples to keep "
+				"(nodes x duration / sample over 2e7): raise "
+				"sample in [scenario]\n");
+		else
+			fprintf(stderr, "hvptp-sim: run failed: %s\n",
+				strerror(-rc));
+		if (s.csv)
+			fclose(s.csv);
 		sim_free(&s);
 		return rc == -E2BIG ? 2 : 1;
 	}
-	t1 = wall_s();
-	cm_log_set_sink(NULL, NULL);
-	sim_truth_results(&s);
 	sim_report(&s, stdout);
 	if (o.check)
 		rc = sim_check(&s, stdout);

@@ -73,6 +73,8 @@ enum sim_exp_key {
 	SIM_EXP_TRANSITION_MAX,
 	SIM_EXP_LOCKED,
 	SIM_EXP_HOLDOVER_BOUND,
+	SIM_EXP_LOCK_RMS_MAX, /* rms_max and max_max from the lock, settle */
+	SIM_EXP_LOCK_MAX_MAX, /* or not */
 	SIM_EXP_COUNT
 };
 
@@ -97,6 +99,8 @@ struct sim_expect {
 	char gm_classes[96]; /* the same of the grandmaster followed */
 	char xfail[160]; /* reason, or "" */
 	unsigned xfail_mask; /* checks it covers, bit per SIM_EXP_/SIM_XF_ */
+	unsigned own; /* checks its own [expect NODE] set (same bits): they
+			 fail when the node was never measured */
 };
 
 struct sim_expect_global {
@@ -137,8 +141,9 @@ struct sim_result {
 	bool measured; /* was not GM all the time */
 	bool locked;
 	int64_t lock_t; /* true time of lock */
-	uint64_t n; /* steady samples */
+	uint64_t n; /* steady samples (from lock + settle) */
 	double rms_ns, max_ns, freq_rms_ppb;
+	double lock_rms_ns, lock_max_ns; /* the same from the lock on */
 	uint64_t steps, steps_after_lock;
 	int64_t worst_relock_ns; /* over events; -1 never relocked */
 	double worst_transition_ns;
@@ -208,6 +213,8 @@ struct sim_action {
 	double dval; /* NODE_FREQ fraction */
 };
 
+#define SIM_NO_MSG UINT32_MAX
+
 struct sim_msg {
 	uint32_t refs; /* copies in flight; 0 = free */
 	uint32_t next_free;
@@ -221,7 +228,8 @@ struct sim {
 	char path[256];
 	char name[64];
 	uint64_t seed;
-	int64_t duration_ns;
+	int64_t duration_ns; /* of the run (-d overrides the file's) */
+	int nacts_cut; /* events after the end of a shortened run: left out */
 	int64_t sample_ns;
 	int64_t lock_threshold_ns;
 	int64_t lock_hold_ns;
@@ -247,6 +255,8 @@ struct sim {
 	int cap_pts;
 	bool topo_dirty;
 	uint64_t ev_count;
+	int err; /* a failure that ends the run (-ENOMEM, a node that cannot
+		    start) */
 	/* per event results [act][node] (sim_truth.c) */
 	int64_t *relock; /* -1 never */
 	double *trans_max;
@@ -257,6 +267,8 @@ struct sim {
 struct sim_load_opts {
 	uint64_t seed;
 	bool seed_set;
+	int64_t duration_ns; /* > 0: run this long instead (-d); events
+				after it are left out */
 	int n_node_opts;
 	const char *node_opts[SIM_MAX_CMDLINE_OPTS]; /* "key=value": as in
 							[node *], after it */
@@ -268,6 +280,9 @@ struct sim_load_opts {
 int sim_load(struct sim *s, const char *path, const struct sim_load_opts *o,
 	     char *err, size_t errlen);
 void sim_free(struct sim *s);
+/* A node's index by name, or -1; a port's index on node n, or -1. */
+int sim_find_node(const struct sim *s, const char *name);
+int sim_find_port(const struct sim_node *n, const char *name);
 /* sim_expect.c: [expect] sections into s->xg and each node's exp. */
 struct scn_file;
 int sim_build_expect(struct sim *s, const struct scn_file *f, char *err,
@@ -297,17 +312,21 @@ enum sim_ev_kind {
 	SIM_EV_ACTION,
 	SIM_EV_SUMMARY,
 };
+/* Schedule an event: 0, or -ENOMEM (also left in s->err: a run that
+ * lost an event ends). */
 int sim_push(struct sim *s, const struct sim_ev *ev);
+/* A free message slot, or SIM_NO_MSG when out of memory (s->err set). */
 uint32_t sim_msg_alloc(struct sim *s);
 void sim_msg_put(struct sim *s, uint32_t idx);
-/* 0, -ENOMEM, or -E2BIG when the samples would not fit
- * (SIM_MAX_SAMPLES): raise sample. */
+/* 0, -ENOMEM, -E2BIG when the samples would not fit (SIM_MAX_SAMPLES):
+ * raise sample, or the error of a node that could not start. */
 int sim_run(struct sim *s);
 
 /* sim_truth.c */
 void sim_truth_topology(struct sim *s);
 void sim_truth_sample(struct sim *s);
-void sim_truth_results(struct sim *s);
+/* The results of every node and event: 0 or -ENOMEM. */
+int sim_truth_results(struct sim *s);
 const char *sim_role(const struct sim *s, const struct sim_node *n);
 
 /* sim_report.c, sim_check.c */

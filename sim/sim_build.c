@@ -191,7 +191,7 @@ static int build_scenario(struct bld *b)
 
 /* ---- nodes and their ports ---- */
 
-static int find_node(const struct sim *s, const char *name)
+int sim_find_node(const struct sim *s, const char *name)
 {
 	for (int i = 0; i < s->nnodes; i++) {
 		if (strcmp(s->nodes[i].name, name) == 0)
@@ -209,7 +209,7 @@ static int find_seg(const struct sim *s, const char *name)
 	return -1;
 }
 
-static int find_port(const struct sim_node *n, const char *name)
+int sim_find_port(const struct sim_node *n, const char *name)
 {
 	for (int i = 0; i < n->nports; i++) {
 		if (strcmp(n->ports[i].name, name) == 0)
@@ -261,7 +261,7 @@ static int node_ports_key(struct bld *b, struct sim_node *n,
 		snprintf(buf, sizeof(buf), "%s", sec->e[i].value);
 		for (tok = strtok_r(buf, " \t,", &save); tok;
 		     tok = strtok_r(NULL, " \t,", &save)) {
-			if (find_port(n, tok) >= 0)
+			if (sim_find_port(n, tok) >= 0)
 				return bfail(b, sec->e[i].line,
 					     "port %s listed twice", tok);
 			if (add_port(b, n, tok, sec->e[i].line))
@@ -317,11 +317,11 @@ static int link_endpoint(struct bld *b, int si, const char *tok, int line,
 	if (!colon)
 		return bfail(b, line, "'%s': an endpoint is NODE:PORT", tok);
 	*colon = '\0';
-	ni = find_node(s, node);
+	ni = sim_find_node(s, node);
 	if (ni < 0)
 		return bfail(b, line, "'%s': no [node %s]", tok, node);
 	n = &s->nodes[ni];
-	pi = find_port(n, colon + 1);
+	pi = sim_find_port(n, colon + 1);
 	if (pi < 0 && explicit_ports[ni])
 		return bfail(b, line, "'%s': node %s has no port %s (ports = "
 			     "...)", tok, node, colon + 1);
@@ -438,7 +438,7 @@ static int node_option(struct bld *b, struct cfg *c, struct sim_node *n,
 	if (colon) {
 		snprintf(port, sizeof(port), "%.*s", (int)(colon - e->key),
 			 e->key);
-		if (find_port(n, port) < 0)
+		if (sim_find_port(n, port) < 0)
 			return bfail(b, e->line, "%s: node %s has no port %s",
 				     e->key, n->name, port);
 		opt = colon + 1;
@@ -554,7 +554,7 @@ static void node_clocks(struct sim *s, struct sim_node *n)
 
 	if (!n->set.clock_identity_set)
 		clock_identity_from_mac(mac, &n->set.clock.clock_identity);
-	n->set.clock.rng_seed = sim_seed_mix(s->seed, 5, (uint64_t)n->index);
+	/* the core's rng_seed is set at each (re)start: sim_node.c */
 	n->keeps_utc = !n->hardware;
 	sim_clock_init(&n->clocks[0], &n->cm,
 		       n->keeps_utc ? SIM_EPOCH_NS - utc : SIM_EPOCH_NS,
@@ -613,7 +613,7 @@ static int build_nodes(struct bld *b)
 		n->ref = -1;
 		if (!n->reference_name[0])
 			continue;
-		n->ref = find_node(b->s, n->reference_name);
+		n->ref = sim_find_node(b->s, n->reference_name);
 		if (n->ref < 0 || n->ref == i)
 			return bfail(b, n->line, "node %s: reference: %s%s",
 				     n->name, n->ref < 0 ? "no node " : "not itself: ",
@@ -629,7 +629,7 @@ static int event_node(struct bld *b, struct sim_action *a, char **tok,
 {
 	char why[300];
 
-	a->target = find_node(b->s, tok[1]);
+	a->target = sim_find_node(b->s, tok[1]);
 	if (a->target < 0)
 		return bfail(b, a->line, "no [node %s]", tok[1]);
 	if (ntok == 3 && strcmp(tok[2], "down") == 0)
@@ -760,6 +760,23 @@ static int build_events(struct bld *b)
 	return 0;
 }
 
+/* -d: run duration_ns instead of the file's duration (checked as
+ * written); the events after the end are left out (s->nacts_cut). */
+static void cut_events(struct sim *s, int64_t duration_ns)
+{
+	int n = 0;
+
+	if (duration_ns <= 0)
+		return;
+	s->duration_ns = duration_ns;
+	for (int i = 0; i < s->nacts; i++) {
+		if (s->acts[i].at <= duration_ns)
+			s->acts[n++] = s->acts[i];
+	}
+	s->nacts_cut = s->nacts - n;
+	s->nacts = n;
+}
+
 void sim_free(struct sim *s)
 {
 	for (int i = 0; s->nodes && i < s->nnodes; i++) {
@@ -850,6 +867,8 @@ int sim_load(struct sim *s, const char *path, const struct sim_load_opts *o,
 		rc = build_nodes(&b);
 	if (!rc)
 		rc = build_events(&b);
+	if (!rc)
+		cut_events(s, o->duration_ns);
 	if (!rc)
 		rc = sim_build_expect(s, &b.f, err, errlen);
 	if (rc == -ENOMEM)

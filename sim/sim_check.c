@@ -1,8 +1,10 @@
 /*
  * sim/sim_check.c — evaluating [expect] after a run.
  *
- * Per-node checks apply to every node that had a time error to measure
- * (it was not the expected grandmaster all the time).  Each check prints
+ * Per-node checks from [expect] apply to every node that had a time error
+ * to measure (it was not the expected grandmaster all the time); those of
+ * a node's own [expect NODE] apply to it in any case, and fail when it had
+ * none ("not measured").  Each check prints
  * one line, "ok", "FAIL", "XFAIL" (a failure the scenario or node marks
  * as expected with xfail = reason, e.g. until the servo work lands) or
  * "XPASS" (a marked check that passed: the mark can go).
@@ -30,6 +32,8 @@ static const char *const exp_names[SIM_EXP_COUNT] = {
 	[SIM_EXP_TRANSITION_MAX] = "transition_max",
 	[SIM_EXP_LOCKED] = "locked",
 	[SIM_EXP_HOLDOVER_BOUND] = "holdover_bound",
+	[SIM_EXP_LOCK_RMS_MAX] = "lock_rms_max",
+	[SIM_EXP_LOCK_MAX_MAX] = "lock_max_max",
 };
 
 /* A check's xfail mark: its reason, or NULL when it is not marked. */
@@ -175,6 +179,12 @@ static bool measure(const struct sim *s, const struct sim_node *n,
 		snprintf(m, ml, "%s", r->locked_at_end ? "yes" : "no");
 		return true;
 	}
+	if ((k == SIM_EXP_RELOCK_WITHIN || k == SIM_EXP_TRANSITION_MAX) &&
+	    !s->nacts) {
+		*v = 0.0;
+		snprintf(m, ml, "no events");
+		return true;
+	}
 	if (k == SIM_EXP_RELOCK_WITHIN) {
 		*v = (double)r->worst_relock_ns;
 		snprintf(m, ml, r->worst_relock_ns < 0 ? "never relocked"
@@ -207,6 +217,14 @@ static bool measure(const struct sim *s, const struct sim_node *n,
 	case SIM_EXP_FREQ_RMS_MAX:
 		*v = r->freq_rms_ppb;
 		snprintf(m, ml, "%.3f ppb", *v);
+		break;
+	case SIM_EXP_LOCK_RMS_MAX:
+		*v = r->lock_rms_ns;
+		snprintf(m, ml, "%.1f ns", *v);
+		break;
+	case SIM_EXP_LOCK_MAX_MAX:
+		*v = r->lock_max_ns;
+		snprintf(m, ml, "%.1f ns", *v);
 		break;
 	default:
 		*v = (double)r->steps_after_lock;
@@ -243,6 +261,7 @@ static void check_port_states(const struct sim *s, const struct sim_node *n,
 			      struct tally *t, FILE *out)
 {
 	char buf[160], *tok, *save = NULL, what[200], got[64];
+	int pi;
 
 	snprintf(buf, sizeof(buf), "%s", n->exp.port_state);
 	for (tok = strtok_r(buf, " \t,", &save); tok;
@@ -251,11 +270,10 @@ static void check_port_states(const struct sim *s, const struct sim_node *n,
 		const char *have = "-";
 
 		*colon = '\0';
-		for (int i = 0; n->bc && i < n->nports; i++) {
-			if (strcmp(n->ports[i].name, tok) == 0)
-				have = port_state_name(
-					bc_port_ds(n->bc, i)->port_state);
-		}
+		pi = sim_find_port(n, tok);
+		if (n->bc && pi >= 0)
+			have = port_state_name(
+				bc_port_ds(n->bc, pi)->port_state);
 		snprintf(what, sizeof(what), "%s port_state %s = %s", n->name,
 			 tok, colon + 1);
 		snprintf(got, sizeof(got), "%s", have);
@@ -264,18 +282,45 @@ static void check_port_states(const struct sim *s, const struct sim_node *n,
 	}
 }
 
+/* Why a node has no time error to check. */
+static const char *unmeasured_why(const struct sim *s,
+				  const struct sim_node *n)
+{
+	for (int k = 0; k < s->npts; k++) {
+		if (n->pts[k].flags & SIM_PT_VALID)
+			return "not measured: the expected grandmaster all "
+			       "the time";
+	}
+	return "not measured: never up (or never in a part with a "
+	       "grandmaster)";
+}
+
+/*
+ * The per-node checks.  A node that was never measured (the expected
+ * grandmaster all the time, or never up) is checked only on what its own
+ * [expect NODE] asks: the time-error checks fail ("not measured"), the
+ * port states and clockClass sequences, which need no measurement, are
+ * evaluated.  [expect] defaults do not apply to it.
+ */
 static void check_node(const struct sim *s, const struct sim_node *n,
 		       struct tally *t, FILE *out)
 {
+	bool measured = n->res.measured;
 	char what[200], lim[64], m[192];
 	double v = 0.0;
 
 	for (int k = 0; k < SIM_EXP_COUNT; k++) {
 		bool ok;
 
-		if (!n->exp.has[k])
+		if (!n->exp.has[k] || (!measured && !(n->exp.own & (1u << k))))
 			continue;
-		ok = measure(s, n, (enum sim_exp_key)k, &v, m, sizeof(m));
+		if (measured) {
+			ok = measure(s, n, (enum sim_exp_key)k, &v, m,
+				     sizeof(m));
+		} else {
+			ok = false;
+			snprintf(m, sizeof(m), "%s", unmeasured_why(s, n));
+		}
 		if (ok && (k == SIM_EXP_LOCKED || k == SIM_EXP_HOLDOVER_BOUND))
 			ok = (v != 0.0) == (n->exp.val[k] != 0.0);
 		else if (ok)
@@ -287,9 +332,11 @@ static void check_node(const struct sim *s, const struct sim_node *n,
 	}
 	if (n->exp.port_state[0])
 		check_port_states(s, n, t, out);
-	if (n->exp.clock_classes[0])
+	if (n->exp.clock_classes[0] &&
+	    (measured || (n->exp.own & (1u << SIM_XF_CLOCK_CLASSES))))
 		check_classes(s, n, false, t, out);
-	if (n->exp.gm_classes[0])
+	if (n->exp.gm_classes[0] &&
+	    (measured || (n->exp.own & (1u << SIM_XF_GM_CLASSES))))
 		check_classes(s, n, true, t, out);
 }
 
@@ -360,6 +407,21 @@ static void check_gm(const struct sim *s, struct tally *t, FILE *out)
 	}
 }
 
+/* Is word one of the blank- or comma-separated words of list? */
+static bool in_list(const char *list, const char *word)
+{
+	size_t n = strlen(word);
+
+	for (const char *p = list; (p = strstr(p, word)) != NULL; p += n) {
+		bool start = p == list || strchr(" \t,", p[-1]);
+		bool end = p[n] == '\0' || strchr(" \t,", p[n]);
+
+		if (start && end)
+			return true;
+	}
+	return false;
+}
+
 static void check_passive(const struct sim *s, struct tally *t, FILE *out)
 {
 	const struct sim_expect_global *g = &s->xg;
@@ -380,7 +442,7 @@ static void check_passive(const struct sim *s, struct tally *t, FILE *out)
 			count++;
 			snprintf(one, sizeof(one), "%s:%s", n->name,
 				 n->ports[p].name);
-			same &= strstr(g->passive_ports, one) != NULL;
+			same &= in_list(g->passive_ports, one);
 			if (o < sizeof(list))
 				o += (size_t)snprintf(list + o, sizeof(list) - o,
 						      "%s%s", count > 1 ? " "
@@ -417,10 +479,8 @@ int sim_check(const struct sim *s, FILE *out)
 
 	check_gm(s, &t, out);
 	check_passive(s, &t, out);
-	for (int i = 0; i < s->nnodes; i++) {
-		if (s->nodes[i].res.measured)
-			check_node(s, &s->nodes[i], &t, out);
-	}
+	for (int i = 0; i < s->nnodes; i++)
+		check_node(s, &s->nodes[i], &t, out);
 	fprintf(out, "check: %d passed, %d failed, %d expected failures, %d "
 		     "unexpected passes\n",
 		t.pass, t.fail, t.xfail, t.xpass);

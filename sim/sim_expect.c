@@ -5,9 +5,11 @@
  * grandmaster, passive_ports), a scenario-wide xfail, and per-node checks
  * that apply to every node that has a time error to measure; [expect NODE]
  * overrides per-node checks for one node and may carry its own xfail and
- * port_state.  "xfail = REASON" marks the section's checks as expected to
- * fail (until the servo work, say); "xfail = rms_max max_max: REASON"
- * only the checks named.  What each check compares is in sim_check.c.
+ * port_state.  The checks a node's own section sets are marked (own): they
+ * apply even when the node turns out not to be measured (and fail).
+ * "xfail = REASON" marks the section's checks as expected to fail (until
+ * the servo work, say); "xfail = rms_max max_max: REASON" only the checks
+ * named.  What each check compares is in sim_check.c.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -35,6 +37,8 @@ static const struct {
 	{ "transition_max", SIM_EXP_TRANSITION_MAX, ET_TIME },
 	{ "locked", SIM_EXP_LOCKED, ET_BOOL },
 	{ "holdover_bound", SIM_EXP_HOLDOVER_BOUND, ET_BOOL },
+	{ "lock_rms_max", SIM_EXP_LOCK_RMS_MAX, ET_TIME },
+	{ "lock_max_max", SIM_EXP_LOCK_MAX_MAX, ET_TIME },
 };
 
 #define N_EXP_KEYS (int)(sizeof(exp_keys) / sizeof(*exp_keys))
@@ -141,15 +145,6 @@ static int exp_value(enum exp_type t, const char *v, double *out, char *why,
 	return -EINVAL;
 }
 
-static int find_node(const struct sim *s, const char *name)
-{
-	for (int i = 0; i < s->nnodes; i++) {
-		if (strcmp(s->nodes[i].name, name) == 0)
-			return i;
-	}
-	return -1;
-}
-
 static int state_from_name(const char *name)
 {
 	for (int st = PS_INITIALIZING; st <= PS_SLAVE; st++) {
@@ -164,6 +159,8 @@ static int check_port_list(struct xctx *x, const struct sim_node *n,
 			   const struct scn_entry *e)
 {
 	char buf[256], *tok, *save = NULL, *colon;
+	const char *port;
+	int ni;
 
 	snprintf(buf, sizeof(buf), "%s", e->value);
 	for (tok = strtok_r(buf, " \t,", &save); tok;
@@ -176,19 +173,14 @@ static int check_port_list(struct xctx *x, const struct sim_node *n,
 		if (n && state_from_name(colon + 1) < 0)
 			return bad_at(x, e->line, "%s: '%s': not a port "
 					"state", e->key, colon + 1);
-		if (!n && find_node(x->s, tok) < 0)
+		ni = n ? n->index : sim_find_node(x->s, tok);
+		if (ni < 0)
 			return bad_at(x, e->line, "%s: no node %s", e->key,
 					tok);
-		if (n) {
-			bool found = false;
-
-			for (int i = 0; i < n->nports; i++)
-				found |= strcmp(n->ports[i].name, tok) == 0;
-			if (!found)
-				return bad_at(x, e->line, "%s: node %s has "
-						"no port %s", e->key, n->name,
-						tok);
-		}
+		port = n ? tok : colon + 1;
+		if (sim_find_port(&x->s->nodes[ni], port) < 0)
+			return bad_at(x, e->line, "%s: node %s has no port %s",
+					e->key, x->s->nodes[ni].name, port);
 	}
 	return 0;
 }
@@ -205,7 +197,7 @@ static int global_key(struct xctx *x, const struct scn_entry *e)
 			return bad_at(x, e->line, "%s: %s", e->key, why);
 		g->one_grandmaster = b;
 	} else if (strcmp(e->key, "grandmaster") == 0) {
-		g->grandmaster = find_node(x->s, e->value);
+		g->grandmaster = sim_find_node(x->s, e->value);
 		if (g->grandmaster < 0)
 			return bad_at(x, e->line, "grandmaster: no node %s",
 					e->value);
@@ -265,11 +257,18 @@ static int node_key(struct xctx *x, struct sim_expect *ex,
 			return bad_at(x, e->line, "%s: %s", e->key, why);
 		ex->has[exp_keys[k].key] = true;
 		ex->line[exp_keys[k].key] = e->line;
+		if (n)
+			ex->own |= 1u << exp_keys[k].key;
 		return 0;
 	}
 	if (strcmp(e->key, "clock_classes") == 0 ||
-	    strcmp(e->key, "gm_classes") == 0)
+	    strcmp(e->key, "gm_classes") == 0) {
+		if (n)
+			ex->own |= 1u << (strcmp(e->key, "gm_classes") == 0
+						  ? SIM_XF_GM_CLASSES
+						  : SIM_XF_CLOCK_CLASSES);
 		return class_list(x, ex, e);
+	}
 	if (strcmp(e->key, "port_state") == 0) {
 		if (!n)
 			return bad_at(x, e->line, "port_state: only in "
@@ -278,6 +277,7 @@ static int node_key(struct xctx *x, struct sim_expect *ex,
 			return -EINVAL;
 		snprintf(ex->port_state, sizeof(ex->port_state), "%s",
 			 e->value);
+		ex->own |= 1u << SIM_XF_PORT_STATE;
 		return 0;
 	}
 	return bad_at(x, e->line, "%s: unknown expectation", e->key);
@@ -307,7 +307,7 @@ static int all_section(struct xctx *x, const struct scn_section *sec,
 
 static int node_section(struct xctx *x, const struct scn_section *sec)
 {
-	int ni = find_node(x->s, sec->name);
+	int ni = sim_find_node(x->s, sec->name);
 	struct sim_node *n;
 
 	if (ni < 0)

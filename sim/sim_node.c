@@ -178,6 +178,8 @@ static int plat_send(void *ctx, int port, bool event, enum bc_dest dest,
 		return 0;
 	d.seg = &s->segs[p->seg];
 	d.msg = sim_msg_alloc(s);
+	if (d.msg == SIM_NO_MSG)
+		return -ENOMEM; /* and the run ends (s->err) */
 	m = &s->msgs[d.msg];
 	m->len = (uint16_t)len;
 	m->event = event;

@@ -116,6 +116,10 @@ static void holdover_note(const struct sim *s, const struct sim_node *n,
 
 static void notes(const struct sim *s, FILE *out)
 {
+	if (s->nacts_cut)
+		fprintf(out, "note: %d event%s after the end of the run (-d) "
+			     "left out\n",
+			s->nacts_cut, s->nacts_cut > 1 ? "s" : "");
 	for (int i = 0; i < s->nnodes; i++)
 		holdover_note(s, &s->nodes[i], out);
 	for (int i = 0; i < s->nnodes; i++) {

@@ -6,27 +6,31 @@
  * lines; or to the simulator: scenario actions (node or link down/up, a
  * link parameter, a clock step or frequency jump) and the ground-truth
  * samples on a fixed grid of true time (sim_truth.c).  The run ends at
- * the scenario's duration.
+ * the scenario's duration, or at the first failure that would make it
+ * wrong (out of memory for an event or a message, a node that cannot
+ * start: s->err).
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "sim/sim.h"
 
-#define SIM_NO_MSG UINT32_MAX
+/* A run that lost an event, or a message, cannot go on: the error stays
+ * in s->err and sim_run ends with it. */
+static int sim_fail(struct sim *s, int err)
+{
+	if (!s->err)
+		s->err = err;
+	return err;
+}
 
 int sim_push(struct sim *s, const struct sim_ev *ev)
 {
 	int err = sim_heap_push(&s->heap, ev);
 
-	if (err) {
-		fprintf(stderr, "hvptp-sim: out of memory for events\n");
-		abort(); /* cannot continue a run that lost an event */
-	}
-	return 0;
+	return err ? sim_fail(s, err) : 0;
 }
 
 uint32_t sim_msg_alloc(struct sim *s)
@@ -35,12 +39,13 @@ uint32_t sim_msg_alloc(struct sim *s)
 
 	if (s->free_msg == SIM_NO_MSG) {
 		uint32_t cap = s->nmsgs ? s->nmsgs * 2 : 64;
-		struct sim_msg *v = realloc(s->msgs, cap * sizeof(*v));
+		struct sim_msg *v = cap > s->nmsgs && cap < SIM_NO_MSG
+					    ? realloc(s->msgs, cap * sizeof(*v))
+					    : NULL;
 
 		if (!v) {
-			fprintf(stderr, "hvptp-sim: out of memory for "
-					"messages\n");
-			abort();
+			sim_fail(s, -ENOMEM);
+			return SIM_NO_MSG;
 		}
 		s->msgs = v;
 		for (uint32_t i = s->nmsgs; i < cap; i++) {
@@ -80,6 +85,7 @@ static void act_link(struct sim *s, struct sim_seg *seg, bool up)
 static void act_run(struct sim *s, const struct sim_action *a)
 {
 	char why[300];
+	int err;
 
 	if (s->verbose)
 		cm_log(CM_LOG_NOTICE, "sim: event: %s", a->text);
@@ -88,7 +94,9 @@ static void act_run(struct sim *s, const struct sim_action *a)
 		sim_node_stop(&s->nodes[a->target]);
 		break;
 	case SIM_ACT_NODE_UP:
-		sim_node_start(&s->nodes[a->target]);
+		err = sim_node_start(&s->nodes[a->target]);
+		if (err < 0)
+			sim_fail(s, err);
 		break;
 	case SIM_ACT_LINK_DOWN:
 	case SIM_ACT_LINK_UP:
@@ -125,10 +133,13 @@ static void ev_sample(struct sim *s)
 static void dispatch(struct sim *s, const struct sim_ev *ev)
 {
 	struct sim_node *n = ev->node < s->nnodes ? &s->nodes[ev->node] : NULL;
+	int err;
 
 	switch (ev->kind) {
 	case SIM_EV_START:
-		sim_node_start(n);
+		err = sim_node_start(n);
+		if (err < 0)
+			sim_fail(s, err);
 		s->topo_dirty = true;
 		break;
 	case SIM_EV_TIMER:
@@ -185,7 +196,7 @@ static int prepare(struct sim *s)
 	ev.kind = SIM_EV_SAMPLE;
 	ev.t = 0;
 	sim_push(s, &ev);
-	return 0;
+	return s->err;
 }
 
 int sim_run(struct sim *s)
@@ -195,12 +206,14 @@ int sim_run(struct sim *s)
 
 	if (err)
 		return err;
-	while (sim_heap_next(&s->heap) <= s->duration_ns &&
+	while (!s->err && sim_heap_next(&s->heap) <= s->duration_ns &&
 	       sim_heap_pop(&s->heap, &ev)) {
 		s->now = ev.t;
 		s->ev_count++;
 		dispatch(s, &ev);
 	}
+	if (s->err)
+		return s->err;
 	s->now = s->duration_ns;
 	return 0;
 }

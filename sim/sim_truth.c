@@ -29,6 +29,7 @@
  * after the event) and left out of the steady-state RMS and max, which
  * start at the lock (or settle later, when the scenario says so).
  */
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -310,26 +311,37 @@ static void transitions(struct sim *s, struct sim_node *n, const int *run,
 	}
 }
 
-/* Steady state: from the lock (k0) plus settle samples on. */
+/* Steady state: from the lock (k0) plus settle samples on; and the same
+ * from the lock itself (lock_rms_ns, lock_max_ns). */
 static void steady(const struct sim *s, struct sim_node *n, int k0,
 		   int settle, const bool *skip)
 {
 	struct sim_result *r = &n->res;
-	double sq = 0.0, fsq = 0.0;
+	double sq = 0.0, fsq = 0.0, lsq = 0.0, e;
+	uint64_t ln = 0;
 
 	for (int k = k0; k < s->npts; k++) {
 		const struct sim_pt *p = &n->pts[k];
 
 		if (k > k0)
 			r->steps_after_lock += p->steps;
-		if (k < k0 + settle || skip[k] || !is_measured(p))
+		if (skip[k] || !is_measured(p))
+			continue;
+		e = fabs(p->err_ns);
+		ln++;
+		lsq += e * e;
+		if (e > r->lock_max_ns)
+			r->lock_max_ns = e;
+		if (k < k0 + settle)
 			continue;
 		r->n++;
-		sq += p->err_ns * p->err_ns;
+		sq += e * e;
 		fsq += (double)p->ferr_ppb * p->ferr_ppb;
-		if (fabs(p->err_ns) > r->max_ns)
-			r->max_ns = fabs(p->err_ns);
+		if (e > r->max_ns)
+			r->max_ns = e;
 	}
+	if (ln)
+		r->lock_rms_ns = sqrt(lsq / (double)ln);
 	if (r->n) {
 		r->rms_ns = sqrt(sq / (double)r->n);
 		r->freq_rms_ppb = sqrt(fsq / (double)r->n);
@@ -360,20 +372,24 @@ static void node_results(struct sim *s, struct sim_node *n, int *run,
 	steady(s, n, kl, (int)(s->settle_ns / s->sample_ns), skip);
 }
 
-void sim_truth_results(struct sim *s)
+int sim_truth_results(struct sim *s)
 {
 	size_t na = (size_t)(s->nacts ? s->nacts : 1) * (size_t)s->nnodes;
 	int *run = malloc(((size_t)s->npts + 1) * sizeof(*run));
 	bool *skip = malloc(((size_t)s->npts + 1) * sizeof(*skip));
+	int err = 0;
 
 	s->relock = calloc(na, sizeof(*s->relock));
 	s->trans_max = calloc(na, sizeof(*s->trans_max));
 	if (run && skip && s->relock && s->trans_max) {
 		for (int i = 0; i < s->nnodes; i++)
 			node_results(s, &s->nodes[i], run, skip);
+	} else {
+		err = -ENOMEM;
 	}
 	free(run);
 	free(skip);
+	return err;
 }
 
 const char *sim_role(const struct sim *s, const struct sim_node *n)

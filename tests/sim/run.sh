@@ -8,11 +8,17 @@
 #      each scenario, the full output on failure;
 #   2. every tests/sim/bad/*.scn must be refused (exit 2) with
 #      "FILE:LINE: ..." as its first line "# expect-error: LINE: TEXT" says;
-#   3. reproducibility: the same file and seed give byte-identical report
+#   3. every tests/sim/fail/*.scn must run and fail its checks (--check
+#      exit 1) with the check line its first line "# expect-fail: TEXT"
+#      gives: the checks themselves are tested (a check that cannot fail
+#      would let these pass);
+#   4. -d: failover.scn shortened to 100 s (before its events) runs and
+#      passes, the events after the end left out;
+#   5. reproducibility: the same file and seed give byte-identical report
 #      and CSV; another seed gives another report.
 # Thresholds are on simulated accuracy only; the wall time is printed,
 # never checked.  Summary line:
-#   sim: 12 scenarios: 10 ok, 2 xfail, 0 xpass, 0 failed; 15 bad files refused; reproducible
+#   sim: 12 scenarios: 10 ok, 2 xfail, 0 xpass, 0 failed; 15 bad files refused; 2 failing files failed; reproducible
 # Exit status 1 on any failure, 2 on bad usage.
 set -uo pipefail
 
@@ -28,7 +34,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvptp-sim.XXXXXX") || exit 2
 trap 'rm -rf "$tmp"' EXIT
 trap 'exit 130' INT TERM HUP
 
-nscn=0 nok=0 nxfail=0 nxpass=0 nfail=0 nbad=0 nbadfail=0
+nscn=0 nok=0 nxfail=0 nxpass=0 nfail=0 nbad=0 nbadfail=0 nff=0 nffok=0
 failed=()
 
 run_sim() { # OUT ERR ARGS...
@@ -91,6 +97,33 @@ for f in "$dir"/bad/*.scn; do
 	fi
 done
 
+# Failing files: the checks must catch what they are about.
+for f in "$dir"/fail/*.scn; do
+	[ -e "$f" ] || continue
+	name=$(basename "$f")
+	want=$(sed -n '1s/^# expect-fail: *//p' "$f")
+	nff=$((nff + 1))
+	run_sim "$tmp/fail.out" "$tmp/fail.err" "$f" --check
+	rc=$?
+	if [ $rc -eq 1 ] && [ -n "$want" ] && grep -qxF -- "$want" "$tmp/fail.out"; then
+		nffok=$((nffok + 1))
+	else
+		failed+=("fail/$name (exit $rc)")
+		echo "  FAIL fail/$name: want exit 1 and the line '$want'; got exit $rc:"
+		sed 's/^/    | /' "$tmp/fail.out" "$tmp/fail.err"
+	fi
+done
+
+# -d before the events: they are left out, the checks pass.
+run_sim "$tmp/d.out" "$tmp/d.err" "$dir/failover.scn" -d 100s --check
+rc=$?
+if [ $rc -ne 0 ] || ! grep -qF "note: 2 events after the end of the run (-d) left out" "$tmp/d.out" ||
+	grep -q never "$tmp/d.out"; then
+	failed+=("failover.scn -d 100s (exit $rc)")
+	echo "  FAIL failover.scn -d 100s: want exit 0, the events left out:"
+	sed 's/^/    | /' "$tmp/d.out" "$tmp/d.err"
+fi
+
 # Reproducibility.
 repro=reproducible
 base="$dir/failover.scn"
@@ -111,5 +144,5 @@ fi
 for b in "${failed[@]}"; do
 	echo "sim: failed: $b"
 done
-echo "sim: $nscn scenarios: $nok ok, $nxfail xfail, $nxpass xpass, $nfail failed; $nbad bad files refused$([ "$nbadfail" -gt 0 ] && echo ", $nbadfail NOT"); $repro"
+echo "sim: $nscn scenarios: $nok ok, $nxfail xfail, $nxpass xpass, $nfail failed; $nbad bad files refused$([ "$nbadfail" -gt 0 ] && echo ", $nbadfail NOT"); $nffok failing files failed$([ "$nffok" -lt "$nff" ] && echo ", $((nff - nffok)) NOT"); $repro"
 [ ${#failed[@]} -eq 0 ]

@@ -20,6 +20,7 @@
 #include <linux/sockios.h>
 #include <net/if.h>
 #include <net/if_arp.h>
+#include <netinet/in.h>
 #include <netlink/genl/genl.h>
 #include <netlink/msg.h>
 #include <sys/ioctl.h>
@@ -39,6 +40,7 @@ static struct {
 	uint8_t mac[6];
 	unsigned short hwtype;
 	short flags;
+	uint8_t ip[4];
 } io;
 
 struct nl_sock *__wrap_nl_socket_alloc(void)
@@ -86,6 +88,11 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 		return 0;
 	case SIOCGIFFLAGS:
 		ifr->ifr_flags = io.flags;
+		return 0;
+	case SIOCGIFADDR:
+		assert_int_equal(ifr->ifr_addr.sa_family, AF_INET);
+		memcpy(&((struct sockaddr_in *)&ifr->ifr_addr)->sin_addr,
+		       io.ip, 4);
 		return 0;
 	}
 	fail_msg("unexpected ioctl 0x%lx", req);
@@ -305,6 +312,7 @@ static void test_parse_malformed(void **state)
 static void test_iface_lookups(void **state)
 {
 	const uint8_t mac[6] = { 0x02, 0x11, 0x22, 0x33, 0x44, 0x55 };
+	const uint8_t ip[4] = { 192, 0, 2, 17 };
 	uint8_t got[6];
 	int index = 0;
 	bool up = false;
@@ -327,10 +335,15 @@ static void test_iface_lookups(void **state)
 	io.flags = IFF_UP;
 	assert_int_equal(hwts_iface_running("eth0", &up), 0);
 	assert_false(up);
+	memcpy(io.ip, ip, 4);
+	assert_int_equal(hwts_iface_ipv4("eth0", got), 0);
+	assert_int_equal(io.last_req, SIOCGIFADDR);
+	assert_memory_equal(got, ip, 4);
 }
 
 static void test_iface_errors(void **state)
 {
+	uint8_t ip[4];
 	int index = 0;
 	bool up;
 
@@ -343,6 +356,11 @@ static void test_iface_errors(void **state)
 	assert_int_equal(hwts_iface_index("eth0", &index), -ENODEV);
 	assert_true(ht_log_has("eth0: SIOCGIFINDEX: No such device (ENODEV)"));
 	assert_int_equal(hwts_iface_running("eth0", &up), -ENODEV);
+	/* no address: quiet (common) */
+	io.err = EADDRNOTAVAIL;
+	ht_log_reset();
+	assert_int_equal(hwts_iface_ipv4("eth0", ip), -EADDRNOTAVAIL);
+	assert_false(ht_log_has("SIOCGIFADDR"));
 	assert_string_equal(hwts_errname(-EOPNOTSUPP), "EOPNOTSUPP");
 	assert_string_equal(hwts_errname(ERANGE), "ERANGE");
 }

@@ -59,6 +59,14 @@ static void make_snapshot(struct metrics_snapshot *s)
 	s->cds.mean_path_delay_ns = 2356;
 	s->action_overflows = 3;
 	s->send_errors = 2;
+	s->have_uds = true;
+	s->uds.truncated = 21;
+	s->uds.send_errors = 22;
+	s->uds.queued = 23;
+	s->uds.no_reply_address = 24;
+	s->uds.subscribes = 25;
+	s->uds.notifications = 26;
+	s->uds.expired = 27;
 	s->cds.steps_removed = 1;
 	s->pds.grandmaster_identity = gm_id;
 	s->pds.parent_port_identity.clock_identity = gm_id;
@@ -280,6 +288,14 @@ static void test_counters(void **state)
 	assert_line("hvptp_clock_steps_total{clock=\"/dev/ptp0\"} 1");
 	assert_line("hvptp_management_requests_total 11");
 	assert_line("hvptp_management_dropped_total{reason=\"not_for_us\"} 4");
+	/* the management sockets' own counters */
+	assert_line("hvptp_management_socket_truncated_total 21");
+	assert_line("hvptp_management_socket_send_errors_total 22");
+	assert_line("hvptp_management_socket_queued_total 23");
+	assert_line("hvptp_management_socket_no_reply_address_total 24");
+	assert_line("hvptp_management_socket_subscribes_total 25");
+	assert_line("hvptp_management_socket_notifications_total 26");
+	assert_line("hvptp_management_socket_expired_total 27");
 	snap.port[0].c.rx[PTP_MSG_SYNC] = UINT64_MAX;
 	render(&snap);
 	assert_line("hvptp_rx_messages_total{port=\"1\",interface=\"eth0\","
@@ -315,6 +331,12 @@ static void test_absent_values(void **state)
 	assert_false(has_sample("hvptp_uptime_seconds"));
 	assert_non_null(strstr(text, "# TYPE hvptp_offset_from_master_seconds "
 				     "gauge\n"));
+	/* no management socket: its counters are left out */
+	snap.have_uds = false;
+	render(&snap);
+	assert_false(has_sample("hvptp_management_socket_queued_total"));
+	assert_non_null(strstr(text, "# TYPE hvptp_management_socket_queued_"
+				     "total counter\n"));
 	assert_true(has_sample("hvptp_frequency_adjustment_ratio"));
 	snap.servo.valid = false;
 	snap.sample_age_s = -1;

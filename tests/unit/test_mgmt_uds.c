@@ -25,6 +25,7 @@
 
 #include "bc/mgmt.h"
 #include "bc/tlv.h"
+#include "daemon/daemon.h"
 #include "mgmt/uds.h"
 
 #define SEC 1000000000LL
@@ -368,6 +369,24 @@ static void test_oversized_and_garbage(void **state)
 		bc_mgmt_counters(fx.bc)->drop[BC_MGMT_DROP_MALFORMED], 2);
 }
 
+/* The metrics find the server among the daemon's services (its counters
+ * are exported from there: mgmt/metrics_daemon.c). */
+static void test_found_from_daemon(void **state)
+{
+	static struct hvd d;
+	struct hvd_service other = { .name = "other" };
+
+	(void)state;
+	memset(&d, 0, sizeof(d));
+	assert_null(mgmt_uds_of(NULL));
+	assert_null(mgmt_uds_of(&d));
+	assert_int_equal(hvd_service_add(&d, &other), 0);
+	assert_null(mgmt_uds_of(&d));
+	assert_int_equal(hvd_service_add(&d, &fx.svc), 0);
+	assert_ptr_equal(mgmt_uds_of(&d), fx.u);
+	assert_ptr_equal(mgmt_uds_stats(mgmt_uds_of(&d)), mgmt_uds_stats(fx.u));
+}
+
 static void test_open_errors(void **state)
 {
 	struct mgmt_uds_cfg cfg = { fx.rw, NULL, 0660, 0666 };
@@ -420,6 +439,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_oversized_and_garbage,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_found_from_daemon, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup,
 						teardown),
 	};

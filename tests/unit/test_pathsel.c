@@ -78,6 +78,15 @@ static void dreq_in(struct link *l, struct psel_in *in, int64_t core_delay)
 	l->raw = (l->last_ms + sm) / 2;
 }
 
+static bool ring_has(const struct psel_ring *r, int64_t v)
+{
+	for (int i = 0; i < r->n; i++) {
+		if (r->v[i] == v)
+			return true;
+	}
+	return false;
+}
+
 static void test_none(void **state)
 {
 	struct psel_cfg c;
@@ -160,18 +169,63 @@ static void test_median(void **state)
 	psel_sample(&p, &in, &o);
 	assert_true(o.rebase_ns == 0.0);
 	assert_true(o.delay_ns == 110);
-	/* a step forgets the delays, keeps the one in use */
+	assert_int_equal(p.dly.n, 5);
+	assert_true(ring_has(&p.dly, 1000));
+	/* a step forgets the delays, keeps the one in use; the next new
+	 * delay (not settled since the step) stays out */
 	psel_stepped(&p);
 	in.raw_delay_ns = 5;
 	psel_sample(&p, &in, &o);
 	assert_true(o.delay_ns == 110);
-	assert_true(p.delays == 8);
+	assert_int_equal(p.dly.n, 0);
 	/* absurd numbers (whose sums could overflow) pass through */
 	in.one_way_ns = INT64_MAX - 5;
 	in.offset_ns = 77;
 	psel_sample(&p, &in, &o);
 	assert_true(o.offset_ns == 77);
-	assert_true(p.delays == 8);
+	assert_int_equal(p.dly.n, 0);
+}
+
+/* While the median's window fills, each new median moves a one-way
+ * servo's phase (rebase) by exactly what the offsets move: the offsets
+ * use the median rounded to ns, so the rebase is by the rounded change
+ * (a median of 1001.5 is handed out as 1002: the servo must move by 1,
+ * not 0.5, or its phase drifts by up to 0.5 ns per change). */
+static void test_median_rebase_exact(void **state)
+{
+	static const int64_t raws[] = { 1001, 1002, 1004, 1003, 1006, 1009 };
+	struct psel_cfg c;
+	struct psel p;
+	struct psel_in in;
+	struct psel_out o;
+	double moved = 0.0;
+
+	(void)state;
+	psel_cfg_default(&c);
+	c.mode = PSEL_MEDIAN;
+	c.window = 8;
+	psel_init(&p, &c);
+	memset(&in, 0, sizeof(in));
+	in.have_one_way = true;
+	in.path_delay_ns = 1000;
+	in.one_way_ns = 1050;
+	in.offset_ns = 50;
+	in.raw_delay_ns = 990;
+	psel_sample(&p, &in, &o); /* held: 1000 */
+	psel_verdict(&p, true);
+	psel_sample(&p, &in, &o);
+	/* medians 1001, 1001.5, 1002, 1002.5, 1003, 1003.5 */
+	for (size_t i = 0; i < sizeof(raws) / sizeof(raws[0]); i++) {
+		in.raw_delay_ns = raws[i];
+		psel_sample(&p, &in, &o);
+		moved += o.rebase_ns;
+		/* the servo's phase moved by what the offsets did */
+		assert_true(moved == (double)(1000 - o.delay_ns));
+		assert_true(o.offset_ns == in.one_way_ns - o.delay_ns);
+	}
+	assert_int_equal(p.basis, PSEL_B_MEDIAN);
+	assert_int_equal(p.dly.n, 6);
+	assert_true(o.delay_ns == 1004);
 }
 
 /* One Sync and one Delay_Req exchange through the filter. */
@@ -380,14 +434,13 @@ static void test_select_path_change(void **state)
 	psel_verdict(&p, true);
 	for (int i = 0; i < c.window; i++)
 		cycle(&p, &l, 150100, &o, &ro);
-	before = p.delays;
 	for (int i = 0; i < 3; i++) {
 		sync_in(&l, &in, 150100);
 		in.raw_delay_ns = 1000 + i;
 		if (i == 0)
 			in.xpred_ns = 1e6;
 		psel_sample(&p, &in, &o);
-		assert_true(p.delays == before + (i == 2));
+		assert_true(ring_has(&p.dly, 1000 + i) == (i == 2));
 	}
 }
 
@@ -396,6 +449,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_none),
 		cmocka_unit_test(test_median),
+		cmocka_unit_test(test_median_rebase_exact),
 		cmocka_unit_test(test_select_unbiased),
 		cmocka_unit_test(test_select_windows_one_way),
 		cmocka_unit_test(test_two_way_no_rebase),
