@@ -194,7 +194,7 @@ struct bc_action {
 			enum port_state from, to;
 			enum bc_event event;
 		} state;
-		struct {
+		struct bc_action_parent {
 			struct port_identity parent; /* parentPortIdentity */
 			struct clock_identity gm; /* grandmasterIdentity */
 			bool own; /* we are the grandmaster */

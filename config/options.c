@@ -201,7 +201,10 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Log2 seconds before a faulty port is reset ('ASAP': at once)."),
 	O_DBL("first_step_threshold", GI, "0.00002", 0.0, DBL_MAX,
 	      "Offset in seconds above which the first correction is a step "
-	      "(0: never step)."),
+	      "(0: never step).  hvptpd applies it again to the first "
+	      "correction after it follows a different grandmaster (which "
+	      "may keep another time base), not after a return to the same "
+	      "one."),
 	O_INT("follow_up_info", P, "0", 0, 1,
 	      "Add the 802.1AS Follow_Up information TLV."),
 	O_INT("free_running", GI, "0", 0, 1,

@@ -248,6 +248,29 @@ static void exec_parent_changed(struct exec *ex, bool own, int64_t now,
 	disc_reset(ex->disc);
 }
 
+/* After the servo's reset: a grandmaster other than the last one followed
+ * may run on another time base (two clocks that never met, or a slave that
+ * was master for a moment at start-up), which only a step can bridge when
+ * step_threshold is 0.  Coming back to the same one after holdover is not
+ * a reason to step. */
+static void exec_new_grandmaster(struct exec *ex, const struct bc_action_parent *p)
+{
+	char id[CLOCK_ID_STRLEN];
+
+	if (p->own || !ex->disc)
+		return;
+	if (ex->have_gm && clock_identity_eq(&ex->gm, &p->gm))
+		return;
+	if (ex->have_gm) {
+		disc_rearm_first_step(ex->disc);
+		cm_log(CM_LOG_INFO, "servo: new grandmaster %s: the first step "
+		       "rule applies again",
+		       clock_identity_str(&p->gm, id, sizeof(id)));
+	}
+	ex->have_gm = true;
+	ex->gm = p->gm;
+}
+
 void exec_holdover_tick(struct exec *ex, int64_t now)
 {
 	struct bc_actions acts;
@@ -293,6 +316,7 @@ static void exec_one(struct exec *ex, const struct bc_actions *acts,
 		break;
 	case BC_ACT_PARENT_CHANGED:
 		exec_parent_changed(ex, a->u.parent.own, now, next);
+		exec_new_grandmaster(ex, &a->u.parent);
 		if (ex->plat.on_parent)
 			ex->plat.on_parent(ex->plat.ctx);
 		break;

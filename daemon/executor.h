@@ -73,6 +73,10 @@ struct exec {
 	int depth; /* nesting of exec_run (servo verdicts) */
 	/* holdover */
 	bool holdover; /* the discipline holds the last good frequency */
+	/* the last foreign grandmaster followed: a different one may keep
+	 * another time base, so the first step rule applies again */
+	bool have_gm;
+	struct clock_identity gm;
 	uint8_t class_set; /* clockClass given to the core, 0 = base */
 };
 

@@ -482,6 +482,12 @@ int disc_sample(struct disc *d, int64_t offset_ns, int64_t path_delay_ns,
 	return disc_sample_in(d, &in, res);
 }
 
+void disc_rearm_first_step(struct disc *d)
+{
+	if (d && d->servo)
+		d->servo->first_update = true;
+}
+
 void disc_reset(struct disc *d)
 {
 	if (!d)

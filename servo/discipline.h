@@ -118,6 +118,9 @@ int disc_sample_in(struct disc *d, const struct disc_input *in,
 bool disc_two_way(const struct disc *d);
 /* The master changed or the sync interval did: start learning again. */
 void disc_reset(struct disc *d);
+/* A new time source: the next sample may step again under
+ * first_step_threshold, as the first one after start did. */
+void disc_rearm_first_step(struct disc *d);
 void disc_sync_interval(struct disc *d, double interval_s);
 
 enum servo_state disc_state(const struct disc *d);

@@ -363,6 +363,40 @@ static void test_summary_mode(void **state)
 	assert_true(exec_summary_period_ns(&fx.ex) == 0);
 }
 
+static void run_parent(const uint8_t gm_last_byte, bool own)
+{
+	struct bc_actions acts;
+	struct bc_action *a;
+
+	bc_actions_init(&acts);
+	a = &acts.a[acts.n++];
+	memset(a, 0, sizeof(*a));
+	a->type = BC_ACT_PARENT_CHANGED;
+	a->port = -1;
+	a->u.parent.gm.id[0] = 0x0A;
+	a->u.parent.gm.id[7] = gm_last_byte;
+	a->u.parent.own = own;
+	exec_run(&fx.ex, &acts, NS_PER_SEC);
+}
+
+/* Following a different grandmaster re-arms the first step rule (it may
+ * keep another time base); the first one, going to holdover (own) and
+ * coming back to the same one do not. */
+static void test_new_grandmaster_rearms_first_step(void **state)
+{
+	struct servo *s = disc_servo(fx.disc);
+
+	(void)state;
+	s->first_update = false; /* as after a first step */
+	run_parent(1, false);
+	assert_false(s->first_update);
+	run_parent(0, true); /* lost it: our own */
+	run_parent(1, false); /* back to the same one */
+	assert_false(s->first_update);
+	run_parent(2, false); /* another grandmaster */
+	assert_true(s->first_update);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -373,6 +407,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_send_eagain_faults, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(
+			test_new_grandmaster_rearms_first_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sample_steps_clock, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_delay_sample, setup,
