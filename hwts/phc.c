@@ -24,21 +24,14 @@
 #include "hwts/hwts.h"
 #include "hwts/hwts_priv.h"
 
-#define PHC_SAMPLES 5 /* samples per EXTENDED / basic measurement */
-
-enum phc_method {
-	PHC_PRECISE,
-	PHC_EXTENDED,
-	PHC_BASIC,
-	PHC_NONE,
-};
+#define PHC_MAX_SAMPLES PTP_MAX_SAMPLES /* per EXTENDED / basic reading */
 
 struct phc {
 	struct hwclock hc; /* first: the hwclock is the phc */
 	int fd;
 	clockid_t clkid;
 	bool readonly;
-	enum phc_method method;
+	enum hwclock_read method; /* AUTO: the next to try; NONE = COUNT */
 };
 
 /* One measurement: offset = phc - sys at sys_ns, with uncertainty. */
@@ -100,9 +93,23 @@ static int phc_step(struct hwclock *c, int64_t delta_ns)
 	return hwts_clk_step(p->clkid, c->name, delta_ns);
 }
 
+/* Leap seconds, the TAI offset and the synchronisation status are the
+ * system clock's: a PHC keeps none of them. */
 static int phc_set_leap(struct hwclock *c, int leap)
 {
 	(void)leap;
+	return to_phc(c)->readonly ? -EPERM : -EOPNOTSUPP;
+}
+
+static int phc_set_tai(struct hwclock *c, int tai_offset_s)
+{
+	(void)tai_offset_s;
+	return to_phc(c)->readonly ? -EPERM : -EOPNOTSUPP;
+}
+
+static int phc_set_sync(struct hwclock *c, const struct hwclock_sync *s)
+{
+	(void)s;
 	return to_phc(c)->readonly ? -EPERM : -EOPNOTSUPP;
 }
 
@@ -111,11 +118,12 @@ static int phc_ioctl(struct phc *p, unsigned long req, void *arg)
 	return ioctl(p->fd, req, arg) < 0 ? -errno : 0;
 }
 
-static int off_precise(struct phc *p, struct phc_off *r)
+static int off_precise(struct phc *p, int n, struct phc_off *r)
 {
 	struct ptp_sys_offset_precise x;
 	int err;
 
+	(void)n;
 	memset(&x, 0, sizeof(x));
 	err = phc_ioctl(p, PTP_SYS_OFFSET_PRECISE, &x);
 	if (err)
@@ -146,44 +154,44 @@ static int off_best(const int64_t *pre, const int64_t *phc,
 	return best == INT64_MAX ? -EIO : 0;
 }
 
-static int off_extended(struct phc *p, struct phc_off *r)
+static int off_extended(struct phc *p, int n, struct phc_off *r)
 {
-	int64_t pre[PHC_SAMPLES], phc[PHC_SAMPLES], post[PHC_SAMPLES];
+	int64_t pre[PHC_MAX_SAMPLES], phc[PHC_MAX_SAMPLES], post[PHC_MAX_SAMPLES];
 	struct ptp_sys_offset_extended x;
 	int err, i;
 
 	memset(&x, 0, sizeof(x));
-	x.n_samples = PHC_SAMPLES;
+	x.n_samples = (unsigned int)n;
 	err = phc_ioctl(p, PTP_SYS_OFFSET_EXTENDED, &x);
 	if (err)
 		return err;
 	/* ts[i] = { system before, device, system after } */
-	for (i = 0; i < PHC_SAMPLES; i++) {
+	for (i = 0; i < n; i++) {
 		pre[i] = pct_ns(&x.ts[i][0]);
 		phc[i] = pct_ns(&x.ts[i][1]);
 		post[i] = pct_ns(&x.ts[i][2]);
 	}
-	return off_best(pre, phc, post, PHC_SAMPLES, r);
+	return off_best(pre, phc, post, n, r);
 }
 
-static int off_basic(struct phc *p, struct phc_off *r)
+static int off_basic(struct phc *p, int n, struct phc_off *r)
 {
-	int64_t pre[PHC_SAMPLES], phc[PHC_SAMPLES], post[PHC_SAMPLES];
+	int64_t pre[PHC_MAX_SAMPLES], phc[PHC_MAX_SAMPLES], post[PHC_MAX_SAMPLES];
 	struct ptp_sys_offset x;
 	int err, i;
 
 	memset(&x, 0, sizeof(x));
-	x.n_samples = PHC_SAMPLES;
+	x.n_samples = (unsigned int)n;
 	err = phc_ioctl(p, PTP_SYS_OFFSET, &x);
 	if (err)
 		return err;
 	/* ts[] = system, device, system, device, ..., system */
-	for (i = 0; i < PHC_SAMPLES; i++) {
+	for (i = 0; i < n; i++) {
 		pre[i] = pct_ns(&x.ts[2 * i]);
 		phc[i] = pct_ns(&x.ts[2 * i + 1]);
 		post[i] = pct_ns(&x.ts[2 * i + 2]);
 	}
-	return off_best(pre, phc, post, PHC_SAMPLES, r);
+	return off_best(pre, phc, post, n, r);
 }
 
 static bool unsupported(int err)
@@ -191,39 +199,82 @@ static bool unsupported(int err)
 	return err == -EOPNOTSUPP || err == -ENOTTY || err == -EINVAL;
 }
 
-static int phc_sys_offset(struct hwclock *c, int64_t *offset_ns,
-			  int64_t *sys_ns, int64_t *delay_ns)
+static const char *method_ioctl(enum hwclock_read m)
 {
-	static int (*const method[])(struct phc *, struct phc_off *) = {
-		[PHC_PRECISE] = off_precise,
-		[PHC_EXTENDED] = off_extended,
-		[PHC_BASIC] = off_basic,
-	};
-	static const char *const mname[] = { "PTP_SYS_OFFSET_PRECISE",
-					      "PTP_SYS_OFFSET_EXTENDED",
-					      "PTP_SYS_OFFSET" };
+	switch (m) {
+	case HWCLOCK_READ_PRECISE:
+		return "PTP_SYS_OFFSET_PRECISE";
+	case HWCLOCK_READ_EXTENDED:
+		return "PTP_SYS_OFFSET_EXTENDED";
+	case HWCLOCK_READ_BASIC:
+		return "PTP_SYS_OFFSET";
+	default:
+		return "?";
+	}
+}
+
+static int phc_read(struct phc *p, enum hwclock_read m, int n,
+		    struct phc_off *r)
+{
+	switch (m) {
+	case HWCLOCK_READ_PRECISE:
+		return off_precise(p, n, r);
+	case HWCLOCK_READ_EXTENDED:
+		return off_extended(p, n, r);
+	case HWCLOCK_READ_BASIC:
+		return off_basic(p, n, r);
+	default:
+		return -EOPNOTSUPP;
+	}
+}
+
+/*
+ * A forced method (read_method) is used alone; AUTO walks PRECISE,
+ * EXTENDED, BASIC and stays with the first that works.  A method the
+ * driver lacks (EOPNOTSUPP, ENOTTY, EINVAL) is not tried again; any other
+ * failure is returned and the method kept for the next reading.
+ */
+static int phc_sys_offset(struct hwclock *c, int readings,
+			  struct hwclock_sysoff *out)
+{
 	struct phc *p = to_phc(c);
 	struct phc_off r;
+	bool forced = c->read_method != HWCLOCK_READ_AUTO;
 	int err = -EOPNOTSUPP;
 
-	for (; p->method < PHC_NONE; p->method++) {
-		err = method[p->method](p, &r);
+	if (readings < 1)
+		readings = 1;
+	if (readings > PHC_MAX_SAMPLES)
+		readings = PHC_MAX_SAMPLES;
+	if (forced && p->method != HWCLOCK_READ_SELF)
+		p->method = c->read_method;
+	while (p->method >= HWCLOCK_READ_PRECISE &&
+	       p->method <= HWCLOCK_READ_BASIC) {
+		err = phc_read(p, p->method, readings, &r);
 		if (err == 0) {
-			*offset_ns = r.offset;
-			*sys_ns = r.sys;
-			*delay_ns = r.delay;
+			out->offset_ns = r.offset;
+			out->sys_ns = r.sys;
+			out->delay_ns = r.delay;
+			out->method = p->method;
 			return 0;
 		}
 		if (!unsupported(err))
 			break;
-		cm_debug("%s: %s: %s, trying the next method", c->name,
-			 mname[p->method], hwts_errname(err));
-		if (p->method == PHC_BASIC)
-			cm_err("%s: no PTP_SYS_OFFSET* ioctl works", c->name);
+		cm_info("%s: %s: %s%s", c->name, method_ioctl(p->method),
+			hwts_errname(err),
+			forced ? " (sys_offset_method)" : ", trying the next");
+		if (forced || p->method == HWCLOCK_READ_BASIC) {
+			cm_err("%s: no paired reading of the system clock "
+			       "works%s", c->name,
+			       forced ? " with the method configured" : "");
+			p->method = HWCLOCK_READ_SELF; /* none left */
+			return -EOPNOTSUPP;
+		}
+		p->method++;
 	}
-	if (p->method == PHC_NONE)
+	if (p->method == HWCLOCK_READ_SELF)
 		return -EOPNOTSUPP;
-	cm_err("%s: %s: %s", c->name, mname[p->method], strerror(-err));
+	cm_err("%s: %s: %s", c->name, method_ioctl(p->method), strerror(-err));
 	return err;
 }
 
@@ -242,6 +293,8 @@ static const struct hwclock_ops phc_ops = {
 	.step = phc_step,
 	.sys_offset = phc_sys_offset,
 	.set_leap = phc_set_leap,
+	.set_tai = phc_set_tai,
+	.set_sync = phc_set_sync,
 	.close = phc_close,
 };
 
@@ -305,7 +358,8 @@ int phc_open_path(const char *path, bool readonly, struct hwclock **out)
 	p->fd = fd;
 	p->clkid = fd_to_clockid(fd);
 	p->readonly = readonly;
-	p->method = PHC_PRECISE;
+	p->hc.read_method = HWCLOCK_READ_AUTO;
+	p->method = HWCLOCK_READ_PRECISE;
 	if (caps.max_adj <= 0)
 		cm_warn("%s: driver reports max_adj %d ppb", path, caps.max_adj);
 	cm_info("%s: PHC, max_adj %d ppb, cross timestamping %s%s", path,

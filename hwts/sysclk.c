@@ -63,15 +63,17 @@ static int sysclk_step(struct hwclock *c, int64_t delta_ns)
 	return hwts_clk_step(CLOCK_REALTIME, c->name, delta_ns);
 }
 
-static int sysclk_sys_offset(struct hwclock *c, int64_t *offset_ns,
-			     int64_t *sys_ns, int64_t *delay_ns)
+static int sysclk_sys_offset(struct hwclock *c, int readings,
+			     struct hwclock_sysoff *out)
 {
-	int err = hwts_clk_gettime(CLOCK_REALTIME, c->name, sys_ns);
+	int err = hwts_clk_gettime(CLOCK_REALTIME, c->name, &out->sys_ns);
 
+	(void)readings;
 	if (err)
 		return err;
-	*offset_ns = 0;
-	*delay_ns = 0;
+	out->offset_ns = 0;
+	out->delay_ns = 0;
+	out->method = HWCLOCK_READ_SELF;
 	return 0;
 }
 
@@ -134,6 +136,8 @@ int sysclk_open(bool readonly, struct hwclock **out)
 	strcpy(s->hc.name, "CLOCK_REALTIME");
 	s->hc.max_adj_ppb = SYSCLK_MAX_ADJ_PPB;
 	s->hc.phc_index = -1;
+	s->hc.keeps_utc = true;
+	s->hc.read_method = HWCLOCK_READ_SELF;
 	s->readonly = readonly;
 	*out = &s->hc;
 	return 0;

@@ -217,24 +217,27 @@ static int sh_step(struct hwclock *c, int64_t delta_ns)
 	return 0;
 }
 
-static int sh_sys_offset(struct hwclock *c, int64_t *offset_ns,
-			 int64_t *sys_ns, int64_t *delay_ns)
+static int sh_sys_offset(struct hwclock *c, int readings,
+			 struct hwclock_sysoff *out)
 {
 	struct sim_hwclock *h = sh_of(c);
 	int64_t now = *h->now, s = sim_clock_read(h->sys, now, NULL);
 	double off;
 
+	(void)readings;
+	out->sys_ns = s;
 	if (h->clk == h->sys) {
-		*offset_ns = 0;
-		*sys_ns = s;
-		*delay_ns = 0;
+		out->offset_ns = 0;
+		out->delay_ns = 0;
+		out->method = HWCLOCK_READ_SELF;
 		return 0;
 	}
 	off = sim_clock_diff(h->clk, now, s) + (double)h->rd.asym_ns +
 	      h->rd.jitter_ns * sim_rand_gauss(&h->rng);
-	*offset_ns = (int64_t)llround(off);
-	*sys_ns = s;
-	*delay_ns = h->rd.delay_ns;
+	out->offset_ns = (int64_t)llround(off);
+	out->delay_ns = h->rd.delay_ns;
+	out->method = h->rd.delay_ns ? HWCLOCK_READ_EXTENDED
+				     : HWCLOCK_READ_PRECISE;
 	return 0;
 }
 

@@ -351,15 +351,17 @@ static void test_linkmon(void **state)
 static void test_sysclk_read(void **state)
 {
 	struct hwclock *c = NULL;
-	int64_t ns, pre, post, off, sys, delay;
+	int64_t ns, pre, post;
+	struct hwclock_sysoff so;
 
 	(void)state;
 	/* reading only: nothing here adjusts a clock */
 	assert_int_equal(sysclk_open(true, &c), 0);
 	assert_int_equal(c->ops->gettime(c, &ns, &pre, &post), 0);
 	assert_true(llabs(ns - now_ns()) < 1000000000LL);
-	assert_int_equal(c->ops->sys_offset(c, &off, &sys, &delay), 0);
-	assert_int_equal(off, 0);
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+	assert_int_equal(so.offset_ns, 0);
+	assert_int_equal(so.method, HWCLOCK_READ_SELF);
 	hwclock_close(c);
 }
 

@@ -79,7 +79,8 @@ static struct hwclock *open_sys(bool readonly)
 static void test_open_and_read(void **state)
 {
 	struct hwclock *c = open_sys(false);
-	int64_t ns, pre, post, off, sys, delay;
+	int64_t ns, pre, post;
+	struct hwclock_sysoff so;
 
 	(void)state;
 	assert_string_equal(c->name, "CLOCK_REALTIME");
@@ -91,11 +92,12 @@ static void test_open_and_read(void **state)
 	assert_int_equal(pre, k.now);
 	assert_int_equal(post, k.now);
 	assert_int_equal(k.n_get, 1);
-	off = delay = 99;
-	assert_int_equal(c->ops->sys_offset(c, &off, &sys, &delay), 0);
-	assert_int_equal(off, 0);
-	assert_int_equal(delay, 0);
-	assert_int_equal(sys, k.now);
+	so.offset_ns = so.delay_ns = 99;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+	assert_int_equal(so.offset_ns, 0);
+	assert_int_equal(so.delay_ns, 0);
+	assert_int_equal(so.sys_ns, k.now);
+	assert_int_equal(so.method, HWCLOCK_READ_SELF);
 	assert_int_equal(k.n_adj, 0);
 	hwclock_close(c);
 }

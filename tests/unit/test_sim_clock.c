@@ -219,7 +219,8 @@ static void test_hwclock_ops(void **state)
 				  .asym_ns = 25 };
 	struct sim_clock phc, sys;
 	struct sim_hwclock h;
-	int64_t now = 4 * NS, ns, pre, post, off, sysns, delay;
+	int64_t now = 4 * NS, ns, pre, post;
+	struct hwclock_sysoff so;
 	double ppb;
 
 	(void)state;
@@ -243,10 +244,10 @@ static void test_hwclock_ops(void **state)
 	assert_int_equal(hwclock_step(&h.hw, -1500), 0);
 	assert_int_equal(hwclock_gettime(&h.hw, &ns), 0);
 	assert_int_equal(ns, EPOCH + now);
-	assert_int_equal(h.hw.ops->sys_offset(&h.hw, &off, &sysns, &delay), 0);
-	assert_int_equal(off, 37 * NS + 25);
-	assert_int_equal(sysns, EPOCH + now - 37 * NS);
-	assert_int_equal(delay, 1000);
+	assert_int_equal(h.hw.ops->sys_offset(&h.hw, 5, &so), 0);
+	assert_int_equal(so.offset_ns, 37 * NS + 25);
+	assert_int_equal(so.sys_ns, EPOCH + now - 37 * NS);
+	assert_int_equal(so.delay_ns, 1000);
 }
 
 /* ---- links ---- */
