@@ -300,7 +300,8 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 	if (err)
 		return err;
 	if (hwts_linkmon_open(&d->lm) < 0) {
-		cm_log(CM_LOG_WARNING, "link monitoring unavailable");
+		cm_log(CM_LOG_NOTICE, "no rtnetlink: link state from "
+		       "IFF_RUNNING, re-checked every second");
 		d->lm = NULL;
 	}
 	log_start(d);

@@ -44,10 +44,12 @@ struct hvd_port {
 	uint64_t rx_no_ts;
 	uint64_t rx_errors;
 	uint64_t txts_unmatched;
+	bool link_up; /* as last told to the core */
+	bool link_seen_running; /* IFF_RUNNING seen set at least once */
 };
 
 /* daemon-owned timers after the core's */
-enum { HVD_TMR_SUMMARY = 0, HVD_TMR_COUNT };
+enum { HVD_TMR_SUMMARY = 0, HVD_TMR_LINK_POLL, HVD_TMR_COUNT };
 
 struct hvd {
 	struct hvd_settings set;
@@ -73,6 +75,8 @@ int hvd_run(struct hvd *d, volatile sig_atomic_t *stop);
 void hvd_close(struct hvd *d);
 
 int64_t hvd_monotonic_ns(void);
+/* Re-check every port's IFF_RUNNING (link state without netlink). */
+void hvd_link_poll(struct hvd *d, int64_t now);
 /* The core's token for a transport's txid (consumed). */
 bool txmap_take_token(struct hvd_port *hp, uint32_t txid, uint32_t *token);
 

@@ -10,8 +10,8 @@
 #include "common/log.h"
 #include "daemon/daemon.h"
 
-#define HVD_RX_BATCH 64
 #define HVD_MAX_POLL_MS 1000
+#define HVD_LINK_POLL_NS NS_PER_SEC /* IFF_RUNNING re-check without netlink */
 
 static void run_timers(struct hvd *d, int64_t now)
 {
@@ -23,8 +23,15 @@ static void run_timers(struct hvd *d, int64_t now)
 				   (enum bc_timer)(id % BC_TMR_COUNT), now);
 			continue;
 		}
-		/* the summary timer */
-		exec_summary(&d->ex);
+		switch (id - n) {
+		case HVD_TMR_SUMMARY:
+			exec_summary(&d->ex);
+			break;
+		case HVD_TMR_LINK_POLL:
+			hvd_link_poll(d, now);
+			timerheap_arm(&d->th, id, now + HVD_LINK_POLL_NS);
+			break;
+		}
 	}
 }
 
@@ -37,56 +44,68 @@ static void arm_summary(struct hvd *d, int64_t now)
 		timerheap_arm(&d->th, id, now + period);
 }
 
-static void drain_txts(struct hvd *d, int port, int64_t now)
+/*
+ * One read per poll readiness, and the error queue only when poll
+ * reported it: whatever is left makes the next poll return at once, and no
+ * turn ends with a read that finds nothing (design.md section 4; under
+ * clknetsim a second read can even return another socket's packet).
+ */
+static void read_txts(struct hvd *d, int port, int64_t now)
 {
 	struct hvd_port *hp = &d->ports[port];
 	struct transport_txts tt;
 	uint32_t token;
+	int err = hp->ops->recv_txts(hp->t, &tt);
 
-	for (int i = 0; i < HVD_RX_BATCH; i++) {
-		int err = hp->ops->recv_txts(hp->t, &tt);
-
-		if (err == -EAGAIN)
-			return;
-		if (err < 0) {
-			hp->rx_errors++;
-			return;
-		}
-		if (!txmap_take_token(hp, tt.txid, &token)) {
-			hp->txts_unmatched++;
-			continue;
-		}
-		exec_tx_ts(&d->ex, port, token, tt.ts, now);
+	if (err == -EAGAIN)
+		return;
+	if (err < 0) {
+		hp->rx_errors++;
+		return;
 	}
+	if (!txmap_take_token(hp, tt.txid, &token)) {
+		hp->txts_unmatched++;
+		return;
+	}
+	exec_tx_ts(&d->ex, port, token, tt.ts, now);
 }
 
-static void drain_rx(struct hvd *d, int port, int channel, int64_t now)
+static void read_rx(struct hvd *d, int port, int channel, int64_t now)
 {
 	struct hvd_port *hp = &d->ports[port];
 	uint8_t buf[PTP_MAX_MSG_LEN];
 	struct transport_rx rx;
+	int n;
 
-	for (int i = 0; i < HVD_RX_BATCH; i++) {
-		int n;
-
-		memset(&rx, 0, sizeof(rx));
-		n = hp->ops->recv(hp->t, channel, buf, sizeof(buf),
-					    &rx);
-		if (n == -EAGAIN)
-			return;
-		if (n < 0) {
-			hp->rx_errors++;
-			return;
-		}
-		if (rx.truncated) {
-			hp->rx_truncated++;
-			continue;
-		}
-		if (channel == 0 && !rx.have_ts)
-			hp->rx_no_ts++;
-		exec_rx(&d->ex, port, buf, (size_t)n,
-			rx.have_ts ? rx.ts : tmv_from_ns(0), &rx.src, now);
+	memset(&rx, 0, sizeof(rx));
+	n = hp->ops->recv(hp->t, channel, buf, sizeof(buf), &rx);
+	if (n == -EAGAIN)
+		return;
+	if (n < 0) {
+		hp->rx_errors++;
+		return;
 	}
+	if (rx.truncated) {
+		hp->rx_truncated++;
+		return;
+	}
+	if (channel == 0 && !rx.have_ts)
+		hp->rx_no_ts++;
+	exec_rx(&d->ex, port, buf, (size_t)n,
+		rx.have_ts ? rx.ts : tmv_from_ns(0), &rx.src, now);
+}
+
+/* A port's link state changed (netlink event or IFF_RUNNING poll). */
+static void port_link(struct hvd *d, int port, bool up, int64_t now)
+{
+	struct hvd_port *hp = &d->ports[port];
+
+	if (up)
+		hp->link_seen_running = true;
+	if (hp->link_up == up)
+		return;
+	hp->link_up = up;
+	exec_link(&d->ex, port, up, now);
 }
 
 static void on_link(void *ctx, int ifindex, const char *ifname, bool up)
@@ -96,7 +115,26 @@ static void on_link(void *ctx, int ifindex, const char *ifname, bool up)
 	(void)ifname;
 	for (int i = 0; i < d->set.nports; i++) {
 		if (d->ports[i].ifindex == ifindex)
-			exec_link(&d->ex, i, up, hvd_monotonic_ns());
+			port_link(d, i, up, hvd_monotonic_ns());
+	}
+}
+
+/*
+ * Without rtnetlink the link state comes from IFF_RUNNING (SIOCGIFFLAGS),
+ * read every second.  It is taken as the link state once the interface
+ * has shown IFF_RUNNING: an interface that never sets it (some virtual
+ * devices; clknetsim's model) stays up instead of faulting for good.
+ */
+void hvd_link_poll(struct hvd *d, int64_t now)
+{
+	for (int i = 0; i < d->set.nports; i++) {
+		struct hvd_port *hp = &d->ports[i];
+		bool up;
+
+		if (hwts_iface_running(d->set.ports[i].name, &up) < 0)
+			continue;
+		if (up || hp->link_seen_running)
+			port_link(d, i, up, now);
 	}
 }
 
@@ -184,27 +222,44 @@ static void handle_events(struct hvd *d, const struct pollfd *pfd,
 	/* TX timestamps first: a Delay_Resp may already wait behind them */
 	for (int i = 0; i < np; i++) {
 		if (pfd[2 * i].revents & (POLLERR | POLLPRI))
-			drain_txts(d, i, now);
+			read_txts(d, i, now);
 	}
 	for (int i = 0; i < np; i++) {
 		if (pfd[2 * i].revents & POLLIN)
-			drain_rx(d, i, 0, now);
+			read_rx(d, i, 0, now);
 		if (pfd[2 * i + 1].revents & POLLIN)
-			drain_rx(d, i, 1, now);
+			read_rx(d, i, 1, now);
 	}
 	if (d->lm && (pfd[2 * np].revents & POLLIN))
 		hwts_linkmon_read(d->lm, on_link, d);
 	services_handle(d, pfd, now);
 }
 
+/* The link states at start: with netlink, IFF_RUNNING is the kernel's
+ * word and later changes come as events; without, see hvd_link_poll(). */
 static void initial_links(struct hvd *d, int64_t now)
 {
 	for (int i = 0; i < d->set.nports; i++) {
+		struct hvd_port *hp = &d->ports[i];
 		bool up = true;
 
-		if (hwts_iface_running(d->set.ports[i].name, &up) == 0 && !up)
-			exec_link(&d->ex, i, false, now);
+		hp->link_up = true;
+		if (hwts_iface_running(d->set.ports[i].name, &up) < 0)
+			continue;
+		if (up) {
+			hp->link_seen_running = true;
+		} else if (d->lm) {
+			port_link(d, i, false, now);
+		} else {
+			cm_log(CM_LOG_NOTICE, "%s: IFF_RUNNING not set and no "
+			       "netlink: link taken as up until the interface "
+			       "shows IFF_RUNNING", d->set.ports[i].name);
+		}
 	}
+	if (!d->lm)
+		timerheap_arm(&d->th,
+			      d->set.nports * BC_TMR_COUNT + HVD_TMR_LINK_POLL,
+			      now + HVD_LINK_POLL_NS);
 }
 
 int hvd_run(struct hvd *d, volatile sig_atomic_t *stop)
