@@ -6,7 +6,9 @@
  * testing on their own: the control-message parser for SO_TIMESTAMPING and
  * the error queue, the queue that maps TX timestamps back to the txids that
  * send() handed out, SO_TIMESTAMPING and SIOCSHWTSTAMP setup, the TSINFO
- * netlink reply parser and the ETHTOOL_GET_TS_INFO ioctl path.
+ * netlink reply parser and the ETHTOOL_GET_TS_INFO ioctl path, and the
+ * clocks' arithmetic (scaled ppm, the system clock's tick, error bounds in
+ * us) apart from the clock_adjtime calls that use it.
  */
 #ifndef HVPTP_HWTS_HWTS_PRIV_H
 #define HVPTP_HWTS_HWTS_PRIV_H
@@ -119,13 +121,58 @@ void hwts_hwtstamp_restore(const char *ifname,
 
 /* ---- clockadj.c: clock_gettime / clock_adjtime for phc.c, sysclk.c ---- */
 
+/* The kernel clamps ADJ_FREQUENCY to +-MAXFREQ_SCALED: 500 ppm << 16. */
+#define HWTS_MAXFREQ_SCALED 32768000L
+#define HWTS_MAXFREQ_PPB 500000.0
+/* The kernel's NTP_PHASE_LIMIT (include/linux/timex.h, not uapi):
+ * (MAXPHASE 0.5 s in us) << 5 = 16 s.  Once maxerror passes it, the
+ * kernel sets STA_UNSYNC by itself. */
+#define HWTS_NTP_PHASE_LIMIT_US 16000000L
+
 /* ppb to the kernel's scaled ppm (ppm * 2^16), rounded to nearest. */
 long hwts_ppb_to_scaled_ppm(double ppb);
 double hwts_scaled_ppm_to_ppb(long scaled);
+/* An error bound in ns (>= 0) as timex.maxerror / esterror want it: us,
+ * rounded up (a bound stays a bound), at most HWTS_NTP_PHASE_LIMIT_US. */
+long hwts_err_ns_to_us(int64_t ns);
+
+/*
+ * The system clock's tick (ADJ_TICK): the kernel's second lasts
+ * tick * USER_HZ us plus the ADJ_FREQUENCY part, so one unit of tick is
+ * USER_HZ us per second, USER_HZ ppm (100 ppm at USER_HZ 100).  The kernel
+ * takes tick in [900000 / USER_HZ, 1100000 / USER_HZ] (-EINVAL beyond) and
+ * starts from (10^6 + USER_HZ / 2) / USER_HZ.
+ */
+struct hwts_tick {
+	long hz; /* USER_HZ, from sysconf(_SC_CLK_TCK) */
+	long nominal; /* us per tick at no frequency offset */
+	long min, max; /* the kernel's accepted range, us */
+	double unit_ppb; /* one unit of tick: hz * 1000 ppb */
+};
+
+/* 0, or -EINVAL for a USER_HZ that does not divide 10^6 (nominal * hz
+ * would not be one second) or leaves no room to move the tick. */
+int hwts_tick_init(struct hwts_tick *t, long hz);
+/* Largest |ppb| of tick and frequency together: the narrower side of the
+ * tick's range plus 500 ppm. */
+double hwts_tick_max_ppb(const struct hwts_tick *t);
+/* ppb -> the nearest tick (within the range) and the rest as scaled ppm
+ * (within +-unit/2, so +-50 ppm at USER_HZ 100, while the tick is inside its
+ * range; at most +-500 ppm once it is at an end). */
+void hwts_tick_split(const struct hwts_tick *t, double ppb, long *tick,
+		     long *freq);
+/* The total of a tick and a scaled-ppm frequency, ppb.  A tick outside the
+ * kernel's range (a simulator that does not report it) counts as nominal. */
+double hwts_tick_join(const struct hwts_tick *t, long tick, long freq);
+
 /* delta ns as ADJ_SETOFFSET|ADJ_NANO wants it: tv_usec holds nanoseconds
  * in [0, 10^9), tv_sec is floored. */
 void hwts_ns_to_timeval_nano(int64_t ns, struct timeval *tv);
 int hwts_clk_gettime(clockid_t clk, const char *name, int64_t *ns);
+/* clock_adjtime, failures logged with what ("ADJ_TAI", "(read)"). */
+struct timex;
+int hwts_clk_adjtime(clockid_t clk, const char *name, struct timex *tx,
+		     const char *what);
 /* ppb clamped to +-max_ppb. */
 int hwts_clk_adjfreq(clockid_t clk, const char *name, double ppb,
 		     double max_ppb);
