@@ -42,7 +42,7 @@ JSON_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
 # --- sources -------------------------------------------------------------
 CORE_SRC := $(sort $(wildcard common/*.c bc/*.c servo/*.c config/*.c))
-EDGE_SRC := $(sort $(wildcard hwts/*.c))
+EDGE_SRC := $(sort $(wildcard hwts/*.c vm/*.c))
 # daemon/ minus main.c: the executor, loop and logging, shared with tests
 # (and the executor with the simulator).
 DAEMON_LIB_SRC := $(sort $(filter-out daemon/main.c,$(wildcard daemon/*.c)))
