@@ -119,7 +119,8 @@ const char *hostcheck_arch_name(enum hostcheck_arch arch);
 /* Run every check against files under root ("" or NULL: the real
  * system) with the rules of arch.  What could not be read is recorded as
  * UNKNOWN with its errno, not returned: the result is 0, or -EINVAL (no
- * out) or -ENAMETOOLONG (root too long) with *out all unknown. */
+ * out, or arch not one of the enum) or -ENAMETOOLONG (root too long)
+ * with *out all unknown. */
 int hostcheck_run(const char *root, enum hostcheck_arch arch,
 		  struct hostcheck *out);
 
