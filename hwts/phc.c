@@ -6,8 +6,12 @@
  * against the system clock comes from the best ioctl the driver has:
  * PTP_SYS_OFFSET_PRECISE (a hardware cross timestamp), else
  * PTP_SYS_OFFSET_EXTENDED (system time read just before and after the
- * device), else PTP_SYS_OFFSET (the same, interleaved, with more latency);
- * the first that works is remembered.  A PHC keeps no leap-second state.
+ * device), else PTP_SYS_OFFSET (the same, interleaved, with more latency).
+ * The last two take 1..25 samples (PTP_MAX_SAMPLES) and the sample with
+ * the shortest system-time window wins: its middle is sys_ns, its width
+ * delay_ns.  AUTO remembers the first method that works; a configured
+ * method (read_method) is used alone and refused with -EOPNOTSUPP when the
+ * driver lacks it.  A PHC keeps no leap-second, TAI or sync state.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -31,7 +35,8 @@ struct phc {
 	int fd;
 	clockid_t clkid;
 	bool readonly;
-	enum hwclock_read method; /* AUTO: the next to try; NONE = COUNT */
+	unsigned int lacks; /* 1 << method: the driver has no such ioctl */
+	enum hwclock_read found; /* AUTO's method once one worked, else AUTO */
 };
 
 /* One measurement: offset = phc - sys at sys_ns, with uncertainty. */
@@ -194,88 +199,145 @@ static int off_basic(struct phc *p, int n, struct phc_off *r)
 	return off_best(pre, phc, post, n, r);
 }
 
+/* What a driver without the ioctl answers: the PTP core's EOPNOTSUPP
+ * (no such driver op), ENOTTY (a kernel before the ioctl), EINVAL. */
 static bool unsupported(int err)
 {
 	return err == -EOPNOTSUPP || err == -ENOTTY || err == -EINVAL;
 }
 
-static const char *method_ioctl(enum hwclock_read m)
+static const struct phc_method {
+	const char *ioctl;
+	int (*read)(struct phc *p, int n, struct phc_off *r);
+} phc_methods[HWCLOCK_READ_COUNT] = {
+	[HWCLOCK_READ_PRECISE] = { "PTP_SYS_OFFSET_PRECISE", off_precise },
+	[HWCLOCK_READ_EXTENDED] = { "PTP_SYS_OFFSET_EXTENDED", off_extended },
+	[HWCLOCK_READ_BASIC] = { "PTP_SYS_OFFSET", off_basic },
+};
+
+static bool phc_has_method(enum hwclock_read m)
 {
-	switch (m) {
-	case HWCLOCK_READ_PRECISE:
-		return "PTP_SYS_OFFSET_PRECISE";
-	case HWCLOCK_READ_EXTENDED:
-		return "PTP_SYS_OFFSET_EXTENDED";
-	case HWCLOCK_READ_BASIC:
-		return "PTP_SYS_OFFSET";
-	default:
-		return "?";
-	}
+	return (unsigned int)m < HWCLOCK_READ_COUNT && phc_methods[m].read;
 }
 
-static int phc_read(struct phc *p, enum hwclock_read m, int n,
-		    struct phc_off *r)
+static bool phc_lacks(const struct phc *p, enum hwclock_read m)
 {
-	switch (m) {
-	case HWCLOCK_READ_PRECISE:
-		return off_precise(p, n, r);
-	case HWCLOCK_READ_EXTENDED:
-		return off_extended(p, n, r);
-	case HWCLOCK_READ_BASIC:
-		return off_basic(p, n, r);
-	default:
+	return p->lacks & (1u << m);
+}
+
+/* One method, once: 0, -EOPNOTSUPP when the driver lacks it (remembered,
+ * never asked again), or the ioctl's error. */
+static int phc_try(struct phc *p, enum hwclock_read m, int n,
+		   struct hwclock_sysoff *out)
+{
+	struct phc_off r;
+	int err;
+
+	if (phc_lacks(p, m))
 		return -EOPNOTSUPP;
+	err = phc_methods[m].read(p, n, &r);
+	if (err == 0) {
+		out->offset_ns = r.offset;
+		out->sys_ns = r.sys;
+		out->delay_ns = r.delay;
+		out->method = m;
+		return 0;
 	}
+	if (!unsupported(err))
+		return err;
+	p->lacks |= 1u << m;
+	cm_info("%s: %s: %s: the driver lacks it", p->hc.name,
+		phc_methods[m].ioctl, hwts_errname(err));
+	return -EOPNOTSUPP;
+}
+
+/* The configured method alone: never another. */
+static int phc_sys_offset_forced(struct phc *p, enum hwclock_read m, int n,
+				 struct hwclock_sysoff *out)
+{
+	int err;
+
+	if (!phc_has_method(m) || phc_lacks(p, m))
+		return -EOPNOTSUPP;
+	err = phc_try(p, m, n, out);
+	if (err == -EOPNOTSUPP)
+		cm_err("%s: sys_offset_method %s: not supported by the driver",
+		       p->hc.name, hwclock_read_name(m));
+	else if (err)
+		cm_err("%s: %s: %s", p->hc.name, phc_methods[m].ioctl,
+		       strerror(-err));
+	return err;
+}
+
+/* Until one works, every method the driver may have, best first; then
+ * that one, its failures returned as they are. */
+static int phc_sys_offset_auto(struct phc *p, int n,
+			       struct hwclock_sysoff *out)
+{
+	const unsigned int all = (1u << HWCLOCK_READ_PRECISE) |
+				 (1u << HWCLOCK_READ_EXTENDED) |
+				 (1u << HWCLOCK_READ_BASIC);
+	bool known_none = (p->lacks & all) == all;
+	int err, first = 0;
+	enum hwclock_read m;
+
+	if (p->found != HWCLOCK_READ_AUTO) {
+		err = phc_try(p, p->found, n, out);
+		if (err && err != -EOPNOTSUPP)
+			cm_err("%s: %s: %s", p->hc.name,
+			       phc_methods[p->found].ioctl, strerror(-err));
+		if (err != -EOPNOTSUPP)
+			return err;
+		p->found = HWCLOCK_READ_AUTO;
+	}
+	for (m = HWCLOCK_READ_PRECISE; m <= HWCLOCK_READ_BASIC; m++) {
+		err = phc_try(p, m, n, out);
+		if (err == 0) {
+			p->found = m;
+			cm_info("%s: paired readings by %s", p->hc.name,
+				phc_methods[m].ioctl);
+			return 0;
+		}
+		if (err == -EOPNOTSUPP)
+			continue;
+		cm_info("%s: %s: %s, trying the next", p->hc.name,
+			phc_methods[m].ioctl, strerror(-err));
+		if (!first)
+			first = err;
+	}
+	if (first) {
+		cm_err("%s: no paired reading of the system clock worked: %s",
+		       p->hc.name, strerror(-first));
+		return first;
+	}
+	if (!known_none)
+		cm_err("%s: no paired reading of the system clock works",
+		       p->hc.name);
+	return -EOPNOTSUPP;
 }
 
 /*
- * A forced method (read_method) is used alone; AUTO walks PRECISE,
- * EXTENDED, BASIC and stays with the first that works.  A method the
- * driver lacks (EOPNOTSUPP, ENOTTY, EINVAL) is not tried again; any other
- * failure is returned and the method kept for the next reading.
+ * readings: 1..PTP_MAX_SAMPLES (clamped), for EXTENDED and BASIC.  A
+ * forced method (read_method) is used alone.  AUTO walks PRECISE,
+ * EXTENDED, BASIC until one works and stays with it: a method the driver
+ * lacks is never tried again, one that failed otherwise (EIO, EBUSY) is
+ * passed over for this reading only; once a method has worked, its
+ * failures are returned (the caller skips a sample rather than mixing
+ * methods, whose biases differ).
  */
 static int phc_sys_offset(struct hwclock *c, int readings,
 			  struct hwclock_sysoff *out)
 {
 	struct phc *p = to_phc(c);
-	struct phc_off r;
-	bool forced = c->read_method != HWCLOCK_READ_AUTO;
-	int err = -EOPNOTSUPP;
 
 	if (readings < 1)
 		readings = 1;
 	if (readings > PHC_MAX_SAMPLES)
 		readings = PHC_MAX_SAMPLES;
-	if (forced && p->method != HWCLOCK_READ_SELF)
-		p->method = c->read_method;
-	while (p->method >= HWCLOCK_READ_PRECISE &&
-	       p->method <= HWCLOCK_READ_BASIC) {
-		err = phc_read(p, p->method, readings, &r);
-		if (err == 0) {
-			out->offset_ns = r.offset;
-			out->sys_ns = r.sys;
-			out->delay_ns = r.delay;
-			out->method = p->method;
-			return 0;
-		}
-		if (!unsupported(err))
-			break;
-		cm_info("%s: %s: %s%s", c->name, method_ioctl(p->method),
-			hwts_errname(err),
-			forced ? " (sys_offset_method)" : ", trying the next");
-		if (forced || p->method == HWCLOCK_READ_BASIC) {
-			cm_err("%s: no paired reading of the system clock "
-			       "works%s", c->name,
-			       forced ? " with the method configured" : "");
-			p->method = HWCLOCK_READ_SELF; /* none left */
-			return -EOPNOTSUPP;
-		}
-		p->method++;
-	}
-	if (p->method == HWCLOCK_READ_SELF)
-		return -EOPNOTSUPP;
-	cm_err("%s: %s: %s", c->name, method_ioctl(p->method), strerror(-err));
-	return err;
+	if (c->read_method != HWCLOCK_READ_AUTO)
+		return phc_sys_offset_forced(p, c->read_method, readings,
+					     out);
+	return phc_sys_offset_auto(p, readings, out);
 }
 
 static void phc_close(struct hwclock *c)
@@ -359,7 +421,7 @@ int phc_open_path(const char *path, bool readonly, struct hwclock **out)
 	p->clkid = fd_to_clockid(fd);
 	p->readonly = readonly;
 	p->hc.read_method = HWCLOCK_READ_AUTO;
-	p->method = HWCLOCK_READ_PRECISE;
+	p->found = HWCLOCK_READ_AUTO;
 	if (caps.max_adj <= 0)
 		cm_warn("%s: driver reports max_adj %d ppb", path, caps.max_adj);
 	cm_info("%s: PHC, max_adj %d ppb, cross timestamping %s%s", path,

@@ -2,9 +2,13 @@
  * tests/unit/test_hwts_phc.c — hwts/phc.c (and hwts/clockadj.c) with open,
  * close, ioctl, clock_gettime and clock_adjtime wrapped: no real clock is
  * read or touched.  Opening and PTP_CLOCK_GETCAPS, the dynamic clockid,
- * ppb to scaled ppm, step normalisation, errors, read-only clocks, and the
- * PTP_SYS_OFFSET_PRECISE / _EXTENDED / basic fallbacks with their
- * arithmetic on crafted numbers.
+ * ppb to scaled ppm, step normalisation, errors, read-only clocks (and no
+ * leap, TAI or sync state on a PHC), and the paired readings: AUTO's walk
+ * through PTP_SYS_OFFSET_PRECISE / _EXTENDED / basic when each is missing
+ * (EOPNOTSUPP, ENOTTY, EINVAL) or failing (EIO), a forced method used
+ * alone and refused when missing, the readings count reaching the ioctl as
+ * n_samples (clamped to 1..25), best of exactly N by the shortest window,
+ * and the method and window reported, on crafted numbers.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -50,6 +54,7 @@ static struct {
 	struct ptp_sys_offset_extended ext;
 	struct ptp_sys_offset basic;
 	unsigned long reqs[16];
+	unsigned int nsamp[16]; /* n_samples each request carried */
 	int n_req;
 	int64_t rt[4], phc; /* CLOCK_REALTIME readings in turn; the PHC */
 	int n_rt, n_phc_reads;
@@ -98,18 +103,26 @@ static int fake_ptp_ioctl(unsigned long req, void *arg)
 			memcpy(arg, &k.precise, sizeof(k.precise));
 	} else if (req == PTP_SYS_OFFSET_EXTENDED) {
 		struct ptp_sys_offset_extended *x = arg;
+		unsigned int n = x->n_samples;
 
-		assert_int_equal(x->n_samples, 5);
-		err = k.err_ext;
-		if (!err)
-			memcpy(arg, &k.ext, sizeof(k.ext));
+		k.nsamp[k.n_req - 1] = n;
+		/* the kernel refuses more than PTP_MAX_SAMPLES */
+		err = n > PTP_MAX_SAMPLES ? EINVAL : k.err_ext;
+		/* every slot filled, even past n: the reader must stop at n */
+		if (!err) {
+			memcpy(x, &k.ext, sizeof(k.ext));
+			x->n_samples = n;
+		}
 	} else if (req == PTP_SYS_OFFSET) {
 		struct ptp_sys_offset *x = arg;
+		unsigned int n = x->n_samples;
 
-		assert_int_equal(x->n_samples, 5);
-		err = k.err_basic;
-		if (!err)
-			memcpy(arg, &k.basic, sizeof(k.basic));
+		k.nsamp[k.n_req - 1] = n;
+		err = n > PTP_MAX_SAMPLES ? EINVAL : k.err_basic;
+		if (!err) {
+			memcpy(x, &k.basic, sizeof(k.basic));
+			x->n_samples = n;
+		}
 	} else {
 		fail_msg("unexpected ioctl 0x%lx", req);
 	}
@@ -129,8 +142,8 @@ int __wrap_ioctl(int fd, unsigned long req, ...)
 	arg = va_arg(ap, void *);
 	va_end(ap);
 	assert_int_equal(fd, FAKE_FD);
-	if (k.n_req < 16)
-		k.reqs[k.n_req++] = req;
+	assert_in_range(k.n_req, 0, 15);
+	k.reqs[k.n_req++] = req;
 	return fake_ptp_ioctl(req, arg);
 }
 
@@ -359,6 +372,7 @@ static void test_adjtime_errors(void **state)
 
 static void test_readonly_and_leap(void **state)
 {
+	struct hwclock_sync sync = { .synced = true };
 	struct hwclock *c = open_phc(true);
 	double ppb;
 
@@ -366,6 +380,8 @@ static void test_readonly_and_leap(void **state)
 	assert_int_equal(hwclock_adjfreq(c, 10.0), -EPERM);
 	assert_int_equal(hwclock_step(c, 10), -EPERM);
 	assert_int_equal(c->ops->set_leap(c, 1), -EPERM);
+	assert_int_equal(c->ops->set_tai(c, 37), -EPERM);
+	assert_int_equal(c->ops->set_sync(c, &sync), -EPERM);
 	assert_int_equal(k.n_adj, 0);
 	assert_int_equal(k.n_req, 0);
 	/* reading is fine */
@@ -377,6 +393,8 @@ static void test_readonly_and_leap(void **state)
 	k.n_adj = 0;
 	assert_int_equal(c->ops->set_leap(c, 1), -EOPNOTSUPP);
 	assert_int_equal(c->ops->set_leap(c, 0), -EOPNOTSUPP);
+	assert_int_equal(c->ops->set_tai(c, 37), -EOPNOTSUPP);
+	assert_int_equal(c->ops->set_sync(c, &sync), -EOPNOTSUPP);
 	assert_int_equal(k.n_adj, 0);
 	hwclock_close(c);
 }
@@ -521,6 +539,394 @@ static void test_sys_offset_none(void **state)
 	hwclock_close(c);
 }
 
+/* ---- paired readings: methods, sample counts, best of N ---- */
+
+#define T0 1000000000000LL
+#define PHC_AHEAD 37000000000LL
+
+/* Window of sample i out of 25: shorter and shorter (1000, 970, ...,
+ * 280), so the best of the first N is sample N - 1 and any sample read
+ * past N would win wrongly. */
+static int64_t win_of(int i)
+{
+	return 1000 - 30 * i;
+}
+
+/* Every one of the 25 EXTENDED slots: pre, device, post. */
+static void fill_ext25(void)
+{
+	int64_t pre;
+	int i;
+
+	for (i = 0; i < PTP_MAX_SAMPLES; i++) {
+		pre = T0 + i * 10000;
+		pct(&k.ext.ts[i][0], pre);
+		pct(&k.ext.ts[i][1], pre + PHC_AHEAD + 7 * i);
+		pct(&k.ext.ts[i][2], pre + win_of(i));
+	}
+}
+
+/* Every one of the 51 basic slots: s0, p0, s1, ...; sample i is
+ * (s[i], p[i], s[i + 1]) with window win_of(i). */
+static void fill_basic25(void)
+{
+	int64_t sys = T0;
+	int i;
+
+	for (i = 0; i < PTP_MAX_SAMPLES; i++) {
+		pct(&k.basic.ts[2 * i], sys);
+		pct(&k.basic.ts[2 * i + 1], sys + PHC_AHEAD + 7 * i);
+		sys += win_of(i);
+	}
+	pct(&k.basic.ts[2 * PTP_MAX_SAMPLES], sys);
+}
+
+/* What sample i of fill_ext25 gives. */
+static void expect_ext(const struct hwclock_sysoff *so, int i)
+{
+	int64_t pre = T0 + i * 10000, w = win_of(i);
+
+	assert_int_equal(so->method, HWCLOCK_READ_EXTENDED);
+	assert_int_equal(so->delay_ns, w);
+	assert_int_equal(so->sys_ns, pre + w / 2);
+	assert_int_equal(so->offset_ns, PHC_AHEAD + 7 * i - w / 2);
+}
+
+static void expect_basic(const struct hwclock_sysoff *so, int i)
+{
+	int64_t pre = T0, w = win_of(i);
+	int j;
+
+	for (j = 0; j < i; j++)
+		pre += win_of(j);
+	assert_int_equal(so->method, HWCLOCK_READ_BASIC);
+	assert_int_equal(so->delay_ns, w);
+	assert_int_equal(so->sys_ns, pre + w / 2);
+	assert_int_equal(so->offset_ns, PHC_AHEAD + 7 * i - w / 2);
+}
+
+static void fill_all(void)
+{
+	pct(&k.precise.device, T0 + PHC_AHEAD + 500);
+	pct(&k.precise.sys_realtime, T0);
+	fill_ext25();
+	fill_basic25();
+}
+
+static void expect_precise(const struct hwclock_sysoff *so)
+{
+	assert_int_equal(so->method, HWCLOCK_READ_PRECISE);
+	assert_int_equal(so->delay_ns, 0);
+	assert_int_equal(so->sys_ns, T0);
+	assert_int_equal(so->offset_ns, PHC_AHEAD + 500);
+}
+
+static const int missing_errs[] = { EOPNOTSUPP, ENOTTY, EINVAL };
+#define N_MISSING (int)(sizeof(missing_errs) / sizeof(missing_errs[0]))
+
+static void test_auto_precise(void **state)
+{
+	struct hwclock *c = open_phc(false);
+	struct hwclock_sysoff so;
+
+	(void)state;
+	fill_all();
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+	expect_precise(&so);
+	assert_int_equal(k.n_req, 1);
+	assert_true(ht_log_has("paired readings by PTP_SYS_OFFSET_PRECISE"));
+	hwclock_close(c);
+}
+
+/* PRECISE missing: EXTENDED, remembered; EXTENDED missing too: BASIC. */
+static void test_auto_missing(void **state)
+{
+	struct hwclock *c;
+	struct hwclock_sysoff so;
+	int e;
+
+	(void)state;
+	for (e = 0; e < N_MISSING; e++) {
+		setup(NULL);
+		fill_all();
+		c = open_phc(false);
+		k.err_precise = missing_errs[e];
+		assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+		expect_ext(&so, 4);
+		assert_int_equal(k.n_req, 2);
+		k.n_req = 0;
+		assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+		assert_int_equal(k.n_req, 1);
+		assert_int_equal(k.reqs[0], PTP_SYS_OFFSET_EXTENDED);
+		hwclock_close(c);
+
+		setup(NULL);
+		fill_all();
+		c = open_phc(false);
+		k.err_precise = EOPNOTSUPP;
+		k.err_ext = missing_errs[e];
+		assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+		expect_basic(&so, 4);
+		assert_int_equal(k.n_req, 3);
+		k.n_req = 0;
+		assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+		assert_int_equal(k.n_req, 1);
+		assert_int_equal(k.reqs[0], PTP_SYS_OFFSET);
+		hwclock_close(c);
+
+		/* BASIC missing too: none, and known to be none */
+		setup(NULL);
+		c = open_phc(false);
+		k.err_precise = k.err_ext = ENOTTY;
+		k.err_basic = missing_errs[e];
+		assert_int_equal(c->ops->sys_offset(c, 5, &so), -EOPNOTSUPP);
+		assert_int_equal(k.n_req, 3);
+		k.n_req = 0;
+		assert_int_equal(c->ops->sys_offset(c, 5, &so), -EOPNOTSUPP);
+		assert_int_equal(k.n_req, 0);
+		hwclock_close(c);
+	}
+}
+
+/* A method that fails (EIO) before any worked is passed over for this
+ * reading, not forgotten; the one that works is kept. */
+static void test_auto_failing(void **state)
+{
+	struct hwclock *c = open_phc(false);
+	struct hwclock_sysoff so;
+
+	(void)state;
+	fill_all();
+	k.err_precise = EIO;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+	expect_ext(&so, 4);
+	assert_int_equal(k.n_req, 2);
+	assert_true(ht_log_has("PTP_SYS_OFFSET_PRECISE: Input/output error, "
+			       "trying the next"));
+	k.n_req = 0;
+	k.err_precise = 0;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+	assert_int_equal(k.n_req, 1); /* EXTENDED stays */
+	assert_int_equal(so.method, HWCLOCK_READ_EXTENDED);
+	hwclock_close(c);
+
+	/* EXTENDED failing after PRECISE missing: BASIC */
+	setup(NULL);
+	fill_all();
+	c = open_phc(false);
+	k.err_precise = EOPNOTSUPP;
+	k.err_ext = EIO;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+	expect_basic(&so, 4);
+	assert_int_equal(k.n_req, 3);
+	hwclock_close(c);
+
+	/* BASIC failing, the others missing: its error; tried again */
+	setup(NULL);
+	fill_all();
+	c = open_phc(false);
+	k.err_precise = EOPNOTSUPP;
+	k.err_ext = EOPNOTSUPP;
+	k.err_basic = EIO;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), -EIO);
+	assert_int_equal(k.n_req, 3);
+	assert_true(ht_log_has("no paired reading of the system clock "
+			       "worked: Input/output error"));
+	k.n_req = 0;
+	k.err_basic = 0;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+	assert_int_equal(k.n_req, 1);
+	expect_basic(&so, 4);
+	hwclock_close(c);
+
+	/* all failing: the first error, all tried again next time */
+	setup(NULL);
+	c = open_phc(false);
+	k.err_precise = EIO;
+	k.err_ext = EBUSY;
+	k.err_basic = ETIMEDOUT;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), -EIO);
+	assert_int_equal(k.n_req, 3);
+	k.n_req = 0;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), -EIO);
+	assert_int_equal(k.n_req, 3);
+	hwclock_close(c);
+}
+
+/* A forced method is the only one asked, whatever else the driver has. */
+static void test_forced(void **state)
+{
+	static const struct {
+		enum hwclock_read m;
+		unsigned long req;
+	} t[] = {
+		{ HWCLOCK_READ_PRECISE, PTP_SYS_OFFSET_PRECISE },
+		{ HWCLOCK_READ_EXTENDED, PTP_SYS_OFFSET_EXTENDED },
+		{ HWCLOCK_READ_BASIC, PTP_SYS_OFFSET },
+	};
+	struct hwclock *c;
+	struct hwclock_sysoff so;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		setup(NULL);
+		fill_all();
+		c = open_phc(false);
+		c->read_method = t[i].m;
+		assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+		assert_int_equal(k.n_req, 1);
+		assert_int_equal(k.reqs[0], t[i].req);
+		assert_int_equal(so.method, t[i].m);
+		if (t[i].m == HWCLOCK_READ_PRECISE)
+			expect_precise(&so);
+		else if (t[i].m == HWCLOCK_READ_EXTENDED)
+			expect_ext(&so, 4);
+		else
+			expect_basic(&so, 4);
+		hwclock_close(c);
+	}
+}
+
+/* The driver lacks the forced method: refused, no other tried, and not
+ * asked again; a failure of it is returned as it is, no fallback. */
+static void test_forced_refused(void **state)
+{
+	static const enum hwclock_read ms[] = { HWCLOCK_READ_PRECISE,
+						HWCLOCK_READ_EXTENDED,
+						HWCLOCK_READ_BASIC };
+	struct hwclock *c;
+	struct hwclock_sysoff so;
+	size_t i;
+	int e;
+
+	(void)state;
+	for (i = 0; i < sizeof(ms) / sizeof(ms[0]); i++) {
+		for (e = 0; e < N_MISSING; e++) {
+			setup(NULL);
+			fill_all();
+			c = open_phc(false);
+			c->read_method = ms[i];
+			k.err_precise = k.err_ext = k.err_basic = 0;
+			*(ms[i] == HWCLOCK_READ_PRECISE ? &k.err_precise :
+			  ms[i] == HWCLOCK_READ_EXTENDED ? &k.err_ext :
+							 &k.err_basic) =
+				missing_errs[e];
+			assert_int_equal(c->ops->sys_offset(c, 5, &so),
+					 -EOPNOTSUPP);
+			assert_int_equal(k.n_req, 1);
+			assert_true(ht_log_has("not supported by the driver"));
+			assert_int_equal(c->ops->sys_offset(c, 5, &so),
+					 -EOPNOTSUPP);
+			assert_int_equal(k.n_req, 1);
+			hwclock_close(c);
+		}
+		setup(NULL);
+		fill_all();
+		c = open_phc(false);
+		c->read_method = ms[i];
+		k.err_precise = k.err_ext = k.err_basic = EIO;
+		assert_int_equal(c->ops->sys_offset(c, 5, &so), -EIO);
+		assert_int_equal(k.n_req, 1);
+		k.err_precise = k.err_ext = k.err_basic = 0;
+		assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+		assert_int_equal(k.n_req, 2);
+		assert_int_equal(k.reqs[0], k.reqs[1]);
+		hwclock_close(c);
+	}
+}
+
+/* Changing read_method between readings: each mode keeps what it knows. */
+static void test_method_switch(void **state)
+{
+	struct hwclock *c = open_phc(false);
+	struct hwclock_sysoff so;
+
+	(void)state;
+	fill_all();
+	k.err_precise = EOPNOTSUPP;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+	assert_int_equal(so.method, HWCLOCK_READ_EXTENDED);
+	c->read_method = HWCLOCK_READ_BASIC;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+	assert_int_equal(so.method, HWCLOCK_READ_BASIC);
+	k.n_req = 0;
+	c->read_method = HWCLOCK_READ_PRECISE; /* known missing */
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), -EOPNOTSUPP);
+	assert_int_equal(k.n_req, 0);
+	c->read_method = HWCLOCK_READ_AUTO;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), 0);
+	assert_int_equal(so.method, HWCLOCK_READ_EXTENDED);
+	assert_int_equal(k.n_req, 1);
+	/* no PHC method by that name */
+	k.n_req = 0;
+	c->read_method = HWCLOCK_READ_SELF;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), -EOPNOTSUPP);
+	c->read_method = HWCLOCK_READ_COUNT;
+	assert_int_equal(c->ops->sys_offset(c, 5, &so), -EOPNOTSUPP);
+	assert_int_equal(k.n_req, 0);
+	hwclock_close(c);
+}
+
+/* readings reach the ioctl as n_samples (clamped to 1..25) and the best
+ * window among exactly those samples wins. */
+static void test_readings(void **state)
+{
+	static const struct {
+		int readings;
+		unsigned int n;
+	} t[] = {
+		{ 1, 1 }, { 5, 5 }, { 25, 25 }, { 0, 1 }, { -7, 1 },
+		{ 26, 25 }, { 99, 25 }, { 12, 12 },
+	};
+	struct hwclock *c;
+	struct hwclock_sysoff so;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(t) / sizeof(t[0]); i++) {
+		setup(NULL);
+		fill_all();
+		c = open_phc(false);
+		c->read_method = HWCLOCK_READ_EXTENDED;
+		assert_int_equal(c->ops->sys_offset(c, t[i].readings, &so), 0);
+		assert_int_equal(k.nsamp[0], t[i].n);
+		expect_ext(&so, (int)t[i].n - 1);
+		c->read_method = HWCLOCK_READ_BASIC;
+		assert_int_equal(c->ops->sys_offset(c, t[i].readings, &so), 0);
+		assert_int_equal(k.nsamp[1], t[i].n);
+		expect_basic(&so, (int)t[i].n - 1);
+		/* AUTO passes it on the same way */
+		c->read_method = HWCLOCK_READ_AUTO;
+		k.err_precise = EOPNOTSUPP;
+		assert_int_equal(c->ops->sys_offset(c, t[i].readings, &so), 0);
+		assert_int_equal(k.reqs[3], PTP_SYS_OFFSET_EXTENDED);
+		assert_int_equal(k.nsamp[3], t[i].n);
+		hwclock_close(c);
+	}
+}
+
+/* The first of equal windows wins; a zero-width window is a window. */
+static void test_best_ties(void **state)
+{
+	struct hwclock *c = open_phc(false);
+	struct hwclock_sysoff so;
+	int i;
+
+	(void)state;
+	c->read_method = HWCLOCK_READ_EXTENDED;
+	for (i = 0; i < 3; i++) {
+		pct(&k.ext.ts[i][0], T0 + i * 1000);
+		pct(&k.ext.ts[i][1], T0 + i * 1000 + PHC_AHEAD);
+		pct(&k.ext.ts[i][2], T0 + i * 1000 + (i == 0 ? 50 : 0));
+	}
+	assert_int_equal(c->ops->sys_offset(c, 3, &so), 0);
+	assert_int_equal(so.delay_ns, 0);
+	assert_int_equal(so.sys_ns, T0 + 1000);
+	assert_int_equal(so.offset_ns, PHC_AHEAD);
+	hwclock_close(c);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -536,6 +942,14 @@ int main(void)
 		cmocka_unit_test_setup(test_sys_offset_extended, setup),
 		cmocka_unit_test_setup(test_sys_offset_basic, setup),
 		cmocka_unit_test_setup(test_sys_offset_none, setup),
+		cmocka_unit_test_setup(test_auto_precise, setup),
+		cmocka_unit_test_setup(test_auto_missing, setup),
+		cmocka_unit_test_setup(test_auto_failing, setup),
+		cmocka_unit_test_setup(test_forced, setup),
+		cmocka_unit_test_setup(test_forced_refused, setup),
+		cmocka_unit_test_setup(test_method_switch, setup),
+		cmocka_unit_test_setup(test_readings, setup),
+		cmocka_unit_test_setup(test_best_ties, setup),
 	};
 
 	return cmocka_run_group_tests_name("hwts_phc", tests, NULL, NULL);
