@@ -28,6 +28,7 @@
 
 #define BC_MAX_PORTS 32
 #define BC_PORT_NAME_LEN 32
+#define BC_MAX_CLOCKS 16 /* clocks of the host the ports are stamped by */
 
 /* ---- configuration (filled by the program from config/) ---- */
 
@@ -56,6 +57,14 @@ struct bc_port_cfg {
 	bool delay_filter_average; /* delay_filter moving_average */
 	bool management_enabled; /* answer management on this PTP port */
 	bool hw_timestamping; /* for PORT_PROPERTIES_NP */
+	/* the clock that stamps this port's packets: its index in the
+	 * program's clock set (bc_clock_stepped), whether it keeps UTC (the
+	 * system clock: times are converted with the UTC offset when the
+	 * time is on the PTP timescale) and its PHC (PORT_HWCLOCK_NP; -1
+	 * for software timestamps) */
+	uint8_t clock;
+	bool clock_is_utc;
+	int phc_index;
 };
 
 struct bc_clock_cfg {
@@ -74,8 +83,9 @@ struct bc_clock_cfg {
 	bool utc_offset_valid; /* as GM */
 	bool ptp_timescale; /* announce PTP timescale as GM */
 	bool time_traceable, frequency_traceable; /* as GM */
-	bool local_clock_is_utc; /* stamping clock keeps UTC (system
-				     clock): see bc_clock's utc handling */
+	bool gm_clock_is_utc; /* the clock this one serves as grandmaster
+				 keeps UTC (software timestamps only): it
+				 announces the ARB timescale, as ptp4l */
 	bool check_fup_sync; /* require FUP after its Sync (ingress order) */
 	bool assume_two_step;
 	enum bc_dataset_comparison dataset_comparison;
@@ -269,8 +279,11 @@ int bc_port_link(struct bc *bc, int port, bool up, int64_t now,
 /* The platform failed on this port (send error...): FAULT_DETECTED. */
 int bc_port_fault(struct bc *bc, int port, int64_t now,
 		  struct bc_actions *out);
-/* The local clock was stepped by step_ns: in-flight timestamps dropped. */
-int bc_clock_stepped(struct bc *bc, int64_t step_ns, struct bc_actions *out);
+/* Clock `clock` of the program's set was stepped by step_ns: the stored
+ * local timestamps of the ports it stamps move with it (nothing in flight
+ * is lost); other ports are untouched.  -EINVAL for a bad clock index. */
+int bc_clock_stepped(struct bc *bc, int clock, int64_t step_ns,
+		     struct bc_actions *out);
 
 enum bc_servo_state { BC_SERVO_UNLOCKED, BC_SERVO_LOCKED };
 /* The servo's verdict after a SAMPLE: LOCKED takes an UNCALIBRATED slave
@@ -306,6 +319,12 @@ const struct bc_port_counters *bc_port_counters(const struct bc *bc,
 const struct bc_clock_counters *bc_clock_counters(const struct bc *bc);
 /* Index of the port in SLAVE or UNCALIBRATED, or -1. */
 int bc_slave_port(const struct bc *bc);
+/* The UTC offset (s) between the time on the wire and a clock that keeps
+ * UTC: timePropertiesDS.currentUtcOffset when valid, else the configured
+ * utc_offset; 0 when the time is not on the PTP timescale (ARB: every
+ * clock carries the same time).  What the core itself applies to the
+ * ports whose clock keeps UTC. */
+int bc_utc_offset(const struct bc *bc);
 
 /* What the discipline last reported; the executor keeps the core informed
  * so that management (TIME_STATUS_NP, hvptp's status) can answer it. */

@@ -46,7 +46,7 @@ void clock_set_own_parent(struct bc *bc)
 	bc->tp.current_utc_offset_valid = c->utc_offset_valid;
 	/* a clock that keeps UTC cannot claim the PTP timescale (ptp4l does
 	 * the same: ARB timescale, UTC times) */
-	bc->tp.ptp_timescale = c->ptp_timescale && !c->local_clock_is_utc;
+	bc->tp.ptp_timescale = c->ptp_timescale && !c->gm_clock_is_utc;
 	bc->tp.time_traceable = c->time_traceable;
 	bc->tp.frequency_traceable = c->frequency_traceable;
 	bc->tp.time_source = c->time_source;
@@ -76,27 +76,31 @@ bool clock_is_parent(const struct bc *bc, const struct port_identity *pi)
 	return port_identity_eq(&bc->parent.parent_port_identity, pi);
 }
 
-/* UTC offset in ns for converting between the wire's PTP timescale and a
- * local clock that keeps UTC; 0 when no conversion applies. */
-static int64_t clock_utc_shift_ns(const struct bc *bc)
+int bc_utc_offset(const struct bc *bc)
 {
-	int64_t off;
-
-	if (!bc->cfg.local_clock_is_utc || !bc->tp.ptp_timescale)
+	if (!bc->tp.ptp_timescale)
 		return 0;
-	off = bc->tp.current_utc_offset_valid ? bc->tp.current_utc_offset
+	return bc->tp.current_utc_offset_valid ? bc->tp.current_utc_offset
 					       : bc->cfg.utc_offset;
-	return off * NS_PER_SEC;
+}
+
+/* UTC offset in ns for converting between the wire's PTP timescale and
+ * the port's clock when it keeps UTC; 0 when no conversion applies. */
+static int64_t clock_utc_shift_ns(const struct port *p)
+{
+	if (!p->cfg.clock_is_utc)
+		return 0;
+	return (int64_t)bc_utc_offset(p->bc) * NS_PER_SEC;
 }
 
 tmv_t port_to_wire(const struct port *p, tmv_t local)
 {
-	return tmv_add(local, tmv_from_ns(clock_utc_shift_ns(p->bc)));
+	return tmv_add(local, tmv_from_ns(clock_utc_shift_ns(p)));
 }
 
 tmv_t port_from_wire(const struct port *p, tmv_t wire)
 {
-	return tmv_sub(wire, tmv_from_ns(clock_utc_shift_ns(p->bc)));
+	return tmv_sub(wire, tmv_from_ns(clock_utc_shift_ns(p)));
 }
 
 /* ---- creation ---- */
@@ -140,6 +144,10 @@ int bc_create(struct bc **out, const struct bc_clock_cfg *clock,
 
 	if (err)
 		return err;
+	for (int i = 0; i < nports; i++) {
+		if (ports[i].clock >= BC_MAX_CLOCKS)
+			return -EINVAL;
+	}
 	bc = calloc(1, sizeof(*bc));
 	if (!bc)
 		return -ENOMEM;
@@ -329,12 +337,17 @@ int bc_port_fault(struct bc *bc, int port, int64_t now,
 	return 0;
 }
 
-int bc_clock_stepped(struct bc *bc, int64_t step_ns, struct bc_actions *out)
+int bc_clock_stepped(struct bc *bc, int clock, int64_t step_ns,
+		     struct bc_actions *out)
 {
 	(void)out;
+	if (!bc || clock < 0 || clock >= BC_MAX_CLOCKS)
+		return -EINVAL;
 	bc->cnt.clock_steps++;
-	for (int i = 0; i < bc->nports; i++)
-		port_stepped(&bc->ports[i], step_ns);
+	for (int i = 0; i < bc->nports; i++) {
+		if (bc->ports[i].cfg.clock == clock)
+			port_stepped(&bc->ports[i], step_ns);
+	}
 	return 0;
 }
 

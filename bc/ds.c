@@ -52,6 +52,9 @@ void bc_port_cfg_default(struct bc_port_cfg *p, const char *name)
 	p->fault_reset_interval = 4;
 	p->delay_filter_length = 10;
 	p->management_enabled = true;
+	p->clock = 0;
+	p->clock_is_utc = false;
+	p->phc_index = -1;
 }
 
 void bc_clock_cfg_default(struct bc_clock_cfg *c)

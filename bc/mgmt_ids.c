@@ -194,7 +194,7 @@ static uint8_t gm_time_flags(const struct bc *bc)
 
 	if (c->utc_offset_valid)
 		f |= PTP_FLAG_UTC_OFFSET_VALID;
-	if (c->ptp_timescale && !c->local_clock_is_utc)
+	if (c->ptp_timescale && !c->gm_clock_is_utc)
 		f |= PTP_FLAG_PTP_TIMESCALE;
 	if (c->time_traceable)
 		f |= PTP_FLAG_TIME_TRACEABLE;

@@ -100,6 +100,13 @@ static const struct cfg_enum_val time_stamping_enu[] = {
 	{ "hardware", 0 }, { "software", 1 }, { "legacy", 2 },
 	{ "onestep", 3 }, { "p2p1step", 4 }, { NULL, 0 },
 };
+static const struct cfg_enum_val follow_servo_enu[] = {
+	{ "pi", 0 }, { "linreg", 1 }, { "kalman", 5 }, { NULL, 0 },
+};
+static const struct cfg_enum_val sys_offset_method_enu[] = {
+	{ "auto", 0 }, { "precise", 1 }, { "extended", 2 }, { "basic", 3 },
+	{ NULL, 0 },
+};
 static const struct cfg_enum_val tsproc_enu[] = {
 	{ "filter", 0 }, { "raw", 1 }, { "filter_weight", 2 },
 	{ "raw_weight", 3 }, { NULL, 0 },
@@ -123,9 +130,11 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("assume_two_step", GI, "0", 0, 1,
 	      "Treat one-step Sync from the master as two-step (wait for a "
 	      "Follow_Up)."),
-	O_INT("boundary_clock_jbod", P, "0", 0, 1,
-	      "Allow a boundary clock over ports whose PHCs are distinct "
-	      "(just a bunch of devices)."),
+	O_INT("boundary_clock_jbod", PI, "0", 0, 1,
+	      "ptp4l: allow a boundary clock over ports on distinct PHCs, "
+	      "leaving them to phc2sys.  hvptpd always allows it and keeps "
+	      "those PHCs in step itself (they follow the reference), so "
+	      "both values behave the same."),
 	O_ENU("BMCA", P, "ptp", bmca_enu,
 	      "Best master algorithm: 'ptp' runs IEEE 1588 BMCA, 'noop' keeps "
 	      "the configured port roles."),
@@ -205,6 +214,24 @@ static const struct cfg_option_info cfg_options[] = {
 	      "correction after it follows a different grandmaster (which "
 	      "may keep another time base), not after a return to the same "
 	      "one."),
+	O_DBL("follow_first_step_threshold", GI | OPT_HVPTP, "0.00002", 0.0,
+	      DBL_MAX,
+	      "Followers (clocks that follow the reference): offset in "
+	      "seconds above which the first reading steps the clock "
+	      "(phc2sys -F; 0: never)."),
+	O_DBL("follow_rate", GI | OPT_HVPTP, "8", 0.01, 1000.0,
+	      "Followers: paired readings per second against the reference "
+	      "(phc2sys -R)."),
+	O_INT("follow_readings", GI | OPT_HVPTP, "5", 1, 25,
+	      "Followers: samples per PTP_SYS_OFFSET_EXTENDED or "
+	      "PTP_SYS_OFFSET reading, the one with the shortest window "
+	      "wins (phc2sys -N)."),
+	O_ENU("follow_servo", GI | OPT_HVPTP, "kalman", follow_servo_enu,
+	      "Followers: servo (phc2sys -E): pi, linreg or kalman."),
+	O_DBL("follow_step_threshold", GI | OPT_HVPTP, "0.0", 0.0, DBL_MAX,
+	      "Followers: offset in seconds above which a reading steps the "
+	      "clock (phc2sys -S; 0: never after the first).  A step of the "
+	      "reference is passed on to its followers at once."),
 	O_INT("follow_up_info", P, "0", 0, 1,
 	      "Add the 802.1AS Follow_Up information TLV."),
 	O_INT("free_running", GI, "0", 0, 1,
@@ -267,10 +294,13 @@ static const struct cfg_option_info cfg_options[] = {
 	O_DBL("kalman_wander", GI | OPT_HVPTP, "1e-9", 0.0, 1e-3,
 	      "Kalman servo: random-walk frequency noise assumed until it is "
 	      "learned from the measurements (fraction per sqrt(s))."),
-	O_INT("kernel_leap", G, "1", 0, 1,
-	      "Announce leap seconds to the kernel."),
-	O_STR("leapfile", G, NULL,
-	      "Leap second file (leap-seconds.list) used as grandmaster."),
+	O_INT("kernel_leap", GI, "1", 0, 1,
+	      "Arm the kernel for the leap seconds the grandmaster announces "
+	      "(STA_INS/STA_DEL on CLOCK_REALTIME) when hvptpd adjusts the "
+	      "system clock."),
+	O_STR("leapfile", GI, NULL,
+	      "Leap second file (leap-seconds.list, NTP format): the UTC "
+	      "offset and leap seconds announced as grandmaster."),
 	O_INT("logAnnounceInterval", PI, "1", INT8_MIN, INT8_MAX,
 	      "Log2 seconds between Announce messages."),
 	O_INT("logMinDelayReqInterval", PI, "0", INT8_MIN, INT8_MAX,
@@ -395,6 +425,12 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("ptp_minor_version", GI, "1", 0, 1,
 	      "minorVersionPTP sent in headers (1: IEEE 1588-2019, 0: "
 	      "2008)."),
+	O_STR("reference_clock", GI | OPT_HVPTP, "",
+	      "The clock whose time this clock serves while no port is a "
+	      "slave (as grandmaster): a port's interface name (its clock), "
+	      "/dev/ptpN or CLOCK_REALTIME; empty: the first port's clock.  "
+	      "With a slave port the reference is always that port's "
+	      "clock."),
 	O_STR("refclock_sock_address", G, "/var/run/refclock.ptp.sock",
 	      "Socket of chrony's SOCK refclock for the refclock_sock "
 	      "servo."),
@@ -446,14 +482,27 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("syncReceiptTimeout", PI, "0", 0, UINT8_MAX,
 	      "Sync intervals without a Sync before the master is "
 	      "considered lost (0: off)."),
+	O_ENU("sys_offset_method", PI | OPT_HVPTP, "auto",
+	      sys_offset_method_enu,
+	      "How the port's PHC is read against the system clock: auto "
+	      "(PTP_SYS_OFFSET_PRECISE where the driver cross-timestamps, "
+	      "else PTP_SYS_OFFSET_EXTENDED, else PTP_SYS_OFFSET), or one of "
+	      "precise, extended, basic only."),
+	O_INT("system_clock_sync", GI | OPT_HVPTP, "1", 0, 1,
+	      "1: CLOCK_REALTIME follows the reference clock (what "
+	      "phc2sys -a -r does; with software timestamps it is the "
+	      "reference); 0: it is read and shown, never adjusted "
+	      "(refused with software-timestamped ports)."),
 	O_INT("tc_spanning_tree", G, "0", 0, 1,
 	      "Transparent clock forwards only on ports the BMCA selects."),
 	O_INT("timeSource", GI, "0xA0", 0x10, 0xfe,
 	      "timePropertiesDS.timeSource announced as grandmaster (0xA0: "
 	      "internal oscillator)."),
-	O_ENU("time_stamping", GI, "hardware", time_stamping_enu,
-	      "Time stamping: hardware, software, legacy, onestep or "
-	      "p2p1step."),
+	O_ENU("time_stamping", PI, "hardware", time_stamping_enu,
+	      "Time stamping: hardware or software (legacy, onestep, "
+	      "p2p1step are refused).  hvptpd also takes it per port, for "
+	      "hardware and software ports in one clock (ptp4l: global "
+	      "only)."),
 	O_INT("transportSpecific", PI, "0", 0, 0x0F,
 	      "transportSpecific (majorSdoId) field of sent messages (1: "
 	      "802.1AS)."),

@@ -1,6 +1,7 @@
 /* daemon/daemon.c — set-up, the poll loop and tear-down (see daemon.h). */
 #include <errno.h>
 #include <poll.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -22,9 +23,16 @@ int64_t hvd_monotonic_ns(void)
 
 /* ---- platform for the executor ---- */
 
-static int timer_id(int port, enum bc_timer t)
+int hvd_port_timer_id(const struct hvd *d, int port, int timer)
 {
-	return port * BC_TMR_COUNT + (int)t;
+	if (port < 0)
+		return d->set.nports * BC_TMR_COUNT + timer;
+	return port * BC_TMR_COUNT + timer;
+}
+
+int hvd_timer_id(const struct hvd *d, int timer)
+{
+	return d->set.nports * BC_TMR_COUNT + EXEC_TMR_COUNT + timer;
 }
 
 static void txmap_put(struct hvd_port *hp, uint32_t txid, uint32_t token)
@@ -67,18 +75,18 @@ static int plat_send(void *ctx, int port, bool event, enum bc_dest dest,
 	return 0;
 }
 
-static void plat_timer_arm(void *ctx, int port, enum bc_timer t, int64_t at)
+static void plat_timer_arm(void *ctx, int port, int t, int64_t at)
 {
 	struct hvd *d = ctx;
 
-	timerheap_arm(&d->th, timer_id(port, t), at);
+	timerheap_arm(&d->th, hvd_port_timer_id(d, port, t), at);
 }
 
-static void plat_timer_stop(void *ctx, int port, enum bc_timer t)
+static void plat_timer_stop(void *ctx, int port, int t)
 {
 	struct hvd *d = ctx;
 
-	timerheap_stop(&d->th, timer_id(port, t));
+	timerheap_stop(&d->th, hvd_port_timer_id(d, port, t));
 }
 
 static void plat_on_sample(void *ctx, int port, const struct bc_sample *s,
@@ -125,35 +133,150 @@ int hvd_service_add(struct hvd *d, const struct hvd_service *s)
 
 /* ---- set-up ---- */
 
-static int open_clock(struct hvd *d)
+/* Add an opened clock to the set (and to the list hvd_close closes). */
+static int add_clock(struct hvd *d, struct hwclock *hw, bool adjust)
+{
+	int k = cs_add(&d->cs, hw, adjust);
+
+	if (k < 0) {
+		cm_log(CM_LOG_ERR, "%s: more than %d clocks", hw->name,
+		       CS_MAX_CLOCKS);
+		hwclock_close(hw);
+		return k;
+	}
+	d->clocks[d->nclocks++] = hw;
+	return k;
+}
+
+/* The PHC of hardware port i (phc_index, else TSINFO's), or -errno. */
+static int port_phc(struct hvd *d, int i)
 {
 	const struct hvd_settings *s = &d->set;
-	bool ro = s->disc.free_running;
-	int idx = -1;
+	int pi = s->phc_index[i];
 
-	if (!s->hardware)
-		return sysclk_open(ro, &d->clk);
-	for (int i = 0; i < s->nports; i++) {
-		int pi = s->phc_index[i];
-
-		if (pi < 0 && d->ports[i].have_info)
-			pi = d->ports[i].info.phc_index;
-		if (pi < 0) {
-			cm_log(CM_LOG_ERR, "%s: no PTP hardware clock: use -S "
-			       "for software timestamping",
-			       s->ports[i].name);
-			return -ENODEV;
-		}
-		if (idx >= 0 && pi != idx) {
-			cm_log(CM_LOG_ERR, "%s: /dev/ptp%d differs from "
-			       "/dev/ptp%d of the first port: ports on "
-			       "different clocks (boundary_clock_jbod) are not "
-			       "implemented yet", s->ports[i].name, pi, idx);
-			return -EOPNOTSUPP;
-		}
-		idx = pi;
+	if (pi < 0 && d->ports[i].have_info)
+		pi = d->ports[i].info.phc_index;
+	if (pi < 0) {
+		cm_log(CM_LOG_ERR, "%s: no PTP hardware clock: use -S (or "
+		       "time_stamping software in its section) for software "
+		       "timestamping", s->ports[i].name);
+		return -ENODEV;
 	}
-	return phc_open(idx, ro, &d->clk);
+	return pi;
+}
+
+/* The set's clock of PHC pi, opened on first use; sys_offset_method m. */
+static int phc_clock(struct hvd *d, int pi, enum hwclock_read m,
+		     const char *port)
+{
+	bool ro = d->set.disc.free_running;
+	struct hwclock *hw;
+	int err;
+
+	for (int k = 0; k < d->cs.n; k++) {
+		hw = d->cs.c[k].hw;
+		if (hw->phc_index != pi)
+			continue;
+		if (hw->read_method != m) {
+			cm_log(CM_LOG_ERR, "%s: sys_offset_method %s, but "
+			       "another port on %s has %s", port,
+			       hwclock_read_name(m), hw->name,
+			       hwclock_read_name(hw->read_method));
+			return -EINVAL;
+		}
+		return k;
+	}
+	err = phc_open(pi, ro, &hw);
+	if (err < 0)
+		return err;
+	hw->read_method = m;
+	return add_clock(d, hw, !ro);
+}
+
+/* The clock reference_clock names (hvd_settings), or -errno. */
+static int gm_clock(struct hvd *d)
+{
+	const char *r = d->set.reference_clock;
+
+	if (!*r)
+		return d->cs.port_clock[0];
+	if (!strcmp(r, "CLOCK_REALTIME"))
+		return d->sysclk;
+	for (int i = 0; i < d->set.nports; i++) {
+		if (!strcmp(r, d->set.ports[i].name))
+			return d->cs.port_clock[i];
+	}
+	for (int k = 0; k < d->cs.n; k++) {
+		if (!strcmp(r, d->cs.c[k].hw->name))
+			return k;
+	}
+	cm_log(CM_LOG_ERR, "reference_clock %s: not the PHC of any port", r);
+	return -ENODEV;
+}
+
+static struct cs_cfg clockset_cfg(const struct hvd_settings *s)
+{
+	struct cs_cfg c = {
+		.ref = s->disc,
+		.follow = s->follow_disc,
+		.follow_interval_ns = (int64_t)(1e9 / s->follow_rate_hz),
+		.follow_readings = s->follow_readings,
+	};
+
+	return c;
+}
+
+/*
+ * The host's clocks: each hardware port's PHC (opened once however many
+ * ports share it) and CLOCK_REALTIME, which is always in the set: it
+ * stamps the software ports and follows the reference otherwise (unless
+ * system_clock_sync is 0).  free_running opens every clock read-only.
+ */
+static int open_clocks(struct hvd *d)
+{
+	struct hvd_settings *s = &d->set;
+	bool ro = s->disc.free_running;
+	bool sys_adjust = !ro && (s->system_clock_sync || s->any_software);
+	struct cs_cfg cfg = clockset_cfg(s);
+	struct hwclock *sys;
+	int err, k;
+
+	cs_init(&d->cs, &cfg);
+	for (int i = 0; i < s->nports; i++) {
+		if (!s->port_hardware[i])
+			continue;
+		err = port_phc(d, i);
+		if (err >= 0)
+			err = phc_clock(d, err, s->sys_offset_method[i],
+					s->ports[i].name);
+		if (err < 0)
+			return err;
+		cs_bind_port(&d->cs, i, err);
+		s->ports[i].clock = (uint8_t)err;
+		s->ports[i].phc_index = d->cs.c[err].hw->phc_index;
+	}
+	err = sysclk_open(!sys_adjust, &sys);
+	if (err < 0)
+		return err;
+	d->sysclk = add_clock(d, sys, sys_adjust);
+	if (d->sysclk < 0)
+		return d->sysclk;
+	for (int i = 0; i < s->nports; i++) {
+		if (s->port_hardware[i])
+			continue;
+		cs_bind_port(&d->cs, i, d->sysclk);
+		s->ports[i].clock = (uint8_t)d->sysclk;
+		s->ports[i].phc_index = -1;
+	}
+	k = gm_clock(d);
+	if (k < 0)
+		return k;
+	d->cs.cfg.gm_clock = k;
+	s->clock.gm_clock_is_utc = d->cs.c[k].hw->keeps_utc;
+	err = cs_start(&d->cs);
+	if (err < 0)
+		cm_log(CM_LOG_ERR, "clocks: cannot start: %s", strerror(-err));
+	return err;
 }
 
 static int check_ports(struct hvd *d)
@@ -174,11 +297,12 @@ static int check_ports(struct hvd *d)
 			       "capabilities; trying anyway", name);
 			continue;
 		}
-		if (!hwts_info_supports(&hp->info, s->hardware)) {
+		if (!hwts_info_supports(&hp->info, s->port_hardware[i])) {
 			cm_log(CM_LOG_ERR, "%s: the driver does not support "
 			       "%s timestamping%s", name,
-			       s->hardware ? "hardware" : "software",
-			       s->hardware ? " (try -S)" : "");
+			       s->port_hardware[i] ? "hardware" : "software",
+			       s->port_hardware[i] ? " (try -S, or "
+			       "time_stamping software in its section)" : "");
 			return -EOPNOTSUPP;
 		}
 	}
@@ -254,26 +378,34 @@ static int open_core(struct hvd *d)
 		       strerror(-err));
 		return err;
 	}
-	err = disc_create(&d->disc, &d->set.disc, d->clk);
-	if (err < 0) {
-		cm_log(CM_LOG_ERR, "servo: cannot start: %s", strerror(-err));
-		return err;
-	}
-	err = timerheap_init(&d->th, d->set.nports * BC_TMR_COUNT +
-					     HVD_TMR_COUNT);
+	err = timerheap_init(&d->th, hvd_timer_id(d, HVD_TMR_COUNT));
 	if (err < 0)
 		return err;
-	exec_init(&d->ex, d->bc, d->disc, &plat, d->set.summary_interval);
+	exec_init(&d->ex, d->bc, &d->cs, &plat, d->set.summary_interval);
 	return 0;
 }
 
 static void log_start(const struct hvd *d)
 {
-	cm_log(CM_LOG_INFO, "%s timestamping, clock %s%s",
-	       d->set.hardware ? "hardware" : "software", d->clk->name,
-	       d->set.disc.free_running
-		       ? " (free_running: measured, never adjusted)"
-		       : "");
+	const struct clockset *cs = &d->cs;
+
+	for (int k = 0; k < cs->n; k++) {
+		const struct cs_clock *c = &cs->c[k];
+		char ports[160] = "";
+		size_t n = 0;
+
+		for (int i = 0; i < d->set.nports && n < sizeof(ports); i++) {
+			if (cs->port_clock[i] == k)
+				n += (size_t)snprintf(ports + n,
+						      sizeof(ports) - n,
+						      " %s", d->set.ports[i].name);
+		}
+		cm_log(CM_LOG_INFO, "clock %s: %s%s%s%s%s", c->hw->name,
+		       k == cs->ref ? "reference" : "follows ",
+		       k == cs->ref ? "" : cs->c[cs->ref].hw->name,
+		       c->adjust ? "" : " (measured, never adjusted)",
+		       n ? ", stamps" : "", ports);
+	}
 }
 
 int hvd_open(struct hvd *d, const struct hvd_settings *set)
@@ -286,7 +418,7 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 	if (!err)
 		err = derive_identity(d);
 	if (!err)
-		err = open_clock(d);
+		err = open_clocks(d);
 	if (!err)
 		err = open_transports(d);
 	if (!err)
@@ -322,12 +454,12 @@ void hvd_close(struct hvd *d)
 	}
 	if (d->lm)
 		hwts_linkmon_close(d->lm);
-	disc_destroy(d->disc);
-	hwclock_close(d->clk);
+	cs_stop(&d->cs);
+	for (int k = 0; k < d->nclocks; k++)
+		hwclock_close(d->clocks[k]);
+	d->nclocks = 0;
 	bc_destroy(d->bc);
 	timerheap_free(&d->th);
 	d->bc = NULL;
-	d->disc = NULL;
-	d->clk = NULL;
 	d->lm = NULL;
 }

@@ -1,9 +1,10 @@
 /*
  * daemon/daemon.h — hvptpd's running state and its one poll() loop.
  *
- * struct hvd ties the modules together: the core (struct bc), the clock
- * its ports stamp with and the discipline that steers it, one transport per
- * port, the timer heap and link monitoring.  hvd_open() sets everything up
+ * struct hvd ties the modules together: the core (struct bc), the host's
+ * clocks in a clock set (each NIC's PHC a port is stamped by, and
+ * CLOCK_REALTIME, each with its servo: daemon/clockset.h), one transport
+ * per port, the timer heap and link monitoring.  hvd_open() sets everything up
  * from the settings; hvd_run() loops until *stop is set (SIGINT/SIGTERM),
  * polling every socket with the time to the earliest timer; hvd_close()
  * closes the sockets and restores the interfaces' timestamping settings.
@@ -16,6 +17,7 @@
 
 #include "bc/bc.h"
 #include "common/hwclock.h"
+#include "daemon/clockset.h"
 #include "daemon/executor.h"
 #include "daemon/service.h"
 #include "daemon/settings.h"
@@ -48,14 +50,17 @@ struct hvd_port {
 	bool link_seen_running; /* IFF_RUNNING seen set at least once */
 };
 
-/* daemon-owned timers after the core's */
+/* Timer ids: each port's BC_TMR_COUNT, then the executor's
+ * EXEC_TMR_COUNT, then the daemon's own. */
 enum { HVD_TMR_SUMMARY = 0, HVD_TMR_LINK_POLL, HVD_TMR_COUNT };
 
 struct hvd {
 	struct hvd_settings set;
 	struct bc *bc;
-	struct hwclock *clk;
-	struct disc *disc;
+	struct hwclock *clocks[CS_MAX_CLOCKS]; /* opened, the set's order */
+	int nclocks;
+	int sysclk; /* CLOCK_REALTIME's index */
+	struct clockset cs;
 	struct exec ex;
 	struct hvd_port ports[BC_MAX_PORTS];
 	struct timerheap th;
@@ -77,6 +82,10 @@ void hvd_close(struct hvd *d);
 int64_t hvd_monotonic_ns(void);
 /* Re-check every port's IFF_RUNNING (link state without netlink). */
 void hvd_link_poll(struct hvd *d, int64_t now);
+/* The timer heap id of a port's timer (port >= 0), the executor's (port
+ * -1) or the daemon's own (hvd_timer_id(d, HVD_TMR_...)). */
+int hvd_port_timer_id(const struct hvd *d, int port, int timer);
+int hvd_timer_id(const struct hvd *d, int timer);
 /* The core's token for a transport's txid (consumed). */
 bool txmap_take_token(struct hvd_port *hp, uint32_t txid, uint32_t *token);
 

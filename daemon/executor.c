@@ -15,12 +15,18 @@ static const char *port_name(const struct exec *ex, int port)
 	return n ? n : "clock";
 }
 
-void exec_init(struct exec *ex, struct bc *bc, struct disc *disc,
+/* The reference's discipline (NULL only in tests without clocks). */
+static struct disc *ref_disc(const struct exec *ex)
+{
+	return ex->cs ? cs_ref_disc(ex->cs) : NULL;
+}
+
+void exec_init(struct exec *ex, struct bc *bc, struct clockset *cs,
 	       const struct exec_platform *plat, int summary_interval)
 {
 	memset(ex, 0, sizeof(*ex));
 	ex->bc = bc;
-	ex->disc = disc;
+	ex->cs = cs;
 	ex->plat = *plat;
 	ex->summary_log = summary_interval;
 	ex->log_sync_interval = 0;
@@ -34,9 +40,8 @@ static void exec_update_interval(struct exec *ex, int8_t log_sync)
 	ex->have_interval = true;
 	ex->log_sync_interval = log_sync;
 	ex->summary_lines = ex->summary_log > log_sync;
-	if (ex->disc)
-		disc_sync_interval(ex->disc,
-				   (double)tmv_log_interval_ns(log_sync) / 1e9);
+	disc_sync_interval(ref_disc(ex),
+			   (double)tmv_log_interval_ns(log_sync) / 1e9);
 }
 
 int64_t exec_summary_period_ns(const struct exec *ex)
@@ -61,9 +66,9 @@ void exec_summary(struct exec *ex)
 	struct disc_stats st;
 	int sp;
 
-	if (!ex->disc)
+	if (!ref_disc(ex))
 		return;
-	disc_take_stats(ex->disc, &st);
+	disc_take_stats(ref_disc(ex), &st);
 	if (st.offset.n == 0)
 		return;
 	sp = bc_slave_port(ex->bc);
@@ -88,14 +93,16 @@ static void exec_report_status(struct exec *ex, const struct bc_sample *s,
 	st.freq_ppb = r->freq_ppb;
 	st.state = (int)r->state;
 	st.at_ns = now;
-	st.te_estimate_ns = ex->disc ? disc_te_estimate(ex->disc, now) : -1.0;
+	st.te_estimate_ns = ref_disc(ex) ? disc_te_estimate(ref_disc(ex), now)
+				      : -1.0;
 	st.holdover = false;
 	if (r->stepped)
 		st.steps++;
 	bc_set_servo_status(ex->bc, &st);
 }
 
-/* What the discipline did with a sample, told to the core. */
+/* What the discipline did with a sample, told to the core (the step
+ * went to it already, from exec_clock_apply). */
 static void exec_servo_verdict(struct exec *ex, int port,
 			       const struct disc_result *r, int64_t now,
 			       struct bc_actions *next)
@@ -105,11 +112,26 @@ static void exec_servo_verdict(struct exec *ex, int port,
 	if (r->error)
 		cm_log(CM_LOG_ERR, "%s: clock adjustment failed: %s",
 		       port_name(ex, port), strerror(-r->error));
-	if (r->stepped)
-		bc_clock_stepped(ex->bc, r->step_ns, next);
 	locked = r->state == SERVO_LOCKED || r->state == SERVO_LOCKED_STABLE;
 	bc_servo_state(ex->bc, locked ? BC_SERVO_LOCKED : BC_SERVO_UNLOCKED,
 		       now, next);
+}
+
+/* The sample's clock as the reference, its discipline's decision
+ * applied.  false: no discipline to take it (tests without clocks). */
+static bool exec_feed(struct exec *ex, int port, const struct disc_input *in,
+		      struct disc_result *r, int64_t now)
+{
+	int k = ex->cs ? cs_clock_of_port(ex->cs, port) : -1;
+
+	memset(r, 0, sizeof(*r));
+	if (k < 0)
+		return false;
+	exec_clock_reference(ex, k, now);
+	if (k != ex->cs->ref || disc_sample_in(ref_disc(ex), in, r) < 0)
+		return false;
+	exec_clock_apply(ex, k, r, now);
+	return true;
 }
 
 /*
@@ -127,10 +149,7 @@ static void exec_delay_sample(struct exec *ex, const struct bc_action *a,
 	struct bc_servo_status st;
 	struct disc_result r;
 
-	if (!ex->disc)
-		return;
-	disc_sample_in(ex->disc, in, &r);
-	if (!r.used)
+	if (!exec_feed(ex, a->port, in, &r, now) || !r.used)
 		return;
 	exec_servo_verdict(ex, a->port, &r, now, next);
 	st = *bc_get_servo_status(ex->bc);
@@ -165,9 +184,7 @@ static void exec_sample(struct exec *ex, const struct bc_action *a,
 		exec_delay_sample(ex, a, &in, now, next);
 		return;
 	}
-	memset(&r, 0, sizeof(r));
-	if (ex->disc)
-		disc_sample_in(ex->disc, &in, &r);
+	exec_feed(ex, a->port, &in, &r, now);
 	exec_servo_verdict(ex, a->port, &r, now, next);
 	ex->last.valid = true;
 	ex->last.offset_ns = s->offset_ns;
@@ -225,27 +242,36 @@ static void exec_status_holdover(struct exec *ex, int64_t now)
 	struct bc_servo_status st = *bc_get_servo_status(ex->bc);
 
 	st.holdover = ex->holdover;
-	st.te_estimate_ns = disc_te_estimate(ex->disc, now);
+	st.te_estimate_ns = disc_te_estimate(ref_disc(ex), now);
 	bc_set_servo_status(ex->bc, &st);
+}
+
+/* Holdover on the reference: its last good frequency set on the clock. */
+static bool exec_holdover_enter(struct exec *ex, int64_t now)
+{
+	return cs_disc_holdover(ex->cs->c[ex->cs->ref].hw, ref_disc(ex),
+				now) == 0;
 }
 
 /* The slave port lost its master (own) or a master was chosen. */
 static void exec_parent_changed(struct exec *ex, bool own, int64_t now,
 				struct bc_actions *next)
 {
-	if (!ex->disc)
+	struct disc *d = ref_disc(ex);
+
+	if (!d)
 		return;
-	if (own && !ex->holdover && disc_holdover_enter(ex->disc, now) == 0) {
+	if (own && !ex->holdover && exec_holdover_enter(ex, now)) {
 		ex->holdover = true;
-		exec_set_class(ex, disc_clock_class(ex->disc, now), now, next);
+		exec_set_class(ex, disc_clock_class(d, now), now, next);
 		exec_status_holdover(ex, now);
 	} else if (!own && ex->holdover) {
-		disc_holdover_exit(ex->disc);
+		disc_holdover_exit(d);
 		ex->holdover = false;
 		exec_set_class(ex, 0, now, next);
 		exec_status_holdover(ex, now);
 	}
-	disc_reset(ex->disc);
+	disc_reset(d);
 }
 
 /* After the servo's reset: a grandmaster other than the last one followed
@@ -257,12 +283,12 @@ static void exec_new_grandmaster(struct exec *ex, const struct bc_action_parent 
 {
 	char id[CLOCK_ID_STRLEN];
 
-	if (p->own || !ex->disc)
+	if (p->own || !ref_disc(ex))
 		return;
 	if (ex->have_gm && clock_identity_eq(&ex->gm, &p->gm))
 		return;
 	if (ex->have_gm) {
-		disc_rearm_first_step(ex->disc);
+		disc_rearm_first_step(ref_disc(ex));
 		cm_log(CM_LOG_INFO, "servo: new grandmaster %s: the first step "
 		       "rule applies again",
 		       clock_identity_str(&p->gm, id, sizeof(id)));
@@ -274,16 +300,17 @@ static void exec_new_grandmaster(struct exec *ex, const struct bc_action_parent 
 void exec_holdover_tick(struct exec *ex, int64_t now)
 {
 	struct bc_actions acts;
+	struct disc *d = ref_disc(ex);
 
-	if (!ex->holdover || !ex->disc)
+	if (!ex->holdover || !d)
 		return;
-	if (!disc_in_holdover(ex->disc)) {
+	if (!disc_in_holdover(d)) {
 		/* a sample ended it (the discipline tracks a master again) */
 		ex->holdover = false;
 	}
 	bc_actions_init(&acts);
-	exec_set_class(ex, ex->holdover ? disc_clock_class(ex->disc, now) : 0,
-		       now, &acts);
+	exec_set_class(ex, ex->holdover ? disc_clock_class(d, now) : 0, now,
+		       &acts);
 	exec_status_holdover(ex, now);
 	if (acts.n)
 		exec_run(ex, &acts, now);
@@ -299,11 +326,12 @@ static void exec_one(struct exec *ex, const struct bc_actions *acts,
 		exec_send(ex, acts, a, now, next);
 		break;
 	case BC_ACT_TIMER_ARM:
-		ex->plat.timer_arm(ex->plat.ctx, a->port, a->u.timer.timer,
-				   a->u.timer.at_ns);
+		ex->plat.timer_arm(ex->plat.ctx, a->port,
+				   (int)a->u.timer.timer, a->u.timer.at_ns);
 		break;
 	case BC_ACT_TIMER_STOP:
-		ex->plat.timer_stop(ex->plat.ctx, a->port, a->u.timer.timer);
+		ex->plat.timer_stop(ex->plat.ctx, a->port,
+				    (int)a->u.timer.timer);
 		break;
 	case BC_ACT_SAMPLE:
 		exec_sample(ex, a, now, next);
@@ -372,9 +400,15 @@ int exec_tx_ts(struct exec *ex, int port, uint32_t token, tmv_t ts,
 	EXEC_WRAP(bc_port_tx_ts(ex->bc, port, token, ts, now, &acts));
 }
 
-int exec_timer(struct exec *ex, int port, enum bc_timer t, int64_t now)
+int exec_timer(struct exec *ex, int port, int t, int64_t now)
 {
-	EXEC_WRAP(bc_port_timer(ex->bc, port, t, now, &acts));
+	if (port < 0) {
+		exec_holdover_tick(ex, now);
+		if (t == EXEC_TMR_FOLLOW)
+			exec_follow(ex, now);
+		return 0;
+	}
+	EXEC_WRAP(bc_port_timer(ex->bc, port, (enum bc_timer)t, now, &acts));
 }
 
 int exec_link(struct exec *ex, int port, bool up, int64_t now)
@@ -389,6 +423,7 @@ int exec_fault(struct exec *ex, int port, int64_t now)
 
 int exec_start(struct exec *ex, int64_t now)
 {
+	exec_follow_start(ex, now);
 	EXEC_WRAP(bc_start(ex->bc, now, &acts));
 }
 

@@ -1,26 +1,42 @@
 /*
- * daemon/executor.h — carries out the core's actions.
+ * daemon/executor.h — carries out the core's actions and the servos'
+ * decisions.
  *
  * The executor takes the struct bc_actions the core returns and does what
  * they say through a platform table: send a message, arm or stop a timer.
- * Offset samples go to the discipline (servo/discipline.h), whose verdict is
- * told back to the core (bc_clock_stepped, bc_servo_state); parent and state
- * changes reset the servo.
+ * The host's clocks are a clock set (daemon/clockset.h): offset samples go
+ * to the discipline of the sampling port's clock, which is made the
+ * reference first if it is not (the slave port moved to a port on another
+ * clock: roles move, nothing steps); the discipline decides and the
+ * executor applies the decision to that clock and tells the core
+ * (bc_clock_stepped for that clock's ports only, bc_servo_state).  A step
+ * of the reference is passed on to the clocks that follow it, so they stay
+ * in step with it.  Every follow interval the executor takes a paired
+ * reading of each follower against the reference and applies its
+ * discipline's verdict (its own timer, EXEC_TMR_FOLLOW) — once the
+ * reference carries time worth following (it locked to a master, the
+ * clock became grandmaster, or it is the system clock), so that a PHC not
+ * yet synchronised never drags the system clock along; the offsets are
+ * taken on one timescale with the UTC offset of timePropertiesDS
+ * (bc_utc_offset) for the clocks that keep UTC.  Parent and state changes
+ * reset the reference's servo.
  *
  * Holdover: when the core reports a new parent that is the clock itself
  * (PARENT_CHANGED with own set: the slave port lost its master and no
- * other master is better than the clock's own data set), the discipline
- * enters holdover (the last good frequency held; nothing happens if it
- * never had one).  Before every event it handles the executor then asks
- * the discipline for the clockClass its time error estimate calls for and
- * gives it to the core (bc_set_clock_quality: defaultDS, and the Announce
- * content while the clock is its own grandmaster); a new parent that is
- * not the clock ends holdover and brings the configured clockQuality back.
- * The estimate goes into the core's servo status (te_estimate_ns,
- * holdover) for management and metrics.  It also writes the per-sample and the periodic
- * summary log lines.  No syscalls of its own: the daemon's platform wraps
- * transports and the timer heap, the simulator's wraps simulated links and
- * virtual time, so both run exactly this logic.
+ * other master is better than the clock's own data set), the reference's
+ * discipline enters holdover (the last good frequency held; nothing
+ * happens if it never had one).  Before every event it handles the
+ * executor then asks the discipline for the clockClass its time error
+ * estimate calls for and gives it to the core (bc_set_clock_quality:
+ * defaultDS, and the Announce content while the clock is its own
+ * grandmaster); a new parent that is not the clock ends holdover and
+ * brings the configured clockQuality back.  The estimate goes into the
+ * core's servo status (te_estimate_ns, holdover) for management and
+ * metrics.  It also writes the per-sample and the periodic summary log
+ * lines.  No syscalls of its own: the daemon's platform wraps transports,
+ * the timer heap and the real clocks, the simulator's wraps simulated
+ * links, virtual time and simulated clocks, so both run exactly this
+ * logic.
  */
 #ifndef HVPTP_DAEMON_EXECUTOR_H
 #define HVPTP_DAEMON_EXECUTOR_H
@@ -29,7 +45,14 @@
 #include <stdint.h>
 
 #include "bc/bc.h"
+#include "daemon/clockset.h"
 #include "servo/discipline.h"
+
+/* The executor's own timers: armed through the platform with port -1. */
+enum exec_timer {
+	EXEC_TMR_FOLLOW, /* paired readings of the followers */
+	EXEC_TMR_COUNT
+};
 
 struct exec_platform {
 	void *ctx;
@@ -39,8 +62,11 @@ struct exec_platform {
 	int (*send)(void *ctx, int port, bool event, enum bc_dest dest,
 		    const struct bc_addr *addr, const uint8_t *buf, size_t len,
 		    uint32_t token);
-	void (*timer_arm)(void *ctx, int port, enum bc_timer t, int64_t at_ns);
-	void (*timer_stop)(void *ctx, int port, enum bc_timer t);
+	/* Timers: a port's (timer is an enum bc_timer) or, with port -1,
+	 * the executor's (an enum exec_timer); due timers come back through
+	 * exec_timer() with the same pair. */
+	void (*timer_arm)(void *ctx, int port, int timer, int64_t at_ns);
+	void (*timer_stop)(void *ctx, int port, int timer);
 	/* Optional observers (metrics, the simulator's bookkeeping). */
 	void (*on_sample)(void *ctx, int port, const struct bc_sample *s,
 			  const struct disc_result *r);
@@ -61,7 +87,7 @@ struct exec_last {
 
 struct exec {
 	struct bc *bc;
-	struct disc *disc;
+	struct clockset *cs;
 	struct exec_platform plat;
 	int summary_log; /* summary_interval, log2 s */
 	bool summary_lines; /* summary instead of per-sample lines */
@@ -71,6 +97,11 @@ struct exec {
 	uint64_t send_errors;
 	uint64_t action_overflows;
 	int depth; /* nesting of exec_run (servo verdicts) */
+	int64_t follow_next; /* deadline of EXEC_TMR_FOLLOW, 0: not armed */
+	/* the reference carries time worth following: it locked to a
+	 * master, or the clock is the grandmaster, or it is the system
+	 * clock; until then followers are read, not adjusted */
+	bool ref_timed;
 	/* holdover */
 	bool holdover; /* the discipline holds the last good frequency */
 	/* the last foreign grandmaster followed: a different one may keep
@@ -80,7 +111,8 @@ struct exec {
 	uint8_t class_set; /* clockClass given to the core, 0 = base */
 };
 
-void exec_init(struct exec *ex, struct bc *bc, struct disc *disc,
+/* cs must be started (cs_start) and outlive the executor. */
+void exec_init(struct exec *ex, struct bc *bc, struct clockset *cs,
 	       const struct exec_platform *plat, int summary_interval);
 /* Carry out every action in acts (and what the core answers to them). */
 void exec_run(struct exec *ex, struct bc_actions *acts, int64_t now);
@@ -90,7 +122,8 @@ int exec_rx(struct exec *ex, int port, const uint8_t *buf, size_t len,
 	    tmv_t rx_ts, const struct bc_addr *src, int64_t now);
 int exec_tx_ts(struct exec *ex, int port, uint32_t token, tmv_t ts,
 	       int64_t now);
-int exec_timer(struct exec *ex, int port, enum bc_timer t, int64_t now);
+/* A due timer: a port's, or with port -1 the executor's own. */
+int exec_timer(struct exec *ex, int port, int timer, int64_t now);
 int exec_link(struct exec *ex, int port, bool up, int64_t now);
 int exec_fault(struct exec *ex, int port, int64_t now);
 int exec_start(struct exec *ex, int64_t now);
@@ -104,5 +137,17 @@ void exec_holdover_tick(struct exec *ex, int64_t now);
 void exec_summary(struct exec *ex);
 /* Next summary interval in ns, or 0 when per-sample lines are written. */
 int64_t exec_summary_period_ns(const struct exec *ex);
+
+/* daemon/exec_clocks.c: the clock set's side of the executor. */
+/* Apply a decision to clock k; a step goes to the core (that clock's
+ * ports) and, for the reference, to its followers. */
+void exec_clock_apply(struct exec *ex, int k, struct disc_result *r,
+		      int64_t now);
+/* The sample's port is on clock k: make k the reference if it is not. */
+void exec_clock_reference(struct exec *ex, int k, int64_t now);
+/* Arm the followers' timer (at start). */
+void exec_follow_start(struct exec *ex, int64_t now);
+/* EXEC_TMR_FOLLOW is due: read and steer every follower. */
+void exec_follow(struct exec *ex, int64_t now);
 
 #endif

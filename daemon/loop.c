@@ -20,10 +20,14 @@ static void run_timers(struct hvd *d, int64_t now)
 	while ((id = timerheap_pop_due(&d->th, now)) >= 0) {
 		if (id < n) {
 			exec_timer(&d->ex, id / BC_TMR_COUNT,
-				   (enum bc_timer)(id % BC_TMR_COUNT), now);
+				   id % BC_TMR_COUNT, now);
 			continue;
 		}
-		switch (id - n) {
+		if (id < n + EXEC_TMR_COUNT) {
+			exec_timer(&d->ex, -1, id - n, now);
+			continue;
+		}
+		switch (id - n - EXEC_TMR_COUNT) {
 		case HVD_TMR_SUMMARY:
 			exec_summary(&d->ex);
 			break;
@@ -37,7 +41,7 @@ static void run_timers(struct hvd *d, int64_t now)
 
 static void arm_summary(struct hvd *d, int64_t now)
 {
-	int id = d->set.nports * BC_TMR_COUNT + HVD_TMR_SUMMARY;
+	int id = hvd_timer_id(d, HVD_TMR_SUMMARY);
 	int64_t period = exec_summary_period_ns(&d->ex);
 
 	if (period > 0 && !timerheap_armed(&d->th, id))
@@ -257,8 +261,7 @@ static void initial_links(struct hvd *d, int64_t now)
 		}
 	}
 	if (!d->lm)
-		timerheap_arm(&d->th,
-			      d->set.nports * BC_TMR_COUNT + HVD_TMR_LINK_POLL,
+		timerheap_arm(&d->th, hvd_timer_id(d, HVD_TMR_LINK_POLL),
 			      now + HVD_LINK_POLL_NS);
 }
 

@@ -225,6 +225,40 @@ static int servo_from_cfg(const struct cfg *c, struct disc_cfg *d,
 	}
 }
 
+/* The followers' discipline: the reference's, with the follow_* servo and
+ * step thresholds, no measurement filter (paired readings have no path
+ * delay to select on) and hardware-grade PI constants. */
+static int follow_from_cfg(const struct cfg *c, struct hvd_settings *s,
+			   struct cfg_error *err)
+{
+	struct disc_cfg *f = &s->follow_disc;
+
+	*f = s->disc;
+	switch (cfg_get_enum(c, NULL, "follow_servo")) {
+	case SERVO_NAME_PI:
+		f->servo_type = SERVO_PI;
+		break;
+	case SERVO_NAME_LINREG:
+		f->servo_type = SERVO_LINREG;
+		break;
+	case SERVO_NAME_KALMAN:
+		f->servo_type = SERVO_KALMAN;
+		break;
+	default:
+		return refuse(err, "follow_servo", "%s", "unknown servo");
+	}
+	f->psel.mode = PSEL_NONE;
+	f->servo.sw_timestamping = false;
+	f->servo.step_threshold_s = cfg_get_double(c, NULL,
+						   "follow_step_threshold");
+	f->servo.first_step_threshold_s =
+		cfg_get_double(c, NULL, "follow_first_step_threshold");
+	s->follow_rate_hz = cfg_get_double(c, NULL, "follow_rate");
+	s->follow_readings = cfg_get_int(c, NULL, "follow_readings");
+	s->system_clock_sync = cfg_get_int(c, NULL, "system_clock_sync") != 0;
+	return 0;
+}
+
 static int disc_from_cfg(const struct cfg *c, bool hardware,
 			 struct disc_cfg *d, struct cfg_error *err)
 {
@@ -299,6 +333,13 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		return refuse(err, "time_stamping",
 			      "%s: only hardware and software are implemented "
 			      "yet", "legacy/onestep/p2p1step");
+	s->kernel_leap = cfg_get_int(c, NULL, "kernel_leap") != 0;
+	if (copy_path(s->leapfile, sizeof(s->leapfile),
+		      cfg_get_string(c, NULL, "leapfile")) < 0)
+		return refuse(err, "leapfile", "%s", "path too long");
+	if (copy_path(s->reference_clock, sizeof(s->reference_clock),
+		      cfg_get_string(c, NULL, "reference_clock")) < 0)
+		return refuse(err, "reference_clock", "%s", "too long");
 	if (ct != CT_OC && ct != CT_BC)
 		return refuse(err, "clock_type",
 			      "%s: transparent clocks are not implemented yet",
@@ -329,6 +370,64 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	copy_str(s->revision_data, sizeof(s->revision_data),
 		 cfg_get_string(c, NULL, "revisionData"));
 	return metrics_from_cfg(c, s, err);
+}
+
+/* time_stamping and sys_offset_method of port i. */
+static int port_ts_from_cfg(const struct cfg *c, const char *name,
+			    struct hvd_settings *s, int i,
+			    struct cfg_error *err)
+{
+	int ts = cfg_get_enum(c, name, "time_stamping");
+
+	if (ts != TS_HARDWARE && ts != TS_SOFTWARE)
+		return refuse(err, "time_stamping",
+			      "%s: only hardware and software are implemented "
+			      "yet", "legacy/onestep/p2p1step");
+	s->port_hardware[i] = ts == TS_HARDWARE;
+	s->any_hardware |= s->port_hardware[i];
+	s->any_software |= !s->port_hardware[i];
+	s->sys_offset_method[i] =
+		(enum hwclock_read)cfg_get_enum(c, name, "sys_offset_method");
+	return 0;
+}
+
+/* Does the clock named by reference_clock keep UTC?  Only the system
+ * clock does; "" is the first port's clock. */
+static bool reference_is_utc(const struct hvd_settings *s)
+{
+	const char *r = s->reference_clock;
+
+	if (!*r)
+		return !s->port_hardware[0];
+	if (!strcmp(r, "CLOCK_REALTIME"))
+		return true;
+	for (int i = 0; i < s->nports; i++) {
+		if (!strcmp(r, s->ports[i].name))
+			return !s->port_hardware[i];
+	}
+	return false; /* /dev/ptpN: checked when the clocks are opened */
+}
+
+/* The clock set's settings that need every port. */
+static int clocks_from_cfg(const struct cfg *c, struct hvd_settings *s,
+			   struct cfg_error *err)
+{
+	const char *r = s->reference_clock;
+	bool known = !*r || !strcmp(r, "CLOCK_REALTIME") ||
+		     !strncmp(r, "/dev/ptp", 8);
+
+	(void)c;
+	for (int i = 0; !known && i < s->nports; i++)
+		known = !strcmp(r, s->ports[i].name);
+	if (!known)
+		return refuse(err, "reference_clock", "%s: neither a port, "
+			      "/dev/ptpN nor CLOCK_REALTIME", r);
+	if (s->any_software && !s->system_clock_sync && !s->disc.free_running)
+		return refuse(err, "system_clock_sync", "%s", "0: software-"
+			      "timestamped ports are stamped by the system "
+			      "clock, which must then be disciplined");
+	s->clock.gm_clock_is_utc = reference_is_utc(s);
+	return 0;
 }
 
 /* A refused option: name the file and line (or the command line) that
@@ -364,18 +463,24 @@ int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		rc = clock_from_cfg(c, &s->clock, &s->clock_identity_set, err);
 	if (!rc)
 		rc = disc_from_cfg(c, s->hardware, &s->disc, err);
+	if (!rc)
+		rc = follow_from_cfg(c, s, err);
 	rc = refuse_at(c, NULL, err, rc);
-	s->clock.local_clock_is_utc = !s->hardware;
 	for (int i = 0; !rc && i < s->nports; i++) {
 		const char *name = cfg_port_name(c, i);
 
-		rc = port_from_cfg(c, name, &s->ports[i], err);
-		s->ports[i].hw_timestamping = s->hardware;
+		rc = port_ts_from_cfg(c, name, s, i, err);
 		if (!rc)
-			rc = transport_from_cfg(c, name, s->hardware,
+			rc = port_from_cfg(c, name, &s->ports[i], err);
+		s->ports[i].hw_timestamping = s->port_hardware[i];
+		s->ports[i].clock_is_utc = !s->port_hardware[i];
+		if (!rc)
+			rc = transport_from_cfg(c, name, s->port_hardware[i],
 						&s->transport[i], err);
 		rc = refuse_at(c, name, err, rc);
 		s->phc_index[i] = cfg_get_int(c, name, "phc_index");
 	}
+	if (!rc)
+		rc = refuse_at(c, NULL, err, clocks_from_cfg(c, s, err));
 	return rc;
 }

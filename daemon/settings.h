@@ -14,6 +14,7 @@
 #include <stdbool.h>
 
 #include "bc/bc.h"
+#include "common/hwclock.h"
 #include "config/cfg.h"
 #include "hwts/transport.h"
 #include "servo/discipline.h"
@@ -24,8 +25,21 @@ struct hvd_settings {
 	struct bc_port_cfg ports[BC_MAX_PORTS];
 	struct transport_cfg transport[BC_MAX_PORTS];
 	int phc_index[BC_MAX_PORTS]; /* phc_index, -1: from TSINFO */
-	struct disc_cfg disc;
-	bool hardware; /* time_stamping hardware */
+	bool port_hardware[BC_MAX_PORTS]; /* each port's time_stamping */
+	/* sys_offset_method of each port's PHC */
+	enum hwclock_read sys_offset_method[BC_MAX_PORTS];
+	struct disc_cfg disc; /* the reference's (PTP) discipline */
+	struct disc_cfg follow_disc; /* a follower's (follow_*) */
+	double follow_rate_hz; /* follow_rate */
+	int follow_readings; /* follow_readings */
+	bool system_clock_sync; /* CLOCK_REALTIME follows the reference */
+	char reference_clock[64]; /* "", a port's name, /dev/ptpN or
+				     CLOCK_REALTIME */
+	bool kernel_leap;
+	char leapfile[256];
+	bool hardware; /* [global] time_stamping hardware (ports may
+			  differ: port_hardware) */
+	bool any_hardware, any_software; /* over the ports */
 	bool clock_identity_set; /* clockIdentity given: don't derive */
 	int summary_interval;
 	int logging_level;

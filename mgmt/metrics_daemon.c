@@ -48,7 +48,7 @@ int mgmt_metrics_add(struct hvd *d)
 		.address = s->metrics_address,
 		.textfile = s->metrics_textfile,
 		.textfile_interval_s = s->metrics_textfile_interval,
-		.clock_name = d->clk ? d->clk->name : "",
+		.clock_name = d->cs.ref >= 0 ? d->cs.c[d->cs.ref].hw->name : "",
 		.fill = metrics_fill,
 		.fill_ctx = d,
 	};

@@ -11,8 +11,8 @@
  * variances, the average offset^2 and the spread of the frequency set, as
  * stand-ins for the phase and frequency variance.
  *
- * Holdover itself: on entry the clock is set to the held frequency once;
- * nothing touches it until a sample comes (which ends holdover) or the
+ * Holdover itself: on entry the executor sets the clock to the held
+ * frequency once (and ends holdover if that fails); nothing touches it until a sample comes (which ends holdover) or the
  * executor ends it.  The time error estimate and the clockClass are
  * computed on demand from the entry state.
  */
@@ -119,16 +119,16 @@ static void track_estimate(const struct disc_track *t,
 		e->wander = wander_q(&t->wander);
 }
 
-int disc_holdover_enter(struct disc *d, int64_t mono_ns)
+int disc_holdover_enter(struct disc *d, int64_t mono_ns, double *freq_ppb)
 {
 	struct disc_track *t;
 	struct servo_estimate e;
-	struct disc_result res;
 	int err;
 
-	if (!d || d->cfg.free_running || !d->trk.est.valid)
+	if (!d || !freq_ppb || d->cfg.free_running || !d->trk.est.valid)
 		return -ENODATA;
 	t = &d->trk;
+	*freq_ppb = d->freq_ppb;
 	if (t->hold.active)
 		return 0;
 	track_estimate(t, &e);
@@ -136,12 +136,7 @@ int disc_holdover_enter(struct disc *d, int64_t mono_ns)
 			     e.wander_upper);
 	if (err)
 		return err;
-	memset(&res, 0, sizeof(res));
-	err = disc_set_freq(d, disc_clamp(d, t->hold.freq_ppb), mono_ns, &res);
-	if (err) {
-		holdover_stop(&t->hold);
-		return err;
-	}
+	*freq_ppb = disc_clamp(d, t->hold.freq_ppb);
 	d->state = SERVO_UNLOCKED;
 	cm_notice("servo: holdover at %+.0f ppb (+/- %.1f ppb), wander %.3g ns^2/s^3",
 		  t->hold.freq_ppb, sqrt(t->hold.p11), t->hold.q);

@@ -58,9 +58,19 @@ struct disc_track {
 	struct holdover hold;
 };
 
+/* A sample decided, waiting for disc_applied(). */
+struct disc_pending {
+	bool active;
+	bool sync; /* a SYNC sample (counts in the summary) */
+	enum servo_state state; /* the servo's verdict */
+	int64_t offset_ns; /* the offset the servo got */
+	double freq_before; /* frequency set until then */
+};
+
 struct disc {
 	struct disc_cfg cfg;
-	struct hwclock *clk;
+	char name[32]; /* the clock's, for logs */
+	double max_adj_ppb; /* the clock's adjustment range */
 	struct servo *servo;
 	struct psel psel;
 	enum servo_state state;
@@ -71,6 +81,7 @@ struct disc {
 	struct disc_stats stats;
 	struct cm_ratelimit err_rl;
 	struct disc_track trk;
+	struct disc_pending pend;
 };
 
 
@@ -86,7 +97,5 @@ void disc_track_rebase(struct disc *d, double delta_ns);
 void disc_track_reset(struct disc *d);
 /* servo/discipline.c, for disc_hold.c */
 double disc_clamp(struct disc *d, double freq);
-int disc_set_freq(struct disc *d, double freq, int64_t mono,
-		  struct disc_result *res);
 
 #endif

@@ -5,9 +5,10 @@
  * Decisions worth knowing:
  * - JUMP: step the clock by the servo's step_ns, then set its frequency.
  *   LOCKED / LOCKED_STABLE: set the frequency.  UNLOCKED: touch nothing.
- *   A failed clock op resets the servo (state UNLOCKED, as linuxptp does) and
- *   is returned and reported in res->error.
- * - Free-running never calls adjfreq or step (nor getfreq at create).  It
+ *   The executor carries the decision out (res->act) and reports back
+ *   (disc_applied); a failed clock op resets the servo (state UNLOCKED, as
+ *   linuxptp does) and is reported in res->error.
+ * - Free-running never asks for a step or a frequency.  It
  *   estimates the clock's frequency error from the offsets over windows of
  *   at least DISC_FREE_WINDOW_NS, like linuxptp's clock_no_adjust, and
  *   reports it with our sign: res->freq_ppb is the frequency that WOULD
@@ -41,6 +42,7 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -74,37 +76,18 @@ static void disc_check_set_freq(struct disc_check *c, double freq)
 	c->cur_freq = freq;
 }
 
-static int disc_read_freq(struct hwclock *clk, double *fadj)
-{
-	int err;
-
-	*fadj = 0.0;
-	if (!clk->ops->getfreq)
-		return 0;
-	err = clk->ops->getfreq(clk, fadj);
-	if (err)
-		return err < 0 ? err : -EIO;
-	if (!isfinite(*fadj))
-		*fadj = 0.0;
-	return 0;
-}
-
 int disc_create(struct disc **out, const struct disc_cfg *cfg,
-		struct hwclock *clk)
+		const struct disc_clock *clk)
 {
 	struct disc *d;
 	double fadj = 0.0;
 	int err;
 
-	if (!out || !cfg || !clk || !clk->ops || !clk->ops->adjfreq ||
-	    !clk->ops->step || cfg->sanity_freq_limit_ppb < 0 ||
+	if (!out || !cfg || !clk || cfg->sanity_freq_limit_ppb < 0 ||
 	    psel_cfg_check(&cfg->psel) || holdover_cfg_check(&cfg->hold))
 		return -EINVAL;
-	if (!cfg->free_running) {
-		err = disc_read_freq(clk, &fadj);
-		if (err)
-			return err;
-	}
+	if (!cfg->free_running && isfinite(clk->freq_ppb))
+		fadj = clk->freq_ppb;
 	d = calloc(1, sizeof(*d));
 	if (!d)
 		return -ENOMEM;
@@ -115,7 +98,8 @@ int disc_create(struct disc **out, const struct disc_cfg *cfg,
 		return err;
 	}
 	d->cfg = *cfg;
-	d->clk = clk;
+	snprintf(d->name, sizeof(d->name), "%s", clk->name ? clk->name : "clock");
+	d->max_adj_ppb = clk->max_adj_ppb;
 	d->cfg.psel.two_way = disc_two_way(d);
 	psel_init(&d->psel, &d->cfg.psel);
 	disc_track_init(d);
@@ -229,78 +213,71 @@ double disc_clamp(struct disc *d, double freq)
 	return freq;
 }
 
-static int disc_op_failed(struct disc *d, const char *op, int err,
-			  int64_t mono, struct disc_result *res)
+static void disc_op_failed(struct disc *d, const char *op, int err,
+			   int64_t mono, struct disc_result *res)
 {
 	if (err >= 0)
 		err = -EIO;
 	if (cm_ratelimit_ok(&d->err_rl, mono))
 		cm_err("servo: %s on %s failed: %s (%d), servo reset", op,
-		       d->clk->name, strerror(-err), err);
+		       d->name, strerror(-err), err);
 	servo_reset(d->servo);
 	psel_reset(&d->psel);
 	d->state = SERVO_UNLOCKED;
 	res->state = SERVO_UNLOCKED;
-	res->error = err;
-	return err;
+	if (!res->error)
+		res->error = err;
 }
 
-int disc_set_freq(struct disc *d, double freq, int64_t mono,
-		  struct disc_result *res)
+/* The frequency is on the clock now. */
+static void disc_freq_set(struct disc *d, double freq)
 {
-	int err = d->clk->ops->adjfreq(d->clk, freq);
-
-	if (err)
-		return disc_op_failed(d, "adjfreq", err, mono, res);
 	d->freq_ppb = freq;
 	disc_check_set_freq(&d->check, freq);
-	return 0;
 }
 
-static int disc_step(struct disc *d, int64_t step_ns, int64_t mono,
-		     struct disc_result *res)
+/* The servo's verdict as a decision for the executor. */
+static void disc_decide(struct disc *d, const struct servo_out *out,
+			struct disc_result *res)
 {
-	int err = d->clk->ops->step(d->clk, step_ns);
-
-	if (err)
-		return disc_op_failed(d, "step", err, mono, res);
-	if (d->check.primed)
-		d->check.last_ts += step_ns;
-	res->stepped = true;
-	res->step_ns = step_ns;
-	cm_notice("servo: clock stepped by %" PRId64 " ns", step_ns);
-	return 0;
-}
-
-/* Apply the servo's verdict to the clock (stats: count the frequency in
- * the summary, SYNC samples only). */
-static int disc_verdict(struct disc *d, const struct servo_out *out,
-			int64_t mono, bool stats, struct disc_result *res)
-{
-	double freq;
-	int err = 0;
-
 	d->state = out->state;
 	res->state = out->state;
 	switch (out->state) {
 	case SERVO_UNLOCKED:
 		break;
 	case SERVO_JUMP:
-		freq = disc_clamp(d, out->freq_ppb);
-		err = disc_step(d, out->step_ns, mono, res);
-		if (!err)
-			err = disc_set_freq(d, freq, mono, res);
-		break;
+		res->act.step = true;
+		res->act.step_ns = out->step_ns;
+		/* fall through */
 	case SERVO_LOCKED:
 	case SERVO_LOCKED_STABLE:
-		freq = disc_clamp(d, out->freq_ppb);
-		err = disc_set_freq(d, freq, mono, res);
+		res->act.set_freq = true;
+		res->act.freq_ppb = disc_clamp(d, out->freq_ppb);
 		break;
 	}
+}
+
+/* What the executor did with the decision. */
+static void disc_outcome(struct disc *d, struct disc_result *res,
+			 int step_err, int freq_err, int64_t mono)
+{
+	if (res->act.step && step_err) {
+		disc_op_failed(d, "step", step_err, mono, res);
+	} else if (res->act.step) {
+		if (d->check.primed)
+			d->check.last_ts += res->act.step_ns;
+		res->stepped = true;
+		res->step_ns = res->act.step_ns;
+		cm_notice("servo: %s stepped by %" PRId64 " ns", d->name,
+			  res->act.step_ns);
+	}
+	if (res->act.set_freq && !(res->act.step && step_err)) {
+		if (freq_err)
+			disc_op_failed(d, "adjfreq", freq_err, mono, res);
+		else
+			disc_freq_set(d, res->act.freq_ppb);
+	}
 	res->freq_ppb = d->freq_ppb;
-	if (stats)
-		cm_stats_add(&d->stats.freq, d->freq_ppb);
-	return err;
 }
 
 /* The servo's estimate now: e, or NULL when it has none. */
@@ -395,17 +372,15 @@ static void disc_filter(struct disc *d, const struct disc_input *in,
 }
 
 /* The servo's estimate is read once before the sample (prediction, noise)
- * and once after it (holdover's bookkeeping, settledness). */
+ * and once after it, in disc_applied (holdover's bookkeeping,
+ * settledness). */
 static int disc_apply(struct disc *d, const struct disc_input *in,
 		      struct disc_result *res)
 {
 	bool sync = in->kind != DISC_DELAY;
 	struct servo_estimate est;
-	const struct servo_estimate *e;
 	struct psel_out po;
 	struct servo_out out;
-	double freq_before = d->freq_ppb;
-	int err;
 
 	disc_filter(d, in, disc_estimate(d, &est), &po);
 	res->offset_ns = po.offset_ns;
@@ -417,16 +392,53 @@ static int disc_apply(struct disc *d, const struct disc_input *in,
 	}
 	res->used = true;
 	servo_sample(d->servo, po.offset_ns, in->ingress_ns, po.weight, &out);
-	err = disc_verdict(d, &out, in->mono_ns, sync, res);
+	disc_decide(d, &out, res);
+	d->pend = (struct disc_pending){
+		.active = true,
+		.sync = sync,
+		.state = out.state,
+		.offset_ns = po.offset_ns,
+		.freq_before = d->freq_ppb,
+	};
+	return 0;
+}
+
+void disc_applied(struct disc *d, struct disc_result *res, int step_err,
+		  int freq_err, int64_t mono)
+{
+	struct disc_pending p;
+	struct servo_estimate est;
+	const struct servo_estimate *e;
+
+	if (!d || !res || !d->pend.active)
+		return;
+	p = d->pend;
+	d->pend.active = false;
+	disc_outcome(d, res, step_err, freq_err, mono);
+	if (p.sync)
+		cm_stats_add(&d->stats.freq, d->freq_ppb);
 	e = disc_estimate(d, &est);
-	disc_track_sample(d, po.offset_ns, in->mono_ns, freq_before, res, e);
+	disc_track_sample(d, p.offset_ns, mono, p.freq_before, res, e);
 	if (res->error)
 		psel_reset(&d->psel);
 	else if (res->stepped)
 		psel_stepped(&d->psel);
 	else
-		psel_verdict(&d->psel, disc_settled(d, out.state, e));
-	return err;
+		psel_verdict(&d->psel, disc_settled(d, p.state, e));
+}
+
+void disc_freq_applied(struct disc *d, double freq, int err, int64_t mono)
+{
+	struct disc_result res;
+
+	if (!d)
+		return;
+	if (!err) {
+		disc_freq_set(d, freq);
+		return;
+	}
+	memset(&res, 0, sizeof(res));
+	disc_op_failed(d, "adjfreq", err, mono, &res);
 }
 
 bool disc_two_way(const struct disc *d)
@@ -469,23 +481,30 @@ int disc_sample_in(struct disc *d, const struct disc_input *in,
 	return disc_apply(d, in, res);
 }
 
-int disc_sample(struct disc *d, int64_t offset_ns, int64_t path_delay_ns,
-		int64_t local_ts_ns, int64_t mono_ns, struct disc_result *res)
+void disc_stepped(struct disc *d, int64_t step_ns)
 {
-	struct disc_input in = {
-		.offset_ns = offset_ns,
-		.path_delay_ns = path_delay_ns,
-		.ingress_ns = local_ts_ns,
-		.mono_ns = mono_ns,
-	};
-
-	return disc_sample_in(d, &in, res);
+	if (!d)
+		return;
+	if (d->check.primed)
+		d->check.last_ts += step_ns;
+	if (d->fr.anchored)
+		d->fr.ts0 += step_ns;
 }
 
 void disc_rearm_first_step(struct disc *d)
 {
+	disc_set_first_step_pending(d, true);
+}
+
+bool disc_first_step_pending(const struct disc *d)
+{
+	return d && d->servo && d->servo->first_update;
+}
+
+void disc_set_first_step_pending(struct disc *d, bool pending)
+{
 	if (d && d->servo)
-		d->servo->first_update = true;
+		d->servo->first_update = pending;
 }
 
 void disc_reset(struct disc *d)

@@ -11,10 +11,19 @@
  * and for the Kalman servo the Delay_Req exchanges too); around it,
  * holdover (servo/holdover.h, servo/disc_hold.c) holds the servo's last
  * frequency estimate when the master is lost and estimates the time error
- * since.  It applies the servo's verdict through the struct hwclock ops and
- * reports what it did; the executor then tells the core
- * (bc_clock_stepped, bc_servo_state).  Shared by the daemon and the
- * simulator.  No syscalls of its own: only the hwclock ops touch the clock.
+ * since.
+ *
+ * It decides; it never touches a clock.  A sample (disc_sample_in) yields
+ * a decision in res->act: step the clock by step_ns, then set its
+ * frequency.  The executor applies it through the clock's struct hwclock
+ * and reports back with disc_applied(), which finishes the sample's
+ * bookkeeping (a failed clock op resets the servo, as linuxptp does) and
+ * completes res (stepped, error); the executor then tells the core
+ * (bc_clock_stepped, bc_servo_state).  Every disc_sample_in() must be
+ * followed by disc_applied() before the next sample, even when res->act
+ * asks for nothing.  Holdover's frequency is applied the same way
+ * (disc_holdover_enter gives it, disc_freq_applied confirms).  Shared by
+ * the daemon and the simulator.  Pure: no syscalls, no clock reads.
  */
 #ifndef HVPTP_SERVO_DISCIPLINE_H
 #define HVPTP_SERVO_DISCIPLINE_H
@@ -22,7 +31,6 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "common/hwclock.h"
 #include "common/stats.h"
 #include "servo/holdover.h"
 #include "servo/pathsel.h"
@@ -38,7 +46,17 @@ struct disc_cfg {
 };
 void disc_cfg_default(struct disc_cfg *c);
 
+/* What the executor must do to the clock: step first, then set the
+ * frequency (each only when asked). */
+struct disc_action {
+	bool step;
+	int64_t step_ns; /* add this to the clock */
+	bool set_freq;
+	double freq_ppb; /* positive: faster */
+};
+
 struct disc_result {
+	struct disc_action act; /* decided by disc_sample_in */
 	enum servo_state state;
 	int64_t offset_ns; /* the offset the servo was given */
 	double freq_ppb; /* frequency now set (or estimated, free-running) */
@@ -59,21 +77,19 @@ struct disc_stats {
 
 struct disc;
 
-/* clk must outlive the disc.  Reads the clock's current frequency as the
- * servo's start (unless free-running).  -EINVAL, -ENOMEM, clock errors. */
-int disc_create(struct disc **out, const struct disc_cfg *cfg,
-		struct hwclock *clk);
-void disc_destroy(struct disc *d);
+/* The clock a discipline steers, as the executor read it at start:
+ * its name (for logs), its frequency now (the servo starts there; ignored
+ * when free-running) and its adjustment range. */
+struct disc_clock {
+	const char *name;
+	double freq_ppb;
+	double max_adj_ppb;
+};
 
-/*
- * One sample: offset = local - master (ns), path_delay (ns, for stats),
- * local_ts = ingress time on the disciplined clock, mono_ns = the caller's
- * monotonic time now (for the sanity check).  Applies the servo's decision
- * unless free-running.  Returns 0 or the error of a failed clock op (also
- * in res->error).
- */
-int disc_sample(struct disc *d, int64_t offset_ns, int64_t path_delay_ns,
-		int64_t local_ts_ns, int64_t mono_ns, struct disc_result *res);
+/* -EINVAL, -ENOMEM. */
+int disc_create(struct disc **out, const struct disc_cfg *cfg,
+		const struct disc_clock *clk);
+void disc_destroy(struct disc *d);
 
 /* What a sample measured (bc/bc.h, enum bc_sample_kind). */
 enum disc_kind {
@@ -110,28 +126,47 @@ struct disc_input {
 };
 /* res->used tells whether the servo took the sample.  A DELAY sample the
  * servo does not take only feeds the filter (whose better delay may move
- * a one-way servo's phase: servo_rebase); the clock is not touched. */
+ * a one-way servo's phase: servo_rebase); the clock is not touched.  The
+ * decision is in res->act; -EINVAL for bad arguments. */
 int disc_sample_in(struct disc *d, const struct disc_input *in,
 		   struct disc_result *res);
+/* The executor applied res->act: step_err is the step's result (0 when
+ * none was asked), freq_err the frequency's (a failed step leaves the
+ * frequency unset: pass 0).  Completes res: state, freq_ppb, stepped,
+ * step_ns, error (the first failure; the servo is then reset). */
+void disc_applied(struct disc *d, struct disc_result *res, int step_err,
+		  int freq_err, int64_t mono_ns);
 /* The servo takes DELAY samples as well as SYNC ones: the Kalman servo
  * with the measurement filter on. */
 bool disc_two_way(const struct disc *d);
+/* The clock was stepped by someone else (a step of the reference passed
+ * on to a follower): move what the discipline keeps in clock time. */
+void disc_stepped(struct disc *d, int64_t step_ns);
 /* The master changed or the sync interval did: start learning again. */
 void disc_reset(struct disc *d);
 /* A new time source: the next sample may step again under
  * first_step_threshold, as the first one after start did. */
 void disc_rearm_first_step(struct disc *d);
+/* Whether the next sample may still take the first step (no step or lock
+ * yet since start or the last rearm), and setting it (a clock that takes
+ * over another's role inherits its state). */
+bool disc_first_step_pending(const struct disc *d);
+void disc_set_first_step_pending(struct disc *d, bool pending);
 void disc_sync_interval(struct disc *d, double interval_s);
 
 enum servo_state disc_state(const struct disc *d);
 double disc_freq_ppb(const struct disc *d);
 /*
- * Holdover (servo/holdover.h): the slave port lost its master.  enter sets
- * the clock to the servo's last frequency estimate and leaves it there;
- * -ENODATA when the servo never had one (free-running, or never locked):
- * the clock just keeps its frequency.  A sample, or exit, ends holdover.
+ * Holdover (servo/holdover.h): the slave port lost its master.  enter
+ * gives in *freq_ppb the servo's last frequency estimate, which the
+ * executor sets on the clock and confirms with disc_freq_applied() (a
+ * failure ends holdover); -ENODATA when the servo never had one
+ * (free-running, or never locked): the clock just keeps its frequency.
+ * A sample, or exit, ends holdover.
  */
-int disc_holdover_enter(struct disc *d, int64_t mono_ns);
+int disc_holdover_enter(struct disc *d, int64_t mono_ns, double *freq_ppb);
+void disc_freq_applied(struct disc *d, double freq_ppb, int err,
+		       int64_t mono_ns);
 void disc_holdover_exit(struct disc *d);
 bool disc_in_holdover(const struct disc *d);
 /* Bound on |time error| now (ns): in holdover the growing estimate, when

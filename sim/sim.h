@@ -163,9 +163,10 @@ struct sim_node {
 	struct sim_clock_model cm, sys_cm;
 	struct sim_sysread rd;
 	struct sim_clock clocks[2];
-	struct sim_clock *dclk; /* disciplined: PHC, or system (software) */
+	struct sim_clock *dclk; /* stamping: PHC, or system (software) */
 	struct sim_clock *sclk; /* system clock */
-	struct sim_hwclock hwc;
+	struct sim_hwclock hwc; /* dclk's */
+	struct sim_hwclock shwc; /* sclk's when it is another clock */
 	struct sim_ts_model ts;
 	struct sim_rng ts_rng;
 	int64_t start_ns;
@@ -174,11 +175,12 @@ struct sim_node {
 	int ref; /* its index, -1: the expected grandmaster */
 	/* running */
 	struct bc *bc;
-	struct disc *disc;
+	struct clockset cs;
 	struct exec ex;
 	bool up;
 	uint32_t epoch; /* bumped at each (re)start */
 	uint32_t tgen[BC_MAX_PORTS][BC_TMR_COUNT];
+	uint32_t xgen[EXEC_TMR_COUNT]; /* the executor's timers */
 	bool summary_armed;
 	uint64_t restarts;
 	uint64_t tx_ts_missing, tx_ts_unclaimed;
@@ -300,6 +302,9 @@ void sim_node_txts(struct sim_node *n, const struct sim_ev *ev);
 void sim_node_summary(struct sim_node *n, const struct sim_ev *ev);
 void sim_node_link(struct sim_node *n, int port, bool up);
 int64_t sim_node_mono(const struct sim_node *n);
+/* The discipline of the node's stamping clock (the one measured), or
+ * NULL while the node is down. */
+struct disc *sim_node_disc(const struct sim_node *n);
 void sim_log_sink(int level, const char *line, void *ctx);
 
 /* sim_run.c */

@@ -569,6 +569,13 @@ static void node_clocks(struct sim *s, struct sim_node *n)
 	}
 	sim_hwclock_init(&n->hwc, n->name, n->dclk, n->sclk, &s->now, &n->rd,
 			 sim_seed_mix(s->seed, 4, (uint64_t)n->index));
+	n->hwc.hw.keeps_utc = n->keeps_utc;
+	if (n->sclk != n->dclk) {
+		sim_hwclock_init(&n->shwc, "sys", n->sclk, n->sclk, &s->now,
+				 &n->rd, sim_seed_mix(s->seed, 6,
+						      (uint64_t)n->index));
+		n->shwc.hw.keeps_utc = true;
+	}
 	sim_rng_seed(&n->ts_rng, sim_seed_mix(s->seed, 3, (uint64_t)n->index));
 	n->gm = n->index;
 }

@@ -34,6 +34,11 @@ int64_t sim_node_mono(const struct sim_node *n)
 	return n->sim->now + SIM_MONO_BASE_NS;
 }
 
+struct disc *sim_node_disc(const struct sim_node *n)
+{
+	return n->cs.started ? n->cs.c[0].disc : NULL;
+}
+
 static struct sim_node *enter(struct sim_node *n)
 {
 	struct sim_node *prev = n->sim->cur;
@@ -193,37 +198,46 @@ static int plat_send(void *ctx, int port, bool event, enum bc_dest dest,
 	return 0;
 }
 
-static bool timer_ok(const struct sim_node *n, int port, enum bc_timer t)
+/* The executor's own timers travel with this port number. */
+#define SIM_EXEC_PORT 0xFFFF
+
+/* The generation counter of a port's timer or the executor's (port -1,
+ * or SIM_EXEC_PORT in an event); NULL when out of range. */
+static uint32_t *timer_gen(struct sim_node *n, int port, int t)
 {
-	return port >= 0 && port < n->nports && (unsigned)t < BC_TMR_COUNT;
+	if (port == -1 || port == SIM_EXEC_PORT)
+		return t >= 0 && t < EXEC_TMR_COUNT ? &n->xgen[t] : NULL;
+	if (port < 0 || port >= n->nports || t < 0 || t >= BC_TMR_COUNT)
+		return NULL;
+	return &n->tgen[port][t];
 }
 
-static void plat_timer_arm(void *ctx, int port, enum bc_timer t,
-			   int64_t at_ns)
+static void plat_timer_arm(void *ctx, int port, int t, int64_t at_ns)
 {
 	struct sim_node *n = ctx;
+	uint32_t *gen = timer_gen(n, port, t);
 	struct sim_ev ev = {
 		.kind = SIM_EV_TIMER,
 		.node = (uint16_t)n->index,
-		.port = (uint16_t)port,
+		.port = (uint16_t)(port < 0 ? SIM_EXEC_PORT : port),
 		.aux = (uint16_t)t,
 	};
 
-	if (!timer_ok(n, port, t))
+	if (!gen)
 		return;
-	ev.gen = ++n->tgen[port][t];
+	ev.gen = ++*gen;
 	ev.t = at_ns - SIM_MONO_BASE_NS;
 	if (ev.t < n->sim->now)
 		ev.t = n->sim->now;
 	sim_push(n->sim, &ev);
 }
 
-static void plat_timer_stop(void *ctx, int port, enum bc_timer t)
+static void plat_timer_stop(void *ctx, int port, int t)
 {
-	struct sim_node *n = ctx;
+	uint32_t *gen = timer_gen(ctx, port, t);
 
-	if (timer_ok(n, port, t))
-		n->tgen[port][t]++;
+	if (gen)
+		++*gen;
 }
 
 /* What the daemon's loop does after each turn. */
@@ -260,7 +274,34 @@ static void new_epoch(struct sim_node *n)
 		for (int t = 0; t < BC_TMR_COUNT; t++)
 			n->tgen[p][t]++;
 	}
+	for (int t = 0; t < EXEC_TMR_COUNT; t++)
+		n->xgen[t]++;
 	n->summary_armed = false;
+}
+
+/* The node's clocks as the daemon would have them: the stamping clock
+ * (the reference before any slave port), and with hardware timestamps the
+ * system clock, which follows it unless system_clock_sync is 0. */
+static int node_clockset(struct sim_node *n)
+{
+	const struct hvd_settings *s = &n->set;
+	struct cs_cfg cfg = {
+		.ref = s->disc,
+		.follow = s->follow_disc,
+		.follow_interval_ns = (int64_t)(1e9 / s->follow_rate_hz),
+		.follow_readings = s->follow_readings,
+		.gm_clock = 0,
+	};
+	bool adjust = !s->disc.free_running;
+	int k;
+
+	cs_init(&n->cs, &cfg);
+	k = cs_add(&n->cs, &n->hwc.hw, adjust);
+	if (k >= 0 && n->sclk != n->dclk)
+		k = cs_add(&n->cs, &n->shwc.hw, adjust && s->system_clock_sync);
+	for (int i = 0; k >= 0 && i < n->nports; i++)
+		k = cs_bind_port(&n->cs, i, 0);
+	return k < 0 ? k : cs_start(&n->cs);
 }
 
 static int node_create(struct sim_node *n)
@@ -276,16 +317,15 @@ static int node_create(struct sim_node *n)
 	n->set.clock.rng_seed = sim_seed_mix(n->sim->seed, 5,
 					     (uint64_t)n->index << 32 |
 						     n->epoch);
-	err = bc_create(&n->bc, &n->set.clock, n->set.ports, n->set.nports);
+	err = node_clockset(n);
 	if (err < 0)
 		return err;
-	err = disc_create(&n->disc, &n->set.disc, &n->hwc.hw);
+	err = bc_create(&n->bc, &n->set.clock, n->set.ports, n->set.nports);
 	if (err < 0) {
-		bc_destroy(n->bc);
-		n->bc = NULL;
+		cs_stop(&n->cs);
 		return err;
 	}
-	exec_init(&n->ex, n->bc, n->disc, &plat, n->set.summary_interval);
+	exec_init(&n->ex, n->bc, &n->cs, &plat, n->set.summary_interval);
 	return 0;
 }
 
@@ -323,11 +363,10 @@ int sim_node_start(struct sim_node *n)
 
 void sim_node_stop(struct sim_node *n)
 {
-	if (n->bc || n->disc)
+	if (n->bc || n->cs.started)
 		new_epoch(n);
-	disc_destroy(n->disc);
+	cs_stop(&n->cs);
 	bc_destroy(n->bc);
-	n->disc = NULL;
 	n->bc = NULL;
 	n->up = false;
 }
@@ -337,12 +376,13 @@ void sim_node_stop(struct sim_node *n)
 void sim_node_timer(struct sim_node *n, const struct sim_ev *ev)
 {
 	struct sim_node *prev;
+	uint32_t *gen = timer_gen(n, ev->port, ev->aux);
 
-	if (!n->up || ev->port >= n->nports || ev->aux >= BC_TMR_COUNT ||
-	    ev->gen != n->tgen[ev->port][ev->aux])
+	if (!n->up || !gen || ev->gen != *gen)
 		return;
 	prev = enter(n);
-	exec_timer(&n->ex, ev->port, (enum bc_timer)ev->aux, sim_node_mono(n));
+	exec_timer(&n->ex, ev->port == SIM_EXEC_PORT ? -1 : ev->port, ev->aux,
+		   sim_node_mono(n));
 	node_after(n);
 	leave(n, prev);
 }

@@ -187,7 +187,7 @@ static const char *servo_col(const struct sim_node *n,
 		return "GM";
 	if (p->flags & SIM_PT_HOLDOVER)
 		return "HOLDOVER";
-	return servo_state_name(disc_state(n->disc));
+	return servo_state_name(disc_state(sim_node_disc(n)));
 }
 
 void sim_csv_rows(const struct sim *s, FILE *f)

@@ -207,7 +207,7 @@ static void sample_node(struct sim *s, struct sim_node *n, struct sim_pt *pt)
 	pt->ferr_ppb = (float)((sim_clock_rate(n->dclk, s->now) -
 				sim_clock_rate(g->dclk, s->now)) *
 			       1e9);
-	st = disc_state(n->disc);
+	st = disc_state(sim_node_disc(n));
 	if (st == SERVO_LOCKED || st == SERVO_LOCKED_STABLE)
 		pt->flags |= SIM_PT_SERVO_LOCKED;
 }

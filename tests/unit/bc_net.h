@@ -277,7 +277,7 @@ static inline void net_maybe_step(struct net *n, int c, bool tx,
 	if (h->c != c || h->tx != tx || h->type != type)
 		return;
 	bc_actions_init(&a);
-	assert_int_equal(bc_clock_stepped(n->n[c].bc, h->step_ns, &a), 0);
+	assert_int_equal(bc_clock_stepped(n->n[c].bc, 0, h->step_ns, &a), 0);
 	n->n[c].off += h->step_ns;
 	h->done_at = n->now;
 	h->c = -1;

@@ -240,14 +240,17 @@ static const char *const implemented_set[] = {
 	"delay_filter_length", "egressLatency", "ingressLatency",
 	"clockIdentity", "timeSource", "utc_offset", "userDescription",
 	"productDescription", "revisionData", "manufacturerIdentity",
-	"ptp_minor_version", "phc_index",
+	"ptp_minor_version", "phc_index", "kernel_leap", "leapfile",
+	"boundary_clock_jbod",
 	/* hvptpd's own */
 	"metrics_address", "metrics_textfile", "metrics_textfile_interval",
 	"kalman_wander", "kalman_outlier_gate", "servo_filter",
 	"servo_filter_window", "servo_filter_keep", "holdover_budget",
 	"holdover_limit", "holdover_class_in_spec",
 	"holdover_class_out_of_spec", "holdover_class_expired",
-	"ptp_management",
+	"ptp_management", "follow_rate", "follow_readings", "follow_servo",
+	"follow_step_threshold", "follow_first_step_threshold",
+	"reference_clock", "sys_offset_method", "system_clock_sync",
 	/* old names of implemented options */
 	"pi_offset_const", "pi_f_offset_const", "pi_max_frequency",
 };

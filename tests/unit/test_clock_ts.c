@@ -511,7 +511,8 @@ static void test_utc_slave_of_tai_master(void **state)
 	net_port_cfgs(&pc, 1);
 	a = net_add(&net, &cc, &pc, 1, &seg, off_a); /* PHC on TAI */
 	net_clock_cfg(&cc, 0xB, 200);
-	cc.local_clock_is_utc = true;
+	cc.gm_clock_is_utc = true;
+	pc.clock_is_utc = true;
 	b = net_add(&net, &cc, &pc, 1, &seg, off_b); /* system clock, UTC */
 	net_start(&net);
 	net_run(&net, 40 * SEC);
@@ -533,12 +534,13 @@ static void test_utc_grandmaster(void **state)
 
 	(void)state;
 	net_clock_cfg(&cc, 0xA, 100);
-	cc.local_clock_is_utc = true;
+	cc.gm_clock_is_utc = true;
 	cc.utc_offset_valid = true;
 	net_port_cfgs(&pc, 1);
+	pc.clock_is_utc = true;
 	a = net_add(&net, &cc, &pc, 1, &seg, OFF_A);
 	net_clock_cfg(&cc, 0xB, 200);
-	cc.local_clock_is_utc = true;
+	cc.gm_clock_is_utc = true;
 	b = net_add(&net, &cc, &pc, 1, &seg, OFF_B);
 	net_start(&net);
 	net_run(&net, 40 * SEC);

@@ -21,8 +21,10 @@
 
 #include <cmocka.h>
 
+#include "common/hwclock.h"
 #include "common/log.h"
 #include "common/rng.h"
+#include "daemon/clockset.h"
 #include "servo/discipline.h"
 #include "servo/pi.h"
 
@@ -167,7 +169,14 @@ static int fc_sample(struct fake_clock *fc, struct disc *d, double noise,
 	int64_t local = llround(fc->true_ns + fc->offset_ns);
 	int64_t mono = MONO_BASE + llround(fc->true_ns);
 
-	return disc_sample(d, offset, 1500, local, mono, res);
+	struct disc_input in = {
+		.offset_ns = offset,
+		.path_delay_ns = 1500,
+		.ingress_ns = local,
+		.mono_ns = mono,
+	};
+
+	return cs_disc_sample(&fc->hw, d, &in, res);
 }
 
 static double gauss(struct cm_rng *r, double sigma)
@@ -181,7 +190,7 @@ static struct disc *make(struct fake_clock *fc, const struct disc_cfg *cfg)
 {
 	struct disc *d = NULL;
 
-	assert_int_equal(disc_create(&d, cfg, &fc->hw), 0);
+	assert_int_equal(cs_disc_create(&d, cfg, &fc->hw), 0);
 	assert_non_null(d);
 	return d;
 }
@@ -231,19 +240,19 @@ static void test_create_errors(void **state)
 	fc_init(&fc, 0, 0);
 	disc_cfg_default(&cfg);
 	fc.getfreq_ret = -ENODEV;
-	assert_int_equal(disc_create(&d, &cfg, &fc.hw), -ENODEV);
+	assert_int_equal(cs_disc_create(&d, &cfg, &fc.hw), -ENODEV);
 	assert_null(d);
 	fc.getfreq_ret = 0;
-	assert_int_equal(disc_create(&d, NULL, &fc.hw), -EINVAL);
-	assert_int_equal(disc_create(&d, &cfg, NULL), -EINVAL);
+	assert_int_equal(cs_disc_create(&d, NULL, &fc.hw), -EINVAL);
+	assert_int_equal(cs_disc_create(&d, &cfg, NULL), -EINVAL);
 	cfg.servo_type = SERVO_TYPE_COUNT;
-	assert_int_equal(disc_create(&d, &cfg, &fc.hw), -EINVAL);
+	assert_int_equal(cs_disc_create(&d, &cfg, &fc.hw), -EINVAL);
 	disc_cfg_default(&cfg);
 	cfg.sanity_freq_limit_ppb = -1;
-	assert_int_equal(disc_create(&d, &cfg, &fc.hw), -EINVAL);
+	assert_int_equal(cs_disc_create(&d, &cfg, &fc.hw), -EINVAL);
 	assert_null(d);
 	/* Bad calls on nothing do not crash. */
-	assert_int_equal(disc_sample(NULL, 0, 0, 0, 0, NULL), -EINVAL);
+	assert_int_equal(disc_sample_in(NULL, NULL, NULL), -EINVAL);
 	disc_destroy(NULL);
 	disc_reset(NULL);
 }
@@ -273,7 +282,7 @@ static void test_jump_then_lock(void **state)
 	assert_string_equal(fc.calls, "sf"); /* step, then frequency */
 	assert_near(fc.offset_ns, 0.0, 0);
 	assert_int_equal(res.error, 0);
-	assert_true(log_has("servo: clock stepped by -1000000 ns"));
+	assert_true(log_has("servo: fake stepped by -1000000 ns"));
 	assert_int_equal(disc_state(d), SERVO_JUMP);
 	fc_advance(&fc, NS);
 	assert_int_equal(fc_sample(&fc, d, 0, &res), 0);
@@ -719,7 +728,7 @@ static int path_sample(struct fake_clock *fc, struct disc *d, struct path *p,
 		in.origin_ns = in.ingress_ns + in.one_way_ns;
 		p->delays++;
 	}
-	return disc_sample_in(d, &in, res);
+	return cs_disc_sample(&fc->hw, d, &in, res);
 }
 
 /* A Sync, and 0.4 s later a Delay_Req exchange; 1 s in all.  *used:

@@ -98,7 +98,7 @@ static int fp_send(void *ctx, int port, bool event, enum bc_dest dest,
 	return p->send_result;
 }
 
-static void fp_arm(void *ctx, int port, enum bc_timer t, int64_t at)
+static void fp_arm(void *ctx, int port, int t, int64_t at)
 {
 	(void)port;
 	(void)t;
@@ -106,7 +106,7 @@ static void fp_arm(void *ctx, int port, enum bc_timer t, int64_t at)
 	((struct fake_plat *)ctx)->timer_arms++;
 }
 
-static void fp_stop(void *ctx, int port, enum bc_timer t)
+static void fp_stop(void *ctx, int port, int t)
 {
 	(void)port;
 	(void)t;
@@ -134,6 +134,7 @@ static void fp_state(void *ctx, int port, enum port_state from,
 
 struct fixture {
 	struct bc *bc;
+	struct clockset cs;
 	struct disc *disc;
 	struct fake_clock clk;
 	struct fake_plat plat;
@@ -141,6 +142,17 @@ struct fixture {
 };
 
 static struct fixture fx;
+
+/* The fixture's one clock in a clock set, with a discipline of dc. */
+static void fx_clocks(const struct disc_cfg *dc)
+{
+	cs_stop(&fx.cs);
+	cs_init(&fx.cs, &(struct cs_cfg){ .ref = *dc, .follow = *dc });
+	assert_int_equal(cs_add(&fx.cs, &fx.clk.hw, true), 0);
+	assert_int_equal(cs_bind_port(&fx.cs, 0, 0), 0);
+	assert_int_equal(cs_start(&fx.cs), 0);
+	fx.disc = fx.cs.c[0].disc;
+}
 
 static int setup(void **state)
 {
@@ -166,15 +178,15 @@ static int setup(void **state)
 	fx.clk.hw.ops = &fc_ops;
 	fx.clk.hw.max_adj_ppb = 1e6;
 	disc_cfg_default(&dc);
-	assert_int_equal(disc_create(&fx.disc, &dc, &fx.clk.hw), 0);
-	exec_init(&fx.ex, fx.bc, fx.disc, &plat, 0);
+	fx_clocks(&dc);
+	exec_init(&fx.ex, fx.bc, &fx.cs, &plat, 0);
 	return 0;
 }
 
 static int teardown(void **state)
 {
 	(void)state;
-	disc_destroy(fx.disc);
+	cs_stop(&fx.cs);
 	bc_destroy(fx.bc);
 	return 0;
 }
@@ -320,12 +332,10 @@ static void test_delay_sample(void **state)
 	assert_int_equal(fx.clk.adjfreq_calls, 0);
 	assert_int_equal(bc_get_servo_status(fx.bc)->steps, 0);
 
-	disc_destroy(fx.disc);
 	disc_cfg_default(&dc);
 	dc.servo_type = SERVO_KALMAN;
 	dc.psel.mode = PSEL_SELECT;
-	assert_int_equal(disc_create(&fx.disc, &dc, &fx.clk.hw), 0);
-	fx.ex.disc = fx.disc;
+	fx_clocks(&dc);
 	run_sample(BC_SAMPLE_SYNC, 5 * NS_PER_MS, 2 * NS_PER_SEC,
 		   2 * NS_PER_SEC);
 	run_sample(BC_SAMPLE_DELAY, 5 * NS_PER_MS, 5 * NS_PER_SEC / 2,

@@ -195,8 +195,14 @@ static void disc_feed(struct disc *d, struct fclock *fc, struct synth *s,
 	for (int i = 0; i < n; i++) {
 		int64_t z = llround(s->x + st_gauss(&s->rng, noise));
 
-		disc_sample(d, z, 500, synth_local(s),
-			    llround(s->t * 1e9), &r);
+		struct disc_input in = {
+			.offset_ns = z,
+			.path_delay_ns = 500,
+			.ingress_ns = synth_local(s),
+			.mono_ns = llround(s->t * 1e9),
+		};
+
+		cs_disc_sample(&fc->hw, d, &in, &r);
 		if (r.stepped)
 			s->x += (double)r.step_ns;
 		s->u = fc->freq;
@@ -220,9 +226,9 @@ static void test_disc_holdover(void **state)
 	cfg.servo_type = SERVO_KALMAN;
 	cfg.hold.budget_ns = 1000.0;
 	cfg.hold.limit_ns = 50000.0;
-	assert_int_equal(disc_create(&d, &cfg, &fc.hw), 0);
+	assert_int_equal(cs_disc_create(&d, &cfg, &fc.hw), 0);
 	/* never locked: nothing to hold */
-	assert_int_equal(disc_holdover_enter(d, 5 * NS), -ENODATA);
+	assert_int_equal(cs_disc_holdover(&fc.hw, d, 5 * NS), -ENODATA);
 	assert_false(disc_in_holdover(d));
 	assert_true(disc_te_estimate(d, 5 * NS) < 0.0);
 	synth_init(&s, 3000.0, 12000.0, 21);
@@ -235,7 +241,7 @@ static void test_disc_holdover(void **state)
 	assert_int_equal(servo_estimate(disc_servo(d), &e), 0);
 	assert_true(fabs(fc.freq - e.freq_ppb) > 20.0);
 	now = llround(s.t * 1e9);
-	assert_int_equal(disc_holdover_enter(d, now), 0);
+	assert_int_equal(cs_disc_holdover(&fc.hw, d, now), 0);
 	assert_true(disc_in_holdover(d));
 	/* held: the estimate, not the last output */
 	assert_near(fc.freq, e.freq_ppb, 1e-6);
@@ -246,7 +252,7 @@ static void test_disc_holdover(void **state)
 	assert_int_equal(disc_clock_class(d, now), 135);
 	assert_int_equal(disc_clock_class(d, now + 100000 * NS), 248);
 	/* entering again changes nothing */
-	assert_int_equal(disc_holdover_enter(d, now + NS), 0);
+	assert_int_equal(cs_disc_holdover(&fc.hw, d, now + NS), 0);
 	/* a sample ends it */
 	disc_feed(d, &fc, &s, 1, 30.0);
 	assert_false(disc_in_holdover(d));
@@ -267,12 +273,12 @@ static void test_disc_holdover_pi_and_free(void **state)
 	(void)state;
 	fclock_init(&fc);
 	disc_cfg_default(&cfg);
-	assert_int_equal(disc_create(&d, &cfg, &fc.hw), 0);
+	assert_int_equal(cs_disc_create(&d, &cfg, &fc.hw), 0);
 	synth_init(&s, 2000.0, -5000.0, 22);
 	disc_feed(d, &fc, &s, 120, 20.0);
 	assert_int_equal(pi_servo_integral(disc_servo(d), &integral),
 			 0);
-	assert_int_equal(disc_holdover_enter(d, llround(s.t * 1e9)), 0);
+	assert_int_equal(cs_disc_holdover(&fc.hw, d, llround(s.t * 1e9)), 0);
 	assert_near(fc.freq, integral, 1e-9);
 	disc_holdover_exit(d);
 	assert_false(disc_in_holdover(d));
@@ -280,10 +286,10 @@ static void test_disc_holdover_pi_and_free(void **state)
 
 	fclock_init(&fc);
 	cfg.free_running = true;
-	assert_int_equal(disc_create(&d, &cfg, &fc.hw), 0);
+	assert_int_equal(cs_disc_create(&d, &cfg, &fc.hw), 0);
 	synth_init(&s, 2000.0, -5000.0, 23);
 	disc_feed(d, &fc, &s, 30, 20.0);
-	assert_int_equal(disc_holdover_enter(d, llround(s.t * 1e9)), -ENODATA);
+	assert_int_equal(cs_disc_holdover(&fc.hw, d, llround(s.t * 1e9)), -ENODATA);
 	assert_int_equal(fc.adjfreq, 0);
 	disc_destroy(d);
 }
@@ -305,7 +311,7 @@ static int p_send(void *ctx, int port, bool event, enum bc_dest dest,
 	return 0;
 }
 
-static void p_arm(void *ctx, int port, enum bc_timer t, int64_t at)
+static void p_arm(void *ctx, int port, int t, int64_t at)
 {
 	(void)ctx;
 	(void)port;
@@ -313,7 +319,7 @@ static void p_arm(void *ctx, int port, enum bc_timer t, int64_t at)
 	(void)at;
 }
 
-static void p_stop(void *ctx, int port, enum bc_timer t)
+static void p_stop(void *ctx, int port, int t)
 {
 	(void)ctx;
 	(void)port;
@@ -333,6 +339,7 @@ static void run_action(struct exec *ex, const struct bc_action *a,
 /* A core, a Kalman discipline with holdover classes, an executor. */
 struct xfix {
 	struct bc *bc;
+	struct clockset cs;
 	struct disc *d;
 	struct fclock fc;
 	struct exec ex;
@@ -359,8 +366,12 @@ static void xfix_init(struct xfix *x)
 	dc.hold.budget_ns = 1000.0;
 	dc.hold.limit_ns = 100000.0;
 	dc.hold.class_expired = 160; /* the T-GM style, to tell it from 248 */
-	assert_int_equal(disc_create(&x->d, &dc, &x->fc.hw), 0);
-	exec_init(&x->ex, x->bc, x->d, &plat, 0);
+	cs_init(&x->cs, &(struct cs_cfg){ .ref = dc, .follow = dc });
+	assert_int_equal(cs_add(&x->cs, &x->fc.hw, true), 0);
+	assert_int_equal(cs_bind_port(&x->cs, 0, 0), 0);
+	assert_int_equal(cs_start(&x->cs), 0);
+	x->d = x->cs.c[0].disc;
+	exec_init(&x->ex, x->bc, &x->cs, &plat, 0);
 	exec_start(&x->ex, 0);
 }
 
@@ -422,7 +433,7 @@ static void test_executor_classes(void **state)
 	assert_int_equal(bc_default_ds(x.bc)->clock_quality.clock_class, 248);
 	assert_int_equal(bc_default_ds(x.bc)->clock_quality.clock_accuracy,
 			 x.cc.clock_quality.clock_accuracy);
-	disc_destroy(x.d);
+	cs_stop(&x.cs);
 	bc_destroy(x.bc);
 }
 

@@ -42,7 +42,7 @@ static void test_defaults(void **state)
 	assert_int_equal(set.clock.ptp_minor_version, 1);
 	assert_true(set.clock.tx_timestamp_timeout_ns == 10 * NS_PER_MS);
 	assert_false(set.clock_identity_set);
-	assert_false(set.clock.local_clock_is_utc);
+	assert_false(set.clock.gm_clock_is_utc);
 	assert_int_equal(set.ports[0].log_announce_interval, 1);
 	assert_int_equal(set.ports[0].log_sync_interval, 0);
 	assert_int_equal(set.ports[0].announce_receipt_timeout, 3);
@@ -83,7 +83,7 @@ static void test_values_and_ports(void **state)
 	assert_int_equal(load(text, &err), 0);
 	assert_int_equal(set.nports, 2);
 	assert_false(set.hardware);
-	assert_true(set.clock.local_clock_is_utc);
+	assert_true(set.clock.gm_clock_is_utc);
 	assert_true(set.disc.servo.sw_timestamping);
 	assert_true(set.disc.free_running);
 	assert_int_equal(set.transport[1].mode, HWTS_SOFTWARE);

@@ -1,0 +1,156 @@
+/*
+ * daemon/clockset.h — every clock of the host, each with its one servo.
+ *
+ * A clock set holds the host's clocks (each NIC's PHC, CLOCK_REALTIME) as
+ * entries with their struct hwclock, their discipline (servo/discipline.h),
+ * their role and their status; each port is bound to the clock that stamps
+ * its packets.  Exactly one discipline steers each clock:
+ *
+ * - the reference is the clock of the SLAVE/UNCALIBRATED port; its
+ *   discipline takes the PTP samples (the executor feeds them).  Without a
+ *   slave port it stays where it was (holdover keeps its frequency); before
+ *   the first one it is the configured grandmaster clock (reference_clock,
+ *   by default the first port's).
+ * - every other clock follows the reference through paired readings
+ *   against the system clock (hwclock sys_offset; a PHC against another
+ *   PHC through the system clock), at follow_interval, with a discipline of
+ *   its own (the follower settings: servo, step thresholds).
+ *
+ * When the slave port moves to a port on another clock the roles move
+ * with it (cs_set_reference): the new reference's discipline is created
+ * afresh with the PTP settings, starting from the frequency the clock runs
+ * at and inheriting the old reference's first-step state (a clock that
+ * followed a synchronised reference does not step); the old reference
+ * becomes a follower the same way.  Nothing is stepped by the move.
+ *
+ * Offsets between clocks are taken on one timescale: a clock that keeps UTC
+ * (CLOCK_REALTIME) reads the UTC offset less than one on the PTP timescale
+ * (TAI), so the offset of a follower is (F + utc(F)) - (R + utc(R)) with
+ * utc(x) the UTC offset in force when x keeps UTC, else 0 (the executor
+ * supplies it from timePropertiesDS, leap seconds included).
+ *
+ * A clock that is not adjusted (free_running, or system_clock_sync 0 for
+ * CLOCK_REALTIME) is still read and its discipline runs free-running:
+ * offsets and a frequency estimate, never an adjustment.
+ *
+ * The set applies its disciplines' decisions through the hwclock ops
+ * (cs_apply): the servo decides, this executes.  It holds no core state:
+ * the executor tells the core about steps (bc_clock_stepped) and roles.
+ * No syscalls of its own: the daemon's hwclocks are the real ones, the
+ * simulator's are simulated, and both run this code.
+ */
+#ifndef HVPTP_DAEMON_CLOCKSET_H
+#define HVPTP_DAEMON_CLOCKSET_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "bc/bc.h"
+#include "common/hwclock.h"
+#include "servo/discipline.h"
+
+#define CS_MAX_CLOCKS BC_MAX_CLOCKS
+
+enum cs_role {
+	CS_ROLE_REFERENCE, /* disciplined from PTP samples */
+	CS_ROLE_FOLLOWER, /* disciplined from paired readings */
+};
+
+struct cs_cfg {
+	struct disc_cfg ref; /* the reference's discipline (PTP) */
+	struct disc_cfg follow; /* a follower's */
+	int64_t follow_interval_ns; /* between paired readings */
+	int follow_readings; /* samples per EXTENDED/basic reading */
+	int gm_clock; /* reference before any slave port */
+};
+
+/* What a clock did last, for logs, status and metrics. */
+struct cs_clock_state {
+	bool have_offset; /* a sample or reading was taken */
+	int64_t offset_ns; /* against its source: from the master (the
+			      reference), from the reference (a follower) */
+	int64_t at_ns; /* monotonic time of it */
+	enum servo_state state;
+	double freq_ppb; /* set, or estimated when not adjusted */
+	enum hwclock_read read_method; /* followers: the last reading's */
+	int64_t read_delay_ns; /* its window (0: exact) */
+	uint64_t readings, read_errors, steps, skipped;
+};
+
+struct cs_clock {
+	struct hwclock *hw;
+	struct disc *disc;
+	enum cs_role role;
+	int source; /* the clock followed, -1 for the reference */
+	bool adjust; /* false: measured only, never adjusted */
+	int nports; /* ports stamped by this clock */
+	struct cs_clock_state st;
+};
+
+struct clockset {
+	struct cs_cfg cfg;
+	int n;
+	struct cs_clock c[CS_MAX_CLOCKS];
+	int ref; /* the reference now */
+	int nports;
+	int port_clock[BC_MAX_PORTS];
+	bool started;
+};
+
+void cs_init(struct clockset *cs, const struct cs_cfg *cfg);
+/* Add a clock (not owned: the caller closes it).  Returns its index, or
+ * -ENOSPC.  adjust false: never adjusted (free-running). */
+int cs_add(struct clockset *cs, struct hwclock *hw, bool adjust);
+/* The index of the clock hw, or -1. */
+int cs_find(const struct clockset *cs, const struct hwclock *hw);
+/* Port port is stamped by clock k.  -EINVAL. */
+int cs_bind_port(struct clockset *cs, int port, int k);
+/* Roles at start (the configured gm_clock is the reference) and every
+ * discipline created from the clock's current frequency (getfreq).
+ * -EINVAL, -ENOMEM, the clock's error. */
+int cs_start(struct clockset *cs);
+/* Destroy the disciplines (the hwclocks stay the caller's). */
+void cs_stop(struct clockset *cs);
+
+int cs_clock_of_port(const struct clockset *cs, int port);
+struct disc *cs_ref_disc(const struct clockset *cs);
+
+/* Make clock k the reference; roles move as described above.  true when
+ * they moved; a failure to recreate a discipline keeps the old roles and
+ * is logged (false). */
+bool cs_set_reference(struct clockset *cs, int k, int64_t mono_ns);
+
+/* Carry out res->act on clock k and finish the sample (disc_applied). */
+void cs_apply(struct clockset *cs, int k, struct disc_result *res,
+	      int64_t mono_ns);
+
+/*
+ * One paired reading of follower k against the reference and, when steer
+ * is set, its discipline's verdict applied (res); without, the reading is
+ * only recorded (the reference has no time worth following yet).
+ * utc_ref_s / utc_k_s: the UTC offset to add to the reference's / k's
+ * reading to bring it to TAI (0 for a clock on the PTP timescale).  0, or
+ * the reading's error (counted; nothing applied).
+ */
+int cs_follow(struct clockset *cs, int k, int utc_k_s, int utc_ref_s,
+	      bool steer, int64_t mono_ns, struct disc_result *res);
+
+const char *cs_role_name(const struct cs_clock *c);
+
+/*
+ * One clock and its discipline, without a set (the set uses these; so do
+ * tests and tools): a discipline created at the clock's frequency
+ * (getfreq, unless free-running: its error is returned); a decision
+ * applied (step, then frequency) and the sample finished; a sample decided
+ * and applied (returns res->error); holdover entered and its frequency
+ * applied (-ENODATA without an estimate, or the clock's error).
+ */
+int cs_disc_create(struct disc **out, const struct disc_cfg *cfg,
+		   struct hwclock *hw);
+void cs_disc_apply(struct hwclock *hw, struct disc *d, struct disc_result *res,
+		   int64_t mono_ns);
+int cs_disc_sample(struct hwclock *hw, struct disc *d,
+		   const struct disc_input *in, struct disc_result *res);
+int cs_disc_holdover(struct hwclock *hw, struct disc *d, int64_t mono_ns);
+
+#endif

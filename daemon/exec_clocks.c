@@ -1,0 +1,197 @@
+/*
+ * daemon/exec_clocks.c — the executor's side of the clock set (see
+ * executor.h and clockset.h): decisions applied and their steps told to
+ * the core, the reference moving with the slave port, and the followers'
+ * paired readings on their own timer.
+ *
+ * A step of the reference by d moves every clock that follows it by d as
+ * well, at once: a follower tracks the reference's time, and would
+ * otherwise see an offset of -d that its servo may not step (phc2sys's
+ * default step_threshold is 0, never after the first) and would slew for
+ * a long time.  Each step, the reference's or a follower's, moves the
+ * stored timestamps of that clock's ports only (bc_clock_stepped).
+ *
+ * The follow timer is re-armed from its deadline, not from when it ran,
+ * so the readings keep their rate whatever the loop's latency.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "daemon/executor.h"
+
+/* Tell the core that clock k was stepped by step_ns. */
+static void exec_tell_step(struct exec *ex, int k, int64_t step_ns,
+			   int64_t now)
+{
+	struct bc_actions acts;
+
+	bc_actions_init(&acts);
+	bc_clock_stepped(ex->bc, k, step_ns, &acts);
+	if (acts.n)
+		exec_run(ex, &acts, now);
+}
+
+/* The reference k stepped: its followers (those adjusted) step too. */
+static void exec_pass_step(struct exec *ex, int k, int64_t step_ns,
+			   int64_t now)
+{
+	struct clockset *cs = ex->cs;
+
+	for (int i = 0; i < cs->n; i++) {
+		struct cs_clock *c = &cs->c[i];
+		int err;
+
+		if (i == k || c->source != k || !c->adjust || !ex->ref_timed)
+			continue;
+		err = c->hw->ops->step(c->hw, step_ns);
+		if (err) {
+			cm_err("%s: passing on the reference's step of %" PRId64
+			       " ns failed: %s", c->hw->name, step_ns,
+			       strerror(-err));
+			continue;
+		}
+		disc_stepped(c->disc, step_ns);
+		c->st.steps++;
+		cm_notice("%s: stepped by %" PRId64 " ns with the reference",
+			  c->hw->name, step_ns);
+		exec_tell_step(ex, i, step_ns, now);
+	}
+}
+
+static bool state_locked(enum servo_state s)
+{
+	return s == SERVO_LOCKED || s == SERVO_LOCKED_STABLE;
+}
+
+/* This clock is the grandmaster: no slave port, a port in MASTER and
+ * parentDS naming the clock itself. */
+static bool exec_is_gm(const struct exec *ex)
+{
+	const struct bc *bc = ex->bc;
+
+	if (bc_slave_port(bc) >= 0 ||
+	    !clock_identity_eq(&bc_parent_ds(bc)->grandmaster_identity,
+			       &bc_default_ds(bc)->clock_identity))
+		return false;
+	for (int i = 0; i < bc_nports(bc); i++) {
+		if (bc_port_ds(bc, i)->port_state == PS_MASTER)
+			return true;
+	}
+	return false;
+}
+
+/* Has the reference got time worth following yet? */
+static void exec_check_timed(struct exec *ex, const struct disc_result *r)
+{
+	const struct cs_clock *ref = &ex->cs->c[ex->cs->ref];
+	const char *why = NULL;
+
+	if (ex->ref_timed)
+		return;
+	if (r && state_locked(r->state))
+		why = "locked to its master";
+	else if (ref->hw->keeps_utc)
+		why = "the system clock";
+	else if (exec_is_gm(ex))
+		why = "grandmaster";
+	if (!why)
+		return;
+	ex->ref_timed = true;
+	if (ex->cs->n > 1)
+		cm_notice("clock: %s is %s: its followers follow it now",
+			  ref->hw->name, why);
+}
+
+void exec_clock_apply(struct exec *ex, int k, struct disc_result *r,
+		      int64_t now)
+{
+	cs_apply(ex->cs, k, r, now);
+	if (k == ex->cs->ref)
+		exec_check_timed(ex, r);
+	if (!r->stepped)
+		return;
+	exec_tell_step(ex, k, r->step_ns, now);
+	if (k == ex->cs->ref)
+		exec_pass_step(ex, k, r->step_ns, now);
+}
+
+void exec_clock_reference(struct exec *ex, int k, int64_t now)
+{
+	if (k == ex->cs->ref || !cs_set_reference(ex->cs, k, now))
+		return;
+	/* the new reference's servo learns the master's interval afresh */
+	ex->have_interval = false;
+	if (ex->holdover) {
+		ex->holdover = false;
+		ex->class_set = 0; /* the next tick restores the quality */
+	}
+}
+
+/* ---- followers ---- */
+
+static int64_t follow_period_ns(const struct exec *ex)
+{
+	return ex->cs ? ex->cs->cfg.follow_interval_ns : 0;
+}
+
+static void follow_arm(struct exec *ex, int64_t at)
+{
+	ex->follow_next = at;
+	ex->plat.timer_arm(ex->plat.ctx, -1, EXEC_TMR_FOLLOW, at);
+}
+
+void exec_follow_start(struct exec *ex, int64_t now)
+{
+	if (!ex->cs || ex->cs->n < 2 || follow_period_ns(ex) <= 0)
+		return;
+	follow_arm(ex, now + follow_period_ns(ex));
+}
+
+/* The UTC offset to bring clock c's reading to the wire's timescale. */
+static int utc_of(const struct exec *ex, const struct cs_clock *c)
+{
+	return c->hw->keeps_utc ? bc_utc_offset(ex->bc) : 0;
+}
+
+static void follow_one(struct exec *ex, int k, int64_t now)
+{
+	struct clockset *cs = ex->cs;
+	struct cs_clock *c = &cs->c[k];
+	struct disc_result r;
+	int err;
+
+	err = cs_follow(cs, k, utc_of(ex, c), utc_of(ex, &cs->c[cs->ref]),
+			ex->ref_timed, now, &r);
+	if (err) {
+		if (c->st.read_errors == 1 || !(c->st.read_errors % 1000))
+			cm_err("%s: paired reading failed: %s (%" PRIu64
+			       " so far)", c->hw->name, strerror(-err),
+			       c->st.read_errors);
+		return;
+	}
+	if (r.stepped)
+		exec_tell_step(ex, k, r.step_ns, now);
+	cm_debug("%s: offset %" PRId64 " from %s, s%d freq %+.0f, %s "
+		 "delay %" PRId64, c->hw->name, c->st.offset_ns,
+		 cs->c[cs->ref].hw->name, (int)r.state, r.freq_ppb,
+		 hwclock_read_name(c->st.read_method), c->st.read_delay_ns);
+}
+
+void exec_follow(struct exec *ex, int64_t now)
+{
+	struct clockset *cs = ex->cs;
+	int64_t period = follow_period_ns(ex), next;
+
+	if (!cs || period <= 0)
+		return;
+	exec_check_timed(ex, NULL);
+	for (int k = 0; k < cs->n; k++) {
+		if (k != cs->ref && cs->c[k].disc)
+			follow_one(ex, k, now);
+	}
+	next = ex->follow_next + period;
+	if (next <= now) /* late by a whole period: no burst to catch up */
+		next = now + period;
+	follow_arm(ex, next);
+}
