@@ -720,11 +720,17 @@ static void test_auto_failing(void **state)
 	expect_basic(&so, 4);
 	assert_int_equal(k.n_req, 3);
 	hwclock_close(c);
+}
 
+/* Nothing worked: the (first) error, and the walk again next time. */
+static void test_auto_failing_all(void **state)
+{
+	struct hwclock *c = open_phc(false);
+	struct hwclock_sysoff so;
+
+	(void)state;
 	/* BASIC failing, the others missing: its error; tried again */
-	setup(NULL);
 	fill_all();
-	c = open_phc(false);
 	k.err_precise = EOPNOTSUPP;
 	k.err_ext = EOPNOTSUPP;
 	k.err_basic = EIO;
@@ -945,6 +951,7 @@ int main(void)
 		cmocka_unit_test_setup(test_auto_precise, setup),
 		cmocka_unit_test_setup(test_auto_missing, setup),
 		cmocka_unit_test_setup(test_auto_failing, setup),
+		cmocka_unit_test_setup(test_auto_failing_all, setup),
 		cmocka_unit_test_setup(test_forced, setup),
 		cmocka_unit_test_setup(test_forced_refused, setup),
 		cmocka_unit_test_setup(test_method_switch, setup),
