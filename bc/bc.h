@@ -23,6 +23,7 @@
 
 #include "bc/ds.h"
 #include "bc/msg.h"
+#include "common/leap.h"
 #include "common/ptp_types.h"
 #include "common/tmv.h"
 
@@ -325,6 +326,20 @@ int bc_slave_port(const struct bc *bc);
  * clock carries the same time).  What the core itself applies to the
  * ports whose clock keeps UTC. */
 int bc_utc_offset(const struct bc *bc);
+/* The same in force at TAI time tai_ns, with the latched leap second. */
+int bc_utc_offset_at(const struct bc *bc, int64_t tai_ns);
+/* The leap second latched by the program (common/leap.h): the core's
+ * conversions for ports on UTC clocks apply it at its instant, drop the
+ * Syncs of the second either side of it (BC_DROP_LEAP_WINDOW) and send
+ * no Follow_Up for a Sync stamped in the second a leap61 repeats.  NULL
+ * clears it. */
+void bc_set_leap(struct bc *bc, const struct leap_latch *l);
+const struct leap_latch *bc_leap(const struct bc *bc);
+/* parentDS names this clock as grandmaster. */
+bool bc_is_own_parent(const struct bc *bc);
+/* As grandmaster: the UTC offset (valid) and the leap at the end of the
+ * UTC day to announce (leapfile, or the leap passed).  -EINVAL. */
+int bc_set_gm_utc(struct bc *bc, int utc_offset, int leap);
 
 /* What the discipline last reported; the executor keeps the core informed
  * so that management (TIME_STATUS_NP, hvptp's status) can answer it. */

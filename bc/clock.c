@@ -50,7 +50,40 @@ void clock_set_own_parent(struct bc *bc)
 	bc->tp.time_traceable = c->time_traceable;
 	bc->tp.frequency_traceable = c->frequency_traceable;
 	bc->tp.time_source = c->time_source;
+	bc->tp.leap61 = bc->mgmt.gm_leap_flags & PTP_FLAG_LEAP61;
+	bc->tp.leap59 = bc->mgmt.gm_leap_flags & PTP_FLAG_LEAP59;
 	bc->path_len = 0;
+}
+
+bool bc_is_own_parent(const struct bc *bc)
+{
+	return clock_identity_eq(&bc->parent.grandmaster_identity,
+				 &bc->dds.clock_identity);
+}
+
+int bc_set_gm_utc(struct bc *bc, int utc_offset, int leap)
+{
+	uint8_t flags = leap > 0 ? PTP_FLAG_LEAP61 : leap < 0 ? PTP_FLAG_LEAP59 : 0;
+
+	if (!bc || utc_offset < 0 || utc_offset > INT16_MAX)
+		return -EINVAL;
+	if (bc->cfg.utc_offset == utc_offset && bc->cfg.utc_offset_valid &&
+	    bc->mgmt.gm_leap_flags == flags)
+		return 0;
+	bc->cfg.utc_offset = (int16_t)utc_offset;
+	bc->cfg.utc_offset_valid = true;
+	bc->mgmt.gm_leap_flags = flags;
+	if (bc_is_own_parent(bc)) {
+		bc->tp.current_utc_offset = (int16_t)utc_offset;
+		bc->tp.current_utc_offset_valid = true;
+		bc->tp.leap61 = leap > 0;
+		bc->tp.leap59 = leap < 0;
+	}
+	cm_log(CM_LOG_NOTICE, "clock: as grandmaster: UTC offset %d%s",
+	       utc_offset, leap > 0 ? ", leap second (+1) at the end of the "
+	       "UTC day" : leap < 0 ? ", leap second (-1) at the end of the "
+	       "UTC day" : "");
+	return 0;
 }
 
 void clock_set_parent_from(struct bc *bc, const struct fm_record *r)
@@ -84,23 +117,64 @@ int bc_utc_offset(const struct bc *bc)
 					       : bc->cfg.utc_offset;
 }
 
-/* UTC offset in ns for converting between the wire's PTP timescale and
- * the port's clock when it keeps UTC; 0 when no conversion applies. */
-static int64_t clock_utc_shift_ns(const struct port *p)
+int bc_utc_offset_at(const struct bc *bc, int64_t tai_ns)
 {
-	if (!p->cfg.clock_is_utc)
+	if (!bc->tp.ptp_timescale)
 		return 0;
-	return (int64_t)bc_utc_offset(p->bc) * NS_PER_SEC;
+	return leap_offset_at_tai(&bc->leap, bc_utc_offset(bc), tai_ns);
 }
 
+void bc_set_leap(struct bc *bc, const struct leap_latch *l)
+{
+	if (l)
+		bc->leap = *l;
+	else
+		memset(&bc->leap, 0, sizeof(bc->leap));
+}
+
+const struct leap_latch *bc_leap(const struct bc *bc)
+{
+	return &bc->leap;
+}
+
+/* A port whose clock keeps UTC converts with the UTC offset in force at
+ * the time converted (leap seconds included); others carry wire time. */
 tmv_t port_to_wire(const struct port *p, tmv_t local)
 {
-	return tmv_add(local, tmv_from_ns(clock_utc_shift_ns(p)));
+	const struct bc *bc = p->bc;
+	int u;
+
+	if (!p->cfg.clock_is_utc || !bc->tp.ptp_timescale)
+		return local;
+	u = leap_offset_at_utc(&bc->leap, bc_utc_offset(bc), local.ns, NULL);
+	return tmv_add(local, tmv_from_ns((int64_t)u * NS_PER_SEC));
 }
 
 tmv_t port_from_wire(const struct port *p, tmv_t wire)
 {
-	return tmv_sub(wire, tmv_from_ns(clock_utc_shift_ns(p)));
+	int u;
+
+	if (!p->cfg.clock_is_utc)
+		return wire;
+	u = bc_utc_offset_at(p->bc, wire.ns);
+	return tmv_sub(wire, tmv_from_ns((int64_t)u * NS_PER_SEC));
+}
+
+bool port_leap_window(const struct port *p, tmv_t wire)
+{
+	return p->cfg.clock_is_utc && p->bc->tp.ptp_timescale &&
+	       leap_near(&p->bc->leap, wire.ns);
+}
+
+bool port_leap_ambiguous(const struct port *p, tmv_t local)
+{
+	const struct bc *bc = p->bc;
+	bool amb;
+
+	if (!p->cfg.clock_is_utc || !bc->tp.ptp_timescale)
+		return false;
+	leap_offset_at_utc(&bc->leap, bc_utc_offset(bc), local.ns, &amb);
+	return amb;
 }
 
 /* ---- creation ---- */

@@ -13,6 +13,7 @@
 #include "bc/bmca.h"
 #include "bc/mgmt_priv.h"
 #include "common/filter.h"
+#include "common/leap.h"
 #include "common/log.h"
 #include "common/rng.h"
 
@@ -112,6 +113,7 @@ struct bc {
 	struct bc_clock_counters cnt;
 	struct cm_rng rng;
 	bool sd_due; /* a state decision event is pending */
+	struct leap_latch leap; /* the leap second latched (bc_set_leap) */
 	struct bc_servo_status servo;
 	int slave_port; /* -1 if none */
 	uint32_t next_token;
@@ -180,6 +182,11 @@ int64_t port_random_delay_req_ns(struct port *p);
 /* time conversion between the local clock and the wire timescale */
 tmv_t port_to_wire(const struct port *p, tmv_t local);
 tmv_t port_from_wire(const struct port *p, tmv_t wire);
+/* A wire (TAI) time within a second of a leap, on a port stamped by a
+ * UTC clock: its conversion is ambiguous. */
+bool port_leap_window(const struct port *p, tmv_t wire);
+/* A local UTC time in the second a leap61 repeats, on such a port. */
+bool port_leap_ambiguous(const struct port *p, tmv_t local);
 
 /* master side (bc/port_master.c) */
 void master_send_announce(struct port *p, int64_t now, struct bc_actions *o);

@@ -43,6 +43,8 @@ enum bc_drop {
 	BC_DROP_NOT_FOR_US, /* delay-resp for another requester */
 	BC_DROP_NOT_QUALIFIED, /* announce refused by 9.3.2.5 */
 	BC_DROP_UNSUPPORTED, /* valid, but hvptpd does not handle it */
+	BC_DROP_LEAP_WINDOW, /* a Sync within a second of a leap second on a
+				port stamped by a UTC clock (ambiguous) */
 	BC_DROP_COUNT
 };
 

@@ -71,6 +71,10 @@ void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
 {
 	struct ptp_msg m;
 
+	/* a UTC clock repeats the second of a leap61: its time is ambiguous,
+	 * and a Sync without its Follow_Up is dropped by the slaves */
+	if (port_leap_ambiguous(p, ts))
+		return;
 	port_header(p, &m, PTP_MSG_FOLLOW_UP, seq, p->ds.log_sync_interval);
 	m.body.follow_up.precise_origin_timestamp =
 		tmv_to_ptp_timestamp(port_to_wire(p, ts));

@@ -214,6 +214,8 @@ static enum bc_drop sync_complete(struct port *p, struct bc_actions *out)
 	struct sync_pair pr;
 
 	s->have_sync = s->have_fup = false;
+	if (port_leap_window(p, s->t1))
+		return BC_DROP_LEAP_WINDOW;
 	if (__builtin_add_overflow(s->corr_sync, s->corr_fup, &corr_ns))
 		return BC_DROP_BAD_TIMESTAMP;
 	corr_ns = tmv_scaled_to_ns(corr_ns);

@@ -233,66 +233,57 @@ void cs_apply(struct clockset *cs, int k, struct disc_result *res,
 	c->st.freq_ppb = res->freq_ppb;
 }
 
-/* this clock - reference, TAI, with the reading's window. */
-static int cs_pair(struct clockset *cs, int k, int utc_k, int utc_ref,
-		   int64_t *offset, int64_t *local_ts, struct hwclock_sysoff *so)
+int cs_read(struct clockset *cs, int k, struct cs_reading *rd)
 {
 	struct cs_clock *c = &cs->c[k], *r = &cs->c[cs->ref];
-	struct hwclock_sysoff rso;
+	struct hwclock_sysoff so, rso;
 	int n = cs->cfg.follow_readings, err;
 
-	err = c->hw->ops->sys_offset(c->hw, n, so);
-	if (err)
-		return err;
-	err = r->hw->ops->sys_offset(r->hw, n, &rso);
-	if (err)
-		return err;
-	*offset = (so->offset_ns + (int64_t)utc_k * NS_PER_SEC) -
-		  (rso.offset_ns + (int64_t)utc_ref * NS_PER_SEC);
-	*local_ts = so->sys_ns + so->offset_ns;
-	so->delay_ns += rso.delay_ns;
-	/* the worse method of the two describes the pair (SELF, the
-	 * system clock's own reading, adds nothing) */
-	if (so->method == HWCLOCK_READ_SELF ||
-	    (rso.method != HWCLOCK_READ_SELF && rso.method > so->method))
-		so->method = rso.method;
-	return 0;
-}
-
-int cs_follow(struct clockset *cs, int k, int utc_k, int utc_ref,
-	      bool steer, int64_t mono, struct disc_result *res)
-{
-	struct cs_clock *c = &cs->c[k];
-	struct hwclock_sysoff so;
-	struct disc_input in = { .kind = DISC_SYNC, .mono_ns = mono };
-	int64_t offset, local;
-	int err;
-
-	memset(res, 0, sizeof(*res));
-	if (!cs->started || k == cs->ref || !c->disc)
-		return -EINVAL;
-	err = cs_pair(cs, k, utc_k, utc_ref, &offset, &local, &so);
+	err = c->hw->ops->sys_offset(c->hw, n, &so);
+	if (!err)
+		err = r->hw->ops->sys_offset(r->hw, n, &rso);
 	if (err) {
 		c->st.read_errors++;
 		return err;
 	}
+	rd->raw_offset_ns = so.offset_ns - rso.offset_ns;
+	rd->ref_ns = so.sys_ns + rso.offset_ns;
+	rd->local_ns = so.sys_ns + so.offset_ns;
+	rd->delay_ns = so.delay_ns + rso.delay_ns;
+	/* the worse method of the two describes the pair (SELF, the
+	 * system clock's own reading, adds nothing) */
+	rd->method = so.method;
+	if (so.method == HWCLOCK_READ_SELF ||
+	    (rso.method != HWCLOCK_READ_SELF && rso.method > so.method))
+		rd->method = rso.method;
+	return 0;
+}
+
+void cs_steer(struct clockset *cs, int k, const struct cs_reading *rd,
+	      int64_t offset, bool steer, int64_t mono,
+	      struct disc_result *res)
+{
+	struct cs_clock *c = &cs->c[k];
+	struct disc_input in = {
+		.kind = DISC_SYNC,
+		.offset_ns = offset,
+		.ingress_ns = rd->local_ns,
+		.mono_ns = mono,
+	};
+
+	memset(res, 0, sizeof(*res));
 	c->st.readings++;
-	c->st.read_method = so.method;
-	c->st.read_delay_ns = so.delay_ns;
+	c->st.read_method = rd->method;
+	c->st.read_delay_ns = rd->delay_ns;
 	c->st.have_offset = true;
 	c->st.offset_ns = offset;
 	c->st.at_ns = mono;
-	if (!steer) {
+	if (!steer || k == cs->ref || !c->disc ||
+	    disc_sample_in(c->disc, &in, res) < 0) {
 		c->st.skipped++;
 		res->state = c->st.state;
 		res->freq_ppb = c->st.freq_ppb;
-		return 0;
+		return;
 	}
-	in.offset_ns = offset;
-	in.ingress_ns = local;
-	err = disc_sample_in(c->disc, &in, res);
-	if (err)
-		return err;
 	cs_apply(cs, k, res, mono);
-	return 0;
 }

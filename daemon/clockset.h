@@ -124,16 +124,26 @@ bool cs_set_reference(struct clockset *cs, int k, int64_t mono_ns);
 void cs_apply(struct clockset *cs, int k, struct disc_result *res,
 	      int64_t mono_ns);
 
-/*
- * One paired reading of follower k against the reference and, when steer
- * is set, its discipline's verdict applied (res); without, the reading is
- * only recorded (the reference has no time worth following yet).
- * utc_ref_s / utc_k_s: the UTC offset to add to the reference's / k's
- * reading to bring it to TAI (0 for a clock on the PTP timescale).  0, or
- * the reading's error (counted; nothing applied).
- */
-int cs_follow(struct clockset *cs, int k, int utc_k_s, int utc_ref_s,
-	      bool steer, int64_t mono_ns, struct disc_result *res);
+/* A paired reading of clock k against the reference, as read: no UTC
+ * offset applied (either clock may keep UTC; the caller knows the
+ * offset in force at ref_ns). */
+struct cs_reading {
+	int64_t raw_offset_ns; /* k - reference, each as it reads */
+	int64_t ref_ns; /* the reference's reading at that moment */
+	int64_t local_ns; /* k's reading at that moment */
+	enum hwclock_read method; /* the worse of the two */
+	int64_t delay_ns; /* both windows together */
+};
+/* 0, or the error of either clock's reading (counted). */
+int cs_read(struct clockset *cs, int k, struct cs_reading *rd);
+/* Record follower k's offset (k - reference, one timescale) from reading
+ * rd and, when steer is set, give it to k's discipline and apply the
+ * verdict (res); without, the reading is only recorded (the reference
+ * has no time worth following yet, or a leap second makes UTC
+ * ambiguous). */
+void cs_steer(struct clockset *cs, int k, const struct cs_reading *rd,
+	      int64_t offset_ns, bool steer, int64_t mono_ns,
+	      struct disc_result *res);
 
 const char *cs_role_name(const struct cs_clock *c);
 

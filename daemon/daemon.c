@@ -382,6 +382,8 @@ static int open_core(struct hvd *d)
 	if (err < 0)
 		return err;
 	exec_init(&d->ex, d->bc, &d->cs, &plat, d->set.summary_interval);
+	exec_set_time(&d->ex, d->set.kernel_leap,
+		      d->set.have_leaps ? &d->set.leaps : NULL);
 	return 0;
 }
 
@@ -442,6 +444,8 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 
 void hvd_close(struct hvd *d)
 {
+	if (d->bc)
+		exec_close(&d->ex);
 	for (int i = 0; i < d->nservices; i++) {
 		if (d->services[i].close)
 			d->services[i].close(d->services[i].ctx);

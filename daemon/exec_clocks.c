@@ -148,21 +148,47 @@ void exec_follow_start(struct exec *ex, int64_t now)
 	follow_arm(ex, now + follow_period_ns(ex));
 }
 
-/* The UTC offset to bring clock c's reading to the wire's timescale. */
-static int utc_of(const struct exec *ex, const struct cs_clock *c)
+/*
+ * The offset of follower k against the reference on one timescale: a
+ * clock that keeps UTC reads the UTC offset in force less (leap seconds
+ * included, taken at the reference's time of the reading).  *ambiguous:
+ * a UTC clock is involved and the reading falls within a second of a
+ * leap second.
+ */
+static int64_t follow_offset(const struct exec *ex, int k,
+			     const struct cs_reading *rd, bool *ambiguous)
 {
-	return c->hw->keeps_utc ? bc_utc_offset(ex->bc) : 0;
+	const struct clockset *cs = ex->cs;
+	bool k_utc = cs->c[k].hw->keeps_utc;
+	bool r_utc = cs->c[cs->ref].hw->keeps_utc;
+	const struct leap_latch *l = bc_leap(ex->bc);
+	int64_t tai = rd->ref_ns;
+	int u;
+
+	*ambiguous = false;
+	if (k_utc == r_utc)
+		return rd->raw_offset_ns;
+	if (r_utc)
+		tai += (int64_t)leap_offset_at_utc(l, bc_utc_offset(ex->bc),
+						   rd->ref_ns, NULL) *
+		       NS_PER_SEC;
+	u = bc_utc_offset_at(ex->bc, tai);
+	*ambiguous = bc_time_properties_ds(ex->bc)->ptp_timescale &&
+		     leap_near(l, tai);
+	return rd->raw_offset_ns + (int64_t)(k_utc ? u : -u) * NS_PER_SEC;
 }
 
 static void follow_one(struct exec *ex, int k, int64_t now)
 {
 	struct clockset *cs = ex->cs;
 	struct cs_clock *c = &cs->c[k];
+	struct cs_reading rd;
 	struct disc_result r;
+	int64_t offset;
+	bool ambiguous;
 	int err;
 
-	err = cs_follow(cs, k, utc_of(ex, c), utc_of(ex, &cs->c[cs->ref]),
-			ex->ref_timed, now, &r);
+	err = cs_read(cs, k, &rd);
 	if (err) {
 		if (c->st.read_errors == 1 || !(c->st.read_errors % 1000))
 			cm_err("%s: paired reading failed: %s (%" PRIu64
@@ -170,12 +196,15 @@ static void follow_one(struct exec *ex, int k, int64_t now)
 			       c->st.read_errors);
 		return;
 	}
+	offset = follow_offset(ex, k, &rd, &ambiguous);
+	cs_steer(cs, k, &rd, offset, ex->ref_timed && !ambiguous, now, &r);
 	if (r.stepped)
 		exec_tell_step(ex, k, r.step_ns, now);
 	cm_debug("%s: offset %" PRId64 " from %s, s%d freq %+.0f, %s "
-		 "delay %" PRId64, c->hw->name, c->st.offset_ns,
+		 "delay %" PRId64 "%s", c->hw->name, offset,
 		 cs->c[cs->ref].hw->name, (int)r.state, r.freq_ppb,
-		 hwclock_read_name(c->st.read_method), c->st.read_delay_ns);
+		 hwclock_read_name(rd.method), rd.delay_ns,
+		 ambiguous ? " (leap second: not steered)" : "");
 }
 
 void exec_follow(struct exec *ex, int64_t now)

@@ -30,6 +30,20 @@ void exec_init(struct exec *ex, struct bc *bc, struct clockset *cs,
 	ex->plat = *plat;
 	ex->summary_log = summary_interval;
 	ex->log_sync_interval = 0;
+	ex->kernel_leap = true;
+	ex->tai_set = -1;
+}
+
+void exec_set_time(struct exec *ex, bool kernel_leap,
+		   const struct leap_table *leapfile)
+{
+	ex->kernel_leap = kernel_leap;
+	ex->leapfile = leapfile;
+}
+
+void exec_close(struct exec *ex)
+{
+	exec_time_close(ex);
 }
 
 /* ptp4l's rule: per-sample lines unless a summary spans several samples. */
@@ -406,6 +420,8 @@ int exec_timer(struct exec *ex, int port, int t, int64_t now)
 		exec_holdover_tick(ex, now);
 		if (t == EXEC_TMR_FOLLOW)
 			exec_follow(ex, now);
+		else if (t == EXEC_TMR_TIME)
+			exec_time_tick(ex, now);
 		return 0;
 	}
 	EXEC_WRAP(bc_port_timer(ex->bc, port, (enum bc_timer)t, now, &acts));
@@ -424,6 +440,7 @@ int exec_fault(struct exec *ex, int port, int64_t now)
 int exec_start(struct exec *ex, int64_t now)
 {
 	exec_follow_start(ex, now);
+	exec_time_start(ex, now);
 	EXEC_WRAP(bc_start(ex->bc, now, &acts));
 }
 

@@ -21,6 +21,11 @@
  * (bc_utc_offset) for the clocks that keep UTC.  Parent and state changes
  * reset the reference's servo.
  *
+ * Once a second it looks at time itself (daemon/exec_time.c): the leap
+ * second announced, latched and given to the core; the kernel's leap
+ * state, TAI offset and error bounds when hvptpd adjusts the system
+ * clock; the UTC offset and leap a grandmaster announces (leapfile).
+ *
  * Holdover: when the core reports a new parent that is the clock itself
  * (PARENT_CHANGED with own set: the slave port lost its master and no
  * other master is better than the clock's own data set), the reference's
@@ -51,6 +56,7 @@
 /* The executor's own timers: armed through the platform with port -1. */
 enum exec_timer {
 	EXEC_TMR_FOLLOW, /* paired readings of the followers */
+	EXEC_TMR_TIME, /* once a second: leap second, kernel, GM's UTC */
 	EXEC_TMR_COUNT
 };
 
@@ -102,6 +108,14 @@ struct exec {
 	 * master, or the clock is the grandmaster, or it is the system
 	 * clock; until then followers are read, not adjusted */
 	bool ref_timed;
+	/* time itself (daemon/exec_time.c) */
+	bool kernel_leap; /* kernel_leap */
+	const struct leap_table *leapfile; /* leapfile, or NULL */
+	bool leapfile_stale_said;
+	int64_t time_next; /* deadline of EXEC_TMR_TIME */
+	int tai_set; /* ADJ_TAI last set, -1 none */
+	int kleap_set; /* STA_INS (1) / STA_DEL (-1) armed by us */
+	uint64_t sync_errors; /* set_sync failures */
 	/* holdover */
 	bool holdover; /* the discipline holds the last good frequency */
 	/* the last foreign grandmaster followed: a different one may keep
@@ -114,6 +128,12 @@ struct exec {
 /* cs must be started (cs_start) and outlive the executor. */
 void exec_init(struct exec *ex, struct bc *bc, struct clockset *cs,
 	       const struct exec_platform *plat, int summary_interval);
+/* kernel_leap and leapfile (the table must outlive the executor; NULL:
+ * none).  Before exec_start. */
+void exec_set_time(struct exec *ex, bool kernel_leap,
+		   const struct leap_table *leapfile);
+/* Before the clocks go: a leap armed in the kernel by us is disarmed. */
+void exec_close(struct exec *ex);
 /* Carry out every action in acts (and what the core answers to them). */
 void exec_run(struct exec *ex, struct bc_actions *acts, int64_t now);
 
@@ -149,5 +169,11 @@ void exec_clock_reference(struct exec *ex, int k, int64_t now);
 void exec_follow_start(struct exec *ex, int64_t now);
 /* EXEC_TMR_FOLLOW is due: read and steer every follower. */
 void exec_follow(struct exec *ex, int64_t now);
+
+/* daemon/exec_time.c: leap seconds, the kernel's time state, the GM's
+ * UTC offset, once a second. */
+void exec_time_start(struct exec *ex, int64_t now);
+void exec_time_tick(struct exec *ex, int64_t now);
+void exec_time_close(struct exec *ex);
 
 #endif

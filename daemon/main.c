@@ -38,6 +38,37 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
+/* leapfile: read and parsed at start (a bad file is a bad configuration). */
+static int load_leapfile(struct hvd_settings *set)
+{
+	static char buf[65536];
+	struct cfg_error err;
+	size_t n;
+	FILE *f;
+
+	if (!set->leapfile[0])
+		return 0;
+	f = fopen(set->leapfile, "r");
+	if (!f) {
+		fprintf(stderr, "hvptpd: leapfile %s: %s\n", set->leapfile,
+			strerror(errno));
+		return -errno;
+	}
+	n = fread(buf, 1, sizeof(buf), f);
+	if (!feof(f)) {
+		fclose(f);
+		fprintf(stderr, "hvptpd: leapfile %s: larger than %zu bytes\n",
+			set->leapfile, sizeof(buf));
+		return -EFBIG;
+	}
+	fclose(f);
+	if (settings_leapfile(set, buf, n, &err) < 0) {
+		cmdline_print_error(stderr, &err);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static int load_settings(int argc, char **argv, struct hvd_settings *set)
 {
 	struct cfg *cfg = cfg_create();
@@ -54,6 +85,8 @@ static int load_settings(int argc, char **argv, struct hvd_settings *set)
 		rc = settings_from_cfg(cfg, set, &err);
 		if (rc < 0)
 			cmdline_print_error(stderr, &err);
+		else
+			rc = load_leapfile(set);
 	}
 	cfg_destroy(cfg);
 	return rc;

@@ -484,3 +484,21 @@ int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		rc = refuse_at(c, NULL, err, clocks_from_cfg(c, s, err));
 	return rc;
 }
+
+int settings_leapfile(struct hvd_settings *s, const char *buf, size_t len,
+		      struct cfg_error *err)
+{
+	int line = 0, rc = leap_table_parse(buf, len, &s->leaps, &line);
+
+	if (rc == 0) {
+		s->have_leaps = true;
+		return 0;
+	}
+	refuse(err, "leapfile", "%s", rc == -E2BIG
+		       ? "more entries than hvptpd keeps (64)"
+		       : "not a leap-seconds.list entry (NTP seconds and "
+			 "TAI-UTC)");
+	snprintf(err->file, sizeof(err->file), "%s", s->leapfile);
+	err->line = line;
+	return -EINVAL;
+}

@@ -37,6 +37,8 @@ struct hvd_settings {
 				     CLOCK_REALTIME */
 	bool kernel_leap;
 	char leapfile[256];
+	struct leap_table leaps; /* leapfile's content (settings_load_leapfile) */
+	bool have_leaps;
 	bool hardware; /* [global] time_stamping hardware (ports may
 			  differ: port_hardware) */
 	bool any_hardware, any_software; /* over the ports */
@@ -63,6 +65,10 @@ struct hvd_settings {
 
 /* 0, or -EINVAL with err filled (file "config", line 0). */
 int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
+		      struct cfg_error *err);
+/* Parse the leapfile's content (buf, read by the caller) into s->leaps.
+ * 0, or -EINVAL with err naming the file and the bad line. */
+int settings_leapfile(struct hvd_settings *s, const char *buf, size_t len,
 		      struct cfg_error *err);
 
 #endif

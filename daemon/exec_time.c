@@ -1,0 +1,258 @@
+/*
+ * daemon/exec_time.c — the executor's once-a-second look at time itself:
+ * the leap second, the kernel's view of the system clock, and what a
+ * grandmaster announces (see executor.h).
+ *
+ * Every second (EXEC_TMR_TIME), with T the reference clock's time on the
+ * PTP timescale (TAI; a reference that keeps UTC reads the offset less):
+ *
+ * - Leap second: the leap61/leap59 flag of timePropertiesDS is latched
+ *   for the end of the UTC day that contains T (common/leap.h) and given
+ *   to the core, which converts and skips around it; the latch goes once
+ *   the leap is a few seconds past and the flag is gone, or at once when
+ *   the flag goes before the leap (cancelled).
+ * - The kernel, when hvptpd adjusts the system clock: STA_INS/STA_DEL
+ *   armed for the latched leap while it is ahead (kernel_leap, on by
+ *   default as in ptp4l), so that CLOCK_REALTIME is right at 00:00:00
+ *   after it; the TAI offset (ADJ_TAI) when the UTC offset is known to be
+ *   valid; maxerror, esterror and STA_UNSYNC from the servos' error
+ *   estimates (below).
+ * - As grandmaster: the UTC offset and the leap from leapfile (NTP's
+ *   leap-seconds.list); once a leap announced through management or the
+ *   file has passed, the offset moves by it and the flag clears.
+ *
+ * Error bounds told to the kernel: esterror is the reference's time-error
+ * estimate (its servo's |phase| + 3 sigma, or holdover's growing bound)
+ * plus, when the system clock follows it, the last offset between the
+ * two; maxerror adds the mean path delay, which bounds what path
+ * asymmetry can hide from PTP.  STA_UNSYNC is cleared only while both are
+ * known and the servos are locked (or holding over), and set otherwise.
+ */
+#include <errno.h>
+#include <inttypes.h>
+#include <math.h>
+#include <string.h>
+
+#include "common/log.h"
+#include "daemon/executor.h"
+
+#define EXEC_TIME_PERIOD_NS NS_PER_SEC
+
+static bool locked(enum servo_state s)
+{
+	return s == SERVO_LOCKED || s == SERVO_LOCKED_STABLE;
+}
+
+/* The reference's time on the PTP timescale, or false (no PTP
+ * timescale: nothing to do with TAI and UTC). */
+static bool ref_tai(const struct exec *ex, int64_t *tai)
+{
+	const struct cs_clock *r = &ex->cs->c[ex->cs->ref];
+	int64_t t;
+
+	if (!bc_time_properties_ds(ex->bc)->ptp_timescale ||
+	    hwclock_gettime(r->hw, &t) < 0)
+		return false;
+	if (r->hw->keeps_utc)
+		t += (int64_t)leap_offset_at_utc(bc_leap(ex->bc),
+						 bc_utc_offset(ex->bc), t,
+						 NULL) *
+		     NS_PER_SEC;
+	*tai = t;
+	return true;
+}
+
+static int tp_leap(const struct time_properties_ds *tp)
+{
+	return tp->leap61 ? 1 : tp->leap59 ? -1 : 0;
+}
+
+/* Latch, keep or drop the leap second the flags announce. */
+static void exec_leap_latch(struct exec *ex, int64_t tai)
+{
+	const struct time_properties_ds *tp = bc_time_properties_ds(ex->bc);
+	const struct leap_latch *l = bc_leap(ex->bc);
+	struct leap_latch nl;
+	int leap = tp_leap(tp);
+
+	if (leap && !l->armed) {
+		leap_latch_set(&nl, leap, bc_utc_offset(ex->bc), tai);
+		bc_set_leap(ex->bc, &nl);
+		cm_notice("clock: leap second %+d at the end of the UTC day "
+			  "(TAI - UTC %d -> %d at TAI %" PRId64 " s)",
+			  leap, nl.utc_before, nl.utc_before + leap,
+			  nl.tai_s);
+	} else if (l->armed && !leap &&
+		   (leap_passed(l, tai) || tai < l->tai_s * NS_PER_SEC)) {
+		if (tai < l->tai_s * NS_PER_SEC)
+			cm_notice("clock: leap second cancelled");
+		bc_set_leap(ex->bc, NULL);
+	}
+}
+
+/* The system clock's entry when hvptpd adjusts it, else NULL. */
+static struct cs_clock *sys_adjusted(struct exec *ex)
+{
+	for (int k = 0; k < ex->cs->n; k++) {
+		struct cs_clock *c = &ex->cs->c[k];
+
+		if (c->hw->keeps_utc)
+			return c->adjust ? c : NULL;
+	}
+	return NULL;
+}
+
+/* STA_INS / STA_DEL for the latched leap while it is ahead. */
+static void exec_kernel_leap(struct exec *ex, struct cs_clock *sys,
+			     bool have_tai, int64_t tai)
+{
+	const struct leap_latch *l = bc_leap(ex->bc);
+	int want = 0, err;
+
+	if (ex->kernel_leap && have_tai && l->armed &&
+	    tai < l->tai_s * NS_PER_SEC)
+		want = l->leap;
+	if (want == ex->kleap_set)
+		return;
+	err = sys->hw->ops->set_leap ? sys->hw->ops->set_leap(sys->hw, want)
+				      : -EOPNOTSUPP;
+	if (err)
+		cm_err("%s: arming the kernel for the leap second: %s",
+		       sys->hw->name, strerror(-err));
+	else
+		ex->kleap_set = want;
+}
+
+/* ADJ_TAI when the UTC offset is known to be right. */
+static void exec_kernel_tai(struct exec *ex, struct cs_clock *sys, int64_t tai)
+{
+	const struct time_properties_ds *tp = bc_time_properties_ds(ex->bc);
+	int off, err;
+
+	if (!tp->current_utc_offset_valid || !sys->hw->ops->set_tai)
+		return;
+	off = bc_utc_offset_at(ex->bc, tai);
+	if (off == ex->tai_set)
+		return;
+	err = sys->hw->ops->set_tai(sys->hw, off);
+	if (err) {
+		cm_err("%s: ADJ_TAI %d: %s", sys->hw->name, off, strerror(-err));
+		return;
+	}
+	if (ex->tai_set >= 0)
+		cm_notice("%s: TAI offset %d s (was %d)", sys->hw->name, off,
+			  ex->tai_set);
+	ex->tai_set = off;
+}
+
+/* The kernel's maxerror, esterror and STA_UNSYNC (see the top). */
+static void exec_kernel_sync(struct exec *ex, struct cs_clock *sys,
+			     int64_t now)
+{
+	const struct clockset *cs = ex->cs;
+	const struct cs_clock *ref = &cs->c[cs->ref];
+	const struct bc_servo_status *st = bc_get_servo_status(ex->bc);
+	struct hwclock_sync s = { .synced = false };
+	double te = disc_te_estimate(ref->disc, now);
+	bool ok = bc_slave_port(ex->bc) >= 0 ? locked(disc_state(ref->disc))
+					     : ex->holdover;
+
+	if (!sys->hw->ops->set_sync)
+		return;
+	if (sys != ref) {
+		ok = ok && sys->st.have_offset && locked(sys->st.state);
+		te += fabs((double)sys->st.offset_ns);
+	}
+	if (ok && te >= 0.0 && isfinite(te)) {
+		s.synced = true;
+		s.esterror_ns = (int64_t)ceil(te);
+		s.maxerror_ns = s.esterror_ns +
+				(st->valid && st->path_delay_ns > 0
+					 ? st->path_delay_ns
+					 : 0);
+	} else {
+		s.esterror_ns = s.maxerror_ns = 16 * NS_PER_SEC;
+	}
+	if (sys->hw->ops->set_sync(sys->hw, &s) < 0)
+		ex->sync_errors++;
+}
+
+/* As grandmaster: the offset and leap of leapfile, and a leap announced
+ * by management or the file moved into the offset once it passed. */
+static void exec_gm_utc(struct exec *ex, int64_t tai)
+{
+	const struct leap_latch *l = bc_leap(ex->bc);
+	int off, leap, rc;
+
+	if (!bc_is_own_parent(ex->bc))
+		return;
+	if (ex->leapfile) {
+		rc = leap_table_at(ex->leapfile,
+				   tai / NS_PER_SEC - bc_utc_offset_at(ex->bc, tai),
+				   &off, &leap);
+		if (rc == -ESTALE && !ex->leapfile_stale_said) {
+			cm_warn("leapfile: expired: its offset is kept, no "
+				"later leap second is known");
+			ex->leapfile_stale_said = true;
+		}
+		if (rc == 0 || rc == -ESTALE)
+			bc_set_gm_utc(ex->bc, off, rc == 0 ? leap : 0);
+		return;
+	}
+	if (l->armed && tai >= l->tai_s * NS_PER_SEC &&
+	    tp_leap(bc_time_properties_ds(ex->bc)))
+		bc_set_gm_utc(ex->bc, l->utc_before + l->leap, 0);
+}
+
+static void time_arm(struct exec *ex, int64_t at)
+{
+	ex->time_next = at;
+	ex->plat.timer_arm(ex->plat.ctx, -1, EXEC_TMR_TIME, at);
+}
+
+void exec_time_start(struct exec *ex, int64_t now)
+{
+	ex->tai_set = -1;
+	ex->kleap_set = 0;
+	if (ex->cs && ex->cs->n > 0)
+		time_arm(ex, now + EXEC_TIME_PERIOD_NS);
+}
+
+void exec_time_tick(struct exec *ex, int64_t now)
+{
+	struct cs_clock *sys;
+	int64_t tai = 0, next;
+	bool have_tai;
+
+	if (!ex->cs || !ex->cs->started)
+		return;
+	have_tai = ref_tai(ex, &tai);
+	if (have_tai) {
+		exec_gm_utc(ex, tai);
+		exec_leap_latch(ex, tai);
+	}
+	sys = sys_adjusted(ex);
+	if (sys) {
+		exec_kernel_leap(ex, sys, have_tai, tai);
+		if (have_tai)
+			exec_kernel_tai(ex, sys, tai);
+		exec_kernel_sync(ex, sys, now);
+	}
+	next = ex->time_next + EXEC_TIME_PERIOD_NS;
+	if (next <= now)
+		next = now + EXEC_TIME_PERIOD_NS;
+	time_arm(ex, next);
+}
+
+void exec_time_close(struct exec *ex)
+{
+	struct cs_clock *sys;
+
+	if (!ex->cs || !ex->cs->started || !ex->kleap_set)
+		return;
+	sys = sys_adjusted(ex);
+	/* as ptp4l: a leap armed by us is not left behind */
+	if (sys && sys->hw->ops->set_leap &&
+	    sys->hw->ops->set_leap(sys->hw, 0) == 0)
+		ex->kleap_set = 0;
+}
