@@ -7,7 +7,10 @@
  * decision through these ops.  Only the interface lives here (pure);
  * implementations live at the edge.  Every op returns 0 or a negative
  * errno; an op a clock cannot do returns -EOPNOTSUPP (a PHC keeps no
- * leap-second or TAI state), a read-only clock refuses changes with -EPERM.
+ * leap-second or TAI state) or is NULL, which the hwclock_*() wrappers
+ * below turn into -EOPNOTSUPP; a read-only clock refuses changes with
+ * -EPERM.  max_adj_ppb may shrink after an adjfreq (the system clock
+ * without tick falls back to +-500 ppm); adjfreq always clamps to it.
  *
  * Timescales: a PHC disciplined by PTP keeps the PTP timescale (TAI, or
  * the grandmaster's arbitrary one); CLOCK_REALTIME keeps UTC (keeps_utc).
@@ -26,7 +29,9 @@
 #ifndef HVPTP_COMMON_HWCLOCK_H
 #define HVPTP_COMMON_HWCLOCK_H
 
+#include <errno.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct hwclock;
@@ -52,7 +57,10 @@ struct hwclock_sysoff {
 };
 
 /* The kernel's view of the system clock's synchronisation (adjtimex
- * maxerror, esterror and STA_UNSYNC), kept honest by the executor. */
+ * maxerror, esterror and STA_UNSYNC), kept honest by the executor.  The
+ * kernel takes microseconds, clamps at 16 s (NTP_PHASE_LIMIT), grows
+ * maxerror by 500 us every second and sets STA_UNSYNC itself past 16 s,
+ * so the executor refreshes it every second.  Negative values: -EINVAL. */
 struct hwclock_sync {
 	bool synced; /* false: STA_UNSYNC (time not known to be right) */
 	int64_t maxerror_ns; /* bound on |error| (kernel: us, grows 500
@@ -73,12 +81,16 @@ struct hwclock_ops {
 	/* Step the clock by delta ns. */
 	int (*step)(struct hwclock *c, int64_t delta_ns);
 	/* A paired reading against the system clock, with `readings`
-	 * samples for the methods that take several (1..25). */
+	 * samples for the methods that take several (clamped to 1..25).  In
+	 * AUTO, once a method has worked its failures are returned (no
+	 * switch between methods of different biases); a PHC whose methods
+	 * all failed, or a forced method the driver lacks, gives
+	 * -EOPNOTSUPP. */
 	int (*sys_offset)(struct hwclock *c, int readings,
 			  struct hwclock_sysoff *out);
 	/* Announce a leap second at the end of the UTC day: +1, -1, 0. */
 	int (*set_leap)(struct hwclock *c, int leap);
-	/* The kernel's TAI - UTC offset, seconds (ADJ_TAI). */
+	/* The kernel's TAI - UTC offset, seconds (ADJ_TAI), 0..1000. */
 	int (*set_tai)(struct hwclock *c, int tai_offset_s);
 	/* maxerror, esterror and STA_UNSYNC. */
 	int (*set_sync)(struct hwclock *c, const struct hwclock_sync *s);
@@ -97,7 +109,36 @@ struct hwclock {
 
 static inline int hwclock_gettime(struct hwclock *c, int64_t *ns)
 {
-	return c->ops->gettime(c, ns, 0, 0);
+	return c->ops->gettime(c, ns, NULL, NULL);
+}
+
+static inline int hwclock_getfreq(struct hwclock *c, double *ppb)
+{
+	return c->ops->getfreq ? c->ops->getfreq(c, ppb) : -EOPNOTSUPP;
+}
+
+static inline int hwclock_sys_offset(struct hwclock *c, int readings,
+				     struct hwclock_sysoff *out)
+{
+	return c->ops->sys_offset ? c->ops->sys_offset(c, readings, out)
+				  : -EOPNOTSUPP;
+}
+
+static inline int hwclock_set_leap(struct hwclock *c, int leap)
+{
+	return c->ops->set_leap ? c->ops->set_leap(c, leap) : -EOPNOTSUPP;
+}
+
+static inline int hwclock_set_tai(struct hwclock *c, int tai_offset_s)
+{
+	return c->ops->set_tai ? c->ops->set_tai(c, tai_offset_s)
+			       : -EOPNOTSUPP;
+}
+
+static inline int hwclock_set_sync(struct hwclock *c,
+				   const struct hwclock_sync *s)
+{
+	return c->ops->set_sync ? c->ops->set_sync(c, s) : -EOPNOTSUPP;
 }
 
 static inline int hwclock_adjfreq(struct hwclock *c, double ppb)

@@ -85,9 +85,11 @@ int cs_disc_create(struct disc **out, const struct disc_cfg *cfg,
 		return -EINVAL;
 	dk.name = hw->name;
 	dk.max_adj_ppb = hw->max_adj_ppb;
-	if (!cfg->free_running && hw->ops->getfreq) {
-		err = hw->ops->getfreq(hw, &dk.freq_ppb);
-		if (err)
+	if (!cfg->free_running) {
+		err = hwclock_getfreq(hw, &dk.freq_ppb);
+		if (err == -EOPNOTSUPP)
+			dk.freq_ppb = 0.0;
+		else if (err)
 			return err < 0 ? err : -EIO;
 		if (!isfinite(dk.freq_ppb))
 			dk.freq_ppb = 0.0;
@@ -239,9 +241,9 @@ int cs_read(struct clockset *cs, int k, struct cs_reading *rd)
 	struct hwclock_sysoff so, rso;
 	int n = cs->cfg.follow_readings, err;
 
-	err = c->hw->ops->sys_offset(c->hw, n, &so);
+	err = hwclock_sys_offset(c->hw, n, &so);
 	if (!err)
-		err = r->hw->ops->sys_offset(r->hw, n, &rso);
+		err = hwclock_sys_offset(r->hw, n, &rso);
 	if (err) {
 		c->st.read_errors++;
 		return err;

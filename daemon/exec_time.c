@@ -114,8 +114,7 @@ static void exec_kernel_leap(struct exec *ex, struct cs_clock *sys,
 		want = l->leap;
 	if (want == ex->kleap_set)
 		return;
-	err = sys->hw->ops->set_leap ? sys->hw->ops->set_leap(sys->hw, want)
-				      : -EOPNOTSUPP;
+	err = hwclock_set_leap(sys->hw, want);
 	if (err)
 		cm_err("%s: arming the kernel for the leap second: %s",
 		       sys->hw->name, strerror(-err));
@@ -129,12 +128,12 @@ static void exec_kernel_tai(struct exec *ex, struct cs_clock *sys, int64_t tai)
 	const struct time_properties_ds *tp = bc_time_properties_ds(ex->bc);
 	int off, err;
 
-	if (!tp->current_utc_offset_valid || !sys->hw->ops->set_tai)
+	if (!tp->current_utc_offset_valid)
 		return;
 	off = bc_utc_offset_at(ex->bc, tai);
 	if (off == ex->tai_set)
 		return;
-	err = sys->hw->ops->set_tai(sys->hw, off);
+	err = hwclock_set_tai(sys->hw, off);
 	if (err) {
 		cm_err("%s: ADJ_TAI %d: %s", sys->hw->name, off, strerror(-err));
 		return;
@@ -157,8 +156,6 @@ static void exec_kernel_sync(struct exec *ex, struct cs_clock *sys,
 	bool ok = bc_slave_port(ex->bc) >= 0 ? locked(disc_state(ref->disc))
 					     : ex->holdover;
 
-	if (!sys->hw->ops->set_sync)
-		return;
 	if (sys != ref) {
 		ok = ok && sys->st.have_offset && locked(sys->st.state);
 		te += fabs((double)sys->st.offset_ns);
@@ -173,7 +170,7 @@ static void exec_kernel_sync(struct exec *ex, struct cs_clock *sys,
 	} else {
 		s.esterror_ns = s.maxerror_ns = 16 * NS_PER_SEC;
 	}
-	if (sys->hw->ops->set_sync(sys->hw, &s) < 0)
+	if (hwclock_set_sync(sys->hw, &s) < 0)
 		ex->sync_errors++;
 }
 
@@ -252,7 +249,6 @@ void exec_time_close(struct exec *ex)
 		return;
 	sys = sys_adjusted(ex);
 	/* as ptp4l: a leap armed by us is not left behind */
-	if (sys && sys->hw->ops->set_leap &&
-	    sys->hw->ops->set_leap(sys->hw, 0) == 0)
+	if (sys && hwclock_set_leap(sys->hw, 0) == 0)
 		ex->kleap_set = 0;
 }
