@@ -10,6 +10,8 @@
 #   make purity     fail if the core library references I/O or clock symbols
 #   make bench-mgmt management round trip and CPU, hvptpd vs ptp4l (root)
 #   make bench-accuracy  servo accuracy in the simulator (bench/out/)
+#   make clknetsim-check  the real hvptpd under clknetsim, ptp4l 4.4 beside
+#                   it: true time errors (no root; in make check and asan)
 #
 # CC=clang works everywhere gcc does; both are warning-free with -Werror.
 
@@ -63,7 +65,7 @@ HVPTPCTL := $(BUILD)/hvptpctl
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check unit interop sim-check asan fuzz demo install clean purity \
-	deps clang-check bench-mgmt bench-accuracy
+	deps clang-check bench-mgmt bench-accuracy clknetsim-check
 .DEFAULT_GOAL := all
 
 all: $(HVPTPD) $(HVPTPCTL) $(if $(SIM_SRC),$(HVPTP_SIM)) purity
@@ -137,6 +139,10 @@ interop: $(HVPTPD) $(HVPTPCTL)
 sim-check: $(HVPTP_SIM)
 	@tests/sim/run.sh $(HVPTP_SIM)
 
+# The real binary on simulated clocks and networks (tests/clknetsim/).
+clknetsim-check: $(HVPTPD)
+	@HVPTPD=$(abspath $(HVPTPD)) tests/clknetsim/run.sh
+
 deps:
 	@scripts/deps.sh
 
@@ -145,12 +151,13 @@ check: deps
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory sim-check
 	@$(MAKE) --no-print-directory interop
+	@$(MAKE) --no-print-directory clknetsim-check
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
 asan: deps
 	@$(MAKE) --no-print-directory BUILD=build/asan OPT="-O1 -g" \
-		SAN="$(ASAN_FLAGS)" all unit sim-check interop
+		SAN="$(ASAN_FLAGS)" all unit sim-check interop clknetsim-check
 
 # --- fuzzing (clang) -------------------------------------------------------
 FUZZ_SECONDS ?= 30

@@ -60,8 +60,9 @@
 # were the preload to fail, an unprivileged daemon could neither adjust a
 # clock (EPERM) nor bind port 319, nor would it reach the server, which
 # then never starts.  After the run the server must have simulated every
-# node ("Running simulation...done", a "Node N" section each, a full
-# offset log).  Every run has a time limit; processes and the temp dir go
+# node ("Running simulation...done", a "Node N" section each, packets
+# sent by each, a full offset log), and no daemon may have printed a
+# sanitizer report.  Every run has a time limit; processes and the temp dir go
 # away on exit, even on failure (CNS_KEEP=1 keeps the directory).
 #
 # Environment: HVPTPD (default build/hvptpd), CLKNETSIM_DIR and
@@ -476,6 +477,10 @@ cns_verify_run() {
 		[ "$(cns_stat "$n" 'Mean outgoing packet interval')" != inf ] ||
 			test_fail "node $n (${CNS_PROG[$n]}) sent no packet: it did not run"
 	done
+	if grep -lE 'ERROR: (Address|Leak|Undefined)Sanitizer|runtime error: ' \
+		"$CNS_DIR"/log.[0-9]* >/dev/null 2>&1; then
+		test_fail "sanitizer report in a daemon's log"
+	fi
 	lines=$(wc -l <"$CNS_DIR/log.offset")
 	[ "$lines" -ge "$limit" ] || test_fail "offset log has $lines samples, $limit expected"
 }
