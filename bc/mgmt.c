@@ -266,6 +266,30 @@ static int mgmt_entity_set(struct mgmt_ctx *c, const struct mgmt_id_desc *d,
 	return mgmt_respond_get(c, d, port);
 }
 
+/* A COMMAND: carried out (its actions join the answer's), then an
+ * ACKNOWLEDGE with the managementId and no data (15.5.3.1). */
+static int mgmt_entity_cmd(struct mgmt_ctx *c, const struct mgmt_id_desc *d,
+			   int port)
+{
+	static const struct mgmt_id_desc ack = { .get = mgmt_get_empty };
+	struct mgmt_id_desc a = ack;
+	mgmt_cmd_fn cmd = mgmt_cmd_find(d->id);
+	uint16_t e;
+
+	if (d->id == BC_MID_NULL_MANAGEMENT)
+		return mgmt_respond_get(c, d, port);
+	if (!cmd)
+		return mgmt_respond_error(c, port, TLV_MGMT_ERR_NOT_SUPPORTED);
+	if (c->req->data_len != 0)
+		return mgmt_respond_error(c, port, TLV_MGMT_ERR_WRONG_LENGTH);
+	e = cmd(c->bc, port, c->now, c->out);
+	if (e)
+		return mgmt_respond_error(c, port, e);
+	c->bc->mgmt.cnt.sets++;
+	a.id = d->id;
+	return mgmt_respond_get(c, &a, port);
+}
+
 /* Answer the request for one entity: the clock (port -1) or a port. */
 static int mgmt_entity(struct mgmt_ctx *c, const struct mgmt_id_desc *d,
 		       int port)
@@ -279,9 +303,7 @@ static int mgmt_entity(struct mgmt_ctx *c, const struct mgmt_id_desc *d,
 	case PTP_MGMT_SET:
 		return mgmt_entity_set(c, d, port);
 	default: /* COMMAND */
-		if (d->id == BC_MID_NULL_MANAGEMENT)
-			return mgmt_respond_get(c, d, port);
-		return mgmt_respond_error(c, port, TLV_MGMT_ERR_NOT_SUPPORTED);
+		return mgmt_entity_cmd(c, d, port);
 	}
 }
 

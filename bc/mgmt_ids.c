@@ -517,6 +517,66 @@ static uint16_t set_port_ds_np(struct bc *bc, int port, struct wire_reader *r)
 #define X MGMT_A_CMD
 #define ID(v) BC_MID_##v, #v
 
+/* ---- COMMANDs ---- */
+
+void mgmt_get_empty(const struct bc *bc, int port, struct wire_writer *w)
+{
+	(void)bc;
+	(void)port;
+	(void)w;
+}
+
+/* DISABLE_PORT / ENABLE_PORT (15.5.3.2.x): the port's DESIGNATED_DISABLED
+ * or DESIGNATED_ENABLED event; its timers and state change go out as
+ * actions with the acknowledgement, and a state decision follows. */
+static uint16_t port_designated(struct bc *bc, int port, bool enable,
+				int64_t now, struct bc_actions *out)
+{
+	struct port *p = &bc->ports[port];
+	bool disabled = p->ds.port_state == PS_DISABLED;
+
+	if (enable != disabled)
+		return 0; /* already so */
+	clock_log_port(p, CM_LOG_NOTICE, "%s by management",
+		       enable ? "enabled" : "disabled");
+	port_dispatch(p, enable ? BC_EV_DESIGNATED_ENABLED
+				: BC_EV_DESIGNATED_DISABLED,
+		      now, out);
+	if (enable)
+		port_dispatch(p, BC_EV_INIT_COMPLETE, now, out);
+	bc->sd_due = true;
+	return 0;
+}
+
+static uint16_t cmd_enable_port(struct bc *bc, int port, int64_t now,
+				struct bc_actions *out)
+{
+	return port_designated(bc, port, true, now, out);
+}
+
+static uint16_t cmd_disable_port(struct bc *bc, int port, int64_t now,
+				 struct bc_actions *out)
+{
+	return port_designated(bc, port, false, now, out);
+}
+
+static const struct {
+	uint16_t id;
+	mgmt_cmd_fn fn;
+} mgmt_cmds[] = {
+	{ BC_MID_ENABLE_PORT, cmd_enable_port },
+	{ BC_MID_DISABLE_PORT, cmd_disable_port },
+};
+
+mgmt_cmd_fn mgmt_cmd_find(uint16_t id)
+{
+	for (size_t i = 0; i < sizeof(mgmt_cmds) / sizeof(mgmt_cmds[0]); i++) {
+		if (mgmt_cmds[i].id == id)
+			return mgmt_cmds[i].fn;
+	}
+	return NULL;
+}
+
 static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(NULL_MANAGEMENT), P, G | S | X, mgmt_get_null, NULL, 0 },
 	{ ID(CLOCK_DESCRIPTION), P, G, mgmt_get_clock_description, NULL, 0 },

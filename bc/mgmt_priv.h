@@ -60,6 +60,9 @@ typedef void (*mgmt_get_fn)(const struct bc *bc, int port,
 /* Apply a SET (data already length-checked): 0, or a managementErrorId. */
 typedef uint16_t (*mgmt_set_fn)(struct bc *bc, int port,
 				struct wire_reader *r);
+/* Carry out a COMMAND (its actions to out): 0, or a managementErrorId. */
+typedef uint16_t (*mgmt_cmd_fn)(struct bc *bc, int port, int64_t now,
+				struct bc_actions *out);
 
 struct mgmt_id_desc {
 	uint16_t id;
@@ -72,6 +75,10 @@ struct mgmt_id_desc {
 };
 
 const struct mgmt_id_desc *mgmt_id_find(uint16_t id);
+/* The COMMAND an ID carries out, or NULL (not supported). */
+mgmt_cmd_fn mgmt_cmd_find(uint16_t id);
+/* A get function that writes nothing (ACKNOWLEDGE of a COMMAND). */
+void mgmt_get_empty(const struct bc *bc, int port, struct wire_writer *w);
 
 /* Encoding helpers: PTPText (length octet + at most max octets of s) and
  * TimeInterval (ns scaled by 2^16, saturated). */

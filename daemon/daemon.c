@@ -95,9 +95,10 @@ static void plat_on_sample(void *ctx, int port, const struct bc_sample *s,
 	struct hvd *d = ctx;
 
 	for (int i = 0; i < d->nservices; i++) {
-		if (d->services[i].on_sample)
-			d->services[i].on_sample(d->services[i].ctx, port, s,
-						 r);
+		const struct hvd_service *v = &d->services[i];
+
+		if (v->ops->on_sample)
+			v->ops->on_sample(v->ctx, port, s, r);
 	}
 }
 
@@ -107,9 +108,10 @@ static void plat_on_state(void *ctx, int port, enum port_state from,
 	struct hvd *d = ctx;
 
 	for (int i = 0; i < d->nservices; i++) {
-		if (d->services[i].on_state)
-			d->services[i].on_state(d->services[i].ctx, port,
-						from, to, ev);
+		const struct hvd_service *v = &d->services[i];
+
+		if (v->ops->on_state)
+			v->ops->on_state(v->ctx, port, from, to, ev);
 	}
 }
 
@@ -118,17 +120,36 @@ static void plat_on_parent(void *ctx)
 	struct hvd *d = ctx;
 
 	for (int i = 0; i < d->nservices; i++) {
-		if (d->services[i].on_parent)
-			d->services[i].on_parent(d->services[i].ctx);
+		const struct hvd_service *v = &d->services[i];
+
+		if (v->ops->on_parent)
+			v->ops->on_parent(v->ctx);
 	}
 }
 
 int hvd_service_add(struct hvd *d, const struct hvd_service *s)
 {
+	if (!s || !s->ops)
+		return -EINVAL;
 	if (d->nservices >= HVD_MAX_SERVICES)
 		return -ENOSPC;
 	d->services[d->nservices++] = *s;
 	return 0;
+}
+
+struct bc *hvd_core(struct hvd *d)
+{
+	return d->bc;
+}
+
+struct exec *hvd_exec(struct hvd *d)
+{
+	return &d->ex;
+}
+
+const struct hvd_settings *hvd_settings(const struct hvd *d)
+{
+	return &d->set;
 }
 
 /* ---- set-up ---- */
@@ -447,8 +468,10 @@ void hvd_close(struct hvd *d)
 	if (d->bc)
 		exec_close(&d->ex);
 	for (int i = 0; i < d->nservices; i++) {
-		if (d->services[i].close)
-			d->services[i].close(d->services[i].ctx);
+		const struct hvd_service *v = &d->services[i];
+
+		if (v->ops->close)
+			v->ops->close(v->ctx);
 	}
 	d->nservices = 0;
 	for (int i = 0; i < d->set.nports; i++) {

@@ -79,7 +79,6 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set);
 int hvd_run(struct hvd *d, volatile sig_atomic_t *stop);
 void hvd_close(struct hvd *d);
 
-int64_t hvd_monotonic_ns(void);
 /* Re-check every port's IFF_RUNNING (link state without netlink). */
 void hvd_link_poll(struct hvd *d, int64_t now);
 /* The timer heap id of a port's timer (port >= 0), the executor's (port

@@ -219,6 +219,15 @@ static void exec_send(struct exec *ex, const struct bc_actions *acts,
 	bool event = a->type == BC_ACT_SEND_EVENT;
 	int err;
 
+	if (a->port < 0) {
+		/* a management answer: to the client of exec_mgmt */
+		if (ex->reply)
+			ex->reply(ex->reply_ctx, bc_action_buf(acts, a),
+				  a->u.send.len);
+		else
+			ex->mgmt_unanswered++;
+		return;
+	}
 	err = ex->plat.send(ex->plat.ctx, a->port, event, a->u.send.dest,
 			    &a->u.send.addr, bc_action_buf(acts, a),
 			    a->u.send.len, a->u.send.token);
@@ -442,6 +451,27 @@ int exec_start(struct exec *ex, int64_t now)
 	exec_follow_start(ex, now);
 	exec_time_start(ex, now);
 	EXEC_WRAP(bc_start(ex->bc, now, &acts));
+}
+
+int exec_mgmt(struct exec *ex, const struct bc_mgmt_req *r, bool read_only,
+	      int64_t now,
+	      void (*reply)(void *ctx, const uint8_t *buf, size_t len),
+	      void *ctx)
+{
+	struct bc_actions acts;
+	int next = 0, err, rounds = 0;
+
+	exec_holdover_tick(ex, now);
+	do {
+		bc_actions_init(&acts);
+		err = bc_mgmt_resume(ex->bc, r, read_only, &next, now, &acts);
+		ex->reply = reply;
+		ex->reply_ctx = ctx;
+		exec_run(ex, &acts, now);
+		ex->reply = NULL;
+		ex->reply_ctx = NULL;
+	} while (err == -ENOBUFS && next > 0 && ++rounds <= BC_MAX_PORTS);
+	return err;
 }
 
 void exec_state_decision(struct exec *ex, int64_t now)

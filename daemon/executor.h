@@ -50,6 +50,7 @@
 #include <stdint.h>
 
 #include "bc/bc.h"
+#include "bc/mgmt.h"
 #include "daemon/clockset.h"
 #include "servo/discipline.h"
 
@@ -102,6 +103,11 @@ struct exec {
 	struct exec_last last;
 	uint64_t send_errors;
 	uint64_t action_overflows;
+	/* management answers (SEND_GENERAL port -1) go here while
+	 * exec_mgmt runs; at other times they are counted and dropped */
+	void (*reply)(void *ctx, const uint8_t *buf, size_t len);
+	void *reply_ctx;
+	uint64_t mgmt_unanswered;
 	int depth; /* nesting of exec_run (servo verdicts) */
 	int64_t follow_next; /* deadline of EXEC_TMR_FOLLOW, 0: not armed */
 	/* the reference carries time worth following: it locked to a
@@ -147,6 +153,18 @@ int exec_timer(struct exec *ex, int port, int timer, int64_t now);
 int exec_link(struct exec *ex, int port, bool up, int64_t now);
 int exec_fault(struct exec *ex, int port, int64_t now);
 int exec_start(struct exec *ex, int64_t now);
+/*
+ * A management request from a local client (a parsed struct bc_mgmt_req,
+ * bc/mgmt.h): the core answers it and the executor carries out every
+ * action it takes, so that a SET that arms timers or changes port state
+ * keeps its effects; each answer goes to reply(ctx, msg, len).  read_only:
+ * SET and COMMAND are refused (the read-only socket).  Returns what
+ * bc_mgmt_resume() returned for the last part (0, or -EBADMSG).
+ */
+int exec_mgmt(struct exec *ex, const struct bc_mgmt_req *r, bool read_only,
+	      int64_t now,
+	      void (*reply)(void *ctx, const uint8_t *buf, size_t len),
+	      void *ctx);
 /* Run the state decision if one is due. */
 void exec_state_decision(struct exec *ex, int64_t now);
 /* Holdover bookkeeping (clockClass, status); the wrappers call it before

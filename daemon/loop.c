@@ -148,7 +148,8 @@ static int64_t services_deadline(const struct hvd *d)
 
 	for (int i = 0; i < d->nservices; i++) {
 		const struct hvd_service *s = &d->services[i];
-		int64_t t = s->deadline ? s->deadline(s->ctx) : INT64_MAX;
+		int64_t t = s->ops->deadline ? s->ops->deadline(s->ctx)
+					     : INT64_MAX;
 
 		if (t < next)
 			next = t;
@@ -188,9 +189,9 @@ static int fill_pollfds(struct hvd *d, struct pollfd *pfd)
 		const struct hvd_service *s = &d->services[i];
 
 		d->svc_first[i] = n;
-		d->svc_count[i] = s->fds ? s->fds(s->ctx, pfd + n,
-						  HVD_SERVICE_MAX_FDS)
-					 : 0;
+		d->svc_count[i] = s->ops->fds ? s->ops->fds(s->ctx, pfd + n,
+							    HVD_SERVICE_MAX_FDS)
+					      : 0;
 		n += d->svc_count[i];
 	}
 	return n;
@@ -202,9 +203,9 @@ static void services_handle(struct hvd *d, const struct pollfd *pfd,
 	for (int i = 0; i < d->nservices; i++) {
 		const struct hvd_service *s = &d->services[i];
 
-		if (s->handle && d->svc_count[i])
-			s->handle(s->ctx, pfd + d->svc_first[i],
-				  d->svc_count[i], now);
+		if (s->ops->handle && d->svc_count[i])
+			s->ops->handle(s->ctx, pfd + d->svc_first[i],
+				       d->svc_count[i], now);
 	}
 }
 
@@ -213,8 +214,8 @@ static void services_tick(struct hvd *d, int64_t now)
 	for (int i = 0; i < d->nservices; i++) {
 		const struct hvd_service *s = &d->services[i];
 
-		if (s->tick)
-			s->tick(s->ctx, now);
+		if (s->ops->tick)
+			s->ops->tick(s->ctx, now);
 	}
 }
 

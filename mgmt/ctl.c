@@ -261,18 +261,24 @@ static void id_envelope(struct ctl *c, struct mgmt_tree *t, uint16_t id)
 /* Print the document; exit 1 (with an "error" member) when an answer
  * was an error status. */
 static int finish_answers(struct ctl *c, struct mgmt_tree *t, uint16_t id,
-			  bool set, const struct first_error *e)
+			  uint8_t action, const struct first_error *e)
 {
+	bool set = action != PTP_MGMT_GET;
 	char msg[512], buf[16];
 	int code;
 
 	if (!e->any)
 		return ctl_emit(c, t, text_answers);
 	snprintf(msg, sizeof(msg), "%s %s: the daemon answered %s (%u)%s",
-		 set ? "SET" : "GET", id_label(id, buf, sizeof(buf)),
+		 action == PTP_MGMT_SET ? "SET" : set ? "COMMAND" : "GET",
+		 id_label(id, buf, sizeof(buf)),
 		 mgmt_error_name(e->error_id), e->error_id,
 		 set && e->error_id == TLV_MGMT_ERR_NOT_SUPPORTED
-			 ? ": not settable in hvptpd, or a read-only socket"
+			 ? action == PTP_MGMT_SET
+				   ? ": not settable in hvptpd, or a read-only "
+				     "socket"
+				   : ": not a command hvptpd carries out, or a "
+				     "read-only socket"
 			 : "");
 	ctl_error_member(c, t, "management_error", MGMT_EXIT_ERROR, msg, NULL);
 	code = ctl_emit(c, t, text_answers);
@@ -280,8 +286,11 @@ static int finish_answers(struct ctl *c, struct mgmt_tree *t, uint16_t id,
 	return code ? code : MGMT_EXIT_ERROR;
 }
 
-static int cmd_get(struct ctl *c, int argc, char **argv)
+/* get ID [PORT] (GET, the read-only socket will do) and cmd ID [PORT]
+ * (COMMAND, no data: the read-write socket). */
+static int ask_print(struct ctl *c, uint8_t action, int argc, char **argv)
 {
+	const char *what = action == PTP_MGMT_GET ? "get" : "cmd";
 	int id = argc > 1 ? parse_id(argv[1]) : -1;
 	int port = argc > 2 ? parse_port(argv[2]) : BC_MGMT_ALL_PORTS;
 	struct first_error e = { false, 0 };
@@ -290,16 +299,14 @@ static int cmd_get(struct ctl *c, int argc, char **argv)
 	int err, code;
 
 	if (argc < 2 || argc > 3 || id < 0 || port < 0)
-		return ctl_fail(c, MGMT_EXIT_USAGE, "usage",
-				argc < 2 ? "get: which ID? (hvptpctl -h lists "
-					   "them)"
-				: id < 0 ? "get: unknown management ID"
-					 : "get: bad port number");
-	code = ctl_connect(c, true);
+		return ctl_fail(c, MGMT_EXIT_USAGE, "usage", "%s: %s", what,
+				argc < 2 ? "which ID? (hvptpctl -h lists them)"
+				: id < 0 ? "unknown management ID"
+					 : "bad port number");
+	code = ctl_connect(c, action == PTP_MGMT_GET);
 	if (code)
 		return code;
-	r = ctl_ask(c, PTP_MGMT_GET, (uint16_t)id, (uint16_t)port, NULL, 0,
-		    &err);
+	r = ctl_ask(c, action, (uint16_t)id, (uint16_t)port, NULL, 0, &err);
 	if (!r)
 		return ctl_fail_errno(c, err);
 	t = mgmt_tree_new();
@@ -309,10 +316,20 @@ static int cmd_get(struct ctl *c, int argc, char **argv)
 	}
 	id_envelope(c, t, (uint16_t)id);
 	add_answers(t, r, &e);
-	code = finish_answers(c, t, (uint16_t)id, false, &e);
+	code = finish_answers(c, t, (uint16_t)id, action, &e);
 	mgmt_tree_free(t);
 	free(r);
 	return code;
+}
+
+static int cmd_get(struct ctl *c, int argc, char **argv)
+{
+	return ask_print(c, PTP_MGMT_GET, argc, argv);
+}
+
+static int cmd_command(struct ctl *c, int argc, char **argv)
+{
+	return ask_print(c, PTP_MGMT_COMMAND, argc, argv);
 }
 
 /* Apply argv's FIELD=VALUE to obj; 0 or the usage exit code. */
@@ -425,7 +442,7 @@ static int cmd_set(struct ctl *c, int argc, char **argv)
 			       argc - first, argv + first, t, &e);
 	}
 	if (!code)
-		code = finish_answers(c, t, (uint16_t)id, true, &e);
+		code = finish_answers(c, t, (uint16_t)id, PTP_MGMT_SET, &e);
 	mgmt_tree_free(t);
 	free(cur);
 	return code;
@@ -442,6 +459,7 @@ static const struct ctl_cmd commands[] = {
 	{ "status", ctl_cmd_status },
 	{ "get", cmd_get },
 	{ "set", cmd_set },
+	{ "cmd", cmd_command },
 	{ "watch", ctl_cmd_watch },
 };
 
@@ -451,6 +469,8 @@ static void usage(FILE *f)
 		"usage: hvptpctl [options] status\n"
 		"       hvptpctl [options] get ID [PORT|all]\n"
 		"       hvptpctl [options] set ID [PORT] FIELD=VALUE...\n"
+		"       hvptpctl [options] cmd ID [PORT]   (DISABLE_PORT, "
+		"ENABLE_PORT)\n"
 		"       hvptpctl [options] watch\n"
 		"options:\n"
 		"  -s, --socket PATH     hvptpd's management socket (%s;\n"

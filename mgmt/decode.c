@@ -246,6 +246,8 @@ static const struct mgmt_field f_port_drops_np[] = {
 
 static const struct mgmt_layout layouts[] = {
 	{ BC_MID_NULL_MANAGEMENT, NULL, 0 },
+	{ BC_MID_ENABLE_PORT, NULL, 0 }, /* COMMANDs: acknowledged, no data */
+	{ BC_MID_DISABLE_PORT, NULL, 0 },
 	L(CLOCK_DESCRIPTION, f_clock_description),
 	L(USER_DESCRIPTION, f_user_description),
 	L(DEFAULT_DATA_SET, f_default_ds),

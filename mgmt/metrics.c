@@ -19,7 +19,7 @@
 #include <microhttpd.h>
 
 #include "common/log.h"
-#include "daemon/daemon.h"
+#include "daemon/service.h"
 #include "mgmt/metrics.h"
 #include "hwts/hwts.h"
 
@@ -420,14 +420,17 @@ static void svc_close(void *ctx)
 	mgmt_metrics_close(ctx);
 }
 
+static const struct hvd_service_ops metrics_ops = {
+	.name = "metrics",
+	.fds = svc_fds,
+	.handle = svc_handle,
+	.deadline = svc_deadline,
+	.tick = svc_tick,
+	.close = svc_close,
+};
+
 void mgmt_metrics_service(struct mgmt_metrics *m, struct hvd_service *s)
 {
-	memset(s, 0, sizeof(*s));
-	s->name = "metrics";
+	s->ops = &metrics_ops;
 	s->ctx = m;
-	s->fds = svc_fds;
-	s->handle = svc_handle;
-	s->deadline = svc_deadline;
-	s->tick = svc_tick;
-	s->close = svc_close;
 }

@@ -10,7 +10,7 @@
 #include <systemd/sd-daemon.h>
 
 #include "common/log.h"
-#include "daemon/daemon.h"
+#include "daemon/service.h"
 #include "mgmt/sdnotify.h"
 #include "servo/servo.h"
 
@@ -175,22 +175,25 @@ static void svc_close(void *ctx)
 	mgmt_sdnotify_close(ctx);
 }
 
+static const struct hvd_service_ops sdnotify_ops = {
+	.name = "systemd",
+	.deadline = svc_deadline,
+	.tick = svc_tick,
+	.on_state = svc_on_state,
+	.close = svc_close,
+};
+
 void mgmt_sdnotify_service(struct mgmt_sdnotify *n, struct hvd_service *s)
 {
-	memset(s, 0, sizeof(*s));
-	s->name = "systemd";
+	s->ops = &sdnotify_ops;
 	s->ctx = n;
-	s->deadline = svc_deadline;
-	s->tick = svc_tick;
-	s->on_state = svc_on_state;
-	s->close = svc_close;
 }
 
 int mgmt_sdnotify_add(struct hvd *d)
 {
 	struct mgmt_sdnotify *n;
 	struct hvd_service svc;
-	int err = mgmt_sdnotify_open(&n, d->bc);
+	int err = mgmt_sdnotify_open(&n, hvd_core(d));
 
 	if (err < 0 || !n)
 		return err;

@@ -12,7 +12,8 @@
 #include <unistd.h>
 
 #include "common/log.h"
-#include "daemon/daemon.h"
+#include "daemon/executor.h"
+#include "mgmt/metrics_render.h"
 #include "mgmt/uds_priv.h"
 #include "hwts/hwts.h"
 
@@ -157,13 +158,13 @@ static void uds_close_one(struct uds_sock *s)
 	s->bound = false;
 }
 
-int mgmt_uds_open(struct mgmt_uds **out, struct bc *bc,
+int mgmt_uds_open(struct mgmt_uds **out, struct exec *ex,
 		  const struct mgmt_uds_cfg *cfg)
 {
 	struct mgmt_uds *u;
 	int err;
 
-	if (!out || !bc || !cfg)
+	if (!out || !ex || !ex->bc || !cfg)
 		return -EINVAL;
 	if (cfg->rw_path && cfg->ro_path && *cfg->rw_path &&
 	    strcmp(cfg->rw_path, cfg->ro_path) == 0) {
@@ -174,7 +175,8 @@ int mgmt_uds_open(struct mgmt_uds **out, struct bc *bc,
 	u = calloc(1, sizeof(*u));
 	if (!u)
 		return -ENOMEM;
-	u->bc = bc;
+	u->ex = ex;
+	u->bc = ex->bc;
 	u->sock[UDS_RW].fd = u->sock[UDS_RO].fd = -1;
 	err = uds_open_one(&u->sock[UDS_RW], cfg->rw_path, cfg->rw_mode, false);
 	if (!err)
@@ -369,14 +371,29 @@ static void uds_send_answers(struct mgmt_uds *u, const struct uds_sock *s,
 	}
 }
 
+/* Where the executor's answers to the request in hand go. */
+struct uds_client {
+	struct mgmt_uds *u;
+	const struct uds_sock *s;
+	const struct sockaddr_un *to;
+	socklen_t tolen;
+};
+
+static void uds_reply(void *ctx, const uint8_t *buf, size_t len)
+{
+	struct uds_client *c = ctx;
+
+	uds_sendto(c->u, c->s->fd, buf, len, c->to, c->tolen);
+}
+
 static void uds_request(struct mgmt_uds *u, const struct uds_sock *s,
 			const uint8_t *buf, size_t len,
 			const struct sockaddr_un *from, socklen_t fromlen,
 			int64_t now)
 {
+	struct uds_client c = { u, s, from, fromlen };
 	struct bc_mgmt_req r;
 	enum bc_mgmt_drop why;
-	int next = 0, err, rounds = 0;
 
 	if (bc_mgmt_parse(buf, len, &r, &why) < 0) {
 		bc_mgmt_count_drop(u->bc, why);
@@ -388,12 +405,7 @@ static void uds_request(struct mgmt_uds *u, const struct uds_sock *s,
 		uds_send_answers(u, s, from, fromlen);
 		return;
 	}
-	do {
-		bc_actions_init(&u->out);
-		err = bc_mgmt_resume(u->bc, &r, s->read_only, &next, now,
-				     &u->out);
-		uds_send_answers(u, s, from, fromlen);
-	} while (err == -ENOBUFS && next > 0 && ++rounds <= BC_MAX_PORTS);
+	exec_mgmt(u->ex, &r, s->read_only, now, uds_reply, &c);
 }
 
 static void uds_drain(struct mgmt_uds *u, const struct uds_sock *s,
@@ -505,34 +517,36 @@ static void svc_close(void *ctx)
 	mgmt_uds_close(ctx);
 }
 
+static void svc_metrics(const void *ctx, struct metrics_snapshot *s)
+{
+	const struct mgmt_uds *u = ctx;
+
+	s->have_uds = true;
+	s->uds = u->st;
+}
+
+static const struct hvd_service_ops uds_ops = {
+	.name = "management",
+	.fds = svc_fds,
+	.handle = svc_handle,
+	.deadline = svc_deadline,
+	.tick = svc_tick,
+	.on_state = svc_on_state,
+	.on_sample = svc_on_sample,
+	.on_parent = svc_on_parent,
+	.metrics = svc_metrics,
+	.close = svc_close,
+};
+
 void mgmt_uds_service(struct mgmt_uds *u, struct hvd_service *s)
 {
-	memset(s, 0, sizeof(*s));
-	s->name = "management";
+	s->ops = &uds_ops;
 	s->ctx = u;
-	s->fds = svc_fds;
-	s->handle = svc_handle;
-	s->deadline = svc_deadline;
-	s->tick = svc_tick;
-	s->on_state = svc_on_state;
-	s->on_sample = svc_on_sample;
-	s->on_parent = svc_on_parent;
-	s->close = svc_close;
 }
 
 const struct mgmt_uds_stats *mgmt_uds_stats(const struct mgmt_uds *u)
 {
 	return &u->st;
-}
-
-/* The service whose poll descriptors are this file's. */
-const struct mgmt_uds *mgmt_uds_of(const struct hvd *d)
-{
-	for (int i = 0; d && i < d->nservices; i++) {
-		if (d->services[i].fds == svc_fds)
-			return d->services[i].ctx;
-	}
-	return NULL;
 }
 
 int mgmt_uds_subscribers(const struct mgmt_uds *u)

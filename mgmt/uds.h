@@ -6,8 +6,10 @@
  * PATH 'GET DEFAULT_DATA_SET'): a read-write socket (uds_address, mode
  * uds_file_mode, 0660) and a read-only one (uds_ro_address, mode
  * uds_ro_file_mode, 0666) where SET and COMMAND are refused with
- * NOT_SUPPORTED.  Each request goes to the core (bc_mgmt); the answers are
- * sent back to the address the request came from.  Missing parent
+ * NOT_SUPPORTED.  Each request goes through the executor to the core
+ * (exec_mgmt), so that what a SET changes (timers, port states) is
+ * carried out like any other action; the answers are sent back to the
+ * address the request came from.  Missing parent
  * directories are created, a stale socket file left by a dead daemon is
  * replaced (a live one, or a file that is not a socket, is an error), and
  * the socket files are removed at exit.
@@ -30,6 +32,7 @@
 #include "bc/bc.h"
 #include "daemon/service.h"
 
+struct exec;
 struct hvd;
 struct mgmt_uds;
 
@@ -55,9 +58,9 @@ struct mgmt_uds_stats {
 			     client */
 };
 
-/* Open the sockets for the clock bc (which must outlive the server).
- * 0, or a negative errno after logging why. */
-int mgmt_uds_open(struct mgmt_uds **out, struct bc *bc,
+/* Open the sockets for the clock behind executor ex (which must outlive
+ * the server).  0, or a negative errno after logging why. */
+int mgmt_uds_open(struct mgmt_uds **out, struct exec *ex,
 		  const struct mgmt_uds_cfg *cfg);
 /* Close the sockets, remove their files (if still ours), free. */
 void mgmt_uds_close(struct mgmt_uds *u);
@@ -67,8 +70,6 @@ void mgmt_uds_service(struct mgmt_uds *u, struct hvd_service *s);
 
 const struct mgmt_uds_stats *mgmt_uds_stats(const struct mgmt_uds *u);
 int mgmt_uds_subscribers(const struct mgmt_uds *u);
-/* The server mgmt_uds_add() registered with d, or NULL (no socket). */
-const struct mgmt_uds *mgmt_uds_of(const struct hvd *d);
 
 /* For hvd_open(): tell the core what CLOCK_DESCRIPTION needs (OUI, product
  * and revision texts, each port's MAC and IPv4 address), then open the

@@ -9,7 +9,8 @@
 
 #include "bc/mgmt.h"
 #include "common/log.h"
-#include "daemon/daemon.h"
+#include "daemon/service.h"
+#include "daemon/settings.h"
 #include "hwts/hwts.h"
 #include "mgmt/uds.h"
 
@@ -37,7 +38,8 @@ static const char *config_text(const char *given)
 
 static void mgmt_describe(struct hvd *d)
 {
-	const struct hvd_settings *s = &d->set;
+	const struct hvd_settings *s = hvd_settings(d);
+	struct bc *bc = hvd_core(d);
 	const char *product = config_text(s->product_description);
 	const char *revision = config_text(s->revision_data);
 	uint8_t oui[3] = { 0, 0, 0 };
@@ -45,24 +47,24 @@ static void mgmt_describe(struct hvd *d)
 	if (parse_oui(s->manufacturer_identity, oui) < 0)
 		cm_warn("management: manufacturerIdentity %s: not an OUI "
 			"(xx:xx:xx); using 00:00:00", s->manufacturer_identity);
-	if (bc_mgmt_set_description(d->bc, oui, product, revision) < 0) {
+	if (bc_mgmt_set_description(bc, oui, product, revision) < 0) {
 		cm_warn("management: productDescription or revisionData too "
 			"long (64 and 32 octets at most); using hvptp's");
-		bc_mgmt_set_description(d->bc, oui, NULL, NULL);
+		bc_mgmt_set_description(bc, oui, NULL, NULL);
 	}
 	for (int i = 0; i < s->nports; i++) {
 		uint8_t mac[6], ip[4];
 		bool have_mac = hwts_iface_mac(s->ports[i].name, mac) == 0;
 		bool have_ip = hwts_iface_ipv4(s->ports[i].name, ip) == 0;
 
-		bc_mgmt_set_port_address(d->bc, i, have_mac ? mac : NULL,
+		bc_mgmt_set_port_address(bc, i, have_mac ? mac : NULL,
 					 have_ip ? ip : NULL);
 	}
 }
 
 int mgmt_uds_add(struct hvd *d)
 {
-	const struct hvd_settings *s = &d->set;
+	const struct hvd_settings *s = hvd_settings(d);
 	struct mgmt_uds_cfg cfg = {
 		.rw_path = s->uds_address,
 		.ro_path = s->uds_ro_address,
@@ -76,7 +78,7 @@ int mgmt_uds_add(struct hvd *d)
 	mgmt_describe(d);
 	if (!*s->uds_address && !*s->uds_ro_address)
 		return 0;
-	err = mgmt_uds_open(&u, d->bc, &cfg);
+	err = mgmt_uds_open(&u, hvd_exec(d), &cfg);
 	if (err < 0)
 		return err;
 	mgmt_uds_service(u, &svc);

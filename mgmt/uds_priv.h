@@ -51,7 +51,8 @@ struct uds_txq_item {
 };
 
 struct mgmt_uds {
-	struct bc *bc;
+	struct exec *ex; /* requests go through the executor */
+	struct bc *bc; /* ex->bc: data sets, subscriptions */
 	struct uds_sock sock[UDS_NSOCK];
 	struct uds_sub sub[MGMT_UDS_MAX_SUBSCRIBERS];
 	bool have_parent;

@@ -38,6 +38,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "daemon/executor.h"
 #include "mgmt/ctl.h"
 #include "mgmt/print.h"
 #include "mgmt/uds.h"
@@ -98,9 +99,34 @@ static struct bc *bc_network(void)
 
 /* The child: serve bc on fx.rw/fx.ro; with event, take port 2's link
  * down once somebody subscribed. */
+static int null_send(void *ctx, int port, bool event, enum bc_dest dest,
+		     const struct bc_addr *addr, const uint8_t *buf, size_t len,
+		     uint32_t token)
+{
+	(void)ctx, (void)port, (void)event, (void)dest, (void)addr;
+	(void)buf, (void)len, (void)token;
+	return 0;
+}
+
+static void null_arm(void *ctx, int port, int t, int64_t at)
+{
+	(void)ctx, (void)port, (void)t, (void)at;
+}
+
+static void null_stop(void *ctx, int port, int t)
+{
+	(void)ctx, (void)port, (void)t;
+}
+
 static void serve(struct bc *bc, bool event)
 {
 	struct mgmt_uds_cfg cfg = { fx.rw, fx.ro, 0660, 0666 };
+	struct exec_platform plat = {
+		.send = null_send,
+		.timer_arm = null_arm,
+		.timer_stop = null_stop,
+	};
+	static struct exec ex;
 	struct hvd_service svc;
 	struct mgmt_uds *u;
 	int64_t end = mono_ns() + 60 * SEC;
@@ -108,18 +134,19 @@ static void serve(struct bc *bc, bool event)
 
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	cm_log_set_level(CM_LOG_ERR);
-	if (mgmt_uds_open(&u, bc, &cfg) < 0)
+	exec_init(&ex, bc, NULL, &plat, 0);
+	if (mgmt_uds_open(&u, &ex, &cfg) < 0)
 		_exit(1);
 	mgmt_uds_service(u, &svc);
 	while (mono_ns() < end) {
 		struct pollfd p[4];
-		int n = svc.fds(svc.ctx, p, 4);
+		int n = svc.ops->fds(svc.ctx, p, 4);
 		int64_t now;
 
 		poll(p, (nfds_t)n, 10);
 		now = mono_ns();
-		svc.handle(svc.ctx, p, n, now);
-		svc.tick(svc.ctx, now);
+		svc.ops->handle(svc.ctx, p, n, now);
+		svc.ops->tick(svc.ctx, now);
 		if (event && !done && mgmt_uds_subscribers(u) > 0) {
 			struct bc_actions a;
 
@@ -127,7 +154,7 @@ static void serve(struct bc *bc, bool event)
 			bc_port_link(bc, 1, false, now, &a);
 			for (int i = 0; i < a.n; i++) {
 				if (a.a[i].type == BC_ACT_STATE_CHANGED)
-					svc.on_state(svc.ctx, a.a[i].port,
+					svc.ops->on_state(svc.ctx, a.a[i].port,
 						     a.a[i].u.state.from,
 						     a.a[i].u.state.to,
 						     a.a[i].u.state.event);
@@ -372,6 +399,15 @@ static void test_live_set(void **state)
 		     "PRIORITY1", "priority1=1", NULL);
 	check_golden("set_not_settable.txt", 1, "-s", fx.rw, "set",
 		     "DOMAIN", "domain_number=3", NULL);
+	/* a COMMAND: port 2 out of service, then back; refused read-only */
+	check_golden("cmd_disable_port.txt", 0, "-s", fx.rw, "cmd",
+		     "DISABLE_PORT", "2", NULL);
+	check_golden("cmd_disabled_state.json", 0, "-s", fx.ro, "--json", "get",
+		     "PORT_DATA_SET", "2", NULL);
+	check_golden("cmd_ro_refused.txt", 1, "-s", fx.ro, "cmd",
+		     "ENABLE_PORT", "2", NULL);
+	check_golden("cmd_enable_port.json", 0, "-s", fx.rw, "--json", "cmd",
+		     "ENABLE_PORT", "2", NULL);
 }
 
 static void test_live_status(void **state)

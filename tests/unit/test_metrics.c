@@ -591,12 +591,12 @@ static void ep_open(struct ep *e, const char *textfile)
 	assert_int_equal(mgmt_metrics_open(&e->m, e->bc, &cfg), 0);
 	assert_true(mgmt_metrics_port(e->m) > 0);
 	mgmt_metrics_service(e->m, &e->svc);
-	assert_string_equal(e->svc.name, "metrics");
+	assert_string_equal(e->svc.ops->name, "metrics");
 }
 
 static void ep_close(struct ep *e)
 {
-	e->svc.close(e->svc.ctx);
+	e->svc.ops->close(e->svc.ctx);
 	bc_destroy(e->bc);
 }
 
@@ -604,16 +604,16 @@ static void ep_close(struct ep *e)
 static void ep_turn(struct ep *e, int extra_fd, int timeout_ms)
 {
 	struct pollfd pfd[HVD_SERVICE_MAX_FDS + 1];
-	int n = e->svc.fds(e->svc.ctx, pfd, HVD_SERVICE_MAX_FDS);
+	int n = e->svc.ops->fds(e->svc.ctx, pfd, HVD_SERVICE_MAX_FDS);
 
 	assert_true(n >= 1 && n <= HVD_SERVICE_MAX_FDS);
 	pfd[n] = (struct pollfd){ .fd = extra_fd, .events = POLLIN };
-	if (e->svc.deadline(e->svc.ctx) <= mono_ns())
+	if (e->svc.ops->deadline(e->svc.ctx) <= mono_ns())
 		timeout_ms = 0;
 	assert_true(poll(pfd, (nfds_t)n + 1, timeout_ms) >= 0);
 	e->now = mono_ns();
-	e->svc.handle(e->svc.ctx, pfd, n, e->now);
-	e->svc.tick(e->svc.ctx, e->now);
+	e->svc.ops->handle(e->svc.ctx, pfd, n, e->now);
+	e->svc.ops->tick(e->svc.ctx, e->now);
 }
 
 /* Send req, run the loop until the server closes; the answer in buf. */
@@ -726,7 +726,7 @@ static void test_http_textfile_service(void **state)
 	/* not again before the interval */
 	ep_turn(&e, -1, 0);
 	assert_int_equal(mgmt_metrics_stats(e.m)->textfile_writes, 1);
-	assert_true(e.svc.deadline(e.svc.ctx) > e.now + SEC / 2);
+	assert_true(e.svc.ops->deadline(e.svc.ctx) > e.now + SEC / 2);
 	port = mgmt_metrics_port(e.m);
 	ep_close(&e);
 	assert_int_equal(access(path, F_OK), -1); /* removed at exit */

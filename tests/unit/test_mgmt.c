@@ -541,6 +541,69 @@ static void test_read_only(void **state)
 	assert_int_equal(bc_mgmt_counters(bc)->sets, 0);
 }
 
+/* DISABLE_PORT and ENABLE_PORT: acknowledged, and their actions (the
+ * state change, the timers of the old state stopped, the new state's
+ * armed) come with the acknowledgement for the executor to carry out. */
+static void test_port_enable_disable(void **state)
+{
+	struct bc *bc;
+	enum port_state p1;
+	uint16_t len;
+	int stops = 0, states = 0, arms = 0;
+
+	(void)state;
+	bc = one_clock(2);
+	net_start(&net);
+	net_run(&net, 10 * SEC);
+	p1 = bc_port_ds(bc, 0)->port_state;
+	assert_int_equal(bc_port_ds(bc, 1)->port_state, PS_MASTER);
+	assert_int_not_equal(bc_port_ds(bc, 1)->port_state, PS_DISABLED);
+	assert_int_equal(ask_to(bc, PTP_MGMT_COMMAND, BC_MID_DISABLE_PORT, NULL,
+				0, port_target(2), false),
+			 0);
+	/* the acknowledgement comes after the actions it caused */
+	response(bc, out.n - 1, PTP_MGMT_ACKNOWLEDGE, BC_MID_DISABLE_PORT,
+		 &len);
+	assert_int_equal(len, 0);
+	assert_int_equal(bc_port_ds(bc, 1)->port_state, PS_DISABLED);
+	assert_int_equal(bc_port_ds(bc, 0)->port_state, p1); /* untouched */
+	for (int i = 0; i < out.n; i++) {
+		stops += out.a[i].type == BC_ACT_TIMER_STOP;
+		states += out.a[i].type == BC_ACT_STATE_CHANGED;
+	}
+	assert_true(stops > 0);
+	assert_int_equal(states, 1);
+	assert_true(bc_state_decision_due(bc));
+	/* disabling again is acknowledged, nothing happens */
+	assert_int_equal(ask_to(bc, PTP_MGMT_COMMAND, BC_MID_DISABLE_PORT, NULL,
+				0, port_target(2), false),
+			 0);
+	assert_int_equal(out.n, 1);
+	/* enabled: INITIALIZING, then LISTENING with its receipt timer */
+	assert_int_equal(ask_to(bc, PTP_MGMT_COMMAND, BC_MID_ENABLE_PORT, NULL,
+				0, port_target(2), false),
+			 0);
+	assert_int_equal(bc_port_ds(bc, 1)->port_state, PS_LISTENING);
+	states = 0;
+	for (int i = 0; i < out.n; i++) {
+		arms += out.a[i].type == BC_ACT_TIMER_ARM;
+		states += out.a[i].type == BC_ACT_STATE_CHANGED;
+	}
+	assert_true(arms > 0);
+	assert_int_equal(states, 2);
+	/* a COMMAND with data is the wrong length; read-only refuses it */
+	assert_int_equal(ask_to(bc, PTP_MGMT_COMMAND, BC_MID_ENABLE_PORT,
+				(const uint8_t *)"\0\0", 2, port_target(2),
+				false),
+			 0);
+	assert_error(bc, 0, BC_MID_ENABLE_PORT, TLV_MGMT_ERR_WRONG_LENGTH);
+	assert_int_equal(ask_to(bc, PTP_MGMT_COMMAND, BC_MID_DISABLE_PORT, NULL,
+				0, port_target(2), true),
+			 0);
+	assert_error(bc, 0, BC_MID_DISABLE_PORT, TLV_MGMT_ERR_NOT_SUPPORTED);
+	assert_int_equal(bc_port_ds(bc, 1)->port_state, PS_LISTENING);
+}
+
 static void test_errors(void **state)
 {
 	struct bc *bc = one_clock(2);
@@ -584,12 +647,13 @@ static void test_errors(void **state)
 			 0);
 	assert_error(bc, 0, BC_MID_SUBSCRIBE_EVENTS_NP,
 		     TLV_MGMT_ERR_NOT_SUPPORTED);
-	/* an unsupported port ID: every port says so */
-	assert_int_equal(ask(bc, PTP_MGMT_COMMAND, BC_MID_ENABLE_PORT, NULL, 0,
-			     false),
+	/* an unsupported port SET: every port says so */
+	assert_int_equal(ask(bc, PTP_MGMT_SET, BC_MID_LOG_ANNOUNCE_INTERVAL, v,
+			     2, false),
 			 0);
 	assert_int_equal(out.n, 2);
-	assert_error(bc, 1, BC_MID_ENABLE_PORT, TLV_MGMT_ERR_NOT_SUPPORTED);
+	assert_error(bc, 1, BC_MID_LOG_ANNOUNCE_INTERVAL,
+		     TLV_MGMT_ERR_NOT_SUPPORTED);
 	assert_source(bc, 1, 2);
 	/* NULL_MANAGEMENT: COMMAND is acknowledged, empty */
 	assert_int_equal(ask_to(bc, PTP_MGMT_COMMAND, BC_MID_NULL_MANAGEMENT,
@@ -622,6 +686,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_set_gm_settings_port_ds_np, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_set_gm_settings_slave_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_read_only, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_enable_disable, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_errors, setup, teardown),
 	};
 

@@ -26,15 +26,24 @@
 #include "bc/mgmt.h"
 #include "bc/tlv.h"
 #include "daemon/daemon.h"
+#include "daemon/executor.h"
+#include "mgmt/metrics_render.h"
 #include "mgmt/uds.h"
 
 #define SEC 1000000000LL
 #define T0 (100 * SEC)
 
+/* What the executor carried out for the core: requests go through it. */
+struct rec_plat {
+	int sends, timer_arms, timer_stops, states;
+};
+
 struct fx {
 	char dir[64];
 	char rw[128], ro[128], cl[128];
 	struct bc *bc;
+	struct exec ex;
+	struct rec_plat rp;
 	struct mgmt_uds *u;
 	struct hvd_service svc;
 	int client;
@@ -59,8 +68,44 @@ static int client_socket(const char *path)
 	return fd;
 }
 
+static int rp_send(void *ctx, int port, bool event, enum bc_dest dest,
+		   const struct bc_addr *addr, const uint8_t *buf, size_t len,
+		   uint32_t token)
+{
+	(void)port, (void)event, (void)dest, (void)addr, (void)buf;
+	(void)len, (void)token;
+	((struct rec_plat *)ctx)->sends++;
+	return 0;
+}
+
+static void rp_arm(void *ctx, int port, int t, int64_t at)
+{
+	(void)port, (void)t, (void)at;
+	((struct rec_plat *)ctx)->timer_arms++;
+}
+
+static void rp_stop(void *ctx, int port, int t)
+{
+	(void)port, (void)t;
+	((struct rec_plat *)ctx)->timer_stops++;
+}
+
+static void rp_state(void *ctx, int port, enum port_state from,
+		     enum port_state to, enum bc_event ev)
+{
+	(void)port, (void)from, (void)to, (void)ev;
+	((struct rec_plat *)ctx)->states++;
+}
+
 static int setup(void **state)
 {
+	struct exec_platform plat = {
+		.ctx = &fx.rp,
+		.send = rp_send,
+		.timer_arm = rp_arm,
+		.timer_stop = rp_stop,
+		.on_state = rp_state,
+	};
 	struct bc_clock_cfg cc;
 	struct bc_port_cfg pc[2];
 	struct mgmt_uds_cfg cfg;
@@ -77,8 +122,9 @@ static int setup(void **state)
 	bc_port_cfg_default(&pc[0], "eth0");
 	bc_port_cfg_default(&pc[1], "eth1");
 	assert_int_equal(bc_create(&fx.bc, &cc, pc, 2), 0);
+	exec_init(&fx.ex, fx.bc, NULL, &plat, 0);
 	cfg = (struct mgmt_uds_cfg){ fx.rw, fx.ro, 0660, 0666 };
-	assert_int_equal(mgmt_uds_open(&fx.u, fx.bc, &cfg), 0);
+	assert_int_equal(mgmt_uds_open(&fx.u, &fx.ex, &cfg), 0);
 	mgmt_uds_service(fx.u, &fx.svc);
 	fx.client = client_socket(fx.cl);
 	return 0;
@@ -89,8 +135,8 @@ static int teardown(void **state)
 	char cmd[160];
 
 	(void)state;
-	if (fx.svc.close && fx.u)
-		fx.svc.close(fx.svc.ctx);
+	if (fx.svc.ops && fx.u)
+		fx.svc.ops->close(fx.svc.ctx);
 	fx.u = NULL;
 	if (fx.client >= 0)
 		close(fx.client);
@@ -144,11 +190,11 @@ static void send_to(const char *path, const uint8_t *buf, size_t len)
 static void turn(int64_t now)
 {
 	struct pollfd pfd[HVD_SERVICE_MAX_FDS];
-	int n = fx.svc.fds(fx.svc.ctx, pfd, HVD_SERVICE_MAX_FDS);
+	int n = fx.svc.ops->fds(fx.svc.ctx, pfd, HVD_SERVICE_MAX_FDS);
 
 	assert_true(poll(pfd, (nfds_t)n, 100) >= 0);
-	fx.svc.handle(fx.svc.ctx, pfd, n, now);
-	fx.svc.tick(fx.svc.ctx, now);
+	fx.svc.ops->handle(fx.svc.ctx, pfd, n, now);
+	fx.svc.ops->tick(fx.svc.ctx, now);
 }
 
 static int64_t req_now = T0; /* loop time of the turn request() runs */
@@ -205,6 +251,37 @@ static void test_open_modes_and_answer(void **state)
 	assert_int_equal(mgmt_uds_stats(fx.u)->tx, 3);
 }
 
+/* A COMMAND through the socket goes through the executor: its actions
+ * (the port's timers stopped, its state change) are carried out, not only
+ * its acknowledgement sent. */
+static void test_command_through_executor(void **state)
+{
+	uint8_t buf[PTP_MAX_MSG_LEN];
+	struct bc_mgmt_req r;
+	int stops, states;
+
+	(void)state;
+	exec_start(&fx.ex, T0);
+	assert_int_equal(bc_port_ds(fx.bc, 1)->port_state, PS_LISTENING);
+	stops = fx.rp.timer_stops;
+	states = fx.rp.states;
+	request(fx.rw, PTP_MGMT_COMMAND, BC_MID_DISABLE_PORT, NULL, 0);
+	assert_true(receive(&r, buf));
+	assert_int_equal(r.mgmt.action, PTP_MGMT_ACKNOWLEDGE);
+	assert_int_equal(r.id, BC_MID_DISABLE_PORT);
+	assert_true(receive(&r, buf)); /* both ports answered */
+	assert_int_equal(bc_port_ds(fx.bc, 0)->port_state, PS_DISABLED);
+	assert_int_equal(bc_port_ds(fx.bc, 1)->port_state, PS_DISABLED);
+	assert_true(fx.rp.timer_stops >= stops + 2);
+	assert_int_equal(fx.rp.states, states + 2);
+	/* the read-only socket refuses it: nothing happens */
+	request(fx.ro, PTP_MGMT_COMMAND, BC_MID_ENABLE_PORT, NULL, 0);
+	assert_true(receive(&r, buf));
+	assert_true(r.is_error);
+	assert_int_equal(bc_port_ds(fx.bc, 0)->port_state, PS_DISABLED);
+	assert_int_equal(fx.rp.states, states + 2);
+}
+
 static void test_read_only(void **state)
 {
 	uint8_t buf[PTP_MAX_MSG_LEN], v[2] = { 5, 0 };
@@ -244,7 +321,7 @@ static void test_subscribe_notify_expire(void **state)
 	assert_int_equal(r.data[1], 10);
 	assert_int_equal(r.data[2], sub[2]);
 	assert_int_equal(mgmt_uds_subscribers(fx.u), 1);
-	assert_int_equal(fx.svc.deadline(fx.svc.ctx), T0 + 10 * SEC);
+	assert_int_equal(fx.svc.ops->deadline(fx.svc.ctx), T0 + 10 * SEC);
 	/* the first tick notifies the parent data set once */
 	assert_true(receive(&r, buf));
 	assert_int_equal(r.id, BC_MID_PARENT_DATA_SET);
@@ -252,7 +329,7 @@ static void test_subscribe_notify_expire(void **state)
 	turn(T0 + SEC);
 	assert_false(receive(&r, buf));
 	/* a port state change: PORT_DATA_SET of that port */
-	fx.svc.on_state(fx.svc.ctx, 1, PS_INITIALIZING, PS_INITIALIZING,
+	fx.svc.ops->on_state(fx.svc.ctx, 1, PS_INITIALIZING, PS_INITIALIZING,
 			BC_EV_NONE);
 	assert_true(receive(&r, buf));
 	assert_int_equal(r.id, BC_MID_PORT_DATA_SET);
@@ -260,10 +337,10 @@ static void test_subscribe_notify_expire(void **state)
 	assert_int_equal(r.hdr.sequence_id, 1);
 	assert_int_equal(r.mgmt.target_port_identity.port_number, 777);
 	/* a state the port has already left again: not reported */
-	fx.svc.on_state(fx.svc.ctx, 1, PS_LISTENING, PS_MASTER, BC_EV_NONE);
+	fx.svc.ops->on_state(fx.svc.ctx, 1, PS_LISTENING, PS_MASTER, BC_EV_NONE);
 	assert_false(receive(&r, buf));
 	/* not subscribed to time sync */
-	fx.svc.on_sample(fx.svc.ctx, 0, NULL, NULL);
+	fx.svc.ops->on_sample(fx.svc.ctx, 0, NULL, NULL);
 	assert_false(receive(&r, buf));
 	/* GET tells the time left */
 	req_now = T0 + 4 * SEC;
@@ -274,8 +351,8 @@ static void test_subscribe_notify_expire(void **state)
 	/* expiry */
 	turn(T0 + 11 * SEC);
 	assert_int_equal(mgmt_uds_subscribers(fx.u), 0);
-	assert_int_equal(fx.svc.deadline(fx.svc.ctx), INT64_MAX);
-	fx.svc.on_state(fx.svc.ctx, 1, PS_INITIALIZING, PS_INITIALIZING,
+	assert_int_equal(fx.svc.ops->deadline(fx.svc.ctx), INT64_MAX);
+	fx.svc.ops->on_state(fx.svc.ctx, 1, PS_INITIALIZING, PS_INITIALIZING,
 			BC_EV_NONE);
 	assert_false(receive(&r, buf));
 }
@@ -292,8 +369,8 @@ static void test_unsubscribe_and_gone(void **state)
 		sizeof(sub));
 	assert_true(receive(&r, buf));
 	assert_int_equal(be16_data(r.data), 0xFFFF);
-	assert_int_equal(fx.svc.deadline(fx.svc.ctx), INT64_MAX);
-	fx.svc.on_sample(fx.svc.ctx, 0, NULL, NULL);
+	assert_int_equal(fx.svc.ops->deadline(fx.svc.ctx), INT64_MAX);
+	fx.svc.ops->on_sample(fx.svc.ctx, 0, NULL, NULL);
 	assert_true(receive(&r, buf));
 	assert_int_equal(r.id, BC_MID_TIME_STATUS_NP);
 	/* an empty mask unsubscribes */
@@ -317,7 +394,7 @@ static void test_unsubscribe_and_gone(void **state)
 	close(fx.client);
 	unlink(fx.cl);
 	fx.client = -1;
-	fx.svc.on_sample(fx.svc.ctx, 0, NULL, NULL);
+	fx.svc.ops->on_sample(fx.svc.ctx, 0, NULL, NULL);
 	assert_int_equal(mgmt_uds_subscribers(fx.u), 0);
 	assert_int_equal(mgmt_uds_stats(fx.u)->expired, 2);
 }
@@ -337,7 +414,7 @@ static void test_full_client_queue(void **state)
 		send_to(fx.rw, buf, (size_t)n);
 	turn(T0);
 	assert_true(mgmt_uds_stats(fx.u)->queued > 0);
-	assert_int_equal(fx.svc.deadline(fx.svc.ctx), T0 + 5000000);
+	assert_int_equal(fx.svc.ops->deadline(fx.svc.ctx), T0 + 5000000);
 	for (int k = 0; k < 100 && got < 16; k++) {
 		while (receive(&r, buf)) {
 			int port = r.hdr.source_port_identity.port_number;
@@ -350,7 +427,7 @@ static void test_full_client_queue(void **state)
 	}
 	assert_int_equal(got, 16);
 	assert_int_equal(mgmt_uds_stats(fx.u)->send_errors, 0);
-	assert_int_equal(fx.svc.deadline(fx.svc.ctx), INT64_MAX);
+	assert_int_equal(fx.svc.ops->deadline(fx.svc.ctx), INT64_MAX);
 }
 
 static void test_oversized_and_garbage(void **state)
@@ -369,22 +446,27 @@ static void test_oversized_and_garbage(void **state)
 		bc_mgmt_counters(fx.bc)->drop[BC_MGMT_DROP_MALFORMED], 2);
 }
 
-/* The metrics find the server among the daemon's services (its counters
- * are exported from there: mgmt/metrics_daemon.c). */
-static void test_found_from_daemon(void **state)
+/* The server's counters reach a metrics snapshot through its service's
+ * metrics hook, and the daemon's fill asks every service it has. */
+static void test_metrics_hook(void **state)
 {
 	static struct hvd d;
-	struct hvd_service other = { .name = "other" };
+	static struct metrics_snapshot snap;
+	static const struct hvd_service_ops bare = { .name = "bare" };
+	struct hvd_service other = { .ops = &bare };
 
 	(void)state;
 	memset(&d, 0, sizeof(d));
-	assert_null(mgmt_uds_of(NULL));
-	assert_null(mgmt_uds_of(&d));
+	memset(&snap, 0, sizeof(snap));
+	assert_int_equal(hvd_service_add(&d, &(struct hvd_service){ 0 }),
+			 -EINVAL);
 	assert_int_equal(hvd_service_add(&d, &other), 0);
-	assert_null(mgmt_uds_of(&d));
+	hvd_metrics_fill(&d, &snap);
+	assert_false(snap.have_uds);
 	assert_int_equal(hvd_service_add(&d, &fx.svc), 0);
-	assert_ptr_equal(mgmt_uds_of(&d), fx.u);
-	assert_ptr_equal(mgmt_uds_stats(mgmt_uds_of(&d)), mgmt_uds_stats(fx.u));
+	hvd_metrics_fill(&d, &snap);
+	assert_true(snap.have_uds);
+	assert_memory_equal(&snap.uds, mgmt_uds_stats(fx.u), sizeof(snap.uds));
 }
 
 static void test_open_errors(void **state)
@@ -396,29 +478,29 @@ static void test_open_errors(void **state)
 
 	(void)state;
 	/* a live socket is not taken over */
-	assert_int_equal(mgmt_uds_open(&u2, fx.bc, &cfg), -EADDRINUSE);
+	assert_int_equal(mgmt_uds_open(&u2, &fx.ex, &cfg), -EADDRINUSE);
 	/* a file that is not a socket is not removed */
 	snprintf(other, sizeof(other), "%s/plain", fx.dir);
 	fd = open(other, O_CREAT | O_WRONLY, 0600);
 	assert_true(fd >= 0);
 	close(fd);
 	cfg.rw_path = other;
-	assert_int_equal(mgmt_uds_open(&u2, fx.bc, &cfg), -EEXIST);
+	assert_int_equal(mgmt_uds_open(&u2, &fx.ex, &cfg), -EEXIST);
 	assert_int_equal(access(other, F_OK), 0);
 	/* a stale socket (nobody bound to it any more) is replaced */
 	snprintf(stale, sizeof(stale), "%s/stale", fx.dir);
 	close(client_socket(stale));
 	cfg.rw_path = stale;
-	assert_int_equal(mgmt_uds_open(&u2, fx.bc, &cfg), 0);
+	assert_int_equal(mgmt_uds_open(&u2, &fx.ex, &cfg), 0);
 	mgmt_uds_close(u2);
 	assert_int_not_equal(access(stale, F_OK), 0);
 	/* the same path twice */
 	cfg.ro_path = stale;
-	assert_int_equal(mgmt_uds_open(&u2, fx.bc, &cfg), -EINVAL);
+	assert_int_equal(mgmt_uds_open(&u2, &fx.ex, &cfg), -EINVAL);
 	/* the server removes its own files, not one that replaced them */
 	unlink(fx.rw);
 	close(client_socket(fx.rw));
-	fx.svc.close(fx.svc.ctx);
+	fx.svc.ops->close(fx.svc.ctx);
 	fx.u = NULL;
 	assert_int_equal(access(fx.rw, F_OK), 0);
 	assert_int_not_equal(access(fx.ro, F_OK), 0);
@@ -439,7 +521,9 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_oversized_and_garbage,
 						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_found_from_daemon, setup,
+		cmocka_unit_test_setup_teardown(test_command_through_executor,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_metrics_hook, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup,
 						teardown),

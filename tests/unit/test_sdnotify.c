@@ -105,31 +105,31 @@ static void test_ready_watchdog_status_stopping(void **state)
 	assert_int_equal(mgmt_sdnotify_watchdog_ns(n), 100 * MS);
 	mgmt_sdnotify_service(n, &s);
 	assert_false(mgmt_sdnotify_ready(n));
-	assert_true(s.deadline(s.ctx) <= T0); /* the first turn at once */
-	s.tick(s.ctx, T0);
+	assert_true(s.ops->deadline(s.ctx) <= T0); /* the first turn at once */
+	s.ops->tick(s.ctx, T0);
 	assert_true(mgmt_sdnotify_ready(n));
 	m = next_msg(1000);
 	assert_string_equal(m, "READY=1\nSTATUS=eth0 INITIALIZING, "
 			       "eth1 INITIALIZING");
 	assert_string_equal(next_msg(1000), "WATCHDOG=1");
-	assert_int_equal(s.deadline(s.ctx), T0 + 100 * MS);
-	s.tick(s.ctx, T0 + 50 * MS);
+	assert_int_equal(s.ops->deadline(s.ctx), T0 + 100 * MS);
+	s.ops->tick(s.ctx, T0 + 50 * MS);
 	assert_string_equal(next_msg(50), ""); /* too early */
-	s.tick(s.ctx, T0 + 100 * MS);
+	s.ops->tick(s.ctx, T0 + 100 * MS);
 	assert_string_equal(next_msg(1000), "WATCHDOG=1");
 	assert_string_equal(next_msg(50), "");
 	/* the ports start: a state change sends the new status */
 	bc_actions_init(&out);
 	assert_int_equal(bc_start(fx.bc, T0, &out), 0);
-	s.on_state(s.ctx, 0, PS_INITIALIZING, PS_LISTENING, BC_EV_NONE);
-	s.tick(s.ctx, T0 + 120 * MS);
+	s.ops->on_state(s.ctx, 0, PS_INITIALIZING, PS_LISTENING, BC_EV_NONE);
+	s.ops->tick(s.ctx, T0 + 120 * MS);
 	assert_string_equal(next_msg(1000),
 			    "STATUS=eth0 LISTENING, eth1 LISTENING");
 	/* the same status is not sent again, even after the period */
-	s.tick(s.ctx, T0 + 150 * MS + SDNOTIFY_STATUS_PERIOD_S * 1000 * MS);
+	s.ops->tick(s.ctx, T0 + 150 * MS + SDNOTIFY_STATUS_PERIOD_S * 1000 * MS);
 	assert_string_equal(next_msg(1000), "WATCHDOG=1");
 	assert_string_equal(next_msg(50), "");
-	s.close(s.ctx);
+	s.ops->close(s.ctx);
 	assert_string_equal(next_msg(1000), "STOPPING=1");
 }
 
@@ -155,11 +155,11 @@ static void test_watchdog_for_another_pid(void **state)
 	assert_non_null(n);
 	assert_int_equal(mgmt_sdnotify_watchdog_ns(n), 0);
 	mgmt_sdnotify_service(n, &s);
-	s.tick(s.ctx, T0);
+	s.ops->tick(s.ctx, T0);
 	assert_non_null(strstr(next_msg(1000), "READY=1\n"));
-	s.tick(s.ctx, T0 + 5000 * MS);
+	s.ops->tick(s.ctx, T0 + 5000 * MS);
 	assert_string_equal(next_msg(50), ""); /* no WATCHDOG=1 */
-	s.close(s.ctx);
+	s.ops->close(s.ctx);
 	assert_string_equal(next_msg(1000), "STOPPING=1");
 }
 

@@ -1,0 +1,38 @@
+/*
+ * daemon/stats.c — what only the daemon counts, for a metrics snapshot
+ * (hvd_metrics_fill, see daemon/service.h): the executor's counters, each
+ * port's socket counters, the reference clock's name, and every service's
+ * own counters through its ops->metrics hook.
+ */
+#include <stdio.h>
+
+#include "daemon/daemon.h"
+#include "mgmt/metrics_render.h"
+
+void hvd_metrics_fill(void *ctx, struct metrics_snapshot *s)
+{
+	const struct hvd *d = ctx;
+	const struct clockset *cs = &d->cs;
+
+	s->action_overflows = d->ex.action_overflows;
+	s->send_errors = d->ex.send_errors;
+	if (cs->ref >= 0 && cs->ref < cs->n)
+		snprintf(s->clock_name, sizeof(s->clock_name), "%s",
+			 cs->c[cs->ref].hw->name);
+	for (int i = 0; i < s->nports && i < d->set.nports; i++) {
+		const struct hvd_port *hp = &d->ports[i];
+		struct metrics_port_snap *p = &s->port[i];
+
+		p->have_socket = hp->t != NULL;
+		p->rx_truncated = hp->rx_truncated;
+		p->rx_no_timestamp = hp->rx_no_ts;
+		p->rx_errors = hp->rx_errors;
+		p->tx_ts_unmatched = hp->txts_unmatched;
+	}
+	for (int i = 0; i < d->nservices; i++) {
+		const struct hvd_service *v = &d->services[i];
+
+		if (v->ops->metrics)
+			v->ops->metrics(v->ctx, s);
+	}
+}
