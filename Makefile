@@ -12,6 +12,7 @@
 #   make bench-accuracy  servo accuracy in the simulator (bench/out/)
 #   make clknetsim-check  the real hvptpd under clknetsim, ptp4l 4.4 beside
 #                   it: true time errors (no root; in make check and asan)
+#   make bench-clknetsim  hvptpd vs ptp4l 4.4 under clknetsim (bench/out/)
 #
 # CC=clang works everywhere gcc does; both are warning-free with -Werror.
 
@@ -65,7 +66,7 @@ HVPTPCTL := $(BUILD)/hvptpctl
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check unit interop sim-check asan fuzz demo install clean purity \
-	deps clang-check bench-mgmt bench-accuracy clknetsim-check
+	deps clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim
 .DEFAULT_GOAL := all
 
 all: $(HVPTPD) $(HVPTPCTL) $(if $(SIM_SRC),$(HVPTP_SIM)) purity
@@ -199,6 +200,10 @@ bench-mgmt: deps
 # Servo accuracy on simulated time (no root): table, CSV and SVG plot.
 bench-accuracy: $(HVPTP_SIM)
 	@bench/accuracy.sh $(abspath $(HVPTP_SIM))
+
+# hvptpd and ptp4l 4.4 in the same clknetsim runs (no root): table and CSV.
+bench-clknetsim: $(HVPTPD)
+	@HVPTPD=$(abspath $(HVPTPD)) bench/clknetsim.sh
 
 # --- install ---------------------------------------------------------------
 install: all

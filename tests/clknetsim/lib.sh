@@ -133,14 +133,20 @@ test_skip() {
 	exit 77
 }
 
-# test_start DESCRIPTION: fresh declarations, the tools found (or built).
-test_start() {
-	CNS_TEST=$(basename "$0" .sh)
+# cns_begin NAME: fresh declarations and the traps that clean up after a
+# run (a test, or one run of the bench in its own subshell).
+cns_begin() {
+	CNS_TEST=$1
 	cns_reset
-	cns_info "$1"
 	trap cns_cleanup EXIT
 	trap 'exit 130' INT
 	trap 'exit 143' TERM HUP
+}
+
+# test_start DESCRIPTION: cns_begin, then the tools found (or built).
+test_start() {
+	cns_begin "$(basename "$0" .sh)"
+	cns_info "$1"
 	local why
 	why=$(cns_find_tools) || test_skip "$why"
 	cns_tools_env "$why"
@@ -456,6 +462,9 @@ cns_cleanup() {
 	fi
 	exit "$rc"
 }
+
+# node_log N: the path of node N's log (until the run is cleaned up).
+node_log() { echo "$CNS_DIR/log.$1"; }
 
 # cns_stat N NAME: the server's statistic NAME for node N (its clock 1).
 cns_stat() {
