@@ -363,4 +363,53 @@ void bc_set_servo_status(struct bc *bc, const struct bc_servo_status *st);
 const struct clock_quality *bc_configured_clock_quality(const struct bc *bc);
 const struct bc_servo_status *bc_get_servo_status(const struct bc *bc);
 
+/*
+ * The host's clocks as the program's clock set last reported them
+ * (daemon/clockset.h): each clock's name, PHC, role and source, servo,
+ * last offset against its source, frequency, paired-reading method and
+ * window, and error estimate; the executor keeps the core informed so
+ * that management (HVPTP_CLOCKS_NP) can answer.  Index k is the clock
+ * index the ports' bc_port_cfg.clock names.
+ */
+enum bc_clock_role { BC_CLOCK_REFERENCE = 0, BC_CLOCK_FOLLOWER = 1 };
+struct bc_clock_info {
+	bool present;
+	char name[32]; /* "/dev/ptp0", "CLOCK_REALTIME" */
+	int phc_index; /* -1: not a PHC */
+	uint8_t role; /* enum bc_clock_role */
+	int8_t source; /* the clock it follows, -1 for the reference */
+	bool adjusted; /* false: measured only, never adjusted */
+	bool keeps_utc;
+	bool steered; /* a follower steered now (its reference has time) */
+	uint8_t servo_type; /* enum servo_type */
+	uint8_t servo_state; /* enum servo_state */
+	bool have_offset;
+	int64_t offset_ns; /* against its source: the master for the
+			      reference, the reference for a follower */
+	double freq_ppb; /* set, or estimated when not adjusted */
+	uint8_t read_method; /* enum hwclock_read: followers' last reading */
+	int64_t read_delay_ns; /* its window */
+	double te_estimate_ns; /* < 0: unknown */
+	uint64_t steps;
+	int64_t at_ns; /* monotonic time of the last offset */
+};
+/* -EINVAL for k outside 0..BC_MAX_CLOCKS-1; NULL ci removes it. */
+int bc_set_clock_info(struct bc *bc, int k, const struct bc_clock_info *ci);
+/* The clock k, or NULL when not present. */
+const struct bc_clock_info *bc_clock_info(const struct bc *bc, int k);
+
+/* What the program checked of the host for its guests (vm/hostcheck.h):
+ * findings and unknowns as bit masks, and lines for people. */
+#define BC_HOST_LINES 6
+#define BC_HOST_LINE_LEN 160
+struct bc_host_info {
+	bool valid; /* the checks ran */
+	uint32_t findings;
+	uint32_t unknown;
+	int nlines;
+	char lines[BC_HOST_LINES][BC_HOST_LINE_LEN];
+};
+void bc_set_host_info(struct bc *bc, const struct bc_host_info *h);
+const struct bc_host_info *bc_host_info(const struct bc *bc);
+
 #endif

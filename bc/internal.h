@@ -115,6 +115,8 @@ struct bc {
 	bool sd_due; /* a state decision event is pending */
 	struct leap_latch leap; /* the leap second latched (bc_set_leap) */
 	struct bc_servo_status servo;
+	struct bc_clock_info clocks[BC_MAX_CLOCKS]; /* bc_set_clock_info */
+	struct bc_host_info host; /* bc_set_host_info */
 	int slave_port; /* -1 if none */
 	uint32_t next_token;
 	/* path trace of the parent's Announce (for our Announces) */

@@ -102,6 +102,8 @@ enum bc_mgmt_id {
 	 * 0xC0xx block; layouts in docs/hvptpctl.md */
 	BC_MID_HVPTP_SERVO_STATUS_NP = 0xD000,
 	BC_MID_HVPTP_PORT_DROPS_NP = 0xD001, /* port */
+	BC_MID_HVPTP_CLOCKS_NP = 0xD002,
+	BC_MID_HVPTP_HOST_NP = 0xD003,
 };
 
 /* targetPortIdentity.portNumber addressing every port. */
@@ -136,6 +138,31 @@ enum bc_mgmt_id {
 #define BC_MGMT_PORT_DROPS_NP_FIXED 44
 #define BC_MGMT_PORT_DROPS_NP_LEN \
 	(BC_MGMT_PORT_DROPS_NP_FIXED + 8 * (BC_DROP_COUNT - 1))
+
+/* PORT_HWCLOCK_NP (port, GET; linuxptp 4.x): portIdentity, phc_index
+ * (i32, -1 for a software-timestamped port), flags, reserved. */
+#define BC_MGMT_PORT_HWCLOCK_NP_LEN 16
+/* HVPTP_CLOCKS_NP (clock, GET): u8 n, u8 flags (BC_MGMT_CLOCKS_MORE:
+ * more clocks than fit), then n records of BC_MGMT_CLOCK_REC_LEN octets,
+ * big-endian: index u8, role u8 (enum bc_clock_role), source i8 (-1),
+ * flags u8 (BC_MGMT_CLOCK_*), servo type u8 (enum servo_type), servo
+ * state u8 (enum servo_state), read method u8 (enum hwclock_read),
+ * reserved u8, phc_index i32, name (32 octets, NUL padded), offset
+ * (TimeInterval, 0 unless OFFSET_KNOWN), frequency (ppb * 2^16, i64),
+ * read window (TimeInterval), time-error estimate (TimeInterval, 0 unless
+ * TE_KNOWN), steps u64, monotonic time of the offset (u64 ns), ports
+ * stamped u16, reserved u16. */
+#define BC_MGMT_CLOCK_REC_LEN 96
+#define BC_MGMT_CLOCKS_MAX 13 /* records in one message */
+#define BC_MGMT_CLOCKS_MORE 0x01
+#define BC_MGMT_CLOCK_ADJUSTED 0x01 /* hvptpd adjusts it */
+#define BC_MGMT_CLOCK_UTC 0x02 /* keeps UTC (the system clock) */
+#define BC_MGMT_CLOCK_OFFSET_KNOWN 0x04
+#define BC_MGMT_CLOCK_TE_KNOWN 0x08
+#define BC_MGMT_CLOCK_STEERED 0x10 /* a follower steered now */
+/* HVPTP_HOST_NP (clock, GET): u8 valid (the checks ran), u8 nlines,
+ * findings u32, unknown u32 (bits of vm/hostcheck.h), then nlines
+ * PTPTexts. */
 
 /* SUBSCRIBE_EVENTS_NP: u16 duration (s) + a 64-octet event bitmask; bit
  * (n % 8) of octet n / 8 is event n.  Duration 0xFFFF never expires. */

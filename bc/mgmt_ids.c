@@ -215,7 +215,7 @@ static void get_gm_settings_np(const struct bc *bc, int port,
 
 /* A double scaled by 2^16 (x * 65536, rounded), saturated to what an
  * int64 holds; NaN is 0.  No libm: the core stays pure. */
-static int64_t mgmt_scale16(double x)
+int64_t mgmt_scale16(double x)
 {
 	const double lim = 9.0e18;
 	double v = x * 65536.0;
@@ -647,10 +647,12 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(SYNCHRONIZATION_UNCERTAIN_NP), C, G | S, NULL, NULL, 0 },
 	{ ID(PORT_SERVICE_STATS_NP), P, G, NULL, NULL, 0 },
 	{ ID(UNICAST_MASTER_TABLE_NP), P, G, NULL, NULL, 0 },
-	{ ID(PORT_HWCLOCK_NP), P, G, NULL, NULL, 0 },
+	{ ID(PORT_HWCLOCK_NP), P, G, mgmt_get_port_hwclock_np, NULL, 0 },
 	/* hvptp's own */
 	{ ID(HVPTP_SERVO_STATUS_NP), C, G, get_servo_status_np, NULL, 0 },
 	{ ID(HVPTP_PORT_DROPS_NP), P, G, get_port_drops_np, NULL, 0 },
+	{ ID(HVPTP_CLOCKS_NP), C, G, mgmt_get_clocks_np, NULL, 0 },
+	{ ID(HVPTP_HOST_NP), C, G, mgmt_get_host_np, NULL, 0 },
 };
 
 #define MGMT_N_IDS (sizeof(mgmt_ids) / sizeof(mgmt_ids[0]))

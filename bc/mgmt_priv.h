@@ -77,6 +77,13 @@ struct mgmt_id_desc {
 const struct mgmt_id_desc *mgmt_id_find(uint16_t id);
 /* The COMMAND an ID carries out, or NULL (not supported). */
 mgmt_cmd_fn mgmt_cmd_find(uint16_t id);
+/* A double scaled by 2^16, saturated (frequencies, estimates). */
+int64_t mgmt_scale16(double x);
+/* bc/mgmt_hvptp.c: the host's clocks and checks, each port's PHC. */
+void mgmt_get_port_hwclock_np(const struct bc *bc, int port,
+			      struct wire_writer *w);
+void mgmt_get_clocks_np(const struct bc *bc, int port, struct wire_writer *w);
+void mgmt_get_host_np(const struct bc *bc, int port, struct wire_writer *w);
 /* A get function that writes nothing (ACKNOWLEDGE of a COMMAND). */
 void mgmt_get_empty(const struct bc *bc, int port, struct wire_writer *w);
 

@@ -12,6 +12,7 @@
 #include "mgmt/metrics.h"
 #include "mgmt/sdnotify.h"
 #include "mgmt/uds.h"
+#include "vm/hostcheck.h"
 
 int64_t hvd_monotonic_ns(void)
 {
@@ -408,6 +409,29 @@ static int open_core(struct hvd *d)
 	return 0;
 }
 
+/* What matters for guests (vm/hostcheck.h): logged, and kept in the core
+ * for management (HVPTP_HOST_NP) and hvptpctl status. */
+static void host_checks(struct hvd *d)
+{
+	char lines[HOSTCHECK_LINES_MAX][HOSTCHECK_LINE_MAX];
+	struct bc_host_info bi;
+	struct hostcheck h;
+	int n;
+
+	if (hostcheck_run("", hostcheck_arch_native(), &h) < 0)
+		return;
+	hostcheck_log(&h);
+	memset(&bi, 0, sizeof(bi));
+	bi.valid = true;
+	bi.findings = hostcheck_mask(&h, HOSTCHECK_FINDING);
+	bi.unknown = hostcheck_mask(&h, HOSTCHECK_UNKNOWN);
+	n = hostcheck_lines(&h, lines, HOSTCHECK_LINES_MAX);
+	for (int i = 0; i < n && i < BC_HOST_LINES; i++)
+		snprintf(bi.lines[bi.nlines++], BC_HOST_LINE_LEN, "%.159s",
+			 lines[i]);
+	bc_set_host_info(d->bc, &bi);
+}
+
 static void log_start(const struct hvd *d)
 {
 	const struct clockset *cs = &d->cs;
@@ -446,6 +470,8 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 		err = open_transports(d);
 	if (!err)
 		err = open_core(d);
+	if (!err)
+		host_checks(d);
 	if (!err)
 		err = mgmt_uds_add(d);
 	if (!err)

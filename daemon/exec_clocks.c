@@ -15,6 +15,7 @@
  * so the readings keep their rate whatever the loop's latency.
  */
 #include <inttypes.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common/log.h"
@@ -116,10 +117,59 @@ void exec_clock_apply(struct exec *ex, int k, struct disc_result *r,
 		exec_pass_step(ex, k, r->step_ns, now);
 }
 
+/* A clock's time-error estimate against the grandmaster: the reference's
+ * servo's, plus for a follower its own last offset and half its reading
+ * window; < 0 when the reference's is unknown. */
+static double clock_te(const struct exec *ex, const struct cs_clock *c)
+{
+	const struct clockset *cs = ex->cs;
+	double te = disc_te_estimate(cs->c[cs->ref].disc, c->st.at_ns);
+
+	if (c == &cs->c[cs->ref] || te < 0.0)
+		return te;
+	if (!c->st.have_offset)
+		return -1.0;
+	return te + (double)(c->st.offset_ns < 0 ? -c->st.offset_ns
+						 : c->st.offset_ns) +
+	       (double)c->st.read_delay_ns / 2.0;
+}
+
+void exec_clocks_publish(struct exec *ex)
+{
+	const struct clockset *cs = ex->cs;
+
+	for (int k = 0; cs && k < cs->n; k++) {
+		const struct cs_clock *c = &cs->c[k];
+		struct bc_clock_info ci = {
+			.phc_index = c->hw->phc_index,
+			.role = k == cs->ref ? BC_CLOCK_REFERENCE
+					     : BC_CLOCK_FOLLOWER,
+			.source = (int8_t)c->source,
+			.adjusted = c->adjust,
+			.keeps_utc = c->hw->keeps_utc,
+			.steered = k != cs->ref && c->adjust && ex->ref_timed,
+			.servo_type = (uint8_t)disc_servo_type(c->disc),
+			.servo_state = (uint8_t)c->st.state,
+			.have_offset = c->st.have_offset,
+			.offset_ns = c->st.offset_ns,
+			.freq_ppb = c->st.freq_ppb,
+			.read_method = (uint8_t)c->st.read_method,
+			.read_delay_ns = c->st.read_delay_ns,
+			.te_estimate_ns = clock_te(ex, c),
+			.steps = c->st.steps,
+			.at_ns = c->st.at_ns,
+		};
+
+		snprintf(ci.name, sizeof(ci.name), "%s", c->hw->name);
+		bc_set_clock_info(ex->bc, k, &ci);
+	}
+}
+
 void exec_clock_reference(struct exec *ex, int k, int64_t now)
 {
 	if (k == ex->cs->ref || !cs_set_reference(ex->cs, k, now))
 		return;
+	exec_clocks_publish(ex);
 	/* the new reference's servo learns the master's interval afresh */
 	ex->have_interval = false;
 	if (ex->holdover) {
@@ -219,6 +269,7 @@ void exec_follow(struct exec *ex, int64_t now)
 		if (k != cs->ref && cs->c[k].disc)
 			follow_one(ex, k, now);
 	}
+	exec_clocks_publish(ex);
 	next = ex->follow_next + period;
 	if (next <= now) /* late by a whole period: no burst to catch up */
 		next = now + period;

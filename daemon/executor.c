@@ -198,7 +198,16 @@ static void exec_sample(struct exec *ex, const struct bc_action *a,
 		exec_delay_sample(ex, a, &in, now, next);
 		return;
 	}
-	exec_feed(ex, a->port, &in, &r, now);
+	if (exec_feed(ex, a->port, &in, &r, now)) {
+		struct cs_clock_state *cst = &ex->cs->c[ex->cs->ref].st;
+
+		cst->have_offset = true;
+		cst->offset_ns = s->offset_ns;
+		cst->at_ns = now;
+		cst->freq_ppb = r.freq_ppb;
+		cst->state = r.state;
+		exec_clocks_publish(ex);
+	}
 	exec_servo_verdict(ex, a->port, &r, now, next);
 	ex->last.valid = true;
 	ex->last.offset_ns = s->offset_ns;
@@ -448,6 +457,7 @@ int exec_fault(struct exec *ex, int port, int64_t now)
 
 int exec_start(struct exec *ex, int64_t now)
 {
+	exec_clocks_publish(ex);
 	exec_follow_start(ex, now);
 	exec_time_start(ex, now);
 	EXEC_WRAP(bc_start(ex->bc, now, &acts));

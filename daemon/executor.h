@@ -183,6 +183,9 @@ void exec_clock_apply(struct exec *ex, int k, struct disc_result *r,
 		      int64_t now);
 /* The sample's port is on clock k: make k the reference if it is not. */
 void exec_clock_reference(struct exec *ex, int k, int64_t now);
+/* Tell the core what every clock is doing (bc_set_clock_info), for
+ * management and metrics; after samples, readings and role moves. */
+void exec_clocks_publish(struct exec *ex);
 /* Arm the followers' timer (at start). */
 void exec_follow_start(struct exec *ex, int64_t now);
 /* EXEC_TMR_FOLLOW is due: read and steer every follower. */

@@ -529,6 +529,11 @@ enum servo_state disc_state(const struct disc *d)
 	return d ? d->state : SERVO_UNLOCKED;
 }
 
+enum servo_type disc_servo_type(const struct disc *d)
+{
+	return d ? d->cfg.servo_type : SERVO_PI;
+}
+
 double disc_freq_ppb(const struct disc *d)
 {
 	if (!d)

@@ -155,6 +155,7 @@ void disc_set_first_step_pending(struct disc *d, bool pending);
 void disc_sync_interval(struct disc *d, double interval_s);
 
 enum servo_state disc_state(const struct disc *d);
+enum servo_type disc_servo_type(const struct disc *d);
 double disc_freq_ppb(const struct disc *d);
 /*
  * Holdover (servo/holdover.h): the slave port lost its master.  enter

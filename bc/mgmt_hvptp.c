@@ -1,0 +1,154 @@
+/*
+ * bc/mgmt_hvptp.c — what the program tells the core about the host so that
+ * management can answer it: the clock tree (HVPTP_CLOCKS_NP), the checks
+ * that matter for guests (HVPTP_HOST_NP), and each port's PHC
+ * (PORT_HWCLOCK_NP, as linuxptp 4.x answers it, which is what
+ * `phc2sys -a` asks for).  Layouts in bc/mgmt.h.
+ */
+#include <errno.h>
+#include <string.h>
+
+#include "bc/internal.h"
+
+int bc_set_clock_info(struct bc *bc, int k, const struct bc_clock_info *ci)
+{
+	if (!bc || k < 0 || k >= BC_MAX_CLOCKS)
+		return -EINVAL;
+	if (ci) {
+		bc->clocks[k] = *ci;
+		bc->clocks[k].present = true;
+		bc->clocks[k].name[sizeof(bc->clocks[k].name) - 1] = '\0';
+	} else {
+		memset(&bc->clocks[k], 0, sizeof(bc->clocks[k]));
+	}
+	return 0;
+}
+
+const struct bc_clock_info *bc_clock_info(const struct bc *bc, int k)
+{
+	if (!bc || k < 0 || k >= BC_MAX_CLOCKS || !bc->clocks[k].present)
+		return NULL;
+	return &bc->clocks[k];
+}
+
+void bc_set_host_info(struct bc *bc, const struct bc_host_info *h)
+{
+	if (h) {
+		bc->host = *h;
+		if (bc->host.nlines > BC_HOST_LINES)
+			bc->host.nlines = BC_HOST_LINES;
+		for (int i = 0; i < bc->host.nlines; i++)
+			bc->host.lines[i][BC_HOST_LINE_LEN - 1] = '\0';
+	} else {
+		memset(&bc->host, 0, sizeof(bc->host));
+	}
+}
+
+const struct bc_host_info *bc_host_info(const struct bc *bc)
+{
+	return &bc->host;
+}
+
+/* PORT_HWCLOCK_NP: portIdentity, the PHC that stamps the port (-1:
+ * software timestamps), flags (linuxptp's PORT_HWCLOCK_VCLOCK: never
+ * here), a reserved octet. */
+void mgmt_get_port_hwclock_np(const struct bc *bc, int port,
+			      struct wire_writer *w)
+{
+	const struct port *p = &bc->ports[port];
+
+	wire_put_port_identity(w, &p->ds.port_identity);
+	wire_put_u32(w, (uint32_t)p->cfg.phc_index);
+	wire_put_u8(w, 0);
+	wire_put_u8(w, 0);
+}
+
+static uint8_t clock_flags(const struct bc_clock_info *c)
+{
+	uint8_t f = 0;
+
+	if (c->adjusted)
+		f |= BC_MGMT_CLOCK_ADJUSTED;
+	if (c->keeps_utc)
+		f |= BC_MGMT_CLOCK_UTC;
+	if (c->have_offset)
+		f |= BC_MGMT_CLOCK_OFFSET_KNOWN;
+	if (c->te_estimate_ns >= 0.0)
+		f |= BC_MGMT_CLOCK_TE_KNOWN;
+	if (c->steered)
+		f |= BC_MGMT_CLOCK_STEERED;
+	return f;
+}
+
+static uint16_t clock_ports(const struct bc *bc, int k)
+{
+	uint16_t n = 0;
+
+	for (int i = 0; i < bc->nports; i++)
+		n += bc->ports[i].cfg.clock == k;
+	return n;
+}
+
+static void put_clock(const struct bc *bc, int k, struct wire_writer *w)
+{
+	const struct bc_clock_info *c = &bc->clocks[k];
+	uint8_t name[32];
+
+	memset(name, 0, sizeof(name));
+	memcpy(name, c->name, strnlen(c->name, sizeof(name) - 1));
+	wire_put_u8(w, (uint8_t)k);
+	wire_put_u8(w, c->role);
+	wire_put_u8(w, (uint8_t)c->source);
+	wire_put_u8(w, clock_flags(c));
+	wire_put_u8(w, c->servo_type);
+	wire_put_u8(w, c->servo_state);
+	wire_put_u8(w, c->read_method);
+	wire_put_u8(w, 0);
+	wire_put_u32(w, (uint32_t)c->phc_index);
+	wire_put_bytes(w, name, sizeof(name));
+	mgmt_put_time_interval(w, c->have_offset ? c->offset_ns : 0);
+	wire_put_i64(w, mgmt_scale16(c->freq_ppb));
+	mgmt_put_time_interval(w, c->read_delay_ns);
+	mgmt_put_time_interval(w, c->te_estimate_ns >= 0.0
+					  ? (int64_t)c->te_estimate_ns
+					  : 0);
+	wire_put_u64(w, c->steps);
+	wire_put_u64(w, c->at_ns > 0 ? (uint64_t)c->at_ns : 0);
+	wire_put_u16(w, clock_ports(bc, k));
+	wire_put_u16(w, 0);
+}
+
+/* HVPTP_CLOCKS_NP: a count, flags, then one record per clock, as many as
+ * a message holds (BC_MGMT_CLOCKS_MORE says some were left out). */
+void mgmt_get_clocks_np(const struct bc *bc, int port, struct wire_writer *w)
+{
+	int n = 0, fit = 0;
+
+	(void)port;
+	for (int k = 0; k < BC_MAX_CLOCKS; k++)
+		n += bc->clocks[k].present;
+	fit = n < BC_MGMT_CLOCKS_MAX ? n : BC_MGMT_CLOCKS_MAX;
+	wire_put_u8(w, (uint8_t)fit);
+	wire_put_u8(w, fit < n ? BC_MGMT_CLOCKS_MORE : 0);
+	for (int k = 0, done = 0; k < BC_MAX_CLOCKS && done < fit; k++) {
+		if (!bc->clocks[k].present)
+			continue;
+		put_clock(bc, k, w);
+		done++;
+	}
+}
+
+/* HVPTP_HOST_NP: ran?, the line count, findings and unknowns, the lines
+ * as PTPTexts. */
+void mgmt_get_host_np(const struct bc *bc, int port, struct wire_writer *w)
+{
+	const struct bc_host_info *h = &bc->host;
+
+	(void)port;
+	wire_put_u8(w, h->valid ? 1 : 0);
+	wire_put_u8(w, (uint8_t)h->nlines);
+	wire_put_u32(w, h->findings);
+	wire_put_u32(w, h->unknown);
+	for (int i = 0; i < h->nlines; i++)
+		mgmt_put_text(w, h->lines[i], BC_HOST_LINE_LEN);
+}
