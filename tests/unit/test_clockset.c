@@ -1,0 +1,373 @@
+/*
+ * tests/unit/test_clockset.c — daemon/clockset.c and the executor's side
+ * of it (daemon/exec_clocks.c) on fake clocks.
+ *
+ * Each fake clock reads "true time + its offset" (ns) and records every
+ * op; its paired reading against the system clock is exact (PRECISE) or
+ * has a window (EXTENDED), as configured.  The system clock keeps UTC:
+ * with the PTP timescale it should read 37 s less than a PHC on TAI.
+ * Checked: roles at start; paired readings PHC->PHC through the system
+ * clock and on one timescale; a follower recorded but not steered; the
+ * roles moving without a step and with the frequency kept; a reference's
+ * step passed on to its followers and told to the core for their ports
+ * only; followers waiting until the reference has time.
+ */
+#include <errno.h>
+#include <math.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "common/log.h"
+#include "daemon/clockset.h"
+#include "daemon/executor.h"
+
+#define S 1000000000LL
+#define UTC 37
+
+struct fclk {
+	struct hwclock hw;
+	int64_t off; /* reading - true time */
+	double freq;
+	enum hwclock_read method;
+	int64_t window; /* EXTENDED window */
+	int steps, adjs;
+	int64_t last_step;
+	int err; /* returned by sys_offset */
+};
+
+static int64_t true_now = 1700000000 * S;
+static struct fclk *sysc; /* the system clock of the test */
+
+static struct fclk *F(struct hwclock *c)
+{
+	return (struct fclk *)c;
+}
+
+static int f_gettime(struct hwclock *c, int64_t *ns, int64_t *pre,
+		     int64_t *post)
+{
+	*ns = true_now + F(c)->off;
+	if (pre)
+		*pre = true_now + sysc->off;
+	if (post)
+		*post = true_now + sysc->off;
+	return 0;
+}
+
+static int f_adjfreq(struct hwclock *c, double ppb)
+{
+	F(c)->freq = ppb;
+	F(c)->adjs++;
+	return 0;
+}
+
+static int f_getfreq(struct hwclock *c, double *ppb)
+{
+	*ppb = F(c)->freq;
+	return 0;
+}
+
+static int f_step(struct hwclock *c, int64_t d)
+{
+	F(c)->off += d;
+	F(c)->steps++;
+	F(c)->last_step = d;
+	return 0;
+}
+
+static int f_sys_offset(struct hwclock *c, int n, struct hwclock_sysoff *o)
+{
+	(void)n;
+	if (F(c)->err)
+		return F(c)->err;
+	o->sys_ns = true_now + sysc->off;
+	o->offset_ns = F(c)->off - sysc->off;
+	o->method = F(c)->method;
+	o->delay_ns = F(c)->method == HWCLOCK_READ_EXTENDED ? F(c)->window : 0;
+	return 0;
+}
+
+static const struct hwclock_ops f_ops = {
+	.gettime = f_gettime,
+	.adjfreq = f_adjfreq,
+	.getfreq = f_getfreq,
+	.step = f_step,
+	.sys_offset = f_sys_offset,
+};
+
+static void fclk_init(struct fclk *f, const char *name, int phc, int64_t off,
+		      enum hwclock_read m)
+{
+	memset(f, 0, sizeof(*f));
+	f->hw.ops = &f_ops;
+	snprintf(f->hw.name, sizeof(f->hw.name), "%s", name);
+	f->hw.max_adj_ppb = 1e8;
+	f->hw.phc_index = phc;
+	f->hw.keeps_utc = phc < 0;
+	f->off = off;
+	f->method = m;
+	f->window = 400;
+}
+
+/* Two PHCs on TAI (A within 1 us, B 5 ms off) and the system clock on
+ * UTC, 2 ms off; A is the reference at start. */
+static struct fclk a, b, sys;
+static struct clockset cs;
+
+static int setup(void **state)
+{
+	struct cs_cfg cfg;
+
+	(void)state;
+	cm_log_set_level(CM_LOG_ERR);
+	fclk_init(&sys, "CLOCK_REALTIME", -1, -UTC * S + 2000000,
+		  HWCLOCK_READ_SELF);
+	fclk_init(&a, "/dev/ptp0", 0, 700, HWCLOCK_READ_PRECISE);
+	fclk_init(&b, "/dev/ptp1", 1, 5000000, HWCLOCK_READ_EXTENDED);
+	sysc = &sys;
+	memset(&cfg, 0, sizeof(cfg));
+	disc_cfg_default(&cfg.ref);
+	disc_cfg_default(&cfg.follow);
+	cfg.follow_interval_ns = S / 8;
+	cfg.follow_readings = 5;
+	cfg.gm_clock = 0;
+	cs_init(&cs, &cfg);
+	assert_int_equal(cs_add(&cs, &a.hw, true), 0);
+	assert_int_equal(cs_add(&cs, &b.hw, true), 1);
+	assert_int_equal(cs_add(&cs, &sys.hw, true), 2);
+	assert_int_equal(cs_bind_port(&cs, 0, 0), 0);
+	assert_int_equal(cs_bind_port(&cs, 1, 1), 0);
+	assert_int_equal(cs_bind_port(&cs, 2, 2), 0);
+	assert_int_equal(cs_start(&cs), 0);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	cs_stop(&cs);
+	return 0;
+}
+
+static void test_start_roles(void **state)
+{
+	(void)state;
+	assert_int_equal(cs.ref, 0);
+	assert_int_equal(cs.c[0].role, CS_ROLE_REFERENCE);
+	assert_int_equal(cs.c[0].source, -1);
+	assert_int_equal(cs.c[1].role, CS_ROLE_FOLLOWER);
+	assert_int_equal(cs.c[1].source, 0);
+	assert_int_equal(cs.c[2].source, 0);
+	assert_int_equal(cs_clock_of_port(&cs, 1), 1);
+	assert_int_equal(cs_clock_of_port(&cs, 7), -1);
+	assert_ptr_equal(cs_ref_disc(&cs), cs.c[0].disc);
+	assert_int_equal(cs_find(&cs, &b.hw), 1);
+	assert_int_equal(cs_bind_port(&cs, 0, 9), -EINVAL);
+	/* nothing was adjusted by starting */
+	assert_int_equal(a.steps + a.adjs + b.steps + b.adjs + sys.steps, 0);
+}
+
+static void test_read_pairs(void **state)
+{
+	struct cs_reading rd;
+
+	(void)state;
+	/* PHC B against PHC A through the system clock: B - A, the worse
+	 * method, both windows */
+	assert_int_equal(cs_read(&cs, 1, &rd), 0);
+	assert_int_equal(rd.raw_offset_ns, 5000000 - 700);
+	assert_int_equal(rd.method, HWCLOCK_READ_EXTENDED);
+	assert_int_equal(rd.delay_ns, 400);
+	assert_int_equal(rd.ref_ns, true_now + 700);
+	assert_int_equal(rd.local_ns, true_now + 5000000);
+	/* the system clock against A: the reference's method describes it;
+	 * the raw offset still has the UTC offset in it */
+	assert_int_equal(cs_read(&cs, 2, &rd), 0);
+	assert_int_equal(rd.method, HWCLOCK_READ_PRECISE);
+	assert_int_equal(rd.raw_offset_ns, -UTC * S + 2000000 - 700);
+	/* a failing reading is counted */
+	b.err = -EIO;
+	assert_int_equal(cs_read(&cs, 1, &rd), -EIO);
+	assert_int_equal(cs.c[1].st.read_errors, 1);
+}
+
+static void test_steer_or_record(void **state)
+{
+	struct disc_result r;
+	struct cs_reading rd;
+
+	(void)state;
+	assert_int_equal(cs_read(&cs, 1, &rd), 0);
+	/* recorded only: no clock op */
+	cs_steer(&cs, 1, &rd, rd.raw_offset_ns, false, S, &r);
+	assert_true(cs.c[1].st.have_offset);
+	assert_int_equal(cs.c[1].st.offset_ns, 5000000 - 700);
+	assert_int_equal(cs.c[1].st.skipped, 1);
+	assert_int_equal(b.steps + b.adjs, 0);
+	/* steered: the PI servo's second reading, beyond
+	 * first_step_threshold, steps B */
+	cs_steer(&cs, 1, &rd, rd.raw_offset_ns, true, 2 * S, &r);
+	assert_int_equal(b.steps + b.adjs, 0);
+	true_now += S;
+	assert_int_equal(cs_read(&cs, 1, &rd), 0);
+	cs_steer(&cs, 1, &rd, rd.raw_offset_ns, true, 3 * S, &r);
+	assert_int_equal(b.steps, 1);
+	assert_int_equal(b.last_step, -(5000000 - 700));
+	assert_true(r.stepped);
+	assert_int_equal(cs.c[1].st.steps, 1);
+	/* the reference is never steered by readings */
+	cs_steer(&cs, 0, &rd, 12345, true, 3 * S, &r);
+	assert_int_equal(a.steps + a.adjs, 0);
+}
+
+static void test_roles_move(void **state)
+{
+	(void)state;
+	b.freq = 4321.0;
+	disc_set_first_step_pending(cs.c[0].disc, false);
+	assert_false(cs_set_reference(&cs, 0, S)); /* already */
+	assert_true(cs_set_reference(&cs, 1, S));
+	assert_int_equal(cs.ref, 1);
+	assert_int_equal(cs.c[1].role, CS_ROLE_REFERENCE);
+	assert_int_equal(cs.c[0].role, CS_ROLE_FOLLOWER);
+	assert_int_equal(cs.c[0].source, 1);
+	assert_int_equal(cs.c[2].source, 1);
+	assert_int_equal(cs.c[1].source, -1);
+	/* nothing stepped; the new reference starts at its frequency and
+	 * does not take a first step (the old one had taken it) */
+	assert_int_equal(a.steps + b.steps + sys.steps, 0);
+	assert_true(fabs(disc_freq_ppb(cs.c[1].disc) - 4321.0) < 1e-9);
+	assert_false(disc_first_step_pending(cs.c[1].disc));
+	assert_false(disc_first_step_pending(cs.c[0].disc));
+	/* a reference still waiting for its first step hands that on */
+	disc_set_first_step_pending(cs.c[1].disc, true);
+	assert_true(cs_set_reference(&cs, 2, 2 * S));
+	assert_true(disc_first_step_pending(cs.c[2].disc));
+}
+
+/* ---- the executor's side ---- */
+
+struct plat {
+	int arms;
+	int64_t follow_at;
+};
+
+static int p_send(void *ctx, int port, bool event, enum bc_dest dest,
+		  const struct bc_addr *addr, const uint8_t *buf, size_t len,
+		  uint32_t token)
+{
+	(void)ctx, (void)port, (void)event, (void)dest, (void)addr;
+	(void)buf, (void)len, (void)token;
+	return 0;
+}
+
+static void p_arm(void *ctx, int port, int t, int64_t at)
+{
+	struct plat *p = ctx;
+
+	p->arms++;
+	if (port == -1 && t == EXEC_TMR_FOLLOW)
+		p->follow_at = at;
+}
+
+static void p_stop(void *ctx, int port, int t)
+{
+	(void)ctx, (void)port, (void)t;
+}
+
+static struct bc *make_core(void)
+{
+	struct bc_clock_cfg cc;
+	struct bc_port_cfg pc[3];
+	struct bc *bc;
+
+	bc_clock_cfg_default(&cc);
+	cc.clock_identity.id[0] = 2;
+	cc.clock_identity.id[7] = 9;
+	for (int i = 0; i < 3; i++) {
+		bc_port_cfg_default(&pc[i], i == 0 ? "eth0" : i == 1 ? "eth1"
+								   : "tap0");
+		pc[i].clock = (uint8_t)i;
+		pc[i].clock_is_utc = i == 2;
+	}
+	assert_int_equal(bc_create(&bc, &cc, pc, 3), 0);
+	return bc;
+}
+
+static void test_exec_follow_and_steps(void **state)
+{
+	struct exec_platform plat = {
+		.send = p_send, .timer_arm = p_arm, .timer_stop = p_stop,
+	};
+	struct disc_result r;
+	struct plat pl = { 0 };
+	struct exec ex;
+	struct bc *bc = make_core();
+
+	(void)state;
+	plat.ctx = &pl;
+	exec_init(&ex, bc, &cs, &plat, 0);
+	exec_start(&ex, 10 * S);
+	assert_int_equal(pl.follow_at, 10 * S + S / 8);
+	/* the reference has no time yet: followers are read, not steered */
+	exec_follow(&ex, pl.follow_at);
+	assert_int_equal(b.steps + b.adjs + sys.steps + sys.adjs, 0);
+	assert_true(cs.c[2].st.have_offset);
+	/* on one timescale: the system clock is 2 ms ahead of A in UTC */
+	assert_int_equal(cs.c[2].st.offset_ns, 2000000 - 700);
+	assert_int_equal(bc_clock_info(bc, 2)->offset_ns, 2000000 - 700);
+	assert_false(bc_clock_info(bc, 2)->steered);
+	/* re-armed from its deadline */
+	assert_int_equal(pl.follow_at, 10 * S + 2 * (S / 8));
+	/* a reference that locked: followers follow (their first readings
+	 * step them onto it) */
+	ex.ref_timed = true;
+	exec_follow(&ex, pl.follow_at);
+	true_now += S / 8;
+	exec_follow(&ex, pl.follow_at);
+	assert_int_equal(b.steps, 1);
+	assert_int_equal(sys.steps, 1);
+	assert_int_equal(b.off, a.off);
+	assert_int_equal(sys.off, a.off - UTC * S);
+	/* a step of the reference goes to its followers at once */
+	memset(&r, 0, sizeof(r));
+	r.act.step = true;
+	r.act.step_ns = -300;
+	assert_int_equal(disc_sample_in(cs.c[0].disc,
+					&(struct disc_input){ .mono_ns = S },
+					&(struct disc_result){ 0 }),
+			 0);
+	exec_clock_apply(&ex, 0, &r, 11 * S);
+	assert_int_equal(a.last_step, -300);
+	assert_int_equal(b.last_step, -300);
+	assert_int_equal(sys.last_step, -300);
+	/* told to the core: the followers' first steps, then the reference's
+	 * and the two it passed on */
+	assert_int_equal(bc_clock_counters(bc)->clock_steps, 5);
+	exec_close(&ex);
+	bc_destroy(bc);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_start_roles, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_read_pairs, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_steer_or_record, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_roles_move, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_exec_follow_and_steps,
+						setup, teardown),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
