@@ -559,6 +559,106 @@ static void test_utc_grandmaster(void **state)
 		    (uint64_t)((net.now + OFF_A) / SEC - 3));
 }
 
+/*
+ * A leap61 from the grandmaster: a PHC on TAI announces it; the slave's
+ * port is stamped by a UTC clock with the leap latched (the executor's
+ * job in the daemon).  The slave's clock here does not insert the second
+ * (no kernel in this harness), so the conversion shows as a 1 s jump of
+ * its offsets at the leap's instant, exactly; the Syncs within a second
+ * of it are dropped (leap_second_window).  2016-12-31 ended with one (TAI
+ * - UTC 36 -> 37); the run starts 60 s before it.
+ */
+#define M2017 1483228800LL /* 2017-01-01T00:00:00Z */
+static void test_leap_second_slave(void **state)
+{
+	const int64_t off_a = (M2017 + 36 - 60) * SEC - T0, off_b = off_a - 36 * SEC + 5 * MS;
+	struct bc_clock_cfg cc;
+	struct bc_port_cfg pc;
+	struct leap_latch l;
+	int a, b, seg = 0, first_after = -1;
+	int64_t tl;
+
+	(void)state;
+	net_clock_cfg(&cc, 0xA, 100);
+	cc.utc_offset = 36;
+	cc.utc_offset_valid = true;
+	net_port_cfgs(&pc, 1);
+	a = net_add(&net, &cc, &pc, 1, &seg, off_a);
+	assert_int_equal(bc_set_gm_utc(net.n[a].bc, 36, 1), 0);
+	net_clock_cfg(&cc, 0xB, 200);
+	pc.clock_is_utc = true;
+	b = net_add(&net, &cc, &pc, 1, &seg, off_b);
+	net_start(&net);
+	net_run(&net, 30 * SEC);
+	assert_true(net_is_slave_state(net_state(&net, b, 0)));
+	assert_true(bc_time_properties_ds(net.n[b].bc)->leap61);
+	assert_int_equal(bc_utc_offset(net.n[b].bc), 36);
+	leap_latch_set(&l, 1, 36, net_local(&net, a, net.now));
+	bc_set_leap(net.n[b].bc, &l);
+	tl = l.tai_s * SEC - off_a; /* the leap's true time */
+	assert_int_equal(l.tai_s, M2017 + 36);
+	net_run(&net, 40 * SEC);
+	for (int i = 0; i < net.n[b].nsamples; i++) {
+		const struct net_sample *x = &net.n[b].samples[i];
+		int64_t want = off_b - (off_a - 36 * SEC);
+
+		/* a sample from a Sync sent after the leap (one wire delay
+		 * before it arrives): the new offset */
+		if (x->at - NET_DELAY >= tl) {
+			want += SEC; /* B did not insert it: 1 s ahead */
+			if (first_after < 0)
+				first_after = i;
+		}
+		assert_int_equal(x->s.offset_ns, want);
+		assert_false(x->at - NET_DELAY > tl - SEC &&
+			     x->at - NET_DELAY < tl + SEC);
+	}
+	assert_true(first_after > 0);
+	assert_true(net_drops(&net, b, 0, BC_DROP_LEAP_WINDOW) >= 1);
+	assert_int_equal(bc_utc_offset_at(net.n[b].bc, tl + off_a + SEC), 37);
+	(void)a;
+}
+
+/* A master port on a UTC clock with a leap61 latched sends no Follow_Up
+ * for the Sync it stamped in the second the kernel repeats. */
+static void test_leap_second_utc_master(void **state)
+{
+	const int64_t off_a = (M2017 - 30) * SEC - T0; /* UTC, 30 s before */
+	struct bc_clock_cfg cc;
+	struct bc_port_cfg pc;
+	struct leap_latch l;
+	uint64_t syncs, fups;
+	int a, b, seg = 0;
+
+	(void)state;
+	net_clock_cfg(&cc, 0xA, 100);
+	cc.utc_offset = 36;
+	cc.utc_offset_valid = true;
+	net_port_cfgs(&pc, 1);
+	pc.clock_is_utc = true;
+	a = net_add(&net, &cc, &pc, 1, &seg, off_a);
+	net_clock_cfg(&cc, 0xB, 200);
+	net_port_cfgs(&pc, 1);
+	b = net_add(&net, &cc, &pc, 1, &seg, off_a + 36 * SEC);
+	net_start(&net);
+	net_run(&net, 20 * SEC);
+	assert_int_equal(net_state(&net, a, 0), PS_MASTER);
+	assert_true(bc_time_properties_ds(net.n[a].bc)->ptp_timescale);
+	leap_latch_set(&l, 1, 36, (M2017 - 5 + 36) * SEC);
+	assert_true(net_local(&net, a, net.now) < (M2017 - 5) * SEC);
+	bc_set_leap(net.n[a].bc, &l);
+	syncs = net.n[a].tx_count[0][PTP_MSG_SYNC];
+	fups = net.n[a].tx_count[0][PTP_MSG_FOLLOW_UP];
+	net_run(&net, 10 * SEC);
+	/* one Sync a second (its Follow_Up may still be in flight at the
+	 * end): exactly one lost its Follow_Up */
+	assert_int_equal((net.n[a].tx_count[0][PTP_MSG_SYNC] - syncs) -
+				 (net.n[a].tx_count[0][PTP_MSG_FOLLOW_UP] -
+				  fups),
+			 1);
+	(void)b;
+}
+
 /* ---- corrections ---- */
 
 /* Each sample exact: offset and path delay as given. */
@@ -682,6 +782,8 @@ int main(void)
 		T(test_step_during_delay_req),
 		T(test_utc_slave_of_tai_master),
 		T(test_utc_grandmaster),
+		T(test_leap_second_slave),
+		T(test_leap_second_utc_master),
 		T(test_delay_asymmetry),
 		T(test_latency_corrections),
 		T(test_unarmed_timer),

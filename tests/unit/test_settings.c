@@ -136,6 +136,11 @@ static void test_refusals(void **state)
 		{ "[global]\nholdover_budget 1000\nholdover_limit 10\n"
 		  "[eth0]\n", "holdover_limit" },
 		{ "[global]\nclockIdentity 12:34\n[eth0]\n", "clockIdentity" },
+		{ "[global]\n[eth0]\ntime_stamping legacy\n", "time_stamping" },
+		{ "[global]\nsystem_clock_sync 0\n[eth0]\n[tap0]\n"
+		  "time_stamping software\n", "system_clock_sync" },
+		{ "[global]\nreference_clock eth9\n[eth0]\n",
+		  "reference_clock" },
 		{ "[global]\n", "interface" },
 		{ "[global]\nuds_address /run/"
 		  "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
@@ -224,6 +229,63 @@ static void test_refusal_location(void **state)
 	cfg_destroy(c);
 }
 
+/* The clock set's settings: hardware and software ports in one clock
+ * (time_stamping per port), the followers' discipline, which clock the
+ * grandmaster's time comes from, and what keeps UTC. */
+static void test_clock_settings(void **state)
+{
+	struct cfg_error err;
+	const char *text = "[global]\n"
+			   "follow_rate 16\n"
+			   "follow_servo pi\n"
+			   "follow_readings 9\n"
+			   "follow_step_threshold 0.5\n"
+			   "step_threshold 2\n"
+			   "kernel_leap 0\n"
+			   "[eth0]\n"
+			   "sys_offset_method extended\n"
+			   "[tap0]\n"
+			   "time_stamping software\n";
+
+	(void)state;
+	assert_int_equal(load(text, &err), 0);
+	assert_true(set.port_hardware[0]);
+	assert_false(set.port_hardware[1]);
+	assert_true(set.any_hardware && set.any_software);
+	assert_true(set.ports[0].hw_timestamping);
+	assert_false(set.ports[0].clock_is_utc);
+	assert_true(set.ports[1].clock_is_utc);
+	assert_int_equal(set.transport[1].mode, HWTS_SOFTWARE);
+	assert_int_equal(set.sys_offset_method[0], HWCLOCK_READ_EXTENDED);
+	assert_int_equal(set.sys_offset_method[1], HWCLOCK_READ_AUTO);
+	assert_true(set.follow_rate_hz == 16.0);
+	assert_int_equal(set.follow_readings, 9);
+	assert_int_equal(set.follow_disc.servo_type, SERVO_PI);
+	assert_int_equal(set.follow_disc.psel.mode, PSEL_NONE);
+	assert_false(set.follow_disc.servo.sw_timestamping);
+	assert_true(set.follow_disc.servo.step_threshold_s == 0.5);
+	assert_true(set.disc.servo.step_threshold_s == 2.0);
+	assert_true(set.system_clock_sync);
+	assert_false(set.kernel_leap);
+	/* the first port's clock, a PHC: the grandmaster serves TAI */
+	assert_false(set.clock.gm_clock_is_utc);
+	assert_int_equal(load("[global]\nreference_clock tap0\n[eth0]\n[tap0]\n"
+			      "time_stamping software\n", &err),
+			 0);
+	assert_true(set.clock.gm_clock_is_utc);
+	assert_int_equal(load("[global]\nreference_clock CLOCK_REALTIME\n"
+			      "[eth0]\n", &err),
+			 0);
+	assert_true(set.clock.gm_clock_is_utc);
+	/* measured only: fine with hardware ports alone, and free-running */
+	assert_int_equal(load("[global]\nsystem_clock_sync 0\n[eth0]\n", &err),
+			 0);
+	assert_false(set.system_clock_sync);
+	assert_int_equal(load("[global]\nsystem_clock_sync 0\nfree_running 1\n"
+			      "time_stamping software\n[eth0]\n", &err),
+			 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -233,6 +295,7 @@ int main(void)
 		cmocka_unit_test(test_slave_only_class),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_refusal_location),
+		cmocka_unit_test(test_clock_settings),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
