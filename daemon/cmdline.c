@@ -562,9 +562,54 @@ static const char cmdline_man_head[] =
 	"such values are locked: [global] lines in the file do not change "
 	"them.\n";
 
+/* How the options about the host's clocks fit together, and which
+ * phc2sys flag each stands for. */
+static const char cmdline_man_clocks[] =
+	".SH \"THE HOST'S CLOCKS\"\n"
+	"hvptpd keeps every clock of the host in step, as ptp4l and phc2sys\n"
+	"do together.  The clock of the port in SLAVE (or UNCALIBRATED) state\n"
+	"is the\n.IR reference :\nits servo takes the PTP samples.  Without a "
+	"slave port, the\nreference is the clock\n.B reference_clock\n"
+	"names (by default the first port's) until a port becomes a slave,\n"
+	"and afterwards stays where it was (holdover keeps its frequency).\n"
+	"Every other clock\n.I follows\nthe reference: each NIC's PHC that "
+	"stamps a port, and CLOCK_REALTIME\n(what ptp_kvm guests read), "
+	"through paired readings\n(PTP_SYS_OFFSET_PRECISE, else "
+	"PTP_SYS_OFFSET_EXTENDED, else PTP_SYS_OFFSET;\n"
+	"a PHC against another PHC through the system clock),\n"
+	".B follow_rate\ntimes a second, each with a servo of its own.\n"
+	"Followers start following once the reference has time worth\n"
+	"following: it locked to its master, the clock became grandmaster, or "
+	"it is\nthe system clock.  A step of the reference is passed on to its\n"
+	"followers at once.  When the slave port moves to a port on another\n"
+	"clock, the roles move with it: the new reference keeps its frequency\n"
+	"and nothing is stepped.\n"
+	".PP\nA port is stamped by its PHC with hardware timestamps, and by\n"
+	"CLOCK_REALTIME with software timestamps\n"
+	".RB ( time_stamping\nmay be given per port: a hardware uplink and "
+	"software ports toward VMs in\none clock).  PHCs keep the PTP timescale "
+	"(TAI), CLOCK_REALTIME keeps UTC:\nthe UTC offset is timePropertiesDS's "
+	"currentUtcOffset when valid, else\n.BR utc_offset ;\n"
+	"software ports send and take TAI on the wire.  hvptpd sets the\n"
+	"kernel's TAI offset (ADJ_TAI) when the offset is valid, arms the\n"
+	"kernel for announced leap seconds\n.RB ( kernel_leap ),\n"
+	"and keeps the kernel's maxerror, esterror and STA_UNSYNC from its\n"
+	"servos' error estimates.  Frequency beyond \\(+-500 ppm on "
+	"CLOCK_REALTIME\ngoes through the kernel's tick (up to about "
+	"\\(+-10 %).\n"
+	".PP\nphc2sys's flags and hvptpd's options:\n"
+	".B \\-a \\-r\nis the default\n.RB ( system_clock_sync\n1);\n"
+	".B \\-R\nis\n.BR follow_rate ;\n.B \\-N\nis\n"
+	".BR follow_readings ;\n.B \\-E\nis\n.BR follow_servo ;\n"
+	".B \\-S\nand\n.B \\-F\nare\n.B follow_step_threshold\nand\n"
+	".BR follow_first_step_threshold ;\n.B \\-L\nis\n"
+	".BR sanity_freq_limit ;\n.B \\-O\nhas no equivalent (the UTC offset "
+	"comes from PTP).\n";
+
 void cmdline_print_conf_man(FILE *f)
 {
 	fputs(cmdline_man_head, f);
+	fputs(cmdline_man_clocks, f);
 	fputs(".SH OPTIONS\n", f);
 	cmdline_man_list(f, true, false);
 	fputs(".SH \"PTP4L OPTIONS NOT IMPLEMENTED YET\"\n"

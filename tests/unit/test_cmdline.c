@@ -390,6 +390,21 @@ static void test_usage(void **state)
 	free(out);
 }
 
+static void check_shipped_page(const char *out, size_t outlen)
+{
+	static char page[262144];
+	FILE *f = fopen("docs/hvptpd.conf.5", "r");
+	size_t n;
+
+	if (!f)
+		fail_msg("docs/hvptpd.conf.5: run from the repository root");
+	n = fread(page, 1, sizeof(page), f);
+	fclose(f);
+	if (n != outlen || memcmp(page, out, n) != 0)
+		fail_msg("docs/hvptpd.conf.5 differs from the option table: "
+			 "build/hvptpd --print-conf-man > docs/hvptpd.conf.5");
+}
+
 static void test_conf_man(void **state)
 {
 	char *out = NULL, *notimpl, *old, key[128];
@@ -423,6 +438,9 @@ static void test_conf_man(void **state)
 	}
 	/* roff: minus signs escaped */
 	assert_non_null(strstr(out, "default \\-20000000"));
+	/* the page shipped is the one the table makes (run from the
+	 * repository root, as the test runner does) */
+	check_shipped_page(out, outlen);
 	free(out);
 }
 
