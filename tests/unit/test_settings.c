@@ -1,5 +1,6 @@
 /* tests/unit/test_settings.c — option store to module configuration. */
 #include <setjmp.h>
+#include <stdio.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -286,6 +287,32 @@ static void test_clock_settings(void **state)
 			 0);
 }
 
+/* The example shipped with the package loads and means what it says. */
+static void test_example_conf(void **state)
+{
+	static char text[16384];
+	struct cfg_error err;
+	FILE *f = fopen("systemd/example.conf", "r");
+	size_t n;
+
+	(void)state;
+	if (!f)
+		fail_msg("systemd/example.conf: run from the repository root");
+	n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	memset(&err, 0, sizeof(err));
+	if (load(text, &err) != 0)
+		fail_msg("example.conf:%d: %s: %s", err.line, err.option,
+			 err.reason);
+	assert_int_equal(set.nports, 3);
+	assert_true(set.port_hardware[0] && set.port_hardware[1]);
+	assert_false(set.port_hardware[2]);
+	assert_true(set.ports[2].master_only);
+	assert_true(set.system_clock_sync);
+	assert_false(set.clock.gm_clock_is_utc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -296,6 +323,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_refusal_location),
 		cmocka_unit_test(test_clock_settings),
+		cmocka_unit_test(test_example_conf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
