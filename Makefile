@@ -92,8 +92,9 @@ LIBS := $(DAEMON_LIB) $(EDGE_LIB) $(CORE_LIB)
 $(HVPTPD): $(call obj,daemon/main.c) $(LIBS)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(SVC_LIBS) -lm
 
-# hvptpctl: mgmt/ctl*.c, client, decoders, printers (in libhvdaemon.a).
-$(HVPTPCTL): $(call obj,mgmt/hvptpctl.c) $(DAEMON_LIB) $(CORE_LIB)
+# hvptpctl: mgmt/ctl*.c, client, decoders, printers (in libhvdaemon.a);
+# the names of the host checks (vm/hostcheck.c, in libhvedge.a).
+$(HVPTPCTL): $(call obj,mgmt/hvptpctl.c) $(DAEMON_LIB) $(EDGE_LIB) $(CORE_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSON_LIBS) -lm
 
 # The simulator runs the real core, servos and executor on virtual time.

@@ -10,7 +10,8 @@
  *
  * The status screen is built by mgmt_status_build() from the answers to a
  * handful of GETs, a pure function so that tests can feed it answers made
- * by a core in the test.
+ * by a core in the test (mgmt/ctl_status.c; the host's clocks and the
+ * host checks in mgmt/ctl_clocks.c).
  */
 #ifndef HVPTP_MGMT_CTL_H
 #define HVPTP_MGMT_CTL_H
@@ -37,16 +38,20 @@ struct mgmt_status_in {
 	const struct mgmt_replies *props; /* PORT_PROPERTIES_NP, all */
 	const struct mgmt_replies *stats0, *stats1; /* PORT_STATS_NP */
 	const struct mgmt_replies *drops; /* HVPTP_PORT_DROPS_NP, all */
+	const struct mgmt_replies *clocks; /* HVPTP_CLOCKS_NP */
+	const struct mgmt_replies *host; /* HVPTP_HOST_NP */
+	const struct mgmt_replies *hwclock; /* PORT_HWCLOCK_NP, all */
 	double interval_s; /* between stats0 and stats1; 0: no rates */
 	int64_t now_mono_ns; /* CLOCK_MONOTONIC now, for the age of the
 				servo's last sample; 0: unknown */
 };
 
-/* Fill the root object of t with "clock", "rate_interval_s" and "ports"
- * (the caller adds the envelope).  0, -EBADMSG (no usable
- * DEFAULT_DATA_SET), -ENOSPC. */
+/* Fill the root object of t with "clock", "rate_interval_s", "ports",
+ * "clock_tree" and "host_checks" (the caller adds the envelope).  0,
+ * -EBADMSG (no usable DEFAULT_DATA_SET), -ENOSPC. */
 int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *in);
-/* The status screen: the clock block, then the table of ports. */
+/* The status screen: the clock block, the host's clocks, the table of
+ * ports, the host checks. */
 int mgmt_status_print_text(FILE *f, const struct mgmt_tree *t);
 
 #endif

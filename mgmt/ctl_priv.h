@@ -1,6 +1,7 @@
 /*
  * mgmt/ctl_priv.h — what the parts of hvptpctl share: mgmt/ctl.c (options,
- * get, set, errors), mgmt/ctl_status.c and mgmt/ctl_watch.c.
+ * get, set, errors), mgmt/ctl_status.c, mgmt/ctl_clocks.c and
+ * mgmt/ctl_watch.c.
  */
 #ifndef HVPTP_MGMT_CTL_PRIV_H
 #define HVPTP_MGMT_CTL_PRIV_H
@@ -60,6 +61,24 @@ struct mgmt_replies *ctl_ask(struct ctl *c, uint8_t action, uint16_t id,
 
 /* "2024-05-01T12:00:00.123Z": the wall clock now (read, never set). */
 const char *ctl_timestamp(char *buf, size_t len);
+
+/* The data of the first answer in r that is not an error status (of port
+ * number pn, for ctl_decode_port), decoded into the scratch tree s
+ * (emptied first): its object, or -1. */
+int ctl_decode_first(struct mgmt_tree *s, const struct mgmt_replies *r);
+int ctl_decode_port(struct mgmt_tree *s, const struct mgmt_replies *r,
+		    uint16_t pn);
+
+/* mgmt/ctl_clocks.c: status's "clock_tree" and "host_checks" members
+ * (s: a scratch tree), and their text. */
+void ctl_status_build_clocks(struct mgmt_tree *t, struct mgmt_tree *s,
+			     const struct mgmt_status_in *in);
+void ctl_status_build_host(struct mgmt_tree *t, struct mgmt_tree *s,
+			   const struct mgmt_status_in *in);
+/* The reference's record in "clock_tree", or -1. */
+int ctl_status_reference(const struct mgmt_tree *t);
+void ctl_status_print_clocks(FILE *f, const struct mgmt_tree *t);
+void ctl_status_print_host(FILE *f, const struct mgmt_tree *t);
 
 int ctl_cmd_status(struct ctl *c, int argc, char **argv);
 int ctl_cmd_watch(struct ctl *c, int argc, char **argv);

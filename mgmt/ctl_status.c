@@ -1,8 +1,9 @@
 /*
  * mgmt/ctl_status.c — hvptpctl status: one screen for a person (or one
  * JSON document): the clock, its grandmaster and parent, offset, path
- * delay, the servo (state, frequency, time-error estimate, holdover), and
- * a table of ports with state, peer, message rates and failure counters.
+ * delay, the servo (state, frequency, time-error estimate, holdover), the
+ * host's clocks (mgmt/ctl_clocks.c), a table of ports with state, peer,
+ * message rates and failure counters, and the host checks for guests.
  *
  * Message rates are honest differences: PORT_STATS_NP is asked twice,
  * --interval seconds apart (1 s by default), and the counter differences
@@ -20,9 +21,7 @@
 
 /* ---- building the tree ---- */
 
-/* The data of the first answer that is not an error status, decoded into
- * the scratch tree s (emptied first): its index, or -1. */
-static int decode_first(struct mgmt_tree *s, const struct mgmt_replies *r)
+int ctl_decode_first(struct mgmt_tree *s, const struct mgmt_replies *r)
 {
 	mgmt_tree_reset(s);
 	for (int i = 0; r && i < r->n; i++) {
@@ -38,9 +37,8 @@ static int decode_first(struct mgmt_tree *s, const struct mgmt_replies *r)
 	return -1;
 }
 
-/* The answer of port number pn that is not an error, decoded into s. */
-static int decode_port(struct mgmt_tree *s, const struct mgmt_replies *r,
-		       uint16_t pn)
+int ctl_decode_port(struct mgmt_tree *s, const struct mgmt_replies *r,
+		    uint16_t pn)
 {
 	mgmt_tree_reset(s);
 	for (int i = 0; r && i < r->n; i++) {
@@ -115,22 +113,22 @@ static int build_clock(struct mgmt_tree *t, struct mgmt_tree *s,
 	const char *me, *gm;
 	char self[32];
 
-	o = decode_first(s, in->dds);
+	o = ctl_decode_first(s, in->dds);
 	if (o < 0)
 		return -EBADMSG;
 	pick_all(t, clk, s, o, dds_keys);
 	me = mgmt_tree_get_str(t, clk, "clock_identity");
 	snprintf(self, sizeof(self), "%s", me ? me : "");
-	o = decode_first(s, in->parent);
+	o = ctl_decode_first(s, in->parent);
 	pick_all(t, clk, s, o, parent_keys);
 	gm = mgmt_tree_get_str(t, clk, "grandmaster_identity");
 	if (gm)
 		mgmt_tree_bool(t, clk, "is_grandmaster", strcmp(gm, self) == 0);
 	else
 		mgmt_tree_null(t, clk, "is_grandmaster");
-	o = decode_first(s, in->cur);
+	o = ctl_decode_first(s, in->cur);
 	pick_all(t, clk, s, o, cur_keys);
-	o = decode_first(s, in->servo);
+	o = ctl_decode_first(s, in->servo);
 	if (o >= 0)
 		servo_block(t, clk, s, o, in->now_mono_ns);
 	else
@@ -146,10 +144,10 @@ static void port_rate(struct mgmt_tree *t, int dst, const char *out,
 	int64_t a = 0, b = 0;
 	bool ok = in->interval_s > 0;
 
-	ok = ok && mgmt_tree_get_int(s, decode_port(s, in->stats0, pn), path,
-				     &a);
-	ok = ok && mgmt_tree_get_int(s, decode_port(s, in->stats1, pn), path,
-				     &b);
+	ok = ok && mgmt_tree_get_int(s, ctl_decode_port(s, in->stats0, pn),
+				     path, &a);
+	ok = ok && mgmt_tree_get_int(s, ctl_decode_port(s, in->stats1, pn),
+				     path, &b);
 	if (ok && b >= a)
 		mgmt_tree_real(t, dst, out, (double)(b - a) / in->interval_s,
 			       2);
@@ -172,7 +170,7 @@ static void build_port(struct mgmt_tree *t, int arr, struct mgmt_tree *s,
 	int64_t st = 0;
 
 	mgmt_tree_int(t, p, "port_number", pn);
-	o = decode_port(s, in->props, pn);
+	o = ctl_decode_port(s, in->props, pn);
 	pick_all(t, p, s, o, prop_keys);
 	mgmt_tree_get_int(t, p, "port_state", &st);
 	if ((st == PS_SLAVE || st == PS_UNCALIBRATED) && parent_pid)
@@ -182,9 +180,11 @@ static void build_port(struct mgmt_tree *t, int arr, struct mgmt_tree *s,
 	port_rate(t, p, "rx_sync_per_s", s, in, pn, "rx.sync");
 	port_rate(t, p, "tx_sync_per_s", s, in, pn, "tx.sync");
 	port_rate(t, p, "rx_announce_per_s", s, in, pn, "rx.announce");
-	o = decode_port(s, in->drops, pn);
+	o = ctl_decode_port(s, in->drops, pn);
 	pick(t, p, "drops", s, o, "drops_total");
 	pick_all(t, p, s, o, drop_keys);
+	o = ctl_decode_port(s, in->hwclock, pn);
+	pick(t, p, "phc_index", s, o, "phc_index");
 }
 
 int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *in)
@@ -213,6 +213,8 @@ int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *in)
 	for (int pn = 1; pn <= n && pn <= BC_MAX_PORTS; pn++)
 		build_port(t, arr, s, in, (uint16_t)pn,
 			   ppid ? parent : NULL);
+	ctl_status_build_clocks(t, s, in);
+	ctl_status_build_host(t, s, in);
 	mgmt_tree_free(s);
 	return t->overflow ? -ENOSPC : 0;
 }
@@ -291,9 +293,10 @@ static void print_servo(FILE *f, const struct mgmt_tree *t, int clk)
 {
 	int sv = mgmt_tree_member(t, clk, "servo");
 	int fr = mgmt_tree_member(t, sv, "frequency_ppb");
+	int ref = ctl_status_reference(t);
+	int64_t v = 0, applied = 1;
 	const char *state;
 	char a[64], b[64];
-	int64_t v = 0;
 	bool te;
 
 	if (sv < 0 || t->node[sv].kind != MV_OBJ) {
@@ -301,6 +304,14 @@ static void print_servo(FILE *f, const struct mgmt_tree *t, int clk)
 		return;
 	}
 	state = mgmt_tree_get_str(t, sv, "servo_state_name");
+	/* a reference hvptpd does not adjust: its servo only measures, and
+	 * its frequency is no adjustment (HVPTP_CLOCKS_NP says so) */
+	if (ref >= 0)
+		mgmt_tree_get_int(t, ref, "servo_applied", &applied);
+	if (!applied) {
+		state = "measured only (not adjusted)";
+		fr = -1;
+	}
 	mgmt_tree_get_int(t, sv, "valid", &v);
 	if (!v)
 		snprintf(b, sizeof(b), "%s, no sample yet", state ? state : "?");
@@ -316,7 +327,10 @@ static void print_servo(FILE *f, const struct mgmt_tree *t, int clk)
 		 fr >= 0 && t->node[fr].kind == MV_REAL && t->node[fr].v.d >= 0
 			 ? "+" : "",
 		 val(t, sv, "frequency_ppb", a, sizeof(a)));
-	line(f, "frequency", b, " ppb");
+	if (applied)
+		line(f, "frequency", b, " ppb");
+	else
+		line(f, "frequency", "not applied", "");
 	te = mgmt_tree_get_int(t, sv, "time_error_estimate_ns", &v);
 	line(f, "time error",
 	     te ? val(t, sv, "time_error_estimate_ns", a, sizeof(a))
@@ -380,8 +394,10 @@ int mgmt_status_print_text(FILE *f, const struct mgmt_tree *t)
 
 	print_clock_head(f, t, clk);
 	print_servo(f, t, clk);
+	ctl_status_print_clocks(f, t);
 	fputc('\n', f);
 	print_ports(f, t);
+	ctl_status_print_host(f, t);
 	return ferror(f) ? -EIO : 0;
 }
 
@@ -392,8 +408,8 @@ static double mono_s(void)
 	return (double)mgmt_client_mono_ns() / 1e9;
 }
 
-enum { Q_DDS, Q_CUR, Q_PARENT, Q_SERVO, Q_PROPS, Q_STATS0, Q_STATS1,
-       Q_DROPS, Q_N };
+enum { Q_DDS, Q_CUR, Q_PARENT, Q_SERVO, Q_CLOCKS, Q_HOST, Q_HWCLOCK,
+       Q_PROPS, Q_STATS0, Q_STATS1, Q_DROPS, Q_N };
 
 /* Ask one GET for the status screen; an unreachable daemon is fatal
  * (*code set), an error status is not (the field shows null). */
@@ -416,7 +432,8 @@ static int status_emit(struct ctl *c, struct mgmt_replies **q, double dt)
 		.dds = q[Q_DDS], .cur = q[Q_CUR], .parent = q[Q_PARENT],
 		.servo = q[Q_SERVO], .props = q[Q_PROPS],
 		.stats0 = q[Q_STATS0], .stats1 = q[Q_STATS1],
-		.drops = q[Q_DROPS], .interval_s = dt,
+		.drops = q[Q_DROPS], .clocks = q[Q_CLOCKS],
+		.host = q[Q_HOST], .hwclock = q[Q_HWCLOCK], .interval_s = dt,
 		.now_mono_ns = c->status_now_ns,
 	};
 	struct mgmt_tree *t = mgmt_tree_new();
@@ -441,8 +458,10 @@ int ctl_cmd_status(struct ctl *c, int argc, char **argv)
 	static const uint16_t ids[Q_N] = {
 		BC_MID_DEFAULT_DATA_SET, BC_MID_CURRENT_DATA_SET,
 		BC_MID_PARENT_DATA_SET, BC_MID_HVPTP_SERVO_STATUS_NP,
-		BC_MID_PORT_PROPERTIES_NP, BC_MID_PORT_STATS_NP,
-		BC_MID_PORT_STATS_NP, BC_MID_HVPTP_PORT_DROPS_NP,
+		BC_MID_HVPTP_CLOCKS_NP, BC_MID_HVPTP_HOST_NP,
+		BC_MID_PORT_HWCLOCK_NP, BC_MID_PORT_PROPERTIES_NP,
+		BC_MID_PORT_STATS_NP, BC_MID_PORT_STATS_NP,
+		BC_MID_HVPTP_PORT_DROPS_NP,
 	};
 	struct mgmt_replies *q[Q_N] = { NULL };
 	double t0 = 0, dt = 0;
@@ -467,7 +486,7 @@ int ctl_cmd_status(struct ctl *c, int argc, char **argv)
 			continue;
 		}
 		q[i] = status_ask(c, ids[i], &code);
-		if (i == Q_SERVO)
+		if (i == Q_SERVO || i == Q_CLOCKS)
 			c->status_now_ns = (int64_t)(mono_s() * 1e9);
 		if (i == Q_STATS0)
 			t0 = mono_s();

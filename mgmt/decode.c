@@ -10,6 +10,7 @@
 
 #include "bc/tlv.h"
 #include "bc/wire.h"
+#include "common/hwclock.h"
 #include "mgmt/decode.h"
 #include "servo/servo.h"
 
@@ -67,6 +68,25 @@ const char *mgmt_port_state_name(unsigned v)
 	return strcmp(s, "UNKNOWN") == 0 ? NULL : s;
 }
 
+const char *mgmt_clock_role_name(unsigned v)
+{
+	return v == BC_CLOCK_REFERENCE ? "reference"
+	       : v == BC_CLOCK_FOLLOWER ? "follower"
+					: NULL;
+}
+
+const char *mgmt_servo_type_name(unsigned v)
+{
+	return v < SERVO_TYPE_COUNT ? servo_type_name((enum servo_type)v)
+				    : NULL;
+}
+
+const char *mgmt_read_method_name(unsigned v)
+{
+	return v < HWCLOCK_READ_COUNT ? hwclock_read_name((enum hwclock_read)v)
+				      : NULL;
+}
+
 static const char *network_protocol_name(unsigned v)
 {
 	static const char *const names[] = { NULL, "UDP_IPV4", "UDP_IPV6",
@@ -103,6 +123,13 @@ static const char *const trace_bits[8] = { [4] = "time_traceable",
 static const char *const timescale_bits[8] = { [3] = "ptp_timescale" };
 static const char *const servo_bits[8] = { "valid", "holdover",
 					   "time_error_estimate_known" };
+static const char *const hwclock_bits[8] = { "vclock" };
+static const char *const clocks_bits[8] = { "more_clocks" };
+/* BC_MGMT_CLOCK_* (bc/mgmt.h) */
+static const char *const clock_bits[8] = {
+	"adjusted", "keeps_utc", "offset_known", "time_error_estimate_known",
+	"steered"
+};
 
 #define F(n, t) { n, t, 0, NULL, NULL }
 #define FA(n, t, a) { n, t, a, NULL, NULL }
@@ -242,6 +269,50 @@ static const struct mgmt_field f_port_drops_np[] = {
 	F("drops", MF_DROPS),
 };
 
+/* PORT_HWCLOCK_NP: linuxptp 4.x's struct port_hwclock_np, 15 octets and
+ * a pad. */
+static const struct mgmt_field f_port_hwclock_np[] = {
+	F("port_identity", MF_PID),
+	F("phc_index", MF_I32),
+	FB(hwclock_bits),
+	RES(1),
+};
+/* HVPTP_CLOCKS_NP: a count, flags, then the records (f_clock_record,
+ * BC_MGMT_CLOCK_REC_LEN octets each). */
+static const struct mgmt_field f_clocks_np[] = {
+	F("count", MF_COUNT8),
+	FB(clocks_bits),
+	F("clocks", MF_CLOCKS),
+};
+static const struct mgmt_field f_clock_record[] = {
+	F("index", MF_U8),
+	FE("role", mgmt_clock_role_name),
+	F("source", MF_I8), /* -1: none (null) */
+	FB(clock_bits),
+	FE("servo_type", mgmt_servo_type_name),
+	FE("servo_state", mgmt_servo_state_name),
+	FE("read_method", mgmt_read_method_name),
+	RES(1),
+	F("phc_index", MF_I32),
+	FA("name", MF_NAME, 32),
+	FA("offset_ns", MF_TI_OPT, 2),
+	F("frequency_ppb", MF_SPPB),
+	F("read_window_ns", MF_TI),
+	FA("time_error_estimate_ns", MF_TI_OPT, 3),
+	F("steps", MF_U64),
+	F("offset_monotonic_ns", MF_U64),
+	F("ports_stamped", MF_U16),
+	RES(2),
+};
+/* HVPTP_HOST_NP: ran, the line count, findings, unknowns, the lines. */
+static const struct mgmt_field f_host_np[] = {
+	F("ran", MF_BOOL8),
+	F("count", MF_COUNT8),
+	F("findings", MF_HOSTMASK),
+	F("unknown", MF_HOSTMASK),
+	F("lines", MF_TEXTS),
+};
+
 #define L(id, f) { BC_MID_##id, f, (int)(sizeof(f) / sizeof(f[0])) }
 
 static const struct mgmt_layout layouts[] = {
@@ -275,8 +346,11 @@ static const struct mgmt_layout layouts[] = {
 	L(SUBSCRIBE_EVENTS_NP, f_subscribe_np),
 	L(PORT_PROPERTIES_NP, f_port_properties_np),
 	L(PORT_STATS_NP, f_port_stats_np),
+	L(PORT_HWCLOCK_NP, f_port_hwclock_np),
 	L(HVPTP_SERVO_STATUS_NP, f_servo_status_np),
 	L(HVPTP_PORT_DROPS_NP, f_port_drops_np),
+	L(HVPTP_CLOCKS_NP, f_clocks_np),
+	L(HVPTP_HOST_NP, f_host_np),
 };
 
 #define N_LAYOUTS ((int)(sizeof(layouts) / sizeof(layouts[0])))
@@ -307,6 +381,7 @@ struct dec {
 	int obj;
 	struct wire_reader *r;
 	uint8_t last_flags; /* of the previous FLAGS8 field */
+	unsigned count; /* of the previous COUNT8 field */
 };
 
 typedef void (*dec_fn)(struct dec *d, const struct mgmt_field *f);
@@ -549,6 +624,118 @@ static void dec_drops(struct dec *d, const struct mgmt_field *f)
 	mgmt_tree_uint(d->t, d->obj, key, total);
 }
 
+static void dec_name(struct dec *d, const struct mgmt_field *f)
+{
+	const uint8_t *p = wire_get_view(d->r, f->arg);
+
+	mgmt_tree_strn(d->t, d->obj, f->name, p ? (const char *)p : "",
+		       p ? strnlen((const char *)p, f->arg) : 0);
+}
+
+static void dec_count(struct dec *d, const struct mgmt_field *f)
+{
+	(void)f;
+	d->count = wire_get_u8(d->r);
+}
+
+static void dec_fields(struct dec *d, const struct mgmt_field *fields,
+		       int n);
+
+bool mgmt_clock_servo_applied(bool adjusted, int role, bool steered)
+{
+	return adjusted && (role == BC_CLOCK_REFERENCE || steered);
+}
+
+bool mgmt_clock_freq_known(bool applied, bool offset_known)
+{
+	return applied && offset_known;
+}
+
+/* What a record does not know becomes null (see mgmt/decode.h). */
+static void clock_record_nulls(struct mgmt_tree *t, int o)
+{
+	int64_t role = -1, src = -1, adj = 0, steered = 0, known = 0;
+	bool applied;
+
+	mgmt_tree_get_int(t, o, "role", &role);
+	mgmt_tree_get_int(t, o, "source", &src);
+	mgmt_tree_get_int(t, o, "adjusted", &adj);
+	mgmt_tree_get_int(t, o, "steered", &steered);
+	mgmt_tree_get_int(t, o, "offset_known", &known);
+	applied = mgmt_clock_servo_applied(adj, (int)role, steered);
+	if (src < 0)
+		mgmt_tree_set_null(t, mgmt_tree_member(t, o, "source"));
+	if (!applied) {
+		mgmt_tree_set_null(t, mgmt_tree_member(t, o, "servo_state"));
+		mgmt_tree_set_null(t, mgmt_tree_member(t, o,
+						       "servo_state_name"));
+	}
+	if (!mgmt_clock_freq_known(applied, known))
+		mgmt_tree_set_null(t, mgmt_tree_member(t, o, "frequency_ppb"));
+	if (role == BC_CLOCK_REFERENCE || !known) {
+		mgmt_tree_set_null(t, mgmt_tree_member(t, o, "read_method"));
+		mgmt_tree_set_null(t, mgmt_tree_member(t, o,
+						       "read_method_name"));
+		mgmt_tree_set_null(t, mgmt_tree_member(t, o,
+						       "read_window_ns"));
+	}
+	if (!known)
+		mgmt_tree_set_null(t, mgmt_tree_member(t, o,
+						       "offset_monotonic_ns"));
+	mgmt_tree_bool(t, o, "servo_applied", applied);
+}
+
+/* HVPTP_CLOCKS_NP's records: an array of objects. */
+static void dec_clocks(struct dec *d, const struct mgmt_field *f)
+{
+	int arr = mgmt_tree_arr(d->t, d->obj, f->name);
+
+	for (unsigned i = 0; i < d->count && wire_reader_ok(d->r); i++) {
+		struct dec sub = *d;
+
+		sub.obj = mgmt_tree_obj(d->t, arr, NULL);
+		dec_fields(&sub, f_clock_record,
+			   (int)(sizeof(f_clock_record) /
+				 sizeof(f_clock_record[0])));
+		if (!wire_reader_ok(d->r))
+			break;
+		clock_record_nulls(d->t, sub.obj);
+	}
+}
+
+/* A u32 of host-check bits: the names of the checks set. */
+static void dec_hostmask(struct dec *d, const struct mgmt_field *f)
+{
+	uint32_t v = wire_get_u32(d->r);
+	int arr = mgmt_tree_arr(d->t, d->obj, f->name);
+	char bit[16];
+
+	for (unsigned b = 0; b < 32; b++) {
+		if (!(v & (1u << b)))
+			continue;
+		if (b < HOSTCHECK_N_IDS) {
+			mgmt_tree_str(d->t, arr, NULL,
+				      hostcheck_id_name((enum hostcheck_id)b));
+		} else {
+			snprintf(bit, sizeof(bit), "bit_%u", b);
+			mgmt_tree_str(d->t, arr, NULL, bit);
+		}
+	}
+}
+
+static void dec_texts(struct dec *d, const struct mgmt_field *f)
+{
+	int arr = mgmt_tree_arr(d->t, d->obj, f->name);
+
+	for (unsigned i = 0; i < d->count && wire_reader_ok(d->r); i++) {
+		uint8_t n = wire_get_u8(d->r);
+		const uint8_t *p = wire_get_view(d->r, n);
+
+		if (p)
+			mgmt_tree_strn(d->t, arr, NULL, (const char *)p, n);
+	}
+}
+
 static const dec_fn decoders[MF_COUNT] = {
 	[MF_U8] = dec_int, [MF_U16] = dec_int, [MF_U32] = dec_int,
 	[MF_U64] = dec_u64, [MF_I8] = dec_int, [MF_I16] = dec_int,
@@ -561,7 +748,20 @@ static const dec_fn decoders[MF_COUNT] = {
 	[MF_OCTETS] = dec_octets, [MF_OCTETS16] = dec_octets,
 	[MF_PADDR] = dec_paddr, [MF_MSGCNT_LE] = dec_msgcnt,
 	[MF_EVMASK] = dec_evmask, [MF_DROPS] = dec_drops,
+	[MF_NAME] = dec_name, [MF_COUNT8] = dec_count,
+	[MF_CLOCKS] = dec_clocks, [MF_HOSTMASK] = dec_hostmask,
+	[MF_TEXTS] = dec_texts,
 };
+
+static void dec_fields(struct dec *d, const struct mgmt_field *fields, int n)
+{
+	for (int i = 0; i < n && wire_reader_ok(d->r); i++) {
+		const struct mgmt_field *f = &fields[i];
+
+		if (f->type < MF_COUNT && decoders[f->type])
+			decoders[f->type](d, f);
+	}
+}
 
 int mgmt_decode_data(struct mgmt_tree *t, int obj, uint16_t id,
 		     const uint8_t *data, size_t len)
@@ -575,12 +775,7 @@ int mgmt_decode_data(struct mgmt_tree *t, int obj, uint16_t id,
 		return t->overflow ? -ENOSPC : 0;
 	}
 	wire_reader_init(&r, data, len);
-	for (int i = 0; i < l->nfields && wire_reader_ok(&r); i++) {
-		const struct mgmt_field *f = &l->fields[i];
-
-		if (f->type < MF_COUNT && decoders[f->type])
-			decoders[f->type](&d, f);
-	}
+	dec_fields(&d, l->fields, l->nfields);
 	if (t->overflow)
 		return -ENOSPC;
 	return wire_reader_ok(&r) ? 0 : -EBADMSG;
@@ -623,4 +818,38 @@ int mgmt_decode_answer(struct mgmt_tree *t, int arr,
 	err = mgmt_decode_data(t, mgmt_tree_obj(t, o, "data"), r->id, r->data,
 			       r->data_len);
 	return err < 0 ? err : o;
+}
+
+/* ---- host checks ---- */
+
+int mgmt_host_line_check(const char *line)
+{
+	static const struct {
+		const char *word;
+		enum hostcheck_id id;
+	} w[] = {
+		{ "clocksource:", HOSTCHECK_ID_CLOCKSOURCE },
+		{ "tsc:", HOSTCHECK_ID_TSC },
+		{ "adjuster:", HOSTCHECK_ID_ADJUSTER },
+		{ "adjusters:", HOSTCHECK_ID_ADJUSTER },
+	};
+
+	for (size_t i = 0; line && i < sizeof(w) / sizeof(w[0]); i++) {
+		if (strncmp(line, w[i].word, strlen(w[i].word)) == 0)
+			return (int)w[i].id;
+	}
+	return -1;
+}
+
+enum hostcheck_state mgmt_host_check_state(uint32_t findings,
+					   uint32_t unknown, uint32_t reported,
+					   int id)
+{
+	uint32_t bit = id >= 0 && id < 32 ? 1u << id : 0;
+
+	if (findings & bit)
+		return HOSTCHECK_FINDING;
+	if (unknown & bit)
+		return HOSTCHECK_UNKNOWN;
+	return reported & bit ? HOSTCHECK_OK : HOSTCHECK_NOT_APPLICABLE;
 }

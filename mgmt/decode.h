@@ -25,6 +25,7 @@
 
 #include "bc/mgmt.h"
 #include "mgmt/tree.h"
+#include "vm/hostcheck.h"
 
 enum mgmt_ftype {
 	MF_U8,
@@ -57,6 +58,13 @@ enum mgmt_ftype {
 	MF_MSGCNT_LE, /* 16 little-endian u64 by messageType -> object */
 	MF_EVMASK, /* 64-octet SUBSCRIBE_EVENTS_NP bitmask -> object */
 	MF_DROPS, /* u16 n + n u64 by drop reason (enum bc_drop) */
+	MF_NAME, /* `arg` octets of text, NUL-padded -> string */
+	MF_COUNT8, /* u8: how many items the next list field has (the
+		      tree shows the list, not the count) */
+	MF_CLOCKS, /* HVPTP_CLOCKS_NP's records, as many as MF_COUNT8
+		      said -> array of objects (mgmt_clock_record) */
+	MF_HOSTMASK, /* u32 bits of vm/hostcheck.h -> array of check names */
+	MF_TEXTS, /* as many PTPTexts as MF_COUNT8 said -> array */
 	MF_COUNT
 };
 
@@ -134,5 +142,44 @@ const char *mgmt_delay_mechanism_name(unsigned v);
 const char *mgmt_timestamping_name(unsigned v);
 const char *mgmt_servo_state_name(unsigned v);
 const char *mgmt_port_state_name(unsigned v);
+
+/*
+ * A record of HVPTP_CLOCKS_NP decodes to (the fields in wire order,
+ * then "servo_applied"), with null for what the record does not know:
+ * offset_ns and offset_monotonic_ns unless the offset is known;
+ * time_error_estimate_ns unless the estimate is known; read_method (and
+ * its name) and read_window_ns for the reference (its offset comes from
+ * PTP, not from a paired reading) and before a first reading;
+ * servo_state (and its name) while the servo is not applied:
+ * servo_applied is true only for a clock hvptpd adjusts that is the
+ * reference or a follower steered now; frequency_ppb unless the servo is
+ * applied and the offset known (a free-running servo's frequency estimate
+ * is 0 until it has one, so estimates are not shown).  Names of the
+ * codes: "reference", "follower" (enum bc_clock_role); "pi", "linreg",
+ * "kalman" (enum servo_type); "auto", "precise", "extended", "basic",
+ * "self" (enum hwclock_read).
+ */
+const char *mgmt_clock_role_name(unsigned v);
+const char *mgmt_servo_type_name(unsigned v);
+const char *mgmt_read_method_name(unsigned v);
+/* The rules above, shared with the metrics: the servo steers the clock
+ * now; its frequency is known (applied, and a sample or reading was
+ * taken: before that the record carries 0). */
+bool mgmt_clock_servo_applied(bool adjusted, int role, bool steered);
+bool mgmt_clock_freq_known(bool applied, bool offset_known);
+
+/*
+ * The state of host check id (enum hostcheck_id) from HVPTP_HOST_NP:
+ * a finding or unknown by its bit; ok when a line reports on the check
+ * (reported: bits of the checks some line names, mgmt_host_line_check)
+ * without either; not applicable when no line does, as hostcheck_lines()
+ * writes none for a check that does not apply.
+ */
+enum hostcheck_state mgmt_host_check_state(uint32_t findings,
+					   uint32_t unknown, uint32_t reported,
+					   int id);
+/* The check a line of hostcheck_lines() reports on, by its first word
+ * ("clocksource:", "tsc:", "adjuster:", "adjusters:"), or -1. */
+int mgmt_host_line_check(const char *line);
 
 #endif

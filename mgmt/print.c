@@ -180,13 +180,33 @@ static bool all_scalars(const struct mgmt_tree *t, int arr)
 	return true;
 }
 
-static void text_scalar_list(FILE *f, const struct mgmt_tree *t, int arr)
+/* An array of texts with spaces in them (sentences): one per line. */
+static bool has_sentences(const struct mgmt_tree *t, int arr)
 {
+	for (int c = t->node[arr].first; c >= 0; c = t->node[c].next) {
+		if (t->node[c].kind == MV_STR && strchr(t->node[c].v.s, ' '))
+			return true;
+	}
+	return false;
+}
+
+/* A list of scalars after its key: "a, b, c", "none" when empty, or one
+ * sentence per line below the key. */
+static void text_scalar_list(FILE *f, const struct mgmt_tree *t, int arr,
+			     int indent)
+{
+	bool lines = has_sentences(t, arr);
 	char buf[64];
 
-	for (int c = t->node[arr].first; c >= 0; c = t->node[c].next)
-		fprintf(f, "%s%s", c == t->node[arr].first ? "" : ", ",
-			scalar_text(&t->node[c], buf, sizeof(buf)));
+	if (t->node[arr].first < 0)
+		fputs("none", f);
+	for (int c = t->node[arr].first; c >= 0; c = t->node[c].next) {
+		if (lines)
+			fprintf(f, "\n%*s", indent + 2, "");
+		else if (c != t->node[arr].first)
+			fputs(", ", f);
+		fputs(scalar_text(&t->node[c], buf, sizeof(buf)), f);
+	}
 	fputc('\n', f);
 }
 
@@ -205,9 +225,12 @@ static void text_member(FILE *f, const struct mgmt_tree *t, int obj, int c,
 			fprintf(f, "%*s%s[%d]:\n", indent, "", v->key, i);
 			mgmt_print_text(f, t, e, indent + 2);
 		}
+	} else if (v->kind == MV_ARR && has_sentences(t, c)) {
+		fprintf(f, "%*s%s:", indent, "", v->key);
+		text_scalar_list(f, t, c, indent);
 	} else if (v->kind == MV_ARR) {
 		fprintf(f, "%*s%-*s  ", indent, "", width, v->key);
-		text_scalar_list(f, t, c);
+		text_scalar_list(f, t, c, indent);
 	} else {
 		fprintf(f, "%*s%-*s  %s\n", indent, "", width, v->key,
 			mgmt_print_value(t, obj, c, buf, sizeof(buf)));

@@ -239,6 +239,17 @@ int mgmt_tree_set_int(struct mgmt_tree *t, int i, int64_t v)
 	return 0;
 }
 
+int mgmt_tree_set_null(struct mgmt_tree *t, int i)
+{
+	struct mgmt_val *n = tree_scalar(t, i);
+
+	if (!n)
+		return -1;
+	n->kind = MV_NULL;
+	n->hex = 0;
+	return 0;
+}
+
 int mgmt_tree_set_bool(struct mgmt_tree *t, int i, bool v)
 {
 	struct mgmt_val *n = tree_scalar(t, i);

@@ -91,6 +91,7 @@ int mgmt_tree_set_int(struct mgmt_tree *t, int i, int64_t v);
 int mgmt_tree_set_bool(struct mgmt_tree *t, int i, bool v);
 int mgmt_tree_set_real(struct mgmt_tree *t, int i, double v, int decimals);
 int mgmt_tree_set_str(struct mgmt_tree *t, int i, const char *s);
+int mgmt_tree_set_null(struct mgmt_tree *t, int i);
 
 /* The node at path below obj ("clock_quality.clock_class"), or -1. */
 int mgmt_tree_get(const struct mgmt_tree *t, int obj, const char *path);

@@ -7,6 +7,8 @@
  * be encoded, encoded back to the same bytes; values are checked against
  * the core's getters; truncated and random data never crash.  SET data
  * built from FIELD=VALUE goes through bc_mgmt() and changes the clock.
+ * hvptp's clock tree and host checks decode with null for what the core
+ * does not know; every line of the host checks names its check.
  * docs/hvptpctl.schema.json must list exactly the decoders' fields (run
  * from the repository root, or set HVPTP_SCHEMA).  The program itself, its
  * output and golden files: tests/unit/test_hvptpctl_live.c.
@@ -23,7 +25,10 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "common/hwclock.h"
+#include "servo/servo.h"
 #include "tests/unit/hvptpctl_test.h"
+#include "vm/hostcheck.h"
 
 /* ---- decoders ---- */
 
@@ -265,6 +270,273 @@ static void test_decode_description_properties(void **state)
 	mgmt_tree_free(t);
 }
 
+/* PORT_HWCLOCK_NP: each port's PHC as linuxptp 4.x answers it (-1 for
+ * software timestamps, vclock never set). */
+static void test_decode_port_hwclock(void **state)
+{
+	struct bc_clock_cfg cc;
+	struct bc_port_cfg pc[2];
+	struct mgmt_tree *t;
+	struct bc *bc;
+	int segs[2] = { 0, 1 }, k;
+
+	(void)state;
+	net_clock_cfg(&cc, 0xB, 128);
+	net_port_cfgs(pc, 2);
+	pc[1].phc_index = 3;
+	k = net_add(&net, &cc, pc, 2, segs, 0);
+	bc = net.n[k].bc;
+	t = get_tree(bc, BC_MID_PORT_HWCLOCK_NP, 0);
+	assert_int_equal(reps.n, 2);
+	assert_true(reps.rep[0].r.data_len >= 15);
+	tstr(t, "port_identity", "02005e.fffe.00100b-1");
+	assert_int_equal(tint(t, "phc_index"), -1);
+	assert_int_equal(tint(t, "vclock"), 0);
+	mgmt_tree_free(t);
+	t = get_tree(bc, BC_MID_PORT_HWCLOCK_NP, 1);
+	assert_int_equal(tint(t, "phc_index"), 3);
+	mgmt_tree_free(t);
+}
+
+/* The node at key of obj is null. */
+static bool onull(const struct mgmt_tree *t, int obj, const char *key)
+{
+	int i = mgmt_tree_member(t, obj, key);
+
+	assert_true(i >= 0);
+	return t->node[i].kind == MV_NULL;
+}
+
+static int64_t oint(const struct mgmt_tree *t, int obj, const char *key)
+{
+	int64_t v = -424242;
+
+	assert_true(mgmt_tree_get_int(t, obj, key, &v));
+	return v;
+}
+
+/* HVPTP_CLOCKS_NP: every field of a record from what the core was told,
+ * and null for what it does not know. */
+static void test_decode_clocks(void **state)
+{
+	struct bc_clock_info ci[4] = {
+		/* the reference before its first sample: state, no
+		 * frequency (the record carries 0) */
+		{ .name = "/dev/ptp0", .phc_index = 0,
+		  .role = BC_CLOCK_REFERENCE, .source = -1, .adjusted = true,
+		  .servo_type = SERVO_LINREG, .te_estimate_ns = -1.0 },
+		/* a steered follower with everything known */
+		{ .name = "CLOCK_REALTIME", .phc_index = -1,
+		  .role = BC_CLOCK_FOLLOWER, .source = 0, .adjusted = true,
+		  .keeps_utc = true, .steered = true, .servo_type = SERVO_PI,
+		  .servo_state = SERVO_LOCKED, .have_offset = true,
+		  .offset_ns = -7, .freq_ppb = -100.25,
+		  .read_method = HWCLOCK_READ_PRECISE, .read_delay_ns = 0,
+		  .te_estimate_ns = 100.0, .steps = 2, .at_ns = 123456789 },
+		/* adjusted, read, but its reference has no time yet */
+		{ .name = "/dev/ptp1", .phc_index = 1,
+		  .role = BC_CLOCK_FOLLOWER, .source = 0, .adjusted = true,
+		  .servo_type = SERVO_KALMAN, .have_offset = true,
+		  .offset_ns = 5000, .read_method = HWCLOCK_READ_EXTENDED,
+		  .read_delay_ns = 800, .te_estimate_ns = -1.0 },
+		/* measured only: its free-running estimate is not shown */
+		{ .name = "/dev/ptp2", .phc_index = 2,
+		  .role = BC_CLOCK_FOLLOWER, .source = 0, .freq_ppb = 42.0,
+		  .servo_state = SERVO_UNLOCKED, .te_estimate_ns = -1.0 },
+	};
+	struct bc *bc = one_clock(1);
+	struct mgmt_tree *t;
+	int arr, r;
+
+	(void)state;
+	for (int k = 0; k < 4; k++)
+		assert_int_equal(bc_set_clock_info(bc, k, &ci[k]), 0);
+	t = get_tree(bc, BC_MID_HVPTP_CLOCKS_NP, 0);
+	assert_int_equal(reps.rep[0].r.data_len, 2 + 4 * BC_MGMT_CLOCK_REC_LEN);
+	assert_int_equal(tint(t, "more_clocks"), 0);
+	arr = mgmt_tree_get(t, 0, "clocks");
+	assert_int_equal(t->node[arr].nchild, 4);
+	r = mgmt_tree_child(t, arr, 0);
+	assert_string_equal(mgmt_tree_get_str(t, r, "name"), "/dev/ptp0");
+	assert_string_equal(mgmt_tree_get_str(t, r, "role_name"), "reference");
+	assert_string_equal(mgmt_tree_get_str(t, r, "servo_type_name"),
+			    "linreg");
+	assert_true(onull(t, r, "source"));
+	assert_int_equal(oint(t, r, "servo_applied"), 1);
+	assert_string_equal(mgmt_tree_get_str(t, r, "servo_state_name"),
+			    "UNLOCKED");
+	assert_true(onull(t, r, "frequency_ppb"));
+	assert_true(onull(t, r, "offset_ns"));
+	assert_true(onull(t, r, "offset_monotonic_ns"));
+	assert_true(onull(t, r, "read_method"));
+	assert_true(onull(t, r, "read_window_ns"));
+	assert_true(onull(t, r, "time_error_estimate_ns"));
+	assert_int_equal(oint(t, r, "ports_stamped"), 1); /* port 1 */
+	r = mgmt_tree_child(t, arr, 1);
+	assert_int_equal(oint(t, r, "index"), 1);
+	assert_int_equal(oint(t, r, "source"), 0);
+	assert_int_equal(oint(t, r, "phc_index"), -1);
+	assert_int_equal(oint(t, r, "keeps_utc"), 1);
+	assert_int_equal(oint(t, r, "steered"), 1);
+	assert_string_equal(mgmt_tree_get_str(t, r, "servo_state_name"),
+			    "LOCKED");
+	assert_int_equal(oint(t, r, "offset_ns"), -7);
+	assert_true(t->node[mgmt_tree_member(t, r, "frequency_ppb")].v.d ==
+		    -100.25);
+	assert_string_equal(mgmt_tree_get_str(t, r, "read_method_name"),
+			    "precise");
+	assert_int_equal(oint(t, r, "read_window_ns"), 0);
+	assert_int_equal(oint(t, r, "time_error_estimate_ns"), 100);
+	assert_int_equal(oint(t, r, "steps"), 2);
+	assert_int_equal(oint(t, r, "offset_monotonic_ns"), 123456789);
+	assert_int_equal(oint(t, r, "ports_stamped"), 0);
+	r = mgmt_tree_child(t, arr, 2);
+	assert_int_equal(oint(t, r, "servo_applied"), 0);
+	assert_true(onull(t, r, "servo_state"));
+	assert_true(onull(t, r, "servo_state_name"));
+	assert_true(onull(t, r, "frequency_ppb"));
+	assert_int_equal(oint(t, r, "offset_ns"), 5000);
+	assert_int_equal(oint(t, r, "read_window_ns"), 800);
+	assert_string_equal(mgmt_tree_get_str(t, r, "servo_type_name"),
+			    "kalman");
+	r = mgmt_tree_child(t, arr, 3);
+	assert_int_equal(oint(t, r, "adjusted"), 0);
+	assert_true(onull(t, r, "frequency_ppb"));
+	assert_true(onull(t, r, "servo_state"));
+	assert_true(onull(t, r, "offset_ns"));
+	assert_true(onull(t, r, "read_method_name"));
+	mgmt_tree_free(t);
+}
+
+/* More clocks than one message holds: the first ones and more_clocks. */
+static void test_decode_clocks_more(void **state)
+{
+	struct bc_clock_info ci = { .role = BC_CLOCK_FOLLOWER, .source = 0,
+				    .te_estimate_ns = -1.0 };
+	struct bc *bc = one_clock(1);
+	struct mgmt_tree *t;
+	int arr;
+
+	(void)state;
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		snprintf(ci.name, sizeof(ci.name), "/dev/ptp%d", k);
+		ci.phc_index = k;
+		assert_int_equal(bc_set_clock_info(bc, k, &ci), 0);
+	}
+	t = get_tree(bc, BC_MID_HVPTP_CLOCKS_NP, 0);
+	assert_int_equal(tint(t, "more_clocks"), 1);
+	arr = mgmt_tree_get(t, 0, "clocks");
+	assert_int_equal(t->node[arr].nchild, BC_MGMT_CLOCKS_MAX);
+	assert_string_equal(mgmt_tree_get_str(t, mgmt_tree_child(t, arr, 12),
+					      "name"),
+			    "/dev/ptp12");
+	mgmt_tree_free(t);
+	/* a daemon without clocks: an empty list */
+	net_free(&net);
+	net_init(&net);
+	bc = one_clock(1);
+	t = get_tree(bc, BC_MID_HVPTP_CLOCKS_NP, 0);
+	assert_int_equal(t->node[mgmt_tree_get(t, 0, "clocks")].nchild, 0);
+	mgmt_tree_free(t);
+}
+
+/* HVPTP_HOST_NP: findings and unknowns by name, the lines; the state of
+ * each check from them. */
+static void test_decode_host(void **state)
+{
+	struct bc_host_info h = {
+		.valid = true, .findings = HOSTCHECK_CLOCKSOURCE | (1u << 7),
+		.unknown = HOSTCHECK_OTHER_ADJUSTER, .nlines = 2,
+	};
+	struct bc *bc = one_clock(1);
+	struct mgmt_tree *t;
+	int a;
+
+	(void)state;
+	snprintf(h.lines[0], sizeof(h.lines[0]), "clocksource: hpet: bad");
+	snprintf(h.lines[1], sizeof(h.lines[1]), "adjusters: unknown (x)");
+	bc_set_host_info(bc, &h);
+	t = get_tree(bc, BC_MID_HVPTP_HOST_NP, 0);
+	assert_int_equal(tint(t, "ran"), 1);
+	a = mgmt_tree_get(t, 0, "findings");
+	assert_int_equal(t->node[a].nchild, 2);
+	assert_string_equal(t->node[mgmt_tree_child(t, a, 0)].v.s,
+			    "clocksource");
+	assert_string_equal(t->node[mgmt_tree_child(t, a, 1)].v.s, "bit_7");
+	a = mgmt_tree_get(t, 0, "unknown");
+	assert_string_equal(t->node[mgmt_tree_child(t, a, 0)].v.s,
+			    "other_adjuster");
+	a = mgmt_tree_get(t, 0, "lines");
+	assert_int_equal(t->node[a].nchild, 2);
+	assert_string_equal(t->node[mgmt_tree_child(t, a, 1)].v.s,
+			    "adjusters: unknown (x)");
+	mgmt_tree_free(t);
+	bc_set_host_info(bc, NULL);
+	t = get_tree(bc, BC_MID_HVPTP_HOST_NP, 0);
+	assert_int_equal(tint(t, "ran"), 0);
+	assert_int_equal(t->node[mgmt_tree_get(t, 0, "lines")].nchild, 0);
+	mgmt_tree_free(t);
+}
+
+static void test_host_check_states(void **state)
+{
+	uint32_t rep = 1u << HOSTCHECK_ID_CLOCKSOURCE |
+		       1u << HOSTCHECK_ID_ADJUSTER;
+
+	(void)state;
+	assert_int_equal(mgmt_host_line_check("clocksource: tsc: ok"),
+			 HOSTCHECK_ID_CLOCKSOURCE);
+	assert_int_equal(mgmt_host_line_check("tsc: unknown (...)"),
+			 HOSTCHECK_ID_TSC);
+	assert_int_equal(mgmt_host_line_check("adjuster: chronyd (pid 1)"),
+			 HOSTCHECK_ID_ADJUSTER);
+	assert_int_equal(mgmt_host_line_check("adjusters: 3 more not listed"),
+			 HOSTCHECK_ID_ADJUSTER);
+	assert_int_equal(mgmt_host_line_check("tscx: what"), -1);
+	assert_int_equal(mgmt_host_line_check(NULL), -1);
+	/* a finding or an unknown by its bit, ok by a line, else n/a */
+	assert_int_equal(mgmt_host_check_state(HOSTCHECK_CLOCKSOURCE, 0, rep,
+					       HOSTCHECK_ID_CLOCKSOURCE),
+			 HOSTCHECK_FINDING);
+	assert_int_equal(mgmt_host_check_state(0, HOSTCHECK_TSC_UNSTABLE, 0,
+					       HOSTCHECK_ID_TSC),
+			 HOSTCHECK_UNKNOWN);
+	assert_int_equal(mgmt_host_check_state(0, 0, rep,
+					       HOSTCHECK_ID_ADJUSTER),
+			 HOSTCHECK_OK);
+	assert_int_equal(mgmt_host_check_state(0, 0, rep, HOSTCHECK_ID_TSC),
+			 HOSTCHECK_NOT_APPLICABLE);
+}
+
+/* Every line hostcheck_lines() writes names its check. */
+static void test_host_lines_named(void **state)
+{
+	char lines[HOSTCHECK_LINES_MAX][HOSTCHECK_LINE_MAX];
+	struct hostcheck h;
+	int n;
+
+	(void)state;
+	memset(&h, 0, sizeof(h));
+	h.arch = HOSTCHECK_ARCH_X86;
+	for (int st = HOSTCHECK_UNKNOWN; st <= HOSTCHECK_FINDING; st++) {
+		for (int id = 0; id < HOSTCHECK_N_IDS; id++)
+			h.state[id] = (enum hostcheck_state)st;
+		snprintf(h.clocksource, sizeof(h.clocksource), "hpet");
+		h.expected = "tsc";
+		h.n_adjusters = 1;
+		h.adjusters[0].pid = 812;
+		snprintf(h.adjusters[0].comm, sizeof(h.adjusters[0].comm),
+			 "chronyd");
+		h.adjusters[0].name = "chronyd";
+		n = hostcheck_lines(&h, lines, HOSTCHECK_LINES_MAX);
+		assert_true(n >= 3);
+		for (int i = 0; i < n; i++) {
+			if (mgmt_host_line_check(lines[i]) < 0)
+				fail_msg("line of no check: %s", lines[i]);
+		}
+	}
+}
+
 /* Short and random data: -EBADMSG or 0, never a crash (ASan watches). */
 static void test_decode_bad_data(void **state)
 {
@@ -504,6 +776,34 @@ static void test_set_refusals(void **state)
 
 /* ---- the JSON schema follows the layouts ---- */
 
+/* $defs/clock_record_base lists exactly the keys of a decoded
+ * HVPTP_CLOCKS_NP record, in order. */
+static void schema_record(json_object *defs, struct mgmt_tree *t)
+{
+	static uint8_t one[2 + BC_MGMT_CLOCK_REC_LEN] = { 1 };
+	json_object *d, *props, *req;
+	int rec, n = 0;
+
+	assert_true(json_object_object_get_ex(defs, "clock_record_base", &d));
+	assert_true(json_object_object_get_ex(d, "properties", &props));
+	assert_true(json_object_object_get_ex(d, "required", &req));
+	mgmt_tree_reset(t);
+	assert_int_equal(mgmt_decode_data(t, 0, BC_MID_HVPTP_CLOCKS_NP, one,
+					  sizeof(one)), 0);
+	rec = mgmt_tree_child(t, mgmt_tree_get(t, 0, "clocks"), 0);
+	assert_true(rec > 0);
+	for (int c = t->node[rec].first; c >= 0; c = t->node[c].next, n++) {
+		json_object *r = json_object_array_get_idx(req, (size_t)n);
+
+		if (!json_object_object_get_ex(props, t->node[c].key, NULL) ||
+		    !r || strcmp(json_object_get_string(r), t->node[c].key))
+			fail_msg("schema clock_record_base: key %s missing or "
+				 "out of order", t->node[c].key);
+	}
+	assert_int_equal(json_object_object_length(props), n);
+	assert_int_equal(json_object_array_length(req), (size_t)n);
+}
+
 /* docs/hvptpctl.schema.json has, for every layout, "data_<ID>" whose
  * properties (all required, no others) are exactly the decoder's keys. */
 static void test_schema_matches_layouts(void **state)
@@ -547,6 +847,7 @@ static void test_schema_matches_layouts(void **state)
 		assert_int_equal(json_object_object_length(props), n);
 		assert_int_equal(json_object_array_length(req), (size_t)n);
 	}
+	schema_record(defs, t);
 	json_object_put(schema);
 	mgmt_tree_free(t);
 }
@@ -595,6 +896,16 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
 			test_decode_description_properties, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_decode_port_hwclock, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_decode_clocks, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_decode_clocks_more, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_decode_host, setup,
+						teardown),
+		cmocka_unit_test(test_host_check_states),
+		cmocka_unit_test(test_host_lines_named),
 		cmocka_unit_test_setup_teardown(test_decode_bad_data, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_decode_error_answer, setup,

@@ -38,10 +38,13 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "common/hwclock.h"
 #include "daemon/executor.h"
 #include "mgmt/ctl.h"
 #include "mgmt/print.h"
 #include "mgmt/uds.h"
+#include "servo/servo.h"
+#include "vm/hostcheck.h"
 #include "tests/unit/hvptpctl_test.h"
 
 /* ---- the program against a live server ---- */
@@ -63,8 +66,62 @@ static int64_t mono_ns(void)
 	return (int64_t)ts.tv_sec * NS_PER_SEC + ts.tv_nsec;
 }
 
+/* B's clocks: port 1 on the uplink NIC's PHC /dev/ptp0 (the reference),
+ * port 2 software-timestamped on CLOCK_REALTIME (a follower, steered),
+ * /dev/ptp1 measured only (no port, not adjusted: its servo and frequency
+ * are not shown).  at_ns 0: no offset age (the golden files stay
+ * stable). */
+static void set_clocks(struct bc *bc, double te)
+{
+	struct bc_clock_info ci[3] = {
+		{ .name = "/dev/ptp0", .phc_index = 0,
+		  .role = BC_CLOCK_REFERENCE, .source = -1, .adjusted = true,
+		  .servo_type = SERVO_PI, .servo_state = SERVO_LOCKED,
+		  .have_offset = true, .offset_ns = -42, .freq_ppb = 12.5,
+		  .te_estimate_ns = te, .steps = 1 },
+		{ .name = "CLOCK_REALTIME", .phc_index = -1,
+		  .role = BC_CLOCK_FOLLOWER, .source = 0, .adjusted = true,
+		  .keeps_utc = true, .steered = true, .servo_type = SERVO_PI,
+		  .servo_state = SERVO_LOCKED_STABLE, .have_offset = true,
+		  .offset_ns = 18, .freq_ppb = -3021.125,
+		  .read_method = HWCLOCK_READ_EXTENDED, .read_delay_ns = 1234,
+		  .te_estimate_ns = te < 0 ? -1.0 : te + 18 + 617, .steps = 1 },
+		{ .name = "/dev/ptp1", .phc_index = 1,
+		  .role = BC_CLOCK_FOLLOWER, .source = 0, .adjusted = false,
+		  .servo_type = SERVO_PI, .servo_state = SERVO_UNLOCKED,
+		  .have_offset = true, .offset_ns = -150000, .freq_ppb = 37.0,
+		  .read_method = HWCLOCK_READ_BASIC, .read_delay_ns = 4200,
+		  .te_estimate_ns = -1.0 },
+	};
+
+	for (int k = 0; k < 3; k++)
+		assert_int_equal(bc_set_clock_info(bc, k, &ci[k]), 0);
+}
+
+/* What hvptpd found about the host: one finding, one unknown, one ok. */
+static void set_host(struct bc *bc)
+{
+	static const char *const lines[] = {
+		"clocksource: tsc: ok, ptp_kvm guests get host time and "
+		"cross-timestamps",
+		"tsc: unknown (/proc/cpuinfo: Permission denied): cannot tell "
+		"whether the TSC stays stable",
+		"adjuster: chronyd (pid 812) steers CLOCK_REALTIME: unless "
+		"hvptpd leaves that clock alone, the two fight and ptp_kvm "
+		"guests see it",
+	};
+	struct bc_host_info h = {
+		.valid = true, .findings = HOSTCHECK_OTHER_ADJUSTER,
+		.unknown = HOSTCHECK_TSC_UNSTABLE, .nlines = 3,
+	};
+
+	for (int i = 0; i < 3; i++)
+		snprintf(h.lines[i], sizeof(h.lines[i]), "%s", lines[i]);
+	bc_set_host_info(bc, &h);
+}
+
 /* A -- B (2 ports) -- C: B's port 1 SLAVE, port 2 MASTER, a few drops, a
- * servo status; everything deterministic. */
+ * servo status, B's clocks and host checks; everything deterministic. */
 static struct bc *bc_network(void)
 {
 	struct bc_servo_status st = {
@@ -82,6 +139,10 @@ static struct bc *bc_network(void)
 	net_add_simple(&net, 0xA, 100, 0, 1000);
 	net_clock_cfg(&cc, 0xB, 128);
 	net_port_cfgs(pc, 2);
+	pc[0].clock = 0; /* /dev/ptp0 */
+	pc[0].phc_index = 0;
+	pc[0].hw_timestamping = true;
+	pc[1].clock = 1; /* CLOCK_REALTIME */
 	b = net_add(&net, &cc, pc, 2, segs, -3000);
 	net_clock_cfg(&cc, 0xC, 200);
 	net_add(&net, &cc, pc, 1, &seg1, 0);
@@ -91,6 +152,8 @@ static struct bc *bc_network(void)
 	net_run(&net, 2 * SEC);
 	net_inject(&net, b, 1, junk, sizeof(junk));
 	bc_set_servo_status(net.n[b].bc, &st);
+	set_clocks(net.n[b].bc, -1.0);
+	set_host(net.n[b].bc);
 	bc_mgmt_set_port_address(net.n[b].bc, 0, mac, ip);
 	assert_int_equal(net_state(&net, b, 0), PS_SLAVE);
 	assert_int_equal(net_state(&net, b, 1), PS_MASTER);
@@ -378,6 +441,18 @@ static void test_live_get(void **state)
 		     "TIME_STATUS_NP", NULL);
 	check_golden("get_no_layout.json", 1, "-s", fx.rw, "--json", "get",
 		     "0x7777", NULL);
+	check_golden("get_clocks.txt", 0, "-s", fx.ro, "get",
+		     "HVPTP_CLOCKS_NP", NULL);
+	check_golden("get_clocks.json", 0, "-s", fx.ro, "--json", "get",
+		     "hvptp_clocks_np", NULL);
+	check_golden("get_host.txt", 0, "-s", fx.ro, "get", "HVPTP_HOST_NP",
+		     NULL);
+	check_golden("get_host.json", 0, "-s", fx.ro, "--json", "get",
+		     "0xD003", NULL);
+	check_golden("get_port_hwclock.txt", 0, "-s", fx.ro, "get",
+		     "PORT_HWCLOCK_NP", NULL);
+	check_golden("get_port_hwclock.json", 0, "-s", fx.ro, "--json", "get",
+		     "PORT_HWCLOCK_NP", "2", NULL);
 }
 
 static void test_live_set(void **state)
@@ -421,16 +496,19 @@ static void test_live_status(void **state)
 
 /* The answers status asks for, from the core in the test: stats0 now,
  * stats1 after dt of simulated time. */
+#define NQ 11
 static void status_answers(struct mgmt_replies **q, int64_t dt)
 {
-	static const uint16_t ids[] = {
+	static const uint16_t ids[NQ] = {
 		BC_MID_DEFAULT_DATA_SET, BC_MID_CURRENT_DATA_SET,
 		BC_MID_PARENT_DATA_SET, BC_MID_HVPTP_SERVO_STATUS_NP,
 		BC_MID_PORT_PROPERTIES_NP, BC_MID_PORT_STATS_NP,
 		BC_MID_PORT_STATS_NP, BC_MID_HVPTP_PORT_DROPS_NP,
+		BC_MID_HVPTP_CLOCKS_NP, BC_MID_HVPTP_HOST_NP,
+		BC_MID_PORT_HWCLOCK_NP,
 	};
 
-	for (int i = 0; i < 8; i++) {
+	for (int i = 0; i < NQ; i++) {
 		q[i] = calloc(1, sizeof(*q[i]));
 		assert_non_null(q[i]);
 		if (i == 6)
@@ -476,18 +554,26 @@ static void test_status_rates(void **state)
 {
 	struct bc_servo_status st = *bc_get_servo_status(fx.bc);
 	struct mgmt_status_in in;
-	struct mgmt_replies *q[8];
+	struct mgmt_replies *q[NQ];
 	struct mgmt_tree *t = mgmt_tree_new();
-	int ports, p1, p2;
+	struct bc_clock_info ci;
+	int ports, p1, p2, clocks;
 
 	(void)state;
 	st.at_ns = 5 * SEC;
 	st.te_estimate_ns = 1500.0;
 	bc_set_servo_status(fx.bc, &st);
+	set_clocks(fx.bc, 1500.0);
+	for (int k = 0; k < 3; k++) {
+		ci = *bc_clock_info(fx.bc, k);
+		ci.at_ns = (4 + k) * SEC;
+		bc_set_clock_info(fx.bc, k, &ci);
+	}
 	status_answers(q, 4 * SEC);
 	in = (struct mgmt_status_in){
 		.dds = q[0], .cur = q[1], .parent = q[2], .servo = q[3],
 		.props = q[4], .stats0 = q[5], .stats1 = q[6], .drops = q[7],
+		.clocks = q[8], .host = q[9], .hwclock = q[10],
 		.interval_s = 4.0, .now_mono_ns = 6500 * NS_PER_MS,
 	};
 	mgmt_tree_int(t, 0, "schema_version", MGMT_CTL_SCHEMA_VERSION);
@@ -507,8 +593,27 @@ static void test_status_rates(void **state)
 	assert_string_equal(mgmt_tree_get_str(t, p1, "peer"),
 			    "02005e.fffe.00100a-1");
 	assert_int_equal(t->node[mgmt_tree_get(t, p2, "peer")].kind, MV_NULL);
+	/* the clock tree: ages, ports matched through PORT_HWCLOCK_NP */
+	clocks = mgmt_tree_get(t, 0, "clock_tree.clocks");
+	assert_true(treal(t, mgmt_tree_child(t, clocks, 0), "offset_age_s") ==
+		    2.5);
+	assert_true(treal(t, mgmt_tree_child(t, clocks, 2), "offset_age_s") ==
+		    0.5);
+	for (int k = 0; k < 3; k++) {
+		int pn = mgmt_tree_member(t, mgmt_tree_child(t, clocks, k),
+					  "port_numbers");
+		int64_t v = -1;
+
+		assert_int_equal(t->node[pn].nchild, k < 2 ? 1 : 0);
+		if (k < 2) {
+			assert_true(mgmt_tree_as_int(t, mgmt_tree_child(t, pn,
+									0),
+						     &v));
+			assert_int_equal(v, k + 1); /* port 1: ptp0, 2: RT */
+		}
+	}
 	mgmt_tree_free(t);
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < NQ; i++)
 		free(q[i]);
 }
 
