@@ -1,8 +1,9 @@
 /*
  * daemon/stats.c — what only the daemon counts, for a metrics snapshot
  * (hvd_metrics_fill, see daemon/service.h): the executor's counters, each
- * port's socket counters, the reference clock's name, and every service's
- * own counters through its ops->metrics hook.
+ * port's socket counters, the reference clock's name, each clock's paired
+ * readings and their failures, and every service's own counters through
+ * its ops->metrics hook.
  */
 #include <stdio.h>
 
@@ -19,6 +20,15 @@ void hvd_metrics_fill(void *ctx, struct metrics_snapshot *s)
 	if (cs->ref >= 0 && cs->ref < cs->n)
 		snprintf(s->clock_name, sizeof(s->clock_name), "%s",
 			 cs->c[cs->ref].hw->name);
+	/* the clock set's own counters; the rest of each clock is the
+	 * core's copy (bc_clock_info), so metrics and HVPTP_CLOCKS_NP agree */
+	for (int k = 0; k < cs->n && k < BC_MAX_CLOCKS; k++) {
+		struct metrics_clock_snap *c = &s->clock[k];
+
+		c->have_readings = c->present;
+		c->readings = cs->c[k].st.readings;
+		c->read_errors = cs->c[k].st.read_errors;
+	}
 	for (int i = 0; i < s->nports && i < d->set.nports; i++) {
 		const struct hvd_port *hp = &d->ports[i];
 		struct metrics_port_snap *p = &s->port[i];

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "common/version.h"
+#include "mgmt/decode.h"
 #include "mgmt/metrics_render.h"
 #include "servo/servo.h"
 
@@ -34,6 +35,29 @@ static void snap_ports(struct metrics_snapshot *s, const struct bc *bc)
 		if (c)
 			p->c = *c;
 	}
+}
+
+/* The host's clocks as the core has them (HVPTP_CLOCKS_NP's data) and
+ * the host checks. */
+static void snap_clocks(struct metrics_snapshot *s, const struct bc *bc,
+			int64_t now)
+{
+	const struct bc_host_info *h = bc_host_info(bc);
+
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		const struct bc_clock_info *ci = bc_clock_info(bc, k);
+		struct metrics_clock_snap *c = &s->clock[k];
+
+		if (!ci)
+			continue;
+		c->present = true;
+		c->ci = *ci;
+		c->offset_age_s = ci->have_offset && now >= ci->at_ns
+					  ? (double)(now - ci->at_ns) / 1e9
+					  : -1.0;
+	}
+	if (h)
+		s->host = *h;
 }
 
 void metrics_snapshot_from_bc(struct metrics_snapshot *s,
@@ -61,6 +85,7 @@ void metrics_snapshot_from_bc(struct metrics_snapshot *s,
 	if (mc)
 		s->mc = *mc;
 	snap_ports(s, bc);
+	snap_clocks(s, bc, now);
 	s->uptime_s = -1.0;
 	s->cpu_s = -1.0;
 }
@@ -185,6 +210,28 @@ static void ml_clock(struct ml *l, const struct metrics_snapshot *s)
 	ml_add(l, "clock", s->clock_name);
 }
 
+static void ml_clock_of(struct ml *l, const struct metrics_clock_snap *c)
+{
+	ml_reset(l);
+	ml_add(l, "clock", c->ci.name);
+}
+
+static bool have_clocks(const struct metrics_snapshot *s)
+{
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		if (s->clock[k].present)
+			return true;
+	}
+	return false;
+}
+
+/* The servo of clock c steers it now (mgmt/decode.h's rule). */
+static bool clock_applied(const struct metrics_clock_snap *c)
+{
+	return mgmt_clock_servo_applied(c->ci.adjusted, c->ci.role,
+					c->ci.steered);
+}
+
 static void ml_port(struct ml *l, const struct metrics_port_snap *p)
 {
 	char num[8];
@@ -218,6 +265,60 @@ static void render_info(struct mw *w, const struct metrics_snapshot *s)
 	       s->dds.clock_quality.clock_class);
 }
 
+/* Each clock's applied frequency (without the clock set: the servo
+ * status's, for the disciplined clock). */
+static void render_clock_freq(struct mw *w, const struct metrics_snapshot *s)
+{
+	const char *name = "hvptp_frequency_adjustment_ratio";
+	struct ml l;
+
+	mw_family(w, name, "gauge",
+		  "Frequency adjustment hvptpd applies to the clock (ppb * "
+		  "1e-9); absent while its servo does not steer it "
+		  "(free-running, or a follower whose reference has no time "
+		  "yet) and before its first sample.");
+	if (!have_clocks(s)) {
+		ml_clock(&l, s);
+		if (s->servo.valid)
+			mw_double(w, name, &l, s->servo.freq_ppb * 1e-9);
+		return;
+	}
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		const struct metrics_clock_snap *c = &s->clock[k];
+
+		if (!c->present || !mgmt_clock_freq_known(clock_applied(c),
+							  c->ci.have_offset))
+			continue;
+		ml_clock_of(&l, c);
+		mw_double(w, name, &l, c->ci.freq_ppb * 1e-9);
+	}
+}
+
+static void render_clock_te(struct mw *w, const struct metrics_snapshot *s)
+{
+	const char *name = "hvptp_time_error_estimate_seconds";
+	struct ml l;
+
+	mw_family(w, name, "gauge",
+		  "Bound on the clock's time error against the grandmaster: "
+		  "the reference's servo's, plus a follower's offset and half "
+		  "its reading window; absent while unknown.");
+	if (!have_clocks(s)) {
+		ml_clock(&l, s);
+		if (s->servo.valid && s->servo.te_estimate_ns >= 0)
+			mw_double(w, name, &l, s->servo.te_estimate_ns / 1e9);
+		return;
+	}
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		const struct metrics_clock_snap *c = &s->clock[k];
+
+		if (!c->present || !(c->ci.te_estimate_ns >= 0))
+			continue;
+		ml_clock_of(&l, c);
+		mw_double(w, name, &l, c->ci.te_estimate_ns / 1e9);
+	}
+}
+
 static void render_offsets(struct mw *w, const struct metrics_snapshot *s)
 {
 	struct ml l;
@@ -235,19 +336,8 @@ static void render_offsets(struct mw *w, const struct metrics_snapshot *s)
 	if (s->slave_port >= 0)
 		mw_double(w, "hvptp_mean_path_delay_seconds", &l,
 			  ns_to_s(s->cds.mean_path_delay_ns));
-	mw_family(w, "hvptp_frequency_adjustment_ratio", "gauge",
-		  "Frequency adjustment of the disciplined clock (ppb * 1e-9; "
-		  "the estimate when running free); absent before the first "
-		  "sample.");
-	if (s->servo.valid)
-		mw_double(w, "hvptp_frequency_adjustment_ratio", &l,
-			  s->servo.freq_ppb * 1e-9);
-	mw_family(w, "hvptp_time_error_estimate_seconds", "gauge",
-		  "The discipline's bound on the clock's time error; absent "
-		  "while it gives none.");
-	if (s->servo.valid && s->servo.te_estimate_ns >= 0)
-		mw_double(w, "hvptp_time_error_estimate_seconds", &l,
-			  s->servo.te_estimate_ns / 1e9);
+	render_clock_freq(w, s);
+	render_clock_te(w, s);
 	mw_family(w, "hvptp_servo_last_sample_age_seconds", "gauge",
 		  "Time since the servo's last offset sample; absent before "
 		  "the first.");
@@ -256,16 +346,14 @@ static void render_offsets(struct mw *w, const struct metrics_snapshot *s)
 			  s->sample_age_s);
 }
 
-static void render_servo(struct mw *w, const struct metrics_snapshot *s)
+/* One clock's servo state as a state set: 1 for cur, 0 for the rest. */
+static void render_state_set(struct mw *w, const char *clock, int cur)
 {
 	static const enum servo_state states[] = {
 		SERVO_UNLOCKED, SERVO_JUMP, SERVO_LOCKED, SERVO_LOCKED_STABLE
 	};
-	int cur = s->servo.valid ? s->servo.state : SERVO_UNLOCKED;
 	struct ml l;
 
-	mw_family(w, "hvptp_servo_state", "gauge",
-		  "Servo state: 1 for the current state, 0 for the others.");
 	for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
 		char st[32];
 		size_t k;
@@ -275,17 +363,205 @@ static void render_servo(struct mw *w, const struct metrics_snapshot *s)
 			st[k] = (char)(st[k] >= 'A' && st[k] <= 'Z'
 					       ? st[k] - 'A' + 'a'
 					       : st[k]);
-		ml_clock(&l, s);
+		ml_reset(&l);
+		ml_add(&l, "clock", clock);
 		ml_add(&l, "state", st);
 		mw_int(w, "hvptp_servo_state", &l, cur == (int)states[i]);
 	}
+}
+
+static void render_servo(struct mw *w, const struct metrics_snapshot *s)
+{
+	bool clocks = have_clocks(s);
+	struct ml l;
+
+	mw_family(w, "hvptp_servo_state", "gauge",
+		  "Servo state of each clock: 1 for the current state, 0 for "
+		  "the others; absent while the servo does not steer the "
+		  "clock (free-running, or a follower whose reference has no "
+		  "time yet).");
+	for (int k = 0; clocks && k < BC_MAX_CLOCKS; k++) {
+		const struct metrics_clock_snap *c = &s->clock[k];
+
+		if (c->present && clock_applied(c))
+			render_state_set(w, c->ci.name, c->ci.servo_state);
+	}
+	if (!clocks)
+		render_state_set(w, s->clock_name,
+				 s->servo.valid ? s->servo.state
+						: SERVO_UNLOCKED);
 	ml_clock(&l, s);
 	mw_family(w, "hvptp_servo_holdover", "gauge",
-		  "1 while the discipline holds the last good frequency.");
+		  "1 while the reference's discipline holds the last good "
+		  "frequency.");
 	mw_int(w, "hvptp_servo_holdover", &l, s->servo.holdover);
 	mw_family(w, "hvptp_clock_steps_total", "counter",
-		  "Steps of the disciplined clock.");
-	mw_uint(w, "hvptp_clock_steps_total", &l, s->cc.clock_steps);
+		  "Steps of each clock (a follower passes on its reference's "
+		  "steps).");
+	for (int k = 0; clocks && k < BC_MAX_CLOCKS; k++) {
+		if (!s->clock[k].present)
+			continue;
+		ml_clock_of(&l, &s->clock[k]);
+		mw_uint(w, "hvptp_clock_steps_total", &l, s->clock[k].ci.steps);
+	}
+	if (!clocks)
+		mw_uint(w, "hvptp_clock_steps_total", &l, s->cc.clock_steps);
+}
+
+/* The name of clock k of the snapshot, or "". */
+static const char *clock_name_at(const struct metrics_snapshot *s, int k)
+{
+	return k >= 0 && k < BC_MAX_CLOCKS && s->clock[k].present
+		       ? s->clock[k].ci.name
+		       : "";
+}
+
+static void render_clock_info(struct mw *w, const struct metrics_snapshot *s)
+{
+	struct ml l;
+
+	mw_family(w, "hvptp_clock_info", "gauge",
+		  "Each clock of the host (value 1): its role (reference, "
+		  "follower), the clock it follows (source, empty for the "
+		  "reference) and its servo type.");
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		const struct metrics_clock_snap *c = &s->clock[k];
+		const char *role = mgmt_clock_role_name(c->ci.role);
+		const char *servo = mgmt_servo_type_name(c->ci.servo_type);
+
+		if (!c->present)
+			continue;
+		ml_clock_of(&l, c);
+		ml_add(&l, "role", role ? role : "unknown");
+		ml_add(&l, "source", clock_name_at(s, c->ci.source));
+		ml_add(&l, "servo", servo ? servo : "unknown");
+		mw_double(w, "hvptp_clock_info", &l, 1);
+	}
+	mw_family(w, "hvptp_clock_adjusted", "gauge",
+		  "1 when hvptpd adjusts the clock, 0 when it only measures "
+		  "it (free_running, system_clock_sync 0).");
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		if (!s->clock[k].present)
+			continue;
+		ml_clock_of(&l, &s->clock[k]);
+		mw_int(w, "hvptp_clock_adjusted", &l, s->clock[k].ci.adjusted);
+	}
+}
+
+/* Offsets against the source and the paired readings behind them. */
+static void render_clock_offsets(struct mw *w,
+				 const struct metrics_snapshot *s)
+{
+	struct ml l;
+
+	mw_family(w, "hvptp_clock_offset_seconds", "gauge",
+		  "The clock minus its source at the last measurement: the "
+		  "reference's from its master (PTP), a follower's from the "
+		  "reference (paired reading); absent before the first.");
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		const struct metrics_clock_snap *c = &s->clock[k];
+
+		if (!c->present || !c->ci.have_offset)
+			continue;
+		ml_clock_of(&l, c);
+		mw_double(w, "hvptp_clock_offset_seconds", &l,
+			  ns_to_s(c->ci.offset_ns));
+	}
+	mw_family(w, "hvptp_clock_offset_age_seconds", "gauge",
+		  "Time since the clock's offset was measured; absent "
+		  "before the first measurement.");
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		const struct metrics_clock_snap *c = &s->clock[k];
+
+		if (!c->present || c->offset_age_s < 0)
+			continue;
+		ml_clock_of(&l, c);
+		mw_double(w, "hvptp_clock_offset_age_seconds", &l,
+			  c->offset_age_s);
+	}
+	mw_family(w, "hvptp_clock_read_window_seconds", "gauge",
+		  "Width of a follower's last paired reading against the "
+		  "reference (0: cross-timestamped), by reading method; "
+		  "absent for the reference and before the first reading.");
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		const struct metrics_clock_snap *c = &s->clock[k];
+		const char *m = mgmt_read_method_name(c->ci.read_method);
+
+		if (!c->present || !c->ci.have_offset ||
+		    c->ci.role == BC_CLOCK_REFERENCE)
+			continue;
+		ml_clock_of(&l, c);
+		ml_add(&l, "method", m ? m : "unknown");
+		mw_double(w, "hvptp_clock_read_window_seconds", &l,
+			  ns_to_s(c->ci.read_delay_ns));
+	}
+}
+
+static void render_clock_readings(struct mw *w,
+				  const struct metrics_snapshot *s)
+{
+	struct ml l;
+
+	mw_family(w, "hvptp_clock_readings_total", "counter",
+		  "Paired readings of the clock against the reference.");
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		const struct metrics_clock_snap *c = &s->clock[k];
+
+		if (!c->present || !c->have_readings)
+			continue;
+		ml_clock_of(&l, c);
+		mw_uint(w, "hvptp_clock_readings_total", &l, c->readings);
+	}
+	mw_family(w, "hvptp_clock_read_errors_total", "counter",
+		  "Paired readings of the clock against the reference that "
+		  "failed.");
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		const struct metrics_clock_snap *c = &s->clock[k];
+
+		if (!c->present || !c->have_readings)
+			continue;
+		ml_clock_of(&l, c);
+		mw_uint(w, "hvptp_clock_read_errors_total", &l, c->read_errors);
+	}
+}
+
+/* hvptp_host_check{check,state}: a state set per check that applies. */
+static void render_host(struct mw *w, const struct metrics_snapshot *s)
+{
+	static const enum hostcheck_state states[] = {
+		HOSTCHECK_OK, HOSTCHECK_FINDING, HOSTCHECK_UNKNOWN
+	};
+	const struct bc_host_info *h = &s->host;
+	uint32_t reported = 0;
+	struct ml l;
+
+	mw_family(w, "hvptp_host_check", "gauge",
+		  "Checks of the host for guests (logged at start): 1 for the "
+		  "check's state (ok, finding, unknown: could not tell), 0 for "
+		  "the others; absent for a check that does not apply here and "
+		  "when the checks did not run.");
+	if (!h->valid)
+		return;
+	for (int i = 0; i < h->nlines && i < BC_HOST_LINES; i++) {
+		int id = mgmt_host_line_check(h->lines[i]);
+
+		if (id >= 0)
+			reported |= 1u << id;
+	}
+	for (int id = 0; id < HOSTCHECK_N_IDS; id++) {
+		enum hostcheck_state st = mgmt_host_check_state(
+			h->findings, h->unknown, reported, id);
+
+		if (st == HOSTCHECK_NOT_APPLICABLE)
+			continue;
+		for (size_t i = 0; i < sizeof(states) / sizeof(states[0]); i++) {
+			ml_reset(&l);
+			ml_add(&l, "check",
+			       hostcheck_id_name((enum hostcheck_id)id));
+			ml_add(&l, "state", hostcheck_state_name(states[i]));
+			mw_int(w, "hvptp_host_check", &l, st == states[i]);
+		}
+	}
 }
 
 static void render_parent(struct mw *w, const struct metrics_snapshot *s)
@@ -565,6 +841,10 @@ int metrics_render(const struct metrics_snapshot *s, char *buf, size_t cap,
 	render_info(&w, s);
 	render_offsets(&w, s);
 	render_servo(&w, s);
+	render_clock_info(&w, s);
+	render_clock_offsets(&w, s);
+	render_clock_readings(&w, s);
+	render_host(&w, s);
 	render_parent(&w, s);
 	render_port_states(&w, s);
 	render_msgs(&w, s, true);

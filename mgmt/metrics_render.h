@@ -8,11 +8,14 @@
  * CPU time); metrics_render() turns a snapshot into the text exposition
  * format 0.0.4: one family per concept, each with # HELP and # TYPE lines,
  * base units (seconds, ratios), counters ending in _total, labels port
- * (portNumber), interface and, for the servo's families, clock.  Label
- * values are escaped (\\, \", \n).  Values that are not known are left out
- * (the family's HELP and TYPE stay): the offset and path delay when no
- * port is a slave, the servo's figures before its first sample, the time
- * error estimate while the discipline gives none.
+ * (portNumber), interface and, for the families of the host's clocks and
+ * their servos, clock.  Label values are escaped (\\, \", \n).  Values
+ * that are not known are left out (the family's HELP and TYPE stay): the
+ * offset and path delay when no port is a slave, a clock's offset before
+ * it was measured, a servo's state and frequency while it does not steer
+ * its clock (free-running, or a follower whose reference has no time
+ * yet), time-error estimates while none is known.  The host checks are a
+ * state set per check (ok, finding, unknown).
  *
  * No I/O: snprintf into the caller's buffer only.
  */
@@ -42,6 +45,17 @@ struct metrics_port_snap {
 	uint64_t tx_ts_unmatched; /* TX timestamp for no pending message */
 };
 
+/* One clock of the host's clock set (bc_clock_info, index k). */
+struct metrics_clock_snap {
+	bool present;
+	struct bc_clock_info ci; /* as the core has it (HVPTP_CLOCKS_NP) */
+	double offset_age_s; /* since ci.at_ns; < 0: no offset */
+	/* the daemon's clock set (have_readings: filled) */
+	bool have_readings;
+	uint64_t readings; /* paired readings against the reference */
+	uint64_t read_errors; /* paired readings that failed */
+};
+
 struct metrics_snapshot {
 	const char *version; /* HVPTP_VERSION */
 	char clock_name[METRICS_NAME_LEN]; /* "/dev/ptp0", "CLOCK_REALTIME" */
@@ -56,6 +70,11 @@ struct metrics_snapshot {
 	struct bc_mgmt_counters mc;
 	int nports;
 	struct metrics_port_snap port[BC_MAX_PORTS];
+	/* the host's clocks (none present: the servo's families come from
+	 * the servo status, for the disciplined clock only) and the host
+	 * checks (HVPTP_HOST_NP) */
+	struct metrics_clock_snap clock[BC_MAX_CLOCKS];
+	struct bc_host_info host;
 	/* the process and the exporter; < 0: unknown (left out) */
 	double uptime_s;
 	double cpu_s;

@@ -9,8 +9,11 @@
 # complaint; the slave port is UNCALIBRATED (8: the clocks run free),
 # stepsRemoved is 1, hvptp_grandmaster_info names ptp4l's clock, the offset
 # and path delay are there and sane, and the Sync counter grows between two
-# scrapes.  Other paths get 404.  The text file parses too, and is removed
-# when hvptpd exits.
+# scrapes.  The clock tree: CLOCK_REALTIME is the reference, not adjusted
+# (free_running 1), so no servo state or frequency is exported for it (never
+# 0), but its offset against the master is; each host check that applies is
+# in exactly one state.  Other paths get 404.  The text file parses too, and
+# is removed when hvptpd exits.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -93,8 +96,28 @@ delay_ns=$(awk -v v="$delay" 'BEGIN { printf "%d", v * 1e9 }')
 if [ "$delay_ns" -le 0 ] || [ "$delay_ns" -ge 1000000 ]; then
 	hv_fail "path delay $delay_ns ns out of (0, 1 ms)"
 fi
-grep -q '^hvptp_servo_state{clock="CLOCK_REALTIME",state="unlocked"} 1$' "$S1" ||
-	hv_fail "free-running servo not reported unlocked"
+# the clock tree: CLOCK_REALTIME the reference (software timestamps),
+# measured only (free_running 1): no servo state, no frequency, never 0
+grep -qE '^hvptp_clock_info\{clock="CLOCK_REALTIME",role="reference",source="",servo="[a-z]+"\} 1$' "$S1" ||
+	hv_fail "no clock_info for CLOCK_REALTIME as the reference: $(grep '^hvptp_clock_info' "$S1")"
+v=$(value "$S1" 'hvptp_clock_adjusted{clock="CLOCK_REALTIME"}')
+[ "$v" = 0 ] || hv_fail "CLOCK_REALTIME adjusted is '$v', expected 0 (free_running 1)"
+if grep -qE '^hvptp_(servo_state|frequency_adjustment_ratio)\{clock="CLOCK_REALTIME"' "$S1"; then
+	hv_fail "a free-running clock's servo is reported: $(grep -E '^hvptp_(servo_state|frequency_adjustment_ratio)\{' "$S1")"
+fi
+coff=$(value "$S1" 'hvptp_clock_offset_seconds{clock="CLOCK_REALTIME"}')
+[ -n "$coff" ] || hv_fail "no offset of CLOCK_REALTIME against its master"
+coff_ns=$(awk -v v="$coff" 'BEGIN { v *= 1e9; printf "%d", v < 0 ? -v : v }')
+[ "$coff_ns" -lt "$MAX_OFFSET_NS" ] || hv_fail "|clock offset| $coff_ns ns >= $MAX_OFFSET_NS"
+age=$(value "$S1" 'hvptp_clock_offset_age_seconds{clock="CLOCK_REALTIME"}')
+awk -v a="$age" 'BEGIN { exit !(a != "" && a >= 0 && a < 2) }' ||
+	hv_fail "offset age of CLOCK_REALTIME '$age' not in [0, 2) s (8 Sync/s)"
+# the host checks: each check that applies in exactly one state
+nchecks=$(grep -cE '^hvptp_host_check\{check="[a-z_]+",state="[a-z_]+"\} 1$' "$S1")
+nseries=$(grep -cE '^hvptp_host_check\{' "$S1")
+if [ "$nchecks" -lt 1 ] || [ "$nseries" -ne $((3 * nchecks)) ]; then
+	hv_fail "host checks: $nchecks checks in a state, $nseries series: $(grep '^hvptp_host_check' "$S1")"
+fi
 SYNC='hvptp_rx_messages_total{port="1",interface="eth0",type="sync"}'
 sync1=$(value "$S1" "$SYNC")
 
@@ -128,4 +151,5 @@ hv_finish
 [ ! -e "$PROM" ] || hv_fail "the text file is still there after exit"
 hv_result "promtool clean, $families families; port UNCALIBRATED(8)," \
 	"stepsRemoved 1, GM $id_gm; |offset| $off_ns ns, delay $delay_ns ns;" \
-	"Sync rx $sync1 -> $sync2 in 2 s"
+	"CLOCK_REALTIME reference, not adjusted, no servo series;" \
+	"$nchecks host checks; Sync rx $sync1 -> $sync2 in 2 s"

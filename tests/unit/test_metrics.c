@@ -3,7 +3,9 @@
  * mgmt/metrics.h): the Prometheus text from a hand-made snapshot (every
  * family with HELP and TYPE, base-unit conversions, counters per message
  * type and drop reason, label escaping, the info metrics, values left out
- * when unknown, a buffer too small), a snapshot of a real core, 32 ports
+ * when unknown, a buffer too small), the host's clocks (per clock, servo
+ * state and frequency left out while not applied) and host checks, a
+ * snapshot of a real core, 32 ports
  * (the buffer grows), the metrics_address parser and the options in the
  * settings, the atomic text file writer (tmp + rename), and
  * the HTTP endpoint on 127.0.0.1 driven through the service callbacks the
@@ -32,7 +34,9 @@
 #include "daemon/settings.h"
 #include "mgmt/metrics.h"
 #include "mgmt/metrics_render.h"
+#include "common/hwclock.h"
 #include "servo/servo.h"
+#include "vm/hostcheck.h"
 
 #define SEC 1000000000LL
 
@@ -101,6 +105,62 @@ static void make_snapshot(struct metrics_snapshot *s)
 	s->cpu_s = 0.25;
 }
 
+/* The host's clocks: /dev/ptp0 the reference (locked), CLOCK_REALTIME
+ * following it (steered), /dev/ptp1 measured only (not adjusted), and
+ * the host checks: clocksource ok, tsc unknown, an adjuster found. */
+static void make_clocks(struct metrics_snapshot *s)
+{
+	struct metrics_clock_snap *c = s->clock;
+
+	c[0].present = true;
+	snprintf(c[0].ci.name, sizeof(c[0].ci.name), "/dev/ptp0");
+	c[0].ci.role = BC_CLOCK_REFERENCE;
+	c[0].ci.source = -1;
+	c[0].ci.adjusted = true;
+	c[0].ci.servo_type = SERVO_LINREG;
+	c[0].ci.servo_state = SERVO_LOCKED;
+	c[0].ci.have_offset = true;
+	c[0].ci.offset_ns = -1500;
+	c[0].ci.freq_ppb = 12.5;
+	c[0].ci.te_estimate_ns = 250;
+	c[0].ci.steps = 1;
+	c[0].offset_age_s = 0.125;
+	c[0].have_readings = true;
+	c[1] = c[0];
+	snprintf(c[1].ci.name, sizeof(c[1].ci.name), "CLOCK_REALTIME");
+	c[1].ci.role = BC_CLOCK_FOLLOWER;
+	c[1].ci.source = 0;
+	c[1].ci.steered = true;
+	c[1].ci.servo_type = SERVO_PI;
+	c[1].ci.servo_state = SERVO_LOCKED_STABLE;
+	c[1].ci.offset_ns = 18;
+	c[1].ci.freq_ppb = -3021.125;
+	c[1].ci.read_method = HWCLOCK_READ_EXTENDED;
+	c[1].ci.read_delay_ns = 1234;
+	c[1].ci.te_estimate_ns = 885;
+	c[1].ci.steps = 3;
+	c[1].offset_age_s = 0.5;
+	c[1].readings = 100;
+	c[1].read_errors = 2;
+	c[2] = c[1];
+	snprintf(c[2].ci.name, sizeof(c[2].ci.name), "/dev/ptp1");
+	c[2].ci.adjusted = false;
+	c[2].ci.steered = false;
+	c[2].ci.servo_state = SERVO_UNLOCKED;
+	c[2].ci.freq_ppb = 37.0; /* an estimate: not shown */
+	c[2].ci.read_method = HWCLOCK_READ_BASIC;
+	c[2].ci.te_estimate_ns = -1;
+	c[2].ci.steps = 0;
+	c[2].have_readings = false;
+	s->host.valid = true;
+	s->host.findings = HOSTCHECK_OTHER_ADJUSTER;
+	s->host.unknown = HOSTCHECK_TSC_UNSTABLE;
+	s->host.nlines = 3;
+	snprintf(s->host.lines[0], BC_HOST_LINE_LEN, "clocksource: tsc: ok");
+	snprintf(s->host.lines[1], BC_HOST_LINE_LEN, "tsc: unknown (x)");
+	snprintf(s->host.lines[2], BC_HOST_LINE_LEN, "adjuster: chronyd");
+}
+
 static void render(const struct metrics_snapshot *s)
 {
 	size_t len = 0;
@@ -137,14 +197,11 @@ static bool has_sample(const char *name)
 
 /* Every sample's family has HELP then TYPE before it, families are not
  * split, counters end in _total. */
-static void test_help_type_everywhere(void **state)
+static void check_structure(void)
 {
 	char fam[METRICS_NAME_LEN * 2] = "", type[16] = "";
 	const char *p;
 
-	(void)state;
-	make_snapshot(&snap);
-	render(&snap);
 	for (p = text; *p; p = strchr(p, '\n') + 1) {
 		char name[128], help[128];
 		size_t n = strcspn(p, "{ \n");
@@ -176,6 +233,17 @@ static void test_help_type_everywhere(void **state)
 		assert_string_equal(name, fam);
 		assert_true(type[0] != '\0');
 	}
+}
+
+static void test_help_type_everywhere(void **state)
+{
+	(void)state;
+	make_snapshot(&snap);
+	render(&snap);
+	check_structure();
+	make_clocks(&snap);
+	render(&snap);
+	check_structure();
 }
 
 static void test_required_families(void **state)
@@ -348,6 +416,103 @@ static void test_absent_values(void **state)
 	assert_line("hvptp_servo_state{clock=\"/dev/ptp0\",state=\"locked\"} 0");
 }
 
+/* Every clock of the host with the clock label; what is not known (or
+ * not applied) left out. */
+static void test_clock_families(void **state)
+{
+	(void)state;
+	make_snapshot(&snap);
+	make_clocks(&snap);
+	render(&snap);
+	assert_line("hvptp_clock_info{clock=\"/dev/ptp0\",role=\"reference\","
+		    "source=\"\",servo=\"linreg\"} 1");
+	assert_line("hvptp_clock_info{clock=\"CLOCK_REALTIME\",role="
+		    "\"follower\",source=\"/dev/ptp0\",servo=\"pi\"} 1");
+	assert_line("hvptp_clock_adjusted{clock=\"/dev/ptp0\"} 1");
+	assert_line("hvptp_clock_adjusted{clock=\"/dev/ptp1\"} 0");
+	assert_line("hvptp_clock_offset_seconds{clock=\"/dev/ptp0\"} "
+		    "-1.5e-06");
+	assert_line("hvptp_clock_offset_seconds{clock=\"CLOCK_REALTIME\"} "
+		    "1.8e-08");
+	assert_line("hvptp_clock_offset_age_seconds{clock=\"CLOCK_REALTIME\"}"
+		    " 0.5");
+	assert_line("hvptp_clock_read_window_seconds{clock=\"CLOCK_REALTIME\","
+		    "method=\"extended\"} 1.234e-06");
+	assert_line("hvptp_clock_read_window_seconds{clock=\"/dev/ptp1\","
+		    "method=\"basic\"} 1.234e-06");
+	assert_null(strstr(text, "hvptp_clock_read_window_seconds{clock="
+				 "\"/dev/ptp0\""));
+	assert_line("hvptp_clock_readings_total{clock=\"CLOCK_REALTIME\"} "
+		    "100");
+	assert_line("hvptp_clock_read_errors_total{clock=\"CLOCK_REALTIME\"} "
+		    "2");
+	assert_null(strstr(text, "hvptp_clock_readings_total{clock="
+				 "\"/dev/ptp1\""));
+	/* the servo families, per clock */
+	assert_line("hvptp_frequency_adjustment_ratio{clock=\"/dev/ptp0\"} "
+		    "1.25e-08");
+	assert_line("hvptp_frequency_adjustment_ratio{clock="
+		    "\"CLOCK_REALTIME\"} -3.021125e-06");
+	assert_null(strstr(text, "hvptp_frequency_adjustment_ratio{clock="
+				 "\"/dev/ptp1\""));
+	assert_line("hvptp_time_error_estimate_seconds{clock="
+		    "\"CLOCK_REALTIME\"} 8.85e-07");
+	assert_null(strstr(text, "hvptp_time_error_estimate_seconds{clock="
+				 "\"/dev/ptp1\""));
+	assert_line("hvptp_servo_state{clock=\"CLOCK_REALTIME\",state="
+		    "\"locked_stable\"} 1");
+	assert_line("hvptp_servo_state{clock=\"/dev/ptp0\",state="
+		    "\"locked\"} 1");
+	assert_null(strstr(text, "hvptp_servo_state{clock=\"/dev/ptp1\""));
+	assert_line("hvptp_clock_steps_total{clock=\"CLOCK_REALTIME\"} 3");
+	assert_line("hvptp_clock_steps_total{clock=\"/dev/ptp1\"} 0");
+	/* a follower not steered yet: no servo state, no frequency */
+	snap.clock[1].ci.steered = false;
+	render(&snap);
+	assert_null(strstr(text, "hvptp_servo_state{clock=\"CLOCK_REALTIME\""));
+	assert_null(strstr(text, "hvptp_frequency_adjustment_ratio{clock="
+				 "\"CLOCK_REALTIME\""));
+	/* the reference before its first sample: state, no frequency, no
+	 * offset */
+	snap.clock[0].ci.have_offset = false;
+	snap.clock[0].offset_age_s = -1;
+	render(&snap);
+	assert_line("hvptp_servo_state{clock=\"/dev/ptp0\",state="
+		    "\"locked\"} 1");
+	assert_null(strstr(text, "hvptp_frequency_adjustment_ratio{clock="
+				 "\"/dev/ptp0\""));
+	assert_null(strstr(text, "hvptp_clock_offset_seconds{clock="
+				 "\"/dev/ptp0\""));
+	assert_null(strstr(text, "hvptp_clock_offset_age_seconds{clock="
+				 "\"/dev/ptp0\""));
+}
+
+static void test_host_check(void **state)
+{
+	(void)state;
+	make_snapshot(&snap);
+	make_clocks(&snap);
+	render(&snap);
+	assert_line("hvptp_host_check{check=\"clocksource\",state=\"ok\"} 1");
+	assert_line("hvptp_host_check{check=\"clocksource\",state="
+		    "\"finding\"} 0");
+	assert_line("hvptp_host_check{check=\"tsc_unstable\",state="
+		    "\"unknown\"} 1");
+	assert_line("hvptp_host_check{check=\"tsc_unstable\",state=\"ok\"} 0");
+	assert_line("hvptp_host_check{check=\"other_adjuster\",state="
+		    "\"finding\"} 1");
+	/* a check without a line does not apply here (arm64: tsc) */
+	snap.host.unknown = 0;
+	snprintf(snap.host.lines[1], BC_HOST_LINE_LEN, "adjuster: ntpd");
+	render(&snap);
+	assert_null(strstr(text, "check=\"tsc_unstable\""));
+	/* not run: no series, the family stays */
+	snap.host.valid = false;
+	render(&snap);
+	assert_false(has_sample("hvptp_host_check"));
+	assert_non_null(strstr(text, "# TYPE hvptp_host_check gauge\n"));
+}
+
 static void test_small_buffer(void **state)
 {
 	char small[512];
@@ -410,6 +575,35 @@ static void test_snapshot_from_bc(void **state)
 	assert_line("hvptp_port_state{port=\"2\",interface=\"eth1\"} 4");
 	assert_line("hvptp_frequency_adjustment_ratio{clock=\"\"} -3e-09");
 	assert_line("hvptp_is_grandmaster 1");
+	assert_false(has_sample("hvptp_clock_info"));
+	/* the clock set and the host checks from the core */
+	{
+		struct bc_clock_info ci = {
+			.name = "/dev/ptp3", .phc_index = 3, .source = -1,
+			.adjusted = true, .have_offset = true, .offset_ns = 7,
+			.freq_ppb = -3.0, .te_estimate_ns = -1,
+			.at_ns = 11 * SEC,
+		};
+		struct bc_host_info h = { .valid = true, .nlines = 1 };
+
+		snprintf(h.lines[0], sizeof(h.lines[0]), "adjusters: none");
+		assert_int_equal(bc_set_clock_info(bc, 2, &ci), 0);
+		bc_set_host_info(bc, &h);
+		metrics_snapshot_from_bc(&snap, bc, 12 * SEC);
+		assert_true(snap.clock[2].present);
+		assert_false(snap.clock[0].present);
+		assert_true(snap.clock[2].offset_age_s == 1.0);
+		assert_false(snap.clock[2].have_readings);
+		render(&snap);
+		assert_line("hvptp_clock_offset_seconds{clock=\"/dev/ptp3\"} "
+			    "7e-09");
+		assert_line("hvptp_frequency_adjustment_ratio{clock="
+			    "\"/dev/ptp3\"} -3e-09");
+		assert_null(strstr(text, "hvptp_frequency_adjustment_ratio{"
+					 "clock=\"\"}"));
+		assert_line("hvptp_host_check{check=\"other_adjuster\","
+			    "state=\"ok\"} 1");
+	}
 	bc_destroy(bc);
 }
 
@@ -815,6 +1009,8 @@ int main(void)
 		cmocka_unit_test(test_counters),
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_absent_values),
+		cmocka_unit_test(test_clock_families),
+		cmocka_unit_test(test_host_check),
 		cmocka_unit_test(test_small_buffer),
 		cmocka_unit_test(test_snapshot_from_bc),
 		cmocka_unit_test(test_parse_address),
