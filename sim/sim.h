@@ -4,24 +4,30 @@
  *
  * N nodes run in one process on virtual true time (int64 ns).  Each node
  * is what hvptpd is above the platform: the real core (bc/), the real
- * discipline and servo (servo/) and the daemon's executor
- * (daemon/executor.c), configured from ptp4l-style options through the
- * daemon's own settings code.  The simulator supplies the platform: the
- * executor's send goes to a simulated segment (sim_link.h), its timers to
- * the event heap (sim_heap.h), TX timestamps come back through exec_tx_ts
- * with the token, and the disciplined clock is a simulated oscillator
- * (sim_clock.h).  Ground truth (each node's time error against the node
- * that should be grandmaster) comes from the simulator's own clock models
- * only, never from the daemon's estimates.
+ * disciplines and servos (servo/), the daemon's clock set and executor
+ * (daemon/clockset.c, daemon/executor.c), configured from ptp4l-style
+ * options through the daemon's own settings code.  The simulator supplies
+ * the platform: the executor's send goes to a simulated segment
+ * (sim_link.h), its timers to the event heap (sim_heap.h), TX timestamps
+ * come back through exec_tx_ts with the token, and the host's clocks are
+ * simulated oscillators (sim_clock.h): a PHC per group of hardware ports,
+ * and the system clock with the kernel's time state, which stamps the
+ * software-timestamped ports.  A guest node has no PTP port: it reads its
+ * host's system clock through a pairing hypercall (ptp_kvm) and its
+ * system clock follows that through a clock set of its own.  Ground truth
+ * (every clock's time error against the clock of the node that should be
+ * grandmaster) comes from the simulator's own clock models only, never
+ * from the daemon's estimates.
  *
  * Files: sim_scn.c (scenario file syntax, units), sim_keys.c (key
- * tables), sim_build.c (scenario to structures), sim_expect.c ([expect]
- * sections), sim_node.c (a node: platform callbacks, timestamps,
- * restart), sim_run.c (the event loop, scenario events, sampling),
- * sim_truth.c (expected grandmaster, statistics), sim_report.c (report,
- * CSV), sim_check.c ([expect] checks), main.c (command line);
- * sim_platform_stubs.c stands in for the one hwts/ function the daemon's
- * settings code calls.
+ * tables), sim_build.c (scenario to structures), sim_clocks.c (a node's
+ * clocks: keys, PHC groups, clock set), sim_expect.c ([expect] sections),
+ * sim_node.c (a node: platform callbacks, timestamps, restart),
+ * sim_guest.c (a guest: its follower), sim_run.c (the event loop,
+ * scenario events, sampling), sim_truth.c (expected grandmaster,
+ * statistics), sim_report.c (report, CSV), sim_check.c ([expect] checks),
+ * main.c (command line); sim_platform_stubs.c stands in for the one hwts/
+ * function the daemon's settings code calls.
  */
 #ifndef HVPTP_SIM_SIM_H
 #define HVPTP_SIM_SIM_H
@@ -40,6 +46,9 @@
 #include "sim/sim_rand.h"
 
 #define SIM_MAX_NODES 250
+#define SIM_MAX_PHCS 4
+/* A node's clocks: its PHCs, then the system clock (a guest: only it). */
+#define SIM_MAX_CLOCKS (SIM_MAX_PHCS + 1)
 #define SIM_MAX_SEGS 1000
 #define SIM_MAX_ACTIONS 1000
 /* Ground-truth samples kept, over all nodes (24 bytes each). */
@@ -47,7 +56,8 @@
 /* The nodes' monotonic clock ("now" for the core) is true time plus this:
  * ideal, as if the hosts had booted 1000 s before the run. */
 #define SIM_MONO_BASE_NS (1000 * NS_PER_SEC)
-/* True time 0 on the TAI timescale (clocks keeping UTC start 37 s less). */
+/* True time 0 on the TAI timescale by default (clocks keeping UTC start
+ * the UTC offset less); [scenario] start_utc sets another. */
 #define SIM_EPOCH_NS (1700000000LL * NS_PER_SEC)
 
 /* Timestamping model of a node (hardware or software defaults). */
@@ -75,6 +85,7 @@ enum sim_exp_key {
 	SIM_EXP_HOLDOVER_BOUND,
 	SIM_EXP_LOCK_RMS_MAX, /* rms_max and max_max from the lock, settle */
 	SIM_EXP_LOCK_MAX_MAX, /* or not */
+	SIM_EXP_LEAP_WITHIN, /* the scenario's leaps, each this close */
 	SIM_EXP_COUNT
 };
 
@@ -150,6 +161,26 @@ struct sim_result {
 	bool locked_at_end;
 };
 
+/*
+ * What is measured of one clock: the node's row (its reference clock, a
+ * guest's system clock) or one of its clocks.  Samples, results, checks,
+ * and per scenario event the relock time and the transition's worst.
+ */
+struct sim_meter {
+	struct sim_pt *pts;
+	struct sim_result res;
+	struct sim_expect exp;
+	int64_t *relock; /* [event]; -1 never */
+	double *trans_max; /* [event] */
+	bool follower; /* a follower at some sample (the report shows it) */
+	/* the kernel's leap seconds (a system clock's): how many, how many
+	 * the wrong way (or with none in the scenario), and the worst
+	 * |error| of their instant on the grandmaster's time */
+	int kleaps_seen;
+	int leaps, leaps_wrong;
+	double leap_worst_ns;
+};
+
 struct sim_node {
 	char name[SIM_NAME_LEN];
 	int index;
@@ -158,16 +189,30 @@ struct sim_node {
 	int nports;
 	struct sim_port ports[BC_MAX_PORTS];
 	struct hvd_settings set;
-	bool hardware;
-	bool keeps_utc; /* the disciplined clock keeps UTC (software) */
-	struct sim_clock_model cm, sys_cm;
-	struct sim_sysread rd;
-	struct sim_clock clocks[2];
-	struct sim_clock *dclk; /* stamping: PHC, or system (software) */
-	struct sim_clock *sclk; /* system clock */
-	struct sim_hwclock hwc; /* dclk's */
-	struct sim_hwclock shwc; /* sclk's when it is another clock */
-	struct sim_ts_model ts;
+	bool hardware; /* [global] time_stamping hardware */
+	/* clocks (sim_clocks.c): PHCs 0..nphc-1, then the system clock;
+	 * their index is their index in the clock set */
+	int nphc, nclk, sys;
+	int port_clk[BC_MAX_PORTS]; /* the clock stamping each port */
+	struct sim_clock_model phc_cm[SIM_MAX_PHCS], sys_cm;
+	struct sim_readmodel phc_rd[SIM_MAX_PHCS], kvm_rd;
+	struct sim_clock clocks[SIM_MAX_CLOCKS];
+	struct sim_hwclock hwc[SIM_MAX_CLOCKS];
+	char clk_name[SIM_MAX_CLOCKS][8]; /* "phc0".., "sys" */
+	int gm_clk; /* the reference before any slave port
+		       (reference_clock) */
+	int main_clk; /* measured by the node row: the reference (the last
+			 one while down), a guest's system clock */
+	uint64_t clk_steps_seen[SIM_MAX_CLOCKS];
+	/* a guest (guest_of): no ports; its host's system clock read
+	 * through the pairing hypercall is its reference */
+	bool guest;
+	char guest_of[64];
+	int host;
+	struct sim_hwclock kvm;
+	/* timestamping: the model of the node's kind and of the other kind
+	 * (ports stamped the other way, with that kind's defaults) */
+	struct sim_ts_model ts, ts_other;
 	struct sim_rng ts_rng;
 	int64_t start_ns;
 	int64_t lock_threshold_ns;
@@ -181,16 +226,17 @@ struct sim_node {
 	uint32_t epoch; /* bumped at each (re)start */
 	uint32_t tgen[BC_MAX_PORTS][BC_TMR_COUNT];
 	uint32_t xgen[EXEC_TMR_COUNT]; /* the executor's timers */
+	int64_t guest_next; /* a guest's next reading (mono) */
 	bool summary_armed;
 	uint64_t restarts;
 	uint64_t tx_ts_missing, tx_ts_unclaimed;
-	uint64_t steps_seen; /* dclk->n_steps at the last sample */
 	/* truth */
 	int gm; /* expected grandmaster of its component */
 	int hop; /* segments from it */
-	struct sim_pt *pts;
-	struct sim_expect exp;
-	struct sim_result res;
+	struct sim_meter m; /* the node's row */
+	struct sim_meter cm[SIM_MAX_CLOCKS]; /* per clock (nodes with more
+						than one clock) */
+	int ncm; /* meters in cm: nclk, or 0 */
 };
 
 enum sim_act_kind {
@@ -211,6 +257,7 @@ struct sim_action {
 	char text[128]; /* as written, for the report */
 	char key[32]; /* LINK_SET */
 	char value[64];
+	int clk; /* NODE_STEP, NODE_FREQ: the clock (-1: the node's) */
 	int64_t ival; /* NODE_STEP ns */
 	double dval; /* NODE_FREQ fraction */
 };
@@ -238,6 +285,11 @@ struct sim {
 	int64_t transition_ns; /* event report window */
 	int64_t settle_ns; /* steady-state statistics start at lock + this */
 	int64_t now; /* true time */
+	int64_t epoch_ns; /* TAI at true time 0 */
+	char start_utc[64]; /* [scenario] start_utc, leapfile as written */
+	char leapfile[64];
+	bool have_leaps; /* [scenario] leapfile: the world's leap seconds */
+	struct leap_table leaps;
 	struct sim_heap heap;
 	struct sim_node *nodes;
 	int nnodes;
@@ -259,9 +311,6 @@ struct sim {
 	uint64_t ev_count;
 	int err; /* a failure that ends the run (-ENOMEM, a node that cannot
 		    start) */
-	/* per event results [act][node] (sim_truth.c) */
-	int64_t *relock; /* -1 never */
-	double *trans_max;
 };
 
 /* What the command line adds to a scenario. */
@@ -285,6 +334,39 @@ void sim_free(struct sim *s);
 /* A node's index by name, or -1; a port's index on node n, or -1. */
 int sim_find_node(const struct sim *s, const char *name);
 int sim_find_port(const struct sim_node *n, const char *name);
+/* A clock's index by name ("phc0".., "sys") on node n, or -1. */
+int sim_find_clock(const struct sim_node *n, const char *name);
+/* UTC offset (TAI - UTC, s) of the simulated world at TAI time tai_ns:
+ * [scenario] leapfile's, or dflt without one. */
+int sim_utc_offset_at(const struct sim *s, int64_t tai_ns, int dflt);
+
+/* sim_time.c: the simulated world's timescale ([scenario] start_utc and
+ * leapfile: s->epoch_ns, s->leaps) and a node's leapfile option read
+ * into its settings as hvptpd does.  Files are found relative to the
+ * scenario's directory.  0, or -EINVAL with err "file:line: reason". */
+int sim_build_time(struct sim *s, int leap_line, int start_line, char *err,
+		   size_t errlen);
+int sim_node_leapfile(struct sim_node *n, int line, char *err,
+		      size_t errlen);
+/* The world's leap seconds: the i-th one's instant (TAI s) and direction;
+ * false past the last. */
+bool sim_leap_instant(const struct sim *s, int i, int64_t *tai_s, int *dir);
+
+/* sim_clocks.c: a node's clocks from its section (after its settings):
+ * PHC groups (phcs), per-clock keys (def: [node *], whose keys for a
+ * clock the node lacks are skipped), then the clocks themselves.
+ * 0, or -EINVAL with err "file:line: reason". */
+struct scn_section;
+int sim_node_clock_keys(struct sim_node *n, const struct scn_section *def,
+			const struct scn_section *sec, const char *path,
+			char *err, size_t errlen);
+void sim_node_clocks(struct sim *s, struct sim_node *n);
+/* Is every clock's offset within what a reading can hold? */
+bool sim_node_offsets_ok(const struct sim_node *n);
+/* Is key a clock key (of some clock)? */
+bool sim_is_clock_key(const char *key);
+/* The node's clock set as hvptpd would have it (node_create). */
+int sim_node_clockset(struct sim_node *n);
 /* sim_expect.c: [expect] sections into s->xg and each node's exp. */
 struct scn_file;
 int sim_build_expect(struct sim *s, const struct scn_file *f, char *err,
@@ -302,9 +384,19 @@ void sim_node_txts(struct sim_node *n, const struct sim_ev *ev);
 void sim_node_summary(struct sim_node *n, const struct sim_ev *ev);
 void sim_node_link(struct sim_node *n, int port, bool up);
 int64_t sim_node_mono(const struct sim_node *n);
-/* The discipline of the node's stamping clock (the one measured), or
- * NULL while the node is down. */
+/* Arm one of the node's own timers (an enum exec_timer) at monotonic
+ * at_ns: it comes back through sim_node_timer. */
+void sim_node_arm(struct sim_node *n, int timer, int64_t at_ns);
+/* The discipline of the node's reference clock (a guest's system clock),
+ * or NULL while the node is down; that of its clock k. */
 struct disc *sim_node_disc(const struct sim_node *n);
+struct disc *sim_node_clock_disc(const struct sim_node *n, int k);
+
+/* sim_guest.c: a guest's kvm clock (its host's system clock, once the
+ * host's clocks are built) and its follower on its own timer. */
+void sim_guest_clock(struct sim_node *n);
+int sim_guest_start(struct sim_node *n);
+void sim_guest_timer(struct sim_node *n);
 void sim_log_sink(int level, const char *line, void *ctx);
 
 /* sim_run.c */

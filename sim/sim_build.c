@@ -1,11 +1,13 @@
 /*
  * sim/sim_build.c — from a scenario file to the simulator's structures.
  *
- * [scenario] sets the run; [node NAME] sections make nodes and [link NAME]
- * sections segments ("[node *]" and "[link *]" give defaults that a
- * node's or link's own section overrides); [events] lines become actions
- * and [expect] / [expect NODE] the checks.  A node's keys are either the
- * simulator's (clock model, timestamping model: the node_keys table) or
+ * [scenario] sets the run (its timescale: sim_time.c); [node NAME]
+ * sections make nodes and [link NAME] sections segments ("[node *]" and
+ * "[link *]" give defaults that a node's or link's own section
+ * overrides); [events] lines become actions and [expect] / [expect NODE]
+ * / [expect NODE:CLOCK] the checks.  A node's keys are either the
+ * simulator's (timestamping model, start, reference, guest_of: the
+ * node_keys table; its clocks' keys and PHC groups: sim_clocks.c) or
  * ptp4l options, which go through config/ (cfg_parse_buffer, one line at a
  * time so errors keep the scenario's line) and the daemon's
  * settings_from_cfg into the very structs hvptpd would run with.
@@ -44,29 +46,13 @@ static const struct sim_key scenario_keys[] = {
 	{ "lock_hold", SIM_VT_TIME_I64, 1, { SO(lock_hold_ns) } },
 	{ "transition_window", SIM_VT_TIME_I64, 1, { SO(transition_ns) } },
 	{ "settle", SIM_VT_TIME_I64, 1, { SO(settle_ns) } },
+	{ "start_utc", SIM_VT_STR64, 1, { SO(start_utc) } },
+	{ "leapfile", SIM_VT_STR64, 1, { SO(leapfile) } },
 	{ NULL, 0, 0, { 0 } },
 };
 
+/* The node's own keys; its clocks' are sim_clocks.c's. */
 static const struct sim_key node_keys[] = {
-	{ "offset", SIM_VT_STIME_DBL, 1, { NO(cm.offset_ns) } },
-	{ "freq", SIM_VT_FREQ, 1, { NO(cm.freq) } },
-	{ "wander", SIM_VT_UFREQ, 1, { NO(cm.wander) } },
-	{ "white", SIM_VT_UFREQ, 1, { NO(cm.white) } },
-	{ "temp_amplitude", SIM_VT_UFREQ, 1, { NO(cm.temp_amp) } },
-	{ "temp_period", SIM_VT_TIME_S, 1, { NO(cm.temp_period_s) } },
-	{ "temp_phase", SIM_VT_DEG, 1, { NO(cm.temp_phase) } },
-	{ "noise_tick", SIM_VT_TIME_I64, 2, { NO(cm.tick_ns),
-					      NO(sys_cm.tick_ns) } },
-	{ "max_adj", SIM_VT_PPB, 1, { NO(cm.max_adj_ppb) } },
-	{ "freq_resolution", SIM_VT_PPB, 1, { NO(cm.freq_res_ppb) } },
-	{ "step_resolution", SIM_VT_TIME_I64, 1, { NO(cm.step_res_ns) } },
-	{ "sys_offset", SIM_VT_STIME_DBL, 1, { NO(sys_cm.offset_ns) } },
-	{ "sys_freq", SIM_VT_FREQ, 1, { NO(sys_cm.freq) } },
-	{ "sys_wander", SIM_VT_UFREQ, 1, { NO(sys_cm.wander) } },
-	{ "sys_white", SIM_VT_UFREQ, 1, { NO(sys_cm.white) } },
-	{ "sys_read_delay", SIM_VT_TIME_I64, 1, { NO(rd.delay_ns) } },
-	{ "sys_read_jitter", SIM_VT_TIME_DBL, 1, { NO(rd.jitter_ns) } },
-	{ "sys_read_asymmetry", SIM_VT_STIME_I64, 1, { NO(rd.asym_ns) } },
 	{ "ts_resolution", SIM_VT_TIME_I64, 1, { NO(ts.res_ns) } },
 	{ "ts_noise", SIM_VT_TIME_DBL, 1, { NO(ts.noise_ns) } },
 	{ "ts_outlier_prob", SIM_VT_PROB, 1, { NO(ts.outlier_prob) } },
@@ -77,6 +63,7 @@ static const struct sim_key node_keys[] = {
 	{ "start", SIM_VT_TIME_I64, 1, { NO(start_ns) } },
 	{ "lock_threshold", SIM_VT_TIME_I64, 1, { NO(lock_threshold_ns) } },
 	{ "reference", SIM_VT_STR64, 1, { NO(reference_name) } },
+	{ "guest_of", SIM_VT_STR64, 1, { NO(guest_of) } },
 	{ NULL, 0, 0, { 0 } },
 };
 
@@ -172,7 +159,7 @@ static int build_scenario(struct bld *b)
 {
 	const struct scn_section *sec = scn_find(&b->f, SCN_SCENARIO, "");
 	struct sim *s = b->s;
-	int rc;
+	int rc, leap_line = 0, start_line = 0;
 
 	if (!sec)
 		return bfail(b, 1, "no [scenario] section (it gives the "
@@ -186,7 +173,13 @@ static int build_scenario(struct bld *b)
 		return bfail(b, sec->line, "[scenario] needs duration > 0");
 	if (s->sample_ns <= 0)
 		return bfail(b, sec->line, "sample must be > 0");
-	return 0;
+	for (int i = 0; i < sec->n; i++) {
+		if (strcmp(sec->e[i].key, "leapfile") == 0)
+			leap_line = sec->e[i].line;
+		if (strcmp(sec->e[i].key, "start_utc") == 0)
+			start_line = sec->e[i].line;
+	}
+	return sim_build_time(s, leap_line, start_line, b->err, b->errlen);
 }
 
 /* ---- nodes and their ports ---- */
@@ -292,7 +285,8 @@ static int create_nodes(struct bld *b)
 		if (sec->kind != SCN_NODE || strcmp(sec->name, "*") == 0)
 			continue;
 		nd = &s->nodes[s->nnodes];
-		snprintf(nd->name, sizeof(nd->name), "%s", sec->name);
+		snprintf(nd->name, sizeof(nd->name), "%.*s",
+			 (int)sizeof(nd->name) - 1, sec->name);
 		nd->index = s->nnodes++;
 		nd->line = sec->line;
 		nd->sim = s;
@@ -461,7 +455,9 @@ static int node_options(struct bld *b, struct cfg *c, struct sim_node *n,
 		const struct scn_entry *e = &sec->e[i];
 
 		if (strcmp(e->key, "ports") == 0 ||
-		    sim_keys_find(node_keys, e->key))
+		    strcmp(e->key, "phcs") == 0 ||
+		    sim_keys_find(node_keys, e->key) ||
+		    sim_is_clock_key(e->key))
 			continue;
 		if (node_option(b, c, n, e))
 			return -EINVAL;
@@ -482,6 +478,10 @@ static int node_settings(struct bld *b, struct sim_node *n,
 	cfg_set_warn(c, cfg_warn_cb, b);
 	for (int i = 0; !rc && i < n->nports; i++)
 		rc = cfg_add_port(c, n->ports[i].name) ? -EINVAL : 0;
+	/* a guest: the settings want an interface; the follow_* options
+	 * are what it takes from them */
+	if (!rc && n->guest)
+		rc = cfg_add_port(c, "ptp_kvm") ? -EINVAL : 0;
 	if (rc)
 		rc = bfail(b, n->line, "node %s: cannot add its ports", n->name);
 	if (!rc)
@@ -496,47 +496,41 @@ static int node_settings(struct bld *b, struct sim_node *n,
 	return rc;
 }
 
-/* Timestamping and clock defaults, before the node's own keys. */
+/* A timestamping model's defaults: hardware or software stamps. */
+static void ts_defaults(struct sim_ts_model *ts, bool hardware)
+{
+	memset(ts, 0, sizeof(*ts));
+	if (hardware) {
+		ts->res_ns = 8;
+		ts->noise_ns = 2.0;
+		ts->tx_delay_ns = 20000;
+		ts->tx_jitter_ns = 5000.0;
+	} else {
+		ts->res_ns = 1;
+		ts->noise_ns = 1000.0;
+		ts->outlier_prob = 0.005;
+		ts->outlier_ns = 50000.0;
+		ts->tx_delay_ns = 10000;
+		ts->tx_jitter_ns = 5000.0;
+	}
+}
+
+/* Timestamping defaults, before the node's own keys: the ts_ keys are
+ * the model of the node's kind (time_stamping in [global]); ports
+ * stamped the other way keep that kind's defaults. */
 static void node_defaults(struct sim *s, struct sim_node *n)
 {
-	sim_clock_model_default(&n->cm);
-	sim_clock_model_default(&n->sys_cm);
-	n->rd.delay_ns = 2000;
-	n->rd.jitter_ns = 50.0;
-	n->rd.asym_ns = 0;
-	memset(&n->ts, 0, sizeof(n->ts));
-	if (n->hardware) {
-		n->ts.res_ns = 8;
-		n->ts.noise_ns = 2.0;
-		n->ts.tx_delay_ns = 20000;
-		n->ts.tx_jitter_ns = 5000.0;
-	} else {
-		n->ts.res_ns = 1;
-		n->ts.noise_ns = 1000.0;
-		n->ts.outlier_prob = 0.005;
-		n->ts.outlier_ns = 50000.0;
-		n->ts.tx_delay_ns = 10000;
-		n->ts.tx_jitter_ns = 5000.0;
-	}
+	ts_defaults(&n->ts, n->hardware);
+	ts_defaults(&n->ts_other, !n->hardware);
 	n->lock_threshold_ns = s->lock_threshold_ns;
 }
 
 static int node_check(struct bld *b, struct sim_node *n)
 {
-	if (!(n->cm.max_adj_ppb > 0.0))
-		return bfail(b, n->line, "node %s: max_adj must be > 0",
-			     n->name);
-	if (n->cm.tick_ns < 1000)
-		return bfail(b, n->line, "node %s: noise_tick below 1 us",
-			     n->name);
-	if (n->cm.step_res_ns < 1 || n->ts.res_ns < 1)
+	if (n->ts.res_ns < 1)
 		return bfail(b, n->line, "node %s: resolutions must be at "
 			     "least 1 ns", n->name);
-	if (n->nports == 0)
-		return bfail(b, n->line, "node %s has no port: name it in a "
-			     "link's endpoints (or ports = ...)", n->name);
-	if (n->cm.offset_ns < -1.69e18 || n->cm.offset_ns > 5e18 ||
-	    n->sys_cm.offset_ns < -1.69e18 || n->sys_cm.offset_ns > 5e18)
+	if (!sim_node_offsets_ok(n))
 		return bfail(b, n->line, "node %s: offset outside -1.69e9 s .. "
 			     "5e9 s (the clock would read below 0 or beyond "
 			     "int64 ns)", n->name);
@@ -546,56 +540,96 @@ static int node_check(struct bld *b, struct sim_node *n)
 	return 0;
 }
 
-static void node_clocks(struct sim *s, struct sim_node *n)
+static const struct scn_entry *entry_of(const struct scn_section *def,
+					const struct scn_section *sec,
+					const char *key)
 {
-	int64_t utc = (int64_t)n->set.clock.utc_offset * NS_PER_SEC;
-	uint8_t mac[6] = { 0x02, 0, 0, 0, (uint8_t)((n->index + 1) >> 8),
-			   (uint8_t)(n->index + 1) };
+	for (int j = 0; j < 2; j++) {
+		const struct scn_section *x = j ? def : sec;
 
-	if (!n->set.clock_identity_set)
-		clock_identity_from_mac(mac, &n->set.clock.clock_identity);
-	/* the core's rng_seed is set at each (re)start: sim_node.c */
-	n->keeps_utc = !n->hardware;
-	sim_clock_init(&n->clocks[0], &n->cm,
-		       n->keeps_utc ? SIM_EPOCH_NS - utc : SIM_EPOCH_NS,
-		       sim_seed_mix(s->seed, 1, (uint64_t)n->index));
-	n->dclk = &n->clocks[0];
-	if (n->hardware) {
-		sim_clock_init(&n->clocks[1], &n->sys_cm, SIM_EPOCH_NS - utc,
-			       sim_seed_mix(s->seed, 2, (uint64_t)n->index));
-		n->sclk = &n->clocks[1];
-	} else {
-		n->sclk = n->dclk;
+		for (int i = 0; x && i < x->n; i++) {
+			if (strcmp(x->e[i].key, key) == 0)
+				return &x->e[i];
+		}
 	}
-	sim_hwclock_init(&n->hwc, n->name, n->dclk, n->sclk, &s->now, &n->rd,
-			 sim_seed_mix(s->seed, 4, (uint64_t)n->index));
-	n->hwc.hw.keeps_utc = n->keeps_utc;
-	if (n->sclk != n->dclk) {
-		sim_hwclock_init(&n->shwc, "sys", n->sclk, n->sclk, &s->now,
-				 &n->rd, sim_seed_mix(s->seed, 6,
-						      (uint64_t)n->index));
-		n->shwc.hw.keeps_utc = true;
-	}
-	sim_rng_seed(&n->ts_rng, sim_seed_mix(s->seed, 3, (uint64_t)n->index));
-	n->gm = n->index;
+	return NULL;
+}
+
+/* guest_of: a guest has no PTP port (it is on no link). */
+static int node_kind(struct bld *b, struct sim_node *n,
+		     const struct scn_section *def,
+		     const struct scn_section *sec)
+{
+	const struct scn_entry *e = entry_of(def, NULL, "guest_of");
+
+	if (e)
+		return bfail(b, e->line, "guest_of: not in [node *]");
+	e = entry_of(NULL, sec, "guest_of");
+	n->guest = e != NULL;
+	if (n->guest && n->nports)
+		return bfail(b, e->line, "node %s: a guest has no PTP port "
+			     "(it is on no link)", n->name);
+	if (!n->guest && n->nports == 0)
+		return bfail(b, n->line, "node %s has no port: name it in a "
+			     "link's endpoints (or ports = ...)", n->name);
+	return 0;
 }
 
 static int build_node(struct bld *b, struct sim_node *n,
 		      const struct scn_section *def)
 {
 	const struct scn_section *sec = scn_find(&b->f, SCN_NODE, n->name);
+	const struct scn_entry *lf;
 
-	if (n->nports == 0)
-		return node_check(b, n);
-	if (node_settings(b, n, def, sec))
+	if (node_kind(b, n, def, sec) || node_settings(b, n, def, sec))
 		return -EINVAL;
-	n->hardware = n->set.hardware;
+	n->hardware = n->set.hardware && !n->guest;
 	node_defaults(b->s, n);
 	if (apply_keys(b, n, node_keys, def) || apply_keys(b, n, node_keys, sec))
 		return -EINVAL;
+	if (sim_node_clock_keys(n, def, sec, b->f.path, b->err, b->errlen))
+		return -EINVAL;
 	if (node_check(b, n))
 		return -EINVAL;
-	node_clocks(b->s, n);
+	lf = entry_of(def, sec, "leapfile");
+	if (sim_node_leapfile(n, lf ? lf->line : n->line, b->err, b->errlen))
+		return -EINVAL;
+	if (!n->set.clock_identity_set) {
+		uint8_t mac[6] = { 0x02, 0, 0, 0, (uint8_t)((n->index + 1) >> 8),
+				   (uint8_t)(n->index + 1) };
+
+		clock_identity_from_mac(mac, &n->set.clock.clock_identity);
+	}
+	/* the core's rng_seed is set at each (re)start: sim_node.c */
+	sim_rng_seed(&n->ts_rng, sim_seed_mix(b->s->seed, 3,
+					      (uint64_t)n->index));
+	n->gm = n->index;
+	return 0;
+}
+
+/* reference = NODE; guest_of = HOST (a PTP node). */
+static int node_links(struct bld *b, struct sim_node *n)
+{
+	struct sim *s = b->s;
+
+	n->ref = -1;
+	n->host = -1;
+	if (n->guest) {
+		n->host = sim_find_node(s, n->guest_of);
+		if (n->host < 0 || n->host == n->index ||
+		    s->nodes[n->host].guest)
+			return bfail(b, n->line, "node %s: guest_of: %s%s",
+				     n->name, n->host < 0 ? "no node "
+				     : "not a guest or itself: ",
+				     n->guest_of);
+	}
+	if (!n->reference_name[0])
+		return 0;
+	n->ref = sim_find_node(s, n->reference_name);
+	if (n->ref < 0 || n->ref == n->index)
+		return bfail(b, n->line, "node %s: reference: %s%s", n->name,
+			     n->ref < 0 ? "no node " : "not itself: ",
+			     n->reference_name);
 	return 0;
 }
 
@@ -615,16 +649,14 @@ static int build_nodes(struct bld *b)
 			return -EINVAL;
 	}
 	for (int i = 0; i < b->s->nnodes; i++) {
-		struct sim_node *n = &b->s->nodes[i];
-
-		n->ref = -1;
-		if (!n->reference_name[0])
-			continue;
-		n->ref = sim_find_node(b->s, n->reference_name);
-		if (n->ref < 0 || n->ref == i)
-			return bfail(b, n->line, "node %s: reference: %s%s",
-				     n->name, n->ref < 0 ? "no node " : "not itself: ",
-				     n->reference_name);
+		if (node_links(b, &b->s->nodes[i]))
+			return -EINVAL;
+	}
+	for (int i = 0; i < b->s->nnodes; i++)
+		sim_node_clocks(b->s, &b->s->nodes[i]);
+	for (int i = 0; i < b->s->nnodes; i++) {
+		if (b->s->nodes[i].guest)
+			sim_guest_clock(&b->s->nodes[i]);
 	}
 	return 0;
 }
@@ -634,11 +666,23 @@ static int build_nodes(struct bld *b)
 static int event_node(struct bld *b, struct sim_action *a, char **tok,
 		      int ntok)
 {
-	char why[300];
+	char why[300], name[64], *colon;
 
-	a->target = sim_find_node(b->s, tok[1]);
+	snprintf(name, sizeof(name), "%s", tok[1]);
+	colon = strchr(name, ':');
+	if (colon)
+		*colon++ = '\0';
+	a->target = sim_find_node(b->s, name);
 	if (a->target < 0)
-		return bfail(b, a->line, "no [node %s]", tok[1]);
+		return bfail(b, a->line, "no [node %s]", name);
+	a->clk = colon ? sim_find_clock(&b->s->nodes[a->target], colon) : -1;
+	if (colon && a->clk < 0)
+		return bfail(b, a->line, "node %s has no clock %s", name,
+			     colon);
+	if (colon && ntok >= 3 && strcmp(tok[2], "step") != 0 &&
+	    strcmp(tok[2], "freq") != 0)
+		return bfail(b, a->line, "%s: a clock only takes step and "
+			     "freq", tok[1]);
 	if (ntok == 3 && strcmp(tok[2], "down") == 0)
 		a->kind = SIM_ACT_NODE_DOWN;
 	else if (ntok == 3 && strcmp(tok[2], "up") == 0)
@@ -652,8 +696,8 @@ static int event_node(struct bld *b, struct sim_action *a, char **tok,
 		if (scn_freq(tok[3], &a->dval, why, sizeof(why)))
 			return bfail(b, a->line, "freq: %s", why);
 	} else {
-		return bfail(b, a->line, "want: node NAME down | up | step "
-			     "TIME | freq FREQ");
+		return bfail(b, a->line, "want: node NAME down | up, node "
+			     "NAME[:CLOCK] step TIME | freq FREQ");
 	}
 	return 0;
 }
@@ -787,22 +831,26 @@ static void cut_events(struct sim *s, int64_t duration_ns)
 void sim_free(struct sim *s)
 {
 	for (int i = 0; s->nodes && i < s->nnodes; i++) {
-		sim_node_stop(&s->nodes[i]);
-		free(s->nodes[i].pts);
+		struct sim_node *n = &s->nodes[i];
+
+		sim_node_stop(n);
+		for (int k = -1; k < n->ncm; k++) {
+			struct sim_meter *m = k < 0 ? &n->m : &n->cm[k];
+
+			free(m->pts);
+			free(m->relock);
+			free(m->trans_max);
+		}
 	}
 	free(s->nodes);
 	free(s->segs);
 	free(s->acts);
 	free(s->msgs);
-	free(s->relock);
-	free(s->trans_max);
 	sim_heap_free(&s->heap);
 	s->nodes = NULL;
 	s->segs = NULL;
 	s->acts = NULL;
 	s->msgs = NULL;
-	s->relock = NULL;
-	s->trans_max = NULL;
 }
 
 static void sim_defaults(struct sim *s, const char *path)

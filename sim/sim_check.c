@@ -34,6 +34,7 @@ static const char *const exp_names[SIM_EXP_COUNT] = {
 	[SIM_EXP_HOLDOVER_BOUND] = "holdover_bound",
 	[SIM_EXP_LOCK_RMS_MAX] = "lock_rms_max",
 	[SIM_EXP_LOCK_MAX_MAX] = "lock_max_max",
+	[SIM_EXP_LEAP_WITHIN] = "leap_within",
 };
 
 /* A check's xfail mark: its reason, or NULL when it is not marked. */
@@ -41,13 +42,13 @@ struct mark {
 	const char *reason;
 };
 
-static struct mark mark_of(const struct sim *s, const struct sim_node *n,
+static struct mark mark_of(const struct sim *s, const struct sim_expect *e,
 			   int bit)
 {
 	struct mark m = { NULL };
 
-	if (n && n->exp.xfail[0] && (n->exp.xfail_mask & (1u << bit)))
-		m.reason = n->exp.xfail;
+	if (e && e->xfail[0] && (e->xfail_mask & (1u << bit)))
+		m.reason = e->xfail;
 	else if (s->xg.xfail[0] && (s->xg.xfail_mask & (1u << bit)))
 		m.reason = s->xg.xfail;
 	return m;
@@ -88,7 +89,7 @@ static bool holdover_bound(const struct sim *s, const struct sim_node *n,
 	double worst = 0.0, at_end = -1.0;
 
 	for (int k = 0; k < s->npts; k++) {
-		const struct sim_pt *p = &n->pts[k];
+		const struct sim_pt *p = &n->m.pts[k];
 		double r;
 
 		if (!(p->flags & SIM_PT_HOLDOVER) || !(p->flags & SIM_PT_VALID))
@@ -122,7 +123,7 @@ static void class_seq(const struct sim *s, const struct sim_node *n,
 
 	b[0] = '\0';
 	for (int k = 0; k < s->npts && o < bl; k++) {
-		const struct sim_pt *p = &n->pts[k];
+		const struct sim_pt *p = &n->m.pts[k];
 		int c = gm ? p->gm_cls : p->cls;
 
 		if (!(p->flags & SIM_PT_VALID) || c == last)
@@ -155,32 +156,57 @@ static bool class_seq_eq(const char *want, const char *got)
 static void check_classes(const struct sim *s, const struct sim_node *n,
 			  bool gm, struct tally *t, FILE *out)
 {
-	const char *want = gm ? n->exp.gm_classes : n->exp.clock_classes;
+	const char *want = gm ? n->m.exp.gm_classes : n->m.exp.clock_classes;
 	char got[160], what[200];
 
 	class_seq(s, n, gm, got, sizeof(got));
 	snprintf(what, sizeof(what), "%s %s = %s", n->name,
 		 gm ? "gm_classes" : "clock_classes", want);
 	verdict(t, out, class_seq_eq(want, got),
-		mark_of(s, n, gm ? SIM_XF_GM_CLASSES : SIM_XF_CLOCK_CLASSES),
+		mark_of(s, &n->m.exp, gm ? SIM_XF_GM_CLASSES
+					 : SIM_XF_CLOCK_CLASSES),
 		what, got[0] ? got : "none");
 }
 
-/* The measured value of a per-node check; false if it cannot pass. */
-static bool measure(const struct sim *s, const struct sim_node *n,
-		    enum sim_exp_key k, double *v, char *m, size_t ml)
+/* The scenario's leap seconds within the run (on true TAI time). */
+static int leaps_in_run(const struct sim *s)
 {
-	const struct sim_result *r = &n->res;
+	int64_t tl;
+	int dir, n = 0;
 
-	if (k == SIM_EXP_HOLDOVER_BOUND)
-		return holdover_bound(s, n, v, m, ml);
-	if (k == SIM_EXP_LOCKED) {
-		*v = r->locked_at_end;
-		snprintf(m, ml, "%s", r->locked_at_end ? "yes" : "no");
-		return true;
+	for (int i = 0; sim_leap_instant(s, i, &tl, &dir); i++) {
+		int64_t t = tl * NS_PER_SEC - s->epoch_ns;
+
+		n += t >= 0 && t <= s->duration_ns;
 	}
-	if ((k == SIM_EXP_RELOCK_WITHIN || k == SIM_EXP_TRANSITION_MAX) &&
-	    !s->nacts) {
+	return n;
+}
+
+/* leap_within: the clock's kernel made each leap of the run, the right
+ * way, once; v the worst |error| of the instants (infinite otherwise). */
+static bool leap_check(const struct sim *s, const struct sim_meter *mt,
+		       double *v, char *m, size_t ml)
+{
+	int want = leaps_in_run(s);
+
+	*v = mt->leap_worst_ns;
+	if (mt->leaps)
+		snprintf(m, ml, "%d leap second%s (%d in the run)%s, the worst "
+			 "%.1f ns off its instant", mt->leaps,
+			 mt->leaps == 1 ? "" : "s", want,
+			 mt->leaps_wrong ? ", not all the scenario's" : "", *v);
+	else
+		snprintf(m, ml, "no leap second (%d in the run)", want);
+	if (mt->leaps != want || mt->leaps_wrong)
+		*v = INFINITY;
+	return true;
+}
+
+/* relock_within and transition_max: over the scenario's events. */
+static bool measure_events(const struct sim *s, const struct sim_result *r,
+			   enum sim_exp_key k, double *v, char *m, size_t ml)
+{
+	if (!s->nacts) {
 		*v = 0.0;
 		snprintf(m, ml, "no events");
 		return true;
@@ -192,11 +218,29 @@ static bool measure(const struct sim *s, const struct sim_node *n,
 			 (double)r->worst_relock_ns / 1e9);
 		return r->worst_relock_ns >= 0;
 	}
-	if (k == SIM_EXP_TRANSITION_MAX) {
-		*v = r->worst_transition_ns;
-		snprintf(m, ml, "%.1f ns", *v);
+	*v = r->worst_transition_ns;
+	snprintf(m, ml, "%.1f ns", *v);
+	return true;
+}
+
+/* The measured value of a per-node check; false if it cannot pass. */
+static bool measure(const struct sim *s, const struct sim_node *n,
+		    const struct sim_meter *mt, enum sim_exp_key k, double *v,
+		    char *m, size_t ml)
+{
+	const struct sim_result *r = &mt->res;
+
+	if (k == SIM_EXP_HOLDOVER_BOUND)
+		return holdover_bound(s, n, v, m, ml);
+	if (k == SIM_EXP_LEAP_WITHIN)
+		return leap_check(s, mt, v, m, ml);
+	if (k == SIM_EXP_LOCKED) {
+		*v = r->locked_at_end;
+		snprintf(m, ml, "%s", r->locked_at_end ? "yes" : "no");
 		return true;
 	}
+	if (k == SIM_EXP_RELOCK_WITHIN || k == SIM_EXP_TRANSITION_MAX)
+		return measure_events(s, r, k, v, m, ml);
 	if (!r->locked) {
 		snprintf(m, ml, "never locked");
 		return false;
@@ -241,6 +285,9 @@ static void limit_text(enum sim_exp_key k, double v, char *b, size_t bl)
 	case SIM_EXP_RELOCK_WITHIN:
 		snprintf(b, bl, "<= %g s", v / 1e9);
 		break;
+	case SIM_EXP_LEAP_WITHIN:
+		snprintf(b, bl, "<= %g us", v / 1e3);
+		break;
 	case SIM_EXP_FREQ_RMS_MAX:
 		snprintf(b, bl, "<= %g ppb", v);
 		break;
@@ -263,7 +310,7 @@ static void check_port_states(const struct sim *s, const struct sim_node *n,
 	char buf[160], *tok, *save = NULL, what[200], got[64];
 	int pi;
 
-	snprintf(buf, sizeof(buf), "%s", n->exp.port_state);
+	snprintf(buf, sizeof(buf), "%s", n->m.exp.port_state);
 	for (tok = strtok_r(buf, " \t,", &save); tok;
 	     tok = strtok_r(NULL, " \t,", &save)) {
 		char *colon = strchr(tok, ':');
@@ -278,16 +325,16 @@ static void check_port_states(const struct sim *s, const struct sim_node *n,
 			 tok, colon + 1);
 		snprintf(got, sizeof(got), "%s", have);
 		verdict(t, out, strcasecmp(have, colon + 1) == 0,
-			mark_of(s, n, SIM_XF_PORT_STATE), what, got);
+			mark_of(s, &n->m.exp, SIM_XF_PORT_STATE), what, got);
 	}
 }
 
-/* Why a node has no time error to check. */
+/* Why a node (or clock) has no time error to check. */
 static const char *unmeasured_why(const struct sim *s,
-				  const struct sim_node *n)
+				  const struct sim_meter *mt)
 {
 	for (int k = 0; k < s->npts; k++) {
-		if (n->pts[k].flags & SIM_PT_VALID)
+		if (mt->pts[k].flags & SIM_PT_VALID)
 			return "not measured: the expected grandmaster all "
 			       "the time";
 	}
@@ -296,48 +343,65 @@ static const char *unmeasured_why(const struct sim *s,
 }
 
 /*
- * The per-node checks.  A node that was never measured (the expected
- * grandmaster all the time, or never up) is checked only on what its own
- * [expect NODE] asks: the time-error checks fail ("not measured"), the
- * port states and clockClass sequences, which need no measurement, are
- * evaluated.  [expect] defaults do not apply to it.
+ * The per-node (or per-clock) checks.  One that was never measured (the
+ * expected grandmaster all the time, or never up) is checked only on what
+ * its own [expect NODE] asks: the time-error checks fail ("not
+ * measured"), the port states and clockClass sequences, which need no
+ * measurement, are evaluated.  [expect] defaults do not apply to it.
  */
-static void check_node(const struct sim *s, const struct sim_node *n,
-		       struct tally *t, FILE *out)
+static void check_meter(const struct sim *s, const struct sim_node *n,
+			const struct sim_meter *mt, const char *name,
+			struct tally *t, FILE *out)
 {
-	bool measured = n->res.measured;
+	const struct sim_expect *e = &mt->exp;
+	bool measured = mt->res.measured;
 	char what[200], lim[64], m[192];
 	double v = 0.0;
 
 	for (int k = 0; k < SIM_EXP_COUNT; k++) {
 		bool ok;
 
-		if (!n->exp.has[k] || (!measured && !(n->exp.own & (1u << k))))
+		if (!e->has[k] || (!measured && !(e->own & (1u << k))))
 			continue;
 		if (measured) {
-			ok = measure(s, n, (enum sim_exp_key)k, &v, m,
+			ok = measure(s, n, mt, (enum sim_exp_key)k, &v, m,
 				     sizeof(m));
 		} else {
 			ok = false;
-			snprintf(m, sizeof(m), "%s", unmeasured_why(s, n));
+			snprintf(m, sizeof(m), "%s", unmeasured_why(s, mt));
 		}
 		if (ok && (k == SIM_EXP_LOCKED || k == SIM_EXP_HOLDOVER_BOUND))
-			ok = (v != 0.0) == (n->exp.val[k] != 0.0);
+			ok = (v != 0.0) == (e->val[k] != 0.0);
 		else if (ok)
-			ok = v <= n->exp.val[k];
-		limit_text((enum sim_exp_key)k, n->exp.val[k], lim, sizeof(lim));
-		snprintf(what, sizeof(what), "%s %s %s", n->name, exp_names[k],
+			ok = v <= e->val[k];
+		limit_text((enum sim_exp_key)k, e->val[k], lim, sizeof(lim));
+		snprintf(what, sizeof(what), "%s %s %s", name, exp_names[k],
 			 lim);
-		verdict(t, out, ok, mark_of(s, n, k), what, m);
+		verdict(t, out, ok, mark_of(s, e, k), what, m);
 	}
-	if (n->exp.port_state[0])
+}
+
+static void check_node(const struct sim *s, const struct sim_node *n,
+		       struct tally *t, FILE *out)
+{
+	const struct sim_expect *e = &n->m.exp;
+	bool measured = n->m.res.measured;
+
+	check_meter(s, n, &n->m, n->name, t, out);
+	if (e->port_state[0])
 		check_port_states(s, n, t, out);
-	if (n->exp.clock_classes[0] &&
-	    (measured || (n->exp.own & (1u << SIM_XF_CLOCK_CLASSES))))
+	if (e->clock_classes[0] &&
+	    (measured || (e->own & (1u << SIM_XF_CLOCK_CLASSES))))
 		check_classes(s, n, false, t, out);
-	if (n->exp.gm_classes[0] &&
-	    (measured || (n->exp.own & (1u << SIM_XF_GM_CLASSES))))
+	if (e->gm_classes[0] &&
+	    (measured || (e->own & (1u << SIM_XF_GM_CLASSES))))
 		check_classes(s, n, true, t, out);
+	for (int k = 0; k < n->ncm; k++) {
+		char name[48];
+
+		snprintf(name, sizeof(name), "%s:%s", n->name, n->clk_name[k]);
+		check_meter(s, n, &n->cm[k], name, t, out);
+	}
 }
 
 /* ---- network checks ---- */

@@ -5,7 +5,9 @@
  * grandmaster, passive_ports), a scenario-wide xfail, and per-node checks
  * that apply to every node that has a time error to measure; [expect NODE]
  * overrides per-node checks for one node and may carry its own xfail and
- * port_state.  The checks a node's own section sets are marked (own): they
+ * port_state; [expect NODE:CLOCK] holds the checks of one of the node's
+ * clocks (phc0.., sys: the time-error checks and leap_within), which
+ * [expect] does not reach.  The checks a node's own section sets are marked (own): they
  * apply even when the node turns out not to be measured (and fail).
  * "xfail = REASON" marks the section's checks as expected to fail (until
  * the servo work, say); "xfail = rms_max max_max: REASON" only the checks
@@ -39,6 +41,7 @@ static const struct {
 	{ "holdover_bound", SIM_EXP_HOLDOVER_BOUND, ET_BOOL },
 	{ "lock_rms_max", SIM_EXP_LOCK_RMS_MAX, ET_TIME },
 	{ "lock_max_max", SIM_EXP_LOCK_MAX_MAX, ET_TIME },
+	{ "leap_within", SIM_EXP_LEAP_WITHIN, ET_TIME },
 };
 
 #define N_EXP_KEYS (int)(sizeof(exp_keys) / sizeof(*exp_keys))
@@ -244,6 +247,26 @@ static int class_list(struct xctx *x, struct sim_expect *ex,
 	return 0;
 }
 
+/* Checks that are not a clock's: the node's protocol state. */
+static bool node_only(const char *key)
+{
+	return !strcmp(key, "holdover_bound") || !strcmp(key, "port_state") ||
+	       !strcmp(key, "clock_classes") || !strcmp(key, "gm_classes");
+}
+
+/* leap_within is a system clock's: [expect NODE:sys], or [expect NODE]
+ * of a node whose row is its system clock (no PHC). */
+static int leap_key_ok(struct xctx *x, const struct sim_node *n, int clk,
+		       const struct scn_entry *e)
+{
+	bool sys = n && (clk >= 0 ? clk == n->sys : n->nphc == 0);
+
+	if (strcmp(e->key, "leap_within") != 0 || sys)
+		return 0;
+	return bad_at(x, e->line, "leap_within: a system clock's check "
+		      "([expect NODE:sys])");
+}
+
 static int node_key(struct xctx *x, struct sim_expect *ex,
 		    const struct sim_node *n, const struct scn_entry *e)
 {
@@ -299,30 +322,51 @@ static int all_section(struct xctx *x, const struct scn_section *sec,
 		rc = global_key(x, e);
 		if (rc < 0)
 			return rc;
-		if (rc > 0 && node_key(x, all, NULL, e))
+		if (rc > 0 && (leap_key_ok(x, NULL, -1, e) ||
+			       node_key(x, all, NULL, e)))
 			return -EINVAL;
 	}
 	return 0;
 }
 
+/* [expect NODE] or [expect NODE:CLOCK]: the checks of its meter. */
 static int node_section(struct xctx *x, const struct scn_section *sec)
 {
-	int ni = sim_find_node(x->s, sec->name);
+	char name[64], *colon;
 	struct sim_node *n;
+	struct sim_expect *ex;
+	int ni, clk = -1;
 
+	snprintf(name, sizeof(name), "%s", sec->name);
+	colon = strchr(name, ':');
+	if (colon)
+		*colon++ = '\0';
+	ni = sim_find_node(x->s, name);
 	if (ni < 0)
 		return bad_at(x, sec->line, "[expect %s]: no such node",
 				sec->name);
 	n = &x->s->nodes[ni];
+	if (colon) {
+		clk = sim_find_clock(n, colon);
+		if (clk < 0 || clk >= n->ncm)
+			return bad_at(x, sec->line, "[expect %s]: node %s has "
+					"%s", sec->name, name, n->ncm
+					? "no such clock (phc0.., sys)"
+					: "one clock: [expect NODE]");
+	}
+	ex = clk >= 0 ? &n->cm[clk].exp : &n->m.exp;
 	for (int i = 0; i < sec->n; i++) {
 		const struct scn_entry *e = &sec->e[i];
 
 		if (strcmp(e->key, "xfail") == 0) {
-			parse_xfail(e->value, n->exp.xfail,
-				    sizeof(n->exp.xfail), &n->exp.xfail_mask);
+			parse_xfail(e->value, ex->xfail, sizeof(ex->xfail),
+				    &ex->xfail_mask);
 			continue;
 		}
-		if (node_key(x, &n->exp, n, e))
+		if (clk >= 0 && node_only(e->key))
+			return bad_at(x, e->line, "%s: a node's check, not a "
+					"clock's ([expect %s])", e->key, name);
+		if (leap_key_ok(x, n, clk, e) || node_key(x, ex, n, e))
 			return -EINVAL;
 	}
 	return 0;
@@ -340,7 +384,7 @@ int sim_build_expect(struct sim *s, const struct scn_file *f, char *err,
 	if (sec && all_section(&x, sec, &all))
 		return -EINVAL;
 	for (int i = 0; i < s->nnodes; i++)
-		s->nodes[i].exp = all;
+		s->nodes[i].m.exp = all;
 	for (int i = 0; i < f->n; i++) {
 		if (f->s[i].kind != SCN_EXPECT || !f->s[i].name[0])
 			continue;

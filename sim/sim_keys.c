@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/hwclock.h"
 #include "sim/sim_link.h"
 #include "sim/sim_scn.h"
 
@@ -47,6 +48,22 @@ static int parse_jdist(const char *v, int *d, char *why, size_t wl)
 		return -EINVAL;
 	}
 	return 0;
+}
+
+static int parse_read(const char *v, int *m, char *why, size_t wl)
+{
+	static const enum hwclock_read ok[] = { HWCLOCK_READ_PRECISE,
+						HWCLOCK_READ_EXTENDED,
+						HWCLOCK_READ_BASIC };
+
+	for (size_t i = 0; i < sizeof(ok) / sizeof(*ok); i++) {
+		if (strcmp(v, hwclock_read_name(ok[i])) == 0) {
+			*m = (int)ok[i];
+			return 0;
+		}
+	}
+	snprintf(why, wl, "'%s': want precise, extended or basic", v);
+	return -EINVAL;
 }
 
 /* Parse into a double (or the int64/bool/... the type wants, as bits). */
@@ -95,6 +112,10 @@ static int parse_value(const struct sim_key *k, const char *v, double *d,
 		rc = parse_jdist(v, &jd, why, wl);
 		*i = jd;
 		return rc;
+	case SIM_VT_READ:
+		rc = parse_read(v, &jd, why, wl);
+		*i = jd;
+		return rc;
 	case SIM_VT_STR64:
 		if (strlen(v) >= 64) {
 			snprintf(why, wl, "too long (at most 63 characters)");
@@ -121,6 +142,9 @@ static void store(void *field, enum sim_vt t, const char *v, double d,
 		break;
 	case SIM_VT_JDIST:
 		*(enum sim_jitter_dist *)field = (enum sim_jitter_dist)i;
+		break;
+	case SIM_VT_READ:
+		*(enum hwclock_read *)field = (enum hwclock_read)i;
 		break;
 	case SIM_VT_STR64:
 		snprintf((char *)field, 64, "%s", v);

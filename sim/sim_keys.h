@@ -29,6 +29,7 @@ enum sim_vt {
 	SIM_VT_U64, /* uint64_t */
 	SIM_VT_STR64, /* char[64] */
 	SIM_VT_JDIST, /* enum sim_jitter_dist */
+	SIM_VT_READ, /* enum hwclock_read: precise, extended or basic */
 };
 
 struct sim_key {

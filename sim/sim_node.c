@@ -1,25 +1,29 @@
 /*
  * sim/sim_node.c — one simulated node: hvptpd above the platform.
  *
- * A node owns a core (bc_create), a discipline (disc_create on its
- * simulated clock) and the daemon's executor (exec_init) with this file's
- * platform: send -> the node's segment (a copy per receiver, scheduled at
- * its arrival), timer_arm/stop -> the event heap (lazy cancel by
- * generation), and a TX timestamp for each event message, taken on the
- * stamping clock and handed back later through exec_tx_ts with the token
- * (or never, with tx_ts_missing).  RX timestamps are taken when a copy
- * arrives.  Like the daemon's loop, the node runs the state decision after
- * every event it handles.
+ * A node owns a core (bc_create), the clock set of its clocks
+ * (sim_clocks.c: a discipline per clock) and the daemon's executor
+ * (exec_init, exec_set_time with its kernel_leap and leapfile) with this
+ * file's platform: send -> the node's segment (a copy per receiver,
+ * scheduled at its arrival), timer_arm/stop -> the event heap (lazy
+ * cancel by generation), and a TX timestamp for each event message, taken
+ * on the port's stamping clock and handed back later through exec_tx_ts
+ * with the token (or never, with tx_ts_missing).  RX timestamps are taken
+ * when a copy arrives.  Like the daemon's loop, the node runs the state
+ * decision after every event it handles.  A guest node has no core and no
+ * executor: sim_guest.c runs its follower on the executor's follow timer.
  *
  * "now" for the core is the node's monotonic clock: true time plus
- * SIM_MONO_BASE_NS (an ideal monotonic clock).  Timestamps come from the
- * disciplined clock (the PHC with hardware timestamping, the system clock
- * with software timestamping) through the timestamping model.
+ * SIM_MONO_BASE_NS (an ideal monotonic clock).  A port's timestamps come
+ * from the clock that stamps it (its PHC with hardware timestamping, the
+ * system clock with software timestamping) through the timestamping model
+ * of its kind.  The clocks form the daemon's clock set (sim_clocks.c).
  *
- * A node that goes down is destroyed (core, discipline); its clock keeps
+ * A node that goes down is destroyed (core, disciplines; a leap it armed
+ * in the kernel disarmed, as hvptpd does on exit); its clocks keep
  * running with the frequency last set, as a PHC does while its daemon is
- * away.  Coming back up builds a fresh core and discipline (a restart);
- * a new epoch makes its stale timers and TX timestamps harmless.
+ * away.  Coming back up builds a fresh core and clock set (a restart); a
+ * new epoch makes its stale timers and TX timestamps harmless.
  */
 #include <errno.h>
 #include <math.h>
@@ -34,9 +38,19 @@ int64_t sim_node_mono(const struct sim_node *n)
 	return n->sim->now + SIM_MONO_BASE_NS;
 }
 
+struct disc *sim_node_clock_disc(const struct sim_node *n, int k)
+{
+	/* a guest's set: its kvm clock, then its system clock */
+	int i = n->guest ? k + 1 : k;
+
+	return n->cs.started && i < n->cs.n ? n->cs.c[i].disc : NULL;
+}
+
 struct disc *sim_node_disc(const struct sim_node *n)
 {
-	return n->cs.started ? n->cs.c[0].disc : NULL;
+	if (n->guest)
+		return sim_node_clock_disc(n, n->sys);
+	return n->cs.started ? cs_ref_disc(&n->cs) : NULL;
 }
 
 static struct sim_node *enter(struct sim_node *n)
@@ -72,12 +86,13 @@ static bool addr_parse(const struct bc_addr *a, int *node, int *port)
 	return true;
 }
 
-/* A timestamp of true time t on the node's stamping clock. */
-static int64_t node_stamp(struct sim_node *n, int64_t t, bool tx)
+/* A timestamp of true time t on the clock stamping port p. */
+static int64_t node_stamp(struct sim_node *n, int p, int64_t t, bool tx)
 {
-	const struct sim_ts_model *m = &n->ts;
+	const struct sim_ts_model *m =
+		n->set.port_hardware[p] == n->hardware ? &n->ts : &n->ts_other;
 	double frac, x;
-	int64_t r = sim_clock_read(n->dclk, t, &frac), q;
+	int64_t r = sim_clock_read(&n->clocks[n->port_clk[p]], t, &frac), q;
 
 	x = frac;
 	if (m->noise_ns > 0.0)
@@ -132,13 +147,17 @@ static void tx_stamp(struct sim_node *n, int port, uint32_t token)
 	};
 	double late;
 
-	if (sim_rand_chance(&n->ts_rng, n->ts.tx_missing)) {
+	const struct sim_ts_model *m = n->set.port_hardware[port] == n->hardware
+					       ? &n->ts
+					       : &n->ts_other;
+
+	if (sim_rand_chance(&n->ts_rng, m->tx_missing)) {
 		n->tx_ts_missing++;
 		return;
 	}
-	ev.val = node_stamp(n, s->now, true);
-	late = sim_rand_exp(&n->ts_rng, n->ts.tx_jitter_ns);
-	ev.t = s->now + n->ts.tx_delay_ns + (int64_t)llround(late);
+	ev.val = node_stamp(n, port, s->now, true);
+	late = sim_rand_exp(&n->ts_rng, m->tx_jitter_ns);
+	ev.t = s->now + m->tx_delay_ns + (int64_t)llround(late);
 	sim_push(s, &ev);
 }
 
@@ -232,6 +251,11 @@ static void plat_timer_arm(void *ctx, int port, int t, int64_t at_ns)
 	sim_push(n->sim, &ev);
 }
 
+void sim_node_arm(struct sim_node *n, int timer, int64_t at_ns)
+{
+	plat_timer_arm(n, -1, timer, at_ns);
+}
+
 static void plat_timer_stop(void *ctx, int port, int t)
 {
 	uint32_t *gen = timer_gen(ctx, port, t);
@@ -279,31 +303,6 @@ static void new_epoch(struct sim_node *n)
 	n->summary_armed = false;
 }
 
-/* The node's clocks as the daemon would have them: the stamping clock
- * (the reference before any slave port), and with hardware timestamps the
- * system clock, which follows it unless system_clock_sync is 0. */
-static int node_clockset(struct sim_node *n)
-{
-	const struct hvd_settings *s = &n->set;
-	struct cs_cfg cfg = {
-		.ref = s->disc,
-		.follow = s->follow_disc,
-		.follow_interval_ns = (int64_t)(1e9 / s->follow_rate_hz),
-		.follow_readings = s->follow_readings,
-		.gm_clock = 0,
-	};
-	bool adjust = !s->disc.free_running;
-	int k;
-
-	cs_init(&n->cs, &cfg);
-	k = cs_add(&n->cs, &n->hwc.hw, adjust);
-	if (k >= 0 && n->sclk != n->dclk)
-		k = cs_add(&n->cs, &n->shwc.hw, adjust && s->system_clock_sync);
-	for (int i = 0; k >= 0 && i < n->nports; i++)
-		k = cs_bind_port(&n->cs, i, 0);
-	return k < 0 ? k : cs_start(&n->cs);
-}
-
 static int node_create(struct sim_node *n)
 {
 	struct exec_platform plat = {
@@ -317,7 +316,7 @@ static int node_create(struct sim_node *n)
 	n->set.clock.rng_seed = sim_seed_mix(n->sim->seed, 5,
 					     (uint64_t)n->index << 32 |
 						     n->epoch);
-	err = node_clockset(n);
+	err = sim_node_clockset(n);
 	if (err < 0)
 		return err;
 	err = bc_create(&n->bc, &n->set.clock, n->set.ports, n->set.nports);
@@ -326,6 +325,8 @@ static int node_create(struct sim_node *n)
 		return err;
 	}
 	exec_init(&n->ex, n->bc, &n->cs, &plat, n->set.summary_interval);
+	exec_set_time(&n->ex, n->set.kernel_leap,
+		      n->set.have_leaps ? &n->set.leaps : NULL);
 	return 0;
 }
 
@@ -339,7 +340,7 @@ int sim_node_start(struct sim_node *n)
 		return 0;
 	new_epoch(n);
 	prev = enter(n);
-	err = node_create(n);
+	err = n->guest ? sim_guest_start(n) : node_create(n);
 	if (err < 0) {
 		fprintf(stderr, "hvptp-sim: cannot start node %s: %s\n",
 			n->name, strerror(-err));
@@ -349,6 +350,10 @@ int sim_node_start(struct sim_node *n)
 	n->up = true;
 	if (n->epoch > 1)
 		n->restarts++;
+	if (n->guest) {
+		leave(n, prev);
+		return 0;
+	}
 	exec_start(&n->ex, sim_node_mono(n));
 	for (int i = 0; i < n->nports; i++) {
 		int seg = n->ports[i].seg;
@@ -365,6 +370,8 @@ void sim_node_stop(struct sim_node *n)
 {
 	if (n->bc || n->cs.started)
 		new_epoch(n);
+	if (n->bc)
+		exec_close(&n->ex);
 	cs_stop(&n->cs);
 	bc_destroy(n->bc);
 	n->bc = NULL;
@@ -381,6 +388,11 @@ void sim_node_timer(struct sim_node *n, const struct sim_ev *ev)
 	if (!n->up || !gen || ev->gen != *gen)
 		return;
 	prev = enter(n);
+	if (n->guest) {
+		sim_guest_timer(n);
+		leave(n, prev);
+		return;
+	}
 	exec_timer(&n->ex, ev->port == SIM_EXEC_PORT ? -1 : ev->port, ev->aux,
 		   sim_node_mono(n));
 	node_after(n);
@@ -406,7 +418,7 @@ void sim_node_deliver(struct sim_node *n, const struct sim_ev *ev)
 	memcpy(buf, m->buf, len);
 	addr_of(&src, m->src_node, m->src_port);
 	if (m->event)
-		rx_ts = tmv_from_ns(node_stamp(n, s->now, false));
+		rx_ts = tmv_from_ns(node_stamp(n, ev->port, s->now, false));
 	sim_msg_put(s, ev->data);
 	prev = enter(n);
 	exec_rx(&n->ex, ev->port, buf, len, rx_ts, &src, sim_node_mono(n));

@@ -4,7 +4,7 @@
  * Events come off the heap in true-time order (ties in push order) and go
  * to their node: timer expiries, message arrivals, TX timestamps, summary
  * lines; or to the simulator: scenario actions (node or link down/up, a
- * link parameter, a clock step or frequency jump) and the ground-truth
+ * link parameter, a clock's step or frequency jump) and the ground-truth
  * samples on a fixed grid of true time (sim_truth.c).  The run ends at
  * the scenario's duration, or at the first failure that would make it
  * wrong (out of memory for an event or a message, a node that cannot
@@ -82,6 +82,14 @@ static void act_link(struct sim *s, struct sim_seg *seg, bool up)
 		sim_node_link(&s->nodes[seg->ep[i].node], seg->ep[i].port, up);
 }
 
+/* The clock an event names, or the one the node's row measures. */
+static struct sim_clock *act_clock(struct sim *s, const struct sim_action *a)
+{
+	struct sim_node *n = &s->nodes[a->target];
+
+	return &n->clocks[a->clk >= 0 ? a->clk : n->main_clk];
+}
+
 static void act_run(struct sim *s, const struct sim_action *a)
 {
 	char why[300];
@@ -107,10 +115,10 @@ static void act_run(struct sim *s, const struct sim_action *a)
 			     sizeof(why));
 		break;
 	case SIM_ACT_NODE_STEP:
-		sim_clock_jump(s->nodes[a->target].dclk, s->now, a->ival);
+		sim_clock_jump(act_clock(s, a), s->now, a->ival);
 		break;
 	case SIM_ACT_NODE_FREQ:
-		sim_clock_freq_step(s->nodes[a->target].dclk, s->now, a->dval);
+		sim_clock_freq_step(act_clock(s, a), s->now, a->dval);
 		break;
 	}
 	s->topo_dirty = true;
@@ -163,18 +171,38 @@ static void dispatch(struct sim *s, const struct sim_ev *ev)
 	}
 }
 
+/* Every node's row and its clocks' rows. */
+static long long meters(const struct sim *s)
+{
+	long long n = 0;
+
+	for (int i = 0; i < s->nnodes; i++)
+		n += 1 + s->nodes[i].ncm;
+	return n;
+}
+
+static int alloc_pts(struct sim_meter *m, int cap)
+{
+	m->pts = calloc((size_t)cap, sizeof(*m->pts));
+	return m->pts ? 0 : -ENOMEM;
+}
+
 static int prepare(struct sim *s)
 {
 	struct sim_ev ev;
 
-	if ((s->duration_ns / s->sample_ns + 1) * s->nnodes > SIM_MAX_SAMPLES)
+	if ((s->duration_ns / s->sample_ns + 1) * meters(s) > SIM_MAX_SAMPLES)
 		return -E2BIG;
 	s->cap_pts = (int)(s->duration_ns / s->sample_ns) + 1;
 	for (int i = 0; i < s->nnodes; i++) {
-		s->nodes[i].pts = calloc((size_t)s->cap_pts,
-					 sizeof(*s->nodes[i].pts));
-		if (!s->nodes[i].pts)
+		struct sim_node *n = &s->nodes[i];
+
+		if (alloc_pts(&n->m, s->cap_pts))
 			return -ENOMEM;
+		for (int k = 0; k < n->ncm; k++) {
+			if (alloc_pts(&n->cm[k], s->cap_pts))
+				return -ENOMEM;
+		}
 	}
 	s->free_msg = SIM_NO_MSG;
 	s->topo_dirty = true;

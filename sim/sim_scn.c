@@ -76,6 +76,24 @@ static bool name_ok(const char *n)
 	return true;
 }
 
+/* [expect NODE] or [expect NODE:CLOCK]. */
+static bool expect_name_ok(const char *n)
+{
+	char buf[64];
+	char *colon;
+
+	if (strlen(n) >= sizeof(buf))
+		return false;
+	snprintf(buf, sizeof(buf), "%s", n);
+	colon = strchr(buf, ':');
+	if (colon)
+		*colon++ = '\0';
+	if (!colon)
+		return name_ok(buf);
+	return name_ok(buf) && strcmp(buf, "*") != 0 && name_ok(colon) &&
+	       strcmp(colon, "*") != 0;
+}
+
 static int section_kind(const char *word, int *k)
 {
 	for (size_t i = 0; i < sizeof(scn_kinds) / sizeof(*scn_kinds); i++) {
@@ -118,10 +136,14 @@ static int new_section(struct scn_file *f, char *hdr, int line, char *err,
 	if (!scn_kinds[k].named && !scn_kinds[k].optional_name && *name)
 		return scn_fail(err, errlen, f->path, line,
 				"[%s] takes no name", word);
-	if (*name && !name_ok(name))
+	if (*name && !(scn_kinds[k].kind == SCN_EXPECT ? expect_name_ok(name)
+						       : name_ok(name)))
 		return scn_fail(err, errlen, f->path, line,
 				"bad name '%s' (letters, digits, _ - . ; "
-				"at most 31)", name);
+				"at most 31%s)", name,
+				scn_kinds[k].kind == SCN_EXPECT
+					? "; NODE or NODE:CLOCK"
+					: "");
 	if (scn_kinds[k].kind != SCN_EVENTS &&
 	    scn_find(f, scn_kinds[k].kind, name))
 		return scn_fail(err, errlen, f->path, line,

@@ -30,7 +30,8 @@ struct scn_entry {
 
 struct scn_section {
 	enum scn_kind kind;
-	char name[32]; /* "" without a name, "*" for defaults */
+	char name[48]; /* "" without a name, "*" for defaults, NODE:CLOCK
+			  ([expect]) */
 	int line;
 	struct scn_entry *e;
 	int n, cap;

@@ -12,13 +12,21 @@
  * node of that part should end up following; when it changes (failover),
  * errors are measured against the new one from that instant.
  *
- * Time error of node i at true time t: reading of i's disciplined clock
- * minus the reading of the grandmaster's (or, for a node with a
- * reference, of the reference node's, whatever the topology: holdover
- * is measured against the grandmaster that went away), both from the
- * simulator's clock models (plus the UTC offset when i keeps UTC under a
- * grandmaster on the PTP timescale, as the protocol intends).  Frequency error: the rates'
- * difference, ppb.
+ * Time error of a clock at true time t: its reading minus the reading of
+ * the grandmaster's clock (its reference: the clock its PTP discipline
+ * steers), both from the simulator's clock models, on one timescale: a
+ * clock that keeps UTC under a grandmaster on the PTP timescale should
+ * read the UTC offset in force less (the world's, from [scenario]
+ * leapfile, leap seconds included; else the grandmaster's configured
+ * one).  A node with a reference is measured against the reference
+ * node's clock, whatever the topology (holdover is measured against the
+ * grandmaster that went away).  Every node's row measures its reference
+ * clock at each sample (a guest's: its system clock), and a node with
+ * several clocks has a row per clock as well, each with its own servo's
+ * state.  A guest's grandmaster is its host's.  Frequency error: the
+ * rates' difference, ppb.  A system clock's leap seconds (its kernel's)
+ * are set against the nearest leap of the scenario on the grandmaster's
+ * time.
  *
  * "Locked" at a sample: the servo says LOCKED (or LOCKED_STABLE) and
  * |error| <= lock_threshold (a grandmaster counts as locked).  A node's
@@ -136,7 +144,7 @@ void sim_truth_topology(struct sim *s)
 		const struct sim_node *n = &s->nodes[i];
 		int r = uf_find(uf, i);
 
-		if (!n->up || n->set.clock.slave_only)
+		if (!n->up || n->set.clock.slave_only || n->guest)
 			continue;
 		if (best[r] < 0 || ds_cmp(n, &s->nodes[best[r]]) < 0)
 			best[r] = i;
@@ -144,22 +152,43 @@ void sim_truth_topology(struct sim *s)
 	for (int i = 0; i < s->nnodes; i++)
 		s->nodes[i].gm = s->nodes[i].up ? best[uf_find(uf, i)] : -1;
 	hops(s);
+	/* a guest: its host's grandmaster, one hop (the hypercall) further */
+	for (int i = 0; i < s->nnodes; i++) {
+		struct sim_node *n = &s->nodes[i], *h;
+
+		if (!n->guest)
+			continue;
+		h = &s->nodes[n->host];
+		n->gm = n->up && h->up ? h->gm : -1;
+		n->hop = n->gm >= 0 && h->hop >= 0 ? h->hop + 1 : -1;
+	}
 	s->topo_dirty = false;
 }
 
 /* ---- samples ---- */
 
-/* What node i should read relative to gm g: -UTC offset when i keeps UTC
- * and g's time is on the PTP timescale (the core converts), else 0. */
-static double expected_shift(const struct sim_node *i, const struct sim_node *g)
+/* The grandmaster's time is on the PTP timescale (TAI): it announces PTP
+ * and its clock does not keep UTC (one that does announces ARB). */
+static bool gm_ptp(const struct sim_node *g)
+{
+	return g->set.clock.ptp_timescale && !g->clocks[g->main_clk].k.on;
+}
+
+/* What clock c of node i should read relative to grandmaster g's time
+ * gm_ns: the UTC offset in force less when c keeps UTC and g's time is
+ * TAI (the world's offset with a [scenario] leapfile, else the one g is
+ * configured to announce), else the same. */
+static double expected_shift(const struct sim *s, const struct sim_node *i,
+			     const struct sim_clock *c,
+			     const struct sim_node *g, int64_t gm_ns)
 {
 	const struct bc_clock_cfg *gc = &g->set.clock;
 	int off;
 
-	if (!i->keeps_utc || g->keeps_utc || !gc->ptp_timescale)
+	if (!c->k.on || !gm_ptp(g))
 		return 0.0;
 	off = gc->utc_offset_valid ? gc->utc_offset : i->set.clock.utc_offset;
-	return -(double)off * 1e9;
+	return -(double)sim_utc_offset_at(s, gm_ns, off) * 1e9;
 }
 
 /* What the node itself says: its time error estimate, holdover, the
@@ -179,37 +208,113 @@ static void sample_reports(const struct sim_node *n, struct sim_pt *pt)
 	pt->gm_cls = bc_parent_ds(n->bc)->grandmaster_clock_quality.clock_class;
 }
 
-static void sample_node(struct sim *s, struct sim_node *n, struct sim_pt *pt)
+/* The kernel's leap seconds of clock c since the last sample: each one's
+ * instant on g's time against the nearest leap of the scenario. */
+static void sample_leaps(const struct sim *s, struct sim_meter *m,
+			 const struct sim_clock *c, struct sim_node *g)
 {
-	struct sim_node *g;
+	struct sim_clock *gc = &g->clocks[g->main_clk];
+
+	for (; m->kleaps_seen < c->k.nleaps; m->kleaps_seen++) {
+		int j = m->kleaps_seen < SIM_KERN_MAX_LEAPS
+				? m->kleaps_seen
+				: SIM_KERN_MAX_LEAPS - 1;
+		const struct sim_kleap *l = &c->k.leaps[j];
+		double best = INFINITY;
+		int64_t tl;
+		int dir = 0, bdir = 0;
+
+		for (int i = 0; sim_leap_instant(s, i, &tl, &dir); i++) {
+			/* g's reading at the leap, against the instant */
+			double e = sim_clock_diff(gc, l->t, tl * NS_PER_SEC);
+
+			if (fabs(e) < fabs(best)) {
+				best = e;
+				bdir = dir;
+			}
+		}
+		m->leaps++;
+		m->leaps_wrong += bdir != l->dir;
+		if (fabs(best) > m->leap_worst_ns)
+			m->leap_worst_ns = fabs(best);
+	}
+}
+
+/*
+ * One clock's sample: c against g's clock, or the grandmaster's own
+ * (gm_self: not measured).  disc: its servo (LOCKED counts).
+ */
+static void sample_clock(const struct sim *s, const struct sim_node *n,
+			 struct sim_clock *c, struct sim_node *g, bool gm_self,
+			 const struct disc *d, struct sim_pt *pt)
+{
+	struct sim_clock *gc = &g->clocks[g->main_clk];
+	enum servo_state st;
 	double fi, fg;
 	int64_t ri, rg;
-	enum servo_state st;
-	uint64_t steps = n->dclk->n_steps - n->steps_seen;
 
-	memset(pt, 0, sizeof(*pt));
-	pt->steps = steps > 255 ? 255 : (uint8_t)steps;
-	n->steps_seen = n->dclk->n_steps;
-	pt->te_ns = -1.0f;
-	if (!n->up || n->gm < 0)
-		return;
-	pt->flags = SIM_PT_VALID;
-	sample_reports(n, pt);
-	if (n->gm == n->index && n->ref < 0) {
+	pt->flags |= SIM_PT_VALID;
+	if (gm_self) {
 		pt->flags |= SIM_PT_GM | SIM_PT_SERVO_LOCKED;
 		return;
 	}
-	/* a reference, when given, is the truth whatever the topology */
-	g = &s->nodes[n->ref >= 0 ? n->ref : n->gm];
-	ri = sim_clock_read(n->dclk, s->now, &fi);
-	rg = sim_clock_read(g->dclk, s->now, &fg);
-	pt->err_ns = (double)(ri - rg) + (fi - fg) - expected_shift(n, g);
-	pt->ferr_ppb = (float)((sim_clock_rate(n->dclk, s->now) -
-				sim_clock_rate(g->dclk, s->now)) *
+	ri = sim_clock_read(c, s->now, &fi);
+	rg = sim_clock_read(gc, s->now, &fg);
+	pt->err_ns = (double)(ri - rg) + (fi - fg) -
+		     expected_shift(s, n, c, g, rg);
+	pt->ferr_ppb = (float)((sim_clock_rate(c, s->now) -
+				sim_clock_rate(gc, s->now)) *
 			       1e9);
-	st = disc_state(sim_node_disc(n));
+	st = d ? disc_state(d) : SERVO_UNLOCKED;
 	if (st == SERVO_LOCKED || st == SERVO_LOCKED_STABLE)
 		pt->flags |= SIM_PT_SERVO_LOCKED;
+}
+
+static uint8_t sat8(uint64_t v)
+{
+	return v > 255 ? 255 : (uint8_t)v;
+}
+
+static void sample_node(struct sim *s, struct sim_node *n, int k)
+{
+	uint64_t steps[SIM_MAX_CLOCKS];
+	struct sim_pt *pt = &n->m.pts[k];
+	struct sim_node *g;
+	bool self;
+
+	if (n->up && n->cs.started && !n->guest)
+		n->main_clk = n->cs.ref;
+	for (int c = 0; c < n->nclk; c++) {
+		steps[c] = n->clocks[c].n_steps - n->clk_steps_seen[c];
+		n->clk_steps_seen[c] = n->clocks[c].n_steps;
+	}
+	memset(pt, 0, sizeof(*pt));
+	pt->steps = sat8(steps[n->main_clk]);
+	pt->te_ns = -1.0f;
+	for (int c = 0; c < n->ncm; c++) {
+		memset(&n->cm[c].pts[k], 0, sizeof(*pt));
+		n->cm[c].pts[k].steps = sat8(steps[c]);
+		n->cm[c].pts[k].te_ns = -1.0f;
+	}
+	if (!n->up || n->gm < 0)
+		return;
+	sample_reports(n, pt);
+	/* a reference, when given, is the truth whatever the topology */
+	g = &s->nodes[n->ref >= 0 ? n->ref : n->gm];
+	self = g == n;
+	sample_clock(s, n, &n->clocks[n->main_clk], g, self, sim_node_disc(n),
+		     pt);
+	if (!self && n->clocks[n->main_clk].k.on)
+		sample_leaps(s, &n->m, &n->clocks[n->main_clk], g);
+	for (int c = 0; c < n->ncm; c++) {
+		struct sim_meter *m = &n->cm[c];
+
+		m->follower |= c != n->main_clk;
+		sample_clock(s, n, &n->clocks[c], g, self && c == n->main_clk,
+			     sim_node_clock_disc(n, c), &m->pts[k]);
+		if (n->clocks[c].k.on)
+			sample_leaps(s, m, &n->clocks[c], g);
+	}
 }
 
 void sim_truth_sample(struct sim *s)
@@ -219,7 +324,7 @@ void sim_truth_sample(struct sim *s)
 	if (k >= s->cap_pts)
 		return;
 	for (int i = 0; i < s->nnodes; i++)
-		sample_node(s, &s->nodes[i], &s->nodes[i].pts[k]);
+		sample_node(s, &s->nodes[i], k);
 	s->npts++;
 	if (s->csv)
 		sim_csv_rows(s, s->csv);
@@ -227,34 +332,34 @@ void sim_truth_sample(struct sim *s)
 
 /* ---- results ---- */
 
-static bool pt_good(const struct sim_node *n, const struct sim_pt *p)
+static bool pt_good(int64_t threshold, const struct sim_pt *p)
 {
 	if (!(p->flags & SIM_PT_VALID))
 		return false;
 	if (p->flags & SIM_PT_GM)
 		return true;
 	return (p->flags & SIM_PT_SERVO_LOCKED) &&
-	       fabs(p->err_ns) <= (double)n->lock_threshold_ns;
+	       fabs(p->err_ns) <= (double)threshold;
 }
 
 /* run[k]: good samples in a row from k on. */
-static void good_runs(const struct sim *s, const struct sim_node *n,
-		      int *run)
+static void good_runs(const struct sim *s, const struct sim_meter *m,
+		      int64_t threshold, int *run)
 {
 	run[s->npts] = 0;
 	for (int k = s->npts - 1; k >= 0; k--)
-		run[k] = pt_good(n, &n->pts[k]) ? run[k + 1] + 1 : 0;
+		run[k] = pt_good(threshold, &m->pts[k]) ? run[k + 1] + 1 : 0;
 }
 
 /* First sample at or after k0 that starts a hold (not as GM when
  * not_gm), or -1. */
-static int first_hold(const struct sim *s, const struct sim_node *n,
+static int first_hold(const struct sim *s, const struct sim_meter *m,
 		      const int *run, int k0, bool not_gm)
 {
 	int need = (int)(s->lock_hold_ns / s->sample_ns) + 1;
 
 	for (int k = k0; k < s->npts; k++) {
-		if (not_gm && (n->pts[k].flags & SIM_PT_GM))
+		if (not_gm && (m->pts[k].flags & SIM_PT_GM))
 			continue;
 		if (run[k] >= need)
 			return k;
@@ -275,17 +380,17 @@ static bool is_measured(const struct sim_pt *p)
 }
 
 /* Transitions after each action; marks their samples in skip[]. */
-static void transitions(struct sim *s, struct sim_node *n, const int *run,
+static void transitions(struct sim *s, struct sim_meter *m, const int *run,
 			bool *skip)
 {
-	struct sim_result *r = &n->res;
+	struct sim_result *r = &m->res;
 	int win = (int)(s->transition_ns / s->sample_ns);
 
 	r->worst_relock_ns = 0;
 	r->worst_transition_ns = 0.0;
 	for (int a = 0; a < s->nacts; a++) {
 		int ka = sample_index(s, s->acts[a].at);
-		int kr = first_hold(s, n, run, ka, false);
+		int kr = first_hold(s, m, run, ka, false);
 		int end = kr < 0 ? s->npts : kr;
 		double mx = 0.0;
 		int64_t rel = kr < 0 ? -1 : (int64_t)kr * s->sample_ns -
@@ -296,12 +401,12 @@ static void transitions(struct sim *s, struct sim_node *n, const int *run,
 		if (end < ka + win)
 			end = ka + win < s->npts ? ka + win : s->npts;
 		for (int k = ka; k < end; k++) {
-			if (is_measured(&n->pts[k]) &&
-			    fabs(n->pts[k].err_ns) > mx)
-				mx = fabs(n->pts[k].err_ns);
+			if (is_measured(&m->pts[k]) &&
+			    fabs(m->pts[k].err_ns) > mx)
+				mx = fabs(m->pts[k].err_ns);
 		}
-		s->relock[a * s->nnodes + n->index] = rel;
-		s->trans_max[a * s->nnodes + n->index] = mx;
+		m->relock[a] = rel;
+		m->trans_max[a] = mx;
 		if (rel < 0 || r->worst_relock_ns < 0)
 			r->worst_relock_ns = -1;
 		else if (rel > r->worst_relock_ns)
@@ -313,15 +418,15 @@ static void transitions(struct sim *s, struct sim_node *n, const int *run,
 
 /* Steady state: from the lock (k0) plus settle samples on; and the same
  * from the lock itself (lock_rms_ns, lock_max_ns). */
-static void steady(const struct sim *s, struct sim_node *n, int k0,
+static void steady(const struct sim *s, struct sim_meter *m, int k0,
 		   int settle, const bool *skip)
 {
-	struct sim_result *r = &n->res;
+	struct sim_result *r = &m->res;
 	double sq = 0.0, fsq = 0.0, lsq = 0.0, e;
 	uint64_t ln = 0;
 
 	for (int k = k0; k < s->npts; k++) {
-		const struct sim_pt *p = &n->pts[k];
+		const struct sim_pt *p = &m->pts[k];
 
 		if (k > k0)
 			r->steps_after_lock += p->steps;
@@ -348,44 +453,50 @@ static void steady(const struct sim *s, struct sim_node *n, int k0,
 	}
 }
 
-static void node_results(struct sim *s, struct sim_node *n, int *run,
-			 bool *skip)
+static int meter_results(struct sim *s, struct sim_meter *m,
+			 int64_t threshold, int *run, bool *skip)
 {
-	struct sim_result *r = &n->res;
+	struct sim_result *r = &m->res;
+	size_t na = (size_t)(s->nacts ? s->nacts : 1);
 	int kl;
 
 	memset(r, 0, sizeof(*r));
-	for (int k = 0; k < s->npts; k++)
-		r->measured |= is_measured(&n->pts[k]);
-	r->steps = n->dclk->n_steps;
+	m->relock = calloc(na, sizeof(*m->relock));
+	m->trans_max = calloc(na, sizeof(*m->trans_max));
+	if (!m->relock || !m->trans_max)
+		return -ENOMEM;
+	for (int k = 0; k < s->npts; k++) {
+		r->measured |= is_measured(&m->pts[k]);
+		r->steps += m->pts[k].steps;
+	}
 	if (!r->measured || s->npts == 0)
-		return;
-	good_runs(s, n, run);
+		return 0;
+	good_runs(s, m, threshold, run);
 	memset(skip, 0, (size_t)s->npts * sizeof(*skip));
-	transitions(s, n, run, skip);
-	r->locked_at_end = pt_good(n, &n->pts[s->npts - 1]);
-	kl = first_hold(s, n, run, 0, true);
+	transitions(s, m, run, skip);
+	r->locked_at_end = pt_good(threshold, &m->pts[s->npts - 1]);
+	kl = first_hold(s, m, run, 0, true);
 	if (kl < 0)
-		return;
+		return 0;
 	r->locked = true;
 	r->lock_t = (int64_t)kl * s->sample_ns;
-	steady(s, n, kl, (int)(s->settle_ns / s->sample_ns), skip);
+	steady(s, m, kl, (int)(s->settle_ns / s->sample_ns), skip);
+	return 0;
 }
 
 int sim_truth_results(struct sim *s)
 {
-	size_t na = (size_t)(s->nacts ? s->nacts : 1) * (size_t)s->nnodes;
 	int *run = malloc(((size_t)s->npts + 1) * sizeof(*run));
 	bool *skip = malloc(((size_t)s->npts + 1) * sizeof(*skip));
-	int err = 0;
+	int err = run && skip ? 0 : -ENOMEM;
 
-	s->relock = calloc(na, sizeof(*s->relock));
-	s->trans_max = calloc(na, sizeof(*s->trans_max));
-	if (run && skip && s->relock && s->trans_max) {
-		for (int i = 0; i < s->nnodes; i++)
-			node_results(s, &s->nodes[i], run, skip);
-	} else {
-		err = -ENOMEM;
+	for (int i = 0; !err && i < s->nnodes; i++) {
+		struct sim_node *n = &s->nodes[i];
+
+		err = meter_results(s, &n->m, n->lock_threshold_ns, run, skip);
+		for (int c = 0; !err && c < n->ncm; c++)
+			err = meter_results(s, &n->cm[c], n->lock_threshold_ns,
+					    run, skip);
 	}
 	free(run);
 	free(skip);
@@ -397,6 +508,8 @@ const char *sim_role(const struct sim *s, const struct sim_node *n)
 	(void)s;
 	if (!n->up)
 		return "down";
+	if (n->guest)
+		return "vm";
 	if (n->gm == n->index)
 		return "gm";
 	return n->nports > 1 ? "bc" : "oc";

@@ -1,7 +1,8 @@
 /*
  * tests/unit/test_sim_clock.c — the simulator's models: the oscillator
  * (sim/sim_clock.c: offset and frequency integration, adjfreq and steps
- * applied exactly, noise statistics for a fixed seed, the hwclock ops),
+ * applied exactly, noise statistics for a fixed seed, the hwclock ops;
+ * the read and kernel models are test_sim_kernel.c's),
  * the segments (sim/sim_link.c: delay distribution, asymmetry, loss and
  * bursts, multicast fan-out, FIFO) and the scenario units and syntax
  * (sim/sim_scn.c).
@@ -215,8 +216,9 @@ static void test_clock_same_seed_same_path(void **state)
 static void test_hwclock_ops(void **state)
 {
 	struct sim_clock_model m = quiet(500.0, 0.0), ms = quiet(-37e9, 0.0);
-	struct sim_sysread rd = { .delay_ns = 1000, .jitter_ns = 0.0,
-				  .asym_ns = 25 };
+	struct sim_readmodel rd = { .best = HWCLOCK_READ_EXTENDED,
+				    .delay_ns = 1000, .jitter_ns = 0.0,
+				    .asym_ns = 25 };
 	struct sim_clock phc, sys;
 	struct sim_hwclock h;
 	int64_t now = 4 * NS, ns, pre, post;
@@ -228,7 +230,7 @@ static void test_hwclock_ops(void **state)
 	sim_clock_init(&phc, &m, EPOCH, 1);
 	sim_clock_init(&sys, &ms, EPOCH, 2);
 	sim_hwclock_init(&h, "n1", &phc, &sys, &now, &rd, 3);
-	assert_string_equal(h.hw.name, "sim:n1");
+	assert_string_equal(h.hw.name, "n1");
 	assert_near(h.hw.max_adj_ppb, 1000.0, 0.0);
 	assert_int_equal(h.hw.ops->gettime(&h.hw, &ns, &pre, &post), 0);
 	assert_int_equal(ns, EPOCH + now + 500);
