@@ -61,7 +61,7 @@ for f in "$dir"/*.scn; do
 	4) tag="XPASS" nxpass=$((nxpass + 1)) ;;
 	*) tag="FAIL " nfail=$((nfail + 1)) failed+=("$name (exit $rc)") ;;
 	esac
-	printf '  %s %-12s (%s s wall)\n' "$tag" "$name" "${wall:-?}"
+	printf '  %s %-20s (%s s wall)\n' "$tag" "$name" "${wall:-?}"
 	if [ "$name" = perf ]; then
 		sed 's/^/      /' "$tmp/$name.err"
 	fi
