@@ -11,7 +11,8 @@
 # servo.
 #
 # A node is a named daemon: hv_node NAME NS KIND, with KIND "dut" (the
-# program under test, $HVPTPD) or "ptp4l" (linuxptp's, the reference peer).
+# program under test, $HVPTPD), "ptp4l" (linuxptp's, the reference peer)
+# or "ptp4l44" (linuxptp 4.4's, from $HV_PTP44: hv_linuxptp44).
 # HVPTPD may point at /usr/sbin/ptp4l to develop the tests without hvptpd;
 # hv_is_standin tells them apart.
 #
@@ -43,6 +44,7 @@ HV_TAG=${HV_TAG:-hvt$$}
 HV_TMP=""
 HV_TEST=""
 HV_STATUS=0
+HV_PTP44=${HV_PTP44:-}  # linuxptp 4.4's programs, once hv_linuxptp44 found them
 
 # --- messages --------------------------------------------------------------
 
@@ -92,6 +94,40 @@ hv_env_problem() {
 	elif [ ! -x "$HVPTPD" ]; then
 		echo "HVPTPD=$HVPTPD is not an executable (run make first)"
 	fi
+}
+
+# hv_linuxptp44: the directory of linuxptp 4.4's ptp4l, pmc and phc2sys
+# ($LINUXPTP44_DIR, else built once by the shared folder's build.sh into
+# <repo>/build/linuxptp-4.4; the shared folder is $HVPTP_SHARED,
+# <repo>/../shared or /work/shared), or the reason it cannot be had
+# (status 1).  A test skips with that reason (run.sh turns the skip into a
+# failure under HVPTP_REQUIRE_INTEROP=1).
+hv_linuxptp44() {
+	local d dir="${LINUXPTP44_DIR:-}" shared="" out p
+	if [ -z "$dir" ]; then
+		for d in "${HVPTP_SHARED:-}" "$HV_REPO/../shared" /work/shared; do
+			if [ -n "$d" ] && [ -x "$d/linuxptp-4.4/build.sh" ]; then
+				shared=$d
+				break
+			fi
+		done
+		if [ -z "$shared" ]; then
+			echo "linuxptp 4.4: no shared folder with linuxptp-4.4/build.sh (set HVPTP_SHARED)"
+			return 1
+		fi
+		if ! out=$("$shared/linuxptp-4.4/build.sh" "$HV_REPO/build/linuxptp-4.4" 2>&1); then
+			echo "linuxptp 4.4: build failed: ${out##*$'\n'}"
+			return 1
+		fi
+		dir=${out##*$'\n'}
+	fi
+	for p in ptp4l pmc phc2sys; do
+		if [ ! -x "$dir/$p" ]; then
+			echo "linuxptp 4.4: $dir/$p not found"
+			return 1
+		fi
+	done
+	echo "$dir"
 }
 
 # True when the program under test is linuxptp's ptp4l standing in.
@@ -281,11 +317,11 @@ hv_node() {
 hv_run() {
 	local name=$1 prog
 	shift
-	if [ "${HV_NODE_KIND[$name]}" = dut ]; then
-		prog=$HVPTPD
-	else
-		prog=ptp4l
-	fi
+	case ${HV_NODE_KIND[$name]} in
+	dut) prog=$HVPTPD ;;
+	ptp4l44) prog=$HV_PTP44/ptp4l ;;
+	*) prog=ptp4l ;;
+	esac
 	# shellcheck disable=SC2034 # start times, for the tests
 	HV_NODE_T0[$name]=$(hv_now_us)
 	ip netns exec "$(hv_ns "${HV_NODE_NS[$name]}")" "$prog" "$@" \
@@ -418,6 +454,15 @@ hv_pmc() {
 	shift
 	timeout 10 ip netns exec "$(hv_ns "${HV_NODE_NS[$name]}")" \
 		pmc -u -b 0 -s "$(hv_uds "$name")" "$@" 2>/dev/null
+}
+
+# hv_pmc44 NAME 'GET X'...: the same with linuxptp 4.4's pmc ($HV_PTP44),
+# which knows 4.x's IDs (PORT_HWCLOCK_NP...).
+hv_pmc44() {
+	local name=$1
+	shift
+	timeout 10 ip netns exec "$(hv_ns "${HV_NODE_NS[$name]}")" \
+		"$HV_PTP44/pmc" -u -b 0 -s "$(hv_uds "$name")" "$@" 2>/dev/null
 }
 
 # hv_pmc_get NAME DATASET [TRIES]: pmc's answer to one GET.  pmc waits only

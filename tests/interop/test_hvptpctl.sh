@@ -6,8 +6,11 @@
 #                                                  --- veth --- ns c: ptp4l -s
 #
 # 1. status (text and --json): clock, grandmaster B, peer of port 1, port 2
-#    MASTER, message rates measured over 1 s.
-# 2. get of several IDs (text and --json), checked against pmc's view.
+#    MASTER, message rates measured over 1 s; the clock tree (CLOCK_REALTIME
+#    the reference stamping both ports, measured only: servo and frequency
+#    not applied) and the host checks.
+# 2. get of several IDs (text and --json, hvptp's clock tree and host
+#    checks and PORT_HWCLOCK_NP among them), checked against pmc's view.
 # 3. watch --json runs in the background; set PRIORITY1 50 makes hvptpd the
 #    grandmaster: get PRIORITY1 (and pmc) shows 50, watch prints port 1's
 #    change to MASTER and the parent change, then stops on SIGINT (exit 0).
@@ -110,6 +113,37 @@ ann=$(jget "$out" 'd["ports"][0]["rx_announce_per_s"]')
 # logSyncInterval -3: 8 Sync/s; logAnnounceInterval -2: 4 Announce/s
 awk -v r="$rx" -v t="$tx" -v a="$ann" 'BEGIN { exit !(r >= 5 && r <= 11 && t >= 5 && t <= 11 && a >= 2 && a <= 6) }' ||
 	hv_fail "status --json rates: rx sync $rx, tx sync $tx, rx announce $ann (want ~8, ~8, ~4)"
+# the clock tree: one clock, CLOCK_REALTIME (software timestamps stamp
+# both ports), the reference, measured only (free_running 1): its servo and
+# frequency are not applied (null, never 0); its offset is the master's
+# clk KEY...: those members of the one clock, space-separated
+clk() {
+	local keys
+	keys=$(printf '"%s",' "$@")
+	jget "$J/status.json" "' '.join(str(d['clock_tree']['clocks'][0][k]) for k in ($keys))"
+}
+n=$(jget "$J/status.json" 'len(d["clock_tree"]["clocks"])')
+[ "$n" = 1 ] || hv_fail "status --json: $n clocks, want 1"
+got=$(clk name role_name keeps_utc phc_index port_numbers)
+[ "$got" = "CLOCK_REALTIME reference True -1 [1, 2]" ] ||
+	hv_fail "status --json: the clock is '$got', want CLOCK_REALTIME, reference, keeps UTC, no PHC, ports 1 and 2"
+got=$(clk adjusted servo_applied servo_state frequency_ppb read_method)
+[ "$got" = "False False None None None" ] ||
+	hv_fail "status --json: a free-running reference shows '$got' (adjusted, servo applied, state, frequency, read method)"
+coff=$(clk offset_ns)
+case $coff in
+'' | None) hv_fail "status --json: no offset for the reference after samples" ;;
+esac
+[ "$(hv_abs_int "$coff")" -lt 500000 ] || hv_fail "status --json: |clock offset| $coff ns"
+[ "$(jget "$J/status.json" '[p["phc_index"] for p in d["ports"]]')" = "[-1, -1]" ] ||
+	hv_fail "status --json: ports' phc_index $(jget "$J/status.json" '[p["phc_index"] for p in d["ports"]]')"
+hc=$(jget "$J/status.json" 'd["host_checks"]["ran"], sorted(d["host_checks"]["checks"])')
+[ "$hc" = "True ['clocksource', 'other_adjuster', 'tsc_unstable']" ] ||
+	hv_fail "status --json: host checks '$hc'"
+grep -qE '^CLOCK_REALTIME +reference, measured only +not applied +[-+][0-9.]+ (ns|us|ms) +not applied +PTP +unknown +1,2$' \
+	"$HV_TMP/status.txt" || hv_fail "status: the clock line: $(cat "$HV_TMP/status.txt")"
+grep -qE '^host checks +[0-9]+ (finding|unknown|ok)' "$HV_TMP/status.txt" ||
+	hv_fail "status: no host checks line: $(cat "$HV_TMP/status.txt")"
 ctl -s "$uds_ro" -j -i 0 status
 expect 0 "status -i 0 on the read-only socket"
 keep status_norates.json
@@ -119,7 +153,8 @@ keep status_norates.json
 for id in DEFAULT_DATA_SET CURRENT_DATA_SET PARENT_DATA_SET TIME_PROPERTIES_DATA_SET \
 	PORT_DATA_SET TIME_STATUS_NP PORT_PROPERTIES_NP PORT_STATS_NP CLOCK_DESCRIPTION \
 	HVPTP_SERVO_STATUS_NP HVPTP_PORT_DROPS_NP GRANDMASTER_SETTINGS_NP PORT_DATA_SET_NP \
-	SUBSCRIBE_EVENTS_NP PRIORITY1 LOG_SYNC_INTERVAL; do
+	SUBSCRIBE_EVENTS_NP PRIORITY1 LOG_SYNC_INTERVAL PORT_HWCLOCK_NP HVPTP_CLOCKS_NP \
+	HVPTP_HOST_NP; do
 	ctl -s "$uds" get "$id"
 	expect 0 "get $id"
 	grep -q "^$id from " "$out" || hv_fail "get $id: $(cat "$out")"
