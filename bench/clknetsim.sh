@@ -239,6 +239,9 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/hvptp-bench-cns.XXXXXX")
 trap 'trap - INT TERM HUP; kill $(jobs -p) 2>/dev/null; wait; exit 130' INT TERM HUP
 trap 'rm -rf "$tmp"' EXIT
 echo "bench-clknetsim: hvptpd $HVPTPD vs ptp4l $("$LINUXPTP44_DIR/ptp4l" -v 2>&1); seeds $seeds; $jobs at a time"
+# One binary for every run, even if build/ is rebuilt meanwhile.
+cp "$HVPTPD" "$tmp/hvptpd"
+HVPTPD=$tmp/hvptpd
 t0=$SECONDS
 run_all
 report

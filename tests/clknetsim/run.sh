@@ -54,6 +54,11 @@ else
 fi
 
 out_dir=$(mktemp -d "${TMPDIR:-/tmp}/hvptp-clknetsim.XXXXXX") || exit 2
+# One binary for every test, even if build/ is rebuilt meanwhile.
+if [ -z "$why" ]; then
+	cp "$HVPTPD" "$out_dir/hvptpd" || exit 2
+	HVPTPD=$out_dir/hvptpd
+fi
 cur_pid=""
 # Interrupted: stop the running test (it cleans up after itself).
 interrupted() {
