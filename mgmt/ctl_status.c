@@ -294,7 +294,7 @@ static void print_servo(FILE *f, const struct mgmt_tree *t, int clk)
 	int sv = mgmt_tree_member(t, clk, "servo");
 	int fr = mgmt_tree_member(t, sv, "frequency_ppb");
 	int ref = ctl_status_reference(t);
-	int64_t v = 0, applied = 1;
+	int64_t v = 0, applied = 1, valid = 0;
 	const char *state;
 	char a[64], b[64];
 	bool te;
@@ -312,8 +312,8 @@ static void print_servo(FILE *f, const struct mgmt_tree *t, int clk)
 		state = "measured only (not adjusted)";
 		fr = -1;
 	}
-	mgmt_tree_get_int(t, sv, "valid", &v);
-	if (!v)
+	mgmt_tree_get_int(t, sv, "valid", &valid);
+	if (!valid)
 		snprintf(b, sizeof(b), "%s, no sample yet", state ? state : "?");
 	else if (mgmt_tree_get(t, sv, "sample_age_s") >= 0 &&
 		 t->node[mgmt_tree_get(t, sv, "sample_age_s")].kind == MV_REAL)
@@ -327,11 +327,15 @@ static void print_servo(FILE *f, const struct mgmt_tree *t, int clk)
 		 fr >= 0 && t->node[fr].kind == MV_REAL && t->node[fr].v.d >= 0
 			 ? "+" : "",
 		 val(t, sv, "frequency_ppb", a, sizeof(a)));
-	if (applied)
-		line(f, "frequency", b, " ppb");
-	else
+	if (!applied)
 		line(f, "frequency", "not applied", "");
-	te = mgmt_tree_get_int(t, sv, "time_error_estimate_ns", &v);
+	else if (!valid) /* the servo's figure before a sample is none */
+		line(f, "frequency", "unknown", "");
+	else
+		line(f, "frequency", b, " ppb");
+	/* before the first sample an estimate is none (a daemon's initial
+	 * status may say 0 ns), as in the metrics */
+	te = valid && mgmt_tree_get_int(t, sv, "time_error_estimate_ns", &v);
 	line(f, "time error",
 	     te ? val(t, sv, "time_error_estimate_ns", a, sizeof(a))
 		: "unknown",

@@ -11,10 +11,10 @@
  *     HVPTP_UPDATE_GOLDEN=1 build/tests/test_hvptpctl_live
  * and review the diff (HVPTP_GOLDEN_DIR overrides tests/golden).  Also:
  * the status screen with message rates (pure, from answers one simulated
- * interval apart); exit codes and hints for missing, stale, mute and
- * forbidden sockets and for usage errors; a read-only socket refusing
- * SET; watch printing a port state notification as NDJSON and stopping
- * cleanly on SIGINT.
+ * interval apart) and before any sample; exit codes and hints for
+ * missing, stale, mute and forbidden sockets and for usage errors; a
+ * read-only socket refusing SET; watch printing a port state notification
+ * as NDJSON and stopping cleanly on SIGINT.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -617,6 +617,68 @@ static void test_status_rates(void **state)
 		free(q[i]);
 }
 
+/* Before the servo's first sample (a grandmaster never takes one) the
+ * daemon's initial status says 0 for the frequency and the time-error
+ * estimate: the screen says unknown.  A reference hvptpd does not adjust
+ * shows its servo as measured only and no frequency. */
+static void test_status_no_sample(void **state)
+{
+	struct bc_servo_status st = { .te_estimate_ns = 0.0 };
+	struct mgmt_replies *q[NQ];
+	struct mgmt_status_in in;
+	struct mgmt_tree *t = mgmt_tree_new();
+	struct bc_clock_info ci;
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	(void)state;
+	bc_set_servo_status(fx.bc, &st);
+	status_answers(q, 0);
+	in = (struct mgmt_status_in){
+		.dds = q[0], .cur = q[1], .parent = q[2], .servo = q[3],
+		.props = q[4], .drops = q[7], .clocks = q[8], .host = q[9],
+		.hwclock = q[10],
+	};
+	assert_int_equal(mgmt_status_build(t, &in), 0);
+	f = open_memstream(&text, &len);
+	assert_int_equal(mgmt_status_print_text(f, t), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "\nservo          UNLOCKED, no sample "
+				     "yet\n"));
+	assert_non_null(strstr(text, "\nfrequency      unknown\n"));
+	assert_non_null(strstr(text, "\ntime error     unknown\n"));
+	free(text);
+	for (int i = 0; i < NQ; i++)
+		free(q[i]);
+	/* the reference not adjusted */
+	ci = *bc_clock_info(fx.bc, 0);
+	ci.adjusted = false;
+	bc_set_clock_info(fx.bc, 0, &ci);
+	st.valid = true;
+	st.freq_ppb = 3.5; /* a free-running estimate */
+	bc_set_servo_status(fx.bc, &st);
+	status_answers(q, 0);
+	in.dds = q[0], in.cur = q[1], in.parent = q[2], in.servo = q[3];
+	in.props = q[4], in.drops = q[7], in.clocks = q[8], in.host = q[9];
+	in.hwclock = q[10];
+	mgmt_tree_reset(t);
+	assert_int_equal(mgmt_status_build(t, &in), 0);
+	text = NULL;
+	f = open_memstream(&text, &len);
+	assert_int_equal(mgmt_status_print_text(f, t), 0);
+	fclose(f);
+	assert_non_null(strstr(text, "\nservo          measured only (not "
+				     "adjusted)\n"));
+	assert_non_null(strstr(text, "\nfrequency      not applied\n"));
+	assert_non_null(strstr(text, "\n/dev/ptp0       reference, measured "
+				     "only  not applied "));
+	free(text);
+	mgmt_tree_free(t);
+	for (int i = 0; i < NQ; i++)
+		free(q[i]);
+}
+
 static void test_live_errors(void **state)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
@@ -842,6 +904,8 @@ int main(void)
 						live_teardown),
 		cmocka_unit_test_setup_teardown(test_status_rates, live_setup,
 						live_teardown),
+		cmocka_unit_test_setup_teardown(test_status_no_sample,
+						live_setup, live_teardown),
 		cmocka_unit_test_setup_teardown(test_live_errors, live_setup,
 						live_teardown),
 		cmocka_unit_test_setup_teardown(test_usage, live_setup,
