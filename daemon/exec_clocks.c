@@ -22,8 +22,7 @@
 #include "daemon/executor.h"
 
 /* Tell the core that clock k was stepped by step_ns. */
-static void exec_tell_step(struct exec *ex, int k, int64_t step_ns,
-			   int64_t now)
+void exec_tell_step(struct exec *ex, int k, int64_t step_ns, int64_t now)
 {
 	struct bc_actions acts;
 
@@ -43,7 +42,8 @@ static void exec_pass_step(struct exec *ex, int k, int64_t step_ns,
 		struct cs_clock *c = &cs->c[i];
 		int err;
 
-		if (i == k || c->source != k || !c->adjust || !ex->ref_timed)
+		if (i == k || c->source != k || !c->adjust ||
+		    !exec_may_steer(ex, c))
 			continue;
 		err = c->hw->ops->step(c->hw, step_ns);
 		if (err) {
@@ -65,15 +65,11 @@ static bool state_locked(enum servo_state s)
 	return s == SERVO_LOCKED || s == SERVO_LOCKED_STABLE;
 }
 
-/* This clock is the grandmaster: no slave port, a port in MASTER and
- * parentDS naming the clock itself. */
-static bool exec_is_gm(const struct exec *ex)
+bool exec_is_gm(const struct exec *ex)
 {
 	const struct bc *bc = ex->bc;
 
-	if (bc_slave_port(bc) >= 0 ||
-	    !clock_identity_eq(&bc_parent_ds(bc)->grandmaster_identity,
-			       &bc_default_ds(bc)->clock_identity))
+	if (bc_slave_port(bc) >= 0 || !bc_is_own_parent(bc))
 		return false;
 	for (int i = 0; i < bc_nports(bc); i++) {
 		if (bc_port_ds(bc, i)->port_state == PS_MASTER)
@@ -82,7 +78,28 @@ static bool exec_is_gm(const struct exec *ex)
 	return false;
 }
 
-/* Has the reference got time worth following yet? */
+/*
+ * May follower c be steered onto the reference now?  Once the reference
+ * has time from a master (it locked; holdover keeps it) or is the system
+ * clock, yes.  While the clock is a grandmaster without that, the other
+ * PHCs follow (the ports must serve one time), but the system clock only
+ * when the clock is a grandmaster of some standing (clockClass below 248,
+ * e.g. 6 with a GNSS receiver): a free-running PHC, which may never have
+ * been set, does not drag the host's clock along -- not even for the few
+ * seconds a starting clock is master before it hears the grandmaster.
+ */
+bool exec_may_steer(const struct exec *ex, const struct cs_clock *c)
+{
+	if (ex->ref_timed)
+		return true;
+	if (!exec_is_gm(ex))
+		return false;
+	return !c->hw->keeps_utc ||
+	       bc_default_ds(ex->bc)->clock_quality.clock_class < 248;
+}
+
+/* Has the reference got time from a master yet (or is it the system
+ * clock)?  Once it has, it keeps it (holdover). */
 static void exec_check_timed(struct exec *ex, const struct disc_result *r)
 {
 	const struct cs_clock *ref = &ex->cs->c[ex->cs->ref];
@@ -94,8 +111,6 @@ static void exec_check_timed(struct exec *ex, const struct disc_result *r)
 		why = "locked to its master";
 	else if (ref->hw->keeps_utc)
 		why = "the system clock";
-	else if (exec_is_gm(ex))
-		why = "grandmaster";
 	if (!why)
 		return;
 	ex->ref_timed = true;
@@ -147,7 +162,8 @@ void exec_clocks_publish(struct exec *ex)
 			.source = (int8_t)c->source,
 			.adjusted = c->adjust,
 			.keeps_utc = c->hw->keeps_utc,
-			.steered = k != cs->ref && c->adjust && ex->ref_timed,
+			.steered = k != cs->ref && c->adjust &&
+				   exec_may_steer(ex, c),
 			.servo_type = (uint8_t)disc_servo_type(c->disc),
 			.servo_state = (uint8_t)c->st.state,
 			.have_offset = c->st.have_offset,
@@ -247,7 +263,8 @@ static void follow_one(struct exec *ex, int k, int64_t now)
 		return;
 	}
 	offset = follow_offset(ex, k, &rd, &ambiguous);
-	cs_steer(cs, k, &rd, offset, ex->ref_timed && !ambiguous, now, &r);
+	cs_steer(cs, k, &rd, offset, exec_may_steer(ex, c) && !ambiguous, now,
+		 &r);
 	if (r.stepped)
 		exec_tell_step(ex, k, r.step_ns, now);
 	cm_debug("%s: offset %" PRId64 " from %s, s%d freq %+.0f, %s "

@@ -14,7 +14,16 @@
  * - The kernel, when hvptpd adjusts the system clock: STA_INS/STA_DEL
  *   armed for the latched leap while it is ahead (kernel_leap, on by
  *   default as in ptp4l), so that CLOCK_REALTIME is right at 00:00:00
- *   after it; the TAI offset (ADJ_TAI) when the UTC offset is known to be
+ *   after it.  A step of the system clock makes Linux forget the armed
+ *   leap (ntp_clear() resets its instant while the state stays TIME_INS),
+ *   so after one hvptpd clears the flag and arms it again two ticks later
+ *   (the kernel leaves TIME_INS only at a second boundary).  At the leap's
+ *   instant the kernel stepped CLOCK_REALTIME by -leap s: its servo and
+ *   the core's stored times of its ports are told, so the sanity check
+ *   does not mistake it for a disturbance; and every clock that keeps UTC
+ *   may step once more (the first-step rule applies again), which lands
+ *   it on the new offset if the kernel did not (kernel_leap 0, a failed
+ *   arming).  The TAI offset (ADJ_TAI) when the UTC offset is known to be
  *   valid; maxerror, esterror and STA_UNSYNC from the servos' error
  *   estimates (below).
  * - As grandmaster: the UTC offset and the leap from leapfile (NTP's
@@ -27,6 +36,8 @@
  * two; maxerror adds the mean path delay, which bounds what path
  * asymmetry can hide from PTP.  STA_UNSYNC is cleared only while both are
  * known and the servos are locked (or holding over), and set otherwise.
+ * As grandmaster, the time is synchronised when timePropertiesDS says it
+ * is traceable, with the clockAccuracy announced as the error.
  */
 #include <errno.h>
 #include <inttypes.h>
@@ -87,6 +98,31 @@ static void exec_leap_latch(struct exec *ex, int64_t tai)
 		if (tai < l->tai_s * NS_PER_SEC)
 			cm_notice("clock: leap second cancelled");
 		bc_set_leap(ex->bc, NULL);
+		ex->leap_handled = false;
+	}
+}
+
+/* The leap's instant passed: see the top of the file. */
+static void exec_leap_passed(struct exec *ex, struct cs_clock *sys,
+			     int64_t tai, int64_t now)
+{
+	const struct leap_latch *l = bc_leap(ex->bc);
+	struct clockset *cs = ex->cs;
+	int64_t step;
+
+	if (!l->armed || ex->leap_handled || tai < l->tai_s * NS_PER_SEC)
+		return;
+	ex->leap_handled = true;
+	if (sys && ex->kleap_set == l->leap) {
+		step = -(int64_t)l->leap * NS_PER_SEC;
+		disc_stepped(sys->disc, step);
+		exec_tell_step(ex, (int)(sys - cs->c), step, now);
+		cm_notice("%s: the kernel %s the leap second", sys->hw->name,
+			  l->leap > 0 ? "inserted" : "deleted");
+	}
+	for (int k = 0; k < cs->n; k++) {
+		if (cs->c[k].hw->keeps_utc)
+			disc_rearm_first_step(cs->c[k].disc);
 	}
 }
 
@@ -109,6 +145,19 @@ static void exec_kernel_leap(struct exec *ex, struct cs_clock *sys,
 	const struct leap_latch *l = bc_leap(ex->bc);
 	int want = 0, err;
 
+	if (sys->st.steps != ex->sys_steps_seen) {
+		ex->sys_steps_seen = sys->st.steps;
+		if (ex->kleap_set && hwclock_set_leap(sys->hw, 0) == 0) {
+			cm_info("%s: stepped: the leap second is armed again",
+				sys->hw->name);
+			ex->kleap_set = 0;
+			ex->kleap_hold = 2;
+		}
+	}
+	if (ex->kleap_hold > 0) {
+		ex->kleap_hold--;
+		return;
+	}
 	if (ex->kernel_leap && have_tai && l->armed &&
 	    tai < l->tai_s * NS_PER_SEC)
 		want = l->leap;
@@ -144,6 +193,31 @@ static void exec_kernel_tai(struct exec *ex, struct cs_clock *sys, int64_t tai)
 	ex->tai_set = off;
 }
 
+/* clockAccuracy (IEEE 1588-2019 Table 5) as ns; < 0 unknown. */
+static double accuracy_ns(uint8_t a)
+{
+	static const double ns[] = {
+		/* 0x17 */ 0.001, 0.0025, 0.01, 0.025, 0.1, 0.25, 1.0, 2.5,
+		/* 0x1F */ 10.0, 25.0, 100.0, 250.0, 1e3, 2.5e3, 1e4, 2.5e4,
+		/* 0x27 */ 1e5, 2.5e5, 1e6, 2.5e6, 1e7, 2.5e7, 1e8, 2.5e8,
+		/* 0x2F */ 1e9, 1e10,
+	};
+
+	if (a < 0x17 || a > 0x30)
+		return -1.0;
+	return ns[a - 0x17];
+}
+
+/* As grandmaster, the error of the time served: the clockAccuracy
+ * announced when timePropertiesDS says the time is traceable; < 0
+ * otherwise (not synchronised). */
+static double gm_error_ns(const struct exec *ex)
+{
+	if (!exec_is_gm(ex) || !bc_time_properties_ds(ex->bc)->time_traceable)
+		return -1.0;
+	return accuracy_ns(bc_default_ds(ex->bc)->clock_quality.clock_accuracy);
+}
+
 /* The kernel's maxerror, esterror and STA_UNSYNC (see the top). */
 static void exec_kernel_sync(struct exec *ex, struct cs_clock *sys,
 			     int64_t now)
@@ -156,6 +230,10 @@ static void exec_kernel_sync(struct exec *ex, struct cs_clock *sys,
 	bool ok = bc_slave_port(ex->bc) >= 0 ? locked(disc_state(ref->disc))
 					     : ex->holdover;
 
+	if (!ok && bc_slave_port(ex->bc) < 0 && gm_error_ns(ex) >= 0.0) {
+		ok = true;
+		te = gm_error_ns(ex);
+	}
 	if (sys != ref) {
 		ok = ok && sys->st.have_offset && locked(sys->st.state);
 		te += fabs((double)sys->st.offset_ns);
@@ -224,11 +302,12 @@ void exec_time_tick(struct exec *ex, int64_t now)
 	if (!ex->cs || !ex->cs->started)
 		return;
 	have_tai = ref_tai(ex, &tai);
+	sys = sys_adjusted(ex);
 	if (have_tai) {
 		exec_gm_utc(ex, tai);
+		exec_leap_passed(ex, sys, tai, now);
 		exec_leap_latch(ex, tai);
 	}
-	sys = sys_adjusted(ex);
 	if (sys) {
 		exec_kernel_leap(ex, sys, have_tai, tai);
 		if (have_tai)

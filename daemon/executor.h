@@ -14,9 +14,10 @@
  * in step with it.  Every follow interval the executor takes a paired
  * reading of each follower against the reference and applies its
  * discipline's verdict (its own timer, EXEC_TMR_FOLLOW) — once the
- * reference carries time worth following (it locked to a master, the
- * clock became grandmaster, or it is the system clock), so that a PHC not
- * yet synchronised never drags the system clock along; the offsets are
+ * reference carries time worth following (it locked to a master, or it is
+ * the system clock; as a grandmaster the other PHCs follow it, the system
+ * clock only with a clockClass below 248: exec_may_steer), so that a PHC
+ * not yet synchronised never drags the system clock along; the offsets are
  * taken on one timescale with the UTC offset of timePropertiesDS
  * (bc_utc_offset) for the clocks that keep UTC.  Parent and state changes
  * reset the reference's servo.
@@ -110,9 +111,8 @@ struct exec {
 	uint64_t mgmt_unanswered;
 	int depth; /* nesting of exec_run (servo verdicts) */
 	int64_t follow_next; /* deadline of EXEC_TMR_FOLLOW, 0: not armed */
-	/* the reference carries time worth following: it locked to a
-	 * master, or the clock is the grandmaster, or it is the system
-	 * clock; until then followers are read, not adjusted */
+	/* the reference has time from a master (it locked; holdover keeps
+	 * it) or is the system clock; see exec_may_steer */
 	bool ref_timed;
 	/* time itself (daemon/exec_time.c) */
 	bool kernel_leap; /* kernel_leap */
@@ -121,6 +121,9 @@ struct exec {
 	int64_t time_next; /* deadline of EXEC_TMR_TIME */
 	int tai_set; /* ADJ_TAI last set, -1 none */
 	int kleap_set; /* STA_INS (1) / STA_DEL (-1) armed by us */
+	int kleap_hold; /* ticks before arming again (after a step) */
+	uint64_t sys_steps_seen; /* the system clock's steps at the last tick */
+	bool leap_handled; /* the latched leap's instant was dealt with */
 	uint64_t sync_errors; /* set_sync failures */
 	/* holdover */
 	bool holdover; /* the discipline holds the last good frequency */
@@ -186,6 +189,14 @@ void exec_clock_reference(struct exec *ex, int k, int64_t now);
 /* Tell the core what every clock is doing (bc_set_clock_info), for
  * management and metrics; after samples, readings and role moves. */
 void exec_clocks_publish(struct exec *ex);
+/* Tell the core clock k was stepped by step_ns (its ports' stored times
+ * move with it). */
+void exec_tell_step(struct exec *ex, int k, int64_t step_ns, int64_t now);
+/* This clock is the grandmaster: no slave port, a port in MASTER and
+ * parentDS naming the clock itself. */
+bool exec_is_gm(const struct exec *ex);
+/* May follower c be steered onto the reference now (exec_clocks.c)? */
+bool exec_may_steer(const struct exec *ex, const struct cs_clock *c);
 /* Arm the followers' timer (at start). */
 void exec_follow_start(struct exec *ex, int64_t now);
 /* EXEC_TMR_FOLLOW is due: read and steer every follower. */

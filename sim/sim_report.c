@@ -79,7 +79,10 @@ static void clock_tail(const struct sim_node *n, int k, char *b, size_t bl)
 	size_t o;
 
 	o = (size_t)snprintf(b, bl, "%s%s", c ? cs_role_name(c) : "down",
-			     c && !c->adjust ? " (not adjusted)" : "");
+			     c && !c->adjust ? " (not adjusted)"
+			     : c && c->st.readings == c->st.skipped
+				     ? " (never steered)"
+				     : "");
 	for (int p = 0; p < n->nports && o < bl; p++) {
 		if (n->port_clk[p] != k)
 			continue;

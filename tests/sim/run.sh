@@ -117,8 +117,10 @@ done
 # -d before the events: they are left out, the checks pass.
 run_sim "$tmp/d.out" "$tmp/d.err" "$dir/failover.scn" -d 100s --check
 rc=$?
+# (a node row, not a clock's: a grandmaster's free-running system clock
+# is never steered, so it never locks)
 if [ $rc -ne 0 ] || ! grep -qF "note: 2 events after the end of the run (-d) left out" "$tmp/d.out" ||
-	grep -q never "$tmp/d.out"; then
+	awk '$1 !~ /:/ && $4 == "never" { bad = 1 } END { exit !bad }' "$tmp/d.out"; then
 	failed+=("failover.scn -d 100s (exit $rc)")
 	echo "  FAIL failover.scn -d 100s: want exit 0, the events left out:"
 	sed 's/^/    | /' "$tmp/d.out" "$tmp/d.err"

@@ -39,6 +39,11 @@ struct fclk {
 	int steps, adjs;
 	int64_t last_step;
 	int err; /* returned by sys_offset */
+	/* the kernel's view (the system clock) */
+	int leap, leap_calls;
+	int tai;
+	struct hwclock_sync sync;
+	int sync_calls;
 };
 
 static int64_t true_now = 1700000000 * S;
@@ -93,12 +98,41 @@ static int f_sys_offset(struct hwclock *c, int n, struct hwclock_sysoff *o)
 	return 0;
 }
 
+static int f_set_leap(struct hwclock *c, int leap)
+{
+	if (!c->keeps_utc)
+		return -EOPNOTSUPP;
+	F(c)->leap = leap;
+	F(c)->leap_calls++;
+	return 0;
+}
+
+static int f_set_tai(struct hwclock *c, int tai)
+{
+	if (!c->keeps_utc)
+		return -EOPNOTSUPP;
+	F(c)->tai = tai;
+	return 0;
+}
+
+static int f_set_sync(struct hwclock *c, const struct hwclock_sync *y)
+{
+	if (!c->keeps_utc)
+		return -EOPNOTSUPP;
+	F(c)->sync = *y;
+	F(c)->sync_calls++;
+	return 0;
+}
+
 static const struct hwclock_ops f_ops = {
 	.gettime = f_gettime,
 	.adjfreq = f_adjfreq,
 	.getfreq = f_getfreq,
 	.step = f_step,
 	.sys_offset = f_sys_offset,
+	.set_leap = f_set_leap,
+	.set_tai = f_set_tai,
+	.set_sync = f_set_sync,
 };
 
 static void fclk_init(struct fclk *f, const char *name, int phc, int64_t off,
@@ -281,13 +315,14 @@ static void p_stop(void *ctx, int port, int t)
 	(void)ctx, (void)port, (void)t;
 }
 
-static struct bc *make_core(void)
+static struct bc *make_core_class(uint8_t cls)
 {
 	struct bc_clock_cfg cc;
 	struct bc_port_cfg pc[3];
 	struct bc *bc;
 
 	bc_clock_cfg_default(&cc);
+	cc.clock_quality.clock_class = cls;
 	cc.clock_identity.id[0] = 2;
 	cc.clock_identity.id[7] = 9;
 	for (int i = 0; i < 3; i++) {
@@ -298,6 +333,11 @@ static struct bc *make_core(void)
 	}
 	assert_int_equal(bc_create(&bc, &cc, pc, 3), 0);
 	return bc;
+}
+
+static struct bc *make_core(void)
+{
+	return make_core_class(248);
 }
 
 static void test_exec_follow_and_steps(void **state)
@@ -354,6 +394,104 @@ static void test_exec_follow_and_steps(void **state)
 	bc_destroy(bc);
 }
 
+/* Drive the core's ports until they are MASTER (the clock is the
+ * grandmaster): its announce receipt timers, carried out by ex. */
+static void become_gm(struct exec *ex, struct bc *bc, int64_t *now)
+{
+	for (int i = 0; i < 3; i++)
+		exec_timer(ex, i, BC_TMR_ANNOUNCE_RX, *now);
+	exec_state_decision(ex, *now);
+	*now += 10 * S;
+	for (int i = 0; i < 3; i++)
+		exec_timer(ex, i, BC_TMR_QUALIFICATION, *now);
+	exec_state_decision(ex, *now);
+	assert_int_equal(bc_port_ds(bc, 0)->port_state, PS_MASTER);
+	assert_true(exec_is_gm(ex));
+}
+
+/* As grandmaster without time from a master: the other PHCs follow the
+ * reference (one time on every port), the system clock only when the
+ * clock has a clockClass below 248. */
+static void test_gm_followers(void **state)
+{
+	struct exec_platform plat = {
+		.send = p_send, .timer_arm = p_arm, .timer_stop = p_stop,
+	};
+	struct plat pl = { 0 };
+	int64_t now = 10 * S;
+	struct exec ex;
+	uint8_t cls[2] = { 248, 6 };
+
+	(void)state;
+	plat.ctx = &pl;
+	for (int i = 0; i < 2; i++) {
+		struct bc *bc = make_core_class(cls[i]);
+
+		exec_init(&ex, bc, &cs, &plat, 0);
+		exec_start(&ex, now);
+		assert_false(exec_may_steer(&ex, &cs.c[1]));
+		assert_false(exec_may_steer(&ex, &cs.c[2]));
+		become_gm(&ex, bc, &now);
+		assert_true(exec_may_steer(&ex, &cs.c[1]));
+		assert_int_equal(exec_may_steer(&ex, &cs.c[2]), cls[i] < 248);
+		exec_close(&ex);
+		bc_destroy(bc);
+	}
+}
+
+/* The leap second end to end on the executor's side: latched from the
+ * grandmaster's flags, STA_INS armed, cleared after a step of the system
+ * clock and armed again two ticks later, and at the leap the kernel's step
+ * told to the core (the UTC port's clock) and the flag cleared. */
+#define M2017 1483228800LL
+static void test_kernel_leap(void **state)
+{
+	struct exec_platform plat = {
+		.send = p_send, .timer_arm = p_arm, .timer_stop = p_stop,
+	};
+	struct plat pl = { 0 };
+	int64_t now = 10 * S;
+	uint64_t steps0;
+	struct exec ex;
+	struct bc *bc = make_core_class(6);
+
+	(void)state;
+	plat.ctx = &pl;
+	true_now = (M2017 + 36 - 30) * S - a.off; /* A (TAI): 30 s before */
+	assert_int_equal(bc_set_gm_utc(bc, 36, 1), 0);
+	exec_init(&ex, bc, &cs, &plat, 0);
+	exec_start(&ex, now);
+	exec_time_tick(&ex, now);
+	assert_true(bc_leap(bc)->armed);
+	assert_int_equal(bc_leap(bc)->tai_s, M2017 + 36);
+	assert_int_equal(sys.leap, 1);
+	assert_int_equal(sys.tai, 36);
+	/* a step of the system clock: cleared, then armed again */
+	cs.c[2].st.steps++;
+	true_now += S;
+	exec_time_tick(&ex, now += S);
+	assert_int_equal(sys.leap, 0);
+	exec_time_tick(&ex, now += S); /* across a second boundary */
+	assert_int_equal(sys.leap, 0);
+	exec_time_tick(&ex, now += S);
+	assert_int_equal(sys.leap, 1);
+	/* the leap: the kernel set the system clock back; the core moves
+	 * the UTC port's times, the flag is cleared, the TAI offset moves */
+	steps0 = bc_clock_counters(bc)->clock_steps;
+	true_now += 40 * S;
+	exec_time_tick(&ex, now += S);
+	assert_int_equal(bc_clock_counters(bc)->clock_steps, steps0 + 1);
+	assert_int_equal(sys.leap, 0);
+	assert_int_equal(sys.tai, 37);
+	assert_true(disc_first_step_pending(cs.c[2].disc));
+	/* as grandmaster with clockClass 6 but no traceability announced:
+	 * the kernel is told the time is not synchronised */
+	assert_true(sys.sync_calls > 0);
+	assert_false(sys.sync.synced);
+	exec_close(&ex);
+	bc_destroy(bc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -367,6 +505,10 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_exec_follow_and_steps,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_gm_followers, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_kernel_leap, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
