@@ -386,11 +386,14 @@ struct bc_clock_info {
 	bool have_offset;
 	int64_t offset_ns; /* against its source: the master for the
 			      reference, the reference for a follower */
-	double freq_ppb; /* set, or estimated when not adjusted */
+	bool have_freq; /* freq_ppb is known (below) */
+	double freq_ppb; /* set on the clock, or estimated when not
+			    adjusted (known once an estimate is done) */
 	uint8_t read_method; /* enum hwclock_read: followers' last reading */
 	int64_t read_delay_ns; /* its window */
 	double te_estimate_ns; /* < 0: unknown */
 	uint64_t steps;
+	uint64_t readings, read_errors; /* followers' paired readings */
 	int64_t at_ns; /* monotonic time of the last offset */
 };
 /* -EINVAL for k outside 0..BC_MAX_CLOCKS-1; NULL ci removes it. */
@@ -399,14 +402,19 @@ int bc_set_clock_info(struct bc *bc, int k, const struct bc_clock_info *ci);
 const struct bc_clock_info *bc_clock_info(const struct bc *bc, int k);
 
 /* What the program checked of the host for its guests (vm/hostcheck.h):
- * findings and unknowns as bit masks, and lines for people. */
-#define BC_HOST_LINES 6
-#define BC_HOST_LINE_LEN 160
+ * the checks that found something, could not tell, or passed, as bit
+ * masks (a check in none does not apply here), and lines for people,
+ * each with its check. */
+#define BC_HOST_LINES 8
+#define BC_HOST_LINE_LEN 150
 struct bc_host_info {
 	bool valid; /* the checks ran */
 	uint32_t findings;
 	uint32_t unknown;
+	uint32_t ok;
 	int nlines;
+	bool more_lines; /* the report had more than BC_HOST_LINES */
+	uint8_t line_check[BC_HOST_LINES];
 	char lines[BC_HOST_LINES][BC_HOST_LINE_LEN];
 };
 void bc_set_host_info(struct bc *bc, const struct bc_host_info *h);

@@ -233,6 +233,7 @@ int bc_create(struct bc **out, const struct bc_clock_cfg *clock,
 	bc->cfg = *clock;
 	bc->nports = nports;
 	bc->slave_port = -1;
+	bc->servo.te_estimate_ns = -1.0; /* unknown until a sample */
 	cm_rng_seed(&bc->rng, clock->rng_seed);
 	clock_init_dds(bc, nports);
 	clock_set_own_parent(bc);

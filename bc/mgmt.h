@@ -151,8 +151,9 @@ enum bc_mgmt_id {
  * (TimeInterval, 0 unless OFFSET_KNOWN), frequency (ppb * 2^16, i64),
  * read window (TimeInterval), time-error estimate (TimeInterval, 0 unless
  * TE_KNOWN), steps u64, monotonic time of the offset (u64 ns), ports
- * stamped u16, reserved u16. */
-#define BC_MGMT_CLOCK_REC_LEN 96
+ * stamped u16, reserved u16, paired readings u32 and failed readings u32
+ * (saturating). */
+#define BC_MGMT_CLOCK_REC_LEN 104
 #define BC_MGMT_CLOCKS_MAX 13 /* records in one message */
 #define BC_MGMT_CLOCKS_MORE 0x01
 #define BC_MGMT_CLOCK_ADJUSTED 0x01 /* hvptpd adjusts it */
@@ -160,9 +161,13 @@ enum bc_mgmt_id {
 #define BC_MGMT_CLOCK_OFFSET_KNOWN 0x04
 #define BC_MGMT_CLOCK_TE_KNOWN 0x08
 #define BC_MGMT_CLOCK_STEERED 0x10 /* a follower steered now */
-/* HVPTP_HOST_NP (clock, GET): u8 valid (the checks ran), u8 nlines,
- * findings u32, unknown u32 (bits of vm/hostcheck.h), then nlines
- * PTPTexts. */
+#define BC_MGMT_CLOCK_FREQ_KNOWN 0x20 /* the frequency field means it */
+/* HVPTP_HOST_NP (clock, GET): u8 valid (the checks ran), u8 nlines, u8
+ * flags (BC_MGMT_HOST_MORE: lines were left out), reserved u8, then the
+ * checks that found something, could not tell, and passed (u32 bit masks
+ * of vm/hostcheck.h's checks each; a check in none does not apply), then
+ * nlines times: the line's check (u8) and the line (PTPText). */
+#define BC_MGMT_HOST_MORE 0x01
 
 /* SUBSCRIBE_EVENTS_NP: u16 duration (s) + a 64-octet event bitmask; bit
  * (n % 8) of octet n / 8 is event n.  Duration 0xFFFF never expires. */

@@ -77,7 +77,14 @@ static uint8_t clock_flags(const struct bc_clock_info *c)
 		f |= BC_MGMT_CLOCK_TE_KNOWN;
 	if (c->steered)
 		f |= BC_MGMT_CLOCK_STEERED;
+	if (c->have_freq)
+		f |= BC_MGMT_CLOCK_FREQ_KNOWN;
 	return f;
+}
+
+static uint32_t sat32(uint64_t v)
+{
+	return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
 static uint16_t clock_ports(const struct bc *bc, int k)
@@ -110,12 +117,14 @@ static void put_clock(const struct bc *bc, int k, struct wire_writer *w)
 	wire_put_i64(w, mgmt_scale16(c->freq_ppb));
 	mgmt_put_time_interval(w, c->read_delay_ns);
 	mgmt_put_time_interval(w, c->te_estimate_ns >= 0.0
-					  ? (int64_t)c->te_estimate_ns
+					  ? (int64_t)(c->te_estimate_ns + 0.5)
 					  : 0);
 	wire_put_u64(w, c->steps);
 	wire_put_u64(w, c->at_ns > 0 ? (uint64_t)c->at_ns : 0);
 	wire_put_u16(w, clock_ports(bc, k));
 	wire_put_u16(w, 0);
+	wire_put_u32(w, sat32(c->readings));
+	wire_put_u32(w, sat32(c->read_errors));
 }
 
 /* HVPTP_CLOCKS_NP: a count, flags, then one record per clock, as many as
@@ -138,8 +147,8 @@ void mgmt_get_clocks_np(const struct bc *bc, int port, struct wire_writer *w)
 	}
 }
 
-/* HVPTP_HOST_NP: ran?, the line count, findings and unknowns, the lines
- * as PTPTexts. */
+/* HVPTP_HOST_NP: ran?, the line count, flags, the three masks, each line
+ * with its check. */
 void mgmt_get_host_np(const struct bc *bc, int port, struct wire_writer *w)
 {
 	const struct bc_host_info *h = &bc->host;
@@ -147,8 +156,13 @@ void mgmt_get_host_np(const struct bc *bc, int port, struct wire_writer *w)
 	(void)port;
 	wire_put_u8(w, h->valid ? 1 : 0);
 	wire_put_u8(w, (uint8_t)h->nlines);
+	wire_put_u8(w, h->more_lines ? BC_MGMT_HOST_MORE : 0);
+	wire_put_u8(w, 0);
 	wire_put_u32(w, h->findings);
 	wire_put_u32(w, h->unknown);
-	for (int i = 0; i < h->nlines; i++)
+	wire_put_u32(w, h->ok);
+	for (int i = 0; i < h->nlines; i++) {
+		wire_put_u8(w, h->line_check[i]);
 		mgmt_put_text(w, h->lines[i], BC_HOST_LINE_LEN);
+	}
 }

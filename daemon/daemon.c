@@ -414,6 +414,7 @@ static int open_core(struct hvd *d)
 static void host_checks(struct hvd *d)
 {
 	char lines[HOSTCHECK_LINES_MAX][HOSTCHECK_LINE_MAX];
+	int ids[HOSTCHECK_LINES_MAX];
 	struct bc_host_info bi;
 	struct hostcheck h;
 	int n;
@@ -425,10 +426,17 @@ static void host_checks(struct hvd *d)
 	bi.valid = true;
 	bi.findings = hostcheck_mask(&h, HOSTCHECK_FINDING);
 	bi.unknown = hostcheck_mask(&h, HOSTCHECK_UNKNOWN);
-	n = hostcheck_lines(&h, lines, HOSTCHECK_LINES_MAX);
-	for (int i = 0; i < n && i < BC_HOST_LINES; i++)
-		snprintf(bi.lines[bi.nlines++], BC_HOST_LINE_LEN, "%.159s",
+	bi.ok = hostcheck_mask(&h, HOSTCHECK_OK);
+	n = hostcheck_lines_ids(&h, lines, ids, HOSTCHECK_LINES_MAX);
+	for (int i = 0; i < n && i < HOSTCHECK_LINES_MAX; i++) {
+		if (bi.nlines == BC_HOST_LINES) {
+			bi.more_lines = true;
+			break;
+		}
+		bi.line_check[bi.nlines] = (uint8_t)ids[i];
+		snprintf(bi.lines[bi.nlines++], BC_HOST_LINE_LEN, "%.149s",
 			 lines[i]);
+	}
 	bc_set_host_info(d->bc, &bi);
 }
 

@@ -168,11 +168,14 @@ void exec_clocks_publish(struct exec *ex)
 			.servo_state = (uint8_t)c->st.state,
 			.have_offset = c->st.have_offset,
 			.offset_ns = c->st.offset_ns,
-			.freq_ppb = c->st.freq_ppb,
+			.have_freq = disc_freq_known(c->disc),
+			.freq_ppb = disc_freq_ppb(c->disc),
 			.read_method = (uint8_t)c->st.read_method,
 			.read_delay_ns = c->st.read_delay_ns,
 			.te_estimate_ns = clock_te(ex, c),
 			.steps = c->st.steps,
+			.readings = c->st.readings,
+			.read_errors = c->st.read_errors,
 			.at_ns = c->st.at_ns,
 		};
 

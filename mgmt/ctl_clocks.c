@@ -132,22 +132,6 @@ int ctl_status_reference(const struct mgmt_tree *t)
 	return -1;
 }
 
-/* The bits of the checks some line reports on. */
-static uint32_t host_reported(const struct mgmt_tree *t, int lines)
-{
-	uint32_t bits = 0;
-
-	for (int i = 0, l; (l = mgmt_tree_child(t, lines, i)) >= 0; i++) {
-		int id = t->node[l].kind == MV_STR
-				 ? mgmt_host_line_check(t->node[l].v.s)
-				 : -1;
-
-		if (id >= 0)
-			bits |= 1u << id;
-	}
-	return bits;
-}
-
 /* The bits of an array of check names. */
 static uint32_t host_bits(const struct mgmt_tree *t, int arr)
 {
@@ -168,7 +152,7 @@ void ctl_status_build_host(struct mgmt_tree *t, struct mgmt_tree *s,
 			   const struct mgmt_status_in *in)
 {
 	int o = ctl_decode_first(s, in->host), h, checks;
-	uint32_t fnd, unk, rep;
+	uint32_t fnd, unk, ok;
 	int64_t ran = 0;
 
 	if (o < 0) {
@@ -183,12 +167,12 @@ void ctl_status_build_host(struct mgmt_tree *t, struct mgmt_tree *s,
 	}
 	fnd = host_bits(t, mgmt_tree_member(t, h, "findings"));
 	unk = host_bits(t, mgmt_tree_member(t, h, "unknown"));
-	rep = host_reported(t, mgmt_tree_member(t, h, "lines"));
+	ok = host_bits(t, mgmt_tree_member(t, h, "ok"));
 	checks = mgmt_tree_obj(t, h, "checks");
 	for (int id = 0; id < HOSTCHECK_N_IDS; id++)
 		mgmt_tree_str(t, checks, hostcheck_id_name((enum hostcheck_id)id),
 			      hostcheck_state_name(mgmt_host_check_state(
-				      fnd, unk, rep, id)));
+				      fnd, unk, ok, id)));
 }
 
 /* ---- the screen ---- */
@@ -414,10 +398,10 @@ static size_t host_count(char *buf, size_t len, const struct mgmt_tree *t,
 void ctl_status_print_host(FILE *f, const struct mgmt_tree *t)
 {
 	static const char *const order[] = { "finding", "unknown", "ok" };
-	int h = mgmt_tree_member(t, 0, "host_checks"), checks, lines;
+	int h = mgmt_tree_member(t, 0, "host_checks"), checks, lines, ids;
 	char sum[512] = "", part[256];
 	size_t o = 0;
-	int64_t ran = 0;
+	int64_t ran = 0, more = 0;
 
 	fputc('\n', f);
 	if (h < 0 || t->node[h].kind != MV_OBJ) {
@@ -439,14 +423,14 @@ void ctl_status_print_host(FILE *f, const struct mgmt_tree *t)
 	}
 	fprintf(f, "%-15s%s\n", "host checks", o ? sum : "none apply here");
 	lines = mgmt_tree_member(t, h, "lines");
+	ids = mgmt_tree_member(t, h, "line_checks");
 	for (int i = 0, l; (l = mgmt_tree_child(t, lines, i)) >= 0; i++) {
 		const char *text = t->node[l].kind == MV_STR ? t->node[l].v.s
 							      : "";
-		int id = mgmt_host_line_check(text);
-		const char *st = id >= 0 ? mgmt_tree_get_str(
-						   t, checks,
-						   hostcheck_id_name(
-							   (enum hostcheck_id)id))
+		int c = mgmt_tree_child(t, ids, i);
+		const char *st = c >= 0 && t->node[c].kind == MV_STR
+					 ? mgmt_tree_get_str(t, checks,
+							     t->node[c].v.s)
 					 : NULL;
 
 		/* ok lines are in the summary; a line of no known check is
@@ -454,4 +438,7 @@ void ctl_status_print_host(FILE *f, const struct mgmt_tree *t)
 		if (!st || strcmp(st, "ok"))
 			fprintf(f, "  %s\n", text);
 	}
+	mgmt_tree_get_int(t, h, "more_lines", &more);
+	if (more)
+		fprintf(f, "  (more lines in hvptpd's log)\n");
 }

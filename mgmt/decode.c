@@ -128,8 +128,10 @@ static const char *const clocks_bits[8] = { "more_clocks" };
 /* BC_MGMT_CLOCK_* (bc/mgmt.h) */
 static const char *const clock_bits[8] = {
 	"adjusted", "keeps_utc", "offset_known", "time_error_estimate_known",
-	"steered"
+	"steered", "frequency_known"
 };
+/* BC_MGMT_HOST_* */
+static const char *const host_bits[8] = { "more_lines" };
 
 #define F(n, t) { n, t, 0, NULL, NULL }
 #define FA(n, t, a) { n, t, a, NULL, NULL }
@@ -303,13 +305,20 @@ static const struct mgmt_field f_clock_record[] = {
 	F("offset_monotonic_ns", MF_U64),
 	F("ports_stamped", MF_U16),
 	RES(2),
+	F("readings", MF_U32),
+	F("read_errors", MF_U32),
 };
-/* HVPTP_HOST_NP: ran, the line count, findings, unknowns, the lines. */
+/* HVPTP_HOST_NP: ran, the line count, flags, the checks that found
+ * something, could not tell and passed, then the lines, each with its
+ * check ("lines" and "line_checks", side by side). */
 static const struct mgmt_field f_host_np[] = {
 	F("ran", MF_BOOL8),
 	F("count", MF_COUNT8),
+	FB(host_bits),
+	RES(1),
 	F("findings", MF_HOSTMASK),
 	F("unknown", MF_HOSTMASK),
+	F("ok", MF_HOSTMASK),
 	F("lines", MF_TEXTS),
 };
 
@@ -646,15 +655,15 @@ bool mgmt_clock_servo_applied(bool adjusted, int role, bool steered)
 	return adjusted && (role == BC_CLOCK_REFERENCE || steered);
 }
 
-bool mgmt_clock_freq_known(bool applied, bool offset_known)
+bool mgmt_clock_freq_known(bool applied, bool adjusted, bool freq_flag)
 {
-	return applied && offset_known;
+	return freq_flag && (applied || !adjusted);
 }
 
 /* What a record does not know becomes null (see mgmt/decode.h). */
 static void clock_record_nulls(struct mgmt_tree *t, int o)
 {
-	int64_t role = -1, src = -1, adj = 0, steered = 0, known = 0;
+	int64_t role = -1, src = -1, adj = 0, steered = 0, known = 0, fk = 0;
 	bool applied;
 
 	mgmt_tree_get_int(t, o, "role", &role);
@@ -662,6 +671,7 @@ static void clock_record_nulls(struct mgmt_tree *t, int o)
 	mgmt_tree_get_int(t, o, "adjusted", &adj);
 	mgmt_tree_get_int(t, o, "steered", &steered);
 	mgmt_tree_get_int(t, o, "offset_known", &known);
+	mgmt_tree_get_int(t, o, "frequency_known", &fk);
 	applied = mgmt_clock_servo_applied(adj, (int)role, steered);
 	if (src < 0)
 		mgmt_tree_set_null(t, mgmt_tree_member(t, o, "source"));
@@ -670,7 +680,7 @@ static void clock_record_nulls(struct mgmt_tree *t, int o)
 		mgmt_tree_set_null(t, mgmt_tree_member(t, o,
 						       "servo_state_name"));
 	}
-	if (!mgmt_clock_freq_known(applied, known))
+	if (!mgmt_clock_freq_known(applied, adj, fk))
 		mgmt_tree_set_null(t, mgmt_tree_member(t, o, "frequency_ppb"));
 	if (role == BC_CLOCK_REFERENCE || !known) {
 		mgmt_tree_set_null(t, mgmt_tree_member(t, o, "read_method"));
@@ -723,16 +733,27 @@ static void dec_hostmask(struct dec *d, const struct mgmt_field *f)
 	}
 }
 
+/* HVPTP_HOST_NP's lines: each a check (u8) and a PTPText, into "lines"
+ * and, side by side, "line_checks" (the check's name, null for one
+ * hvptp does not know). */
 static void dec_texts(struct dec *d, const struct mgmt_field *f)
 {
 	int arr = mgmt_tree_arr(d->t, d->obj, f->name);
+	int ids = mgmt_tree_arr(d->t, d->obj, "line_checks");
 
 	for (unsigned i = 0; i < d->count && wire_reader_ok(d->r); i++) {
+		uint8_t id = wire_get_u8(d->r);
 		uint8_t n = wire_get_u8(d->r);
 		const uint8_t *p = wire_get_view(d->r, n);
 
-		if (p)
-			mgmt_tree_strn(d->t, arr, NULL, (const char *)p, n);
+		if (!p)
+			break;
+		mgmt_tree_strn(d->t, arr, NULL, (const char *)p, n);
+		if (id < HOSTCHECK_N_IDS)
+			mgmt_tree_str(d->t, ids, NULL,
+				      hostcheck_id_name((enum hostcheck_id)id));
+		else
+			mgmt_tree_null(d->t, ids, NULL);
 	}
 }
 
@@ -822,27 +843,8 @@ int mgmt_decode_answer(struct mgmt_tree *t, int arr,
 
 /* ---- host checks ---- */
 
-int mgmt_host_line_check(const char *line)
-{
-	static const struct {
-		const char *word;
-		enum hostcheck_id id;
-	} w[] = {
-		{ "clocksource:", HOSTCHECK_ID_CLOCKSOURCE },
-		{ "tsc:", HOSTCHECK_ID_TSC },
-		{ "adjuster:", HOSTCHECK_ID_ADJUSTER },
-		{ "adjusters:", HOSTCHECK_ID_ADJUSTER },
-	};
-
-	for (size_t i = 0; line && i < sizeof(w) / sizeof(w[0]); i++) {
-		if (strncmp(line, w[i].word, strlen(w[i].word)) == 0)
-			return (int)w[i].id;
-	}
-	return -1;
-}
-
 enum hostcheck_state mgmt_host_check_state(uint32_t findings,
-					   uint32_t unknown, uint32_t reported,
+					   uint32_t unknown, uint32_t ok,
 					   int id)
 {
 	uint32_t bit = id >= 0 && id < 32 ? 1u << id : 0;
@@ -851,5 +853,5 @@ enum hostcheck_state mgmt_host_check_state(uint32_t findings,
 		return HOSTCHECK_FINDING;
 	if (unknown & bit)
 		return HOSTCHECK_UNKNOWN;
-	return reported & bit ? HOSTCHECK_OK : HOSTCHECK_NOT_APPLICABLE;
+	return ok & bit ? HOSTCHECK_OK : HOSTCHECK_NOT_APPLICABLE;
 }

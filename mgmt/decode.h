@@ -64,7 +64,7 @@ enum mgmt_ftype {
 	MF_CLOCKS, /* HVPTP_CLOCKS_NP's records, as many as MF_COUNT8
 		      said -> array of objects (mgmt_clock_record) */
 	MF_HOSTMASK, /* u32 bits of vm/hostcheck.h -> array of check names */
-	MF_TEXTS, /* as many PTPTexts as MF_COUNT8 said -> array */
+	MF_TEXTS, /* as many (check u8, PTPText) as MF_COUNT8 said -> arrays */
 	MF_COUNT
 };
 
@@ -163,23 +163,15 @@ const char *mgmt_clock_role_name(unsigned v);
 const char *mgmt_servo_type_name(unsigned v);
 const char *mgmt_read_method_name(unsigned v);
 /* The rules above, shared with the metrics: the servo steers the clock
- * now; its frequency is known (applied, and a sample or reading was
- * taken: before that the record carries 0). */
+ * now; its frequency means something (FREQUENCY_KNOWN, and the servo
+ * applied, or the clock is not adjusted: then it is the estimate). */
 bool mgmt_clock_servo_applied(bool adjusted, int role, bool steered);
-bool mgmt_clock_freq_known(bool applied, bool offset_known);
+bool mgmt_clock_freq_known(bool applied, bool adjusted, bool freq_flag);
 
-/*
- * The state of host check id (enum hostcheck_id) from HVPTP_HOST_NP:
- * a finding or unknown by its bit; ok when a line reports on the check
- * (reported: bits of the checks some line names, mgmt_host_line_check)
- * without either; not applicable when no line does, as hostcheck_lines()
- * writes none for a check that does not apply.
- */
+/* The state of host check id (enum hostcheck_id) from HVPTP_HOST_NP's
+ * three masks: a finding, an unknown, ok, or in none: not applicable. */
 enum hostcheck_state mgmt_host_check_state(uint32_t findings,
-					   uint32_t unknown, uint32_t reported,
+					   uint32_t unknown, uint32_t ok,
 					   int id);
-/* The check a line of hostcheck_lines() reports on, by its first word
- * ("clocksource:", "tsc:", "adjuster:", "adjusters:"), or -1. */
-int mgmt_host_line_check(const char *line);
 
 #endif

@@ -287,7 +287,8 @@ static void render_clock_freq(struct mw *w, const struct metrics_snapshot *s)
 		const struct metrics_clock_snap *c = &s->clock[k];
 
 		if (!c->present || !mgmt_clock_freq_known(clock_applied(c),
-							  c->ci.have_offset))
+							  c->ci.adjusted,
+							  c->ci.have_freq))
 			continue;
 		ml_clock_of(&l, c);
 		mw_double(w, name, &l, c->ci.freq_ppb * 1e-9);
@@ -532,7 +533,6 @@ static void render_host(struct mw *w, const struct metrics_snapshot *s)
 		HOSTCHECK_OK, HOSTCHECK_FINDING, HOSTCHECK_UNKNOWN
 	};
 	const struct bc_host_info *h = &s->host;
-	uint32_t reported = 0;
 	struct ml l;
 
 	mw_family(w, "hvptp_host_check", "gauge",
@@ -542,15 +542,9 @@ static void render_host(struct mw *w, const struct metrics_snapshot *s)
 		  "when the checks did not run.");
 	if (!h->valid)
 		return;
-	for (int i = 0; i < h->nlines && i < BC_HOST_LINES; i++) {
-		int id = mgmt_host_line_check(h->lines[i]);
-
-		if (id >= 0)
-			reported |= 1u << id;
-	}
 	for (int id = 0; id < HOSTCHECK_N_IDS; id++) {
 		enum hostcheck_state st = mgmt_host_check_state(
-			h->findings, h->unknown, reported, id);
+			h->findings, h->unknown, h->ok, id);
 
 		if (st == HOSTCHECK_NOT_APPLICABLE)
 			continue;

@@ -32,6 +32,7 @@ struct disc_check {
 
 /* Free-running frequency estimate. */
 struct disc_free {
+	bool have_est; /* est_ppb is an estimate (a window was done) */
 	bool anchored;
 	int64_t offset0;
 	int64_t ts0;

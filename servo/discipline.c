@@ -180,6 +180,7 @@ static void disc_free_sample(struct disc *d, int64_t offset, int64_t ts,
 		span = (double)ts - (double)f->ts0;
 		/* offset grows by err * span: the fix is -err. */
 		f->est_ppb = -((double)offset - (double)f->offset0) / span * 1e9;
+		f->have_est = true;
 		f->anchored = false;
 		cm_stats_add(&d->stats.freq, f->est_ppb);
 	}
@@ -532,6 +533,11 @@ enum servo_state disc_state(const struct disc *d)
 enum servo_type disc_servo_type(const struct disc *d)
 {
 	return d ? d->cfg.servo_type : SERVO_PI;
+}
+
+bool disc_freq_known(const struct disc *d)
+{
+	return d && (!d->cfg.free_running || d->fr.have_est);
 }
 
 double disc_freq_ppb(const struct disc *d)

@@ -156,6 +156,9 @@ void disc_sync_interval(struct disc *d, double interval_s);
 
 enum servo_state disc_state(const struct disc *d);
 enum servo_type disc_servo_type(const struct disc *d);
+/* Is disc_freq_ppb() known: the frequency set on the clock, or when
+ * free-running, an estimate over a first window done? */
+bool disc_freq_known(const struct disc *d);
 double disc_freq_ppb(const struct disc *d);
 /*
  * Holdover (servo/holdover.h): the slave port lost its master.  enter

@@ -482,9 +482,11 @@ int hostcheck_run(const char *root, enum hostcheck_arch arch,
 
 struct hc_sink {
 	char (*lines)[HOSTCHECK_LINE_MAX];
+	int *ids; /* each line's check (may be NULL) */
 	int max;
 	int n;
 	bool to_log;
+	int cur_id; /* the check whose lines come now */
 };
 
 __attribute__((format(printf, 3, 4))) static void
@@ -504,6 +506,8 @@ hc_emit(struct hc_sink *s, enum hostcheck_state st, const char *fmt, ...)
 		cm_log(level, "hostcheck: %s", buf);
 	} else if (s->n < s->max) {
 		memcpy(s->lines[s->n], buf, sizeof(buf));
+		if (s->ids)
+			s->ids[s->n] = s->cur_id;
 	}
 	s->n++;
 }
@@ -608,20 +612,29 @@ static void report_adjusters(const struct hostcheck *h, struct hc_sink *s)
 
 static void hc_report(const struct hostcheck *h, struct hc_sink *s)
 {
+	s->cur_id = HOSTCHECK_ID_CLOCKSOURCE;
 	report_clocksource(h, s);
+	s->cur_id = HOSTCHECK_ID_TSC;
 	report_tsc(h, s);
+	s->cur_id = HOSTCHECK_ID_ADJUSTER;
 	report_adjusters(h, s);
 }
 
-int hostcheck_lines(const struct hostcheck *h,
-		    char lines[][HOSTCHECK_LINE_MAX], int max)
+int hostcheck_lines_ids(const struct hostcheck *h,
+			char lines[][HOSTCHECK_LINE_MAX], int ids[], int max)
 {
-	struct hc_sink s = { .lines = lines, .max = max };
+	struct hc_sink s = { .lines = lines, .ids = ids, .max = max };
 
 	if (!h || max < 0 || (max > 0 && !lines))
 		return -EINVAL;
 	hc_report(h, &s);
 	return s.n;
+}
+
+int hostcheck_lines(const struct hostcheck *h,
+		    char lines[][HOSTCHECK_LINE_MAX], int max)
+{
+	return hostcheck_lines_ids(h, lines, NULL, max);
 }
 
 void hostcheck_log(const struct hostcheck *h)

@@ -137,6 +137,10 @@ const char *hostcheck_state_name(enum hostcheck_state st);
  * report has (at most HOSTCHECK_LINES_MAX), or -EINVAL. */
 int hostcheck_lines(const struct hostcheck *h,
 		    char lines[][HOSTCHECK_LINE_MAX], int max);
+/* The same, with each written line's check (enum hostcheck_id) in ids[]
+ * (NULL: not wanted). */
+int hostcheck_lines_ids(const struct hostcheck *h,
+			char lines[][HOSTCHECK_LINE_MAX], int ids[], int max);
 /* The same lines to the log, prefixed "hostcheck: ": findings as
  * warnings, unknowns as notices, the rest as info. */
 void hostcheck_log(const struct hostcheck *h);

@@ -330,7 +330,7 @@ static void test_decode_clocks(void **state)
 		  .role = BC_CLOCK_FOLLOWER, .source = 0, .adjusted = true,
 		  .keeps_utc = true, .steered = true, .servo_type = SERVO_PI,
 		  .servo_state = SERVO_LOCKED, .have_offset = true,
-		  .offset_ns = -7, .freq_ppb = -100.25,
+		  .offset_ns = -7, .have_freq = true, .freq_ppb = -100.25,
 		  .read_method = HWCLOCK_READ_PRECISE, .read_delay_ns = 0,
 		  .te_estimate_ns = 100.0, .steps = 2, .at_ns = 123456789 },
 		/* adjusted, read, but its reference has no time yet */
@@ -446,7 +446,9 @@ static void test_decode_host(void **state)
 {
 	struct bc_host_info h = {
 		.valid = true, .findings = HOSTCHECK_CLOCKSOURCE | (1u << 7),
-		.unknown = HOSTCHECK_OTHER_ADJUSTER, .nlines = 2,
+		.unknown = HOSTCHECK_OTHER_ADJUSTER, .ok = HOSTCHECK_TSC_UNSTABLE,
+		.nlines = 2, .more_lines = true,
+		.line_check = { HOSTCHECK_ID_CLOCKSOURCE, 9 },
 	};
 	struct bc *bc = one_clock(1);
 	struct mgmt_tree *t;
@@ -466,10 +468,20 @@ static void test_decode_host(void **state)
 	a = mgmt_tree_get(t, 0, "unknown");
 	assert_string_equal(t->node[mgmt_tree_child(t, a, 0)].v.s,
 			    "other_adjuster");
+	a = mgmt_tree_get(t, 0, "ok");
+	assert_string_equal(t->node[mgmt_tree_child(t, a, 0)].v.s,
+			    "tsc_unstable");
+	assert_int_equal(tint(t, "more_lines"), 1);
 	a = mgmt_tree_get(t, 0, "lines");
 	assert_int_equal(t->node[a].nchild, 2);
 	assert_string_equal(t->node[mgmt_tree_child(t, a, 1)].v.s,
 			    "adjusters: unknown (x)");
+	/* each line's check, side by side; one hvptpctl does not know */
+	a = mgmt_tree_get(t, 0, "line_checks");
+	assert_int_equal(t->node[a].nchild, 2);
+	assert_string_equal(t->node[mgmt_tree_child(t, a, 0)].v.s,
+			    "clocksource");
+	assert_int_equal(t->node[mgmt_tree_child(t, a, 1)].kind, MV_NULL);
 	mgmt_tree_free(t);
 	bc_set_host_info(bc, NULL);
 	t = get_tree(bc, BC_MID_HVPTP_HOST_NP, 0);
@@ -484,17 +496,7 @@ static void test_host_check_states(void **state)
 		       1u << HOSTCHECK_ID_ADJUSTER;
 
 	(void)state;
-	assert_int_equal(mgmt_host_line_check("clocksource: tsc: ok"),
-			 HOSTCHECK_ID_CLOCKSOURCE);
-	assert_int_equal(mgmt_host_line_check("tsc: unknown (...)"),
-			 HOSTCHECK_ID_TSC);
-	assert_int_equal(mgmt_host_line_check("adjuster: chronyd (pid 1)"),
-			 HOSTCHECK_ID_ADJUSTER);
-	assert_int_equal(mgmt_host_line_check("adjusters: 3 more not listed"),
-			 HOSTCHECK_ID_ADJUSTER);
-	assert_int_equal(mgmt_host_line_check("tscx: what"), -1);
-	assert_int_equal(mgmt_host_line_check(NULL), -1);
-	/* a finding or an unknown by its bit, ok by a line, else n/a */
+	/* a finding or an unknown by its bit, ok by its bit, else n/a */
 	assert_int_equal(mgmt_host_check_state(HOSTCHECK_CLOCKSOURCE, 0, rep,
 					       HOSTCHECK_ID_CLOCKSOURCE),
 			 HOSTCHECK_FINDING);
@@ -508,10 +510,11 @@ static void test_host_check_states(void **state)
 			 HOSTCHECK_NOT_APPLICABLE);
 }
 
-/* Every line hostcheck_lines() writes names its check. */
+/* Every line hostcheck_lines_ids() writes comes with its check. */
 static void test_host_lines_named(void **state)
 {
 	char lines[HOSTCHECK_LINES_MAX][HOSTCHECK_LINE_MAX];
+	int ids[HOSTCHECK_LINES_MAX];
 	struct hostcheck h;
 	int n;
 
@@ -528,12 +531,12 @@ static void test_host_lines_named(void **state)
 		snprintf(h.adjusters[0].comm, sizeof(h.adjusters[0].comm),
 			 "chronyd");
 		h.adjusters[0].name = "chronyd";
-		n = hostcheck_lines(&h, lines, HOSTCHECK_LINES_MAX);
+		n = hostcheck_lines_ids(&h, lines, ids, HOSTCHECK_LINES_MAX);
 		assert_true(n >= 3);
-		for (int i = 0; i < n; i++) {
-			if (mgmt_host_line_check(lines[i]) < 0)
-				fail_msg("line of no check: %s", lines[i]);
-		}
+		assert_int_equal(ids[0], HOSTCHECK_ID_CLOCKSOURCE);
+		assert_int_equal(ids[1], HOSTCHECK_ID_TSC);
+		for (int i = 2; i < n; i++)
+			assert_int_equal(ids[i], HOSTCHECK_ID_ADJUSTER);
 	}
 }
 

@@ -77,15 +77,16 @@ static void set_clocks(struct bc *bc, double te)
 		{ .name = "/dev/ptp0", .phc_index = 0,
 		  .role = BC_CLOCK_REFERENCE, .source = -1, .adjusted = true,
 		  .servo_type = SERVO_PI, .servo_state = SERVO_LOCKED,
-		  .have_offset = true, .offset_ns = -42, .freq_ppb = 12.5,
-		  .te_estimate_ns = te, .steps = 1 },
+		  .have_offset = true, .offset_ns = -42, .have_freq = true,
+		  .freq_ppb = 12.5, .te_estimate_ns = te, .steps = 1 },
 		{ .name = "CLOCK_REALTIME", .phc_index = -1,
 		  .role = BC_CLOCK_FOLLOWER, .source = 0, .adjusted = true,
 		  .keeps_utc = true, .steered = true, .servo_type = SERVO_PI,
 		  .servo_state = SERVO_LOCKED_STABLE, .have_offset = true,
-		  .offset_ns = 18, .freq_ppb = -3021.125,
+		  .offset_ns = 18, .have_freq = true, .freq_ppb = -3021.125,
 		  .read_method = HWCLOCK_READ_EXTENDED, .read_delay_ns = 1234,
-		  .te_estimate_ns = te < 0 ? -1.0 : te + 18 + 617, .steps = 1 },
+		  .te_estimate_ns = te < 0 ? -1.0 : te + 18 + 617, .steps = 1,
+		  .readings = 480, .read_errors = 1 },
 		{ .name = "/dev/ptp1", .phc_index = 1,
 		  .role = BC_CLOCK_FOLLOWER, .source = 0, .adjusted = false,
 		  .servo_type = SERVO_PI, .servo_state = SERVO_UNLOCKED,
@@ -112,7 +113,10 @@ static void set_host(struct bc *bc)
 	};
 	struct bc_host_info h = {
 		.valid = true, .findings = HOSTCHECK_OTHER_ADJUSTER,
-		.unknown = HOSTCHECK_TSC_UNSTABLE, .nlines = 3,
+		.unknown = HOSTCHECK_TSC_UNSTABLE, .ok = HOSTCHECK_CLOCKSOURCE,
+		.nlines = 3,
+		.line_check = { HOSTCHECK_ID_CLOCKSOURCE, HOSTCHECK_ID_TSC,
+				HOSTCHECK_ID_ADJUSTER },
 	};
 
 	for (int i = 0; i < 3; i++)

@@ -121,6 +121,7 @@ static void make_clocks(struct metrics_snapshot *s)
 	c[0].ci.servo_state = SERVO_LOCKED;
 	c[0].ci.have_offset = true;
 	c[0].ci.offset_ns = -1500;
+	c[0].ci.have_freq = true;
 	c[0].ci.freq_ppb = 12.5;
 	c[0].ci.te_estimate_ns = 250;
 	c[0].ci.steps = 1;
@@ -147,7 +148,8 @@ static void make_clocks(struct metrics_snapshot *s)
 	c[2].ci.adjusted = false;
 	c[2].ci.steered = false;
 	c[2].ci.servo_state = SERVO_UNLOCKED;
-	c[2].ci.freq_ppb = 37.0; /* an estimate: not shown */
+	c[2].ci.have_freq = false;
+	c[2].ci.freq_ppb = 37.0; /* no estimate yet: not shown */
 	c[2].ci.read_method = HWCLOCK_READ_BASIC;
 	c[2].ci.te_estimate_ns = -1;
 	c[2].ci.steps = 0;
@@ -155,6 +157,7 @@ static void make_clocks(struct metrics_snapshot *s)
 	s->host.valid = true;
 	s->host.findings = HOSTCHECK_OTHER_ADJUSTER;
 	s->host.unknown = HOSTCHECK_TSC_UNSTABLE;
+	s->host.ok = HOSTCHECK_CLOCKSOURCE;
 	s->host.nlines = 3;
 	snprintf(s->host.lines[0], BC_HOST_LINE_LEN, "clocksource: tsc: ok");
 	snprintf(s->host.lines[1], BC_HOST_LINE_LEN, "tsc: unknown (x)");
@@ -477,6 +480,11 @@ static void test_clock_families(void **state)
 	snap.clock[0].ci.have_offset = false;
 	snap.clock[0].offset_age_s = -1;
 	render(&snap);
+	/* an offset gone stale does not hide a known frequency */
+	assert_non_null(strstr(text, "hvptp_frequency_adjustment_ratio{clock="
+				     "\"/dev/ptp0\""));
+	snap.clock[0].ci.have_freq = false;
+	render(&snap);
 	assert_line("hvptp_servo_state{clock=\"/dev/ptp0\",state="
 		    "\"locked\"} 1");
 	assert_null(strstr(text, "hvptp_frequency_adjustment_ratio{clock="
@@ -501,9 +509,8 @@ static void test_host_check(void **state)
 	assert_line("hvptp_host_check{check=\"tsc_unstable\",state=\"ok\"} 0");
 	assert_line("hvptp_host_check{check=\"other_adjuster\",state="
 		    "\"finding\"} 1");
-	/* a check without a line does not apply here (arm64: tsc) */
+	/* a check in no mask does not apply here (arm64: tsc) */
 	snap.host.unknown = 0;
-	snprintf(snap.host.lines[1], BC_HOST_LINE_LEN, "adjuster: ntpd");
 	render(&snap);
 	assert_null(strstr(text, "check=\"tsc_unstable\""));
 	/* not run: no series, the family stays */
@@ -581,10 +588,12 @@ static void test_snapshot_from_bc(void **state)
 		struct bc_clock_info ci = {
 			.name = "/dev/ptp3", .phc_index = 3, .source = -1,
 			.adjusted = true, .have_offset = true, .offset_ns = 7,
-			.freq_ppb = -3.0, .te_estimate_ns = -1,
+			.have_freq = true, .freq_ppb = -3.0,
+			.te_estimate_ns = -1,
 			.at_ns = 11 * SEC,
 		};
-		struct bc_host_info h = { .valid = true, .nlines = 1 };
+		struct bc_host_info h = { .valid = true, .nlines = 1,
+					  .ok = HOSTCHECK_OTHER_ADJUSTER };
 
 		snprintf(h.lines[0], sizeof(h.lines[0]), "adjusters: none");
 		assert_int_equal(bc_set_clock_info(bc, 2, &ci), 0);
