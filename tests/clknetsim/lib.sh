@@ -20,16 +20,34 @@
 #
 # Nodes.  node N PROGRAM TS IFACES [CONF [ARGS...]]: PROGRAM is hvptpd
 # ($HVPTPD) or ptp4l (linuxptp 4.4); TS is hw (CLKNETSIM_TIMESTAMPING=2:
-# timestamps from one PHC shared by the node's IFACES, "eth0" or
-# "eth0 eth1"; the program gets -H) or sw (the system clock; -S).  CONF is
-# configuration text (lines) after $ptp_conf; ARGS go to the program.
-# Clocks are "sys" (CLOCK_REALTIME, the server's clock 1) and "phc" (the
-# node's PHC, clock 2, shared by its IFACES; unused with sw).
+# hardware timestamps from the PHC of the interface; the program gets -H)
+# or sw (the system clock; -S).  IFACES is "eth0" or "eth0 eth1".  CONF is
+# configuration text (lines) after $ptp_conf (a "[eth1]" line starts a
+# port section); ARGS go to the program.
 #
-# Timescales.  The simulator's true time is UTC; a PHC keeps PTP time (TAI,
-# UTC + $CNS_TAI_UTC s, ptp4l's default currentUtcOffset), so a PHC's true
-# error is its time minus that offset, and a system clock disciplined to
-# PTP time must come out at UTC.
+# PHCs.  By default a node has one PHC shared by all its IFACES (a
+# multi-port NIC; unused with sw).  phcs N GROUP... gives node N one PHC
+# per GROUP instead, a GROUP being an interface or several joined by "+":
+# "phcs 2 eth0 eth1" is two NICs, "phcs 2 eth0" leaves eth1 without PHC
+# (a port with software timestamps only).  The PHCs are clknetsim's
+# /dev/ptp(100+K) for ethK, the group's first interface.
+# Clocks are named "sys" (CLOCK_REALTIME, the server's clock 1), "phc" or
+# "phc1" (the node's first PHC, clock 2), "phc2" (its second, clock 3)...
+# or by the server's number.  The server wants as many clocks on every
+# node: the run has 1 + the most PHCs any node has, and a node with fewer
+# gets unused ones (/dev/ptp2NN, on no interface).
+#
+# Timescales.  The simulator's true time has no leap second: it counts SI
+# seconds from $start_date (Unix time, UTC; unset: clknetsim's default
+# 2010-01-01).  A system clock keeping UTC must come out at that time
+# until a leap second, and 1 s behind it after each leap it inserts: a
+# window's expected offset says so (below).  A PHC keeps PTP time (TAI,
+# UTC + $tai_utc s at the start, $CNS_TAI_UTC by default, ptp4l's default
+# currentUtcOffset), so a PHC's true error is its time minus that offset,
+# through any leap.  (clknetsim's kernel inserts a leap armed with STA_INS
+# when the clock's time since its start is a whole number of days: lib.sh
+# starts the simulator at the midnight before $start_date and sets every
+# clock the rest of the day ahead, which the figures take off again.)
 #
 # Clocks.  Node 1 is the reference: its clocks are perfect.  Every clock of
 # every other node starts $time_offset s off, $freq_offset fast, and its
@@ -50,6 +68,10 @@
 #   rms, max   of the samples after skip seconds;
 #   jump       the largest change of the error between two samples after
 #              the lock (a step of the clock).
+# window FROM TO [EXPECT_S] limits the checks that follow to the samples
+# at FROM..TO s (lock searched from FROM, rms and max over the window)
+# and takes their error against EXPECT_S s (a leap second); window alone
+# goes back to the whole run.
 # check_* print the figure and its bound on one line, pass or fail, and
 # the test goes on; test_end exits 1 if any failed.  clock_figures N CLK
 # prints "rms_ns max_ns lock_s" for scripts (the bench).
@@ -91,15 +113,18 @@ cns_defaults() {
 	wander=1e-9           # ... random walk of the frequency per sqrt(s)
 	ptp_conf=""           # configuration lines every node gets first
 	log_level=${CNS_LOG_LEVEL:-6}
+	start_date=""         # Unix time (UTC) of the start; "": clknetsim's
+	tai_utc=$CNS_TAI_UTC  # TAI - UTC at the start: the PHCs' offset
 }
 
 cns_reset() {
 	cns_defaults
 	declare -gA CNS_PROG=() CNS_TS=() CNS_IFACES=() CNS_CONF=() CNS_ARGS=()
-	declare -gA CNS_ENV=() CNS_CLK=() CNS_DELAY=() CNS_FIGURES=()
+	declare -gA CNS_ENV=() CNS_CLK=() CNS_DELAY=() CNS_FIGURES=() CNS_PHCS=()
 	declare -ga CNS_NODES=() CNS_SERVER_LINES=() CNS_FIG_KEYS=() CNS_PIDS=()
 	CNS_FAILED=0
 	CNS_DIR=""
+	CNS_WIN_FROM="" CNS_WIN_TO="" CNS_WIN_EXPECT=0
 }
 
 # --- messages and the end of a test -------------------------------------------
@@ -229,6 +254,20 @@ node() {
 	CNS_ARGS[$n]=$([ $# -eq 0 ] || printf '%s\n' "$@")
 }
 
+# phcs N GROUP...: node N's PHCs, one per GROUP ("eth0", "eth0+eth1").
+phcs() {
+	local n=$1 g i
+	shift
+	[ $# -ge 1 ] || test_fail "phcs $n: at least one group"
+	[ $# -le $((CNS_MAX_CLOCKS - 1)) ] || test_fail "phcs $n: at most $((CNS_MAX_CLOCKS - 1)) PHCs"
+	for g in "$@"; do
+		for i in ${g//+/ }; do
+			[[ $i =~ ^eth[0-9]+$ ]] || test_fail "phcs $n: $i is not an interface"
+		done
+	done
+	CNS_PHCS[$n]="$*"
+}
+
 # node_env N VAR=VALUE...: more environment for node N (CLKNETSIM_PHC_*...).
 node_env() {
 	local n=$1
@@ -240,7 +279,7 @@ node_env() {
 # freq_expr instead of the defaults.
 clock() {
 	local n=$1 c
-	c=$(cns_clock_index "$2") || test_fail "clock: unknown clock $2 (sys or phc)"
+	c=$(cns_clock_index "$2") || test_fail "clock: unknown clock $2 (sys, phc, phcK or a number)"
 	shift 2
 	while [ $# -ge 2 ]; do
 		case $1 in
@@ -269,13 +308,20 @@ link_expr() {
 
 server_conf() { CNS_SERVER_LINES+=("$*"); }
 
-# sys -> 1, phc -> 2 (clknetsim's numbers); status 1 for anything else.
+# sys -> 1, phc and phc1 -> 2, phcK -> K+1, a number -> itself (clknetsim's
+# numbers, up to its 7 clocks a node); status 1 for anything else.
+CNS_MAX_CLOCKS=7
 cns_clock_index() {
+	local c
 	case $1 in
-	sys | 1) echo 1 ;;
-	phc | 2) echo 2 ;;
+	sys) c=1 ;;
+	phc) c=2 ;;
+	phc[1-9]) c=$((${1#phc} + 1)) ;;
+	[1-9]) c=$1 ;;
 	*) return 1 ;;
 	esac
+	[ "$c" -le "$CNS_MAX_CLOCKS" ] || return 1
+	echo "$c"
 }
 
 # --- topology derived from the declarations ------------------------------------
@@ -295,9 +341,47 @@ cns_networks() {
 	echo "$max"
 }
 
-# Clocks per node: the system clock and one PHC (the server wants the same
-# number on every node; a node with software timestamps leaves its PHC be).
-cns_clocks() { echo 2; }
+# Node N's PHC groups, one word each ("eth0+eth1"): phcs's, else one
+# group of all its interfaces.
+cns_phc_groups() {
+	local g=${CNS_PHCS[$1]:-}
+	[ -n "$g" ] || { g=${CNS_IFACES[$1]}; g=${g// /+}; }
+	echo "$g"
+}
+
+# The clocks node N uses: its system clock and its PHCs.
+cns_node_clocks() {
+	local g
+	read -ra g <<<"$(cns_phc_groups "$1")"
+	echo $((1 + ${#g[@]}))
+}
+
+# Clocks per node in the run: the most any node uses (the server wants the
+# same number on every node; a node with software timestamps leaves its
+# PHC be).
+cns_clocks() {
+	local n c max=2
+	for n in "${CNS_NODES[@]}"; do
+		c=$(cns_node_clocks "$n")
+		[ "$c" -le "$max" ] || max=$c
+	done
+	echo "$max"
+}
+
+# The seconds of the start's UTC day before start_date: every clock is set
+# this much ahead of clknetsim's start, which is that day's midnight.
+cns_day_s() {
+	if [ -n "$start_date" ]; then echo $((start_date % 86400)); else echo 0; fi
+}
+
+# The offset a clock's time keeps from the simulator's time when right:
+# the day's seconds, plus tai_utc for a PHC.
+cns_clock_base() {
+	local c=$1 b
+	b=$(cns_day_s)
+	[ "$c" -eq 1 ] || b=$((b + tai_utc))
+	echo "$b"
+}
 
 # The network (clknetsim's subnet, from 1) nodes A and B share.
 cns_common_net() {
@@ -327,7 +411,7 @@ cns_clock_conf() {
 	off=${CNS_CLK[$n.$c.offset]:-$off}
 	freq=${CNS_CLK[$n.$c.freq]:-$freq}
 	wdr=${CNS_CLK[$n.$c.wander]:-$wdr}
-	[ "$c" -eq 1 ] || off=$(awk -v o="$off" -v t="$CNS_TAI_UTC" 'BEGIN { printf "%.9f", o + t }')
+	off=$(awk -v o="$off" -v b="$(cns_clock_base "$c")" 'BEGIN { printf "%.9f", o + b }')
 	echo "node${n}_offset$s = $off"
 	if [ -n "${CNS_CLK[$n.$c.freq_expr]:-}" ]; then
 		echo "node${n}_freq$s = ${CNS_CLK[$n.$c.freq_expr]}"
@@ -347,8 +431,8 @@ cns_delay_conf() {
 
 cns_server_conf() {
 	local n c k clocks
-	clocks=$(cns_clocks)
 	for n in "${CNS_NODES[@]}"; do
+		clocks=$(cns_node_clocks "$n")
 		for ((c = 1; c <= clocks; c++)); do
 			cns_clock_conf "$n" "$c"
 		done
@@ -394,9 +478,21 @@ cns_make_dir() {
 	[ "$(id -u)" -ne 0 ] || chown -R "$CNS_UID:$CNS_UID" "$CNS_DIR"
 }
 
+# CLKNETSIM_CLOCKS for node N: REALTIME, a PHC per group, then unused
+# PHCs (/dev/ptp200...) up to the run's number of clocks.
+cns_node_clknetsim_clocks() {
+	local n=$1 g list=REALTIME c clocks
+	for g in $(cns_phc_groups "$n"); do list+=",$g"; done
+	clocks=$(cns_clocks)
+	for ((c = $(cns_node_clocks "$n") + 1; c <= clocks; c++)); do
+		list+=",ptp$((200 + c))"
+	done
+	echo "$list"
+}
+
 # clknetsim's environment for node N (one word each).
 cns_node_env() {
-	local n=$1 ifs
+	local n=$1
 	echo "LD_PRELOAD=$CNS_DIR/bin/clknetsim.so"
 	echo "CLKNETSIM_NODE=$n"
 	echo "CLKNETSIM_SOCKET=$CNS_DIR/sock"
@@ -404,8 +500,8 @@ cns_node_env() {
 	echo "CLKNETSIM_UNIX_SUBNET=$(($(cns_networks) + 1))"
 	# an ASan build must not insist on coming first (clknetsim.so does)
 	echo "ASAN_OPTIONS=${ASAN_OPTIONS:-verify_asan_link_order=0:detect_leaks=0}"
-	ifs=${CNS_IFACES[$n]}
-	echo "CLKNETSIM_CLOCKS=REALTIME,${ifs// /+}"
+	[ -z "$start_date" ] || echo "CLKNETSIM_START_DATE=$((start_date - $(cns_day_s)))"
+	echo "CLKNETSIM_CLOCKS=$(cns_node_clknetsim_clocks "$n")"
 	if [ "${CNS_TS[$n]}" = hw ]; then
 		echo "CLKNETSIM_TIMESTAMPING=2"
 	else
@@ -496,8 +592,17 @@ cns_verify_run() {
 
 # Declarations that cannot work fail here, before anything runs.
 cns_validate() {
-	local k
+	local k n i seen
 	[ "${#CNS_NODES[@]}" -ge 2 ] || test_fail "run_sim: at least two nodes"
+	for n in "${!CNS_PHCS[@]}"; do
+		[ -n "${CNS_PROG[$n]:-}" ] || test_fail "phcs $n: undeclared node"
+		seen=" "
+		for i in ${CNS_PHCS[$n]//+/ }; do
+			[[ " ${CNS_IFACES[$n]} " == *" $i "* ]] || test_fail "phcs $n: node $n has no $i"
+			[[ $seen != *" $i "* ]] || test_fail "phcs $n: $i in two groups"
+			seen+="$i "
+		done
+	done
 	for k in "${!CNS_DELAY[@]}"; do
 		if [ -z "${CNS_PROG[${k%.*}]:-}" ] || [ -z "${CNS_PROG[${k#*.}]:-}" ]; then
 			test_fail "link ${k/./-}: undeclared node"
@@ -533,16 +638,35 @@ cns_column() {
 	echo $((($1 - 1) * $(cns_clocks) + c))
 }
 
+# window FROM TO [EXPECT_S] / window: see the top.
+window() {
+	if [ $# -eq 0 ]; then
+		CNS_WIN_FROM="" CNS_WIN_TO="" CNS_WIN_EXPECT=0
+		return
+	fi
+	[[ $1 =~ ^[0-9]+$ && $2 =~ ^[0-9]+$ && $1 -le $2 ]] ||
+		test_fail "window: FROM TO in whole seconds, FROM <= TO (not $*)"
+	CNS_WIN_FROM=$1 CNS_WIN_TO=$2 CNS_WIN_EXPECT=${3:-0}
+}
+
 # cns_figures N CLK [SKIP [LOCK_NS]]: "rms_ns max_ns lock_s jump_ns" of the
 # true error (sample k at k s); rms and max after SKIP s, the jump after
 # the lock; lock "never" (and jump "-") when the last sample is not locked.
+# Within a window (see window): its samples only, rms and max over all of
+# them, the error taken against the window's expected offset.
 cns_figures() {
-	local tai=0
-	[ "$(cns_clock_index "$2")" -eq 1 ] || tai=$CNS_TAI_UTC
-	awk -v col="$(cns_column "$1" "$2")" -v skip="${3:-$skip}" \
-		-v thr="${4:-$lock_ns}" -v tai="$tai" '
+	local lo=1 hi=0 sk=${3:-$skip}
+	if [ -n "$CNS_WIN_FROM" ]; then
+		lo=$CNS_WIN_FROM hi=$CNS_WIN_TO sk=$((CNS_WIN_FROM - 1))
+	fi
+	awk -v col="$(cns_column "$1" "$2")" -v skip="$sk" \
+		-v thr="${4:-$lock_ns}" -v base="$(cns_clock_base "$(cns_clock_index "$2")")" \
+		-v lo="$lo" -v hi="$hi" -v expect="$CNS_WIN_EXPECT" '
+		BEGIN { last_out = lo - 1 }
+		NR < lo || (hi > 0 && NR > hi) { next }
 		{
-			e[NR] = ($col - tai) * 1e9
+			last = NR
+			e[NR] = ($col - base - expect) * 1e9
 			a = e[NR] < 0 ? -e[NR] : e[NR]
 			if (a >= thr) last_out = NR
 			if (NR > skip) {
@@ -552,8 +676,8 @@ cns_figures() {
 		}
 		END {
 			rms = n ? sqrt(ss / n) : 0
-			if (last_out == NR) { printf "%.1f %.0f never -\n", rms, max; exit }
-			for (k = last_out + 2; k <= NR; k++) {
+			if (!last || last_out == last) { printf "%.1f %.0f never -\n", rms, max; exit }
+			for (k = last_out + 2; k <= last; k++) {
 				d = e[k] - e[k - 1]; d = d < 0 ? -d : d
 				if (d > jump) jump = d
 			}
@@ -564,8 +688,10 @@ cns_figures() {
 # cns_read_figures N CLK [SKIP [LOCK_NS]]: cns_figures into FIG_RMS,
 # FIG_MAX, FIG_LOCK and FIG_JUMP, after checking N and CLK.
 cns_read_figures() {
+	local c
 	[ -n "${CNS_PROG[$1]:-}" ] || test_fail "node $1 was not declared"
-	cns_clock_index "$2" >/dev/null || test_fail "unknown clock $2 (sys or phc)"
+	c=$(cns_clock_index "$2") || test_fail "unknown clock $2 (sys, phc, phcK or a number)"
+	[ "$c" -le "$(cns_node_clocks "$1")" ] || test_fail "node $1 has no clock $2"
 	[ -s "$CNS_DIR/log.offset" ] || test_fail "no offset log: run_sim first"
 	read -r FIG_RMS FIG_MAX FIG_LOCK FIG_JUMP < <(cns_figures "$@")
 }
@@ -580,12 +706,17 @@ clock_figures() {
 # (FIGURE "never" always fails); a failure marks the test failed.
 cns_check() {
 	local n=$1 clk=$2 what=$3 fig=$4 unit=$5 bound=$6 verdict=ok key="node $1 $2"
+	if [ -n "$CNS_WIN_FROM" ]; then
+		what+="[$CNS_WIN_FROM..$CNS_WIN_TO"
+		[ "$CNS_WIN_EXPECT" = 0 ] || what+=",${CNS_WIN_EXPECT}s"
+		what+="]"
+	fi
 	if [ "$fig" = never ] || [ "$fig" = - ] ||
 		! awk -v f="$fig" -v b="$bound" 'BEGIN { exit !(f <= b) }'; then
 		verdict=FAIL
 		CNS_FAILED=1
 	fi
-	printf '  node %s %-3s %-9s %10s %-2s  bound %s %s  %s\n' \
+	printf '  node %s %-4s %-9s %10s %-2s  bound %s %s  %s\n' \
 		"$n" "$clk" "$what" "$fig" "$unit" "$bound" "$unit" "$verdict"
 	[ -n "${CNS_FIGURES[$key]:-}" ] || CNS_FIG_KEYS+=("$key")
 	CNS_FIGURES[$key]+="${CNS_FIGURES[$key]:+, }$what $fig $unit"
