@@ -15,6 +15,15 @@
 #define PSEL_CONS_SD 5.0
 /* So many in a row start the windows again. */
 #define PSEL_BAD_RUN 4
+/* The samples counted for the rate ratio: halved (both directions) when
+ * the larger count reaches this. */
+#define PSEL_RATE_SPAN 1024.0
+/* The ratio is known from so many samples of each direction on, and it
+ * is rounded down to a power of two unless within 2^PSEL_RATE_HYST of the
+ * next one: the Delay_Req intervals are random (uniform up to twice the
+ * mean), and few of them could make 1:1 look like 2:1. */
+#define PSEL_RATE_MIN 16.0
+#define PSEL_RATE_HYST 0.25
 /* Inputs beyond this (about 52 days in ns) pass through unfiltered: the
  * sums below cannot overflow. */
 #define PSEL_MAX_NS 4503599627370496.0
@@ -49,6 +58,22 @@ static void ring_push(struct psel_ring *r, int64_t v, int window)
 		r->n++;
 }
 
+/* The ring's capacity changes from old to cap: its newest values (up to
+ * cap) in order from v[0], so that ring_push(.., cap) goes on from them. */
+static void ring_fit(struct psel_ring *r, int old, int cap)
+{
+	int64_t t[PSEL_MAX_WINDOW];
+	int first = r->n < old ? 0 : r->next, m = r->n < cap ? r->n : cap;
+
+	if (old == cap)
+		return;
+	for (int i = 0; i < r->n; i++)
+		t[i] = r->v[(first + i) % old];
+	memcpy(r->v, t + (r->n - m), sizeof(t[0]) * (size_t)m);
+	r->n = m;
+	r->next = m % cap;
+}
+
 static void ring_add(struct psel_ring *r, int64_t d)
 {
 	for (int i = 0; i < r->n; i++)
@@ -78,7 +103,9 @@ static double ring_median(const struct psel_ring *r)
 		     : 0.5 * ((double)s[n / 2 - 1] + (double)s[n / 2]);
 }
 
-/* How many of the ring's smallest count, scaled while it fills up. */
+/* How many of the ring's smallest count: keep of every window (N)
+ * values, so the same share of a ring that fills up or holds more than N
+ * (the more frequent direction's). */
 static int keep_of(const struct psel *p, const struct psel_ring *r)
 {
 	int k = (p->cfg.keep * r->n + p->cfg.window - 1) / p->cfg.window;
@@ -148,6 +175,8 @@ void psel_init(struct psel *p, const struct psel_cfg *c)
 	p->cfg = *c;
 	if (psel_cfg_check(&p->cfg))
 		psel_cfg_default(&p->cfg);
+	for (int i = 0; i < PSEL_NDIR; i++)
+		p->way[i].cap = p->cfg.window;
 }
 
 void psel_stepped(struct psel *p)
@@ -167,8 +196,11 @@ void psel_reset(struct psel *p)
 {
 	psel_stepped(p);
 	p->have_base = false;
-	for (int i = 0; i < PSEL_NDIR; i++)
+	for (int i = 0; i < PSEL_NDIR; i++) {
 		p->way[i].seen = false;
+		p->way[i].count = 0.0;
+		p->way[i].cap = p->cfg.window;
+	}
 }
 
 void psel_verdict(struct psel *p, bool settled)
@@ -241,11 +273,51 @@ static bool psel_delay_ok(const struct psel *p)
 	       (!r->seen || r->cons[0]);
 }
 
+/* Each direction's capacity: N for the rarer one, N times the ratio of
+ * the rates (a power of two) for the other, at most PSEL_MAX_WINDOW; the
+ * rings keep their newest values when it changes. */
+static void psel_caps(struct psel *p)
+{
+	struct psel_way *w = p->way;
+	double r;
+	int cap;
+
+	for (int i = 0; i < PSEL_NDIR; i++) {
+		cap = p->cfg.window;
+		if (w[i].count >= PSEL_RATE_MIN &&
+		    w[1 - i].count >= PSEL_RATE_MIN) {
+			r = exp2(floor(log2(w[i].count / w[1 - i].count) +
+				       PSEL_RATE_HYST));
+			if (r > 1.0)
+				cap = r * cap <= PSEL_MAX_WINDOW
+					      ? (int)(r * cap)
+					      : PSEL_MAX_WINDOW;
+		}
+		ring_fit(&w[i].ring, w[i].cap, cap);
+		w[i].cap = cap;
+	}
+}
+
+/* One more sample of dir in the rate ratio (recent ones count: the
+ * counts are halved as they grow). */
+static void psel_count(struct psel *p, enum psel_dir dir)
+{
+	struct psel_way *w = p->way;
+
+	w[dir].count += 1.0;
+	if (w[dir].count >= PSEL_RATE_SPAN) {
+		for (int i = 0; i < PSEL_NDIR; i++)
+			w[i].count *= 0.5;
+	}
+	psel_caps(p);
+}
+
 static void psel_learn(struct psel *p, const struct psel_in *in)
 {
 	struct psel_way *w = &p->way[in->dir];
 	bool late, cons;
 
+	psel_count(p, in->dir);
 	w->seen = true;
 	w->cur = psel_way_value(p, in);
 	cons = psel_consistent(p, w, in->meas_var, &late);
@@ -257,12 +329,14 @@ static void psel_learn(struct psel *p, const struct psel_in *in)
 	p->prev_raw = in->raw_delay_ns;
 	p->have_raw = true;
 	if (p->settled && cons)
-		ring_push(&w->ring, w->cur, p->cfg.window);
+		ring_push(&w->ring, w->cur, w->cap);
 	w->bad_run = cons ? 0 : w->bad_run + 1;
 	w->late_run = late ? w->late_run + 1 : 0;
 }
 
-/* Enough of both directions for the least-delay estimate. */
+/* Enough of both directions for the least-delay estimate: N of each (a
+ * window that grows past N as the rates become known only gets better;
+ * waiting for it to fill would switch back to the median meanwhile). */
 static bool psel_lucky(const struct psel *p)
 {
 	return p->cfg.mode == PSEL_SELECT &&
@@ -306,7 +380,7 @@ static bool psel_restart_due(const struct psel *p)
 {
 	for (int i = 0; i < PSEL_NDIR; i++) {
 		if (p->way[i].bad_run >= PSEL_BAD_RUN ||
-		    p->way[i].late_run >= p->cfg.window)
+		    p->way[i].late_run >= p->way[i].cap)
 			return true;
 	}
 	return false;

@@ -24,11 +24,22 @@
  *   the first sample, held, so that the core's unsettled ones do not move
  *   them (right after the first step the core's delays straddle the
  *   change of frequency that came with it, and are far off).
- * - Per direction, a window of the one-way delays of the last N settled
+ * - Per direction, a window of the one-way delays of the last settled
  *   samples (t2 - t1 of the Syncs, t4 - t3 of the exchanges, as the core
  *   measured them), each less the clock's offset as the servo predicted
  *   it then (with the opposite sign for t4 - t3), so that the clock's own
- *   movement cancels.  A sample agrees with the prediction unless its
+ *   movement cancels.  The windows span the same time, not the same
+ *   count: the rarer direction keeps N samples, the other N times as
+ *   many as it gets per sample of the rarer one, up to PSEL_MAX_WINDOW.
+ *   The ratio is counted from the samples themselves (no configuration:
+ *   lost messages and the master's own intervals count as they are) and
+ *   rounded to a power of two, as the message intervals are.  With 16
+ *   Syncs per Delay_Req, windows of N each would hold half a second of
+ *   Syncs against N seconds of exchanges, and the path delay (their
+ *   mean) would move with every Sync; the Kalman servo, which weighs the
+ *   16 Syncs 16 times as much as the exchange, would then follow that
+ *   noise (the two directions' opposite biases cancel only when they
+ *   count alike).  A sample agrees with the prediction unless its
  *   value lies far below its window's weighted mean (PSEL_CONS_SD
  *   standard deviations of the servo's noise; impossible by queueing:
  *   the master moved, or the prediction is off); with an empty window a
@@ -122,6 +133,8 @@ struct psel_way {
 	struct psel_ring ring; /* FWD: t2 - t1 - asymmetry - predicted;
 				  REV: t4 - t3 + asymmetry + predicted */
 	int64_t cur; /* the last sample's value */
+	int cap; /* the ring's capacity now (see the header) */
+	double count; /* samples seen (decayed), for the rate ratio */
 	bool seen; /* samples of this direction came since the reset */
 	bool cons[2]; /* the last two samples agreed with the prediction */
 	int bad_run; /* samples in a row that came impossibly early */

@@ -9,7 +9,9 @@
  * least-delay estimate is unbiased under exponential jitter both ways,
  * weighs late samples down, and starts again when the path changes; for
  * a servo that takes both directions a better delay moves nothing
- * (no rebase) and the two directions' offsets move oppositely.
+ * (no rebase) and the two directions' offsets move oppositely; the
+ * windows span the same time, not the same count, when Syncs come more
+ * often than Delay_Req exchanges.
  */
 #include <errno.h>
 #include <math.h>
@@ -444,6 +446,163 @@ static void test_select_path_change(void **state)
 	}
 }
 
+/* rate Syncs per exchange, n exchanges, through the filter; the standard
+ * deviation of the delay the Syncs used over the last half. */
+static double run_rate(struct psel *p, struct link *l, int rate, int n)
+{
+	struct psel_in in;
+	struct psel_out o;
+	double s1 = 0.0, s2 = 0.0;
+	int m = 0;
+
+	for (int i = 0; i < n; i++) {
+		for (int k = 0; k < rate; k++) {
+			sync_in(l, &in, llround(l->d));
+			psel_sample(p, &in, &o);
+			if (i >= n / 2) {
+				s1 += (double)o.delay_ns;
+				s2 += (double)o.delay_ns * (double)o.delay_ns;
+				m++;
+			}
+		}
+		dreq_in(l, &in, llround(l->d));
+		psel_sample(p, &in, &o);
+	}
+	s1 /= m;
+	return sqrt(s2 / m - s1 * s1);
+}
+
+/* 16 Syncs per exchange: the Sync window holds the Syncs of the last N
+ * exchange intervals (N = 8: 128, so PSEL_MAX_WINDOW, 4 exchange
+ * intervals), the exchange window N; the least-delay estimate waits for
+ * both.  Windows of N each (half a second of Syncs against 8 s of
+ * exchanges) would move the delay with every Sync (standard deviation
+ * 0.16 of the jitter here, against 0.11 with the Syncs of 4 s).  At 1:1
+ * and 2:1 the counts are N and 2 N. */
+static void test_select_rate_windows(void **state)
+{
+	struct psel_cfg c;
+	struct psel p;
+	struct link l = { .d = 1000.0, .j = 100.0, .x = 0.0 };
+	double sd;
+
+	(void)state;
+	cm_rng_seed(&l.rng, 11);
+	psel_cfg_default(&c);
+	c.mode = PSEL_SELECT;
+	c.two_way = true;
+	psel_init(&p, &c);
+	psel_verdict(&p, true);
+	/* the rates are not known from the first exchanges: N each */
+	run_rate(&p, &l, 16, 4);
+	assert_int_equal(p.way[PSEL_FWD].cap, c.window);
+	assert_int_equal(p.way[PSEL_REV].cap, c.window);
+	sd = run_rate(&p, &l, 16, 400);
+	assert_int_equal(p.way[PSEL_FWD].cap, PSEL_MAX_WINDOW);
+	assert_int_equal(p.way[PSEL_REV].cap, c.window);
+	assert_int_equal(p.way[PSEL_FWD].ring.n, PSEL_MAX_WINDOW);
+	assert_int_equal(p.way[PSEL_REV].ring.n, c.window);
+	assert_int_equal(p.basis, PSEL_B_SELECT);
+	assert_true(sd < 0.13 * l.j);
+	/* a new master at 1:1, then 2:1 */
+	psel_reset(&p);
+	psel_verdict(&p, true);
+	run_rate(&p, &l, 1, 100);
+	assert_int_equal(p.way[PSEL_FWD].cap, c.window);
+	assert_int_equal(p.way[PSEL_REV].cap, c.window);
+	psel_reset(&p);
+	psel_verdict(&p, true);
+	run_rate(&p, &l, 2, 100);
+	assert_int_equal(p.way[PSEL_FWD].cap, 2 * c.window);
+	assert_int_equal(p.way[PSEL_REV].cap, c.window);
+	assert_int_equal(p.way[PSEL_FWD].ring.n, 2 * c.window);
+}
+
+/* The window grows (the rate ratio becomes known) and shrinks (a new
+ * ratio): the newest values stay, in order, and new ones go on from
+ * there. */
+/* A sample of in.dir with the one-way delay in.one_way_ns on a link of
+ * delay in.path_delay_ns without asymmetry. */
+static void one_way(struct psel *p, struct psel_in *in, struct psel_out *o)
+{
+	in->offset_ns = in->dir == PSEL_FWD
+				? in->one_way_ns - in->path_delay_ns
+				: in->path_delay_ns - in->one_way_ns;
+	psel_sample(p, in, o);
+}
+
+static void test_select_window_resize(void **state)
+{
+	struct psel_cfg c;
+	struct psel p;
+	struct psel_in in;
+	struct psel_out o;
+	const struct psel_ring *r = &p.way[PSEL_FWD].ring;
+
+	(void)state;
+	psel_cfg_default(&c);
+	c.mode = PSEL_SELECT;
+	c.two_way = true;
+	psel_init(&p, &c);
+	psel_verdict(&p, true);
+	memset(&in, 0, sizeof(in));
+	in.have_one_way = true;
+	in.path_delay_ns = 1000;
+	in.meas_var = 1e4;
+	/* 8 exchanges and 12 Syncs (values 1000..1011): the window of 8
+	 * has wrapped, holding 1004..1011 */
+	for (int i = 0; i < 12; i++) {
+		in.dir = PSEL_FWD;
+		in.one_way_ns = 1000 + i;
+		one_way(&p, &in, &o);
+		if (i < 8) {
+			in.dir = PSEL_REV;
+			in.one_way_ns = 1000;
+			one_way(&p, &in, &o);
+		}
+	}
+	assert_int_equal(r->n, 8);
+	/* Syncs only from now: at 16 of each the ratio is 2 (cap 16), the
+	 * values so far first, then the new ones */
+	for (int i = 12; i < 16; i++) {
+		in.dir = PSEL_FWD;
+		in.one_way_ns = 1000 + i;
+		one_way(&p, &in, &o);
+	}
+	for (int i = 0; i < 8; i++) {
+		in.dir = PSEL_REV;
+		in.one_way_ns = 1000;
+		one_way(&p, &in, &o);
+	}
+	for (int i = 16; i < 36; i++) {
+		in.dir = PSEL_FWD;
+		in.one_way_ns = 1000 + i;
+		one_way(&p, &in, &o);
+	}
+	assert_int_equal(p.way[PSEL_FWD].cap, 2 * c.window);
+	assert_int_equal(r->n, 2 * c.window);
+	for (int v = 1020; v < 1036; v++)
+		assert_true(ring_has(r, v));
+	assert_false(ring_has(r, 1019));
+	/* exchanges only: the ratio falls, the window shrinks to the
+	 * newest 8 */
+	for (int i = 0; i < 40; i++) {
+		in.dir = PSEL_REV;
+		in.one_way_ns = 1000;
+		one_way(&p, &in, &o);
+	}
+	assert_int_equal(p.way[PSEL_FWD].cap, c.window);
+	assert_int_equal(r->n, c.window);
+	for (int v = 1028; v < 1036; v++)
+		assert_true(ring_has(r, v));
+	in.dir = PSEL_FWD;
+	in.one_way_ns = 2000;
+	one_way(&p, &in, &o);
+	assert_true(ring_has(r, 2000));
+	assert_false(ring_has(r, 1028));
+	assert_true(ring_has(r, 1029));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -454,6 +613,8 @@ int main(void)
 		cmocka_unit_test(test_select_windows_one_way),
 		cmocka_unit_test(test_two_way_no_rebase),
 		cmocka_unit_test(test_select_path_change),
+		cmocka_unit_test(test_select_rate_windows),
+		cmocka_unit_test(test_select_window_resize),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
