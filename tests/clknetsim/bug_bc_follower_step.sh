@@ -21,7 +21,7 @@
 # not steered during the grandmaster phase, steps at its first reading and
 # is the control here.
 #
-# Seeds 1..5 (hvptpd c435c57): A locks at 13-16 s; B's largest |error|
+# Seeds 1..5 (hvptpd c435c57): A locks at 12-15 s; B's largest |error|
 # from 2 s after that is 3.9-449 us (the system clock's: 121-425 ns).
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR source=lib.sh

@@ -55,14 +55,16 @@
 #   clock N CLK [offset S] [freq F] [wander W] [step EXPR] [freq_expr EXPR]
 # (step: clknetsim's nodeX_stepY, evaluated once per second; use
 # $(step_at T S) for one step of S seconds at T s).  server_conf LINE adds
-# any line to the server's configuration.
+# any line to the server's configuration; run_file NAME <TEXT a file to
+# the run's directory, where the daemons run (a leapfile).
 #
 # Links.  link A B BASE JITTER: BASE s plus exponential(JITTER) s each way,
 # on the network A and B share (the first interface both list);
 # link_expr A B EXPR [BACK] for any delay expression.  A node reaches only
 # the nodes it has a link to.
 #
-# Results, from the server's offset log (one sample per second):
+# Results, from the server's offset log (one sample per second, at 0, 1,
+# ... $limit s of true time):
 #   lock time  the first time (s from the start) after which |error| stays
 #              below lock_ns to the end ("never" if the last sample is above);
 #   rms, max   of the samples after skip seconds;
@@ -120,7 +122,7 @@ cns_defaults() {
 cns_reset() {
 	cns_defaults
 	declare -gA CNS_PROG=() CNS_TS=() CNS_IFACES=() CNS_CONF=() CNS_ARGS=()
-	declare -gA CNS_ENV=() CNS_CLK=() CNS_DELAY=() CNS_FIGURES=() CNS_PHCS=()
+	declare -gA CNS_ENV=() CNS_CLK=() CNS_DELAY=() CNS_FIGURES=() CNS_PHCS=() CNS_FILES=()
 	declare -ga CNS_NODES=() CNS_SERVER_LINES=() CNS_FIG_KEYS=() CNS_PIDS=()
 	CNS_FAILED=0
 	CNS_DIR=""
@@ -308,6 +310,14 @@ link_expr() {
 
 server_conf() { CNS_SERVER_LINES+=("$*"); }
 
+# run_file NAME <TEXT: a file the daemons may read (a leapfile), written
+# into the run's directory, their working directory: a configuration
+# names it by NAME alone.
+run_file() {
+	[[ $1 =~ ^[A-Za-z0-9._-]+$ ]] || test_fail "run_file: a plain file name, not $1"
+	CNS_FILES[$1]=$(cat)
+}
+
 # sys -> 1, phc and phc1 -> 2, phcK -> K+1, a number -> itself (clknetsim's
 # numbers, up to its 7 clocks a node); status 1 for anything else.
 CNS_MAX_CLOCKS=7
@@ -470,11 +480,15 @@ fi
 # The run's directory, owned by the user the simulation runs as, with its
 # own copies of the programs (the repository may not be readable to nobody).
 cns_make_dir() {
+	local f
 	CNS_DIR=$(mktemp -d "${TMPDIR:-/tmp}/hvptp-cns.XXXXXX") || test_fail "mktemp failed"
 	mkdir "$CNS_DIR/bin"
 	cp "$CLKNETSIM_DIR/clknetsim" "$CLKNETSIM_DIR/clknetsim.so" \
 		"$LINUXPTP44_DIR/ptp4l" "$CNS_DIR/bin/" || test_fail "cannot copy the tools"
 	cp "$HVPTPD" "$CNS_DIR/bin/hvptpd" || test_fail "cannot copy $HVPTPD"
+	for f in "${!CNS_FILES[@]}"; do
+		printf '%s\n' "${CNS_FILES[$f]}" >"$CNS_DIR/$f" || test_fail "cannot write $f"
+	done
 	[ "$(id -u)" -ne 0 ] || chown -R "$CNS_UID:$CNS_UID" "$CNS_DIR"
 }
 
@@ -650,33 +664,35 @@ window() {
 }
 
 # cns_figures N CLK [SKIP [LOCK_NS]]: "rms_ns max_ns lock_s jump_ns" of the
-# true error (sample k at k s); rms and max after SKIP s, the jump after
+# true error (line k of the log is the sample at k-1 s); rms and max
+# after SKIP s, the jump after
 # the lock; lock "never" (and jump "-") when the last sample is not locked.
 # Within a window (see window): its samples only, rms and max over all of
 # them, the error taken against the window's expected offset.
 cns_figures() {
-	local lo=1 hi=0 sk=${3:-$skip}
+	local lo=0 hi=0 sk=${3:-$skip}
 	if [ -n "$CNS_WIN_FROM" ]; then
 		lo=$CNS_WIN_FROM hi=$CNS_WIN_TO sk=$((CNS_WIN_FROM - 1))
 	fi
 	awk -v col="$(cns_column "$1" "$2")" -v skip="$sk" \
 		-v thr="${4:-$lock_ns}" -v base="$(cns_clock_base "$(cns_clock_index "$2")")" \
 		-v lo="$lo" -v hi="$hi" -v expect="$CNS_WIN_EXPECT" '
-		BEGIN { last_out = lo - 1 }
-		NR < lo || (hi > 0 && NR > hi) { next }
+		BEGIN { last_out = lo - 1; last = -1 }
+		{ t = NR - 1 }
+		t < lo || (hi > 0 && t > hi) { next }
 		{
-			last = NR
-			e[NR] = ($col - base - expect) * 1e9
-			a = e[NR] < 0 ? -e[NR] : e[NR]
-			if (a >= thr) last_out = NR
-			if (NR > skip) {
-				n++; ss += e[NR] * e[NR]
+			last = t
+			e[t] = ($col - base - expect) * 1e9
+			a = e[t] < 0 ? -e[t] : e[t]
+			if (a >= thr) last_out = t
+			if (t > skip) {
+				n++; ss += e[t] * e[t]
 				if (a > max) max = a
 			}
 		}
 		END {
 			rms = n ? sqrt(ss / n) : 0
-			if (!last || last_out == last) { printf "%.1f %.0f never -\n", rms, max; exit }
+			if (last < 0 || last_out == last) { printf "%.1f %.0f never -\n", rms, max; exit }
 			for (k = last_out + 2; k <= last; k++) {
 				d = e[k] - e[k - 1]; d = d < 0 ? -d : d
 				if (d > jump) jump = d

@@ -26,10 +26,10 @@ link 2 3 1e-6 1e-7
 limit=600 skip=200 lock_ns=1000
 run_sim
 
-# Measured, seeds 1..5 (hvptpd c435c57): PHC A lock 13-16 s, rms
-# 19.0-25.3 ns, max 66-148 ns; PHC B lock 19-22 s, rms 19.8-26.3 ns, max
-# 63-124 ns; system clock lock 14-16 s, rms 19.8-26.4 ns, max 63-124 ns;
-# the slave's PHC lock 23-51 s, rms 35.1-49.0 ns, max 111-203 ns, largest
+# Measured, seeds 1..5 (hvptpd c435c57): PHC A lock 12-15 s, rms
+# 19.0-25.4 ns, max 66-148 ns; PHC B lock 18-21 s, rms 19.7-26.4 ns, max
+# 63-124 ns; system clock lock 13-15 s, rms 19.8-26.4 ns, max 63-124 ns;
+# the slave's PHC lock 22-50 s, rms 34.9-49.0 ns, max 111-203 ns, largest
 # 1-s change after lock 200-585 ns.  Bounds ~2x.  (B locks 4-8 s after A:
 # A's first step toward the grandmaster is not passed on to B, which
 # slews it out; see bug_bc_follower_step.sh.)
