@@ -292,9 +292,13 @@ clock() {
 	done
 }
 
-# step_at T S: a step expression for one step of S seconds at T s (the
-# expression is evaluated once per simulated second; (sum 1) counts them).
-step_at() { echo "(* $2 (equal 0.1 (sum 1.0) $1))"; }
+# step_at T S: a step expression for one step of S seconds at T s, a
+# whole second (the expression is evaluated once per simulated second,
+# first at 0 s; (sum 1) counts the evaluations).
+step_at() {
+	[[ $1 =~ ^[0-9]+$ ]] || test_fail "step_at: T in whole seconds, not $1"
+	echo "(* $2 (equal 0.1 (sum 1.0) $(($1 + 1))))"
+}
 
 # link A B BASE JITTER: BASE s + exponential(JITTER) s both ways.
 link() {
