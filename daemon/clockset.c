@@ -197,7 +197,7 @@ void cs_stop(struct clockset *cs)
 bool cs_set_reference(struct clockset *cs, int k, int64_t mono)
 {
 	struct cs_clock *old, *nw;
-	bool first;
+	bool first, tied;
 
 	(void)mono;
 	if (!cs->started || k < 0 || k >= cs->n || k == cs->ref)
@@ -218,8 +218,15 @@ bool cs_set_reference(struct clockset *cs, int k, int64_t mono)
 	cm_notice("clock: reference is now %s (was %s), nothing stepped",
 		  nw->hw->name, old->hw->name);
 	cs->ref = k;
-	for (int i = 0; i < cs->n; i++)
+	/* the followers were on the old reference's time; the new one too
+	 * when it followed: then they all share it, the old reference
+	 * included, and go with its steps */
+	tied = nw->st.tied;
+	old->st.tied = old->disc != NULL;
+	for (int i = 0; i < cs->n; i++) {
 		cs->c[i].source = i == k ? -1 : k;
+		cs->c[i].st.tied = i != k && cs->c[i].st.tied && tied;
+	}
 	return true;
 }
 
@@ -288,4 +295,5 @@ void cs_steer(struct clockset *cs, int k, const struct cs_reading *rd,
 		return;
 	}
 	cs_apply(cs, k, res, mono);
+	c->st.tied = true;
 }

@@ -75,6 +75,8 @@ struct cs_clock_state {
 	enum hwclock_read read_method; /* followers: the last reading's */
 	int64_t read_delay_ns; /* its window (0: exact) */
 	uint64_t readings, read_errors, steps, skipped;
+	bool tied; /* a follower whose servo has steered it onto the
+		      reference: the reference's steps are passed on to it */
 };
 
 struct cs_clock {

@@ -42,8 +42,12 @@ static void exec_pass_step(struct exec *ex, int k, int64_t step_ns,
 		struct cs_clock *c = &cs->c[i];
 		int err;
 
-		if (i == k || c->source != k || !c->adjust ||
-		    !exec_may_steer(ex, c))
+		/* a follower its servo has put on the reference's time goes
+		 * with it, allowed to steer now or not (a boundary clock's
+		 * PHCs while its port is UNCALIBRATED); one never put there
+		 * (the system clock behind a free-running grandmaster)
+		 * finds the reference's new time at its own first reading */
+		if (i == k || c->source != k || !c->adjust || !c->st.tied)
 			continue;
 		err = c->hw->ops->step(c->hw, step_ns);
 		if (err) {

@@ -40,7 +40,7 @@ struct fclk {
 	int64_t last_step;
 	int err; /* returned by sys_offset */
 	/* the kernel's view (the system clock) */
-	int leap, leap_calls;
+	int leap, leap_calls, leap_err;
 	int tai;
 	struct hwclock_sync sync;
 	int sync_calls;
@@ -102,6 +102,8 @@ static int f_set_leap(struct hwclock *c, int leap)
 {
 	if (!c->keeps_utc)
 		return -EOPNOTSUPP;
+	if (F(c)->leap_err)
+		return F(c)->leap_err;
 	F(c)->leap = leap;
 	F(c)->leap_calls++;
 	return 0;
@@ -439,6 +441,65 @@ static void test_gm_followers(void **state)
 	}
 }
 
+/* A follower put on the reference's time goes with the reference's steps
+ * even while followers may not be steered (a boundary clock that was
+ * grandmaster until its port went UNCALIBRATED, or lost its links); one
+ * never put there (the system clock behind a clockClass 248 grandmaster)
+ * is left to its own first reading. */
+static void test_step_passed_to_tied(void **state)
+{
+	struct exec_platform plat = {
+		.send = p_send, .timer_arm = p_arm, .timer_stop = p_stop,
+	};
+	struct plat pl = { 0 };
+	struct disc_result r;
+	int64_t now = 10 * S;
+	struct exec ex;
+	struct bc *bc = make_core_class(248);
+
+	(void)state;
+	plat.ctx = &pl;
+	exec_init(&ex, bc, &cs, &plat, 0);
+	exec_start(&ex, now);
+	become_gm(&ex, bc, &now);
+	/* two readings: B steps onto A (the first step), sys is not
+	 * steered */
+	exec_follow(&ex, now);
+	true_now += S / 8;
+	exec_follow(&ex, now += S / 8);
+	assert_int_equal(b.steps, 1);
+	assert_int_equal(b.off, a.off);
+	assert_int_equal(sys.steps + sys.adjs, 0);
+	assert_true(cs.c[1].st.tied);
+	assert_false(cs.c[2].st.tied);
+	/* no port is MASTER any more: nothing may be steered now */
+	for (int i = 0; i < 3; i++)
+		assert_int_equal(exec_link(&ex, i, false, now), 0);
+	assert_false(exec_is_gm(&ex));
+	assert_false(exec_may_steer(&ex, &cs.c[1]));
+	/* the reference steps by -1.12 ms: B goes with it, sys does not */
+	memset(&r, 0, sizeof(r));
+	r.act.step = true;
+	r.act.step_ns = -1120000;
+	assert_int_equal(disc_sample_in(cs.c[0].disc,
+					&(struct disc_input){ .mono_ns = now },
+					&(struct disc_result){ 0 }),
+			 0);
+	exec_clock_apply(&ex, 0, &r, now);
+	assert_int_equal(a.last_step, -1120000);
+	assert_int_equal(b.steps, 2);
+	assert_int_equal(b.last_step, -1120000);
+	assert_int_equal(b.off, a.off);
+	assert_int_equal(sys.steps, 0);
+	/* the reference moves to B: A, the old one, goes with B's steps */
+	disc_set_first_step_pending(cs.c[0].disc, false);
+	assert_true(cs_set_reference(&cs, 1, now));
+	assert_true(cs.c[0].st.tied);
+	assert_false(cs.c[2].st.tied);
+	exec_close(&ex);
+	bc_destroy(bc);
+}
+
 /* The leap second end to end on the executor's side: latched from the
  * grandmaster's flags, STA_INS armed, cleared after a step of the system
  * clock and armed again two ticks later, and at the leap the kernel's step
@@ -483,13 +544,67 @@ static void test_kernel_leap(void **state)
 	assert_int_equal(bc_clock_counters(bc)->clock_steps, steps0 + 1);
 	assert_int_equal(sys.leap, 0);
 	assert_int_equal(sys.tai, 37);
-	assert_true(disc_first_step_pending(cs.c[2].disc));
+	/* the kernel did it: hvptpd did not step the clock */
+	assert_int_equal(sys.steps, 0);
 	/* as grandmaster with clockClass 6 but no traceability announced:
 	 * the kernel is told the time is not synchronised */
 	assert_true(sys.sync_calls > 0);
 	assert_false(sys.sync.synced);
 	exec_close(&ex);
 	bc_destroy(bc);
+}
+
+/* The leap with the kernel not armed: with kernel_leap on (arming
+ * failed), hvptpd steps the system clock by the second itself and tells
+ * the core; with kernel_leap 0, as ptp4l, it leaves the second to the
+ * servo: no step. */
+static void test_leap_not_armed(void **state)
+{
+	struct exec_platform plat = {
+		.send = p_send, .timer_arm = p_arm, .timer_stop = p_stop,
+	};
+	struct plat pl = { 0 };
+	int64_t now = 10 * S, off0 = sys.off;
+	int64_t true0 = (M2017 + 36 - 30) * S - a.off; /* A: 30 s before */
+
+	(void)state;
+	plat.ctx = &pl;
+	sys.leap_err = -EPERM;
+	for (int kl = 1; kl >= 0; kl--) {
+		struct bc *bc = make_core_class(6);
+		uint64_t steps0;
+		struct exec ex;
+
+		true_now = true0;
+		sys.off = off0;
+		sys.steps = 0;
+		assert_int_equal(bc_set_gm_utc(bc, 36, 1), 0);
+		exec_init(&ex, bc, &cs, &plat, 0);
+		exec_set_time(&ex, kl, NULL);
+		exec_start(&ex, now);
+		exec_time_tick(&ex, now);
+		assert_true(bc_leap(bc)->armed);
+		assert_int_equal(sys.leap, 0);
+		steps0 = bc_clock_counters(bc)->clock_steps;
+		true_now += 40 * S;
+		exec_time_tick(&ex, now += S);
+		if (kl) {
+			assert_int_equal(sys.steps, 1);
+			assert_int_equal(sys.last_step, -S);
+			assert_int_equal(sys.off, off0 - S);
+			assert_int_equal(cs.c[2].st.steps, 1);
+			assert_int_equal(bc_clock_counters(bc)->clock_steps,
+					 steps0 + 1);
+		} else {
+			assert_int_equal(sys.steps, 0);
+			assert_int_equal(bc_clock_counters(bc)->clock_steps,
+					 steps0);
+		}
+		/* the UTC offset moves on either way */
+		assert_int_equal(bc_utc_offset(bc), 37);
+		exec_close(&ex);
+		bc_destroy(bc);
+	}
 }
 
 int main(void)
@@ -507,7 +622,11 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_gm_followers, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_step_passed_to_tied,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_leap, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_leap_not_armed, setup,
 						teardown),
 	};
 
