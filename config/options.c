@@ -297,7 +297,12 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("kernel_leap", GI, "1", 0, 1,
 	      "Arm the kernel for the leap seconds the grandmaster announces "
 	      "(STA_INS/STA_DEL on CLOCK_REALTIME) when hvptpd adjusts the "
-	      "system clock."),
+	      "system clock; if arming fails, hvptpd steps the clock by the "
+	      "second itself, within a second of the leap.  0, as in ptp4l: "
+	      "the kernel is not told and the system clock's servo corrects "
+	      "the second after the leap under its step threshold "
+	      "(follow_step_threshold below 1 s steps it; else it is slewed "
+	      "at the clock's maximum frequency, about 10 s)."),
 	O_STR("leapfile", GI, NULL,
 	      "Leap second file (leap-seconds.list, NTP format): the UTC "
 	      "offset and leap seconds announced as grandmaster."),

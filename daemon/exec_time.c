@@ -20,10 +20,14 @@
  *   (the kernel leaves TIME_INS only at a second boundary).  At the leap's
  *   instant the kernel stepped CLOCK_REALTIME by -leap s: its servo and
  *   the core's stored times of its ports are told, so the sanity check
- *   does not mistake it for a disturbance; and every clock that keeps UTC
- *   may step once more (the first-step rule applies again), which lands
- *   it on the new offset if the kernel did not (kernel_leap 0, a failed
- *   arming).  The TAI offset (ADJ_TAI) when the UTC offset is known to be
+ *   does not mistake it for a disturbance.  A kernel that should have and
+ *   was not armed (arming failed, a leap latched in its last second):
+ *   hvptpd steps the clock by the leap itself at this tick.  With
+ *   kernel_leap 0, as in ptp4l, nothing is done at the leap: the system
+ *   clock's servo sees the second and corrects it under its thresholds
+ *   (stepped when follow_step_threshold, or step_threshold for a
+ *   reference, is below 1 s; else slewed at the clock's maximum
+ *   frequency, about 10 s with the tick).  The TAI offset (ADJ_TAI) when the UTC offset is known to be
  *   valid; maxerror, esterror and STA_UNSYNC from the servos' error
  *   estimates (below).
  * - As grandmaster: the UTC offset and the leap from leapfile (NTP's
@@ -109,21 +113,40 @@ static void exec_leap_passed(struct exec *ex, struct cs_clock *sys,
 	const struct leap_latch *l = bc_leap(ex->bc);
 	struct clockset *cs = ex->cs;
 	int64_t step;
+	int err;
 
 	if (!l->armed || ex->leap_handled || tai < l->tai_s * NS_PER_SEC)
 		return;
 	ex->leap_handled = true;
-	if (sys && ex->kleap_set == l->leap) {
-		step = -(int64_t)l->leap * NS_PER_SEC;
-		disc_stepped(sys->disc, step);
-		exec_tell_step(ex, (int)(sys - cs->c), step, now);
+	if (!sys)
+		return;
+	step = -(int64_t)l->leap * NS_PER_SEC;
+	if (ex->kleap_set == l->leap) {
 		cm_notice("%s: the kernel %s the leap second", sys->hw->name,
 			  l->leap > 0 ? "inserted" : "deleted");
+	} else if (ex->kernel_leap) {
+		/* the kernel should have and was not armed (arming failed,
+		 * or the leap was latched too late): the same step, late by
+		 * up to this tick's period */
+		err = sys->hw->ops->step(sys->hw, step);
+		if (err) {
+			cm_err("%s: the kernel was not armed for the leap "
+			       "second and stepping it failed: %s",
+			       sys->hw->name, strerror(-err));
+			return;
+		}
+		sys->st.steps++;
+		cm_warn("%s: the kernel was not armed for the leap second: "
+			"stepped by %+d s instead", sys->hw->name, -l->leap);
+	} else {
+		/* kernel_leap 0: as in ptp4l, the system clock's servo sees
+		 * the second and corrects it under its own thresholds */
+		cm_notice("%s: leap second passed; kernel_leap 0: its servo "
+			  "corrects the %+d s", sys->hw->name, -l->leap);
+		return;
 	}
-	for (int k = 0; k < cs->n; k++) {
-		if (cs->c[k].hw->keeps_utc)
-			disc_rearm_first_step(cs->c[k].disc);
-	}
+	disc_stepped(sys->disc, step);
+	exec_tell_step(ex, (int)(sys - cs->c), step, now);
 }
 
 /* The system clock's entry when hvptpd adjusts it, else NULL. */
