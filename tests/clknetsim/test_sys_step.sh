@@ -22,7 +22,7 @@ link 1 2 1e-6 1e-7
 limit=600 skip=100 lock_ns=1000
 run_sim
 
-# Measured, seeds 1..5 (hvptpd c435c57): PHC lock 13-15 s, max 63-195 ns
+# Measured, seeds 1..5 (hvptpd daad1b3): PHC lock 13-15 s, max 63-195 ns
 # (the whole run after 100 s: the step does not reach it), largest 1-s
 # change after lock 174-611 ns; system clock max 63-73 ns before the
 # step; 10 ms at 300 s, 4.5 ms at 301 s, 0.53 ms at 303 s: locked again
