@@ -38,7 +38,10 @@
  *   would let the next late one pull the clock); three in a row mean the
  *   clock really moved (a step from outside): the phase restarts from the
  *   measurement and the frequency uncertainty grows by what the jump
- *   suggests;
+ *   suggests (a sample lighter than KF_LEARN_WEIGHT that passes the gate
+ *   only for its weight neither counts nor ends the run: after a step
+ *   the measurement filter takes the Syncs for late packets and weighs
+ *   them down, while the Delay_Req exchanges, early, count in full);
  * - model errors (a frequency that moved, or was learned from a bad
  *   start): when the innovations stay larger than P + R explain (their
  *   average normalised square above 3), P is widened by that factor, a
@@ -313,7 +316,11 @@ static bool kf_measure(struct kf_servo *k, int64_t z, double dt, double w,
 			kf_rephase(k, (double)z, nu, dt * KF_MAX_REJECTS);
 		return false;
 	}
-	k->rejects = 0;
+	/* a sample that passed only for its light weight (a late packet,
+	 * as the measurement filter saw it) says nothing about the rejects
+	 * around it: it neither counts as one nor ends their run */
+	if (w >= KF_LEARN_WEIGHT)
+		k->rejects = 0;
 	if (settled) {
 		kf_fade(k, nu * nu / s);
 		s = k->p00 + r; /* the fade may have widened P */

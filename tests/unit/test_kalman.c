@@ -2,10 +2,11 @@
  * tests/unit/test_kalman.c — the Kalman servo (servo/kalman.c) on a
  * synthetic clock: convergence of phase and frequency, the noise it
  * learns, outliers (a lone one at the start widens nothing), lost
- * samples, a step from outside, a 9 % frequency error, the estimate it
- * gives for holdover, rebase and reset, and the two-way input (Sync and
- * Delay_Req offsets at irregular times, with opposite path-delay biases;
- * one measured just before the last).
+ * samples, a step from outside (also with light samples in between), a
+ * 9 % frequency error, the estimate it gives for holdover, rebase and
+ * reset, and the two-way input (Sync and Delay_Req offsets at irregular
+ * times, with opposite path-delay biases; one measured just before the
+ * last).
  * Offsets are local - master; the servo returns the frequency to set.
  */
 #include <errno.h>
@@ -237,6 +238,37 @@ static void test_external_step(void **state)
 	servo_destroy(sv);
 }
 
+/* The clock is stepped from outside by 50 us, and the samples alternate
+ * between full weight (rejected: beyond the gate) and almost none (what
+ * the measurement filter gives a Sync it takes for a late packet: it
+ * passes the gate for its weight).  The light ones do not end the run of
+ * rejects: after three full-weight ones the phase restarts and the clock
+ * is pulled back (were each light one to end the run, the count would go
+ * 1, 0, 1, 0 and the clock would stay 50 us off). */
+static void test_step_light_samples(void **state)
+{
+	struct servo *sv = st_make(SERVO_KALMAN, false, 0.0);
+	struct servo_out o;
+	struct synth s;
+	uint64_t outl = 0;
+
+	(void)state;
+	synth_init(&s, 0.0, 100.0, 5);
+	run(&s, sv, 100, 1, 50.0, NULL, NULL);
+	s.x += 50000.0;
+	for (int i = 0; i < 16; i++) {
+		int64_t z = llround(s.x + st_gauss(&s.rng, 50.0));
+
+		servo_sample(sv, z, synth_local(&s), i % 2 ? 1e-6 : 1.0, &o);
+		s.u = o.freq_ppb;
+		synth_advance(&s, 0.5);
+	}
+	kalman_servo_noise(sv, NULL, NULL, &outl);
+	assert_int_equal(outl, 3);
+	assert_true(fabs(s.x) < 1000.0);
+	servo_destroy(sv);
+}
+
 /* A clock 9 % fast: the two-point frequency is exact even though local
  * seconds are 9 % short; the step lands within microseconds. */
 static void test_big_frequency(void **state)
@@ -411,6 +443,7 @@ int main(void)
 		cmocka_unit_test(test_lone_reject),
 		cmocka_unit_test(test_gaps),
 		cmocka_unit_test(test_external_step),
+		cmocka_unit_test(test_step_light_samples),
 		cmocka_unit_test(test_big_frequency),
 		cmocka_unit_test(test_rebase_reset),
 		cmocka_unit_test(test_weight),
