@@ -481,6 +481,20 @@ else
 	CNS_AS=()
 fi
 
+# Each node in a PID namespace of its own, with its own /proc (when we are
+# root and unshare can): CNS_ISOLATE.  hvptpd's host checks list the
+# host's other ptp4l and hvptpd (vm/hostcheck.c reads /proc), one log line
+# each; every line reads the clock, and until 0.1 s of simulated time
+# clknetsim's clock_gettime draws random() for its precision hack, which
+# moves the seed hvptpd's RNG gets (getrandom, from the same random()):
+# the figures of a seed would change with what else runs on the machine,
+# other runs' daemons and the nodes of this one started before.
+if [ "$(id -u)" -eq 0 ] && unshare --pid --fork --mount-proc --kill-child true 2>/dev/null; then
+	CNS_ISOLATE=(unshare --pid --fork --mount-proc --kill-child --)
+else
+	CNS_ISOLATE=()
+fi
+
 # The run's directory, owned by the user the simulation runs as, with its
 # own copies of the programs (the repository may not be readable to nobody).
 cns_make_dir() {
@@ -543,7 +557,7 @@ cns_start_node() {
 	cns_node_conf "$n" >"$CNS_DIR/conf.$n"
 	mapfile -t envs < <(cns_node_env "$n")
 	mapfile -t cmd < <(cns_node_cmd "$n")
-	(cd "$CNS_DIR" && exec "${CNS_AS[@]}" env "${envs[@]}" "${cmd[@]}" \
+	(cd "$CNS_DIR" && exec "${CNS_ISOLATE[@]}" "${CNS_AS[@]}" env "${envs[@]}" "${cmd[@]}" \
 		>"$CNS_DIR/log.$n" 2>&1) &
 	CNS_PIDS+=($!)
 }

@@ -31,8 +31,8 @@ run_sim
 # 17.9-49.2 ns, max 49-412 ns (seed 1: a 412-ns excursion of the PHC's
 # servo at 305 s, which the system clock follows); node 2's system clock
 # (+9 %) lock 20-21 s, rms 18.7-53.4 ns, max 54-467 ns, largest 1-s
-# change after lock 313-487 ns; node 3's (-9 %) lock 19-20 s, rms
-# 24.7-34.6 ns, max 71-185 ns, largest change 173-891 ns.  Both step
+# change after lock 313-486 ns; node 3's (-9 %) lock 19-20 s, rms
+# 24.7-36.0 ns, max 71-189 ns, largest change 174-891 ns.  Both step
 # about 1 s onto the PHC at its lock (12-13 s) and converge in 7-8 s as
 # the follower learns the frequency.  Bounds ~2x.
 check_lock_within 2 phc 32
