@@ -419,11 +419,14 @@ static int adj_scan(const char *root, struct hostcheck *h, bool *saw_init)
 			break;
 		}
 		pid = adj_pid(d->d_name);
-		if (pid < 0 || pid == self)
+		if (pid < 0)
 			continue;
+		/* init seen, even when it is hvptpd itself (a container's
+		 * entry point) */
 		if (pid == 1)
 			*saw_init = true;
-		adj_entry(root, d->d_name, pid, h);
+		if (pid != self)
+			adj_entry(root, d->d_name, pid, h);
 	}
 	err = d || !errno ? 0 : -errno;
 	closedir(dir);

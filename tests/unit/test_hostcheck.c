@@ -31,6 +31,16 @@
 
 static char root[PATH_MAX];
 
+/* getpid() as hostcheck sees it (tests/unit/test_hostcheck.wrap): the
+ * real one unless a test plays a process with another pid. */
+static pid_t fake_pid;
+pid_t __real_getpid(void);
+pid_t __wrap_getpid(void);
+pid_t __wrap_getpid(void)
+{
+	return fake_pid ? fake_pid : __real_getpid();
+}
+
 /* ---- the fake root ---- */
 
 static void mkdirs(const char *path)
@@ -582,6 +592,24 @@ static void test_hidden_processes_unknown(void **state)
 	assert_int_equal(h.n_adjusters, 1);
 }
 
+/* hvptpd as pid 1 (a container's entry point): it is init, seen, so the
+ * scan is complete although it skips itself. */
+static void test_self_is_init(void **state)
+{
+	struct hostcheck h;
+
+	(void)state;
+	put(CS "current_clocksource", "tsc\n");
+	put_proc(1, "hvptpd");
+	put_proc(17, "bash");
+	fake_pid = 1;
+	run(HOSTCHECK_ARCH_X86, &h);
+	fake_pid = 0;
+	assert_int_equal(h.state[HOSTCHECK_ID_ADJUSTER], HOSTCHECK_OK);
+	assert_int_equal(h.err[HOSTCHECK_ID_ADJUSTER], 0);
+	assert_int_equal(h.n_adjusters, 0);
+}
+
 /* ---- API edges ---- */
 
 static void test_args_and_names(void **state)
@@ -740,6 +768,7 @@ int main(void)
 		T(test_adjusters),
 		T(test_many_adjusters),
 		T(test_hidden_processes_unknown),
+		T(test_self_is_init),
 		T(test_args_and_names),
 		T(test_log_levels),
 		cmocka_unit_test(test_real_root),
