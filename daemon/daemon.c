@@ -236,18 +236,6 @@ static int gm_clock(struct hvd *d)
 	return -ENODEV;
 }
 
-static struct cs_cfg clockset_cfg(const struct hvd_settings *s)
-{
-	struct cs_cfg c = {
-		.ref = s->disc,
-		.follow = s->follow_disc,
-		.follow_interval_ns = (int64_t)(1e9 / s->follow_rate_hz),
-		.follow_readings = s->follow_readings,
-	};
-
-	return c;
-}
-
 /*
  * The host's clocks: each hardware port's PHC (opened once however many
  * ports share it) and CLOCK_REALTIME, which is always in the set: it
@@ -259,10 +247,11 @@ static int open_clocks(struct hvd *d)
 	struct hvd_settings *s = &d->set;
 	bool ro = s->disc.free_running;
 	bool sys_adjust = !ro && (s->system_clock_sync || s->any_software);
-	struct cs_cfg cfg = clockset_cfg(s);
 	struct hwclock *sys;
+	struct cs_cfg cfg;
 	int err, k;
 
+	settings_cs_cfg(s, 0, &cfg);
 	cs_init(&d->cs, &cfg);
 	for (int i = 0; i < s->nports; i++) {
 		if (!s->port_hardware[i])

@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "daemon/clockset.h"
 #include "daemon/settings.h"
 #include "mgmt/metrics.h"
 
@@ -501,4 +502,16 @@ int settings_leapfile(struct hvd_settings *s, const char *buf, size_t len,
 	snprintf(err->file, sizeof(err->file), "%s", s->leapfile);
 	err->line = line;
 	return -EINVAL;
+}
+
+void settings_cs_cfg(const struct hvd_settings *s, int gm_clock,
+		     struct cs_cfg *out)
+{
+	*out = (struct cs_cfg){
+		.ref = s->disc,
+		.follow = s->follow_disc,
+		.follow_interval_ns = (int64_t)(1e9 / s->follow_rate_hz),
+		.follow_readings = s->follow_readings,
+		.gm_clock = gm_clock,
+	};
 }

@@ -70,5 +70,10 @@ int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
  * 0, or -EINVAL with err naming the file and the bad line. */
 int settings_leapfile(struct hvd_settings *s, const char *buf, size_t len,
 		      struct cfg_error *err);
+/* The clock set's configuration (daemon/clockset.h) from s, with clock
+ * gm_clock as the reference before any slave port. */
+struct cs_cfg;
+void settings_cs_cfg(const struct hvd_settings *s, int gm_clock,
+		     struct cs_cfg *out);
 
 #endif

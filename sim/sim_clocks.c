@@ -468,16 +468,11 @@ void sim_node_clocks(struct sim *s, struct sim_node *n)
 int sim_node_clockset(struct sim_node *n)
 {
 	const struct hvd_settings *s = &n->set;
-	struct cs_cfg cfg = {
-		.ref = s->disc,
-		.follow = s->follow_disc,
-		.follow_interval_ns = (int64_t)(1e9 / s->follow_rate_hz),
-		.follow_readings = s->follow_readings,
-		.gm_clock = n->gm_clk,
-	};
+	struct cs_cfg cfg;
 	bool adjust = !s->disc.free_running;
 	int k = 0;
 
+	settings_cs_cfg(s, n->gm_clk, &cfg);
 	cs_init(&n->cs, &cfg);
 	for (int i = 0; k >= 0 && i < n->nphc; i++)
 		k = cs_add(&n->cs, &n->hwc[i].hw, adjust);

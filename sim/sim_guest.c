@@ -47,15 +47,10 @@ static int64_t period_ns(const struct sim_node *n)
 int sim_guest_start(struct sim_node *n)
 {
 	const struct hvd_settings *s = &n->set;
-	struct cs_cfg cfg = {
-		.ref = s->disc,
-		.follow = s->follow_disc,
-		.follow_interval_ns = (int64_t)(1e9 / s->follow_rate_hz),
-		.follow_readings = s->follow_readings,
-		.gm_clock = 0,
-	};
+	struct cs_cfg cfg;
 	int k, err;
 
+	settings_cs_cfg(s, 0, &cfg);
 	cs_init(&n->cs, &cfg);
 	k = cs_add(&n->cs, &n->kvm.hw, false);
 	if (k >= 0)
