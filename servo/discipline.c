@@ -24,10 +24,12 @@
  *   whose window a jump would spoil; nothing touches the clock.
  * - Each sample goes through the measurement filter first (pathsel.h): it
  *   may change the offset (another path delay), ask the servo to move its
- *   phase (servo_rebase) and weigh the sample.  The filter takes delays
- *   only while the servo is "settled": LOCKED, and the frequency set
- *   within the measurement noise per second of the servo's estimate of
- *   the right one (a phase correction under way spoils delays).
+ *   phase (servo_rebase: a better delay for a one-way servo, or a step of
+ *   the clock from outside that both directions show, logged) and weigh
+ *   the sample.  The filter takes delays only while the servo is
+ *   "settled": LOCKED, and the frequency set within the measurement noise
+ *   per second of the servo's estimate of the right one (a phase
+ *   correction under way spoils delays).
  * - Two kinds of samples (discipline.h, struct disc_input): SYNC samples
  *   go everywhere, as ptp4l's do; DELAY samples (the offset measured at
  *   t3 of a Delay_Req exchange) feed the filter's slave->master window
@@ -366,6 +368,9 @@ static void disc_filter(struct disc *d, const struct disc_input *in,
 	psel_sample(&d->psel, &pin, po);
 	if (d->cfg.psel.mode != PSEL_NONE)
 		disc_log_filter(in, po);
+	if (po->step_ns)
+		cm_notice("servo: %s moved by %+" PRId64 " ns (both directions "
+			  "agree): following at once", d->name, po->step_ns);
 	if (po->rebase_ns != 0.0) {
 		servo_rebase(d->servo, po->rebase_ns);
 		disc_track_rebase(d, po->rebase_ns);

@@ -15,6 +15,10 @@
 #define PSEL_CONS_SD 5.0
 /* So many in a row start the windows again. */
 #define PSEL_BAD_RUN 4
+/* A clock step: one direction this many times the consistency limit
+ * early, the other about as much late (see psel_step_seen; at one limit
+ * the queueing of 1 us exponential jitter alone can look like one). */
+#define PSEL_STEP_LIMS 10.0
 /* The samples counted for the rate ratio: halved (both directions) when
  * the larger count reaches this. */
 #define PSEL_RATE_SPAN 1024.0
@@ -242,11 +246,13 @@ static int64_t psel_asym(const struct psel_in *in)
  * with nothing: consistent.
  */
 static bool psel_consistent(const struct psel *p, const struct psel_way *w,
-			    double meas_var, bool *late)
+			    double meas_var, bool *late, double *innov,
+			    double *lim)
 {
-	double innov, lim, ref, kth;
+	double ref, kth;
 
 	*late = false;
+	*innov = *lim = 0.0;
 	if (!(meas_var > 0.0))
 		return true;
 	if (w->ring.n)
@@ -255,10 +261,80 @@ static bool psel_consistent(const struct psel *p, const struct psel_way *w,
 		ref = (double)p->last_delay; /* the servo's basis */
 	else
 		return true;
-	innov = (double)w->cur - ref;
-	lim = PSEL_CONS_SD * sqrt(meas_var) + PSEL_SLACK_NS;
-	*late = innov > lim;
-	return innov >= -lim;
+	*innov = (double)w->cur - ref;
+	*lim = PSEL_CONS_SD * sqrt(meas_var) + PSEL_SLACK_NS;
+	*late = *innov > *lim;
+	return *innov >= -*lim;
+}
+
+/* A value of direction dir as it would have read without a clock step of
+ * step_ns (the offsets read step_ns more): the Syncs' values (one way
+ * less the prediction) came step_ns late, the exchanges' as early. */
+static int64_t psel_unstep(enum psel_dir dir, int64_t v, int64_t step_ns)
+{
+	return dir == PSEL_FWD ? v - step_ns : v + step_ns;
+}
+
+/*
+ * Was the clock stepped?  This sample (of direction dir, its innovation
+ * innov against its window, lim its consistency limit) and the last one
+ * of the other direction are both far off (more than PSEL_STEP_LIMS
+ * limits), one early and the other late by about as much (within two
+ * limits, or an eighth of it): the clock moved, since a path that
+ * changed moves the two directions' values alike or one alone, never
+ * oppositely.  Unless the two windows themselves lie apart by about
+ * that much: then they were filled while the servo's prediction was off
+ * (its error moves the two directions' values oppositely too), and the
+ * samples agree with the servo, not with them; the windows start again
+ * as they would have (psel_restart_due).  *step_ns: how much more the
+ * offsets read now (half the difference: the two directions' queueing
+ * partly cancels).
+ */
+static bool psel_step_seen(const struct psel *p, enum psel_dir dir,
+			   double innov, double lim, double meas_var,
+			   int64_t *step_ns)
+{
+	const struct psel_way *o = &p->way[1 - dir];
+	double big = PSEL_STEP_LIMS * lim, s, tol, kth, apart;
+
+	if (!(lim > 0.0) || !o->seen || !o->ring.n ||
+	    fabs(innov) <= big || fabs(o->innov) <= big ||
+	    innov * o->innov >= 0.0)
+		return false;
+	s = dir == PSEL_FWD ? 0.5 * (innov - o->innov)
+			    : 0.5 * (o->innov - innov);
+	tol = fmax(2.0 * lim, fabs(s) / 8.0);
+	apart = ring_wmean(p, &p->way[PSEL_FWD].ring, meas_var, &kth) -
+		ring_wmean(p, &p->way[PSEL_REV].ring, meas_var, &kth);
+	if (fabs(innov + o->innov) > tol || fabs(0.5 * apart) > tol)
+		return false;
+	*step_ns = llround(s);
+	return true;
+}
+
+/* The clock was stepped by step_ns (psel_step_seen): the values of the
+ * other direction's run that went into its window, and both directions'
+ * last values, as they would have read without it; nothing since the
+ * step counts as agreeing (no delay is taken until two Syncs agree
+ * again: the core's delays straddle the step) or as a run. */
+static void psel_unstepped(struct psel *p, int64_t step_ns)
+{
+	for (int i = 0; i < PSEL_NDIR; i++) {
+		struct psel_way *w = &p->way[i];
+		struct psel_ring *r = &w->ring;
+
+		for (int k = 1; k <= w->off_pushed && k <= r->n; k++) {
+			int j = (r->next - k + w->cap) % w->cap;
+
+			r->v[j] = psel_unstep(i, r->v[j], step_ns);
+		}
+		w->cur = psel_unstep(i, w->cur, step_ns);
+		w->off_pushed = 0;
+		w->innov = 0.0;
+		w->cons[0] = w->cons[1] = false;
+		w->bad_run = w->late_run = 0;
+	}
+	p->steps_seen++;
 }
 
 /* A new unfiltered delay is taken with the Syncs before and after its
@@ -312,15 +388,26 @@ static void psel_count(struct psel *p, enum psel_dir dir)
 	psel_caps(p);
 }
 
-static void psel_learn(struct psel *p, const struct psel_in *in)
+/* The sample into its direction's window and agreement.  *step_ns: a
+ * clock step it revealed (see psel_step_seen), 0 without. */
+static void psel_learn(struct psel *p, const struct psel_in *in,
+		       int64_t *step_ns)
 {
 	struct psel_way *w = &p->way[in->dir];
-	bool late, cons;
+	bool late, cons, off;
+	double innov, lim;
 
+	*step_ns = 0;
 	psel_count(p, in->dir);
 	w->seen = true;
 	w->cur = psel_way_value(p, in);
-	cons = psel_consistent(p, w, in->meas_var, &late);
+	cons = psel_consistent(p, w, in->meas_var, &late, &innov, &lim);
+	if (psel_step_seen(p, in->dir, innov, lim, in->meas_var, step_ns)) {
+		psel_unstepped(p, *step_ns);
+		return;
+	}
+	off = fabs(innov) > PSEL_STEP_LIMS * lim;
+	w->innov = innov;
 	w->cons[1] = w->cons[0];
 	w->cons[0] = cons;
 	if (p->have_raw && in->raw_delay_ns != p->prev_raw &&
@@ -330,6 +417,8 @@ static void psel_learn(struct psel *p, const struct psel_in *in)
 	p->have_raw = true;
 	if (p->settled && cons)
 		ring_push(&w->ring, w->cur, w->cap);
+	/* the far-off values in a row that went in (a step's, maybe) */
+	w->off_pushed = !off ? 0 : w->off_pushed + (p->settled && cons);
 	w->bad_run = cons ? 0 : w->bad_run + 1;
 	w->late_run = late ? w->late_run + 1 : 0;
 }
@@ -435,6 +524,7 @@ void psel_sample(struct psel *p, const struct psel_in *in,
 	out->excess_ns = 0.0;
 	out->weight = 1.0;
 	out->rebase_ns = 0.0;
+	out->step_ns = 0;
 	out->delay_ns = in->path_delay_ns;
 	if (p->cfg.mode == PSEL_NONE || !in->have_one_way ||
 	    (unsigned)in->dir >= PSEL_NDIR || !psel_in_range(in))
@@ -446,7 +536,9 @@ void psel_sample(struct psel *p, const struct psel_in *in,
 		p->have_base = true;
 		p->last_delay = in->path_delay_ns;
 	}
-	psel_learn(p, in);
+	psel_learn(p, in, &out->step_ns);
+	/* the servo's phase (and what it predicts) moves with the clock */
+	out->rebase_ns += (double)out->step_ns;
 	if (psel_restart_due(p))
 		psel_restart(p, in, out);
 	delay = llround(psel_delay(p, in->dir, &basis, in->meas_var, &excess));

@@ -47,6 +47,22 @@
  *   that disagree stay out of the windows; four of one direction in a
  *   row, or a window's worth far later than the window (the path
  *   changed), start the windows again from the core's delay.
+ * - A clock stepped from outside (someone set the PHC) moves every
+ *   offset by the step S: the Syncs' values come S late and the
+ *   exchanges' S early (or the other way round).  A path that changes
+ *   moves the two directions alike, or one alone, never oppositely, and
+ *   queueing only delays.  So a sample far off (PSEL_STEP_LIMS times the
+ *   consistency limit) after one of the other direction far off the
+ *   other way by about as much is a clock step: the filter says so
+ *   (psel_out.step_ns), the servo's phase moves by it at once
+ *   (rebase_ns), and the far-off values that went into a window are put
+ *   back as they would have read; nothing restarts, the delay stays.
+ *   Unless the two windows lie apart by about as much themselves: then
+ *   they were filled while the servo's prediction was off (its error
+ *   moves the two directions' values oppositely too), the samples agree
+ *   with the servo, and the windows start again as above.  Before, such
+ *   a step waited for four impossibly early exchanges (a restart) or for
+ *   the servo's own three rejects in a row: seconds at the full step.
  * - For a servo that takes one direction only (two_way false: the Sync
  *   samples), every change of the delay's basis (held core delay -> our
  *   median -> the least-delay estimate below) moves the servo's learned
@@ -117,7 +133,10 @@ struct psel_out {
 			     sample's direction, >= 0 */
 	double weight; /* for the servo, (0, 1]: R / (R + excess^2) (R the
 			  servo's noise, in.meas_var); 1 with R unknown */
-	double rebase_ns; /* != 0: servo_rebase by this first */
+	double rebase_ns; /* != 0: servo_rebase by this first (a better
+			     delay for a one-way servo, or step_ns) */
+	int64_t step_ns; /* != 0: the clock was stepped from outside, the
+			    offsets read this much more (see the header) */
 	int64_t delay_ns; /* path delay used */
 };
 
@@ -139,6 +158,10 @@ struct psel_way {
 	bool cons[2]; /* the last two samples agreed with the prediction */
 	int bad_run; /* samples in a row that came impossibly early */
 	int late_run; /* samples in a row that came very late */
+	double innov; /* the last sample's value less its window's mean
+			 (0: none) */
+	int off_pushed; /* the newest values in the window that were far
+			   off (PSEL_STEP_LIMS), in a row */
 };
 
 struct psel {
@@ -153,6 +176,7 @@ struct psel {
 	bool have_base; /* last_delay is set */
 	int64_t last_delay; /* the delay of the last offset handed out */
 	uint64_t restarts; /* windows started again */
+	uint64_t steps_seen; /* clock steps seen (psel_out.rebase_ns) */
 };
 
 void psel_cfg_default(struct psel_cfg *c);

@@ -8,7 +8,7 @@
  * discipline did (and, free-running, that it did nothing).  The two-way
  * tests feed it the core's two kinds of samples (a Sync's offset at t2,
  * a Delay_Req exchange's at t3, each with its one-way delay) over a path
- * with exponential jitter.
+ * with exponential jitter, and step the clock from outside.
  */
 #include <errno.h>
 #include <math.h>
@@ -746,6 +746,47 @@ static void path_cycle(struct fake_clock *fc, struct disc *d, struct path *p,
 	fc_advance(fc, 0.6 * NS);
 }
 
+/* Kalman with the measurement filter, locked; the clock is stepped 10 ms
+ * from outside.  The Sync after it reads 10 ms late (a late packet, as
+ * far as it goes), the exchange after that 10 ms early: the clock moved.
+ * The servo's phase moves by it at once and the clock is slewed back
+ * (step_threshold 0: no step): 4 s later 55 us are left, where before
+ * the clock was still 10 ms off (the servo waited for the filter to start
+ * its windows again after four exchanges, or for three rejects in a
+ * row). */
+static void test_two_way_external_step(void **state)
+{
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct path p = { .delay = 3000.0, .j = 200.0, .core_delay = 3100 };
+	struct disc *d;
+	bool used;
+
+	(void)state;
+	cm_rng_seed(&p.rng, 12);
+	fc_init(&fc, 80000.0, 20000.0);
+	fc.hw.max_adj_ppb = 1e8; /* 10 ms within a second */
+	disc_cfg_default(&cfg);
+	cfg.servo_type = SERVO_KALMAN;
+	cfg.psel.mode = PSEL_SELECT;
+	d = make(&fc, &cfg);
+	disc_sync_interval(d, 1.0);
+	for (int i = 0; i < 120; i++)
+		path_cycle(&fc, d, &p, &used);
+	assert_int_equal(fc.n_step, 1);
+	assert_true(fabs(fc.offset_ns) < 300.0);
+	fc.offset_ns += 10e6;
+	for (int i = 0; i < 4; i++)
+		path_cycle(&fc, d, &p, &used);
+	/* 55 us left (before: all 10 ms) */
+	assert_true(fabs(fc.offset_ns) < 100000.0);
+	assert_int_equal(fc.n_step, 1);
+	for (int i = 0; i < 20; i++)
+		path_cycle(&fc, d, &p, &used);
+	assert_true(fabs(fc.offset_ns) < 300.0);
+	disc_destroy(d);
+}
+
 /* Kalman with the measurement filter: DELAY samples reach the servo (it
  * holds a state at their t3), move the clock like any other, and stay
  * out of the summary statistics; the clock locks (one step) even though
@@ -874,6 +915,7 @@ int main(void)
 		cmocka_unit_test_setup(test_stats_and_reset, setup),
 		cmocka_unit_test_setup(test_two_way_kalman, setup),
 		cmocka_unit_test_setup(test_two_way_not_pi, setup),
+		cmocka_unit_test_setup(test_two_way_external_step, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

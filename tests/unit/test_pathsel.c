@@ -11,7 +11,9 @@
  * a servo that takes both directions a better delay moves nothing
  * (no rebase) and the two directions' offsets move oppositely; the
  * windows span the same time, not the same count, when Syncs come more
- * often than Delay_Req exchanges.
+ * often than Delay_Req exchanges; a clock stepped from outside (one
+ * direction early by what the other is late) moves the servo's phase at
+ * once, a path that changes never does.
  */
 #include <errno.h>
 #include <math.h>
@@ -603,6 +605,138 @@ static void test_select_window_resize(void **state)
 	assert_true(ring_has(r, 1029));
 }
 
+/* The link of test_select_clock_step, settled and in SELECT, the
+ * servo's prediction right. */
+static void step_setup(struct psel *p, struct link *l, bool two_way)
+{
+	struct psel_cfg c;
+	struct psel_out o, ro;
+
+	cm_rng_seed(&l->rng, 21);
+	psel_cfg_default(&c);
+	c.mode = PSEL_SELECT;
+	c.two_way = two_way;
+	psel_init(p, &c);
+	psel_verdict(p, true);
+	for (int i = 0; i < 40; i++)
+		cycle(p, l, llround(l->d), &o, &ro);
+	assert_int_equal(p->basis, PSEL_B_SELECT);
+}
+
+/* The clock is stepped by 10 ms (+ and -) from outside.  The first
+ * sample after it, of either direction, is far off and moves nothing;
+ * the next of the other direction, far off the other way by as much,
+ * reveals the step: the servo's phase moves by it (rebase, within the
+ * jitter), the far-off value that went into a window is put back as it
+ * would have read, and nothing restarts.  The samples after it (the
+ * prediction moved) agree again. */
+static void test_select_clock_step(void **state)
+{
+	static const double steps[] = { 10e6, -10e6 };
+	struct psel p;
+	struct psel_in in;
+	struct psel_out o, ro;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		for (int first = 0; first < PSEL_NDIR; first++) {
+			struct link l = { .d = 1000.0, .j = 100.0 };
+			int64_t d = 1000;
+			uint64_t restarts;
+
+			step_setup(&p, &l, true);
+			restarts = p.restarts;
+			l.x += steps[k];
+			l.bias = -steps[k]; /* the servo does not know yet */
+			if (first == PSEL_FWD)
+				sync_in(&l, &in, d);
+			else
+				dreq_in(&l, &in, d);
+			psel_sample(&p, &in, &o);
+			assert_true(o.rebase_ns == 0.0);
+			if (first == PSEL_FWD)
+				dreq_in(&l, &in, d);
+			else
+				sync_in(&l, &in, d);
+			psel_sample(&p, &in, &o);
+			assert_near(o.rebase_ns, steps[k], 300.0);
+			assert_int_equal(p.steps_seen, 1);
+			assert_true(p.restarts == restarts);
+			for (int i = 0; i < PSEL_NDIR; i++) {
+				for (int j = 0; j < p.way[i].ring.n; j++)
+					assert_near((double)p.way[i].ring.v[j],
+						    1000.0, 2000.0);
+			}
+			/* the prediction moved with the phase */
+			l.bias = 0.0;
+			for (int i = 0; i < 20; i++) {
+				cycle(&p, &l, d, &o, &ro);
+				assert_true(o.rebase_ns == 0.0);
+				assert_true(ro.rebase_ns == 0.0);
+			}
+			assert_int_equal(p.steps_seen, 1);
+			assert_true(p.restarts == restarts);
+			assert_int_equal(p.basis, PSEL_B_SELECT);
+		}
+	}
+}
+
+/* What a path that changes does: both directions 10 ms later (a longer
+ * path), or the Syncs alone 10 ms later and the exchanges 10 ms earlier
+ * but not by as much (5 ms): never a clock step.  The same for a servo
+ * of the Syncs alone. */
+static void test_select_path_not_step(void **state)
+{
+	struct psel p;
+	struct psel_out o, ro;
+
+	(void)state;
+	for (int tw = 0; tw < 2; tw++) {
+		struct link l = { .d = 1000.0, .j = 100.0 };
+
+		step_setup(&p, &l, tw);
+		l.d += 10e6;
+		for (int i = 0; i < 20; i++)
+			cycle(&p, &l, 1000, &o, &ro);
+		assert_int_equal(p.steps_seen, 0);
+		step_setup(&p, &l, tw);
+		/* Syncs 10 ms late (x + 10 ms), exchanges 5 ms early */
+		l.x += 7.5e6;
+		l.d += 2.5e6;
+		l.bias = -7.5e6;
+		for (int i = 0; i < 20; i++)
+			cycle(&p, &l, 1000, &o, &ro);
+		assert_int_equal(p.steps_seen, 0);
+	}
+}
+
+/* The windows were filled while the servo's prediction was 10 ms off
+ * (a servo that had not found the clock yet), and now it is right: the
+ * samples come 10 ms late one way and as early the other, as after a
+ * step, but the windows lie apart by as much, and the samples agree with
+ * the servo: no step, the windows start again (as before, after four
+ * impossibly early samples). */
+static void test_select_stale_not_step(void **state)
+{
+	struct psel p;
+	struct psel_out o, ro;
+	struct link l = { .d = 1000.0, .j = 100.0, .bias = 10e6 };
+	uint64_t restarts;
+	double moved = 0.0;
+
+	(void)state;
+	step_setup(&p, &l, true);
+	restarts = p.restarts;
+	l.bias = 0.0;
+	for (int i = 0; i < 6; i++) {
+		cycle(&p, &l, 1000, &o, &ro);
+		moved += o.rebase_ns + ro.rebase_ns;
+	}
+	assert_int_equal(p.steps_seen, 0);
+	assert_true(moved == 0.0);
+	assert_true(p.restarts == restarts + 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -615,6 +749,9 @@ int main(void)
 		cmocka_unit_test(test_select_path_change),
 		cmocka_unit_test(test_select_rate_windows),
 		cmocka_unit_test(test_select_window_resize),
+		cmocka_unit_test(test_select_clock_step),
+		cmocka_unit_test(test_select_path_not_step),
+		cmocka_unit_test(test_select_stale_not_step),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
