@@ -454,11 +454,12 @@ static const struct cfg_option_info cfg_options[] = {
 	      "(path delays measured while locked only), select (also only "
 	      "the Syncs with the least delay); auto: none for pi and "
 	      "linreg, select for kalman."),
-	O_INT("servo_filter_keep", GI | OPT_HVPTP, "4", 1, 64,
+	O_INT("servo_filter_keep", GI | OPT_HVPTP, "0", 0, 64,
 	      "servo_filter select: the least delayed packets of each "
 	      "direction that set the path delay; packets delayed beyond "
-	      "them count less (at most servo_filter_window)."),
-	O_INT("servo_filter_window", GI | OPT_HVPTP, "8", 1, 64,
+	      "them count less (at most servo_filter_window; 0: half of "
+	      "it)."),
+	O_INT("servo_filter_window", GI | OPT_HVPTP, "32", 1, 64,
 	      "servo_filter: settled path delays kept (median: their "
 	      "median; select: the last Syncs and delays of each "
 	      "direction)."),

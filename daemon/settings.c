@@ -180,6 +180,8 @@ static int filter_from_cfg(const struct cfg *c, struct disc_cfg *d,
 	}
 	f->window = cfg_get_int(c, NULL, "servo_filter_window");
 	f->keep = cfg_get_int(c, NULL, "servo_filter_keep");
+	if (f->keep == 0)
+		f->keep = f->window > 1 ? f->window / 2 : 1;
 	if (f->keep > f->window)
 		return refuse(err, "servo_filter_keep", "%d: more than "
 			      "servo_filter_window (%d)", f->keep, f->window);

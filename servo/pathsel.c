@@ -35,8 +35,8 @@
 void psel_cfg_default(struct psel_cfg *c)
 {
 	c->mode = PSEL_NONE;
-	c->window = 8;
-	c->keep = 4;
+	c->window = 32;
+	c->keep = 16;
 	c->two_way = false;
 }
 

@@ -91,6 +91,18 @@ static bool ring_has(const struct psel_ring *r, int64_t v)
 	return false;
 }
 
+/* The tests' windows: 8 delays, the 4 least delayed (the mechanics at a
+ * size one can follow; the defaults are 32 and 16). */
+static void cfg_small(struct psel_cfg *c)
+{
+	psel_cfg_default(c);
+	assert_int_equal(psel_cfg_check(c), 0);
+	assert_int_equal(c->window, 32);
+	assert_int_equal(c->keep, 16);
+	c->window = 8;
+	c->keep = 4;
+}
+
 static void test_none(void **state)
 {
 	struct psel_cfg c;
@@ -101,7 +113,7 @@ static void test_none(void **state)
 	struct psel_out o;
 
 	(void)state;
-	psel_cfg_default(&c);
+	cfg_small(&c);
 	assert_int_equal(c.mode, PSEL_NONE);
 	assert_int_equal(psel_cfg_check(&c), 0);
 	psel_init(&p, &c);
@@ -132,7 +144,7 @@ static void test_median(void **state)
 	int64_t raw = 0;
 
 	(void)state;
-	psel_cfg_default(&c);
+	cfg_small(&c);
 	c.mode = PSEL_MEDIAN;
 	c.window = 5;
 	psel_init(&p, &c);
@@ -205,7 +217,7 @@ static void test_median_rebase_exact(void **state)
 	double moved = 0.0;
 
 	(void)state;
-	psel_cfg_default(&c);
+	cfg_small(&c);
 	c.mode = PSEL_MEDIAN;
 	c.window = 8;
 	psel_init(&p, &c);
@@ -259,7 +271,7 @@ static void test_select_unbiased(void **state)
 
 	(void)state;
 	cm_rng_seed(&l.rng, 5);
-	psel_cfg_default(&c);
+	cfg_small(&c);
 	c.mode = PSEL_SELECT;
 	psel_init(&p, &c);
 	psel_verdict(&p, true);
@@ -301,7 +313,7 @@ static void test_select_windows_one_way(void **state)
 	const int64_t asym = 40, xp = 300;
 
 	(void)state;
-	psel_cfg_default(&c);
+	cfg_small(&c);
 	c.mode = PSEL_SELECT;
 	c.two_way = true;
 	psel_init(&p, &c);
@@ -358,7 +370,7 @@ static void test_two_way_no_rebase(void **state)
 
 	(void)state;
 	cm_rng_seed(&l.rng, 9);
-	psel_cfg_default(&c);
+	cfg_small(&c);
 	c.mode = PSEL_SELECT;
 	c.two_way = true;
 	psel_init(&p, &c);
@@ -412,7 +424,7 @@ static void test_select_path_change(void **state)
 
 	(void)state;
 	cm_rng_seed(&l.rng, 6);
-	psel_cfg_default(&c);
+	cfg_small(&c);
 	c.mode = PSEL_SELECT;
 	psel_init(&p, &c);
 	psel_verdict(&p, true);
@@ -490,7 +502,7 @@ static void test_select_rate_windows(void **state)
 
 	(void)state;
 	cm_rng_seed(&l.rng, 11);
-	psel_cfg_default(&c);
+	cfg_small(&c);
 	c.mode = PSEL_SELECT;
 	c.two_way = true;
 	psel_init(&p, &c);
@@ -542,7 +554,7 @@ static void test_select_window_resize(void **state)
 	const struct psel_ring *r = &p.way[PSEL_FWD].ring;
 
 	(void)state;
-	psel_cfg_default(&c);
+	cfg_small(&c);
 	c.mode = PSEL_SELECT;
 	c.two_way = true;
 	psel_init(&p, &c);
@@ -613,7 +625,7 @@ static void step_setup(struct psel *p, struct link *l, bool two_way)
 	struct psel_out o, ro;
 
 	cm_rng_seed(&l->rng, 21);
-	psel_cfg_default(&c);
+	cfg_small(&c);
 	c.mode = PSEL_SELECT;
 	c.two_way = two_way;
 	psel_init(p, &c);

@@ -185,11 +185,20 @@ static void test_servo_choice(void **state)
 	assert_int_equal(set.disc.servo_type, SERVO_KALMAN);
 	assert_int_equal(set.disc.psel.mode, PSEL_MEDIAN);
 	assert_int_equal(set.disc.psel.window, 12);
+	assert_int_equal(set.disc.psel.keep, 6); /* 0: half the window */
 	assert_true(set.disc.servo.kalman_wander == 2e-9);
 	assert_true(set.disc.servo.kalman_gate == 0.0);
 	assert_int_equal(load("[global]\nclock_servo pi\nservo_filter select\n"
 			      "[eth0]\n", &err), 0);
 	assert_int_equal(set.disc.psel.mode, PSEL_SELECT);
+	assert_int_equal(set.disc.psel.window, 32);
+	assert_int_equal(set.disc.psel.keep, 16);
+	assert_int_equal(load("[global]\nservo_filter_window 1\n[eth0]\n",
+			      &err), 0);
+	assert_int_equal(set.disc.psel.keep, 1);
+	assert_int_equal(load("[global]\nservo_filter_window 8\n"
+			      "servo_filter_keep 9\n[eth0]\n", &err),
+			 -EINVAL);
 	assert_int_equal(load("[global]\nholdover_budget 1500\n"
 			      "holdover_limit 20000\nholdover_class_in_spec 7\n"
 			      "holdover_class_out_of_spec 140\n"
