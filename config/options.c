@@ -227,7 +227,10 @@ static const struct cfg_option_info cfg_options[] = {
 	      "PTP_SYS_OFFSET reading, the one with the shortest window "
 	      "wins (phc2sys -N)."),
 	O_ENU("follow_servo", GI | OPT_HVPTP, "kalman", follow_servo_enu,
-	      "Followers: servo (phc2sys -E): pi, linreg or kalman."),
+	      "Followers: servo (phc2sys -E): pi, linreg or kalman.  pi "
+	      "and kalman followers move their frequency with the "
+	      "reference's at once (feed-forward); linreg's see the move "
+	      "in their offsets, as phc2sys's do."),
 	O_DBL("follow_step_threshold", GI | OPT_HVPTP, "0.0", 0.0, DBL_MAX,
 	      "Followers: offset in seconds above which a reading steps the "
 	      "clock (phc2sys -S; 0: never after the first).  A step of the "

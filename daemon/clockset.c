@@ -287,6 +287,7 @@ void cs_steer(struct clockset *cs, int k, const struct cs_reading *rd,
 	c->st.have_offset = true;
 	c->st.offset_ns = offset;
 	c->st.at_ns = mono;
+	c->st.local_ns = rd->local_ns;
 	if (!steer || k == cs->ref || !c->disc ||
 	    disc_sample_in(c->disc, &in, res) < 0) {
 		c->st.skipped++;
@@ -296,4 +297,38 @@ void cs_steer(struct clockset *cs, int k, const struct cs_reading *rd,
 	}
 	cs_apply(cs, k, res, mono);
 	c->st.tied = true;
+}
+
+void cs_feed_forward(struct clockset *cs, int k, double before_ppb,
+		     double after_ppb, int64_t mono)
+{
+	double delta = after_ppb - before_ppb;
+
+	if (delta == 0.0 || !isfinite(delta))
+		return;
+	for (int i = 0; i < cs->n; i++) {
+		struct cs_clock *c = &cs->c[i];
+		double f = disc_freq_ppb(c->disc), d, set;
+		int64_t local;
+		int err;
+
+		if (i == k || c->source != k || !c->adjust || !c->disc ||
+		    !c->st.tied || !c->st.have_offset)
+			continue;
+		d = delta * (1.0 + f / 1e9) / (1.0 + before_ppb / 1e9);
+		/* its time now, from its last reading */
+		local = c->st.local_ns +
+			(int64_t)((double)(mono - c->st.at_ns) * (1.0 + f / 1e9));
+		if (disc_freq_moved(c->disc, d, local, mono, &set))
+			continue;
+		err = c->hw->ops->adjfreq(c->hw, set);
+		disc_freq_applied(c->disc, set, err, mono);
+		if (err) {
+			cm_err("%s: moving the frequency with the reference's "
+			       "failed: %s", c->hw->name, strerror(-err));
+			continue;
+		}
+		c->st.freq_ppb = set;
+		c->st.fed_forward++;
+	}
 }

@@ -70,11 +70,13 @@ struct cs_clock_state {
 	int64_t offset_ns; /* against its source: from the master (the
 			      reference), from the reference (a follower) */
 	int64_t at_ns; /* monotonic time of it */
+	int64_t local_ns; /* a follower: its own time at that reading */
 	enum servo_state state;
 	double freq_ppb; /* set, or estimated when not adjusted */
 	enum hwclock_read read_method; /* followers: the last reading's */
 	int64_t read_delay_ns; /* its window (0: exact) */
 	uint64_t readings, read_errors, steps, skipped;
+	uint64_t fed_forward; /* frequency moves with the reference's */
 	bool tied; /* a follower whose servo has steered it onto the
 		      reference: the reference's steps are passed on to it */
 };
@@ -136,6 +138,14 @@ struct cs_reading {
 	enum hwclock_read method; /* the worse of the two */
 	int64_t delay_ns; /* both windows together */
 };
+/* The reference k's frequency went from before_ppb to after_ppb: every
+ * follower put on its time and steered by a servo that can (pi, kalman)
+ * moves its own frequency with it at once (feed-forward), so that it
+ * does not first lag by the change times the time to its next reading.
+ * A follower's move is the reference's in its own terms: its rate over
+ * the reference's, (1 + f) / (1 + before). */
+void cs_feed_forward(struct clockset *cs, int k, double before_ppb,
+		     double after_ppb, int64_t mono);
 /* 0, or the error of either clock's reading (counted). */
 int cs_read(struct clockset *cs, int k, struct cs_reading *rd);
 /* Record follower k's offset (k - reference, one timescale) from reading

@@ -126,7 +126,12 @@ static void exec_check_timed(struct exec *ex, const struct disc_result *r)
 void exec_clock_apply(struct exec *ex, int k, struct disc_result *r,
 		      int64_t now)
 {
+	double before = disc_freq_ppb(ex->cs->c[k].disc);
+
 	cs_apply(ex->cs, k, r, now);
+	if (k == ex->cs->ref && r->act.set_freq && !r->error)
+		cs_feed_forward(ex->cs, k, before,
+				disc_freq_ppb(ex->cs->c[k].disc), now);
 	if (k == ex->cs->ref)
 		exec_check_timed(ex, r);
 	if (!r->stepped)

@@ -281,8 +281,14 @@ static void exec_status_holdover(struct exec *ex, int64_t now)
 /* Holdover on the reference: its last good frequency set on the clock. */
 static bool exec_holdover_enter(struct exec *ex, int64_t now)
 {
-	return cs_disc_holdover(ex->cs->c[ex->cs->ref].hw, ref_disc(ex),
-				now) == 0;
+	struct clockset *cs = ex->cs;
+	double before = disc_freq_ppb(ref_disc(ex));
+
+	if (cs_disc_holdover(cs->c[cs->ref].hw, ref_disc(ex), now))
+		return false;
+	cs_feed_forward(cs, cs->ref, before, disc_freq_ppb(ref_disc(ex)),
+			now);
+	return true;
 }
 
 /* The slave port lost its master (own) or a master was chosen. */

@@ -93,6 +93,19 @@ void disc_track_rebase(struct disc *d, double delta_ns)
 	d->trk.cum += delta_ns;
 }
 
+void disc_track_freq(struct disc *d, int64_t mono)
+{
+	struct disc_track *t = &d->trk;
+	double dt;
+
+	if (!t->have_last || mono <= t->last_mono)
+		return;
+	dt = (double)(mono - t->last_mono) / 1e9;
+	t->cum += d->freq_ppb * dt;
+	t->t_acc += dt;
+	t->last_mono = mono;
+}
+
 void disc_track_reset(struct disc *d)
 {
 	d->trk.locked = false;

@@ -95,6 +95,9 @@ void disc_track_sample(struct disc *d, int64_t offset, int64_t mono,
 		       double freq_before, const struct disc_result *res,
 		       const struct servo_estimate *e);
 void disc_track_rebase(struct disc *d, double delta_ns);
+/* The frequency set changes now, between samples: what ran before at the
+ * old one is counted. */
+void disc_track_freq(struct disc *d, int64_t mono);
 void disc_track_reset(struct disc *d);
 /* servo/discipline.c, for disc_hold.c */
 double disc_clamp(struct disc *d, double freq);

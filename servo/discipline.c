@@ -447,6 +447,29 @@ void disc_freq_applied(struct disc *d, double freq, int err, int64_t mono)
 	disc_op_failed(d, "adjfreq", err, mono, &res);
 }
 
+int disc_freq_moved(struct disc *d, double delta_ppb, int64_t local_ns,
+		    int64_t mono_ns, double *freq_ppb)
+{
+	double f;
+	int err;
+
+	if (!d || !freq_ppb || !isfinite(delta_ppb))
+		return -EINVAL;
+	if (!d->servo || d->cfg.free_running || d->pend.active ||
+	    disc_in_holdover(d) ||
+	    (d->state != SERVO_LOCKED && d->state != SERVO_LOCKED_STABLE))
+		return -EAGAIN;
+	f = d->freq_ppb + delta_ppb;
+	if (disc_clamp(d, f) != f)
+		return -ERANGE;
+	err = servo_freq_moved(d->servo, delta_ppb, local_ns);
+	if (err)
+		return err;
+	disc_track_freq(d, mono_ns);
+	*freq_ppb = f;
+	return 0;
+}
+
 bool disc_two_way(const struct disc *d)
 {
 	return d && d->cfg.servo_type == SERVO_KALMAN &&

@@ -171,6 +171,20 @@ double disc_freq_ppb(const struct disc *d);
 int disc_holdover_enter(struct disc *d, int64_t mono_ns, double *freq_ppb);
 void disc_freq_applied(struct disc *d, double freq_ppb, int err,
 		       int64_t mono_ns);
+/*
+ * Feed-forward for a follower: the clock it tracks moved its frequency,
+ * which moves this clock's source rate by delta_ppb (in this clock's
+ * terms) from local time local_ns (this clock's) and monotonic mono_ns on.
+ * Gives in *freq_ppb the frequency that cancels it (the one set plus
+ * delta), which the servo takes as its own; the executor sets it on the
+ * clock and confirms with disc_freq_applied() (a failure resets the
+ * servo).  -EAGAIN while the servo does not steer the clock (not locked,
+ * holdover, free-running, a sample waiting for disc_applied), -ERANGE
+ * beyond the clock's range, -EOPNOTSUPP for a servo without it (linreg):
+ * the servo then sees the move in its offsets, as phc2sys's would.
+ */
+int disc_freq_moved(struct disc *d, double delta_ppb, int64_t local_ns,
+		    int64_t mono_ns, double *freq_ppb);
 void disc_holdover_exit(struct disc *d);
 bool disc_in_holdover(const struct disc *d);
 /* Bound on |time error| now (ns): in holdover the growing estimate, when

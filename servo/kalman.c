@@ -490,6 +490,29 @@ static void kf_destroy(struct servo *s)
 	free(kf_of(s));
 }
 
+/*
+ * The clock runs delta faster from local_ts on, and so does the master:
+ * the clock's own error against the master (d) is delta less, the
+ * control (u) delta more, and their sum, which the prediction uses, stays.
+ * The corrections' integral (cum) counted u over the whole interval at
+ * the next prediction: what ran before local_ts at the old u comes off.
+ */
+static int kf_freq_moved(struct servo *s, double delta_ppb, int64_t local_ts)
+{
+	struct kf_servo *k = kf_of(s);
+	double before;
+
+	if (k->n < 2)
+		return -EAGAIN;
+	before = ((double)local_ts - (double)k->t_last) / 1e9;
+	if (before > 0.0)
+		k->cum -= delta_ppb * before;
+	k->d -= delta_ppb;
+	k->u = kf_clamp(k->u + delta_ppb, k->base.max_freq_ppb);
+	k->u_prev = kf_clamp(k->u_prev + delta_ppb, k->base.max_freq_ppb);
+	return 0;
+}
+
 static const struct servo_ops kf_ops = {
 	.name = "kalman",
 	.destroy = kf_destroy,
@@ -498,6 +521,7 @@ static const struct servo_ops kf_ops = {
 	.reset = kf_reset,
 	.rebase = kf_rebase,
 	.estimate = kf_estimate,
+	.freq_moved = kf_freq_moved,
 };
 
 int kalman_servo_create(struct servo **out, const struct servo_params *p,

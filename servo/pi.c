@@ -218,6 +218,19 @@ static void pi_destroy(struct servo *s)
 	free(pi_of(s));
 }
 
+/* The frequency for a zero offset moves with the clock's. */
+static int pi_freq_moved(struct servo *s, double delta_ppb, int64_t local_ts)
+{
+	struct pi_servo *p = pi_of(s);
+
+	(void)local_ts;
+	if (p->count < 2)
+		return -EAGAIN;
+	p->integral = pi_clamp(p->integral + delta_ppb, s->max_freq_ppb);
+	p->last_freq = pi_clamp(p->last_freq + delta_ppb, s->max_freq_ppb);
+	return 0;
+}
+
 static const struct servo_ops pi_ops = {
 	.name = "pi",
 	.destroy = pi_destroy,
@@ -225,6 +238,7 @@ static const struct servo_ops pi_ops = {
 	.sync_interval = pi_sync_interval,
 	.reset = pi_reset,
 	.estimate = pi_estimate,
+	.freq_moved = pi_freq_moved,
 };
 
 /* linuxptp's choice of constants: explicit ones, or the scale families. */

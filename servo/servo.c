@@ -231,6 +231,15 @@ void servo_rebase(struct servo *s, double delta_ns)
 		s->ops->rebase(s, delta_ns);
 }
 
+int servo_freq_moved(struct servo *s, double delta_ppb, int64_t local_ts_ns)
+{
+	if (!s || !isfinite(delta_ppb))
+		return -EINVAL;
+	if (!s->ops->freq_moved)
+		return -EOPNOTSUPP;
+	return s->ops->freq_moved(s, delta_ppb, local_ts_ns);
+}
+
 int servo_estimate(const struct servo *s, struct servo_estimate *e)
 {
 	if (!s || !e)

@@ -112,6 +112,14 @@ struct servo_ops {
 	void (*rebase)(struct servo *s, double delta_ns);
 	/* Optional (NULL: no estimate).  0, or -ENODATA before one. */
 	int (*estimate)(const struct servo *s, struct servo_estimate *e);
+	/* Optional (NULL: not supported).  From local time local_ts_ns on,
+	 * the clock's frequency is delta_ppb higher, set from outside, and
+	 * the master's rate is higher by as much (the reference a follower
+	 * tracks moved its own frequency; the two cancel in the offsets):
+	 * take delta into the frequency set, the phase trend unchanged.
+	 * 0, or -EAGAIN when the servo has no frequency of its own yet. */
+	int (*freq_moved)(struct servo *s, double delta_ppb,
+			  int64_t local_ts_ns);
 };
 
 /* Common part; implementations embed it first. */
@@ -136,6 +144,9 @@ void servo_reset(struct servo *s);
 void servo_rebase(struct servo *s, double delta_ns);
 /* 0, -ENODATA (no estimate yet or none at all), -EINVAL. */
 int servo_estimate(const struct servo *s, struct servo_estimate *e);
+/* See servo_ops.freq_moved: 0, -EAGAIN (not yet), -EOPNOTSUPP (a servo
+ * without it: linreg), -EINVAL. */
+int servo_freq_moved(struct servo *s, double delta_ppb, int64_t local_ts_ns);
 /* "pi" -> SERVO_PI, "linreg", "kalman"; -EINVAL for unknown names. */
 int servo_type_from_name(const char *name, enum servo_type *out);
 const char *servo_type_name(enum servo_type t);

@@ -500,6 +500,55 @@ static void test_step_passed_to_tied(void **state)
 	bc_destroy(bc);
 }
 
+/* A frequency move of the reference goes at once to every follower whose
+ * servo steers it (feed-forward), scaled into the follower's terms; a
+ * follower not steered yet is left alone. */
+static void test_feed_forward(void **state)
+{
+	struct exec_platform plat = {
+		.send = p_send, .timer_arm = p_arm, .timer_stop = p_stop,
+	};
+	struct plat pl = { 0 };
+	struct disc_result r;
+	int64_t now = 10 * S;
+	double fb, fa;
+	struct exec ex;
+	struct bc *bc = make_core_class(248);
+
+	(void)state;
+	plat.ctx = &pl;
+	exec_init(&ex, bc, &cs, &plat, 0);
+	exec_start(&ex, now);
+	become_gm(&ex, bc, &now);
+	/* three readings: B's servo locks (PI: first, step, locked); the
+	 * system clock (clockClass 248) is not steered */
+	for (int i = 0; i < 3; i++) {
+		exec_follow(&ex, now += S / 8);
+		true_now += S / 8;
+	}
+	assert_int_equal(cs.c[1].st.state, SERVO_LOCKED);
+	fb = b.freq;
+	fa = disc_freq_ppb(cs.c[0].disc);
+	/* the reference's servo sets 1000 ppb more */
+	memset(&r, 0, sizeof(r));
+	r.act.set_freq = true;
+	r.act.freq_ppb = fa + 1000.0;
+	assert_int_equal(disc_sample_in(cs.c[0].disc,
+					&(struct disc_input){ .mono_ns = now },
+					&(struct disc_result){ 0 }),
+			 0);
+	exec_clock_apply(&ex, 0, &r, now);
+	assert_true(fabs(a.freq - (fa + 1000.0)) < 1e-9);
+	assert_true(fabs(b.freq - (fb + 1000.0 * (1.0 + fb / 1e9) /
+				   (1.0 + fa / 1e9))) < 1e-6);
+	assert_true(fabs(disc_freq_ppb(cs.c[1].disc) - b.freq) < 1e-9);
+	assert_int_equal(cs.c[1].st.fed_forward, 1);
+	assert_int_equal(sys.adjs, 0);
+	assert_int_equal(cs.c[2].st.fed_forward, 0);
+	exec_close(&ex);
+	bc_destroy(bc);
+}
+
 /* The leap second end to end on the executor's side: latched from the
  * grandmaster's flags, STA_INS armed, cleared after a step of the system
  * clock and armed again two ticks later, and at the leap the kernel's step
@@ -624,6 +673,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_step_passed_to_tied,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_feed_forward, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_kernel_leap, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_leap_not_armed, setup,

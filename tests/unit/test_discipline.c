@@ -896,6 +896,85 @@ static void test_two_way_not_pi(void **state)
 	}
 }
 
+/*
+ * Feed-forward: a follower locked to its reference at 8 readings a
+ * second; halfway between two readings the reference speeds up by
+ * 10 ppm (the follower's error against it drops by as much).  Moved
+ * with it at once (disc_freq_moved, the frequency set by the caller),
+ * the follower stays within its noise; left to its servo it first lags
+ * by 10 ppm times the time to the next reading and more.  Returns the
+ * largest |offset| over the 5 s after the change.
+ */
+static double ff_run(enum servo_type type, bool ff, int *ff_err)
+{
+	struct disc_result res;
+	struct fake_clock fc;
+	struct disc_cfg cfg;
+	struct cm_rng rng;
+	struct disc *d;
+	double f = 0.0, mx = 0.0;
+	int64_t mono;
+
+	cm_rng_seed(&rng, 7);
+	fc_init(&fc, 0.0, 20000.0);
+	disc_cfg_default(&cfg);
+	cfg.servo_type = type;
+	d = make(&fc, &cfg);
+	disc_sync_interval(d, 0.125);
+	assert_int_equal(fc_sample(&fc, d, gauss(&rng, 5.0), &res), 0);
+	fc_advance(&fc, NS / 8);
+	/* not steering yet */
+	assert_int_equal(disc_freq_moved(d, 1.0, 0, MONO_BASE, &f), -EAGAIN);
+	for (int i = 0; i < 240; i++) {
+		assert_int_equal(fc_sample(&fc, d, gauss(&rng, 5.0), &res), 0);
+		fc_advance(&fc, NS / 8);
+	}
+	assert_true(fabs(fc.offset_ns) < 100.0);
+	fc_advance(&fc, NS / 16);
+	fc.err_ppb -= 10000.0;
+	mono = MONO_BASE + llround(fc.true_ns);
+	*ff_err = disc_freq_moved(d, 10000.0,
+				  llround(fc.true_ns + fc.offset_ns), mono, &f);
+	if (ff && *ff_err == 0) {
+		assert_near(f, fc.freq_set + 10000.0, 1e-6);
+		assert_int_equal(fake_adjfreq(&fc.hw, f), 0);
+		disc_freq_applied(d, f, 0, mono);
+		assert_near(disc_freq_ppb(d), f, 1e-6);
+	}
+	fc_advance(&fc, NS / 16);
+	for (int i = 0; i < 40; i++) {
+		if (fabs(fc.offset_ns) > mx)
+			mx = fabs(fc.offset_ns);
+		assert_int_equal(fc_sample(&fc, d, gauss(&rng, 5.0), &res), 0);
+		assert_false(res.stepped);
+		fc_advance(&fc, NS / 8);
+	}
+	disc_destroy(d);
+	return mx;
+}
+
+static void test_feed_forward(void **state)
+{
+	const enum servo_type ty[2] = { SERVO_PI, SERVO_KALMAN };
+	int err;
+
+	(void)state;
+	for (int i = 0; i < 2; i++) {
+		double with = ff_run(ty[i], true, &err), without;
+
+		assert_int_equal(err, 0);
+		without = ff_run(ty[i], false, &err);
+		print_message("%s: max |offset| %.1f ns moved with the "
+			      "reference, %.1f ns left to the servo\n",
+			      servo_type_name(ty[i]), with, without);
+		assert_true(with < 60.0);
+		assert_true(without > 500.0);
+	}
+	/* linreg has no feed-forward: its offsets show the move */
+	ff_run(SERVO_LINREG, true, &err);
+	assert_int_equal(err, -EOPNOTSUPP);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -916,6 +995,7 @@ int main(void)
 		cmocka_unit_test_setup(test_two_way_kalman, setup),
 		cmocka_unit_test_setup(test_two_way_not_pi, setup),
 		cmocka_unit_test_setup(test_two_way_external_step, setup),
+		cmocka_unit_test_setup(test_feed_forward, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
