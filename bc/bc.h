@@ -244,6 +244,9 @@ struct bc_port_counters {
 	uint64_t tx[PTP_MSG_TYPE_COUNT];
 	uint64_t drop[BC_DROP_COUNT];
 	uint64_t tx_ts_timeouts; /* TX timestamp never came */
+	uint64_t delay_req_early; /* Delay_Req sent ahead of its timer, at
+				     the discipline's request
+				     (bc_port_delay_req_soon) */
 	uint64_t announce_timeouts;
 	uint64_t sync_timeouts;
 	uint64_t faults;
@@ -285,6 +288,20 @@ int bc_port_fault(struct bc *bc, int port, int64_t now,
  * is lost); other ports are untouched.  -EINVAL for a bad clock index. */
 int bc_clock_stepped(struct bc *bc, int clock, int64_t step_ns,
 		     struct bc_actions *out);
+
+/*
+ * The discipline asks for a Delay_Req exchange soon (a Sync far off that
+ * only the other direction can tell from a late packet: servo/pathsel.h).
+ * A SLAVE or UNCALIBRATED port with the E2E mechanism and Delay_Req not
+ * inhibited, with no Delay_Req of its own outstanding (sent, no answer
+ * yet), sends one now and draws its DELAY_REQ_TX timer afresh (counted in
+ * bc_port_counters.delay_req_early).  0 when sent; -EINVAL (bad port),
+ * -EOPNOTSUPP (P2P, or inhibit_delay_req), -ENOTCONN (the port is not a
+ * slave), -EBUSY (a Delay_Req outstanding: its answer comes anyway), or
+ * the send's error.
+ */
+int bc_port_delay_req_soon(struct bc *bc, int port, int64_t now,
+			   struct bc_actions *out);
 
 enum bc_servo_state { BC_SERVO_UNLOCKED, BC_SERVO_LOCKED };
 /* The servo's verdict after a SAMPLE: LOCKED takes an UNCALIBRATED slave

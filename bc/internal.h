@@ -181,6 +181,8 @@ void port_header(struct port *p, struct ptp_msg *m, unsigned type,
 uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
 		       int64_t now, struct bc_actions *out);
 int64_t port_random_delay_req_ns(struct port *p);
+/* bc_port_delay_req_soon for this port. */
+int port_delay_req_soon(struct port *p, int64_t now, struct bc_actions *out);
 /* time conversion between the local clock and the wire timescale */
 tmv_t port_to_wire(const struct port *p, tmv_t local);
 tmv_t port_from_wire(const struct port *p, tmv_t wire);
@@ -209,7 +211,8 @@ enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
 enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 				 tmv_t rx_ts, const struct bc_addr *src,
 				 int64_t now, struct bc_actions *out);
-void slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o);
+/* 0, -EOPNOTSUPP (P2P or inhibit_delay_req), or the send's error. */
+int slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o);
 void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts,
 			   struct bc_actions *out);
 /* Forget the exchanges and the path delay (a new master or state). */

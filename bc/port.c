@@ -395,6 +395,36 @@ int64_t port_random_delay_req_ns(struct port *p)
 	return (int64_t)(cm_rng_uniform(&p->bc->rng) * 2.0 * (double)iv);
 }
 
+/*
+ * A Delay_Req now instead of at its timer (bc_port_delay_req_soon): the
+ * timer is drawn afresh from now, so the next one keeps its random
+ * interval after this one.  The standard asks no more of the intervals
+ * between Delay_Reqs than that each be drawn uniformly from [0,
+ * 2^(logMinDelayReqInterval+1)] s (IEEE 1588-2019 9.5.11.2): an
+ * immediate one is a draw of 0, within what is allowed, and the mean
+ * rate stays the configured one as long as the discipline asks rarely
+ * (once per Sync far off, and not again before an exchange finished:
+ * servo/pathsel.h).
+ */
+int port_delay_req_soon(struct port *p, int64_t now, struct bc_actions *out)
+{
+	int err;
+
+	if (p->cfg.inhibit_delay_req || p->ds.delay_mechanism != DM_E2E)
+		return -EOPNOTSUPP;
+	if (!port_is_slave(p))
+		return -ENOTCONN;
+	if (p->delay.outstanding)
+		return -EBUSY;
+	err = slave_send_delay_req(p, now, out);
+	if (err)
+		return err;
+	p->cnt.delay_req_early++;
+	port_timer_arm(p, BC_TMR_DELAY_REQ_TX,
+		       now + port_random_delay_req_ns(p), out);
+	return 0;
+}
+
 void port_stepped(struct port *p, int64_t step_ns)
 {
 	if (port_is_slave(p))

@@ -13,6 +13,7 @@
  * still differ by 100 ppm, a Sync 0.5 s away from the Delay_Req would bias
  * the path delay by 25 us.  Only the parent's messages are used.
  */
+#include <errno.h>
 #include <string.h>
 
 #include "bc/internal.h"
@@ -308,20 +309,23 @@ enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
 	return BC_DROP_NONE;
 }
 
-void slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o)
+int slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o)
 {
 	struct ptp_msg m;
+	int err;
 
 	if (p->cfg.inhibit_delay_req || p->ds.delay_mechanism != DM_E2E)
-		return;
+		return -EOPNOTSUPP;
 	port_header(p, &m, PTP_MSG_DELAY_REQ, p->seq_delay_req++, 0x7F);
-	if (port_send(p, &m, true, BC_DEST_PRIMARY, NULL, now, o) < 0)
-		return;
+	err = port_send(p, &m, true, BC_DEST_PRIMARY, NULL, now, o);
+	if (err < 0)
+		return err;
 	p->delay.outstanding = true;
 	p->delay.have_t3 = false;
 	p->delay.have_resp = false;
 	p->delay.step_since_send_ns = 0;
 	p->delay.seq = m.hdr.sequence_id;
+	return 0;
 }
 
 void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts,
