@@ -132,9 +132,13 @@ static void exec_servo_verdict(struct exec *ex, int port,
 }
 
 /* The sample's clock as the reference, its discipline's decision
- * applied.  false: no discipline to take it (tests without clocks). */
+ * applied, and a Delay_Req sent now on the sample's port when the
+ * discipline asks for one (the core refuses when the port cannot, or has
+ * one outstanding: its answer comes anyway).  false: no discipline to
+ * take it (tests without clocks). */
 static bool exec_feed(struct exec *ex, int port, const struct disc_input *in,
-		      struct disc_result *r, int64_t now)
+		      struct disc_result *r, int64_t now,
+		      struct bc_actions *next)
 {
 	int k = ex->cs ? cs_clock_of_port(ex->cs, port) : -1;
 
@@ -145,6 +149,10 @@ static bool exec_feed(struct exec *ex, int port, const struct disc_input *in,
 	if (k != ex->cs->ref || disc_sample_in(ref_disc(ex), in, r) < 0)
 		return false;
 	exec_clock_apply(ex, k, r, now);
+	if (r->want_delay_req &&
+	    bc_port_delay_req_soon(ex->bc, port, now, next) == 0)
+		cm_log(CM_LOG_DEBUG, "%s: a Sync far off: Delay_Req now",
+		       port_name(ex, port));
 	return true;
 }
 
@@ -163,7 +171,7 @@ static void exec_delay_sample(struct exec *ex, const struct bc_action *a,
 	struct bc_servo_status st;
 	struct disc_result r;
 
-	if (!exec_feed(ex, a->port, in, &r, now) || !r.used)
+	if (!exec_feed(ex, a->port, in, &r, now, next) || !r.used)
 		return;
 	exec_servo_verdict(ex, a->port, &r, now, next);
 	st = *bc_get_servo_status(ex->bc);
@@ -198,7 +206,7 @@ static void exec_sample(struct exec *ex, const struct bc_action *a,
 		exec_delay_sample(ex, a, &in, now, next);
 		return;
 	}
-	if (exec_feed(ex, a->port, &in, &r, now)) {
+	if (exec_feed(ex, a->port, &in, &r, now, next)) {
 		struct cs_clock_state *cst = &ex->cs->c[ex->cs->ref].st;
 
 		cst->have_offset = true;

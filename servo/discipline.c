@@ -30,6 +30,10 @@
  *   "settled": LOCKED, and the frequency set within the measurement noise
  *   per second of the servo's estimate of the right one (a phase
  *   correction under way spoils delays).
+ * - A Sync far off that only an exchange can tell from a late packet
+ *   (the filter's psel_out.want_rev) sets res->want_delay_req: the
+ *   executor asks the core for a Delay_Req now, whose exchange confirms
+ *   a step within the round trip.
  * - Two kinds of samples (discipline.h, struct disc_input): SYNC samples
  *   go everywhere, as ptp4l's do; DELAY samples (the offset measured at
  *   t3 of a Delay_Req exchange) feed the filter's slave->master window
@@ -390,6 +394,7 @@ static int disc_apply(struct disc *d, const struct disc_input *in,
 
 	disc_filter(d, in, disc_estimate(d, &est), &po);
 	res->offset_ns = po.offset_ns;
+	res->want_delay_req = po.want_rev;
 	if (!sync && !disc_two_way(d))
 		return 0; /* the filter's window only */
 	if (sync) {

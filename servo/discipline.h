@@ -66,6 +66,11 @@ struct disc_result {
 	bool used; /* the sample was taken: by the servo (see struct
 		      disc_input), or free-running, by the estimate */
 	int error; /* 0, or the negative errno of a failed clock op */
+	bool want_delay_req; /* the measurement filter asks for a Delay_Req
+				exchange soon (a Sync far off, unconfirmed:
+				servo/pathsel.h): the executor has the core
+				send one on the sample's port
+				(bc_port_delay_req_soon) */
 };
 
 /* Summary statistics since the last disc_take_stats(). */

@@ -200,6 +200,7 @@ void psel_reset(struct psel *p)
 {
 	psel_stepped(p);
 	p->have_base = false;
+	p->ask = PSEL_ASK_IDLE;
 	for (int i = 0; i < PSEL_NDIR; i++) {
 		p->way[i].seen = false;
 		p->way[i].count = 0.0;
@@ -334,7 +335,35 @@ static void psel_unstepped(struct psel *p, int64_t step_ns)
 		w->cons[0] = w->cons[1] = false;
 		w->bad_run = w->late_run = 0;
 	}
+	p->ask = PSEL_ASK_IDLE;
 	p->steps_seen++;
+}
+
+/*
+ * Ask for an exchange (psel_out.want_rev)?  A Sync far off (off) that a
+ * window of exchanges could confirm as a clock step (psel_step_seen),
+ * once per run of such Syncs: asked, the filter waits for an exchange
+ * to finish (WAIT), then for a Sync that is not far off (SPENT) before
+ * it asks again.  A finished exchange is what the request was for: it
+ * ends the wait whether it confirmed a step or not.
+ */
+static bool psel_ask(struct psel *p, enum psel_dir dir, bool off)
+{
+	if (dir == PSEL_REV) {
+		if (p->ask == PSEL_ASK_WAIT)
+			p->ask = PSEL_ASK_SPENT;
+		return false;
+	}
+	if (!off) {
+		if (p->ask == PSEL_ASK_SPENT)
+			p->ask = PSEL_ASK_IDLE;
+		return false;
+	}
+	if (p->ask != PSEL_ASK_IDLE || !p->way[PSEL_REV].ring.n)
+		return false;
+	p->ask = PSEL_ASK_WAIT;
+	p->asked++;
+	return true;
 }
 
 /* A new unfiltered delay is taken with the Syncs before and after its
@@ -389,15 +418,17 @@ static void psel_count(struct psel *p, enum psel_dir dir)
 }
 
 /* The sample into its direction's window and agreement.  *step_ns: a
- * clock step it revealed (see psel_step_seen), 0 without. */
+ * clock step it revealed (see psel_step_seen), 0 without; *ask: an
+ * exchange wanted now (psel_ask). */
 static void psel_learn(struct psel *p, const struct psel_in *in,
-		       int64_t *step_ns)
+		       int64_t *step_ns, bool *ask)
 {
 	struct psel_way *w = &p->way[in->dir];
 	bool late, cons, off;
 	double innov, lim;
 
 	*step_ns = 0;
+	*ask = false;
 	psel_count(p, in->dir);
 	w->seen = true;
 	w->cur = psel_way_value(p, in);
@@ -406,7 +437,8 @@ static void psel_learn(struct psel *p, const struct psel_in *in,
 		psel_unstepped(p, *step_ns);
 		return;
 	}
-	off = fabs(innov) > PSEL_STEP_LIMS * lim;
+	off = lim > 0.0 && fabs(innov) > PSEL_STEP_LIMS * lim;
+	*ask = psel_ask(p, in->dir, off);
 	w->innov = innov;
 	w->cons[1] = w->cons[0];
 	w->cons[0] = cons;
@@ -485,6 +517,7 @@ static void psel_restart(struct psel *p, const struct psel_in *in,
 		out->rebase_ns += (double)p->last_delay -
 				  (double)in->path_delay_ns;
 	p->last_delay = in->path_delay_ns;
+	p->ask = PSEL_ASK_IDLE;
 	p->restarts++;
 }
 
@@ -526,6 +559,7 @@ void psel_sample(struct psel *p, const struct psel_in *in,
 	out->rebase_ns = 0.0;
 	out->step_ns = 0;
 	out->delay_ns = in->path_delay_ns;
+	out->want_rev = false;
 	if (p->cfg.mode == PSEL_NONE || !in->have_one_way ||
 	    (unsigned)in->dir >= PSEL_NDIR || !psel_in_range(in))
 		return;
@@ -536,7 +570,7 @@ void psel_sample(struct psel *p, const struct psel_in *in,
 		p->have_base = true;
 		p->last_delay = in->path_delay_ns;
 	}
-	psel_learn(p, in, &out->step_ns);
+	psel_learn(p, in, &out->step_ns, &out->want_rev);
 	/* the servo's phase (and what it predicts) moves with the clock */
 	out->rebase_ns += (double)out->step_ns;
 	if (psel_restart_due(p))

@@ -63,6 +63,18 @@
  *   with the servo, and the windows start again as above.  Before, such
  *   a step waited for four impossibly early exchanges (a restart) or for
  *   the servo's own three rejects in a row: seconds at the full step.
+ * - The Syncs come at the master's pace, the exchanges at ours: a Sync
+ *   far off (PSEL_STEP_LIMS limits, late or early) with a window of
+ *   exchanges to compare with asks for an exchange at once
+ *   (psel_out.want_rev; the executor has the core send a Delay_Req now,
+ *   bc_port_delay_req_soon), so that a step is confirmed within the
+ *   round trip instead of the Delay_Req timer's random interval (mean
+ *   2^logMinDelayReqInterval s) later.  A Sync late by as much may also
+ *   be a congested path, so the filter asks once per run of far-off
+ *   Syncs: not again before an exchange finished since the request, nor
+ *   after that until a Sync that is not far off (a step seen, or a
+ *   restart, ends the run too).  At most one extra exchange per such
+ *   run; the Delay_Req interval's mean stays the configured one.
  * - For a servo that takes one direction only (two_way false: the Sync
  *   samples), every change of the delay's basis (held core delay -> our
  *   median -> the least-delay estimate below) moves the servo's learned
@@ -138,6 +150,9 @@ struct psel_out {
 	int64_t step_ns; /* != 0: the clock was stepped from outside, the
 			    offsets read this much more (see the header) */
 	int64_t delay_ns; /* path delay used */
+	bool want_rev; /* a Delay_Req exchange soon, please: a Sync far off,
+			  which only the other direction can tell from a
+			  late packet (see the header) */
 };
 
 struct psel_ring {
@@ -164,6 +179,14 @@ struct psel_way {
 			   off (PSEL_STEP_LIMS), in a row */
 };
 
+/* Asking for an exchange after a Sync far off (psel_out.want_rev). */
+enum psel_ask {
+	PSEL_ASK_IDLE = 0, /* may ask */
+	PSEL_ASK_WAIT, /* asked, no exchange finished since */
+	PSEL_ASK_SPENT, /* asked and one finished: not again until a Sync
+			   that is not far off */
+};
+
 struct psel {
 	struct psel_cfg cfg;
 	bool settled; /* the previous sample left the servo settled */
@@ -175,6 +198,8 @@ struct psel {
 	enum psel_basis basis;
 	bool have_base; /* last_delay is set */
 	int64_t last_delay; /* the delay of the last offset handed out */
+	enum psel_ask ask; /* the request for an exchange (want_rev) */
+	uint64_t asked; /* exchanges asked for (psel_out.want_rev) */
 	uint64_t restarts; /* windows started again */
 	uint64_t steps_seen; /* clock steps seen (psel_out.rebase_ns) */
 };

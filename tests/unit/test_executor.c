@@ -7,6 +7,7 @@
 #include <cmocka.h>
 
 #include "bc/bc.h"
+#include "bc/msg.h"
 #include "common/log.h"
 #include "daemon/executor.h"
 
@@ -74,6 +75,8 @@ static const struct hwclock_ops fc_ops = {
 /* ---- a fake platform ---- */
 struct fake_plat {
 	int sends, events, timer_arms, timer_stops;
+	int delay_reqs; /* Delay_Req messages sent */
+	int delay_req_arms; /* DELAY_REQ_TX timers armed */
 	int send_result;
 	uint32_t last_token;
 	int samples, states;
@@ -91,6 +94,8 @@ static int fp_send(void *ctx, int port, bool event, enum bc_dest dest,
 	assert_non_null(buf);
 	assert_true(len >= 34);
 	p->sends++;
+	if ((buf[0] & 0x0F) == PTP_MSG_DELAY_REQ)
+		p->delay_reqs++;
 	if (event) {
 		p->events++;
 		p->last_token = token;
@@ -101,9 +106,10 @@ static int fp_send(void *ctx, int port, bool event, enum bc_dest dest,
 static void fp_arm(void *ctx, int port, int t, int64_t at)
 {
 	(void)port;
-	(void)t;
 	(void)at;
 	((struct fake_plat *)ctx)->timer_arms++;
+	if (t == BC_TMR_DELAY_REQ_TX)
+		((struct fake_plat *)ctx)->delay_req_arms++;
 }
 
 static void fp_stop(void *ctx, int port, int t)
@@ -373,6 +379,76 @@ static void test_summary_mode(void **state)
 	assert_true(exec_summary_period_ns(&fx.ex) == 0);
 }
 
+/* The fixture's port follows a foreign master: two Announces from it
+ * qualify it, the state decision makes the port UNCALIBRATED. */
+static void fx_slave(int64_t now)
+{
+	uint8_t buf[128];
+	struct ptp_msg m;
+	int len;
+
+	exec_start(&fx.ex, now);
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_ANNOUNCE, 1);
+	m.hdr.source_port_identity.clock_identity.id[0] = 0x0A;
+	m.hdr.source_port_identity.port_number = 1;
+	m.hdr.log_msg_interval = 1;
+	m.body.announce.gm_identity.id[0] = 0x0A;
+	m.body.announce.gm_priority1 = 1;
+	m.body.announce.gm_priority2 = 128;
+	m.body.announce.gm_clock_quality.clock_class = 6;
+	m.body.announce.gm_clock_quality.clock_accuracy = 0xFE;
+	m.body.announce.gm_clock_quality.offset_scaled_log_variance = 0xFFFF;
+	for (uint16_t seq = 0; seq < 2; seq++) {
+		m.hdr.sequence_id = seq;
+		len = msg_pack(&m, buf, sizeof(buf));
+		assert_true(len > 0);
+		assert_int_equal(exec_rx(&fx.ex, 0, buf, (size_t)len,
+					 tmv_from_ns(now), NULL, now),
+				 0);
+	}
+	exec_state_decision(&fx.ex, now);
+	assert_int_equal(bc_port_ds(fx.bc, 0)->port_state, PS_UNCALIBRATED);
+}
+
+/* A Sync far off (the clock stepped 10 ms from outside) after a settled
+ * run of the Kalman servo with the measurement filter: the discipline
+ * asks for a Delay_Req, and the executor has the core send it at once on
+ * the sample's port (its timer drawn afresh); the Syncs before asked for
+ * nothing, and a second far-off Sync before the exchange asks again for
+ * nothing. */
+static void test_far_sync_sends_delay_req(void **state)
+{
+	struct disc_cfg dc;
+	int64_t t = 10 * NS_PER_SEC;
+	int arms;
+
+	(void)state;
+	disc_cfg_default(&dc);
+	dc.servo_type = SERVO_KALMAN;
+	dc.psel.mode = PSEL_SELECT;
+	fx_clocks(&dc);
+	fx_slave(t);
+	for (int i = 0; i < 60; i++, t += NS_PER_SEC) {
+		run_sample(BC_SAMPLE_SYNC, 0, t, t);
+		run_sample(BC_SAMPLE_DELAY, 0, t + NS_PER_SEC / 2,
+			   t + NS_PER_SEC / 2);
+	}
+	assert_int_equal(disc_state(fx.disc), SERVO_LOCKED);
+	assert_int_equal(fx.plat.delay_reqs, 0);
+	assert_int_equal(bc_port_counters(fx.bc, 0)->delay_req_early, 0);
+	arms = fx.plat.delay_req_arms;
+	run_sample(BC_SAMPLE_SYNC, 10 * NS_PER_MS, t, t);
+	assert_int_equal(fx.plat.delay_reqs, 1);
+	assert_int_equal(fx.plat.delay_req_arms, arms + 1);
+	assert_int_equal(bc_port_counters(fx.bc, 0)->delay_req_early, 1);
+	assert_int_equal(bc_port_counters(fx.bc, 0)->tx[PTP_MSG_DELAY_REQ], 1);
+	t += NS_PER_SEC;
+	run_sample(BC_SAMPLE_SYNC, 10 * NS_PER_MS, t, t);
+	assert_int_equal(fx.plat.delay_reqs, 1);
+	assert_int_equal(bc_port_counters(fx.bc, 0)->delay_req_early, 1);
+}
+
 static void run_parent(const uint8_t gm_last_byte, bool own)
 {
 	struct bc_actions acts;
@@ -425,6 +501,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_summary_mode, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_far_sync_sends_delay_req,
+						setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

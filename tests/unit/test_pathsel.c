@@ -13,7 +13,8 @@
  * windows span the same time, not the same count, when Syncs come more
  * often than Delay_Req exchanges; a clock stepped from outside (one
  * direction early by what the other is late) moves the servo's phase at
- * once, a path that changes never does.
+ * once, a path that changes never does; a Sync far off asks for an
+ * exchange at once, once per run of such Syncs.
  */
 #include <errno.h>
 #include <math.h>
@@ -749,6 +750,115 @@ static void test_select_stale_not_step(void **state)
 	assert_true(p.restarts == restarts + 1);
 }
 
+/* The clock is stepped by 10 ms (+ and -) from outside.  The first Sync
+ * after it, far off, asks for an exchange (want_rev) once: the Syncs
+ * after it do not until an exchange finished; the exchange then confirms
+ * the step at once.  Nothing else ever asks: not the samples before,
+ * not the exchanges, not the Syncs after. */
+static void test_select_step_asks(void **state)
+{
+	static const double steps[] = { 10e6, -10e6 };
+	struct psel p;
+	struct psel_in in;
+	struct psel_out o, ro;
+
+	(void)state;
+	for (int k = 0; k < 2; k++) {
+		struct link l = { .d = 1000.0, .j = 100.0 };
+		int64_t d = 1000;
+
+		step_setup(&p, &l, true);
+		assert_int_equal(p.asked, 0);
+		l.x += steps[k];
+		l.bias = -steps[k];
+		sync_in(&l, &in, d);
+		psel_sample(&p, &in, &o);
+		assert_true(o.want_rev);
+		assert_true(o.rebase_ns == 0.0);
+		for (int i = 0; i < 2; i++) {
+			sync_in(&l, &in, d);
+			psel_sample(&p, &in, &o);
+			assert_false(o.want_rev);
+		}
+		dreq_in(&l, &in, d);
+		psel_sample(&p, &in, &ro);
+		assert_false(ro.want_rev);
+		assert_near(ro.rebase_ns, steps[k], 300.0);
+		assert_int_equal(p.steps_seen, 1);
+		l.bias = 0.0;
+		for (int i = 0; i < 20; i++) {
+			cycle(&p, &l, d, &o, &ro);
+			assert_false(o.want_rev);
+			assert_false(ro.want_rev);
+		}
+		assert_int_equal(p.asked, 1);
+	}
+}
+
+/* A congested path: runs of Syncs 10 ms late, the exchanges as before.
+ * The first of a run asks; the rest of the run does not, before the
+ * exchange nor after it (one extra exchange per run, whatever its
+ * length); a Sync on time ends the run, and the next late one asks
+ * again.  A filter without exchanges in its window (none came yet)
+ * never asks: nothing could confirm. */
+static void test_select_late_syncs_ask_once(void **state)
+{
+	struct link l = { .d = 1000.0, .j = 100.0 };
+	struct psel p;
+	struct psel_in in;
+	struct psel_out o, ro;
+	struct psel_cfg c;
+	int64_t d = 1000;
+
+	(void)state;
+	step_setup(&p, &l, true);
+	for (int run = 0; run < 2; run++) {
+		l.d += 10e6;
+		sync_in(&l, &in, d);
+		psel_sample(&p, &in, &o);
+		assert_true(o.want_rev);
+		sync_in(&l, &in, d);
+		psel_sample(&p, &in, &o);
+		assert_false(o.want_rev);
+		l.d -= 10e6;
+		dreq_in(&l, &in, d);
+		psel_sample(&p, &in, &ro);
+		assert_false(ro.want_rev);
+		l.d += 10e6;
+		for (int i = 0; i < 2; i++) {
+			sync_in(&l, &in, d);
+			psel_sample(&p, &in, &o);
+			assert_false(o.want_rev);
+		}
+		l.d -= 10e6;
+		for (int i = 0; i < 10; i++) {
+			cycle(&p, &l, d, &o, &ro);
+			assert_false(o.want_rev);
+		}
+		assert_int_equal(p.asked, (uint64_t)run + 1);
+	}
+	assert_int_equal(p.steps_seen, 0);
+
+	/* Syncs alone: nothing to confirm with */
+	cfg_small(&c);
+	c.mode = PSEL_SELECT;
+	c.two_way = true;
+	psel_init(&p, &c);
+	psel_verdict(&p, true);
+	for (int i = 0; i < 20; i++) {
+		sync_in(&l, &in, d);
+		psel_sample(&p, &in, &o);
+	}
+	l.x += 10e6;
+	l.bias = -10e6;
+	for (int i = 0; i < 3; i++) {
+		sync_in(&l, &in, d);
+		psel_sample(&p, &in, &o);
+		assert_false(o.want_rev);
+	}
+	assert_int_equal(p.asked, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -764,6 +874,8 @@ int main(void)
 		cmocka_unit_test(test_select_clock_step),
 		cmocka_unit_test(test_select_path_not_step),
 		cmocka_unit_test(test_select_stale_not_step),
+		cmocka_unit_test(test_select_step_asks),
+		cmocka_unit_test(test_select_late_syncs_ask_once),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
