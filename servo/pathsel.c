@@ -342,10 +342,11 @@ static void psel_unstepped(struct psel *p, int64_t step_ns)
 /*
  * Ask for an exchange (psel_out.want_rev)?  A Sync far off (off) that a
  * window of exchanges could confirm as a clock step (psel_step_seen),
- * once per run of such Syncs: asked, the filter waits for an exchange
- * to finish (WAIT), then for a Sync that is not far off (SPENT) before
- * it asks again.  A finished exchange is what the request was for: it
- * ends the wait whether it confirmed a step or not.
+ * while the servo was settled (a step from outside, not a servo still
+ * finding the clock), once per run of such Syncs: asked, the filter
+ * waits for an exchange to finish (WAIT), then for a Sync that is not
+ * far off (SPENT) before it asks again.  A finished exchange is what the
+ * request was for: it ends the wait whether it confirmed a step or not.
  */
 static bool psel_ask(struct psel *p, enum psel_dir dir, bool off)
 {
@@ -359,7 +360,8 @@ static bool psel_ask(struct psel *p, enum psel_dir dir, bool off)
 			p->ask = PSEL_ASK_IDLE;
 		return false;
 	}
-	if (p->ask != PSEL_ASK_IDLE || !p->way[PSEL_REV].ring.n)
+	if (p->ask != PSEL_ASK_IDLE || !p->settled ||
+	    !p->way[PSEL_REV].ring.n)
 		return false;
 	p->ask = PSEL_ASK_WAIT;
 	p->asked++;

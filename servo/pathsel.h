@@ -70,11 +70,13 @@
  *   bc_port_delay_req_soon), so that a step is confirmed within the
  *   round trip instead of the Delay_Req timer's random interval (mean
  *   2^logMinDelayReqInterval s) later.  A Sync late by as much may also
- *   be a congested path, so the filter asks once per run of far-off
- *   Syncs: not again before an exchange finished since the request, nor
- *   after that until a Sync that is not far off (a step seen, or a
- *   restart, ends the run too).  At most one extra exchange per such
- *   run; the Delay_Req interval's mean stays the configured one.
+ *   be a congested path, so the filter asks only while the servo was
+ *   settled (not while it still finds the clock), once per run of
+ *   far-off Syncs: not again before an exchange finished since the
+ *   request, nor after that until a Sync that is not far off (a step
+ *   seen, or a restart, ends the run too).  At most one extra exchange
+ *   per such run; the Delay_Req interval's mean stays the configured
+ *   one.
  * - For a servo that takes one direction only (two_way false: the Sync
  *   samples), every change of the delay's basis (held core delay -> our
  *   median -> the least-delay estimate below) moves the servo's learned

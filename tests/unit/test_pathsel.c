@@ -800,7 +800,8 @@ static void test_select_step_asks(void **state)
  * exchange nor after it (one extra exchange per run, whatever its
  * length); a Sync on time ends the run, and the next late one asks
  * again.  A filter without exchanges in its window (none came yet)
- * never asks: nothing could confirm. */
+ * never asks: nothing could confirm; nor one whose servo is not settled
+ * (still finding the clock, or correcting). */
 static void test_select_late_syncs_ask_once(void **state)
 {
 	struct link l = { .d = 1000.0, .j = 100.0 };
@@ -812,6 +813,16 @@ static void test_select_late_syncs_ask_once(void **state)
 
 	(void)state;
 	step_setup(&p, &l, true);
+	psel_verdict(&p, false);
+	l.d += 10e6;
+	sync_in(&l, &in, d);
+	psel_sample(&p, &in, &o);
+	assert_false(o.want_rev);
+	l.d -= 10e6;
+	psel_verdict(&p, true);
+	for (int i = 0; i < 10; i++)
+		cycle(&p, &l, d, &o, &ro);
+	assert_int_equal(p.asked, 0);
 	for (int run = 0; run < 2; run++) {
 		l.d += 10e6;
 		sync_in(&l, &in, d);
