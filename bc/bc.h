@@ -244,9 +244,9 @@ struct bc_port_counters {
 	uint64_t tx[PTP_MSG_TYPE_COUNT];
 	uint64_t drop[BC_DROP_COUNT];
 	uint64_t tx_ts_timeouts; /* TX timestamp never came */
-	uint64_t delay_req_early; /* Delay_Req sent ahead of its timer, at
-				     the discipline's request
-				     (bc_port_delay_req_soon) */
+	uint64_t delay_req_asked; /* Delay_Req the discipline asked for, at
+				     once or at a time it chose
+				     (bc_port_delay_req_at) */
 	uint64_t announce_timeouts;
 	uint64_t sync_timeouts;
 	uint64_t faults;
@@ -290,18 +290,23 @@ int bc_clock_stepped(struct bc *bc, int clock, int64_t step_ns,
 		     struct bc_actions *out);
 
 /*
- * The discipline asks for a Delay_Req exchange soon (a Sync far off that
- * only the other direction can tell from a late packet: servo/pathsel.h).
- * A SLAVE or UNCALIBRATED port with the E2E mechanism and Delay_Req not
- * inhibited, with no Delay_Req of its own outstanding (sent, no answer
- * yet), sends one now and draws its DELAY_REQ_TX timer afresh (counted in
- * bc_port_counters.delay_req_early).  0 when sent; -EINVAL (bad port),
- * -EOPNOTSUPP (P2P, or inhibit_delay_req), -ENOTCONN (the port is not a
- * slave), -EBUSY (a Delay_Req outstanding: its answer comes anyway), or
- * the send's error.
+ * The discipline asks for a Delay_Req exchange at at_ns (monotonic): at
+ * once (at_ns <= now: a Sync far off that only the other direction can
+ * tell from a late packet, servo/pathsel.h), or later (the measurement
+ * that ends a correction the servo planned: servo/kalman.c).  The port
+ * must be SLAVE or UNCALIBRATED with the E2E mechanism and Delay_Req not
+ * inhibited.  At once: with no Delay_Req of its own outstanding (sent, no
+ * answer yet) it sends one now and draws its DELAY_REQ_TX timer afresh.
+ * Later: the timer is armed for at_ns (the Delay_Req goes then, and the
+ * timer is drawn afresh from there), within 2^(logMinDelayReqInterval+1)
+ * s, the longest interval the standard allows.  Counted in
+ * bc_port_counters.delay_req_asked.  0; -EINVAL (bad port), -EOPNOTSUPP
+ * (P2P, or inhibit_delay_req), -ENOTCONN (the port is not a slave),
+ * -EBUSY (a Delay_Req outstanding: its answer comes anyway), -ERANGE
+ * (at_ns too far), or the send's error.
  */
-int bc_port_delay_req_soon(struct bc *bc, int port, int64_t now,
-			   struct bc_actions *out);
+int bc_port_delay_req_at(struct bc *bc, int port, int64_t at_ns, int64_t now,
+			 struct bc_actions *out);
 
 enum bc_servo_state { BC_SERVO_UNLOCKED, BC_SERVO_LOCKED };
 /* The servo's verdict after a SAMPLE: LOCKED takes an UNCALIBRATED slave

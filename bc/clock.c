@@ -412,12 +412,12 @@ int bc_port_fault(struct bc *bc, int port, int64_t now,
 	return 0;
 }
 
-int bc_port_delay_req_soon(struct bc *bc, int port, int64_t now,
-			   struct bc_actions *out)
+int bc_port_delay_req_at(struct bc *bc, int port, int64_t at_ns, int64_t now,
+			 struct bc_actions *out)
 {
 	struct port *p = get_port(bc, port);
 
-	return p && out ? port_delay_req_soon(p, now, out) : -EINVAL;
+	return p && out ? port_delay_req_at(p, at_ns, now, out) : -EINVAL;
 }
 
 int bc_clock_stepped(struct bc *bc, int clock, int64_t step_ns,

@@ -181,8 +181,9 @@ void port_header(struct port *p, struct ptp_msg *m, unsigned type,
 uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
 		       int64_t now, struct bc_actions *out);
 int64_t port_random_delay_req_ns(struct port *p);
-/* bc_port_delay_req_soon for this port. */
-int port_delay_req_soon(struct port *p, int64_t now, struct bc_actions *out);
+/* bc_port_delay_req_at for this port. */
+int port_delay_req_at(struct port *p, int64_t at_ns, int64_t now,
+		      struct bc_actions *out);
 /* time conversion between the local clock and the wire timescale */
 tmv_t port_to_wire(const struct port *p, tmv_t local);
 tmv_t port_from_wire(const struct port *p, tmv_t wire);

@@ -396,30 +396,41 @@ int64_t port_random_delay_req_ns(struct port *p)
 }
 
 /*
- * A Delay_Req now instead of at its timer (bc_port_delay_req_soon): the
- * timer is drawn afresh from now, so the next one keeps its random
- * interval after this one.  The standard asks no more of the intervals
- * between Delay_Reqs than that each be drawn uniformly from [0,
- * 2^(logMinDelayReqInterval+1)] s (IEEE 1588-2019 9.5.11.2): an
- * immediate one is a draw of 0, within what is allowed, and the mean
- * rate stays the configured one as long as the discipline asks rarely
- * (once per Sync far off, and not again before an exchange finished:
- * servo/pathsel.h).
+ * A Delay_Req at a time the discipline chose instead of its timer's
+ * (bc_port_delay_req_at): at once, the timer then drawn afresh from now
+ * so that the next one keeps its random interval after this one; or
+ * later, the timer moved there.  The standard asks no more of the
+ * intervals between Delay_Reqs than that each be drawn uniformly from
+ * [0, 2^(logMinDelayReqInterval+1)] s (IEEE 1588-2019 9.5.11.2): an
+ * immediate one is a draw of 0 and a chosen one within the range is a
+ * possible draw, and the mean rate stays the configured one as long as
+ * the discipline asks rarely (once per Sync far off, and not again before
+ * an exchange finished, servo/pathsel.h; once per outside step,
+ * servo/kalman.c).
  */
-int port_delay_req_soon(struct port *p, int64_t now, struct bc_actions *out)
+int port_delay_req_at(struct port *p, int64_t at_ns, int64_t now,
+		      struct bc_actions *out)
 {
+	int64_t iv = tmv_log_interval_ns(p->ds.log_min_delay_req_interval);
 	int err;
 
 	if (p->cfg.inhibit_delay_req || p->ds.delay_mechanism != DM_E2E)
 		return -EOPNOTSUPP;
 	if (!port_is_slave(p))
 		return -ENOTCONN;
+	if (at_ns > now) {
+		if (at_ns - now > 2 * iv)
+			return -ERANGE;
+		port_timer_arm(p, BC_TMR_DELAY_REQ_TX, at_ns, out);
+		p->cnt.delay_req_asked++;
+		return 0;
+	}
 	if (p->delay.outstanding)
 		return -EBUSY;
 	err = slave_send_delay_req(p, now, out);
 	if (err)
 		return err;
-	p->cnt.delay_req_early++;
+	p->cnt.delay_req_asked++;
 	port_timer_arm(p, BC_TMR_DELAY_REQ_TX,
 		       now + port_random_delay_req_ns(p), out);
 	return 0;

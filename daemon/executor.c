@@ -132,10 +132,10 @@ static void exec_servo_verdict(struct exec *ex, int port,
 }
 
 /* The sample's clock as the reference, its discipline's decision
- * applied, and a Delay_Req sent now on the sample's port when the
- * discipline asks for one (the core refuses when the port cannot, or has
- * one outstanding: its answer comes anyway).  false: no discipline to
- * take it (tests without clocks). */
+ * applied, and a Delay_Req on the sample's port when the discipline asks
+ * for one, at once or later (the core refuses when the port cannot, or
+ * has one outstanding: its answer comes anyway).  false: no discipline
+ * to take it (tests without clocks). */
 static bool exec_feed(struct exec *ex, int port, const struct disc_input *in,
 		      struct disc_result *r, int64_t now,
 		      struct bc_actions *next)
@@ -150,9 +150,11 @@ static bool exec_feed(struct exec *ex, int port, const struct disc_input *in,
 		return false;
 	exec_clock_apply(ex, k, r, now);
 	if (r->want_delay_req &&
-	    bc_port_delay_req_soon(ex->bc, port, now, next) == 0)
-		cm_log(CM_LOG_DEBUG, "%s: a Sync far off: Delay_Req now",
-		       port_name(ex, port));
+	    bc_port_delay_req_at(ex->bc, port, now + r->delay_req_in_ns, now,
+				 next) == 0)
+		cm_log(CM_LOG_DEBUG, "%s: Delay_Req in %.3f s, as the "
+		       "discipline asks", port_name(ex, port),
+		       (double)r->delay_req_in_ns / 1e9);
 	return true;
 }
 

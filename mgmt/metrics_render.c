@@ -685,11 +685,11 @@ static void render_port_counters(struct mw *w,
 	render_port_counter(w, s, "hvptp_port_faults_total",
 			    "Faults detected on the port.",
 			    offsetof(struct bc_port_counters, faults));
-	render_port_counter(w, s, "hvptp_delay_req_early_total",
-			    "Delay_Req messages sent ahead of their timer, "
-			    "to confirm a Sync far off.",
+	render_port_counter(w, s, "hvptp_delay_req_asked_total",
+			    "Delay_Req messages the discipline asked for "
+			    "outside their random timer.",
 			    offsetof(struct bc_port_counters,
-				     delay_req_early));
+				     delay_req_asked));
 }
 
 static void render_socket_errors(struct mw *w,

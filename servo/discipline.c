@@ -33,7 +33,9 @@
  * - A Sync far off that only an exchange can tell from a late packet
  *   (the filter's psel_out.want_rev) sets res->want_delay_req: the
  *   executor asks the core for a Delay_Req now, whose exchange confirms
- *   a step within the round trip.
+ *   a step within the round trip.  A servo that plans to end a
+ *   correction before the next Sync (servo_out.measure_in_ns: the
+ *   Kalman, after an outside step) asks for one then.
  * - Two kinds of samples (discipline.h, struct disc_input): SYNC samples
  *   go everywhere, as ptp4l's do; DELAY samples (the offset measured at
  *   t3 of a Delay_Req exchange) feed the filter's slave->master window
@@ -376,7 +378,10 @@ static void disc_filter(struct disc *d, const struct disc_input *in,
 		cm_notice("servo: %s moved by %+" PRId64 " ns (both directions "
 			  "agree): following at once", d->name, po->step_ns);
 	if (po->rebase_ns != 0.0) {
-		servo_rebase(d->servo, po->rebase_ns);
+		/* a step from outside (the servo may hurry to remove it) and
+		 * any change of the delay's basis with it */
+		servo_moved(d->servo, (double)po->step_ns);
+		servo_rebase(d->servo, po->rebase_ns - (double)po->step_ns);
 		disc_track_rebase(d, po->rebase_ns);
 	}
 }
@@ -395,6 +400,7 @@ static int disc_apply(struct disc *d, const struct disc_input *in,
 	disc_filter(d, in, disc_estimate(d, &est), &po);
 	res->offset_ns = po.offset_ns;
 	res->want_delay_req = po.want_rev;
+	res->delay_req_in_ns = 0;
 	if (!sync && !disc_two_way(d))
 		return 0; /* the filter's window only */
 	if (sync) {
@@ -404,6 +410,10 @@ static int disc_apply(struct disc *d, const struct disc_input *in,
 	res->used = true;
 	servo_sample(d->servo, po.offset_ns, in->ingress_ns, po.weight, &out);
 	disc_decide(d, &out, res);
+	if (out.measure_in_ns > 0 && !res->want_delay_req) {
+		res->want_delay_req = true;
+		res->delay_req_in_ns = out.measure_in_ns;
+	}
 	d->pend = (struct disc_pending){
 		.active = true,
 		.sync = sync,

@@ -66,11 +66,14 @@ struct disc_result {
 	bool used; /* the sample was taken: by the servo (see struct
 		      disc_input), or free-running, by the estimate */
 	int error; /* 0, or the negative errno of a failed clock op */
-	bool want_delay_req; /* the measurement filter asks for a Delay_Req
-				exchange soon (a Sync far off, unconfirmed:
-				servo/pathsel.h): the executor has the core
-				send one on the sample's port
-				(bc_port_delay_req_soon) */
+	/* A Delay_Req exchange wanted on the sample's port, delay_req_in_ns
+	 * from now: at once (0) when the measurement filter saw a Sync far
+	 * off that only the other direction can confirm (servo/pathsel.h),
+	 * later when the servo planned a correction that a measurement then
+	 * is to end (servo_out.measure_in_ns).  The executor asks the core
+	 * (bc_port_delay_req_at). */
+	bool want_delay_req;
+	int64_t delay_req_in_ns;
 };
 
 /* Summary statistics since the last disc_take_stats(). */

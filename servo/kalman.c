@@ -68,6 +68,16 @@
  * correction is re-planned at every sample, not planned over half the
  * time.  u is clamped to the frequency limit.
  *
+ * An outside step that the measurement filter saw in both directions
+ * (servo_moved) is no noise to smooth: the phase moves by it, and the
+ * first control after it removes it over the average interval between
+ * samples (at most T), the samples before the end re-planning the rest
+ * over the time left; since the frequency stays as set until a sample
+ * comes, the servo asks for a measurement at the end
+ * (servo_out.measure_in_ns: the discipline has a Delay_Req sent then).
+ * Re-planned over T at every sample instead, 0.24 of the step was left
+ * after each second at 1 Hz.
+ *
  * Sign: offset = local - master; freq_ppb is the frequency to set
  * (positive = faster).
  */
@@ -96,6 +106,8 @@
 #define KF_GAP_AVG 16 /* samples in the average interval */
 #define KF_GAP_MAX 4.0 /* longer gaps count as this many intervals */
 #define KF_LEARN_WEIGHT 0.5 /* lighter samples teach nothing about noise */
+#define KF_DUE_MIN 0.125 /* an outside step's correction re-planned over
+			    at least this share of its first plan */
 
 struct kf_servo {
 	struct servo base;
@@ -116,6 +128,10 @@ struct kf_servo {
 	uint64_t outliers;
 	double interval_s;
 	double gap_avg; /* average time between samples, s */
+	/* an outside step to remove (kf_moved): planned at the next
+	 * control (kf_control), ending at due_ts (local time, 0: none) */
+	bool catch_up;
+	int64_t due_ts;
 	/* free-running phase for the wander estimator */
 	double cum; /* corrections applied: integral of u, steps, rebases */
 	double t_acc; /* seconds elapsed over the samples */
@@ -184,6 +200,8 @@ static void kf_start(struct kf_servo *k, int64_t z, int64_t ts)
 	k->t_last = ts;
 	k->n = 1;
 	k->rejects = 0;
+	k->catch_up = false;
+	k->due_ts = 0;
 	k->nd = 0;
 	k->nis = 1.0;
 	wander_restart(&k->wander);
@@ -284,6 +302,8 @@ static void kf_rephase(struct kf_servo *k, double z, double nu, double span)
 	k->p01 = 0.0;
 	k->p11 += df * df;
 	k->rejects = 0;
+	k->catch_up = false;
+	k->due_ts = 0;
 	wander_restart(&k->wander);
 }
 
@@ -372,15 +392,68 @@ static void kf_first_freq(struct kf_servo *k, int64_t z, double dt)
 	k->n = 2;
 }
 
-/* The frequency to set: cancel d, remove x by the next sample, expected
+/* The length of the plan that removes an outside step (kf_moved): the
+ * next sample expected, of either direction (the average interval
+ * between samples, at most the sync interval), s. */
+static double kf_plan_len(const struct kf_servo *k)
+{
+	return k->gap_avg > 0.0 && k->gap_avg < k->interval_s ? k->gap_avg
+							      : k->interval_s;
+}
+
+/* What is left of the plan under way, in the master's seconds (the local
+ * clock runs d + u fast); 0 when none is, or its end has come (the plan
+ * ends).  At least KF_DUE_MIN of the plan: the noise of a sample just
+ * before the end, over a moment, would be a large frequency. */
+static double kf_plan_left(struct kf_servo *k)
+{
+	double h = kf_plan_len(k), left;
+
+	if (!k->due_ts)
+		return 0.0;
+	left = ((double)k->due_ts - (double)k->t_last) / 1e9 /
+	       (1.0 + (k->d + k->u) / 1e9);
+	if (!(left > 0.0)) {
+		k->due_ts = 0;
+		return 0.0;
+	}
+	return left > KF_DUE_MIN * h ? left : KF_DUE_MIN * h;
+}
+
+/*
+ * The frequency to set: cancel d, remove x by the next sample, expected
  * after the average interval between samples (lost messages space them
- * out: a correction meant for one interval would run on). */
-static void kf_control(struct kf_servo *k)
+ * out: a correction meant for one interval would run on).
+ *
+ * After an outside step (kf_moved), x is the step, known to within the
+ * noise: it is removed over kf_plan_len, and a measurement is asked for
+ * at the plan's end (out->measure_in_ns), since the frequency stays as
+ * set until a sample comes: a plan that ends between two Syncs must be
+ * ended by a sample there, or it runs on.  The samples before the end
+ * re-plan what is left over the time left; the first at or after it
+ * ends the plan.  A plan beyond the frequency limit is none: the
+ * ordinary control, at the limit too, takes over.
+ */
+static void kf_control(struct kf_servo *k, struct servo_out *out)
 {
 	double t = k->gap_avg > k->interval_s ? k->gap_avg : k->interval_s;
+	double left = kf_plan_left(k), want;
+	bool plan = k->catch_up;
 
+	k->catch_up = false;
+	if (plan)
+		t = kf_plan_len(k);
+	else if (left > 0.0)
+		t = left;
+	want = -k->d - k->x / t;
 	k->u_prev = k->u;
-	k->u = kf_clamp(-k->d - k->x / t, k->base.max_freq_ppb);
+	k->u = kf_clamp(want, k->base.max_freq_ppb);
+	if (!plan || fabs(want) >= k->base.max_freq_ppb)
+		return;
+	k->due_ts = k->t_last +
+		    llround(t * (1.0 + (k->d + k->u) / 1e9) * 1e9);
+	if (out)
+		out->measure_in_ns = llround(t * 1e9);
 }
 
 static void kf_track_gap(struct kf_servo *k, double dt)
@@ -402,6 +475,8 @@ static void kf_step(struct kf_servo *k, struct servo_out *out)
 	k->cum += (double)out->step_ns;
 	/* local times from now on read step_ns more */
 	k->t_last += out->step_ns;
+	k->catch_up = false;
+	k->due_ts = 0;
 }
 
 static void kf_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
@@ -420,7 +495,7 @@ static void kf_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
 	if (!(dt > 0.0)) {
 		out->state = k->n >= 2 ? SERVO_LOCKED : SERVO_UNLOCKED;
 		if (k->n >= 2 && kf_earlier(k, offset_ns, dt, weight))
-			kf_control(k);
+			kf_control(k, out);
 		out->freq_ppb = k->u;
 		return;
 	}
@@ -443,7 +518,7 @@ static void kf_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
 		out->state = SERVO_UNLOCKED;
 		return;
 	}
-	kf_control(k);
+	kf_control(k, out);
 	out->freq_ppb = k->u;
 }
 
@@ -464,6 +539,21 @@ static void kf_rebase(struct servo *s, double delta_ns)
 
 	k->x += delta_ns;
 	k->cum += delta_ns;
+}
+
+/* Stepped from outside (the measurement filter saw both directions
+ * move): the phase moves with the offsets, and the error it leaves is
+ * the step itself, known to within the noise: it is removed by a plan
+ * that ends with a measurement (kf_control), not over a sync interval
+ * re-planned at every sample, which takes seconds (0.24 of it left
+ * after each second at 1 Hz with Delay_Req samples in between). */
+static void kf_moved(struct servo *s, double step_ns)
+{
+	struct kf_servo *k = kf_of(s);
+
+	kf_rebase(s, step_ns);
+	if (k->n >= 2)
+		k->catch_up = true;
 }
 
 static int kf_estimate(const struct servo *s, struct servo_estimate *e)
@@ -520,6 +610,7 @@ static const struct servo_ops kf_ops = {
 	.sync_interval = kf_sync_interval,
 	.reset = kf_reset,
 	.rebase = kf_rebase,
+	.moved = kf_moved,
 	.estimate = kf_estimate,
 	.freq_moved = kf_freq_moved,
 };

@@ -67,7 +67,7 @@
  *   far off (PSEL_STEP_LIMS limits, late or early) with a window of
  *   exchanges to compare with asks for an exchange at once
  *   (psel_out.want_rev; the executor has the core send a Delay_Req now,
- *   bc_port_delay_req_soon), so that a step is confirmed within the
+ *   bc_port_delay_req_at), so that a step is confirmed within the
  *   round trip instead of the Delay_Req timer's random interval (mean
  *   2^logMinDelayReqInterval s) later.  A Sync late by as much may also
  *   be a congested path, so the filter asks only while the servo was

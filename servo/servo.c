@@ -189,6 +189,7 @@ void servo_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
 	out->state = SERVO_UNLOCKED;
 	out->freq_ppb = 0.0;
 	out->step_ns = 0;
+	out->measure_in_ns = 0;
 	if (!isfinite(weight) || weight <= 0.0)
 		weight = 1.0;
 	s->ops->sample(s, offset_ns, local_ts_ns, weight, out);
@@ -238,6 +239,16 @@ int servo_freq_moved(struct servo *s, double delta_ppb, int64_t local_ts_ns)
 	if (!s->ops->freq_moved)
 		return -EOPNOTSUPP;
 	return s->ops->freq_moved(s, delta_ppb, local_ts_ns);
+}
+
+void servo_moved(struct servo *s, double step_ns)
+{
+	if (!s || !isfinite(step_ns) || step_ns == 0.0)
+		return;
+	if (s->ops->moved)
+		s->ops->moved(s, step_ns);
+	else
+		servo_rebase(s, step_ns);
 }
 
 int servo_estimate(const struct servo *s, struct servo_estimate *e)

@@ -9,7 +9,8 @@
  * linuxptp's linreg) and a Kalman filter (servo/kalman.c: phase and
  * frequency estimated jointly, noise learned online).  Besides the
  * samples, a servo may be told that the measurement's basis moved
- * (servo_rebase: the path delay estimate changed) and asked for its
+ * (servo_rebase: the path delay estimate changed) or that the clock was
+ * stepped from outside (servo_moved), and asked for its
  * estimate of the clock (servo_estimate, for holdover).  Pure.
  */
 #ifndef HVPTP_SERVO_SERVO_H
@@ -62,6 +63,11 @@ struct servo_out {
 	enum servo_state state;
 	double freq_ppb; /* frequency to set on the clock (positive: faster) */
 	int64_t step_ns; /* SERVO_JUMP: add this to the clock */
+	int64_t measure_in_ns; /* > 0: a measurement wanted this long from
+				  now (the master's time): the end of a
+				  correction the servo planned, which the
+				  next Sync would come too late to end;
+				  0: none */
 };
 
 /*
@@ -110,6 +116,13 @@ struct servo_ops {
 	 * read delta_ns more for the same clock (the path delay estimate
 	 * changed): move what was learned with them. */
 	void (*rebase)(struct servo *s, double delta_ns);
+	/* Optional (NULL: rebase).  The clock was stepped from outside by
+	 * step_ns, as both directions' measurements show (servo/pathsel.h):
+	 * the offsets read step_ns more from now on.  Move what was learned
+	 * with them as rebase does; the phase error this leaves is known,
+	 * not noise, and the servo may remove it sooner than it removes
+	 * noise. */
+	void (*moved)(struct servo *s, double step_ns);
 	/* Optional (NULL: no estimate).  0, or -ENODATA before one. */
 	int (*estimate)(const struct servo *s, struct servo_estimate *e);
 	/* Optional (NULL: not supported).  From local time local_ts_ns on,
@@ -142,6 +155,8 @@ void servo_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
 void servo_sync_interval(struct servo *s, double interval_s);
 void servo_reset(struct servo *s);
 void servo_rebase(struct servo *s, double delta_ns);
+/* The clock was stepped from outside by step_ns (struct servo_ops.moved). */
+void servo_moved(struct servo *s, double step_ns);
 /* 0, -ENODATA (no estimate yet or none at all), -EINVAL. */
 int servo_estimate(const struct servo *s, struct servo_estimate *e);
 /* See servo_ops.freq_moved: 0, -EAGAIN (not yet), -EOPNOTSUPP (a servo

@@ -406,25 +406,47 @@ static void test_delay_direction_samples(void **state)
 	(void)a;
 }
 
-/* bc_port_delay_req_soon asks for a Delay_Req on its own */
-static int delay_req_soon(int c, struct bc_actions *act)
+/* The discipline asks clock c's port 0 for a Delay_Req at at_ns. */
+static int delay_req_at(int c, int64_t at_ns, struct bc_actions *act)
 {
 	bc_actions_init(act);
-	return bc_port_delay_req_soon(net.n[c].bc, 0, net.now, act);
+	return bc_port_delay_req_at(net.n[c].bc, 0, at_ns, net.now, act);
 }
 
-/* The discipline asks for a Delay_Req now (bc_port_delay_req_soon): a
- * slave port with none outstanding sends one at once and draws its
- * timer afresh (0 .. 2 intervals from now), counted; while it is
- * outstanding, a master port, a port with Delay_Req inhibited and a bad
- * port refuse and send nothing.  The exchange completes as any other. */
-static void test_delay_req_soon(void **state)
+/* The Delay_Req sends and DELAY_REQ_TX arms in act; *at: the last arm. */
+static void count_delay_req(const struct bc_actions *act, int *sends,
+			    int *arms, int64_t *at)
+{
+	*sends = *arms = 0;
+	for (int i = 0; i < act->n; i++) {
+		const struct bc_action *x = &act->a[i];
+
+		if (x->type == BC_ACT_SEND_EVENT &&
+		    x->u.send.msg_type == PTP_MSG_DELAY_REQ)
+			(*sends)++;
+		if (x->type == BC_ACT_TIMER_ARM &&
+		    x->u.timer.timer == BC_TMR_DELAY_REQ_TX) {
+			(*arms)++;
+			*at = x->u.timer.at_ns;
+		}
+	}
+}
+
+/* The discipline asks for a Delay_Req (bc_port_delay_req_at).  At once:
+ * a slave port with none outstanding sends one and draws its timer
+ * afresh (0 .. 2 intervals from now); with one outstanding it refuses.
+ * Later: the timer moves there and nothing is sent now; the Delay_Req
+ * goes when it fires; beyond 2 intervals is refused.  Each granted
+ * request counts.  A master port, a port with Delay_Req inhibited and a
+ * bad port refuse and send nothing.  The exchanges complete as any. */
+static void test_delay_req_at(void **state)
 {
 	struct bc_actions act;
 	struct bc_clock_cfg cc;
 	struct bc_port_cfg pc;
 	int a, b, c, seg = 0, sends, arms, nd;
 	int64_t at = 0, iv;
+	uint64_t n;
 
 	(void)state;
 	two_clocks(&a, &b);
@@ -437,51 +459,53 @@ static void test_delay_req_soon(void **state)
 	assert_true(net_is_slave_state(net_state(&net, b, 0)));
 	assert_true(net_is_slave_state(net_state(&net, c, 0)));
 	assert_int_equal(net_state(&net, a, 0), PS_MASTER);
+	iv = tmv_log_interval_ns(
+		bc_port_ds(net.n[b].bc, 0)->log_min_delay_req_interval);
 	/* between two exchanges: none outstanding */
 	assert_true(net_run_until_tx(&net, b, 0, PTP_MSG_DELAY_REQ, 10 * SEC));
 	net_run(&net, 1 * MS);
 	nd = net.n[b].ndelay_samples;
-	assert_int_equal(delay_req_soon(b, &act), 0);
-	sends = arms = 0;
-	for (int i = 0; i < act.n; i++) {
-		const struct bc_action *x = &act.a[i];
-
-		if (x->type == BC_ACT_SEND_EVENT &&
-		    x->u.send.msg_type == PTP_MSG_DELAY_REQ)
-			sends++;
-		if (x->type == BC_ACT_TIMER_ARM &&
-		    x->u.timer.timer == BC_TMR_DELAY_REQ_TX) {
-			arms++;
-			at = x->u.timer.at_ns;
-		}
-	}
+	assert_int_equal(delay_req_at(b, net.now, &act), 0);
+	count_delay_req(&act, &sends, &arms, &at);
 	assert_int_equal(sends, 1);
 	assert_int_equal(arms, 1);
-	iv = tmv_log_interval_ns(
-		bc_port_ds(net.n[b].bc, 0)->log_min_delay_req_interval);
 	assert_true(at >= net.now && at <= net.now + 2 * iv);
-	assert_int_equal(bc_port_counters(net.n[b].bc, 0)->delay_req_early, 1);
+	assert_int_equal(bc_port_counters(net.n[b].bc, 0)->delay_req_asked, 1);
 	net_actions(&net, b, &act);
 	assert_true(net.n[b].timer[0][BC_TMR_DELAY_REQ_TX] == at);
 	/* outstanding: refused, nothing sent */
-	assert_int_equal(delay_req_soon(b, &act), -EBUSY);
+	assert_int_equal(delay_req_at(b, net.now - 1, &act), -EBUSY);
 	assert_int_equal(act.n, 0);
-	/* its answer makes a sample as any exchange's; then again */
+	/* its answer makes a sample as any exchange's */
 	net_run(&net, 1 * MS);
 	assert_int_equal(net.n[b].ndelay_samples, nd + 1);
 	assert_int_equal(net.n[b].last_delay_sample.s.offset_ns, OFF_B - OFF_A);
-	assert_int_equal(delay_req_soon(b, &act), 0);
-	assert_int_equal(bc_port_counters(net.n[b].bc, 0)->delay_req_early, 2);
+	/* later: the timer moves, the Delay_Req goes then */
+	n = net.n[b].tx_count[0][PTP_MSG_DELAY_REQ];
+	assert_int_equal(delay_req_at(b, net.now + 300 * MS, &act), 0);
+	count_delay_req(&act, &sends, &arms, &at);
+	assert_int_equal(sends, 0);
+	assert_int_equal(arms, 1);
+	assert_true(at == net.now + 300 * MS);
+	assert_int_equal(bc_port_counters(net.n[b].bc, 0)->delay_req_asked, 2);
 	net_actions(&net, b, &act);
+	assert_true(net_run_until_tx(&net, b, 0, PTP_MSG_DELAY_REQ, 1 * SEC));
+	assert_true(net.now == at);
+	assert_true(net.n[b].tx_count[0][PTP_MSG_DELAY_REQ] == n + 1);
+	assert_int_equal(delay_req_at(b, net.now + 2 * iv + 1, &act), -ERANGE);
+	assert_int_equal(act.n, 0);
 	/* not a slave, inhibited, no such port */
-	assert_int_equal(delay_req_soon(a, &act), -ENOTCONN);
+	assert_int_equal(delay_req_at(a, net.now, &act), -ENOTCONN);
 	assert_int_equal(act.n, 0);
-	assert_int_equal(delay_req_soon(c, &act), -EOPNOTSUPP);
+	assert_int_equal(delay_req_at(c, net.now, &act), -EOPNOTSUPP);
 	assert_int_equal(act.n, 0);
-	assert_int_equal(bc_port_delay_req_soon(net.n[b].bc, 1, net.now, &act),
+	assert_int_equal(delay_req_at(c, net.now + MS, &act), -EOPNOTSUPP);
+	assert_int_equal(bc_port_delay_req_at(net.n[b].bc, 1, net.now, net.now,
+					      &act),
 			 -EINVAL);
-	assert_int_equal(bc_port_counters(net.n[a].bc, 0)->delay_req_early, 0);
-	assert_int_equal(bc_port_counters(net.n[c].bc, 0)->delay_req_early, 0);
+	assert_int_equal(bc_port_counters(net.n[b].bc, 0)->delay_req_asked, 2);
+	assert_int_equal(bc_port_counters(net.n[a].bc, 0)->delay_req_asked, 0);
+	assert_int_equal(bc_port_counters(net.n[c].bc, 0)->delay_req_asked, 0);
 	assert_int_equal(net.n[c].tx_count[0][PTP_MSG_DELAY_REQ], 0);
 	net_run(&net, 10 * SEC);
 	net_assert_samples(&net, b, 0, OFF_B - OFF_A);
@@ -859,7 +883,7 @@ int main(void)
 		T(test_delay_resp_before_tx_ts),
 		T(test_delay_unbiased_by_frequency_error),
 		T(test_delay_direction_samples),
-		T(test_delay_req_soon),
+		T(test_delay_req_at),
 		T(test_extreme_intervals),
 		T(test_step_between_sync_and_follow_up),
 		T(test_step_during_delay_req),

@@ -8,7 +8,8 @@
  * discipline did (and, free-running, that it did nothing).  The two-way
  * tests feed it the core's two kinds of samples (a Sync's offset at t2,
  * a Delay_Req exchange's at t3, each with its one-way delay) over a path
- * with exponential jitter, and step the clock from outside.
+ * with exponential jitter, and step the clock from outside (with the
+ * Delay_Req exchanges the discipline asks for then).
  */
 #include <errno.h>
 #include <math.h>
@@ -754,27 +755,38 @@ static void path_cycle(struct fake_clock *fc, struct disc *d, struct path *p,
  * the clock was still 10 ms off (the servo waited for the filter to start
  * its windows again after four exchanges, or for three rejects in a
  * row). */
-static void test_two_way_external_step(void **state)
+/* The path of the two-way step tests and a Kalman discipline with the
+ * measurement filter, locked on it after 120 s (one step). */
+static struct disc *two_way_locked(struct fake_clock *fc, struct path *p)
 {
-	struct fake_clock fc;
 	struct disc_cfg cfg;
-	struct path p = { .delay = 3000.0, .j = 200.0, .core_delay = 3100 };
 	struct disc *d;
 	bool used;
 
-	(void)state;
-	cm_rng_seed(&p.rng, 12);
-	fc_init(&fc, 80000.0, 20000.0);
-	fc.hw.max_adj_ppb = 1e8; /* 10 ms within a second */
+	*p = (struct path){ .delay = 3000.0, .j = 200.0, .core_delay = 3100 };
+	cm_rng_seed(&p->rng, 12);
+	fc_init(fc, 80000.0, 20000.0);
+	fc->hw.max_adj_ppb = 1e8; /* 10 ms within a second */
 	disc_cfg_default(&cfg);
 	cfg.servo_type = SERVO_KALMAN;
 	cfg.psel.mode = PSEL_SELECT;
-	d = make(&fc, &cfg);
+	d = make(fc, &cfg);
 	disc_sync_interval(d, 1.0);
 	for (int i = 0; i < 120; i++)
-		path_cycle(&fc, d, &p, &used);
-	assert_int_equal(fc.n_step, 1);
-	assert_true(fabs(fc.offset_ns) < 300.0);
+		path_cycle(fc, d, p, &used);
+	assert_int_equal(fc->n_step, 1);
+	assert_true(fabs(fc->offset_ns) < 300.0);
+	return d;
+}
+
+static void test_two_way_external_step(void **state)
+{
+	struct fake_clock fc;
+	struct path p;
+	struct disc *d = two_way_locked(&fc, &p);
+	bool used;
+
+	(void)state;
 	fc.offset_ns += 10e6;
 	for (int i = 0; i < 4; i++)
 		path_cycle(&fc, d, &p, &used);
@@ -784,6 +796,45 @@ static void test_two_way_external_step(void **state)
 	for (int i = 0; i < 20; i++)
 		path_cycle(&fc, d, &p, &used);
 	assert_true(fabs(fc.offset_ns) < 300.0);
+	disc_destroy(d);
+}
+
+/* The same step, with the discipline's requests carried out: the Sync
+ * after it asks for a Delay_Req at once (want_delay_req, in 0), whose
+ * exchange confirms the step; the servo then plans to remove it by the
+ * next sample expected (about 0.5 s: a Sync and an exchange per second)
+ * and asks for a Delay_Req then; at that exchange the step is gone, and
+ * nothing more is asked for. */
+static void test_two_way_step_requests(void **state)
+{
+	struct fake_clock fc;
+	struct path p;
+	struct disc *d = two_way_locked(&fc, &p);
+	struct disc_result res;
+
+	(void)state;
+	fc.offset_ns += 10e6;
+	assert_int_equal(path_sample(&fc, d, &p, DISC_SYNC, &res), 0);
+	assert_true(res.want_delay_req && res.delay_req_in_ns == 0);
+	fc_advance(&fc, 20000.0); /* the round trip */
+	assert_int_equal(path_sample(&fc, d, &p, DISC_DELAY, &res), 0);
+	/* the average gap, which the exchange just now shortened a little */
+	assert_true(res.want_delay_req && res.delay_req_in_ns > 0.4 * NS &&
+		    res.delay_req_in_ns < 0.5 * NS);
+	fc_advance(&fc, (double)res.delay_req_in_ns);
+	assert_true(fabs(fc.offset_ns) < 2000.0);
+	assert_int_equal(path_sample(&fc, d, &p, DISC_DELAY, &res), 0);
+	assert_false(res.want_delay_req);
+	for (int i = 0; i < 20; i++) {
+		fc_advance(&fc, 0.6 * NS);
+		assert_int_equal(path_sample(&fc, d, &p, DISC_SYNC, &res), 0);
+		assert_false(res.want_delay_req);
+		assert_true(fabs(fc.offset_ns) < 2000.0);
+		fc_advance(&fc, 0.4 * NS);
+		assert_int_equal(path_sample(&fc, d, &p, DISC_DELAY, &res), 0);
+	}
+	assert_true(fabs(fc.offset_ns) < 300.0);
+	assert_int_equal(fc.n_step, 1);
 	disc_destroy(d);
 }
 
@@ -995,6 +1046,7 @@ int main(void)
 		cmocka_unit_test_setup(test_two_way_kalman, setup),
 		cmocka_unit_test_setup(test_two_way_not_pi, setup),
 		cmocka_unit_test_setup(test_two_way_external_step, setup),
+		cmocka_unit_test_setup(test_two_way_step_requests, setup),
 		cmocka_unit_test_setup(test_feed_forward, setup),
 	};
 

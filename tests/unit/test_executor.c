@@ -77,6 +77,7 @@ struct fake_plat {
 	int sends, events, timer_arms, timer_stops;
 	int delay_reqs; /* Delay_Req messages sent */
 	int delay_req_arms; /* DELAY_REQ_TX timers armed */
+	int64_t delay_req_at; /* the last one's time */
 	int send_result;
 	uint32_t last_token;
 	int samples, states;
@@ -105,11 +106,14 @@ static int fp_send(void *ctx, int port, bool event, enum bc_dest dest,
 
 static void fp_arm(void *ctx, int port, int t, int64_t at)
 {
+	struct fake_plat *p = ctx;
+
 	(void)port;
-	(void)at;
-	((struct fake_plat *)ctx)->timer_arms++;
-	if (t == BC_TMR_DELAY_REQ_TX)
-		((struct fake_plat *)ctx)->delay_req_arms++;
+	p->timer_arms++;
+	if (t == BC_TMR_DELAY_REQ_TX) {
+		p->delay_req_arms++;
+		p->delay_req_at = at;
+	}
 }
 
 static void fp_stop(void *ctx, int port, int t)
@@ -416,7 +420,10 @@ static void fx_slave(int64_t now)
  * asks for a Delay_Req, and the executor has the core send it at once on
  * the sample's port (its timer drawn afresh); the Syncs before asked for
  * nothing, and a second far-off Sync before the exchange asks again for
- * nothing. */
+ * nothing.  The exchange, 10 ms off the other way, confirms the step:
+ * the servo plans its removal and asks for a Delay_Req at the end of the
+ * plan (about half a second: a Sync and an exchange per second), for
+ * which the executor has the core move the port's timer. */
 static void test_far_sync_sends_delay_req(void **state)
 {
 	struct disc_cfg dc;
@@ -427,6 +434,7 @@ static void test_far_sync_sends_delay_req(void **state)
 	disc_cfg_default(&dc);
 	dc.servo_type = SERVO_KALMAN;
 	dc.psel.mode = PSEL_SELECT;
+	fx.clk.hw.max_adj_ppb = 1e8; /* 10 ms in half a second */
 	fx_clocks(&dc);
 	fx_slave(t);
 	for (int i = 0; i < 60; i++, t += NS_PER_SEC) {
@@ -436,17 +444,25 @@ static void test_far_sync_sends_delay_req(void **state)
 	}
 	assert_int_equal(disc_state(fx.disc), SERVO_LOCKED);
 	assert_int_equal(fx.plat.delay_reqs, 0);
-	assert_int_equal(bc_port_counters(fx.bc, 0)->delay_req_early, 0);
+	assert_int_equal(bc_port_counters(fx.bc, 0)->delay_req_asked, 0);
 	arms = fx.plat.delay_req_arms;
 	run_sample(BC_SAMPLE_SYNC, 10 * NS_PER_MS, t, t);
 	assert_int_equal(fx.plat.delay_reqs, 1);
 	assert_int_equal(fx.plat.delay_req_arms, arms + 1);
-	assert_int_equal(bc_port_counters(fx.bc, 0)->delay_req_early, 1);
+	assert_int_equal(bc_port_counters(fx.bc, 0)->delay_req_asked, 1);
 	assert_int_equal(bc_port_counters(fx.bc, 0)->tx[PTP_MSG_DELAY_REQ], 1);
 	t += NS_PER_SEC;
 	run_sample(BC_SAMPLE_SYNC, 10 * NS_PER_MS, t, t);
 	assert_int_equal(fx.plat.delay_reqs, 1);
-	assert_int_equal(bc_port_counters(fx.bc, 0)->delay_req_early, 1);
+	assert_int_equal(bc_port_counters(fx.bc, 0)->delay_req_asked, 1);
+	t += 20000;
+	arms = fx.plat.delay_req_arms;
+	run_sample(BC_SAMPLE_DELAY, 10 * NS_PER_MS, t, t);
+	assert_int_equal(fx.plat.delay_req_arms, arms + 1);
+	assert_true(fx.plat.delay_req_at > t + NS_PER_SEC / 4 &&
+		    fx.plat.delay_req_at < t + NS_PER_SEC);
+	assert_int_equal(fx.plat.delay_reqs, 1);
+	assert_int_equal(bc_port_counters(fx.bc, 0)->delay_req_asked, 2);
 }
 
 static void run_parent(const uint8_t gm_last_byte, bool own)

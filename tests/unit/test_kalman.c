@@ -6,7 +6,8 @@
  * 9 % frequency error, the estimate it gives for holdover, rebase and
  * reset, and the two-way input (Sync and Delay_Req offsets at irregular
  * times, with opposite path-delay biases; one measured just before the
- * last).
+ * last), and an outside step it is told of, removed by a plan that ends
+ * with a measurement it asks for.
  * Offsets are local - master; the servo returns the frequency to set.
  */
 #include <errno.h>
@@ -434,6 +435,78 @@ static void test_earlier_sample(void **state)
 	servo_destroy(sv);
 }
 
+/* Samples every 0.5 s (Syncs and Delay_Req exchanges interleaved) until
+ * locked; then the clock is stepped by step from outside and the servo
+ * told so (servo_moved, or only servo_rebase as before), and one sample
+ * comes: its verdict in *o, applied. */
+static void moved_setup(struct servo *sv, struct synth *s, double step,
+			bool moved, struct servo_out *o)
+{
+	synth_init(s, 0.0, 3000.0, 16);
+	for (int i = 0; i < 120; i++) {
+		synth_sample(s, sv, 20.0, 0.0);
+		synth_advance(s, 0.5);
+	}
+	assert_true(fabs(s->x) < 200.0);
+	s->x += step;
+	if (moved)
+		servo_moved(sv, step);
+	else
+		servo_rebase(sv, step);
+	servo_sample(sv, llround(s->x), synth_local(s), 1.0, o);
+	assert_int_equal(o->state, SERVO_LOCKED);
+	s->u = o->freq_ppb;
+}
+
+/* An outside step of 10 ms, known (servo_moved): removed by the next
+ * sample expected (0.5 s here), which the servo asks to be measured
+ * then (measure_in_ns), a sample in between re-planning the rest over
+ * the time left: gone at the end.  Told only as a rebase (a better
+ * delay's), the servo plans over the sync interval and asks for
+ * nothing: half of it is left.  A plan beyond the frequency limit is
+ * none: the correction runs at the limit, no measurement asked for. */
+static void test_moved_plan(void **state)
+{
+	struct servo *sv = st_make(SERVO_KALMAN, false, 0.0);
+	struct servo_out o;
+	struct synth s;
+	double u;
+
+	(void)state;
+	moved_setup(sv, &s, 10e6, true, &o);
+	assert_near((double)o.measure_in_ns, 0.5e9, 0.005e9);
+	u = o.freq_ppb;
+	assert_near(u, -3000.0 - 10e6 / 0.5, 0.01 * 10e6 / 0.5);
+	synth_advance(&s, 0.2);
+	synth_sample(&s, sv, 20.0, 0.0);
+	assert_near(s.u, u, 0.002 * fabs(u));
+	synth_advance(&s, (double)o.measure_in_ns / 1e9 - 0.2);
+	assert_true(fabs(s.x) < 1000.0);
+	servo_sample(sv, llround(s.x), synth_local(&s), 1.0, &o);
+	assert_true(o.measure_in_ns == 0);
+	assert_near(o.freq_ppb, -3000.0, 500.0); /* the plan ended */
+	s.u = o.freq_ppb;
+	for (int i = 0; i < 20; i++) {
+		synth_advance(&s, 0.5);
+		synth_sample(&s, sv, 20.0, 0.0);
+		assert_true(fabs(s.x) < 1000.0);
+	}
+	servo_destroy(sv);
+
+	sv = st_make(SERVO_KALMAN, false, 0.0);
+	moved_setup(sv, &s, 10e6, false, &o);
+	assert_true(o.measure_in_ns == 0);
+	synth_advance(&s, 0.5);
+	assert_near(s.x, 5e6, 0.1e6);
+	servo_destroy(sv);
+
+	sv = st_make(SERVO_KALMAN, false, 0.0); /* limit 1e8 ppb */
+	moved_setup(sv, &s, 1e9, true, &o);
+	assert_true(o.measure_in_ns == 0);
+	assert_near(o.freq_ppb, -1e8, 1.0);
+	servo_destroy(sv);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -449,6 +522,7 @@ int main(void)
 		cmocka_unit_test(test_weight),
 		cmocka_unit_test(test_two_way),
 		cmocka_unit_test(test_earlier_sample),
+		cmocka_unit_test(test_moved_plan),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,7 +95,7 @@ static void make_snapshot(struct metrics_snapshot *s)
 	s->port[0].c.tx[PTP_MSG_DELAY_REQ] = 7;
 	s->port[0].c.drop[BC_DROP_NOT_PARENT] = 3;
 	s->port[0].c.tx_ts_timeouts = 5;
-	s->port[0].c.delay_req_early = 2;
+	s->port[0].c.delay_req_asked = 2;
 	s->port[0].have_socket = true;
 	s->port[0].rx_truncated = 9;
 	snprintf(s->port[1].name, sizeof(s->port[1].name), "eth1");
@@ -261,7 +261,7 @@ static void test_required_families(void **state)
 		"hvptp_rx_messages_total", "hvptp_tx_messages_total",
 		"hvptp_dropped_messages_total",
 		"hvptp_tx_timestamp_timeouts_total",
-		"hvptp_delay_req_early_total",
+		"hvptp_delay_req_asked_total",
 		"hvptp_bmca_reselections_total", "hvptp_clock_steps_total",
 		"hvptp_management_requests_total", "hvptp_info",
 	};
@@ -353,7 +353,7 @@ static void test_counters(void **state)
 	assert_null(strstr(text, "type=\"reserved\""));
 	assert_line("hvptp_tx_timestamp_timeouts_total{port=\"1\",interface="
 		    "\"eth0\"} 5");
-	assert_line("hvptp_delay_req_early_total{port=\"1\",interface="
+	assert_line("hvptp_delay_req_asked_total{port=\"1\",interface="
 		    "\"eth0\"} 2");
 	assert_line("hvptp_socket_errors_total{port=\"1\",interface=\"eth0\","
 		    "kind=\"rx_truncated\"} 9");
