@@ -456,7 +456,10 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Offsets the servo gets: none (the core's, as ptp4l), median "
 	      "(path delays measured while locked only), select (also only "
 	      "the Syncs with the least delay); auto: none for pi and "
-	      "linreg, select for kalman."),
+	      "linreg, select for kalman.  Median and select also follow a "
+	      "step of the clock from outside that both directions show, "
+	      "and ask for a Delay_Req at once when a Sync comes far off "
+	      "(one per run of such Syncs) to tell it from a late packet."),
 	O_INT("servo_filter_keep", GI | OPT_HVPTP, "0", 0, 64,
 	      "servo_filter select: the least delayed packets of each "
 	      "direction that set the path delay; packets delayed beyond "
