@@ -156,6 +156,11 @@ static int cs_make_disc(struct clockset *cs, struct cs_clock *c,
 		       strerror(-err));
 		return err;
 	}
+	/* a follower's servo gets its readings' interval (phc2sys: 1 /
+	 * its rate); the reference's is the master's Sync interval, which
+	 * the executor gives it with the first sample */
+	if (role == CS_ROLE_FOLLOWER && cs->cfg.follow_interval_ns > 0)
+		disc_sync_interval(d, (double)cs->cfg.follow_interval_ns / 1e9);
 	disc_destroy(c->disc);
 	c->disc = d;
 	c->role = role;
