@@ -26,9 +26,14 @@ run_sim
 
 # Measured on the last hop, seeds 1..5 (hvptpd 85412ac): lock 31-52 s,
 # rms 93.2-129.8 ns, max 316-622 ns, largest 1-s change after lock
-# 180-594 ns.  Bounds ~2x.
+# 180-594 ns.  With servo_filter_window 32 (ed168ad on): lock 26-34 s,
+# rms 43.8-73.7 ns, max 113-238 ns, largest 1-s change after lock
+# 173-526 ns, and 1389 ns on seed 5, where the lock (under 1 us from
+# then on) comes while the hops above still converge and the last hop
+# swings from +811 to -578 ns.  Bounds ~2x of the earlier figures; the
+# change check, ~2x of that swing (a step is milliseconds).
 check_lock_within 5 phc 105
 check_rms 5 phc 260
 check_max 5 phc 1250
-check_no_step_after_lock 5 phc 1200
+check_no_step_after_lock 5 phc 2800
 test_end
