@@ -91,17 +91,13 @@ static const struct sim_key link_keys[] = {
 __attribute__((format(printf, 3, 4))) static int
 bfail(struct bld *b, int line, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = scn_vfail(b->err, b->errlen, b->f.path, line, fmt, ap);
 	va_end(ap);
-	if (line == 0) /* from -o */
-		snprintf(b->err, b->errlen, "command line: -o %s", msg);
-	else
-		snprintf(b->err, b->errlen, "%s:%d: %s", b->f.path, line, msg);
-	return -EINVAL;
+	return rc;
 }
 
 int sim_link_key(struct sim_link_model *m, const char *key,

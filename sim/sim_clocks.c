@@ -71,17 +71,13 @@ struct cctx {
 __attribute__((format(printf, 3, 4))) static int
 cfail(struct cctx *x, int line, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = scn_vfail(x->err, x->errlen, x->path, line, fmt, ap);
 	va_end(ap);
-	if (line == 0) /* from -o */
-		snprintf(x->err, x->errlen, "command line: -o %s", msg);
-	else
-		snprintf(x->err, x->errlen, "%s:%d: %s", x->path, line, msg);
-	return -EINVAL;
+	return rc;
 }
 
 int sim_find_clock(const struct sim_node *n, const char *name)

@@ -109,14 +109,13 @@ struct xctx {
 __attribute__((format(printf, 3, 4))) static int
 bad_at(struct xctx *x, int line, const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = scn_vfail(x->err, x->errlen, x->path, line, fmt, ap);
 	va_end(ap);
-	snprintf(x->err, x->errlen, "%s:%d: %s", x->path, line, msg);
-	return -EINVAL;
+	return rc;
 }
 
 static int exp_value(enum exp_type t, const char *v, double *out, char *why,

@@ -25,19 +25,32 @@ static const struct {
 	{ "expect", SCN_EXPECT, false, true },
 };
 
+int scn_vfail(char *err, size_t errlen, const char *file, int line,
+	      const char *fmt, va_list ap)
+{
+	char msg[400];
+
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	if (!err || !errlen)
+		return -EINVAL;
+	if (line == 0)
+		snprintf(err, errlen, "command line: -o %s", msg);
+	else
+		snprintf(err, errlen, "%s:%d: %s", file, line, msg);
+	return -EINVAL;
+}
+
 __attribute__((format(printf, 5, 6))) static int
 scn_fail(char *err, size_t errlen, const char *file, int line,
 	 const char *fmt, ...)
 {
-	char msg[400];
 	va_list ap;
+	int rc;
 
 	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
+	rc = scn_vfail(err, errlen, file, line, fmt, ap);
 	va_end(ap);
-	if (err && errlen)
-		snprintf(err, errlen, "%s:%d: %s", file, line, msg);
-	return -EINVAL;
+	return rc;
 }
 
 static char *trim(char *s)

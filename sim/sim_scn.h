@@ -10,6 +10,7 @@
 #ifndef HVPTP_SIM_SIM_SCN_H
 #define HVPTP_SIM_SIM_SCN_H
 
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -42,6 +43,12 @@ struct scn_file {
 	struct scn_section *s;
 	int n, cap;
 };
+
+/* A refusal: err = "file:line: reason" (line 0: an entry from the command
+ * line, "command line: -o reason").  Always -EINVAL. */
+int scn_vfail(char *err, size_t errlen, const char *file, int line,
+	      const char *fmt, va_list ap)
+	__attribute__((format(printf, 5, 0)));
 
 /* Parse a scenario text.  0, or -EINVAL with err = "file:line: reason". */
 int scn_parse(struct scn_file *f, const char *path, const char *buf,

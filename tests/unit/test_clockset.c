@@ -342,20 +342,42 @@ static struct bc *make_core(void)
 	return make_core_class(248);
 }
 
+/* An executor over the clock set and bc, started at now; its timers are
+ * recorded in pl. */
+static void exec_open(struct exec *ex, struct bc *bc, struct plat *pl,
+		      int64_t now)
+{
+	const struct exec_platform plat = {
+		.ctx = pl, .send = p_send, .timer_arm = p_arm,
+		.timer_stop = p_stop,
+	};
+
+	exec_init(ex, bc, &cs, &plat, 0);
+	exec_start(ex, now);
+}
+
+/* The reference's servo took a sample (at sample_mono) and decided r:
+ * the executor applies it at now. */
+static void ref_apply(struct exec *ex, struct disc_result *r,
+		      int64_t sample_mono, int64_t now)
+{
+	assert_int_equal(disc_sample_in(cs.c[0].disc,
+					&(struct disc_input){
+						.mono_ns = sample_mono },
+					&(struct disc_result){ 0 }),
+			 0);
+	exec_clock_apply(ex, 0, r, now);
+}
+
 static void test_exec_follow_and_steps(void **state)
 {
-	struct exec_platform plat = {
-		.send = p_send, .timer_arm = p_arm, .timer_stop = p_stop,
-	};
 	struct disc_result r;
 	struct plat pl = { 0 };
 	struct exec ex;
 	struct bc *bc = make_core();
 
 	(void)state;
-	plat.ctx = &pl;
-	exec_init(&ex, bc, &cs, &plat, 0);
-	exec_start(&ex, 10 * S);
+	exec_open(&ex, bc, &pl, 10 * S);
 	assert_int_equal(pl.follow_at, 10 * S + S / 8);
 	/* the reference has no time yet: followers are read, not steered */
 	exec_follow(&ex, pl.follow_at);
@@ -381,11 +403,7 @@ static void test_exec_follow_and_steps(void **state)
 	memset(&r, 0, sizeof(r));
 	r.act.step = true;
 	r.act.step_ns = -300;
-	assert_int_equal(disc_sample_in(cs.c[0].disc,
-					&(struct disc_input){ .mono_ns = S },
-					&(struct disc_result){ 0 }),
-			 0);
-	exec_clock_apply(&ex, 0, &r, 11 * S);
+	ref_apply(&ex, &r, S, 11 * S);
 	assert_int_equal(a.last_step, -300);
 	assert_int_equal(b.last_step, -300);
 	assert_int_equal(sys.last_step, -300);
@@ -416,21 +434,16 @@ static void become_gm(struct exec *ex, struct bc *bc, int64_t *now)
  * clock has a clockClass below 248. */
 static void test_gm_followers(void **state)
 {
-	struct exec_platform plat = {
-		.send = p_send, .timer_arm = p_arm, .timer_stop = p_stop,
-	};
 	struct plat pl = { 0 };
 	int64_t now = 10 * S;
 	struct exec ex;
 	uint8_t cls[2] = { 248, 6 };
 
 	(void)state;
-	plat.ctx = &pl;
 	for (int i = 0; i < 2; i++) {
 		struct bc *bc = make_core_class(cls[i]);
 
-		exec_init(&ex, bc, &cs, &plat, 0);
-		exec_start(&ex, now);
+		exec_open(&ex, bc, &pl, now);
 		assert_false(exec_may_steer(&ex, &cs.c[1]));
 		assert_false(exec_may_steer(&ex, &cs.c[2]));
 		become_gm(&ex, bc, &now);
@@ -448,9 +461,6 @@ static void test_gm_followers(void **state)
  * is left to its own first reading. */
 static void test_step_passed_to_tied(void **state)
 {
-	struct exec_platform plat = {
-		.send = p_send, .timer_arm = p_arm, .timer_stop = p_stop,
-	};
 	struct plat pl = { 0 };
 	struct disc_result r;
 	int64_t now = 10 * S;
@@ -458,9 +468,7 @@ static void test_step_passed_to_tied(void **state)
 	struct bc *bc = make_core_class(248);
 
 	(void)state;
-	plat.ctx = &pl;
-	exec_init(&ex, bc, &cs, &plat, 0);
-	exec_start(&ex, now);
+	exec_open(&ex, bc, &pl, now);
 	become_gm(&ex, bc, &now);
 	/* two readings: B steps onto A (the first step), sys is not
 	 * steered */
@@ -481,11 +489,7 @@ static void test_step_passed_to_tied(void **state)
 	memset(&r, 0, sizeof(r));
 	r.act.step = true;
 	r.act.step_ns = -1120000;
-	assert_int_equal(disc_sample_in(cs.c[0].disc,
-					&(struct disc_input){ .mono_ns = now },
-					&(struct disc_result){ 0 }),
-			 0);
-	exec_clock_apply(&ex, 0, &r, now);
+	ref_apply(&ex, &r, now, now);
 	assert_int_equal(a.last_step, -1120000);
 	assert_int_equal(b.steps, 2);
 	assert_int_equal(b.last_step, -1120000);
@@ -505,9 +509,6 @@ static void test_step_passed_to_tied(void **state)
  * follower not steered yet is left alone. */
 static void test_feed_forward(void **state)
 {
-	struct exec_platform plat = {
-		.send = p_send, .timer_arm = p_arm, .timer_stop = p_stop,
-	};
 	struct plat pl = { 0 };
 	struct disc_result r;
 	int64_t now = 10 * S;
@@ -516,9 +517,7 @@ static void test_feed_forward(void **state)
 	struct bc *bc = make_core_class(248);
 
 	(void)state;
-	plat.ctx = &pl;
-	exec_init(&ex, bc, &cs, &plat, 0);
-	exec_start(&ex, now);
+	exec_open(&ex, bc, &pl, now);
 	become_gm(&ex, bc, &now);
 	/* three readings: B's servo locks (PI: first, step, locked); the
 	 * system clock (clockClass 248) is not steered */
@@ -533,11 +532,7 @@ static void test_feed_forward(void **state)
 	memset(&r, 0, sizeof(r));
 	r.act.set_freq = true;
 	r.act.freq_ppb = fa + 1000.0;
-	assert_int_equal(disc_sample_in(cs.c[0].disc,
-					&(struct disc_input){ .mono_ns = now },
-					&(struct disc_result){ 0 }),
-			 0);
-	exec_clock_apply(&ex, 0, &r, now);
+	ref_apply(&ex, &r, now, now);
 	assert_true(fabs(a.freq - (fa + 1000.0)) < 1e-9);
 	assert_true(fabs(b.freq - (fb + 1000.0 * (1.0 + fb / 1e9) /
 				   (1.0 + fa / 1e9))) < 1e-6);
@@ -556,9 +551,6 @@ static void test_feed_forward(void **state)
 #define M2017 1483228800LL
 static void test_kernel_leap(void **state)
 {
-	struct exec_platform plat = {
-		.send = p_send, .timer_arm = p_arm, .timer_stop = p_stop,
-	};
 	struct plat pl = { 0 };
 	int64_t now = 10 * S;
 	uint64_t steps0;
@@ -566,11 +558,9 @@ static void test_kernel_leap(void **state)
 	struct bc *bc = make_core_class(6);
 
 	(void)state;
-	plat.ctx = &pl;
 	true_now = (M2017 + 36 - 30) * S - a.off; /* A (TAI): 30 s before */
 	assert_int_equal(bc_set_gm_utc(bc, 36, 1), 0);
-	exec_init(&ex, bc, &cs, &plat, 0);
-	exec_start(&ex, now);
+	exec_open(&ex, bc, &pl, now);
 	exec_time_tick(&ex, now);
 	assert_true(bc_leap(bc)->armed);
 	assert_int_equal(bc_leap(bc)->tai_s, M2017 + 36);
