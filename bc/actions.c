@@ -46,6 +46,12 @@ int act_send(struct bc_actions *out, int port, bool event, enum bc_dest dest,
 	return 0;
 }
 
+bool act_room_for_port(const struct bc_actions *out)
+{
+	return out->n + 2 * BC_TMR_COUNT + 8 <= BC_MAX_ACTIONS &&
+	       out->arena_used + 1024 <= sizeof(out->arena);
+}
+
 void act_timer_arm(struct bc_actions *out, int port, enum bc_timer t,
 		   int64_t at_ns)
 {

@@ -27,7 +27,7 @@
 #include "common/ptp_types.h"
 #include "common/tmv.h"
 
-#define BC_MAX_PORTS 32
+#define BC_MAX_PORTS 1024 /* ports one clock can hold (max_ports) */
 #define BC_PORT_NAME_LEN 32
 #define BC_MAX_CLOCKS 16 /* clocks of the host the ports are stamped by */
 
@@ -93,6 +93,9 @@ struct bc_clock_cfg {
 	int64_t tx_timestamp_timeout_ns;
 	uint8_t foreign_master_threshold; /* FOREIGN_MASTER_THRESHOLD: 2 */
 	uint8_t foreign_master_window; /* FOREIGN_MASTER_TIME_WINDOW: 4 */
+	/* ports the clock can hold, those given at create and those added
+	 * later (bc_port_add); 0: the ports given at create */
+	int max_ports;
 	uint64_t rng_seed;
 	char user_description[128];
 };
@@ -262,14 +265,37 @@ struct bc_clock_counters {
 
 struct bc;
 
-/* -EINVAL for bad cfg (no ports, >BC_MAX_PORTS, zero clock identity),
- * -ENOMEM. */
+/* -EINVAL for bad cfg (no ports and no room for any, more than
+ * max_ports or BC_MAX_PORTS, zero clock identity), -ENOMEM.  Every port
+ * the clock can hold (clock->max_ports) is allocated here. */
 int bc_create(struct bc **out, const struct bc_clock_cfg *clock,
 	      const struct bc_port_cfg *ports, int nports);
 void bc_destroy(struct bc *bc);
 
-/* Power up every port: INITIALIZING -> LISTENING, timers armed. */
+/* Power up every port: INITIALIZING -> LISTENING, timers armed.
+ * -ENOBUFS when out filled up before every port was started: call again
+ * with an empty out to go on (ports already started are not touched). */
 int bc_start(struct bc *bc, int64_t now, struct bc_actions *out);
+
+/*
+ * Ports that come and go (guest interfaces).  bc_port_add() takes a slot:
+ * the one a port of the same name had (so a re-created interface keeps its
+ * portNumber), else a new one, else the lowest slot a removed port left;
+ * the port starts (LISTENING when its link is up).  Returns the 0-based
+ * index, -EEXIST when a present port has that name, -ENOSPC when every
+ * slot of max_ports holds a port, -EINVAL.
+ * bc_port_remove() takes the port out: DISABLED (its timers stopped, its
+ * foreign masters forgotten, STATE_CHANGED reported), then absent: the
+ * entry points refuse it (-EINVAL), management and the BMCA skip it, and
+ * numberPorts counts only present ports.  A removed slave port leaves the
+ * clock without a parent until the next state decision.
+ */
+int bc_port_add(struct bc *bc, const struct bc_port_cfg *cfg, int64_t now,
+		struct bc_actions *out);
+int bc_port_remove(struct bc *bc, int port, int64_t now,
+		   struct bc_actions *out);
+/* A port slot holds a port (not removed). */
+bool bc_port_present(const struct bc *bc, int port);
 
 int bc_port_rx(struct bc *bc, int port, const uint8_t *buf, size_t len,
 	       tmv_t rx_ts, const struct bc_addr *src, int64_t now,
@@ -324,12 +350,17 @@ int bc_servo_state(struct bc *bc, enum bc_servo_state st, int64_t now,
 int bc_set_clock_quality(struct bc *bc, const struct clock_quality *q,
 			 int64_t now, struct bc_actions *out);
 
-/* Run the state decision when one is due (call once per loop turn). */
+/* Run the state decision when one is due (call once per loop turn).
+ * -ENOBUFS when out filled up before every port had its decision applied:
+ * call again with an empty out to apply the rest (the decision is not
+ * taken again in between). */
 bool bc_state_decision_due(const struct bc *bc);
 int bc_state_decision(struct bc *bc, int64_t now, struct bc_actions *out);
 
 /* ---- getters (management, metrics, logs) ---- */
 
+/* Port slots in use: indices 0..bc_nports()-1, some of which may be
+ * absent (bc_port_present) after bc_port_remove. */
 int bc_nports(const struct bc *bc);
 const char *bc_port_name(const struct bc *bc, int port);
 const struct default_ds *bc_default_ds(const struct bc *bc);

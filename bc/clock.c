@@ -179,11 +179,17 @@ bool port_leap_ambiguous(const struct port *p, tmv_t local)
 
 /* ---- creation ---- */
 
+static int clock_cap(const struct bc_clock_cfg *c, int nports)
+{
+	return c->max_ports > nports ? c->max_ports : nports;
+}
+
 static int clock_check_cfg(const struct bc_clock_cfg *c, int nports)
 {
 	static const struct clock_identity zero;
+	int cap = clock_cap(c, nports);
 
-	if (nports < 1 || nports > BC_MAX_PORTS)
+	if (nports < 0 || cap < 1 || cap > BC_MAX_PORTS)
 		return -EINVAL;
 	if (clock_identity_eq(&c->clock_identity, &zero))
 		return -EINVAL;
@@ -225,13 +231,18 @@ int bc_create(struct bc **out, const struct bc_clock_cfg *clock,
 	bc = calloc(1, sizeof(*bc));
 	if (!bc)
 		return -ENOMEM;
-	bc->ports = calloc((size_t)nports, sizeof(*bc->ports));
-	if (!bc->ports) {
-		free(bc);
+	bc->cap = clock_cap(clock, nports);
+	bc->ports = calloc((size_t)bc->cap, sizeof(*bc->ports));
+	bc->sd_er = calloc((size_t)bc->cap, sizeof(*bc->sd_er));
+	bc->sd_dec = calloc((size_t)bc->cap, sizeof(*bc->sd_dec));
+	if (!bc->ports || !bc->sd_er || !bc->sd_dec) {
+		bc_destroy(bc);
 		return -ENOMEM;
 	}
 	bc->cfg = *clock;
+	bc->cfg.max_ports = bc->cap;
 	bc->nports = nports;
+	bc->sd_next = -1;
 	bc->slave_port = -1;
 	bc->servo.te_estimate_ns = -1.0; /* unknown until a sample */
 	cm_rng_seed(&bc->rng, clock->rng_seed);
@@ -248,6 +259,8 @@ void bc_destroy(struct bc *bc)
 	if (!bc)
 		return;
 	free(bc->ports);
+	free(bc->sd_er);
+	free(bc->sd_dec);
 	free(bc);
 }
 
@@ -255,17 +268,107 @@ int bc_start(struct bc *bc, int64_t now, struct bc_actions *out)
 {
 	char id[CLOCK_ID_STRLEN];
 
-	cm_log(CM_LOG_INFO, "clock identity %s, %d port%s",
-	       clock_identity_str(&bc->dds.clock_identity, id, sizeof(id)),
-	       bc->nports, bc->nports == 1 ? "" : "s");
+	if (!bc->started_logged)
+		cm_log(CM_LOG_INFO, "clock identity %s, %d port%s",
+		       clock_identity_str(&bc->dds.clock_identity, id,
+					  sizeof(id)),
+		       bc->nports, bc->nports == 1 ? "" : "s");
+	bc->started_logged = true;
+	bc->sd_due = true;
 	for (int i = 0; i < bc->nports; i++) {
 		struct port *p = &bc->ports[i];
 
-		if (p->link_up)
-			port_dispatch(p, BC_EV_INIT_COMPLETE, now, out);
+		if (!p->present || !p->link_up ||
+		    p->ds.port_state != PS_INITIALIZING)
+			continue;
+		if (!act_room_for_port(out))
+			return -ENOBUFS;
+		port_dispatch(p, BC_EV_INIT_COMPLETE, now, out);
 	}
+	return 0;
+}
+
+/* ---- ports that come and go ---- */
+
+static int port_slot_for(const struct bc *bc, const char *name)
+{
+	int free_slot = -1;
+
+	for (int i = 0; i < bc->nports; i++) {
+		const struct port *p = &bc->ports[i];
+
+		if (strncmp(p->cfg.name, name, BC_PORT_NAME_LEN) != 0) {
+			if (!p->present && free_slot < 0)
+				free_slot = i;
+			continue;
+		}
+		return p->present ? -EEXIST : i;
+	}
+	if (bc->nports < bc->cap)
+		return bc->nports;
+	return free_slot >= 0 ? free_slot : -ENOSPC;
+}
+
+static void clock_count_ports(struct bc *bc)
+{
+	uint16_t n = 0;
+
+	for (int i = 0; i < bc->nports; i++)
+		n += bc->ports[i].present;
+	bc->dds.number_ports = n;
+}
+
+int bc_port_add(struct bc *bc, const struct bc_port_cfg *cfg, int64_t now,
+		struct bc_actions *out)
+{
+	struct port *p;
+	int i;
+
+	if (!bc || !cfg || !out || !cfg->name[0] ||
+	    cfg->clock >= BC_MAX_CLOCKS)
+		return -EINVAL;
+	i = port_slot_for(bc, cfg->name);
+	if (i < 0)
+		return i;
+	if (i == bc->nports)
+		bc->nports++;
+	p = &bc->ports[i];
+	port_init(p, bc, i, cfg);
+	clock_count_ports(bc);
+	clock_log_port(p, CM_LOG_NOTICE, "port %d added", i + 1);
+	port_dispatch(p, BC_EV_INIT_COMPLETE, now, out);
+	bc->sd_due = true;
+	return i;
+}
+
+int bc_port_remove(struct bc *bc, int port, int64_t now,
+		   struct bc_actions *out)
+{
+	struct port *p = port >= 0 && bc && port < bc->nports
+				 ? &bc->ports[port] : NULL;
+
+	if (!p || !p->present || !out)
+		return -EINVAL;
+	port_dispatch(p, BC_EV_DESIGNATED_DISABLED, now, out);
+	for (int t = 0; t < BC_TMR_COUNT; t++)
+		port_timer_stop(p, (enum bc_timer)t, out);
+	p->erbest = NULL;
+	p->present = false;
+	if (bc->slave_port == port)
+		bc->slave_port = -1;
+	if (bc->sd_next >= 0)
+		bc->sd_dec[port] = BMCA_NONE;
+	memset(&bc->mgmt.port[port], 0, sizeof(bc->mgmt.port[port]));
+	clock_count_ports(bc);
+	clock_log_port(p, CM_LOG_NOTICE, "port %d removed", port + 1);
 	bc->sd_due = true;
 	return 0;
+}
+
+bool bc_port_present(const struct bc *bc, int port)
+{
+	return bc && port >= 0 && port < bc->nports &&
+	       bc->ports[port].present;
 }
 
 /* ---- Announce intake (9.3.2.5, 9.5.3) ---- */
@@ -345,7 +448,7 @@ enum bc_drop clock_rx_announce(struct port *p, const struct ptp_msg *m,
 
 static struct port *get_port(struct bc *bc, int port)
 {
-	if (!bc || port < 0 || port >= bc->nports)
+	if (!bc || port < 0 || port >= bc->nports || !bc->ports[port].present)
 		return NULL;
 	return &bc->ports[port];
 }
@@ -536,5 +639,5 @@ const struct bc_servo_status *bc_get_servo_status(const struct bc *bc)
 
 bool bc_state_decision_due(const struct bc *bc)
 {
-	return bc->sd_due;
+	return bc->sd_due || bc->sd_next >= 0;
 }

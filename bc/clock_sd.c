@@ -8,6 +8,8 @@
  */
 #include <string.h>
 
+#include <errno.h>
+
 #include "bc/internal.h"
 
 static void d0_dataset(const struct bc *bc, struct bmca_dataset *d)
@@ -116,13 +118,13 @@ static enum bmca_decision slave_only_decision(const struct port *p,
 static int decide_ports(struct bc *bc, int64_t now, enum bmca_decision *dec,
 			bool *any_gm)
 {
-	struct bmca_dataset er[BC_MAX_PORTS], d0;
+	struct bmca_dataset *er = bc->sd_er, d0;
 	int ebest = -1, s1 = -1;
 
 	for (int i = 0; i < bc->nports; i++) {
 		struct port *p = &bc->ports[i];
 
-		p->erbest = port_erbest(p, now, &er[i]);
+		p->erbest = p->present ? port_erbest(p, now, &er[i]) : NULL;
 		if (p->erbest && (ebest < 0 || bmca_better(&er[i], &er[ebest])))
 			ebest = i;
 	}
@@ -132,7 +134,7 @@ static int decide_ports(struct bc *bc, int64_t now, enum bmca_decision *dec,
 		struct port *p = &bc->ports[i];
 
 		dec[i] = BMCA_NONE;
-		if (!port_is_active(p))
+		if (!p->present || !port_is_active(p))
 			continue;
 		if (self_loop(p, now)) {
 			dec[i] = BMCA_P2;
@@ -172,32 +174,23 @@ static bool update_data_sets(struct bc *bc, int s1, bool *own)
 	       !clock_identity_eq(&old_gm, &bc->parent.grandmaster_identity);
 }
 
-int bc_state_decision(struct bc *bc, int64_t now, struct bc_actions *out)
+/* Apply the decisions from port `from` on; -ENOBUFS (and where to go on
+ * in bc->sd_next) when out has no room for another port's actions. */
+static int apply_decisions(struct bc *bc, int from, int64_t now,
+			   struct bc_actions *out)
 {
-	enum bmca_decision dec[BC_MAX_PORTS];
-	bool any_gm, own, changed;
-	int s1;
-
-	if (!bc->sd_due)
-		return 0;
-	bc->sd_due = false;
-	bc->cnt.state_decisions++;
-	s1 = decide_ports(bc, now, dec, &any_gm);
-	changed = update_data_sets(bc, s1, &own);
-	if (s1 >= 0 || any_gm)
-		log_best(bc, own);
-	if (changed) {
-		bc->cnt.bmca_reselections++;
-		act_parent(out, &bc->parent, own);
-	}
-	for (int i = 0; i < bc->nports; i++) {
+	for (int i = from; i < bc->nports; i++) {
 		struct port *p = &bc->ports[i];
-		enum bc_event ev = decision_event(dec[i]);
+		enum bc_event ev = decision_event(bc->sd_dec[i]);
 
-		if (ev == BC_EV_NONE)
+		if (ev == BC_EV_NONE || !p->present)
 			continue;
+		if (!act_room_for_port(out)) {
+			bc->sd_next = i;
+			return -ENOBUFS;
+		}
 		if (ev == BC_EV_RS_SLAVE && port_is_slave(p)) {
-			if (changed)
+			if (bc->sd_changed)
 				port_new_parent(p, now, out);
 			continue;
 		}
@@ -207,6 +200,29 @@ int bc_state_decision(struct bc *bc, int64_t now, struct bc_actions *out)
 				       "assuming the grand master role");
 		port_dispatch(p, ev, now, out);
 	}
-	bc->slave_port = s1;
+	bc->sd_next = -1;
 	return 0;
+}
+
+int bc_state_decision(struct bc *bc, int64_t now, struct bc_actions *out)
+{
+	bool any_gm, own;
+	int s1;
+
+	if (bc->sd_next >= 0)
+		return apply_decisions(bc, bc->sd_next, now, out);
+	if (!bc->sd_due)
+		return 0;
+	bc->sd_due = false;
+	bc->cnt.state_decisions++;
+	s1 = decide_ports(bc, now, bc->sd_dec, &any_gm);
+	bc->sd_changed = update_data_sets(bc, s1, &own);
+	if (s1 >= 0 || any_gm)
+		log_best(bc, own);
+	if (bc->sd_changed) {
+		bc->cnt.bmca_reselections++;
+		act_parent(out, &bc->parent, own);
+	}
+	bc->slave_port = s1;
+	return apply_decisions(bc, 0, now, out);
 }

@@ -81,6 +81,7 @@ struct delay_state {
 struct port {
 	struct bc *bc;
 	int index; /* 0-based; portNumber = index + 1 */
+	bool present; /* false: removed (bc_port_remove), slot free */
 	struct bc_port_cfg cfg;
 	struct port_ds ds;
 	struct fm_table fm;
@@ -104,8 +105,16 @@ struct port {
 
 struct bc {
 	struct bc_clock_cfg cfg;
-	int nports;
+	int nports; /* slots in use (some may be absent) */
+	int cap; /* slots allocated: max_ports */
 	struct port *ports;
+	/* the state decision's per-port scratch (cap entries), and where
+	 * applying it stopped when the actions filled up (-1: done) */
+	struct bmca_dataset *sd_er;
+	enum bmca_decision *sd_dec;
+	int sd_next;
+	bool sd_changed;
+	bool started_logged; /* bc_start's line */
 	struct default_ds dds;
 	struct current_ds cur;
 	struct parent_ds parent;
@@ -141,6 +150,9 @@ void act_state(struct bc_actions *out, int port, enum port_state from,
 	       enum port_state to, enum bc_event ev);
 void act_parent(struct bc_actions *out, const struct parent_ds *p,
 		bool own);
+/* Room left in out for one more port's worth of actions (a state change
+ * with its timers and a message or two). */
+bool act_room_for_port(const struct bc_actions *out);
 
 /* ---- port state machine (bc/port_fsm.c) ---- */
 enum port_state port_fsm_next(enum port_state cur, enum bc_event ev,

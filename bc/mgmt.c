@@ -318,7 +318,8 @@ static int mgmt_ports(struct mgmt_ctx *c, const struct mgmt_id_desc *d,
 	for (int i = start; i < c->bc->nports; i++) {
 		int err;
 
-		if (target != BC_MGMT_ALL_PORTS && target != i + 1)
+		if ((target != BC_MGMT_ALL_PORTS && target != i + 1) ||
+		    !c->bc->ports[i].present)
 			continue;
 		err = mgmt_entity(c, d, i);
 		if (err == -ENOBUFS) {
@@ -449,7 +450,7 @@ int bc_mgmt_respond_error(struct bc *bc, const struct bc_mgmt_req *r,
 static bool mgmt_notifiable(const struct bc *bc, int port, uint16_t id)
 {
 	if (id == BC_MID_PORT_DATA_SET)
-		return port >= 0 && port < bc->nports;
+		return bc_port_present(bc, port);
 	return port == -1 && (id == BC_MID_TIME_STATUS_NP ||
 			      id == BC_MID_PARENT_DATA_SET);
 }

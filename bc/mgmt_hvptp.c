@@ -92,7 +92,7 @@ static uint16_t clock_ports(const struct bc *bc, int k)
 	uint16_t n = 0;
 
 	for (int i = 0; i < bc->nports; i++)
-		n += bc->ports[i].cfg.clock == k;
+		n += bc->ports[i].present && bc->ports[i].cfg.clock == k;
 	return n;
 }
 

@@ -54,7 +54,7 @@ static bool mgmt_forward(struct port *in, const struct ptp_msg *m,
 	for (int i = 0; i < bc->nports; i++) {
 		struct port *p = &bc->ports[i];
 
-		if (p == in || !mgmt_port_forwards(p) ||
+		if (p == in || !p->present || !mgmt_port_forwards(p) ||
 		    !p->cfg.management_enabled)
 			continue;
 		fwd = *m;

@@ -14,6 +14,7 @@ void port_init(struct port *p, struct bc *bc, int index,
 	memset(p, 0, sizeof(*p));
 	p->bc = bc;
 	p->index = index;
+	p->present = true;
 	p->cfg = *cfg;
 	p->link_up = true;
 	p->ds.port_identity.clock_identity = bc->dds.clock_identity;

@@ -58,6 +58,14 @@ int cs_bind_port(struct clockset *cs, int port, int k)
 	return 0;
 }
 
+void cs_unbind_port(struct clockset *cs, int port)
+{
+	if (port < 0 || port >= cs->nports || cs->port_clock[port] < 0)
+		return;
+	cs->c[cs->port_clock[port]].nports--;
+	cs->port_clock[port] = -1;
+}
+
 int cs_clock_of_port(const struct clockset *cs, int port)
 {
 	if (port < 0 || port >= cs->nports)

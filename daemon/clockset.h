@@ -109,6 +109,8 @@ int cs_add(struct clockset *cs, struct hwclock *hw, bool adjust);
 int cs_find(const struct clockset *cs, const struct hwclock *hw);
 /* Port port is stamped by clock k.  -EINVAL. */
 int cs_bind_port(struct clockset *cs, int port, int k);
+/* Port port went away: no clock stamps it any more. */
+void cs_unbind_port(struct clockset *cs, int port);
 /* Roles at start (the configured gm_clock is the reference) and every
  * discipline created from the clock's current frequency (getfreq).
  * -EINVAL, -ENOMEM, the clock's error. */

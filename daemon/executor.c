@@ -436,6 +436,24 @@ void exec_run(struct exec *ex, struct bc_actions *acts, int64_t now)
 		return err_;                      \
 	} while (0)
 
+/* A call that goes on where it stopped when the actions filled up
+ * (-ENOBUFS: bc_start, bc_state_decision, bc_port_remove's neighbours):
+ * run what it gave, call again, until it is done.  Each round makes
+ * progress (at least one port), so the rounds are bounded by the ports. */
+#define EXEC_WRAP_RESUME(call)                               \
+	do {                                                 \
+		struct bc_actions acts;                      \
+		int err_, rounds_ = 0;                       \
+		exec_holdover_tick(ex, now);                 \
+		do {                                         \
+			bc_actions_init(&acts);              \
+			err_ = (call);                       \
+			exec_run(ex, &acts, now);            \
+		} while (err_ == -ENOBUFS &&                 \
+			 ++rounds_ <= BC_MAX_PORTS);         \
+		return err_;                                 \
+	} while (0)
+
 int exec_rx(struct exec *ex, int port, const uint8_t *buf, size_t len,
 	    tmv_t rx_ts, const struct bc_addr *src, int64_t now)
 {
@@ -476,7 +494,35 @@ int exec_start(struct exec *ex, int64_t now)
 	exec_clocks_publish(ex);
 	exec_follow_start(ex, now);
 	exec_time_start(ex, now);
-	EXEC_WRAP(bc_start(ex->bc, now, &acts));
+	EXEC_WRAP_RESUME(bc_start(ex->bc, now, &acts));
+}
+
+int exec_port_add(struct exec *ex, const struct bc_port_cfg *cfg, int64_t now)
+{
+	struct bc_actions acts;
+	int port;
+
+	exec_holdover_tick(ex, now);
+	bc_actions_init(&acts);
+	port = bc_port_add(ex->bc, cfg, now, &acts);
+	if (port >= 0)
+		cs_bind_port(ex->cs, port, cfg->clock);
+	exec_run(ex, &acts, now);
+	return port;
+}
+
+int exec_port_remove(struct exec *ex, int port, int64_t now)
+{
+	struct bc_actions acts;
+	int err;
+
+	exec_holdover_tick(ex, now);
+	bc_actions_init(&acts);
+	err = bc_port_remove(ex->bc, port, now, &acts);
+	exec_run(ex, &acts, now);
+	if (!err)
+		cs_unbind_port(ex->cs, port);
+	return err;
 }
 
 int exec_mgmt(struct exec *ex, const struct bc_mgmt_req *r, bool read_only,
@@ -503,11 +549,12 @@ int exec_mgmt(struct exec *ex, const struct bc_mgmt_req *r, bool read_only,
 void exec_state_decision(struct exec *ex, int64_t now)
 {
 	struct bc_actions acts;
+	int rounds = 0;
 
 	exec_holdover_tick(ex, now);
-	if (!bc_state_decision_due(ex->bc))
-		return;
-	bc_actions_init(&acts);
-	bc_state_decision(ex->bc, now, &acts);
-	exec_run(ex, &acts, now);
+	while (bc_state_decision_due(ex->bc) && rounds++ <= BC_MAX_PORTS) {
+		bc_actions_init(&acts);
+		bc_state_decision(ex->bc, now, &acts);
+		exec_run(ex, &acts, now);
+	}
 }

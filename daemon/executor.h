@@ -155,6 +155,11 @@ int exec_tx_ts(struct exec *ex, int port, uint32_t token, tmv_t ts,
 int exec_timer(struct exec *ex, int port, int timer, int64_t now);
 int exec_link(struct exec *ex, int port, bool up, int64_t now);
 int exec_fault(struct exec *ex, int port, int64_t now);
+/* A port that came (its clock, cfg->clock, already in the set): its
+ * index, or the core's -errno (bc_port_add).  A port that went: the core
+ * disables and forgets it (bc_port_remove). */
+int exec_port_add(struct exec *ex, const struct bc_port_cfg *cfg, int64_t now);
+int exec_port_remove(struct exec *ex, int port, int64_t now);
 int exec_start(struct exec *ex, int64_t now);
 /*
  * A management request from a local client (a parsed struct bc_mgmt_req,

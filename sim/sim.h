@@ -47,6 +47,7 @@
 
 #define SIM_MAX_NODES 250
 #define SIM_MAX_PHCS 4
+#define SIM_MAX_PORTS 32 /* per node */
 /* A node's clocks: its PHCs, then the system clock (a guest: only it). */
 #define SIM_MAX_CLOCKS (SIM_MAX_PHCS + 1)
 #define SIM_MAX_SEGS 1000
@@ -187,13 +188,13 @@ struct sim_node {
 	int line; /* of its section */
 	struct sim *sim;
 	int nports;
-	struct sim_port ports[BC_MAX_PORTS];
+	struct sim_port ports[SIM_MAX_PORTS];
 	struct hvd_settings set;
 	bool hardware; /* [global] time_stamping hardware */
 	/* clocks (sim_clocks.c): PHCs 0..nphc-1, then the system clock;
 	 * their index is their index in the clock set */
 	int nphc, nclk, sys;
-	int port_clk[BC_MAX_PORTS]; /* the clock stamping each port */
+	int port_clk[SIM_MAX_PORTS]; /* the clock stamping each port */
 	struct sim_clock_model phc_cm[SIM_MAX_PHCS], sys_cm;
 	struct sim_readmodel phc_rd[SIM_MAX_PHCS], kvm_rd;
 	struct sim_clock clocks[SIM_MAX_CLOCKS];
@@ -224,7 +225,7 @@ struct sim_node {
 	struct exec ex;
 	bool up;
 	uint32_t epoch; /* bumped at each (re)start */
-	uint32_t tgen[BC_MAX_PORTS][BC_TMR_COUNT];
+	uint32_t tgen[SIM_MAX_PORTS][BC_TMR_COUNT];
 	uint32_t xgen[EXEC_TMR_COUNT]; /* the executor's timers */
 	int64_t guest_next; /* a guest's next reading (mono) */
 	bool summary_armed;

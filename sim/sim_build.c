@@ -228,9 +228,9 @@ static int add_port(struct bld *b, struct sim_node *n, const char *name,
 	if (!ifname_ok(name))
 		return bfail(b, line, "'%s': bad port name (at most 15 of "
 			     "letters, digits, _ - .)", name);
-	if (n->nports >= BC_MAX_PORTS)
+	if (n->nports >= SIM_MAX_PORTS)
 		return bfail(b, line, "node %s: more than %d ports", n->name,
-			     BC_MAX_PORTS);
+			     SIM_MAX_PORTS);
 	p = &n->ports[n->nports++];
 	snprintf(p->name, sizeof(p->name), "%s", name);
 	p->seg = -1;

@@ -289,7 +289,7 @@ static int port_clocks(struct cctx *x, const struct scn_section *sec)
 	struct sim_node *n = x->n;
 	const struct scn_entry *e = find_entry(sec, "phcs");
 
-	for (int p = 0; p < BC_MAX_PORTS; p++)
+	for (int p = 0; p < SIM_MAX_PORTS; p++)
 		n->port_clk[p] = -1;
 	if (e && n->guest)
 		return cfail(x, e->line, "phcs: a guest has no PHC");

@@ -294,7 +294,7 @@ static void node_after(struct sim_node *n)
 static void new_epoch(struct sim_node *n)
 {
 	n->epoch++;
-	for (int p = 0; p < BC_MAX_PORTS; p++) {
+	for (int p = 0; p < SIM_MAX_PORTS; p++) {
 		for (int t = 0; t < BC_TMR_COUNT; t++)
 			n->tgen[p][t]++;
 	}

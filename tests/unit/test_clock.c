@@ -503,7 +503,7 @@ static void test_delay_req_spacing(void **state)
 
 static void test_32_ports(void **state)
 {
-	struct bc_port_cfg pc[BC_MAX_PORTS];
+	struct bc_port_cfg pc[32];
 	struct bc_clock_cfg cc;
 	struct bc_actions *act = malloc(sizeof(*act));
 	uint8_t buf[256];
@@ -513,17 +513,17 @@ static void test_32_ports(void **state)
 	(void)state;
 	assert_non_null(act);
 	net_clock_cfg(&cc, 0x20, 128);
-	net_port_cfgs(pc, BC_MAX_PORTS);
-	assert_int_equal(bc_create(&bc, &cc, pc, BC_MAX_PORTS), 0);
+	net_port_cfgs(pc, 32);
+	assert_int_equal(bc_create(&bc, &cc, pc, 32), 0);
 	bc_actions_init(act);
 	assert_int_equal(bc_start(bc, now, act), 0);
 	assert_false(act->overflow);
-	assert_int_equal(act->n, 2 * BC_MAX_PORTS);
+	assert_int_equal(act->n, 2 * 32);
 	assert_int_equal(bc_state_decision(bc, now, act), 0);
 	assert_false(act->overflow);
 	/* every port times out into MASTER, each on its own call */
 	now += 8 * SEC;
-	for (int p = 0; p < BC_MAX_PORTS; p++) {
+	for (int p = 0; p < 32; p++) {
 		bc_actions_init(act);
 		bc_port_timer(bc, p, BC_TMR_ANNOUNCE_RX, now, act);
 		assert_false(act->overflow);
@@ -531,7 +531,7 @@ static void test_32_ports(void **state)
 	bc_actions_init(act);
 	bc_state_decision(bc, now, act);
 	assert_false(act->overflow);
-	for (int p = 0; p < BC_MAX_PORTS; p++) {
+	for (int p = 0; p < 32; p++) {
 		bc_actions_init(act);
 		bc_port_timer(bc, p, BC_TMR_SYNC_TX, now, act);
 		assert_int_equal(bc_port_ds(bc, p)->port_state, PS_MASTER);
@@ -540,7 +540,7 @@ static void test_32_ports(void **state)
 	 * moves all 32 ports */
 	for (int k = 0; k < 2; k++) {
 		now += SEC;
-		for (int p = 0; p < BC_MAX_PORTS; p++) {
+		for (int p = 0; p < 32; p++) {
 			int len = net_build_announce(
 				buf, sizeof(buf),
 				net_pid(0x01, (uint16_t)(p + 1)), 0x01, 1, 0,
@@ -556,9 +556,9 @@ static void test_32_ports(void **state)
 	bc_actions_init(act);
 	assert_int_equal(bc_state_decision(bc, now, act), 0);
 	assert_false(act->overflow);
-	assert_true(act->n > 4 * BC_MAX_PORTS);
+	assert_true(act->n > 4 * 32);
 	assert_int_equal(bc_port_ds(bc, 0)->port_state, PS_UNCALIBRATED);
-	for (int p = 1; p < BC_MAX_PORTS; p++)
+	for (int p = 1; p < 32; p++)
 		assert_int_equal(bc_port_ds(bc, p)->port_state, PS_PASSIVE);
 	bc_destroy(bc);
 	free(act);
@@ -566,7 +566,7 @@ static void test_32_ports(void **state)
 
 static void test_create_bad_cfg(void **state)
 {
-	struct bc_port_cfg pc[BC_MAX_PORTS + 1];
+	static struct bc_port_cfg pc[BC_MAX_PORTS + 1];
 	struct bc_clock_cfg cc;
 	struct bc *bc = NULL;
 
