@@ -16,7 +16,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define CFG_MAX_PORTS 32
+#define CFG_MAX_PORTS 64 /* port sections and -i: fixed ports, patterns */
 
 struct cfg;
 

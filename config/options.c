@@ -332,6 +332,10 @@ static const struct cfg_option_info cfg_options[] = {
 	      "OUI reported in the CLOCK_DESCRIPTION management TLV."),
 	O_INT("max_frequency", GI, "900000000", 0, INT_MAX,
 	      "Largest frequency adjustment the servo may apply, in ppb."),
+	O_INT("max_ports", GI | OPT_HVPTP, "1024", 1, 1024,
+	      "Ports the clock can hold: the interfaces named and those "
+	      "that come and go (pattern sections such as [vnet*]); each "
+	      "costs about 10 KiB, touched only when a port uses it."),
 	O_STR("metrics_address", GI | OPT_HVPTP, "",
 	      "Serve Prometheus metrics over HTTP at A.B.C.D:PORT "
 	      "(http://A.B.C.D:PORT/metrics; empty: off)."),

@@ -606,9 +606,41 @@ static const char cmdline_man_clocks[] =
 	".BR sanity_freq_limit ;\n.B \\-O\nhas no equivalent (the UTC offset "
 	"comes from PTP).\n";
 
+/* Fixed ports, missing interfaces and pattern sections. */
+static const char cmdline_man_ports[] =
+	".SH \"PORTS THAT COME AND GO\"\n"
+	"A port named with\n.B \\-i\nor an\n.BI [ ifname ]\n"
+	"section is\n.IR fixed :\n"
+	"it is a port for the daemon's whole life.  When its interface is "
+	"missing\n(not there at start, deleted, renamed away) the port is "
+	"FAULTY and waits;\nwhen an interface of that name appears again "
+	"(a VM's tap re-created:\nthe same name, a new index) its sockets are "
+	"opened afresh and it comes\nback within a second, without touching "
+	"the other ports.  Only a port with\nsoftware timestamps may be missing "
+	"at start: a hardware port's PHC must\nbe known when hvptpd starts.\n"
+	".PP\nA section whose name is a pattern (with\n.B *\nor\n.BR ? ,\n"
+	"as a shell matches file names), for instance\n.B [vnet*]\nor\n"
+	".BR [tap*] ,\nor the same given with\n.BR \"\\-i 'vnet*'\" ,\n"
+	"serves every interface whose name matches and that no fixed port "
+	"names,\nas it appears: it becomes a port with that section's settings "
+	"within a\nsecond (at once with rtnetlink), and is removed when it goes. "
+	" A re-created\ninterface gets its old portNumber back when that is "
+	"still free.  The\nfirst matching section wins.  Pattern sections must "
+	"say\n.B time_stamping software\n(taps and veths have no PHC), and "
+	"they do not serve an interface that\nis a port of a bridge (IFLA_MASTER "
+	"set): a UDP socket on a bridge port\nreceives nothing, the bridge takes "
+	"the frames; for guests behind a\nbridge, name the bridge as a fixed "
+	"port or a veth into it.  Routed taps\n(a tap with its own address, no "
+	"bridge) are served one port each.\n"
+	".PP\n.B max_ports\nbounds the ports in all (1024 at most).  Each port "
+	"slot costs about\n10 KiB of the core's and daemon's memory, allocated "
+	"at start and touched\nonly when a port uses it, plus two sockets while "
+	"the port is open.\n";
+
 void cmdline_print_conf_man(FILE *f)
 {
 	fputs(cmdline_man_head, f);
+	fputs(cmdline_man_ports, f);
 	fputs(cmdline_man_clocks, f);
 	fputs(".SH OPTIONS\n", f);
 	cmdline_man_list(f, true, false);

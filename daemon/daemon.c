@@ -27,13 +27,13 @@ int64_t hvd_monotonic_ns(void)
 int hvd_port_timer_id(const struct hvd *d, int port, int timer)
 {
 	if (port < 0)
-		return d->set.nports * BC_TMR_COUNT + timer;
+		return d->cap * BC_TMR_COUNT + timer;
 	return port * BC_TMR_COUNT + timer;
 }
 
 int hvd_timer_id(const struct hvd *d, int timer)
 {
-	return d->set.nports * BC_TMR_COUNT + EXEC_TMR_COUNT + timer;
+	return d->cap * BC_TMR_COUNT + EXEC_TMR_COUNT + timer;
 }
 
 static void txmap_put(struct hvd_port *hp, uint32_t txid, uint32_t token)
@@ -290,78 +290,47 @@ static int open_clocks(struct hvd *d)
 	return err;
 }
 
-static int check_ports(struct hvd *d)
-{
-	const struct hvd_settings *s = &d->set;
-
-	for (int i = 0; i < s->nports; i++) {
-		struct hvd_port *hp = &d->ports[i];
-		const char *name = s->ports[i].name;
-
-		if (hwts_iface_index(name, &hp->ifindex) < 0) {
-			cm_log(CM_LOG_ERR, "%s: no such interface", name);
-			return -ENODEV;
-		}
-		hp->have_info = hwts_get_info(name, &hp->info) == 0;
-		if (!hp->have_info) {
-			cm_log(CM_LOG_WARNING, "%s: cannot read timestamping "
-			       "capabilities; trying anyway", name);
-			continue;
-		}
-		if (!hwts_info_supports(&hp->info, s->port_hardware[i])) {
-			cm_log(CM_LOG_ERR, "%s: the driver does not support "
-			       "%s timestamping%s", name,
-			       s->port_hardware[i] ? "hardware" : "software",
-			       s->port_hardware[i] ? " (try -S, or "
-			       "time_stamping software in its section)" : "");
-			return -EOPNOTSUPP;
-		}
-	}
-	return 0;
-}
-
 static int derive_identity(struct hvd *d)
 {
 	static const uint8_t zero[6];
+	const char *name = NULL;
 	uint8_t mac[6];
 	int err;
 
 	if (d->set.clock_identity_set)
 		return 0;
-	err = hwts_iface_mac(d->set.ports[0].name, mac);
+	for (int i = 0; i < d->set.nports; i++) {
+		if (!d->ports[i].waiting) {
+			name = d->ports[i].name;
+			break;
+		}
+	}
+	if (!name) {
+		cm_log(CM_LOG_ERR, "no interface is there yet to derive the "
+		       "clock identity from its MAC address; set "
+		       "clockIdentity");
+		return -ENODEV;
+	}
+	err = hwts_iface_mac(name, mac);
 	if (err < 0 || memcmp(mac, zero, 6) == 0) {
 		cm_log(CM_LOG_ERR, "%s: no MAC address to derive the clock "
-		       "identity from; set clockIdentity",
-		       d->set.ports[0].name);
+		       "identity from; set clockIdentity", name);
 		return err < 0 ? err : -EINVAL;
 	}
 	clock_identity_from_mac(mac, &d->set.clock.clock_identity);
 	return 0;
 }
 
-/* settings.c admits UDPv4 only, so far: the one entry to extend. */
-static const struct transport_ops *transport_for(const struct hvd_settings *s,
-						 int port)
-{
-	(void)s;
-	(void)port;
-	return &transport_udp4_ops;
-}
-
 static int open_transports(struct hvd *d)
 {
 	for (int i = 0; i < d->set.nports; i++) {
-		struct hvd_port *hp = &d->ports[i];
 		int err;
 
-		hp->ops = transport_for(&d->set, i);
-		err = hp->ops->open(&hp->t, d->set.ports[i].name,
-				    &d->set.transport[i]);
-		if (err < 0) {
-			hp->t = NULL;
+		if (d->ports[i].waiting)
+			continue;
+		err = hvd_port_open(d, i);
+		if (err < 0)
 			return err;
-		}
-		hp->ops->fds(hp->t, hp->fds);
 	}
 	return 0;
 }
@@ -392,6 +361,11 @@ static int open_core(struct hvd *d)
 	err = timerheap_init(&d->th, hvd_timer_id(d, HVD_TMR_COUNT));
 	if (err < 0)
 		return err;
+	d->pfd = calloc((size_t)(2 * d->cap + 1 +
+				 HVD_MAX_SERVICES * HVD_SERVICE_MAX_FDS),
+			sizeof(*d->pfd));
+	if (!d->pfd)
+		return -ENOMEM;
 	exec_init(&d->ex, d->bc, &d->cs, &plat, d->set.summary_interval);
 	exec_set_time(&d->ex, d->set.kernel_leap,
 		      d->set.have_leaps ? &d->set.leaps : NULL);
@@ -442,7 +416,7 @@ static void log_start(const struct hvd *d)
 			if (cs->port_clock[i] == k)
 				n += (size_t)snprintf(ports + n,
 						      sizeof(ports) - n,
-						      " %s", d->set.ports[i].name);
+						      " %s", d->ports[i].name);
 		}
 		cm_log(CM_LOG_INFO, "clock %s: %s%s%s%s%s", c->hw->name,
 		       k == cs->ref ? "reference" : "follows ",
@@ -458,7 +432,7 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 
 	memset(d, 0, sizeof(*d));
 	d->set = *set;
-	err = check_ports(d);
+	err = hvd_ports_init(d);
 	if (!err)
 		err = derive_identity(d);
 	if (!err)
@@ -469,6 +443,10 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 		err = open_core(d);
 	if (!err)
 		host_checks(d);
+	for (int i = 0; !err && i < d->nports; i++) {
+		if (d->ports[i].t)
+			hvd_port_addresses(d, i);
+	}
 	if (!err)
 		err = mgmt_uds_add(d);
 	if (!err)
@@ -497,11 +475,12 @@ void hvd_close(struct hvd *d)
 			v->ops->close(v->ctx);
 	}
 	d->nservices = 0;
-	for (int i = 0; i < d->set.nports; i++) {
-		if (d->ports[i].t)
-			d->ports[i].ops->close(d->ports[i].t);
-		d->ports[i].t = NULL;
-	}
+	for (int i = 0; d->ports && i < d->nports; i++)
+		hvd_port_close(d, i);
+	free(d->ports);
+	free(d->pfd);
+	d->ports = NULL;
+	d->pfd = NULL;
 	if (d->lm)
 		hwts_linkmon_close(d->lm);
 	cs_stop(&d->cs);

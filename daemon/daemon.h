@@ -34,9 +34,16 @@ struct hvd_txmap {
 };
 
 struct hvd_port {
+	char name[BC_PORT_NAME_LEN]; /* the interface */
+	bool in_use; /* the slot holds a port (the core's port i) */
+	int tmpl; /* -1: a fixed port (settings index i), else the pattern
+		     section (hvd_settings.templates) it came from */
+	bool waiting; /* a fixed port whose interface is missing */
+	bool seen; /* in the last listing (hvd_ports_scan) */
+	uint32_t open_errors; /* failed re-opens, for logging once */
 	const struct transport_ops *ops; /* network_transport's */
-	struct transport *t;
-	bool have_info; /* TSINFO read at start */
+	struct transport *t; /* NULL while the interface is missing */
+	bool have_info; /* TSINFO read when opened */
 	struct hwts_info info;
 	int fds[2];
 	int ifindex;
@@ -62,7 +69,14 @@ struct hvd {
 	int sysclk; /* CLOCK_REALTIME's index */
 	struct clockset cs;
 	struct exec ex;
-	struct hvd_port ports[BC_MAX_PORTS];
+	/* port slots (the core's indices): cap of them, nports in use
+	 * (some may be free after a pattern port went) */
+	struct hvd_port *ports;
+	int cap;
+	int nports;
+	uint64_t ports_added, ports_removed, ports_reopened, ports_refused;
+	uint64_t bridge_port_logged;
+	struct pollfd *pfd; /* 2 per port slot, netlink, services */
 	struct timerheap th;
 	struct hwts_linkmon *lm;
 	struct hvd_service services[HVD_MAX_SERVICES];
@@ -79,8 +93,20 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set);
 int hvd_run(struct hvd *d, volatile sig_atomic_t *stop);
 void hvd_close(struct hvd *d);
 
-/* Re-check every port's IFF_RUNNING (link state without netlink). */
-void hvd_link_poll(struct hvd *d, int64_t now);
+/* daemon/ports.c: ports as interfaces come and go. */
+int hvd_ports_init(struct hvd *d);
+int hvd_port_check(struct hvd *d, int i);
+int hvd_port_open(struct hvd *d, int i);
+void hvd_port_close(struct hvd *d, int i);
+/* The management addresses of a port (PORT_PROPERTIES_NP and the like). */
+void hvd_port_addresses(struct hvd *d, int i);
+void hvd_port_link(struct hvd *d, int port, bool up, int64_t now);
+/* One interface seen (a link event, or a listing when scan). */
+void hvd_iface_event(struct hvd *d, const struct hwts_link *l, bool scan,
+		     int64_t now);
+/* Every interface from a listing (at start; every second without
+ * rtnetlink): new ones served, vanished ones gone, link states. */
+void hvd_ports_scan(struct hvd *d, int64_t now);
 /* The timer heap id of a port's timer (port >= 0), the executor's (port
  * -1) or the daemon's own (hvd_timer_id(d, HVD_TMR_...)). */
 int hvd_port_timer_id(const struct hvd *d, int port, int timer);

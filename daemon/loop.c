@@ -15,7 +15,7 @@
 
 static void run_timers(struct hvd *d, int64_t now)
 {
-	int id, n = d->set.nports * BC_TMR_COUNT;
+	int id, n = d->cap * BC_TMR_COUNT;
 
 	while ((id = timerheap_pop_due(&d->th, now)) >= 0) {
 		if (id < n) {
@@ -32,7 +32,7 @@ static void run_timers(struct hvd *d, int64_t now)
 			exec_summary(&d->ex);
 			break;
 		case HVD_TMR_LINK_POLL:
-			hvd_link_poll(d, now);
+			hvd_ports_scan(d, now);
 			timerheap_arm(&d->th, id, now + HVD_LINK_POLL_NS);
 			break;
 		}
@@ -99,47 +99,11 @@ static void read_rx(struct hvd *d, int port, int channel, int64_t now)
 		rx.have_ts ? rx.ts : tmv_from_ns(0), &rx.src, now);
 }
 
-/* A port's link state changed (netlink event or IFF_RUNNING poll). */
-static void port_link(struct hvd *d, int port, bool up, int64_t now)
-{
-	struct hvd_port *hp = &d->ports[port];
-
-	if (up)
-		hp->link_seen_running = true;
-	if (hp->link_up == up)
-		return;
-	hp->link_up = up;
-	exec_link(&d->ex, port, up, now);
-}
-
-static void on_link(void *ctx, int ifindex, const char *ifname, bool up)
+static void on_link(void *ctx, const struct hwts_link *l)
 {
 	struct hvd *d = ctx;
 
-	(void)ifname;
-	for (int i = 0; i < d->set.nports; i++) {
-		if (d->ports[i].ifindex == ifindex)
-			port_link(d, i, up, hvd_monotonic_ns());
-	}
-}
-
-/*
- * Without rtnetlink the link state comes from IFF_RUNNING (SIOCGIFFLAGS),
- * read every second.  It is taken as the link state once the interface
- * has shown IFF_RUNNING: an interface that never sets it (some virtual
- * devices; clknetsim's model) stays up instead of faulting for good.
- */
-void hvd_link_poll(struct hvd *d, int64_t now)
-{
-	for (int i = 0; i < d->set.nports; i++) {
-		struct hvd_port *hp = &d->ports[i];
-		bool up;
-
-		if (hwts_iface_running(d->set.ports[i].name, &up) < 0)
-			continue;
-		if (up || hp->link_seen_running)
-			port_link(d, i, up, now);
-	}
+	hvd_iface_event(d, l, false, hvd_monotonic_ns());
 }
 
 static int64_t services_deadline(const struct hvd *d)
@@ -176,10 +140,13 @@ static int fill_pollfds(struct hvd *d, struct pollfd *pfd)
 {
 	int n = 0;
 
-	for (int i = 0; i < d->set.nports; i++) {
-		pfd[n++] = (struct pollfd){ .fd = d->ports[i].fds[0],
+	for (int i = 0; i < d->nports; i++) {
+		const struct hvd_port *hp = &d->ports[i];
+
+		/* a negative fd: poll skips it (a missing interface) */
+		pfd[n++] = (struct pollfd){ .fd = hp->t ? hp->fds[0] : -1,
 					    .events = POLLIN | POLLPRI };
-		pfd[n++] = (struct pollfd){ .fd = d->ports[i].fds[1],
+		pfd[n++] = (struct pollfd){ .fd = hp->t ? hp->fds[1] : -1,
 					    .events = POLLIN };
 	}
 	if (d->lm)
@@ -222,17 +189,19 @@ static void services_tick(struct hvd *d, int64_t now)
 static void handle_events(struct hvd *d, const struct pollfd *pfd,
 			  int64_t now)
 {
-	int np = d->set.nports;
+	int np = d->nports;
 
 	/* TX timestamps first: a Delay_Resp may already wait behind them */
 	for (int i = 0; i < np; i++) {
-		if (pfd[2 * i].revents & (POLLERR | POLLPRI))
+		if ((pfd[2 * i].revents & (POLLERR | POLLPRI)) &&
+		    d->ports[i].t)
 			read_txts(d, i, now);
 	}
+	/* a link event may close a port: the rest of this turn skips it */
 	for (int i = 0; i < np; i++) {
-		if (pfd[2 * i].revents & POLLIN)
+		if ((pfd[2 * i].revents & POLLIN) && d->ports[i].t)
 			read_rx(d, i, 0, now);
-		if (pfd[2 * i + 1].revents & POLLIN)
+		if ((pfd[2 * i + 1].revents & POLLIN) && d->ports[i].t)
 			read_rx(d, i, 1, now);
 	}
 	if (d->lm && (pfd[2 * np].revents & POLLIN))
@@ -241,26 +210,37 @@ static void handle_events(struct hvd *d, const struct pollfd *pfd,
 }
 
 /* The link states at start: with netlink, IFF_RUNNING is the kernel's
- * word and later changes come as events; without, see hvd_link_poll(). */
+ * word and later changes come as events; without, a listing every second
+ * (hvd_ports_scan) takes IFF_RUNNING as the link state once an interface
+ * has shown it: one that never sets it (some virtual devices; clknetsim's
+ * model) stays up instead of faulting for good.  A fixed port whose
+ * interface is missing starts FAULTY; the interfaces pattern sections
+ * match are served. */
 static void initial_links(struct hvd *d, int64_t now)
 {
-	for (int i = 0; i < d->set.nports; i++) {
+	for (int i = 0; i < d->nports; i++) {
 		struct hvd_port *hp = &d->ports[i];
 		bool up = true;
 
 		hp->link_up = true;
-		if (hwts_iface_running(d->set.ports[i].name, &up) < 0)
+		if (hp->waiting) {
+			hvd_port_link(d, i, false, now);
+			continue;
+		}
+		if (hwts_iface_running(hp->name, &up) < 0)
 			continue;
 		if (up) {
 			hp->link_seen_running = true;
 		} else if (d->lm) {
-			port_link(d, i, false, now);
+			hvd_port_link(d, i, false, now);
 		} else {
 			cm_log(CM_LOG_NOTICE, "%s: IFF_RUNNING not set and no "
 			       "netlink: link taken as up until the interface "
-			       "shows IFF_RUNNING", d->set.ports[i].name);
+			       "shows IFF_RUNNING", hp->name);
 		}
 	}
+	if (d->set.ntemplates > 0 || !d->lm)
+		hvd_ports_scan(d, now);
 	if (!d->lm)
 		timerheap_arm(&d->th, hvd_timer_id(d, HVD_TMR_LINK_POLL),
 			      now + HVD_LINK_POLL_NS);
@@ -268,8 +248,7 @@ static void initial_links(struct hvd *d, int64_t now)
 
 int hvd_run(struct hvd *d, volatile sig_atomic_t *stop)
 {
-	struct pollfd pfd[2 * BC_MAX_PORTS + 1 +
-			  HVD_MAX_SERVICES * HVD_SERVICE_MAX_FDS];
+	struct pollfd *pfd = d->pfd;
 	int64_t now = hvd_monotonic_ns();
 
 	d->started_ns = now;

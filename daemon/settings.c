@@ -448,6 +448,61 @@ static int refuse_at(const struct cfg *c, const char *port,
 	return rc;
 }
 
+bool settings_is_pattern(const char *name)
+{
+	return strpbrk(name, "*?") != NULL;
+}
+
+/* Move the pattern sections out of the fixed ports into templates; the
+ * fixed ports keep their order. */
+static int split_patterns(const struct cfg *c, struct hvd_settings *s,
+			  struct cfg_error *err)
+{
+	int nfixed = 0;
+
+	for (int i = 0; i < s->nports; i++) {
+		struct hvd_port_template *t;
+
+		if (!settings_is_pattern(s->ports[i].name)) {
+			if (nfixed != i) {
+				s->ports[nfixed] = s->ports[i];
+				s->transport[nfixed] = s->transport[i];
+				s->phc_index[nfixed] = s->phc_index[i];
+				s->port_hardware[nfixed] = s->port_hardware[i];
+				s->sys_offset_method[nfixed] =
+					s->sys_offset_method[i];
+			}
+			nfixed++;
+			continue;
+		}
+		if (s->port_hardware[i]) {
+			refuse(err, "time_stamping", "hardware: [%s] is a "
+			       "pattern; the interfaces it serves as they come "
+			       "(taps, veths) are stamped in software: set "
+			       "time_stamping software in it (or -S)",
+			       s->ports[i].name);
+			return refuse_at(c, s->ports[i].name, err, -EINVAL);
+		}
+		t = &s->templates[s->ntemplates++];
+		memcpy(t->pattern, s->ports[i].name, sizeof(t->pattern));
+		t->port = s->ports[i];
+		t->transport = s->transport[i];
+	}
+	s->nports = nfixed;
+	if (nfixed < 1)
+		return refuse(err, "interface", "%s", "only patterns given: name "
+			      "at least one interface (the uplink) with -i or "
+			      "an [IFACE] section");
+	s->max_ports = cfg_get_int(c, NULL, "max_ports");
+	if (s->max_ports < nfixed)
+		return refuse_at(c, NULL, err,
+				 refuse(err, "max_ports", "%d: fewer than the "
+					"%d interfaces named", s->max_ports,
+					nfixed));
+	s->clock.max_ports = s->max_ports;
+	return 0;
+}
+
 int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		      struct cfg_error *err)
 {
@@ -459,8 +514,6 @@ int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		return refuse(err, "interface", "%s",
 			      "no interface given (-i IFACE or an [IFACE] "
 			      "section)");
-	if (s->nports > BC_MAX_PORTS)
-		return refuse(err, "interface", "%s", "too many ports (32 at most)");
 	rc = daemon_from_cfg(c, s, err);
 	if (!rc)
 		rc = clock_from_cfg(c, &s->clock, &s->clock_identity_set, err);
@@ -483,6 +536,8 @@ int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		rc = refuse_at(c, name, err, rc);
 		s->phc_index[i] = cfg_get_int(c, name, "phc_index");
 	}
+	if (!rc)
+		rc = split_patterns(c, s, err);
 	if (!rc)
 		rc = refuse_at(c, NULL, err, clocks_from_cfg(c, s, err));
 	return rc;

@@ -19,15 +19,29 @@
 #include "hwts/transport.h"
 #include "servo/discipline.h"
 
+/* Ports that come and go: a section (or -i) whose name is a pattern
+ * ("vnet*", "tap?") serves every interface whose name matches it, as it
+ * appears, with that section's settings (software timestamps only). */
+struct hvd_port_template {
+	char pattern[BC_PORT_NAME_LEN];
+	struct bc_port_cfg port;
+	struct transport_cfg transport;
+};
+
 struct hvd_settings {
 	struct bc_clock_cfg clock;
+	/* fixed ports: the named interfaces, in the order given */
 	int nports;
-	struct bc_port_cfg ports[BC_MAX_PORTS];
-	struct transport_cfg transport[BC_MAX_PORTS];
-	int phc_index[BC_MAX_PORTS]; /* phc_index, -1: from TSINFO */
-	bool port_hardware[BC_MAX_PORTS]; /* each port's time_stamping */
+	struct bc_port_cfg ports[CFG_MAX_PORTS];
+	struct transport_cfg transport[CFG_MAX_PORTS];
+	int phc_index[CFG_MAX_PORTS]; /* phc_index, -1: from TSINFO */
+	bool port_hardware[CFG_MAX_PORTS]; /* each port's time_stamping */
 	/* sys_offset_method of each port's PHC */
-	enum hwclock_read sys_offset_method[BC_MAX_PORTS];
+	enum hwclock_read sys_offset_method[CFG_MAX_PORTS];
+	/* pattern sections, and the ports the clock can hold in all */
+	int ntemplates;
+	struct hvd_port_template templates[CFG_MAX_PORTS];
+	int max_ports; /* max_ports */
 	struct disc_cfg disc; /* the reference's (PTP) discipline */
 	struct disc_cfg follow_disc; /* a follower's (follow_*) */
 	double follow_rate_hz; /* follow_rate */
@@ -63,6 +77,8 @@ struct hvd_settings {
 	int metrics_textfile_interval;
 };
 
+/* A port name that is a pattern (has '*' or '?'). */
+bool settings_is_pattern(const char *name);
 /* 0, or -EINVAL with err filled (file "config", line 0). */
 int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		      struct cfg_error *err);

@@ -29,10 +29,14 @@ void hvd_metrics_fill(void *ctx, struct metrics_snapshot *s)
 		c->readings = cs->c[k].st.readings;
 		c->read_errors = cs->c[k].st.read_errors;
 	}
-	for (int i = 0; i < s->nports && i < d->set.nports; i++) {
-		const struct hvd_port *hp = &d->ports[i];
-		struct metrics_port_snap *p = &s->port[i];
+	for (int j = 0; j < s->nports; j++) {
+		struct metrics_port_snap *p = &s->port[j];
+		int i = p->index;
+		const struct hvd_port *hp;
 
+		if (i < 0 || i >= d->nports)
+			continue;
+		hp = &d->ports[i];
 		p->have_socket = hp->t != NULL;
 		p->rx_truncated = hp->rx_truncated;
 		p->rx_no_timestamp = hp->rx_no_ts;

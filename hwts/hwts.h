@@ -47,10 +47,19 @@ int phc_open_path(const char *path, bool readonly, struct hwclock **out);
 /* CLOCK_REALTIME as a hwclock; readonly as above. */
 int sysclk_open(bool readonly, struct hwclock **out);
 
+/* What is known of one interface: from a link event (rtnetlink) or a
+ * listing of the interfaces (hwts_iface_list). */
+struct hwts_link {
+	int ifindex;
+	const char *name; /* "" when the event carried none */
+	bool exists; /* false: deleted (RTM_DELLINK) */
+	bool up; /* IFF_RUNNING (false when deleted) */
+	int master; /* ifindex of its bridge/bond (IFLA_MASTER), 0: none */
+};
+typedef void (*hwts_link_cb)(void *ctx, const struct hwts_link *l);
+
 /* Link monitoring over rtnetlink: fd to poll, then read events. */
 struct hwts_linkmon;
-typedef void (*hwts_link_cb)(void *ctx, int ifindex, const char *ifname,
-			     bool up);
 int hwts_linkmon_open(struct hwts_linkmon **out);
 int hwts_linkmon_fd(const struct hwts_linkmon *lm);
 /* Drain pending events, calling cb for each link state seen. */
@@ -58,5 +67,11 @@ int hwts_linkmon_read(struct hwts_linkmon *lm, hwts_link_cb cb, void *ctx);
 void hwts_linkmon_close(struct hwts_linkmon *lm);
 /* Current operational state of ifname (IFF_RUNNING); -errno on failure. */
 int hwts_iface_running(const char *ifname, bool *up);
+/* The interface's master (the bridge it is a port of) from sysfs
+ * (/sys/class/net/IF/master): its ifindex, 0 for none. */
+int hwts_iface_master(const char *ifname);
+/* Every interface there is now (if_nameindex, IFF_RUNNING, master), one
+ * call of cb each: link state without rtnetlink.  0 or -errno. */
+int hwts_iface_list(hwts_link_cb cb, void *ctx);
 
 #endif

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -134,5 +135,44 @@ int hwts_iface_running(const char *ifname, bool *up)
 	if (err)
 		return err;
 	*up = (ifr.ifr_flags & IFF_RUNNING) != 0;
+	return 0;
+}
+
+int hwts_iface_master(const char *ifname)
+{
+	char path[64 + IFNAMSIZ], target[256];
+	const char *base;
+	ssize_t n;
+
+	if (!ifname[0] || strchr(ifname, '/'))
+		return 0;
+	snprintf(path, sizeof(path), "/sys/class/net/%s/master", ifname);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n <= 0)
+		return 0;
+	target[n] = '\0';
+	base = strrchr(target, '/');
+	return (int)if_nametoindex(base ? base + 1 : target);
+}
+
+int hwts_iface_list(hwts_link_cb cb, void *ctx)
+{
+	struct if_nameindex *all = if_nameindex(), *i;
+
+	if (!all)
+		return -errno;
+	for (i = all; i->if_index != 0 && i->if_name; i++) {
+		struct hwts_link l = {
+			.ifindex = (int)i->if_index,
+			.name = i->if_name,
+			.exists = true,
+		};
+
+		if (hwts_iface_running(i->if_name, &l.up) < 0)
+			continue; /* gone since the listing */
+		l.master = hwts_iface_master(i->if_name);
+		cb(ctx, &l);
+	}
+	if_freenameindex(all);
 	return 0;
 }

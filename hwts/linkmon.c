@@ -97,23 +97,29 @@ static int linkmon_request_dump(struct hwts_linkmon *lm)
 	return 0;
 }
 
-/* IFLA_IFNAME of a link message; "" when absent or malformed. */
-static void link_name(struct nlmsghdr *nh, char name[IFNAMSIZ])
+/* IFLA_IFNAME ("" when absent or malformed) and IFLA_MASTER (0 when
+ * absent) of a link message. */
+static void link_attrs(struct nlmsghdr *nh, char name[IFNAMSIZ], int *master)
 {
 	struct rtattr *rta = IFLA_RTA(NLMSG_DATA(nh));
 	int len = (int)IFLA_PAYLOAD(nh);
+	uint32_t m;
 	size_t n;
 
 	name[0] = '\0';
+	*master = 0;
 	for (; RTA_OK(rta, len); rta = RTA_NEXT(rta, len)) {
-		if (rta->rta_type != IFLA_IFNAME)
-			continue;
 		n = RTA_PAYLOAD(rta);
+		if (rta->rta_type == IFLA_MASTER && n == sizeof(m)) {
+			memcpy(&m, RTA_DATA(rta), sizeof(m));
+			*master = m > INT32_MAX ? 0 : (int)m;
+		}
+		if (rta->rta_type != IFLA_IFNAME || name[0])
+			continue;
 		if (n == 0 || n > IFNAMSIZ ||
 		    memchr(RTA_DATA(rta), '\0', n) == NULL)
-			return;
+			continue;
 		memcpy(name, RTA_DATA(rta), n);
-		return;
 	}
 }
 
@@ -123,8 +129,8 @@ static void linkmon_parse(void *buf, size_t len, hwts_link_cb cb, void *ctx)
 	struct nlmsghdr *nh;
 	struct ifinfomsg *ifi;
 	char name[IFNAMSIZ];
+	struct hwts_link l;
 	size_t step;
-	bool up;
 
 	/* NLMSG_OK/NLMSG_NEXT, with the bounds spelled out in size_t */
 	while (len >= sizeof(*nh)) {
@@ -135,10 +141,12 @@ static void linkmon_parse(void *buf, size_t len, hwts_link_cb cb, void *ctx)
 		     nh->nlmsg_type == RTM_DELLINK) &&
 		    nh->nlmsg_len >= NLMSG_LENGTH(sizeof(*ifi))) {
 			ifi = NLMSG_DATA(nh);
-			link_name(nh, name);
-			up = nh->nlmsg_type == RTM_NEWLINK &&
-			     (ifi->ifi_flags & IFF_RUNNING);
-			cb(ctx, ifi->ifi_index, name, up);
+			link_attrs(nh, name, &l.master);
+			l.ifindex = ifi->ifi_index;
+			l.name = name;
+			l.exists = nh->nlmsg_type == RTM_NEWLINK;
+			l.up = l.exists && (ifi->ifi_flags & IFF_RUNNING);
+			cb(ctx, &l);
 		}
 		step = NLMSG_ALIGN(nh->nlmsg_len);
 		if (step >= len)

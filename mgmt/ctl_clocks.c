@@ -43,17 +43,19 @@ static void clock_ports(struct mgmt_tree *t, int rec, struct mgmt_tree *s,
 			const struct mgmt_status_in *in, int64_t n)
 {
 	int64_t phc = -2, want = -1, idx;
-	uint16_t match[BC_MAX_PORTS];
-	int m = 0, arr;
+	uint16_t match[BC_MAX_PORTS], pns[BC_MAX_PORTS];
+	int m = 0, arr, np;
 
+	(void)n;
 	mgmt_tree_get_int(t, rec, "phc_index", &phc);
 	mgmt_tree_get_int(t, rec, "ports_stamped", &want);
-	for (int pn = 1; pn <= n && pn <= BC_MAX_PORTS && in->hwclock; pn++) {
+	np = ctl_port_numbers(in->hwclock, pns, BC_MAX_PORTS);
+	for (int i = 0; i < np; i++) {
 		if (mgmt_tree_get_int(s, ctl_decode_port(s, in->hwclock,
-							 (uint16_t)pn),
+							 pns[i]),
 				      "phc_index", &idx) &&
 		    idx == phc)
-			match[m++] = (uint16_t)pn;
+			match[m++] = pns[i];
 	}
 	if (!in->hwclock || m != want) {
 		mgmt_tree_null(t, rec, "port_numbers");

@@ -68,6 +68,9 @@ const char *ctl_timestamp(char *buf, size_t len);
 int ctl_decode_first(struct mgmt_tree *s, const struct mgmt_replies *r);
 int ctl_decode_port(struct mgmt_tree *s, const struct mgmt_replies *r,
 		    uint16_t pn);
+/* The port numbers that answered (not with an error) in r, ascending,
+ * each once; at most max. */
+int ctl_port_numbers(const struct mgmt_replies *r, uint16_t *out, int max);
 
 /* mgmt/ctl_clocks.c: status's "clock_tree" and "host_checks" members
  * (s: a scratch tree), and their text. */

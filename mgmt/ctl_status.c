@@ -55,6 +55,32 @@ int ctl_decode_port(struct mgmt_tree *s, const struct mgmt_replies *r,
 	return -1;
 }
 
+int ctl_port_numbers(const struct mgmt_replies *r, uint16_t *out, int max)
+{
+	int n = 0;
+
+	for (int i = 0; r && i < r->n; i++) {
+		uint16_t pn = r->rep[i].r.hdr.source_port_identity.port_number;
+		int j = n;
+
+		if (r->rep[i].r.is_error)
+			continue;
+		for (int k = 0; k < n; k++) {
+			if (out[k] == pn)
+				j = -1;
+		}
+		if (j < 0 || n == max)
+			continue;
+		while (j > 0 && out[j - 1] > pn) {
+			out[j] = out[j - 1];
+			j--;
+		}
+		out[j] = pn;
+		n++;
+	}
+	return n;
+}
+
 /* Copy member key of src's object so under dst as out (null if none). */
 static void pick(struct mgmt_tree *t, int dst, const char *out,
 		 const struct mgmt_tree *src, int so, const char *key)
@@ -210,9 +236,19 @@ int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *in)
 		mgmt_tree_null(t, 0, "rate_interval_s");
 	mgmt_tree_get_int(t, 0, "clock.number_ports", &n);
 	arr = mgmt_tree_arr(t, 0, "ports");
-	for (int pn = 1; pn <= n && pn <= BC_MAX_PORTS; pn++)
-		build_port(t, arr, s, in, (uint16_t)pn,
-			   ppid ? parent : NULL);
+	/* the ports that answered: numbers may have holes where a guest's
+	 * port went (numberPorts counts the ports there are) */
+	if (in->props) {
+		uint16_t pns[BC_MAX_PORTS];
+		int np = ctl_port_numbers(in->props, pns, BC_MAX_PORTS);
+
+		for (int i = 0; i < np; i++)
+			build_port(t, arr, s, in, pns[i], ppid ? parent : NULL);
+	} else {
+		for (int pn = 1; pn <= n && pn <= BC_MAX_PORTS; pn++)
+			build_port(t, arr, s, in, (uint16_t)pn,
+				   ppid ? parent : NULL);
+	}
 	ctl_status_build_clocks(t, s, in);
 	ctl_status_build_host(t, s, in);
 	mgmt_tree_free(s);

@@ -19,12 +19,17 @@
 
 static void snap_ports(struct metrics_snapshot *s, const struct bc *bc)
 {
-	s->nports = bc_nports(bc);
-	if (s->nports > BC_MAX_PORTS)
-		s->nports = BC_MAX_PORTS;
-	for (int i = 0; i < s->nports; i++) {
-		struct metrics_port_snap *p = &s->port[i];
+	int n = bc_nports(bc);
+
+	s->nports = 0;
+	for (int i = 0; i < n && s->nports < BC_MAX_PORTS; i++) {
+		struct metrics_port_snap *p;
 		const struct port_ds *ds = bc_port_ds(bc, i);
+
+		if (!bc_port_present(bc, i))
+			continue; /* a guest's port that went */
+		p = &s->port[s->nports++];
+		p->index = i;
 		const struct bc_port_counters *c = bc_port_counters(bc, i);
 		const char *name = bc_port_name(bc, i);
 

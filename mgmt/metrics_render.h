@@ -33,6 +33,7 @@
 #define METRICS_NAME_LEN 64
 
 struct metrics_port_snap {
+	int index; /* the core's port index (portNumber - 1) */
 	char name[BC_PORT_NAME_LEN]; /* interface */
 	uint16_t number; /* portNumber */
 	enum port_state state; /* portState */

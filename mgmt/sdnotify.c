@@ -39,11 +39,15 @@ static size_t sdn_ports(const struct bc *bc, char *buf, size_t cap)
 	int np = bc_nports(bc);
 
 	buf[0] = '\0';
-	for (int i = 0; i < np && used < cap; i++) {
+	for (int i = 0, shown = 0; i < np && used < cap; i++) {
 		const struct port_ds *ds = bc_port_ds(bc, i);
-		int k = snprintf(buf + used, cap - used, "%s%s %s",
-				 i ? ", " : "", bc_port_name(bc, i),
-				 ds ? port_state_name(ds->port_state) : "?");
+		int k;
+
+		if (!bc_port_present(bc, i))
+			continue;
+		k = snprintf(buf + used, cap - used, "%s%s %s",
+			     shown++ ? ", " : "", bc_port_name(bc, i),
+			     ds ? port_state_name(ds->port_state) : "?");
 
 		if (k < 0)
 			break;

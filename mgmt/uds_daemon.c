@@ -52,14 +52,7 @@ static void mgmt_describe(struct hvd *d)
 			"long (64 and 32 octets at most); using hvptp's");
 		bc_mgmt_set_description(bc, oui, NULL, NULL);
 	}
-	for (int i = 0; i < s->nports; i++) {
-		uint8_t mac[6], ip[4];
-		bool have_mac = hwts_iface_mac(s->ports[i].name, mac) == 0;
-		bool have_ip = hwts_iface_ipv4(s->ports[i].name, ip) == 0;
-
-		bc_mgmt_set_port_address(bc, i, have_mac ? mac : NULL,
-					 have_ip ? ip : NULL);
-	}
+	/* the ports' addresses: daemon/ports.c, as each port opens */
 }
 
 int mgmt_uds_add(struct hvd *d)

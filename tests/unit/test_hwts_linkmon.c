@@ -55,15 +55,19 @@ static struct {
 	int index[MAX_EV];
 	char name[MAX_EV][IFNAMSIZ];
 	bool up[MAX_EV];
+	bool exists[MAX_EV];
+	int master[MAX_EV];
 } ev;
 
-static void on_link(void *ctx, int ifindex, const char *ifname, bool up)
+static void on_link(void *ctx, const struct hwts_link *l)
 {
 	assert_ptr_equal(ctx, &ev);
 	assert_true(ev.n < MAX_EV);
-	ev.index[ev.n] = ifindex;
-	snprintf(ev.name[ev.n], IFNAMSIZ, "%s", ifname);
-	ev.up[ev.n++] = up;
+	ev.index[ev.n] = l->ifindex;
+	snprintf(ev.name[ev.n], IFNAMSIZ, "%s", l->name);
+	ev.exists[ev.n] = l->exists;
+	ev.master[ev.n] = l->master;
+	ev.up[ev.n++] = l->up;
 }
 
 static int setup(void **state)
@@ -115,6 +119,25 @@ static void add_link(struct ht_msg *m, uint16_t type, int index,
 	m->dlen += NLMSG_ALIGN(len);
 }
 
+/* add_link, then an IFLA_MASTER attribute (the bridge it is a port of). */
+static void add_link_master(struct ht_msg *m, int index, const char *name,
+			    uint32_t master)
+{
+	uint8_t *p = m->data + m->dlen;
+	struct nlmsghdr *nh = (struct nlmsghdr *)p;
+	struct rtattr *rta;
+
+	add_link(m, RTM_NEWLINK, index, IFF_UP | IFF_RUNNING, name,
+		 strlen(name) + 1);
+	rta = (struct rtattr *)(p + nh->nlmsg_len);
+	rta->rta_type = IFLA_MASTER;
+	rta->rta_len = RTA_LENGTH(sizeof(master));
+	memcpy(RTA_DATA(rta), &master, sizeof(master));
+	m->dlen -= NLMSG_ALIGN(nh->nlmsg_len);
+	nh->nlmsg_len += RTA_ALIGN(rta->rta_len);
+	m->dlen += NLMSG_ALIGN(nh->nlmsg_len);
+}
+
 static struct hwts_linkmon *open_lm(void)
 {
 	struct hwts_linkmon *lm = NULL;
@@ -147,8 +170,25 @@ static void test_events(void **state)
 	assert_false(ev.up[1]);
 	assert_int_equal(ev.index[2], 6);
 	assert_false(ev.up[2]); /* deleted: down whatever its flags */
+	assert_true(ev.exists[0] && ev.exists[1]);
+	assert_false(ev.exists[2]);
+	assert_int_equal(ev.master[0], 0);
 	assert_int_equal(ht_rq.flag_mismatch, 0);
 	assert_int_equal(ht_rq.last_flags, MSG_DONTWAIT);
+	hwts_linkmon_close(lm);
+}
+
+static void test_master(void **state)
+{
+	struct hwts_linkmon *lm = open_lm();
+
+	(void)state;
+	add_link_master(kmsg(), 12, "vnet3", 4);
+	assert_int_equal(hwts_linkmon_read(lm, on_link, &ev), 0);
+	assert_int_equal(ev.n, 1);
+	assert_string_equal(ev.name[0], "vnet3");
+	assert_int_equal(ev.master[0], 4);
+	assert_true(ev.exists[0] && ev.up[0]);
 	hwts_linkmon_close(lm);
 }
 
@@ -236,6 +276,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_events, setup),
+		cmocka_unit_test_setup(test_master, setup),
 		cmocka_unit_test_setup(test_malformed, setup),
 		cmocka_unit_test_setup(test_foreign_and_truncated, setup),
 		cmocka_unit_test_setup(test_overrun_dumps, setup),

@@ -315,13 +315,12 @@ struct seen {
 	bool hvt1_down;
 };
 
-static void on_link(void *ctx, int ifindex, const char *ifname, bool up)
+static void on_link(void *ctx, const struct hwts_link *l)
 {
 	struct seen *s = ctx;
 
-	(void)ifindex;
 	s->n++;
-	if (strcmp(ifname, "hvt1") == 0 && !up)
+	if (strcmp(l->name, "hvt1") == 0 && !l->up)
 		s->hvt1_down = true;
 }
 

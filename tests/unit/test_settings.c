@@ -239,6 +239,62 @@ static void test_refusal_location(void **state)
 	cfg_destroy(c);
 }
 
+/* Pattern sections: templates for ports that come and go, never fixed
+ * ports; software timestamps only; at least one fixed port; max_ports. */
+static void test_patterns(void **state)
+{
+	struct cfg_error err;
+
+	(void)state;
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(load("[global]\n"
+			      "max_ports 300\n"
+			      "[vnet*]\n"
+			      "time_stamping software\n"
+			      "logSyncInterval -3\n"
+			      "[up0]\n"
+			      "[tap?]\n"
+			      "time_stamping software\n"
+			      "[tap-fix]\n"
+			      "time_stamping software\n",
+			      &err),
+			 0);
+	assert_int_equal(set.nports, 2);
+	assert_string_equal(set.ports[0].name, "up0");
+	assert_true(set.port_hardware[0]);
+	assert_string_equal(set.ports[1].name, "tap-fix");
+	assert_false(set.port_hardware[1]);
+	assert_int_equal(set.ntemplates, 2);
+	assert_string_equal(set.templates[0].pattern, "vnet*");
+	assert_int_equal(set.templates[0].port.log_sync_interval, -3);
+	assert_int_equal(set.templates[0].transport.mode, HWTS_SOFTWARE);
+	assert_string_equal(set.templates[1].pattern, "tap?");
+	assert_int_equal(set.max_ports, 300);
+	assert_int_equal(set.clock.max_ports, 300);
+	assert_true(settings_is_pattern("vnet*"));
+	assert_false(settings_is_pattern("vnet0"));
+
+	/* hardware (the default) in a pattern: refused where it is set */
+	assert_int_equal(load("[global]\n[up0]\n[vnet*]\n", &err), -22);
+	assert_string_equal(err.option, "time_stamping");
+	assert_non_null(strstr(err.reason, "[vnet*] is a pattern"));
+	assert_int_equal(load("[global]\n[up0]\n[vnet*]\n"
+			      "time_stamping hardware\n",
+			      &err),
+			 -22);
+	assert_int_equal(err.line, 4);
+	/* patterns only; fewer max_ports than fixed ports */
+	assert_int_equal(load("[global]\ntime_stamping software\n[vnet*]\n",
+			      &err),
+			 -22);
+	assert_non_null(strstr(err.reason, "only patterns"));
+	assert_int_equal(load("[global]\nmax_ports 1\n[eth0]\n[eth1]\n",
+			      &err),
+			 -22);
+	assert_string_equal(err.option, "max_ports");
+	assert_int_equal(err.line, 2);
+}
+
 /* The clock set's settings: hardware and software ports in one clock
  * (time_stamping per port), the followers' discipline, which clock the
  * grandmaster's time comes from, and what keeps UTC. */
@@ -332,6 +388,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_refusal_location),
 		cmocka_unit_test(test_clock_settings),
+		cmocka_unit_test(test_patterns),
 		cmocka_unit_test(test_example_conf),
 	};
 
