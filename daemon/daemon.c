@@ -455,9 +455,14 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 		err = mgmt_sdnotify_add(d); /* last: READY=1 means all is up */
 	if (err)
 		return err;
-	if (hwts_linkmon_open(&d->lm) < 0) {
-		cm_log(CM_LOG_NOTICE, "no rtnetlink: link state from "
-		       "IFF_RUNNING, re-checked every second");
+	if (getenv("HVPTP_NO_NETLINK") && !strcmp(getenv("HVPTP_NO_NETLINK"),
+						  "1")) {
+		cm_log(CM_LOG_NOTICE, "rtnetlink not used (HVPTP_NO_NETLINK): "
+		       "interfaces and link state re-checked every second");
+		d->lm = NULL;
+	} else if (hwts_linkmon_open(&d->lm) < 0) {
+		cm_log(CM_LOG_NOTICE, "no rtnetlink: interfaces and link state "
+		       "(IFF_RUNNING) re-checked every second");
 		d->lm = NULL;
 	}
 	log_start(d);

@@ -39,7 +39,6 @@ struct hvd_port {
 	int tmpl; /* -1: a fixed port (settings index i), else the pattern
 		     section (hvd_settings.templates) it came from */
 	bool waiting; /* a fixed port whose interface is missing */
-	bool seen; /* in the last listing (hvd_ports_scan) */
 	uint32_t open_errors; /* failed re-opens, for logging once */
 	const struct transport_ops *ops; /* network_transport's */
 	struct transport *t; /* NULL while the interface is missing */

@@ -287,11 +287,8 @@ void hvd_iface_event(struct hvd *d, const struct hwts_link *l, bool scan,
 {
 	int i = port_of_ifindex(d, l->ifindex), t;
 
-	if (i >= 0) {
-		d->ports[i].seen = true;
-		if (still_ours(d, i, l, scan, now))
-			return;
-	}
+	if (i >= 0 && still_ours(d, i, l, scan, now))
+		return;
 	if (!l->exists || !l->name[0])
 		return;
 	i = waiting_port_named(d, l->name);
@@ -311,35 +308,62 @@ void hvd_iface_event(struct hvd *d, const struct hwts_link *l, bool scan,
 		return;
 	}
 	dynamic_add(d, t, l, now);
-	if (port_of_ifindex(d, l->ifindex) >= 0)
-		d->ports[port_of_ifindex(d, l->ifindex)].seen = true;
 }
 
+/* A listing's interface: only new ones matter here (the ports' own
+ * interfaces are checked by name in hvd_ports_scan). */
 static void scan_cb(void *ctx, const struct hwts_link *l)
 {
 	struct hvd *d = ctx;
 
+	if (port_of_ifindex(d, l->ifindex) >= 0)
+		return;
 	hvd_iface_event(d, l, true, hvd_monotonic_ns());
 }
 
+/* One port's interface, looked up by its name. */
+static void scan_port(struct hvd *d, int i, int64_t now)
+{
+	struct hvd_port *hp = &d->ports[i];
+	struct hwts_link l = { .name = hp->name, .exists = true };
+
+	if (hwts_iface_index(hp->name, &l.ifindex) < 0) {
+		if (hp->t) {
+			l.exists = false;
+			l.ifindex = hp->ifindex;
+			still_ours(d, i, &l, true, now);
+		}
+		return;
+	}
+	if (hwts_iface_running(hp->name, &l.up) < 0)
+		return;
+	l.master = hp->tmpl >= 0 ? hwts_iface_master(hp->name) : 0;
+	if (hp->t && l.ifindex != hp->ifindex) {
+		/* the same name on a new interface: re-created */
+		struct hwts_link old = { .ifindex = hp->ifindex, .name = "" };
+
+		still_ours(d, i, &old, true, now);
+	}
+	if (hp->t)
+		still_ours(d, i, &l, true, now);
+	else if (hp->waiting)
+		fixed_back(d, i, &l, now);
+}
+
 /*
- * Every interface there is, from a listing: new ones are served, and the
- * ports whose interface is not in the listing any more are gone.  Used at
- * start and, without rtnetlink, every second.
+ * Without rtnetlink (and at start): each port's interface by its name
+ * (gone, re-created, its link state), then, when pattern sections are
+ * configured, a listing of the interfaces for new ones.  A listing cannot
+ * tell a rename from a new interface; names can.
  */
 void hvd_ports_scan(struct hvd *d, int64_t now)
 {
-	for (int i = 0; i < d->nports; i++)
-		d->ports[i].seen = false;
-	if (hwts_iface_list(scan_cb, d) < 0)
-		return;
 	for (int i = 0; i < d->nports; i++) {
-		struct hvd_port *hp = &d->ports[i];
-		struct hwts_link gone = { .ifindex = hp->ifindex, .name = "" };
-
-		if (hp->in_use && hp->t && !hp->seen)
-			still_ours(d, i, &gone, true, now);
+		if (d->ports[i].in_use)
+			scan_port(d, i, now);
 	}
+	if (d->set.ntemplates > 0)
+		hwts_iface_list(scan_cb, d);
 }
 
 /* The fixed ports at start: their interfaces, or wait for them. */
