@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "mgmt/metrics.h"
 #include "tests/unit/bc_net.h"
 
 #define MANY 1024
@@ -205,6 +206,40 @@ static void test_remove_slave(void **state)
 	bc_destroy(bc);
 }
 
+/* A port that went leaves the metrics (its series end); management and
+ * the systemd status line skip it too (they use bc_port_present). */
+static void test_metrics_follow(void **state)
+{
+	struct mgmt_metrics_cfg cfg = {
+		.textfile = "/nonexistent/x.prom", /* never written here */
+		.textfile_interval_s = 10,
+	};
+	struct mgmt_metrics *m;
+	struct bc_actions act;
+	struct bc_port_cfg pc;
+	struct bc *bc = many_bc(1, 8);
+	const char *t;
+	size_t len;
+	int i;
+
+	(void)state;
+	bc_port_cfg_default(&pc, "vnet7");
+	bc_actions_init(&act);
+	i = bc_port_add(bc, &pc, T0, &act);
+	assert_int_equal(i, 1);
+	assert_int_equal(mgmt_metrics_open(&m, bc, &cfg), 0);
+	assert_int_equal(mgmt_metrics_text(m, 0, &t, &len), 0);
+	assert_non_null(strstr(t, "hvptp_port_state{port=\"2\","
+				  "interface=\"vnet7\"} "));
+	bc_actions_init(&act);
+	assert_int_equal(bc_port_remove(bc, i, T0, &act), 0);
+	assert_int_equal(mgmt_metrics_text(m, SEC, &t, &len), 0);
+	assert_null(strstr(t, "vnet7"));
+	assert_non_null(strstr(t, "interface=\"eth0\""));
+	mgmt_metrics_close(m);
+	bc_destroy(bc);
+}
+
 static void test_create_limits(void **state)
 {
 	struct bc_clock_cfg cc;
@@ -232,6 +267,7 @@ int main(void)
 		cmocka_unit_test(test_thousand_ports),
 		cmocka_unit_test(test_add_remove),
 		cmocka_unit_test(test_remove_slave),
+		cmocka_unit_test(test_metrics_follow),
 		cmocka_unit_test(test_create_limits),
 	};
 
