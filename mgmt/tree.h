@@ -18,8 +18,10 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MGMT_TREE_NODES 4096
-#define MGMT_TREE_POOL (96 * 1024)
+/* Enough for hvptpctl status of a clock with BC_MAX_PORTS ports (about
+ * 20 nodes and 300 bytes each); malloc'd, touched as used. */
+#define MGMT_TREE_NODES 32768
+#define MGMT_TREE_POOL (1024 * 1024)
 
 enum mgmt_vkind {
 	MV_NULL,

@@ -288,10 +288,26 @@ int uds_sendto(struct mgmt_uds *u, int fd, const uint8_t *buf, size_t len,
 	return err;
 }
 
-/* A datagram for the same client is already kept (earlier in the queue). */
+/* The clients whose datagrams were kept in this retry round: their
+ * later datagrams wait too (order).  Few clients are full at once; when
+ * more than UDS_TXQ_BLOCKED are, the kept part of the queue is scanned. */
+struct uds_blocked {
+	int n;
+	const struct uds_txq_item *it[UDS_TXQ_BLOCKED];
+};
+
 static bool uds_txq_has_before(struct mgmt_uds *u, int kept,
+			       const struct uds_blocked *b,
 			       const struct uds_txq_item *it)
 {
+	if (b->n <= UDS_TXQ_BLOCKED) {
+		for (int j = 0; j < b->n; j++) {
+			if (uds_same_addr(&b->it[j]->to, b->it[j]->tolen,
+					  &it->to, it->tolen))
+				return true;
+		}
+		return false;
+	}
 	for (int j = 0; j < kept; j++) {
 		const struct uds_txq_item *k = uds_txq_at(u, j);
 
@@ -306,18 +322,21 @@ static bool uds_txq_has_before(struct mgmt_uds *u, int kept,
 static void uds_txq_flush(struct mgmt_uds *u, int64_t now)
 {
 	int n = u->txq_n, kept = 0;
+	struct uds_blocked b = { .n = 0 };
 
 	if (!n || now < u->txq_retry_ns)
 		return;
 	for (int i = 0; i < n; i++) {
 		struct uds_txq_item *it = uds_txq_at(u, i);
 		int err = -EAGAIN;
+		bool behind;
 
 		if (now - it->at > UDS_TXQ_MAX_AGE_NS) {
 			u->st.send_errors++;
 			continue;
 		}
-		if (!uds_txq_has_before(u, kept, it))
+		behind = uds_txq_has_before(u, kept, &b, it);
+		if (!behind)
 			err = uds_send_now(u, it->fd, it->buf, it->len, &it->to,
 					   it->tolen);
 		if (!uds_full(err)) {
@@ -327,6 +346,10 @@ static void uds_txq_flush(struct mgmt_uds *u, int64_t now)
 		}
 		if (kept != i)
 			*uds_txq_at(u, kept) = *it;
+		if (!behind && b.n < UDS_TXQ_BLOCKED)
+			b.it[b.n] = uds_txq_at(u, kept);
+		if (!behind)
+			b.n++;
 		kept++;
 	}
 	u->txq_n = kept;

@@ -36,8 +36,14 @@ struct uds_sub {
 };
 
 /* An answer or notification the client's full queue did not take yet:
- * retried every UDS_TXQ_RETRY_NS, dropped after UDS_TXQ_MAX_AGE_NS. */
-#define UDS_TXQ 64
+ * retried every UDS_TXQ_RETRY_NS, dropped after UDS_TXQ_MAX_AGE_NS.  A
+ * client's queue holds net.unix.max_dgram_qlen datagrams (10 by default):
+ * the answers of a request to all ports of a large clock wait here, one
+ * per port and a margin for other clients. */
+#define UDS_TXQ (BC_MAX_PORTS + 64)
+/* clients told "full" in one retry round, remembered to keep their order
+ * without rescanning the queue */
+#define UDS_TXQ_BLOCKED 8
 #define UDS_TXQ_RETRY_NS (5 * 1000 * 1000LL)
 #define UDS_TXQ_MAX_AGE_NS (2 * 1000 * 1000 * 1000LL)
 
