@@ -222,11 +222,9 @@ static void initial_links(struct hvd *d, int64_t now)
 		struct hvd_port *hp = &d->ports[i];
 		bool up = true;
 
+		if (hp->waiting)
+			continue; /* FAULTY already */
 		hp->link_up = true;
-		if (hp->waiting) {
-			hvd_port_link(d, i, false, now);
-			continue;
-		}
 		if (hwts_iface_running(hp->name, &up) < 0)
 			continue;
 		if (up) {
@@ -252,6 +250,12 @@ int hvd_run(struct hvd *d, volatile sig_atomic_t *stop)
 	int64_t now = hvd_monotonic_ns();
 
 	d->started_ns = now;
+	/* a fixed port whose interface is missing starts FAULTY, not
+	 * LISTENING for a moment */
+	for (int i = 0; i < d->nports; i++) {
+		if (d->ports[i].waiting)
+			hvd_port_link(d, i, false, now);
+	}
 	exec_start(&d->ex, now);
 	initial_links(d, now);
 	while (!*stop) {

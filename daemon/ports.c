@@ -380,6 +380,7 @@ int hvd_ports_init(struct hvd *d)
 		snprintf(hp->name, sizeof(hp->name), "%s", d->set.ports[i].name);
 		hp->tmpl = -1;
 		hp->in_use = true;
+		hp->link_up = true; /* as the core starts it */
 		hp->fds[0] = hp->fds[1] = -1;
 		if (hwts_iface_index(hp->name, &hp->ifindex) < 0) {
 			if (d->set.port_hardware[i]) {

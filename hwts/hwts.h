@@ -33,6 +33,8 @@ bool hwts_info_supports(const struct hwts_info *info, bool hardware);
  * created without SOCK_NONBLOCK / SOCK_CLOEXEC (design.md §4). */
 int hwts_fd_set_flags(int fd);
 
+/* The interface's index; -ENODEV, not logged, when there is no such
+ * interface (a guest's tap not created yet): the caller says so. */
 int hwts_iface_index(const char *ifname, int *index);
 int hwts_iface_mac(const char *ifname, uint8_t mac[6]);
 /* The interface's IPv4 address (SIOCGIFADDR), network order.  A failed

@@ -74,9 +74,14 @@ int hwts_iface_index(const char *ifname, int *index)
 
 	memset(&ifr, 0, sizeof(ifr));
 	err = hwts_ifreq_ioctl(ifname, SIOCGIFINDEX, &ifr, "SIOCGIFINDEX",
-			       false);
-	if (err)
+			       true);
+	if (err == -ENODEV)
+		return err; /* no such interface (yet): the caller says so */
+	if (err) {
+		cm_err("%s: SIOCGIFINDEX: %s (%s)", ifname, strerror(-err),
+		       hwts_errname(err));
 		return err;
+	}
 	if (ifr.ifr_ifindex <= 0) {
 		cm_err("%s: SIOCGIFINDEX gave index %d", ifname,
 		       ifr.ifr_ifindex);
