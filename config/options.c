@@ -594,6 +594,14 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Current UTC offset (TAI - UTC) in seconds, as grandmaster."),
 	O_INT("verbose", GI, "0", 0, 1,
 	      "Log to standard output."),
+	O_STR("vmclock_file", GI | OPT_HVPTP, "",
+	      "Publish the host's time as a vmclock page (the Linux vmclock "
+	      "ABI, version 1: TAI over the TSC or arm64's virtual counter) "
+	      "in this page-sized file, for a VMM to map into guests, e.g. "
+	      "/run/hvptp/vmclock (empty: off; x86_64 and arm64 only)."),
+	O_INT("vmclock_rate", GI | OPT_HVPTP, "4", 1, 100,
+	      "Updates of the vmclock page per second, each from a burst of "
+	      "paired counter and CLOCK_REALTIME readings."),
 	O_INT("write_phase_mode", G, "0", 0, 1,
 	      "phc2sys: write phase offsets to the PHC (ADJ_OFFSET)."),
 	/* Old names ptp4l still maps to the new ones. */

@@ -241,14 +241,14 @@ static double gm_error_ns(const struct exec *ex)
 	return accuracy_ns(bc_default_ds(ex->bc)->clock_quality.clock_accuracy);
 }
 
-/* The kernel's maxerror, esterror and STA_UNSYNC (see the top). */
-static void exec_kernel_sync(struct exec *ex, struct cs_clock *sys,
-			     int64_t now)
+/* The system clock's bounds against the grandmaster (see the top):
+ * true while they are known and the servos locked (or holding over). */
+static bool sys_bounds(const struct exec *ex, const struct cs_clock *sys,
+		       int64_t now, double *est_ns, double *max_ns)
 {
 	const struct clockset *cs = ex->cs;
 	const struct cs_clock *ref = &cs->c[cs->ref];
 	const struct bc_servo_status *st = bc_get_servo_status(ex->bc);
-	struct hwclock_sync s = { .synced = false };
 	double te = disc_te_estimate(ref->disc, now);
 	bool ok = bc_slave_port(ex->bc) >= 0 ? locked(disc_state(ref->disc))
 					     : ex->holdover;
@@ -261,18 +261,56 @@ static void exec_kernel_sync(struct exec *ex, struct cs_clock *sys,
 		ok = ok && sys->st.have_offset && locked(sys->st.state);
 		te += fabs((double)sys->st.offset_ns);
 	}
-	if (ok && te >= 0.0 && isfinite(te)) {
+	if (!ok || !(te >= 0.0) || !isfinite(te))
+		return false;
+	*est_ns = te;
+	*max_ns = te + (st->valid && st->path_delay_ns > 0
+				? (double)st->path_delay_ns
+				: 0.0);
+	return true;
+}
+
+/* The kernel's maxerror, esterror and STA_UNSYNC (see the top). */
+static void exec_kernel_sync(struct exec *ex, struct cs_clock *sys,
+			     int64_t now)
+{
+	struct hwclock_sync s = { .synced = false };
+	double est, max;
+
+	if (sys_bounds(ex, sys, now, &est, &max)) {
 		s.synced = true;
-		s.esterror_ns = (int64_t)ceil(te);
-		s.maxerror_ns = s.esterror_ns +
-				(st->valid && st->path_delay_ns > 0
-					 ? st->path_delay_ns
-					 : 0);
+		s.esterror_ns = (int64_t)ceil(est);
+		s.maxerror_ns = (int64_t)ceil(max);
 	} else {
 		s.esterror_ns = s.maxerror_ns = 16 * NS_PER_SEC;
 	}
 	if (hwclock_set_sync(sys->hw, &s) < 0)
 		ex->sync_errors++;
+}
+
+void exec_sys_sync(const struct exec *ex, int64_t now,
+		   struct exec_sys_sync *out)
+{
+	const struct clockset *cs = ex->cs;
+
+	memset(out, 0, sizeof(*out));
+	out->esterror_ns = out->maxerror_ns = -1.0;
+	for (int k = 0; cs && cs->started && k < cs->n; k++) {
+		const struct cs_clock *c = &cs->c[k];
+
+		if (!c->hw->keeps_utc)
+			continue;
+		out->present = true;
+		out->adjusted = c->adjust;
+		out->steps = c->st.steps;
+		out->holdover = ex->holdover;
+		out->synced = c->adjust && sys_bounds(ex, c, now,
+						      &out->esterror_ns,
+						      &out->maxerror_ns);
+		if (!out->synced)
+			out->esterror_ns = out->maxerror_ns = -1.0;
+		return;
+	}
 }
 
 /* As grandmaster: the offset and leap of leapfile, and a leap announced

@@ -213,4 +213,17 @@ void exec_time_start(struct exec *ex, int64_t now);
 void exec_time_tick(struct exec *ex, int64_t now);
 void exec_time_close(struct exec *ex);
 
+/* The system clock (CLOCK_REALTIME) as the kernel is told it, for what
+ * shows it elsewhere (the vmclock page). */
+struct exec_sys_sync {
+	bool present; /* in the clock set (started) */
+	bool adjusted; /* hvptpd steers it (not free_running, ...) */
+	bool synced; /* adjusted, locked or holding over, bounds known */
+	bool holdover; /* the reference holds its last frequency */
+	double esterror_ns, maxerror_ns; /* against the GM; < 0 unknown */
+	uint64_t steps; /* its steps so far: a change is a step */
+};
+void exec_sys_sync(const struct exec *ex, int64_t now,
+		   struct exec_sys_sync *out);
+
 #endif

@@ -326,6 +326,26 @@ static int metrics_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	return 0;
 }
 
+/* The vmclock page needs a counter the ABI names: the x86 TSC or arm64's
+ * virtual counter. */
+static int vmclock_from_cfg(const struct cfg *c, struct hvd_settings *s,
+			    struct cfg_error *err)
+{
+	const char *file = cfg_get_string(c, NULL, "vmclock_file");
+
+	file = file ? file : "";
+#if !defined(__x86_64__) && !defined(__aarch64__)
+	if (*file)
+		return refuse(err, "vmclock_file", "%s: the vmclock page "
+			      "needs the x86_64 TSC or the arm64 virtual "
+			      "counter; this architecture has neither", file);
+#endif
+	if (copy_path(s->vmclock_file, sizeof(s->vmclock_file), file) < 0)
+		return refuse(err, "vmclock_file", "%s: path too long", file);
+	s->vmclock_rate = cfg_get_int(c, NULL, "vmclock_rate");
+	return 0;
+}
+
 static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 			   struct cfg_error *err)
 {
@@ -372,7 +392,9 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		 cfg_get_string(c, NULL, "productDescription"));
 	copy_str(s->revision_data, sizeof(s->revision_data),
 		 cfg_get_string(c, NULL, "revisionData"));
-	return metrics_from_cfg(c, s, err);
+	if (metrics_from_cfg(c, s, err) < 0)
+		return -EINVAL; /* refuse()'s */
+	return vmclock_from_cfg(c, s, err);
 }
 
 /* time_stamping and sys_offset_method of port i. */

@@ -75,6 +75,10 @@ struct hvd_settings {
 	char metrics_address[64];
 	char metrics_textfile[256];
 	int metrics_textfile_interval;
+	/* the vmclock page (vm/vmclock.h): its file, empty: off; updates
+	 * per second */
+	char vmclock_file[256];
+	int vmclock_rate;
 };
 
 /* A port name that is a pattern (has '*' or '?'). */

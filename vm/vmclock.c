@@ -78,6 +78,26 @@ const char *vm_vmclock_flag_name(unsigned int bit)
 	return bit < sizeof(n) / sizeof(n[0]) ? n[bit] : NULL;
 }
 
+uint8_t vm_vmclock_status_for(const struct vm_vmclock_facts *f)
+{
+	if (!f->counter_ok)
+		return VM_VMCLOCK_STATUS_UNRELIABLE;
+	if (!f->relation)
+		return VM_VMCLOCK_STATUS_INITIALIZING;
+	if (!f->adjusted)
+		return VM_VMCLOCK_STATUS_FREERUNNING;
+	if (f->synced)
+		return f->holdover ? VM_VMCLOCK_STATUS_FREERUNNING
+				   : VM_VMCLOCK_STATUS_SYNCHRONIZED;
+	return f->ever_synced ? VM_VMCLOCK_STATUS_UNRELIABLE
+			      : VM_VMCLOCK_STATUS_INITIALIZING;
+}
+
+bool vm_vmclock_bounds_known(const struct vm_vmclock_facts *f)
+{
+	return f->counter_ok && f->relation && f->adjusted && f->synced;
+}
+
 void vm_vmclock_init(struct vm_vmclock_abi *p, uint8_t counter_id)
 {
 	memset(p, 0, sizeof(*p));

@@ -164,6 +164,30 @@ const char *vm_vmclock_leap_name(unsigned int leap);
 /* The name of flag bit `bit` (0..63), NULL when undefined. */
 const char *vm_vmclock_flag_name(unsigned int bit);
 
+/* ---- what the page says of the clock ---- */
+
+/* The facts clock_status is decided from. */
+struct vm_vmclock_facts {
+	bool counter_ok; /* the counter is usable (x86: a stable TSC) */
+	bool relation; /* the estimator has a relation */
+	bool adjusted; /* the program steers the clock published */
+	bool synced; /* locked to the reference (or holding over) */
+	bool holdover; /* the reference is holding over */
+	bool ever_synced; /* synced at some time since start */
+};
+
+/*
+ * clock_status from the facts, in this order: an unusable counter is
+ * UNRELIABLE; no relation yet, INITIALIZING; a clock the program does not
+ * steer (free_running) FREERUNNING: its time is the host's, never claimed
+ * to follow a reference; locked, SYNCHRONIZED; holding over, FREERUNNING;
+ * synchronised once and lost since, UNRELIABLE; never yet, INITIALIZING.
+ * Bounds on the time and the period are published only with SYNCHRONIZED
+ * and with FREERUNNING in holdover (vm_vmclock_bounds_known).
+ */
+uint8_t vm_vmclock_status_for(const struct vm_vmclock_facts *f);
+bool vm_vmclock_bounds_known(const struct vm_vmclock_facts *f);
+
 /* ---- the page ---- */
 
 /* The constant fields of a new page (the rest zero). */

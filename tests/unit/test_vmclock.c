@@ -361,6 +361,43 @@ static void test_estimator_steps(void **state)
 	assert_true(e.prior_period_ns > 0.0);
 }
 
+/* ---- what the page says ---- */
+
+static void test_status(void **state)
+{
+	static const struct {
+		struct vm_vmclock_facts f;
+		uint8_t status;
+		bool bounds;
+	} rows[] = {
+		/* counter_ok relation adjusted synced holdover ever */
+		{ { false, true, true, true, false, true },
+		  VM_VMCLOCK_STATUS_UNRELIABLE, false },
+		{ { true, false, true, true, false, true },
+		  VM_VMCLOCK_STATUS_INITIALIZING, false },
+		/* free_running: the host's clock, never a claim */
+		{ { true, true, false, false, false, false },
+		  VM_VMCLOCK_STATUS_FREERUNNING, false },
+		{ { true, true, true, false, false, false },
+		  VM_VMCLOCK_STATUS_INITIALIZING, false },
+		{ { true, true, true, true, false, true },
+		  VM_VMCLOCK_STATUS_SYNCHRONIZED, true },
+		{ { true, true, true, true, true, true },
+		  VM_VMCLOCK_STATUS_FREERUNNING, true },
+		/* lost after lock, no holdover */
+		{ { true, true, true, false, false, true },
+		  VM_VMCLOCK_STATUS_UNRELIABLE, false },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		assert_int_equal(vm_vmclock_status_for(&rows[i].f),
+				 rows[i].status);
+		assert_int_equal(vm_vmclock_bounds_known(&rows[i].f),
+				 rows[i].bounds);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -371,6 +408,7 @@ int main(void)
 		cmocka_unit_test(test_pick),
 		cmocka_unit_test(test_estimator),
 		cmocka_unit_test(test_estimator_steps),
+		cmocka_unit_test(test_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
