@@ -461,6 +461,7 @@ static const struct ctl_cmd commands[] = {
 	{ "set", cmd_set },
 	{ "cmd", cmd_command },
 	{ "watch", ctl_cmd_watch },
+	{ "vmclock", ctl_cmd_vmclock },
 };
 
 static void usage(FILE *f)
@@ -472,6 +473,8 @@ static void usage(FILE *f)
 		"       hvptpctl [options] cmd ID [PORT]   (DISABLE_PORT, "
 		"ENABLE_PORT)\n"
 		"       hvptpctl [options] watch\n"
+		"       hvptpctl [--json] vmclock FILE   (a vmclock page, read "
+		"as a guest does)\n"
 		"options:\n"
 		"  -s, --socket PATH     hvptpd's management socket (%s;\n"
 		"                        read-only: %s)\n"
@@ -627,7 +630,7 @@ int mgmt_ctl_main(int argc, char **argv, FILE *out, FILE *err)
 	code = parse_options(&c, nopts, opts);
 	if (code == 0 && nargs == 0)
 		code = ctl_fail(&c, MGMT_EXIT_USAGE, "usage",
-				"which command? (status, get, set, watch; "
+				"which command? (status, get, set, watch, vmclock; "
 				"hvptpctl -h)");
 	for (size_t i = 0; code == 0 && i < sizeof(commands) /
 						sizeof(commands[0]); i++) {
@@ -639,7 +642,8 @@ int mgmt_ctl_main(int argc, char **argv, FILE *out, FILE *err)
 	if (code == 0) {
 		c.command = ""; /* documents name only known commands */
 		code = ctl_fail(&c, MGMT_EXIT_USAGE, "usage",
-				"unknown command '%s' (status, get, set, watch)",
+				"unknown command '%s' (status, get, set, watch, "
+				"vmclock)",
 				args[0]);
 	}
 done:

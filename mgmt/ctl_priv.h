@@ -85,5 +85,7 @@ void ctl_status_print_host(FILE *f, const struct mgmt_tree *t);
 
 int ctl_cmd_status(struct ctl *c, int argc, char **argv);
 int ctl_cmd_watch(struct ctl *c, int argc, char **argv);
+/* mgmt/ctl_vmclock.c: a vmclock page read as a guest reads it. */
+int ctl_cmd_vmclock(struct ctl *c, int argc, char **argv);
 
 #endif
