@@ -251,7 +251,7 @@ static const char *const implemented_set[] = {
 	"ptp_management", "follow_rate", "follow_readings", "follow_servo",
 	"follow_step_threshold", "follow_first_step_threshold",
 	"reference_clock", "sys_offset_method", "system_clock_sync",
-	"max_ports",
+	"max_ports", "vmclock_file", "vmclock_rate",
 	/* old names of implemented options */
 	"pi_offset_const", "pi_f_offset_const", "pi_max_frequency",
 };

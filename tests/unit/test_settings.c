@@ -61,6 +61,31 @@ static void test_defaults(void **state)
 	assert_true(set.disc.servo.first_step_threshold_s == 0.00002);
 	assert_int_equal(set.disc.servo.max_frequency_ppb, 900000000);
 	assert_int_equal(set.disc.sanity_freq_limit_ppb, 200000000);
+	/* no vmclock page unless asked for */
+	assert_string_equal(set.vmclock_file, "");
+	assert_int_equal(set.vmclock_rate, 4);
+}
+
+static void test_vmclock(void **state)
+{
+	struct cfg_error err;
+	char text[512];
+
+	(void)state;
+	assert_int_equal(load("[global]\nvmclock_file /run/hvptp/vmclock\n"
+			      "vmclock_rate 16\n[eth0]\n", &err), 0);
+	assert_string_equal(set.vmclock_file, "/run/hvptp/vmclock");
+	assert_int_equal(set.vmclock_rate, 16);
+	/* out of range: the option table's check */
+	assert_int_equal(load("[global]\nvmclock_rate 0\n[eth0]\n", &err),
+			 -22);
+	assert_int_equal(load("[global]\nvmclock_rate 101\n[eth0]\n", &err),
+			 -22);
+	/* a path that does not fit is refused, not cut */
+	snprintf(text, sizeof(text), "[global]\nvmclock_file /%0300d\n"
+		 "[eth0]\n", 0);
+	assert_int_equal(load(text, &err), -22);
+	assert_string_equal(err.option, "vmclock_file");
 }
 
 static void test_values_and_ports(void **state)
@@ -382,6 +407,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_defaults),
+		cmocka_unit_test(test_vmclock),
 		cmocka_unit_test(test_servo_choice),
 		cmocka_unit_test(test_values_and_ports),
 		cmocka_unit_test(test_slave_only_class),
