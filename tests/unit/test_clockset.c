@@ -10,7 +10,8 @@
  * clock and on one timescale; a follower recorded but not steered; the
  * roles moving without a step and with the frequency kept; a reference's
  * step passed on to its followers and told to the core for their ports
- * only; followers waiting until the reference has time.
+ * only; followers waiting until the reference has time; what the
+ * system clock's state says to the vmclock page (exec_sys_sync).
  */
 #include <errno.h>
 #include <math.h>
@@ -317,7 +318,8 @@ static void p_stop(void *ctx, int port, int t)
 	(void)ctx, (void)port, (void)t;
 }
 
-static struct bc *make_core_class(uint8_t cls)
+/* traceable: timePropertiesDS says so, clockAccuracy 100 ns (0x21). */
+static struct bc *make_core_q(uint8_t cls, bool traceable)
 {
 	struct bc_clock_cfg cc;
 	struct bc_port_cfg pc[3];
@@ -325,6 +327,10 @@ static struct bc *make_core_class(uint8_t cls)
 
 	bc_clock_cfg_default(&cc);
 	cc.clock_quality.clock_class = cls;
+	if (traceable) {
+		cc.time_traceable = true;
+		cc.clock_quality.clock_accuracy = 0x21;
+	}
 	cc.clock_identity.id[0] = 2;
 	cc.clock_identity.id[7] = 9;
 	for (int i = 0; i < 3; i++) {
@@ -335,6 +341,11 @@ static struct bc *make_core_class(uint8_t cls)
 	}
 	assert_int_equal(bc_create(&bc, &cc, pc, 3), 0);
 	return bc;
+}
+
+static struct bc *make_core_class(uint8_t cls)
+{
+	return make_core_q(cls, false);
 }
 
 static struct bc *make_core(void)
@@ -646,6 +657,51 @@ static void test_leap_not_armed(void **state)
 	}
 }
 
+/* What the vmclock page is told of the system clock (exec_sys_sync):
+ * adjusted but not synchronised at start; as a traceable grandmaster
+ * (clockAccuracy 100 ns) with the system clock locked onto the
+ * reference, synchronised with bounds of at least that accuracy; its
+ * steps counted; not adjusted (free_running): never synchronised. */
+static void test_sys_sync(void **state)
+{
+	struct bc *bc = make_core_q(6, true);
+	struct exec_sys_sync ss;
+	struct plat pl = { 0 };
+	int64_t now = 10 * S;
+	struct exec ex;
+
+	(void)state;
+	exec_open(&ex, bc, &pl, now);
+	exec_sys_sync(&ex, now, &ss);
+	assert_true(ss.present);
+	assert_true(ss.adjusted);
+	assert_false(ss.synced);
+	assert_false(ss.holdover);
+	assert_true(ss.esterror_ns < 0.0 && ss.maxerror_ns < 0.0);
+	assert_int_equal(ss.steps, 0);
+	become_gm(&ex, bc, &now);
+	for (int i = 0; i < 200; i++) {
+		true_now += S / 8;
+		now += S / 8;
+		exec_follow(&ex, now);
+	}
+	exec_sys_sync(&ex, now, &ss);
+	assert_true(ss.synced);
+	assert_true(ss.esterror_ns >= 100.0);
+	assert_true(ss.maxerror_ns >= ss.esterror_ns);
+	assert_true(ss.steps >= 1); /* the first reading stepped it on */
+	assert_int_equal(ss.steps, cs.c[2].st.steps);
+	/* measured only: the same clock is never called synchronised */
+	cs.c[2].adjust = false;
+	exec_sys_sync(&ex, now, &ss);
+	assert_false(ss.adjusted);
+	assert_false(ss.synced);
+	assert_true(ss.esterror_ns < 0.0);
+	cs.c[2].adjust = true;
+	exec_close(&ex);
+	bc_destroy(bc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -668,6 +724,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_kernel_leap, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_leap_not_armed, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_sys_sync, setup,
 						teardown),
 	};
 
