@@ -3,7 +3,8 @@
 #
 # Each binary runs with a time limit (UNIT_TIMEOUT, default 120 s).  One line
 # per binary; the full output of a binary that failed, crashed or timed out;
-# then the summary:
+# a passing binary's lines that start with "FIGURE: " (measured figures a
+# test prints, never asserted on) below its line; then the summary:
 #   unit: 15 binaries, 312 tests: 310 passed, 0 failed, 2 skipped
 # Exit status 1 if any test failed or any binary crashed, timed out or did not
 # report; 2 on bad usage.
@@ -108,6 +109,7 @@ for bin in "$@"; do
 	else
 		printf '  ok   %-32s %4d tests%s (%ss)\n' "$name" "$run" \
 			"$([ "$skip" -ne 0 ] && echo ", $skip skipped")" "$secs"
+		sed -n 's/^FIGURE: /         /p' "$out"
 	fi
 done
 

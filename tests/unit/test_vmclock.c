@@ -305,7 +305,7 @@ static void test_estimator(void **state)
 	assert_int_equal(r.counter, s.counter);
 	/* the period to a few parts in 1e9 (+-20 ns over 3.75 s) */
 	err = (r.period_ns - TRUE_PERIOD) / TRUE_PERIOD;
-	print_message("estimator: period error %.2e (se %.2e), residual "
+	print_message("FIGURE: estimator: period error %.2e (se %.2e), residual "
 		      "%.1f ns\n", err, r.period_se_ns / TRUE_PERIOD,
 		      r.resid_ns);
 	assert_true(fabs(err) < 2e-8);

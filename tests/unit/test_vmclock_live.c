@@ -91,7 +91,7 @@ static void publish(struct vm_vmclock_file *f, uint64_t marker)
 		nanosleep(&gap, NULL);
 	}
 	assert_int_equal(vm_vmclock_est_solve(&e, &r), 0);
-	print_message("live: period %.9f ns (%.0f Hz), residual %.1f ns, "
+	print_message("FIGURE: live: period %.9f ns (%.0f Hz), residual %.1f ns, "
 		      "window %" PRId64 " counts\n", r.period_ns,
 		      1e9 / r.period_ns, r.resid_ns, r.window);
 	vm_vmclock_init(&page, (uint8_t)vm_vmclock_counter_id());
@@ -199,7 +199,7 @@ static void test_live_agreement(void **state)
 	vm_vmclock_unmap(page, len);
 	doc = run_hvptpctl();
 	ctl = json_object_get_int64(member(doc, "offset_from_local_ns"));
-	print_message("vmclock agreement with CLOCK_REALTIME + TAI offset: "
+	print_message("FIGURE: vmclock agreement with CLOCK_REALTIME + TAI offset: "
 		      "%+" PRId64 " ns (guest algorithm here, %" PRIu64
 		      " retries), %+" PRId64 " ns (hvptpctl vmclock, read in "
 		      "%.0f ns)\n", here, retries, ctl,
