@@ -141,6 +141,11 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("check_fup_sync", GI, "0", 0, 1,
 	      "Drop Sync/Follow_Up pairs whose receive order contradicts "
 	      "their timestamps."),
+	O_STR("chrony_sock", GI | OPT_HVPTP, "",
+	      "Feed the reference clock's time (UTC, while it has a "
+	      "master's time) to chronyd's SOCK refclock at this path "
+	      "(chrony.conf: refclock SOCK PATH; empty: off).  Refused "
+	      "while hvptpd adjusts CLOCK_REALTIME itself."),
 	O_INT("clientOnly", GI, "0", 0, 1,
 	      "Never become master on any port (defaultDS.slaveOnly)."),
 	O_INT("clockAccuracy", GI, "0xfe", 0, UINT8_MAX,
@@ -203,6 +208,9 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("egressLatency", PI, "0", INT_MIN, INT_MAX,
 	      "Transmit timestamp correction in nanoseconds (PHY/MAC "
 	      "latency)."),
+	O_DBL("feed_rate", GI | OPT_HVPTP, "1", 0.0625, 64.0,
+	      "Samples per second written to chrony_sock and "
+	      "ntp_shm_segment."),
 	O_INT("fault_badpeernet_interval", P, "16", INT32_MIN, INT32_MAX,
 	      "Seconds before retrying after a bad peer network fault "
 	      "('ASAP': 0)."),
@@ -358,8 +366,15 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Add the NetSync monitor TLVs (informative)."),
 	O_ENU("network_transport", PI, "UDPv4", network_transport_enu,
 	      "Transport: UDPv4, UDPv6 or L2 (IEEE 802.3)."),
+	O_INT("ntp_shm_segment", GI | OPT_HVPTP, "-1", -1, 255,
+	      "Feed the reference clock's time (UTC, while it has a "
+	      "master's time) to this NTP SHM unit, key 0x4e545030 + N, "
+	      "as phc2sys -E ntpshm does (ntpd: server 127.127.28.N; "
+	      "chrony: refclock SHM N; -1: off).  Refused while hvptpd "
+	      "adjusts CLOCK_REALTIME itself."),
 	O_INT("ntpshm_segment", G, "0", INT_MIN, INT_MAX,
-	      "NTP SHM segment used by the ntpshm servo."),
+	      "NTP SHM segment used by ptp4l's ntpshm servo (not "
+	      "implemented: see ntp_shm_segment)."),
 	O_INT("offsetScaledLogVariance", GI, "0xffff", 0, UINT16_MAX,
 	      "defaultDS.clockQuality.offsetScaledLogVariance announced as "
 	      "master."),

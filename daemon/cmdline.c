@@ -637,11 +637,35 @@ static const char cmdline_man_ports[] =
 	"at start and touched\nonly when a port uses it, plus two sockets while "
 	"the port is open.\n";
 
+/* chronyd's and ntpd's feeds (daemon/feed.h). */
+static const char cmdline_man_feeds[] =
+	".SH \"FEEDING CHRONYD AND NTPD\"\n"
+	"With\n.B chrony_sock\nand/or\n.BR ntp_shm_segment ,\n"
+	"hvptpd hands the reference clock's time, on UTC, to chronyd's SOCK\n"
+	"refclock (chrony.conf: \\fBrefclock SOCK\\fR \\fIpath\\fR) or to an "
+	"NTP\nshared-memory refclock, as \\fBphc2sys \\-E ntpshm\\fR does "
+	"(chrony.conf:\n\\fBrefclock SHM\\fR \\fIN\\fR; ntp.conf: "
+	"\\fBserver 127.127.28.\\fIN\\fR),\n.B feed_rate\ntimes a second: "
+	"the offset of the reference from CLOCK_REALTIME\nby a paired reading, "
+	"less the UTC offset in force for a PHC, with the\nleap second "
+	"timePropertiesDS announces.  Only time worth having is fed:\n"
+	"the reference's servo locked to a master (with\n.BR free_running ,\n"
+	"a fresh Sync measurement of the master instead: hvptpd measures,\n"
+	"chronyd steers), or, as grandmaster, time marked traceable; nothing\n"
+	"in holdover (chronyd holds its own frequency), on a PHC with the ARB\n"
+	"timescale, around a leap second, or from CLOCK_REALTIME itself.\n"
+	"chronyd or ntpd then steers CLOCK_REALTIME, so hvptpd must not:\n"
+	"the feeds are refused while it would (system_clock_sync 1, or\n"
+	"software-timestamped ports), unless\n.BR free_running .\n"
+	"A chronyd not running yet costs nothing but a counted, rate-limited\n"
+	"warning (metrics hvptp_feed_*).\n";
+
 void cmdline_print_conf_man(FILE *f)
 {
 	fputs(cmdline_man_head, f);
 	fputs(cmdline_man_ports, f);
 	fputs(cmdline_man_clocks, f);
+	fputs(cmdline_man_feeds, f);
 	fputs(".SH OPTIONS\n", f);
 	cmdline_man_list(f, true, false);
 	fputs(".SH \"PTP4L OPTIONS NOT IMPLEMENTED YET\"\n"

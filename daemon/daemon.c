@@ -10,6 +10,7 @@
 #include "common/log.h"
 #include "daemon/daemon.h"
 #include "daemon/vmclock_svc.h"
+#include "daemon/feed.h"
 #include "mgmt/metrics.h"
 #include "mgmt/sdnotify.h"
 #include "mgmt/uds.h"
@@ -454,6 +455,8 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 		err = mgmt_metrics_add(d);
 	if (!err)
 		err = hvd_vmclock_add(d);
+	if (!err)
+		err = feed_add(d);
 	if (!err)
 		err = mgmt_sdnotify_add(d); /* last: READY=1 means all is up */
 	if (err)

@@ -223,8 +223,9 @@ static int servo_from_cfg(const struct cfg *c, struct disc_cfg *d,
 		return 0;
 	default:
 		return refuse(err, "clock_servo",
-			      "%s: only pi, linreg and kalman are implemented",
-			      "ntpshm/nullf/refclock_sock");
+			      "%s: only pi, linreg and kalman are implemented "
+			      "(to feed chronyd or ntpd, see chrony_sock and "
+			      "ntp_shm_segment)", "ntpshm/nullf/refclock_sock");
 	}
 }
 
@@ -392,9 +393,41 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		 cfg_get_string(c, NULL, "productDescription"));
 	copy_str(s->revision_data, sizeof(s->revision_data),
 		 cfg_get_string(c, NULL, "revisionData"));
+	if (copy_path(s->chrony_sock, sizeof(s->chrony_sock),
+		      cfg_get_string(c, NULL, "chrony_sock")) < 0)
+		return refuse(err, "chrony_sock", "%s: longer than a UNIX "
+			      "socket path can be (%zu bytes)",
+			      cfg_get_string(c, NULL, "chrony_sock"),
+			      sizeof(s->chrony_sock) - 1);
+	s->ntp_shm_segment = cfg_get_int(c, NULL, "ntp_shm_segment");
+	s->feed_rate_hz = cfg_get_double(c, NULL, "feed_rate");
 	if (metrics_from_cfg(c, s, err) < 0)
 		return -EINVAL; /* refuse()'s */
 	return vmclock_from_cfg(c, s, err);
+}
+
+/* chronyd or ntpd fed from hvptpd steers CLOCK_REALTIME: hvptpd must not
+ * (daemon/feed.h). */
+static int feeds_from_cfg(const struct hvd_settings *s, struct cfg_error *err)
+{
+	const char *opt = *s->chrony_sock ? "chrony_sock" : "ntp_shm_segment";
+
+	if ((!*s->chrony_sock && s->ntp_shm_segment < 0) ||
+	    s->disc.free_running)
+		return 0;
+	if (s->any_software)
+		return refuse(err, opt, "%s", "software-timestamped ports "
+			      "make hvptpd discipline CLOCK_REALTIME, which "
+			      "chronyd or ntpd fed from it would steer too: "
+			      "use hardware timestamps with system_clock_sync "
+			      "0, or free_running 1 (hvptpd measures, chronyd "
+			      "steers)");
+	if (s->system_clock_sync)
+		return refuse(err, opt, "%s", "hvptpd disciplines "
+			      "CLOCK_REALTIME (system_clock_sync 1), which "
+			      "chronyd or ntpd fed from it would steer too: "
+			      "set system_clock_sync 0");
+	return 0;
 }
 
 /* time_stamping and sys_offset_method of port i. */
@@ -562,6 +595,8 @@ int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		rc = split_patterns(c, s, err);
 	if (!rc)
 		rc = refuse_at(c, NULL, err, clocks_from_cfg(c, s, err));
+	if (!rc)
+		rc = refuse_at(c, NULL, err, feeds_from_cfg(s, err));
 	return rc;
 }
 

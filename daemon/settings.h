@@ -79,6 +79,11 @@ struct hvd_settings {
 	 * per second */
 	char vmclock_file[256];
 	int vmclock_rate;
+	/* feeds (daemon/feed.h): chronyd's SOCK path or empty; an NTP SHM
+	 * unit or -1; samples per second */
+	char chrony_sock[108];
+	int ntp_shm_segment;
+	double feed_rate_hz;
 };
 
 /* A port name that is a pattern (has '*' or '?'). */

@@ -815,6 +815,53 @@ static void render_mgmt_socket(struct mw *w, const struct metrics_snapshot *s)
 	}
 }
 
+/* chronyd's and ntpd's feeds (daemon/feed.h); each output's series only
+ * when it is configured, the skips when either is. */
+static void render_feeds(struct mw *w, const struct metrics_snapshot *s)
+{
+	const struct vm_feeds_stats *f = &s->feed;
+	const struct {
+		const char *name;
+		bool on;
+		const struct vm_feed_stats *st;
+	} out[] = {
+		{ "chrony_sock", f->have_chrony, &f->chrony },
+		{ "ntp_shm", f->have_shm, &f->shm },
+	};
+	struct ml l;
+
+	mw_family(w, "hvptp_feed_samples_total", "counter",
+		  "Samples of the reference's time delivered to chronyd or "
+		  "ntpd, by output.");
+	for (size_t i = 0; i < 2; i++) {
+		ml_reset(&l);
+		ml_add(&l, "feed", out[i].name);
+		if (out[i].on)
+			mw_uint(w, "hvptp_feed_samples_total", &l,
+				out[i].st->sent);
+	}
+	mw_family(w, "hvptp_feed_failures_total", "counter",
+		  "Samples that could not be delivered (chronyd not "
+		  "listening: no socket, or refused), by output.");
+	for (size_t i = 0; i < 2; i++) {
+		ml_reset(&l);
+		ml_add(&l, "feed", out[i].name);
+		if (out[i].on)
+			mw_uint(w, "hvptp_feed_failures_total", &l,
+				out[i].st->failed);
+	}
+	mw_family(w, "hvptp_feed_skipped_total", "counter",
+		  "Feed ticks without a sample, by reason (no master's time "
+		  "yet, holdover, ...).");
+	for (int r = 1; r < VM_FEED_SKIP_COUNT; r++) {
+		ml_reset(&l);
+		ml_add(&l, "reason", vm_feed_skip_name((enum vm_feed_skip)r));
+		if (f->have_chrony || f->have_shm)
+			mw_uint(w, "hvptp_feed_skipped_total", &l,
+				f->skipped[r]);
+	}
+}
+
 static void render_process(struct mw *w, const struct metrics_snapshot *s)
 {
 	mw_family(w, "hvptp_uptime_seconds", "gauge",
@@ -859,6 +906,7 @@ int metrics_render(const struct metrics_snapshot *s, char *buf, size_t cap,
 	render_clock_counters(&w, s);
 	render_mgmt(&w, s);
 	render_mgmt_socket(&w, s);
+	render_feeds(&w, s);
 	render_process(&w, s);
 	if (len)
 		*len = w.len;

@@ -29,6 +29,7 @@
 #include "bc/bc.h"
 #include "bc/mgmt.h"
 #include "mgmt/uds.h"
+#include "vm/feeds.h"
 
 #define METRICS_NAME_LEN 64
 
@@ -88,6 +89,8 @@ struct metrics_snapshot {
 	uint64_t http_requests; /* answered GET /metrics */
 	uint64_t textfile_writes;
 	uint64_t textfile_errors;
+	/* chronyd's and ntpd's feeds (daemon/feed.h; have_*: configured) */
+	struct vm_feeds_stats feed;
 };
 
 /* Copy the core's state into s (everything but the daemon's and the

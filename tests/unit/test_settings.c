@@ -377,6 +377,55 @@ static void test_clock_settings(void **state)
 			 0);
 }
 
+/* Feeds: off by default; refused while hvptpd steers CLOCK_REALTIME
+ * (chronyd would steer it too); accepted when it does not. */
+static void test_feeds(void **state)
+{
+	static const char *const refused[] = {
+		"[global]\nchrony_sock /run/c.sock\n[eth0]\n",
+		"[global]\nntp_shm_segment 0\n[eth0]\n",
+		"[global]\nchrony_sock /run/c.sock\nsystem_clock_sync 1\n"
+		"time_stamping software\n[eth0]\n",
+		"[global]\nntp_shm_segment 3\n[eth0]\n[tap0]\n"
+		"time_stamping software\n",
+	};
+	struct cfg_error err;
+
+	(void)state;
+	assert_int_equal(load("[global]\n[eth0]\n", &err), 0);
+	assert_string_equal(set.chrony_sock, "");
+	assert_int_equal(set.ntp_shm_segment, -1);
+	assert_true(set.feed_rate_hz == 1.0);
+	for (size_t i = 0; i < sizeof(refused) / sizeof(refused[0]); i++) {
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(load(refused[i], &err), -22);
+		assert_true(!strcmp(err.option, "chrony_sock") ||
+			    !strcmp(err.option, "ntp_shm_segment"));
+		assert_non_null(strstr(err.reason, "CLOCK_REALTIME"));
+	}
+	/* the first case names the line that set the option */
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(load(refused[0], &err), -22);
+	assert_string_equal(err.option, "chrony_sock");
+	assert_int_equal(err.line, 2);
+	assert_int_equal(load("[global]\nchrony_sock /run/c.sock\n"
+			      "ntp_shm_segment 2\nfeed_rate 4\n"
+			      "system_clock_sync 0\n[eth0]\n", &err),
+			 0);
+	assert_string_equal(set.chrony_sock, "/run/c.sock");
+	assert_int_equal(set.ntp_shm_segment, 2);
+	assert_true(set.feed_rate_hz == 4.0);
+	/* free-running: hvptpd measures, chronyd steers (software too) */
+	assert_int_equal(load("[global]\nchrony_sock /run/c.sock\n"
+			      "free_running 1\ntime_stamping software\n"
+			      "[eth0]\n", &err),
+			 0);
+	assert_int_equal(load("[global]\nntp_shm_segment 256\n[eth0]\n",
+			      &err),
+			 -22);
+	assert_int_equal(load("[global]\nfeed_rate 0\n[eth0]\n", &err), -22);
+}
+
 /* The example shipped with the package loads and means what it says. */
 static void test_example_conf(void **state)
 {
@@ -415,6 +464,7 @@ int main(void)
 		cmocka_unit_test(test_refusal_location),
 		cmocka_unit_test(test_clock_settings),
 		cmocka_unit_test(test_patterns),
+		cmocka_unit_test(test_feeds),
 		cmocka_unit_test(test_example_conf),
 	};
 
