@@ -31,7 +31,14 @@ PACKAGES=(
 	"libsystemd-dev pc:libsystemd"      # sd_notify (mgmt/sdnotify.c)
 	"prometheus cmd:promtool"           # promtool check metrics (interop)
 	"curl cmd:curl"                     # scraping /metrics (interop)
+	"chrony cmd:chronyd"                # hvptpd's feeds (interop: chronyd -x)
 )
+
+# Packages that ship a daemon which must never run here on its own: it
+# would steer the machine's clock.  Installed with no service started
+# (policy-rc.d), left disabled, and any instance that started anyway is
+# stopped (by pid).  The tests start their own, with clock control off.
+DAEMON_PACKAGES="chrony:chronyd"
 
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
@@ -95,6 +102,49 @@ done
 apt_install() {
 	apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
+
+# The daemons (DAEMON_PACKAGES) about to be installed, and their pids now.
+daemons=()
+for entry in $DAEMON_PACKAGES; do
+	for pkg in "${missing[@]}"; do
+		[ "$pkg" = "${entry%%:*}" ] && daemons+=("$entry")
+	done
+done
+declare -A pids_before=()
+for entry in "${daemons[@]}"; do
+	for pid in $(pgrep -x "${entry#*:}" 2>/dev/null); do
+		pids_before[$pid]=1
+	done
+done
+# invoke-rc.d and deb-systemd-invoke ask policy-rc.d: 101 = do not start.
+own_policy=0
+if [ "${#daemons[@]}" -gt 0 ] && [ ! -e /usr/sbin/policy-rc.d ]; then
+	printf '#!/bin/sh\n# scripts/deps.sh: no service starts while it installs\nexit 101\n' \
+		>/usr/sbin/policy-rc.d
+	chmod 0755 /usr/sbin/policy-rc.d
+	own_policy=1
+	trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+fi
+
+# After the install: the services disabled, anything that started stopped.
+daemons_quiet() {
+	local entry pkg prog pid
+	for entry in "${daemons[@]}"; do
+		pkg=${entry%%:*} prog=${entry#*:}
+		if command -v systemctl >/dev/null 2>&1; then
+			systemctl disable "$pkg.service" >/dev/null 2>&1 || true
+		fi
+		for pid in $(pgrep -x "$prog" 2>/dev/null); do
+			[ -n "${pids_before[$pid]:-}" ] && continue
+			echo "deps: $prog started by its package (pid $pid): stopping it" >&2
+			kill -TERM "$pid" 2>/dev/null || true
+		done
+	done
+	if [ "$own_policy" -eq 1 ]; then
+		rm -f /usr/sbin/policy-rc.d
+		trap - EXIT
+	fi
+}
 if [ "$need_update" -eq 1 ]; then
 	apt-get update -qq >/dev/null
 fi
@@ -102,6 +152,7 @@ if ! apt_install; then
 	apt-get update -qq >/dev/null
 	apt_install
 fi
+daemons_quiet
 
 mapfile -t still < <(missing_packages)
 if [ "${#still[@]}" -ne 0 ]; then
