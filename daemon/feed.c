@@ -37,7 +37,7 @@ static bool servo_locked(enum servo_state s)
 
 /* Is there a master's time to feed (before reading any clock)? */
 static enum vm_feed_skip feed_has_time(const struct exec *ex,
-				    const struct feed_meas *m)
+				       const struct feed_meas *m)
 {
 	const struct clockset *cs = ex->cs;
 	const struct cs_clock *ref = &cs->c[cs->ref];
@@ -71,8 +71,8 @@ static enum vm_feed_skip feed_has_time(const struct exec *ex,
 /* m(R): the measured-only reference's offset from its master at its own
  * time r_ns, from the last Sync and the free-running frequency. */
 static enum vm_feed_skip feed_master_offset(const struct exec *ex,
-					 const struct feed_meas *m,
-					 int64_t r_ns, int64_t *off)
+					    const struct feed_meas *m,
+					    int64_t r_ns, int64_t *off)
 {
 	const struct cs_clock *ref = &ex->cs->c[ex->cs->ref];
 	int64_t age = r_ns - m->ingress_ns;
@@ -107,7 +107,7 @@ static int tp_leap(const struct time_properties_ds *tp)
 }
 
 enum vm_feed_skip feed_decide(struct exec *ex, const struct feed_meas *m,
-			   int readings, struct vm_feed_sample *out)
+			      int readings, struct vm_feed_sample *out)
 {
 	const struct clockset *cs = ex->cs;
 	const struct cs_clock *ref = &cs->c[cs->ref];
@@ -122,7 +122,8 @@ enum vm_feed_skip feed_decide(struct exec *ex, const struct feed_meas *m,
 	if (hwclock_sys_offset(ref->hw, readings, &so) < 0)
 		return VM_FEED_SKIP_READ;
 	r_ns = so.sys_ns + so.offset_ns;
-	if (!ref->adjust) {
+	/* measured only, against a master (a grandmaster's time is its own) */
+	if (!ref->adjust && bc_slave_port(ex->bc) >= 0) {
 		why = feed_master_offset(ex, m, r_ns, &moff);
 		if (why != VM_FEED_OK)
 			return why;

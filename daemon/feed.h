@@ -74,7 +74,7 @@ void feed_meas_update(struct feed_meas *m, const struct bc *bc, int port,
 /* Decide and take this tick's sample (see the top): VM_FEED_OK with *out
  * filled, or the reason for skipping.  Reads the reference's clock. */
 enum vm_feed_skip feed_decide(struct exec *ex, const struct feed_meas *m,
-			   int readings, struct vm_feed_sample *out);
+			      int readings, struct vm_feed_sample *out);
 
 /* For hvd_open(): open the outputs the settings name and register the
  * service (nothing when neither is set).  0 or a negative errno. */

@@ -268,6 +268,22 @@ static void test_leap_window(void **state)
 	true_now = saved;
 }
 
+/* A free-running grandmaster whose time is traceable: its own time, as
+ * it reads (nothing measured to take off). */
+static void test_traceable_gm_free_running(void **state)
+{
+	struct world wd = { .free_running = true, .ptp_timescale = true,
+			    .traceable = true };
+	struct feed_meas m = { .valid = true, .offset_ns = 999999 };
+	struct vm_feed_sample s;
+
+	(void)state;
+	open_world(&wd);
+	become_gm(20 * S);
+	assert_int_equal(decide(&m, &s), VM_FEED_OK);
+	assert_int_equal(s.offset_ns, (700 - UTC * S) - (2000000 - UTC * S));
+}
+
 static void test_arb_phc(void **state)
 {
 	struct world wd = { .ptp_timescale = false, .traceable = true };
@@ -388,6 +404,8 @@ int main(void)
 		cmocka_unit_test_teardown(test_no_master_no_feed, teardown),
 		cmocka_unit_test_teardown(test_traceable_gm_phc, teardown),
 		cmocka_unit_test_teardown(test_leap_window, teardown),
+		cmocka_unit_test_teardown(test_traceable_gm_free_running,
+					  teardown),
 		cmocka_unit_test_teardown(test_arb_phc, teardown),
 		cmocka_unit_test_teardown(test_circular, teardown),
 		cmocka_unit_test_teardown(test_free_running_measured, teardown),
