@@ -11,7 +11,9 @@
  * announces, holdover, the ARB timescale on a PHC, a failed reading, the
  * second around a leap, CLOCK_REALTIME's own time (circular); and a
  * free-running reference fed with its measured offset from the master
- * (a slave port reached through two Announces), which goes stale.
+ * (a slave port reached through Announces), carried to the reading with
+ * the frequency estimate, which goes stale; a free-running grandmaster's
+ * traceable time fed as it reads.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -385,6 +387,46 @@ static void test_free_running_measured(void **state)
 	assert_int_equal(decide(&m, &s), VM_FEED_SKIP_UNLOCKED);
 }
 
+/* The measured offset is carried to the reading with the free-running
+ * frequency estimate: a PHC 1000 ppb fast gains 500 ns on its master in
+ * the half second since the last Sync. */
+static void test_free_running_carried(void **state)
+{
+	struct world wd = { .free_running = true, .ptp_timescale = false };
+	struct feed_meas m = { 0 };
+	struct vm_feed_sample s;
+	struct disc_result r;
+	int64_t t0 = true_now + phc.off;
+	struct bc_sample smp = {
+		.kind = BC_SAMPLE_SYNC,
+		.offset_ns = 1500,
+		.log_sync_interval = -3,
+	};
+
+	(void)state;
+	open_world(&wd);
+	hear_master(20 * S);
+	/* the estimate from two Syncs 2 s apart: +2000 ns, so 1000 ppb fast */
+	for (int i = 0; i < 2; i++) {
+		struct disc_input in = {
+			.kind = DISC_SYNC,
+			.offset_ns = i * 2000,
+			.ingress_ns = t0 + i * 2 * S,
+			.mono_ns = 30 * S + i * 2 * S,
+		};
+
+		assert_int_equal(disc_sample_in(cs.c[0].disc, &in, &r), 0);
+		disc_applied(cs.c[0].disc, &r, 0, 0, in.mono_ns);
+	}
+	assert_true(disc_freq_known(cs.c[0].disc));
+	assert_true(disc_freq_ppb(cs.c[0].disc) == -1000.0);
+	smp.ingress = tmv_from_ns(true_now + phc.off - S / 2);
+	feed_meas_update(&m, bc, 0, &smp);
+	assert_int_equal(decide(&m, &s), VM_FEED_OK);
+	assert_int_equal(s.offset_ns,
+			 (700 - 2000 - UTC * S) - (2000000 - UTC * S));
+}
+
 /* An adjusted reference with a slave port: only once its servo locks. */
 static void test_slave_unlocked(void **state)
 {
@@ -409,6 +451,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_arb_phc, teardown),
 		cmocka_unit_test_teardown(test_circular, teardown),
 		cmocka_unit_test_teardown(test_free_running_measured, teardown),
+		cmocka_unit_test_teardown(test_free_running_carried, teardown),
 		cmocka_unit_test_teardown(test_slave_unlocked, teardown),
 	};
 
