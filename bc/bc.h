@@ -473,4 +473,24 @@ struct bc_host_info {
 void bc_set_host_info(struct bc *bc, const struct bc_host_info *h);
 const struct bc_host_info *bc_host_info(const struct bc *bc);
 
+/* What the program feeds chronyd and ntpd (daemon/feed.h), for
+ * management (HVPTP_FEEDS_NP): which outputs, each one's delivered and
+ * failed samples, and the ticks without a sample by reason (the
+ * program's codes, 1..BC_FEED_REASONS; 0 in last: fed). */
+#define BC_FEED_REASONS 7
+#define BC_FEED_PATH_LEN 108
+struct bc_feed_info {
+	bool chrony_on, shm_on;
+	bool have_last; /* a tick ran */
+	uint8_t last; /* its outcome: 0 fed, else a reason */
+	int16_t shm_unit; /* -1: off */
+	uint64_t chrony_sent, chrony_failed;
+	int32_t chrony_errno; /* the last failure's errno, 0 none */
+	uint64_t shm_sent, shm_failed;
+	uint64_t skipped[BC_FEED_REASONS]; /* by reason - 1 */
+	char chrony_path[BC_FEED_PATH_LEN];
+};
+void bc_set_feed_info(struct bc *bc, const struct bc_feed_info *f);
+const struct bc_feed_info *bc_feed_info(const struct bc *bc);
+
 #endif

@@ -126,6 +126,7 @@ struct bc {
 	struct bc_servo_status servo;
 	struct bc_clock_info clocks[BC_MAX_CLOCKS]; /* bc_set_clock_info */
 	struct bc_host_info host; /* bc_set_host_info */
+	struct bc_feed_info feed; /* bc_set_feed_info */
 	int slave_port; /* -1 if none */
 	uint32_t next_token;
 	/* path trace of the parent's Announce (for our Announces) */

@@ -104,6 +104,7 @@ enum bc_mgmt_id {
 	BC_MID_HVPTP_PORT_DROPS_NP = 0xD001, /* port */
 	BC_MID_HVPTP_CLOCKS_NP = 0xD002,
 	BC_MID_HVPTP_HOST_NP = 0xD003,
+	BC_MID_HVPTP_FEEDS_NP = 0xD004,
 };
 
 /* targetPortIdentity.portNumber addressing every port. */
@@ -168,6 +169,15 @@ enum bc_mgmt_id {
  * of vm/hostcheck.h's checks each; a check in none does not apply), then
  * nlines times: the line's check (u8) and the line (PTPText). */
 #define BC_MGMT_HOST_MORE 0x01
+/* HVPTP_FEEDS_NP (clock, GET): u8 flags (BC_MGMT_FEED_*), u8 the last
+ * tick's outcome (0 fed, 1..BC_FEED_REASONS a reason, 0xFF no tick yet),
+ * i16 the NTP SHM unit (-1 off), u64 chrony samples sent, u64 failed,
+ * i32 the last failure's errno (0 none), reserved u32, u64 SHM samples
+ * written, u64 failed, BC_FEED_REASONS u64 ticks skipped by reason, the
+ * chrony socket's path (PTPText, empty when off). */
+#define BC_MGMT_FEED_CHRONY 0x01 /* chrony_sock is on */
+#define BC_MGMT_FEED_SHM 0x02 /* ntp_shm_segment is on */
+#define BC_MGMT_FEED_NONE 0xFF /* no tick yet */
 
 /* SUBSCRIBE_EVENTS_NP: u16 duration (s) + a 64-octet event bitmask; bit
  * (n % 8) of octet n / 8 is event n.  Duration 0xFFFF never expires. */

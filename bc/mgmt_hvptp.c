@@ -1,7 +1,8 @@
 /*
  * bc/mgmt_hvptp.c — what the program tells the core about the host so that
  * management can answer it: the clock tree (HVPTP_CLOCKS_NP), the checks
- * that matter for guests (HVPTP_HOST_NP), and each port's PHC
+ * that matter for guests (HVPTP_HOST_NP), the feeds to chronyd and ntpd
+ * (HVPTP_FEEDS_NP), and each port's PHC
  * (PORT_HWCLOCK_NP, as linuxptp 4.x answers it, which is what
  * `phc2sys -a` asks for).  Layouts in bc/mgmt.h.
  */
@@ -47,6 +48,21 @@ void bc_set_host_info(struct bc *bc, const struct bc_host_info *h)
 const struct bc_host_info *bc_host_info(const struct bc *bc)
 {
 	return &bc->host;
+}
+
+void bc_set_feed_info(struct bc *bc, const struct bc_feed_info *f)
+{
+	if (f) {
+		bc->feed = *f;
+		bc->feed.chrony_path[BC_FEED_PATH_LEN - 1] = '\0';
+	} else {
+		memset(&bc->feed, 0, sizeof(bc->feed));
+	}
+}
+
+const struct bc_feed_info *bc_feed_info(const struct bc *bc)
+{
+	return &bc->feed;
 }
 
 /* PORT_HWCLOCK_NP: portIdentity, the PHC that stamps the port (-1:
@@ -165,4 +181,26 @@ void mgmt_get_host_np(const struct bc *bc, int port, struct wire_writer *w)
 		wire_put_u8(w, h->line_check[i]);
 		mgmt_put_text(w, h->lines[i], BC_HOST_LINE_LEN);
 	}
+}
+
+/* HVPTP_FEEDS_NP: see bc/mgmt.h. */
+void mgmt_get_feeds_np(const struct bc *bc, int port, struct wire_writer *w)
+{
+	const struct bc_feed_info *f = &bc->feed;
+
+	(void)port;
+	wire_put_u8(w, (uint8_t)((f->chrony_on ? BC_MGMT_FEED_CHRONY : 0) |
+				 (f->shm_on ? BC_MGMT_FEED_SHM : 0)));
+	wire_put_u8(w, f->have_last ? f->last : BC_MGMT_FEED_NONE);
+	wire_put_u16(w, (uint16_t)(f->shm_on ? f->shm_unit : -1));
+	wire_put_u64(w, f->chrony_sent);
+	wire_put_u64(w, f->chrony_failed);
+	wire_put_u32(w, (uint32_t)f->chrony_errno);
+	wire_put_u32(w, 0);
+	wire_put_u64(w, f->shm_sent);
+	wire_put_u64(w, f->shm_failed);
+	for (int i = 0; i < BC_FEED_REASONS; i++)
+		wire_put_u64(w, f->skipped[i]);
+	mgmt_put_text(w, f->chrony_on ? f->chrony_path : "",
+		      BC_FEED_PATH_LEN);
 }

@@ -653,6 +653,7 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(HVPTP_PORT_DROPS_NP), P, G, get_port_drops_np, NULL, 0 },
 	{ ID(HVPTP_CLOCKS_NP), C, G, mgmt_get_clocks_np, NULL, 0 },
 	{ ID(HVPTP_HOST_NP), C, G, mgmt_get_host_np, NULL, 0 },
+	{ ID(HVPTP_FEEDS_NP), C, G, mgmt_get_feeds_np, NULL, 0 },
 };
 
 #define MGMT_N_IDS (sizeof(mgmt_ids) / sizeof(mgmt_ids[0]))

@@ -84,6 +84,7 @@ void mgmt_get_port_hwclock_np(const struct bc *bc, int port,
 			      struct wire_writer *w);
 void mgmt_get_clocks_np(const struct bc *bc, int port, struct wire_writer *w);
 void mgmt_get_host_np(const struct bc *bc, int port, struct wire_writer *w);
+void mgmt_get_feeds_np(const struct bc *bc, int port, struct wire_writer *w);
 /* A get function that writes nothing (ACKNOWLEDGE of a COMMAND). */
 void mgmt_get_empty(const struct bc *bc, int port, struct wire_writer *w);
 

@@ -207,6 +207,31 @@ static void feed_outcome(struct feed *f, enum vm_feed_skip why)
 	}
 }
 
+_Static_assert(VM_FEED_SKIP_COUNT - 1 == BC_FEED_REASONS,
+	       "HVPTP_FEEDS_NP carries every reason");
+
+/* What management answers (HVPTP_FEEDS_NP). */
+static void feed_publish(const struct feed *f)
+{
+	struct bc_feed_info fi = {
+		.chrony_on = f->chrony_on,
+		.shm_on = f->shm_on,
+		.have_last = f->last != VM_FEED_SKIP_COUNT,
+		.last = (uint8_t)f->last,
+		.shm_unit = (int16_t)(f->shm_on ? f->shm.unit : -1),
+		.chrony_sent = f->chrony.st.sent,
+		.chrony_failed = f->chrony.st.failed,
+		.chrony_errno = -f->chrony.st.last_error,
+		.shm_sent = f->shm.st.sent,
+		.shm_failed = f->shm.st.failed,
+	};
+
+	for (int r = 1; r < VM_FEED_SKIP_COUNT; r++)
+		fi.skipped[r - 1] = f->skipped[r];
+	snprintf(fi.chrony_path, sizeof(fi.chrony_path), "%s", f->chrony_path);
+	bc_set_feed_info(f->ex->bc, &fi);
+}
+
 static void feed_once(struct feed *f, int64_t now)
 {
 	struct vm_feed_sample s;
@@ -240,6 +265,7 @@ static void svc_tick(void *ctx, int64_t now)
 		return;
 	if (f->ex->cs && f->ex->cs->started)
 		feed_once(f, now);
+	feed_publish(f);
 	f->next = (f->next ? f->next : now) + f->period_ns;
 	if (f->next <= now) /* late by a whole period: no burst */
 		f->next = now + f->period_ns;
@@ -347,6 +373,7 @@ int feed_add(struct hvd *d)
 		svc_close(f);
 		return err;
 	}
+	feed_publish(f);
 	cm_info("feed: %s%s%s every %.3g s", f->chrony_on ? "chrony SOCK " : "",
 		f->chrony_on ? f->chrony_path : "",
 		f->shm_on ? " NTP SHM" : "", 1.0 / s->feed_rate_hz);

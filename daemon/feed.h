@@ -47,7 +47,8 @@
  *
  * Delivery failures (chronyd not started yet: ENOENT, ECONNREFUSED) are
  * counted, logged at most once a minute, never fatal; the counters show
- * in the metrics (hvptp_feed_*).
+ * in the metrics (hvptp_feed_*) and through management (HVPTP_FEEDS_NP,
+ * bc_set_feed_info after every tick).
  */
 #ifndef HVPTP_DAEMON_FEED_H
 #define HVPTP_DAEMON_FEED_H

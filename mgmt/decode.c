@@ -13,6 +13,7 @@
 #include "common/hwclock.h"
 #include "mgmt/decode.h"
 #include "servo/servo.h"
+#include "vm/feeds.h"
 
 /* ---- enumeration names ---- */
 
@@ -42,6 +43,15 @@ const char *mgmt_delay_mechanism_name(unsigned v)
 	case DM_NO_MECHANISM: return "NO_MECHANISM";
 	default: return NULL;
 	}
+}
+
+/* HVPTP_FEEDS_NP's last outcome: "fed", or why not (vm/feeds.h). */
+const char *mgmt_feed_outcome_name(unsigned v)
+{
+	if (v == VM_FEED_OK)
+		return "fed";
+	return v < VM_FEED_SKIP_COUNT ? vm_feed_skip_name((enum vm_feed_skip)v)
+				      : NULL;
 }
 
 /* linuxptp's enum timestamp_type, as PORT_PROPERTIES_NP carries it. */
@@ -132,6 +142,8 @@ static const char *const clock_bits[8] = {
 };
 /* BC_MGMT_HOST_* */
 static const char *const host_bits[8] = { "more_lines" };
+/* BC_MGMT_FEED_* */
+static const char *const feed_bits[8] = { "chrony_sock", "ntp_shm" };
 
 #define F(n, t) { n, t, 0, NULL, NULL }
 #define FA(n, t, a) { n, t, a, NULL, NULL }
@@ -322,6 +334,28 @@ static const struct mgmt_field f_host_np[] = {
 	F("lines", MF_TEXTS),
 };
 
+/* HVPTP_FEEDS_NP: the outputs, the last tick, the SHM unit, each
+ * output's samples, the skipped ticks by reason, the socket's path. */
+static const struct mgmt_field f_feeds_np[] = {
+	FB(feed_bits),
+	FE("last_outcome", mgmt_feed_outcome_name),
+	F("ntp_shm_segment", MF_I16),
+	F("chrony_sent", MF_U64),
+	F("chrony_failed", MF_U64),
+	F("chrony_last_errno", MF_I32),
+	RES(4),
+	F("shm_sent", MF_U64),
+	F("shm_failed", MF_U64),
+	F("skipped_unlocked", MF_U64),
+	F("skipped_holdover", MF_U64),
+	F("skipped_stale", MF_U64),
+	F("skipped_timescale", MF_U64),
+	F("skipped_leap_second", MF_U64),
+	F("skipped_circular", MF_U64),
+	F("skipped_read_error", MF_U64),
+	F("chrony_path", MF_TEXT),
+};
+
 #define L(id, f) { BC_MID_##id, f, (int)(sizeof(f) / sizeof(f[0])) }
 
 static const struct mgmt_layout layouts[] = {
@@ -360,6 +394,7 @@ static const struct mgmt_layout layouts[] = {
 	L(HVPTP_PORT_DROPS_NP, f_port_drops_np),
 	L(HVPTP_CLOCKS_NP, f_clocks_np),
 	L(HVPTP_HOST_NP, f_host_np),
+	L(HVPTP_FEEDS_NP, f_feeds_np),
 };
 
 #define N_LAYOUTS ((int)(sizeof(layouts) / sizeof(layouts[0])))

@@ -142,6 +142,7 @@ const char *mgmt_delay_mechanism_name(unsigned v);
 const char *mgmt_timestamping_name(unsigned v);
 const char *mgmt_servo_state_name(unsigned v);
 const char *mgmt_port_state_name(unsigned v);
+const char *mgmt_feed_outcome_name(unsigned v);
 
 /*
  * A record of HVPTP_CLOCKS_NP decodes to (the fields in wire order,

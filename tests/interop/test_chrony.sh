@@ -14,7 +14,8 @@
 # socket: they must be counted (hvptp_feed_failures_total) and logged, not
 # fatal.  Then chronyd must list both refclocks (SOCK refid HVS, SHM
 # refid HVM) with a non-zero reach register, samples and a selectable
-# state (* or +), through its own command socket (chronyc -h PATH).  The
+# state (* or +), through its own command socket (chronyc -h PATH); the
+# metrics and hvptpctl get HVPTP_FEEDS_NP must count the samples.  The
 # SHM unit is one no segment of this machine uses; it is removed at the
 # end.  Needs root, ip, ptp4l, chronyd and chronyc (scripts/deps.sh).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -118,9 +119,33 @@ shm=$(counter hvptp_feed_samples_total 'feed="ntp_shm"')
 [ "${failed:-0}" -gt 0 ] || hv_fail "hvptp_feed_failures_total (chrony_sock) is '${failed}'"
 [ "${shm:-0}" -gt 0 ] || hv_fail "hvptp_feed_samples_total (ntp_shm) is '${shm}'"
 
+# The same through management (HVPTP_FEEDS_NP), when hvptpctl is there.
+HVPTPCTL=${HVPTPCTL:-$(dirname "$HVPTPD")/hvptpctl}
+mgmt_note="no hvptpctl at $HVPTPCTL"
+if [ -x "$HVPTPCTL" ]; then
+	J=$HV_TMP/feeds.json
+	ip netns exec "$(hv_ns sl)" timeout 10 "$HVPTPCTL" -s "$(hv_uds sl)" \
+		--json get HVPTP_FEEDS_NP >"$J" 2>&1 ||
+		hv_fail "hvptpctl get HVPTP_FEEDS_NP: $(cat "$J")"
+	feeds=$(/usr/bin/python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))["responses"][0]["data"]
+print(d["chrony_sock"], d["ntp_shm"], d["ntp_shm_segment"],
+      d["chrony_sent"], d["chrony_failed"], d["shm_sent"],
+      d["last_outcome_name"], d["skipped_unlocked"])' "$J") ||
+		hv_fail "HVPTP_FEEDS_NP: $(cat "$J")"
+	read -r m_chrony m_shm m_unit m_sent m_failed m_shm_sent m_last m_unl <<<"$feeds"
+	[ "$m_chrony $m_shm $m_unit $m_last" = "True True $unit fed" ] ||
+		hv_fail "HVPTP_FEEDS_NP: outputs/unit/last '$m_chrony $m_shm $m_unit $m_last'"
+	if [ "$m_sent" -le 0 ] || [ "$m_failed" -le 0 ] || [ "$m_shm_sent" -le 0 ]; then
+		hv_fail "HVPTP_FEEDS_NP: sent $m_sent failed $m_failed shm $m_shm_sent"
+	fi
+	mgmt_note="HVPTP_FEEDS_NP: chrony sent $m_sent failed $m_failed, shm $m_shm_sent, skipped unlocked $m_unl, last $m_last"
+fi
+
 hvs=$(awk '$2 == "HVS"' "$SRC" | tr -s ' ')
 hvm=$(awk '$2 == "HVM"' "$SRC" | tr -s ' ')
 kill -TERM "$chronyd_pid" 2>/dev/null
 wait "$chronyd_pid" 2>/dev/null
 hv_finish
-hv_result "chronyc sources: '$hvs' / '$hvm'; SOCK samples sent $sent, failed $failed (before chronyd); SHM samples $shm"
+hv_result "chronyc sources: '$hvs' / '$hvm'; SOCK samples sent $sent, failed $failed (before chronyd); SHM samples $shm; $mgmt_note"

@@ -490,6 +490,55 @@ static void test_decode_host(void **state)
 	mgmt_tree_free(t);
 }
 
+/* HVPTP_FEEDS_NP: the outputs, the counters, the last outcome by name
+ * (null before the first tick), the skipped ticks by reason. */
+static void test_decode_feeds(void **state)
+{
+	struct bc_feed_info f = {
+		.chrony_on = true, .shm_on = true, .have_last = true,
+		.last = 2, .shm_unit = 0, .chrony_sent = 12345678901ULL,
+		.chrony_failed = 3, .chrony_errno = 111, .shm_sent = 7,
+		.skipped = { 11, 22, 0, 0, 0, 0, 77 },
+	};
+	struct bc *bc = one_clock(1);
+	struct mgmt_tree *t;
+
+	(void)state;
+	snprintf(f.chrony_path, sizeof(f.chrony_path), "/run/chrony/h.sock");
+	bc_set_feed_info(bc, &f);
+	t = get_tree(bc, BC_MID_HVPTP_FEEDS_NP, 0);
+	assert_int_equal(tint(t, "chrony_sock"), 1);
+	assert_int_equal(tint(t, "ntp_shm"), 1);
+	assert_int_equal(tint(t, "ntp_shm_segment"), 0);
+	tstr(t, "last_outcome_name", "holdover");
+	assert_int_equal(tint(t, "chrony_sent"), 12345678901LL);
+	assert_int_equal(tint(t, "chrony_failed"), 3);
+	assert_int_equal(tint(t, "chrony_last_errno"), 111);
+	assert_int_equal(tint(t, "shm_sent"), 7);
+	assert_int_equal(tint(t, "skipped_unlocked"), 11);
+	assert_int_equal(tint(t, "skipped_holdover"), 22);
+	assert_int_equal(tint(t, "skipped_read_error"), 77);
+	tstr(t, "chrony_path", "/run/chrony/h.sock");
+	mgmt_tree_free(t);
+	/* fed; the SHM off: unit -1 */
+	f.last = 0;
+	f.shm_on = false;
+	bc_set_feed_info(bc, &f);
+	t = get_tree(bc, BC_MID_HVPTP_FEEDS_NP, 0);
+	tstr(t, "last_outcome_name", "fed");
+	assert_int_equal(tint(t, "ntp_shm"), 0);
+	assert_int_equal(tint(t, "ntp_shm_segment"), -1);
+	mgmt_tree_free(t);
+	/* no feed, no tick: nothing on, no outcome */
+	bc_set_feed_info(bc, NULL);
+	t = get_tree(bc, BC_MID_HVPTP_FEEDS_NP, 0);
+	assert_int_equal(tint(t, "chrony_sock"), 0);
+	assert_int_equal(tint(t, "last_outcome"), 0xFF);
+	assert_true(tnull(t, "last_outcome_name"));
+	tstr(t, "chrony_path", "");
+	mgmt_tree_free(t);
+}
+
 static void test_host_check_states(void **state)
 {
 	uint32_t rep = 1u << HOSTCHECK_ID_CLOCKSOURCE |
@@ -906,6 +955,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_decode_clocks_more, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_decode_host, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_decode_feeds, setup,
 						teardown),
 		cmocka_unit_test(test_host_check_states),
 		cmocka_unit_test(test_host_lines_named),
