@@ -48,7 +48,10 @@
  * Delivery failures (chronyd not started yet: ENOENT, ECONNREFUSED) are
  * counted, logged at most once a minute, never fatal; the counters show
  * in the metrics (hvptp_feed_*) and through management (HVPTP_FEEDS_NP,
- * bc_set_feed_info after every tick).
+ * bc_set_feed_info after every tick).  Under clknetsim the service runs
+ * as it is (chrony_sock's sends fail with EINVAL there, counted: no
+ * simulated node listens), but ntp_shm_segment cannot be opened:
+ * clknetsim's shmget serves only its own SHM refclock generator.
  */
 #ifndef HVPTP_DAEMON_FEED_H
 #define HVPTP_DAEMON_FEED_H
