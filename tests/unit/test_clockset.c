@@ -11,7 +11,8 @@
  * roles moving without a step and with the frequency kept; a reference's
  * step passed on to its followers and told to the core for their ports
  * only; followers waiting until the reference has time; what the
- * system clock's state says to the vmclock page (exec_sys_sync).
+ * system clock's state says to the vmclock page (exec_sys_sync), and the
+ * page the daemon and the simulator make of it (exec_vmclock_update).
  */
 #include <errno.h>
 #include <math.h>
@@ -27,6 +28,7 @@
 #include "common/log.h"
 #include "daemon/clockset.h"
 #include "daemon/executor.h"
+#include "daemon/vmclock_pub.h"
 
 #define S 1000000000LL
 #define UTC 37
@@ -702,6 +704,97 @@ static void test_sys_sync(void **state)
 	bc_destroy(bc);
 }
 
+/* A TSC at 2.5 GHz from true time; paired readings around the system
+ * clock, every window 20 counts but the third (a wide one, 2000). */
+#define TSC_BASE (1600000000 * S)
+static int pairs_err;
+
+static uint64_t tsc_now(void)
+{
+	return (uint64_t)(true_now - TSC_BASE) * 5 / 2;
+}
+
+static int f_pairs(void *ctx, struct vm_vmclock_pair *p, int n)
+{
+	(void)ctx;
+	for (int i = 0; i < n; i++) {
+		int64_t w = i == 2 ? 1000 : 10;
+
+		p[i].before = tsc_now() - (uint64_t)w;
+		p[i].after = tsc_now() + (uint64_t)w;
+		p[i].clock_ns = true_now + sys.off;
+	}
+	return pairs_err;
+}
+
+/* The page's time at the TSC now against the system clock plus TAI - UTC
+ * (ns). */
+static double page_err(const struct exec_vmclock *v)
+{
+	int64_t sec;
+	uint64_t frac;
+
+	assert_true(vm_vmclock_time_at(&v->content, tsc_now(), &sec, &frac));
+	return (double)(sec * S - (true_now + sys.off + UTC * S)) +
+	       (double)vm_vmclock_frac_to_ns(frac);
+}
+
+/* The page's content from the executor's state: INITIALIZING before the
+ * system clock is synchronised (no time until the line has a period),
+ * TAI = CLOCK_REALTIME + 37 s at the TSC's reading, the shortest window
+ * kept; the system clock's steps move disruption_marker on; SYNCHRONIZED
+ * with time bounds once it is locked as a traceable grandmaster's; a
+ * failed reading leaves the content as it was. */
+static void test_vmclock_pub(void **state)
+{
+	struct bc *bc = make_core_q(6, true);
+	struct exec_vmclock v;
+	struct vm_vmclock_abi before;
+	struct plat pl = { 0 };
+	int64_t now = 10 * S;
+	struct exec ex;
+
+	(void)state;
+	pairs_err = 0;
+	exec_open(&ex, bc, &pl, now);
+	exec_vmclock_init(&v, "t", VM_VMCLOCK_COUNTER_X86_TSC, 7, true);
+	assert_int_equal(exec_vmclock_update(&v, &ex, now, f_pairs, NULL), 0);
+	assert_int_equal(v.content.clock_status, VM_VMCLOCK_STATUS_INITIALIZING);
+	assert_int_equal(v.content.counter_period_frac_sec, 0); /* no line */
+	true_now += S / 4;
+	now += S / 4;
+	assert_int_equal(exec_vmclock_update(&v, &ex, now, f_pairs, NULL), 0);
+	assert_int_equal(v.content.clock_status, VM_VMCLOCK_STATUS_INITIALIZING);
+	assert_int_equal(v.content.tai_offset_sec, UTC);
+	assert_true(fabs(page_err(&v)) <= 1.0);
+	assert_int_equal(v.est.s[(v.est.head + VM_VMCLOCK_EST_MAX - 1) %
+				 VM_VMCLOCK_EST_MAX].window, 20);
+	assert_int_equal(v.marker, 7);
+	become_gm(&ex, bc, &now);
+	for (int i = 0; i < 200; i++) {
+		true_now += S / 8;
+		now += S / 8;
+		exec_follow(&ex, now);
+	}
+	assert_true(cs.c[2].st.steps >= 1);
+	assert_int_equal(exec_vmclock_update(&v, &ex, now, f_pairs, NULL), 0);
+	assert_int_equal(v.marker, 8);
+	assert_int_equal(v.content.disruption_marker, 8);
+	assert_int_equal(v.content.clock_status, VM_VMCLOCK_STATUS_SYNCHRONIZED);
+	assert_true(v.content.flags & VM_VMCLOCK_FLAG_TIME_ESTERROR_VALID);
+	assert_true(v.content.time_esterror_nanosec >= 100);
+	assert_true(fabs(page_err(&v)) <= 1.0); /* the period kept */
+	before = v.content;
+	pairs_err = -EIO;
+	assert_int_equal(exec_vmclock_update(&v, &ex, now, f_pairs, NULL),
+			 -EAGAIN);
+	assert_int_equal(v.read_errors, 1);
+	assert_memory_equal(&before, &v.content, sizeof(before));
+	pairs_err = 0;
+	exec_close(&ex);
+	bc_destroy(bc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -726,6 +819,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_leap_not_armed, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_sys_sync, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_vmclock_pub, setup,
 						teardown),
 	};
 
