@@ -98,7 +98,9 @@ $(HVPTPCTL): $(call obj,mgmt/hvptpctl.c) $(DAEMON_LIB) $(EDGE_LIB) $(CORE_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSON_LIBS) -lm
 
 # The simulator runs the real core, servos and executor on virtual time.
-$(HVPTP_SIM): $(call obj,$(SIM_SRC)) $(DAEMON_LIB) $(CORE_LIB)
+# vm/vmclock.c (pure: the page, its fill and read, the estimator) with
+# it, for the hosts' vmclock pages; nothing else of vm/ or hwts/.
+$(HVPTP_SIM): $(call obj,$(SIM_SRC) vm/vmclock.c) $(DAEMON_LIB) $(CORE_LIB)
 	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lm
 
 # --- purity: the core references no I/O and no clock -----------------------

@@ -14,7 +14,9 @@
  * and the system clock with the kernel's time state, which stamps the
  * software-timestamped ports.  A guest node has no PTP port: it reads its
  * host's system clock through a pairing hypercall (ptp_kvm) and its
- * system clock follows that through a clock set of its own.  Ground truth
+ * system clock follows that through a clock set of its own.  A vmclock
+ * reader has nothing of its own: it reads the vmclock page its host
+ * publishes with the daemon's code from a simulated TSC.  Ground truth
  * (every clock's time error against the clock of the node that should be
  * grandmaster) comes from the simulator's own clock models only, never
  * from the daemon's estimates.
@@ -23,7 +25,8 @@
  * tables), sim_build.c (scenario to structures), sim_clocks.c (a node's
  * clocks: keys, PHC groups, clock set), sim_expect.c ([expect] sections),
  * sim_node.c (a node: platform callbacks, timestamps, restart),
- * sim_guest.c (a guest: its follower), sim_run.c (the event loop,
+ * sim_guest.c (a guest: its follower), sim_vmclock.c (a host's TSC and
+ * vmclock page, a reader's truth), sim_run.c (the event loop,
  * scenario events, sampling), sim_truth.c (expected grandmaster,
  * statistics), sim_report.c (report, CSV), sim_check.c ([expect] checks),
  * main.c (command line); sim_platform_stubs.c stands in for the one hwts/
@@ -39,6 +42,7 @@
 #include "bc/bc.h"
 #include "daemon/executor.h"
 #include "daemon/settings.h"
+#include "daemon/vmclock_pub.h"
 #include "servo/discipline.h"
 #include "sim/sim_clock.h"
 #include "sim/sim_heap.h"
@@ -211,6 +215,26 @@ struct sim_node {
 	char guest_of[64];
 	int host;
 	struct sim_hwclock kvm;
+	/* a vmclock reader (vmclock_of = HOST): no port, no clock of its
+	 * own; it reads its host's vmclock page at its host's TSC whenever
+	 * the truth is sampled (sim_vmclock.c); host is that host */
+	bool vmreader;
+	char vmclock_of[64];
+	uint64_t vmc_seen; /* the page's disruption_marker at the last
+			      sample */
+	int vmc_last; /* its clock_status at the last sample, -1 none */
+	/* a host whose page a reader reads (vmc_on): its TSC, read around
+	 * CLOCK_REALTIME by the publisher (tsc_rd), and the publisher, the
+	 * daemon's own (daemon/vmclock_pub.h), writing a page in memory */
+	bool vmc_on;
+	uint64_t tsc_hz; /* nominal rate */
+	struct sim_clock_model tsc_cm;
+	struct sim_readmodel tsc_rd;
+	struct sim_clock tsc; /* its reading in ns since boot */
+	struct sim_rng tsc_rng;
+	struct exec_vmclock vmc;
+	struct vm_vmclock_abi vmc_page;
+	uint64_t vmc_marker; /* the page's marker at the last stop */
 	/* timestamping: the model of the node's kind and of the other kind
 	 * (ports stamped the other way, with that kind's defaults) */
 	struct sim_ts_model ts, ts_other;
@@ -400,6 +424,19 @@ int sim_guest_start(struct sim_node *n);
 void sim_guest_timer(struct sim_node *n);
 void sim_log_sink(int level, const char *line, void *ctx);
 
+/* sim_vmclock.c: a host's TSC (after its clocks), its vmclock publisher
+ * (started and stopped with the node, ticking on SIM_EV_VMCLOCK) and a
+ * reader's sample of its true error (g: its grandmaster, gm_tai: g's
+ * time is TAI). */
+void sim_vmclock_host(struct sim *s, struct sim_node *h);
+void sim_vmclock_start(struct sim_node *h);
+void sim_vmclock_stop(struct sim_node *h);
+void sim_vmclock_tick(struct sim_node *h, const struct sim_ev *ev);
+void sim_vmclock_sample(struct sim *s, struct sim_node *n,
+			struct sim_node *g, bool gm_tai, struct sim_pt *pt);
+/* A reader's last page status for the report: "synchronized"... */
+const char *sim_vmclock_status(const struct sim_node *n);
+
 /* sim_run.c */
 enum sim_ev_kind {
 	SIM_EV_START,
@@ -409,6 +446,7 @@ enum sim_ev_kind {
 	SIM_EV_SAMPLE,
 	SIM_EV_ACTION,
 	SIM_EV_SUMMARY,
+	SIM_EV_VMCLOCK, /* a host's vmclock page update */
 };
 /* Schedule an event: 0, or -ENOMEM (also left in s->err: a run that
  * lost an event ends). */

@@ -6,8 +6,9 @@
  * "[link *]" give defaults that a node's or link's own section
  * overrides); [events] lines become actions and [expect] / [expect NODE]
  * / [expect NODE:CLOCK] the checks.  A node's keys are either the
- * simulator's (timestamping model, start, reference, guest_of: the
- * node_keys table; its clocks' keys and PHC groups: sim_clocks.c) or
+ * simulator's (timestamping model, start, reference, guest_of,
+ * vmclock_of, tsc_hz: the node_keys table; its clocks' keys and PHC
+ * groups: sim_clocks.c) or
  * ptp4l options, which go through config/ (cfg_parse_buffer, one line at a
  * time so errors keep the scenario's line) and the daemon's
  * settings_from_cfg into the very structs hvptpd would run with.
@@ -64,6 +65,8 @@ static const struct sim_key node_keys[] = {
 	{ "lock_threshold", SIM_VT_TIME_I64, 1, { NO(lock_threshold_ns) } },
 	{ "reference", SIM_VT_STR64, 1, { NO(reference_name) } },
 	{ "guest_of", SIM_VT_STR64, 1, { NO(guest_of) } },
+	{ "vmclock_of", SIM_VT_STR64, 1, { NO(vmclock_of) } },
+	{ "tsc_hz", SIM_VT_U64, 1, { NO(tsc_hz) } },
 	{ NULL, 0, 0, { 0 } },
 };
 
@@ -476,8 +479,9 @@ static int node_settings(struct bld *b, struct sim_node *n,
 		rc = cfg_add_port(c, n->ports[i].name) ? -EINVAL : 0;
 	/* a guest: the settings want an interface; the follow_* options
 	 * are what it takes from them */
-	if (!rc && n->guest)
-		rc = cfg_add_port(c, "ptp_kvm") ? -EINVAL : 0;
+	if (!rc && (n->guest || n->vmreader))
+		rc = cfg_add_port(c, n->guest ? "ptp_kvm" : "vmclock") ? -EINVAL
+								 : 0;
 	if (rc)
 		rc = bfail(b, n->line, "node %s: cannot add its ports", n->name);
 	if (!rc)
@@ -533,6 +537,14 @@ static int node_check(struct bld *b, struct sim_node *n)
 	if (n->start_ns > b->s->duration_ns)
 		return bfail(b, n->line, "node %s starts after the end",
 			     n->name);
+	if (n->set.vmclock_file[0])
+		return bfail(b, n->line, "node %s: vmclock_file: the simulated "
+			     "page lives in memory: a reader's vmclock_of "
+			     "names its host", n->name);
+	if (n->tsc_hz < 1000000 || n->tsc_hz > 100000000000ULL ||
+	    !(n->tsc_cm.offset_ns >= 0.0 && n->tsc_cm.offset_ns <= 1e17))
+		return bfail(b, n->line, "node %s: tsc_hz 1 MHz .. 100 GHz, "
+			     "tsc_offset 0 .. 1e8 s", n->name);
 	return 0;
 }
 
@@ -551,17 +563,52 @@ static const struct scn_entry *entry_of(const struct scn_section *def,
 	return NULL;
 }
 
-/* guest_of: a guest has no PTP port (it is on no link). */
+/* A vmclock reader's own section: only these keys mean something. */
+static int reader_keys(struct bld *b, struct sim_node *n,
+		       const struct scn_section *sec)
+{
+	static const char *const ok[] = { "vmclock_of", "start",
+					  "lock_threshold", "reference" };
+
+	for (int i = 0; sec && i < sec->n; i++) {
+		size_t k = 0;
+
+		while (k < sizeof(ok) / sizeof(*ok) &&
+		       strcmp(sec->e[i].key, ok[k]) != 0)
+			k++;
+		if (k == sizeof(ok) / sizeof(*ok))
+			return bfail(b, sec->e[i].line, "%s: node %s is a "
+				     "vmclock reader (it takes vmclock_of, "
+				     "start, lock_threshold, reference)",
+				     sec->e[i].key, n->name);
+	}
+	return 0;
+}
+
+/* guest_of, vmclock_of: a guest has no PTP port (it is on no link). */
 static int node_kind(struct bld *b, struct sim_node *n,
 		     const struct scn_section *def,
 		     const struct scn_section *sec)
 {
 	const struct scn_entry *e = entry_of(def, NULL, "guest_of");
+	const struct scn_entry *r = entry_of(def, NULL, "vmclock_of");
 
-	if (e)
-		return bfail(b, e->line, "guest_of: not in [node *]");
+	if (e || r)
+		return bfail(b, (e ? e : r)->line, "%s: not in [node *]",
+			     e ? "guest_of" : "vmclock_of");
 	e = entry_of(NULL, sec, "guest_of");
+	r = entry_of(NULL, sec, "vmclock_of");
+	if (e && r)
+		return bfail(b, r->line, "node %s: guest_of or vmclock_of, "
+			     "not both", n->name);
 	n->guest = e != NULL;
+	n->vmreader = r != NULL;
+	n->vmc_last = -1;
+	if (r && n->nports)
+		return bfail(b, r->line, "node %s: a vmclock reader has no PTP "
+			     "port (it is on no link)", n->name);
+	if (r)
+		return reader_keys(b, n, sec);
 	if (n->guest && n->nports)
 		return bfail(b, e->line, "node %s: a guest has no PTP port "
 			     "(it is on no link)", n->name);
@@ -579,7 +626,8 @@ static int build_node(struct bld *b, struct sim_node *n,
 
 	if (node_kind(b, n, def, sec) || node_settings(b, n, def, sec))
 		return -EINVAL;
-	n->hardware = n->set.hardware && !n->guest;
+	n->hardware = n->set.hardware && !n->guest && !n->vmreader;
+	n->tsc_hz = 2500000000ULL;
 	node_defaults(b->s, n);
 	if (apply_keys(b, n, node_keys, def) || apply_keys(b, n, node_keys, sec))
 		return -EINVAL;
@@ -610,14 +658,18 @@ static int node_links(struct bld *b, struct sim_node *n)
 
 	n->ref = -1;
 	n->host = -1;
-	if (n->guest) {
-		n->host = sim_find_node(s, n->guest_of);
+	if (n->guest || n->vmreader) {
+		const char *of = n->guest ? n->guest_of : n->vmclock_of;
+
+		n->host = sim_find_node(s, of);
 		if (n->host < 0 || n->host == n->index ||
-		    s->nodes[n->host].guest)
-			return bfail(b, n->line, "node %s: guest_of: %s%s",
-				     n->name, n->host < 0 ? "no node "
-				     : "not a guest or itself: ",
-				     n->guest_of);
+		    s->nodes[n->host].guest || s->nodes[n->host].vmreader)
+			return bfail(b, n->line, "node %s: %s: %s%s", n->name,
+				     n->guest ? "guest_of" : "vmclock_of",
+				     n->host < 0 ? "no node "
+				     : "not a guest, a reader or itself: ",
+				     of);
+		s->nodes[n->host].vmc_on |= n->vmreader;
 	}
 	if (!n->reference_name[0])
 		return 0;
@@ -653,6 +705,7 @@ static int build_nodes(struct bld *b)
 	for (int i = 0; i < b->s->nnodes; i++) {
 		if (b->s->nodes[i].guest)
 			sim_guest_clock(&b->s->nodes[i]);
+		sim_vmclock_host(b->s, &b->s->nodes[i]);
 	}
 	return 0;
 }

@@ -21,7 +21,10 @@
  * without PHC (a software-timestamped node, a guest).  "phcN_" names PHC
  * N (N >= 1), "sys_" the system clock of a node with a PHC (elsewhere the
  * plain keys are its own, and sys_ keys have no use), "kvm_" a guest's
- * paired reading of its host's clock.  noise_tick is every clock's.
+ * paired reading of its host's clock, "tsc_" a host's TSC (its
+ * oscillator, and tsc_read_delay, _jitter, _asymmetry: its reading around
+ * CLOCK_REALTIME for the vmclock page, sim_vmclock.c).  noise_tick is
+ * every clock's.
  */
 #include <ctype.h>
 #include <errno.h>
@@ -91,7 +94,7 @@ int sim_find_clock(const struct sim_node *n, const char *name)
 
 /* ---- which clock a key names ---- */
 
-enum kpre { KP_NONE, KP_PHC, KP_SYS, KP_KVM };
+enum kpre { KP_NONE, KP_PHC, KP_SYS, KP_KVM, KP_TSC };
 
 /* Split a key into its prefix (and PHC number) and the base key. */
 static const char *key_split(const char *key, enum kpre *p, int *phc)
@@ -103,6 +106,10 @@ static const char *key_split(const char *key, enum kpre *p, int *phc)
 	}
 	if (strncmp(key, "kvm_", 4) == 0) {
 		*p = KP_KVM;
+		return key + 4;
+	}
+	if (strncmp(key, "tsc_", 4) == 0) {
+		*p = KP_TSC;
 		return key + 4;
 	}
 	if (strncmp(key, "phc", 3) == 0 && isdigit((unsigned char)key[3]) &&
@@ -123,7 +130,31 @@ bool sim_is_clock_key(const char *key)
 
 	if (p == KP_KVM)
 		return sim_keys_find(read_keys, base) != NULL;
+	if (p == KP_TSC && strcmp(base, "noise_tick") == 0)
+		return false;
 	return sim_keys_find(model_keys, base) || sim_keys_find(read_keys, base);
+}
+
+/* A host's TSC (sim_vmclock.c): its oscillator, and its reading around
+ * CLOCK_REALTIME (a window: delay, jitter, asymmetry). */
+static void *tsc_target(struct sim_node *n, const char *base, bool rd,
+			char *why, size_t wl)
+{
+	if (n->guest || n->vmreader) {
+		snprintf(why, wl, "node %s has no TSC of its own (its host's)",
+			 n->name);
+		return NULL;
+	}
+	if (rd && (!strcmp(base, "read_method") || !strcmp(base, "read_noise"))) {
+		snprintf(why, wl, "the TSC is read around CLOCK_REALTIME: "
+			 "tsc_read_delay, tsc_read_jitter, tsc_read_asymmetry");
+		return NULL;
+	}
+	if (!rd && (!strcmp(base, "max_adj") || strstr(base, "_resolution"))) {
+		snprintf(why, wl, "the TSC is never adjusted nor stepped");
+		return NULL;
+	}
+	return rd ? (void *)&n->tsc_rd : (void *)&n->tsc_cm;
 }
 
 /* The model (or read model) a clock key sets on n, NULL when n has no
@@ -147,6 +178,8 @@ static void *key_target(struct sim_node *n, const char *key,
 				 n->name);
 		return n->guest ? (void *)&n->kvm_rd : NULL;
 	}
+	if (p == KP_TSC)
+		return tsc_target(n, base, rd, why, wl);
 	if (p == KP_SYS && rd) {
 		snprintf(why, wl, "the system clock reads itself (a PHC's "
 			 "reading: read_*, phcN_read_*)");
@@ -173,6 +206,7 @@ static void set_noise_tick(struct sim_node *n, int64_t ns)
 	for (int k = 0; k < SIM_MAX_PHCS; k++)
 		n->phc_cm[k].tick_ns = ns;
 	n->sys_cm.tick_ns = ns;
+	n->tsc_cm.tick_ns = ns;
 }
 
 static int clock_key(struct cctx *x, const struct scn_entry *e, bool dflt)
@@ -299,7 +333,9 @@ static int port_clocks(struct cctx *x, const struct scn_section *sec)
 	if (e && phcs_key(x, e))
 		return -EINVAL;
 	if (!e) {
-		n->nphc = n->set.any_hardware && !n->guest ? 1 : 0;
+		n->nphc = n->set.any_hardware && !n->guest && !n->vmreader
+				  ? 1
+				  : 0;
 		for (int p = 0; p < n->nports; p++)
 			n->port_clk[p] = n->set.port_hardware[p] ? 0 : -1;
 	}
@@ -336,8 +372,8 @@ static int clock_settings(struct cctx *x)
 					     n->ports[p].name);
 		}
 	}
-	n->gm_clk = n->guest ? 0 : n->port_clk[0];
-	if (!*r || n->guest)
+	n->gm_clk = n->guest || n->vmreader ? 0 : n->port_clk[0];
+	if (!*r || n->guest || n->vmreader)
 		return 0;
 	if (!strcmp(r, "CLOCK_REALTIME")) {
 		n->gm_clk = n->sys;
@@ -374,6 +410,11 @@ int sim_node_clock_keys(struct sim_node *n, const struct scn_section *def,
 	}
 	sim_clock_model_default(&n->sys_cm);
 	n->sys_cm.max_adj_ppb = SIM_SYS_MAX_ADJ_PPB;
+	/* the TSC: rdtsc, clock_gettime (vDSO), rdtsc take some 30 ns */
+	sim_clock_model_default(&n->tsc_cm);
+	sim_readmodel_default(&n->tsc_rd);
+	n->tsc_rd.delay_ns = 30;
+	n->tsc_rd.jitter_ns = 5.0;
 	/* ptp_kvm: the host's CLOCK_REALTIME paired with the guest's TSC */
 	sim_readmodel_default(&n->kvm_rd);
 	n->kvm_rd.best = HWCLOCK_READ_PRECISE;

@@ -11,7 +11,10 @@
  * with the token (or never, with tx_ts_missing).  RX timestamps are taken
  * when a copy arrives.  Like the daemon's loop, the node runs the state
  * decision after every event it handles.  A guest node has no core and no
- * executor: sim_guest.c runs its follower on the executor's follow timer.
+ * executor: sim_guest.c runs its follower on the executor's follow timer;
+ * a vmclock reader has nothing to run (sim_vmclock.c reads its host's
+ * page at the samples), and a host's vmclock publisher starts and stops
+ * with its daemon.
  *
  * "now" for the core is the node's monotonic clock: true time plus
  * SIM_MONO_BASE_NS (an ideal monotonic clock).  A port's timestamps come
@@ -340,7 +343,9 @@ int sim_node_start(struct sim_node *n)
 		return 0;
 	new_epoch(n);
 	prev = enter(n);
-	err = n->guest ? sim_guest_start(n) : node_create(n);
+	err = n->guest	    ? sim_guest_start(n)
+	      : n->vmreader ? 0 /* it only reads, at the samples */
+			    : node_create(n);
 	if (err < 0) {
 		fprintf(stderr, "hvptp-sim: cannot start node %s: %s\n",
 			n->name, strerror(-err));
@@ -350,11 +355,12 @@ int sim_node_start(struct sim_node *n)
 	n->up = true;
 	if (n->epoch > 1)
 		n->restarts++;
-	if (n->guest) {
+	if (n->guest || n->vmreader) {
 		leave(n, prev);
 		return 0;
 	}
 	exec_start(&n->ex, sim_node_mono(n));
+	sim_vmclock_start(n);
 	for (int i = 0; i < n->nports; i++) {
 		int seg = n->ports[i].seg;
 
@@ -370,6 +376,8 @@ void sim_node_stop(struct sim_node *n)
 {
 	if (n->bc || n->cs.started)
 		new_epoch(n);
+	if (n->up)
+		sim_vmclock_stop(n);
 	if (n->bc)
 		exec_close(&n->ex);
 	cs_stop(&n->cs);

@@ -64,6 +64,9 @@ static void node_line(const struct sim *s, const struct sim_node *n,
 	if (n->guest)
 		snprintf(ports, sizeof(ports), "ptp_kvm of %s",
 			 s->nodes[n->host].name);
+	else if (n->vmreader)
+		snprintf(ports, sizeof(ports), "vmclock of %s: %s",
+			 s->nodes[n->host].name, sim_vmclock_status(n));
 	else
 		port_states(n, ports, sizeof(ports), ' ', ':');
 	snprintf(hop, sizeof(hop), n->hop >= 0 ? "%d" : "-", n->hop);
@@ -289,6 +292,8 @@ static const char *servo_col(const struct sim_node *n,
 		return "GM";
 	if (p->flags & SIM_PT_HOLDOVER)
 		return "HOLDOVER";
+	if (n->vmreader) /* the page's clock_status */
+		return sim_vmclock_status(n);
 	return servo_state_name(d ? disc_state(d) : SERVO_UNLOCKED);
 }
 

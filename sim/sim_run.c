@@ -168,6 +168,9 @@ static void dispatch(struct sim *s, const struct sim_ev *ev)
 	case SIM_EV_SAMPLE:
 		ev_sample(s);
 		break;
+	case SIM_EV_VMCLOCK:
+		sim_vmclock_tick(n, ev);
+		break;
 	}
 }
 

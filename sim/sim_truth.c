@@ -23,7 +23,8 @@
  * grandmaster that went away).  Every node's row measures its reference
  * clock at each sample (a guest's: its system clock), and a node with
  * several clocks has a row per clock as well, each with its own servo's
- * state.  A guest's grandmaster is its host's.  Frequency error: the
+ * state.  A guest's grandmaster is its host's, and so is a vmclock
+ * reader's, whose row is the time its host's page gives (sim_vmclock.c).  Frequency error: the
  * rates' difference, ppb.  A system clock's leap seconds (its kernel's)
  * are set against the nearest leap of the scenario on the grandmaster's
  * time.
@@ -144,7 +145,8 @@ void sim_truth_topology(struct sim *s)
 		const struct sim_node *n = &s->nodes[i];
 		int r = uf_find(uf, i);
 
-		if (!n->up || n->set.clock.slave_only || n->guest)
+		if (!n->up || n->set.clock.slave_only || n->guest ||
+		    n->vmreader)
 			continue;
 		if (best[r] < 0 || ds_cmp(n, &s->nodes[best[r]]) < 0)
 			best[r] = i;
@@ -152,11 +154,12 @@ void sim_truth_topology(struct sim *s)
 	for (int i = 0; i < s->nnodes; i++)
 		s->nodes[i].gm = s->nodes[i].up ? best[uf_find(uf, i)] : -1;
 	hops(s);
-	/* a guest: its host's grandmaster, one hop (the hypercall) further */
+	/* a guest: its host's grandmaster, one hop (the hypercall, the page)
+	 * further */
 	for (int i = 0; i < s->nnodes; i++) {
 		struct sim_node *n = &s->nodes[i], *h;
 
-		if (!n->guest)
+		if (!n->guest && !n->vmreader)
 			continue;
 		h = &s->nodes[n->host];
 		n->gm = n->up && h->up ? h->gm : -1;
@@ -301,6 +304,10 @@ static void sample_node(struct sim *s, struct sim_node *n, int k)
 	sample_reports(n, pt);
 	/* a reference, when given, is the truth whatever the topology */
 	g = &s->nodes[n->ref >= 0 ? n->ref : n->gm];
+	if (n->vmreader) {
+		sim_vmclock_sample(s, n, g, gm_ptp(g), pt);
+		return;
+	}
 	self = g == n;
 	sample_clock(s, n, &n->clocks[n->main_clk], g, self, sim_node_disc(n),
 		     pt);
@@ -508,7 +515,7 @@ const char *sim_role(const struct sim *s, const struct sim_node *n)
 	(void)s;
 	if (!n->up)
 		return "down";
-	if (n->guest)
+	if (n->guest || n->vmreader)
 		return "vm";
 	if (n->gm == n->index)
 		return "gm";
