@@ -15,7 +15,8 @@
 #   4. -d: failover.scn shortened to 100 s (before its events) runs and
 #      passes, the events after the end left out;
 #   5. reproducibility: the same file and seed give byte-identical report
-#      and CSV; another seed gives another report.
+#      and CSV (failover.scn, whole_host.scn); another seed gives another
+#      report.
 # Thresholds are on simulated accuracy only; the wall time is printed,
 # never checked.  Summary line:
 #   sim: 12 scenarios: 10 ok, 2 xfail, 0 xpass, 0 failed; 15 bad files refused; 2 failing files failed; reproducible
@@ -132,7 +133,11 @@ base="$dir/failover.scn"
 run_sim "$tmp/r1.out" "$tmp/r1.err" "$base" --csv "$tmp/r1.csv"
 run_sim "$tmp/r2.out" "$tmp/r2.err" "$base" --csv "$tmp/r2.csv"
 run_sim "$tmp/r3.out" "$tmp/r3.err" "$base" -s 12345
-if ! cmp -s "$tmp/r1.out" "$tmp/r2.out" || ! cmp -s "$tmp/r1.csv" "$tmp/r2.csv"; then
+# and the whole host (guests, software ports, the vmclock page)
+run_sim "$tmp/w1.out" "$tmp/w1.err" "$dir/whole_host.scn" --csv "$tmp/w1.csv"
+run_sim "$tmp/w2.out" "$tmp/w2.err" "$dir/whole_host.scn" --csv "$tmp/w2.csv"
+if ! cmp -s "$tmp/r1.out" "$tmp/r2.out" || ! cmp -s "$tmp/r1.csv" "$tmp/r2.csv" ||
+	! cmp -s "$tmp/w1.out" "$tmp/w2.out" || ! cmp -s "$tmp/w1.csv" "$tmp/w2.csv"; then
 	repro="NOT reproducible"
 	failed+=("reproducibility: same seed, different output")
 elif cmp -s "$tmp/r1.out" "$tmp/r3.out"; then
