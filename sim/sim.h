@@ -436,6 +436,10 @@ void sim_vmclock_sample(struct sim *s, struct sim_node *n,
 			struct sim_node *g, bool gm_tai, struct sim_pt *pt);
 /* A reader's last page status for the report: "synchronized"... */
 const char *sim_vmclock_status(const struct sim_node *n);
+/* The first key of a reader's own section that it does not take (it
+ * takes vmclock_of, start, lock_threshold, reference), or NULL. */
+struct scn_entry;
+const struct scn_entry *sim_vmclock_bad_key(const struct scn_section *sec);
 
 /* sim_run.c */
 enum sim_ev_kind {

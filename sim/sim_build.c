@@ -563,28 +563,6 @@ static const struct scn_entry *entry_of(const struct scn_section *def,
 	return NULL;
 }
 
-/* A vmclock reader's own section: only these keys mean something. */
-static int reader_keys(struct bld *b, struct sim_node *n,
-		       const struct scn_section *sec)
-{
-	static const char *const ok[] = { "vmclock_of", "start",
-					  "lock_threshold", "reference" };
-
-	for (int i = 0; sec && i < sec->n; i++) {
-		size_t k = 0;
-
-		while (k < sizeof(ok) / sizeof(*ok) &&
-		       strcmp(sec->e[i].key, ok[k]) != 0)
-			k++;
-		if (k == sizeof(ok) / sizeof(*ok))
-			return bfail(b, sec->e[i].line, "%s: node %s is a "
-				     "vmclock reader (it takes vmclock_of, "
-				     "start, lock_threshold, reference)",
-				     sec->e[i].key, n->name);
-	}
-	return 0;
-}
-
 /* guest_of, vmclock_of: a guest has no PTP port (it is on no link). */
 static int node_kind(struct bld *b, struct sim_node *n,
 		     const struct scn_section *def,
@@ -607,8 +585,13 @@ static int node_kind(struct bld *b, struct sim_node *n,
 	if (r && n->nports)
 		return bfail(b, r->line, "node %s: a vmclock reader has no PTP "
 			     "port (it is on no link)", n->name);
+	r = r ? sim_vmclock_bad_key(sec) : NULL;
 	if (r)
-		return reader_keys(b, n, sec);
+		return bfail(b, r->line, "%s: node %s is a vmclock reader (it "
+			     "takes vmclock_of, start, lock_threshold, "
+			     "reference)", r->key, n->name);
+	if (n->vmreader)
+		return 0;
 	if (n->guest && n->nports)
 		return bfail(b, e->line, "node %s: a guest has no PTP port "
 			     "(it is on no link)", n->name);
@@ -732,6 +715,10 @@ static int event_node(struct bld *b, struct sim_action *a, char **tok,
 	    strcmp(tok[2], "freq") != 0)
 		return bfail(b, a->line, "%s: a clock only takes step and "
 			     "freq", tok[1]);
+	if (b->s->nodes[a->target].vmreader && ntok >= 3 &&
+	    strcmp(tok[2], "down") != 0 && strcmp(tok[2], "up") != 0)
+		return bfail(b, a->line, "%s: a vmclock reader has no clock "
+			     "(its host's TSC and page)", tok[1]);
 	if (ntok == 3 && strcmp(tok[2], "down") == 0)
 		a->kind = SIM_ACT_NODE_DOWN;
 	else if (ntok == 3 && strcmp(tok[2], "up") == 0)

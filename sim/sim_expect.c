@@ -254,11 +254,13 @@ static bool node_only(const char *key)
 }
 
 /* leap_within is a system clock's: [expect NODE:sys], or [expect NODE]
- * of a node whose row is its system clock (no PHC). */
+ * of a node whose row is its system clock (no PHC; not a vmclock reader,
+ * whose row is its host's page). */
 static int leap_key_ok(struct xctx *x, const struct sim_node *n, int clk,
 		       const struct scn_entry *e)
 {
-	bool sys = n && (clk >= 0 ? clk == n->sys : n->nphc == 0);
+	bool sys = n && !n->vmreader &&
+		   (clk >= 0 ? clk == n->sys : n->nphc == 0);
 
 	if (strcmp(e->key, "leap_within") != 0 || sys)
 		return 0;

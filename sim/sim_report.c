@@ -190,6 +190,8 @@ static void kernel_note(const struct sim *s, const struct sim_node *n,
 	const struct sim_kernel *k = &n->clocks[n->sys].k;
 	char at[32];
 
+	if (n->vmreader) /* no clock of its own */
+		return;
 	if (!s->have_leaps && !k->n_set_leap && !k->nleaps)
 		return;
 	fprintf(out, "note: %s:sys kernel: ", n->name);

@@ -40,6 +40,7 @@
 
 #include "common/log.h"
 #include "sim/sim.h"
+#include "sim/sim_scn.h"
 
 typedef unsigned __int128 u128;
 
@@ -196,6 +197,23 @@ void sim_vmclock_sample(struct sim *s, struct sim_node *n,
 		pt->te_ns = (float)c->time_esterror_nanosec;
 	if (c->clock_status == VM_VMCLOCK_STATUS_SYNCHRONIZED)
 		pt->flags |= SIM_PT_SERVO_LOCKED;
+}
+
+const struct scn_entry *sim_vmclock_bad_key(const struct scn_section *sec)
+{
+	static const char *const ok[] = { "vmclock_of", "start",
+					  "lock_threshold", "reference" };
+
+	for (int i = 0; sec && i < sec->n; i++) {
+		size_t k = 0;
+
+		while (k < sizeof(ok) / sizeof(*ok) &&
+		       strcmp(sec->e[i].key, ok[k]) != 0)
+			k++;
+		if (k == sizeof(ok) / sizeof(*ok))
+			return &sec->e[i];
+	}
+	return NULL;
 }
 
 const char *sim_vmclock_status(const struct sim_node *n)
