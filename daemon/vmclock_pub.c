@@ -1,6 +1,7 @@
 /* daemon/vmclock_pub.c — the vmclock page's content (see vmclock_pub.h). */
 #include <errno.h>
 #include <inttypes.h>
+#include <math.h>
 
 #include "common/log.h"
 #include "daemon/vmclock_pub.h"
@@ -42,6 +43,16 @@ static int vmc_utc_at_tai(const struct bc *bc, int64_t tai_ns)
 				 : tp->current_utc_offset;
 }
 
+/* A reading within a second of a latched leap second (TAI tai_ns, on the
+ * PTP timescale): CLOCK_REALTIME repeats (or skips) a second there, and a
+ * UTC reading cannot tell which pass it is (as the followers, exec_clocks.c,
+ * which do not steer on it). */
+static bool vmc_leap_near(const struct bc *bc, int64_t tai_ns)
+{
+	return bc_time_properties_ds(bc)->ptp_timescale &&
+	       leap_near(bc_leap(bc), tai_ns);
+}
+
 /* The bounds of the page (see vmclock_svc.h); -1: unknown. */
 static void vmc_bounds(const struct vm_vmclock_facts *f,
 		       const struct exec_sys_sync *ss,
@@ -63,10 +74,20 @@ static void vmc_bounds(const struct vm_vmclock_facts *f,
 	}
 }
 
+/* The line's TAI at counter c: the anchor's, or later when readings near
+ * a leap second were left out. */
+static int64_t vmc_tai_at(const struct vm_vmclock_rel *r, uint64_t c)
+{
+	return r->tai_ns + (int64_t)llround((double)(int64_t)(c - r->counter) *
+					    r->period_ns);
+}
+
+/* The page from the facts and the line; TAI - UTC and the leap indicator
+ * as they are at counter c (this update's reading). */
 static void vmc_publish(struct exec_vmclock *v, const struct bc *bc,
 			const struct vm_vmclock_facts *f,
 			const struct exec_sys_sync *ss,
-			const struct vm_vmclock_rel *rel)
+			const struct vm_vmclock_rel *rel, uint64_t c)
 {
 	const struct time_properties_ds *tp = bc_time_properties_ds(bc);
 	struct vm_vmclock_pub pub = {
@@ -77,8 +98,10 @@ static void vmc_publish(struct exec_vmclock *v, const struct bc *bc,
 	};
 
 	if (f->relation) {
-		pub.tai_offset_s = vmc_utc_at_tai(bc, rel->tai_ns);
-		pub.leap_indicator = vmc_leap(bc, rel->tai_ns);
+		int64_t now = vmc_tai_at(rel, c);
+
+		pub.tai_offset_s = vmc_utc_at_tai(bc, now);
+		pub.leap_indicator = vmc_leap(bc, now);
 		vmc_bounds(f, ss, rel, &pub);
 		if (vm_vmclock_fill(&v->content, rel, &pub) < 0) {
 			v->fill_errors++;
@@ -92,6 +115,27 @@ static void vmc_publish(struct exec_vmclock *v, const struct bc *bc,
 		cm_notice("vmclock: %s: %s", v->name,
 			  vm_vmclock_status_name(pub.clock_status));
 	v->status = pub.clock_status;
+}
+
+/* A sample for the line, unless it is near a leap second. */
+static void vmc_add(struct exec_vmclock *v, const struct bc *bc,
+		    const struct vm_vmclock_sample *smp)
+{
+	if (vmc_leap_near(bc, smp->ns)) {
+		if (!v->near_leap)
+			cm_info("vmclock: a leap second: readings left out "
+				"around it, the line (TAI) goes on");
+		v->near_leap = true;
+		v->leap_skips++;
+		return;
+	}
+	v->near_leap = false;
+	if (vm_vmclock_est_add(&v->est, smp)) {
+		v->marker++;
+		cm_notice("vmclock: CLOCK_REALTIME moved off the counter's "
+			  "line (a step): new relation, disruption_marker %"
+			  PRIu64, v->marker);
+	}
 }
 
 void exec_vmclock_init(struct exec_vmclock *v, const char *name, uint8_t cid,
@@ -131,12 +175,7 @@ int exec_vmclock_update(struct exec_vmclock *v, const struct exec *ex,
 	}
 	off = vmc_utc_at_utc(ex->bc, p[i].clock_ns);
 	vm_vmclock_sample_of(&p[i], off, &smp);
-	if (vm_vmclock_est_add(&v->est, &smp)) {
-		v->marker++;
-		cm_notice("vmclock: CLOCK_REALTIME moved off the counter's "
-			  "line (a step): new relation, disruption_marker %"
-			  PRIu64, v->marker);
-	}
+	vmc_add(v, ex->bc, &smp);
 	f.relation = vm_vmclock_est_solve(&v->est, &rel) == 0;
 	f.adjusted = ss.adjusted;
 	f.synced = ss.synced;
@@ -144,6 +183,6 @@ int exec_vmclock_update(struct exec_vmclock *v, const struct exec *ex,
 	if (f.synced && !f.holdover)
 		v->ever_synced = true;
 	f.ever_synced = v->ever_synced;
-	vmc_publish(v, ex->bc, &f, &ss, &rel);
+	vmc_publish(v, ex->bc, &f, &ss, &rel, smp.counter);
 	return 0;
 }

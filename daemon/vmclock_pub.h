@@ -11,7 +11,10 @@
  * against CLOCK_REALTIME from the caller's callback, of which the pair
  * with the shortest window is kept; its clock reading turned to TAI with
  * the UTC offset in force (timePropertiesDS and the latched leap second);
- * the estimator's line; clock_status and the bounds from the facts
+ * the estimator's line, which a reading within a second of a leap second
+ * does not join (CLOCK_REALTIME repeats a second there and one reading
+ * cannot tell which pass it is; TAI has no leap, so the line goes on;
+ * TAI - UTC and the leap indicator are those at the update's reading); clock_status and the bounds from the facts
  * (vm_vmclock_status_for; see daemon/vmclock_svc.h for what each status
  * means); the page's content filled (vm_vmclock_fill).  The caller writes
  * the content where guests read it.  No syscalls, no clock reads.
@@ -43,7 +46,8 @@ struct exec_vmclock {
 	bool counter_ok; /* the counter is usable (a stable TSC) */
 	bool ever_synced;
 	int status; /* clock_status last made, -1 none */
-	uint64_t updates, read_errors, fill_errors;
+	bool near_leap; /* the last reading was left out for a leap */
+	uint64_t updates, read_errors, fill_errors, leap_skips;
 };
 
 /* A publisher for counter cid whose disruption_marker starts at marker;

@@ -209,7 +209,7 @@ struct vm_vmclock_rel {
 struct vm_vmclock_pub {
 	uint8_t clock_status;
 	uint64_t disruption_marker;
-	int tai_offset_s; /* TAI - UTC at T1 */
+	int tai_offset_s; /* TAI - UTC in force (at the update) */
 	bool tai_offset_valid;
 	uint8_t leap_indicator;
 	/* bounds; < 0: unknown (the flag stays clear) */

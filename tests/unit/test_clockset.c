@@ -795,6 +795,68 @@ static void test_vmclock_pub(void **state)
 	bc_destroy(bc);
 }
 
+/* The page's TAI at the TSC now against true TAI (ns). */
+static double page_tai_err(const struct exec_vmclock *v)
+{
+	int64_t sec;
+	uint64_t frac;
+
+	assert_true(vm_vmclock_time_at(&v->content, tsc_now(), &sec, &frac));
+	return (double)(sec * S - true_now) +
+	       (double)vm_vmclock_frac_to_ns(frac);
+}
+
+/* Across a leap61 the page's TAI goes on: CLOCK_REALTIME repeats
+ * 23:59:59 (here: reads TAI - 36 s before the leap, TAI - 37 s from it
+ * on), the readings within a second of it are left out (a UTC reading
+ * of the repeated second would put TAI a second early: a false step),
+ * disruption_marker stays, TAI - UTC goes 36 -> 37 and the leap
+ * indicator PRE_POS -> POST_POS at the leap, as at the update's reading.
+ * Updates 4 a second from 20 s before the leap to 20 s after (1 ms off
+ * the leap's instant: at it, the line's TAI may be a ns either side). */
+static void test_vmclock_leap(void **state)
+{
+	struct bc *bc = make_core_q(6, true);
+	const int64_t m = 1700006400; /* the UTC midnight after 1.7e9 s */
+	const int64_t tl = (m + 36) * S; /* the leap, TAI */
+	struct leap_latch l;
+	struct exec_vmclock v;
+	struct plat pl = { 0 };
+	int64_t now = 10 * S;
+	uint64_t left = 0;
+	struct exec ex;
+
+	(void)state;
+	pairs_err = 0;
+	exec_open(&ex, bc, &pl, now);
+	assert_true(bc_time_properties_ds(bc)->ptp_timescale);
+	true_now = tl - 20 * S + S / 1000;
+	leap_latch_set(&l, 1, 36, true_now);
+	bc_set_leap(bc, &l);
+	exec_vmclock_init(&v, "t", VM_VMCLOCK_COUNTER_X86_TSC, 7, true);
+	for (int i = 0; i < 160; i++, true_now += S / 4, now += S / 4) {
+		bool after = true_now >= tl;
+
+		sys.off = after ? -37 * S : -36 * S;
+		assert_int_equal(exec_vmclock_update(&v, &ex, now, f_pairs,
+						     NULL), 0);
+		if (i < 2)
+			continue; /* the line wants two readings */
+		assert_true(fabs(page_tai_err(&v)) <= 1.0);
+		assert_int_equal(v.content.tai_offset_sec, after ? 37 : 36);
+		assert_int_equal(v.content.leap_indicator,
+				 after ? VM_VMCLOCK_LEAP_POST_POS
+				       : VM_VMCLOCK_LEAP_PRE_POS);
+	}
+	left = v.leap_skips;
+	assert_int_equal(left, 12); /* 3 s: [leap - 1 s, leap + 2 s) */
+	assert_int_equal(v.marker, 7);
+	assert_int_equal(v.est.steps, 0);
+	exec_close(&ex);
+	bc_destroy(bc);
+	true_now = 1700000000 * S;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -821,6 +883,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_sys_sync, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_vmclock_pub, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_vmclock_leap, setup,
 						teardown),
 	};
 
