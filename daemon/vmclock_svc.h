@@ -8,7 +8,9 @@
  * reference), keeps the pair with the shortest window, converts it to TAI
  * with the UTC offset in force (timePropertiesDS and the latched leap
  * second, as the executor uses them), feeds the estimator and writes the
- * page under its sequence lock.
+ * page under its sequence lock.  The content is made by
+ * daemon/vmclock_pub.c, which the simulator shares; this service owns the
+ * file, the counter check and the timer.
  *
  * What the page says (vm_vmclock_status_for):
  *  - INITIALIZING until the estimator has a relation and, when hvptpd
