@@ -181,7 +181,6 @@ static void dynamic_remove(struct hvd *d, int i, const char *why,
 	exec_port_remove(&d->ex, i, now);
 	hp->tmpl = -1;
 	hp->in_use = false;
-	d->ports_removed++;
 }
 
 /* The slot the core chose for a new port: the daemon's side of it. */
@@ -275,10 +274,12 @@ static bool still_ours(struct hvd *d, int i, const struct hwts_link *l,
 			hvd_port_link(d, i, l->up, now);
 		return true;
 	}
-	if (hp->tmpl >= 0)
+	if (hp->tmpl >= 0) {
 		dynamic_remove(d, i, why, now);
-	else
+		d->ports_removed++;
+	} else {
 		fixed_gone(d, i, why, now);
+	}
 	return false;
 }
 

@@ -17,6 +17,11 @@ void hvd_metrics_fill(void *ctx, struct metrics_snapshot *s)
 
 	s->action_overflows = d->ex.action_overflows;
 	s->send_errors = d->ex.send_errors;
+	s->have_ports = true;
+	s->ports_added = d->ports_added;
+	s->ports_removed = d->ports_removed;
+	s->ports_reopened = d->ports_reopened;
+	s->ports_refused = d->ports_refused;
 	if (cs->ref >= 0 && cs->ref < cs->n)
 		snprintf(s->clock_name, sizeof(s->clock_name), "%s",
 			 cs->c[cs->ref].hw->name);

@@ -749,6 +749,33 @@ static void render_clock_counters(struct mw *w,
 		       s->send_errors);
 }
 
+/* Ports that came and went with their interfaces (the daemon's). */
+static void render_port_changes(struct mw *w, const struct metrics_snapshot *s)
+{
+	const struct {
+		const char *event;
+		uint64_t v;
+	} e[] = {
+		{ "added", s->ports_added },
+		{ "removed", s->ports_removed },
+		{ "reopened", s->ports_reopened },
+		{ "refused", s->ports_refused },
+	};
+	struct ml l;
+
+	if (!s->have_ports)
+		return;
+	mw_family(w, "hvptp_port_changes_total", "counter",
+		  "Ports that came and went with their interfaces: added and "
+		  "removed (pattern sections), reopened (a fixed port's "
+		  "interface back), refused (max_ports reached).");
+	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
+		ml_reset(&l);
+		ml_add(&l, "event", e[i].event);
+		mw_uint(w, "hvptp_port_changes_total", &l, e[i].v);
+	}
+}
+
 static void render_mgmt(struct mw *w, const struct metrics_snapshot *s)
 {
 	struct ml l;
@@ -904,6 +931,7 @@ int metrics_render(const struct metrics_snapshot *s, char *buf, size_t cap,
 	render_port_counters(&w, s);
 	render_socket_errors(&w, s);
 	render_clock_counters(&w, s);
+	render_port_changes(&w, s);
 	render_mgmt(&w, s);
 	render_mgmt_socket(&w, s);
 	render_feeds(&w, s);

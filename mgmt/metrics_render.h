@@ -83,6 +83,11 @@ struct metrics_snapshot {
 	/* the executor's (daemon/executor.h) */
 	uint64_t action_overflows; /* core actions that did not fit */
 	uint64_t send_errors; /* sends that failed (port faulted) */
+	/* ports as interfaces came and went (daemon/ports.c; have_ports:
+	 * filled): pattern ports added and removed, fixed ports whose
+	 * interface came back, interfaces not served (max_ports reached) */
+	bool have_ports;
+	uint64_t ports_added, ports_removed, ports_reopened, ports_refused;
 	/* the management sockets' (have_uds false: none open) */
 	bool have_uds;
 	struct mgmt_uds_stats uds;

@@ -15,7 +15,8 @@
 # (hvptpctl --json: drops) and answers its Delay_Reqs while vm1's port
 # counts no drop; a pattern port put into a bridge is dropped and taken
 # back when it leaves; after the flapping the daemon holds as many file
-# descriptors as before (no socket leaks) and lists exactly its ports.
+# descriptors as before (no socket leaks) and lists exactly its ports; the
+# metrics count the ports added and removed as the log tells them.
 # (veth pairs whose peers, pvm*, match no pattern stand in for taps.)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -35,8 +36,8 @@ hv_addr host vm2 10.213.52.1/24
 hv_addr vm2 eth0 10.213.52.11/24
 host_ns=$(hv_ns host)
 
-hv_node host host dut "priority1 100" "[up0]" "[vm*]" \
-	"time_stamping software"
+hv_node host host dut "priority1 100" "metrics_address 127.0.0.1:9477" \
+	"[up0]" "[vm*]" "time_stamping software"
 hv_node vm1 vm1 ptp4l
 hv_run host
 hv_wait_log host "vm2: matches \[vm\*\]: port 3" 10 ||
@@ -152,9 +153,21 @@ vm_ok || hv_fail "vm1's guest lost hvptpd"
 vm1_after=$(grep -cE "port 1( \([^)]*\))?: [A-Z_]+ to " "$(hv_log vm1)")
 [ "$vm1_after" = "$vm1_changes" ] ||
 	hv_fail "vm1's guest changed state while others misbehaved"
-added=$(grep -c "matches \[vm\*\]" "$(hv_log host)")
+added=$(grep -c "matches \[vm\*\]: port" "$(hv_log host)")
+removed=$(grep -cE "vm[a-z0-9]*: [a-z ]+; port [0-9]+ removed" "$(hv_log host)")
+metric() {
+	ip netns exec "$host_ns" curl -s http://127.0.0.1:9477/metrics |
+		awk -v k="hvptp_port_changes_total{event=\"$1\"}" '$1 == k { print $2 }'
+}
+[ "$(metric added)" = "$added" ] ||
+	hv_fail "hvptp_port_changes_total{event=added} is '$(metric added)'," \
+		"the log says $added"
+[ "$(metric removed)" = "$removed" ] ||
+	hv_fail "hvptp_port_changes_total{event=removed} is" \
+		"'$(metric removed)', the log says $removed"
 hv_finish
 hv_result "vm2's port: $drops_vm2 drops, $resp Delay_Resp for $req of" \
 	"$sent Delay_Req sent; vm1's: $drops_vm1 drops; $FLAPS flaps," \
-	"a rename and a bridge move: $added ports added in all, file" \
+	"a rename and a bridge move: $added ports added and $removed removed" \
+	"(log and metrics agree), file" \
 	"descriptors $fds_before before and $fds_after after; vm1 undisturbed"
