@@ -13,6 +13,8 @@
 #   make clknetsim-check  the real hvptpd under clknetsim, ptp4l 4.4 beside
 #                   it: true time errors (no root; in make check and asan)
 #   make bench-clknetsim  hvptpd vs ptp4l 4.4 under clknetsim (bench/out/)
+#   make bench-guests  1..256 ptp4l guests behind a bridge, hvptpd vs ptp4l
+#                   3.1.1 as their master (root)
 #
 # CC=clang works everywhere gcc does; both are warning-free with -Werror.
 
@@ -66,7 +68,8 @@ HVPTPCTL := $(BUILD)/hvptpctl
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check unit interop sim-check asan fuzz demo install clean purity \
-	deps clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim
+	deps clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim \
+	bench-guests
 .DEFAULT_GOAL := all
 
 all: $(HVPTPD) $(HVPTPCTL) $(if $(SIM_SRC),$(HVPTP_SIM)) purity
@@ -207,6 +210,12 @@ bench-accuracy: $(HVPTP_SIM)
 # hvptpd and ptp4l 4.4 in the same clknetsim runs (no root): table and CSV.
 bench-clknetsim: $(HVPTPD)
 	@HVPTPD=$(abspath $(HVPTPD)) bench/clknetsim.sh
+
+# One master, 1..256 ptp4l guests behind a bridge, hvptpd and ptp4l 3.1.1
+# back to back (root): CPU, memory, offsets, Delay_Reqs answered, faults.
+bench-guests: deps
+	@$(MAKE) --no-print-directory all
+	@HVPTPD=$(abspath $(HVPTPD)) bench/guests.sh
 
 # --- install ---------------------------------------------------------------
 install: all
