@@ -88,6 +88,7 @@ struct port {
 	struct bc_port_counters cnt;
 	bool link_up;
 	uint32_t timers_armed; /* bit per enum bc_timer */
+	int64_t timer_at[BC_TMR_COUNT]; /* each armed timer's deadline */
 	/* BMCA */
 	struct fm_record *erbest; /* best qualified record, or NULL */
 	int64_t self_seen_ns; /* announce of a lower port of this clock */

@@ -105,6 +105,7 @@ void port_timer_arm(struct port *p, enum bc_timer t, int64_t at_ns,
 		    struct bc_actions *out)
 {
 	p->timers_armed |= 1u << t;
+	p->timer_at[t] = at_ns;
 	act_timer_arm(out, p->index, t, at_ns);
 }
 
