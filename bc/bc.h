@@ -51,6 +51,7 @@ struct bc_port_cfg {
 	bool master_only; /* serverOnly / masterOnly */
 	bool inhibit_announce;
 	bool inhibit_delay_req;
+	bool delay_resp_unicast; /* hvptp: Delay_Resp to the sender, always */
 	bool ignore_transport_specific;
 	bool path_trace_enabled;
 	uint8_t transport_specific; /* majorSdoId */

@@ -81,11 +81,24 @@ void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
 	port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, out);
 }
 
+/*
+ * The Delay_Resp goes back by unicast when the Delay_Req came by unicast
+ * (the mixed multicast/unicast model of IEEE 1588-2019, ptp4l's
+ * hybrid_e2e), and with delay_resp_unicast also when it came by multicast:
+ * only its sender needs it, and a bridge floods a multicast one to every
+ * guest (N guests at 8 Delay_Req/s each receive 8N answers per second).
+ * A client matches a Delay_Resp by sequenceId and requestingPortIdentity;
+ * ptp4l accepts the unicast answer to its multicast request, ptpd 2.3.1 in
+ * its multicast mode discards it (its discardedMessages counter): hence an
+ * option, off by default.  Without the sender's address (a transport that
+ * gives none) it goes to the group.
+ */
 enum bc_drop master_rx_delay_req(struct port *p, const struct ptp_msg *req,
 				 tmv_t rx_ts, const struct bc_addr *src,
 				 int64_t now, struct bc_actions *out)
 {
-	bool unicast = req->hdr.flags & PTP_FLAG_UNICAST;
+	bool unicast = (req->hdr.flags & PTP_FLAG_UNICAST) ||
+		       p->cfg.delay_resp_unicast;
 	struct ptp_msg m;
 	tmv_t t4;
 
@@ -97,9 +110,11 @@ enum bc_drop master_rx_delay_req(struct port *p, const struct ptp_msg *req,
 		tmv_to_ptp_timestamp(port_to_wire(p, t4));
 	m.body.delay_resp.requesting_port_identity =
 		req->hdr.source_port_identity;
+	if (unicast && (!src || src->len == 0))
+		unicast = false;
 	if (port_send(p, &m, false,
-		      unicast && src ? BC_DEST_UNICAST : BC_DEST_PRIMARY, src,
-		      now, out) < 0)
+		      unicast ? BC_DEST_UNICAST : BC_DEST_PRIMARY, src, now,
+		      out) < 0)
 		return BC_DROP_UNSUPPORTED;
 	return BC_DROP_NONE;
 }

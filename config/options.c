@@ -193,6 +193,18 @@ static const struct cfg_option_info cfg_options[] = {
 	O_DBL("delay_request_variability", P, "1.0", 0.0, 1.0,
 	      "Random variation applied to the Delay_Req interval "
 	      "(fraction)."),
+	O_INT("delay_resp_unicast", PI | OPT_HVPTP, "0", 0, 1,
+	      "Answer every Delay_Req with a unicast Delay_Resp to its "
+	      "sender, a multicast one too (1); 0 answers a multicast "
+	      "Delay_Req by multicast, as the standard's multicast model "
+	      "and ptp4l do (a unicast one is always answered by unicast). "
+	      "Behind a bridge, multicast answers reach every guest: N "
+	      "guests receive N times the Delay_Resps they need. ptp4l "
+	      "clients accept the unicast answer (and keep their own "
+	      "logMinDelayReqInterval: they take the master's only from a "
+	      "multicast Delay_Resp); ptpd 2.3.1 in its multicast mode "
+	      "discards it (in hybrid mode, -y, it asks by unicast and "
+	      "takes the unicast answer either way)."),
 	O_ENU("delay_mechanism", PI, "E2E", delay_mech_enu,
 	      "Path delay mechanism: E2E, P2P, Auto (start E2E, switch on a "
 	      "Pdelay_Req), COMMON_P2P or NONE."),

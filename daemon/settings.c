@@ -113,6 +113,8 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	p->master_only = cfg_get_int(c, name, "serverOnly") != 0;
 	p->inhibit_announce = cfg_get_int(c, name, "inhibit_announce") != 0;
 	p->inhibit_delay_req = cfg_get_int(c, name, "inhibit_delay_req") != 0;
+	p->delay_resp_unicast =
+		cfg_get_int(c, name, "delay_resp_unicast") != 0;
 	p->ignore_transport_specific =
 		cfg_get_int(c, name, "ignore_transport_specific") != 0;
 	p->path_trace_enabled = cfg_get_int(c, name, "path_trace_enabled") != 0;

@@ -253,6 +253,7 @@ static const char *const implemented_set[] = {
 	"reference_clock", "sys_offset_method", "system_clock_sync",
 	"max_ports", "vmclock_file", "vmclock_rate",
 	"chrony_sock", "ntp_shm_segment", "feed_rate",
+	"delay_resp_unicast",
 	/* old names of implemented options */
 	"pi_offset_const", "pi_f_offset_const", "pi_max_frequency",
 };

@@ -1,7 +1,8 @@
 /*
  * tests/unit/test_port_master.c — the master side at scale: the Sync and
  * Announce timers kept on their deadlines (late handling does not stretch
- * the interval, a long stall does not bring a burst).
+ * the interval, a long stall does not bring a burst), and Delay_Resp sent
+ * by unicast to the requester with delay_resp_unicast.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -10,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <cmocka.h>
 
 #include "tests/unit/bc_net.h"
@@ -17,7 +21,7 @@
 static struct bc_actions act;
 
 /* A one-port clock, alone on its network, taken to MASTER at *now. */
-static struct bc *master_clock(int64_t *now)
+static struct bc *master_clock(bool unicast_resp, int64_t *now)
 {
 	struct bc_clock_cfg cc;
 	struct bc_port_cfg pc;
@@ -25,6 +29,7 @@ static struct bc *master_clock(int64_t *now)
 
 	net_clock_cfg(&cc, 0x10, 128);
 	net_port_cfgs(&pc, 1);
+	pc.delay_resp_unicast = unicast_resp;
 	assert_int_equal(bc_create(&bc, &cc, &pc, 1), 0);
 	*now = T0;
 	bc_actions_init(&act);
@@ -62,7 +67,7 @@ static int64_t fire(struct bc *bc, enum bc_timer t, int64_t now)
 static void check_periodic(enum bc_timer t, int64_t iv)
 {
 	int64_t now, due, next;
-	struct bc *bc = master_clock(&now);
+	struct bc *bc = master_clock(false, &now);
 
 	/* entering MASTER arms the timer for now */
 	due = now;
@@ -96,11 +101,106 @@ static void test_announce_on_deadline(void **state)
 	check_periodic(BC_TMR_ANNOUNCE_TX, 2 * SEC); /* logAnnounceInterval 1 */
 }
 
+/* A Delay_Req from 0x20-1, multicast or with the unicast flag. */
+static int delay_req(uint8_t *buf, size_t cap, bool unicast_flag)
+{
+	struct ptp_msg m;
+
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_DELAY_REQ, 1);
+	m.hdr.source_port_identity = net_pid(0x20, 1);
+	m.hdr.sequence_id = 77;
+	if (unicast_flag)
+		m.hdr.flags |= PTP_FLAG_UNICAST;
+	return msg_pack(&m, buf, cap);
+}
+
+static struct bc_addr addr_of(const char *ip)
+{
+	struct sockaddr_in sin;
+	struct bc_addr a;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(319);
+	assert_int_equal(inet_pton(AF_INET, ip, &sin.sin_addr), 1);
+	memset(&a, 0, sizeof(a));
+	a.len = sizeof(sin);
+	memcpy(a.data, &sin, sizeof(sin));
+	return a;
+}
+
+/* The Delay_Resp of one Delay_Req: its action and its unicast flag. */
+static const struct bc_action *answer(struct bc *bc, bool unicast_flag,
+				      const struct bc_addr *src, int64_t now,
+				      bool *flag)
+{
+	uint8_t buf[PTP_MAX_MSG_LEN];
+	const struct bc_action *x = NULL;
+	struct ptp_msg m;
+	int len = delay_req(buf, sizeof(buf), unicast_flag);
+
+	bc_actions_init(&act);
+	assert_int_equal(bc_port_rx(bc, 0, buf, (size_t)len,
+				    tmv_from_ns(now), src, now, &act),
+			 0);
+	for (int i = 0; i < act.n; i++) {
+		if (act.a[i].type == BC_ACT_SEND_GENERAL &&
+		    act.a[i].u.send.msg_type == PTP_MSG_DELAY_RESP)
+			x = &act.a[i];
+	}
+	assert_non_null(x);
+	assert_int_equal(msg_unpack(bc_action_buf(&act, x), x->u.send.len,
+				    &m, NULL),
+			 0);
+	assert_int_equal(m.hdr.sequence_id, 77);
+	*flag = (m.hdr.flags & PTP_FLAG_UNICAST) != 0;
+	return x;
+}
+
+static void test_delay_resp_dest(void **state)
+{
+	struct bc_addr src = addr_of("10.1.2.3"), none;
+	const struct bc_action *x;
+	int64_t now;
+	bool flag;
+	struct bc *bc;
+
+	(void)state;
+	memset(&none, 0, sizeof(none));
+	/* default: multicast in, multicast out; unicast in, unicast out */
+	bc = master_clock(false, &now);
+	x = answer(bc, false, &src, now, &flag);
+	assert_int_equal(x->u.send.dest, BC_DEST_PRIMARY);
+	assert_false(flag);
+	x = answer(bc, true, &src, now, &flag);
+	assert_int_equal(x->u.send.dest, BC_DEST_UNICAST);
+	assert_memory_equal(&x->u.send.addr, &src, sizeof(src));
+	assert_true(flag);
+	bc_destroy(bc);
+
+	/* delay_resp_unicast: a multicast Delay_Req answered to its sender */
+	bc = master_clock(true, &now);
+	x = answer(bc, false, &src, now, &flag);
+	assert_int_equal(x->u.send.dest, BC_DEST_UNICAST);
+	assert_memory_equal(&x->u.send.addr, &src, sizeof(src));
+	assert_true(flag);
+	/* no sender's address known: to the group */
+	x = answer(bc, false, &none, now, &flag);
+	assert_int_equal(x->u.send.dest, BC_DEST_PRIMARY);
+	assert_false(flag);
+	x = answer(bc, false, NULL, now, &flag);
+	assert_int_equal(x->u.send.dest, BC_DEST_PRIMARY);
+	assert_int_equal(bc_port_counters(bc, 0)->tx[PTP_MSG_DELAY_RESP], 3);
+	bc_destroy(bc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_sync_on_deadline),
 		cmocka_unit_test(test_announce_on_deadline),
+		cmocka_unit_test(test_delay_resp_dest),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
