@@ -513,6 +513,15 @@ static const struct cfg_option_info cfg_options[] = {
 		  "Old name of clientOnly."),
 	O_INT("socket_priority", GI, "0", 0, 15,
 	      "SO_PRIORITY of event and general sockets (0: unset)."),
+	O_INT("socket_rcvbuf", PI | OPT_HVPTP, "0", 0, INT_MAX / 2,
+	      "Receive buffer in bytes of the event and general sockets "
+	      "(SO_RCVBUFFORCE, else SO_RCVBUF capped by "
+	      "net.core.rmem_max; the kernel doubles it for its overhead); "
+	      "0: the kernel's default (net.core.rmem_default). The event "
+	      "socket's software and hardware TX timestamps wait in the "
+	      "same buffer: when received messages fill it, timestamps are "
+	      "lost and the port faults. A master of hundreds of guests "
+	      "wants a few MB."),
 	O_INT("spp", P, "-1", -1, UINT8_MAX,
 	      "Security parameter pointer for authentication (-1: none)."),
 	O_DBL("step_threshold", GI, "0.0", 0.0, DBL_MAX,

@@ -149,6 +149,7 @@ static int transport_from_cfg(const struct cfg *c, const char *name,
 	t->dscp_event = cfg_get_int(c, NULL, "dscp_event");
 	t->dscp_general = cfg_get_int(c, NULL, "dscp_general");
 	t->socket_priority = cfg_get_int(c, NULL, "socket_priority");
+	t->rcvbuf = cfg_get_int(c, name, "socket_rcvbuf");
 	copy_str(t->ptp_dst_ipv4, sizeof(t->ptp_dst_ipv4),
 		 cfg_get_string(c, name, "ptp_dst_ipv4"));
 	copy_str(t->p2p_dst_ipv4, sizeof(t->p2p_dst_ipv4),

@@ -38,6 +38,7 @@ struct transport_cfg {
 	int dscp_event; /* dscp_event, 0 */
 	int dscp_general; /* dscp_general, 0 */
 	int socket_priority; /* socket_priority, 0 */
+	int rcvbuf; /* socket_rcvbuf, bytes; 0: the kernel's default */
 	char ptp_dst_ipv4[16]; /* ptp_dst_ipv4, 224.0.1.129 */
 	char p2p_dst_ipv4[16]; /* p2p_dst_ipv4, 224.0.0.107 */
 	uint16_t event_port; /* 319; tests may change */

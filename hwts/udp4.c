@@ -187,6 +187,33 @@ static int udp4_socket_mcast(struct transport *t, int ch)
 	return err;
 }
 
+/*
+ * The receive buffer: SO_RCVBUFFORCE (CAP_NET_ADMIN, which hvptpd has)
+ * passes net.core.rmem_max; without the capability SO_RCVBUF takes what
+ * the cap allows.  TX timestamps queue on the event socket's error queue,
+ * charged to this same buffer: a buffer full of Delay_Reqs loses them.
+ */
+static int udp4_socket_rcvbuf(struct transport *t, int ch)
+{
+	int v = t->cfg.rcvbuf, err;
+
+	if (v <= 0)
+		return 0;
+	if (setsockopt(t->fd[ch], SOL_SOCKET, SO_RCVBUFFORCE, &v,
+		       sizeof(v)) == 0)
+		return 0;
+	err = -errno;
+	if (err != -EPERM) {
+		cm_err("%s: %s socket: SO_RCVBUFFORCE %d: %s", t->ifname,
+		       ch ? "general" : "event", v, strerror(-err));
+		return err;
+	}
+	if (ch == 0)
+		cm_notice("%s: socket_rcvbuf %d: no CAP_NET_ADMIN, capped by "
+			  "net.core.rmem_max", t->ifname, v);
+	return sockopt_int(t, ch, SOL_SOCKET, SO_RCVBUF, v, "SO_RCVBUF");
+}
+
 static void udp4_close(struct transport *t)
 {
 	int i;
@@ -215,6 +242,8 @@ static int udp4_setup(struct transport *t)
 		err = udp4_socket_bind(t, ch);
 		if (!err)
 			err = udp4_socket_mcast(t, ch);
+		if (!err)
+			err = udp4_socket_rcvbuf(t, ch);
 	}
 	if (!err)
 		err = hwts_tstamp_enable(t->fd[0], t->ifname, t->cfg.mode, true,

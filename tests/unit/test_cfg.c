@@ -254,6 +254,7 @@ static const char *const implemented_set[] = {
 	"max_ports", "vmclock_file", "vmclock_rate",
 	"chrony_sock", "ntp_shm_segment", "feed_rate",
 	"delay_resp_unicast",
+	"socket_rcvbuf",
 	/* old names of implemented options */
 	"pi_offset_const", "pi_f_offset_const", "pi_max_frequency",
 };

@@ -325,9 +325,51 @@ static void test_open_defaults_no_peer(void **state)
 	assert_non_null(find_so(fds[0], IPPROTO_IP, IP_ADD_MEMBERSHIP, 0));
 	assert_null(find_so(fds[0], IPPROTO_IP, IP_ADD_MEMBERSHIP, 1));
 	assert_null(find_so(fds[0], SOL_SOCKET, SO_PRIORITY, 0));
+	/* socket_rcvbuf 0: the kernel's default buffer */
+	assert_null(find_so(fds[0], SOL_SOCKET, SO_RCVBUFFORCE, 0));
+	assert_null(find_so(fds[0], SOL_SOCKET, SO_RCVBUF, 0));
 	assert_int_equal(so_int(fds[0], IPPROTO_IP, IP_MULTICAST_TTL), 1);
 	assert_int_equal(so_int(fds[1], IPPROTO_IP, IP_TOS), 0);
 	transport_udp4_ops.close(t);
+}
+
+/* socket_rcvbuf: forced past rmem_max on both sockets; without
+ * CAP_NET_ADMIN (EPERM), SO_RCVBUF with a notice; another error fails. */
+static void test_open_rcvbuf(void **state)
+{
+	struct transport_cfg c;
+	struct transport *t = NULL;
+	int fds[2];
+
+	(void)state;
+	cfg_test(&c, HWTS_SOFTWARE);
+	c.rcvbuf = 4 << 20;
+	assert_int_equal(transport_udp4_ops.open(&t, "tst0", &c), 0);
+	transport_udp4_ops.fds(t, fds);
+	for (int ch = 0; ch < 2; ch++) {
+		assert_int_equal(so_int(fds[ch], SOL_SOCKET, SO_RCVBUFFORCE),
+				 4 << 20);
+		assert_null(find_so(fds[ch], SOL_SOCKET, SO_RCVBUF, 0));
+	}
+	transport_udp4_ops.close(t);
+
+	w.n_so = 0;
+	w.so_fail_name = SO_RCVBUFFORCE;
+	w.so_fail_err = EPERM;
+	assert_int_equal(transport_udp4_ops.open(&t, "tst0", &c), 0);
+	transport_udp4_ops.fds(t, fds);
+	for (int ch = 0; ch < 2; ch++)
+		assert_int_equal(so_int(fds[ch], SOL_SOCKET, SO_RCVBUF),
+				 4 << 20);
+	assert_true(ht_log_has("tst0: socket_rcvbuf 4194304: no "
+			       "CAP_NET_ADMIN"));
+	transport_udp4_ops.close(t);
+
+	w.so_fail_err = ENOMEM;
+	assert_int_equal(transport_udp4_ops.open(&t, "tst0", &c), -ENOMEM);
+	assert_null(t);
+	assert_true(ht_log_has("SO_RCVBUFFORCE"));
+	w.so_fail_name = 0;
 }
 
 static void test_open_bad_cfg(void **state)
@@ -661,6 +703,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_open_options, setup),
 		cmocka_unit_test_setup(test_open_defaults_no_peer, setup),
+		cmocka_unit_test_setup(test_open_rcvbuf, setup),
 		cmocka_unit_test_setup(test_open_bad_cfg, setup),
 		cmocka_unit_test_setup(test_open_fails_cleanly, setup),
 		cmocka_unit_test_setup(test_send_destinations, setup),
