@@ -52,8 +52,10 @@
 # BENCH_MASTERS ("hvptpd ptp4l"), BENCH_WARM (10), BENCH_WINDOW (15),
 # BENCH_HV_OPTS (extra hvptpd configuration lines, ';'-separated),
 # BENCH_SHAPE ("veth": the master's port is a veth into the bridge;
-# "bridge": the master in the bridge's namespace serving on br0 itself;
-# "both": each size with both), HV_KEEP=1 keeps the logs.
+# "bridge": the master in the bridge's namespace serving on br0 itself,
+# hvptpd only, with TX timestamps from the scheduler; "both": each size
+# with both), BENCH_ISOLATED (0; 1: the guests' bridge ports isolated from
+# each other), HV_KEEP=1 keeps the logs.
 # shellcheck source-path=SCRIPTDIR source=../tests/interop/lib.sh
 . "$(dirname "$0")/../tests/interop/lib.sh"
 
@@ -62,6 +64,7 @@ MASTERS=${BENCH_MASTERS:-hvptpd ptp4l}
 WARM_S=${BENCH_WARM:-10}
 WIN_S=${BENCH_WINDOW:-15}
 SHAPES=${BENCH_SHAPE:-veth}
+ISOLATED=${BENCH_ISOLATED:-0}
 [ "$SHAPES" = both ] && SHAPES="veth bridge"
 SYNC_BOUND_NS=100000
 LOG_SYNC=-3
@@ -138,6 +141,15 @@ guests_up() {
 		else echo "link set dev g$i down"; fi
 	done | ip -n "$ns_br" -batch -
 }
+
+# BENCH_ISOLATED=1: the guests' bridge ports isolated from each other
+# (libvirt's <port isolated='yes'/>): a guest's multicast Delay_Req reaches
+# the master's port and br0, not the other guests.
+if [ "$ISOLATED" = 1 ]; then
+	for ((i = 1; i <= max; i++)); do
+		echo "link set dev g$i type bridge_slave isolated on"
+	done | ip -n "$ns_br" -batch - || hv_fail "cannot isolate the guests' ports"
+fi
 
 # --- configurations --------------------------------------------------------------
 common_cfg() {
@@ -275,7 +287,7 @@ guests_in_sync_state() {
 # One row: size, master, shape; prints the table row, logs the details.
 run_one() {
 	local n=$1 kind=$2 shape=$3 t_w0 t_w1 c0 c1 rb0 rb1 wall
-	local cpu rss priv st sent faults gfaults nsync stats sent0 s0 t_s0 sync_s
+	local cpu rss priv st sent faults gfaults nsync stats sent0 s0 t_s0 t_s1 sync_s
 	guests_up "$n"
 	rb0=$(rcvbuf_errors "$([ "$shape" = bridge ] && echo "$ns_br" || echo "$ns_m")")
 	sent0=$(seq 1 "$n" | xargs -P 8 -I{} bash -c 'guest_sent {}' |
@@ -286,8 +298,9 @@ run_one() {
 	sleep "$WARM_S"
 	kill -0 "$MPID" 2>/dev/null || hv_fail "$kind master died: $(tail -n 5 "$HV_TMP/m.log")"
 	for ((i = 1; i <= n; i++)); do stat -c '%s %n' "$HV_TMP/g$i.log"; done >"$HV_TMP/sizes0"
-	s0=$(port_stats "$HV_TMP/m.uds" "$MNS" tx_Sync)
 	t_s0=$(hv_now_us)
+	s0=$(port_stats "$HV_TMP/m.uds" "$MNS" tx_Sync)
+	t_s0=$(((t_s0 + $(hv_now_us)) / 2))
 	c0=$(cpu_ns "$MPID")
 	t_w0=$(hv_now_us)
 	sleep "$WIN_S"
@@ -302,8 +315,9 @@ run_one() {
 	# (stopped guests time out their master: only the window's logs count)
 	for p in "${GPID[@]}"; do kill -STOP "$p" 2>/dev/null; done
 	sleep 0.5
+	t_s1=$(hv_now_us)
 	stats=$(port_stats "$HV_TMP/m.uds" "$MNS" tx_Sync rx_Delay_Req tx_Delay_Resp)
-	sync_s=$(hv_secs "$t_s0" "$(hv_now_us)")
+	sync_s=$(hv_secs "$t_s0" $(((t_s1 + $(hv_now_us)) / 2)))
 	sent=$(seq 1 "$n" | xargs -P 8 -I{} bash -c 'guest_sent {}' |
 		awk -v s0="$sent0" '$1 ~ /^[0-9]+$/ { s += $1; k++ } END { printf "%d %d", s - s0, k }')
 	for p in "${GPID[@]}"; do kill -CONT "$p" 2>/dev/null; done
@@ -351,12 +365,20 @@ echo "bench-guests: ptp4l $(/usr/sbin/ptp4l -v) guests (multicast E2E, software 
 echo "  Sync and Delay_Req 8/s) behind a Linux bridge; warm-up ${WARM_S} s, window ${WIN_S} s;"
 echo "  $(nproc) CPUs; $(uname -r); synchronised: UNCALIBRATED/SLAVE, >= 90% samples, all |offset| <= $SYNC_BOUND_NS ns"
 [ -n "${BENCH_HV_OPTS:-}" ] && echo "  hvptpd options: $BENCH_HV_OPTS"
+[ "$ISOLATED" = 1 ] && echo "  the guests' bridge ports isolated from each other"
 printf '%5s %-7s %-6s %8s %7s %7s %7s %8s %7s %14s %7s %8s %8s\n' \
 	guests master shape "CPU ms/s" "RSS KiB" "priv" sync "med ns" "p90 ns" \
 	"DResp/DReq" "Sync/s" "faults" "rcvbuf"
 for n in $SIZES; do
 	for shape in $SHAPES; do
 		for kind in $MASTERS; do
+			if [ "$kind" = ptp4l ] && [ "$shape" = bridge ]; then
+				# ptp4l -S needs the driver's TX timestamps,
+				# which a bridge does not give
+				printf '%5s %-7s %-6s %s\n' "$n" "$kind" "$shape" \
+					"(refuses -S on a bridge: no software TX timestamps)"
+				continue
+			fi
 			run_one "$n" "$kind" "$shape"
 		done
 	done
