@@ -44,6 +44,8 @@ struct hvd_port {
 	struct transport *t; /* NULL while the interface is missing */
 	bool have_info; /* TSINFO read when opened */
 	struct hwts_info info;
+	bool tx_sched; /* software, TX timestamps from the scheduler (a
+			  bridge: hwts_info_tx_sched) */
 	int fds[2];
 	int ifindex;
 	struct hvd_txmap txmap[HVD_TXMAP];

@@ -58,10 +58,19 @@ int hvd_port_check(struct hvd *d, int i)
 	struct hvd_port *hp = &d->ports[i];
 	bool hw = port_hardware(d, i);
 
+	hp->tx_sched = false;
 	hp->have_info = hwts_get_info(hp->name, &hp->info) == 0;
 	if (!hp->have_info) {
 		cm_log(CM_LOG_WARNING, "%s: cannot read timestamping "
 		       "capabilities; trying anyway", hp->name);
+		return 0;
+	}
+	if (!hw && hwts_info_tx_sched(&hp->info)) {
+		cm_log(CM_LOG_NOTICE, "%s: no software TX timestamps from the "
+		       "driver (a bridge?): TX timestamps from the scheduler "
+		       "(SOF_TIMESTAMPING_TX_SCHED, as the packet enters the "
+		       "device's queue)", hp->name);
+		hp->tx_sched = true;
 		return 0;
 	}
 	if (hwts_info_supports(&hp->info, hw))
@@ -75,12 +84,15 @@ int hvd_port_check(struct hvd *d, int i)
 int hvd_port_open(struct hvd *d, int i)
 {
 	struct hvd_port *hp = &d->ports[i];
+	struct transport_cfg tc = *port_tcfg(d, i);
 	int err;
 
 	if (hwts_iface_index(hp->name, &hp->ifindex) < 0)
 		return -ENODEV;
+	if (hp->tx_sched && tc.mode == HWTS_SOFTWARE)
+		tc.mode = HWTS_SOFTWARE_SCHED;
 	hp->ops = &transport_udp4_ops;
-	err = hp->ops->open(&hp->t, hp->name, port_tcfg(d, i));
+	err = hp->ops->open(&hp->t, hp->name, &tc);
 	if (err < 0) {
 		hp->t = NULL;
 		hp->ifindex = 0;

@@ -28,6 +28,11 @@ int hwts_get_info(const char *ifname, struct hwts_info *out);
 /* True when info allows the mode: software needs TX/RX_SOFTWARE + SOFTWARE;
  * hardware needs TX/RX_HARDWARE + RAW_HARDWARE and a PHC. */
 bool hwts_info_supports(const struct hwts_info *info, bool hardware);
+/* True when software timestamps can be had only with TX timestamps from
+ * the scheduler (SOF_TIMESTAMPING_TX_SCHED, HWTS_SOFTWARE_SCHED): the
+ * device stamps received packets but its driver sends none (a Linux
+ * bridge, whose transmit path never calls skb_tx_timestamp). */
+bool hwts_info_tx_sched(const struct hwts_info *info);
 
 /* O_NONBLOCK and FD_CLOEXEC with fcntl: every socket of the daemon is
  * created without SOCK_NONBLOCK / SOCK_CLOEXEC (design.md §4). */

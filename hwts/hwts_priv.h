@@ -74,6 +74,8 @@ struct hwts_txq_ent {
  */
 struct hwts_txq {
 	bool opt_id;
+	uint32_t tstype; /* the TX timestamps wanted: SCM_TSTAMP_SND, or
+			    SCM_TSTAMP_SCHED (HWTS_SOFTWARE_SCHED) */
 	uint32_t next_txid;
 	uint32_t key_off;
 	uint32_t fails; /* failed event sends so far (wraps) */
@@ -84,7 +86,7 @@ struct hwts_txq {
 	uint64_t unmatched; /* timestamps that matched nothing */
 };
 
-void hwts_txq_init(struct hwts_txq *q, bool opt_id);
+void hwts_txq_init(struct hwts_txq *q, bool opt_id, enum hwts_mode mode);
 /* An event message went out: its txid. */
 uint32_t hwts_txq_sent(struct hwts_txq *q, const void *buf, size_t len);
 /* An event send failed (it may have used up an OPT_ID key). */

@@ -22,6 +22,9 @@
 enum hwts_mode {
 	HWTS_SOFTWARE, /* SOF_TIMESTAMPING_{TX,RX}_SOFTWARE */
 	HWTS_HARDWARE, /* SIOCSHWTSTAMP + SOF_TIMESTAMPING_RAW_HARDWARE */
+	/* RX_SOFTWARE, and TX_SCHED for devices whose driver gives no
+	 * software TX timestamp (a Linux bridge): see hwts_info_tx_sched() */
+	HWTS_SOFTWARE_SCHED,
 };
 
 enum hwts_filter_mode {

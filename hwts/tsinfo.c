@@ -251,3 +251,21 @@ bool hwts_info_supports(const struct hwts_info *info, bool hardware)
 		return false;
 	return !hardware || info->phc_index >= 0;
 }
+
+/*
+ * The scheduler's TX timestamp is taken in __dev_queue_xmit() of the
+ * device the socket sends on, as the packet enters its queue, whatever
+ * the driver: on a bridge that is before the bridge forwards the packet
+ * to its ports (br_dev_xmit -> each port's veth or tap transmit, in the
+ * same call), so it is early by the forwarding time, the per-port clone
+ * and the queue of the port it leaves by.  The driver's own (TX_SOFTWARE)
+ * timestamp of a port would be later and truer, but the bridge's clones
+ * carry no socket, so none comes back.
+ */
+bool hwts_info_tx_sched(const struct hwts_info *info)
+{
+	uint32_t rx = SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+
+	return (info->so_timestamping & rx) == rx &&
+	       !(info->so_timestamping & SOF_TIMESTAMPING_TX_SOFTWARE);
+}

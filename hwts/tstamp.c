@@ -146,10 +146,12 @@ bool hwts_cmsg_ts(const struct hwts_cmsg *c, bool hardware, tmv_t *ts)
 
 /* ---- the queue of outstanding event messages ---- */
 
-void hwts_txq_init(struct hwts_txq *q, bool opt_id)
+void hwts_txq_init(struct hwts_txq *q, bool opt_id, enum hwts_mode mode)
 {
 	memset(q, 0, sizeof(*q));
 	q->opt_id = opt_id;
+	q->tstype = mode == HWTS_SOFTWARE_SCHED ? SCM_TSTAMP_SCHED
+						: SCM_TSTAMP_SND;
 }
 
 static struct hwts_txq_ent *txq_at(struct hwts_txq *q, unsigned int i)
@@ -301,7 +303,9 @@ int hwts_tstamp_enable(int fd, const char *ifname, enum hwts_mode mode,
 			SOF_TIMESTAMPING_RX_HARDWARE |
 			SOF_TIMESTAMPING_RAW_HARDWARE;
 	else
-		flags = (event ? SOF_TIMESTAMPING_TX_SOFTWARE : 0) |
+		flags = (!event			    ? 0
+			 : mode == HWTS_SOFTWARE_SCHED ? SOF_TIMESTAMPING_TX_SCHED
+						       : SOF_TIMESTAMPING_TX_SOFTWARE) |
 			SOF_TIMESTAMPING_RX_SOFTWARE |
 			SOF_TIMESTAMPING_SOFTWARE;
 	/* Older kernels refuse unknown option bits with EINVAL. */
@@ -371,7 +375,7 @@ int hwts_txts_read(int fd, const char *ifname, bool hardware,
 			cm_err("%s: error queue: %s", ifname, strerror(-err));
 			return err;
 		}
-		if (!c.have_err || c.tstype != SCM_TSTAMP_SND) {
+		if (!c.have_err || c.tstype != q->tstype) {
 			cm_debug("%s: error queue: not a TX timestamp", ifname);
 			continue;
 		}

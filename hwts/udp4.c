@@ -251,7 +251,7 @@ static int udp4_setup(struct transport *t)
 	if (!err)
 		err = hwts_tstamp_enable(t->fd[1], t->ifname, t->cfg.mode,
 					 false, NULL);
-	hwts_txq_init(&t->txq, opt_id);
+	hwts_txq_init(&t->txq, opt_id, t->cfg.mode);
 	return err;
 }
 
@@ -280,7 +280,9 @@ static int udp4_open(struct transport **out, const char *ifname,
 	}
 	cm_info("%s: UDPv4 on ports %u/%u, %s timestamps%s", ifname,
 		cfg->event_port, cfg->general_port,
-		t->hardware ? "hardware" : "software",
+		t->hardware			       ? "hardware"
+		: cfg->mode == HWTS_SOFTWARE_SCHED ? "software (TX: scheduler)"
+						   : "software",
 		t->txq.opt_id ? "" : " (no OPT_ID)");
 	*out = t;
 	return 0;

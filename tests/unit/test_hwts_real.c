@@ -9,7 +9,8 @@
  * software timestamps must be close to CLOCK_REALTIME and the TX timestamp
  * must come back with the txid send returned.  Also: TSINFO over netlink
  * and ioctl, interface look-ups, link monitoring, and hardware mode failing
- * cleanly on veth.  The namespace and everything in it disappear with the
+ * cleanly on veth, and a bridge's TX timestamps from the scheduler
+ * (test_bridge_tx_sched).  The namespace and everything in it disappear with the
  * process; no clock is adjusted.
  */
 #include <stdarg.h>
@@ -310,6 +311,91 @@ static void test_hardware_mode_refused(void **state)
 	assert_null(t);
 }
 
+/*
+ * A port on a Linux bridge: hvtbr 10.213.1.1/24 with one port hvt3, whose
+ * veth peer hvt2 (10.213.1.2/24) stands for a guest.  The bridge stamps
+ * what it receives but its driver sends no software TX timestamp, so
+ * hwts_info_tx_sched() chooses the scheduler's; an event sent on the
+ * bridge in HWTS_SOFTWARE_SCHED mode reaches the guest and its TX
+ * timestamp comes back with its txid, before the guest's RX timestamp.
+ */
+static void test_bridge_tx_sched(void **state)
+{
+	static const char *const cmd =
+		"ip link add hvtbr type bridge && "
+		"ip link add hvt2 type veth peer name hvt3 && "
+		"ip link set hvt3 master hvtbr && "
+		"ip addr add 10.213.1.1/24 dev hvtbr && "
+		"ip addr add 10.213.1.2/24 dev hvt2 && "
+		"ip link set hvtbr up && ip link set hvt3 up && "
+		"ip link set hvt2 up";
+	struct transport *br = NULL, *g = NULL;
+	struct transport_cfg c;
+	struct transport_rx rx;
+	struct transport_txts tx;
+	struct hwts_info info;
+	uint8_t msg[44], buf[256];
+	uint32_t txid;
+	int fds[2], i;
+
+	(void)state;
+	need_netns();
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(sysctl_set("conf/hvtbr/accept_local", "1") |
+				 sysctl_set("conf/hvt2/accept_local", "1") |
+				 sysctl_set("conf/hvtbr/rp_filter", "0") |
+				 sysctl_set("conf/hvt2/rp_filter", "0"),
+			 0);
+	wait_running("hvtbr");
+	wait_running("hvt2");
+	assert_int_equal(hwts_get_info("hvtbr", &info), 0);
+	assert_false(hwts_info_supports(&info, false));
+	assert_true(hwts_info_tx_sched(&info));
+	assert_int_equal(hwts_get_info("hvt0", &info), 0);
+	assert_false(hwts_info_tx_sched(&info)); /* a veth stamps its own */
+
+	cfg_sw(&c);
+	c.event_port = 31419;
+	c.general_port = 31420;
+	assert_int_equal(transport_udp4_ops.open(&g, "hvt2", &c), 0);
+	c.mode = HWTS_SOFTWARE_SCHED;
+	assert_int_equal(transport_udp4_ops.open(&br, "hvtbr", &c), 0);
+	assert_true(ht_log_has("hvtbr: UDPv4 on ports 31419/31420, "
+			       "software (TX: scheduler) timestamps"));
+	memset(msg, 0, sizeof(msg));
+	msg[0] = 0x00;
+	msg[1] = 0x02;
+	transport_udp4_ops.fds(br, fds);
+	/* RX stamping may lag the first socket a little (see above) */
+	for (i = 0; i < 40; i++) {
+		if (i)
+			usleep(50000);
+		assert_int_equal(transport_udp4_ops.send(br, true,
+							 BC_DEST_PRIMARY, NULL,
+							 msg, sizeof(msg),
+							 &txid),
+				 sizeof(msg));
+		assert_int_equal(txid, (uint32_t)i);
+		assert_int_equal(recv_wait(g, 0, buf, sizeof(buf), &rx),
+				 sizeof(msg));
+		assert_true(wait_fd(fds[0], 0, 1000)); /* POLLERR */
+		assert_int_equal(transport_udp4_ops.recv_txts(br, &tx), 0);
+		assert_int_equal(tx.txid, txid);
+		if (rx.have_ts)
+			break;
+	}
+	assert_true(rx.have_ts);
+	/* stamped before the guest received it, and within a second of
+	 * the system clock */
+	assert_true(tmv_to_ns(tx.ts) <= tmv_to_ns(rx.ts));
+	assert_true(llabs(tmv_to_ns(tx.ts) - now_ns()) < 1000000000LL);
+	printf("  bridge: scheduler TX to guest RX %lld ns\n",
+	       (long long)(tmv_to_ns(rx.ts) - tmv_to_ns(tx.ts)));
+	transport_udp4_ops.close(br);
+	transport_udp4_ops.close(g);
+	assert_int_equal(system("ip link del hvtbr && ip link del hvt2"), 0);
+}
+
 struct seen {
 	int n;
 	bool hvt1_down;
@@ -369,6 +455,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_udp4_software_roundtrip),
 		cmocka_unit_test(test_tsinfo_and_iface),
+		cmocka_unit_test(test_bridge_tx_sched),
 		cmocka_unit_test(test_hardware_mode_refused),
 		cmocka_unit_test(test_linkmon),
 		cmocka_unit_test(test_sysclk_read),

@@ -372,6 +372,28 @@ static void test_iface_errors(void **state)
 	assert_string_equal(hwts_errname(ERANGE), "ERANGE");
 }
 
+/* The scheduler's TX timestamps only where the driver gives none but the
+ * device stamps what it receives (a bridge reports RX_SOFTWARE|SOFTWARE). */
+static void test_tx_sched_choice(void **state)
+{
+	struct hwts_info info;
+
+	(void)state;
+	memset(&info, 0, sizeof(info));
+	info.phc_index = -1;
+	info.so_timestamping =
+		SOF_TIMESTAMPING_RX_SOFTWARE | SOF_TIMESTAMPING_SOFTWARE;
+	assert_false(hwts_info_supports(&info, false));
+	assert_true(hwts_info_tx_sched(&info));
+	info.so_timestamping = SW_ALL;
+	assert_true(hwts_info_supports(&info, false));
+	assert_false(hwts_info_tx_sched(&info));
+	info.so_timestamping = SOF_TIMESTAMPING_SOFTWARE;
+	assert_false(hwts_info_tx_sched(&info));
+	info.so_timestamping = 0;
+	assert_false(hwts_info_tx_sched(&info));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -383,6 +405,7 @@ int main(void)
 		cmocka_unit_test_setup(test_parse_malformed, setup),
 		cmocka_unit_test_setup(test_iface_lookups, setup),
 		cmocka_unit_test_setup(test_iface_errors, setup),
+		cmocka_unit_test_setup(test_tx_sched_choice, setup),
 	};
 
 	return cmocka_run_group_tests_name("hwts_tsinfo", tests, NULL, NULL);

@@ -79,16 +79,22 @@ static void msg_over(struct ht_msg *m, struct msghdr *msg)
 	msg->msg_controllen = m->clen;
 }
 
-static void add_err(struct ht_msg *m, uint8_t origin, uint32_t key)
+static void add_err_type(struct ht_msg *m, uint8_t origin, uint32_t key,
+			 uint32_t tstype)
 {
 	struct sock_extended_err ee;
 
 	memset(&ee, 0, sizeof(ee));
 	ee.ee_errno = ENOMSG;
 	ee.ee_origin = origin;
-	ee.ee_info = SCM_TSTAMP_SND;
+	ee.ee_info = tstype;
 	ee.ee_data = key;
 	ht_msg_cmsg(m, SOL_IP, IP_RECVERR, &ee, sizeof(ee));
+}
+
+static void add_err(struct ht_msg *m, uint8_t origin, uint32_t key)
+{
+	add_err_type(m, origin, key, SCM_TSTAMP_SND);
 }
 
 /* ---- the parser ---- */
@@ -223,7 +229,7 @@ static void test_txq_opt_id(void **state)
 	uint32_t id = 99;
 
 	(void)state;
-	hwts_txq_init(&q, true);
+	hwts_txq_init(&q, true, HWTS_SOFTWARE);
 	assert_int_equal(hwts_txq_sent(&q, "a", 1), 0);
 	assert_int_equal(hwts_txq_sent(&q, "b", 1), 1);
 	assert_int_equal(hwts_txq_sent(&q, "c", 1), 2);
@@ -251,7 +257,7 @@ static void test_txq_wrap(void **state)
 	uint32_t id;
 
 	(void)state;
-	hwts_txq_init(&q, true);
+	hwts_txq_init(&q, true, HWTS_SOFTWARE);
 	q.next_txid = UINT32_MAX - 1; /* as after 2^32 - 2 sends */
 	assert_int_equal(hwts_txq_sent(&q, "a", 1), UINT32_MAX - 1);
 	assert_int_equal(hwts_txq_sent(&q, "b", 1), UINT32_MAX);
@@ -271,7 +277,7 @@ static void test_txq_resync(void **state)
 	uint32_t id, a, b, d;
 
 	(void)state;
-	hwts_txq_init(&q, true);
+	hwts_txq_init(&q, true, HWTS_SOFTWARE);
 	a = hwts_txq_sent(&q, "a", 1); /* key 0 */
 	hwts_txq_failed(&q); /* used key 1 after all */
 	b = hwts_txq_sent(&q, "b", 1); /* txid 1, key 2 */
@@ -309,7 +315,7 @@ static void test_txq_fifo(void **state)
 	(void)state;
 	memset(&c, 0, sizeof(c));
 	c.have_err = true; /* ee_data is 0 without OPT_ID */
-	hwts_txq_init(&q, false);
+	hwts_txq_init(&q, false, HWTS_SOFTWARE);
 	hwts_txq_sent(&q, a, sizeof(a));
 	hwts_txq_sent(&q, b, sizeof(b));
 	hwts_txq_sent(&q, cc, sizeof(cc));
@@ -336,7 +342,7 @@ static void test_txq_overflow(void **state)
 
 	(void)state;
 	memset(&c, 0, sizeof(c));
-	hwts_txq_init(&q, false);
+	hwts_txq_init(&q, false, HWTS_SOFTWARE);
 	for (i = 0; i < HWTS_TXQ_LEN + 1; i++)
 		hwts_txq_sent(&q, &i, sizeof(i));
 	assert_int_equal(q.count, HWTS_TXQ_LEN);
@@ -377,6 +383,29 @@ static void test_enable_flags(void **state)
 			 0);
 	assert_int_equal(so.last_flags, SOF_TIMESTAMPING_RX_HARDWARE |
 						SOF_TIMESTAMPING_RAW_HARDWARE);
+}
+
+/* A bridge: TX timestamps from the scheduler, RX as ever. */
+static void test_enable_sched(void **state)
+{
+	bool opt_id = false;
+
+	(void)state;
+	assert_int_equal(hwts_tstamp_enable(3, "br0", HWTS_SOFTWARE_SCHED,
+					    true, &opt_id),
+			 0);
+	assert_true(opt_id);
+	assert_int_equal(so.last_flags,
+			 SOF_TIMESTAMPING_TX_SCHED |
+				 SOF_TIMESTAMPING_RX_SOFTWARE |
+				 SOF_TIMESTAMPING_SOFTWARE |
+				 SOF_TIMESTAMPING_OPT_ID |
+				 SOF_TIMESTAMPING_OPT_TSONLY);
+	assert_int_equal(hwts_tstamp_enable(4, "br0", HWTS_SOFTWARE_SCHED,
+					    false, NULL),
+			 0);
+	assert_int_equal(so.last_flags, SOF_TIMESTAMPING_RX_SOFTWARE |
+						SOF_TIMESTAMPING_SOFTWARE);
 }
 
 static void test_enable_fallback(void **state)
@@ -427,7 +456,7 @@ static void test_txts_opt_id(void **state)
 	struct ht_msg *m;
 
 	(void)state;
-	hwts_txq_init(&q, true);
+	hwts_txq_init(&q, true, HWTS_SOFTWARE);
 	hwts_txq_sent(&q, "x", 1);
 	hwts_txq_sent(&q, "y", 1);
 	m = ht_rq_add();
@@ -450,7 +479,7 @@ static void test_txts_hardware_and_skips(void **state)
 	struct ht_msg *m;
 
 	(void)state;
-	hwts_txq_init(&q, true);
+	hwts_txq_init(&q, true, HWTS_SOFTWARE);
 	hwts_txq_sent(&q, "x", 1);
 	hwts_txq_sent(&q, "y", 1);
 	/* not a timestamp report: skipped */
@@ -471,13 +500,46 @@ static void test_txts_hardware_and_skips(void **state)
 	assert_int_equal(ht_rq.calls, 3);
 }
 
+/* A queue in scheduler mode takes SCM_TSTAMP_SCHED reports and skips
+ * the others (a driver's SND, were one to come too); one in the ordinary
+ * mode skips SCHED. */
+static void test_txts_sched(void **state)
+{
+	struct transport_txts out;
+	struct hwts_txq q;
+	struct ht_msg *m;
+
+	(void)state;
+	hwts_txq_init(&q, true, HWTS_SOFTWARE_SCHED);
+	hwts_txq_sent(&q, "x", 1);
+	hwts_txq_sent(&q, "y", 1);
+	m = ht_rq_add();
+	ht_msg_ts(m, 70, 0);
+	add_err_type(m, SO_EE_ORIGIN_TIMESTAMPING, 0, SCM_TSTAMP_SND);
+	m = ht_rq_add();
+	ht_msg_ts(m, 71, 0);
+	add_err_type(m, SO_EE_ORIGIN_TIMESTAMPING, 0, SCM_TSTAMP_SCHED);
+	assert_int_equal(hwts_txts_read(5, "br0", false, &q, &out), 0);
+	assert_int_equal(out.txid, 0);
+	assert_int_equal(tmv_to_ns(out.ts), 71);
+	assert_int_equal(ht_rq.calls, 2);
+
+	hwts_txq_init(&q, true, HWTS_SOFTWARE);
+	hwts_txq_sent(&q, "x", 1);
+	m = ht_rq_add();
+	ht_msg_ts(m, 72, 0);
+	add_err_type(m, SO_EE_ORIGIN_TIMESTAMPING, 0, SCM_TSTAMP_SCHED);
+	assert_int_equal(hwts_txts_read(5, "tst0", false, &q, &out), -EAGAIN);
+	assert_int_equal(q.count, 1);
+}
+
 static void test_txts_empty_and_error(void **state)
 {
 	struct transport_txts out;
 	struct hwts_txq q;
 
 	(void)state;
-	hwts_txq_init(&q, true);
+	hwts_txq_init(&q, true, HWTS_SOFTWARE);
 	hwts_txq_sent(&q, "x", 1);
 	assert_int_equal(hwts_txts_read(5, "tst0", false, &q, &out), -EAGAIN);
 	ht_rq_add_err(EBADF);
@@ -496,7 +558,7 @@ static void test_txts_fifo(void **state)
 	struct ht_msg *m;
 
 	(void)state;
-	hwts_txq_init(&q, false);
+	hwts_txq_init(&q, false, HWTS_SOFTWARE);
 	hwts_txq_sent(&q, a, sizeof(a));
 	hwts_txq_sent(&q, b, sizeof(b));
 	/* the kernel loops the whole frame back, key 0 */
@@ -526,11 +588,13 @@ int main(void)
 		cmocka_unit_test_setup(test_txq_fifo, setup),
 		cmocka_unit_test_setup(test_txq_overflow, setup),
 		cmocka_unit_test_setup(test_enable_flags, setup),
+		cmocka_unit_test_setup(test_enable_sched, setup),
 		cmocka_unit_test_setup(test_enable_fallback, setup),
 		cmocka_unit_test_setup(test_enable_fails, setup),
 		cmocka_unit_test_setup(test_txts_opt_id, setup),
 		cmocka_unit_test_setup(test_txts_hardware_and_skips, setup),
 		cmocka_unit_test_setup(test_txts_empty_and_error, setup),
+		cmocka_unit_test_setup(test_txts_sched, setup),
 		cmocka_unit_test_setup(test_txts_fifo, setup),
 	};
 
