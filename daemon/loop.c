@@ -13,12 +13,37 @@
 #define HVD_MAX_POLL_MS 1000
 #define HVD_LINK_POLL_NS NS_PER_SEC /* IFF_RUNNING re-check without netlink */
 
+static void read_txts(struct hvd *d, int port, int64_t now);
+
+/*
+ * A TX timestamp's deadline passed: before the core calls it lost, look
+ * whether it waits in the error queue (a zero-timeout poll of that socket;
+ * each readiness read once, as in the loop).  The deadline means "the
+ * driver did not deliver", and a daemon that was not scheduled for a few
+ * milliseconds, or woke for another socket first, has not looked yet: on
+ * a busy host that faulted the port while the timestamp was there.
+ */
+static void txts_before_timeout(struct hvd *d, int port, int64_t now)
+{
+	struct hvd_port *hp = &d->ports[port];
+
+	for (int i = 0; i < 8 && hp->t; i++) {
+		struct pollfd p = { .fd = hp->fds[0], .events = POLLPRI };
+
+		if (poll(&p, 1, 0) <= 0 || !(p.revents & (POLLERR | POLLPRI)))
+			return;
+		read_txts(d, port, now);
+	}
+}
+
 static void run_timers(struct hvd *d, int64_t now)
 {
 	int id, n = d->cap * BC_TMR_COUNT;
 
 	while ((id = timerheap_pop_due(&d->th, now)) >= 0) {
 		if (id < n) {
+			if (id % BC_TMR_COUNT == BC_TMR_TX_TS)
+				txts_before_timeout(d, id / BC_TMR_COUNT, now);
 			exec_timer(&d->ex, id / BC_TMR_COUNT,
 				   id % BC_TMR_COUNT, now);
 			continue;
