@@ -15,6 +15,8 @@
 #   make bench-clknetsim  hvptpd vs ptp4l 4.4 under clknetsim (bench/out/)
 #   make bench-guests  1..256 ptp4l guests behind a bridge, hvptpd vs ptp4l
 #                   3.1.1 as their master (root)
+#   make bench-ports  2..1023 ports on one clock, hvptpd vs ptp4l 3.1.1:
+#                   memory, CPU, a new interface's port (root)
 #
 # CC=clang works everywhere gcc does; both are warning-free with -Werror.
 
@@ -69,7 +71,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check unit interop sim-check asan fuzz demo install clean purity \
 	deps clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim \
-	bench-guests
+	bench-guests bench-ports
 .DEFAULT_GOAL := all
 
 all: $(HVPTPD) $(HVPTPCTL) $(if $(SIM_SRC),$(HVPTP_SIM)) purity
@@ -216,6 +218,12 @@ bench-clknetsim: $(HVPTPD)
 bench-guests: deps
 	@$(MAKE) --no-print-directory all
 	@HVPTPD=$(abspath $(HVPTPD)) bench/guests.sh
+
+# Up to 1023 ports on one clock (pattern veths, no guests), hvptpd and
+# ptp4l 3.1.1 back to back (root): memory and CPU per port.
+bench-ports: deps
+	@$(MAKE) --no-print-directory all
+	@HVPTPD=$(abspath $(HVPTPD)) bench/ports.sh
 
 # --- install ---------------------------------------------------------------
 install: all
