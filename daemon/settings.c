@@ -350,6 +350,19 @@ static int vmclock_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	return 0;
 }
 
+/* A UNIX socket path option into dst (cap bytes, sun_path's size or
+ * less): 0, or -EINVAL refused as too long. */
+static int socket_path(const struct cfg *c, const char *option, char *dst,
+		       size_t cap, struct cfg_error *err)
+{
+	const char *v = cfg_get_string(c, NULL, option);
+
+	if (copy_path(dst, cap, v) == 0)
+		return 0;
+	return refuse(err, option, "%s: longer than a UNIX socket path can be "
+		      "(%zu bytes)", v, cap - 1);
+}
+
 static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 			   struct cfg_error *err)
 {
@@ -376,18 +389,11 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	s->logging_level = cfg_get_int(c, NULL, "logging_level");
 	s->verbose = cfg_get_int(c, NULL, "verbose") != 0;
 	s->use_syslog = cfg_get_int(c, NULL, "use_syslog") != 0;
-	if (copy_path(s->uds_address, sizeof(s->uds_address),
-		      cfg_get_string(c, NULL, "uds_address")) < 0)
-		return refuse(err, "uds_address", "%s: longer than a UNIX "
-			      "socket path can be (%zu bytes)",
-			      cfg_get_string(c, NULL, "uds_address"),
-			      sizeof(s->uds_address) - 1);
-	if (copy_path(s->uds_ro_address, sizeof(s->uds_ro_address),
-		      cfg_get_string(c, NULL, "uds_ro_address")) < 0)
-		return refuse(err, "uds_ro_address", "%s: longer than a UNIX "
-			      "socket path can be (%zu bytes)",
-			      cfg_get_string(c, NULL, "uds_ro_address"),
-			      sizeof(s->uds_ro_address) - 1);
+	if (socket_path(c, "uds_address", s->uds_address,
+			sizeof(s->uds_address), err) < 0 ||
+	    socket_path(c, "uds_ro_address", s->uds_ro_address,
+			sizeof(s->uds_ro_address), err) < 0)
+		return -EINVAL;
 	s->uds_file_mode = cfg_get_int(c, NULL, "uds_file_mode");
 	s->uds_ro_file_mode = cfg_get_int(c, NULL, "uds_ro_file_mode");
 	copy_str(s->manufacturer_identity, sizeof(s->manufacturer_identity),
@@ -396,12 +402,9 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		 cfg_get_string(c, NULL, "productDescription"));
 	copy_str(s->revision_data, sizeof(s->revision_data),
 		 cfg_get_string(c, NULL, "revisionData"));
-	if (copy_path(s->chrony_sock, sizeof(s->chrony_sock),
-		      cfg_get_string(c, NULL, "chrony_sock")) < 0)
-		return refuse(err, "chrony_sock", "%s: longer than a UNIX "
-			      "socket path can be (%zu bytes)",
-			      cfg_get_string(c, NULL, "chrony_sock"),
-			      sizeof(s->chrony_sock) - 1);
+	if (socket_path(c, "chrony_sock", s->chrony_sock,
+			sizeof(s->chrony_sock), err) < 0)
+		return -EINVAL;
 	s->ntp_shm_segment = cfg_get_int(c, NULL, "ntp_shm_segment");
 	s->feed_rate_hz = cfg_get_double(c, NULL, "feed_rate");
 	if (metrics_from_cfg(c, s, err) < 0)

@@ -320,6 +320,30 @@ static void test_patterns(void **state)
 	assert_int_equal(err.line, 2);
 }
 
+/* Socket paths longer than sun_path are refused where they are set. */
+static void test_socket_paths(void **state)
+{
+	static const char *const opts[] = { "uds_address", "uds_ro_address",
+					    "chrony_sock" };
+	char text[512], path[121];
+	struct cfg_error err;
+
+	(void)state;
+	memset(path, 'x', sizeof(path) - 1);
+	path[0] = '/';
+	path[sizeof(path) - 1] = '\0';
+	for (size_t i = 0; i < sizeof(opts) / sizeof(opts[0]); i++) {
+		snprintf(text, sizeof(text), "[global]\n%s %s\n[eth0]\n",
+			 opts[i], path);
+		memset(&err, 0, sizeof(err));
+		assert_int_equal(load(text, &err), -22);
+		assert_string_equal(err.option, opts[i]);
+		assert_int_equal(err.line, 2);
+		assert_non_null(strstr(err.reason, "longer than a UNIX socket "
+						   "path can be (107 bytes)"));
+	}
+}
+
 /* The clock set's settings: hardware and software ports in one clock
  * (time_stamping per port), the followers' discipline, which clock the
  * grandmaster's time comes from, and what keeps UTC. */
@@ -464,6 +488,7 @@ int main(void)
 		cmocka_unit_test(test_refusal_location),
 		cmocka_unit_test(test_clock_settings),
 		cmocka_unit_test(test_patterns),
+		cmocka_unit_test(test_socket_paths),
 		cmocka_unit_test(test_feeds),
 		cmocka_unit_test(test_example_conf),
 	};
