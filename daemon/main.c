@@ -1,7 +1,7 @@
 /*
  * daemon/main.c — hvptpd: command line, configuration, signals, run.
  *
- * Exit codes: 0 clean shutdown (SIGINT/SIGTERM) or -h/-v; 1 run-time
+ * Exit codes: 0 clean shutdown (SIGINT/SIGTERM/SIGQUIT) or -h/-v; 1 run-time
  * failure (an interface or clock could not be opened); 2 bad command line
  * or configuration ("file:line: option: reason" on stderr).
  */
@@ -34,6 +34,7 @@ static void install_signals(void)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGQUIT, &sa, NULL); /* as ptp4l: a clean exit, no core */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }

@@ -16,7 +16,8 @@
 # counts no drop; a pattern port put into a bridge is dropped and taken
 # back when it leaves; after the flapping the daemon holds as many file
 # descriptors as before (no socket leaks) and lists exactly its ports; the
-# metrics count the ports added and removed as the log tells them.
+# metrics count the ports added and removed as the log tells them; SIGQUIT
+# ends the daemon cleanly (exit 0, its sockets removed).
 # (veth pairs whose peers, pvm*, match no pattern stand in for taps.)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -165,9 +166,24 @@ metric() {
 [ "$(metric removed)" = "$removed" ] ||
 	hv_fail "hvptp_port_changes_total{event=removed} is" \
 		"'$(metric removed)', the log says $removed"
+# SIGQUIT ends it as SIGTERM does: exit 0, the sockets removed
+kill -QUIT "$pid"
+for _ in $(seq 100); do
+	kill -0 "$pid" 2>/dev/null || break
+	sleep 0.1
+done
+if kill -0 "$pid" 2>/dev/null; then
+	kill -KILL "$pid"
+	hv_fail "hvptpd still running 10 s after SIGQUIT"
+fi
+wait "$pid"
+st=$?
+HV_NODE_PID[host]=""
+[ "$st" = 0 ] || hv_fail "hvptpd exited with status $st on SIGQUIT"
+[ ! -e "$(hv_uds host)" ] || hv_fail "SIGQUIT left the socket $(hv_uds host)"
 hv_finish
 hv_result "vm2's port: $drops_vm2 drops, $resp Delay_Resp for $req of" \
 	"$sent Delay_Req sent; vm1's: $drops_vm1 drops; $FLAPS flaps," \
 	"a rename and a bridge move: $added ports added and $removed removed" \
-	"(log and metrics agree), file" \
+	"(log and metrics agree), SIGQUIT exit 0, file" \
 	"descriptors $fds_before before and $fds_after after; vm1 undisturbed"
