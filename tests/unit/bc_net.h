@@ -697,4 +697,32 @@ static inline int net_build_announce(uint8_t *buf, size_t cap,
 	return msg_pack(&m, buf, cap);
 }
 
+/* A better master (clock 0x01, priority1 1) heard on each of ports
+ * 0..n-1 of bc, its port p+1 on port p, twice one second apart so that
+ * every record qualifies; act is left empty.  Returns the new now. */
+static inline int64_t net_announce_every_port(struct bc *bc, int n,
+					      int64_t now,
+					      struct bc_actions *act)
+{
+	uint8_t buf[256];
+
+	for (int k = 0; k < 2; k++) {
+		now += SEC;
+		for (int p = 0; p < n; p++) {
+			int len = net_build_announce(
+				buf, sizeof(buf),
+				net_pid(0x01, (uint16_t)(p + 1)), 0x01, 1, 0,
+				(uint16_t)k, NULL, 0);
+
+			bc_actions_init(act);
+			assert_int_equal(bc_port_rx(bc, p, buf, (size_t)len,
+						    tmv_from_ns(now), NULL,
+						    now, act),
+					 0);
+		}
+	}
+	bc_actions_init(act);
+	return now;
+}
+
 #endif

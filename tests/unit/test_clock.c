@@ -506,7 +506,6 @@ static void test_32_ports(void **state)
 	struct bc_port_cfg pc[32];
 	struct bc_clock_cfg cc;
 	struct bc_actions *act = malloc(sizeof(*act));
-	uint8_t buf[256];
 	struct bc *bc;
 	int64_t now = T0;
 
@@ -538,21 +537,7 @@ static void test_32_ports(void **state)
 	}
 	/* a better master qualifies on every port at once: one decision
 	 * moves all 32 ports */
-	for (int k = 0; k < 2; k++) {
-		now += SEC;
-		for (int p = 0; p < 32; p++) {
-			int len = net_build_announce(
-				buf, sizeof(buf),
-				net_pid(0x01, (uint16_t)(p + 1)), 0x01, 1, 0,
-				(uint16_t)k, NULL, 0);
-
-			bc_actions_init(act);
-			assert_int_equal(bc_port_rx(bc, p, buf, (size_t)len,
-						    tmv_from_ns(now), NULL,
-						    now, act),
-					 0);
-		}
-	}
+	now = net_announce_every_port(bc, 32, now, act);
 	bc_actions_init(act);
 	assert_int_equal(bc_state_decision(bc, now, act), 0);
 	assert_false(act->overflow);
