@@ -298,6 +298,35 @@ int bc_port_remove(struct bc *bc, int port, int64_t now,
 /* A port slot holds a port (not removed). */
 bool bc_port_present(const struct bc *bc, int port);
 
+/*
+ * A reload (bc/reconf.c): a whole new configuration, of which these fields
+ * may differ from the running one:
+ * - clock: priority1, priority2, clock_quality (class 255 kept on a
+ *   slave-only clock), time_source and the time property flags (not the
+ *   UTC offset: the program keeps it from the kernel or the leap-second
+ *   file, bc_set_gm_utc: kept), max_steps_removed, tx_timestamp_timeout_ns, user_description;
+ *   the program's own fields (clock_identity, rng_seed, gm_clock_is_utc)
+ *   are kept;
+ * - port: the intervals and timeouts (the state's timers re-armed from
+ *   now), delay asymmetry and latencies, master_only, inhibit_announce,
+ *   inhibit_delay_req, delay_resp_unicast, path_trace_enabled, the delay
+ *   filter (restarted), management_enabled; clock, clock_is_utc,
+ *   phc_index and hw_timestamping are kept.
+ * Any other difference: -EOPNOTSUPP and nothing changed.  The BMCA runs
+ * again at the next state decision (bc_state_decision_due).
+ */
+int bc_reconfigure(struct bc *bc, const struct bc_clock_cfg *c);
+int bc_port_reconfigure(struct bc *bc, int port, const struct bc_port_cfg *c,
+			int64_t now, struct bc_actions *out);
+/* Copy those live fields (the list above) from one configuration to
+ * another: the program's reload keeps everything else. */
+void bc_clock_cfg_take_live(struct bc_clock_cfg *to,
+			    const struct bc_clock_cfg *from);
+void bc_port_cfg_take_live(struct bc_port_cfg *to,
+			   const struct bc_port_cfg *from);
+/* The configuration a port runs with (NULL for an absent port). */
+const struct bc_port_cfg *bc_port_config(const struct bc *bc, int port);
+
 int bc_port_rx(struct bc *bc, int port, const uint8_t *buf, size_t len,
 	       tmv_t rx_ts, const struct bc_addr *src, int64_t now,
 	       struct bc_actions *out);
