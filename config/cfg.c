@@ -771,3 +771,14 @@ bool cfg_is_set(const struct cfg *c, const char *port, const char *option)
 		return true;
 	return cfg_slot(c, -1, cfg_index(o))->set;
 }
+
+bool cfg_port_has(const struct cfg *c, const char *port, const char *option)
+{
+	const struct cfg_option_info *o = cfg_resolve(cfg_option_find(option));
+	int p;
+
+	if (!c || !o || !port)
+		return false;
+	p = cfg_port_index(c, port);
+	return p >= 0 && cfg_slot(c, p, cfg_index(o))->set;
+}

@@ -62,6 +62,8 @@ const char *cfg_get_string(const struct cfg *c, const char *port,
 int cfg_get_enum(const struct cfg *c, const char *port, const char *option);
 /* Was the option set (file or command line) rather than defaulted? */
 bool cfg_is_set(const struct cfg *c, const char *port, const char *option);
+/* Does the port's own section set it (not [global], not the default)? */
+bool cfg_port_has(const struct cfg *c, const char *port, const char *option);
 /* Where the value in effect came from: the file and line that set it, or
  * "command line" with line 0.  false when it is the default. */
 bool cfg_origin(const struct cfg *c, const char *port, const char *option,
@@ -79,6 +81,8 @@ struct cfg_option_info {
 	bool port_scope; /* allowed in an [iface] section */
 	bool implemented; /* false: accepted with a warning */
 	bool hvptp_only; /* not a ptp4l option */
+	bool live; /* a reload (SIGHUP) applies a change while running;
+		      any other change waits for a restart */
 	const char *deprecated_for; /* old name mapped to this one, or NULL */
 	long long imin, imax; /* CFG_INT range */
 	double dmin, dmax; /* CFG_DOUBLE range */

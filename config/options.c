@@ -22,11 +22,13 @@
 #define OPT_PORT (1 << 0) /* allowed in an [iface] section */
 #define OPT_IMPL (1 << 1) /* implemented by hvptpd */
 #define OPT_HVPTP (1 << 2) /* hvptpd's own, not a ptp4l option */
+#define OPT_LIVE (1 << 3) /* a reload applies a change while running */
 
 #define OPT_FLAGS(f)                                                    \
 	.port_scope = ((f) & OPT_PORT) != 0,                            \
 	.implemented = ((f) & OPT_IMPL) != 0,                           \
-	.hvptp_only = ((f) & OPT_HVPTP) != 0
+	.hvptp_only = ((f) & OPT_HVPTP) != 0,                           \
+	.live = ((f) & OPT_LIVE) != 0
 
 #define O_INT(n, f, d, lo, hi, h)                                       \
 	{ .name = (n), .type = CFG_INT, OPT_FLAGS(f), .imin = (lo),     \
@@ -54,6 +56,9 @@
 #define P OPT_PORT
 #define GI (OPT_GLOBAL | OPT_IMPL)
 #define PI (OPT_PORT | OPT_IMPL)
+/* implemented, and a reload (SIGHUP) applies a change while running */
+#define GL (GI | OPT_LIVE)
+#define PL (PI | OPT_LIVE)
 
 static const struct cfg_enum_val as_capable_enu[] = {
 	{ "true", 0 }, { "auto", 1 }, { NULL, 0 },
@@ -121,7 +126,7 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("allowedLostResponses", P, "3", 1, 255,
 	      "Missing peer delay responses tolerated before the peer is "
 	      "considered not asCapable (802.1AS)."),
-	O_INT("announceReceiptTimeout", PI, "3", 2, UINT8_MAX,
+	O_INT("announceReceiptTimeout", PL, "3", 2, UINT8_MAX,
 	      "Announce intervals without an Announce before the master is "
 	      "considered lost."),
 	O_ENU("asCapable", P, "auto", as_capable_enu,
@@ -141,17 +146,17 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("check_fup_sync", GI, "0", 0, 1,
 	      "Drop Sync/Follow_Up pairs whose receive order contradicts "
 	      "their timestamps."),
-	O_STR("chrony_sock", GI | OPT_HVPTP, "",
+	O_STR("chrony_sock", GL | OPT_HVPTP, "",
 	      "Feed the reference clock's time (UTC, while it has a "
 	      "master's time) to chronyd's SOCK refclock at this path "
 	      "(chrony.conf: refclock SOCK PATH; empty: off).  Refused "
 	      "while hvptpd adjusts CLOCK_REALTIME itself."),
 	O_INT("clientOnly", GI, "0", 0, 1,
 	      "Never become master on any port (defaultDS.slaveOnly)."),
-	O_INT("clockAccuracy", GI, "0xfe", 0, UINT8_MAX,
+	O_INT("clockAccuracy", GL, "0xfe", 0, UINT8_MAX,
 	      "defaultDS.clockQuality.clockAccuracy announced as master "
 	      "(0xfe: unknown)."),
-	O_INT("clockClass", GI, "248", 0, UINT8_MAX,
+	O_INT("clockClass", GL, "248", 0, UINT8_MAX,
 	      "defaultDS.clockQuality.clockClass (248: default, 6: locked to "
 	      "a primary reference)."),
 	O_STR("clockIdentity", GI, "000000.0000.000000",
@@ -182,18 +187,18 @@ static const struct cfg_option_info cfg_options[] = {
 	O_ENU("dataset_comparison", GI, "ieee1588", dataset_comp_enu,
 	      "Data set comparison: 'ieee1588' or the G.8275.x telecom "
 	      "alternate BMCA."),
-	O_INT("delayAsymmetry", PI, "0", INT_MIN, INT_MAX,
+	O_INT("delayAsymmetry", PL, "0", INT_MIN, INT_MAX,
 	      "Path delay asymmetry in nanoseconds (master-to-slave minus "
 	      "mean path delay)."),
-	O_ENU("delay_filter", PI, "moving_median", delay_filter_enu,
+	O_ENU("delay_filter", PL, "moving_median", delay_filter_enu,
 	      "Filter applied to path delay samples: moving_average or "
 	      "moving_median."),
-	O_INT("delay_filter_length", PI, "10", 1, INT_MAX,
+	O_INT("delay_filter_length", PL, "10", 1, INT_MAX,
 	      "Number of samples in the path delay filter."),
 	O_DBL("delay_request_variability", P, "1.0", 0.0, 1.0,
 	      "Random variation applied to the Delay_Req interval "
 	      "(fraction)."),
-	O_INT("delay_resp_unicast", PI | OPT_HVPTP, "0", 0, 1,
+	O_INT("delay_resp_unicast", PL | OPT_HVPTP, "0", 0, 1,
 	      "Answer every Delay_Req with a unicast Delay_Resp to its "
 	      "sender, a multicast one too (1); 0 answers a multicast "
 	      "Delay_Req by multicast, as the standard's multicast model "
@@ -217,16 +222,16 @@ static const struct cfg_option_info cfg_options[] = {
 	      "DiffServ code point of general messages (UDP)."),
 	O_INT("domainNumber", GI, "0", 0, 255,
 	      "PTP domain number (defaultDS.domainNumber)."),
-	O_INT("egressLatency", PI, "0", INT_MIN, INT_MAX,
+	O_INT("egressLatency", PL, "0", INT_MIN, INT_MAX,
 	      "Transmit timestamp correction in nanoseconds (PHY/MAC "
 	      "latency)."),
-	O_DBL("feed_rate", GI | OPT_HVPTP, "1", 0.0625, 64.0,
+	O_DBL("feed_rate", GL | OPT_HVPTP, "1", 0.0625, 64.0,
 	      "Samples per second written to chrony_sock and "
 	      "ntp_shm_segment."),
 	O_INT("fault_badpeernet_interval", P, "16", INT32_MIN, INT32_MAX,
 	      "Seconds before retrying after a bad peer network fault "
 	      "('ASAP': 0)."),
-	O_INT("fault_reset_interval", PI, "4", INT8_MIN, INT8_MAX,
+	O_INT("fault_reset_interval", PL, "4", INT8_MIN, INT8_MAX,
 	      "Log2 seconds before a faulty port is reset ('ASAP': at once)."),
 	O_DBL("first_step_threshold", GI, "0.00002", 0.0, DBL_MAX,
 	      "Offset in seconds above which the first correction is a step "
@@ -295,13 +300,13 @@ static const struct cfg_option_info cfg_options[] = {
 	      "parent's."),
 	O_INT("ignore_transport_specific", PI, "0", 0, 1,
 	      "Accept messages whatever their transportSpecific field."),
-	O_INT("ingressLatency", PI, "0", INT_MIN, INT_MAX,
+	O_INT("ingressLatency", PL, "0", INT_MIN, INT_MAX,
 	      "Receive timestamp correction in nanoseconds (PHY/MAC "
 	      "latency)."),
-	O_INT("inhibit_announce", PI, "0", 0, 1,
+	O_INT("inhibit_announce", PL, "0", 0, 1,
 	      "Do not send Announce messages (static master, e.g. "
 	      "automotive)."),
-	O_INT("inhibit_delay_req", PI, "0", 0, 1,
+	O_INT("inhibit_delay_req", PL, "0", 0, 1,
 	      "Do not send Delay_Req messages."),
 	O_INT("inhibit_multicast_service", P, "0", 0, 1,
 	      "Do not provide multicast service when unicast is enabled."),
@@ -326,29 +331,29 @@ static const struct cfg_option_info cfg_options[] = {
 	      "the second after the leap under its step threshold "
 	      "(follow_step_threshold below 1 s steps it; else it is slewed "
 	      "at the clock's maximum frequency, about 10 s)."),
-	O_STR("leapfile", GI, NULL,
+	O_STR("leapfile", GL, NULL,
 	      "Leap second file (leap-seconds.list, NTP format): the UTC "
 	      "offset and leap seconds announced as grandmaster."),
-	O_INT("logAnnounceInterval", PI, "1", INT8_MIN, INT8_MAX,
+	O_INT("logAnnounceInterval", PL, "1", INT8_MIN, INT8_MAX,
 	      "Log2 seconds between Announce messages."),
-	O_INT("logMinDelayReqInterval", PI, "0", INT8_MIN, INT8_MAX,
+	O_INT("logMinDelayReqInterval", PL, "0", INT8_MIN, INT8_MAX,
 	      "Log2 seconds: minimum mean interval between Delay_Req "
 	      "messages."),
 	O_INT("logMinPdelayReqInterval", PI, "0", INT8_MIN, INT8_MAX,
 	      "Log2 seconds: minimum mean interval between Pdelay_Req "
 	      "messages."),
-	O_INT("logSyncInterval", PI, "0", INT8_MIN, INT8_MAX,
+	O_INT("logSyncInterval", PL, "0", INT8_MIN, INT8_MAX,
 	      "Log2 seconds between Sync messages."),
-	O_INT("logging_level", GI, "6", 0, 7,
+	O_INT("logging_level", GL, "6", 0, 7,
 	      "Most verbose syslog level logged (0 emerg .. 7 debug)."),
 	O_OLD_INT("masterOnly", PI, "serverOnly", "0", 0, 1,
 		  "Old name of serverOnly."),
-	O_INT("maxStepsRemoved", GI, "255", 2, UINT8_MAX,
+	O_INT("maxStepsRemoved", GL, "255", 2, UINT8_MAX,
 	      "Announce messages with stepsRemoved at or above this are "
 	      "ignored."),
 	O_STR("message_tag", G, NULL,
 	      "Tag added to every log line."),
-	O_STR("manufacturerIdentity", GI, "00:00:00",
+	O_STR("manufacturerIdentity", GL, "00:00:00",
 	      "OUI reported in the CLOCK_DESCRIPTION management TLV."),
 	O_INT("max_frequency", GI, "900000000", 0, INT_MAX,
 	      "Largest frequency adjustment the servo may apply, in ppb."),
@@ -356,14 +361,14 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Ports the clock can hold: the interfaces named and those "
 	      "that come and go (pattern sections such as [vnet*]); each "
 	      "costs about 10 KiB, touched only when a port uses it."),
-	O_STR("metrics_address", GI | OPT_HVPTP, "",
+	O_STR("metrics_address", GL | OPT_HVPTP, "",
 	      "Serve Prometheus metrics over HTTP at A.B.C.D:PORT "
 	      "(http://A.B.C.D:PORT/metrics; empty: off)."),
-	O_STR("metrics_textfile", GI | OPT_HVPTP, "",
+	O_STR("metrics_textfile", GL | OPT_HVPTP, "",
 	      "Also write the metrics to this file (atomically, for "
 	      "node_exporter's textfile collector; name it *.prom; empty: "
 	      "off)."),
-	O_INT("metrics_textfile_interval", GI | OPT_HVPTP, "10", 1, 3600,
+	O_INT("metrics_textfile_interval", GL | OPT_HVPTP, "10", 1, 3600,
 	      "Seconds between writes of metrics_textfile."),
 	O_INT("min_neighbor_prop_delay", P, "-20000000", INT_MIN, -1,
 	      "Peer delays below this (ns) make the port not asCapable "
@@ -378,7 +383,7 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Add the NetSync monitor TLVs (informative)."),
 	O_ENU("network_transport", PI, "UDPv4", network_transport_enu,
 	      "Transport: UDPv4, UDPv6 or L2 (IEEE 802.3)."),
-	O_INT("ntp_shm_segment", GI | OPT_HVPTP, "-1", -1, 255,
+	O_INT("ntp_shm_segment", GL | OPT_HVPTP, "-1", -1, 255,
 	      "Feed the reference clock's time (UTC, while it has a "
 	      "master's time) to this NTP SHM unit, key 0x4e545030 + N, "
 	      "as phc2sys -E ntpshm does (ntpd: server 127.127.28.N; "
@@ -387,7 +392,7 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("ntpshm_segment", G, "0", INT_MIN, INT_MAX,
 	      "NTP SHM segment used by ptp4l's ntpshm servo (not "
 	      "implemented: see ntp_shm_segment)."),
-	O_INT("offsetScaledLogVariance", GI, "0xffff", 0, UINT16_MAX,
+	O_INT("offsetScaledLogVariance", GL, "0xffff", 0, UINT16_MAX,
 	      "defaultDS.clockQuality.offsetScaledLogVariance announced as "
 	      "master."),
 	O_INT("operLogPdelayReqInterval", P, "0", INT8_MIN, INT8_MAX,
@@ -401,7 +406,7 @@ static const struct cfg_option_info cfg_options[] = {
 	      "IPv6 multicast address of peer delay messages."),
 	O_STR("p2p_dst_mac", P, "01:80:C2:00:00:0E",
 	      "MAC destination of peer delay messages (L2)."),
-	O_INT("path_trace_enabled", PI, "0", 0, 1,
+	O_INT("path_trace_enabled", PL, "0", 0, 1,
 	      "Add the path trace TLV to Announce messages."),
 	O_INT("phc_index", PI, "-1", -1, INT_MAX,
 	      "PHC (/dev/ptpN) to use for this port (-1: the interface's "
@@ -439,16 +444,16 @@ static const struct cfg_option_info cfg_options[] = {
 	      "C37.238-2017 total time inaccuracy, ns (-1: unknown)."),
 	O_INT("power_profile.grandmasterID", P, "0", 0, 0xFFFF,
 	      "C37.238 grandmaster ID."),
-	O_INT("priority1", GI, "128", 0, UINT8_MAX,
+	O_INT("priority1", GL, "128", 0, UINT8_MAX,
 	      "defaultDS.priority1 (lower wins the BMCA)."),
-	O_INT("priority2", GI, "128", 0, UINT8_MAX,
+	O_INT("priority2", GL, "128", 0, UINT8_MAX,
 	      "defaultDS.priority2 (lower wins the BMCA)."),
-	O_STR("productDescription", GI, ";;",
+	O_STR("productDescription", GL, ";;",
 	      "Product description for CLOCK_DESCRIPTION: "
 	      "'manufacturer;model;identity'."),
 	O_STR("profileIdentity", P, "00:00:00:00:00:00",
 	      "Profile identifier reported in CLOCK_DESCRIPTION."),
-	O_INT("ptp_management", PI | OPT_HVPTP, "1", 0, 1,
+	O_INT("ptp_management", PL | OPT_HVPTP, "1", 0, 1,
 	      "Answer management messages that arrive on this PTP port (and, "
 	      "as a boundary clock, pass them on to the other ports); 0 "
 	      "drops them, counted.  The management sockets are not "
@@ -473,7 +478,7 @@ static const struct cfg_option_info cfg_options[] = {
 	O_STR("refclock_sock_address", G, "/var/run/refclock.ptp.sock",
 	      "Socket of chrony's SOCK refclock for the refclock_sock "
 	      "servo."),
-	O_STR("revisionData", GI, ";;",
+	O_STR("revisionData", GL, ";;",
 	      "Revision data for CLOCK_DESCRIPTION: 'hardware;firmware;"
 	      "software'."),
 	O_STR("sa_file", G, NULL,
@@ -481,7 +486,7 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("sanity_freq_limit", GI, "200000000", 0, INT_MAX,
 	      "Reset the servo when a frequency above this (ppb) is needed "
 	      "(0: no check)."),
-	O_INT("serverOnly", PI, "0", 0, 1,
+	O_INT("serverOnly", PL, "0", 0, 1,
 	      "Never become slave on this port (master only)."),
 	O_ENU("servo_filter", GI | OPT_HVPTP, "auto", servo_filter_enu,
 	      "Offsets the servo gets: none (the core's, as ptp4l), median "
@@ -529,9 +534,9 @@ static const struct cfg_option_info cfg_options[] = {
 	      "never step after the first)."),
 	O_INT("step_window", G, "0", 0, INT_MAX,
 	      "Seconds after a step in which further offsets are ignored."),
-	O_INT("summary_interval", GI, "0", INT_MIN, INT_MAX,
+	O_INT("summary_interval", GL, "0", INT_MIN, INT_MAX,
 	      "Log2 seconds between servo summary lines."),
-	O_INT("syncReceiptTimeout", PI, "0", 0, UINT8_MAX,
+	O_INT("syncReceiptTimeout", PL, "0", 0, UINT8_MAX,
 	      "Sync intervals without a Sync before the master is "
 	      "considered lost (0: off)."),
 	O_ENU("sys_offset_method", PI | OPT_HVPTP, "auto",
@@ -547,7 +552,7 @@ static const struct cfg_option_info cfg_options[] = {
 	      "(refused with software-timestamped ports)."),
 	O_INT("tc_spanning_tree", G, "0", 0, 1,
 	      "Transparent clock forwards only on ports the BMCA selects."),
-	O_INT("timeSource", GI, "0xA0", 0x10, 0xfe,
+	O_INT("timeSource", GL, "0xA0", 0x10, 0xfe,
 	      "timePropertiesDS.timeSource announced as grandmaster (0xA0: "
 	      "internal oscillator)."),
 	O_ENU("time_stamping", PI, "hardware", time_stamping_enu,
@@ -597,21 +602,21 @@ static const struct cfg_option_info cfg_options[] = {
 	      "raw_weight."),
 	O_INT("twoStepFlag", GI, "1", 0, 1,
 	      "Send two-step Sync (Sync plus Follow_Up)."),
-	O_INT("tx_timestamp_timeout", GI, "10", 1, INT_MAX,
+	O_INT("tx_timestamp_timeout", GL, "10", 1, INT_MAX,
 	      "Milliseconds to wait for a transmit timestamp."),
 	O_INT("udp_ttl", PI, "1", 1, 255,
 	      "TTL (hop limit) of multicast PTP messages over UDP."),
 	O_INT("udp6_scope", P, "0x0E", 0x00, 0x0F,
 	      "Scope of the IPv6 multicast address of non-peer messages."),
-	O_STR("uds_address", GI, "/var/run/hvptp/hvptpd",
+	O_STR("uds_address", GL, "/var/run/hvptp/hvptpd",
 	      "Read-write management socket (hvptpd default; ptp4l: "
 	      "/var/run/ptp/ptp4l)."),
-	O_INT("uds_file_mode", PI, "0660", 0, 0777,
+	O_INT("uds_file_mode", PL, "0660", 0, 0777,
 	      "File mode of the read-write management socket."),
-	O_STR("uds_ro_address", GI, "/var/run/hvptp/hvptpd-ro",
+	O_STR("uds_ro_address", GL, "/var/run/hvptp/hvptpd-ro",
 	      "Read-only management socket (hvptpd default; ptp4l: "
 	      "/var/run/ptp/ptp4lro)."),
-	O_INT("uds_ro_file_mode", PI, "0666", 0, 0777,
+	O_INT("uds_ro_file_mode", PL, "0666", 0, 0777,
 	      "File mode of the read-only management socket."),
 	O_INT("unicast_listen", P, "0", 0, 1,
 	      "Grant unicast service to clients that request it."),
@@ -620,22 +625,22 @@ static const struct cfg_option_info cfg_options[] = {
 	      "none)."),
 	O_INT("unicast_req_duration", P, "3600", 10, INT_MAX,
 	      "Seconds of unicast service requested from a master."),
-	O_INT("use_syslog", GI, "1", 0, 1,
+	O_INT("use_syslog", GL, "1", 0, 1,
 	      "Log to syslog."),
 	O_STR("user", G, "",
 	      "User to switch to after start-up (empty: stay)."),
-	O_STR("userDescription", GI, "",
+	O_STR("userDescription", GL, "",
 	      "Description reported in USER_DESCRIPTION management TLV."),
 	O_INT("utc_offset", GI, "37", 0, INT_MAX,
 	      "Current UTC offset (TAI - UTC) in seconds, as grandmaster."),
-	O_INT("verbose", GI, "0", 0, 1,
+	O_INT("verbose", GL, "0", 0, 1,
 	      "Log to standard output."),
-	O_STR("vmclock_file", GI | OPT_HVPTP, "",
+	O_STR("vmclock_file", GL | OPT_HVPTP, "",
 	      "Publish the host's time as a vmclock page (the Linux vmclock "
 	      "ABI, version 1: TAI over the TSC or arm64's virtual counter) "
 	      "in this page-sized file, for a VMM to map into guests, e.g. "
 	      "/run/hvptp/vmclock (empty: off; x86_64 and arm64 only)."),
-	O_INT("vmclock_rate", GI | OPT_HVPTP, "4", 1, 100,
+	O_INT("vmclock_rate", GL | OPT_HVPTP, "4", 1, 100,
 	      "Updates of the vmclock page per second, each from a burst of "
 	      "paired counter and CLOCK_REALTIME readings."),
 	O_INT("write_phase_mode", G, "0", 0, 1,

@@ -505,6 +505,8 @@ static void cmdline_man_option(FILE *f, const struct cfg_option_info *o)
 	      f);
 	if (o->hvptp_only)
 		fputs("An hvptpd option (not in ptp4l).\n", f);
+	if (o->live)
+		fputs("A reload (SIGHUP) applies a change while running.\n", f);
 }
 
 static void cmdline_man_list(FILE *f, bool implemented, bool deprecated)
