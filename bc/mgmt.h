@@ -105,7 +105,15 @@ enum bc_mgmt_id {
 	BC_MID_HVPTP_CLOCKS_NP = 0xD002,
 	BC_MID_HVPTP_HOST_NP = 0xD003,
 	BC_MID_HVPTP_FEEDS_NP = 0xD004,
+	BC_MID_HVPTP_RELOAD_NP = 0xD010, /* COMMAND, the program's */
 };
+
+/* HVPTP_RELOAD_NP (COMMAND, read-write socket; answered by the program,
+ * which reads its configuration again: daemon/reload.h): the
+ * ACKNOWLEDGE carries u8 flags (BC_MGMT_RELOAD_LOADED: the configuration
+ * loaded), u8 reserved, u16 changes applied, u16 changes refused, and a
+ * PTPText summary line (padded to an even length). */
+#define BC_MGMT_RELOAD_LOADED 0x01
 
 /* targetPortIdentity.portNumber addressing every port. */
 #define BC_MGMT_ALL_PORTS 0xFFFF

@@ -654,6 +654,8 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(HVPTP_CLOCKS_NP), C, G, mgmt_get_clocks_np, NULL, 0 },
 	{ ID(HVPTP_HOST_NP), C, G, mgmt_get_host_np, NULL, 0 },
 	{ ID(HVPTP_FEEDS_NP), C, G, mgmt_get_feeds_np, NULL, 0 },
+	/* answered by the program (it reads its configuration) */
+	{ ID(HVPTP_RELOAD_NP), C, X, NULL, NULL, 0 },
 };
 
 #define MGMT_N_IDS (sizeof(mgmt_ids) / sizeof(mgmt_ids[0]))

@@ -500,6 +500,13 @@ void hvd_close(struct hvd *d)
 	d->nclocks = 0;
 	bc_destroy(d->bc);
 	timerheap_free(&d->th);
+	if (d->cfg_last)
+		cfg_destroy(d->cfg_last);
+	if (d->cfg_start)
+		cfg_destroy(d->cfg_start);
+	d->cfg_last = d->cfg_start = NULL;
+	free(d->reopen_old);
+	d->reopen_old = NULL;
 	d->bc = NULL;
 	d->lm = NULL;
 }

@@ -36,8 +36,10 @@ struct hvd_txmap {
 struct hvd_port {
 	char name[BC_PORT_NAME_LEN]; /* the interface */
 	bool in_use; /* the slot holds a port (the core's port i) */
-	int tmpl; /* -1: a fixed port (settings index i), else the pattern
-		     section (hvd_settings.templates) it came from */
+	int tmpl; /* -1: a fixed port, else the pattern section
+		     (hvd_settings.templates) it came from */
+	int fixed; /* a fixed port's index in hvd_settings.ports (the
+		      slot's at start; a reload may renumber), else -1 */
 	bool waiting; /* a fixed port whose interface is missing */
 	uint32_t open_errors; /* failed re-opens, for logging once */
 	const struct transport_ops *ops; /* network_transport's */
@@ -87,7 +89,28 @@ struct hvd {
 	int svc_count[HVD_MAX_SERVICES];
 	uint64_t loops;
 	int64_t started_ns;
+	/* reloads (daemon/reload.h): the option stores of the start and of
+	 * the last reload (NULL: none yet), how to load the configuration
+	 * again, the SIGHUP flag, and services to reopen at the end of the
+	 * loop turn (HVD_REOPEN_*), with the settings they ran with */
+	struct cfg *cfg_start, *cfg_last;
+	int (*load)(void *ctx, struct cfg **cfg, struct hvd_settings *set);
+	void *load_ctx;
+	volatile sig_atomic_t *reload_flag;
+	unsigned reopen;
+	struct hvd_settings *reopen_old;
+	uint64_t reloads, reload_failures;
 };
+
+enum {
+	HVD_REOPEN_MGMT = 1u << 0,
+	HVD_REOPEN_METRICS = 1u << 1,
+	HVD_REOPEN_VMCLOCK = 1u << 2,
+	HVD_REOPEN_FEED = 1u << 3,
+};
+/* The services a reload changed, closed and opened again (hvd_run, at
+ * the end of a loop turn: not from inside a service's callback). */
+void hvd_services_reopen(struct hvd *d);
 
 /* 0, or a negative errno after logging why. */
 int hvd_open(struct hvd *d, const struct hvd_settings *set);
@@ -99,6 +122,11 @@ int hvd_ports_init(struct hvd *d);
 int hvd_port_check(struct hvd *d, int i);
 int hvd_port_open(struct hvd *d, int i);
 void hvd_port_close(struct hvd *d, int i);
+/* A reload (daemon/reload.c): fixed port j of d->set becomes a port
+ * (software timestamps; its interface opened now or waited for), and a
+ * port goes (fixed or from a pattern).  The slot or a negative errno. */
+int hvd_port_add_fixed(struct hvd *d, int j, int64_t now);
+void hvd_port_remove(struct hvd *d, int i, const char *why, int64_t now);
 /* The management addresses of a port (PORT_PROPERTIES_NP and the like). */
 void hvd_port_addresses(struct hvd *d, int i);
 void hvd_port_link(struct hvd *d, int port, bool up, int64_t now);

@@ -525,6 +525,25 @@ int exec_port_remove(struct exec *ex, int port, int64_t now)
 	return err;
 }
 
+int exec_port_reconfigure(struct exec *ex, int port,
+			  const struct bc_port_cfg *cfg, int64_t now)
+{
+	struct bc_actions acts;
+	int err;
+
+	exec_holdover_tick(ex, now);
+	bc_actions_init(&acts);
+	err = bc_port_reconfigure(ex->bc, port, cfg, now, &acts);
+	exec_run(ex, &acts, now);
+	return err;
+}
+
+void exec_set_summary(struct exec *ex, int summary_interval)
+{
+	ex->summary_log = summary_interval;
+	ex->summary_lines = ex->summary_log > ex->log_sync_interval;
+}
+
 int exec_mgmt(struct exec *ex, const struct bc_mgmt_req *r, bool read_only,
 	      int64_t now,
 	      void (*reply)(void *ctx, const uint8_t *buf, size_t len),

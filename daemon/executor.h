@@ -160,6 +160,11 @@ int exec_fault(struct exec *ex, int port, int64_t now);
  * disables and forgets it (bc_port_remove). */
 int exec_port_add(struct exec *ex, const struct bc_port_cfg *cfg, int64_t now);
 int exec_port_remove(struct exec *ex, int port, int64_t now);
+/* A reload: the port's new configuration (bc_port_reconfigure), and the
+ * summary_interval. */
+int exec_port_reconfigure(struct exec *ex, int port,
+			  const struct bc_port_cfg *cfg, int64_t now);
+void exec_set_summary(struct exec *ex, int summary_interval);
 int exec_start(struct exec *ex, int64_t now);
 /*
  * A management request from a local client (a parsed struct bc_mgmt_req,

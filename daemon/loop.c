@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "daemon/daemon.h"
+#include "daemon/reload.h"
 
 #define HVD_MAX_POLL_MS 1000
 #define HVD_LINK_POLL_NS NS_PER_SEC /* IFF_RUNNING re-check without netlink */
@@ -287,6 +288,14 @@ int hvd_run(struct hvd *d, volatile sig_atomic_t *stop)
 		int n;
 
 		now = hvd_monotonic_ns();
+		if (d->reload_flag && *d->reload_flag) {
+			struct reload_report rep;
+
+			*d->reload_flag = 0; /* SIGHUP */
+			hvd_reload(d, now, &rep);
+			if (d->reopen)
+				hvd_services_reopen(d);
+		}
 		run_timers(d, now);
 		exec_state_decision(&d->ex, now);
 		arm_summary(d, now);
@@ -304,6 +313,8 @@ int hvd_run(struct hvd *d, volatile sig_atomic_t *stop)
 		handle_events(d, pfd, now);
 		exec_state_decision(&d->ex, now);
 		services_tick(d, now);
+		if (d->reopen)
+			hvd_services_reopen(d);
 	}
 	return 0;
 }

@@ -1,6 +1,9 @@
 /*
  * daemon/main.c — hvptpd: command line, configuration, signals, run.
  *
+ * SIGHUP reloads the configuration (daemon/reload.h): the same command
+ * line and -f file read again, errors logged instead of printed.
+ *
  * Exit codes: 0 clean shutdown (SIGINT/SIGTERM/SIGQUIT) or -h/-v; 1 run-time
  * failure (an interface or clock could not be opened); 2 bad command line
  * or configuration ("file:line: option: reason" on stderr).
@@ -18,11 +21,14 @@
 #include "daemon/settings.h"
 
 static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t reload_requested;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop_requested = 1;
+	if (sig == SIGHUP)
+		reload_requested = 1;
+	else
+		stop_requested = 1;
 }
 
 static void install_signals(void)
@@ -35,11 +41,42 @@ static void install_signals(void)
 	sigaction(SIGINT, &sa, NULL);
 	sigaction(SIGTERM, &sa, NULL);
 	sigaction(SIGQUIT, &sa, NULL); /* as ptp4l: a clean exit, no core */
+	sigaction(SIGHUP, &sa, NULL); /* reload */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* leapfile: read and parsed at start (a bad file is a bad configuration). */
+/* Where a configuration's errors go: stderr at start, the log on a
+ * reload. */
+static bool errors_to_log;
+
+static void report_error(const struct cfg_error *err)
+{
+	if (!errors_to_log) {
+		cmdline_print_error(stderr, err);
+		return;
+	}
+	if (err->line > 0)
+		cm_log(CM_LOG_ERR, "%s:%d: %s: %s", err->file, err->line,
+		       err->option, err->reason);
+	else
+		cm_log(CM_LOG_ERR, "%s: %s%s%s", err->file, err->option,
+		       *err->option ? ": " : "", err->reason);
+}
+
+static void warn_to_log(void *ctx, const char *file, int line,
+			const char *option, const char *msg)
+{
+	(void)ctx;
+	(void)option;
+	if (line > 0)
+		cm_log(CM_LOG_WARNING, "%s:%d: warning: %s", file, line, msg);
+	else
+		cm_log(CM_LOG_WARNING, "%s: warning: %s", file, msg);
+}
+
+/* leapfile: read and parsed at start (a bad file is a bad configuration)
+ * and at each reload. */
 static int load_leapfile(struct hvd_settings *set)
 {
 	static char buf[65536];
@@ -50,27 +87,36 @@ static int load_leapfile(struct hvd_settings *set)
 	if (!set->leapfile[0])
 		return 0;
 	f = fopen(set->leapfile, "r");
+	memset(&err, 0, sizeof(err));
+	snprintf(err.file, sizeof(err.file), "%s", set->leapfile);
+	snprintf(err.option, sizeof(err.option), "%s", "leapfile");
 	if (!f) {
-		fprintf(stderr, "hvptpd: leapfile %s: %s\n", set->leapfile,
-			strerror(errno));
-		return -errno;
+		snprintf(err.reason, sizeof(err.reason), "%s", strerror(errno));
+		report_error(&err);
+		return -EINVAL;
 	}
 	n = fread(buf, 1, sizeof(buf), f);
 	if (!feof(f)) {
 		fclose(f);
-		fprintf(stderr, "hvptpd: leapfile %s: larger than %zu bytes\n",
-			set->leapfile, sizeof(buf));
-		return -EFBIG;
+		snprintf(err.reason, sizeof(err.reason), "larger than %zu "
+			 "bytes", sizeof(buf));
+		report_error(&err);
+		return -EINVAL;
 	}
 	fclose(f);
 	if (settings_leapfile(set, buf, n, &err) < 0) {
-		cmdline_print_error(stderr, &err);
+		report_error(&err);
 		return -EINVAL;
 	}
 	return 0;
 }
 
-static int load_settings(int argc, char **argv, struct hvd_settings *set)
+static int main_argc;
+static char **main_argv;
+
+/* Start: the command line (-h, -v...) and the file; the option store is
+ * kept for reloads. */
+static int load_settings(struct hvd_settings *set, struct cfg **out)
 {
 	struct cfg *cfg = cfg_create();
 	struct cmdline cl;
@@ -81,30 +127,81 @@ static int load_settings(int argc, char **argv, struct hvd_settings *set)
 		fprintf(stderr, "hvptpd: out of memory\n");
 		return -ENOMEM;
 	}
-	rc = cmdline_setup(argc, argv, cfg, &cl);
+	rc = cmdline_setup(main_argc, main_argv, cfg, &cl);
 	if (rc == 0) {
 		rc = settings_from_cfg(cfg, set, &err);
 		if (rc < 0)
-			cmdline_print_error(stderr, &err);
+			report_error(&err);
 		else
 			rc = load_leapfile(set);
 	}
-	cfg_destroy(cfg);
+	if (rc == 0 && cl.config_file && !strcmp(cl.config_file, "-"))
+		cm_log(CM_LOG_INFO, "configuration from standard input: a "
+		       "reload (SIGHUP) cannot read it again");
+	if (rc == 0)
+		*out = cfg;
+	else
+		cfg_destroy(cfg);
 	return rc;
+}
+
+/* A reload (struct hvd.load): the same again, errors to the log. */
+static int reload_settings(void *ctx, struct cfg **out,
+			   struct hvd_settings *set)
+{
+	struct cfg *cfg = cfg_create();
+	struct cmdline cl;
+	struct cfg_error err;
+	int rc;
+
+	(void)ctx;
+	if (!cfg)
+		return -ENOMEM;
+	errors_to_log = true;
+	cfg_set_warn(cfg, warn_to_log, NULL);
+	memset(&err, 0, sizeof(err));
+	rc = cmdline_parse(main_argc, main_argv, cfg, &cl, &err);
+	if (!rc && cl.config_file && !strcmp(cl.config_file, "-")) {
+		snprintf(err.file, sizeof(err.file), "%s", "-f -");
+		snprintf(err.reason, sizeof(err.reason), "%s", "the "
+			 "configuration came from standard input: it cannot "
+			 "be read again");
+		rc = -EINVAL;
+	} else if (!rc && cl.config_file) {
+		rc = cmdline_load_file(cfg, cl.config_file, &err);
+	}
+	if (!rc)
+		rc = settings_from_cfg(cfg, set, &err);
+	if (rc)
+		report_error(&err);
+	else
+		rc = load_leapfile(set);
+	if (rc) {
+		cfg_destroy(cfg);
+		return rc < 0 ? rc : -EINVAL;
+	}
+	*out = cfg;
+	return 0;
 }
 
 int main(int argc, char **argv)
 {
 	static struct hvd_settings set;
 	static struct hvd d;
+	struct cfg *cfg = NULL;
 	int rc;
 
-	rc = load_settings(argc, argv, &set);
+	main_argc = argc;
+	main_argv = argv;
+	rc = load_settings(&set, &cfg);
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	logsink_open("hvptpd", set.logging_level, set.verbose, set.use_syslog);
 	install_signals();
 	rc = hvd_open(&d, &set);
+	d.cfg_start = cfg; /* hvd_close destroys it */
+	d.load = reload_settings;
+	d.reload_flag = &reload_requested;
 	if (rc == 0) {
 		rc = hvd_run(&d, &stop_requested);
 		if (stop_requested)

@@ -32,13 +32,13 @@ static const struct transport_cfg *port_tcfg(const struct hvd *d, int i)
 {
 	const struct hvd_port *hp = &d->ports[i];
 
-	return hp->tmpl < 0 ? &d->set.transport[i]
+	return hp->tmpl < 0 ? &d->set.transport[hp->fixed]
 			    : &d->set.templates[hp->tmpl].transport;
 }
 
 static bool port_hardware(const struct hvd *d, int i)
 {
-	return d->ports[i].tmpl < 0 && d->set.port_hardware[i];
+	return d->ports[i].tmpl < 0 && d->set.port_hardware[d->ports[i].fixed];
 }
 
 void hvd_port_addresses(struct hvd *d, int i)
@@ -183,8 +183,7 @@ static int match_template(const struct hvd *d, const char *name)
 	return -1;
 }
 
-static void dynamic_remove(struct hvd *d, int i, const char *why,
-			   int64_t now)
+void hvd_port_remove(struct hvd *d, int i, const char *why, int64_t now)
 {
 	struct hvd_port *hp = &d->ports[i];
 
@@ -192,7 +191,9 @@ static void dynamic_remove(struct hvd *d, int i, const char *why,
 	hvd_port_close(d, i);
 	exec_port_remove(&d->ex, i, now);
 	hp->tmpl = -1;
+	hp->fixed = -1;
 	hp->in_use = false;
+	hp->waiting = false;
 }
 
 /* The slot the core chose for a new port: the daemon's side of it. */
@@ -203,6 +204,7 @@ static void dynamic_slot(struct hvd *d, int i, int t, const char *name)
 	memset(hp, 0, sizeof(*hp));
 	snprintf(hp->name, sizeof(hp->name), "%s", name);
 	hp->tmpl = t;
+	hp->fixed = -1;
 	hp->in_use = true;
 	hp->link_up = true;
 	hp->fds[0] = hp->fds[1] = -1;
@@ -235,7 +237,7 @@ static void dynamic_add(struct hvd *d, int t, const struct hwts_link *l,
 	if (err) {
 		cm_log(CM_LOG_ERR, "%s: cannot open: %s", l->name,
 		       strerror(-err));
-		dynamic_remove(d, i, "not served", now);
+		hvd_port_remove(d, i, "not served", now);
 		return;
 	}
 	d->ports_added++;
@@ -287,7 +289,7 @@ static bool still_ours(struct hvd *d, int i, const struct hwts_link *l,
 		return true;
 	}
 	if (hp->tmpl >= 0) {
-		dynamic_remove(d, i, why, now);
+		hvd_port_remove(d, i, why, now);
 		d->ports_removed++;
 	} else {
 		fixed_gone(d, i, why, now);
@@ -392,6 +394,7 @@ int hvd_ports_init(struct hvd *d)
 
 		snprintf(hp->name, sizeof(hp->name), "%s", d->set.ports[i].name);
 		hp->tmpl = -1;
+		hp->fixed = i;
 		hp->in_use = true;
 		hp->link_up = true; /* as the core starts it */
 		hp->fds[0] = hp->fds[1] = -1;
@@ -414,4 +417,40 @@ int hvd_ports_init(struct hvd *d)
 	}
 	d->nports = d->set.nports;
 	return 0;
+}
+
+/* ---- a reload's ports ---- */
+
+int hvd_port_add_fixed(struct hvd *d, int j, int64_t now)
+{
+	struct bc_port_cfg *cfg = &d->set.ports[j];
+	struct hvd_port *hp;
+	int i, err;
+
+	cfg->clock = (uint8_t)d->sysclk;
+	cfg->clock_is_utc = true;
+	cfg->hw_timestamping = false;
+	cfg->phc_index = -1;
+	i = exec_port_add(&d->ex, cfg, now);
+	if (i < 0)
+		return i;
+	dynamic_slot(d, i, -1, cfg->name);
+	hp = &d->ports[i];
+	hp->fixed = j;
+	err = hwts_iface_index(hp->name, &hp->ifindex);
+	if (!err)
+		err = hvd_port_check(d, i);
+	if (!err)
+		err = hvd_port_open(d, i);
+	if (err) {
+		cm_log(CM_LOG_NOTICE, "%s: port %d added; %s; waiting for it",
+		       hp->name, i + 1, err == -ENODEV ? "no such interface yet"
+						      : strerror(-err));
+		hp->waiting = true;
+		hvd_port_link(d, i, false, now);
+		return i;
+	}
+	cm_log(CM_LOG_NOTICE, "%s: port %d added (index %d)", hp->name, i + 1,
+	       hp->ifindex);
+	return i;
 }

@@ -332,6 +332,49 @@ static int cmd_command(struct ctl *c, int argc, char **argv)
 	return ask_print(c, PTP_MGMT_COMMAND, argc, argv);
 }
 
+/* reload: COMMAND HVPTP_RELOAD_NP; exit 0 when the configuration loaded
+ * and every change applied, 1 when some were refused or it did not load
+ * (the daemon's log says which and why). */
+static int cmd_reload(struct ctl *c, int argc, char **argv)
+{
+	const uint16_t id = BC_MID_HVPTP_RELOAD_NP;
+	struct first_error e = { false, 0 };
+	int64_t loaded = 0, refused = 1;
+	struct mgmt_replies *r;
+	struct mgmt_tree *t;
+	int err, code, a;
+
+	(void)argv;
+	if (argc != 1)
+		return ctl_fail(c, MGMT_EXIT_USAGE, "usage", "%s",
+				"reload takes no argument");
+	code = ctl_connect(c, false);
+	if (code)
+		return code;
+	r = ctl_ask(c, PTP_MGMT_COMMAND, id, 0, NULL, 0, &err);
+	if (!r)
+		return ctl_fail_errno(c, err);
+	t = mgmt_tree_new();
+	if (!t) {
+		free(r);
+		return ctl_fail(c, MGMT_EXIT_ERROR, "internal", "no memory");
+	}
+	id_envelope(c, t, id);
+	add_answers(t, r, &e);
+	code = finish_answers(c, t, id, PTP_MGMT_COMMAND, &e);
+	a = mgmt_tree_child(t, mgmt_tree_member(t, 0, "responses"), 0);
+	a = a >= 0 ? mgmt_tree_member(t, a, "data") : -1;
+	if (a >= 0) {
+		mgmt_tree_get_int(t, a, "loaded", &loaded);
+		mgmt_tree_get_int(t, a, "refused", &refused);
+	}
+	mgmt_tree_free(t);
+	free(r);
+	if (code)
+		return code;
+	return a >= 0 && loaded && !refused ? MGMT_EXIT_OK : MGMT_EXIT_ERROR;
+}
+
 /* Apply argv's FIELD=VALUE to obj; 0 or the usage exit code. */
 static int set_assign(struct ctl *c, struct mgmt_tree *t, int obj,
 		      uint16_t id, int argc, char **argv)
@@ -460,6 +503,7 @@ static const struct ctl_cmd commands[] = {
 	{ "get", cmd_get },
 	{ "set", cmd_set },
 	{ "cmd", cmd_command },
+	{ "reload", cmd_reload },
 	{ "watch", ctl_cmd_watch },
 	{ "vmclock", ctl_cmd_vmclock },
 };
@@ -473,6 +517,8 @@ static void usage(FILE *f)
 		"       hvptpctl [options] cmd ID [PORT]   (DISABLE_PORT, "
 		"ENABLE_PORT)\n"
 		"       hvptpctl [options] watch\n"
+		"       hvptpctl [options] reload   (read the configuration "
+		"again, as SIGHUP)\n"
 		"       hvptpctl [--json] vmclock FILE   (a vmclock page, read "
 		"as a guest does)\n"
 		"options:\n"

@@ -356,6 +356,15 @@ static const struct mgmt_field f_feeds_np[] = {
 	F("chrony_path", MF_TEXT),
 };
 
+/* HVPTP_RELOAD_NP's acknowledgement (bc/mgmt.h). */
+static const struct mgmt_field f_reload_np[] = {
+	F("loaded", MF_BOOL8),
+	RES(1),
+	F("changed", MF_U16),
+	F("refused", MF_U16),
+	F("summary", MF_TEXT),
+};
+
 #define L(id, f) { BC_MID_##id, f, (int)(sizeof(f) / sizeof(f[0])) }
 
 static const struct mgmt_layout layouts[] = {
@@ -395,6 +404,7 @@ static const struct mgmt_layout layouts[] = {
 	L(HVPTP_CLOCKS_NP, f_clocks_np),
 	L(HVPTP_HOST_NP, f_host_np),
 	L(HVPTP_FEEDS_NP, f_feeds_np),
+	L(HVPTP_RELOAD_NP, f_reload_np),
 };
 
 #define N_LAYOUTS ((int)(sizeof(layouts) / sizeof(layouts[0])))

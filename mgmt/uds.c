@@ -176,6 +176,8 @@ int mgmt_uds_open(struct mgmt_uds **out, struct exec *ex,
 	if (!u)
 		return -ENOMEM;
 	u->ex = ex;
+	u->reload = cfg->reload;
+	u->reload_ctx = cfg->reload_ctx;
 	u->bc = ex->bc;
 	u->sock[UDS_RW].fd = u->sock[UDS_RO].fd = -1;
 	err = uds_open_one(&u->sock[UDS_RW], cfg->rw_path, cfg->rw_mode, false);
@@ -361,9 +363,7 @@ static int64_t uds_txq_deadline(const struct mgmt_uds *u)
 	return u->txq_n ? u->txq_retry_ns : INT64_MAX;
 }
 
-static bool uds_is_subscribe(const struct mgmt_uds *u,
-			     const struct uds_sock *s,
-			     const struct bc_mgmt_req *r)
+static bool uds_for_us(const struct mgmt_uds *u, const struct bc_mgmt_req *r)
 {
 	static const struct clock_identity wildcard = {
 		{ 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF }
@@ -371,13 +371,30 @@ static bool uds_is_subscribe(const struct mgmt_uds *u,
 	const struct clock_identity *t =
 		&r->mgmt.target_port_identity.clock_identity;
 
+	return clock_identity_eq(t, &wildcard) ||
+	       clock_identity_eq(t, &bc_default_ds(u->bc)->clock_identity);
+}
+
+static bool uds_is_subscribe(const struct mgmt_uds *u,
+			     const struct uds_sock *s,
+			     const struct bc_mgmt_req *r)
+{
 	if (r->is_error || r->id != BC_MID_SUBSCRIBE_EVENTS_NP ||
 	    s->read_only)
 		return false;
 	if (r->mgmt.action != PTP_MGMT_GET && r->mgmt.action != PTP_MGMT_SET)
 		return false;
-	return clock_identity_eq(t, &wildcard) ||
-	       clock_identity_eq(t, &bc_default_ds(u->bc)->clock_identity);
+	return uds_for_us(u, r);
+}
+
+/* HVPTP_RELOAD_NP from the read-write socket (the read-only one goes to
+ * the core, which refuses a COMMAND there). */
+static bool uds_is_reload(const struct mgmt_uds *u, const struct uds_sock *s,
+			  const struct bc_mgmt_req *r)
+{
+	return !r->is_error && r->id == BC_MID_HVPTP_RELOAD_NP &&
+	       !s->read_only && r->mgmt.action == PTP_MGMT_COMMAND &&
+	       u->reload && uds_for_us(u, r);
 }
 
 /* Send the answers the core queued (port -1) back to the client. */
@@ -425,6 +442,16 @@ static void uds_request(struct mgmt_uds *u, const struct uds_sock *s,
 	if (uds_is_subscribe(u, s, &r)) {
 		bc_actions_init(&u->out);
 		uds_subscribe(u, &r, from, fromlen, now);
+		uds_send_answers(u, s, from, fromlen);
+		return;
+	}
+	if (uds_is_reload(u, s, &r)) {
+		uint8_t data[256];
+		size_t n = u->reload(u->reload_ctx, now, data, sizeof(data));
+
+		bc_actions_init(&u->out);
+		bc_mgmt_respond(u->bc, &r, BC_MID_HVPTP_RELOAD_NP, data, n,
+				&u->out);
 		uds_send_answers(u, s, from, fromlen);
 		return;
 	}

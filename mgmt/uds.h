@@ -43,6 +43,11 @@ struct mgmt_uds_cfg {
 	const char *ro_path; /* NULL or "": no read-only socket */
 	unsigned rw_mode; /* file mode, e.g. 0660 */
 	unsigned ro_mode;
+	/* HVPTP_RELOAD_NP (read-write socket): reload the configuration
+	 * and write the acknowledgement's data (bc/mgmt.h) into data;
+	 * its length.  NULL: the command is not supported. */
+	size_t (*reload)(void *ctx, int64_t now, uint8_t *data, size_t cap);
+	void *reload_ctx;
 };
 
 struct mgmt_uds_stats {

@@ -12,6 +12,7 @@
 #include "daemon/service.h"
 #include "daemon/settings.h"
 #include "hwts/hwts.h"
+#include "daemon/reload.h"
 #include "mgmt/uds.h"
 
 /* "00:1b:19" -> 3 octets; -EINVAL otherwise. */
@@ -55,6 +56,32 @@ static void mgmt_describe(struct hvd *d)
 	/* the ports' addresses: daemon/ports.c, as each port opens */
 }
 
+/* HVPTP_RELOAD_NP: the reload's outcome as its acknowledgement. */
+static size_t uds_reload(void *ctx, int64_t now, uint8_t *data, size_t cap)
+{
+	struct reload_report rep;
+	size_t n, len;
+
+	hvd_reload(ctx, now, &rep);
+	len = strlen(rep.summary);
+	if (len > 255)
+		len = 255;
+	if (len + 8 > cap)
+		len = cap - 8;
+	data[0] = rep.loaded ? BC_MGMT_RELOAD_LOADED : 0;
+	data[1] = 0;
+	data[2] = (uint8_t)(rep.changed >> 8);
+	data[3] = (uint8_t)rep.changed;
+	data[4] = (uint8_t)(rep.refused >> 8);
+	data[5] = (uint8_t)rep.refused;
+	data[6] = (uint8_t)len;
+	memcpy(data + 7, rep.summary, len);
+	n = 7 + len;
+	if (n % 2)
+		data[n++] = 0;
+	return n;
+}
+
 int mgmt_uds_add(struct hvd *d)
 {
 	const struct hvd_settings *s = hvd_settings(d);
@@ -63,6 +90,8 @@ int mgmt_uds_add(struct hvd *d)
 		.ro_path = s->uds_ro_address,
 		.rw_mode = (unsigned)s->uds_file_mode,
 		.ro_mode = (unsigned)s->uds_ro_file_mode,
+		.reload = uds_reload,
+		.reload_ctx = d,
 	};
 	struct hvd_service svc;
 	struct mgmt_uds *u;

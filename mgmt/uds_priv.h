@@ -58,6 +58,8 @@ struct uds_txq_item {
 
 struct mgmt_uds {
 	struct exec *ex; /* requests go through the executor */
+	size_t (*reload)(void *ctx, int64_t now, uint8_t *data, size_t cap);
+	void *reload_ctx;
 	struct bc *bc; /* ex->bc: data sets, subscriptions */
 	struct uds_sock sock[UDS_NSOCK];
 	struct uds_sub sub[MGMT_UDS_MAX_SUBSCRIBERS];

@@ -187,7 +187,7 @@ static void null_stop(void *ctx, int port, int t)
 
 static void serve(struct bc *bc, bool event)
 {
-	struct mgmt_uds_cfg cfg = { fx.rw, fx.ro, 0660, 0666 };
+	struct mgmt_uds_cfg cfg = { fx.rw, fx.ro, 0660, 0666, NULL, NULL };
 	struct exec_platform plat = {
 		.send = null_send,
 		.timer_arm = null_arm,

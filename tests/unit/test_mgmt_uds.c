@@ -48,6 +48,7 @@ struct fx {
 	struct hvd_service svc;
 	int client;
 	uint16_t seq;
+	int reloads; /* fake_reload calls */
 };
 
 static struct fx fx;
@@ -97,6 +98,18 @@ static void rp_state(void *ctx, int port, enum port_state from,
 	((struct rec_plat *)ctx)->states++;
 }
 
+/* HVPTP_RELOAD_NP's handler: counts, and says 2 applied, 1 refused. */
+static size_t fake_reload(void *ctx, int64_t now, uint8_t *data, size_t cap)
+{
+	static const uint8_t ack[] = { 1, 0, 0, 2, 0, 1, 3, 'a', 'b', 'c' };
+
+	(void)now;
+	assert_true(cap >= sizeof(ack));
+	++*(int *)ctx;
+	memcpy(data, ack, sizeof(ack));
+	return sizeof(ack);
+}
+
 static int setup(void **state)
 {
 	struct exec_platform plat = {
@@ -123,7 +136,8 @@ static int setup(void **state)
 	bc_port_cfg_default(&pc[1], "eth1");
 	assert_int_equal(bc_create(&fx.bc, &cc, pc, 2), 0);
 	exec_init(&fx.ex, fx.bc, NULL, &plat, 0);
-	cfg = (struct mgmt_uds_cfg){ fx.rw, fx.ro, 0660, 0666 };
+	cfg = (struct mgmt_uds_cfg){ fx.rw, fx.ro, 0660, 0666, fake_reload,
+				     &fx.reloads };
 	assert_int_equal(mgmt_uds_open(&fx.u, &fx.ex, &cfg), 0);
 	mgmt_uds_service(fx.u, &fx.svc);
 	fx.client = client_socket(fx.cl);
@@ -280,6 +294,31 @@ static void test_command_through_executor(void **state)
 	assert_true(r.is_error);
 	assert_int_equal(bc_port_ds(fx.bc, 0)->port_state, PS_DISABLED);
 	assert_int_equal(fx.rp.states, states + 2);
+}
+
+/* HVPTP_RELOAD_NP: the program's handler answers on the read-write
+ * socket (an ACKNOWLEDGE with its data); the read-only socket refuses it
+ * without calling the handler. */
+static void test_reload_command(void **state)
+{
+	uint8_t buf[PTP_MAX_MSG_LEN];
+	struct bc_mgmt_req r;
+
+	(void)state;
+	request(fx.rw, PTP_MGMT_COMMAND, BC_MID_HVPTP_RELOAD_NP, NULL, 0);
+	assert_true(receive(&r, buf));
+	assert_int_equal(r.mgmt.action, PTP_MGMT_ACKNOWLEDGE);
+	assert_int_equal(r.id, BC_MID_HVPTP_RELOAD_NP);
+	assert_int_equal(fx.reloads, 1);
+	assert_int_equal(r.data_len, 10);
+	assert_int_equal(r.data[3], 2);
+	assert_int_equal(r.data[5], 1);
+	assert_memory_equal(r.data + 7, "abc", 3);
+	assert_false(receive(&r, buf));
+	request(fx.ro, PTP_MGMT_COMMAND, BC_MID_HVPTP_RELOAD_NP, NULL, 0);
+	assert_true(receive(&r, buf));
+	assert_true(r.is_error);
+	assert_int_equal(fx.reloads, 1);
 }
 
 static void test_read_only(void **state)
@@ -471,7 +510,7 @@ static void test_metrics_hook(void **state)
 
 static void test_open_errors(void **state)
 {
-	struct mgmt_uds_cfg cfg = { fx.rw, NULL, 0660, 0666 };
+	struct mgmt_uds_cfg cfg = { fx.rw, NULL, 0660, 0666, NULL, NULL };
 	struct mgmt_uds *u2 = NULL;
 	char other[160], stale[160];
 	int fd;
@@ -511,6 +550,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_open_modes_and_answer,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_reload_command, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_read_only, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_subscribe_notify_expire,
