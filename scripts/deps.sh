@@ -32,6 +32,11 @@ PACKAGES=(
 	"prometheus cmd:promtool"           # promtool check metrics (interop)
 	"curl cmd:curl"                     # scraping /metrics (interop)
 	"chrony cmd:chronyd"                # hvptpd's feeds (interop: chronyd -x)
+	"dpkg-dev cmd:dpkg-buildpackage"    # make deb (debian/)
+	"debhelper cmd:dh"                  # make deb: dh sequencer, compat 13
+	"lintian cmd:lintian"               # the package test: lintian on the .deb
+	"groff-base cmd:groff"              # the package test: man pages lint clean
+	"systemd cmd:systemd-analyze"       # the package test: verify the unit
 )
 
 # Packages that ship a daemon which must never run here on its own: it
