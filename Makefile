@@ -6,7 +6,8 @@
 #   make asan       every test again under ASan+UBSan (build/asan)
 #   make fuzz       build the libFuzzer targets with clang and run each briefly
 #   make demo       the hypervisor-host demo in network namespaces (root)
-#   make install    PREFIX=/usr/local DESTDIR=
+#   make install    PREFIX=/usr/local DESTDIR= (runtime needs: see install)
+#   make deb        the Debian package (debian/) into build/deb/
 #   make purity     fail if the core library references I/O or clock symbols
 #   make bench-mgmt management round trip and CPU, hvptpd vs ptp4l (root)
 #   make bench-accuracy  servo accuracy in the simulator (bench/out/)
@@ -70,7 +71,7 @@ HVPTPCTL := $(BUILD)/hvptpctl
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check unit interop sim-check asan fuzz demo install clean purity \
-	deps clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim \
+	deps deb clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim \
 	bench-guests bench-ports
 .DEFAULT_GOAL := all
 
@@ -226,20 +227,51 @@ bench-ports: deps
 	@HVPTPD=$(abspath $(HVPTPD)) bench/ports.sh
 
 # --- install ---------------------------------------------------------------
-install: all
+# What the Debian package holds too (debian/rules runs this with PREFIX=/usr):
+# hvptpd, hvptpctl, the man pages, the systemd unit, the example
+# configuration, hvptpctl's JSON schema and the profiles (when
+# config/profiles/ has any).  Not hvptp-sim, a developer's tool.
+# Runtime: hvptpd needs libnl-3, libnl-genl-3, libmicrohttpd and libsystemd,
+# hvptpctl json-c; on Debian 12 the packages libnl-3-200, libnl-genl-3-200,
+# libmicrohttpd12, libsystemd0 and libjson-c5 (ldd build/hvptpd
+# build/hvptpctl).  linuxptp's pmc is optional.
+PROFILES := $(wildcard config/profiles/*.cfg)
+MAN8 := $(wildcard docs/*.8)
+MAN5 := $(wildcard docs/*.5)
+
+install: $(HVPTPD) $(HVPTPCTL) purity
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 \
-		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR)/profiles
-	install -m 0755 $(HVPTPD) $(DESTDIR)$(SBINDIR)/hvptpd
-	install -m 0755 $(HVPTPCTL) $(DESTDIR)$(SBINDIR)/hvptpctl
-	install -m 0644 docs/hvptpctl.schema.json $(DESTDIR)$(DATADIR)/hvptpctl.schema.json
-	for m in $(wildcard docs/*.8); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man8/; done
-	for m in $(wildcard docs/*.5); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man5/; done
-	for p in $(wildcard config/profiles/*.cfg); do install -m 0644 $$p $(DESTDIR)$(DATADIR)/profiles/; done
-	install -d $(DESTDIR)$(SYSTEMDUNITDIR)
+		$(DESTDIR)$(MANDIR)/man5 $(DESTDIR)$(DATADIR) \
+		$(DESTDIR)$(SYSTEMDUNITDIR)
+	install -m 0755 $(HVPTPD) $(HVPTPCTL) $(DESTDIR)$(SBINDIR)/
+	install -m 0644 $(MAN8) $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 docs/hvptpctl.schema.json systemd/example.conf \
+		$(DESTDIR)$(DATADIR)/
 	sed 's|/usr/sbin/hvptpd|$(SBINDIR)/hvptpd|' systemd/hvptpd@.service \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/hvptpd@.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/hvptpd@.service
-	install -m 0644 systemd/example.conf $(DESTDIR)$(DATADIR)/example.conf
+ifneq ($(PROFILES),)
+	install -d $(DESTDIR)$(DATADIR)/profiles
+	install -m 0644 $(PROFILES) $(DESTDIR)$(DATADIR)/profiles/
+endif
+
+# --- Debian package --------------------------------------------------------
+# dpkg-buildpackage -b with debian/ (debhelper; needs the Build-Depends of
+# debian/control, which scripts/deps.sh installs).  The package, its
+# .buildinfo and .changes go to build/deb/, not to the parent directory;
+# debian/rules builds in build/pkg and its clean removes only that.
+DEB_DIR := build/deb
+DEB_VERSION = $(shell dpkg-parsechangelog -S Version)
+DEB_ARCH = $(shell dpkg-architecture -q DEB_HOST_ARCH)
+deb:
+	@mkdir -p $(DEB_DIR)
+	rm -f $(DEB_DIR)/hvptp_* $(DEB_DIR)/hvptp-dbgsym_*
+	HVPTP_DEB_DIR=$(abspath $(DEB_DIR)) dpkg-buildpackage -b -us -uc -jauto \
+		--buildinfo-option=-u$(DEB_DIR) --changes-option=-u$(DEB_DIR) \
+		--buildinfo-file=$(DEB_DIR)/hvptp_$(DEB_VERSION)_$(DEB_ARCH).buildinfo \
+		--changes-file=$(DEB_DIR)/hvptp_$(DEB_VERSION)_$(DEB_ARCH).changes
+	@ls -l $(DEB_DIR)/hvptp_$(DEB_VERSION)_$(DEB_ARCH).deb
 
 clean:
 	rm -rf build
