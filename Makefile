@@ -8,6 +8,7 @@
 #   make demo       the hypervisor-host demo in network namespaces (root)
 #   make install    PREFIX=/usr/local DESTDIR= (runtime needs: see install)
 #   make deb        the Debian package (debian/) into build/deb/
+#   make package-check  build the package and check it (tests/package/)
 #   make purity     fail if the core library references I/O or clock symbols
 #   make bench-mgmt management round trip and CPU, hvptpd vs ptp4l (root)
 #   make bench-accuracy  servo accuracy in the simulator (bench/out/)
@@ -71,7 +72,7 @@ HVPTPCTL := $(BUILD)/hvptpctl
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check unit interop sim-check asan fuzz demo install clean purity \
-	deps deb clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim \
+	deps deb package-check clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim \
 	bench-guests bench-ports
 .DEFAULT_GOAL := all
 
@@ -162,6 +163,7 @@ check: deps
 	@$(MAKE) --no-print-directory sim-check
 	@$(MAKE) --no-print-directory interop
 	@$(MAKE) --no-print-directory clknetsim-check
+	@$(MAKE) --no-print-directory package-check
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
@@ -272,6 +274,11 @@ deb:
 		--buildinfo-file=$(DEB_DIR)/hvptp_$(DEB_VERSION)_$(DEB_ARCH).buildinfo \
 		--changes-file=$(DEB_DIR)/hvptp_$(DEB_VERSION)_$(DEB_ARCH).changes
 	@ls -l $(DEB_DIR)/hvptp_$(DEB_VERSION)_$(DEB_ARCH).deb
+
+# Builds the package and checks it: its files, lintian, the programs and
+# man pages from the unpacked tree, the unit (tests/package/).
+package-check:
+	@tests/package/run.sh
 
 clean:
 	rm -rf build
