@@ -16,7 +16,8 @@
 #    programs run with this machine's libraries, which must provide every
 #    package of Depends).  From that root: hvptpd -v and hvptpctl --version
 #    print the package's version; hvptpd --check accepts the shipped
-#    example.conf (exit 0) and refuses a broken one (exit 2); hvptpctl
+#    example.conf (exit 0) and refuses a broken one (exit 2) -- while
+#    hvptpd has no --check, hvptpd --help instead and a TODO line; hvptpctl
 #    --help; every man page is warning-free through groff -man -ww;
 #    systemd-analyze verify passes on hvptpd@check.service with no message
 #    (its Documentation= man pages found in the root), and systemd-analyze
