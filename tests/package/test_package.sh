@@ -164,9 +164,16 @@ v=$("$hvptpctl" --version) || fail "hvptpctl --version: exit status $?"
 grep -q '^usage: hvptpctl' "$TMP/ctl-help" || fail "hvptpctl --help prints no usage"
 
 example=$root/usr/share/hvptp/example.conf
-if "$hvptpd" --help 2>&1 | grep -q -- '--check'; then
-	out=$("$hvptpd" --check -f "$example" 2>&1)
-	rc=$?
+# An hvptpd without --check takes it for an abbreviation of the option
+# check_fup_sync (getopt_long) and refuses "-f" as its value.
+out=$("$hvptpd" --check -f "$example" 2>&1)
+rc=$?
+if [ "$rc" -ne 0 ] && echo "$out" | grep -q 'check_fup_sync'; then
+	"$hvptpd" --help >/dev/null 2>&1 || fail "hvptpd --help: exit status $?"
+	echo "  TODO(lead): hvptpd has no --check yet: ran hvptpd --help instead;" \
+		"this test runs --check on example.conf once it is merged" >&2
+	check="--check: NOT RUN (TODO: not in hvptpd yet)"
+else
 	[ "$rc" -eq 0 ] || fail "hvptpd --check -f example.conf: exit status $rc: $out"
 	printf '[global]\nno_such_option 1\n' >"$TMP/bad.conf"
 	out=$("$hvptpd" --check -f "$TMP/bad.conf" 2>&1)
@@ -175,11 +182,6 @@ if "$hvptpd" --help 2>&1 | grep -q -- '--check'; then
 	echo "$out" | grep -q 'bad.conf:2' ||
 		fail "hvptpd --check on a broken file does not name bad.conf:2: $out"
 	check="--check: example.conf 0, broken 2"
-else
-	"$hvptpd" --help >/dev/null 2>&1 || fail "hvptpd --help: exit status $?"
-	echo "  TODO(lead): hvptpd has no --check yet: ran hvptpd --help instead;" \
-		"this test runs --check on example.conf once it is merged" >&2
-	check="--check: NOT RUN (TODO: not in hvptpd yet)"
 fi
 
 nman=0
