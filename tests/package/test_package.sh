@@ -204,6 +204,11 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 		/usr/lib/systemd/system/*.target /usr/lib/systemd/system/*.slice; do
 		[ -f "$f" ] && cp "$f" "$root/etc/systemd/system/"
 	done
+	# ExecReload's /bin/kill: procps, a Depends, is not in the empty root
+	if [ ! -e "$root/bin/kill" ]; then
+		mkdir -p "$root/bin"
+		cp /bin/kill "$root/bin/kill"
+	fi
 	MANPATH=$root/usr/share/man systemd-analyze verify --root="$root" \
 		hvptpd@check.service >"$TMP/verify" 2>&1
 	rc=$?
