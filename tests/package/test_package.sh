@@ -205,7 +205,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 		[ -f "$f" ] && cp "$f" "$root/etc/systemd/system/"
 	done
 	# ExecReload's /bin/kill: procps, a Depends, is not in the empty root
-	if [ ! -e "$root/bin/kill" ]; then
+	if [ ! -e "$root/bin/kill" ] && [ ! -L "$root/bin" ]; then
 		mkdir -p "$root/bin"
 		cp /bin/kill "$root/bin/kill"
 	fi
@@ -232,6 +232,8 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 		info "systemd-analyze security --offline: no score ($(head -n 1 "$TMP/security"))"
 		verify="$verify, security: no score here"
 	fi
+	rm -f "$root/bin/kill" # not the package's: gone before the purge
+	rmdir "$root/bin" 2>/dev/null
 elif [ -n "$strict" ]; then
 	fail "systemd-analyze not found (HVPTP_REQUIRE_INTEROP is set; apt-get install systemd)"
 else
