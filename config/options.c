@@ -165,7 +165,7 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("clock_class_threshold", G, "248", 6, 248,
 	      "Worst clockClass a master may announce and still be selected "
 	      "(G.8275)."),
-	O_ENU("clock_servo", GI, "pi", clock_servo_enu,
+	O_ENU("clock_servo", GL, "pi", clock_servo_enu,
 	      "Servo that disciplines the clock: pi (linuxptp's), linreg, "
 	      "kalman (hvptpd's); ntpshm, nullf, refclock_sock not "
 	      "implemented.  Not set: kalman, hvptpd's measured best "
@@ -233,13 +233,13 @@ static const struct cfg_option_info cfg_options[] = {
 	      "('ASAP': 0)."),
 	O_INT("fault_reset_interval", PL, "4", INT8_MIN, INT8_MAX,
 	      "Log2 seconds before a faulty port is reset ('ASAP': at once)."),
-	O_DBL("first_step_threshold", GI, "0.00002", 0.0, DBL_MAX,
+	O_DBL("first_step_threshold", GL, "0.00002", 0.0, DBL_MAX,
 	      "Offset in seconds above which the first correction is a step "
 	      "(0: never step).  hvptpd applies it again to the first "
 	      "correction after it follows a different grandmaster (which "
 	      "may keep another time base), not after a return to the same "
 	      "one."),
-	O_DBL("follow_first_step_threshold", GI | OPT_HVPTP, "0.00002", 0.0,
+	O_DBL("follow_first_step_threshold", GL | OPT_HVPTP, "0.00002", 0.0,
 	      DBL_MAX,
 	      "Followers (clocks that follow the reference): offset in "
 	      "seconds above which the first reading steps the clock "
@@ -251,12 +251,12 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Followers: samples per PTP_SYS_OFFSET_EXTENDED or "
 	      "PTP_SYS_OFFSET reading, the one with the shortest window "
 	      "wins (phc2sys -N)."),
-	O_ENU("follow_servo", GI | OPT_HVPTP, "kalman", follow_servo_enu,
+	O_ENU("follow_servo", GL | OPT_HVPTP, "kalman", follow_servo_enu,
 	      "Followers: servo (phc2sys -E): pi, linreg or kalman.  pi "
 	      "and kalman followers move their frequency with the "
 	      "reference's at once (feed-forward); linreg's see the move "
 	      "in their offsets, as phc2sys's do."),
-	O_DBL("follow_step_threshold", GI | OPT_HVPTP, "0.0", 0.0, DBL_MAX,
+	O_DBL("follow_step_threshold", GL | OPT_HVPTP, "0.0", 0.0, DBL_MAX,
 	      "Followers: offset in seconds above which a reading steps the "
 	      "clock (phc2sys -S; 0: never after the first).  A step of the "
 	      "reference is passed on to its followers at once."),
@@ -276,20 +276,20 @@ static const struct cfg_option_info cfg_options[] = {
 	O_ENU("hwts_filter", GI, "normal", hwts_filter_enu,
 	      "Hardware timestamp filtering of the driver: normal, check or "
 	      "full."),
-	O_DBL("holdover_budget", GI | OPT_HVPTP, "0", 0.0, 1e15,
+	O_DBL("holdover_budget", GL | OPT_HVPTP, "0", 0.0, 1e15,
 	      "Holdover: nanoseconds of estimated time error within which "
 	      "the clock announces holdover_class_in_spec once it lost its "
 	      "master (0: clockClass never changes, as ptp4l)."),
-	O_INT("holdover_class_expired", GI | OPT_HVPTP, "248", 0, 255,
+	O_INT("holdover_class_expired", GL | OPT_HVPTP, "248", 0, 255,
 	      "Holdover: clockClass once the estimate passes holdover_limit "
 	      "(248 free-run; a T-GM may use 160)."),
-	O_INT("holdover_class_in_spec", GI | OPT_HVPTP, "135", 0, 255,
+	O_INT("holdover_class_in_spec", GL | OPT_HVPTP, "135", 0, 255,
 	      "Holdover: clockClass while the estimate is within "
 	      "holdover_budget (G.8275.1: 135 T-BC, 7 T-GM)."),
-	O_INT("holdover_class_out_of_spec", GI | OPT_HVPTP, "165", 0, 255,
+	O_INT("holdover_class_out_of_spec", GL | OPT_HVPTP, "165", 0, 255,
 	      "Holdover: clockClass past holdover_budget, up to "
 	      "holdover_limit (G.8275.1: 165 T-BC, 140/150/160 T-GM)."),
-	O_DBL("holdover_limit", GI | OPT_HVPTP, "0", 0.0, 1e15,
+	O_DBL("holdover_limit", GL | OPT_HVPTP, "0", 0.0, 1e15,
 	      "Holdover: nanoseconds of estimated time error after which the "
 	      "clock announces holdover_class_expired (0: never)."),
 	O_INT("hybrid_e2e", P, "0", 0, 1,
@@ -316,10 +316,10 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("interface_rate_tlv", P, "0", 0, 1,
 	      "Use the interface rate TLV to correct for link speed "
 	      "differences."),
-	O_DBL("kalman_outlier_gate", GI | OPT_HVPTP, "4.0", 0.0, 1000.0,
+	O_DBL("kalman_outlier_gate", GL | OPT_HVPTP, "4.0", 0.0, 1000.0,
 	      "Kalman servo: ignore offsets further than this many standard "
 	      "deviations from the prediction (0: use all)."),
-	O_DBL("kalman_wander", GI | OPT_HVPTP, "1e-9", 0.0, 1e-3,
+	O_DBL("kalman_wander", GL | OPT_HVPTP, "1e-9", 0.0, 1e-3,
 	      "Kalman servo: random-walk frequency noise assumed until it is "
 	      "learned from the measurements (fraction per sqrt(s))."),
 	O_INT("kernel_leap", GI, "1", 0, 1,
@@ -355,7 +355,7 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Tag added to every log line."),
 	O_STR("manufacturerIdentity", GL, "00:00:00",
 	      "OUI reported in the CLOCK_DESCRIPTION management TLV."),
-	O_INT("max_frequency", GI, "900000000", 0, INT_MAX,
+	O_INT("max_frequency", GL, "900000000", 0, INT_MAX,
 	      "Largest frequency adjustment the servo may apply, in ppb."),
 	O_INT("max_ports", GI | OPT_HVPTP, "1024", 1, 1024,
 	      "Ports the clock can hold: the interfaces named and those "
@@ -411,26 +411,26 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("phc_index", PI, "-1", -1, INT_MAX,
 	      "PHC (/dev/ptpN) to use for this port (-1: the interface's "
 	      "own)."),
-	O_DBL("pi_integral_const", GI, "0.0", 0.0, DBL_MAX,
+	O_DBL("pi_integral_const", GL, "0.0", 0.0, DBL_MAX,
 	      "PI servo integral constant (0: from scale, exponent and norm "
 	      "max)."),
-	O_DBL("pi_integral_exponent", GI, "0.4", -DBL_MAX, DBL_MAX,
+	O_DBL("pi_integral_exponent", GL, "0.4", -DBL_MAX, DBL_MAX,
 	      "PI servo: exponent of the sync interval in the integral "
 	      "constant."),
-	O_DBL("pi_integral_norm_max", GI, "0.3", DBL_MIN, 2.0,
+	O_DBL("pi_integral_norm_max", GL, "0.3", DBL_MIN, 2.0,
 	      "PI servo: largest integral constant times sync interval."),
-	O_DBL("pi_integral_scale", GI, "0.0", 0.0, DBL_MAX,
+	O_DBL("pi_integral_scale", GL, "0.0", 0.0, DBL_MAX,
 	      "PI servo: scale of the integral constant (0: 0.3 hardware, "
 	      "0.001 software)."),
-	O_DBL("pi_proportional_const", GI, "0.0", 0.0, DBL_MAX,
+	O_DBL("pi_proportional_const", GL, "0.0", 0.0, DBL_MAX,
 	      "PI servo proportional constant (0: from scale, exponent and "
 	      "norm max)."),
-	O_DBL("pi_proportional_exponent", GI, "-0.3", -DBL_MAX, DBL_MAX,
+	O_DBL("pi_proportional_exponent", GL, "-0.3", -DBL_MAX, DBL_MAX,
 	      "PI servo: exponent of the sync interval in the proportional "
 	      "constant."),
-	O_DBL("pi_proportional_norm_max", GI, "0.7", DBL_MIN, 1.0,
+	O_DBL("pi_proportional_norm_max", GL, "0.7", DBL_MIN, 1.0,
 	      "PI servo: largest proportional constant times sync interval."),
-	O_DBL("pi_proportional_scale", GI, "0.0", 0.0, DBL_MAX,
+	O_DBL("pi_proportional_scale", GL, "0.0", 0.0, DBL_MAX,
 	      "PI servo: scale of the proportional constant (0: 0.7 "
 	      "hardware, 0.1 software)."),
 	O_ENU("power_profile.version", P, "none", power_profile_enu,
@@ -483,12 +483,12 @@ static const struct cfg_option_info cfg_options[] = {
 	      "software'."),
 	O_STR("sa_file", G, NULL,
 	      "File of security associations for message authentication."),
-	O_INT("sanity_freq_limit", GI, "200000000", 0, INT_MAX,
+	O_INT("sanity_freq_limit", GL, "200000000", 0, INT_MAX,
 	      "Reset the servo when a frequency above this (ppb) is needed "
 	      "(0: no check)."),
 	O_INT("serverOnly", PL, "0", 0, 1,
 	      "Never become slave on this port (master only)."),
-	O_ENU("servo_filter", GI | OPT_HVPTP, "auto", servo_filter_enu,
+	O_ENU("servo_filter", GL | OPT_HVPTP, "auto", servo_filter_enu,
 	      "Offsets the servo gets: none (the core's, as ptp4l), median "
 	      "(path delays measured while locked only), select (also only "
 	      "the Syncs with the least delay); auto: none for pi and "
@@ -496,19 +496,19 @@ static const struct cfg_option_info cfg_options[] = {
 	      "step of the clock from outside that both directions show, "
 	      "and ask for a Delay_Req at once when a Sync comes far off "
 	      "(one per run of such Syncs) to tell it from a late packet."),
-	O_INT("servo_filter_keep", GI | OPT_HVPTP, "0", 0, 64,
+	O_INT("servo_filter_keep", GL | OPT_HVPTP, "0", 0, 64,
 	      "servo_filter select: the least delayed packets of each "
 	      "direction that set the path delay; packets delayed beyond "
 	      "them count less (at most servo_filter_window; 0: half of "
 	      "it)."),
-	O_INT("servo_filter_window", GI | OPT_HVPTP, "32", 1, 64,
+	O_INT("servo_filter_window", GL | OPT_HVPTP, "32", 1, 64,
 	      "servo_filter: settled path delays kept (median: their "
 	      "median; select: the last Syncs and delays of each "
 	      "direction)."),
-	O_INT("servo_num_offset_values", GI, "10", 0, INT_MAX,
+	O_INT("servo_num_offset_values", GL, "10", 0, INT_MAX,
 	      "Offsets checked against servo_offset_threshold for the "
 	      "locked-stable state."),
-	O_INT("servo_offset_threshold", GI, "0", 0, INT_MAX,
+	O_INT("servo_offset_threshold", GL, "0", 0, INT_MAX,
 	      "Offset (ns) under which the servo counts as stable (0: "
 	      "off)."),
 	O_STR("slave_event_monitor", G, "",
@@ -529,7 +529,7 @@ static const struct cfg_option_info cfg_options[] = {
 	      "wants a few MB."),
 	O_INT("spp", P, "-1", -1, UINT8_MAX,
 	      "Security parameter pointer for authentication (-1: none)."),
-	O_DBL("step_threshold", GI, "0.0", 0.0, DBL_MAX,
+	O_DBL("step_threshold", GL, "0.0", 0.0, DBL_MAX,
 	      "Offset in seconds above which the servo steps the clock (0: "
 	      "never step after the first)."),
 	O_INT("step_window", G, "0", 0, INT_MAX,

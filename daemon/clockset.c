@@ -207,6 +207,32 @@ void cs_stop(struct clockset *cs)
 	cs->started = false;
 }
 
+int cs_reconfigure(struct clockset *cs, const struct disc_cfg *ref,
+		   const struct disc_cfg *follow)
+{
+	int first_err = 0;
+
+	cs->cfg.ref = *ref;
+	cs->cfg.follow = *follow;
+	for (int k = 0; cs->started && k < cs->n; k++) {
+		struct cs_clock *c = &cs->c[k];
+		int err;
+
+		if (!c->disc)
+			continue;
+		err = cs_make_disc(cs, c, c->role);
+		if (err < 0) {
+			first_err = first_err ? first_err : err;
+			continue; /* the old servo goes on */
+		}
+		disc_set_first_step_pending(c->disc, false);
+		cm_notice("clock %s: servo restarted with the new settings at "
+			  "its current frequency (nothing stepped)",
+			  c->hw->name);
+	}
+	return first_err;
+}
+
 bool cs_set_reference(struct clockset *cs, int k, int64_t mono)
 {
 	struct cs_clock *old, *nw;

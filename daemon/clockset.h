@@ -115,6 +115,11 @@ void cs_unbind_port(struct clockset *cs, int port);
  * discipline created from the clock's current frequency (getfreq).
  * -EINVAL, -ENOMEM, the clock's error. */
 int cs_start(struct clockset *cs);
+/* A reload's new servo settings: every clock's discipline made again in
+ * its role, from the clock's current frequency, with no first step (a
+ * clock whose new servo cannot be made keeps its old one: that error). */
+int cs_reconfigure(struct clockset *cs, const struct disc_cfg *ref,
+		   const struct disc_cfg *follow);
 /* Destroy the disciplines (the hwclocks stay the caller's). */
 void cs_stop(struct clockset *cs);
 

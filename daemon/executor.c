@@ -538,6 +538,11 @@ int exec_port_reconfigure(struct exec *ex, int port,
 	return err;
 }
 
+void exec_servos_renewed(struct exec *ex)
+{
+	ex->have_interval = false; /* the new reference servo gets it */
+}
+
 void exec_set_summary(struct exec *ex, int summary_interval)
 {
 	ex->summary_log = summary_interval;

@@ -165,6 +165,8 @@ int exec_port_remove(struct exec *ex, int port, int64_t now);
 int exec_port_reconfigure(struct exec *ex, int port,
 			  const struct bc_port_cfg *cfg, int64_t now);
 void exec_set_summary(struct exec *ex, int summary_interval);
+/* The clock set's servos were made again (cs_reconfigure). */
+void exec_servos_renewed(struct exec *ex);
 int exec_start(struct exec *ex, int64_t now);
 /*
  * A management request from a local client (a parsed struct bc_mgmt_req,

@@ -203,11 +203,46 @@ static void merge_daemon(const struct hvd_settings *cur,
 	out->feed_rate_hz = cur->feed_rate_hz;
 }
 
+/* A servo's settings, but not whether it adjusts at all (free_running)
+ * nor the timestamps it is tuned for (time_stamping): not live. */
+static void merge_servo(struct disc_cfg *out, const struct disc_cfg *cur)
+{
+	bool free_running = out->free_running;
+	bool sw = out->servo.sw_timestamping;
+
+	*out = *cur;
+	out->free_running = free_running;
+	out->servo.sw_timestamping = sw;
+}
+
+bool reload_servo_option(const char *name)
+{
+	static const char *const prefix[] = { "pi_", "servo_", "kalman_",
+					      "holdover_" };
+	static const char *const exact[] = {
+		"clock_servo", "step_threshold", "first_step_threshold",
+		"max_frequency", "sanity_freq_limit", "follow_servo",
+		"follow_step_threshold", "follow_first_step_threshold",
+	};
+
+	for (size_t i = 0; i < sizeof(prefix) / sizeof(prefix[0]); i++) {
+		if (!strncmp(name, prefix[i], strlen(prefix[i])))
+			return true;
+	}
+	for (size_t i = 0; i < sizeof(exact) / sizeof(exact[0]); i++) {
+		if (!strcmp(name, exact[i]))
+			return true;
+	}
+	return false;
+}
+
 void reload_merge(const struct hvd_settings *old,
 		  const struct hvd_settings *cur, struct hvd_settings *out)
 {
 	*out = *old;
 	bc_clock_cfg_take_live(&out->clock, &cur->clock);
+	merge_servo(&out->disc, &cur->disc);
+	merge_servo(&out->follow_disc, &cur->follow_disc);
 	/* clientOnly (not live) also makes the class 255: not that either */
 	if (cur->clock.slave_only != old->clock.slave_only)
 		out->clock.clock_quality.clock_class =
@@ -222,6 +257,7 @@ struct reload_run {
 	struct hvd *d;
 	struct reload_report *rep;
 	const struct cfg *cur;
+	bool servo; /* a servo option changed: the servos are made again */
 };
 
 /* An option's value as text, for "keeping VALUE". */
@@ -273,6 +309,7 @@ static void told_diff(void *ctx, const struct cfg *was, const char *option,
 		snprintf(where, sizeof(where), "%s", "configuration");
 	if (live) {
 		r->rep->changed++;
+		r->servo |= reload_servo_option(option);
 		value_text(r->cur, port, o, value, sizeof(value));
 		cm_log(CM_LOG_NOTICE, "%s: %s%s%s: now %s", where,
 		       port ? port : "", port ? ": " : "", option, value);
@@ -444,7 +481,7 @@ static void apply_daemon(struct hvd *d, const struct hvd_settings *old,
 	(void)now;
 }
 
-static int apply(struct hvd *d, struct hvd_settings *m,
+static int apply(struct hvd *d, struct hvd_settings *m, bool servo,
 		 struct reload_report *rep, int64_t now)
 {
 	struct hvd_settings *old = malloc(sizeof(*old));
@@ -463,6 +500,11 @@ static int apply(struct hvd *d, struct hvd_settings *m,
 	d->set = *m;
 	add_new(d, old, rep, now);
 	apply_daemon(d, old, now);
+	if (servo) {
+		if (cs_reconfigure(&d->cs, &d->set.disc, &d->set.follow_disc) < 0)
+			rep->refused++;
+		exec_servos_renewed(&d->ex);
+	}
 	if (d->reopen && !d->reopen_old) {
 		d->reopen_old = old; /* hvd_services_reopen frees it */
 		old = NULL;
@@ -567,7 +609,7 @@ int hvd_reload(struct hvd *d, int64_t now, struct reload_report *rep)
 {
 	struct hvd_settings *cur = malloc(sizeof(*cur));
 	struct hvd_settings *m = malloc(sizeof(*m));
-	struct reload_run r = { d, rep, NULL };
+	struct reload_run r = { d, rep, NULL, false };
 	struct cfg *c = NULL;
 	int err = cur && m ? 0 : -ENOMEM;
 
@@ -591,7 +633,7 @@ int hvd_reload(struct hvd *d, int64_t now, struct reload_report *rep)
 	r.cur = c;
 	reload_diff(d->cfg_start, d->cfg_last, c, told_diff, &r);
 	reload_merge(&d->set, cur, m);
-	err = apply(d, m, rep, now);
+	err = apply(d, m, r.servo, rep, now);
 	if (d->cfg_last)
 		cfg_destroy(d->cfg_last);
 	d->cfg_last = c;

@@ -7,9 +7,10 @@
  * - the options marked live in the option table (cfg_option_info.live,
  *   "A reload applies a change while running" in hvptpd.conf(5)): the
  *   clock's priorities, quality and time properties, each port's
- *   intervals, timeouts, latencies and roles, logging, the summary
- *   interval, the management sockets, the metrics endpoint, the vmclock
- *   page, the feeds and the leap-second file;
+ *   intervals, timeouts, latencies and roles, the servos' settings
+ *   (reload_servo_option), logging, the summary interval, the
+ *   management sockets, the metrics endpoint, the vmclock page, the
+ *   feeds and the leap-second file;
  * - ports: a port section (or -i) that is new becomes a port (software
  *   timestamping: a hardware port's PHC joins the clock set only at
  *   start), one that is gone is removed; pattern sections likewise, their
@@ -63,6 +64,13 @@ int reload_diff(const struct cfg *start, const struct cfg *last,
  * removed; logging, sockets, services).  Everything else stays old's. */
 void reload_merge(const struct hvd_settings *old,
 		  const struct hvd_settings *cur, struct hvd_settings *out);
+
+/* A servo option (clock_servo, pi_*, step_threshold, holdover_*,
+ * follow_servo...): when one changed, the clock set's servos are made
+ * again with the new settings, each from its clock's current frequency
+ * and with no step (cs_reconfigure); until the reference's servo locks
+ * again its slave port is UNCALIBRATED. */
+bool reload_servo_option(const char *name);
 
 /* Load the configuration again and apply it (SIGHUP, HVPTP_RELOAD_NP). */
 int hvd_reload(struct hvd *d, int64_t now, struct reload_report *rep);

@@ -4,8 +4,9 @@
 #   ns a: hvptpd -i eth0 (grandmaster, priority1 100) --- veth --- ns b: ptp4l -s
 #                   eth1 (not a port at start)       --- veth --- ns c: ptp4l -s
 #
-# 1. SIGHUP after the file gained [eth1], priority1 50, logSyncInterval -2
-#    and domainNumber 7: eth1 becomes port 2 and c's ptp4l follows it;
+# 1. SIGHUP after the file gained [eth1], priority1 50, logSyncInterval -2,
+#    step_threshold 0.5 and domainNumber 7: eth1 becomes port 2 and c's
+#    ptp4l follows it; the servo is made again (logged);
 #    PRIORITY1 reads 50 and port 1's LOG_SYNC_INTERVAL -2 (pmc and
 #    hvptpctl); domainNumber is refused with the file's line and the old
 #    value kept (pmc: DOMAIN 0); b's ptp4l never leaves SLAVE and port 1
@@ -62,14 +63,16 @@ before=$(b_offsets | hv_abs_median_max)
 n_b=$(b_state_lines)
 n_a=$(a_port1_lines)
 sed -i 's/^priority1 100$/priority1 50/; s/^logSyncInterval .*/logSyncInterval -2/' "$cfg"
-printf 'domainNumber 7\n[eth1]\n' >>"$cfg"
+printf 'step_threshold 0.5\ndomainNumber 7\n[eth1]\n' >>"$cfg"
 dom_line=$(grep -n '^domainNumber 7$' "$cfg" | cut -d: -f1)
 kill -HUP "${HV_NODE_PID[a]}"
-hv_wait_log a "reload: [0-9]+ changes? applied, 1 refused" 10 ||
+hv_wait_log a "reload: 4 changes applied, 1 refused" 10 ||
 	hv_fail "no reload summary after SIGHUP"
 hv_wait_log a "$cfg:$dom_line: domainNumber: cannot change while running \(restart hvptpd\); keeping 0" 1 ||
 	hv_fail "the refused domainNumber is not logged with its file:line"
 hv_wait_log a "eth1: port 2 added" 5 || hv_fail "eth1 did not become port 2"
+hv_wait_log a "clock CLOCK_REALTIME: servo restarted with the new settings at its current frequency \(nothing stepped\)" 1 ||
+	hv_fail "a servo option changed but the servo was not made again"
 hv_wait_log c "$(hv_re_state 1 '(UNCALIBRATED|SLAVE)')" 20 ||
 	hv_fail "ptp4l c did not follow the new port 2"
 [ "$(field PRIORITY1 priority1)" = 50 ] || hv_fail "PRIORITY1 is not 50 after the reload"

@@ -7,7 +7,9 @@
  * and checks that reload_merge() takes the new settings exactly when the
  * option is live (cfg_option_info.live) and keeps the old ones exactly
  * otherwise.  So an option marked live whose change the merge would drop,
- * or an option not marked live whose change would slip through, fails.
+ * or an option not marked live whose change would slip through, fails;
+ * and a live option changes a servo's settings exactly when
+ * reload_servo_option() says so (the daemon then makes the servos again).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -130,6 +132,16 @@ static int check_option(const struct cfg_option_info *o)
 		if (!o->live && memcmp(&s_merged, &s_old, sizeof(s_old)))
 			fail_msg("%s %s is not live, but the merge takes it",
 				 o->name, vals[i]);
+		/* the servos are made again for exactly these */
+		if (o->live && reload_servo_option(o->name) !=
+				       (memcmp(&s_new.disc, &s_old.disc,
+					       sizeof(s_old.disc)) ||
+					memcmp(&s_new.follow_disc,
+					       &s_old.follow_disc,
+					       sizeof(s_old.follow_disc))))
+			fail_msg("%s %s: changes a servo's settings, but "
+				 "reload_servo_option says %d", o->name,
+				 vals[i], reload_servo_option(o->name));
 		return 1;
 	}
 	return 0;
