@@ -4,7 +4,8 @@
  * SIGHUP reloads the configuration (daemon/reload.h): the same command
  * line and -f file read again, errors logged instead of printed.
  *
- * Exit codes: 0 clean shutdown (SIGINT/SIGTERM/SIGQUIT) or -h/-v; 1 run-time
+ * Exit codes: 0 clean shutdown (SIGINT, SIGTERM, SIGQUIT or any other
+ * signal that would end the process: install_signals) or -h/-v; 1 run-time
  * failure (an interface or clock could not be opened); 2 bad command line
  * or configuration ("file:line: option: reason" on stderr).
  */
@@ -20,7 +21,7 @@
 #include "daemon/logsink.h"
 #include "daemon/settings.h"
 
-static volatile sig_atomic_t stop_requested;
+static volatile sig_atomic_t stop_requested; /* the signal's number */
 static volatile sig_atomic_t reload_requested;
 
 static void on_signal(int sig)
@@ -28,19 +29,25 @@ static void on_signal(int sig)
 	if (sig == SIGHUP)
 		reload_requested = 1;
 	else
-		stop_requested = 1;
+		stop_requested = sig;
 }
 
 static void install_signals(void)
 {
 	struct sigaction sa;
 
+	/* every signal whose default action ends the process without a
+	 * core ends it cleanly (sockets removed, interfaces restored);
+	 * SIGQUIT too, as ptp4l */
+	static const int stop[] = { SIGINT, SIGTERM, SIGQUIT, SIGUSR1,
+				    SIGUSR2, SIGALRM, SIGVTALRM, SIGPROF,
+				    SIGIO, SIGXCPU, SIGXFSZ };
+
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_signal;
 	sigemptyset(&sa.sa_mask);
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGQUIT, &sa, NULL); /* as ptp4l: a clean exit, no core */
+	for (size_t i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
+		sigaction(stop[i], &sa, NULL);
 	sigaction(SIGHUP, &sa, NULL); /* reload */
 	sa.sa_handler = SIG_IGN;
 	sigaction(SIGPIPE, &sa, NULL);
@@ -205,7 +212,9 @@ int main(int argc, char **argv)
 	if (rc == 0) {
 		rc = hvd_run(&d, &stop_requested);
 		if (stop_requested)
-			cm_log(CM_LOG_INFO, "shutting down");
+			cm_log(CM_LOG_INFO, "shutting down on SIG%s",
+			       sigabbrev_np(stop_requested) ?
+			       sigabbrev_np(stop_requested) : "?");
 	}
 	hvd_close(&d);
 	logsink_close();

@@ -15,7 +15,7 @@
 #    (exit 0: nothing refused), port 1 untouched.
 # 3. A file that no longer loads: SIGHUP and `hvptpctl reload` (exit 1)
 #    change nothing and the error is logged with its line; the daemon runs.
-# 4. SIGTERM: exit 0 (hv_finish), sockets gone.
+# 4. SIGUSR1 (as any signal that would end it): exit 0, sockets gone.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -97,7 +97,9 @@ grep -qE '^ +summary +reload: 1 change applied, 0 refused' "$HV_TMP/reload.out" 
 hv_wait_log a "eth1: its section is gone from the configuration; port 2 removed" 5 ||
 	hv_fail "port 2 was not removed"
 [ "$(a_port1_lines)" = "$n_a" ] || hv_fail "hvptpd's port 1 changed state when port 2 went"
-[ "${HV_NODE_PID[a]}" = "$pid_before" ] && hv_alive a || hv_fail "hvptpd is not running"
+if [ "${HV_NODE_PID[a]}" != "$pid_before" ] || ! hv_alive a; then
+	hv_fail "hvptpd is not running"
+fi
 
 # --- 3. a file that does not load ------------------------------------------
 cp "$cfg" "$HV_TMP/a.cfg.good"
@@ -114,6 +116,18 @@ grep -qE 'loaded +false' "$HV_TMP/reload2.out" || hv_fail "hvptpctl reload: $(ca
 [ "$(field PRIORITY1 priority1)" = 50 ] || hv_fail "a broken file changed PRIORITY1"
 cp "$HV_TMP/a.cfg.good" "$cfg"
 
+# --- 4. any other terminating signal ends it cleanly too ---------------------
+pid=${HV_NODE_PID[a]}
+kill -USR1 "$pid"
+for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+kill -0 "$pid" 2>/dev/null && hv_fail "hvptpd still runs 5 s after SIGUSR1"
+st=0
+wait "$pid" || st=$?
+HV_NODE_PID[a]=""
+[ "$st" = 0 ] || hv_fail "hvptpd exited with status $st on SIGUSR1"
+hv_wait_log a "shutting down on SIGUSR1" 1 || hv_fail "no 'shutting down on SIGUSR1' line"
+if [ -e "$uds" ] || [ -e "${uds}ro" ]; then
+	hv_fail "a management socket is left after SIGUSR1"
+fi
 hv_finish
-[ ! -e "$uds" ] || hv_fail "the management socket $uds is left after SIGTERM"
 hv_result "ptp4l b |offset| median/max before $before ns, after $after ns; port 2 added and removed"
