@@ -11,8 +11,9 @@
 #    hvptpctl); domainNumber is refused with the file's line and the old
 #    value kept (pmc: DOMAIN 0); b's ptp4l never leaves SLAVE and port 1
 #    never changes state; b's offsets before and after are printed.
-# 2. `hvptpctl reload` after [eth1] and domainNumber went: port 2 removed
-#    (exit 0: nothing refused), port 1 untouched.
+# 2. `hvptpctl reload` after [eth1] and domainNumber went and
+#    uds_ro_address moved: port 2 removed (exit 0: nothing refused), port
+#    1 untouched; the read-only socket answers at its new path only.
 # 3. A file that no longer loads: SIGHUP and `hvptpctl reload` (exit 1)
 #    change nothing and the error is logged with its line; the daemon runs.
 # 4. SIGUSR1 (as any signal that would end it): exit 0, sockets gone.
@@ -91,12 +92,18 @@ hv_info "ptp4l b |offset| median/max (ns): before $before, after $after"
 
 # --- 2. hvptpctl reload: the port goes -------------------------------------
 sed -i '/^\[eth1\]$/d; /^domainNumber 7$/d' "$cfg"
+sed -i "s|^uds_ro_address .*|uds_ro_address $HV_TMP/a.ro2|" "$cfg"
 ctl reload >"$HV_TMP/reload.out" 2>&1 || hv_fail "hvptpctl reload: exit $?: $(cat "$HV_TMP/reload.out")"
-grep -qE '^ +summary +reload: 1 change applied, 0 refused' "$HV_TMP/reload.out" ||
+grep -qE '^ +summary +reload: 2 changes applied, 0 refused' "$HV_TMP/reload.out" ||
 	hv_fail "hvptpctl reload printed: $(cat "$HV_TMP/reload.out")"
 hv_wait_log a "eth1: its section is gone from the configuration; port 2 removed" 5 ||
 	hv_fail "port 2 was not removed"
 [ "$(a_port1_lines)" = "$n_a" ] || hv_fail "hvptpd's port 1 changed state when port 2 went"
+hv_wait_log a "reload: management reopened" 5 || hv_fail "the management sockets were not reopened"
+[ -S "$HV_TMP/a.ro2" ] || hv_fail "no read-only socket at the new uds_ro_address"
+[ ! -e "${uds}ro" ] || hv_fail "the old read-only socket ${uds}ro is left"
+timeout 20 ip netns exec "$(hv_ns a)" "$HVPTPCTL" -s "$HV_TMP/a.ro2" get PRIORITY1 >/dev/null ||
+	hv_fail "hvptpctl gets no answer on the new read-only socket"
 if [ "${HV_NODE_PID[a]}" != "$pid_before" ] || ! hv_alive a; then
 	hv_fail "hvptpd is not running"
 fi
@@ -126,7 +133,7 @@ wait "$pid" || st=$?
 HV_NODE_PID[a]=""
 [ "$st" = 0 ] || hv_fail "hvptpd exited with status $st on SIGUSR1"
 hv_wait_log a "shutting down on SIGUSR1" 1 || hv_fail "no 'shutting down on SIGUSR1' line"
-if [ -e "$uds" ] || [ -e "${uds}ro" ]; then
+if [ -e "$uds" ] || [ -e "$HV_TMP/a.ro2" ]; then
 	hv_fail "a management socket is left after SIGUSR1"
 fi
 hv_finish
