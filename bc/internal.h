@@ -59,17 +59,28 @@ struct delay_exchange {
 };
 #define DELAY_MAX_EXCHANGES 4
 
-/* The Delay_Req/Delay_Resp exchange. */
-struct delay_state {
-	bool outstanding; /* a Delay_Req is in flight */
+/* A Delay_Req in flight: sent, waiting for its TX timestamp, its
+ * Delay_Resp or both.  Several may be (a path longer than the interval
+ * between requests): each answer is matched by sequenceId. */
+struct delay_req {
+	bool used;
+	bool answered; /* Delay_Resp came before our TX timestamp */
 	bool have_t3;
 	uint16_t seq;
+	uint32_t order; /* sending order, to reuse the oldest */
 	tmv_t t3; /* egress, local clock */
-	bool have_resp; /* Delay_Resp came before our TX timestamp */
 	tmv_t t4; /* from that Delay_Resp, local timescale */
 	int64_t resp_corr_ns;
 	int64_t step_since_send_ns; /* clock steps since the Delay_Req went
 				       out: its late TX timestamp predates them */
+};
+#define DELAY_MAX_IN_FLIGHT 8
+
+/* The Delay_Req/Delay_Resp exchanges. */
+struct delay_state {
+	struct delay_req req[DELAY_MAX_IN_FLIGHT];
+	uint32_t sent; /* Delay_Reqs sent (delay_req.order) */
+	int last; /* the newest request's slot, -1 none */
 	int nx; /* exchanges waiting for their next Sync */
 	struct delay_exchange xq[DELAY_MAX_EXCHANGES];
 	struct cm_filter filter; /* moving median of raw delays */
@@ -226,6 +237,9 @@ enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
 enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 				 tmv_t rx_ts, const struct bc_addr *src,
 				 int64_t now, struct bc_actions *out);
+/* The newest Delay_Req is still in flight (its TX timestamp or its
+ * answer awaited). */
+bool slave_delay_req_waiting(const struct port *p);
 /* 0, -EOPNOTSUPP (P2P or inhibit_delay_req), or the send's error. */
 int slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o);
 void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts,

@@ -443,7 +443,7 @@ int port_delay_req_at(struct port *p, int64_t at_ns, int64_t now,
 		p->cnt.delay_req_asked++;
 		return 0;
 	}
-	if (p->delay.outstanding)
+	if (slave_delay_req_waiting(p))
 		return -EBUSY;
 	err = slave_send_delay_req(p, now, out);
 	if (err)

@@ -29,6 +29,7 @@ void slave_reset(struct port *p)
 
 	memset(&p->sync, 0, sizeof(p->sync));
 	memset(&p->delay, 0, sizeof(p->delay));
+	p->delay.last = -1;
 	p->delay.filter = f;
 	cm_filter_reset(&p->delay.filter);
 }
@@ -50,10 +51,16 @@ void slave_stepped(struct port *p, int64_t step_ns)
 		d->xq[i].pre.t2.ns += step_ns;
 		d->xq[i].pre.ms += step_ns;
 	}
-	if (d->have_t3)
-		d->t3.ns += step_ns;
-	else if (d->outstanding || d->have_resp)
-		d->step_since_send_ns += step_ns;
+	for (int i = 0; i < DELAY_MAX_IN_FLIGHT; i++) {
+		struct delay_req *q = &d->req[i];
+
+		if (!q->used)
+			continue;
+		if (q->have_t3)
+			q->t3.ns += step_ns;
+		else
+			q->step_since_send_ns += step_ns;
+	}
 }
 
 static bool from_parent(const struct port *p, const struct ptp_msg *m)
@@ -309,6 +316,27 @@ enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
 	return BC_DROP_NONE;
 }
 
+/* A Delay_Req just sent: in a free slot, else in the oldest one's (its
+ * answer is late beyond DELAY_MAX_IN_FLIGHT requests: lost). */
+static void delay_req_track(struct delay_state *d, uint16_t seq)
+{
+	int k = 0;
+
+	for (int i = 0; i < DELAY_MAX_IN_FLIGHT; i++) {
+		if (!d->req[i].used) {
+			k = i;
+			break;
+		}
+		if (d->req[i].order - d->req[k].order > UINT32_MAX / 2)
+			k = i; /* older (in wrapping order) */
+	}
+	memset(&d->req[k], 0, sizeof(d->req[k]));
+	d->req[k].used = true;
+	d->req[k].seq = seq;
+	d->req[k].order = d->sent++;
+	d->last = k;
+}
+
 int slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o)
 {
 	struct ptp_msg m;
@@ -320,28 +348,42 @@ int slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o)
 	err = port_send(p, &m, true, BC_DEST_PRIMARY, NULL, now, o);
 	if (err < 0)
 		return err;
-	p->delay.outstanding = true;
-	p->delay.have_t3 = false;
-	p->delay.have_resp = false;
-	p->delay.step_since_send_ns = 0;
-	p->delay.seq = m.hdr.sequence_id;
+	delay_req_track(&p->delay, m.hdr.sequence_id);
 	return 0;
+}
+
+/* The request with sequenceId seq in flight, or NULL. */
+static struct delay_req *delay_req_find(struct delay_state *d, uint16_t seq)
+{
+	for (int i = 0; i < DELAY_MAX_IN_FLIGHT; i++) {
+		if (d->req[i].used && d->req[i].seq == seq)
+			return &d->req[i];
+	}
+	return NULL;
+}
+
+bool slave_delay_req_waiting(const struct port *p)
+{
+	const struct delay_state *d = &p->delay;
+
+	return d->last >= 0 && d->req[d->last].used;
 }
 
 void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts,
 			   struct bc_actions *out)
 {
-	struct delay_state *d = &p->delay;
+	struct delay_req *q = delay_req_find(&p->delay, seq);
 
-	if (d->seq != seq || !(d->outstanding || d->have_resp))
+	if (!q || q->have_t3)
 		return;
 	/* taken when the Delay_Req left, before any step since */
-	d->t3.ns = ts.ns + d->step_since_send_ns;
-	d->have_t3 = true;
-	if (d->have_resp &&
-	    !exchange_add(p, d->t3, d->t4, d->resp_corr_ns, out))
+	q->t3.ns = ts.ns + q->step_since_send_ns;
+	q->have_t3 = true;
+	if (!q->answered)
+		return;
+	if (!exchange_add(p, q->t3, q->t4, q->resp_corr_ns, out))
 		clock_log_port(p, CM_LOG_DEBUG, "delay_resp: bad timestamp");
-	d->have_resp = false;
+	q->used = false;
 }
 
 enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
@@ -349,7 +391,7 @@ enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 				 int64_t now, struct bc_actions *out)
 {
 	const struct ptp_delay_resp *r = &m->body.delay_resp;
-	struct delay_state *d = &p->delay;
+	struct delay_req *q = delay_req_find(&p->delay, m->hdr.sequence_id);
 	int64_t corr_ns = tmv_scaled_to_ns(m->hdr.correction);
 	tmv_t t4;
 
@@ -361,22 +403,23 @@ enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 	if (!port_identity_eq(&r->requesting_port_identity,
 			      &p->ds.port_identity))
 		return BC_DROP_NOT_FOR_US;
-	if (!d->outstanding || d->seq != m->hdr.sequence_id)
+	if (!q || q->answered)
 		return BC_DROP_SEQ_MISMATCH;
 	if (!tmv_from_ptp_timestamp(&r->receive_timestamp, &t4))
 		return BC_DROP_BAD_TIMESTAMP;
 	t4 = port_from_wire(p, t4);
 	/* a refused answer leaves the request open for the real one */
-	if (d->have_t3 && !exchange_add(p, d->t3, t4, corr_ns, out))
+	if (q->have_t3 && !exchange_add(p, q->t3, t4, corr_ns, out))
 		return BC_DROP_BAD_TIMESTAMP;
 	if (log_interval_sane(m->hdr.log_msg_interval))
 		p->ds.log_min_delay_req_interval = m->hdr.log_msg_interval;
-	d->outstanding = false;
-	if (!d->have_t3) {
+	if (q->have_t3) {
+		q->used = false;
+	} else {
 		/* our TX timestamp is still on its way: finish on arrival */
-		d->have_resp = true;
-		d->t4 = t4;
-		d->resp_corr_ns = corr_ns;
+		q->answered = true;
+		q->t4 = t4;
+		q->resp_corr_ns = corr_ns;
 	}
 	return BC_DROP_NONE;
 }

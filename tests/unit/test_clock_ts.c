@@ -354,6 +354,42 @@ static void test_delay_resp_before_tx_ts(void **state)
 	assert_int_equal(bc_port_counters(net.n[b].bc, 0)->tx_ts_timeouts, 0);
 }
 
+/* A path longer than the Delay_Req interval: 100 ms each way, a
+ * Delay_Req every 62.5 ms on average (the master's
+ * logMinDelayReqInterval -4), so that several are in flight at once.
+ * Each Delay_Resp is matched to its own request by sequenceId: every
+ * sample is exact and no answer is dropped.  (With one request in flight,
+ * every answer but the last request's was a sequence mismatch and the
+ * path delay froze at its first value.) */
+static void test_delay_reqs_in_flight(void **state)
+{
+	struct bc_clock_cfg cc;
+	struct bc_port_cfg pc;
+	int a, b, seg = 0;
+
+	(void)state;
+	net_clock_cfg(&cc, 0xA, 100);
+	net_port_cfgs(&pc, 1);
+	pc.log_min_delay_req_interval = -4;
+	a = net_add(&net, &cc, &pc, 1, &seg, OFF_A);
+	b = net_add_simple(&net, 0xB, 200, 0, OFF_B);
+	net.delay = 100 * MS;
+	net_start(&net);
+	net_run(&net, 60 * SEC);
+	assert_true(net_is_slave_state(net_state(&net, b, 0)));
+	assert_true(net.n[b].nsamples >= 20);
+	assert_true(net.n[b].ndelay_samples >= 400);
+	for (int i = 0; i < net.n[b].nsamples; i++) {
+		const struct bc_sample *s = &net.n[b].samples[i].s;
+
+		assert_int_equal(s->offset_ns, OFF_B - OFF_A);
+		assert_int_equal(s->path_delay_ns, 100 * MS);
+	}
+	assert_int_equal(net_drops(&net, b, 0, BC_DROP_SEQ_MISMATCH), 0);
+	assert_int_equal(bc_port_counters(net.n[b].bc, 0)->tx_ts_timeouts, 0);
+	(void)a;
+}
+
 /* A slave 100 ppm fast: the path delay is still exact.  Pairing a
  * Delay_Req with the last Sync before it (0.5-1.5 s earlier) would bias it
  * by 100e-6 x that gap / 2, i.e. 25-75 us; interpolating the master->slave
@@ -881,6 +917,7 @@ int main(void)
 		T(test_follow_up_before_sync),
 		T(test_follow_up_before_sync_checked),
 		T(test_delay_resp_before_tx_ts),
+		T(test_delay_reqs_in_flight),
 		T(test_delay_unbiased_by_frequency_error),
 		T(test_delay_direction_samples),
 		T(test_delay_req_at),
