@@ -31,6 +31,7 @@
 #define CFG_IFNAME_MAX 64
 #define CFG_LINE_MAX 1024
 #define CFG_CMDLINE_FILE "command line"
+#define CFG_PORT_NONE (-2) /* a line checked, not stored */
 
 union cfg_val {
 	long long i; /* CFG_INT, CFG_ENUM */
@@ -70,7 +71,9 @@ struct cfg_where {
 	bool cmdline;
 };
 
-enum cfg_section { SEC_NONE, SEC_GLOBAL, SEC_PORT, SEC_UCTABLE };
+/* SEC_BROKEN: after a malformed section header, whose lines are checked
+ * but not stored. */
+enum cfg_section { SEC_NONE, SEC_GLOBAL, SEC_PORT, SEC_UCTABLE, SEC_BROKEN };
 
 struct cfg_parser {
 	struct cfg *c;
@@ -378,8 +381,28 @@ static int cfg_store(struct cfg *c, int port, const struct cfg_option_info *o,
 	return 0;
 }
 
+/* "unknown option", with the nearest known names when they are close. */
+static int cfg_fail_unknown(struct cfg_error *err, const struct cfg_where *w,
+			    const char *name)
+{
+	const char *near[2];
+
+	switch (cfg_option_suggest(name, near, 2)) {
+	case 0:
+		return cfg_fail(err, w, name, "unknown option");
+	case 1:
+		return cfg_fail(err, w, name,
+				"unknown option; did you mean \"%s\"?",
+				near[0]);
+	default:
+		return cfg_fail(err, w, name, "unknown option; did you mean "
+				"\"%s\" or \"%s\"?", near[0], near[1]);
+	}
+}
+
 /* One "option value" from a file section (port >= 0: a port section, -1:
- * [global]) or from the command line. */
+ * [global], CFG_PORT_NONE: checked only, not stored) or from the command
+ * line. */
 static int cfg_set(struct cfg *c, int port, const char *name,
 		   const char *text, const struct cfg_where *w,
 		   struct cfg_error *err)
@@ -391,12 +414,18 @@ static int cfg_set(struct cfg *c, int port, const char *name,
 	o = cfg_option_find(name);
 	t = cfg_resolve(o);
 	if (!o || !t)
-		return cfg_fail(err, w, name, "unknown option");
+		return cfg_fail_unknown(err, w, name);
 	if (o != t) {
 		snprintf(msg, sizeof(msg),
 			 "option %s is deprecated; using %s instead", o->name,
 			 t->name);
 		cfg_warn(c, w, o->name, msg);
+	}
+	if (port == CFG_PORT_NONE) {
+		return cfg_value_parse(t, text, true, &v, reason,
+				       sizeof(reason)) ?
+			       cfg_fail(err, w, name, "%s", reason) :
+			       0;
 	}
 	if (port >= 0 && !t->port_scope)
 		return cfg_fail(err, w, name, "option %s is global-only",
@@ -595,6 +624,7 @@ static int cfg_parse_setting(struct cfg_parser *p, char *line,
 			     struct cfg_error *err)
 {
 	char *value = line;
+	int port;
 
 	while (*value && !cfg_isspace(*value))
 		value++;
@@ -606,8 +636,11 @@ static int cfg_parse_setting(struct cfg_parser *p, char *line,
 		return cfg_fail(err, &p->w, line, "line before any section");
 	if (!*value && cfg_option_find(line))
 		return cfg_fail(err, &p->w, line, "missing value");
-	return cfg_set(p->c, p->section == SEC_PORT ? p->port : -1, line,
-		       value, &p->w, err);
+	if (p->section == SEC_BROKEN)
+		port = CFG_PORT_NONE;
+	else
+		port = p->section == SEC_PORT ? p->port : -1;
+	return cfg_set(p->c, port, line, value, &p->w, err);
 }
 
 static int cfg_parse_line(struct cfg_parser *p, const char *text, size_t len,
@@ -625,15 +658,21 @@ static int cfg_parse_line(struct cfg_parser *p, const char *text, size_t len,
 	line = cfg_trim(buf);
 	if (!line[0] || line[0] == '#')
 		return 0;
-	if (line[0] == '[')
-		return cfg_parse_section(p, line, err);
+	if (line[0] == '[') {
+		if (cfg_parse_section(p, line, err) == 0)
+			return 0;
+		p->section = SEC_BROKEN;
+		return -EINVAL;
+	}
 	if (p->section == SEC_UCTABLE)
 		return 0; /* unicast tables: accepted, skipped (warned) */
 	return cfg_parse_setting(p, line, err);
 }
 
-int cfg_parse_buffer(struct cfg *c, const char *file, const char *buf,
-		     size_t len, struct cfg_error *err)
+/* The lines of buf; every error into errs, or stop at the first (into
+ * err) when errs is NULL. */
+static int cfg_parse(struct cfg *c, const char *file, const char *buf,
+		     size_t len, struct cfg_error *err, struct cfg_errors *errs)
 {
 	struct cfg_parser p = {
 		.c = c,
@@ -641,22 +680,85 @@ int cfg_parse_buffer(struct cfg *c, const char *file, const char *buf,
 		.section = SEC_NONE,
 		.port = -1,
 	};
+	struct cfg_error e;
 	size_t pos = 0, end;
-	int rc;
+	int rc = 0;
 
-	if (!c || (!buf && len))
-		return cfg_fail(err, &p.w, "", "no configuration");
+	if (!c || (!buf && len)) {
+		rc = cfg_fail(err ? err : &e, &p.w, "", "no configuration");
+		if (errs)
+			cfg_errors_add(errs, &e);
+		return rc;
+	}
 	while (pos < len) {
 		end = pos;
 		while (end < len && buf[end] != '\n')
 			end++;
 		p.w.line++;
-		rc = cfg_parse_line(&p, buf + pos, end - pos, err);
-		if (rc)
-			return rc;
+		if (cfg_parse_line(&p, buf + pos, end - pos,
+				   errs ? &e : err) < 0) {
+			rc = -EINVAL;
+			if (!errs)
+				return rc;
+			cfg_errors_add(errs, &e);
+		}
 		pos = end + 1;
 	}
-	return 0;
+	return rc;
+}
+
+int cfg_parse_buffer(struct cfg *c, const char *file, const char *buf,
+		     size_t len, struct cfg_error *err)
+{
+	return cfg_parse(c, file, buf, len, err, NULL);
+}
+
+int cfg_parse_buffer_all(struct cfg *c, const char *file, const char *buf,
+			 size_t len, struct cfg_errors *errs)
+{
+	return cfg_parse(c, file, buf, len, NULL, errs);
+}
+
+/* ---- error lists ------------------------------------------------------- */
+
+void cfg_errors_init(struct cfg_errors *l)
+{
+	l->n = 0;
+	l->more = 0;
+}
+
+static bool cfg_error_same(const struct cfg_error *a,
+			   const struct cfg_error *b)
+{
+	return a->line == b->line && !strcmp(a->file, b->file) &&
+	       !strcmp(a->option, b->option) && !strcmp(a->reason, b->reason);
+}
+
+void cfg_errors_add(struct cfg_errors *l, const struct cfg_error *e)
+{
+	for (int i = 0; i < l->n; i++) {
+		if (cfg_error_same(&l->e[i], e))
+			return;
+	}
+	if (l->n < CFG_ERRORS_MAX)
+		l->e[l->n++] = *e;
+	else
+		l->more++;
+}
+
+int cfg_errors_total(const struct cfg_errors *l)
+{
+	return l->n + l->more;
+}
+
+bool cfg_errors_has_option(const struct cfg_errors *l, int upto,
+			   const char *option)
+{
+	for (int i = 0; i < upto && i < l->n; i++) {
+		if (!strcmp(l->e[i].option, option))
+			return true;
+	}
+	return false;
 }
 
 /* ---- lookups ----------------------------------------------------------- */

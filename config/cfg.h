@@ -29,6 +29,23 @@ struct cfg_error {
 	char reason[192];
 };
 
+/* Every error of one check, in order: the first CFG_ERRORS_MAX kept, the
+ * rest only counted (more).  An error equal to one already kept (file,
+ * line, option and reason) is not added again. */
+#define CFG_ERRORS_MAX 100
+struct cfg_errors {
+	int n; /* kept in e[] */
+	int more; /* beyond CFG_ERRORS_MAX, counted only */
+	struct cfg_error e[CFG_ERRORS_MAX];
+};
+void cfg_errors_init(struct cfg_errors *l);
+void cfg_errors_add(struct cfg_errors *l, const struct cfg_error *e);
+/* Errors reported in all (kept and counted). */
+int cfg_errors_total(const struct cfg_errors *l);
+/* Does one of the first upto errors name option? */
+bool cfg_errors_has_option(const struct cfg_errors *l, int upto,
+			   const char *option);
+
 /* A non-fatal note (option not implemented yet, deprecated name...). */
 typedef void (*cfg_warn_fn)(void *ctx, const char *file, int line,
 			    const char *option, const char *msg);
@@ -38,9 +55,15 @@ void cfg_destroy(struct cfg *c);
 void cfg_set_warn(struct cfg *c, cfg_warn_fn fn, void *ctx);
 
 /* Parse a ptp4l-format buffer.  Port sections add ports.  0, or -EINVAL
- * with *err filled. */
+ * with *err filled; stops at the first error. */
 int cfg_parse_buffer(struct cfg *c, const char *file, const char *buf,
 		     size_t len, struct cfg_error *err);
+/* The same, on to the end of the buffer: every bad line is added to errs
+ * and the good ones are stored.  Lines after a malformed section header
+ * are checked (option and value) but not stored.  0, or -EINVAL when it
+ * added an error. */
+int cfg_parse_buffer_all(struct cfg *c, const char *file, const char *buf,
+			 size_t len, struct cfg_errors *errs);
 /* --option value from the command line: global, locked. */
 int cfg_set_cmdline(struct cfg *c, const char *option, const char *value,
 		    struct cfg_error *err);
@@ -93,5 +116,12 @@ struct cfg_option_info {
 int cfg_option_count(void);
 const struct cfg_option_info *cfg_option_at(int i);
 const struct cfg_option_info *cfg_option_find(const char *name);
+/* The known options nearest to an unknown name, for "did you mean": the
+ * table's names at the smallest edit distance (insertions, deletions,
+ * substitutions, transpositions of neighbours; a difference of case alone
+ * costs nothing), when that distance is small for the name's length (0
+ * up to 3 characters, 1 up to 5, 2 up to 9, 3 beyond).  Up to max
+ * names, in table order, into out; returns how many (0: nothing close). */
+int cfg_option_suggest(const char *name, const char **out, int max);
 
 #endif

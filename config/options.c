@@ -679,3 +679,85 @@ const struct cfg_option_info *cfg_option_find(const char *name)
 	}
 	return NULL;
 }
+
+/* ---- "did you mean" ----------------------------------------------------- */
+
+#define SUGGEST_LEN 64 /* longer names are not compared */
+
+static char suggest_fold(char ch)
+{
+	return ch >= 'A' && ch <= 'Z' ? (char)(ch - 'A' + 'a') : ch;
+}
+
+/* Optimal string alignment distance between a and b, case folded: the
+ * edits of the Levenshtein distance plus a swap of two neighbours. */
+static int suggest_distance(const char *a, size_t na, const char *b,
+			    size_t nb)
+{
+	int rows[3][SUGGEST_LEN + 1];
+	int *pp = rows[0], *p = rows[1], *cur = rows[2], *t;
+	size_t i, j;
+
+	for (j = 0; j <= nb; j++)
+		p[j] = (int)j;
+	for (i = 1; i <= na; i++) {
+		cur[0] = (int)i;
+		for (j = 1; j <= nb; j++) {
+			int cost = suggest_fold(a[i - 1]) !=
+				   suggest_fold(b[j - 1]);
+			int d = p[j] + 1;
+
+			if (cur[j - 1] + 1 < d)
+				d = cur[j - 1] + 1;
+			if (p[j - 1] + cost < d)
+				d = p[j - 1] + cost;
+			if (i > 1 && j > 1 &&
+			    suggest_fold(a[i - 1]) == suggest_fold(b[j - 2]) &&
+			    suggest_fold(a[i - 2]) == suggest_fold(b[j - 1]) &&
+			    pp[j - 2] + 1 < d)
+				d = pp[j - 2] + 1;
+			cur[j] = d;
+		}
+		t = pp;
+		pp = p;
+		p = cur;
+		cur = t;
+	}
+	return p[nb];
+}
+
+/* How far a typo of a name this long may be from the real name. */
+static int suggest_limit(size_t n)
+{
+	if (n <= 3)
+		return 0;
+	if (n <= 5)
+		return 1;
+	return n <= 9 ? 2 : 3;
+}
+
+int cfg_option_suggest(const char *name, const char **out, int max)
+{
+	size_t n = name ? strlen(name) : 0, m;
+	int limit, best, found = 0, d, i;
+
+	if (n == 0 || n > SUGGEST_LEN || max <= 0)
+		return 0;
+	limit = suggest_limit(n);
+	best = limit + 1;
+	for (i = 0; i < cfg_option_count(); i++) {
+		m = strlen(cfg_options[i].name);
+		if (m > SUGGEST_LEN || (m > n ? m - n : n - m) > (size_t)limit)
+			continue;
+		d = suggest_distance(name, n, cfg_options[i].name, m);
+		if (d > limit || d > best)
+			continue;
+		if (d < best) {
+			best = d;
+			found = 0;
+		}
+		if (found < max)
+			out[found++] = cfg_options[i].name;
+	}
+	return found;
+}
