@@ -19,7 +19,7 @@
 #include "common/version.h"
 
 #define CMDLINE_FILE "command line"
-#define CMDLINE_SHORT ":AEP246HSLf:i:p:sl:mqvh"
+#define CMDLINE_SHORT ":AEP246HSLf:i:p:sl:mqvhn"
 #define CMDLINE_LONG_BASE 0x1000 /* getopt value of table option i: +i */
 #define CMDLINE_LONG_MAN 0x0fff /* --print-conf-man */
 #define CMDLINE_FILE_MAX (4 << 20)
@@ -94,6 +94,7 @@ static struct option *cmdline_longopts(void)
 	static const struct option extra[] = {
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'v' },
+		{ "check", no_argument, NULL, 'n' },
 		{ "print-conf-man", no_argument, NULL, CMDLINE_LONG_MAN },
 	};
 	int n = cfg_option_count(), i;
@@ -143,6 +144,30 @@ static bool cmdline_ambiguous(const char *text)
 	for (i = 0; i < cfg_option_count(); i++)
 		hits += !strncmp(cfg_option_at(i)->name, text, n);
 	return hits > 1;
+}
+
+/* An option getopt does not know: ambiguous, or unknown with the nearest
+ * option names when they are close ("--logSyncIntreval"). */
+static int cmdline_unknown(const char *text, struct cfg_error *err)
+{
+	const char *near[2];
+	int n = 0;
+
+	if (cmdline_ambiguous(text))
+		return cmdline_fail_at(err, CMDLINE_FILE, 0, text,
+				       "ambiguous option (abbreviates more "
+				       "than one option)");
+	if (!strncmp(text, "--", 2))
+		n = cfg_option_suggest(text + 2, near, 2);
+	if (n == 1)
+		return cmdline_fail_at(err, CMDLINE_FILE, 0, text,
+				       "unknown option; did you mean "
+				       "\"--%s\"?", near[0]);
+	if (n == 2)
+		return cmdline_fail_at(err, CMDLINE_FILE, 0, text,
+				       "unknown option; did you mean \"--%s\" "
+				       "or \"--%s\"?", near[0], near[1]);
+	return cmdline_fail_at(err, CMDLINE_FILE, 0, text, "unknown option");
 }
 
 static int cmdline_flag(int c, struct cfg *cfg, struct cfg_error *err)
@@ -203,6 +228,9 @@ static int cmdline_one(int c, char **argv, struct cfg *cfg,
 	case 'v':
 		cl->version = true;
 		return 0;
+	case 'n':
+		cl->check = true;
+		return 0;
 	case CMDLINE_LONG_MAN:
 		cl->print_conf_man = true;
 		return 0;
@@ -212,41 +240,63 @@ static int cmdline_one(int c, char **argv, struct cfg *cfg,
 				       "missing value");
 	case '?':
 		cmdline_bad_text(text, sizeof(text), argv, c);
-		return cmdline_fail_at(err, CMDLINE_FILE, 0, text,
-				       cmdline_ambiguous(text) ?
-					       "ambiguous option (abbreviates "
-					       "more than one option)" :
-					       "unknown option");
+		return cmdline_unknown(text, err);
 	default:
 		return cmdline_flag(c, cfg, err);
 	}
 }
 
-int cmdline_parse(int argc, char **argv, struct cfg *cfg, struct cmdline *cl,
-		  struct cfg_error *err)
+/* argv into cfg and cl; every error into errs, or stop at the first (into
+ * err) when errs is NULL. */
+static int cmdline_parse_into(int argc, char **argv, struct cfg *cfg,
+			      struct cmdline *cl, struct cfg_error *err,
+			      struct cfg_errors *errs)
 {
+	struct cfg_error e;
 	struct option *longopts;
 	int c, rc = 0;
 
 	memset(cl, 0, sizeof(*cl));
 	longopts = cmdline_longopts();
 	if (!longopts) {
-		cmdline_fail_at(err, CMDLINE_FILE, 0, "", "out of memory");
+		cmdline_fail_at(errs ? &e : err, CMDLINE_FILE, 0, "",
+				"out of memory");
+		if (errs)
+			cfg_errors_add(errs, &e);
 		return -ENOMEM;
 	}
 	optind = 0; /* full re-initialisation of getopt (glibc) */
 	opterr = 0;
-	while (!rc) {
+	while (!rc || errs) {
 		c = getopt_long(argc, argv, CMDLINE_SHORT, longopts, NULL);
 		if (c == -1)
 			break;
-		rc = cmdline_one(c, argv, cfg, cl, err);
+		if (cmdline_one(c, argv, cfg, cl, errs ? &e : err) == 0)
+			continue;
+		rc = -EINVAL;
+		if (errs)
+			cfg_errors_add(errs, &e);
 	}
-	if (!rc && optind < argc)
-		rc = cmdline_fail_at(err, CMDLINE_FILE, 0, argv[optind],
-				     "unexpected argument");
+	if ((!rc || errs) && optind < argc) {
+		rc = cmdline_fail_at(errs ? &e : err, CMDLINE_FILE, 0,
+				     argv[optind], "unexpected argument");
+		if (errs)
+			cfg_errors_add(errs, &e);
+	}
 	free(longopts);
 	return rc;
+}
+
+int cmdline_parse(int argc, char **argv, struct cfg *cfg, struct cmdline *cl,
+		  struct cfg_error *err)
+{
+	return cmdline_parse_into(argc, argv, cfg, cl, err, NULL);
+}
+
+int cmdline_parse_all(int argc, char **argv, struct cfg *cfg,
+		      struct cmdline *cl, struct cfg_errors *errs)
+{
+	return cmdline_parse_into(argc, argv, cfg, cl, NULL, errs);
 }
 
 /* ---- the file ---------------------------------------------------------- */
@@ -287,29 +337,52 @@ static int cmdline_read_stream(FILE *f, const char *path, char **out,
 	return 0;
 }
 
-int cmdline_load_file(struct cfg *cfg, const char *path,
-		      struct cfg_error *err)
+/* The file into cfg; every error into errs, or the first into err when
+ * errs is NULL. */
+static int cmdline_load_into(struct cfg *cfg, const char *path,
+			     struct cfg_error *err, struct cfg_errors *errs)
 {
 	bool use_stdin = !strcmp(path, "-");
 	FILE *f = use_stdin ? stdin : fopen(path, "r");
+	struct cfg_error e;
 	char *buf = NULL;
 	size_t len = 0;
 	int rc;
 
 	if (!f) {
 		rc = -errno;
-		cmdline_fail_at(err, path, 0, "", "cannot open: %s",
+		cmdline_fail_at(errs ? &e : err, path, 0, "", "cannot open: %s",
 				strerror(errno));
-		return rc ? rc : -EIO;
+		rc = rc ? rc : -EIO;
+	} else {
+		rc = cmdline_read_stream(f, path, &buf, &len,
+					 errs ? &e : err);
+		if (!use_stdin)
+			fclose(f);
 	}
-	rc = cmdline_read_stream(f, path, &buf, &len, err);
-	if (!use_stdin)
-		fclose(f);
-	if (rc)
+	if (rc) {
+		if (errs)
+			cfg_errors_add(errs, &e);
 		return rc;
-	rc = cfg_parse_buffer(cfg, path, buf, len, err);
+	}
+	if (errs)
+		rc = cfg_parse_buffer_all(cfg, path, buf, len, errs);
+	else
+		rc = cfg_parse_buffer(cfg, path, buf, len, err);
 	free(buf);
 	return rc;
+}
+
+int cmdline_load_file(struct cfg *cfg, const char *path,
+		      struct cfg_error *err)
+{
+	return cmdline_load_into(cfg, path, err, NULL);
+}
+
+int cmdline_load_file_all(struct cfg *cfg, const char *path,
+			  struct cfg_errors *errs)
+{
+	return cmdline_load_into(cfg, path, NULL, errs);
 }
 
 /* ---- start-up ---------------------------------------------------------- */
@@ -338,22 +411,15 @@ static int cmdline_info(const struct cmdline *cl, const char *prog)
 	return 1;
 }
 
-int cmdline_setup(int argc, char **argv, struct cfg *cfg, struct cmdline *cl)
+int cmdline_setup_all(int argc, char **argv, struct cfg *cfg,
+		      struct cmdline *cl, struct cfg_errors *errs)
 {
 	const char *prog = cmdline_prog(argc, argv);
-	struct cfg_error err;
 	char msg[192];
 	int rc;
 
-	memset(&err, 0, sizeof(err));
-	cfg_set_warn(cfg, cmdline_warn_stderr, NULL);
-	rc = cmdline_parse(argc, argv, cfg, cl, &err);
-	if (rc) {
-		cmdline_print_error(stderr, &err);
-		fprintf(stderr, "%s: see '%s -h'\n", prog, prog);
-		return rc;
-	}
-	if (cmdline_info(cl, prog))
+	rc = cmdline_parse_all(argc, argv, cfg, cl, errs);
+	if (!rc && cmdline_info(cl, prog))
 		return 1;
 	if (cl->phc_device) {
 		snprintf(msg, sizeof(msg), "-p %s is deprecated and ignored; "
@@ -361,19 +427,37 @@ int cmdline_setup(int argc, char **argv, struct cfg *cfg, struct cmdline *cl)
 			 cl->phc_device);
 		cmdline_warn_stderr(NULL, CMDLINE_FILE, 0, "-p", msg);
 	}
-	if (cl->config_file) {
-		rc = cmdline_load_file(cfg, cl->config_file, &err);
-		if (rc) {
-			cmdline_print_error(stderr, &err);
-			return rc;
-		}
+	if (cl->config_file)
+		cmdline_load_file_all(cfg, cl->config_file, errs);
+	return rc ? -EINVAL : 0;
+}
+
+int cmdline_setup(int argc, char **argv, struct cfg *cfg, struct cmdline *cl)
+{
+	const char *prog = cmdline_prog(argc, argv);
+	struct cfg_errors *errs = malloc(sizeof(*errs));
+	int rc;
+
+	if (!errs) {
+		fprintf(stderr, "%s: out of memory\n", prog);
+		return -ENOMEM;
 	}
-	if (cfg_nports(cfg) == 0) {
+	cfg_errors_init(errs);
+	cfg_set_warn(cfg, cmdline_warn_stderr, NULL);
+	rc = cmdline_setup_all(argc, argv, cfg, cl, errs);
+	for (int i = 0; rc != 1 && i < errs->n; i++)
+		cmdline_print_error(stderr, &errs->e[i]);
+	if (rc < 0)
+		fprintf(stderr, "%s: see '%s -h'\n", prog, prog);
+	if (rc == 0 && errs->n)
+		rc = -EINVAL;
+	free(errs);
+	if (rc == 0 && cfg_nports(cfg) == 0) {
 		fprintf(stderr, "%s: no interface: give -i IFACE or an "
 			"[IFACE] section in the configuration file\n", prog);
 		return -EINVAL;
 	}
-	return 0;
+	return rc;
 }
 
 void cmdline_usage(FILE *f, const char *prog)

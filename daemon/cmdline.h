@@ -35,6 +35,7 @@ struct cmdline {
 	bool help; /* -h / --help */
 	bool version; /* -v / --version */
 	bool print_conf_man; /* --print-conf-man (hidden) */
+	bool check; /* -n / --check: validate, open nothing (daemon/check.h) */
 };
 
 /* Parse argv: set locked values in cfg, add the -i ports, note -f, -h, -v.
@@ -43,10 +44,18 @@ struct cmdline {
 int cmdline_parse(int argc, char **argv, struct cfg *cfg, struct cmdline *cl,
 		  struct cfg_error *err);
 
+/* The same, on to the end of argv: every error into errs.  0, or -EINVAL
+ * when it added one. */
+int cmdline_parse_all(int argc, char **argv, struct cfg *cfg,
+		      struct cmdline *cl, struct cfg_errors *errs);
+
 /* Read a ptp4l-format file ("-": standard input) and parse it into cfg.
  * 0, or a negative errno with *err filled. */
 int cmdline_load_file(struct cfg *cfg, const char *path,
 		      struct cfg_error *err);
+/* The same, on to the end of the file: every error into errs. */
+int cmdline_load_file_all(struct cfg *cfg, const char *path,
+			  struct cfg_errors *errs);
 
 /* The whole start-up sequence: installs cmdline_warn_stderr as cfg's warning
  * printer, parses argv, handles -h/-v/--print-conf-man (prints to stdout
@@ -54,6 +63,13 @@ int cmdline_load_file(struct cfg *cfg, const char *path,
  * port.  Errors are printed to stderr; returns 0 to run, 1 when done,
  * negative errno for exit code 2. */
 int cmdline_setup(int argc, char **argv, struct cfg *cfg, struct cmdline *cl);
+/* The same without printing errors, installing a warning printer (the
+ * caller's, in cfg) or checking the ports: every error of argv and of the
+ * file into errs (the file is read even after a bad argv).  1 when -h, -v or --print-conf-man was handled; -EINVAL when
+ * argv had an error (worth a "see -h"); 0 otherwise (errs may hold the
+ * file's errors). */
+int cmdline_setup_all(int argc, char **argv, struct cfg *cfg,
+		      struct cmdline *cl, struct cfg_errors *errs);
 
 /* "FILE:LINE: OPTION: REASON" (or without the parts that are empty). */
 void cmdline_print_error(FILE *f, const struct cfg_error *err);

@@ -5,17 +5,20 @@
  * line and -f file read again, errors logged instead of printed.
  *
  * Exit codes: 0 clean shutdown (SIGINT, SIGTERM, SIGQUIT or any other
- * signal that would end the process: install_signals) or -h/-v; 1 run-time
- * failure (an interface or clock could not be opened); 2 bad command line
- * or configuration ("file:line: option: reason" on stderr).
+ * signal that would end the process: install_signals), -h/-v, or a
+ * --check that passed; 1 run-time failure (an interface or clock could
+ * not be opened); 2 bad command line or configuration (every error as
+ * "file:line: option: reason" on stderr: daemon/check.h).
  */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common/log.h"
 #include "config/cfg.h"
+#include "daemon/check.h"
 #include "daemon/cmdline.h"
 #include "daemon/daemon.h"
 #include "daemon/logsink.h"
@@ -82,73 +85,36 @@ static void warn_to_log(void *ctx, const char *file, int line,
 		cm_log(CM_LOG_WARNING, "%s: warning: %s", file, msg);
 }
 
-/* leapfile: read and parsed at start (a bad file is a bad configuration)
- * and at each reload. */
-static int load_leapfile(struct hvd_settings *set)
+/* leapfile: read and parsed at each reload as at start (check.h). */
+static int load_leapfile(const struct cfg *cfg, struct hvd_settings *set)
 {
-	static char buf[65536];
-	struct cfg_error err;
-	size_t n;
-	FILE *f;
+	struct cfg_errors *errs = malloc(sizeof(*errs));
+	int rc;
 
-	if (!set->leapfile[0])
-		return 0;
-	f = fopen(set->leapfile, "r");
-	memset(&err, 0, sizeof(err));
-	snprintf(err.file, sizeof(err.file), "%s", set->leapfile);
-	snprintf(err.option, sizeof(err.option), "%s", "leapfile");
-	if (!f) {
-		snprintf(err.reason, sizeof(err.reason), "%s", strerror(errno));
-		report_error(&err);
-		return -EINVAL;
-	}
-	n = fread(buf, 1, sizeof(buf), f);
-	if (!feof(f)) {
-		fclose(f);
-		snprintf(err.reason, sizeof(err.reason), "larger than %zu "
-			 "bytes", sizeof(buf));
-		report_error(&err);
-		return -EINVAL;
-	}
-	fclose(f);
-	if (settings_leapfile(set, buf, n, &err) < 0) {
-		report_error(&err);
-		return -EINVAL;
-	}
-	return 0;
+	if (!errs)
+		return -ENOMEM;
+	cfg_errors_init(errs);
+	rc = check_leapfile(cfg, set, "configuration", errs);
+	for (int i = 0; i < errs->n; i++)
+		report_error(&errs->e[i]);
+	free(errs);
+	return rc;
 }
 
 static int main_argc;
 static char **main_argv;
 
-/* Start: the command line (-h, -v...) and the file; the option store is
- * kept for reloads. */
+/* Start: the command line (-h, -v, --check...), the file and the
+ * leapfile, every error printed (check.h); the option store is kept for
+ * reloads. */
 static int load_settings(struct hvd_settings *set, struct cfg **out)
 {
-	struct cfg *cfg = cfg_create();
 	struct cmdline cl;
-	struct cfg_error err;
-	int rc;
+	int rc = check_startup(main_argc, main_argv, &cl, set, out);
 
-	if (!cfg) {
-		fprintf(stderr, "hvptpd: out of memory\n");
-		return -ENOMEM;
-	}
-	rc = cmdline_setup(main_argc, main_argv, cfg, &cl);
-	if (rc == 0) {
-		rc = settings_from_cfg(cfg, set, &err);
-		if (rc < 0)
-			report_error(&err);
-		else
-			rc = load_leapfile(set);
-	}
 	if (rc == 0 && cl.config_file && !strcmp(cl.config_file, "-"))
 		cm_log(CM_LOG_INFO, "configuration from standard input: a "
 		       "reload (SIGHUP) cannot read it again");
-	if (rc == 0)
-		*out = cfg;
-	else
-		cfg_destroy(cfg);
 	return rc;
 }
 
@@ -182,7 +148,7 @@ static int reload_settings(void *ctx, struct cfg **out,
 	if (rc)
 		report_error(&err);
 	else
-		rc = load_leapfile(set);
+		rc = load_leapfile(cfg, set);
 	if (rc) {
 		cfg_destroy(cfg);
 		return rc < 0 ? rc : -EINVAL;

@@ -88,9 +88,16 @@ struct hvd_settings {
 
 /* A port name that is a pattern (has '*' or '?'). */
 bool settings_is_pattern(const char *name);
-/* 0, or -EINVAL with err filled (file "config", line 0). */
+/* 0, or -EINVAL with err filled: the first refusal, naming the file and
+ * line that set the value refused (or the command line), else file
+ * "configuration", line 0. */
 int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		      struct cfg_error *err);
+/* The same, with every refusal added to errs (where: the file named when
+ * no line set the value, e.g. the -f file), except those naming an option
+ * errs already holds an error for.  0, or -EINVAL when it refused. */
+int settings_from_cfg_all(const struct cfg *c, struct hvd_settings *s,
+			  const char *where, struct cfg_errors *errs);
 /* Parse the leapfile's content (buf, read by the caller) into s->leaps.
  * 0, or -EINVAL with err naming the file and the bad line. */
 int settings_leapfile(struct hvd_settings *s, const char *buf, size_t len,
