@@ -37,6 +37,7 @@ PACKAGES=(
 	"lintian cmd:lintian"               # the package test: lintian on the .deb
 	"groff-base cmd:groff"              # the package test: man pages lint clean
 	"systemd cmd:systemd-analyze"       # the package test: verify the unit
+	"strace cmd:strace"                 # hvptpd --check opens nothing (interop)
 )
 
 # Packages that ship a daemon which must never run here on its own: it
