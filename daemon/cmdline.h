@@ -1,7 +1,8 @@
 /*
  * daemon/cmdline.h — hvptpd's command line, ptp4l style.
  *
- * ptp4l's flags (-f -i -A -E -P -2 -4 -6 -H -S -L -s -m -q -l -p -v -h) and
+ * ptp4l's flags (-f -i -A -E -P -2 -4 -6 -H -S -L -s -m -q -l -p -v -h),
+ * -n / --check (daemon/check.h) and
  * "--OPTION VALUE" / "--OPTION=VALUE" for every option of the config table
  * (the getopt_long table is built from it at run time).  Values from the
  * command line are locked in the cfg store: the file cannot override them.
