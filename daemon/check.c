@@ -86,7 +86,7 @@ int check_leapfile(const struct cfg *cfg, struct hvd_settings *set,
 
 /* Where an error sorts: the command line first, then each file in the
  * order first met, then by line. */
-static long check_rank(const struct cfg_errors *errs, int i)
+static long long check_rank(const struct cfg_errors *errs, int i)
 {
 	int k = 0;
 
@@ -94,16 +94,16 @@ static long check_rank(const struct cfg_errors *errs, int i)
 		return -1;
 	while (k < i && strcmp(errs->e[k].file, errs->e[i].file))
 		k++;
-	return (long)k * 1000000L + errs->e[i].line;
+	return ((long long)k << 32) + errs->e[i].line;
 }
 
 /* The parser's errors come in line order, the settings' refusals in the
  * order of their checks: one list by file and line, stable. */
 static void check_sort(struct cfg_errors *errs)
 {
-	static long rank[CFG_ERRORS_MAX];
+	static long long rank[CFG_ERRORS_MAX];
 	struct cfg_error t;
-	long r;
+	long long r;
 
 	for (int i = 0; i < errs->n; i++)
 		rank[i] = check_rank(errs, i);
