@@ -12,7 +12,8 @@
  * effect (cfg_origin, for port or [global]), else "where"; the first is
  * copied to first, every one added to errs, except those naming an option
  * that already had an error before settings began (the parser's: the
- * value refused here is then the default the bad line left). */
+ * value refused here is then the default the bad line left).  The readers
+ * below take it as "err", where they used to take a struct cfg_error. */
 struct set_report {
 	const struct cfg *c;
 	const char *port; /* the port being read, NULL: [global] */
@@ -24,7 +25,7 @@ struct set_report {
 };
 
 __attribute__((format(printf, 3, 4))) static int
-refuse(struct set_report *rep, const char *option, const char *fmt, ...)
+refuse(struct set_report *err, const char *option, const char *fmt, ...)
 {
 	struct cfg_error e;
 	const char *file;
@@ -32,20 +33,20 @@ refuse(struct set_report *rep, const char *option, const char *fmt, ...)
 	int line;
 
 	memset(&e, 0, sizeof(e));
-	snprintf(e.file, sizeof(e.file), "%s", rep->where);
+	snprintf(e.file, sizeof(e.file), "%s", err->where);
 	snprintf(e.option, sizeof(e.option), "%s", option);
 	va_start(ap, fmt);
 	vsnprintf(e.reason, sizeof(e.reason), fmt, ap);
 	va_end(ap);
-	if (rep->c && cfg_origin(rep->c, rep->port, option, &file, &line)) {
+	if (err->c && cfg_origin(err->c, err->port, option, &file, &line)) {
 		snprintf(e.file, sizeof(e.file), "%s", file);
 		e.line = line;
 	}
-	if (rep->n++ == 0 && rep->first)
-		*rep->first = e;
-	if (rep->errs &&
-	    !cfg_errors_has_option(rep->errs, rep->nbefore, option))
-		cfg_errors_add(rep->errs, &e);
+	if (err->n++ == 0 && err->first)
+		*err->first = e;
+	if (err->errs &&
+	    !cfg_errors_has_option(err->errs, err->nbefore, option))
+		cfg_errors_add(err->errs, &e);
 	return -EINVAL;
 }
 
@@ -73,7 +74,7 @@ enum { CT_OC = 0, CT_BC = 1 };
 enum { DF_AVERAGE = 0 };
 
 static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
-			  bool *id_set, struct set_report *rep)
+			  bool *id_set, struct set_report *err)
 {
 	const char *id = cfg_get_string(c, NULL, "clockIdentity");
 	int rc = 0;
@@ -82,7 +83,7 @@ static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 	*id_set = false;
 	if (id && strcmp(id, "000000.0000.000000") != 0) {
 		if (clock_identity_parse(id, &k->clock_identity) < 0)
-			rc = refuse(rep, "clockIdentity",
+			rc = refuse(err, "clockIdentity",
 				    "%s: not a clock identity", id);
 		else
 			*id_set = true;
@@ -100,7 +101,7 @@ static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 		k->clock_quality.clock_class = 255; /* as ptp4l: 7.6.2.5 */
 	k->two_step = cfg_get_int(c, NULL, "twoStepFlag") != 0;
 	if (!k->two_step)
-		rc = refuse(rep, "twoStepFlag",
+		rc = refuse(err, "twoStepFlag",
 			    "%s: one-step operation is not implemented yet",
 			    "0");
 	k->ptp_minor_version = (uint8_t)cfg_get_int(c, NULL, "ptp_minor_version");
@@ -114,13 +115,13 @@ static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 	copy_str(k->user_description, sizeof(k->user_description),
 		 cfg_get_string(c, NULL, "userDescription"));
 	if (cfg_get_enum(c, NULL, "dataset_comparison") != DSCMP_IEEE1588)
-		rc = refuse(rep, "dataset_comparison",
+		rc = refuse(err, "dataset_comparison",
 			    "%s: not implemented yet", "G.8275.x");
 	return rc;
 }
 
 static int port_from_cfg(const struct cfg *c, const char *name,
-			 struct bc_port_cfg *p, struct set_report *rep)
+			 struct bc_port_cfg *p, struct set_report *err)
 {
 	int dm = cfg_get_enum(c, name, "delay_mechanism");
 	int len = cfg_get_int(c, name, "delay_filter_length");
@@ -153,12 +154,12 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	p->delay_filter_average =
 		cfg_get_enum(c, name, "delay_filter") == DF_AVERAGE;
 	if (len > 64)
-		rc = refuse(rep, "delay_filter_length",
+		rc = refuse(err, "delay_filter_length",
 			    "%d: hvptpd keeps at most 64 samples", len);
 	else
 		p->delay_filter_length = (uint8_t)len;
 	if (dm != DM_E2E)
-		rc = refuse(rep, "delay_mechanism",
+		rc = refuse(err, "delay_mechanism",
 			    "%s: only E2E is implemented yet",
 			    dm == DM_P2P ? "P2P" : "not E2E");
 	p->delay_mechanism = DM_E2E;
@@ -167,11 +168,11 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 
 static int transport_from_cfg(const struct cfg *c, const char *name,
 			      bool hardware, struct transport_cfg *t,
-			      struct set_report *rep)
+			      struct set_report *err)
 {
 	transport_cfg_default(t);
 	if (cfg_get_enum(c, name, "network_transport") != NT_UDPV4)
-		return refuse(rep, "network_transport",
+		return refuse(err, "network_transport",
 			      "%s: only UDPv4 is implemented yet", "UDPv6/L2");
 	t->mode = hardware ? HWTS_HARDWARE : HWTS_SOFTWARE;
 	t->filter_mode = (enum hwts_filter_mode)cfg_get_enum(c, NULL,
@@ -193,7 +194,7 @@ enum { SF_AUTO = 0, SF_NONE = 1, SF_MEDIAN = 2, SF_SELECT = 3 };
 /* servo_filter: auto is none for pi and linreg (what ptp4l does), select
  * for kalman (the measured best, see bench/accuracy.sh). */
 static int filter_from_cfg(const struct cfg *c, struct disc_cfg *d,
-			   struct set_report *rep)
+			   struct set_report *err)
 {
 	struct psel_cfg *f = &d->psel;
 
@@ -217,13 +218,13 @@ static int filter_from_cfg(const struct cfg *c, struct disc_cfg *d,
 	if (f->keep == 0)
 		f->keep = f->window > 1 ? f->window / 2 : 1;
 	if (f->keep > f->window)
-		return refuse(rep, "servo_filter_keep", "%d: more than "
+		return refuse(err, "servo_filter_keep", "%d: more than "
 			      "servo_filter_window (%d)", f->keep, f->window);
 	return 0;
 }
 
 static int holdover_from_cfg(const struct cfg *c, struct holdover_cfg *h,
-			     struct set_report *rep)
+			     struct set_report *err)
 {
 	h->budget_ns = cfg_get_double(c, NULL, "holdover_budget");
 	h->limit_ns = cfg_get_double(c, NULL, "holdover_limit");
@@ -232,7 +233,7 @@ static int holdover_from_cfg(const struct cfg *c, struct holdover_cfg *h,
 		(uint8_t)cfg_get_int(c, NULL, "holdover_class_out_of_spec");
 	h->class_expired = (uint8_t)cfg_get_int(c, NULL, "holdover_class_expired");
 	if (h->limit_ns > 0.0 && h->limit_ns < h->budget_ns)
-		return refuse(rep, "holdover_limit", "%.0f: below "
+		return refuse(err, "holdover_limit", "%.0f: below "
 			      "holdover_budget (%.0f)", h->limit_ns,
 			      h->budget_ns);
 	return 0;
@@ -241,7 +242,7 @@ static int holdover_from_cfg(const struct cfg *c, struct holdover_cfg *h,
 /* clock_servo; unset: hvptpd's measured best (bench/accuracy.sh), while
  * pi keeps linuxptp's behaviour. */
 static int servo_from_cfg(const struct cfg *c, struct disc_cfg *d,
-			  struct set_report *rep)
+			  struct set_report *err)
 {
 	switch (cfg_is_set(c, NULL, "clock_servo")
 			? cfg_get_enum(c, NULL, "clock_servo")
@@ -256,7 +257,7 @@ static int servo_from_cfg(const struct cfg *c, struct disc_cfg *d,
 		d->servo_type = SERVO_KALMAN;
 		return 0;
 	default:
-		return refuse(rep, "clock_servo",
+		return refuse(err, "clock_servo",
 			      "%s: only pi, linreg and kalman are implemented "
 			      "(to feed chronyd or ntpd, see chrony_sock and "
 			      "ntp_shm_segment)", "ntpshm/nullf/refclock_sock");
@@ -267,7 +268,7 @@ static int servo_from_cfg(const struct cfg *c, struct disc_cfg *d,
  * step thresholds, no measurement filter (paired readings have no path
  * delay to select on) and hardware-grade PI constants. */
 static int follow_from_cfg(const struct cfg *c, struct hvd_settings *s,
-			   struct set_report *rep)
+			   struct set_report *err)
 {
 	struct disc_cfg *f = &s->follow_disc;
 
@@ -283,7 +284,7 @@ static int follow_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		f->servo_type = SERVO_KALMAN;
 		break;
 	default:
-		return refuse(rep, "follow_servo", "%s", "unknown servo");
+		return refuse(err, "follow_servo", "%s", "unknown servo");
 	}
 	f->psel.mode = PSEL_NONE;
 	f->servo.sw_timestamping = false;
@@ -298,13 +299,13 @@ static int follow_from_cfg(const struct cfg *c, struct hvd_settings *s,
 }
 
 static int disc_from_cfg(const struct cfg *c, bool hardware,
-			 struct disc_cfg *d, struct set_report *rep)
+			 struct disc_cfg *d, struct set_report *err)
 {
 	struct servo_params *p = &d->servo;
 	int rc;
 
 	disc_cfg_default(d);
-	rc = servo_from_cfg(c, d, rep);
+	rc = servo_from_cfg(c, d, err);
 	p->pi_proportional_const = cfg_get_double(c, NULL, "pi_proportional_const");
 	p->pi_integral_const = cfg_get_double(c, NULL, "pi_integral_const");
 	p->pi_proportional_scale = cfg_get_double(c, NULL, "pi_proportional_scale");
@@ -323,15 +324,15 @@ static int disc_from_cfg(const struct cfg *c, bool hardware,
 	p->sw_timestamping = !hardware;
 	p->kalman_wander = cfg_get_double(c, NULL, "kalman_wander");
 	p->kalman_gate = cfg_get_double(c, NULL, "kalman_outlier_gate");
-	rc |= filter_from_cfg(c, d, rep);
-	rc |= holdover_from_cfg(c, &d->hold, rep);
+	rc |= filter_from_cfg(c, d, err);
+	rc |= holdover_from_cfg(c, &d->hold, err);
 	d->free_running = cfg_get_int(c, NULL, "free_running") != 0;
 	d->sanity_freq_limit_ppb = cfg_get_int(c, NULL, "sanity_freq_limit");
 	return rc ? -EINVAL : 0;
 }
 
 static int metrics_from_cfg(const struct cfg *c, struct hvd_settings *s,
-			    struct set_report *rep)
+			    struct set_report *err)
 {
 	const char *addr = cfg_get_string(c, NULL, "metrics_address");
 	const char *file = cfg_get_string(c, NULL, "metrics_textfile");
@@ -341,13 +342,13 @@ static int metrics_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	file = file ? file : "";
 	if (*addr && (mgmt_metrics_parse_address(addr, &sa) < 0 ||
 		      sa.sin_port == 0))
-		return refuse(rep, "metrics_address",
+		return refuse(err, "metrics_address",
 			      "%s: not A.B.C.D:PORT (IPv4, port 1..65535)",
 			      addr);
 	if (strlen(addr) >= sizeof(s->metrics_address))
-		return refuse(rep, "metrics_address", "%s", "too long");
+		return refuse(err, "metrics_address", "%s", "too long");
 	if (strlen(file) >= sizeof(s->metrics_textfile))
-		return refuse(rep, "metrics_textfile", "%s: path too long",
+		return refuse(err, "metrics_textfile", "%s: path too long",
 			      file);
 	copy_str(s->metrics_address, sizeof(s->metrics_address), addr);
 	copy_str(s->metrics_textfile, sizeof(s->metrics_textfile), file);
@@ -359,19 +360,19 @@ static int metrics_from_cfg(const struct cfg *c, struct hvd_settings *s,
 /* The vmclock page needs a counter the ABI names: the x86 TSC or arm64's
  * virtual counter. */
 static int vmclock_from_cfg(const struct cfg *c, struct hvd_settings *s,
-			    struct set_report *rep)
+			    struct set_report *err)
 {
 	const char *file = cfg_get_string(c, NULL, "vmclock_file");
 
 	file = file ? file : "";
 #if !defined(__x86_64__) && !defined(__aarch64__)
 	if (*file)
-		return refuse(rep, "vmclock_file", "%s: the vmclock page "
+		return refuse(err, "vmclock_file", "%s: the vmclock page "
 			      "needs the x86_64 TSC or the arm64 virtual "
 			      "counter; this architecture has neither", file);
 #endif
 	if (copy_path(s->vmclock_file, sizeof(s->vmclock_file), file) < 0)
-		return refuse(rep, "vmclock_file", "%s: path too long", file);
+		return refuse(err, "vmclock_file", "%s: path too long", file);
 	s->vmclock_rate = cfg_get_int(c, NULL, "vmclock_rate");
 	return 0;
 }
@@ -379,36 +380,36 @@ static int vmclock_from_cfg(const struct cfg *c, struct hvd_settings *s,
 /* A UNIX socket path option into dst (cap bytes, sun_path's size or
  * less): 0, or -EINVAL refused as too long. */
 static int socket_path(const struct cfg *c, const char *option, char *dst,
-		       size_t cap, struct set_report *rep)
+		       size_t cap, struct set_report *err)
 {
 	const char *v = cfg_get_string(c, NULL, option);
 
 	if (copy_path(dst, cap, v) == 0)
 		return 0;
-	return refuse(rep, option, "%s: longer than a UNIX socket path can be "
+	return refuse(err, option, "%s: longer than a UNIX socket path can be "
 		      "(%zu bytes)", v, cap - 1);
 }
 
 static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
-			   struct set_report *rep)
+			   struct set_report *err)
 {
 	int ts = cfg_get_enum(c, NULL, "time_stamping");
 	int ct = cfg_get_enum(c, NULL, "clock_type");
 	int rc = 0;
 
 	if (ts != TS_HARDWARE && ts != TS_SOFTWARE)
-		rc = refuse(rep, "time_stamping",
+		rc = refuse(err, "time_stamping",
 			    "%s: only hardware and software are implemented "
 			    "yet", "legacy/onestep/p2p1step");
 	s->kernel_leap = cfg_get_int(c, NULL, "kernel_leap") != 0;
 	if (copy_path(s->leapfile, sizeof(s->leapfile),
 		      cfg_get_string(c, NULL, "leapfile")) < 0)
-		rc = refuse(rep, "leapfile", "%s", "path too long");
+		rc = refuse(err, "leapfile", "%s", "path too long");
 	if (copy_path(s->reference_clock, sizeof(s->reference_clock),
 		      cfg_get_string(c, NULL, "reference_clock")) < 0)
-		rc = refuse(rep, "reference_clock", "%s", "too long");
+		rc = refuse(err, "reference_clock", "%s", "too long");
 	if (ct != CT_OC && ct != CT_BC)
-		rc = refuse(rep, "clock_type",
+		rc = refuse(err, "clock_type",
 			    "%s: transparent clocks are not implemented yet",
 			    "P2P_TC/E2E_TC");
 	s->hardware = ts == TS_HARDWARE;
@@ -417,9 +418,9 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	s->verbose = cfg_get_int(c, NULL, "verbose") != 0;
 	s->use_syslog = cfg_get_int(c, NULL, "use_syslog") != 0;
 	rc |= socket_path(c, "uds_address", s->uds_address,
-			  sizeof(s->uds_address), rep);
+			  sizeof(s->uds_address), err);
 	rc |= socket_path(c, "uds_ro_address", s->uds_ro_address,
-			  sizeof(s->uds_ro_address), rep);
+			  sizeof(s->uds_ro_address), err);
 	s->uds_file_mode = cfg_get_int(c, NULL, "uds_file_mode");
 	s->uds_ro_file_mode = cfg_get_int(c, NULL, "uds_ro_file_mode");
 	copy_str(s->manufacturer_identity, sizeof(s->manufacturer_identity),
@@ -429,17 +430,17 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	copy_str(s->revision_data, sizeof(s->revision_data),
 		 cfg_get_string(c, NULL, "revisionData"));
 	rc |= socket_path(c, "chrony_sock", s->chrony_sock,
-			  sizeof(s->chrony_sock), rep);
+			  sizeof(s->chrony_sock), err);
 	s->ntp_shm_segment = cfg_get_int(c, NULL, "ntp_shm_segment");
 	s->feed_rate_hz = cfg_get_double(c, NULL, "feed_rate");
-	rc |= metrics_from_cfg(c, s, rep);
-	rc |= vmclock_from_cfg(c, s, rep);
-	return rc ? -EINVAL : 0; /* each refusal is in rep */
+	rc |= metrics_from_cfg(c, s, err);
+	rc |= vmclock_from_cfg(c, s, err);
+	return rc ? -EINVAL : 0; /* each refusal is in err */
 }
 
 /* chronyd or ntpd fed from hvptpd steers CLOCK_REALTIME: hvptpd must not
  * (daemon/feed.h). */
-static int feeds_from_cfg(const struct hvd_settings *s, struct set_report *rep)
+static int feeds_from_cfg(const struct hvd_settings *s, struct set_report *err)
 {
 	const char *opt = *s->chrony_sock ? "chrony_sock" : "ntp_shm_segment";
 
@@ -447,14 +448,14 @@ static int feeds_from_cfg(const struct hvd_settings *s, struct set_report *rep)
 	    s->disc.free_running)
 		return 0;
 	if (s->any_software)
-		return refuse(rep, opt, "%s", "software-timestamped ports "
+		return refuse(err, opt, "%s", "software-timestamped ports "
 			      "make hvptpd discipline CLOCK_REALTIME, which "
 			      "chronyd or ntpd fed from it would steer too: "
 			      "use hardware timestamps with system_clock_sync "
 			      "0, or free_running 1 (hvptpd measures, chronyd "
 			      "steers)");
 	if (s->system_clock_sync)
-		return refuse(rep, opt, "%s", "hvptpd disciplines "
+		return refuse(err, opt, "%s", "hvptpd disciplines "
 			      "CLOCK_REALTIME (system_clock_sync 1), which "
 			      "chronyd or ntpd fed from it would steer too: "
 			      "set system_clock_sync 0");
@@ -464,12 +465,12 @@ static int feeds_from_cfg(const struct hvd_settings *s, struct set_report *rep)
 /* time_stamping and sys_offset_method of port i. */
 static int port_ts_from_cfg(const struct cfg *c, const char *name,
 			    struct hvd_settings *s, int i,
-			    struct set_report *rep)
+			    struct set_report *err)
 {
 	int ts = cfg_get_enum(c, name, "time_stamping");
 
 	if (ts != TS_HARDWARE && ts != TS_SOFTWARE)
-		return refuse(rep, "time_stamping",
+		return refuse(err, "time_stamping",
 			      "%s: only hardware and software are implemented "
 			      "yet", "legacy/onestep/p2p1step");
 	s->port_hardware[i] = ts == TS_HARDWARE;
@@ -499,7 +500,7 @@ static bool reference_is_utc(const struct hvd_settings *s)
 
 /* The clock set's settings that need every port. */
 static int clocks_from_cfg(const struct cfg *c, struct hvd_settings *s,
-			   struct set_report *rep)
+			   struct set_report *err)
 {
 	const char *r = s->reference_clock;
 	bool known = !*r || !strcmp(r, "CLOCK_REALTIME") ||
@@ -509,10 +510,10 @@ static int clocks_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	for (int i = 0; !known && i < s->nports; i++)
 		known = !strcmp(r, s->ports[i].name);
 	if (!known)
-		return refuse(rep, "reference_clock", "%s: neither a port, "
+		return refuse(err, "reference_clock", "%s: neither a port, "
 			      "/dev/ptpN nor CLOCK_REALTIME", r);
 	if (s->any_software && !s->system_clock_sync && !s->disc.free_running)
-		return refuse(rep, "system_clock_sync", "%s", "0: software-"
+		return refuse(err, "system_clock_sync", "%s", "0: software-"
 			      "timestamped ports are stamped by the system "
 			      "clock, which must then be disciplined");
 	s->clock.gm_clock_is_utc = reference_is_utc(s);
@@ -527,7 +528,7 @@ bool settings_is_pattern(const char *name)
 /* Move the pattern sections out of the fixed ports into templates; the
  * fixed ports keep their order. */
 static int split_patterns(const struct cfg *c, struct hvd_settings *s,
-			  struct set_report *rep)
+			  struct set_report *err)
 {
 	int nfixed = 0;
 
@@ -547,13 +548,13 @@ static int split_patterns(const struct cfg *c, struct hvd_settings *s,
 			continue;
 		}
 		if (s->port_hardware[i]) {
-			rep->port = s->ports[i].name;
-			refuse(rep, "time_stamping", "hardware: [%s] is a "
+			err->port = s->ports[i].name;
+			refuse(err, "time_stamping", "hardware: [%s] is a "
 			       "pattern; the interfaces it serves as they come "
 			       "(taps, veths) are stamped in software: set "
 			       "time_stamping software in it (or -S)",
 			       s->ports[i].name);
-			rep->port = NULL;
+			err->port = NULL;
 			continue;
 		}
 		t = &s->templates[s->ntemplates++];
@@ -563,49 +564,49 @@ static int split_patterns(const struct cfg *c, struct hvd_settings *s,
 	}
 	s->nports = nfixed;
 	if (nfixed < 1)
-		return refuse(rep, "interface", "%s", "only patterns given: name "
+		return refuse(err, "interface", "%s", "only patterns given: name "
 			      "at least one interface (the uplink) with -i or "
 			      "an [IFACE] section");
 	s->max_ports = cfg_get_int(c, NULL, "max_ports");
 	if (s->max_ports < nfixed)
-		return refuse(rep, "max_ports", "%d: fewer than the %d "
+		return refuse(err, "max_ports", "%d: fewer than the %d "
 			      "interfaces named", s->max_ports, nfixed);
 	s->clock.max_ports = s->max_ports;
 	return 0;
 }
 
 /* Every stage, each after a refusal in another: the refusals of all of
- * them in rep. */
+ * them in err. */
 static int settings_read(const struct cfg *c, struct hvd_settings *s,
-			 struct set_report *rep)
+			 struct set_report *err)
 {
 	memset(s, 0, sizeof(*s));
 	s->nports = cfg_nports(c);
 	if (s->nports < 1)
-		refuse(rep, "interface", "%s", "no interface given (-i IFACE "
+		refuse(err, "interface", "%s", "no interface given (-i IFACE "
 		       "or an [IFACE] section)");
-	daemon_from_cfg(c, s, rep);
-	clock_from_cfg(c, &s->clock, &s->clock_identity_set, rep);
-	disc_from_cfg(c, s->hardware, &s->disc, rep);
-	follow_from_cfg(c, s, rep);
+	daemon_from_cfg(c, s, err);
+	clock_from_cfg(c, &s->clock, &s->clock_identity_set, err);
+	disc_from_cfg(c, s->hardware, &s->disc, err);
+	follow_from_cfg(c, s, err);
 	for (int i = 0; i < s->nports; i++) {
 		const char *name = cfg_port_name(c, i);
 
-		rep->port = name;
-		port_ts_from_cfg(c, name, s, i, rep);
-		port_from_cfg(c, name, &s->ports[i], rep);
+		err->port = name;
+		port_ts_from_cfg(c, name, s, i, err);
+		port_from_cfg(c, name, &s->ports[i], err);
 		s->ports[i].hw_timestamping = s->port_hardware[i];
 		s->ports[i].clock_is_utc = !s->port_hardware[i];
 		transport_from_cfg(c, name, s->port_hardware[i],
-				   &s->transport[i], rep);
+				   &s->transport[i], err);
 		s->phc_index[i] = cfg_get_int(c, name, "phc_index");
 	}
-	rep->port = NULL;
-	if (s->nports > 0 && split_patterns(c, s, rep) == 0) {
-		clocks_from_cfg(c, s, rep);
-		feeds_from_cfg(s, rep);
+	err->port = NULL;
+	if (s->nports > 0 && split_patterns(c, s, err) == 0) {
+		clocks_from_cfg(c, s, err);
+		feeds_from_cfg(s, err);
 	}
-	return rep->n ? -EINVAL : 0;
+	return err->n ? -EINVAL : 0;
 }
 
 int settings_from_cfg(const struct cfg *c, struct hvd_settings *s,
