@@ -71,8 +71,8 @@ struct cfg_where {
 	bool cmdline;
 };
 
-/* SEC_BROKEN: after a malformed section header, whose lines are checked
- * but not stored. */
+/* SEC_BROKEN: after a malformed section header (or before the first
+ * section), lines are checked but not stored. */
 enum cfg_section { SEC_NONE, SEC_GLOBAL, SEC_PORT, SEC_UCTABLE, SEC_BROKEN };
 
 struct cfg_parser {
@@ -632,8 +632,11 @@ static int cfg_parse_setting(struct cfg_parser *p, char *line,
 		*value++ = '\0';
 	while (cfg_isspace(*value))
 		value++;
-	if (p->section == SEC_NONE)
+	if (p->section == SEC_NONE) {
+		/* said once; the lines up to a section are checked only */
+		p->section = SEC_BROKEN;
 		return cfg_fail(err, &p->w, line, "line before any section");
+	}
 	if (!*value && cfg_option_find(line))
 		return cfg_fail(err, &p->w, line, "missing value");
 	if (p->section == SEC_BROKEN)

@@ -59,8 +59,9 @@ void cfg_set_warn(struct cfg *c, cfg_warn_fn fn, void *ctx);
 int cfg_parse_buffer(struct cfg *c, const char *file, const char *buf,
 		     size_t len, struct cfg_error *err);
 /* The same, on to the end of the buffer: every bad line is added to errs
- * and the good ones are stored.  Lines after a malformed section header
- * are checked (option and value) but not stored.  0, or -EINVAL when it
+ * and the good ones are stored.  Lines after a malformed section header,
+ * and those before the first section (one error for them all), are
+ * checked (option and value) but not stored.  0, or -EINVAL when it
  * added an error. */
 int cfg_parse_buffer_all(struct cfg *c, const char *file, const char *buf,
 			 size_t len, struct cfg_errors *errs);

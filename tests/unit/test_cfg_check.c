@@ -159,6 +159,30 @@ static void test_broken_section(void **state)
 	free(l);
 }
 
+/* Lines before any section: one error for them all, the lines checked
+ * (a typo still found) and not stored. */
+static void test_before_section(void **state)
+{
+	struct cfg_errors *l = new_errs();
+	struct cfg *c;
+
+	(void)state;
+	c = parse_all("priority1 7\n"
+		      "priority2 8\n"
+		      "domainNumbr 3\n"
+		      "[eth0]\n",
+		      l, -EINVAL);
+	assert_int_equal(l->n, 2);
+	assert_err(&l->e[0], 1, "priority1", "line before any section");
+	assert_err(&l->e[1], 3, "domainNumbr",
+		   "unknown option; did you mean \"domainNumber\"?");
+	assert_false(cfg_is_set(c, NULL, "priority1"));
+	assert_false(cfg_is_set(c, NULL, "priority2"));
+	assert_int_equal(cfg_nports(c), 1);
+	cfg_destroy(c);
+	free(l);
+}
+
 /* A valid file: 0 and no error. */
 static void test_no_error(void **state)
 {
@@ -499,6 +523,7 @@ int main(void)
 		cmocka_unit_test(test_several_errors),
 		cmocka_unit_test(test_first_error_stops),
 		cmocka_unit_test(test_broken_section),
+		cmocka_unit_test(test_before_section),
 		cmocka_unit_test(test_no_error),
 		cmocka_unit_test(test_error_limit),
 		cmocka_unit_test(test_error_dedup),
