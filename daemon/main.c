@@ -56,24 +56,6 @@ static void install_signals(void)
 	sigaction(SIGPIPE, &sa, NULL);
 }
 
-/* Where a configuration's errors go: stderr at start, the log on a
- * reload. */
-static bool errors_to_log;
-
-static void report_error(const struct cfg_error *err)
-{
-	if (!errors_to_log) {
-		cmdline_print_error(stderr, err);
-		return;
-	}
-	if (err->line > 0)
-		cm_log(CM_LOG_ERR, "%s:%d: %s: %s", err->file, err->line,
-		       err->option, err->reason);
-	else
-		cm_log(CM_LOG_ERR, "%s: %s%s%s", err->file, err->option,
-		       *err->option ? ": " : "", err->reason);
-}
-
 static void warn_to_log(void *ctx, const char *file, int line,
 			const char *option, const char *msg)
 {
@@ -85,20 +67,24 @@ static void warn_to_log(void *ctx, const char *file, int line,
 		cm_log(CM_LOG_WARNING, "%s: warning: %s", file, msg);
 }
 
-/* leapfile: read and parsed at each reload as at start (check.h). */
-static int load_leapfile(const struct cfg *cfg, struct hvd_settings *set)
+/* A reload's errors: each line check_print_errors() would print, logged. */
+static void log_errors(struct cfg_errors *errs)
 {
-	struct cfg_errors *errs = malloc(sizeof(*errs));
-	int rc;
+	char *text = NULL, *line, *save = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
 
-	if (!errs)
-		return -ENOMEM;
-	cfg_errors_init(errs);
-	rc = check_leapfile(cfg, set, "configuration", errs);
-	for (int i = 0; i < errs->n; i++)
-		report_error(&errs->e[i]);
-	free(errs);
-	return rc;
+	if (!f) {
+		cm_log(CM_LOG_ERR, "reload: %d configuration errors (no memory "
+		       "to list them)", cfg_errors_total(errs));
+		return;
+	}
+	check_print_errors(f, errs);
+	fclose(f);
+	for (line = strtok_r(text, "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		cm_log(CM_LOG_ERR, "%s", line);
+	free(text);
 }
 
 static int main_argc;
@@ -118,40 +104,47 @@ static int load_settings(struct hvd_settings *set, struct cfg **out)
 	return rc;
 }
 
-/* A reload (struct hvd.load): the same again, errors to the log. */
+/* A reload (struct hvd.load): the same again (every error, as at
+ * start), errors to the log. */
 static int reload_settings(void *ctx, struct cfg **out,
 			   struct hvd_settings *set)
 {
+	struct cfg_errors *errs = malloc(sizeof(*errs));
 	struct cfg *cfg = cfg_create();
+	struct cfg_error e;
 	struct cmdline cl;
-	struct cfg_error err;
+	const char *what;
 	int rc;
 
 	(void)ctx;
-	if (!cfg)
+	if (!errs || !cfg) {
+		free(errs);
+		cfg_destroy(cfg);
 		return -ENOMEM;
-	errors_to_log = true;
-	cfg_set_warn(cfg, warn_to_log, NULL);
-	memset(&err, 0, sizeof(err));
-	rc = cmdline_parse(main_argc, main_argv, cfg, &cl, &err);
-	if (!rc && cl.config_file && !strcmp(cl.config_file, "-")) {
-		snprintf(err.file, sizeof(err.file), "%s", "-f -");
-		snprintf(err.reason, sizeof(err.reason), "%s", "the "
-			 "configuration came from standard input: it cannot "
-			 "be read again");
-		rc = -EINVAL;
-	} else if (!rc && cl.config_file) {
-		rc = cmdline_load_file(cfg, cl.config_file, &err);
 	}
-	if (!rc)
-		rc = settings_from_cfg(cfg, set, &err);
+	cfg_errors_init(errs);
+	cfg_set_warn(cfg, warn_to_log, NULL);
+	memset(&cl, 0, sizeof(cl));
+	rc = cmdline_setup_all(main_argc, main_argv, cfg, &cl, errs);
+	what = cl.config_file ? cl.config_file : "command line";
+	if (cl.config_file && !strcmp(cl.config_file, "-")) {
+		memset(&e, 0, sizeof(e));
+		snprintf(e.file, sizeof(e.file), "%s", "-f -");
+		snprintf(e.reason, sizeof(e.reason), "%s", "the configuration "
+			 "came from standard input: it cannot be read again");
+		cfg_errors_add(errs, &e);
+	} else if (rc == 0) {
+		settings_from_cfg_all(cfg, set, what, errs);
+		if (!cfg_errors_has_option(errs, errs->n, "leapfile"))
+			check_leapfile(cfg, set, what, errs);
+	}
+	rc = cfg_errors_total(errs) ? -EINVAL : 0;
 	if (rc)
-		report_error(&err);
-	else
-		rc = load_leapfile(cfg, set);
+		log_errors(errs);
+	free(errs);
 	if (rc) {
 		cfg_destroy(cfg);
-		return rc < 0 ? rc : -EINVAL;
+		return rc;
 	}
 	*out = cfg;
 	return 0;

@@ -15,7 +15,8 @@
 #    uds_ro_address moved: port 2 removed (exit 0: nothing refused), port
 #    1 untouched; the read-only socket answers at its new path only.
 # 3. A file that no longer loads: SIGHUP and `hvptpctl reload` (exit 1)
-#    change nothing and the error is logged with its line; the daemon runs.
+#    change nothing and every error is logged with its line (a value out
+#    of range, a misspelt option with its suggestion); the daemon runs.
 # 4. SIGUSR1 (as any signal that would end it): exit 0, sockets gone.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -112,10 +113,13 @@ fi
 cp "$cfg" "$HV_TMP/a.cfg.good"
 echo "priority1 300" >>"$cfg"
 bad_line=$(wc -l <"$cfg")
+echo "prioirty2 5" >>"$cfg"
 kill -HUP "${HV_NODE_PID[a]}"
 hv_wait_log a "reload failed: the configuration does not load" 10 ||
 	hv_fail "a broken file's reload is not reported"
 hv_wait_log a "$cfg:$bad_line: priority1: " 1 || hv_fail "the bad line is not named"
+hv_wait_log a "$cfg:$((bad_line + 1)): prioirty2: unknown option; did you mean \"priority2\"\?" 1 ||
+	hv_fail "the second error of the file is not logged"
 rc=0
 ctl reload >"$HV_TMP/reload2.out" 2>&1 || rc=$?
 [ "$rc" = 1 ] || hv_fail "hvptpctl reload of a broken file: exit $rc, expected 1"
