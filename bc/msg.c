@@ -259,7 +259,7 @@ const char *bc_drop_name(enum bc_drop d)
 		[BC_DROP_WRONG_SDO] = "wrong_sdo",
 		[BC_DROP_FROM_SELF] = "from_self",
 		[BC_DROP_NOT_PARENT] = "not_parent",
-		[BC_DROP_UNEXPECTED] = "unexpected",
+		[BC_DROP_WRONG_STATE] = "wrong_state",
 		[BC_DROP_SEQ_MISMATCH] = "seq_mismatch",
 		[BC_DROP_NOT_FOR_US] = "not_for_us",
 		[BC_DROP_NOT_QUALIFIED] = "not_qualified",
@@ -270,6 +270,21 @@ const char *bc_drop_name(enum bc_drop d)
 	if ((unsigned)d < BC_DROP_COUNT && names[d])
 		return names[d];
 	return "unknown";
+}
+
+bool bc_drop_is_ignored(enum bc_drop d)
+{
+	switch (d) {
+	case BC_DROP_WRONG_STATE:
+	case BC_DROP_FROM_SELF:
+	case BC_DROP_NOT_PARENT:
+	case BC_DROP_NOT_FOR_US:
+	case BC_DROP_NOT_QUALIFIED:
+	case BC_DROP_LEAP_WINDOW:
+		return true;
+	default:
+		return false;
+	}
 }
 
 void msg_header_init(struct ptp_header *h, unsigned msg_type,

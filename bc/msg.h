@@ -12,6 +12,7 @@
 #ifndef HVPTP_BC_MSG_H
 #define HVPTP_BC_MSG_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,7 +24,16 @@
 #define PTP_MAX_TLVS 16
 #define PTP_MAX_PATH_TRACE 32
 
-/* Why a message was dropped; counted per port (bc/bc.h port counters). */
+/*
+ * Why a received message was not used; counted per port (bc/bc.h port
+ * counters).  Two kinds (bc_drop_is_ignored): traffic a healthy network
+ * carries that this port has no use for now — heard in a state that
+ * ignores it, from a master that is not the parent, an answer to another
+ * requester, our own message looped back, an Announce the standard's
+ * qualification refuses, a Sync at a leap second — is *ignored*; bad or
+ * unexpected input — malformed, for another domain or SDO, a sequence
+ * that does not match, a message hvptpd does not handle — is *dropped*.
+ */
 enum bc_drop {
 	BC_DROP_NONE = 0,
 	BC_DROP_TOO_SHORT, /* shorter than header or the type's body */
@@ -38,7 +48,9 @@ enum bc_drop {
 	BC_DROP_WRONG_SDO, /* majorSdoId/minorSdoId mismatch */
 	BC_DROP_FROM_SELF, /* our own clockIdentity (looped back) */
 	BC_DROP_NOT_PARENT, /* sync/follow-up/delay-resp not from parent */
-	BC_DROP_UNEXPECTED, /* valid, but not in this port state */
+	BC_DROP_WRONG_STATE, /* valid, but this port's state ignores it
+				(Sync while MASTER, Delay_Req while SLAVE,
+				anything while FAULTY...) */
 	BC_DROP_SEQ_MISMATCH, /* follow-up/delay-resp for another seqId */
 	BC_DROP_NOT_FOR_US, /* delay-resp for another requester */
 	BC_DROP_NOT_QUALIFIED, /* announce refused by 9.3.2.5 */
@@ -49,6 +61,9 @@ enum bc_drop {
 };
 
 const char *bc_drop_name(enum bc_drop d);
+/* d is expected traffic this port has no use for now (see above), not
+ * bad or unexpected input. */
+bool bc_drop_is_ignored(enum bc_drop d);
 
 /* Common header (13.3). */
 struct ptp_header {

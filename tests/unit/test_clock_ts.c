@@ -92,7 +92,7 @@ static void test_stray_messages(void **state)
 	/* A's answers to D are not for B */
 	assert_true(net_drops(&net, b, 0, BC_DROP_NOT_FOR_US) > 10);
 	/* the master-only port ignores Announce */
-	assert_true(net_drops(&net, c, 0, BC_DROP_UNEXPECTED) > 10);
+	assert_true(net_drops(&net, c, 0, BC_DROP_WRONG_STATE) > 10);
 	assert_int_equal(net.n[c].nsamples, 0);
 }
 
@@ -158,7 +158,7 @@ static void test_drop_reasons(void **state)
 	/* a Delay_Req reaching a slave port */
 	inject_expect(b, nb->last_tx[0][PTP_MSG_DELAY_REQ],
 		      nb->last_tx_len[0][PTP_MSG_DELAY_REQ], 27, 0x99,
-		      BC_DROP_UNEXPECTED);
+		      BC_DROP_WRONG_STATE);
 	assert_true(net_is_slave_state(net_state(&net, b, 0)));
 	net_assert_pid(&bc_parent_ds(net.n[b].bc)->parent_port_identity,
 		       0xA, 1);
