@@ -339,6 +339,34 @@ int bc_port_link(struct bc *bc, int port, bool up, int64_t now,
 /* The platform failed on this port (send error...): FAULT_DETECTED. */
 int bc_port_fault(struct bc *bc, int port, int64_t now,
 		  struct bc_actions *out);
+
+/* Why a port went FAULTY, kept for management (bc_port_status). */
+enum bc_fault {
+	BC_FAULT_NONE = 0, /* no fault yet */
+	BC_FAULT_LINK_DOWN, /* the program saw the link go down */
+	BC_FAULT_SEND, /* sending a message failed (errno) */
+	BC_FAULT_TX_TIMESTAMP, /* an event message's TX timestamp never came */
+	BC_FAULT_PLATFORM, /* the program reported one (bc_port_fault) */
+	BC_FAULT_COUNT
+};
+/* "link_down", "send_failed", "tx_timestamp_timeout", "platform";
+ * "none"; "unknown" outside the enum. */
+const char *bc_fault_name(enum bc_fault f);
+/* bc_port_fault with the reason (err: a positive errno, or 0). */
+int bc_port_fault_why(struct bc *bc, int port, enum bc_fault why, int err,
+		      int64_t now, struct bc_actions *out);
+
+/* A port's state history for management (HVPTP_PORT_STATUS_NP). */
+struct bc_port_status {
+	int64_t state_since_ns; /* monotonic time of the last state change
+				   (0: none since the port was created) */
+	enum bc_fault fault; /* the last fault's reason (the port may have
+				recovered since) */
+	int fault_errno; /* its errno, 0 if none */
+	int64_t fault_at_ns; /* monotonic time of it, 0: never */
+};
+/* NULL for a bad or absent port. */
+const struct bc_port_status *bc_port_status(const struct bc *bc, int port);
 /* Clock `clock` of the program's set was stepped by step_ns: the stored
  * local timestamps of the ports it stamps move with it (nothing in flight
  * is lost); other ports are untouched.  -EINVAL for a bad clock index. */
@@ -424,6 +452,18 @@ bool bc_is_own_parent(const struct bc *bc);
  * UTC day to announce (leapfile, or the leap passed).  -EINVAL. */
 int bc_set_gm_utc(struct bc *bc, int utc_offset, int leap);
 
+/* Statistics of the reference's Sync samples over a window of time (the
+ * executor's: the last complete window, or the one being filled before a
+ * first completes). */
+struct bc_servo_window {
+	uint32_t n; /* samples; 0: none (every figure unknown) */
+	bool complete; /* a whole window */
+	int64_t span_ns; /* from its first sample to its last */
+	double offset_rms_ns, offset_max_ns; /* RMS and max |offset| */
+	double freq_mean_ppb, freq_stddev_ppb;
+	double delay_mean_ns, delay_max_ns, delay_stddev_ns;
+};
+
 /* What the discipline last reported; the executor keeps the core informed
  * so that management (TIME_STATUS_NP, hvptp's status) can answer it. */
 struct bc_servo_status {
@@ -439,6 +479,11 @@ struct bc_servo_status {
 	 * learned wander in holdover; < 0 when unknown. */
 	double te_estimate_ns;
 	bool holdover; /* holding the last good frequency */
+	int64_t locked_since_ns; /* monotonic time the servo locked; 0:
+				    not locked now */
+	int64_t state_since_ns; /* monotonic time of the servo's last state
+				   change; 0: none yet */
+	struct bc_servo_window win; /* statistics of the Sync samples */
 };
 void bc_set_servo_status(struct bc *bc, const struct bc_servo_status *st);
 /* The clockQuality this clock is configured with (set by configuration or

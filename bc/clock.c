@@ -389,7 +389,7 @@ static enum bc_drop announce_check(const struct bc *bc, const struct port *p,
 				   const struct ptp_msg *m)
 {
 	if (p->cfg.master_only)
-		return BC_DROP_UNEXPECTED;
+		return BC_DROP_WRONG_STATE;
 	if (m->body.announce.steps_removed >= bc->cfg.max_steps_removed)
 		return BC_DROP_NOT_QUALIFIED;
 	if (m->hdr.flags & PTP_FLAG_ALTERNATE_MASTER)
@@ -493,6 +493,7 @@ int bc_port_link(struct bc *bc, int port, bool up, int64_t now,
 	clock_log_port(p, CM_LOG_NOTICE, "link %s", up ? "up" : "down");
 	bc->sd_due = true;
 	if (!up) {
+		port_note_fault(p, BC_FAULT_LINK_DOWN, 0, now);
 		port_dispatch(p, BC_EV_FAULT_DETECTED, now, out);
 	} else if (p->ds.port_state == PS_FAULTY) {
 		port_dispatch(p, BC_EV_FAULT_CLEARED, now, out);
@@ -502,17 +503,44 @@ int bc_port_link(struct bc *bc, int port, bool up, int64_t now,
 	return 0;
 }
 
-int bc_port_fault(struct bc *bc, int port, int64_t now,
-		  struct bc_actions *out)
+int bc_port_fault_why(struct bc *bc, int port, enum bc_fault why, int err,
+		      int64_t now, struct bc_actions *out)
 {
 	struct port *p = get_port(bc, port);
 
-	if (!p)
+	if (!p || (unsigned)why >= BC_FAULT_COUNT || why == BC_FAULT_NONE)
 		return -EINVAL;
 	p->cnt.faults++;
 	bc->sd_due = true;
+	port_note_fault(p, why, err, now);
 	port_dispatch(p, BC_EV_FAULT_DETECTED, now, out);
 	return 0;
+}
+
+int bc_port_fault(struct bc *bc, int port, int64_t now,
+		  struct bc_actions *out)
+{
+	return bc_port_fault_why(bc, port, BC_FAULT_PLATFORM, 0, now, out);
+}
+
+const struct bc_port_status *bc_port_status(const struct bc *bc, int port)
+{
+	if (!bc || port < 0 || port >= bc->nports || !bc->ports[port].present)
+		return NULL;
+	return &bc->ports[port].st;
+}
+
+const char *bc_fault_name(enum bc_fault f)
+{
+	static const char *const names[BC_FAULT_COUNT] = {
+		[BC_FAULT_NONE] = "none",
+		[BC_FAULT_LINK_DOWN] = "link_down",
+		[BC_FAULT_SEND] = "send_failed",
+		[BC_FAULT_TX_TIMESTAMP] = "tx_timestamp_timeout",
+		[BC_FAULT_PLATFORM] = "platform",
+	};
+
+	return (unsigned)f < BC_FAULT_COUNT ? names[f] : "unknown";
 }
 
 int bc_port_delay_req_at(struct bc *bc, int port, int64_t at_ns, int64_t now,

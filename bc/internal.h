@@ -97,6 +97,7 @@ struct port {
 	struct port_ds ds;
 	struct fm_table fm;
 	struct bc_port_counters cnt;
+	struct bc_port_status st; /* state since, last fault */
 	bool link_up;
 	uint32_t timers_armed; /* bit per enum bc_timer */
 	int64_t timer_at[BC_TMR_COUNT]; /* each armed timer's deadline */
@@ -196,6 +197,9 @@ void port_timer_arm(struct port *p, enum bc_timer t, int64_t at_ns,
 		    struct bc_actions *out);
 void port_timer_stop(struct port *p, enum bc_timer t, struct bc_actions *out);
 void port_arm_announce_rx(struct port *p, int64_t now, struct bc_actions *out);
+/* Remember why the port faults (bc_port_status), before FAULT_DETECTED. */
+void port_note_fault(struct port *p, enum bc_fault why, int err,
+		     int64_t now);
 bool port_is_slave(const struct port *p);
 bool port_is_active(const struct port *p); /* not INIT/FAULTY/DISABLED */
 /* Send one message built in m on this port. */

@@ -106,6 +106,7 @@ enum bc_mgmt_id {
 	BC_MID_HVPTP_HOST_NP = 0xD003,
 	BC_MID_HVPTP_FEEDS_NP = 0xD004,
 	BC_MID_HVPTP_RELOAD_NP = 0xD010, /* COMMAND, the program's */
+	BC_MID_HVPTP_PORT_STATUS_NP = 0xD005, /* port */
 };
 
 /* HVPTP_RELOAD_NP (COMMAND, read-write socket; answered by the program,
@@ -140,6 +141,22 @@ enum bc_mgmt_id {
 #define BC_MGMT_SERVO_VALID 0x01 /* a sample was processed */
 #define BC_MGMT_SERVO_HOLDOVER 0x02 /* holding the last good frequency */
 #define BC_MGMT_SERVO_TE_KNOWN 0x04 /* the time-error estimate is known */
+/* ... then (hvptp 0.1 after issue 10; a client reads what is there):
+ * monotonic times (u64 ns, 0: none) the servo locked (0 while it is not
+ * locked) and its state last changed; the sample window
+ * (struct bc_servo_window): flags (BC_MGMT_WIN_*), 3 reserved octets,
+ * samples u32, span, offset RMS and max |offset| (TimeInterval), frequency
+ * mean and standard deviation (ppb * 2^16, i64), path delay mean, max and
+ * standard deviation (TimeInterval).  Every figure of the window is 0
+ * unless BC_MGMT_WIN_KNOWN. */
+#define BC_MGMT_SERVO_STATUS_NP_FULL_LEN 138
+#define BC_MGMT_WIN_KNOWN 0x01 /* samples in the window */
+#define BC_MGMT_WIN_COMPLETE 0x02 /* a whole window */
+/* HVPTP_PORT_STATUS_NP (port, GET), big-endian: portIdentity, portState
+ * u8, the last fault's reason u8 (enum bc_fault), reserved u16, its errno
+ * i32, monotonic times (u64 ns, 0: none) of the last state change and of
+ * the last fault. */
+#define BC_MGMT_PORT_STATUS_NP_LEN 34
 /* HVPTP_PORT_DROPS_NP (port, GET), big-endian: portIdentity, TX timestamp
  * timeouts, announce receipt timeouts, sync receipt timeouts, faults (u64
  * each), then a u16 count n and n u64 drop counters, the i-th (from 1) for

@@ -4,7 +4,10 @@
  * that matter for guests (HVPTP_HOST_NP), the feeds to chronyd and ntpd
  * (HVPTP_FEEDS_NP), and each port's PHC
  * (PORT_HWCLOCK_NP, as linuxptp 4.x answers it, which is what
- * `phc2sys -a` asks for).  Layouts in bc/mgmt.h.
+ * `phc2sys -a` asks for); and what the core keeps for people: each port's
+ * state history and last fault (HVPTP_PORT_STATUS_NP), the servo's sample
+ * window, the path to the grandmaster (PATH_TRACE_LIST).  Layouts in
+ * bc/mgmt.h.
  */
 #include <errno.h>
 #include <string.h>
@@ -203,4 +206,58 @@ void mgmt_get_feeds_np(const struct bc *bc, int port, struct wire_writer *w)
 		wire_put_u64(w, f->skipped[i]);
 	mgmt_put_text(w, f->chrony_on ? f->chrony_path : "",
 		      BC_FEED_PATH_LEN);
+}
+
+/* HVPTP_PORT_STATUS_NP: see bc/mgmt.h. */
+void mgmt_get_port_status_np(const struct bc *bc, int port,
+			     struct wire_writer *w)
+{
+	const struct port *p = &bc->ports[port];
+
+	wire_put_port_identity(w, &p->ds.port_identity);
+	wire_put_u8(w, (uint8_t)p->ds.port_state);
+	wire_put_u8(w, (uint8_t)p->st.fault);
+	wire_put_u16(w, 0);
+	wire_put_u32(w, (uint32_t)p->st.fault_errno);
+	wire_put_u64(w, p->st.state_since_ns > 0 ? (uint64_t)p->st.state_since_ns
+						  : 0);
+	wire_put_u64(w, p->st.fault_at_ns > 0 ? (uint64_t)p->st.fault_at_ns : 0);
+}
+
+/* PATH_TRACE_LIST (15.5.3.3.x, 16.2): pathTraceDS.list, the clock
+ * identities of the boundary clocks from the grandmaster to the parent as
+ * the parent's Announce carried them (empty without a PATH_TRACE TLV or
+ * while this clock is its own grandmaster). */
+void mgmt_get_path_trace_list(const struct bc *bc, int port,
+			      struct wire_writer *w)
+{
+	(void)port;
+	for (int i = 0; i < bc->path_len; i++)
+		wire_put_clock_identity(w, &bc->path[i]);
+}
+
+void mgmt_put_servo_window(struct wire_writer *w,
+			   const struct bc_servo_window *win)
+{
+	bool known = win->n > 0;
+
+	wire_put_u8(w, (uint8_t)((known ? BC_MGMT_WIN_KNOWN : 0) |
+				 (known && win->complete ? BC_MGMT_WIN_COMPLETE
+							 : 0)));
+	wire_put_u8(w, 0);
+	wire_put_u16(w, 0);
+	wire_put_u32(w, win->n);
+	mgmt_put_time_interval(w, known ? win->span_ns : 0);
+	mgmt_put_time_interval(w, known ? (int64_t)(win->offset_rms_ns + 0.5)
+					: 0);
+	mgmt_put_time_interval(w, known ? (int64_t)(win->offset_max_ns + 0.5)
+					: 0);
+	wire_put_i64(w, known ? mgmt_scale16(win->freq_mean_ppb) : 0);
+	wire_put_i64(w, known ? mgmt_scale16(win->freq_stddev_ppb) : 0);
+	mgmt_put_time_interval(w, known ? (int64_t)(win->delay_mean_ns + 0.5)
+					: 0);
+	mgmt_put_time_interval(w, known ? (int64_t)(win->delay_max_ns + 0.5)
+					: 0);
+	mgmt_put_time_interval(w, known ? (int64_t)(win->delay_stddev_ns + 0.5)
+					: 0);
 }

@@ -253,6 +253,11 @@ static void get_servo_status_np(const struct bc *bc, int port,
 	wire_put_i64(w, te_known ? mgmt_scale16(st->te_estimate_ns) : 0);
 	wire_put_u64(w, st->steps);
 	wire_put_u64(w, st->at_ns > 0 ? (uint64_t)st->at_ns : 0);
+	wire_put_u64(w, st->locked_since_ns > 0 ? (uint64_t)st->locked_since_ns
+						: 0);
+	wire_put_u64(w, st->state_since_ns > 0 ? (uint64_t)st->state_since_ns
+					       : 0);
+	mgmt_put_servo_window(w, &st->win);
 }
 
 /* ---- clock-wide SETs ---- */
@@ -612,7 +617,7 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(TRACEABILITY_PROPERTIES), C, G | S, get_traceability, NULL, 0 },
 	{ ID(TIMESCALE_PROPERTIES), C, G | S, get_timescale, NULL, 0 },
 	{ ID(UNICAST_NEGOTIATION_ENABLE), P, G | S, NULL, NULL, 0 },
-	{ ID(PATH_TRACE_LIST), C, G, NULL, NULL, 0 },
+	{ ID(PATH_TRACE_LIST), C, G, mgmt_get_path_trace_list, NULL, 0 },
 	{ ID(PATH_TRACE_ENABLE), C, G | S, NULL, NULL, 0 },
 	{ ID(GRANDMASTER_CLUSTER_TABLE), C, G | S, NULL, NULL, 0 },
 	{ ID(UNICAST_MASTER_TABLE), P, G | S, NULL, NULL, 0 },
@@ -656,6 +661,7 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(HVPTP_FEEDS_NP), C, G, mgmt_get_feeds_np, NULL, 0 },
 	/* answered by the program (it reads its configuration) */
 	{ ID(HVPTP_RELOAD_NP), C, X, NULL, NULL, 0 },
+	{ ID(HVPTP_PORT_STATUS_NP), P, G, mgmt_get_port_status_np, NULL, 0 },
 };
 
 #define MGMT_N_IDS (sizeof(mgmt_ids) / sizeof(mgmt_ids[0]))

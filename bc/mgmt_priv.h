@@ -85,6 +85,13 @@ void mgmt_get_port_hwclock_np(const struct bc *bc, int port,
 void mgmt_get_clocks_np(const struct bc *bc, int port, struct wire_writer *w);
 void mgmt_get_host_np(const struct bc *bc, int port, struct wire_writer *w);
 void mgmt_get_feeds_np(const struct bc *bc, int port, struct wire_writer *w);
+void mgmt_get_port_status_np(const struct bc *bc, int port,
+			     struct wire_writer *w);
+void mgmt_get_path_trace_list(const struct bc *bc, int port,
+			      struct wire_writer *w);
+/* The sample window of HVPTP_SERVO_STATUS_NP (bc/mgmt.h). */
+void mgmt_put_servo_window(struct wire_writer *w,
+			   const struct bc_servo_window *win);
 /* A get function that writes nothing (ACKNOWLEDGE of a COMMAND). */
 void mgmt_get_empty(const struct bc *bc, int port, struct wire_writer *w);
 

@@ -40,6 +40,14 @@ void port_init(struct port *p, struct bc *bc, int index,
 	p->drop_rl.interval_ns = 10 * NS_PER_SEC;
 }
 
+void port_note_fault(struct port *p, enum bc_fault why, int err,
+		     int64_t now)
+{
+	p->st.fault = why;
+	p->st.fault_errno = err;
+	p->st.fault_at_ns = now;
+}
+
 bool port_is_slave(const struct port *p)
 {
 	return p->ds.port_state == PS_SLAVE ||
@@ -107,9 +115,9 @@ static enum bc_drop rx_dispatch(struct port *p, const struct ptp_msg *m,
 	if (!e->handler)
 		return BC_DROP_UNSUPPORTED;
 	if (e->need == RX_SLAVE && !port_is_slave(p))
-		return BC_DROP_UNEXPECTED;
+		return BC_DROP_WRONG_STATE;
 	if (e->need == RX_MASTER && p->ds.port_state != PS_MASTER)
-		return BC_DROP_UNEXPECTED;
+		return BC_DROP_WRONG_STATE;
 	return e->handler(p, m, rx_ts, src, now, out);
 }
 
@@ -159,7 +167,7 @@ int port_rx(struct port *p, const uint8_t *buf, size_t len, tmv_t rx_ts,
 	enum bc_drop why = BC_DROP_NONE;
 
 	if (!port_is_active(p)) {
-		port_drop(p, BC_DROP_UNEXPECTED, NULL, now);
+		port_drop(p, BC_DROP_WRONG_STATE, NULL, now);
 		return -EAGAIN;
 	}
 	if (msg_unpack(buf, len, &m, &why) < 0) {
@@ -305,6 +313,7 @@ static void pend_expire(struct port *p, int64_t now, struct bc_actions *out)
 	if (fault) {
 		p->cnt.faults++;
 		p->bc->sd_due = true;
+		port_note_fault(p, BC_FAULT_TX_TIMESTAMP, 0, now);
 		port_dispatch(p, BC_EV_FAULT_DETECTED, now, out);
 	}
 }

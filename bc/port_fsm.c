@@ -223,6 +223,7 @@ void port_change_state(struct port *p, enum port_state to, enum bc_event ev,
 		       port_state_name(from), port_state_name(to),
 		       bc_event_name(ev));
 	port_enter_state(p, to, now, out);
+	p->st.state_since_ns = now;
 	act_state(out, p->index, from, to, ev);
 }
 

@@ -95,10 +95,66 @@ void exec_summary(struct exec *ex)
 	       cm_stats_stddev(&st.delay));
 }
 
+/* The servo's state in st is new: when it changed, since when it is
+ * locked (LOCKED and LOCKED_STABLE are one lock). */
+static void status_state_times(struct bc_servo_status *st, bool was_valid,
+			       int before, int64_t now)
+{
+	bool locked = st->state == SERVO_LOCKED ||
+		      st->state == SERVO_LOCKED_STABLE;
+
+	if (!was_valid || st->state != before)
+		st->state_since_ns = now;
+	if (!locked)
+		st->locked_since_ns = 0;
+	else if (!st->locked_since_ns)
+		st->locked_since_ns = now;
+}
+
+static void window_fill(struct bc_servo_window *w, const struct exec *ex,
+			bool complete)
+{
+	w->n = (uint32_t)(ex->win_offset.n > UINT32_MAX ? UINT32_MAX
+							: ex->win_offset.n);
+	w->complete = complete;
+	w->span_ns = ex->win_last - ex->win_start;
+	w->offset_rms_ns = cm_stats_rms(&ex->win_offset);
+	w->offset_max_ns = ex->win_offset.max_abs;
+	w->freq_mean_ppb = cm_stats_mean(&ex->win_freq);
+	w->freq_stddev_ppb = cm_stats_stddev(&ex->win_freq);
+	w->delay_mean_ns = cm_stats_mean(&ex->win_delay);
+	w->delay_max_ns = ex->win_delay.max;
+	w->delay_stddev_ns = cm_stats_stddev(&ex->win_delay);
+}
+
+/* A Sync sample into the window; a whole window (EXEC_WINDOW_NS) becomes
+ * the one the status shows, and a new one starts. */
+static void window_add(struct exec *ex, const struct bc_sample *s,
+		       double freq_ppb, int64_t now, struct bc_servo_window *w)
+{
+	if (ex->win_offset.n == 0)
+		ex->win_start = now;
+	cm_stats_add(&ex->win_offset, (double)s->offset_ns);
+	cm_stats_add(&ex->win_freq, freq_ppb);
+	cm_stats_add(&ex->win_delay, (double)s->path_delay_ns);
+	ex->win_last = now;
+	if (now - ex->win_start >= EXEC_WINDOW_NS) {
+		window_fill(&ex->win_done, ex, true);
+		cm_stats_reset(&ex->win_offset);
+		cm_stats_reset(&ex->win_freq);
+		cm_stats_reset(&ex->win_delay);
+	}
+	if (ex->win_done.n)
+		*w = ex->win_done;
+	else
+		window_fill(w, ex, false);
+}
+
 static void exec_report_status(struct exec *ex, const struct bc_sample *s,
 			       const struct disc_result *r, int64_t now)
 {
 	struct bc_servo_status st = *bc_get_servo_status(ex->bc);
+	bool was_valid = st.valid;
 
 	st.valid = true;
 	st.offset_ns = s->offset_ns;
@@ -112,6 +168,9 @@ static void exec_report_status(struct exec *ex, const struct bc_sample *s,
 	st.holdover = false;
 	if (r->stepped)
 		st.steps++;
+	status_state_times(&st, was_valid, bc_get_servo_status(ex->bc)->state,
+			   now);
+	window_add(ex, s, r->freq_ppb, now, &st.win);
 	bc_set_servo_status(ex->bc, &st);
 }
 
@@ -181,6 +240,8 @@ static void exec_delay_sample(struct exec *ex, const struct bc_action *a,
 	st.state = (int)r.state;
 	if (r.stepped)
 		st.steps++;
+	status_state_times(&st, st.valid, bc_get_servo_status(ex->bc)->state,
+			   now);
 	bc_set_servo_status(ex->bc, &st);
 	ex->last.freq_ppb = r.freq_ppb;
 	ex->last.servo_state = r.state;
@@ -258,7 +319,7 @@ static void exec_send(struct exec *ex, const struct bc_actions *acts,
 	ex->send_errors++;
 	cm_log(CM_LOG_ERR, "%s: sending %s failed: %s", port_name(ex, a->port),
 	       ptp_msg_type_name(a->u.send.msg_type), strerror(-err));
-	bc_port_fault(ex->bc, a->port, now, next);
+	bc_port_fault_why(ex->bc, a->port, BC_FAULT_SEND, -err, now, next);
 }
 
 /* Give the core the clockClass cls (0: the configured quality back). */

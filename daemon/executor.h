@@ -52,6 +52,7 @@
 
 #include "bc/bc.h"
 #include "bc/mgmt.h"
+#include "common/stats.h"
 #include "daemon/clockset.h"
 #include "servo/discipline.h"
 
@@ -132,7 +133,15 @@ struct exec {
 	bool have_gm;
 	struct clock_identity gm;
 	uint8_t class_set; /* clockClass given to the core, 0 = base */
+	/* the status's window of Sync samples (bc_servo_window): the one
+	 * being filled since win_start, and the last complete one */
+	struct cm_stats win_offset, win_freq, win_delay;
+	int64_t win_start, win_last;
+	struct bc_servo_window win_done;
 };
+
+/* The length of the status's sample window (bc_servo_window). */
+#define EXEC_WINDOW_NS (60 * NS_PER_SEC)
 
 /* cs must be started (cs_start) and outlive the executor. */
 void exec_init(struct exec *ex, struct bc *bc, struct clockset *cs,

@@ -54,6 +54,11 @@ const char *mgmt_feed_outcome_name(unsigned v)
 				      : NULL;
 }
 
+const char *mgmt_fault_name(unsigned v)
+{
+	return v < BC_FAULT_COUNT ? bc_fault_name((enum bc_fault)v) : NULL;
+}
+
 /* linuxptp's enum timestamp_type, as PORT_PROPERTIES_NP carries it. */
 const char *mgmt_timestamping_name(unsigned v)
 {
@@ -134,6 +139,8 @@ static const char *const timescale_bits[8] = { [3] = "ptp_timescale" };
 static const char *const servo_bits[8] = { "valid", "holdover",
 					   "time_error_estimate_known" };
 static const char *const hwclock_bits[8] = { "vclock" };
+static const char *const window_bits[8] = { "window_known",
+					    "window_complete" };
 static const char *const clocks_bits[8] = { "more_clocks" };
 /* BC_MGMT_CLOCK_* (bc/mgmt.h) */
 static const char *const clock_bits[8] = {
@@ -267,12 +274,38 @@ static const struct mgmt_field f_port_stats_np[] = {
 static const struct mgmt_field f_servo_status_np[] = {
 	FB(servo_bits),
 	FE("servo_state", mgmt_servo_state_name),
-	F("last_offset_ns", MF_TI),
-	F("last_path_delay_ns", MF_TI),
-	F("frequency_ppb", MF_SPPB),
+	FA("last_offset_ns", MF_TI_OPT, 0),
+	FA("last_path_delay_ns", MF_TI_OPT, 0),
+	FA("frequency_ppb", MF_SPPB_OPT, 0),
 	FA("time_error_estimate_ns", MF_TI_OPT, 2),
 	F("clock_steps", MF_U64),
 	F("last_sample_monotonic_ns", MF_U64),
+	/* since issue 10: the lock, the last state change, the window */
+	F("locked_monotonic_ns", MF_MONO),
+	F("state_change_monotonic_ns", MF_MONO),
+	FB(window_bits),
+	RES(3),
+	F("window_samples", MF_U32),
+	FA("window_span_ns", MF_TI_OPT, 0),
+	FA("window_offset_rms_ns", MF_TI_OPT, 0),
+	FA("window_offset_max_ns", MF_TI_OPT, 0),
+	FA("window_frequency_mean_ppb", MF_SPPB_OPT, 0),
+	FA("window_frequency_stddev_ppb", MF_SPPB_OPT, 0),
+	FA("window_path_delay_mean_ns", MF_TI_OPT, 0),
+	FA("window_path_delay_max_ns", MF_TI_OPT, 0),
+	FA("window_path_delay_stddev_ns", MF_TI_OPT, 0),
+};
+static const struct mgmt_field f_port_status_np[] = {
+	F("port_identity", MF_PID),
+	FE("port_state", mgmt_port_state_name),
+	FE("fault_reason", mgmt_fault_name),
+	RES(2),
+	F("fault_errno", MF_I32),
+	F("state_change_monotonic_ns", MF_MONO),
+	F("fault_monotonic_ns", MF_MONO),
+};
+static const struct mgmt_field f_path_trace_list[] = {
+	F("path_trace", MF_CIDS),
 };
 static const struct mgmt_field f_port_drops_np[] = {
 	F("port_identity", MF_PID),
@@ -405,6 +438,8 @@ static const struct mgmt_layout layouts[] = {
 	L(HVPTP_HOST_NP, f_host_np),
 	L(HVPTP_FEEDS_NP, f_feeds_np),
 	L(HVPTP_RELOAD_NP, f_reload_np),
+	L(HVPTP_PORT_STATUS_NP, f_port_status_np),
+	L(PATH_TRACE_LIST, f_path_trace_list),
 };
 
 #define N_LAYOUTS ((int)(sizeof(layouts) / sizeof(layouts[0])))
@@ -515,7 +550,33 @@ static void dec_sppb(struct dec *d, const struct mgmt_field *f)
 {
 	int64_t v = wire_get_i64(d->r);
 
-	mgmt_tree_real(d->t, d->obj, f->name, (double)v / 65536.0, 3);
+	if (f->type == MF_SPPB_OPT && !(d->last_flags & (1u << f->arg)))
+		mgmt_tree_null(d->t, d->obj, f->name);
+	else
+		mgmt_tree_real(d->t, d->obj, f->name, (double)v / 65536.0, 3);
+}
+
+static void dec_mono(struct dec *d, const struct mgmt_field *f)
+{
+	uint64_t v = wire_get_u64(d->r);
+
+	if (v)
+		mgmt_tree_uint(d->t, d->obj, f->name, v);
+	else
+		mgmt_tree_null(d->t, d->obj, f->name);
+}
+
+static void dec_cids(struct dec *d, const struct mgmt_field *f)
+{
+	int a = mgmt_tree_arr(d->t, d->obj, f->name);
+
+	while (wire_reader_remaining(d->r) >= 8) {
+		struct clock_identity ci = wire_get_clock_identity(d->r);
+		char s[CLOCK_ID_STRLEN];
+
+		mgmt_tree_str(d->t, a, NULL,
+			      clock_identity_str(&ci, s, sizeof(s)));
+	}
 }
 
 static void dec_cid(struct dec *d, const struct mgmt_field *f)
@@ -660,7 +721,7 @@ static void dec_drops(struct dec *d, const struct mgmt_field *f)
 {
 	uint16_t n = wire_get_u16(d->r);
 	int o = mgmt_tree_obj(d->t, d->obj, f->name);
-	uint64_t total = 0;
+	uint64_t total = 0, ignored = 0;
 	char key[32];
 
 	for (unsigned i = 1; i <= n && wire_reader_ok(d->r); i++) {
@@ -672,10 +733,15 @@ static void dec_drops(struct dec *d, const struct mgmt_field *f)
 			name = key;
 		}
 		mgmt_tree_uint(d->t, o, name, v);
-		total += v;
+		/* expected traffic a port had no use for is no drop */
+		if (bc_drop_is_ignored((enum bc_drop)i))
+			ignored += v;
+		else
+			total += v;
 	}
 	snprintf(key, sizeof(key), "%s_total", f->name);
 	mgmt_tree_uint(d->t, d->obj, key, total);
+	mgmt_tree_uint(d->t, d->obj, "ignored_total", ignored);
 }
 
 static void dec_name(struct dec *d, const struct mgmt_field *f)
@@ -816,7 +882,8 @@ static const dec_fn decoders[MF_COUNT] = {
 	[MF_EVMASK] = dec_evmask, [MF_DROPS] = dec_drops,
 	[MF_NAME] = dec_name, [MF_COUNT8] = dec_count,
 	[MF_CLOCKS] = dec_clocks, [MF_HOSTMASK] = dec_hostmask,
-	[MF_TEXTS] = dec_texts,
+	[MF_TEXTS] = dec_texts, [MF_SPPB_OPT] = dec_sppb,
+	[MF_MONO] = dec_mono, [MF_CIDS] = dec_cids,
 };
 
 static void dec_fields(struct dec *d, const struct mgmt_field *fields, int n)

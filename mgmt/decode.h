@@ -65,6 +65,10 @@ enum mgmt_ftype {
 		      said -> array of objects (mgmt_clock_record) */
 	MF_HOSTMASK, /* u32 bits of vm/hostcheck.h -> array of check names */
 	MF_TEXTS, /* as many (check u8, PTPText) as MF_COUNT8 said -> arrays */
+	MF_SPPB_OPT, /* MF_SPPB, null unless the previous flags field has bit
+			`arg` set */
+	MF_MONO, /* u64 monotonic ns, 0 -> null (never) */
+	MF_CIDS, /* ClockIdentity to the end of the data -> array */
 	MF_COUNT
 };
 
@@ -143,6 +147,8 @@ const char *mgmt_timestamping_name(unsigned v);
 const char *mgmt_servo_state_name(unsigned v);
 const char *mgmt_port_state_name(unsigned v);
 const char *mgmt_feed_outcome_name(unsigned v);
+/* A port's last fault (enum bc_fault): "none", "link_down"... */
+const char *mgmt_fault_name(unsigned v);
 
 /*
  * A record of HVPTP_CLOCKS_NP decodes to (the fields in wire order,

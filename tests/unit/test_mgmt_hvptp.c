@@ -36,6 +36,12 @@ static void test_servo_status_bytes(void **state)
 		.valid = true, .offset_ns = -1234, .path_delay_ns = 5678,
 		.freq_ppb = 100.5, .state = 3, .te_estimate_ns = 40.25,
 		.holdover = true, .steps = 7, .at_ns = 0x0102030405LL,
+		.locked_since_ns = 0x0a0b, .state_since_ns = 0x0c0d,
+		.win = { .n = 9, .complete = true, .span_ns = 60000000000LL,
+			 .offset_rms_ns = 12.4, .offset_max_ns = 30.6,
+			 .freq_mean_ppb = -2.5, .freq_stddev_ppb = 0.25,
+			 .delay_mean_ns = 1000.0, .delay_max_ns = 1200.0,
+			 .delay_stddev_ns = 50.0 },
 	};
 	struct bc *bc = one_clock(2);
 	uint16_t len;
@@ -45,7 +51,7 @@ static void test_servo_status_bytes(void **state)
 	bc_set_servo_status(bc, &st);
 	p = get1(bc, BC_MID_HVPTP_SERVO_STATUS_NP, &len);
 	assert_source(bc, 0, 0);
-	assert_int_equal(len, BC_MGMT_SERVO_STATUS_NP_LEN);
+	assert_int_equal(len, BC_MGMT_SERVO_STATUS_NP_FULL_LEN);
 	assert_int_equal(p[0], BC_MGMT_SERVO_VALID | BC_MGMT_SERVO_HOLDOVER |
 				       BC_MGMT_SERVO_TE_KNOWN);
 	assert_int_equal(p[1], 3);
@@ -55,6 +61,19 @@ static void test_servo_status_bytes(void **state)
 	assert_int_equal(be64(p + 26), 40 * 65536 + 16384); /* 40.25 ns */
 	assert_int_equal(be64(p + 34), 7);
 	assert_int_equal(be64(p + 42), 0x0102030405LL);
+	/* since issue 10: lock, state change, the window */
+	assert_int_equal(be64(p + 50), 0x0a0b);
+	assert_int_equal(be64(p + 58), 0x0c0d);
+	assert_int_equal(p[66], BC_MGMT_WIN_KNOWN | BC_MGMT_WIN_COMPLETE);
+	assert_int_equal(be32(p + 70), 9);
+	assert_int_equal(be64(p + 74), 60000000000LL * 65536);
+	assert_int_equal(be64(p + 82), 12LL * 65536); /* rounded */
+	assert_int_equal(be64(p + 90), 31LL * 65536);
+	assert_int_equal(be64(p + 98), -2 * 65536 - 32768);
+	assert_int_equal(be64(p + 106), 16384);
+	assert_int_equal(be64(p + 114), 1000LL * 65536);
+	assert_int_equal(be64(p + 122), 1200LL * 65536);
+	assert_int_equal(be64(p + 130), 50LL * 65536);
 
 	/* unknown estimate, no sample, negative frequency, huge values */
 	memset(&st, 0, sizeof(st));
@@ -70,6 +89,11 @@ static void test_servo_status_bytes(void **state)
 	assert_true(be64(p + 18) < -(int64_t)1e18); /* saturated, negative */
 	assert_int_equal(be64(p + 26), 0);
 	assert_int_equal(be64(p + 42), 0);
+	assert_int_equal(be64(p + 50), 0); /* never locked */
+	assert_int_equal(p[66], 0); /* no window: its figures 0 */
+	assert_int_equal(be32(p + 70), 0);
+	for (int off = 74; off < BC_MGMT_SERVO_STATUS_NP_FULL_LEN; off += 8)
+		assert_int_equal(be64(p + off), 0);
 }
 
 static void test_servo_status_readonly_get(void **state)
@@ -83,7 +107,7 @@ static void test_servo_status_readonly_get(void **state)
 			     NULL, 0, true), 0);
 	assert_int_equal(out.n, 1);
 	response(bc, 0, PTP_MGMT_RESPONSE, BC_MID_HVPTP_SERVO_STATUS_NP, &len);
-	assert_int_equal(len, BC_MGMT_SERVO_STATUS_NP_LEN);
+	assert_int_equal(len, BC_MGMT_SERVO_STATUS_NP_FULL_LEN);
 	/* SET: not settable (GET-only ID) */
 	assert_int_equal(ask(bc, PTP_MGMT_SET, BC_MID_HVPTP_SERVO_STATUS_NP,
 			     (const uint8_t *)"\0\0", 2, false), 0);
