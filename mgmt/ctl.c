@@ -500,6 +500,7 @@ struct ctl_cmd {
 
 static const struct ctl_cmd commands[] = {
 	{ "status", ctl_cmd_status },
+	{ "tracking", ctl_cmd_tracking },
 	{ "get", cmd_get },
 	{ "set", cmd_set },
 	{ "cmd", cmd_command },
@@ -512,6 +513,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"usage: hvptpctl [options] status\n"
+		"       hvptpctl [options] tracking\n"
 		"       hvptpctl [options] get ID [PORT|all]\n"
 		"       hvptpctl [options] set ID [PORT] FIELD=VALUE...\n"
 		"       hvptpctl [options] cmd ID [PORT]   (DISABLE_PORT, "
@@ -676,8 +678,8 @@ int mgmt_ctl_main(int argc, char **argv, FILE *out, FILE *err)
 	code = parse_options(&c, nopts, opts);
 	if (code == 0 && nargs == 0)
 		code = ctl_fail(&c, MGMT_EXIT_USAGE, "usage",
-				"which command? (status, get, set, watch, vmclock; "
-				"hvptpctl -h)");
+				"which command? (status, tracking, get, set, "
+				"watch, vmclock; hvptpctl -h)");
 	for (size_t i = 0; code == 0 && i < sizeof(commands) /
 						sizeof(commands[0]); i++) {
 		if (strcmp(commands[i].name, args[0]) == 0) {
@@ -688,8 +690,8 @@ int mgmt_ctl_main(int argc, char **argv, FILE *out, FILE *err)
 	if (code == 0) {
 		c.command = ""; /* documents name only known commands */
 		code = ctl_fail(&c, MGMT_EXIT_USAGE, "usage",
-				"unknown command '%s' (status, get, set, watch, "
-				"vmclock)",
+				"unknown command '%s' (status, tracking, get, "
+				"set, watch, vmclock)",
 				args[0]);
 	}
 done:

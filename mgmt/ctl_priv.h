@@ -1,7 +1,7 @@
 /*
  * mgmt/ctl_priv.h — what the parts of hvptpctl share: mgmt/ctl.c (options,
- * get, set, errors), mgmt/ctl_status.c, mgmt/ctl_clocks.c and
- * mgmt/ctl_watch.c.
+ * get, set, errors), mgmt/ctl_status.c, mgmt/ctl_clocks.c,
+ * mgmt/ctl_tracking.c and mgmt/ctl_watch.c.
  */
 #ifndef HVPTP_MGMT_CTL_PRIV_H
 #define HVPTP_MGMT_CTL_PRIV_H
@@ -83,7 +83,25 @@ int ctl_status_reference(const struct mgmt_tree *t);
 void ctl_status_print_clocks(FILE *f, const struct mgmt_tree *t);
 void ctl_status_print_host(FILE *f, const struct mgmt_tree *t);
 
+/* mgmt/ctl_tracking.c: status's discipline, time properties, path
+ * trace and ages (after the clock tree is built), each port's fault,
+ * state age and ignored traffic; their lines (clk: the "clock" object). */
+void ctl_status_build_summary(struct mgmt_tree *t, struct mgmt_tree *s,
+			      const struct mgmt_status_in *in);
+void ctl_status_build_port_extra(struct mgmt_tree *t, int p,
+				 struct mgmt_tree *s,
+				 const struct mgmt_status_in *in, uint16_t pn);
+void ctl_print_discipline(FILE *f, const struct mgmt_tree *t, int clk);
+void ctl_print_path(FILE *f, const struct mgmt_tree *t, int clk);
+void ctl_print_time_properties(FILE *f, const struct mgmt_tree *t, int clk);
+/* Seconds since the daemon's monotonic time mono (now: ours); < 0 when
+ * either is unknown or mono lies ahead. */
+double ctl_age_s(int64_t now, int64_t mono);
+/* "45 s", "12 min 3 s", "3 h 12 min", "2 d 4 h" (buf of 32). */
+const char *ctl_age_text(double s, char *buf, size_t len);
+
 int ctl_cmd_status(struct ctl *c, int argc, char **argv);
+int ctl_cmd_tracking(struct ctl *c, int argc, char **argv);
 int ctl_cmd_watch(struct ctl *c, int argc, char **argv);
 /* mgmt/ctl_vmclock.c: a vmclock page read as a guest reads it. */
 int ctl_cmd_vmclock(struct ctl *c, int argc, char **argv);

@@ -211,6 +211,7 @@ static void build_port(struct mgmt_tree *t, int arr, struct mgmt_tree *s,
 	pick_all(t, p, s, o, drop_keys);
 	o = ctl_decode_port(s, in->hwclock, pn);
 	pick(t, p, "phc_index", s, o, "phc_index");
+	ctl_status_build_port_extra(t, p, s, in, pn);
 }
 
 int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *in)
@@ -251,6 +252,7 @@ int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *in)
 	}
 	ctl_status_build_clocks(t, s, in);
 	ctl_status_build_host(t, s, in);
+	ctl_status_build_summary(t, s, in);
 	mgmt_tree_free(s);
 	return t->overflow ? -ENOSPC : 0;
 }
@@ -292,6 +294,67 @@ static void line(FILE *f, const char *label, const char *value,
 		strcmp(value, "-") ? unit : "");
 }
 
+/* A window figure of the servo ("window_<key>"), or NULL when null. */
+static const char *win(const struct mgmt_tree *t, int sv, const char *key,
+		       char *buf, size_t len)
+{
+	char path[64];
+	int i;
+
+	snprintf(path, sizeof(path), "window_%s", key);
+	i = sv >= 0 ? mgmt_tree_get(t, sv, path) : -1;
+	if (i < 0 || t->node[i].kind == MV_NULL)
+		return NULL;
+	return mgmt_print_value(t, sv, i, buf, len);
+}
+
+/* "over the last 60 s (480 samples)" or "over 12.3 s so far (98
+ * samples)": the window the figures are from. */
+static void window_span(const struct mgmt_tree *t, int sv, char *buf,
+			size_t len)
+{
+	int64_t span = 0, n = 0, whole = 0;
+
+	mgmt_tree_get_int(t, sv, "window_span_ns", &span);
+	mgmt_tree_get_int(t, sv, "window_samples", &n);
+	mgmt_tree_get_int(t, sv, "window_complete", &whole);
+	snprintf(buf, len, "over %s%.0f s (%lld samples)",
+		 whole ? "the last " : "the first ", (double)span / 1e9,
+		 (long long)n);
+}
+
+/* Offset and path delay: the last, then the window's figures; "-" with
+ * the reason when no port is a slave. */
+static void print_measured(FILE *f, const struct mgmt_tree *t, int clk)
+{
+	int sv = mgmt_tree_member(t, clk, "servo");
+	char buf[64], a[32], b[32], c[32], span[64];
+	const char *v;
+	bool known = win(t, sv, "offset_rms_ns", a, sizeof(a)) != NULL;
+	const char *none = "- (no port is a slave)";
+
+	if (known)
+		window_span(t, sv, span, sizeof(span));
+	v = val(t, clk, "offset_from_master_ns", buf, sizeof(buf));
+	if (strcmp(v, "-") == 0)
+		line(f, "offset", none, "");
+	else if (known && win(t, sv, "offset_max_ns", b, sizeof(b)))
+		fprintf(f, "%-15s%s ns; rms %s ns, max %s ns %s\n", "offset", v,
+			a, b, span);
+	else
+		line(f, "offset", v, " ns");
+	v = val(t, clk, "mean_path_delay_ns", buf, sizeof(buf));
+	if (strcmp(v, "-") == 0)
+		line(f, "path delay", none, "");
+	else if (known && win(t, sv, "path_delay_mean_ns", a, sizeof(a)) &&
+		 win(t, sv, "path_delay_max_ns", b, sizeof(b)) &&
+		 win(t, sv, "path_delay_stddev_ns", c, sizeof(c)))
+		fprintf(f, "%-15s%s ns; mean %s ns, max %s ns, sd %s ns\n",
+			"path delay", v, a, b, c);
+	else
+		line(f, "path delay", v, " ns");
+}
+
 static void print_clock_head(FILE *f, const struct mgmt_tree *t, int clk)
 {
 	char id[64], dom[16], p1[16], p2[16], q[128], v[64], head[160];
@@ -307,6 +370,7 @@ static void print_clock_head(FILE *f, const struct mgmt_tree *t, int clk)
 	fprintf(f, "%-15spriority1 %s, priority2 %s, %s\n", "clock quality",
 		val(t, clk, "priority1", p1, sizeof(p1)),
 		val(t, clk, "priority2", p2, sizeof(p2)), q);
+	ctl_print_discipline(f, t, clk);
 	mgmt_tree_get_int(t, clk, "is_grandmaster", &gm);
 	fprintf(f, "%-15s%s%s\n", "grandmaster",
 		val(t, clk, "grandmaster_identity", id, sizeof(id)),
@@ -317,12 +381,42 @@ static void print_clock_head(FILE *f, const struct mgmt_tree *t, int clk)
 		val(t, clk, "grandmaster_priority2", p2, sizeof(p2)), q);
 	line(f, "parent", val(t, clk, "parent_port_identity", v, sizeof(v)),
 	     "");
+	ctl_print_path(f, t, clk);
 	line(f, "steps removed", val(t, clk, "steps_removed", v, sizeof(v)),
 	     "");
-	line(f, "offset", val(t, clk, "offset_from_master_ns", v, sizeof(v)),
-	     " ns");
-	line(f, "path delay", val(t, clk, "mean_path_delay_ns", v, sizeof(v)),
-	     " ns");
+	ctl_print_time_properties(f, t, clk);
+	print_measured(f, t, clk);
+}
+
+/* "kalman, LOCKED for 3 min 2 s, last sample 0.125 s ago". */
+static void servo_text(const struct mgmt_tree *t, int clk, int sv,
+		       const char *state, int64_t valid, char *buf,
+		       size_t len)
+{
+	const char *type = mgmt_tree_get_str(t, clk, "servo_type");
+	int i = mgmt_tree_get(t, sv, "locked_for_s");
+	int j = mgmt_tree_get(t, sv, "state_age_s");
+	int k = mgmt_tree_get(t, sv, "sample_age_s");
+	char age[32], v[64];
+	size_t n;
+
+	n = (size_t)snprintf(buf, len, "%s%s%s", type ? type : "",
+			     type ? ", " : "", state ? state : "?");
+	if (!valid) {
+		snprintf(buf + n, len - n, ", no sample yet");
+		return;
+	}
+	if (i >= 0 && t->node[i].kind == MV_REAL && n < len)
+		n += (size_t)snprintf(buf + n, len - n, ", locked for %s",
+				      ctl_age_text(t->node[i].v.d, age,
+						   sizeof(age)));
+	else if (j >= 0 && t->node[j].kind == MV_REAL && n < len)
+		n += (size_t)snprintf(buf + n, len - n, " for %s",
+				      ctl_age_text(t->node[j].v.d, age,
+						   sizeof(age)));
+	if (k >= 0 && t->node[k].kind == MV_REAL && n < len)
+		snprintf(buf + n, len - n, ", last sample %s s ago",
+			 mgmt_print_value(t, sv, k, v, sizeof(v)));
 }
 
 static void print_servo(FILE *f, const struct mgmt_tree *t, int clk)
@@ -332,7 +426,7 @@ static void print_servo(FILE *f, const struct mgmt_tree *t, int clk)
 	int ref = ctl_status_reference(t);
 	int64_t v = 0, applied = 1, valid = 0;
 	const char *state;
-	char a[64], b[64];
+	char a[64], b[160], c[64];
 	bool te;
 
 	if (sv < 0 || t->node[sv].kind != MV_OBJ) {
@@ -349,15 +443,7 @@ static void print_servo(FILE *f, const struct mgmt_tree *t, int clk)
 		fr = -1;
 	}
 	mgmt_tree_get_int(t, sv, "valid", &valid);
-	if (!valid)
-		snprintf(b, sizeof(b), "%s, no sample yet", state ? state : "?");
-	else if (mgmt_tree_get(t, sv, "sample_age_s") >= 0 &&
-		 t->node[mgmt_tree_get(t, sv, "sample_age_s")].kind == MV_REAL)
-		snprintf(b, sizeof(b), "%s, last sample %s s ago",
-			 state ? state : "?",
-			 val(t, sv, "sample_age_s", a, sizeof(a)));
-	else
-		snprintf(b, sizeof(b), "%s", state ? state : "?");
+	servo_text(t, clk, sv, state, valid, b, sizeof(b));
 	line(f, "servo", b, "");
 	snprintf(b, sizeof(b), "%s%s",
 		 fr >= 0 && t->node[fr].kind == MV_REAL && t->node[fr].v.d >= 0
@@ -367,6 +453,10 @@ static void print_servo(FILE *f, const struct mgmt_tree *t, int clk)
 		line(f, "frequency", "not applied", "");
 	else if (!valid) /* the servo's figure before a sample is none */
 		line(f, "frequency", "unknown", "");
+	else if (win(t, sv, "frequency_mean_ppb", a, sizeof(a)) &&
+		 win(t, sv, "frequency_stddev_ppb", c, sizeof(c)))
+		fprintf(f, "%-15s%s ppb; mean %s ppb, sd %s ppb\n",
+			"frequency", b, a, c);
 	else
 		line(f, "frequency", b, " ppb");
 	/* before the first sample an estimate is none (a daemon's initial
@@ -383,18 +473,35 @@ static void print_servo(FILE *f, const struct mgmt_tree *t, int clk)
 }
 
 /* The ports table: columns sized to their widest cell. */
-#define NCOL 9
+#define NCOL 10
+#define COL_STATE 2
 static const char *const col_head[NCOL] = {
 	"PORT", "INTERFACE", "STATE", "PEER", "RX-SYNC/S", "TX-SYNC/S",
-	"RX-ANN/S", "DROPS", "TS-TIMEOUTS"
+	"RX-ANN/S", "DROPS", "IGNORED", "TS-TIMEOUTS"
 };
 static const char *const col_key[NCOL] = {
 	"port_number", "interface", "port_state_name", "peer", "rx_sync_per_s",
-	"tx_sync_per_s", "rx_announce_per_s", "drops",
+	"tx_sync_per_s", "rx_announce_per_s", "drops", "ignored",
 	"tx_timestamp_timeouts"
 };
 static const bool col_right[NCOL] = { true, false, false, false, true,
-				      true, true, true, true };
+				      true, true, true, true, true };
+
+/* Cell k of port p: the state says why a FAULTY port is so. */
+static const char *port_cell(const struct mgmt_tree *t, int p, int k,
+			     char *buf)
+{
+	const char *why = mgmt_tree_get_str(t, p, "fault_reason");
+	int64_t err = 0;
+
+	if (k != COL_STATE || !why)
+		return scalar_cell(t, p, col_key[k], buf);
+	if (mgmt_tree_get_int(t, p, "fault_errno", &err) && err > 0)
+		snprintf(buf, 64, "FAULTY (%s: %s)", why, strerror((int)err));
+	else
+		snprintf(buf, 64, "FAULTY (%s)", why);
+	return buf;
+}
 
 static void print_row(FILE *f, const int *w, const char *const *cell)
 {
@@ -413,8 +520,7 @@ static void print_ports(FILE *f, const struct mgmt_tree *t)
 		w[k] = (int)strlen(col_head[k]);
 	for (int i = 0; (p = mgmt_tree_child(t, arr, i)) >= 0; i++) {
 		for (int k = 0; k < NCOL; k++) {
-			int n = (int)strlen(scalar_cell(t, p, col_key[k],
-							cell[k]));
+			int n = (int)strlen(port_cell(t, p, k, cell[k]));
 
 			if (n > w[k])
 				w[k] = n;
@@ -423,7 +529,7 @@ static void print_ports(FILE *f, const struct mgmt_tree *t)
 	print_row(f, w, col_head);
 	for (int i = 0; (p = mgmt_tree_child(t, arr, i)) >= 0; i++) {
 		for (int k = 0; k < NCOL; k++)
-			c[k] = scalar_cell(t, p, col_key[k], cell[k]);
+			c[k] = port_cell(t, p, k, cell[k]);
 		print_row(f, w, c);
 	}
 }
@@ -449,7 +555,8 @@ static double mono_s(void)
 }
 
 enum { Q_DDS, Q_CUR, Q_PARENT, Q_SERVO, Q_CLOCKS, Q_HOST, Q_HWCLOCK,
-       Q_PROPS, Q_STATS0, Q_STATS1, Q_DROPS, Q_N };
+       Q_TP, Q_PATH, Q_PSTATUS, Q_PROPS, Q_STATS0, Q_STATS1, Q_DROPS,
+       Q_N };
 
 /* Ask one GET for the status screen; an unreachable daemon is fatal
  * (*code set), an error status is not (the field shows null). */
@@ -466,40 +573,61 @@ static struct mgmt_replies *status_ask(struct ctl *c, uint16_t id, int *code)
 	return r;
 }
 
-static int status_emit(struct ctl *c, struct mgmt_replies **q, double dt)
+/* The tracking screen from the status tree st, into t. */
+static int tracking_emit(struct ctl *c, struct mgmt_tree *t,
+			 const struct mgmt_tree *st)
+{
+	if (mgmt_tracking_build(t, st) < 0)
+		return ctl_fail(c, MGMT_EXIT_ERROR, "internal", "no memory");
+	return ctl_emit(c, t, mgmt_tracking_print_text);
+}
+
+static int status_emit(struct ctl *c, struct mgmt_replies **q, double dt,
+		       bool tracking)
 {
 	struct mgmt_status_in in = {
 		.dds = q[Q_DDS], .cur = q[Q_CUR], .parent = q[Q_PARENT],
 		.servo = q[Q_SERVO], .props = q[Q_PROPS],
 		.stats0 = q[Q_STATS0], .stats1 = q[Q_STATS1],
 		.drops = q[Q_DROPS], .clocks = q[Q_CLOCKS],
-		.host = q[Q_HOST], .hwclock = q[Q_HWCLOCK], .interval_s = dt,
+		.host = q[Q_HOST], .hwclock = q[Q_HWCLOCK], .tp = q[Q_TP],
+		.path = q[Q_PATH], .pstatus = q[Q_PSTATUS], .interval_s = dt,
 		.now_mono_ns = c->status_now_ns,
 	};
-	struct mgmt_tree *t = mgmt_tree_new();
+	struct mgmt_tree *t = mgmt_tree_new(), *st = mgmt_tree_new();
 	int code, err;
 
-	if (!t)
+	if (!t || !st) {
+		mgmt_tree_free(t);
+		mgmt_tree_free(st);
 		return ctl_fail(c, MGMT_EXIT_ERROR, "internal", "no memory");
+	}
 	ctl_envelope(c, t);
-	err = mgmt_status_build(t, &in);
+	err = mgmt_status_build(tracking ? st : t, &in);
 	if (err == -EBADMSG)
 		code = ctl_fail(c, MGMT_EXIT_ERROR, "management_error",
 				"GET DEFAULT_DATA_SET: the daemon answered %s",
 				mgmt_error_name(q[Q_DDS]->rep[0].r.error_id));
+	else if (tracking)
+		code = tracking_emit(c, t, st);
 	else
 		code = ctl_emit(c, t, mgmt_status_print_text);
 	mgmt_tree_free(t);
+	mgmt_tree_free(st);
 	return code;
 }
 
-int ctl_cmd_status(struct ctl *c, int argc, char **argv)
+/* status (with message rates over c->interval_s) and tracking (without:
+ * it asks the same, once). */
+static int status_run(struct ctl *c, int argc, bool tracking)
 {
 	static const uint16_t ids[Q_N] = {
 		BC_MID_DEFAULT_DATA_SET, BC_MID_CURRENT_DATA_SET,
 		BC_MID_PARENT_DATA_SET, BC_MID_HVPTP_SERVO_STATUS_NP,
 		BC_MID_HVPTP_CLOCKS_NP, BC_MID_HVPTP_HOST_NP,
-		BC_MID_PORT_HWCLOCK_NP, BC_MID_PORT_PROPERTIES_NP,
+		BC_MID_PORT_HWCLOCK_NP, BC_MID_TIME_PROPERTIES_DATA_SET,
+		BC_MID_PATH_TRACE_LIST, BC_MID_HVPTP_PORT_STATUS_NP,
+		BC_MID_PORT_PROPERTIES_NP,
 		BC_MID_PORT_STATS_NP, BC_MID_PORT_STATS_NP,
 		BC_MID_HVPTP_PORT_DROPS_NP,
 	};
@@ -507,14 +635,13 @@ int ctl_cmd_status(struct ctl *c, int argc, char **argv)
 	double t0 = 0, dt = 0;
 	int code;
 
-	(void)argv;
 	if (argc != 1)
 		return ctl_fail(c, MGMT_EXIT_USAGE, "usage",
-				"status takes no arguments");
+				"%s takes no arguments", c->command);
 	code = ctl_connect(c, true);
 	c->status_now_ns = 0;
 	for (int i = 0; i < Q_N && !code; i++) {
-		if (i == Q_STATS1 && c->interval_s > 0) {
+		if (i == Q_STATS1 && c->interval_s > 0 && !tracking) {
 			double left = c->interval_s - (mono_s() - t0);
 			struct timespec ts = { (time_t)left,
 					       (long)((left - (time_t)left) *
@@ -526,7 +653,7 @@ int ctl_cmd_status(struct ctl *c, int argc, char **argv)
 			continue;
 		}
 		q[i] = status_ask(c, ids[i], &code);
-		if (i == Q_SERVO || i == Q_CLOCKS)
+		if (i == Q_SERVO || i == Q_CLOCKS || i == Q_PSTATUS)
 			c->status_now_ns = (int64_t)(mono_s() * 1e9);
 		if (i == Q_STATS0)
 			t0 = mono_s();
@@ -534,8 +661,20 @@ int ctl_cmd_status(struct ctl *c, int argc, char **argv)
 			dt = mono_s() - t0;
 	}
 	if (!code)
-		code = status_emit(c, q, dt);
+		code = status_emit(c, q, dt, tracking);
 	for (int i = 0; i < Q_N; i++)
 		free(q[i]);
 	return code;
+}
+
+int ctl_cmd_status(struct ctl *c, int argc, char **argv)
+{
+	(void)argv;
+	return status_run(c, argc, false);
+}
+
+int ctl_cmd_tracking(struct ctl *c, int argc, char **argv)
+{
+	(void)argv;
+	return status_run(c, argc, true);
 }
