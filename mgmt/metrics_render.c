@@ -39,6 +39,8 @@ static void snap_ports(struct metrics_snapshot *s, const struct bc *bc)
 		p->state = ds ? ds->port_state : PS_INITIALIZING;
 		if (c)
 			p->c = *c;
+		if (bc_port_status(bc, i))
+			p->fault = bc_port_status(bc, i)->fault;
 	}
 }
 
@@ -85,6 +87,10 @@ void metrics_snapshot_from_bc(struct metrics_snapshot *s,
 		s->servo.te_estimate_ns = -1.0;
 	s->sample_age_s = s->servo.valid ? (double)(now - s->servo.at_ns) / 1e9
 					 : -1.0;
+	s->locked_for_s = s->servo.locked_since_ns > 0 &&
+					  s->servo.locked_since_ns <= now
+				  ? (double)(now - s->servo.locked_since_ns) / 1e9
+				  : -1.0;
 	if (cc)
 		s->cc = *cc;
 	if (mc)
@@ -291,9 +297,10 @@ static void render_clock_freq(struct mw *w, const struct metrics_snapshot *s)
 	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
 		const struct metrics_clock_snap *c = &s->clock[k];
 
-		if (!c->present || !mgmt_clock_freq_known(clock_applied(c),
-							  c->ci.adjusted,
-							  c->ci.have_freq))
+		/* a clock not adjusted has an estimate, no adjustment */
+		if (!c->present || !c->ci.adjusted ||
+		    !mgmt_clock_freq_known(clock_applied(c), c->ci.adjusted,
+					   c->ci.have_freq))
 			continue;
 		ml_clock_of(&l, c);
 		mw_double(w, name, &l, c->ci.freq_ppb * 1e-9);
@@ -325,6 +332,52 @@ static void render_clock_te(struct mw *w, const struct metrics_snapshot *s)
 	}
 }
 
+/* 1 when hvptpd adjusts no clock: the reference is only measured. */
+static bool free_running(const struct metrics_snapshot *s)
+{
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		const struct metrics_clock_snap *c = &s->clock[k];
+
+		if (c->present && c->ci.role == BC_CLOCK_REFERENCE)
+			return !c->ci.adjusted;
+	}
+	return false;
+}
+
+/* The servo's window of Sync samples (60 s; the first while it fills;
+ * absent before a sample) and its lock; free-running. */
+static void render_window(struct mw *w, const struct metrics_snapshot *s,
+			  const struct ml *l)
+{
+	const struct bc_servo_window *win = &s->servo.win;
+
+	mw_family(w, "hvptp_offset_window_rms_seconds", "gauge",
+		  "RMS offset from the master over the last window of Sync "
+		  "samples (60 s).");
+	if (win->n)
+		mw_double(w, "hvptp_offset_window_rms_seconds", l,
+			  win->offset_rms_ns / 1e9);
+	mw_family(w, "hvptp_offset_window_max_seconds", "gauge",
+		  "Max |offset| from the master over the last window (60 s).");
+	if (win->n)
+		mw_double(w, "hvptp_offset_window_max_seconds", l,
+			  win->offset_max_ns / 1e9);
+	mw_family(w, "hvptp_mean_path_delay_window_max_seconds", "gauge",
+		  "Max path delay over the last window (60 s).");
+	if (win->n)
+		mw_double(w, "hvptp_mean_path_delay_window_max_seconds", l,
+			  win->delay_max_ns / 1e9);
+	mw_family(w, "hvptp_servo_locked_seconds", "gauge",
+		  "Time since the reference's servo locked; absent while it "
+		  "is not locked.");
+	if (s->locked_for_s >= 0)
+		mw_double(w, "hvptp_servo_locked_seconds", l, s->locked_for_s);
+	mw_family(w, "hvptp_free_running", "gauge",
+		  "1 when hvptpd adjusts no clock (free_running 1, or the "
+		  "reference not adjusted): it only measures.");
+	mw_int(w, "hvptp_free_running", NULL, free_running(s));
+}
+
 static void render_offsets(struct mw *w, const struct metrics_snapshot *s)
 {
 	struct ml l;
@@ -350,6 +403,7 @@ static void render_offsets(struct mw *w, const struct metrics_snapshot *s)
 	if (s->sample_age_s >= 0)
 		mw_double(w, "hvptp_servo_last_sample_age_seconds", &l,
 			  s->sample_age_s);
+	render_window(w, s, &l);
 }
 
 /* One clock's servo state as a state set: 1 for cur, 0 for the rest. */
@@ -638,19 +692,46 @@ static void render_msgs(struct mw *w, const struct metrics_snapshot *s,
 	}
 }
 
+/* Messages not used, by reason: the ignored ones (expected traffic) or
+ * the dropped ones (bad or unexpected input). */
+static void render_drop_kind(struct mw *w, const struct metrics_snapshot *s,
+			     const char *name, bool ignored)
+{
+	struct ml l;
+
+	for (int i = 0; i < s->nports; i++) {
+		for (int d = BC_DROP_NONE + 1; d < BC_DROP_COUNT; d++) {
+			if (bc_drop_is_ignored((enum bc_drop)d) != ignored)
+				continue;
+			ml_port(&l, &s->port[i]);
+			ml_add(&l, "reason", bc_drop_name((enum bc_drop)d));
+			mw_uint(w, name, &l, s->port[i].c.drop[d]);
+		}
+	}
+}
+
 static void render_drops(struct mw *w, const struct metrics_snapshot *s)
 {
 	struct ml l;
 
 	mw_family(w, "hvptp_dropped_messages_total", "counter",
-		  "PTP messages dropped, by reason.");
+		  "PTP messages dropped as bad or unexpected input, by "
+		  "reason.");
+	render_drop_kind(w, s, "hvptp_dropped_messages_total", false);
+	mw_family(w, "hvptp_ignored_messages_total", "counter",
+		  "PTP messages a port had no use for, by reason: expected "
+		  "traffic (heard in a state that ignores it, not from the "
+		  "parent, for another requester, looped back, not "
+		  "qualified, at a leap second).");
+	render_drop_kind(w, s, "hvptp_ignored_messages_total", true);
+	mw_family(w, "hvptp_port_faulty", "gauge",
+		  "1 for a FAULTY port, with the reason of its fault.");
 	for (int i = 0; i < s->nports; i++) {
-		for (int d = BC_DROP_NONE + 1; d < BC_DROP_COUNT; d++) {
-			ml_port(&l, &s->port[i]);
-			ml_add(&l, "reason", bc_drop_name((enum bc_drop)d));
-			mw_uint(w, "hvptp_dropped_messages_total", &l,
-				s->port[i].c.drop[d]);
-		}
+		if (s->port[i].state != PS_FAULTY)
+			continue;
+		ml_port(&l, &s->port[i]);
+		ml_add(&l, "reason", bc_fault_name(s->port[i].fault));
+		mw_int(w, "hvptp_port_faulty", &l, 1);
 	}
 }
 

@@ -15,7 +15,9 @@
  * it was measured, a servo's state and frequency while it does not steer
  * its clock (free-running, or a follower whose reference has no time
  * yet), time-error estimates while none is known.  The host checks are a
- * state set per check (ok, finding, unknown).
+ * state set per check (ok, finding, unknown).  Messages a port had no use
+ * for (bc_drop_is_ignored) are counted apart from those dropped as bad or
+ * unexpected input.
  *
  * No I/O: snprintf into the caller's buffer only.
  */
@@ -39,6 +41,7 @@ struct metrics_port_snap {
 	uint16_t number; /* portNumber */
 	enum port_state state; /* portState */
 	struct bc_port_counters c;
+	enum bc_fault fault; /* the last fault's reason (bc_port_status) */
 	/* from the daemon's sockets (have_socket: filled) */
 	bool have_socket;
 	uint64_t rx_truncated; /* datagram larger than a PTP message */
@@ -68,6 +71,7 @@ struct metrics_snapshot {
 	int slave_port; /* index of the SLAVE/UNCALIBRATED port, or -1 */
 	struct bc_servo_status servo;
 	double sample_age_s; /* since the servo's last sample; < 0: none */
+	double locked_for_s; /* since the servo locked; < 0: not locked */
 	struct bc_clock_counters cc;
 	struct bc_mgmt_counters mc;
 	int nports;

@@ -56,23 +56,46 @@ static size_t sdn_ports(const struct bc *bc, char *buf, size_t cap)
 	return used < cap ? used : cap - 1;
 }
 
+/* The reference clock hvptpd does not adjust (free_running, or
+ * system_clock_sync 0 on the system clock), or NULL. */
+static const char *sdn_free_running(const struct bc *bc)
+{
+	for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+		const struct bc_clock_info *c = bc_clock_info(bc, k);
+
+		if (c && c->role == BC_CLOCK_REFERENCE && !c->adjusted)
+			return c->name;
+	}
+	return NULL;
+}
+
 void mgmt_sdnotify_status_text(const struct bc *bc, char *buf, size_t cap)
 {
 	const struct bc_servo_status *st = bc_get_servo_status(bc);
 	const struct current_ds *cds = bc_current_ds(bc);
+	const char *fr = sdn_free_running(bc);
 	size_t used;
+	int k = 0;
 
 	if (!cap)
 		return;
-	used = sdn_ports(bc, buf, cap);
+	buf[0] = '\0';
+	if (fr) /* first, before a long list of ports can crowd it out */
+		k = snprintf(buf, cap, "free-running (%s not adjusted); ", fr);
+	used = k > 0 ? (size_t)k : 0;
+	if (used + 1 >= cap)
+		return;
+	used += sdn_ports(bc, buf + used, cap - used);
 	if (bc_slave_port(bc) < 0 || used + 1 >= cap)
 		return;
 	snprintf(buf + used, cap - used,
 		 "; offset %lld ns, path delay %lld ns, servo %s",
 		 (long long)cds->offset_from_master_ns,
 		 (long long)cds->mean_path_delay_ns,
-		 st && st->valid ? servo_state_name((enum servo_state)st->state)
-				 : "waiting");
+		 fr ? "measuring"
+		 : st && st->valid
+			 ? servo_state_name((enum servo_state)st->state)
+			 : "waiting");
 }
 
 /* Send STATUS= when the line changed (forced: also when it did not). */

@@ -8,9 +8,12 @@
  *                ports started: hvd_open() succeeded);
  *   WATCHDOG=1   every half WATCHDOG_USEC, from the loop itself, so a
  *                loop that stops turning gets the service restarted;
- *   STATUS=...   a short line for "systemctl status": each port's state,
- *                and the offset, path delay and servo state when a port is
- *                a slave; sent when a port state changes and every
+ *   STATUS=...   a short line for "systemctl status": "free-running
+ *                (CLOCK_REALTIME not adjusted); " first when hvptpd
+ *                adjusts no clock, each port's state, and the offset,
+ *                path delay and servo state when a port is a slave
+ *                ("measuring" for a servo that only measures); sent when
+ *                a port state changes and every
  *                SDNOTIFY_STATUS_PERIOD_S seconds if the line changed;
  *   STOPPING=1   when hvptpd shuts down.
  * Without NOTIFY_SOCKET nothing is registered (sd_notify would do nothing).

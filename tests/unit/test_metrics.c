@@ -345,10 +345,17 @@ static void test_counters(void **state)
 		    "type=\"delay_req\"} 7");
 	assert_line("hvptp_tx_messages_total{port=\"2\",interface=\"eth1\","
 		    "type=\"sync\"} 100");
-	assert_line("hvptp_dropped_messages_total{port=\"1\",interface="
+	/* not from the parent: expected traffic, ignored, not dropped */
+	assert_line("hvptp_ignored_messages_total{port=\"1\",interface="
 		    "\"eth0\",reason=\"not_parent\"} 3");
+	assert_null(strstr(text, "hvptp_dropped_messages_total{port=\"1\","
+				 "interface=\"eth0\",reason=\"not_parent\"}"));
 	assert_line("hvptp_dropped_messages_total{port=\"2\",interface="
 		    "\"eth1\",reason=\"too_short\"} 0");
+	assert_null(strstr(text, "hvptp_ignored_messages_total{port=\"2\","
+				 "interface=\"eth1\",reason=\"too_short\"}"));
+	assert_line("hvptp_ignored_messages_total{port=\"1\",interface="
+		    "\"eth0\",reason=\"wrong_state\"} 0");
 	assert_null(strstr(text, "reason=\"none\""));
 	assert_null(strstr(text, "type=\"reserved\""));
 	assert_line("hvptp_tx_timestamp_timeouts_total{port=\"1\",interface="
@@ -497,6 +504,47 @@ static void test_clock_families(void **state)
 				 "\"/dev/ptp0\""));
 	assert_null(strstr(text, "hvptp_clock_offset_age_seconds{clock="
 				 "\"/dev/ptp0\""));
+}
+
+/* Free-running shown as such; the servo's window and lock; a FAULTY
+ * port's reason. */
+static void test_status_families(void **state)
+{
+	(void)state;
+	make_snapshot(&snap);
+	make_clocks(&snap);
+	snap.locked_for_s = -1;
+	render(&snap);
+	assert_line("hvptp_free_running 0");
+	assert_false(has_sample("hvptp_offset_window_rms_seconds"));
+	assert_false(has_sample("hvptp_servo_locked_seconds"));
+	assert_false(has_sample("hvptp_port_faulty"));
+	assert_non_null(strstr(text, "# TYPE hvptp_port_faulty gauge\n"));
+	/* the reference measured only: free-running, and its estimate is
+	 * no adjustment */
+	snap.clock[0].ci.adjusted = false;
+	snap.servo.win = (struct bc_servo_window){
+		.n = 480, .complete = true, .span_ns = 60000000000LL,
+		.offset_rms_ns = 25.0, .offset_max_ns = 80.0,
+		.delay_max_ns = 2500.0,
+	};
+	snap.locked_for_s = 182.5;
+	snap.port[1].state = PS_FAULTY;
+	snap.port[1].fault = BC_FAULT_TX_TIMESTAMP;
+	render(&snap);
+	assert_line("hvptp_free_running 1");
+	assert_null(strstr(text, "hvptp_frequency_adjustment_ratio{clock="
+				 "\"/dev/ptp0\""));
+	assert_line("hvptp_offset_window_rms_seconds{clock=\"/dev/ptp0\"} "
+		    "2.5e-08");
+	assert_line("hvptp_offset_window_max_seconds{clock=\"/dev/ptp0\"} "
+		    "8e-08");
+	assert_line("hvptp_mean_path_delay_window_max_seconds{clock="
+		    "\"/dev/ptp0\"} 2.5e-06");
+	assert_line("hvptp_servo_locked_seconds{clock=\"/dev/ptp0\"} 182.5");
+	assert_line("hvptp_port_faulty{port=\"2\",interface=\"eth1\","
+		    "reason=\"tx_timestamp_timeout\"} 1");
+	assert_null(strstr(text, "hvptp_port_faulty{port=\"1\""));
 }
 
 static void test_host_check(void **state)
@@ -1023,6 +1071,7 @@ int main(void)
 		cmocka_unit_test(test_label_escaping),
 		cmocka_unit_test(test_absent_values),
 		cmocka_unit_test(test_clock_families),
+		cmocka_unit_test(test_status_families),
 		cmocka_unit_test(test_host_check),
 		cmocka_unit_test(test_small_buffer),
 		cmocka_unit_test(test_snapshot_from_bc),

@@ -176,6 +176,30 @@ static void test_status_text(void **state)
 	mgmt_sdnotify_status_text(fx.bc, tiny, 0); /* nothing written */
 }
 
+/* free_running: said first, whatever the ports; the servo only
+ * measures. */
+static void test_status_free_running(void **state)
+{
+	struct bc_clock_info ci = {
+		.name = "CLOCK_REALTIME", .phc_index = -1,
+		.role = BC_CLOCK_REFERENCE, .source = -1, .adjusted = false,
+	};
+	char buf[SDNOTIFY_STATUS_LEN], tiny[20];
+
+	(void)state;
+	assert_int_equal(bc_set_clock_info(fx.bc, 0, &ci), 0);
+	mgmt_sdnotify_status_text(fx.bc, buf, sizeof(buf));
+	assert_string_equal(buf, "free-running (CLOCK_REALTIME not adjusted); "
+				 "eth0 INITIALIZING, eth1 INITIALIZING");
+	mgmt_sdnotify_status_text(fx.bc, tiny, sizeof(tiny));
+	assert_string_equal(tiny, "free-running (CLOCK");
+	/* adjusted: not said */
+	ci.adjusted = true;
+	assert_int_equal(bc_set_clock_info(fx.bc, 0, &ci), 0);
+	mgmt_sdnotify_status_text(fx.bc, buf, sizeof(buf));
+	assert_string_equal(buf, "eth0 INITIALIZING, eth1 INITIALIZING");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +207,8 @@ int main(void)
 			test_ready_watchdog_status_stopping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_notify_socket, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_status_free_running,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_watchdog_for_another_pid,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_status_text, setup,
