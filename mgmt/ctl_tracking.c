@@ -219,21 +219,40 @@ static bool flag(const struct mgmt_tree *t, int obj, const char *path)
 	return obj >= 0 && mgmt_tree_get_int(t, obj, path, &v) && v;
 }
 
+/* The interface of port number pn in the status's ports, or NULL. */
+static const char *port_interface(const struct mgmt_tree *t, int64_t pn)
+{
+	int arr = mgmt_tree_member(t, 0, "ports");
+
+	for (int i = 0, p; (p = mgmt_tree_child(t, arr, i)) >= 0; i++) {
+		int64_t n = 0;
+
+		if (mgmt_tree_get_int(t, p, "port_number", &n) && n == pn)
+			return mgmt_tree_get_str(t, p, "interface");
+	}
+	return NULL;
+}
+
 void ctl_print_discipline(FILE *f, const struct mgmt_tree *t, int clk)
 {
 	const char *d = str_or(t, clk, "discipline", "?");
 	const char *ref = str_or(t, clk, "reference_clock", "the clock");
 	const char *type = str_or(t, clk, "servo_type", NULL);
 	int64_t sp = 0;
+	const char *ifname = NULL;
 
+	if (mgmt_tree_get_int(t, clk, "slave_port", &sp))
+		ifname = port_interface(t, sp);
 	fprintf(f, "%-15s", "discipline");
 	if (strcmp(d, "free-running") == 0)
 		fprintf(f, "free-running: %s is measured, never adjusted "
 			   "(free_running)\n", ref);
 	else if (strcmp(d, "disciplined") == 0 &&
 		 mgmt_tree_get_int(t, clk, "slave_port", &sp))
-		fprintf(f, "%s disciplined by PTP on port %lld%s%s\n", ref,
-			(long long)sp, type ? ", servo " : "", type ? type : "");
+		fprintf(f, "%s disciplined by PTP on port %lld%s%s%s%s%s\n",
+			ref, (long long)sp, ifname ? " (" : "",
+			ifname ? ifname : "", ifname ? ")" : "",
+			type ? ", servo " : "", type ? type : "");
 	else if (strcmp(d, "holdover") == 0)
 		fprintf(f, "holdover: %s keeps its last good frequency, no "
 			   "master\n", ref);
