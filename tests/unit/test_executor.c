@@ -253,6 +253,10 @@ static void send_error_faults(int err)
 	assert_true(fx.ex.send_errors >= 1);
 	assert_int_equal(bc_port_counters(fx.bc, 0)->faults, 1);
 	assert_int_equal(bc_port_counters(fx.bc, 0)->tx_ts_timeouts, 0);
+	/* why, for the status */
+	assert_int_equal(bc_port_status(fx.bc, 0)->fault, BC_FAULT_SEND);
+	assert_int_equal(bc_port_status(fx.bc, 0)->fault_errno, -err);
+	assert_int_equal(bc_port_status(fx.bc, 0)->fault_at_ns, now);
 }
 
 static void test_send_error_faults(void **state)
@@ -318,6 +322,47 @@ static void run_sample(enum bc_sample_kind kind, int64_t offset,
 	a->u.sample.ingress = tmv_from_ns(ingress);
 	a->u.sample.log_sync_interval = 0;
 	exec_run(&fx.ex, &acts, now);
+}
+
+/* The status's window of Sync samples and the servo's times: the first
+ * window is shown while it fills, then the last whole one (60 s); the lock
+ * and the last state change are the times the servo's state showed
+ * them. */
+static void test_status_window(void **state)
+{
+	const struct bc_servo_status *st = bc_get_servo_status(fx.bc);
+	int64_t locked_at = 0, changed_at = 0;
+	int prev = -1;
+
+	(void)state;
+	exec_start(&fx.ex, 0);
+	for (int i = 1; i <= 70; i++) {
+		int64_t now = i * NS_PER_SEC;
+
+		run_sample(BC_SAMPLE_SYNC, i % 2 ? 100 : -100, now, now);
+		if (st->state != prev)
+			changed_at = now;
+		if (st->state == SERVO_LOCKED && !locked_at)
+			locked_at = now;
+		prev = st->state;
+		if (i == 10) { /* the first window, filling */
+			assert_int_equal(st->win.n, 10);
+			assert_false(st->win.complete);
+			assert_int_equal(st->win.span_ns, 9 * NS_PER_SEC);
+		}
+	}
+	assert_true(locked_at > 0);
+	assert_int_equal(st->locked_since_ns, locked_at);
+	assert_int_equal(st->state_since_ns, changed_at);
+	/* samples 1..61 (61 - 1 >= 60 s): the whole window, until the next */
+	assert_int_equal(st->win.n, 61);
+	assert_true(st->win.complete);
+	assert_int_equal(st->win.span_ns, 60 * NS_PER_SEC);
+	assert_true(st->win.offset_rms_ns == 100.0);
+	assert_true(st->win.offset_max_ns == 100.0);
+	assert_true(st->win.delay_mean_ns == 1000.0);
+	assert_true(st->win.delay_max_ns == 1000.0);
+	assert_true(st->win.delay_stddev_ns == 0.0);
 }
 
 /* A DELAY sample (Delay_Req direction) with the linuxptp baseline (PI,
@@ -512,6 +557,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(
 			test_new_grandmaster_rearms_first_step, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_sample_steps_clock, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_status_window, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_delay_sample, setup,
 						teardown),
