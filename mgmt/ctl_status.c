@@ -331,7 +331,10 @@ static void print_measured(FILE *f, const struct mgmt_tree *t, int clk)
 	char buf[64], a[32], b[32], c[32], span[64];
 	const char *v;
 	bool known = win(t, sv, "offset_rms_ns", a, sizeof(a)) != NULL;
-	const char *none = "- (no port is a slave)";
+	int64_t sp = 0;
+	const char *none = mgmt_tree_get_int(t, clk, "slave_port", &sp)
+				   ? "- (no sample yet)"
+				   : "- (no port is a slave)";
 
 	if (known)
 		window_span(t, sv, span, sizeof(span));

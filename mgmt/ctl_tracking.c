@@ -72,6 +72,8 @@ static void age_member(struct mgmt_tree *t, int obj, const char *key,
 		mgmt_tree_null(t, obj, key);
 }
 
+static bool flag(const struct mgmt_tree *t, int obj, const char *path);
+
 /* The number of the port in SLAVE or UNCALIBRATED, or -1. */
 static int slave_port_number(const struct mgmt_tree *t)
 {
@@ -123,8 +125,11 @@ static void build_discipline(struct mgmt_tree *t, int clk)
 							 "servo_type_name")
 				    : NULL;
 	int64_t adjusted = 0;
+	int sv = mgmt_tree_member(t, clk, "servo");
+	bool no_sample = sv >= 0 && t->node[sv].kind == MV_OBJ &&
+			 !flag(t, sv, "valid");
 
-	if (slave < 0) { /* currentDS's 0 is no measurement */
+	if (slave < 0 || no_sample) { /* currentDS's 0 is no measurement */
 		null_member(t, clk, "offset_from_master_ns");
 		null_member(t, clk, "mean_path_delay_ns");
 	}
@@ -426,6 +431,7 @@ static double tk_real(const struct mgmt_tree *t, const char *key)
 static void tk_print_ref(FILE *f, const struct mgmt_tree *t)
 {
 	char a[64], b[64], c[64];
+	int64_t applied = 1;
 	const char *d = mgmt_tree_get_str(t, 0, "discipline");
 
 	tk_line(f, "Reference clock", "%s (%s)", tk_val(t, "reference_clock", a,
@@ -441,7 +447,10 @@ static void tk_print_ref(FILE *f, const struct mgmt_tree *t)
 			tk_val(t, "grandmaster_identity", a, sizeof(a)));
 	tk_line(f, "Steps removed", "%s", tk_val(t, "steps_removed", a,
 						 sizeof(a)));
-	tk_line(f, "Servo", "%s, %s%s%s", tk_val(t, "servo_type", a, sizeof(a)),
+	mgmt_tree_get_int(t, 0, "frequency_applied", &applied);
+	tk_line(f, "Servo", "%s, %s%s%s%s",
+		tk_val(t, "servo_type", a, sizeof(a)),
+		applied ? "" : "measures only, ",
 		tk_val(t, "servo_state", b, sizeof(b)),
 		tk_known(t, "locked_for_s") ? ", locked for " : "",
 		tk_known(t, "locked_for_s")
@@ -460,7 +469,9 @@ static void tk_print_figures(FILE *f, const struct mgmt_tree *t)
 	int64_t span = 0, applied = 1, valid;
 
 	tk_line(f, "Last offset", "%s%s", tk_val(t, "offset_ns", a, sizeof(a)),
-		tk_known(t, "offset_ns") ? " ns" : " (no port is a slave)");
+		tk_known(t, "offset_ns")    ? " ns"
+		: tk_known(t, "slave_port") ? " (no sample yet)"
+					    : " (no port is a slave)");
 	mgmt_tree_get_int(t, 0, "window_span_ns", &span);
 	if (tk_known(t, "rms_offset_ns"))
 		tk_line(f, "RMS offset", "%s ns (max %s ns, %s samples over "

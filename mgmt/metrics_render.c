@@ -385,14 +385,15 @@ static void render_offsets(struct mw *w, const struct metrics_snapshot *s)
 	ml_clock(&l, s);
 	mw_family(w, "hvptp_offset_from_master_seconds", "gauge",
 		  "currentDS.offsetFromMaster: local clock minus master "
-		  "(absent when no port is a slave).");
-	if (s->slave_port >= 0)
+		  "(absent when no port is a slave, and before a sample).");
+	if (s->slave_port >= 0 && s->servo.valid)
 		mw_double(w, "hvptp_offset_from_master_seconds", &l,
 			  ns_to_s(s->cds.offset_from_master_ns));
 	mw_family(w, "hvptp_mean_path_delay_seconds", "gauge",
 		  "currentDS.meanDelay: mean one-way path delay to the "
-		  "master (absent when no port is a slave).");
-	if (s->slave_port >= 0)
+		  "master (absent when no port is a slave, and before a "
+		  "sample).");
+	if (s->slave_port >= 0 && s->servo.valid)
 		mw_double(w, "hvptp_mean_path_delay_seconds", &l,
 			  ns_to_s(s->cds.mean_path_delay_ns));
 	render_clock_freq(w, s);

@@ -88,14 +88,16 @@ void mgmt_sdnotify_status_text(const struct bc *bc, char *buf, size_t cap)
 	used += sdn_ports(bc, buf + used, cap - used);
 	if (bc_slave_port(bc) < 0 || used + 1 >= cap)
 		return;
+	if (!st || !st->valid) { /* currentDS's 0 is no measurement */
+		snprintf(buf + used, cap - used, "; no offset yet");
+		return;
+	}
 	snprintf(buf + used, cap - used,
 		 "; offset %lld ns, path delay %lld ns, servo %s",
 		 (long long)cds->offset_from_master_ns,
 		 (long long)cds->mean_path_delay_ns,
 		 fr ? "measuring"
-		 : st && st->valid
-			 ? servo_state_name((enum servo_state)st->state)
-			 : "waiting");
+		    : servo_state_name((enum servo_state)st->state));
 }
 
 /* Send STATUS= when the line changed (forced: also when it did not). */

@@ -14,6 +14,13 @@
 # 0), but its offset against the master is; each host check that applies is
 # in exactly one state.  Other paths get 404.  The text file parses too, and
 # is removed when hvptpd exits.
+#
+# Free-running is said everywhere (issue 10): hvptp_free_running 1; the
+# Syncs heard while LISTENING are ignored traffic, not drops; hvptpctl
+# status (text and --json) and tracking say free-running, with the offset
+# and path delay of the slave port (never a 0 for unknown); hvptpd started
+# with NOTIFY_SOCKET (a datagram socket the test reads) sends READY=1 and a
+# STATUS= line that starts with "free-running".
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -34,11 +41,35 @@ hv_addr gm eth0 10.213.7.1/24
 hv_addr dut eth0 10.213.7.2/24
 PROM=$HV_TMP/hvptp.prom
 
+HVPTPCTL=${HVPTPCTL:-$(dirname "$HVPTPD")/hvptpctl}
+[ -x "$HVPTPCTL" ] || hv_skip "no hvptpctl at $HVPTPCTL (make; or set HVPTPCTL)"
+# systemd's notification socket, played by python3: a line per datagram
+NOTIFY=$HV_TMP/notify.sock
+NOTES=$HV_TMP/notify.txt
+python3 - "$NOTIFY" "$NOTES" <<'EOF' &
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(1.0)
+end = time.time() + 120
+with open(sys.argv[2], "a") as f:
+    # until the test is done (its directory goes), 120 s at most
+    while time.time() < end and os.path.exists(sys.argv[1]):
+        try:
+            m = s.recv(4096)
+        except socket.timeout:
+            continue
+        f.write(m.decode(errors="replace").replace("\n", " | ") + "\n")
+        f.flush()
+EOF
+notify_pid=$!
+hv_wait_cmd 5 test -S "$NOTIFY" || hv_fail "no notification socket at $NOTIFY"
+
 hv_node gm gm ptp4l "priority1 100"
 hv_node dut dut dut "metrics_address 127.0.0.1:$PORT" \
 	"metrics_textfile $PROM" "metrics_textfile_interval 1"
 hv_run gm -i eth0
-hv_run dut -i eth0 -s
+NOTIFY_SOCKET=$NOTIFY hv_run dut -i eth0 -s
 
 hv_wait_log gm "selected local clock $HV_RE_ID as best master" 15 ||
 	hv_fail "ptp4l did not take the master role"
@@ -118,6 +149,15 @@ nseries=$(grep -cE '^hvptp_host_check\{' "$S1")
 if [ "$nchecks" -lt 1 ] || [ "$nseries" -ne $((3 * nchecks)) ]; then
 	hv_fail "host checks: $nchecks checks in a state, $nseries series: $(grep '^hvptp_host_check' "$S1")"
 fi
+# free-running (issue 10): said, and its estimate is no adjustment
+v=$(value "$S1" 'hvptp_free_running')
+[ "$v" = 1 ] || hv_fail "hvptp_free_running is '$v', expected 1 (free_running 1)"
+# Syncs heard before the port was a slave are ignored traffic, not drops
+if grep -qE '^hvptp_dropped_messages_total\{.*reason="(wrong_state|not_parent|from_self)"' "$S1"; then
+	hv_fail "expected traffic counted as dropped: $(grep '^hvptp_dropped_messages_total' "$S1")"
+fi
+ign=$(value "$S1" 'hvptp_ignored_messages_total{port="1",interface="eth0",reason="wrong_state"}')
+[ -n "$ign" ] || hv_fail "no hvptp_ignored_messages_total for wrong_state"
 SYNC='hvptp_rx_messages_total{port="1",interface="eth0",type="sync"}'
 sync1=$(value "$S1" "$SYNC")
 
@@ -142,12 +182,49 @@ check_promtool "$PROM" "the text file"
 grep -q "^hvptp_grandmaster_info{grandmaster_identity=\"$id_gm\"" "$PROM" ||
 	hv_fail "the text file has no grandmaster_info"
 [ ! -e "$PROM.tmp" ] || hv_fail "$PROM.tmp left behind"
+
+# hvptpctl status and tracking say free-running, with the slave's figures
+ctl() { timeout 20 ip netns exec "$(hv_ns dut)" "$HVPTPCTL" -s "$(hv_uds dut)" "$@"; }
+ST=$HV_TMP/status.txt
+SJ=$HV_TMP/status.json
+TR=$HV_TMP/tracking.txt
+ctl -i 0 status >"$ST" 2>&1 || hv_fail "hvptpctl status: $(cat "$ST")"
+grep -qE '^discipline +free-running: CLOCK_REALTIME is measured, never adjusted' "$ST" ||
+	hv_fail "status does not say free-running: $(cat "$ST")"
+grep -qE '^offset +-?[0-9]+ ns' "$ST" || hv_fail "status: no offset of the slave port: $(cat "$ST")"
+grep -qE '^ +1 +eth0 +(UNCALIBRATED|SLAVE) ' "$ST" || hv_fail "status: port row: $(cat "$ST")"
+ctl -i 0 --json status >"$SJ" 2>&1 || hv_fail "hvptpctl --json status: $(cat "$SJ")"
+got=$(python3 -c '
+import json, sys
+c = json.load(open(sys.argv[1]))["clock"]
+print(c["discipline"], c["adjusted"], c["reference_clock"], c["slave_port"],
+      type(c["offset_from_master_ns"]).__name__, c["servo_type"] is not None,
+      c["time_properties"]["current_utc_offset"] is not None)' "$SJ") ||
+	hv_fail "status --json: $(cat "$SJ")"
+[ "$got" = "free-running False CLOCK_REALTIME 1 int True True" ] ||
+	hv_fail "status --json: discipline, adjusted, reference, slave port, offset, servo, time '$got'"
+ctl tracking >"$TR" 2>&1 || hv_fail "hvptpctl tracking: $(cat "$TR")"
+grep -qE '^Reference clock +: CLOCK_REALTIME \(free-running\)$' "$TR" ||
+	hv_fail "tracking does not say free-running: $(cat "$TR")"
+grep -qE '^Frequency +: (.*\(estimated, not applied\)|-)$' "$TR" ||
+	hv_fail "tracking shows a free-running frequency as applied: $(cat "$TR")"
+
+# systemd heard it too
+status_said() { grep -q 'STATUS=free-running (CLOCK_REALTIME not adjusted); eth0 ' "$NOTES"; }
+hv_wait_cmd 5 status_said || hv_fail "no STATUS= saying free-running: $(cat "$NOTES")"
+grep -q 'READY=1' "$NOTES" || hv_fail "no READY=1: $(cat "$NOTES")"
 {
 	echo "----- first scrape:"
 	cat "$S1"
+	echo "----- hvptpctl status, tracking; systemd's notifications:"
+	cat "$ST" "$TR" "$NOTES"
 } >>"$(hv_log dut)"
 
 hv_finish
+stopping_said() { grep -q 'STOPPING=1' "$NOTES"; }
+hv_wait_cmd 3 stopping_said || hv_fail "no STOPPING=1: $(cat "$NOTES")"
+kill "$notify_pid" 2>/dev/null
+wait "$notify_pid" 2>/dev/null
 [ ! -e "$PROM" ] || hv_fail "the text file is still there after exit"
 hv_result "promtool clean, $families families; port UNCALIBRATED(8)," \
 	"stepsRemoved 1, GM $id_gm; |offset| $off_ns ns, delay $delay_ns ns;" \

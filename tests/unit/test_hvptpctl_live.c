@@ -676,6 +676,10 @@ static void test_status_no_sample(void **state)
 	assert_non_null(strstr(text, "\nservo          pi, UNLOCKED, no "
 				     "sample yet\n"));
 	assert_non_null(strstr(text, "\nfrequency      unknown\n"));
+	/* a slave port before its first sample: currentDS's 0 is none */
+	assert_non_null(strstr(text, "\noffset         - (no sample yet)\n"));
+	assert_non_null(strstr(text, "\npath delay     - (no sample yet)\n"));
+	assert_true(tnull(t, "clock.offset_from_master_ns"));
 	assert_non_null(strstr(text, "\ntime error     unknown\n"));
 	free(text);
 	for (int i = 0; i < NQ; i++)

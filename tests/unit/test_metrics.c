@@ -520,6 +520,13 @@ static void test_status_families(void **state)
 	assert_false(has_sample("hvptp_servo_locked_seconds"));
 	assert_false(has_sample("hvptp_port_faulty"));
 	assert_non_null(strstr(text, "# TYPE hvptp_port_faulty gauge\n"));
+	/* a slave port before its first sample: currentDS's 0 is none */
+	snap.slave_port = 0;
+	snap.servo.valid = false;
+	render(&snap);
+	assert_false(has_sample("hvptp_offset_from_master_seconds"));
+	assert_false(has_sample("hvptp_mean_path_delay_seconds"));
+	snap.servo.valid = true;
 	/* the reference measured only: free-running, and its estimate is
 	 * no adjustment */
 	snap.clock[0].ci.adjusted = false;
