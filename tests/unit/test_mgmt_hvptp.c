@@ -1,7 +1,8 @@
 /*
  * tests/unit/test_mgmt_hvptp.c — hvptp's own management IDs in the core
- * (bc/mgmt.h, bc/mgmt_ids.c): HVPTP_SERVO_STATUS_NP (0xD000, clock) and
- * HVPTP_PORT_DROPS_NP (0xD001, port), checked on the raw bytes at the
+ * (bc/mgmt.h, bc/mgmt_ids.c): HVPTP_SERVO_STATUS_NP (0xD000, clock),
+ * HVPTP_PORT_DROPS_NP (0xD001, port) and HVPTP_PORT_STATUS_NP (0xD005,
+ * port), and the standard's PATH_TRACE_LIST, checked on the raw bytes at the
  * offsets docs/hvptpctl.md documents, independently of hvptpctl's
  * decoders: every field against what the core was told or counted,
  * saturation and rounding, unknown time-error estimates, port addressing,
@@ -179,6 +180,51 @@ static void test_port_drops_addressing(void **state)
 	}
 }
 
+/* A port's state history and last fault: after the link went down and came
+ * back the reason stays, the state time moves on. */
+static void test_port_status_bytes(void **state)
+{
+	struct bc *bc = one_clock(2);
+	struct port_identity pid = bc_port_ds(bc, 1)->port_identity;
+	uint16_t len;
+	const uint8_t *p;
+
+	(void)state;
+	p = get_port(bc, BC_MID_HVPTP_PORT_STATUS_NP, 1, &len);
+	assert_int_equal(len, BC_MGMT_PORT_STATUS_NP_LEN);
+	assert_pid_at(p, &pid);
+	assert_int_equal(p[11], BC_FAULT_NONE);
+	assert_int_equal(be64(p + 26), 0); /* never faulted */
+	bc_actions_init(&out);
+	assert_int_equal(bc_port_link(bc, 1, false, T0 + 5, &out), 0);
+	p = get_port(bc, BC_MID_HVPTP_PORT_STATUS_NP, 1, &len);
+	assert_int_equal(p[10], PS_FAULTY);
+	assert_int_equal(p[11], BC_FAULT_LINK_DOWN);
+	assert_int_equal(be32(p + 14), 0);
+	assert_int_equal(be64(p + 18), T0 + 5);
+	assert_int_equal(be64(p + 26), T0 + 5);
+	bc_actions_init(&out);
+	assert_int_equal(bc_port_link(bc, 1, true, T0 + 9, &out), 0);
+	p = get_port(bc, BC_MID_HVPTP_PORT_STATUS_NP, 1, &len);
+	assert_int_not_equal(p[10], PS_FAULTY);
+	assert_int_equal(p[11], BC_FAULT_LINK_DOWN); /* the last fault */
+	assert_int_equal(be64(p + 18), T0 + 9);
+	assert_int_equal(be64(p + 26), T0 + 5);
+	/* the program's own reason, with its errno */
+	bc_actions_init(&out);
+	assert_int_equal(bc_port_fault_why(bc, 1, BC_FAULT_SEND, 105, T0 + 20,
+					   &out),
+			 0);
+	p = get_port(bc, BC_MID_HVPTP_PORT_STATUS_NP, 1, &len);
+	assert_int_equal(p[11], BC_FAULT_SEND);
+	assert_int_equal(be32(p + 14), 105);
+	assert_int_equal(bc_port_fault_why(bc, 1, BC_FAULT_NONE, 0, T0, &out),
+			 -EINVAL);
+	/* the path trace: none while this clock is its own grandmaster */
+	get1(bc, BC_MID_PATH_TRACE_LIST, &len);
+	assert_int_equal(len, 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -191,6 +237,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_port_drops_addressing,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_port_status_bytes, setup,
+						teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
