@@ -106,9 +106,10 @@ $(HVPTPCTL): $(call obj,mgmt/hvptpctl.c) $(DAEMON_LIB) $(EDGE_LIB) $(CORE_LIB)
 
 # The simulator runs the real core, servos and executor on virtual time.
 # vm/vmclock.c (pure: the page, its fill and read, the estimator) with
-# it, for the hosts' vmclock pages; nothing else of vm/ or hwts/.
-$(HVPTP_SIM): $(call obj,$(SIM_SRC) vm/vmclock.c) $(DAEMON_LIB) $(CORE_LIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ -lm
+# it, for the hosts' vmclock pages; --status prints hvptpctl's screens
+# (mgmt/ctl*.c: json-c, and the host checks' and feeds' names of vm/).
+$(HVPTP_SIM): $(call obj,$(SIM_SRC) vm/vmclock.c) $(DAEMON_LIB) $(EDGE_LIB) $(CORE_LIB)
+	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(JSON_LIBS) -lm
 
 # --- purity: the core references no I/O and no clock -----------------------
 FORBIDDEN := socket bind connect listen accept send sendto sendmsg recv \

@@ -2,7 +2,7 @@
  * sim/main.c — hvptp-sim: run a scenario, print what happened.
  *
  *   hvptp-sim FILE [-s SEED] [-d DURATION] [-o KEY=VALUE]... [--csv OUT]
- *             [--check] [-v]...
+ *             [--check] [--status NODE]... [-v]...
  *
  * Prints the per-node report on stdout (byte-identical for the same file
  * and seed), the checks with --check, and the wall time on stderr:
@@ -12,6 +12,8 @@
  * bad scenario file ("file:line: reason"); 1 when the run failed (out of
  * memory, a node that could not start).  -d checks the file's events
  * against its own duration and leaves out those after the shortened end.
+ * --status NODE prints, after the report, what hvptpctl status and
+ * tracking would show for that node at the end of the run.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -30,6 +32,8 @@ struct opts {
 	struct sim_load_opts load;
 	bool check;
 	int verbose;
+	const char *status[8]; /* --status NODE */
+	int nstatus;
 };
 
 static void usage(FILE *f)
@@ -46,6 +50,8 @@ static void usage(FILE *f)
 		"                      section still wins\n"
 		"      --csv OUT       write the time series to OUT\n"
 		"      --check         evaluate [expect]; exit 1 on a failure\n"
+		"      --status NODE   then hvptpctl's status and tracking of "
+		"NODE\n"
 		"  -v, --verbose       the nodes' log lines (-vv: debug)\n"
 		"  -h, --help          this text\n"
 		"see docs/sim-scenarios.md for the scenario format\n");
@@ -60,6 +66,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "option", required_argument, NULL, 'o' },
 		{ "csv", required_argument, NULL, 'C' },
 		{ "check", no_argument, NULL, 'K' },
+		{ "status", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -101,6 +108,14 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case 'K':
 			o->check = true;
+			break;
+		case 'S':
+			if (o->nstatus == 8) {
+				fprintf(stderr, "hvptp-sim: --status: at most "
+						"8 nodes\n");
+				return -EINVAL;
+			}
+			o->status[o->nstatus++] = optarg;
 			break;
 		case 'v':
 			o->verbose++;
@@ -188,7 +203,14 @@ int main(int argc, char **argv)
 		return rc == -E2BIG ? 2 : 1;
 	}
 	sim_report(&s, stdout);
-	if (o.check)
+	for (int i = 0; i < o.nstatus; i++) {
+		if (sim_status_print(&s, o.status[i], stdout) < 0) {
+			fprintf(stderr, "hvptp-sim: --status %s: no such node "
+				"running at the end\n", o.status[i]);
+			rc = 1;
+		}
+	}
+	if (o.check && !rc)
 		rc = sim_check(&s, stdout);
 	fflush(stdout);
 	fprintf(stderr, "sim: %.0f s simulated in %.2f s (%.0fx)\n",

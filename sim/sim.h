@@ -471,6 +471,10 @@ const char *sim_role(const struct sim *s, const struct sim_node *n);
 
 /* sim_report.c, sim_check.c */
 void sim_report(const struct sim *s, FILE *out);
+/* sim/sim_status.c: hvptpctl's status and tracking screens of node name
+ * now (its core asked as the management socket would).  0, -ENOENT (no
+ * such node, or it is down), -ENOMEM. */
+int sim_status_print(struct sim *s, const char *name, FILE *out);
 /* Evaluate [expect]: 0 all passed, 1 a failure, 3 only expected
  * failures (xfail), 4 all passed, some although marked xfail. */
 int sim_check(const struct sim *s, FILE *out);

@@ -16,7 +16,11 @@
 #      passes, the events after the end left out;
 #   5. reproducibility: the same file and seed give byte-identical report
 #      and CSV (failover.scn, whole_host.scn); another seed gives another
-#      report.
+#      report;
+#   6. --status: hvptpctl's status and tracking of bc_multi_phc.scn's
+#      boundary clock, disciplined (locked, with the window's figures) and
+#      with -o free_running=1 (said so, nothing applied); chain3.scn's
+#      slave with path traces shows the path to the grandmaster.
 # Thresholds are on simulated accuracy only; the wall time is printed,
 # never checked.  Summary line:
 #   sim: 12 scenarios: 10 ok, 2 xfail, 0 xpass, 0 failed; 15 bad files refused; 2 failing files failed; reproducible
@@ -146,6 +150,34 @@ elif cmp -s "$tmp/r1.out" "$tmp/r3.out"; then
 elif [ "$(wc -l <"$tmp/r1.csv")" -lt 1000 ]; then
 	repro="CSV too short"
 	failed+=("reproducibility: CSV has $(wc -l <"$tmp/r1.csv") lines")
+fi
+
+# --status: what hvptpctl shows of a node's real discipline
+status_fail() { # WHAT OUT
+	failed+=("--status: $1")
+	echo "  FAIL --status: $1:"
+	sed 's/^/    | /' "$2"
+}
+run_sim "$tmp/st1.out" "$tmp/st1.err" "$dir/bc_multi_phc.scn" --status bc
+if ! grep -qxE 'discipline     /dev/ptp0 disciplined by PTP on port 1 \(eth0\), servo kalman' "$tmp/st1.out" ||
+	! grep -qE '^servo          kalman, LOCKED(_STABLE)?, locked for [0-9]+ min' "$tmp/st1.out" ||
+	! grep -qE '^offset         -?[0-9]+ ns; rms [0-9]+ ns, max [0-9]+ ns over the last 60 s' "$tmp/st1.out" ||
+	! grep -qE '^Reference clock  : /dev/ptp0 \(disciplined\)$' "$tmp/st1.out"; then
+	status_fail "bc_multi_phc.scn: bc not shown disciplined" "$tmp/st1.out"
+fi
+run_sim "$tmp/st2.out" "$tmp/st2.err" "$dir/bc_multi_phc.scn" -o free_running=1 --status bc
+if ! grep -qxF 'discipline     free-running: /dev/ptp0 is measured, never adjusted (free_running)' "$tmp/st2.out" ||
+	! grep -qxF 'frequency      not applied' "$tmp/st2.out" ||
+	! grep -qE '^Frequency        : -?[0-9.]+ ppm \(estimated, not applied\)$' "$tmp/st2.out"; then
+	status_fail "bc_multi_phc.scn -o free_running=1: bc not shown free-running" "$tmp/st2.out"
+fi
+run_sim "$tmp/st3.out" "$tmp/st3.err" "$dir/chain3.scn" -o path_trace_enabled=1 --status slave
+if ! grep -qxF 'path           020000.fffe.000001 > 020000.fffe.000002 > 020000.fffe.000003 > this clock' "$tmp/st3.out"; then
+	status_fail "chain3.scn: no path to the grandmaster" "$tmp/st3.out"
+fi
+run_sim "$tmp/st4.out" "$tmp/st4.err" "$dir/chain3.scn" --status nobody
+if [ $? -ne 1 ] || ! grep -qF -- "--status nobody: no such node" "$tmp/st4.err"; then
+	status_fail "an unknown node not refused" "$tmp/st4.err"
 fi
 
 for b in "${failed[@]}"; do
