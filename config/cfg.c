@@ -319,21 +319,34 @@ static char *cfg_strdup(const char *s)
 
 /* ---- setting ----------------------------------------------------------- */
 
-static void cfg_check_implemented(struct cfg *c, const struct cfg_where *w,
-				  const struct cfg_option_info *o,
-				  const union cfg_val *v, const char *text)
+/*
+ * An option hvptpd does not implement: at its default value it asks for
+ * what hvptpd does anyway (accepted); at another value it asks for
+ * something hvptpd would not do, so it is refused, unless the option has
+ * no effect on what ptp4l does either (cfg_option_no_effect: a warning
+ * that says why).  Never "ignored" while the daemon does something else.
+ */
+static int cfg_check_implemented(struct cfg *c, const struct cfg_where *w,
+				 const struct cfg_option_info *o,
+				 const union cfg_val *v, const char *text,
+				 struct cfg_error *err)
 {
-	char msg[160];
+	const char *why = cfg_option_no_effect(o);
+	char msg[200];
 	int idx = cfg_index(o);
 
-	if (o->implemented || c->warned[idx] ||
-	    cfg_value_is_default(o, v, text))
-		return;
+	if (o->implemented || cfg_value_is_default(o, v, text))
+		return 0;
+	if (!why)
+		return cfg_fail(err, w, o->name, "%s: not implemented by hvptpd "
+				"yet: it can only do what the default (%s) asks "
+				"for", text, o->def && *o->def ? o->def : "unset");
+	if (c->warned[idx])
+		return 0;
 	c->warned[idx] = true;
-	snprintf(msg, sizeof(msg),
-		 "option %s is not implemented by hvptpd yet; ignored",
-		 o->name);
+	snprintf(msg, sizeof(msg), "option %s ignored: %s", o->name, why);
 	cfg_warn(c, w, o->name, msg);
+	return 0;
 }
 
 /* The files table entry (+1) of a file name, added on first use; 0 when
@@ -432,7 +445,8 @@ static int cfg_set(struct cfg *c, int port, const char *name,
 				name);
 	if (cfg_value_parse(t, text, true, &v, reason, sizeof(reason)))
 		return cfg_fail(err, w, name, "%s", reason);
-	cfg_check_implemented(c, w, t, &v, text);
+	if (cfg_check_implemented(c, w, t, &v, text, err) < 0)
+		return -EINVAL;
 	return cfg_store(c, port, t, &v, text, w->cmdline, w, err);
 }
 

@@ -4,8 +4,9 @@
  * One table lists every option hvptpd knows: ptp4l's options under their
  * ptp4l names (with ptp4l's types, defaults and ranges) and hvptpd's own.
  * Each entry says whether hvptpd implements it; a file that sets an option
- * ptp4l has but hvptpd does not implement yet loads with a warning naming
- * it.  Unknown options, bad values and values out of range are refused
+ * ptp4l has but hvptpd does not implement yet to anything but its default
+ * is refused (cfg_option_no_effect names the few that change nothing and
+ * only draw a warning).  Unknown options, bad values and values out of range are refused
  * with "file:line: option: reason".  Parsing works on a memory buffer (the
  * program reads the file), so this module stays pure.  Values given on the
  * command line are locked: the file cannot override them.
@@ -103,7 +104,7 @@ struct cfg_option_info {
 	const char *name;
 	enum cfg_type type;
 	bool port_scope; /* allowed in an [iface] section */
-	bool implemented; /* false: accepted with a warning */
+	bool implemented; /* false: accepted at its default only */
 	bool hvptp_only; /* not a ptp4l option */
 	bool live; /* a reload (SIGHUP) applies a change while running;
 		      any other change waits for a restart */
@@ -117,6 +118,11 @@ struct cfg_option_info {
 int cfg_option_count(void);
 const struct cfg_option_info *cfg_option_at(int i);
 const struct cfg_option_info *cfg_option_find(const char *name);
+/* For an option hvptpd does not implement that changes nothing in what
+ * hvptpd or ptp4l does (a ts2phc option, one read only by a servo hvptpd
+ * refuses): why, for the warning.  NULL for every other option: one not
+ * implemented at another value than its default is refused. */
+const char *cfg_option_no_effect(const struct cfg_option_info *o);
 /* The known options nearest to an unknown name, for "did you mean": the
  * table's names at the smallest edit distance (insertions, deletions,
  * substitutions, transpositions of neighbours; a difference of case alone

@@ -351,8 +351,9 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("maxStepsRemoved", GL, "255", 2, UINT8_MAX,
 	      "Announce messages with stepsRemoved at or above this are "
 	      "ignored."),
-	O_STR("message_tag", G, NULL,
-	      "Tag added to every log line."),
+	O_STR("message_tag", GL, NULL,
+	      "Tag added to every log line, as \"[TAG] \" before the "
+	      "message (to tell several instances apart in one log)."),
 	O_STR("manufacturerIdentity", GL, "00:00:00",
 	      "OUI reported in the CLOCK_DESCRIPTION management TLV."),
 	O_INT("max_frequency", GL, "900000000", 0, INT_MAX,
@@ -760,4 +761,19 @@ int cfg_option_suggest(const char *name, const char **out, int max)
 			out[found++] = cfg_options[i].name;
 	}
 	return found;
+}
+
+const char *cfg_option_no_effect(const struct cfg_option_info *o)
+{
+	if (!o || o->implemented)
+		return NULL;
+	if (!strncmp(o->name, "ts2phc.", 7))
+		return "a ts2phc option (ptp4l does not read it either)";
+	if (!strcmp(o->name, "ntpshm_segment"))
+		return "read only by clock_servo ntpshm, which hvptpd refuses "
+		       "(hvptpd's NTP SHM feed is ntp_shm_segment)";
+	if (!strcmp(o->name, "refclock_sock_address"))
+		return "read only by clock_servo refclock_sock, which hvptpd "
+		       "refuses (hvptpd's chronyd feed is chrony_sock)";
+	return NULL;
 }

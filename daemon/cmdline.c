@@ -763,8 +763,14 @@ void cmdline_print_conf_man(FILE *f)
 	fputs(".SH OPTIONS\n", f);
 	cmdline_man_list(f, true, false);
 	fputs(".SH \"PTP4L OPTIONS NOT IMPLEMENTED YET\"\n"
-	      "These ptp4l options are accepted.  Set to anything but their\n"
-	      "default they draw one warning naming them and are ignored.\n",
+	      "These ptp4l options are accepted at their default, which is\n"
+	      "what hvptpd does.  Set to anything else they ask for what\n"
+	      "hvptpd does not do yet and are refused at start with\n"
+	      ".IR file : line \": \" option \": \" value \": not implemented by "
+	      "hvptpd yet\" ,\n"
+	      "except those that change nothing in ptp4l either (the ts2phc\n"
+	      "options; ntpshm_segment and refclock_sock_address, read only by\n"
+	      "servos hvptpd refuses): one warning says why they are ignored.\n",
 	      f);
 	cmdline_man_list(f, false, false);
 	fputs(".SH \"OLD NAMES\"\n", f);

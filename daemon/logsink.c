@@ -10,6 +10,7 @@ struct logsink {
 	const char *ident;
 	bool to_stdout;
 	bool to_syslog;
+	char tag[72]; /* "[TAG] " or "" */
 };
 
 static struct logsink sink;
@@ -22,12 +23,21 @@ static void logsink_write(int level, const char *line, void *ctx)
 	if (s->to_stdout) {
 		clock_gettime(CLOCK_MONOTONIC, &ts);
 		fprintf(level <= CM_LOG_WARNING ? stderr : stdout,
-			"%s[%lld.%03ld]: %s\n", s->ident, (long long)ts.tv_sec,
-			ts.tv_nsec / 1000000, line);
+			"%s[%lld.%03ld]: %s%s\n", s->ident,
+			(long long)ts.tv_sec, ts.tv_nsec / 1000000, s->tag,
+			line);
 		fflush(level <= CM_LOG_WARNING ? stderr : stdout);
 	}
 	if (s->to_syslog)
-		syslog(level, "%s", line);
+		syslog(level, "%s%s", s->tag, line);
+}
+
+void logsink_set_tag(const char *tag)
+{
+	if (tag && *tag)
+		snprintf(sink.tag, sizeof(sink.tag), "[%.64s] ", tag);
+	else
+		sink.tag[0] = '\0';
 }
 
 void logsink_open(const char *ident, int level, bool to_stdout,

@@ -12,6 +12,8 @@
 
 void logsink_open(const char *ident, int level, bool to_stdout,
 		  bool to_syslog);
+/* message_tag: "[TAG] " before every message (NULL or "": none). */
+void logsink_set_tag(const char *tag);
 void logsink_close(void);
 
 #endif

@@ -163,6 +163,7 @@ int main(int argc, char **argv)
 	if (rc != 0)
 		return rc > 0 ? 0 : 2;
 	logsink_open("hvptpd", set.logging_level, set.verbose, set.use_syslog);
+	logsink_set_tag(set.message_tag);
 	install_signals();
 	rc = hvd_open(&d, &set);
 	d.cfg_start = cfg; /* hvd_close destroys it */

@@ -180,6 +180,7 @@ static void merge_daemon(const struct hvd_settings *cur,
 	out->logging_level = cur->logging_level;
 	out->verbose = cur->verbose;
 	out->use_syslog = cur->use_syslog;
+	memcpy(out->message_tag, cur->message_tag, sizeof(out->message_tag));
 	memcpy(out->uds_address, cur->uds_address, sizeof(out->uds_address));
 	memcpy(out->uds_ro_address, cur->uds_ro_address,
 	       sizeof(out->uds_ro_address));
@@ -472,6 +473,7 @@ static void apply_daemon(struct hvd *d, const struct hvd_settings *old,
 		logsink_open("hvptpd", s->logging_level, s->verbose,
 			     s->use_syslog);
 	}
+	logsink_set_tag(s->message_tag);
 	if (s->summary_interval != old->summary_interval) {
 		exec_set_summary(&d->ex, s->summary_interval);
 		timerheap_stop(&d->th, hvd_timer_id(d, HVD_TMR_SUMMARY));

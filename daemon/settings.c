@@ -395,6 +395,7 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 {
 	int ts = cfg_get_enum(c, NULL, "time_stamping");
 	int ct = cfg_get_enum(c, NULL, "clock_type");
+	const char *tag;
 	int rc = 0;
 
 	if (ts != TS_HARDWARE && ts != TS_SOFTWARE)
@@ -417,6 +418,13 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	s->logging_level = cfg_get_int(c, NULL, "logging_level");
 	s->verbose = cfg_get_int(c, NULL, "verbose") != 0;
 	s->use_syslog = cfg_get_int(c, NULL, "use_syslog") != 0;
+	tag = cfg_get_string(c, NULL, "message_tag");
+	if (tag && strlen(tag) >= sizeof(s->message_tag))
+		rc = refuse(err, "message_tag", "longer than %zu characters",
+			    sizeof(s->message_tag) - 1);
+	else
+		copy_str(s->message_tag, sizeof(s->message_tag),
+			 tag ? tag : "");
 	rc |= socket_path(c, "uds_address", s->uds_address,
 			  sizeof(s->uds_address), err);
 	rc |= socket_path(c, "uds_ro_address", s->uds_ro_address,

@@ -61,6 +61,7 @@ struct hvd_settings {
 	int logging_level;
 	bool verbose; /* log to stdout */
 	bool use_syslog;
+	char message_tag[65]; /* message_tag, "" none */
 	char uds_address[108];
 	char uds_ro_address[108];
 	int uds_file_mode; /* uds_file_mode, e.g. 0660 */

@@ -131,18 +131,17 @@ static void test_equals_form(void **state)
 	assert_int_equal(PARSE(f->c, &f->cl, &f->err, "--priority1=5",
 			       "--logSyncInterval=-3",
 			       "--productDescription=acme;box 1;x",
-			       "--G.8275.defaultDS.localPriority", "7",
+			       "--ntpshm_segment", "7",
 			       "--first_step_threshold=2e-5", "-i", "eth0"),
 			 0);
 	assert_int_equal(cfg_get_int(f->c, NULL, "priority1"), 5);
 	assert_int_equal(cfg_get_int(f->c, NULL, "logSyncInterval"), -3);
 	assert_string_equal(cfg_get_string(f->c, NULL, "productDescription"),
 			    "acme;box 1;x");
-	assert_int_equal(
-		cfg_get_int(f->c, NULL, "G.8275.defaultDS.localPriority"), 7);
+	assert_int_equal(cfg_get_int(f->c, NULL, "ntpshm_segment"), 7);
 	assert_true(cfg_get_double(f->c, NULL, "first_step_threshold") ==
 		    2e-5);
-	assert_int_equal(f->warnings, 1); /* localPriority: not implemented */
+	assert_int_equal(f->warnings, 1); /* ntpshm_segment: no effect */
 }
 
 static void test_deprecated_on_cmdline(void **state)
@@ -170,6 +169,16 @@ static void test_every_option_is_a_long_option(void **state)
 		    !strcmp(o->name, "ts2phc.pulsewidth"))
 			continue; /* ptp4l's out-of-range "unset" defaults */
 		snprintf(arg, sizeof(arg), "--%s", o->name);
+		if (!o->def && !o->implemented && !cfg_option_no_effect(o)) {
+			/* no default to give: any value asks for what
+			 * hvptpd does not do */
+			assert_int_equal(PARSE(f->c, &f->cl, &f->err, arg,
+					       (char *)def),
+					 -EINVAL);
+			assert_non_null(strstr(f->err.reason,
+					       "not implemented by hvptpd"));
+			continue;
+		}
 		if (PARSE(f->c, &f->cl, &f->err, arg, (char *)def))
 			fail_msg("%s %s: %s", arg, def, f->err.reason);
 		assert_true(cfg_is_set(f->c, NULL, o->name));
