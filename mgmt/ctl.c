@@ -678,8 +678,8 @@ int mgmt_ctl_main(int argc, char **argv, FILE *out, FILE *err)
 	code = parse_options(&c, nopts, opts);
 	if (code == 0 && nargs == 0)
 		code = ctl_fail(&c, MGMT_EXIT_USAGE, "usage",
-				"which command? (status, tracking, get, set, "
-				"watch, vmclock; hvptpctl -h)");
+				"which command? (status, tracking, get, set, cmd, "
+				"watch, reload, vmclock; hvptpctl -h)");
 	for (size_t i = 0; code == 0 && i < sizeof(commands) /
 						sizeof(commands[0]); i++) {
 		if (strcmp(commands[i].name, args[0]) == 0) {
