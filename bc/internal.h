@@ -182,6 +182,11 @@ void port_dispatch(struct port *p, enum bc_event ev, int64_t now,
 /* ---- port protocol (bc/port.c, bc/port_master.c, bc/port_slave.c) ---- */
 void port_init(struct port *p, struct bc *bc, int index,
 	       const struct bc_port_cfg *cfg);
+/* portDS's configured members (intervals, timeout, asymmetry, masterOnly)
+ * and the delay filter (restarted), from p->cfg: at init and on a
+ * reload (bc_port_reconfigure). */
+void port_ds_from_cfg(struct port *p);
+void port_delay_filter_init(struct port *p);
 int port_rx(struct port *p, const uint8_t *buf, size_t len, tmv_t rx_ts,
 	    const struct bc_addr *src, int64_t now, struct bc_actions *out);
 int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,

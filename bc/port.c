@@ -8,6 +8,28 @@
 
 #include "bc/internal.h"
 
+void port_ds_from_cfg(struct port *p)
+{
+	const struct bc_port_cfg *cfg = &p->cfg;
+
+	p->ds.log_min_delay_req_interval = cfg->log_min_delay_req_interval;
+	p->ds.log_announce_interval = cfg->log_announce_interval;
+	p->ds.announce_receipt_timeout = cfg->announce_receipt_timeout;
+	p->ds.log_sync_interval = cfg->log_sync_interval;
+	p->ds.delay_asymmetry_ns = cfg->delay_asymmetry_ns;
+	p->ds.master_only = cfg->master_only;
+}
+
+void port_delay_filter_init(struct port *p)
+{
+	const struct bc_port_cfg *cfg = &p->cfg;
+
+	cm_filter_init(&p->delay.filter,
+		       cfg->delay_filter_average ? CM_FILTER_AVERAGE
+						 : CM_FILTER_MEDIAN,
+		       cfg->delay_filter_length ? cfg->delay_filter_length : 1);
+}
+
 void port_init(struct port *p, struct bc *bc, int index,
 	       const struct bc_port_cfg *cfg)
 {
@@ -20,23 +42,15 @@ void port_init(struct port *p, struct bc *bc, int index,
 	p->ds.port_identity.clock_identity = bc->dds.clock_identity;
 	p->ds.port_identity.port_number = (uint16_t)(index + 1);
 	p->ds.port_state = PS_INITIALIZING;
-	p->ds.log_min_delay_req_interval = cfg->log_min_delay_req_interval;
-	p->ds.log_announce_interval = cfg->log_announce_interval;
-	p->ds.announce_receipt_timeout = cfg->announce_receipt_timeout;
-	p->ds.log_sync_interval = cfg->log_sync_interval;
+	port_ds_from_cfg(p);
 	p->ds.delay_mechanism = cfg->delay_mechanism;
 	p->ds.log_min_pdelay_req_interval = cfg->log_min_pdelay_req_interval;
 	p->ds.version_number = PTP_MAJOR_VERSION;
 	p->ds.minor_version_number = bc->cfg.ptp_minor_version;
-	p->ds.delay_asymmetry_ns = cfg->delay_asymmetry_ns;
-	p->ds.master_only = cfg->master_only;
 	p->master_log_sync_interval = cfg->log_sync_interval;
 	fm_init(&p->fm, bc->cfg.foreign_master_threshold,
 		bc->cfg.foreign_master_window);
-	cm_filter_init(&p->delay.filter,
-		       cfg->delay_filter_average ? CM_FILTER_AVERAGE
-						 : CM_FILTER_MEDIAN,
-		       cfg->delay_filter_length ? cfg->delay_filter_length : 1);
+	port_delay_filter_init(p);
 	p->drop_rl.interval_ns = 10 * NS_PER_SEC;
 }
 

@@ -184,19 +184,10 @@ int bc_port_reconfigure(struct bc *bc, int port, const struct bc_port_cfg *c,
 	p->cfg.clock_is_utc = o.clock_is_utc;
 	p->cfg.phc_index = o.phc_index;
 	p->cfg.hw_timestamping = o.hw_timestamping;
-	p->ds.log_announce_interval = c->log_announce_interval;
-	p->ds.log_sync_interval = c->log_sync_interval;
-	p->ds.log_min_delay_req_interval = c->log_min_delay_req_interval;
-	p->ds.announce_receipt_timeout = c->announce_receipt_timeout;
-	p->ds.delay_asymmetry_ns = c->delay_asymmetry_ns;
-	p->ds.master_only = c->master_only;
+	port_ds_from_cfg(p);
 	if (o.delay_filter_length != c->delay_filter_length ||
 	    o.delay_filter_average != c->delay_filter_average)
-		cm_filter_init(&p->delay.filter,
-			       c->delay_filter_average ? CM_FILTER_AVERAGE
-						       : CM_FILTER_MEDIAN,
-			       c->delay_filter_length ? c->delay_filter_length
-						      : 1);
+		port_delay_filter_init(p);
 	port_rearm(p, &o, now, out);
 	if (o.master_only != c->master_only)
 		bc->sd_due = true;
