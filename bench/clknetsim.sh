@@ -14,6 +14,8 @@
 #   Sync 16/s       logSyncInterval -4 on every node
 #   PHC F ppm       the slave's PHC starts F ppm off: +100, +1000, -1000
 #   PHC step        the slave's PHC jumps 10 ms at 500 s (an outside step)
+#   100 ms path     a 100 ms link and logMinDelayReqInterval -4 on every
+#                   node: a Delay_Req every 62.5 ms, about three in flight
 # Figures, from the simulator's true error (1 sample/s), each the median
 # over BENCH_SEEDS (default 1..5):
 #   rms, max  after the first 300 s of a 1000-s run (both are locked by
@@ -53,6 +55,7 @@ rows=(
 	"f1000|PHC +1000 ppm"
 	"fm1000|PHC -1000 ppm"
 	"step|PHC step 10 ms"
+	"long|100 ms path"
 )
 STEP_AT=500
 
@@ -72,7 +75,7 @@ chain_setup() {
 # row_setup ROW DUT: declare the row's simulation with DUT as the program
 # under test; sets DUT_NODE and DUT_CLK (the clock measured).
 row_setup() {
-	local row=$1 dut=$2 ts=hw jitter=1e-7
+	local row=$1 dut=$2 ts=hw jitter=1e-7 delay=1e-6
 	limit=1000 skip=300 lock_ns=1000 DUT_NODE=2 DUT_CLK=phc
 	case $row in
 	sw) ts=sw DUT_CLK=sys ;;
@@ -86,11 +89,12 @@ row_setup() {
 	f1000) clock 2 phc freq 1e-3 ;;
 	fm1000) clock 2 phc freq -1e-3 ;;
 	step) clock 2 phc step "$(step_at "$STEP_AT" 0.01)"; skip=$STEP_AT ;;
+	long) delay=0.1 ptp_conf="logMinDelayReqInterval -4" ;;
 	*) test_fail "unknown row $row" ;;
 	esac
 	node 1 ptp4l hw eth0 "clockClass 6"
 	node 2 "$dut" "$ts" eth0 "" -s
-	link 1 2 1e-6 "$jitter"
+	link 1 2 "$delay" "$jitter"
 }
 
 # The system clock's RMS when hvptpd says it steers it after the PHC.
