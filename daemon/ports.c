@@ -437,6 +437,7 @@ int hvd_port_add_fixed(struct hvd *d, int j, int64_t now)
 	dynamic_slot(d, i, -1, cfg->name);
 	hp = &d->ports[i];
 	hp->fixed = j;
+	d->ports_added++;
 	err = hwts_iface_index(hp->name, &hp->ifindex);
 	if (!err)
 		err = hvd_port_check(d, i);

@@ -384,6 +384,7 @@ static void remove_gone(struct hvd *d, const struct hvd_settings *m,
 						     "configuration", now);
 		if (hp->tmpl < 0)
 			rep->changed++;
+		d->ports_removed++;
 	}
 }
 

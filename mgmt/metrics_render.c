@@ -761,9 +761,10 @@ static void render_port_changes(struct mw *w, const struct metrics_snapshot *s)
 	if (!s->have_ports)
 		return;
 	mw_family(w, "hvptp_port_changes_total", "counter",
-		  "Ports that came and went with their interfaces: added and "
-		  "removed (pattern sections), reopened (a fixed port's "
-		  "interface back), refused (max_ports reached).");
+		  "Ports that came and went: added and removed (pattern "
+		  "sections' interfaces, port sections a reload added or "
+		  "removed), reopened (a fixed port's interface back), "
+		  "refused (max_ports reached).");
 	for (size_t i = 0; i < sizeof(e) / sizeof(e[0]); i++) {
 		ml_reset(&l);
 		ml_add(&l, "event", e[i].event);
