@@ -21,6 +21,7 @@
 #                   memory, CPU, a new interface's port (root)
 #
 # CC=clang works everywhere gcc does; both are warning-free with -Werror.
+# Compiler lines are short ("  CC      build/obj/x.o"); V=1 shows them whole.
 
 ifeq ($(origin CC),default)
 CC := gcc
@@ -63,6 +64,14 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
+# Quiet build (kbuild style): a recipe line starting with $(call say,CC,$@)
+# prints one short line instead of the command; V=1 prints the commands.
+ifeq ($(V),1)
+say =
+else
+say = @printf '  %-7s %s\n' '$(1)' '$(2)';
+endif
+
 CORE_LIB := $(BUILD)/libhvcore.a
 EDGE_LIB := $(BUILD)/libhvedge.a
 DAEMON_LIB := $(BUILD)/libhvdaemon.a
@@ -80,36 +89,36 @@ all: $(HVPTPD) $(HVPTPCTL) $(if $(SIM_SRC),$(HVPTP_SIM)) purity
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(NL_CFLAGS) -MMD -MP -c $< -o $@
+	$(call say,CC,$@)$(CC) $(CFLAGS_ALL) $(NL_CFLAGS) -MMD -MP -c $< -o $@
 
 $(CORE_LIB): $(call obj,$(CORE_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && $(AR) rcs $@ $^
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 $(EDGE_LIB): $(call obj,$(EDGE_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && $(AR) rcs $@ $^
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 $(DAEMON_LIB): $(call obj,$(DAEMON_LIB_SRC))
 	@mkdir -p $(dir $@)
-	rm -f $@ && $(AR) rcs $@ $^
+	$(call say,AR,$@)rm -f $@ && $(AR) rcs $@ $^
 
 LIBS := $(DAEMON_LIB) $(EDGE_LIB) $(CORE_LIB)
 
 $(HVPTPD): $(call obj,daemon/main.c) $(LIBS)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(SVC_LIBS) -lm
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(SVC_LIBS) -lm
 
 # hvptpctl: mgmt/ctl*.c, client, decoders, printers (in libhvdaemon.a);
 # the names of the host checks (vm/hostcheck.c, in libhvedge.a).
 $(HVPTPCTL): $(call obj,mgmt/hvptpctl.c) $(DAEMON_LIB) $(EDGE_LIB) $(CORE_LIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSON_LIBS) -lm
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(JSON_LIBS) -lm
 
 # The simulator runs the real core, servos and executor on virtual time.
 # vm/vmclock.c (pure: the page, its fill and read, the estimator) with
 # it, for the hosts' vmclock pages; --status prints hvptpctl's screens
 # (mgmt/ctl*.c: json-c, and the host checks' and feeds' names of vm/).
 $(HVPTP_SIM): $(call obj,$(SIM_SRC) vm/vmclock.c) $(DAEMON_LIB) $(EDGE_LIB) $(CORE_LIB)
-	$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(JSON_LIBS) -lm
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(JSON_LIBS) -lm
 
 # --- purity: the core references no I/O and no clock -----------------------
 FORBIDDEN := socket bind connect listen accept send sendto sendmsg recv \
@@ -138,7 +147,7 @@ wrapflags = $(if $(wildcard tests/unit/$(1).wrap),$(foreach s,$(shell cat tests/
 
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBS)
 	@mkdir -p $(dir $@)
-	$(CC) $(LDFLAGS_ALL) -o $@ $< $(call wrapflags,$*) $(LIBS) \
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $< $(call wrapflags,$*) $(LIBS) \
 		$(CMOCKA_LIBS) $(NL_LIBS) $(SVC_LIBS) $(JSON_LIBS) -lm
 
 unit: $(UNIT_BINS) purity
@@ -158,13 +167,18 @@ clknetsim-check: $(HVPTPD)
 deps:
 	@scripts/deps.sh
 
+# Each stage's output is shown and kept in $(BUILD)/check.log; a failed
+# test stage does not stop the next ones; at the end the runners' summary
+# lines again, together, and their sum (tests/check-summary.sh).
 check: deps
-	@$(MAKE) --no-print-directory all
-	@$(MAKE) --no-print-directory unit
-	@$(MAKE) --no-print-directory sim-check
-	@$(MAKE) --no-print-directory interop
-	@$(MAKE) --no-print-directory clknetsim-check
-	@$(MAKE) --no-print-directory package-check
+	@mkdir -p $(BUILD) && : >$(BUILD)/check.log && rc=0 && \
+	for t in all unit sim-check interop clknetsim-check package-check; do \
+		{ $(MAKE) --no-print-directory $$t 2>&1; echo $$? >$(BUILD)/check.rc; } | \
+			tee -a $(BUILD)/check.log; \
+		[ "$$(cat $(BUILD)/check.rc)" = 0 ] || rc=1; \
+		[ $$rc = 0 ] || [ $$t != all ] || break; \
+	done; \
+	tests/check-summary.sh $(BUILD)/check.log; exit $$rc
 
 ASAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
 	-fno-sanitize-recover=undefined
@@ -202,7 +216,7 @@ demo: deps
 BENCH_MGMT_CLIENT := $(BUILD)/bench/mgmt_client
 $(BENCH_MGMT_CLIENT): bench/mgmt_client.c $(DAEMON_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(DAEMON_LIB) $(CORE_LIB) -lm
+	$(call say,LD,$@)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(DAEMON_LIB) $(CORE_LIB) -lm
 
 bench-mgmt: deps
 	@$(MAKE) --no-print-directory all $(BENCH_MGMT_CLIENT)
