@@ -3,12 +3,15 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <grp.h>
 #include <poll.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <time.h>
 #include <unistd.h>
@@ -44,16 +47,14 @@ static void client_identity(struct mgmt_client *c)
 	c->self.port_number = 1;
 }
 
-/* An AF_UNIX datagram socket with an autobound abstract address. */
-static int client_socket(void)
+/* A new AF_UNIX datagram socket, close-on-exec. */
+static int client_new_socket(void)
 {
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
 
 	if (fd < 0)
 		return -errno;
-	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa_family_t)) < 0) {
+	if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
 		int err = -errno;
 
 		close(fd);
@@ -62,47 +63,153 @@ static int client_socket(void)
 	return fd;
 }
 
-int mgmt_client_open(struct mgmt_client *c, const char *path, int timeout_ms,
-		     uint8_t domain)
+static uint32_t client_random(void)
+{
+	uint32_t r;
+
+	if (getrandom(&r, sizeof(r), GRND_NONBLOCK) != sizeof(r))
+		r = (uint32_t)mgmt_client_mono_ns() ^ ((uint32_t)getpid() << 16);
+	return r;
+}
+
+/* The directory of path ("." for a bare name) into dir. */
+static void client_dirname(const char *path, char *dir, size_t len)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!slash)
+		snprintf(dir, len, ".");
+	else if (slash == path)
+		snprintf(dir, len, "/");
+	else
+		snprintf(dir, len, "%.*s", (int)(slash - path), path);
+}
+
+const char *mgmt_client_user_dir(void)
+{
+	const char *x = getenv("XDG_RUNTIME_DIR");
+
+	if (x && *x == '/' && access(x, W_OK | X_OK) == 0)
+		return x;
+	return "/tmp";
+}
+
+/* Bind fd to a new socket file "DIR/hvptpctl.PID.RANDOM", mode 0666 (the
+ * daemon must be able to write to it; only the daemon can, once the
+ * socket is connected).  0 with c->self_path set, or a negative errno
+ * (nothing left behind). */
+static int client_bind_file(struct mgmt_client *c, int fd, const char *dir)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct timeval tv;
-	int fd;
+	int err = -EADDRINUSE;
 
-	memset(c, 0, sizeof(*c));
-	c->fd = -1;
-	if (!path || !*path)
-		return -EINVAL;
-	if (strlen(path) >= sizeof(sa.sun_path))
-		return -ENAMETOOLONG;
-	snprintf(c->path, sizeof(c->path), "%s", path);
-	memcpy(sa.sun_path, path, strlen(path));
-	c->timeout_ms = timeout_ms > 0 ? timeout_ms
-				       : MGMT_CLIENT_DEFAULT_TIMEOUT_MS;
-	c->domain = domain;
-	client_identity(c);
-	fd = client_socket();
-	if (fd < 0)
-		return fd;
-	/* a daemon whose queue is full must not block us for ever */
-	tv.tv_sec = c->timeout_ms / 1000;
-	tv.tv_usec = (c->timeout_ms % 1000) * 1000;
-	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
-	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		int err = -errno;
+	for (int i = 0; i < 8 && err == -EADDRINUSE; i++) {
+		int n = snprintf(sa.sun_path, sizeof(sa.sun_path),
+				 "%s%shvptpctl.%d.%08x", dir,
+				 dir[strlen(dir) - 1] == '/' ? "" : "/",
+				 (int)getpid(), (unsigned)client_random());
 
-		close(fd);
+		if (n < 0 || (size_t)n >= sizeof(sa.sun_path))
+			return -ENAMETOOLONG;
+		err = bind(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0 ? -errno
+								       : 0;
+	}
+	if (err)
+		return err;
+	if (chmod(sa.sun_path, 0666) < 0) {
+		err = -errno;
+		unlink(sa.sun_path);
 		return err;
 	}
-	c->fd = fd;
+	snprintf(c->self_path, sizeof(c->self_path), "%s", sa.sun_path);
 	return 0;
 }
 
-void mgmt_client_close(struct mgmt_client *c)
+/* An autobound abstract address (the kernel picks a unique name). */
+static int client_bind_abstract(int fd)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+
+	return bind(fd, (struct sockaddr *)&sa, sizeof(sa_family_t)) < 0
+		       ? -errno
+		       : 0;
+}
+
+/* Forget our socket: close it, remove its file. */
+static void client_drop(struct mgmt_client *c)
 {
 	if (c->fd >= 0)
 		close(c->fd);
 	c->fd = -1;
+	if (c->self_path[0])
+		unlink(c->self_path);
+	c->self_path[0] = '\0';
+}
+
+/* A socket bound as mgmt/client.h says (in dir when dir is not NULL, else
+ * in the daemon's directory or abstract) and connected to the daemon:
+ * c->fd, or a negative errno with nothing left open or in the
+ * filesystem. */
+static int client_connect(struct mgmt_client *c, const char *dir)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char own[sizeof(sa.sun_path)];
+	struct timeval tv;
+	int err;
+
+	c->fd = client_new_socket();
+	if (c->fd < 0)
+		return c->fd;
+	c->may_fall_back = false;
+	if (dir) {
+		err = client_bind_file(c, c->fd, dir);
+	} else {
+		client_dirname(c->path, own, sizeof(own));
+		err = access(own, W_OK | X_OK) == 0
+			      ? client_bind_file(c, c->fd, own)
+			      : -EACCES;
+		if (err < 0) {
+			/* a failed bind may have left the socket unusable */
+			close(c->fd);
+			c->fd = client_new_socket();
+			if (c->fd < 0)
+				return c->fd;
+			err = client_bind_abstract(c->fd);
+			c->may_fall_back = true;
+		}
+	}
+	/* a daemon whose queue is full must not block us for ever */
+	tv.tv_sec = c->timeout_ms / 1000;
+	tv.tv_usec = (c->timeout_ms % 1000) * 1000;
+	setsockopt(c->fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	memcpy(sa.sun_path, c->path, strlen(c->path));
+	if (!err && connect(c->fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		err = -errno;
+	if (err < 0)
+		client_drop(c);
+	return err;
+}
+
+int mgmt_client_open(struct mgmt_client *c, const char *path, int timeout_ms,
+		     uint8_t domain)
+{
+	memset(c, 0, sizeof(*c));
+	c->fd = -1;
+	if (!path || !*path)
+		return -EINVAL;
+	if (strlen(path) >= sizeof(c->path))
+		return -ENAMETOOLONG;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	c->timeout_ms = timeout_ms > 0 ? timeout_ms
+				       : MGMT_CLIENT_DEFAULT_TIMEOUT_MS;
+	c->domain = domain;
+	client_identity(c);
+	return client_connect(c, NULL);
+}
+
+void mgmt_client_close(struct mgmt_client *c)
+{
+	client_drop(c);
 }
 
 /* ---- requests ---- */
@@ -257,13 +364,30 @@ int mgmt_client_nports(struct mgmt_client *c)
 	return c->nports;
 }
 
+/* One request, sent, and its answers collected (mgmt_client_ask). */
+static int client_send_collect(struct mgmt_client *c, uint8_t action,
+			       uint16_t id, uint16_t target_port,
+			       const uint8_t *data, size_t len, int expect,
+			       struct mgmt_replies *out)
+{
+	uint8_t buf[PTP_MAX_MSG_LEN];
+	uint16_t seq = c->seq++;
+	int n = mgmt_client_build(c, action, id, target_port, data, len, seq,
+				  buf, sizeof(buf));
+
+	if (n < 0)
+		return n;
+	if (send(c->fd, buf, (size_t)n, 0) < 0)
+		return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT
+							      : -errno;
+	return client_collect(c, seq, expect, out);
+}
+
 int mgmt_client_ask(struct mgmt_client *c, uint8_t action, uint16_t id,
 		    uint16_t target_port, const uint8_t *data, size_t len,
 		    struct mgmt_replies *out)
 {
-	uint8_t buf[PTP_MAX_MSG_LEN];
 	int expect = 1, n;
-	uint16_t seq;
 
 	memset(out, 0, offsetof(struct mgmt_replies, rep));
 	if (c->fd < 0)
@@ -274,15 +398,18 @@ int mgmt_client_ask(struct mgmt_client *c, uint8_t action, uint16_t id,
 			return n;
 		expect = n > 0 ? n : BC_MAX_PORTS + 1;
 	}
-	seq = c->seq++;
-	n = mgmt_client_build(c, action, id, target_port, data, len, seq, buf,
-			      sizeof(buf));
-	if (n < 0)
+	n = client_send_collect(c, action, id, target_port, data, len, expect,
+				out);
+	if (n != -ETIMEDOUT || !c->may_fall_back)
 		return n;
-	if (send(c->fd, buf, (size_t)n, 0) < 0)
-		return errno == EAGAIN || errno == EWOULDBLOCK ? -ETIMEDOUT
-							      : -errno;
-	return client_collect(c, seq, expect, out);
+	/* Silence from an abstract address: maybe the daemon is in another
+	 * network namespace.  Again from a socket file (mgmt/client.h). */
+	client_drop(c);
+	n = client_connect(c, mgmt_client_user_dir());
+	if (n < 0)
+		return n == -ENOENT || n == -ECONNREFUSED ? n : -ETIMEDOUT;
+	return client_send_collect(c, action, id, target_port, data, len,
+				   expect, out);
 }
 
 int mgmt_client_wait(struct mgmt_client *c, int timeout_ms)
@@ -317,28 +444,70 @@ int mgmt_client_exit_code(int err)
 	}
 }
 
+/* "permission denied on PATH ...": the socket's group, who may use it,
+ * and the read-only socket (by name when PATH is the default one). */
+static void hint_access(const char *path, char *buf, size_t len)
+{
+	char gbuf[1024], group[64] = "", ro[160], who[160];
+	struct group gr, *g = NULL;
+	struct stat st;
+
+	if (strcmp(path, MGMT_CLIENT_DEFAULT_SOCKET) == 0)
+		snprintf(ro, sizeof(ro), "-s %s", MGMT_CLIENT_DEFAULT_RO_SOCKET);
+	else
+		snprintf(ro, sizeof(ro), "(hvptpd's uds_ro_address)");
+	if (stat(path, &st) == 0 && st.st_gid != 0) {
+		if (getgrgid_r(st.st_gid, &gr, gbuf, sizeof(gbuf), &g) == 0 &&
+		    g)
+			snprintf(group, sizeof(group), "%s", g->gr_name);
+		else
+			snprintf(group, sizeof(group), "%u",
+				 (unsigned)st.st_gid);
+		snprintf(who, sizeof(who), " (mode %04o, group %s)",
+			 (unsigned)(st.st_mode & 07777), group);
+	} else {
+		who[0] = '\0';
+	}
+	if (group[0])
+		snprintf(buf, len, "permission denied on %s%s: use the "
+			 "read-only socket %s, or run as a member of group %s "
+			 "or as root", path, who, ro, group);
+	else
+		snprintf(buf, len, "permission denied on %s: use the read-only "
+			 "socket %s or run as root", path, ro);
+}
+
 const char *mgmt_client_hint(int err, const char *path, int timeout_ms,
 			     char *buf, size_t len)
 {
+	struct stat st;
+
 	switch (-err) {
 	case ENOENT:
-		snprintf(buf, len, "socket %s missing: is hvptpd running? "
-			 "(-s SOCKET)", path);
+		snprintf(buf, len, "no hvptpd socket at %s: is it running? "
+			 "(-s PATH)", path);
 		break;
 	case EACCES:
 	case EPERM:
-		snprintf(buf, len, "permission denied on %s: use the read-only "
-			 "socket -s %s or run as root", path,
-			 MGMT_CLIENT_DEFAULT_RO_SOCKET);
+		hint_access(path, buf, len);
 		break;
 	case ECONNREFUSED:
-		snprintf(buf, len, "nothing listens on %s (stale socket: "
-			 "hvptpd not running)", path);
+		if (stat(path, &st) == 0 && !S_ISSOCK(st.st_mode))
+			snprintf(buf, len, "%s is not a socket: not hvptpd's "
+				 "management socket (-s PATH)", path);
+		else
+			snprintf(buf, len, "nothing listens on %s (stale "
+				 "socket: hvptpd not running)", path);
 		break;
 	case ETIMEDOUT:
 		snprintf(buf, len, "no answer from %s within %d ms (hvptpd "
-			 "stopped or busy, or in another network namespace: "
-			 "run hvptpctl in it)", path, timeout_ms);
+			 "stopped or busy; or, from another network namespace, "
+			 "it cannot reach hvptpctl's own socket: run as root, "
+			 "or in hvptpd's network namespace)", path, timeout_ms);
+		break;
+	case ENOTDIR:
+		snprintf(buf, len, "no hvptpd socket at %s: a part of the path "
+			 "is not a directory (-s PATH)", path);
 		break;
 	case EPROTOTYPE:
 	case ENOTSOCK:

@@ -7,15 +7,25 @@
  * or a single port, one per port for a port ID sent to every port
  * (portNumber 0xFFFF), within a timeout.
  *
- * The client's own address is an autobound ABSTRACT socket (Linux): the
- * kernel picks a unique name, nothing is left in the filesystem, any user
- * can have one, and it works whatever the daemon's mount namespace
- * (PrivateTmp, ProtectHome) is.  The price: abstract names live in a
- * network namespace, so hvptpctl must run in the daemon's network
- * namespace (ip netns exec NS hvptpctl ...), or the daemon's answer cannot
- * reach it (a timeout, whose hint says so).  The socket is connect()ed to
- * the daemon: only the daemon can send to it, and a missing, forbidden or
- * dead socket is known at once, with a hint (mgmt_client_hint()).
+ * The client's own address is a socket file, as pmc's /var/run/pmc.PID,
+ * so that the answers reach it from any network namespace (a filesystem
+ * address is found through the file, whatever the namespace; an abstract
+ * one belongs to a network namespace): "hvptpctl.PID.RANDOM" in the
+ * directory of the daemon's socket when the client may create files there
+ * (root: the directory the daemon uses itself, so systemd's PrivateTmp and
+ * ProtectHome, which hide /tmp and /run/user from the daemon, do not
+ * matter).  Anyone else gets an autobound ABSTRACT address first (any
+ * user may have one; it works in the daemon's network namespace, whatever
+ * its mount namespace), and when no answer at all comes within the
+ * timeout, a socket file in $XDG_RUNTIME_DIR (else /tmp) and the request
+ * again: that reaches a daemon in another network namespace that sees
+ * that directory.  The file is mode 0666 (a daemon running as root without
+ * CAP_DAC_OVERRIDE, as under the systemd unit, must be able to write to a
+ * user's socket) and is removed by mgmt_client_close() and on every error
+ * path (and, by hvptpctl, on the terminating signals).  The socket is
+ * connect()ed to the daemon: only the daemon can send to it (others get
+ * EPERM, whatever the file's mode), and a missing, forbidden or dead
+ * socket is known at once, with a hint (mgmt_client_hint()).
  *
  * Notifications of a SUBSCRIBE_EVENTS_NP subscription (RESPONSE messages
  * with boundaryHops 1 that answer no request) are handed to a callback.
@@ -60,6 +70,8 @@ typedef void (*mgmt_notify_fn)(void *ctx, const struct bc_mgmt_req *r);
 struct mgmt_client {
 	int fd;
 	char path[108]; /* the daemon's socket */
+	char self_path[108]; /* our socket file; "" when abstract */
+	bool may_fall_back; /* abstract: a socket file if nothing answers */
 	int timeout_ms;
 	uint8_t domain;
 	struct port_identity self; /* our sourcePortIdentity */
@@ -70,13 +82,20 @@ struct mgmt_client {
 };
 
 /*
- * Bind the client's socket and connect it to path.  0, or a negative
- * errno: -ENOENT (no socket), -EACCES/-EPERM, -ECONNREFUSED (nobody
- * listens), -ENAMETOOLONG, ...; mgmt_client_hint() explains them.
+ * Bind the client's socket (see above) and connect it to path.  0, or a
+ * negative errno: -ENOENT (no socket), -EACCES/-EPERM, -ECONNREFUSED
+ * (nobody listens), -ENAMETOOLONG, ...; mgmt_client_hint() explains them.
+ * Nothing is left in the filesystem on failure.
  */
 int mgmt_client_open(struct mgmt_client *c, const char *path, int timeout_ms,
 		     uint8_t domain);
+/* Close the socket and remove its file. */
 void mgmt_client_close(struct mgmt_client *c);
+
+/* The directory for a client's socket file when the daemon's socket
+ * directory is out of reach: $XDG_RUNTIME_DIR if set and writable, else
+ * /tmp. */
+const char *mgmt_client_user_dir(void);
 
 /*
  * Send a request (action GET/SET/COMMAND, id, data) to target_port (0xFFFF:
@@ -104,7 +123,9 @@ int mgmt_client_nports(struct mgmt_client *c);
 /* The exit code for a negative errno of this API (3 for every failure to
  * reach the daemon, 2 for a bad socket name, 1 otherwise). */
 int mgmt_client_exit_code(int err);
-/* A one-line explanation of err for the socket path (and timeout). */
+/* A one-line explanation of err for the socket path (and timeout): for
+ * EACCES the socket's mode and group, for a timeout whether the request
+ * went from a socket file or an abstract address. */
 const char *mgmt_client_hint(int err, const char *path, int timeout_ms,
 			     char *buf, size_t len);
 

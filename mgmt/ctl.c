@@ -10,6 +10,7 @@
 #include <string.h>
 #include <strings.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "bc/tlv.h"
 #include "common/version.h"
@@ -18,6 +19,40 @@
 #include "mgmt/print.h"
 
 volatile sig_atomic_t ctl_stop;
+
+/* ---- signals: no socket file left behind ---- */
+
+static const int fatal_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static struct mgmt_client *volatile ctl_live; /* the client, for them */
+
+/* A terminating signal (watch has its own for SIGINT and SIGTERM):
+ * remove the client's socket file, then die of the signal as before. */
+static void on_fatal(int sig)
+{
+	struct mgmt_client *cl = ctl_live;
+
+	if (cl && cl->self_path[0])
+		unlink(cl->self_path);
+	raise(sig); /* SA_RESETHAND: the default action, once we return */
+}
+
+static void fatal_handlers(struct mgmt_client *cl, struct sigaction *old,
+			   bool install)
+{
+	struct sigaction sa;
+	size_t n = sizeof(fatal_signals) / sizeof(fatal_signals[0]);
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_fatal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (size_t i = 0; i < n; i++)
+		sigaddset(&sa.sa_mask, fatal_signals[i]);
+	ctl_live = install ? cl : NULL;
+	for (size_t i = 0; i < n; i++)
+		sigaction(fatal_signals[i], install ? &sa : &old[i],
+			  install ? &old[i] : NULL);
+}
 
 /* ---- errors ---- */
 
@@ -76,17 +111,45 @@ int ctl_fail(struct ctl *c, int code, const char *kind, const char *fmt, ...)
 	return ctl_fail_doc(c, code, kind, msg, NULL);
 }
 
+static const char *id_label(uint16_t id, char *buf, size_t len);
+
+/* "GET PORT_DATA_SET, port 2: " (the request that failed), or "". */
+static const char *ask_context(const struct ctl *c, char *buf, size_t len)
+{
+	char idb[16];
+	const char *act = c->ask_action == PTP_MGMT_GET ? "GET"
+			  : c->ask_action == PTP_MGMT_SET ? "SET"
+							  : "COMMAND";
+
+	if (!c->asked) {
+		buf[0] = '\0';
+	} else if (!bc_mgmt_id_is_port(c->ask_id)) {
+		snprintf(buf, len, "%s %s: ", act,
+			 id_label(c->ask_id, idb, sizeof(idb)));
+	} else if (c->ask_port == BC_MGMT_ALL_PORTS) {
+		snprintf(buf, len, "%s %s, every port: ", act,
+			 id_label(c->ask_id, idb, sizeof(idb)));
+	} else {
+		snprintf(buf, len, "%s %s, port %u: ", act,
+			 id_label(c->ask_id, idb, sizeof(idb)),
+			 (unsigned)c->ask_port);
+	}
+	return buf;
+}
+
 int ctl_fail_errno(struct ctl *c, int err)
 {
-	char hint[512];
+	char hint[512], ctx[96], msg[640];
 	int code = mgmt_client_exit_code(err);
 
 	mgmt_client_hint(err, c->socket, c->timeout_ms, hint, sizeof(hint));
+	snprintf(msg, sizeof(msg), "%s%s", ask_context(c, ctx, sizeof(ctx)),
+		 hint);
 	return ctl_fail_doc(c, code,
 			    code == MGMT_EXIT_UNREACHABLE ? "unreachable"
 			    : code == MGMT_EXIT_USAGE     ? "usage"
 							  : "protocol",
-			    hint,
+			    msg,
 			    code == MGMT_EXIT_UNREACHABLE ? reason_of(err)
 							  : NULL);
 }
@@ -140,6 +203,10 @@ struct mgmt_replies *ctl_ask(struct ctl *c, uint8_t action, uint16_t id,
 		*err = -ENOMEM;
 		return NULL;
 	}
+	c->asked = true;
+	c->ask_action = action;
+	c->ask_id = id;
+	c->ask_port = port;
 	*err = mgmt_client_ask(&c->cl, action, id, port, data, len, r);
 	if (*err < 0) {
 		free(r);
@@ -229,6 +296,7 @@ static int text_answers(FILE *f, const struct mgmt_tree *t)
 struct first_error {
 	bool any;
 	uint16_t error_id;
+	uint16_t port; /* the answering port's number (0: the clock) */
 };
 
 /* Add the answers under "responses", noting the first error status. */
@@ -244,6 +312,8 @@ static int add_answers(struct mgmt_tree *t, const struct mgmt_replies *r,
 		if (r->rep[i].r.is_error && !e->any) {
 			e->any = true;
 			e->error_id = r->rep[i].r.error_id;
+			e->port = r->rep[i].r.hdr.source_port_identity
+					  .port_number;
 		}
 	}
 	return 0;
@@ -264,14 +334,22 @@ static int finish_answers(struct ctl *c, struct mgmt_tree *t, uint16_t id,
 			  uint8_t action, const struct first_error *e)
 {
 	bool set = action != PTP_MGMT_GET;
-	char msg[512], buf[16];
+	char msg[512], buf[16], port[16] = "";
+	uint16_t p;
 	int code;
 
 	if (!e->any)
 		return ctl_emit(c, t, text_answers);
-	snprintf(msg, sizeof(msg), "%s %s: the daemon answered %s (%u)%s",
+	/* the answering port, else the one asked for (a port that does
+	 * not exist is answered by the clock, port 0) */
+	p = e->port ? e->port
+	    : c->asked && c->ask_port != BC_MGMT_ALL_PORTS ? c->ask_port
+							   : 0;
+	if (bc_mgmt_id_is_port(id) && p)
+		snprintf(port, sizeof(port), ", port %u", (unsigned)p);
+	snprintf(msg, sizeof(msg), "%s %s%s: the daemon answered %s (%u)%s",
 		 action == PTP_MGMT_SET ? "SET" : set ? "COMMAND" : "GET",
-		 id_label(id, buf, sizeof(buf)),
+		 id_label(id, buf, sizeof(buf)), port,
 		 mgmt_error_name(e->error_id), e->error_id,
 		 set && e->error_id == TLV_MGMT_ERR_NOT_SUPPORTED
 			 ? action == PTP_MGMT_SET
@@ -293,7 +371,7 @@ static int ask_print(struct ctl *c, uint8_t action, int argc, char **argv)
 	const char *what = action == PTP_MGMT_GET ? "get" : "cmd";
 	int id = argc > 1 ? parse_id(argv[1]) : -1;
 	int port = argc > 2 ? parse_port(argv[2]) : BC_MGMT_ALL_PORTS;
-	struct first_error e = { false, 0 };
+	struct first_error e = { false, 0, 0 };
 	struct mgmt_replies *r;
 	struct mgmt_tree *t;
 	int err, code;
@@ -338,7 +416,7 @@ static int cmd_command(struct ctl *c, int argc, char **argv)
 static int cmd_reload(struct ctl *c, int argc, char **argv)
 {
 	const uint16_t id = BC_MID_HVPTP_RELOAD_NP;
-	struct first_error e = { false, 0 };
+	struct first_error e = { false, 0, 0 };
 	int64_t loaded = 0, refused = 1;
 	struct mgmt_replies *r;
 	struct mgmt_tree *t;
@@ -436,7 +514,7 @@ static int set_one(struct ctl *c, uint16_t id, uint16_t port,
 static int cmd_set(struct ctl *c, int argc, char **argv)
 {
 	int id = argc > 1 ? parse_id(argv[1]) : -1, port = -1, first = 2;
-	struct first_error e = { false, 0 };
+	struct first_error e = { false, 0, 0 };
 	struct mgmt_replies *cur;
 	struct mgmt_tree *t;
 	int err, code;
@@ -664,6 +742,7 @@ int mgmt_ctl_main(int argc, char **argv, FILE *out, FILE *err)
 	char **opts = calloc((size_t)argc + 1, sizeof(char *));
 	char **args = calloc((size_t)argc + 1, sizeof(char *));
 	int nopts, nargs = 0, code = MGMT_EXIT_USAGE;
+	struct sigaction old[sizeof(fatal_signals) / sizeof(fatal_signals[0])];
 
 	if (!opts || !args) {
 		free(opts);
@@ -683,7 +762,12 @@ int mgmt_ctl_main(int argc, char **argv, FILE *out, FILE *err)
 	for (size_t i = 0; code == 0 && i < sizeof(commands) /
 						sizeof(commands[0]); i++) {
 		if (strcmp(commands[i].name, args[0]) == 0) {
+			fatal_handlers(&c.cl, old, true);
 			code = commands[i].run(&c, nargs, args);
+			if (c.connected)
+				mgmt_client_close(&c.cl);
+			c.connected = false;
+			fatal_handlers(&c.cl, old, false);
 			goto done;
 		}
 	}

@@ -28,6 +28,10 @@ struct ctl {
 	const char *command;
 	struct mgmt_client cl;
 	bool connected;
+	/* the last request asked (ctl_ask), named in its errors */
+	bool asked;
+	uint8_t ask_action;
+	uint16_t ask_id, ask_port;
 	int64_t status_now_ns; /* when the servo status was read */
 };
 

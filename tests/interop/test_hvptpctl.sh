@@ -18,7 +18,7 @@
 # 4. Refusals and exit codes: the read-only socket refuses set (1), a
 #    missing socket (3 + hint), bad usage (2), a user without access to the
 #    read-write socket (3, permission hint) who may still use the read-only
-#    one (0), hvptpctl outside the daemon's network namespace (3, timeout).
+#    one (0), hvptpctl outside the daemon's network namespace (0).
 # 5. Every --json output (and tests/golden/*.json) is validated against
 #    docs/hvptpctl.schema.json with python3-jsonschema.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -249,7 +249,7 @@ ctl -s "$uds" set DOMAIN domain_number=4
 expect 1 "set DOMAIN (not settable)"
 ctl -s "$HV_TMP/nope.sock" status
 expect 3 "missing socket"
-grep -q "socket $HV_TMP/nope.sock missing: is hvptpd running? (-s SOCKET)" "$err" ||
+grep -qF "no hvptpd socket at $HV_TMP/nope.sock: is it running? (-s PATH)" "$err" ||
 	hv_fail "missing-socket hint: $(cat "$err")"
 ctl -s "$HV_TMP/nope.sock" --json get PRIORITY1
 expect 3 "missing socket --json"
@@ -282,11 +282,10 @@ if command -v setpriv >/dev/null 2>&1; then
 else
 	perm_note="no setpriv: non-root case not run"
 fi
-# outside the daemon's network namespace the answer cannot come back
+# outside the daemon's network namespace too (test_hvptpctl_netns: more)
 timeout 20 "$HVPTPCTL" -s "$uds" -t 300 get PRIORITY1 >"$out" 2>"$err"
 rc=$?
-expect 3 "from another network namespace"
-grep -q "no answer from $uds within 300 ms" "$err" || hv_fail "timeout hint: $(cat "$err")"
+expect 0 "from another network namespace"
 
 # --- 5. the schema -------------------------------------------------------------
 "$PY" - "$SCHEMA" "$J"/*.json "$W" "$HV_REPO"/tests/golden/*.json >"$HV_TMP/schema.txt" 2>&1 <<'EOF'

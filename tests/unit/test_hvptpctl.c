@@ -970,11 +970,11 @@ static void test_exit_codes(void **state)
 	assert_int_equal(mgmt_client_exit_code(-ENAMETOOLONG), 2);
 	assert_int_equal(mgmt_client_exit_code(-EBADMSG), 1);
 	mgmt_client_hint(-ENOENT, "/var/run/hvptp/hvptpd", 1000, h, sizeof(h));
-	assert_string_equal(h, "socket /var/run/hvptp/hvptpd missing: is "
-			       "hvptpd running? (-s SOCKET)");
+	assert_string_equal(h, "no hvptpd socket at /var/run/hvptp/hvptpd: "
+			       "is it running? (-s PATH)");
 	mgmt_client_hint(-EACCES, "/x", 1000, h, sizeof(h));
 	assert_string_equal(h, "permission denied on /x: use the read-only "
-			       "socket -s /var/run/hvptp/hvptpd-ro or run as "
+			       "socket (hvptpd's uds_ro_address) or run as "
 			       "root");
 	mgmt_client_hint(-ECONNREFUSED, "/x", 1000, h, sizeof(h));
 	assert_string_equal(h, "nothing listens on /x (stale socket: hvptpd "

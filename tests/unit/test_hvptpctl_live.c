@@ -821,8 +821,9 @@ static void test_live_errors(void **state)
 	/* missing socket: 3 and the hint; JSON error document */
 	run_ctl(&r, "-s", "/nonexistent/hvptpd", "status", NULL);
 	assert_int_equal(r.code, 3);
-	assert_string_equal(r.err, "hvptpctl: socket /nonexistent/hvptpd "
-				   "missing: is hvptpd running? (-s SOCKET)\n");
+	assert_string_equal(r.err, "hvptpctl: no hvptpd socket at "
+				   "/nonexistent/hvptpd: is it running? (-s "
+				   "PATH)\n");
 	run_free(&r);
 	check_golden("error_missing.json", 3, "--json", "-s",
 		     "/nonexistent/hvptpd", "get", "PRIORITY1", NULL);
@@ -845,7 +846,8 @@ static void test_live_errors(void **state)
 	run_ctl(&r, "-s", mute, "-t", "150", "--json", "status", NULL);
 	close(fd);
 	assert_int_equal(r.code, 3);
-	assert_non_null(strstr(r.err, "no answer from @DIR@/mute.sock within "
+	assert_non_null(strstr(r.err, "hvptpctl: GET DEFAULT_DATA_SET: no "
+				      "answer from @DIR@/mute.sock within "
 				      "150 ms"));
 	assert_non_null(strstr(r.out, "\"reason\": \"timeout\""));
 	run_free(&r);
@@ -932,8 +934,8 @@ static void test_permission_denied(void **state)
 	assert_int_equal(WEXITSTATUS(st), 3);
 	buf[n > 0 ? n : 0] = '\0';
 	assert_non_null(strstr(buf, "permission denied on "));
-	assert_non_null(strstr(buf, "use the read-only socket -s "
-				    "/var/run/hvptp/hvptpd-ro or run as root"));
+	assert_non_null(strstr(buf, "use the read-only socket (hvptpd's "
+				    "uds_ro_address) or run as root"));
 }
 
 /* Run "hvptpctl -s RW --json -i 0.2 watch" in a child writing to path;
