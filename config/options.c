@@ -165,11 +165,12 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("clock_class_threshold", G, "248", 6, 248,
 	      "Worst clockClass a master may announce and still be selected "
 	      "(G.8275)."),
-	O_ENU("clock_servo", GL, "pi", clock_servo_enu,
-	      "Servo that disciplines the clock: pi (linuxptp's), linreg, "
-	      "kalman (hvptpd's); ntpshm, nullf, refclock_sock not "
-	      "implemented.  Not set: kalman, hvptpd's measured best "
-	      "(the table default pi is ptp4l's)."),
+	O_ENU("clock_servo", GL, "kalman", clock_servo_enu,
+	      "Servo that disciplines the clock: kalman (hvptpd's, with "
+	      "packet selection: its measured best, bench/accuracy.sh), pi "
+	      "(linuxptp's, ptp4l's default: set it to keep ptp4l's "
+	      "behaviour), linreg; ntpshm, nullf, refclock_sock not "
+	      "implemented."),
 	O_ENU("clock_type", GI, "OC", clock_type_enu,
 	      "Clock type: ordinary/boundary clock (OC, BC) or transparent "
 	      "clock (P2P_TC, E2E_TC)."),
@@ -536,7 +537,10 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("step_window", G, "0", 0, INT_MAX,
 	      "Seconds after a step in which further offsets are ignored."),
 	O_INT("summary_interval", GL, "0", INT_MIN, INT_MAX,
-	      "Log2 seconds between servo summary lines."),
+	      "Log2 seconds between the servo's summary lines (rms and max "
+	      "offset, mean frequency, path delay) when that is longer "
+	      "than the Sync interval (logSyncInterval); otherwise one "
+	      "\"master offset\" line per sample instead, as ptp4l."),
 	O_INT("syncReceiptTimeout", PL, "0", 0, UINT8_MAX,
 	      "Sync intervals without a Sync before the master is "
 	      "considered lost (0: off)."),

@@ -102,7 +102,7 @@ static void test_defaults_match_ptp4l(void **state)
 	assert_int_equal(cfg_get_enum(c, NULL, "network_transport"), 1);
 	assert_int_equal(cfg_get_enum(c, NULL, "time_stamping"), 0);
 	assert_int_equal(cfg_get_enum(c, NULL, "delay_filter"), 1);
-	assert_int_equal(cfg_get_enum(c, NULL, "clock_servo"), 0);
+	assert_int_equal(cfg_get_enum(c, NULL, "clock_servo"), 5); /* kalman */
 	assert_true(cfg_get_double(c, NULL, "first_step_threshold") ==
 		    0.00002);
 	assert_true(cfg_get_double(c, NULL, "step_threshold") == 0.0);
