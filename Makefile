@@ -65,8 +65,11 @@ FUZZ_SRC := $(sort $(wildcard tests/fuzz/fuzz_*.c))
 obj = $(patsubst %.c,$(BUILD)/obj/%.o,$(1))
 
 # Quiet build (kbuild style): a recipe line starting with $(call say,CC,$@)
-# prints one short line instead of the command; V=1 prints the commands.
+# prints one short line instead of the command; V=1 prints the commands,
+# make -s nothing.
 ifeq ($(V),1)
+say =
+else ifneq ($(findstring s,$(firstword -$(MAKEFLAGS))),)
 say =
 else
 say = @printf '  %-7s %s\n' '$(1)' '$(2)';

@@ -17,11 +17,13 @@
 #include <string.h>
 
 #include "common/version.h"
+#include "mgmt/metrics_doc.h"
 
 #define CMDLINE_FILE "command line"
 #define CMDLINE_SHORT ":AEP246HSLf:i:p:sl:mqvhn"
 #define CMDLINE_LONG_BASE 0x1000 /* getopt value of table option i: +i */
 #define CMDLINE_LONG_MAN 0x0fff /* --print-conf-man */
+#define CMDLINE_LONG_METRICS_MD 0x0ffe /* --print-metrics-md */
 #define CMDLINE_FILE_MAX (4 << 20)
 
 /* A flag that stands for a config option: -S is time_stamping software. */
@@ -96,6 +98,8 @@ static struct option *cmdline_longopts(void)
 		{ "version", no_argument, NULL, 'v' },
 		{ "check", no_argument, NULL, 'n' },
 		{ "print-conf-man", no_argument, NULL, CMDLINE_LONG_MAN },
+		{ "print-metrics-md", no_argument, NULL,
+		  CMDLINE_LONG_METRICS_MD },
 	};
 	int n = cfg_option_count(), i;
 	size_t nextra = sizeof(extra) / sizeof(extra[0]);
@@ -233,6 +237,9 @@ static int cmdline_one(int c, char **argv, struct cfg *cfg,
 		return 0;
 	case CMDLINE_LONG_MAN:
 		cl->print_conf_man = true;
+		return 0;
+	case CMDLINE_LONG_METRICS_MD:
+		cl->print_metrics_md = true;
 		return 0;
 	case ':':
 		cmdline_bad_text(text, sizeof(text), argv, c);
@@ -397,7 +404,8 @@ static const char *cmdline_prog(int argc, char **argv)
 	return slash ? slash + 1 : argv[0];
 }
 
-/* -h, -v, --print-conf-man: 1 when one of them was handled. */
+/* -h, -v, --print-conf-man, --print-metrics-md: 1 when one of them was
+ * handled. */
 static int cmdline_info(const struct cmdline *cl, const char *prog)
 {
 	if (cl->help)
@@ -406,6 +414,8 @@ static int cmdline_info(const struct cmdline *cl, const char *prog)
 		printf("%s\n", HVPTP_VERSION);
 	else if (cl->print_conf_man)
 		cmdline_print_conf_man(stdout);
+	else if (cl->print_metrics_md)
+		metrics_doc_print(stdout);
 	else
 		return 0;
 	return 1;

@@ -15,12 +15,15 @@
  *	struct cmdline cl;
  *	int rc = cmdline_setup(argc, argv, cfg, &cl);
  *	if (rc < 0) return 2;      (message already on stderr)
- *	if (rc > 0) return 0;      (-h, -v or --print-conf-man done)
+ *	if (rc > 0) return 0;      (-h, -v, --print-conf-man or
+ *				    --print-metrics-md done)
  *
  * Docs: "hvptpd --print-conf-man > docs/hvptpd.conf.5" (hidden flag handled
  * by cmdline_setup) regenerates hvptpd.conf(5) from the option table, or
  * call cmdline_print_conf_man(stdout) from any program linked with
- * libhvdaemon.a and libhvcore.a.
+ * libhvdaemon.a and libhvcore.a.  "hvptpd --print-metrics-md" prints
+ * docs/metrics.md's table of families (mgmt/metrics_doc.h);
+ * scripts/gen-docs.sh regenerates both.
  */
 #ifndef HVPTP_DAEMON_CMDLINE_H
 #define HVPTP_DAEMON_CMDLINE_H
@@ -37,6 +40,7 @@ struct cmdline {
 	bool version; /* -v / --version */
 	bool print_conf_man; /* --print-conf-man (hidden) */
 	bool check; /* -n / --check: validate, open nothing (daemon/check.h) */
+	bool print_metrics_md; /* --print-metrics-md (hidden) */
 };
 
 /* Parse argv: set locked values in cfg, add the -i ports, note -f, -h, -v.
