@@ -145,6 +145,9 @@ purity: $(CORE_LIB)
 	else echo "purity: $(CORE_LIB) references no I/O or clock symbols"; fi
 
 # --- unit tests ------------------------------------------------------------
+# Their objects are kept (not removed as intermediates: no "rm ..." line,
+# no rebuild next time).
+.SECONDARY: $(call obj,$(UNIT_SRC))
 # tests/unit/test_X.wrap, if present, lists symbols to wrap at link time.
 wrapflags = $(if $(wildcard tests/unit/$(1).wrap),$(foreach s,$(shell cat tests/unit/$(1).wrap),-Wl,--wrap=$(s)))
 
