@@ -72,17 +72,30 @@ static uint32_t client_random(void)
 	return r;
 }
 
-/* The directory of path ("." for a bare name) into dir. */
+/* The directory of path into dir, absolute (the daemon answers to the
+ * address as we bind it, from its own working directory): "" when it
+ * does not fit. */
 static void client_dirname(const char *path, char *dir, size_t len)
 {
 	const char *slash = strrchr(path, '/');
+	char cwd[256];
+	int n;
 
-	if (!slash)
-		snprintf(dir, len, ".");
-	else if (slash == path)
-		snprintf(dir, len, "/");
-	else
-		snprintf(dir, len, "%.*s", (int)(slash - path), path);
+	if (slash == path) {
+		n = snprintf(dir, len, "/");
+	} else if (path[0] == '/') {
+		n = snprintf(dir, len, "%.*s", (int)(slash - path), path);
+	} else {
+		if (!getcwd(cwd, sizeof(cwd)))
+			cwd[0] = '\0';
+		n = snprintf(dir, len, "%s/%.*s", cwd,
+			     slash ? (int)(slash - path) : 1,
+			     slash ? path : ".");
+		if (!cwd[0])
+			n = -1;
+	}
+	if (n < 0 || (size_t)n >= len)
+		dir[0] = '\0';
 }
 
 const char *mgmt_client_user_dir(void)
@@ -165,7 +178,7 @@ static int client_connect(struct mgmt_client *c, const char *dir)
 		err = client_bind_file(c, c->fd, dir);
 	} else {
 		client_dirname(c->path, own, sizeof(own));
-		err = access(own, W_OK | X_OK) == 0
+		err = own[0] && access(own, W_OK | X_OK) == 0
 			      ? client_bind_file(c, c->fd, own)
 			      : -EACCES;
 		if (err < 0) {

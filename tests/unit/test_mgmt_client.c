@@ -137,6 +137,25 @@ static void test_file_in_daemon_dir(void **state)
 	free(r);
 }
 
+/* A relative socket path: the client's file is named absolutely (the
+ * daemon answers from its own working directory). */
+static void test_relative_path(void **state)
+{
+	char cwd[256];
+	struct mgmt_client c;
+
+	(void)state;
+	assert_non_null(getcwd(cwd, sizeof(cwd)));
+	assert_int_equal(chdir(fx.dir), 0);
+	assert_int_equal(mgmt_client_open(&c, "daemon", 50, 0), 0);
+	assert_int_equal(chdir(cwd), 0);
+	assert_memory_equal(c.self_path, fx.dir, strlen(fx.dir));
+	assert_non_null(strstr(c.self_path, "/hvptpctl."));
+	assert_int_equal(client_files(fx.dir), 1);
+	mgmt_client_close(&c);
+	assert_int_equal(client_files(fx.dir), 0);
+}
+
 /* A failed open leaves no file: a missing socket, a file that is not a
  * socket, a socket nobody serves. */
 static void test_open_errors_leave_nothing(void **state)
@@ -291,6 +310,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_file_in_daemon_dir, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_relative_path, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_open_errors_leave_nothing,
 						setup, teardown),
