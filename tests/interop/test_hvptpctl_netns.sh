@@ -12,7 +12,9 @@
 # 2. nobody on the read-only socket from ns b: the abstract address gets no
 #    answer, the socket file in /tmp does (the daemon is not under
 #    PrivateTmp here); from ns a at once.
-# 3. pmc 3.1.1 from ns b (it binds /var/run/pmc.PID, a file too).
+# 3. pmc 3.1.1 from ns b (it binds /var/run/pmc.PID, a file too); watch
+#    from ns b gets the notification of a port disabled from ns b, stops
+#    on SIGINT (exit 0), dies of SIGHUP; its socket file gone either way.
 # 4. The errors: no daemon at a path, a path that is not a socket, a
 #    socket a user may not use (its group named), a daemon that does not
 #    answer (SIGSTOPped: the request and the timeout named), an error
@@ -90,6 +92,38 @@ pmc_out=$(timeout 10 ip netns exec "$(hv_ns b)" pmc -u -b 0 -s "$uds" 'GET DEFAU
 echo "$pmc_out" | grep -q "clockIdentity *$id_a" ||
 	hv_fail "pmc from ns b got no DEFAULT_DATA_SET: $pmc_out"
 
+# --- watch from ns b: a notification reaches it; no file left by a signal --
+# watch_run SIGNAL: watch --json in ns b until SIGNAL; its exit status
+watch_run() {
+	local w=$HV_TMP/watch.$1 pid st
+	ip netns exec "$(hv_ns b)" "$HVPTPCTL" -s "$uds" --json -i 0.2 watch >"$w" 2>&1 &
+	pid=$!
+	hv_wait_cmd 10 grep -q '"event":"subscribed"' "$w" ||
+		hv_fail "watch from ns b did not subscribe: $(cat "$w")"
+	if [ "$1" = INT ]; then
+		# a notification: port 1 disabled and enabled again
+		ctl b root -s "$uds" cmd DISABLE_PORT 1
+		expect 0 "cmd DISABLE_PORT 1 from ns b"
+		hv_wait_cmd 10 grep -q '"event":"port_state"' "$w" ||
+			hv_fail "watch from ns b got no port state notification: $(cat "$w")"
+		ctl b root -s "$uds" cmd ENABLE_PORT 1
+		expect 0 "cmd ENABLE_PORT 1 from ns b"
+	fi
+	kill "-$1" "$pid"
+	wait "$pid"
+	st=$?
+	cat "$w" >>"$(hv_log a)"
+	return "$st"
+}
+watch_run INT
+st=$?
+[ "$st" = 0 ] || hv_fail "watch from ns b exited with $st on SIGINT"
+no_leftovers "watch stopped by SIGINT"
+watch_run HUP
+st=$?
+[ "$st" = 129 ] || hv_fail "watch from ns b exited with $st on SIGHUP, want 129 (the signal)"
+no_leftovers "watch killed by SIGHUP"
+
 # --- 4. errors -------------------------------------------------------------------
 ctl b root -s "$HV_TMP/none.uds" status
 expect 3 "no daemon"
@@ -117,4 +151,4 @@ ctl b root -s "$uds" get PRIORITY1
 expect 0 "get after SIGCONT"
 
 hv_finish
-hv_result "status from ns b, the host and ns a (root); nobody's read-only get from ns b (abstract, then /tmp); pmc from ns b; errors: missing, not a socket, ENOTDIR, permission (group daemon), error status with port, timeout with ID"
+hv_result "status from ns b, the host and ns a (root); nobody's read-only get from ns b (abstract, then /tmp); pmc from ns b; watch from ns b notified, stopped by SIGINT and SIGHUP; errors: missing, not a socket, ENOTDIR, permission (group daemon), error status with port, timeout with ID"
