@@ -35,6 +35,7 @@ struct doc_family {
 	char name[DOC_STR];
 	char type[16];
 	char help[512];
+	int nsamples;
 	int nlabels;
 	struct doc_label label[DOC_MAX_LABELS];
 };
@@ -77,23 +78,34 @@ static void doc_clocks(struct metrics_snapshot *s)
 	}
 }
 
+/* Port 1 the slave; then one FAULTY port per fault reason. */
+static void doc_ports(struct metrics_snapshot *s)
+{
+	for (int i = 0; i < BC_FAULT_COUNT && i < BC_MAX_PORTS; i++) {
+		struct metrics_port_snap *p = &s->port[i];
+
+		p->index = i;
+		snprintf(p->name, sizeof(p->name), "eth%d", i);
+		p->number = (uint16_t)(i + 1);
+		p->state = i ? PS_FAULTY : PS_SLAVE;
+		p->fault = (enum bc_fault)i;
+		p->have_socket = true;
+		s->nports = i + 1;
+	}
+}
+
 static void doc_snapshot(struct metrics_snapshot *s)
 {
-	struct metrics_port_snap *p = &s->port[0];
-
 	memset(s, 0, sizeof(*s));
 	s->version = "VERSION";
 	snprintf(s->clock_name, sizeof(s->clock_name), "/dev/ptp0");
 	s->slave_port = 0;
 	s->servo.valid = true;
 	s->servo.te_estimate_ns = 100;
+	s->servo.win.n = 1;
 	s->sample_age_s = 1;
-	s->nports = 1;
-	p->index = 0;
-	snprintf(p->name, sizeof(p->name), "eth0");
-	p->number = 1;
-	p->state = PS_SLAVE;
-	p->have_socket = true;
+	s->locked_for_s = 1;
+	doc_ports(s);
 	doc_clocks(s);
 	s->host.valid = true;
 	s->host.ok = ~0u;
@@ -189,11 +201,13 @@ static int doc_sample(struct doc *d, const char *line)
 
 	if (!sp)
 		return -EBADMSG;
-	if (!brace || brace > sp)
-		return doc_find(d, line, (size_t)(sp - line)) ? 0 : -EBADMSG;
-	f = doc_find(d, line, (size_t)(brace - line));
+	f = doc_find(d, line, (size_t)((brace && brace < sp ? brace : sp) -
+				      line));
 	if (!f)
 		return -EBADMSG;
+	f->nsamples++;
+	if (!brace || brace > sp)
+		return 0;
 	for (p = brace + 1; *p && *p != '}';) {
 		const char *eq = strchr(p, '='), *v, *q;
 
@@ -260,6 +274,8 @@ static void doc_table(FILE *f, const struct doc *d)
 		const struct doc_family *fam = &d->fam[i];
 
 		fprintf(f, "| `%s` | %s | ", fam->name, fam->type);
+		if (!fam->nsamples)
+			fputs(METRICS_DOC_NO_SAMPLE, f);
 		doc_labels(f, fam);
 		fputs(" | ", f);
 		doc_cell(f, fam->help);

@@ -4,6 +4,8 @@
  *
  * 1. docs/metrics.md's table of families is what hvptpd --print-metrics-md
  *    prints (mgmt/metrics_doc.h); scripts/gen-docs.sh regenerates it.
+ *    Every family has a sample in the generator's snapshot (else its
+ *    labels would be missing from the table).
  * 2. Every hvptp_* name in README.md, docs/ and systemd/ is a family the
  *    renderer writes (or, ending in "_", the prefix of some).
  * 3. Defaults stated in README.md, docs/ (markdown), hvptpd(8), hvptpctl(8)
@@ -73,6 +75,10 @@ static void test_metrics_table(void **state)
 		fail_msg("docs/metrics.md: run from the repository root");
 	n = metrics_doc_string(&want);
 	assert_true(n >= 40);
+	if (strstr(want, METRICS_DOC_NO_SAMPLE))
+		fail_msg("a family has no sample in mgmt/metrics_doc.c's "
+			 "snapshot (its labels are unknown): give it one in "
+			 "doc_snapshot()\n%s", want);
 	b = strstr(md, METRICS_DOC_BEGIN);
 	assert_non_null(b);
 	b = strchr(b, '\n');
