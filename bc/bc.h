@@ -24,6 +24,7 @@
 #include "bc/ds.h"
 #include "bc/msg.h"
 #include "common/leap.h"
+#include "common/lockhist.h"
 #include "common/ptp_types.h"
 #include "common/tmv.h"
 
@@ -523,6 +524,10 @@ struct bc_clock_info {
 	uint64_t steps;
 	uint64_t readings, read_errors; /* followers' paired readings */
 	int64_t at_ns; /* monotonic time of the last offset */
+	/* its servo's lock history (HVPTP_LOCK_HISTORY_NP); a clock
+	 * hvptpd does not adjust has none (lock_applicable false) */
+	bool lock_applicable;
+	struct cm_lockhist lock;
 };
 /* -EINVAL for k outside 0..BC_MAX_CLOCKS-1; NULL ci removes it. */
 int bc_set_clock_info(struct bc *bc, int k, const struct bc_clock_info *ci);

@@ -138,6 +138,7 @@ struct bc {
 	struct leap_latch leap; /* the leap second latched (bc_set_leap) */
 	struct bc_servo_status servo;
 	struct bc_clock_info clocks[BC_MAX_CLOCKS]; /* bc_set_clock_info */
+	int64_t mgmt_now; /* monotonic time of the request being answered */
 	struct bc_host_info host; /* bc_set_host_info */
 	struct bc_feed_info feed; /* bc_set_feed_info */
 	int slave_port; /* -1 if none */

@@ -398,6 +398,7 @@ int bc_mgmt_resume(struct bc *bc, const struct bc_mgmt_req *r,
 
 	if (!bc || !r || !next_port || !out)
 		return -EINVAL;
+	bc->mgmt_now = now; /* for the answers with figures at a time */
 	return mgmt_dispatch(&c, next_port);
 }
 

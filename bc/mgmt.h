@@ -107,6 +107,7 @@ enum bc_mgmt_id {
 	BC_MID_HVPTP_FEEDS_NP = 0xD004,
 	BC_MID_HVPTP_RELOAD_NP = 0xD010, /* COMMAND, the program's */
 	BC_MID_HVPTP_PORT_STATUS_NP = 0xD005, /* port */
+	BC_MID_HVPTP_LOCK_HISTORY_NP = 0xD012,
 };
 
 /* HVPTP_RELOAD_NP (COMMAND, read-write socket; answered by the program,
@@ -188,6 +189,29 @@ enum bc_mgmt_id {
 #define BC_MGMT_CLOCK_TE_KNOWN 0x08
 #define BC_MGMT_CLOCK_STEERED 0x10 /* a follower steered now */
 #define BC_MGMT_CLOCK_FREQ_KNOWN 0x20 /* the frequency field means it */
+/* HVPTP_LOCK_HISTORY_NP (clock, GET): u8 n, u8 flags (BC_MGMT_LOCKS_MORE:
+ * more clocks than fit), reserved u16, the monotonic time of the answer
+ * (u64 ns: the figures are at that time), then n records, big-endian:
+ * index u8, flags u8 (BC_MGMT_LOCK_*), m u8 (changes in the record),
+ * reserved u8, lock losses u32, then u64 ns each: time in the state now
+ * (since the last change, or since the start), time in lock since the
+ * start, time since the start, time to first lock (0 unless
+ * FIRST_KNOWN), MTBF (0 unless MTBF_KNOWN), MTTR (0 unless MTTR_KNOWN);
+ * then the last m changes, newest first, BC_MGMT_LOCK_CHANGE_LEN octets
+ * each: monotonic time u64, locked u8 (the state it went to), reserved
+ * u8.  Every figure is 0 unless KNOWN (a clock hvptpd does not adjust
+ * has no lock history: not APPLICABLE).  Records carry at most
+ * CM_LOCKHIST_RING changes, fewer when that is what lets every clock fit. */
+#define BC_MGMT_LOCKS_HEAD_LEN 12
+#define BC_MGMT_LOCK_REC_LEN 56 /* without its changes */
+#define BC_MGMT_LOCK_CHANGE_LEN 10
+#define BC_MGMT_LOCKS_MORE 0x01
+#define BC_MGMT_LOCK_APPLICABLE 0x01 /* hvptpd adjusts it: a servo locks */
+#define BC_MGMT_LOCK_KNOWN 0x02 /* the history started: figures known */
+#define BC_MGMT_LOCK_LOCKED 0x04 /* locked now */
+#define BC_MGMT_LOCK_FIRST_KNOWN 0x08 /* it locked once */
+#define BC_MGMT_LOCK_MTBF_KNOWN 0x10 /* a loss happened */
+#define BC_MGMT_LOCK_MTTR_KNOWN 0x20 /* a recovery happened */
 /* HVPTP_HOST_NP (clock, GET): u8 valid (the checks ran), u8 nlines, u8
  * flags (BC_MGMT_HOST_MORE: lines were left out), reserved u8, then the
  * checks that found something, could not tell, and passed (u32 bit masks

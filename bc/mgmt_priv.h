@@ -87,6 +87,9 @@ void mgmt_get_host_np(const struct bc *bc, int port, struct wire_writer *w);
 void mgmt_get_feeds_np(const struct bc *bc, int port, struct wire_writer *w);
 void mgmt_get_port_status_np(const struct bc *bc, int port,
 			     struct wire_writer *w);
+/* bc/mgmt_lock.c */
+void mgmt_get_lock_history_np(const struct bc *bc, int port,
+			      struct wire_writer *w);
 void mgmt_get_path_trace_list(const struct bc *bc, int port,
 			      struct wire_writer *w);
 /* The sample window of HVPTP_SERVO_STATUS_NP (bc/mgmt.h). */

@@ -371,3 +371,55 @@ void cs_feed_forward(struct clockset *cs, int k, double before_ppb,
 		c->st.fed_forward++;
 	}
 }
+
+/* ---- lock history ---- */
+
+bool cs_lock_applicable(const struct cs_clock *c)
+{
+	return c->adjust && c->disc;
+}
+
+bool cs_locked(const struct cs_clock *c)
+{
+	enum servo_state s = disc_state(c->disc);
+
+	return cs_lock_applicable(c) &&
+	       (s == SERVO_LOCKED || s == SERVO_LOCKED_STABLE);
+}
+
+/* The length of the span the newest change ended (s). */
+static double lock_last_span_s(const struct cm_lockhist *h)
+{
+	const struct cm_lockhist_change *a = cm_lockhist_at(h, 0);
+	const struct cm_lockhist_change *b = cm_lockhist_at(h, 1);
+
+	return a && b ? (double)(a->at_ns - b->at_ns) / 1e9 : -1.0;
+}
+
+void cs_track_locks(struct clockset *cs, int64_t mono)
+{
+	for (int k = 0; k < cs->n; k++) {
+		struct cs_clock *c = &cs->c[k];
+		struct cm_lockhist_fig f;
+		bool locked = cs_locked(c);
+
+		if (!cs_lock_applicable(c) ||
+		    !cm_lockhist_feed(&c->lock, locked, mono))
+			continue;
+		cm_lockhist_figures(&c->lock, mono, &f);
+		if (locked && c->lock.recoveries)
+			cm_notice("clock %s: locked again after %.3f s "
+				  "(%u loss%s so far)", c->hw->name,
+				  lock_last_span_s(&c->lock),
+				  (unsigned)f.losses,
+				  f.losses == 1 ? "" : "es");
+		else if (locked)
+			cm_notice("clock %s: locked, %.3f s after the start",
+				  c->hw->name, (double)f.first_lock_ns / 1e9);
+		else
+			cm_notice("clock %s: lost lock after %.3f s (loss "
+				  "%u)", c->hw->name,
+				  lock_last_span_s(&c->lock),
+				  (unsigned)f.losses);
+	}
+}

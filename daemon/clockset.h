@@ -47,6 +47,7 @@
 
 #include "bc/bc.h"
 #include "common/hwclock.h"
+#include "common/lockhist.h"
 #include "servo/discipline.h"
 
 #define CS_MAX_CLOCKS BC_MAX_CLOCKS
@@ -89,6 +90,9 @@ struct cs_clock {
 	bool adjust; /* false: measured only, never adjusted */
 	int nports; /* ports stamped by this clock */
 	struct cs_clock_state st;
+	/* its servo's lock history (cs_track_locks); none for a clock
+	 * that is not adjusted */
+	struct cm_lockhist lock;
 };
 
 struct clockset {
@@ -165,6 +169,15 @@ void cs_steer(struct clockset *cs, int k, const struct cs_reading *rd,
 	      struct disc_result *res);
 
 const char *cs_role_name(const struct cs_clock *c);
+
+/* Has clock c a lock history (hvptpd adjusts it with a servo)?  Is its
+ * servo locked now (LOCKED or LOCKED_STABLE: one lock; a reset servo,
+ * the reference's when its master goes, is not)? */
+bool cs_lock_applicable(const struct cs_clock *c);
+bool cs_locked(const struct cs_clock *c);
+/* Every clock's servo state at mono_ns into its lock history; a change
+ * is logged. */
+void cs_track_locks(struct clockset *cs, int64_t mono_ns);
 
 /*
  * One clock and its discipline, without a set (the set uses these; so do

@@ -158,10 +158,12 @@ static double clock_te(const struct exec *ex, const struct cs_clock *c)
 	       (double)c->st.read_delay_ns / 2.0;
 }
 
-void exec_clocks_publish(struct exec *ex)
+void exec_clocks_publish(struct exec *ex, int64_t now)
 {
-	const struct clockset *cs = ex->cs;
+	struct clockset *cs = ex->cs;
 
+	if (cs)
+		cs_track_locks(cs, now);
 	for (int k = 0; cs && k < cs->n; k++) {
 		const struct cs_clock *c = &cs->c[k];
 		struct bc_clock_info ci = {
@@ -186,6 +188,8 @@ void exec_clocks_publish(struct exec *ex)
 			.readings = c->st.readings,
 			.read_errors = c->st.read_errors,
 			.at_ns = c->st.at_ns,
+			.lock_applicable = cs_lock_applicable(c),
+			.lock = c->lock,
 		};
 
 		snprintf(ci.name, sizeof(ci.name), "%s", c->hw->name);
@@ -197,7 +201,7 @@ void exec_clock_reference(struct exec *ex, int k, int64_t now)
 {
 	if (k == ex->cs->ref || !cs_set_reference(ex->cs, k, now))
 		return;
-	exec_clocks_publish(ex);
+	exec_clocks_publish(ex, now);
 	/* the new reference's servo learns the master's interval afresh */
 	ex->have_interval = false;
 	if (ex->holdover) {
@@ -298,7 +302,7 @@ void exec_follow(struct exec *ex, int64_t now)
 		if (k != cs->ref && cs->c[k].disc)
 			follow_one(ex, k, now);
 	}
-	exec_clocks_publish(ex);
+	exec_clocks_publish(ex, now);
 	next = ex->follow_next + period;
 	if (next <= now) /* late by a whole period: no burst to catch up */
 		next = now + period;

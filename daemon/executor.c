@@ -245,6 +245,8 @@ static void exec_delay_sample(struct exec *ex, const struct bc_action *a,
 	bc_set_servo_status(ex->bc, &st);
 	ex->last.freq_ppb = r.freq_ppb;
 	ex->last.servo_state = r.state;
+	if (ex->cs)
+		exec_clocks_publish(ex, now); /* a lock may have changed */
 }
 
 static void exec_sample(struct exec *ex, const struct bc_action *a,
@@ -277,7 +279,7 @@ static void exec_sample(struct exec *ex, const struct bc_action *a,
 		cst->at_ns = now;
 		cst->freq_ppb = r.freq_ppb;
 		cst->state = r.state;
-		exec_clocks_publish(ex);
+		exec_clocks_publish(ex, now);
 	}
 	exec_servo_verdict(ex, a->port, &r, now, next);
 	ex->last.valid = true;
@@ -381,6 +383,8 @@ static void exec_parent_changed(struct exec *ex, bool own, int64_t now,
 		exec_status_holdover(ex, now);
 	}
 	disc_reset(d);
+	/* the reset servo is not locked: its lock history says so now */
+	exec_clocks_publish(ex, now);
 }
 
 /* After the servo's reset: a grandmaster other than the last one followed
@@ -552,7 +556,7 @@ int exec_fault(struct exec *ex, int port, int64_t now)
 
 int exec_start(struct exec *ex, int64_t now)
 {
-	exec_clocks_publish(ex);
+	exec_clocks_publish(ex, now);
 	exec_follow_start(ex, now);
 	exec_time_start(ex, now);
 	EXEC_WRAP_RESUME(bc_start(ex->bc, now, &acts));

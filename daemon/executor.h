@@ -208,8 +208,10 @@ void exec_clock_apply(struct exec *ex, int k, struct disc_result *r,
 /* The sample's port is on clock k: make k the reference if it is not. */
 void exec_clock_reference(struct exec *ex, int k, int64_t now);
 /* Tell the core what every clock is doing (bc_set_clock_info), for
- * management and metrics; after samples, readings and role moves. */
-void exec_clocks_publish(struct exec *ex);
+ * management and metrics, its lock history brought to now first
+ * (cs_track_locks); after samples, readings, role moves and a reset of
+ * the reference's servo. */
+void exec_clocks_publish(struct exec *ex, int64_t now);
 /* Tell the core clock k was stepped by step_ns (its ports' stored times
  * move with it). */
 void exec_tell_step(struct exec *ex, int k, int64_t step_ns, int64_t now);
