@@ -45,10 +45,13 @@ struct mgmt_status_in {
 	const struct mgmt_replies *tp; /* TIME_PROPERTIES_DATA_SET */
 	const struct mgmt_replies *path; /* PATH_TRACE_LIST */
 	const struct mgmt_replies *pstatus; /* HVPTP_PORT_STATUS_NP, all */
+	const struct mgmt_replies *locks; /* HVPTP_LOCK_HISTORY_NP */
 	double interval_s; /* between stats0 and stats1; 0: no rates */
 	int64_t now_mono_ns; /* CLOCK_MONOTONIC now, for the ages (the
 				servo's last sample, its lock, its and the
 				ports' last state change); 0: unknown */
+	int64_t wall_ns; /* CLOCK_REALTIME now (UTC), for the lock
+			    changes' wall times; 0: unknown */
 };
 
 /* Fill the root object of t with "clock", "rate_interval_s", "ports",

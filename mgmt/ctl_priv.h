@@ -87,6 +87,12 @@ int ctl_status_reference(const struct mgmt_tree *t);
 void ctl_status_print_clocks(FILE *f, const struct mgmt_tree *t);
 void ctl_status_print_host(FILE *f, const struct mgmt_tree *t);
 
+/* mgmt/ctl_locks.c: each clock's "lock_history" (after the clock tree
+ * is built) and its lines. */
+void ctl_status_build_locks(struct mgmt_tree *t, struct mgmt_tree *s,
+			    const struct mgmt_status_in *in);
+void ctl_status_print_locks(FILE *f, const struct mgmt_tree *t);
+
 /* mgmt/ctl_tracking.c: status's discipline, time properties, path
  * trace and ages (after the clock tree is built), each port's fault,
  * state age and ignored traffic; their lines (clk: the "clock" object). */

@@ -251,6 +251,7 @@ int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *in)
 				   ppid ? parent : NULL);
 	}
 	ctl_status_build_clocks(t, s, in);
+	ctl_status_build_locks(t, s, in);
 	ctl_status_build_host(t, s, in);
 	ctl_status_build_summary(t, s, in);
 	mgmt_tree_free(s);
@@ -544,6 +545,7 @@ int mgmt_status_print_text(FILE *f, const struct mgmt_tree *t)
 	print_clock_head(f, t, clk);
 	print_servo(f, t, clk);
 	ctl_status_print_clocks(f, t);
+	ctl_status_print_locks(f, t);
 	fputc('\n', f);
 	print_ports(f, t);
 	ctl_status_print_host(f, t);
@@ -557,9 +559,19 @@ static double mono_s(void)
 	return (double)mgmt_client_mono_ns() / 1e9;
 }
 
+/* The wall clock now (read, never set), for the lock changes' UTC. */
+static int64_t wall_ns(void)
+{
+	struct timespec ts;
+
+	if (clock_gettime(CLOCK_REALTIME, &ts))
+		return 0;
+	return (int64_t)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
+
 enum { Q_DDS, Q_CUR, Q_PARENT, Q_SERVO, Q_CLOCKS, Q_HOST, Q_HWCLOCK,
        Q_TP, Q_PATH, Q_PSTATUS, Q_PROPS, Q_STATS0, Q_STATS1, Q_DROPS,
-       Q_N };
+       Q_LOCKS, Q_N };
 
 /* Ask one GET for the status screen; an unreachable daemon is fatal
  * (*code set), an error status is not (the field shows null). */
@@ -595,7 +607,8 @@ static int status_emit(struct ctl *c, struct mgmt_replies **q, double dt,
 		.drops = q[Q_DROPS], .clocks = q[Q_CLOCKS],
 		.host = q[Q_HOST], .hwclock = q[Q_HWCLOCK], .tp = q[Q_TP],
 		.path = q[Q_PATH], .pstatus = q[Q_PSTATUS], .interval_s = dt,
-		.now_mono_ns = c->status_now_ns,
+		.now_mono_ns = c->status_now_ns, .locks = q[Q_LOCKS],
+		.wall_ns = wall_ns(),
 	};
 	struct mgmt_tree *t = mgmt_tree_new(), *st = mgmt_tree_new();
 	int code, err;
@@ -632,7 +645,7 @@ static int status_run(struct ctl *c, int argc, bool tracking)
 		BC_MID_PATH_TRACE_LIST, BC_MID_HVPTP_PORT_STATUS_NP,
 		BC_MID_PORT_PROPERTIES_NP,
 		BC_MID_PORT_STATS_NP, BC_MID_PORT_STATS_NP,
-		BC_MID_HVPTP_PORT_DROPS_NP,
+		BC_MID_HVPTP_PORT_DROPS_NP, BC_MID_HVPTP_LOCK_HISTORY_NP,
 	};
 	struct mgmt_replies *q[Q_N] = { NULL };
 	double t0 = 0, dt = 0;

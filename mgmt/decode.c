@@ -147,6 +147,12 @@ static const char *const clock_bits[8] = {
 	"adjusted", "keeps_utc", "offset_known", "time_error_estimate_known",
 	"steered", "frequency_known"
 };
+/* BC_MGMT_LOCK_* */
+static const char *const lock_bits[8] = {
+	"applicable", "known", "locked", "first_lock_known", "mtbf_known",
+	"mttr_known"
+};
+static const char *const locks_bits[8] = { "more_clocks" };
 /* BC_MGMT_HOST_* */
 static const char *const host_bits[8] = { "more_lines" };
 /* BC_MGMT_FEED_* */
@@ -353,6 +359,30 @@ static const struct mgmt_field f_clock_record[] = {
 	F("readings", MF_U32),
 	F("read_errors", MF_U32),
 };
+/* HVPTP_LOCK_HISTORY_NP: a count, flags, the answer's monotonic time,
+ * then the records (f_lock_record), each with its changes
+ * (f_lock_change). */
+static const struct mgmt_field f_lock_history_np[] = {
+	F("count", MF_COUNT8),
+	FB(locks_bits),
+	RES(2),
+	F("answer_monotonic_ns", MF_U64),
+	F("clocks", MF_LOCKS),
+};
+static const struct mgmt_field f_lock_record[] = {
+	F("index", MF_U8),
+	FB(lock_bits),
+	F("changes_count", MF_COUNT8),
+	RES(1),
+	F("losses", MF_U32),
+	FA("in_state_ns", MF_NS_OPT, 1),
+	FA("locked_total_ns", MF_NS_OPT, 1),
+	FA("observed_ns", MF_NS_OPT, 1),
+	FA("time_to_first_lock_ns", MF_NS_OPT, 3),
+	FA("mtbf_ns", MF_NS_OPT, 4),
+	FA("mttr_ns", MF_NS_OPT, 5),
+	F("changes", MF_LOCKCHANGES),
+};
 /* HVPTP_HOST_NP: ran, the line count, flags, the checks that found
  * something, could not tell and passed, then the lines, each with its
  * check ("lines" and "line_checks", side by side). */
@@ -439,6 +469,7 @@ static const struct mgmt_layout layouts[] = {
 	L(HVPTP_FEEDS_NP, f_feeds_np),
 	L(HVPTP_RELOAD_NP, f_reload_np),
 	L(HVPTP_PORT_STATUS_NP, f_port_status_np),
+	L(HVPTP_LOCK_HISTORY_NP, f_lock_history_np),
 	L(PATH_TRACE_LIST, f_path_trace_list),
 };
 
@@ -471,6 +502,7 @@ struct dec {
 	struct wire_reader *r;
 	uint8_t last_flags; /* of the previous FLAGS8 field */
 	unsigned count; /* of the previous COUNT8 field */
+	uint64_t answer_mono; /* HVPTP_LOCK_HISTORY_NP's, for the ages */
 };
 
 typedef void (*dec_fn)(struct dec *d, const struct mgmt_field *f);
@@ -564,6 +596,16 @@ static void dec_mono(struct dec *d, const struct mgmt_field *f)
 		mgmt_tree_uint(d->t, d->obj, f->name, v);
 	else
 		mgmt_tree_null(d->t, d->obj, f->name);
+}
+
+static void dec_ns_opt(struct dec *d, const struct mgmt_field *f)
+{
+	uint64_t v = wire_get_u64(d->r);
+
+	if (!(d->last_flags & (1u << f->arg)))
+		mgmt_tree_null(d->t, d->obj, f->name);
+	else
+		mgmt_tree_uint(d->t, d->obj, f->name, v);
 }
 
 static void dec_cids(struct dec *d, const struct mgmt_field *f)
@@ -824,6 +866,60 @@ static void dec_clocks(struct dec *d, const struct mgmt_field *f)
 	}
 }
 
+/* A lock record's changes: monotonic time, the state it went to, and
+ * its age at the answer (null when it lies ahead). */
+static void dec_lockchanges(struct dec *d, const struct mgmt_field *f)
+{
+	int arr = mgmt_tree_arr(d->t, d->obj, f->name);
+
+	for (unsigned i = 0; i < d->count && wire_reader_ok(d->r); i++) {
+		uint64_t at = wire_get_u64(d->r);
+		uint8_t locked = wire_get_u8(d->r);
+		int o;
+
+		wire_skip(d->r, 1);
+		if (!wire_reader_ok(d->r))
+			break;
+		o = mgmt_tree_obj(d->t, arr, NULL);
+		mgmt_tree_uint(d->t, o, "monotonic_ns", at);
+		mgmt_tree_bool(d->t, o, "locked", locked != 0);
+		if (d->answer_mono >= at)
+			mgmt_tree_uint(d->t, o, "age_ns", d->answer_mono - at);
+		else
+			mgmt_tree_null(d->t, o, "age_ns");
+	}
+}
+
+/* HVPTP_LOCK_HISTORY_NP's records: an array of objects; a clock without
+ * a history (not applicable, or not started) has null losses and
+ * locked. */
+static void dec_locks(struct dec *d, const struct mgmt_field *f)
+{
+	int arr = mgmt_tree_arr(d->t, d->obj, f->name);
+	int64_t known = 0, now = 0;
+
+	mgmt_tree_get_int(d->t, d->obj, "answer_monotonic_ns", &now);
+	d->answer_mono = (uint64_t)now;
+	for (unsigned i = 0; i < d->count && wire_reader_ok(d->r); i++) {
+		struct dec sub = *d;
+
+		sub.obj = mgmt_tree_obj(d->t, arr, NULL);
+		dec_fields(&sub, f_lock_record,
+			   (int)(sizeof(f_lock_record) /
+				 sizeof(f_lock_record[0])));
+		if (!wire_reader_ok(d->r))
+			break;
+		known = 0;
+		mgmt_tree_get_int(d->t, sub.obj, "known", &known);
+		if (!known) {
+			mgmt_tree_set_null(d->t, mgmt_tree_member(d->t, sub.obj,
+								  "losses"));
+			mgmt_tree_set_null(d->t, mgmt_tree_member(d->t, sub.obj,
+								  "locked"));
+		}
+	}
+}
+
 /* A u32 of host-check bits: the names of the checks set. */
 static void dec_hostmask(struct dec *d, const struct mgmt_field *f)
 {
@@ -884,6 +980,8 @@ static const dec_fn decoders[MF_COUNT] = {
 	[MF_CLOCKS] = dec_clocks, [MF_HOSTMASK] = dec_hostmask,
 	[MF_TEXTS] = dec_texts, [MF_SPPB_OPT] = dec_sppb,
 	[MF_MONO] = dec_mono, [MF_CIDS] = dec_cids,
+	[MF_NS_OPT] = dec_ns_opt, [MF_LOCKS] = dec_locks,
+	[MF_LOCKCHANGES] = dec_lockchanges,
 };
 
 static void dec_fields(struct dec *d, const struct mgmt_field *fields, int n)

@@ -69,6 +69,12 @@ enum mgmt_ftype {
 			`arg` set */
 	MF_MONO, /* u64 monotonic ns, 0 -> null (never) */
 	MF_CIDS, /* ClockIdentity to the end of the data -> array */
+	MF_NS_OPT, /* u64 ns, null unless the previous flags field has bit
+		      `arg` set */
+	MF_LOCKS, /* HVPTP_LOCK_HISTORY_NP's records, as many as MF_COUNT8
+		     said -> array of objects (see mgmt_lock_record) */
+	MF_LOCKCHANGES, /* a lock record's changes, as many as MF_COUNT8
+			   said -> array of objects */
 	MF_COUNT
 };
 
@@ -174,6 +180,18 @@ const char *mgmt_read_method_name(unsigned v);
  * applied, or the clock is not adjusted: then it is the estimate). */
 bool mgmt_clock_servo_applied(bool adjusted, int role, bool steered);
 bool mgmt_clock_freq_known(bool applied, bool adjusted, bool freq_flag);
+
+/*
+ * HVPTP_LOCK_HISTORY_NP decodes to "count" (hidden: the list shows it),
+ * "more_clocks", "answer_monotonic_ns" (the time the figures are at) and
+ * "clocks", each record: "index", the flags ("applicable", "known",
+ * "locked", "first_lock_known", "mtbf_known", "mttr_known"), "losses",
+ * "in_state_ns", "locked_total_ns", "observed_ns",
+ * "time_to_first_lock_ns", "mtbf_ns", "mttr_ns" (in ns, null unless
+ * known; losses and locked too for a clock without a history), then
+ * "changes", newest first, each "monotonic_ns", "locked" and "age_ns"
+ * (the answer's time less the change's).
+ */
 
 /* The state of host check id (enum hostcheck_id) from HVPTP_HOST_NP's
  * three masks: a finding, an unknown, ok, or in none: not applicable. */

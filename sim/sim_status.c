@@ -9,7 +9,8 @@
  * would see on a host running hvptpd with this node's configuration, its
  * clocks really disciplined by the node's servos on virtual time.  The
  * node's monotonic clock is "now" for the ages.  Without message rates
- * (one snapshot).
+ * (one snapshot), and without UTC times for the lock changes (no wall
+ * clock: their ages only).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -20,7 +21,7 @@
 #include "sim/sim.h"
 
 enum { SQ_DDS, SQ_CUR, SQ_PARENT, SQ_SERVO, SQ_CLOCKS, SQ_HOST, SQ_HWCLOCK,
-       SQ_TP, SQ_PATH, SQ_PSTATUS, SQ_PROPS, SQ_DROPS, SQ_N };
+       SQ_TP, SQ_PATH, SQ_PSTATUS, SQ_PROPS, SQ_DROPS, SQ_LOCKS, SQ_N };
 
 static const uint16_t sq_ids[SQ_N] = {
 	BC_MID_DEFAULT_DATA_SET, BC_MID_CURRENT_DATA_SET,
@@ -29,6 +30,7 @@ static const uint16_t sq_ids[SQ_N] = {
 	BC_MID_PORT_HWCLOCK_NP, BC_MID_TIME_PROPERTIES_DATA_SET,
 	BC_MID_PATH_TRACE_LIST, BC_MID_HVPTP_PORT_STATUS_NP,
 	BC_MID_PORT_PROPERTIES_NP, BC_MID_HVPTP_PORT_DROPS_NP,
+	BC_MID_HVPTP_LOCK_HISTORY_NP,
 };
 
 /* GET id of every port of n's core into r (the answers point into acts'
@@ -113,6 +115,7 @@ int sim_status_print(struct sim *s, const char *name, FILE *out)
 			.hwclock = q[SQ_HWCLOCK], .tp = q[SQ_TP],
 			.path = q[SQ_PATH], .pstatus = q[SQ_PSTATUS],
 			.now_mono_ns = sim_node_mono(n),
+			.locks = q[SQ_LOCKS],
 		};
 
 		err = print_screens(out, &in, name, (double)s->now / 1e9);
