@@ -79,7 +79,8 @@ static void set_clocks(struct bc *bc, double te)
 		  .role = BC_CLOCK_REFERENCE, .source = -1, .adjusted = true,
 		  .servo_type = SERVO_PI, .servo_state = SERVO_LOCKED,
 		  .have_offset = true, .offset_ns = -42, .have_freq = true,
-		  .freq_ppb = 12.5, .te_estimate_ns = te, .steps = 1 },
+		  .freq_ppb = 12.5, .te_estimate_ns = te, .steps = 1,
+		  .lock_applicable = true },
 		{ .name = "CLOCK_REALTIME", .phc_index = -1,
 		  .role = BC_CLOCK_FOLLOWER, .source = 0, .adjusted = true,
 		  .keeps_utc = true, .steered = true, .servo_type = SERVO_PI,
@@ -87,7 +88,7 @@ static void set_clocks(struct bc *bc, double te)
 		  .offset_ns = 18, .have_freq = true, .freq_ppb = -3021.125,
 		  .read_method = HWCLOCK_READ_EXTENDED, .read_delay_ns = 1234,
 		  .te_estimate_ns = te < 0 ? -1.0 : te + 18 + 617, .steps = 1,
-		  .readings = 480, .read_errors = 1 },
+		  .readings = 480, .read_errors = 1, .lock_applicable = true },
 		{ .name = "/dev/ptp1", .phc_index = 1,
 		  .role = BC_CLOCK_FOLLOWER, .source = 0, .adjusted = false,
 		  .servo_type = SERVO_PI, .servo_state = SERVO_UNLOCKED,
@@ -98,6 +99,27 @@ static void set_clocks(struct bc *bc, double te)
 
 	for (int k = 0; k < 3; k++)
 		assert_int_equal(bc_set_clock_info(bc, k, &ci[k]), 0);
+}
+
+/* Lock histories ending at now (T0: when the core answers in these tests): /dev/ptp0 started
+ * 400 s ago, locked after 10 s, lost lock 300 s ago and locked again 12
+ * s later; CLOCK_REALTIME locked after 20 s and kept it; /dev/ptp1 has
+ * none (not adjusted). */
+static void set_locks(struct bc *bc, int64_t now)
+{
+	struct bc_clock_info ci = *bc_clock_info(bc, 0);
+
+	cm_lockhist_init(&ci.lock);
+	cm_lockhist_feed(&ci.lock, false, now - 400 * SEC);
+	cm_lockhist_feed(&ci.lock, true, now - 390 * SEC);
+	cm_lockhist_feed(&ci.lock, false, now - 300 * SEC);
+	cm_lockhist_feed(&ci.lock, true, now - 288 * SEC);
+	assert_int_equal(bc_set_clock_info(bc, 0, &ci), 0);
+	ci = *bc_clock_info(bc, 1);
+	cm_lockhist_init(&ci.lock);
+	cm_lockhist_feed(&ci.lock, false, now - 400 * SEC);
+	cm_lockhist_feed(&ci.lock, true, now - 380 * SEC);
+	assert_int_equal(bc_set_clock_info(bc, 1, &ci), 0);
 }
 
 /* What hvptpd found about the host: one finding, one unknown, one ok. */
@@ -523,7 +545,7 @@ static void test_live_status(void **state)
 
 /* The answers status asks for, from the core in the test: stats0 now,
  * stats1 after dt of simulated time. */
-#define NQ 14
+#define NQ 15
 static void status_answers(struct mgmt_replies **q, int64_t dt)
 {
 	static const uint16_t ids[NQ] = {
@@ -534,6 +556,7 @@ static void status_answers(struct mgmt_replies **q, int64_t dt)
 		BC_MID_HVPTP_CLOCKS_NP, BC_MID_HVPTP_HOST_NP,
 		BC_MID_PORT_HWCLOCK_NP, BC_MID_TIME_PROPERTIES_DATA_SET,
 		BC_MID_PATH_TRACE_LIST, BC_MID_HVPTP_PORT_STATUS_NP,
+		BC_MID_HVPTP_LOCK_HISTORY_NP,
 	};
 
 	for (int i = 0; i < NQ; i++) {
@@ -602,7 +625,7 @@ static void test_status_rates(void **state)
 		.dds = q[0], .cur = q[1], .parent = q[2], .servo = q[3],
 		.props = q[4], .stats0 = q[5], .stats1 = q[6], .drops = q[7],
 		.clocks = q[8], .host = q[9], .hwclock = q[10], .tp = q[11],
-		.path = q[12], .pstatus = q[13],
+		.path = q[12], .pstatus = q[13], .locks = q[14],
 		.interval_s = 4.0, .now_mono_ns = 6500 * NS_PER_MS,
 	};
 	mgmt_tree_int(t, 0, "schema_version", MGMT_CTL_SCHEMA_VERSION);
@@ -733,7 +756,8 @@ static void status_tracking_goldens(int64_t now, const char *name)
 		.dds = q[0], .cur = q[1], .parent = q[2], .servo = q[3],
 		.props = q[4], .drops = q[7], .clocks = q[8], .host = q[9],
 		.hwclock = q[10], .tp = q[11], .path = q[12], .pstatus = q[13],
-		.now_mono_ns = now,
+		.locks = q[14], .now_mono_ns = now,
+		.wall_ns = 1796601600LL * SEC, /* 2026-12-07T00:00:00Z */
 	};
 	mgmt_tree_int(t, 0, "schema_version", MGMT_CTL_SCHEMA_VERSION);
 	mgmt_tree_str(t, 0, "command", "status");
@@ -792,10 +816,12 @@ static void test_status_tracking(void **state)
 	};
 	bc_set_servo_status(fx.bc, &st);
 	set_clocks(fx.bc, 850.0);
+	set_locks(fx.bc, T0); /* the time management answers at */
 	status_tracking_goldens(t0 + 500 * NS_PER_MS, "locked");
 	/* free-running: the reference measured only, port 2's link down */
 	ci = *bc_clock_info(fx.bc, 0);
 	ci.adjusted = false;
+	ci.lock_applicable = false;
 	bc_set_clock_info(fx.bc, 0, &ci);
 	st.locked_since_ns = 0;
 	st.state = SERVO_UNLOCKED;
