@@ -390,6 +390,55 @@ static const char *clock_name_at(const struct metrics_snapshot *s, int k)
 		       : "";
 }
 
+/* Each adjusted clock's lock history (common/lockhist.h): what is not
+ * known is left out. */
+static void render_clock_locks(struct mw *w, const struct metrics_snapshot *s)
+{
+	static const struct {
+		const char *name, *type, *help;
+	} fam[] = {
+		{ "hvptp_clock_locked", "gauge",
+		  "1 while the clock's servo is locked (LOCKED or "
+		  "LOCKED_STABLE), 0 while not; absent for a clock hvptpd "
+		  "does not adjust." },
+		{ "hvptp_clock_locked_seconds_total", "counter",
+		  "Time the clock's servo has been locked since hvptpd "
+		  "started." },
+		{ "hvptp_clock_lock_losses_total", "counter",
+		  "Times the clock's servo lost lock (a reset on a new or "
+		  "lost master included)." },
+		{ "hvptp_clock_time_to_first_lock_seconds", "gauge",
+		  "Time from the start to the clock's first lock; absent "
+		  "before it." },
+		{ "hvptp_clock_mtbf_seconds", "gauge",
+		  "Mean time between lock losses: time locked / losses; "
+		  "absent before a loss." },
+		{ "hvptp_clock_mttr_seconds", "gauge",
+		  "Mean time to recover: the mean unlocked span after the "
+		  "first lock that ended in lock; absent before one." },
+	};
+	struct ml l;
+
+	for (size_t f = 0; f < sizeof(fam) / sizeof(fam[0]); f++) {
+		mw_family(w, fam[f].name, fam[f].type, fam[f].help);
+		for (int k = 0; k < BC_MAX_CLOCKS; k++) {
+			const struct cm_lockhist_fig *g = &s->clock[k].lock;
+			bool known[] = { true, true, true, g->first_lock_known,
+					 g->mtbf_known, g->mttr_known };
+			int64_t v[] = { g->locked, g->locked_total_ns, g->losses,
+					g->first_lock_ns, g->mtbf_ns, g->mttr_ns };
+
+			if (!s->clock[k].present || !g->started || !known[f])
+				continue;
+			ml_clock_of(&l, &s->clock[k]);
+			if (f == 0 || f == 2)
+				mw_int(w, fam[f].name, &l, v[f]);
+			else
+				mw_double(w, fam[f].name, &l, ns_to_s(v[f]));
+		}
+	}
+}
+
 static void render_clock_info(struct mw *w, const struct metrics_snapshot *s)
 {
 	struct ml l;
@@ -918,6 +967,7 @@ int metrics_render(const struct metrics_snapshot *s, char *buf, size_t cap,
 	render_clock_info(&w, s);
 	render_clock_offsets(&w, s);
 	render_clock_readings(&w, s);
+	render_clock_locks(&w, s);
 	render_host(&w, s);
 	render_parent(&w, s);
 	render_port_states(&w, s);

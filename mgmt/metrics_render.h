@@ -14,7 +14,10 @@
  * offset and path delay when no port is a slave, a clock's offset before
  * it was measured, a servo's state and frequency while it does not steer
  * its clock (free-running, or a follower whose reference has no time
- * yet), time-error estimates while none is known.  The host checks are a
+ * yet), time-error estimates while none is known, the lock history of a
+ * clock hvptpd does not adjust (none) or before its first servo state,
+ * its time to first lock before it, MTBF before a loss and MTTR before a
+ * recovery.  The host checks are a
  * state set per check (ok, finding, unknown).  Messages a port had no use
  * for (bc_drop_is_ignored) are counted apart from those dropped as bad or
  * unexpected input.
@@ -55,6 +58,9 @@ struct metrics_clock_snap {
 	bool present;
 	struct bc_clock_info ci; /* as the core has it (HVPTP_CLOCKS_NP) */
 	double offset_age_s; /* since ci.at_ns; < 0: no offset */
+	/* its lock history's figures at the snapshot (ci.lock_applicable
+	 * and lock.started: known) */
+	struct cm_lockhist_fig lock;
 	/* the daemon's clock set (have_readings: filled) */
 	bool have_readings;
 	uint64_t readings; /* paired readings against the reference */

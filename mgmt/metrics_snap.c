@@ -56,6 +56,8 @@ static void snap_clocks(struct metrics_snapshot *s, const struct bc *bc,
 		c->offset_age_s = ci->have_offset && now >= ci->at_ns
 					  ? (double)(now - ci->at_ns) / 1e9
 					  : -1.0;
+		if (ci->lock_applicable)
+			cm_lockhist_figures(&ci->lock, now, &c->lock);
 	}
 	if (h)
 		s->host = *h;

@@ -506,6 +506,59 @@ static void test_clock_families(void **state)
 				 "\"/dev/ptp0\""));
 }
 
+/* Each adjusted clock's lock history, from the scripted timeline of
+ * tests/unit/test_lockhist.c at 400 s for /dev/ptp0 (locked, 348 s in
+ * lock, 2 losses, first lock after 10 s, MTBF 174 s, MTTR 21 s);
+ * CLOCK_REALTIME started but never locked: no first lock, MTBF or MTTR
+ * (absent, not 0); /dev/ptp1 is not adjusted: no lock series at all. */
+static void test_lock_families(void **state)
+{
+	const int64_t S = 1000000000LL;
+	struct cm_lockhist h;
+
+	(void)state;
+	make_snapshot(&snap);
+	make_clocks(&snap);
+	cm_lockhist_init(&h);
+	cm_lockhist_feed(&h, false, 0);
+	cm_lockhist_feed(&h, true, 10 * S);
+	cm_lockhist_feed(&h, false, 100 * S);
+	cm_lockhist_feed(&h, true, 112 * S);
+	cm_lockhist_feed(&h, false, 300 * S);
+	cm_lockhist_feed(&h, true, 330 * S);
+	cm_lockhist_figures(&h, 400 * S, &snap.clock[0].lock);
+	cm_lockhist_init(&h);
+	cm_lockhist_feed(&h, false, 0);
+	cm_lockhist_figures(&h, 400 * S, &snap.clock[1].lock);
+	render(&snap);
+	assert_line("hvptp_clock_locked{clock=\"/dev/ptp0\"} 1");
+	assert_line("hvptp_clock_locked_seconds_total{clock=\"/dev/ptp0\"} "
+		    "348");
+	assert_line("hvptp_clock_lock_losses_total{clock=\"/dev/ptp0\"} 2");
+	assert_line("hvptp_clock_time_to_first_lock_seconds{clock="
+		    "\"/dev/ptp0\"} 10");
+	assert_line("hvptp_clock_mtbf_seconds{clock=\"/dev/ptp0\"} 174");
+	assert_line("hvptp_clock_mttr_seconds{clock=\"/dev/ptp0\"} 21");
+	assert_line("hvptp_clock_locked{clock=\"CLOCK_REALTIME\"} 0");
+	assert_line("hvptp_clock_locked_seconds_total{clock="
+		    "\"CLOCK_REALTIME\"} 0");
+	assert_line("hvptp_clock_lock_losses_total{clock="
+		    "\"CLOCK_REALTIME\"} 0");
+	assert_null(strstr(text, "hvptp_clock_time_to_first_lock_seconds{"
+				 "clock=\"CLOCK_REALTIME\""));
+	assert_null(strstr(text, "hvptp_clock_mtbf_seconds{clock="
+				 "\"CLOCK_REALTIME\""));
+	assert_null(strstr(text, "hvptp_clock_mttr_seconds{clock="
+				 "\"CLOCK_REALTIME\""));
+	assert_null(strstr(text, "hvptp_clock_locked{clock=\"/dev/ptp1\""));
+	assert_null(strstr(text, "hvptp_clock_lock_losses_total{clock="
+				 "\"/dev/ptp1\""));
+	/* the families are there even without a series */
+	assert_non_null(strstr(text, "# TYPE hvptp_clock_mttr_seconds gauge"));
+	assert_non_null(strstr(text, "# TYPE hvptp_clock_lock_losses_total "
+				     "counter"));
+}
+
 /* Free-running shown as such; the servo's window and lock; a FAULTY
  * port's reason. */
 static void test_status_families(void **state)
@@ -1072,6 +1125,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_help_type_everywhere),
 		cmocka_unit_test(test_required_families),
+		cmocka_unit_test(test_lock_families),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_states_and_data_sets),
 		cmocka_unit_test(test_counters),
