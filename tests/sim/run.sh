@@ -20,7 +20,13 @@
 #   6. --status: hvptpctl's status and tracking of bc_multi_phc.scn's
 #      boundary clock, disciplined (locked, with the window's figures) and
 #      with -o free_running=1 (said so, nothing applied); chain3.scn's
-#      slave with path traces shows the path to the grandmaster.
+#      slave with path traces shows the path to the grandmaster;
+#   7. --status lock history: failover.scn's s1, whose grandmaster goes at
+#      200 s and comes back at 400 s, shows its reference's lock lost at
+#      least once, a mean time to recover within the scenario's
+#      relock_within (60 s) and a last loss after gm1's return (at most
+#      200 s before the end); bc_multi_phc.scn's bc locked, and its
+#      free-running clocks without a lock history ("not applicable").
 # Thresholds are on simulated accuracy only; the wall time is printed,
 # never checked.  Summary line:
 #   sim: 12 scenarios: 10 ok, 2 xfail, 0 xpass, 0 failed; 15 bad files refused; 2 failing files failed; reproducible
@@ -174,6 +180,34 @@ fi
 run_sim "$tmp/st3.out" "$tmp/st3.err" "$dir/chain3.scn" -o path_trace_enabled=1 --status slave
 if ! grep -qxF 'path           020000.fffe.000001 > 020000.fffe.000002 > 020000.fffe.000003 > this clock' "$tmp/st3.out"; then
 	status_fail "chain3.scn: no path to the grandmaster" "$tmp/st3.out"
+fi
+# "1 min 3 s", "12 s", "1.6 s", "2 h 3 min" -> seconds (awk)
+age_s() {
+	awk -v t="$1" 'BEGIN {
+		n = split(t, a, " "); s = 0
+		for (i = 1; i < n; i += 2) {
+			u = a[i + 1]
+			s += a[i] * (u == "d" ? 86400 : u == "h" ? 3600 : u == "min" ? 60 : 1)
+		}
+		print s
+	}'
+}
+run_sim "$tmp/st5.out" "$tmp/st5.err" "$dir/failover.scn" --status s1
+lh=$(grep -E '^/dev/ptp0 +(locked|unlocked) ' "$tmp/st5.out")
+losses=$(sed -nE 's/.*, ([0-9]+) loss(es)?,.*/\1/p' <<<"$lh")
+mttr=$(sed -nE 's/.*, MTTR ([^;,]+)[;,].*/\1/p' <<<"$lh")
+lost=$(grep -E '^  /dev/ptp0: ' "$tmp/st5.out" | sed -E 's/, /\n/g' |
+	sed -nE 's/.*lost lock (.+) ago.*/\1/p' | head -1)
+if [ -z "$losses" ] || [ "$losses" -lt 1 ] || [ -z "$mttr" ] ||
+	[ "$(age_s "$mttr" | awk '{ print ($1 <= 60) }')" != 1 ] ||
+	[ -z "$lost" ] || [ "$(age_s "$lost" | awk '{ print ($1 <= 200) }')" != 1 ]; then
+	status_fail "failover.scn: s1's lock history (losses '$losses', MTTR '$mttr', last loss '$lost' ago)" "$tmp/st5.out"
+else
+	echo "  --status failover.scn s1: $lh"
+fi
+if ! grep -qE '^/dev/ptp0 +locked [0-9]' "$tmp/st1.out" ||
+	! grep -qE '^/dev/ptp0 +not applicable' "$tmp/st2.out"; then
+	status_fail "bc_multi_phc.scn: bc's lock history (locked; not applicable free-running)" "$tmp/st1.out"
 fi
 run_sim "$tmp/st4.out" "$tmp/st4.err" "$dir/chain3.scn" --status nobody
 if [ $? -ne 1 ] || ! grep -qF -- "--status nobody: no such node" "$tmp/st4.err"; then
