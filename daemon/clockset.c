@@ -233,6 +233,14 @@ int cs_reconfigure(struct clockset *cs, const struct disc_cfg *ref,
 	return first_err;
 }
 
+void cs_state_refresh(struct clockset *cs)
+{
+	for (int k = 0; k < cs->n; k++) {
+		if (cs->c[k].disc)
+			cs->c[k].st.state = disc_state(cs->c[k].disc);
+	}
+}
+
 bool cs_set_reference(struct clockset *cs, int k, int64_t mono)
 {
 	struct cs_clock *old, *nw;

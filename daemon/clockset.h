@@ -124,6 +124,9 @@ int cs_start(struct clockset *cs);
  * clock whose new servo cannot be made keeps its old one: that error). */
 int cs_reconfigure(struct clockset *cs, const struct disc_cfg *ref,
 		   const struct disc_cfg *follow);
+/* Each clock's shown servo state from its discipline now (after a reset
+ * or a new servo; samples set it otherwise). */
+void cs_state_refresh(struct clockset *cs);
 /* Destroy the disciplines (the hwclocks stay the caller's). */
 void cs_stop(struct clockset *cs);
 

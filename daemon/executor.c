@@ -150,6 +150,22 @@ static void window_add(struct exec *ex, const struct bc_sample *s,
 		window_fill(w, ex, false);
 }
 
+void exec_servo_state_now(struct exec *ex, int64_t now)
+{
+	struct bc_servo_status st = *bc_get_servo_status(ex->bc);
+	struct disc *d = ref_disc(ex);
+
+	if (!d)
+		return;
+	cs_state_refresh(ex->cs);
+	if (!st.valid)
+		return;
+	st.state = (int)disc_state(d);
+	status_state_times(&st, true, bc_get_servo_status(ex->bc)->state, now);
+	bc_set_servo_status(ex->bc, &st);
+	ex->last.servo_state = disc_state(d);
+}
+
 static void exec_report_status(struct exec *ex, const struct bc_sample *s,
 			       const struct disc_result *r, int64_t now)
 {
@@ -383,7 +399,9 @@ static void exec_parent_changed(struct exec *ex, bool own, int64_t now,
 		exec_status_holdover(ex, now);
 	}
 	disc_reset(d);
-	/* the reset servo is not locked: its lock history says so now */
+	/* the reset servo is not locked: the clock table, the servo status
+	 * and the lock history say so now, not the last sample's verdict */
+	exec_servo_state_now(ex, now);
 	exec_clocks_publish(ex, now);
 }
 

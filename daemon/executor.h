@@ -176,6 +176,10 @@ int exec_port_reconfigure(struct exec *ex, int port,
 void exec_set_summary(struct exec *ex, int summary_interval);
 /* The clock set's servos were made again (cs_reconfigure). */
 void exec_servos_renewed(struct exec *ex);
+/* After a servo was reset or made again: the state shown everywhere (the
+ * clock table, HVPTP_SERVO_STATUS_NP) is the servos' own now, not the
+ * verdict of the last sample. */
+void exec_servo_state_now(struct exec *ex, int64_t now);
 int exec_start(struct exec *ex, int64_t now);
 /*
  * A management request from a local client (a parsed struct bc_mgmt_req,

@@ -507,6 +507,7 @@ static int apply(struct hvd *d, struct hvd_settings *m, bool servo,
 		if (cs_reconfigure(&d->cs, &d->set.disc, &d->set.follow_disc) < 0)
 			rep->refused++;
 		exec_servos_renewed(&d->ex);
+		exec_servo_state_now(&d->ex, now);
 	}
 	if (d->reopen && !d->reopen_old) {
 		d->reopen_old = old; /* hvd_services_reopen frees it */
