@@ -573,4 +573,35 @@ struct bc_feed_info {
 void bc_set_feed_info(struct bc *bc, const struct bc_feed_info *f);
 const struct bc_feed_info *bc_feed_info(const struct bc *bc);
 
+/* Announce messages a port's foreign-master table had no room for. */
+uint64_t bc_port_fm_overflows(const struct bc *bc, int port);
+
+/* The alarms the program keeps (daemon/alarm_eval.h), for management
+ * (HVPTP_ALARMS_NP), notifications, metrics and the systemd status: each
+ * alarm's kind (enum alarm_kind of common/alarm.h), subject (a clock's
+ * name, a port's interface, "clock"), whether its value is known
+ * (applicable) and it is raised (active), the value and the bound in the
+ * kind's unit, the monotonic time of its last raise or clear (0: never),
+ * how often it was raised, and the number of the change that last moved
+ * it (seq: the program counts every raise and clear; a notification
+ * follows each). */
+#define BC_MAX_ALARMS 256
+#define BC_ALARM_SUBJECT_LEN 16
+struct bc_alarm_info {
+	uint8_t kind;
+	bool applicable, active;
+	char subject[BC_ALARM_SUBJECT_LEN];
+	double value, bound;
+	int64_t since_ns;
+	uint64_t raised;
+	uint64_t seq;
+};
+/* The table (n entries, at most BC_MAX_ALARMS are kept) and the last
+ * change's number. */
+void bc_set_alarms(struct bc *bc, const struct bc_alarm_info *a, int n,
+		   uint64_t seq);
+int bc_alarm_count(const struct bc *bc);
+const struct bc_alarm_info *bc_alarm(const struct bc *bc, int i);
+uint64_t bc_alarm_seq(const struct bc *bc);
+
 #endif

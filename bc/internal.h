@@ -141,6 +141,9 @@ struct bc {
 	int64_t mgmt_now; /* monotonic time of the request being answered */
 	struct bc_host_info host; /* bc_set_host_info */
 	struct bc_feed_info feed; /* bc_set_feed_info */
+	struct bc_alarm_info alarms[BC_MAX_ALARMS]; /* bc_set_alarms */
+	int nalarms;
+	uint64_t alarm_seq;
 	int slave_port; /* -1 if none */
 	uint32_t next_token;
 	/* path trace of the parent's Announce (for our Announces) */

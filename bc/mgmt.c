@@ -452,6 +452,8 @@ static bool mgmt_notifiable(const struct bc *bc, int port, uint16_t id)
 {
 	if (id == BC_MID_PORT_DATA_SET)
 		return bc_port_present(bc, port);
+	if (id == BC_MID_HVPTP_ALARMS_NP)
+		return port >= 0 && port < bc->nalarms;
 	return port == -1 && (id == BC_MID_TIME_STATUS_NP ||
 			      id == BC_MID_PARENT_DATA_SET);
 }
@@ -469,10 +471,15 @@ int bc_mgmt_notification(const struct bc *bc, int port, uint16_t id,
 
 	if (!bc || !target || !buf || !d || !mgmt_notifiable(bc, port, id))
 		return -EINVAL;
-	src = port >= 0 ? bc->ports[port].ds.port_identity
-			: mgmt_clock_pid(bc);
+	if (id == BC_MID_HVPTP_ALARMS_NP) /* port: the alarm's index */
+		src = mgmt_clock_pid(bc);
+	else
+		src = port >= 0 ? bc->ports[port].ds.port_identity
+				: mgmt_clock_pid(bc);
 	mgmt_header(bc, &m, &src,
-		    port >= 0 ? bc->ports[port].cfg.transport_specific : 0);
+		    port >= 0 && id != BC_MID_HVPTP_ALARMS_NP
+			    ? bc->ports[port].cfg.transport_specific
+			    : 0);
 	m.hdr.sequence_id = seq;
 	m.body.management.target_port_identity = *target;
 	m.body.management.starting_boundary_hops = 1;

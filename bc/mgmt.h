@@ -108,6 +108,7 @@ enum bc_mgmt_id {
 	BC_MID_HVPTP_RELOAD_NP = 0xD010, /* COMMAND, the program's */
 	BC_MID_HVPTP_PORT_STATUS_NP = 0xD005, /* port */
 	BC_MID_HVPTP_LOCK_HISTORY_NP = 0xD012,
+	BC_MID_HVPTP_ALARMS_NP = 0xD011,
 };
 
 /* HVPTP_RELOAD_NP (COMMAND, read-write socket; answered by the program,
@@ -228,6 +229,22 @@ enum bc_mgmt_id {
 #define BC_MGMT_FEED_SHM 0x02 /* ntp_shm_segment is on */
 #define BC_MGMT_FEED_NONE 0xFF /* no tick yet */
 
+/* HVPTP_ALARMS_NP (clock, GET; and a notification): u8 n, u8 flags
+ * (BC_MGMT_ALARMS_*), reserved u16, then n records of
+ * BC_MGMT_ALARM_REC_LEN octets, big-endian: kind u8 (enum alarm_kind),
+ * flags u8 (BC_MGMT_ALARM_*), reserved u16, raised u32 (times, saturating),
+ * subject (16 octets, NUL padded), value and bound (i64, the kind's unit
+ * scaled by 2^16; value 0 unless APPLICABLE), monotonic time of the last
+ * raise or clear (u64 ns, 0: never).  A GET lists every alarm, the
+ * active ones first, as many as a message holds; a notification carries
+ * the one alarm that changed (BC_MGMT_ALARMS_CHANGE). */
+#define BC_MGMT_ALARM_REC_LEN 48
+#define BC_MGMT_ALARMS_MAX 29 /* records in one message */
+#define BC_MGMT_ALARMS_MORE 0x01 /* more alarms than fit */
+#define BC_MGMT_ALARMS_CHANGE 0x02 /* a notification: the one changed */
+#define BC_MGMT_ALARM_ACTIVE 0x01
+#define BC_MGMT_ALARM_APPLICABLE 0x02
+
 /* SUBSCRIBE_EVENTS_NP: u16 duration (s) + a 64-octet event bitmask; bit
  * (n % 8) of octet n / 8 is event n.  Duration 0xFFFF never expires. */
 #define BC_MGMT_EVENT_BITMASK_LEN 64
@@ -237,6 +254,8 @@ enum bc_mgmt_event {
 	BC_NOTIFY_PORT_STATE = 0, /* PORT_DATA_SET of the port */
 	BC_NOTIFY_TIME_SYNC = 1, /* TIME_STATUS_NP */
 	BC_NOTIFY_PARENT_DATA_SET = 2, /* PARENT_DATA_SET */
+	/* hvptp's own, away from linuxptp's */
+	BC_NOTIFY_HVPTP_ALARM = 32, /* HVPTP_ALARMS_NP, the one changed */
 };
 
 /* A parsed management message (request or response).  data points into
@@ -321,7 +340,8 @@ int bc_mgmt_respond_error(struct bc *bc, const struct bc_mgmt_req *r,
 /*
  * Build a notification, as linuxptp sends them to subscribers: a RESPONSE
  * with managementId id (PORT_DATA_SET of port, TIME_STATUS_NP or
- * PARENT_DATA_SET with port -1), addressed to target with sequenceId seq,
+ * PARENT_DATA_SET with port -1; HVPTP_ALARMS_NP with port the index of
+ * the alarm that changed, bc_alarm()), addressed to target with sequenceId seq,
  * boundaryHops 1.  Returns the message length in buf, or a negative errno
  * (-EINVAL for an ID or port that cannot be notified).
  */

@@ -6,7 +6,8 @@
  * (PORT_HWCLOCK_NP, as linuxptp 4.x answers it, which is what
  * `phc2sys -a` asks for); and what the core keeps for people: each port's
  * state history and last fault (HVPTP_PORT_STATUS_NP), the servo's sample
- * window, the path to the grandmaster (PATH_TRACE_LIST).  Layouts in
+ * window, the path to the grandmaster (PATH_TRACE_LIST); the alarms the
+ * program keeps (HVPTP_ALARMS_NP).  Layouts in
  * bc/mgmt.h.
  */
 #include <errno.h>
@@ -260,4 +261,85 @@ void mgmt_put_servo_window(struct wire_writer *w,
 					: 0);
 	mgmt_put_time_interval(w, known ? (int64_t)(win->delay_stddev_ns + 0.5)
 					: 0);
+}
+
+/* ---- alarms ---- */
+
+void bc_set_alarms(struct bc *bc, const struct bc_alarm_info *a, int n,
+		   uint64_t seq)
+{
+	if (n < 0 || !a)
+		n = 0;
+	if (n > BC_MAX_ALARMS)
+		n = BC_MAX_ALARMS;
+	if (n)
+		memcpy(bc->alarms, a, (size_t)n * sizeof(*a));
+	for (int i = 0; i < n; i++)
+		bc->alarms[i].subject[BC_ALARM_SUBJECT_LEN - 1] = '\0';
+	bc->nalarms = n;
+	bc->alarm_seq = seq;
+}
+
+int bc_alarm_count(const struct bc *bc)
+{
+	return bc->nalarms;
+}
+
+const struct bc_alarm_info *bc_alarm(const struct bc *bc, int i)
+{
+	return i >= 0 && i < bc->nalarms ? &bc->alarms[i] : NULL;
+}
+
+uint64_t bc_alarm_seq(const struct bc *bc)
+{
+	return bc->alarm_seq;
+}
+
+uint64_t bc_port_fm_overflows(const struct bc *bc, int port)
+{
+	return port >= 0 && port < bc->nports ? bc->ports[port].fm.overflows
+					      : 0;
+}
+
+static void put_alarm(const struct bc_alarm_info *a, struct wire_writer *w)
+{
+	uint8_t subject[BC_ALARM_SUBJECT_LEN];
+
+	memset(subject, 0, sizeof(subject));
+	memcpy(subject, a->subject, strnlen(a->subject, sizeof(subject) - 1));
+	wire_put_u8(w, a->kind);
+	wire_put_u8(w, (uint8_t)((a->active ? BC_MGMT_ALARM_ACTIVE : 0) |
+				 (a->applicable ? BC_MGMT_ALARM_APPLICABLE : 0)));
+	wire_put_u16(w, 0);
+	wire_put_u32(w, sat32(a->raised));
+	wire_put_bytes(w, subject, sizeof(subject));
+	wire_put_i64(w, a->applicable ? mgmt_scale16(a->value) : 0);
+	wire_put_i64(w, mgmt_scale16(a->bound));
+	wire_put_u64(w, a->since_ns > 0 ? (uint64_t)a->since_ns : 0);
+}
+
+/* HVPTP_ALARMS_NP: see bc/mgmt.h; the active alarms first. */
+void mgmt_get_alarms_np(const struct bc *bc, int port, struct wire_writer *w)
+{
+	int n = bc->nalarms, fit, done = 0;
+
+	if (port >= 0 && port < n) { /* a notification: the one */
+		wire_put_u8(w, 1);
+		wire_put_u8(w, BC_MGMT_ALARMS_CHANGE);
+		wire_put_u16(w, 0);
+		put_alarm(&bc->alarms[port], w);
+		return;
+	}
+	fit = n < BC_MGMT_ALARMS_MAX ? n : BC_MGMT_ALARMS_MAX;
+	wire_put_u8(w, (uint8_t)fit);
+	wire_put_u8(w, fit < n ? BC_MGMT_ALARMS_MORE : 0);
+	wire_put_u16(w, 0);
+	for (int pass = 0; pass < 2; pass++) {
+		for (int i = 0; i < n && done < fit; i++) {
+			if (bc->alarms[i].active != (pass == 0))
+				continue;
+			put_alarm(&bc->alarms[i], w);
+			done++;
+		}
+	}
 }

@@ -85,6 +85,9 @@ void mgmt_get_port_hwclock_np(const struct bc *bc, int port,
 void mgmt_get_clocks_np(const struct bc *bc, int port, struct wire_writer *w);
 void mgmt_get_host_np(const struct bc *bc, int port, struct wire_writer *w);
 void mgmt_get_feeds_np(const struct bc *bc, int port, struct wire_writer *w);
+/* HVPTP_ALARMS_NP: every alarm (port -1), or only alarm port (a
+ * notification of its change). */
+void mgmt_get_alarms_np(const struct bc *bc, int port, struct wire_writer *w);
 void mgmt_get_port_status_np(const struct bc *bc, int port,
 			     struct wire_writer *w);
 /* bc/mgmt_lock.c */

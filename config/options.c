@@ -120,6 +120,92 @@ static const struct cfg_enum_val tsproc_enu[] = {
 static const struct cfg_option_info cfg_options[] = {
 	O_INT("active_key_id", P, "0", 0, UINT32_MAX,
 	      "Key id used to authenticate transmitted messages (sa_file)."),
+	O_INT("alarm_time_error", GL | OPT_HVPTP, "100000", 0, INT_MAX,
+	      "Alarm time_error: raised when a clock's |offset| against its "
+	      "source (the reference against the master, a follower against "
+	      "the reference) stays above this many ns for "
+	      "alarm_time_error_hold seconds; cleared below 80 % of it for "
+	      "as long (0: off)."),
+	O_INT("alarm_time_error_hold", GL | OPT_HVPTP, "10", 0, 86400,
+	      "Seconds the alarm_time_error condition must last to raise "
+	      "it, and its end to clear it."),
+	O_INT("alarm_frequency", GL | OPT_HVPTP, "100000", 0, INT_MAX,
+	      "Alarm frequency: raised when |frequency| set on an adjusted "
+	      "clock stays above this many ppb for alarm_frequency_hold "
+	      "seconds (0: off)."),
+	O_INT("alarm_frequency_hold", GL | OPT_HVPTP, "60", 0, 86400,
+	      "Seconds the alarm_frequency condition must last to raise it, "
+	      "and its end to clear it."),
+	O_DBL("alarm_drift_rate", GL | OPT_HVPTP, "20", 0.0, DBL_MAX,
+	      "Alarm drift_rate: raised when an adjusted clock's mean "
+	      "frequency changes faster than this many ppb/s (minute "
+	      "against minute) for alarm_drift_rate_hold seconds (0: off)."),
+	O_INT("alarm_drift_rate_hold", GL | OPT_HVPTP, "120", 0, 86400,
+	      "Seconds the alarm_drift_rate condition must last to raise "
+	      "it, and its end to clear it."),
+	O_INT("alarm_path_delay_jump", GL | OPT_HVPTP, "10000", 0, INT_MAX,
+	      "Alarm path_delay_jump: raised when the mean path delay stays "
+	      "more than this many ns away from its mean over the status "
+	      "window (a minute) for alarm_path_delay_jump_hold seconds (0: "
+	      "off)."),
+	O_INT("alarm_path_delay_jump_hold", GL | OPT_HVPTP, "5", 0, 86400,
+	      "Seconds the alarm_path_delay_jump condition must last to "
+	      "raise it, and its end to clear it."),
+	O_INT("alarm_delay_variation", GL | OPT_HVPTP, "10000", 0, INT_MAX,
+	      "Alarm delay_variation: raised when the standard deviation of "
+	      "the path delay over the status window stays above this many "
+	      "ns for alarm_delay_variation_hold seconds (0: off)."),
+	O_INT("alarm_delay_variation_hold", GL | OPT_HVPTP, "60", 0, 86400,
+	      "Seconds the alarm_delay_variation condition must last to "
+	      "raise it, and its end to clear it."),
+	O_INT("alarm_grandmaster_change", GL | OPT_HVPTP, "1", 0, 1,
+	      "Alarm grandmaster_change (1: on, 0: off): raised when "
+	      "grandmasterIdentity changes (to another grandmaster, to this "
+	      "clock when the master is lost, back); cleared "
+	      "alarm_grandmaster_change_hold seconds after the last change."),
+	O_INT("alarm_grandmaster_change_hold", GL | OPT_HVPTP, "60", 0, 86400,
+	      "Seconds alarm_grandmaster_change stays raised after the last "
+	      "event."),
+	O_INT("alarm_clock_class", GL | OPT_HVPTP, "7", 0, UINT8_MAX,
+	      "Alarm clock_class: raised when the grandmaster's clockClass "
+	      "(with a slave port) is above this (worse) for "
+	      "alarm_clock_class_hold seconds (0: off)."),
+	O_INT("alarm_clock_class_hold", GL | OPT_HVPTP, "10", 0, 86400,
+	      "Seconds the alarm_clock_class condition must last to raise "
+	      "it, and its end to clear it."),
+	O_INT("alarm_holdover", GL | OPT_HVPTP, "1", 0, 1,
+	      "Alarm holdover (1: on, 0: off): raised when the reference "
+	      "has held its last frequency for alarm_holdover_hold seconds."),
+	O_INT("alarm_holdover_hold", GL | OPT_HVPTP, "0", 0, 86400,
+	      "Seconds the alarm_holdover condition must last to raise it, "
+	      "and its end to clear it."),
+	O_INT("alarm_port_faulty", GL | OPT_HVPTP, "1", 0, 1,
+	      "Alarm port_faulty (1: on, 0: off): raised when a port has "
+	      "been FAULTY for alarm_port_faulty_hold seconds."),
+	O_INT("alarm_port_faulty_hold", GL | OPT_HVPTP, "5", 0, 86400,
+	      "Seconds the alarm_port_faulty condition must last to raise "
+	      "it, and its end to clear it."),
+	O_INT("alarm_clock_step", GL | OPT_HVPTP, "1", 0, 1,
+	      "Alarm clock_step (1: on, 0: off): raised when hvptpd steps a "
+	      "clock; cleared alarm_clock_step_hold seconds after the last "
+	      "step."),
+	O_INT("alarm_clock_step_hold", GL | OPT_HVPTP, "60", 0, 86400,
+	      "Seconds alarm_clock_step stays raised after the last event."),
+	O_INT("alarm_tx_timestamp_lost", GL | OPT_HVPTP, "1", 0, 1,
+	      "Alarm tx_timestamp_lost (1: on, 0: off): raised when a "
+	      "port's TX timestamp never comes; cleared "
+	      "alarm_tx_timestamp_lost_hold seconds after the last."),
+	O_INT("alarm_tx_timestamp_lost_hold", GL | OPT_HVPTP, "60", 0, 86400,
+	      "Seconds alarm_tx_timestamp_lost stays raised after the last "
+	      "event."),
+	O_INT("alarm_foreign_master_overflow", GL | OPT_HVPTP, "1", 0, 1,
+	      "Alarm foreign_master_overflow (1: on, 0: off): raised when a "
+	      "port's foreign-master table had no room for an Announce; "
+	      "cleared alarm_foreign_master_overflow_hold seconds after the "
+	      "last."),
+	O_INT("alarm_foreign_master_overflow_hold", GL | OPT_HVPTP, "60", 0, 86400,
+	      "Seconds alarm_foreign_master_overflow stays raised after the "
+	      "last event."),
 	O_INT("allow_unauth", P, "0", 0, 2,
 	      "Accept unauthenticated messages: 0 never, 1 always, 2 only "
 	      "before the port is authenticated."),

@@ -9,6 +9,7 @@
 
 #include "common/log.h"
 #include "daemon/daemon.h"
+#include "daemon/alarm.h"
 #include "daemon/vmclock_svc.h"
 #include "daemon/feed.h"
 #include "mgmt/metrics.h"
@@ -449,6 +450,8 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 		if (d->ports[i].t)
 			hvd_port_addresses(d, i);
 	}
+	if (!err) /* first: the others see a tick's alarms in the same turn */
+		err = hvd_alarm_add(d);
 	if (!err)
 		err = mgmt_uds_add(d);
 	if (!err)

@@ -202,6 +202,7 @@ static void merge_daemon(const struct hvd_settings *cur,
 	memcpy(out->chrony_sock, cur->chrony_sock, sizeof(out->chrony_sock));
 	out->ntp_shm_segment = cur->ntp_shm_segment;
 	out->feed_rate_hz = cur->feed_rate_hz;
+	out->alarms = cur->alarms; /* the alarm service reads them each tick */
 }
 
 /* A servo's settings, but not whether it adjusts at all (free_running)

@@ -355,6 +355,25 @@ static int metrics_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	return 0;
 }
 
+/* alarm_<kind> (an int or a real) and alarm_<kind>_hold of every kind. */
+static void alarms_from_cfg(const struct cfg *c, struct hvd_settings *s)
+{
+	char name[64];
+
+	for (unsigned k = 0; k < ALARM_KIND_COUNT; k++) {
+		const struct cfg_option_info *o;
+
+		snprintf(name, sizeof(name), "alarm_%s", alarm_kind_name(k));
+		o = cfg_option_find(name);
+		s->alarms.bound[k] = o && o->type == CFG_DOUBLE
+					     ? cfg_get_double(c, NULL, name)
+					     : cfg_get_int(c, NULL, name);
+		snprintf(name, sizeof(name), "alarm_%s_hold",
+			 alarm_kind_name(k));
+		s->alarms.hold_s[k] = cfg_get_int(c, NULL, name);
+	}
+}
+
 /* The vmclock page needs a counter the ABI names: the x86 TSC or arm64's
  * virtual counter. */
 static int vmclock_from_cfg(const struct cfg *c, struct hvd_settings *s,
@@ -441,6 +460,7 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	s->feed_rate_hz = cfg_get_double(c, NULL, "feed_rate");
 	rc |= metrics_from_cfg(c, s, err);
 	rc |= vmclock_from_cfg(c, s, err);
+	alarms_from_cfg(c, s);
 	return rc ? -EINVAL : 0; /* each refusal is in err */
 }
 

@@ -15,6 +15,7 @@
 
 #include "bc/bc.h"
 #include "common/hwclock.h"
+#include "daemon/alarm_eval.h"
 #include "config/cfg.h"
 #include "hwts/transport.h"
 #include "servo/discipline.h"
@@ -85,6 +86,8 @@ struct hvd_settings {
 	char chrony_sock[108];
 	int ntp_shm_segment;
 	double feed_rate_hz;
+	/* alarms (daemon/alarm_eval.h): alarm_<kind>, alarm_<kind>_hold */
+	struct alarm_cfg alarms;
 };
 
 /* A port name that is a pattern (has '*' or '?'). */

@@ -255,6 +255,17 @@ static const char *const implemented_set[] = {
 	"chrony_sock", "ntp_shm_segment", "feed_rate",
 	"delay_resp_unicast",
 	"socket_rcvbuf", "message_tag",
+	"alarm_time_error", "alarm_time_error_hold", "alarm_frequency",
+	"alarm_frequency_hold", "alarm_drift_rate", "alarm_drift_rate_hold",
+	"alarm_path_delay_jump", "alarm_path_delay_jump_hold",
+	"alarm_delay_variation", "alarm_delay_variation_hold",
+	"alarm_grandmaster_change", "alarm_grandmaster_change_hold",
+	"alarm_clock_class", "alarm_clock_class_hold", "alarm_holdover",
+	"alarm_holdover_hold", "alarm_port_faulty", "alarm_port_faulty_hold",
+	"alarm_clock_step", "alarm_clock_step_hold",
+	"alarm_tx_timestamp_lost", "alarm_tx_timestamp_lost_hold",
+	"alarm_foreign_master_overflow",
+	"alarm_foreign_master_overflow_hold",
 	/* old names of implemented options */
 	"pi_offset_const", "pi_f_offset_const", "pi_max_frequency",
 };
