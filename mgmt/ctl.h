@@ -46,6 +46,7 @@ struct mgmt_status_in {
 	const struct mgmt_replies *path; /* PATH_TRACE_LIST */
 	const struct mgmt_replies *pstatus; /* HVPTP_PORT_STATUS_NP, all */
 	const struct mgmt_replies *locks; /* HVPTP_LOCK_HISTORY_NP */
+	const struct mgmt_replies *alarms; /* HVPTP_ALARMS_NP */
 	double interval_s; /* between stats0 and stats1; 0: no rates */
 	int64_t now_mono_ns; /* CLOCK_MONOTONIC now, for the ages (the
 				servo's last sample, its lock, its and the
@@ -55,7 +56,7 @@ struct mgmt_status_in {
 };
 
 /* Fill the root object of t with "clock", "rate_interval_s", "ports",
- * "clock_tree" and "host_checks" (the caller adds the envelope).  0,
+ * "clock_tree", "host_checks" and "alarms" (the caller adds the envelope).  0,
  * -EBADMSG (no usable DEFAULT_DATA_SET), -ENOSPC. */
 int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *in);
 /* The status screen: the clock block, the host's clocks, the table of

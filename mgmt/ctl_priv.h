@@ -92,6 +92,14 @@ void ctl_status_print_host(FILE *f, const struct mgmt_tree *t);
 void ctl_status_build_locks(struct mgmt_tree *t, struct mgmt_tree *s,
 			    const struct mgmt_status_in *in);
 void ctl_status_print_locks(FILE *f, const struct mgmt_tree *t);
+/* mgmt/ctl_alarms.c: status's "alarms" (the active ones) and its line. */
+void ctl_status_build_alarms(struct mgmt_tree *t, struct mgmt_tree *s,
+			     const struct mgmt_status_in *in);
+void ctl_status_print_alarms(FILE *f, const struct mgmt_tree *t);
+/* An alarm record's number (value, bound) for people: "153000", "12.5",
+ * "-" for null. */
+const char *ctl_alarm_number(const struct mgmt_tree *t, int a,
+			     const char *key, char *buf, size_t len);
 
 /* mgmt/ctl_tracking.c: status's discipline, time properties, path
  * trace and ages (after the clock tree is built), each port's fault,

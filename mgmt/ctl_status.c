@@ -2,7 +2,8 @@
  * mgmt/ctl_status.c — hvptpctl status: one screen for a person (or one
  * JSON document): the clock, its grandmaster and parent, offset, path
  * delay, the servo (state, frequency, time-error estimate, holdover), the
- * host's clocks (mgmt/ctl_clocks.c), a table of ports with state, peer,
+ * host's clocks (mgmt/ctl_clocks.c), the active alarms (mgmt/ctl_alarms.c),
+ * a table of ports with state, peer,
  * message rates and failure counters, and the host checks for guests.
  *
  * Message rates are honest differences: PORT_STATS_NP is asked twice,
@@ -253,6 +254,7 @@ int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *in)
 	ctl_status_build_clocks(t, s, in);
 	ctl_status_build_locks(t, s, in);
 	ctl_status_build_host(t, s, in);
+	ctl_status_build_alarms(t, s, in);
 	ctl_status_build_summary(t, s, in);
 	mgmt_tree_free(s);
 	return t->overflow ? -ENOSPC : 0;
@@ -544,6 +546,7 @@ int mgmt_status_print_text(FILE *f, const struct mgmt_tree *t)
 
 	print_clock_head(f, t, clk);
 	print_servo(f, t, clk);
+	ctl_status_print_alarms(f, t);
 	ctl_status_print_clocks(f, t);
 	ctl_status_print_locks(f, t);
 	fputc('\n', f);
@@ -571,7 +574,7 @@ static int64_t wall_ns(void)
 
 enum { Q_DDS, Q_CUR, Q_PARENT, Q_SERVO, Q_CLOCKS, Q_HOST, Q_HWCLOCK,
        Q_TP, Q_PATH, Q_PSTATUS, Q_PROPS, Q_STATS0, Q_STATS1, Q_DROPS,
-       Q_LOCKS, Q_N };
+       Q_LOCKS, Q_ALARMS, Q_N };
 
 /* Ask one GET for the status screen; an unreachable daemon is fatal
  * (*code set), an error status is not (the field shows null). */
@@ -608,7 +611,7 @@ static int status_emit(struct ctl *c, struct mgmt_replies **q, double dt,
 		.host = q[Q_HOST], .hwclock = q[Q_HWCLOCK], .tp = q[Q_TP],
 		.path = q[Q_PATH], .pstatus = q[Q_PSTATUS], .interval_s = dt,
 		.now_mono_ns = c->status_now_ns, .locks = q[Q_LOCKS],
-		.wall_ns = wall_ns(),
+		.alarms = q[Q_ALARMS], .wall_ns = wall_ns(),
 	};
 	struct mgmt_tree *t = mgmt_tree_new(), *st = mgmt_tree_new();
 	int code, err;
@@ -646,6 +649,7 @@ static int status_run(struct ctl *c, int argc, bool tracking)
 		BC_MID_PORT_PROPERTIES_NP,
 		BC_MID_PORT_STATS_NP, BC_MID_PORT_STATS_NP,
 		BC_MID_HVPTP_PORT_DROPS_NP, BC_MID_HVPTP_LOCK_HISTORY_NP,
+		BC_MID_HVPTP_ALARMS_NP,
 	};
 	struct mgmt_replies *q[Q_N] = { NULL };
 	double t0 = 0, dt = 0;

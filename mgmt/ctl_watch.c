@@ -1,6 +1,7 @@
 /*
  * mgmt/ctl_watch.c — hvptpctl watch: subscribe to hvptpd's events
- * (SUBSCRIBE_EVENTS_NP: port state and parent changes) and print one line
+ * (SUBSCRIBE_EVENTS_NP: port state and parent changes, alarms raised and
+ * cleared: HVPTP_ALARMS_NP) and print one line
  * per event with a timestamp, plus an offset line every --interval seconds
  * (HVPTP_SERVO_STATUS_NP, or TIME_STATUS_NP from a daemon without it),
  * until SIGINT or SIGTERM.  The subscription lasts WATCH_DURATION_S and is
@@ -116,6 +117,42 @@ static void notify_parent(struct watch *w, const struct bc_mgmt_req *r)
 	event_print(w, t, text);
 }
 
+/* "alarm time_error(/dev/ptp0) raised: value 153000 ns, bound 100000 ns";
+ * JSON: event "alarm" with name, subject and change beside the data. */
+static void notify_alarm(struct watch *w, const struct bc_mgmt_req *r)
+{
+	struct mgmt_tree *t = event_new(w, "alarm");
+	char text[256], v[2][32];
+	const char *name, *subj, *unit;
+	int d, a;
+	int64_t on = 0;
+
+	if (!t)
+		return;
+	d = mgmt_tree_obj(t, 0, "data");
+	mgmt_decode_data(t, d, r->id, r->data, r->data_len);
+	a = mgmt_tree_child(t, mgmt_tree_get(t, d, "alarms"), 0);
+	if (a < 0) {
+		mgmt_tree_free(t);
+		return;
+	}
+	mgmt_tree_get_int(t, a, "active", &on);
+	name = mgmt_tree_get_str(t, a, "kind_name");
+	subj = mgmt_tree_get_str(t, a, "subject");
+	unit = mgmt_tree_get_str(t, a, "unit");
+	mgmt_tree_str(t, 0, "name", name);
+	mgmt_tree_str(t, 0, "subject", subj);
+	mgmt_tree_str(t, 0, "change", on ? "raised" : "cleared");
+	snprintf(text, sizeof(text), "alarm %s(%s) %s: value %s %s, bound %s %s",
+		 name ? name : "?", subj ? subj : "?",
+		 on ? "raised" : "cleared",
+		 ctl_alarm_number(t, a, "value", v[0], sizeof(v[0])),
+		 unit ? unit : "", ctl_alarm_number(t, a, "bound", v[1],
+						     sizeof(v[1])),
+		 unit ? unit : "");
+	event_print(w, t, text);
+}
+
 /* Only the events subscribe() asks for: time sync notifications (one
  * per sample) are not, the offset line polls the richer servo status. */
 static void on_notify(void *ctx, const struct bc_mgmt_req *r)
@@ -126,11 +163,14 @@ static void on_notify(void *ctx, const struct bc_mgmt_req *r)
 		notify_port_state(w, r);
 	else if (r->id == BC_MID_PARENT_DATA_SET)
 		notify_parent(w, r);
+	else if (r->id == BC_MID_HVPTP_ALARMS_NP)
+		notify_alarm(w, r);
 }
 
 /* ---- requests ---- */
 
-/* SET SUBSCRIBE_EVENTS_NP: port state and parent changes for duration s
+/* SET SUBSCRIBE_EVENTS_NP: port state and parent changes, alarms, for
+ * duration s
  * (0 events: unsubscribe).  0 or the exit code. */
 static int subscribe(struct watch *w, uint16_t duration, bool on)
 {
@@ -140,9 +180,12 @@ static int subscribe(struct watch *w, uint16_t duration, bool on)
 
 	data[0] = (uint8_t)(duration >> 8);
 	data[1] = (uint8_t)duration;
-	if (on)
+	if (on) {
 		data[2] = 1u << BC_NOTIFY_PORT_STATE |
 			  1u << BC_NOTIFY_PARENT_DATA_SET;
+		data[2 + BC_NOTIFY_HVPTP_ALARM / 8] |=
+			(uint8_t)(1u << (BC_NOTIFY_HVPTP_ALARM % 8));
+	}
 	r = ctl_ask(w->c, PTP_MGMT_SET, BC_MID_SUBSCRIBE_EVENTS_NP,
 		    BC_MGMT_ALL_PORTS, data, sizeof(data), &err);
 	if (!r)

@@ -10,6 +10,7 @@
 
 #include "bc/tlv.h"
 #include "bc/wire.h"
+#include "common/alarm.h"
 #include "common/hwclock.h"
 #include "mgmt/decode.h"
 #include "servo/servo.h"
@@ -157,6 +158,9 @@ static const char *const locks_bits[8] = { "more_clocks" };
 static const char *const host_bits[8] = { "more_lines" };
 /* BC_MGMT_FEED_* */
 static const char *const feed_bits[8] = { "chrony_sock", "ntp_shm" };
+/* BC_MGMT_ALARMS_*, BC_MGMT_ALARM_* */
+static const char *const alarms_bits[8] = { "more_alarms", "change" };
+static const char *const alarm_bits[8] = { "active", "applicable" };
 
 #define F(n, t) { n, t, 0, NULL, NULL }
 #define FA(n, t, a) { n, t, a, NULL, NULL }
@@ -419,6 +423,25 @@ static const struct mgmt_field f_feeds_np[] = {
 	F("chrony_path", MF_TEXT),
 };
 
+/* HVPTP_ALARMS_NP: a count, flags, then the records (f_alarm_record,
+ * BC_MGMT_ALARM_REC_LEN octets each). */
+static const struct mgmt_field f_alarms_np[] = {
+	F("count", MF_COUNT8),
+	FB(alarms_bits),
+	RES(2),
+	F("alarms", MF_ALARMS),
+};
+static const struct mgmt_field f_alarm_record[] = {
+	FE("kind", alarm_kind_name),
+	FB(alarm_bits),
+	RES(2),
+	F("raised", MF_U32),
+	FA("subject", MF_NAME, BC_ALARM_SUBJECT_LEN),
+	FA("value", MF_SPPB_OPT, 1),
+	F("bound", MF_SPPB),
+	F("since_monotonic_ns", MF_MONO),
+};
+
 /* HVPTP_RELOAD_NP's acknowledgement (bc/mgmt.h). */
 static const struct mgmt_field f_reload_np[] = {
 	F("loaded", MF_BOOL8),
@@ -470,6 +493,7 @@ static const struct mgmt_layout layouts[] = {
 	L(HVPTP_RELOAD_NP, f_reload_np),
 	L(HVPTP_PORT_STATUS_NP, f_port_status_np),
 	L(HVPTP_LOCK_HISTORY_NP, f_lock_history_np),
+	L(HVPTP_ALARMS_NP, f_alarms_np),
 	L(PATH_TRACE_LIST, f_path_trace_list),
 };
 
@@ -920,6 +944,31 @@ static void dec_locks(struct dec *d, const struct mgmt_field *f)
 	}
 }
 
+/* HVPTP_ALARMS_NP's records: an array of objects, each with the unit
+ * of its value and bound. */
+static void dec_alarms(struct dec *d, const struct mgmt_field *f)
+{
+	int arr = mgmt_tree_arr(d->t, d->obj, f->name);
+	int64_t kind = -1;
+
+	for (unsigned i = 0; i < d->count && wire_reader_ok(d->r); i++) {
+		struct dec sub = *d;
+
+		sub.obj = mgmt_tree_obj(d->t, arr, NULL);
+		dec_fields(&sub, f_alarm_record,
+			   (int)(sizeof(f_alarm_record) /
+				 sizeof(f_alarm_record[0])));
+		if (!wire_reader_ok(d->r))
+			break;
+		mgmt_tree_get_int(d->t, sub.obj, "kind", &kind);
+		if (alarm_kind_unit((unsigned)kind))
+			mgmt_tree_str(d->t, sub.obj, "unit",
+				      alarm_kind_unit((unsigned)kind));
+		else
+			mgmt_tree_null(d->t, sub.obj, "unit");
+	}
+}
+
 /* A u32 of host-check bits: the names of the checks set. */
 static void dec_hostmask(struct dec *d, const struct mgmt_field *f)
 {
@@ -981,7 +1030,7 @@ static const dec_fn decoders[MF_COUNT] = {
 	[MF_TEXTS] = dec_texts, [MF_SPPB_OPT] = dec_sppb,
 	[MF_MONO] = dec_mono, [MF_CIDS] = dec_cids,
 	[MF_NS_OPT] = dec_ns_opt, [MF_LOCKS] = dec_locks,
-	[MF_LOCKCHANGES] = dec_lockchanges,
+	[MF_LOCKCHANGES] = dec_lockchanges, [MF_ALARMS] = dec_alarms,
 };
 
 static void dec_fields(struct dec *d, const struct mgmt_field *fields, int n)

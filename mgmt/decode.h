@@ -75,6 +75,8 @@ enum mgmt_ftype {
 		     said -> array of objects (see mgmt_lock_record) */
 	MF_LOCKCHANGES, /* a lock record's changes, as many as MF_COUNT8
 			   said -> array of objects */
+	MF_ALARMS, /* HVPTP_ALARMS_NP's records, as many as MF_COUNT8 said
+		      -> array of objects, each with its "unit" */
 	MF_COUNT
 };
 

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "common/alarm.h"
 #include "mgmt/decode.h"
 #include "mgmt/metrics_render.h"
 #include "servo/servo.h"
@@ -580,6 +581,38 @@ static void render_host(struct mw *w, const struct metrics_snapshot *s)
 	}
 }
 
+/* hvptp_alarm{name,subject}: 0/1, absent while not applicable (the
+ * value unknown); hvptp_alarm_raised_total always. */
+static void render_alarms(struct mw *w, const struct metrics_snapshot *s)
+{
+	struct ml l;
+
+	mw_family(w, "hvptp_alarm", "gauge",
+		  "1 while the alarm is raised, 0 while not; absent while it "
+		  "does not apply (its value is unknown: no slave port, a "
+		  "free-running clock).");
+	for (int i = 0; i < s->nalarms; i++) {
+		const struct bc_alarm_info *a = &s->alarm[i];
+
+		if (!a->applicable && !a->active)
+			continue;
+		ml_reset(&l);
+		ml_add(&l, "name", alarm_kind_name(a->kind));
+		ml_add(&l, "subject", a->subject);
+		mw_int(w, "hvptp_alarm", &l, a->active);
+	}
+	mw_family(w, "hvptp_alarm_raised_total", "counter",
+		  "Times the alarm was raised.");
+	for (int i = 0; i < s->nalarms; i++) {
+		const struct bc_alarm_info *a = &s->alarm[i];
+
+		ml_reset(&l);
+		ml_add(&l, "name", alarm_kind_name(a->kind));
+		ml_add(&l, "subject", a->subject);
+		mw_uint(w, "hvptp_alarm_raised_total", &l, a->raised);
+	}
+}
+
 static void render_parent(struct mw *w, const struct metrics_snapshot *s)
 {
 	char gm[CLOCK_ID_STRLEN], parent[PORT_ID_STRLEN];
@@ -969,6 +1002,7 @@ int metrics_render(const struct metrics_snapshot *s, char *buf, size_t cap,
 	render_clock_readings(&w, s);
 	render_clock_locks(&w, s);
 	render_host(&w, s);
+	render_alarms(&w, s);
 	render_parent(&w, s);
 	render_port_states(&w, s);
 	render_msgs(&w, s, true);

@@ -87,6 +87,9 @@ struct metrics_snapshot {
 	 * checks (HVPTP_HOST_NP) */
 	struct metrics_clock_snap clock[BC_MAX_CLOCKS];
 	struct bc_host_info host;
+	/* the alarms (daemon/alarm.h), as the core has them */
+	int nalarms;
+	struct bc_alarm_info alarm[BC_MAX_ALARMS];
 	/* the process and the exporter; < 0: unknown (left out) */
 	double uptime_s;
 	double cpu_s;

@@ -1,8 +1,8 @@
 /*
  * mgmt/metrics_snap.c — the metrics snapshot from the core's getters (see
  * metrics_render.h): data sets, port states and counters, each port's last
- * fault, the servo's last report with its ages, the host's clocks and host
- * checks.  The daemon's and the exporter's own figures are added by their
+ * fault, the servo's last report with its ages, the host's clocks, host
+ * checks and alarms.  The daemon's and the exporter's own figures are added by their
  * owners.
  */
 #include <stdio.h>
@@ -61,6 +61,9 @@ static void snap_clocks(struct metrics_snapshot *s, const struct bc *bc,
 	}
 	if (h)
 		s->host = *h;
+	s->nalarms = 0;
+	for (int i = 0; i < bc_alarm_count(bc) && i < BC_MAX_ALARMS; i++)
+		s->alarm[s->nalarms++] = *bc_alarm(bc, i);
 }
 
 void metrics_snapshot_from_bc(struct metrics_snapshot *s,

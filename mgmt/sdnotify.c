@@ -12,12 +12,14 @@
 #include "common/log.h"
 #include "daemon/service.h"
 #include "mgmt/sdnotify.h"
+#include "common/alarm.h"
 #include "servo/servo.h"
 
 struct mgmt_sdnotify {
 	const struct bc *bc;
 	bool ready;
 	bool status_dirty; /* a port changed state */
+	uint64_t alarm_seq; /* the core's alarm changes seen */
 	int64_t wd_ns; /* watchdog ping interval, 0: off */
 	int64_t wd_due;
 	int64_t status_due;
@@ -69,6 +71,35 @@ static const char *sdn_free_running(const struct bc *bc)
 	return NULL;
 }
 
+/* "alarms: time_error(/dev/ptp0), holdover(clock); " for the active
+ * alarms, nothing when none is. */
+static size_t sdn_alarms(const struct bc *bc, char *buf, size_t cap)
+{
+	size_t used = 0;
+	int shown = 0;
+
+	buf[0] = '\0';
+	for (int i = 0; i < bc_alarm_count(bc) && used + 1 < cap; i++) {
+		const struct bc_alarm_info *a = bc_alarm(bc, i);
+		int k;
+
+		if (!a->active)
+			continue;
+		k = snprintf(buf + used, cap - used, "%s%s(%s)",
+			     shown++ ? ", " : "alarms: ",
+			     alarm_kind_name(a->kind), a->subject);
+		if (k < 0)
+			break;
+		used += (size_t)k;
+	}
+	if (shown && used + 1 < cap) {
+		int k = snprintf(buf + used, cap - used, "; ");
+
+		used += k > 0 ? (size_t)k : 0;
+	}
+	return used < cap ? used : cap - 1;
+}
+
 void mgmt_sdnotify_status_text(const struct bc *bc, char *buf, size_t cap)
 {
 	const struct bc_servo_status *st = bc_get_servo_status(bc);
@@ -83,6 +114,9 @@ void mgmt_sdnotify_status_text(const struct bc *bc, char *buf, size_t cap)
 	if (fr) /* first, before a long list of ports can crowd it out */
 		k = snprintf(buf, cap, "free-running (%s not adjusted); ", fr);
 	used = k > 0 ? (size_t)k : 0;
+	if (used + 1 >= cap)
+		return;
+	used += sdn_alarms(bc, buf + used, cap - used);
 	if (used + 1 >= cap)
 		return;
 	used += sdn_ports(bc, buf + used, cap - used);
@@ -179,6 +213,10 @@ static void svc_tick(void *ctx, int64_t now)
 	if (n->wd_ns && now >= n->wd_due) {
 		sdn_send(n, "WATCHDOG=1");
 		n->wd_due = now + n->wd_ns;
+	}
+	if (bc_alarm_seq(n->bc) != n->alarm_seq) { /* raised or cleared */
+		n->alarm_seq = bc_alarm_seq(n->bc);
+		n->status_dirty = true;
 	}
 	if (n->status_dirty || now >= n->status_due) {
 		sdn_status(n, false);

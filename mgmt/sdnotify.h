@@ -10,10 +10,13 @@
  *                loop that stops turning gets the service restarted;
  *   STATUS=...   a short line for "systemctl status": "free-running
  *                (CLOCK_REALTIME not adjusted); " first when hvptpd
- *                adjusts no clock, each port's state, and the offset,
+ *                adjusts no clock, then "alarms: time_error(/dev/ptp0),
+ *                ...; " while alarms are raised (daemon/alarm.h), each
+ *                port's state, and the offset,
  *                path delay and servo state when a port is a slave
  *                ("measuring" for a servo that only measures); sent when
- *                a port state changes and every
+ *                a port state changes or an alarm is raised or cleared,
+ *                and every
  *                SDNOTIFY_STATUS_PERIOD_S seconds if the line changed;
  *   STOPPING=1   when hvptpd shuts down.
  * Without NOTIFY_SOCKET nothing is registered (sd_notify would do nothing).

@@ -531,6 +531,7 @@ static void svc_tick(void *ctx, int64_t now)
 	uds_txq_flush(u, now);
 	uds_expire(u, now);
 	uds_check_parent(u);
+	uds_check_alarms(u);
 }
 
 /* One notification per state the port is in: a transition the port has

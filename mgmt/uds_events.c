@@ -162,6 +162,8 @@ static uint16_t event_id(enum bc_mgmt_event event)
 		return BC_MID_PORT_DATA_SET;
 	case BC_NOTIFY_TIME_SYNC:
 		return BC_MID_TIME_STATUS_NP;
+	case BC_NOTIFY_HVPTP_ALARM:
+		return BC_MID_HVPTP_ALARMS_NP;
 	default:
 		return BC_MID_PARENT_DATA_SET;
 	}
@@ -201,7 +203,11 @@ void uds_notify(struct mgmt_uds *u, enum bc_mgmt_event event, int port)
 			sub_drop(u, s, "timed out");
 			continue;
 		}
-		notify_one(u, s, id, event == BC_NOTIFY_PORT_STATE ? port : -1);
+		notify_one(u, s, id,
+			   event == BC_NOTIFY_PORT_STATE ||
+					   event == BC_NOTIFY_HVPTP_ALARM
+				   ? port
+				   : -1);
 	}
 }
 
@@ -236,6 +242,19 @@ void uds_check_parent(struct mgmt_uds *u)
 	u->last_parent = *p;
 	u->have_parent = true;
 	uds_notify(u, BC_NOTIFY_PARENT_DATA_SET, -1);
+}
+
+void uds_check_alarms(struct mgmt_uds *u)
+{
+	uint64_t seq = bc_alarm_seq(u->bc);
+
+	if (seq == u->alarm_seq)
+		return;
+	for (int i = 0; i < bc_alarm_count(u->bc); i++) {
+		if (bc_alarm(u->bc, i)->seq > u->alarm_seq)
+			uds_notify(u, BC_NOTIFY_HVPTP_ALARM, i);
+	}
+	u->alarm_seq = seq;
 }
 
 void uds_expire(struct mgmt_uds *u, int64_t now)

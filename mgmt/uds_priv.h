@@ -65,6 +65,7 @@ struct mgmt_uds {
 	struct uds_sub sub[MGMT_UDS_MAX_SUBSCRIBERS];
 	bool have_parent;
 	struct parent_ds last_parent; /* as last notified */
+	uint64_t alarm_seq; /* the core's alarm changes notified */
 	struct mgmt_uds_stats st;
 	int64_t now; /* the loop's time at the last callback that had it */
 	struct bc_actions out; /* answers to the request in hand */
@@ -88,6 +89,9 @@ void uds_subscribe(struct mgmt_uds *u, const struct bc_mgmt_req *r,
 void uds_notify(struct mgmt_uds *u, enum bc_mgmt_event event, int port);
 /* PARENT_DATA_SET notification when parentDS changed since last time. */
 void uds_check_parent(struct mgmt_uds *u);
+/* Notify every alarm the core's table shows changed since the last
+ * check (bc_alarm_seq). */
+void uds_check_alarms(struct mgmt_uds *u);
 /* Drop the subscriptions that ran out; the next expiry (or INT64_MAX). */
 void uds_expire(struct mgmt_uds *u, int64_t now);
 int64_t uds_next_expiry(const struct mgmt_uds *u);

@@ -878,29 +878,34 @@ static void test_set_refusals(void **state)
 
 /* ---- the JSON schema follows the layouts ---- */
 
-/* $defs/clock_record_base lists exactly the keys of a decoded
- * HVPTP_CLOCKS_NP record, in order. */
-static void schema_record(json_object *defs, struct mgmt_tree *t)
+/* $defs/<def> lists exactly the keys of a decoded record of id (under
+ * member key, one record of len octets after a header of hdr), in
+ * order: clock_record_base (HVPTP_CLOCKS_NP), alarm_record
+ * (HVPTP_ALARMS_NP). */
+static void schema_record(json_object *defs, struct mgmt_tree *t,
+			  const char *def, uint16_t id, const char *key,
+			  size_t hdr, size_t len)
 {
-	static uint8_t one[2 + BC_MGMT_CLOCK_REC_LEN] = { 1 };
+	static uint8_t one[8 + BC_MGMT_CLOCK_REC_LEN];
 	json_object *d, *props, *req;
 	int rec, n = 0;
 
-	assert_true(json_object_object_get_ex(defs, "clock_record_base", &d));
+	memset(one, 0, sizeof(one));
+	one[0] = 1;
+	assert_true(json_object_object_get_ex(defs, def, &d));
 	assert_true(json_object_object_get_ex(d, "properties", &props));
 	assert_true(json_object_object_get_ex(d, "required", &req));
 	mgmt_tree_reset(t);
-	assert_int_equal(mgmt_decode_data(t, 0, BC_MID_HVPTP_CLOCKS_NP, one,
-					  sizeof(one)), 0);
-	rec = mgmt_tree_child(t, mgmt_tree_get(t, 0, "clocks"), 0);
+	assert_int_equal(mgmt_decode_data(t, 0, id, one, hdr + len), 0);
+	rec = mgmt_tree_child(t, mgmt_tree_get(t, 0, key), 0);
 	assert_true(rec > 0);
 	for (int c = t->node[rec].first; c >= 0; c = t->node[c].next, n++) {
 		json_object *r = json_object_array_get_idx(req, (size_t)n);
 
 		if (!json_object_object_get_ex(props, t->node[c].key, NULL) ||
 		    !r || strcmp(json_object_get_string(r), t->node[c].key))
-			fail_msg("schema clock_record_base: key %s missing or "
-				 "out of order", t->node[c].key);
+			fail_msg("schema %s: key %s missing or out of order",
+				 def, t->node[c].key);
 	}
 	assert_int_equal(json_object_object_length(props), n);
 	assert_int_equal(json_object_array_length(req), (size_t)n);
@@ -949,7 +954,10 @@ static void test_schema_matches_layouts(void **state)
 		assert_int_equal(json_object_object_length(props), n);
 		assert_int_equal(json_object_array_length(req), (size_t)n);
 	}
-	schema_record(defs, t);
+	schema_record(defs, t, "clock_record_base", BC_MID_HVPTP_CLOCKS_NP,
+		      "clocks", 2, BC_MGMT_CLOCK_REC_LEN);
+	schema_record(defs, t, "alarm_record", BC_MID_HVPTP_ALARMS_NP,
+		      "alarms", 4, BC_MGMT_ALARM_REC_LEN);
 	json_object_put(schema);
 	mgmt_tree_free(t);
 }

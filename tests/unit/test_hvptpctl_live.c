@@ -39,6 +39,7 @@
 #include <cmocka.h>
 #include <json-c/json.h>
 
+#include "common/alarm.h"
 #include "common/hwclock.h"
 #include "daemon/executor.h"
 #include "mgmt/ctl.h"
@@ -556,7 +557,16 @@ static void test_live_status(void **state)
 
 /* The answers status asks for, from the core in the test: stats0 now,
  * stats1 after dt of simulated time. */
-#define NQ 15
+#define NQ 16
+/* An active alarm, one not raised, one that does not apply. */
+static const struct bc_alarm_info alarms_live[3] = {
+	{ .kind = ALARM_TIME_ERROR, .applicable = true, .active = true,
+	  .subject = "/dev/ptp0", .value = 153000, .bound = 100000,
+	  .since_ns = 3 * NS_PER_SEC, .raised = 1, .seq = 1 },
+	{ .kind = ALARM_PORT_FAULTY, .applicable = true, .subject = "eth0",
+	  .bound = 1, .since_ns = 2 * NS_PER_SEC, .raised = 1, .seq = 2 },
+	{ .kind = ALARM_HOLDOVER, .subject = "clock", .bound = 1 },
+};
 static void status_answers(struct mgmt_replies **q, int64_t dt)
 {
 	static const uint16_t ids[NQ] = {
@@ -568,6 +578,7 @@ static void status_answers(struct mgmt_replies **q, int64_t dt)
 		BC_MID_PORT_HWCLOCK_NP, BC_MID_TIME_PROPERTIES_DATA_SET,
 		BC_MID_PATH_TRACE_LIST, BC_MID_HVPTP_PORT_STATUS_NP,
 		BC_MID_HVPTP_LOCK_HISTORY_NP,
+		BC_MID_HVPTP_ALARMS_NP,
 	};
 
 	for (int i = 0; i < NQ; i++) {
@@ -626,6 +637,7 @@ static void test_status_rates(void **state)
 	st.te_estimate_ns = 1500.0;
 	bc_set_servo_status(fx.bc, &st);
 	set_clocks(fx.bc, 1500.0);
+	bc_set_alarms(fx.bc, alarms_live, 3, 2);
 	for (int k = 0; k < 3; k++) {
 		ci = *bc_clock_info(fx.bc, k);
 		ci.at_ns = (4 + k) * SEC;
@@ -637,6 +649,7 @@ static void test_status_rates(void **state)
 		.props = q[4], .stats0 = q[5], .stats1 = q[6], .drops = q[7],
 		.clocks = q[8], .host = q[9], .hwclock = q[10], .tp = q[11],
 		.path = q[12], .pstatus = q[13], .locks = q[14],
+		.alarms = q[15],
 		.interval_s = 4.0, .now_mono_ns = 6500 * NS_PER_MS,
 	};
 	mgmt_tree_int(t, 0, "schema_version", MGMT_CTL_SCHEMA_VERSION);
@@ -702,6 +715,7 @@ static void test_status_no_sample(void **state)
 		.dds = q[0], .cur = q[1], .parent = q[2], .servo = q[3],
 		.props = q[4], .drops = q[7], .clocks = q[8], .host = q[9],
 		.hwclock = q[10], .tp = q[11], .path = q[12], .pstatus = q[13],
+		.alarms = q[15],
 	};
 	assert_int_equal(mgmt_status_build(t, &in), 0);
 	f = open_memstream(&text, &len);
@@ -730,6 +744,7 @@ static void test_status_no_sample(void **state)
 	in.props = q[4], in.drops = q[7], in.clocks = q[8], in.host = q[9];
 	in.hwclock = q[10], in.tp = q[11], in.path = q[12];
 	in.pstatus = q[13];
+	in.alarms = q[15];
 	mgmt_tree_reset(t);
 	assert_int_equal(mgmt_status_build(t, &in), 0);
 	text = NULL;
@@ -769,6 +784,7 @@ static void status_tracking_goldens(int64_t now, const char *name)
 		.hwclock = q[10], .tp = q[11], .path = q[12], .pstatus = q[13],
 		.locks = q[14], .now_mono_ns = now,
 		.wall_ns = 1796601600LL * SEC, /* 2026-12-07T00:00:00Z */
+		.alarms = q[15],
 	};
 	mgmt_tree_int(t, 0, "schema_version", MGMT_CTL_SCHEMA_VERSION);
 	mgmt_tree_str(t, 0, "command", "status");
