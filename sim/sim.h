@@ -102,6 +102,7 @@ enum {
 	SIM_XF_PASSIVE_PORTS,
 	SIM_XF_CLOCK_CLASSES,
 	SIM_XF_GM_CLASSES,
+	SIM_XF_ALARMS,
 	SIM_XF_COUNT
 };
 #define SIM_XF_ALL ((1u << SIM_XF_COUNT) - 1)
@@ -113,6 +114,7 @@ struct sim_expect {
 	char port_state[160]; /* "PORT:STATE ..." or "" */
 	char clock_classes[96]; /* "248 135 ..." (own clockClass) or "" */
 	char gm_classes[96]; /* the same of the grandmaster followed */
+	char alarms[256]; /* "KIND[(SUBJECT)] raised|cleared A..B, ..." */
 	char xfail[160]; /* reason, or "" */
 	unsigned xfail_mask; /* checks it covers, bit per SIM_EXP_/SIM_XF_ */
 	unsigned own; /* checks its own [expect NODE] set (same bits): they
@@ -262,6 +264,7 @@ struct sim_node {
 	struct sim_meter cm[SIM_MAX_CLOCKS]; /* per clock (nodes with more
 						than one clock) */
 	int ncm; /* meters in cm: nclk, or 0 */
+	struct sim_alarms *al; /* its alarms (sim_alarm.c), NULL before */
 };
 
 enum sim_act_kind {
@@ -440,6 +443,22 @@ const char *sim_vmclock_status(const struct sim_node *n);
  * takes vmclock_of, start, lock_threshold, reference), or NULL. */
 struct scn_entry;
 const struct scn_entry *sim_vmclock_bad_key(const struct scn_section *sec);
+
+/* sim_alarm.c: every up node's alarms (daemon/alarm_eval.h, the
+ * daemon's own code and settings) run once a second of its time, each
+ * raise and clear recorded with the true time; reported with the node
+ * rows; checked against [expect NODE] alarms = "KIND[(SUBJECT)]
+ * raised|cleared A..B, ..." (seconds of the run): the node's changes of
+ * the kinds named, in order, one for one. */
+void sim_alarm_tick(struct sim *s);
+void sim_alarm_report(const struct sim *s, FILE *out);
+void sim_alarm_free(struct sim_node *n);
+/* 0, or -EINVAL with why (the syntax of want). */
+int sim_alarm_parse(const char *want, char *why, size_t wl);
+/* Does the node's record match want?  got: what it recorded of those
+ * kinds, for the report. */
+bool sim_alarm_match(const struct sim_node *n, const char *want, char *got,
+		     size_t gl);
 
 /* sim_run.c */
 enum sim_ev_kind {

@@ -870,6 +870,7 @@ void sim_free(struct sim *s)
 		struct sim_node *n = &s->nodes[i];
 
 		sim_node_stop(n);
+		sim_alarm_free(n);
 		for (int k = -1; k < n->ncm; k++) {
 			struct sim_meter *m = k < 0 ? &n->m : &n->cm[k];
 

@@ -381,6 +381,19 @@ static void check_meter(const struct sim *s, const struct sim_node *n,
 	}
 }
 
+/* alarms: the node's raises and clears of the kinds named, in order. */
+static void check_alarms(const struct sim *s, const struct sim_node *n,
+			 struct tally *t, FILE *out)
+{
+	char got[512], what[300];
+	bool ok = sim_alarm_match(n, n->m.exp.alarms, got, sizeof(got));
+
+	snprintf(what, sizeof(what), "%s alarms = %s", n->name,
+		 n->m.exp.alarms);
+	verdict(t, out, ok, mark_of(s, &n->m.exp, SIM_XF_ALARMS), what,
+		got[0] ? got : "none");
+}
+
 static void check_node(const struct sim *s, const struct sim_node *n,
 		       struct tally *t, FILE *out)
 {
@@ -396,6 +409,8 @@ static void check_node(const struct sim *s, const struct sim_node *n,
 	if (e->gm_classes[0] &&
 	    (measured || (e->own & (1u << SIM_XF_GM_CLASSES))))
 		check_classes(s, n, true, t, out);
+	if (e->alarms[0])
+		check_alarms(s, n, t, out);
 	for (int k = 0; k < n->ncm; k++) {
 		char name[48];
 

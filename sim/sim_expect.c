@@ -56,6 +56,7 @@ static const struct {
 	{ "passive_ports", SIM_XF_PASSIVE_PORTS },
 	{ "clock_classes", SIM_XF_CLOCK_CLASSES },
 	{ "gm_classes", SIM_XF_GM_CLASSES },
+	{ "alarms", SIM_XF_ALARMS },
 };
 
 static int check_bit(const char *name)
@@ -250,7 +251,8 @@ static int class_list(struct xctx *x, struct sim_expect *ex,
 static bool node_only(const char *key)
 {
 	return !strcmp(key, "holdover_bound") || !strcmp(key, "port_state") ||
-	       !strcmp(key, "clock_classes") || !strcmp(key, "gm_classes");
+	       !strcmp(key, "clock_classes") || !strcmp(key, "gm_classes") ||
+	       !strcmp(key, "alarms");
 }
 
 /* leap_within is a system clock's: [expect NODE:sys], or [expect NODE]
@@ -292,6 +294,20 @@ static int node_key(struct xctx *x, struct sim_expect *ex,
 						  ? SIM_XF_GM_CLASSES
 						  : SIM_XF_CLOCK_CLASSES);
 		return class_list(x, ex, e);
+	}
+	if (strcmp(e->key, "alarms") == 0) {
+		if (!n)
+			return bad_at(x, e->line, "alarms: only in [expect "
+					"NODE]");
+		if (strlen(e->value) >= sizeof(ex->alarms) ||
+		    sim_alarm_parse(e->value, why, sizeof(why)))
+			return bad_at(x, e->line, "alarms: %s",
+					strlen(e->value) >= sizeof(ex->alarms)
+						? "too long"
+						: why);
+		snprintf(ex->alarms, sizeof(ex->alarms), "%s", e->value);
+		ex->own |= 1u << SIM_XF_ALARMS;
+		return 0;
 	}
 	if (strcmp(e->key, "port_state") == 0) {
 		if (!n)

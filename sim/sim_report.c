@@ -274,6 +274,7 @@ void sim_report(const struct sim *s, FILE *out)
 		clock_lines(&s->nodes[i], out);
 	}
 	events_report(s, out);
+	sim_alarm_report(s, out);
 	notes(s, out);
 }
 

@@ -133,6 +133,7 @@ static void ev_sample(struct sim *s)
 	if (s->topo_dirty)
 		sim_truth_topology(s);
 	sim_truth_sample(s);
+	sim_alarm_tick(s);
 	ev.t = s->now + s->sample_ns;
 	if (ev.t <= s->duration_ns && s->npts < s->cap_pts)
 		sim_push(s, &ev);

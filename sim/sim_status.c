@@ -21,7 +21,8 @@
 #include "sim/sim.h"
 
 enum { SQ_DDS, SQ_CUR, SQ_PARENT, SQ_SERVO, SQ_CLOCKS, SQ_HOST, SQ_HWCLOCK,
-       SQ_TP, SQ_PATH, SQ_PSTATUS, SQ_PROPS, SQ_DROPS, SQ_LOCKS, SQ_N };
+       SQ_TP, SQ_PATH, SQ_PSTATUS, SQ_PROPS, SQ_DROPS, SQ_LOCKS, SQ_ALARMS,
+       SQ_N };
 
 static const uint16_t sq_ids[SQ_N] = {
 	BC_MID_DEFAULT_DATA_SET, BC_MID_CURRENT_DATA_SET,
@@ -31,6 +32,7 @@ static const uint16_t sq_ids[SQ_N] = {
 	BC_MID_PATH_TRACE_LIST, BC_MID_HVPTP_PORT_STATUS_NP,
 	BC_MID_PORT_PROPERTIES_NP, BC_MID_HVPTP_PORT_DROPS_NP,
 	BC_MID_HVPTP_LOCK_HISTORY_NP,
+	BC_MID_HVPTP_ALARMS_NP,
 };
 
 /* GET id of every port of n's core into r (the answers point into acts'
@@ -114,6 +116,7 @@ int sim_status_print(struct sim *s, const char *name, FILE *out)
 			.clocks = q[SQ_CLOCKS], .host = q[SQ_HOST],
 			.hwclock = q[SQ_HWCLOCK], .tp = q[SQ_TP],
 			.path = q[SQ_PATH], .pstatus = q[SQ_PSTATUS],
+			.alarms = q[SQ_ALARMS],
 			.now_mono_ns = sim_node_mono(n),
 			.locks = q[SQ_LOCKS],
 		};
