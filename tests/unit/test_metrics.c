@@ -607,6 +607,37 @@ static void test_status_families(void **state)
 	assert_null(strstr(text, "hvptp_port_faulty{port=\"1\""));
 }
 
+/* hvptp_alarm: 0/1, absent while not applicable; raised_total always. */
+static void test_alarms(void **state)
+{
+	static const struct bc_alarm_info a[3] = {
+		{ .kind = 0, .applicable = true, .active = true,
+		  .subject = "/dev/ptp0", .value = 2e5, .bound = 1e5,
+		  .raised = 2 },
+		{ .kind = 7, .applicable = true, .subject = "clock",
+		  .bound = 1 },
+		{ .kind = 6, .subject = "clock", .bound = 7, .raised = 1 },
+	};
+
+	(void)state;
+	make_snapshot(&snap);
+	render(&snap);
+	assert_false(has_sample("hvptp_alarm"));
+	assert_non_null(strstr(text, "# TYPE hvptp_alarm gauge\n"));
+	assert_non_null(strstr(text, "# TYPE hvptp_alarm_raised_total "
+				     "counter\n"));
+	memcpy(snap.alarm, a, sizeof(a));
+	snap.nalarms = 3;
+	render(&snap);
+	assert_line("hvptp_alarm{name=\"time_error\",subject=\"/dev/ptp0\"} 1");
+	assert_line("hvptp_alarm{name=\"holdover\",subject=\"clock\"} 0");
+	assert_null(strstr(text, "hvptp_alarm{name=\"clock_class\""));
+	assert_line("hvptp_alarm_raised_total{name=\"time_error\",subject="
+		    "\"/dev/ptp0\"} 2");
+	assert_line("hvptp_alarm_raised_total{name=\"clock_class\",subject="
+		    "\"clock\"} 1");
+}
+
 static void test_host_check(void **state)
 {
 	(void)state;
@@ -1126,6 +1157,7 @@ int main(void)
 		cmocka_unit_test(test_help_type_everywhere),
 		cmocka_unit_test(test_required_families),
 		cmocka_unit_test(test_lock_families),
+		cmocka_unit_test(test_alarms),
 		cmocka_unit_test(test_units),
 		cmocka_unit_test(test_states_and_data_sets),
 		cmocka_unit_test(test_counters),
