@@ -114,7 +114,7 @@ struct sim_expect {
 	char port_state[160]; /* "PORT:STATE ..." or "" */
 	char clock_classes[96]; /* "248 135 ..." (own clockClass) or "" */
 	char gm_classes[96]; /* the same of the grandmaster followed */
-	char alarms[256]; /* "KIND[(SUBJECT)] raised|cleared A..B, ..." */
+	char alarms[512]; /* "KIND[(SUBJECT)] raised|cleared A..B, ..." */
 	char xfail[160]; /* reason, or "" */
 	unsigned xfail_mask; /* checks it covers, bit per SIM_EXP_/SIM_XF_ */
 	unsigned own; /* checks its own [expect NODE] set (same bits): they
@@ -449,7 +449,8 @@ const struct scn_entry *sim_vmclock_bad_key(const struct scn_section *sec);
  * raise and clear recorded with the true time; reported with the node
  * rows; checked against [expect NODE] alarms = "KIND[(SUBJECT)]
  * raised|cleared A..B, ..." (seconds of the run): the node's changes of
- * the kinds named, in order, one for one. */
+ * the kinds named, in order, one for one (in a run shortened by -d, the
+ * list's changes whose window ends after the run are left out). */
 void sim_alarm_tick(struct sim *s);
 void sim_alarm_report(const struct sim *s, FILE *out);
 void sim_alarm_free(struct sim_node *n);

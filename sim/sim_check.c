@@ -385,7 +385,7 @@ static void check_meter(const struct sim *s, const struct sim_node *n,
 static void check_alarms(const struct sim *s, const struct sim_node *n,
 			 struct tally *t, FILE *out)
 {
-	char got[512], what[300];
+	char got[640], what[600];
 	bool ok = sim_alarm_match(n, n->m.exp.alarms, got, sizeof(got));
 
 	snprintf(what, sizeof(what), "%s alarms = %s", n->name,
