@@ -199,6 +199,35 @@ kill -INT "$watch_pid"
 wait "$watch_pid"
 wrc=$?
 [ "$wrc" = 0 ] || hv_fail "watch exited with $wrc on SIGINT: $(cat "$HV_TMP/watch.err")"
+
+# every JSON document against docs/hvptpctl.schema.json (python3-jsonschema)
+SJ=$HV_TMP/status.json
+ctl -i 0 --json status >"$SJ" 2>&1 || hv_fail "hvptpctl --json status: $(cat "$SJ")"
+schema_note="schema not checked (no python3-jsonschema)"
+if python3 -c 'import jsonschema' 2>/dev/null; then
+	python3 - "$HV_REPO/docs/hvptpctl.schema.json" "$A" "$SJ" "$W" \
+		>"$HV_TMP/schema.txt" 2>&1 <<'EOF'
+import json, sys
+import jsonschema
+v = jsonschema.Draft202012Validator(json.load(open(sys.argv[1])))
+n = bad = 0
+for path in sys.argv[2:]:
+    text = open(path).read()
+    docs = [json.loads(l) for l in text.splitlines() if l.strip()] \
+        if path.endswith(".ndjson") else [json.loads(text)]
+    for d in docs:
+        n += 1
+        err = jsonschema.exceptions.best_match(v.iter_errors(d))
+        if err is not None:
+            bad += 1
+            print("%s: %s at %s" % (path, err.message[:300], list(err.absolute_path)))
+print("schema: %d documents, %d invalid" % (n, bad))
+sys.exit(1 if bad else 0)
+EOF
+	src=$?
+	[ "$src" = 0 ] || hv_fail "schema: $(cat "$HV_TMP/schema.txt")"
+	schema_note=$(tail -n 1 "$HV_TMP/schema.txt")
+fi
 {
 	echo "----- watch, the last HVPTP_ALARMS_NP, status, systemd's notifications:"
 	cat "$W" "$A" "$ST" "$NOTES"
@@ -211,4 +240,4 @@ hv_result "grandmaster_change(clock), hold ${HOLD_S} s, GM $id_gm: ptp4l stopped
 	"watch $w_watch, metrics $w_met (+${s_met} s), systemd STATUS $w_sd;" \
 	"ptp4l started $w_back, followed again; cleared at monotonic ${m_clr} s" \
 	"(log ${m_log2} s, ${held} s after), GET $w_clr (+${s_clr} s), watch $w_watch2;" \
-	"raised_total 1; holdover n/a (free_running: value null)"
+	"raised_total 1; holdover n/a (free_running: value null); $schema_note"
