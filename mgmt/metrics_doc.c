@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "common/alarm.h"
 #include "common/hwclock.h"
 #include "mgmt/metrics_doc.h"
 #include "mgmt/metrics_render.h"
@@ -22,7 +23,7 @@
  * not a kind: their values are not listed. */
 static const char *const identity_labels[] = {
 	"port", "interface", "clock", "source", "version", "clock_identity",
-	"grandmaster_identity", "parent_port_identity",
+	"grandmaster_identity", "parent_port_identity", "subject",
 };
 
 struct doc_label {
@@ -100,6 +101,18 @@ static void doc_ports(struct metrics_snapshot *s)
 	}
 }
 
+/* One alarm of each kind, applicable (hvptp_alarm has samples). */
+static void doc_alarms(struct metrics_snapshot *s)
+{
+	for (int k = 0; k < ALARM_KIND_COUNT; k++) {
+		struct bc_alarm_info *a = &s->alarm[s->nalarms++];
+
+		a->kind = (uint8_t)k;
+		a->applicable = true;
+		snprintf(a->subject, sizeof(a->subject), "clock");
+	}
+}
+
 static void doc_snapshot(struct metrics_snapshot *s)
 {
 	memset(s, 0, sizeof(*s));
@@ -115,6 +128,7 @@ static void doc_snapshot(struct metrics_snapshot *s)
 	doc_clocks(s);
 	s->host.valid = true;
 	s->host.ok = ~0u;
+	doc_alarms(s);
 	s->uptime_s = 1;
 	s->cpu_s = 1;
 	s->have_ports = true;

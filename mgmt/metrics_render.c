@@ -588,9 +588,10 @@ static void render_alarms(struct mw *w, const struct metrics_snapshot *s)
 	struct ml l;
 
 	mw_family(w, "hvptp_alarm", "gauge",
-		  "1 while the alarm is raised, 0 while not; absent while it "
-		  "does not apply (its value is unknown: no slave port, a "
-		  "free-running clock).");
+		  "hvptpd's alarms (hvptpd(8) ALARMS): 1 while raised, 0 "
+		  "while not; absent while the alarm does not apply (its "
+		  "value is unknown: no slave port, a clock not adjusted). "
+		  "subject: a clock, a port's interface, or clock.");
 	for (int i = 0; i < s->nalarms; i++) {
 		const struct bc_alarm_info *a = &s->alarm[i];
 
@@ -602,7 +603,7 @@ static void render_alarms(struct mw *w, const struct metrics_snapshot *s)
 		mw_int(w, "hvptp_alarm", &l, a->active);
 	}
 	mw_family(w, "hvptp_alarm_raised_total", "counter",
-		  "Times the alarm was raised.");
+		  "Times the alarm was raised since start.");
 	for (int i = 0; i < s->nalarms; i++) {
 		const struct bc_alarm_info *a = &s->alarm[i];
 
