@@ -396,6 +396,56 @@ static void test_subscribe_notify_expire(void **state)
 	assert_false(receive(&r, buf));
 }
 
+/* hvptp's event 32: each alarm the core's table shows changed since the
+ * last tick, one notification each, carrying that alarm only. */
+static void test_subscribe_alarms(void **state)
+{
+	uint8_t buf[PTP_MAX_MSG_LEN], sub[BC_MGMT_SUBSCRIBE_LEN] = { 0 };
+	struct bc_alarm_info a[2] = {
+		{ .kind = 3, .applicable = true, .subject = "clock" },
+		{ .kind = 8, .applicable = true, .active = true,
+		  .subject = "eth1", .raised = 1, .seq = 1 },
+	};
+	struct bc_mgmt_req r;
+
+	(void)state;
+	sub[1] = 10;
+	sub[2 + BC_NOTIFY_HVPTP_ALARM / 8] = 1 << (BC_NOTIFY_HVPTP_ALARM % 8);
+	request(fx.rw, PTP_MGMT_SET, BC_MID_SUBSCRIBE_EVENTS_NP, sub,
+		sizeof(sub));
+	assert_true(receive(&r, buf));
+	assert_int_equal(r.id, BC_MID_SUBSCRIBE_EVENTS_NP);
+	turn(T0 + SEC);
+	assert_false(receive(&r, buf)); /* no change yet */
+	bc_set_alarms(fx.bc, a, 2, 1);
+	turn(T0 + 2 * SEC);
+	assert_true(receive(&r, buf));
+	assert_int_equal(r.id, BC_MID_HVPTP_ALARMS_NP);
+	assert_int_equal(r.data_len, 4 + BC_MGMT_ALARM_REC_LEN);
+	assert_int_equal(r.data[0], 1);
+	assert_int_equal(r.data[1], BC_MGMT_ALARMS_CHANGE);
+	assert_int_equal(r.data[4], 8);
+	assert_int_equal(r.data[5], BC_MGMT_ALARM_ACTIVE |
+					    BC_MGMT_ALARM_APPLICABLE);
+	assert_false(receive(&r, buf)); /* once */
+	turn(T0 + 3 * SEC);
+	assert_false(receive(&r, buf));
+	/* both change in one tick: two notifications, in table order */
+	a[0].active = true;
+	a[0].seq = 2;
+	a[1].active = false;
+	a[1].seq = 3;
+	bc_set_alarms(fx.bc, a, 2, 3);
+	turn(T0 + 4 * SEC);
+	assert_true(receive(&r, buf));
+	assert_int_equal(r.data[4], 3);
+	assert_int_equal(r.data[5] & BC_MGMT_ALARM_ACTIVE, BC_MGMT_ALARM_ACTIVE);
+	assert_true(receive(&r, buf));
+	assert_int_equal(r.data[4], 8);
+	assert_int_equal(r.data[5] & BC_MGMT_ALARM_ACTIVE, 0);
+	assert_false(receive(&r, buf));
+}
+
 static void test_unsubscribe_and_gone(void **state)
 {
 	uint8_t buf[PTP_MAX_MSG_LEN], sub[BC_MGMT_SUBSCRIBE_LEN] = { 0 };
@@ -556,6 +606,8 @@ int main(void)
 						teardown),
 		cmocka_unit_test_setup_teardown(test_subscribe_notify_expire,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_subscribe_alarms, setup,
+						teardown),
 		cmocka_unit_test_setup_teardown(test_unsubscribe_and_gone,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_full_client_queue, setup,

@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "common/alarm.h"
 #include "mgmt/sdnotify.h"
 
 #define MS 1000000LL
@@ -200,12 +201,55 @@ static void test_status_free_running(void **state)
 	assert_string_equal(buf, "eth0 INITIALIZING, eth1 INITIALIZING");
 }
 
+/* Active alarms are named after free-running, before the ports; a raise
+ * or a clear (the core's alarm count moves) sends the status at the next
+ * tick. */
+static void test_status_alarms(void **state)
+{
+	struct bc_alarm_info a[3] = {
+		{ .kind = ALARM_TIME_ERROR, .applicable = true, .active = true,
+		  .subject = "/dev/ptp0", .seq = 1 },
+		{ .kind = ALARM_HOLDOVER, .applicable = true, .subject = "clock" },
+		{ .kind = ALARM_PORT_FAULTY, .applicable = true, .active = true,
+		  .subject = "eth1", .seq = 2 },
+	};
+	struct mgmt_sdnotify *n = NULL;
+	struct hvd_service s;
+	char buf[SDNOTIFY_STATUS_LEN];
+
+	(void)state;
+	bc_set_alarms(fx.bc, a, 3, 2);
+	mgmt_sdnotify_status_text(fx.bc, buf, sizeof(buf));
+	assert_string_equal(buf, "alarms: time_error(/dev/ptp0), "
+				 "port_faulty(eth1); eth0 INITIALIZING, "
+				 "eth1 INITIALIZING");
+	assert_int_equal(mgmt_sdnotify_open(&n, fx.bc), 0);
+	mgmt_sdnotify_service(n, &s);
+	s.ops->tick(s.ctx, T0);
+	assert_string_equal(next_msg(1000), "READY=1\nSTATUS=alarms: "
+			    "time_error(/dev/ptp0), port_faulty(eth1); eth0 "
+			    "INITIALIZING, eth1 INITIALIZING");
+	assert_string_equal(next_msg(1000), "WATCHDOG=1");
+	/* both cleared: the next tick says so, without waiting the period */
+	a[0].active = a[2].active = false;
+	a[0].seq = 3;
+	a[2].seq = 4;
+	bc_set_alarms(fx.bc, a, 3, 4);
+	s.ops->tick(s.ctx, T0 + 10 * MS);
+	assert_string_equal(next_msg(1000),
+			    "STATUS=eth0 INITIALIZING, eth1 INITIALIZING");
+	s.ops->close(s.ctx);
+	assert_string_equal(next_msg(1000), "STOPPING=1");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(
 			test_ready_watchdog_status_stopping, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_no_notify_socket, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_status_alarms, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_status_free_running,
 						setup, teardown),
