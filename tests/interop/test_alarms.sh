@@ -148,6 +148,9 @@ status_raised() { grep -q 'STATUS=.*alarms: grandmaster_change(clock); ' "$NOTES
 hv_wait_cmd 5 status_raised || hv_fail "no STATUS= with the alarm: $(cat "$NOTES")"
 w_sd=$(grep -m1 'STATUS=.*alarms: grandmaster_change(clock)' "$NOTES" | cut -d' ' -f1)
 ST=$HV_TMP/status.txt
+GT=$HV_TMP/get_alarms.txt
+ctl get HVPTP_ALARMS_NP >"$GT" 2>&1 || hv_fail "hvptpctl get HVPTP_ALARMS_NP: $(cat "$GT")"
+grep -q 'grandmaster_change' "$GT" || hv_fail "get HVPTP_ALARMS_NP (text): $(cat "$GT")"
 ctl -i 0 status >"$ST" 2>&1 || hv_fail "hvptpctl status: $(cat "$ST")"
 grep -qE '^alarms +grandmaster_change\(clock\) [0-9]+ events, bound 1 events$' "$ST" ||
 	hv_fail "status does not list the alarm: $(cat "$ST")"
@@ -230,7 +233,7 @@ EOF
 fi
 {
 	echo "----- watch, the last HVPTP_ALARMS_NP, status, systemd's notifications:"
-	cat "$W" "$A" "$ST" "$NOTES"
+	cat "$W" "$A" "$GT" "$ST" "$NOTES"
 } >>"$(hv_log dut)"
 hv_finish
 kill "$notify_pid" 2>/dev/null
