@@ -5,7 +5,8 @@
  * clearing what was raised; event alarms raised at once and cleared a
  * hold after the last event), the host's alarm set on a core
  * (daemon/alarm_eval.c: a follower's time error, a free-running clock not
- * applicable, a port FAULTY, a grandmaster change, a step), the table in
+ * applicable, a port FAULTY, a step, a foreign-master table overflow),
+ * the table in
  * HVPTP_ALARMS_NP (active first, a notification carries the one) and the
  * defaults the option table gives.
  */
@@ -18,6 +19,7 @@
 
 #include <cmocka.h>
 
+#include "bc/bmca.h"
 #include "common/alarm.h"
 #include "config/cfg.h"
 #include "daemon/alarm_eval.h"
@@ -322,6 +324,53 @@ static void test_set_ports_and_mgmt(void **state)
 			 -EINVAL);
 }
 
+/* Announce messages from more foreign masters than a port's table holds:
+ * foreign_master_overflow raised for that port at the next tick, with the
+ * overflows so far as its value; cleared a hold after the last. */
+static void test_set_fm_overflow(void **state)
+{
+	struct bc *bc = one_clock(2);
+	struct alarm_event ev[32];
+	struct alarm_cfg cfg;
+	const struct bc_alarm_info *a;
+	uint8_t buf[256];
+	int n, k;
+
+	(void)state;
+	alarm_cfg_default(&cfg);
+	alarm_set_init(&set, &cfg);
+	bc_actions_init(&out);
+	assert_int_equal(bc_start(bc, 1 * S, &out), 0); /* LISTENING */
+	assert_int_equal(tick(bc, 1, ev), 0);
+	for (int i = 0; i <= BMCA_MAX_FOREIGN; i++) {
+		int len = net_build_announce(buf, sizeof(buf),
+					     net_pid((uint8_t)(0x20 + i), 1),
+					     (uint8_t)(0x20 + i), 50, 0, 0,
+					     NULL, 0);
+
+		buf[4] = bc_default_ds(bc)->domain_number;
+		bc_actions_init(&out);
+		bc_port_rx(bc, 1, buf, (size_t)len, tmv_from_ns(2 * S), NULL,
+			   2 * S, &out);
+	}
+	assert_true(bc_port_fm_overflows(bc, 1) >= 1);
+	assert_int_equal(bc_port_fm_overflows(bc, 0), 0);
+	n = tick(bc, 2, ev);
+	assert_int_equal(n, 1);
+	assert_int_equal(set.e[ev[0].slot].kind, ALARM_FOREIGN_MASTER_OVERFLOW);
+	assert_string_equal(alarm_set_subject(&set, bc, ev[0].slot),
+			    bc_port_name(bc, 1));
+	k = alarm_set_export(&set, bc, tbl, BC_MAX_ALARMS);
+	a = find(tbl, k, ALARM_FOREIGN_MASTER_OVERFLOW, bc_port_name(bc, 1));
+	assert_true(a && a->active);
+	assert_true(a->value == (double)bc_port_fm_overflows(bc, 1));
+	for (int t = 3; t < 62; t++)
+		assert_int_equal(tick(bc, t, ev), 0);
+	n = tick(bc, 62, ev);
+	assert_int_equal(n, 1);
+	assert_int_equal(ev[0].change, ALARM_CLEARED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -335,6 +384,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_set_clocks, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_set_ports_and_mgmt, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_set_fm_overflow, setup,
 						teardown),
 	};
 
