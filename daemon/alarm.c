@@ -12,6 +12,7 @@
 #include "daemon/settings.h"
 
 #define ALARM_TICK_NS NS_PER_SEC
+#define ALARM_TICK_EVENTS 32 /* changes of one tick logged */
 #define ALARM_LOG_WINDOW_NS (60 * NS_PER_SEC)
 
 struct alarm_svc {
@@ -25,36 +26,44 @@ struct alarm_svc {
 	uint64_t suppressed;
 };
 
-/* "1.5 us"-like figures are for people elsewhere; the log carries the
- * value in the alarm's own unit, as the options set the bound. */
+/* "alarm time_error(/dev/ptp0) raised: value 153000 ns, bound 100000 ns":
+ * the value in the alarm's own unit, as the options set the bound (an
+ * event alarm's value: its events so far). */
+/* The log's minute: what it held back is told when the minute ends. */
+static void alarm_log_window(struct alarm_svc *a, int64_t now)
+{
+	if (now - a->win_start < ALARM_LOG_WINDOW_NS)
+		return;
+	if (a->suppressed)
+		cm_notice("alarm: %" PRIu64 " alarm lines not logged in the "
+			  "last minute (more than %d)", a->suppressed,
+			  ALARM_LOG_BURST);
+	a->win_start = now;
+	a->lines = 0;
+	a->suppressed = 0;
+}
+
 static void alarm_log(struct alarm_svc *a, const struct bc *bc,
-		      const struct alarm_event *ev, int64_t now)
+		      const struct alarm_event *ev)
 {
 	const struct alarm_entry *e = &a->set.e[ev->slot];
 	const char *unit = alarm_kind_unit(e->kind);
 	bool up = ev->change == ALARM_RAISED;
+	char val[64];
 
-	if (now - a->win_start >= ALARM_LOG_WINDOW_NS) {
-		if (a->suppressed)
-			cm_notice("alarm: %" PRIu64 " alarm lines not logged "
-				  "in the last minute (more than %d)",
-				  a->suppressed, ALARM_LOG_BURST);
-		a->win_start = now;
-		a->lines = 0;
-		a->suppressed = 0;
-	}
 	if (a->lines >= ALARM_LOG_BURST) {
 		a->suppressed++;
 		return;
 	}
 	a->lines++;
+	if (e->st.applicable)
+		snprintf(val, sizeof(val), "value %.6g %s", e->shown, unit);
+	else /* cleared because what it watched is no longer known */
+		snprintf(val, sizeof(val), "value unknown");
 	cm_log(up ? CM_LOG_NOTICE : CM_LOG_INFO,
-	       "alarm %s(%s) %s: %s %.6g %s, bound %.6g %s",
-	       alarm_kind_name(e->kind), alarm_set_subject(&a->set, bc,
-							    ev->slot),
-	       alarm_change_name(ev->change),
-	       e->st.applicable ? "value" : "value unknown,",
-	       e->st.applicable ? e->shown : 0.0, e->st.applicable ? unit : "",
+	       "alarm %s(%s) %s: %s, bound %.6g %s", alarm_kind_name(e->kind),
+	       alarm_set_subject(&a->set, bc, ev->slot),
+	       alarm_change_name(ev->change), val,
 	       alarm_set_bound(&a->set, ev->slot), unit);
 }
 
@@ -67,7 +76,7 @@ static void svc_tick(void *ctx, int64_t now)
 {
 	struct alarm_svc *a = ctx;
 	struct bc *bc = hvd_core(a->d);
-	struct alarm_event ev[32];
+	struct alarm_event ev[ALARM_TICK_EVENTS];
 	int n, m;
 
 	if (now < a->next)
@@ -76,9 +85,12 @@ static void svc_tick(void *ctx, int64_t now)
 	if (a->next <= now)
 		a->next = now + ALARM_TICK_NS;
 	alarm_set_configure(&a->set, &hvd_settings(a->d)->alarms);
-	n = alarm_set_update(&a->set, bc, now, ev, 32);
-	for (int i = 0; i < n && i < 32; i++)
-		alarm_log(a, bc, &ev[i], now);
+	n = alarm_set_update(&a->set, bc, now, ev, ALARM_TICK_EVENTS);
+	alarm_log_window(a, now);
+	for (int i = 0; i < n && i < ALARM_TICK_EVENTS; i++)
+		alarm_log(a, bc, &ev[i]);
+	if (n > ALARM_TICK_EVENTS) /* more changes at once than kept */
+		a->suppressed += (uint64_t)(n - ALARM_TICK_EVENTS);
 	m = alarm_set_export(&a->set, bc, a->tbl, BC_MAX_ALARMS);
 	bc_set_alarms(bc, a->tbl, m, a->set.seq);
 }

@@ -143,12 +143,15 @@ static void notify_alarm(struct watch *w, const struct bc_mgmt_req *r)
 	mgmt_tree_str(t, 0, "name", name);
 	mgmt_tree_str(t, 0, "subject", subj);
 	mgmt_tree_str(t, 0, "change", on ? "raised" : "cleared");
-	snprintf(text, sizeof(text), "alarm %s(%s) %s: value %s %s, bound %s %s",
+	ctl_alarm_number(t, a, "value", v[0], sizeof(v[0]));
+	if (!strcmp(v[0], "-")) /* cleared: what it watched is unknown now */
+		snprintf(v[0], sizeof(v[0]), "unknown");
+	snprintf(text, sizeof(text), "alarm %s(%s) %s: value %s%s%s, bound %s %s",
 		 name ? name : "?", subj ? subj : "?",
-		 on ? "raised" : "cleared",
-		 ctl_alarm_number(t, a, "value", v[0], sizeof(v[0])),
-		 unit ? unit : "", ctl_alarm_number(t, a, "bound", v[1],
-						     sizeof(v[1])),
+		 on ? "raised" : "cleared", v[0],
+		 unit && strcmp(v[0], "unknown") ? " " : "",
+		 unit && strcmp(v[0], "unknown") ? unit : "",
+		 ctl_alarm_number(t, a, "bound", v[1], sizeof(v[1])),
 		 unit ? unit : "");
 	event_print(w, t, text);
 }
