@@ -146,9 +146,9 @@ int mgmt_layout_assign(struct mgmt_tree *t, int obj, uint16_t id,
 #define MGMT_EVENT_COUNT 3
 const char *mgmt_event_name(unsigned e);
 
-/* "NO_SUCH_ID"..., or "UNKNOWN" (managementErrorId, Table 109). */
 /* PORT_PROPERTIES_NP's networkProtocol ("UDP_IPV4"...), NULL if unknown. */
 const char *mgmt_network_protocol_name(unsigned v);
+/* "NO_SUCH_ID"..., or "UNKNOWN" (managementErrorId, Table 109). */
 const char *mgmt_error_name(unsigned error_id);
 /* Names of the enumerations the layouts use (NULL when unknown). */
 const char *mgmt_time_source_name(unsigned v);
