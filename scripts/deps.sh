@@ -29,7 +29,8 @@ PACKAGES=(
 	"python3-jsonschema py:jsonschema"  # validating hvptpctl --json (interop)
 	"libmicrohttpd-dev pc:libmicrohttpd" # the metrics endpoint (mgmt/metrics.c)
 	"libsystemd-dev pc:libsystemd"      # sd_notify (mgmt/sdnotify.c)
-	"prometheus cmd:promtool"           # promtool check metrics (interop)
+	"prometheus cmd:promtool"           # promtool check metrics (interop), check/test rules (contrib)
+	"python3-yaml py:yaml"              # reading the rules' YAML (tests/contrib)
 	"curl cmd:curl"                     # scraping /metrics (interop)
 	"chrony cmd:chronyd"                # hvptpd's feeds (interop: chronyd -x)
 	"dpkg-dev cmd:dpkg-buildpackage"    # make deb (debian/)
@@ -41,10 +42,11 @@ PACKAGES=(
 )
 
 # Packages that ship a daemon which must never run here on its own: it
-# would steer the machine's clock.  Installed with no service started
+# would steer the machine's clock (chronyd), or listen and fill a
+# database (prometheus: only its promtool is wanted).  Installed with no service started
 # (policy-rc.d), left disabled, and any instance that started anyway is
 # stopped (by pid).  The tests start their own, with clock control off.
-DAEMON_PACKAGES="chrony:chronyd"
+DAEMON_PACKAGES="chrony:chronyd prometheus:prometheus"
 
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 

@@ -1,0 +1,62 @@
+#!/bin/bash
+# test_rules.sh — contrib/prometheus/hvptp.rules.yml, checked and unit-tested.
+#
+# 1. promtool check rules: the file parses, every expr is valid PromQL.
+# 2. promtool test rules hvptp.rules.test.yml: every alert firing and not
+#    firing on synthetic series, with its labels and rendered annotations;
+#    the recording rules' values.
+# 3. check_contrib.py rules: every hvptp_* name is a metric family
+#    (docs/metrics.md, or the alarm and lock-history families), every alert
+#    has a severity, summary, description and a runbook_url whose anchor is
+#    a heading of docs/monitoring.md, and is tested firing and not firing.
+# 4. The tests can fail: a copy of the rules with a bound changed
+#    (HvptpClockOffsetHigh at 1 us) fails promtool test rules.
+#
+# Needs promtool (Debian package prometheus) and python3-yaml; skips with
+# the reason when missing.  No root.  Exit 0 pass (last line RESULT: ...),
+# 1 fail, 77 skip.
+set -uo pipefail
+
+HERE=$(cd "$(dirname "$0")" && pwd)
+REPO=$(cd "$HERE/../.." && pwd)
+PROM=$REPO/contrib/prometheus
+PY=/usr/bin/python3
+[ -x "$PY" ] || PY=python3
+TMP=$(mktemp -d "${TMPDIR:-/tmp}/hvptp-contrib.XXXXXX") || exit 1
+trap 'rm -rf "$TMP"' EXIT
+
+fail() { echo "FAIL: $*"; exit 1; }
+skip() { echo "SKIP: $*"; exit 77; }
+indent() { printf '%s\n' "$1" | while IFS= read -r l; do echo "  $l"; done; }
+
+command -v promtool >/dev/null 2>&1 ||
+	skip "promtool not found (scripts/deps.sh installs prometheus)"
+"$PY" -c 'import yaml' 2>/dev/null ||
+	skip "python3 has no yaml module (scripts/deps.sh installs python3-yaml)"
+
+out=$(promtool check rules "$PROM/hvptp.rules.yml" 2>&1) ||
+	fail "promtool check rules: $out"
+indent "$out"
+nrules=$(sed -nE 's/.*SUCCESS: ([0-9]+) rules found.*/\1/p' <<<"$out")
+
+# promtool resolves rule_files against the test file's directory
+out=$(cd "$PROM" && promtool test rules hvptp.rules.test.yml 2>&1) ||
+	fail "promtool test rules: $out"
+indent "$out"
+grep -q SUCCESS <<<"$out" || fail "promtool test rules said no SUCCESS: $out"
+ntests=$(grep -c '^  - interval:' "$PROM/hvptp.rules.test.yml")
+nevals=$(grep -c 'eval_time:' "$PROM/hvptp.rules.test.yml")
+
+out=$("$PY" "$HERE/check_contrib.py" rules "$REPO" 2>&1) ||
+	fail "check_contrib.py rules: $out"
+echo "  $out"
+
+cp "$PROM/hvptp.rules.test.yml" "$TMP/"
+sed 's/> 10e-6/> 1e-6/' "$PROM/hvptp.rules.yml" >"$TMP/hvptp.rules.yml"
+cmp -s "$PROM/hvptp.rules.yml" "$TMP/hvptp.rules.yml" &&
+	fail "the mutation (HvptpClockOffsetHigh's bound) found nothing to change"
+if (cd "$TMP" && promtool test rules hvptp.rules.test.yml >/dev/null 2>&1); then
+	fail "promtool test rules passes rules with HvptpClockOffsetHigh at 1 us"
+fi
+
+echo "RESULT: promtool check rules: $nrules rules; promtool test rules: $ntests groups, $nevals evaluations, SUCCESS; ${out#OK }; a changed bound fails"
