@@ -9,6 +9,8 @@
 #   make install    PREFIX=/usr/local DESTDIR= (runtime needs: see install)
 #   make deb        the Debian package (debian/) into build/deb/
 #   make package-check  build the package and check it (tests/package/)
+#   make contrib-check  the Prometheus rules (promtool check/test rules) and
+#                   the Grafana dashboard of contrib/ (tests/contrib/)
 #   make purity     fail if the core library references I/O or clock symbols
 #   make bench-mgmt management round trip and CPU, hvptpd vs ptp4l (root)
 #   make bench-accuracy  servo accuracy in the simulator (bench/out/)
@@ -84,7 +86,7 @@ HVPTPCTL := $(BUILD)/hvptpctl
 UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check unit interop sim-check asan fuzz demo install clean purity \
-	deps deb package-check clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim \
+	deps deb package-check contrib-check clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim \
 	bench-guests bench-ports
 .DEFAULT_GOAL := all
 
@@ -178,7 +180,7 @@ deps:
 # lines again, together, and their sum (tests/check-summary.sh).
 check: deps
 	@mkdir -p $(BUILD) && : >$(BUILD)/check.log && rc=0 && \
-	for t in all unit sim-check interop clknetsim-check package-check; do \
+	for t in all unit sim-check interop clknetsim-check contrib-check package-check; do \
 		{ $(MAKE) --no-print-directory $$t 2>&1; echo $$? >$(BUILD)/check.rc; } | \
 			tee -a $(BUILD)/check.log; \
 		[ "$$(cat $(BUILD)/check.rc)" = 0 ] || rc=1; \
@@ -252,8 +254,9 @@ bench-ports: deps
 # --- install ---------------------------------------------------------------
 # What the Debian package holds too (debian/rules runs this with PREFIX=/usr):
 # hvptpd, hvptpctl, the man pages, the systemd unit, the example
-# configuration, hvptpctl's JSON schema and the profiles (when
-# config/profiles/ has any).  Not hvptp-sim, a developer's tool.
+# configuration, hvptpctl's JSON schema, the profiles (when
+# config/profiles/ has any), the Prometheus rules and the Grafana
+# dashboard (contrib/).  Not hvptp-sim, a developer's tool.
 # Runtime: hvptpd needs libnl-3, libnl-genl-3, libmicrohttpd and libsystemd,
 # hvptpctl json-c; on Debian 12 the packages libnl-3-200, libnl-genl-3-200,
 # libmicrohttpd12, libsystemd0 and libjson-c5 (ldd build/hvptpd
@@ -274,6 +277,9 @@ install: $(HVPTPD) $(HVPTPCTL) purity
 	sed 's|/usr/sbin/hvptpd|$(SBINDIR)/hvptpd|' systemd/hvptpd@.service \
 		>$(DESTDIR)$(SYSTEMDUNITDIR)/hvptpd@.service
 	chmod 0644 $(DESTDIR)$(SYSTEMDUNITDIR)/hvptpd@.service
+	install -d $(DESTDIR)$(DATADIR)/prometheus $(DESTDIR)$(DATADIR)/grafana
+	install -m 0644 contrib/prometheus/hvptp.rules.yml $(DESTDIR)$(DATADIR)/prometheus/
+	install -m 0644 contrib/grafana/hvptp.json $(DESTDIR)$(DATADIR)/grafana/
 ifneq ($(PROFILES),)
 	install -d $(DESTDIR)$(DATADIR)/profiles
 	install -m 0644 $(PROFILES) $(DESTDIR)$(DATADIR)/profiles/
@@ -300,6 +306,11 @@ deb:
 # man pages from the unpacked tree, the unit (tests/package/).
 package-check:
 	@tests/package/run.sh
+
+# contrib/: promtool check rules and test rules, the dashboard's model and
+# queries (tests/contrib/; no root, no daemon).
+contrib-check:
+	@tests/contrib/run.sh
 
 clean:
 	rm -rf build
