@@ -4,7 +4,9 @@
 # 1. make deb (dpkg-buildpackage -b) builds build/deb/hvptp_VERSION_ARCH.deb.
 # 2. Its files (dpkg-deb -c) are exactly the expected set: hvptpd, hvptpctl,
 #    every docs/*.8 and docs/*.5 (compressed), the unit hvptpd@.service,
-#    example.conf and hvptpctl's schema in /usr/share/hvptp, every
+#    example.conf, hvptpctl's schema, the Prometheus rules
+#    (prometheus/hvptp.rules.yml) and the Grafana dashboard
+#    (grafana/hvptp.json) in /usr/share/hvptp, every
 #    config/profiles/*.cfg, /usr/share/doc/hvptp (copyright, changelog,
 #    README.Debian, the guides of debian/hvptp.docs) and the empty
 #    /etc/hvptp; nothing else (no hvptp-sim, nothing in /usr/local).
@@ -76,6 +78,8 @@ unit=$(grep -E '^(usr/)?lib/systemd/system/hvptpd@\.service$' "$TMP/files")
 	echo "$unit"
 	echo usr/share/hvptp/example.conf
 	echo usr/share/hvptp/hvptpctl.schema.json
+	echo usr/share/hvptp/prometheus/hvptp.rules.yml
+	echo usr/share/hvptp/grafana/hvptp.json
 	for p in config/profiles/*.cfg; do
 		[ -e "$p" ] && echo "usr/share/hvptp/profiles/${p##*/}"
 	done
