@@ -8,11 +8,12 @@
 #   sim: 14 scenarios: 12 ok, 2 xfail, 0 xpass, 0 failed; ...
 #   interop: 18 tests: 18 passed, 0 failed, 0 skipped
 #   clknetsim: 9 tests: 9 passed, 0 failed, 0 skipped
+#   contrib: 2 tests: 2 passed, 0 failed, 0 skipped
 #   package: 1 tests: 1 passed, 0 failed, 0 skipped
 # A runner that printed none (it did not run, or died first) is named as
 # such.  The sum counts unit tests, simulator scenarios (ok, xfail and
-# xpass pass: the runner accepts them), interop, clknetsim and package
-# tests:
+# xpass pass: the runner accepts them), interop, clknetsim, contrib and
+# package tests:
 #   check: 1060 passed, 0 failed, 5 skipped
 # Always exits 0: make check's status is the stages' own.
 set -uo pipefail
@@ -21,7 +22,7 @@ log=${1:?usage: $0 MAKE_CHECK_LOG}
 
 echo
 echo "=== make check: summaries ==="
-for r in purity unit sim interop clknetsim package; do
+for r in purity unit sim interop clknetsim contrib package; do
 	line=$(grep -E "^$r: " "$log" 2>/dev/null | grep -E "$([ "$r" = purity ] &&
 		echo 'references' || echo '^[a-z]+: [0-9]+ ')" | tail -n 1)
 	echo "${line:-$r: no summary line (did not run, or stopped before its end)}"
@@ -40,7 +41,7 @@ while IFS= read -r line; do
 		pass=$((pass + $(num "$line" ok) + $(num "$line" xfail) + $(num "$line" xpass)))
 		fail=$((fail + $(num "$line" failed)))
 		;;
-	unit:*passed* | interop:*passed* | clknetsim:*passed* | package:*passed*)
+	unit:*passed* | interop:*passed* | clknetsim:*passed* | contrib:*passed* | package:*passed*)
 		pass=$((pass + $(num "$line" passed)))
 		fail=$((fail + $(num "$line" failed)))
 		skip=$((skip + $(num "$line" skipped)))
