@@ -21,7 +21,10 @@ prometheus that every panel and target uses; job and instance variables;
 no $variable used that is not defined (or one of Grafana's own); unique
 panel ids, grid positions inside the 24 columns and not overlapping; every
 target has a refId unique in its panel and an expr whose hvptp_* names are
-metric families (as above) or the recording rules of hvptp.rules.yml.
+metric families (as above).  In both: the labels of a selector are its
+family's (docs/metrics.md's labels column), and those of by/on clauses,
+legends ({{x}}) and annotations ($labels.x) are labels of the query's
+families.
 
 Prints one line per finding and "OK ..." with figures on success; exit 1
 on a finding.  Needs python3-yaml for "rules".
@@ -31,13 +34,20 @@ import re
 import sys
 
 # Families that other parts of issue 12 add to hvptpd (alarms, lock
-# history); they count as known until docs/metrics.md lists them.
+# history), with their labels; they count as known until docs/metrics.md
+# lists them.
 PENDING = {
-    "hvptp_alarm", "hvptp_alarm_raised_total",
-    "hvptp_clock_locked", "hvptp_clock_locked_seconds_total",
-    "hvptp_clock_lock_losses_total", "hvptp_clock_time_to_first_lock_seconds",
-    "hvptp_clock_mttr_seconds", "hvptp_clock_mtbf_seconds",
+    "hvptp_alarm": {"name", "subject"},
+    "hvptp_alarm_raised_total": {"name", "subject"},
+    "hvptp_clock_locked": {"clock"},
+    "hvptp_clock_locked_seconds_total": {"clock"},
+    "hvptp_clock_lock_losses_total": {"clock"},
+    "hvptp_clock_time_to_first_lock_seconds": {"clock"},
+    "hvptp_clock_mttr_seconds": {"clock"},
+    "hvptp_clock_mtbf_seconds": {"clock"},
 }
+# Labels every scraped series has; up's are only these.
+SCRAPE_LABELS = {"job", "instance"}
 # The alarm names of hvptp_alarm{name}: docs/monitoring.md has a section
 # for each.
 ALARMS = [
@@ -58,14 +68,64 @@ def finding(msg):
     print("  " + msg)
 
 
+def cell_labels(cell):
+    """The backticked names of a labels cell, less what is in brackets
+    (the values a label takes)."""
+    depth, top = 0, ""
+    for c in cell:
+        depth += c == "("
+        if depth == 0:
+            top += c
+        depth -= c == ")" and depth > 0
+    return set(re.findall(r"`([a-z_][a-z0-9_]*)`", top))
+
+
 def families(repo):
-    """The families of docs/metrics.md's table ("| `name` |")."""
+    """{family: its labels} from docs/metrics.md's table (the column named
+    "labels"), the PENDING ones added, and up."""
     with open(repo + "/docs/metrics.md", encoding="utf-8") as f:
-        text = f.read()
-    names = set(re.findall(r"^\| `(hvptp_[a-z0-9_]+)` \|", text, re.M))
-    if len(names) < 40:
-        finding("docs/metrics.md: only %d families found in its table" % len(names))
-    return names
+        lines = f.read().splitlines()
+    out, col = {}, None
+    for line in lines:
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if cells and cells[0] == "family" and "labels" in cells:
+            col = cells.index("labels")
+            continue
+        m = re.fullmatch(r"`(hvptp_[a-z0-9_]+)`", cells[0]) if cells else None
+        if m and col is not None and len(cells) > col:
+            out[m.group(1)] = cell_labels(cells[col])
+    if len(out) < 40:
+        finding("docs/metrics.md: only %d families found in its table" % len(out))
+    for k, v in PENDING.items():
+        out.setdefault(k, v)
+    out["up"] = set()
+    return out
+
+
+def check_labels(where, expr, known, uses=()):
+    """Label names in EXPR's selectors are the family's; those in by/on/
+    without clauses and in USES (a legend's {{x}}, an annotation's
+    $labels.x) are labels of some family of EXPR or of a by clause."""
+    fams = [n for n in re.findall(r"(?<![A-Za-z0-9_:])(hvptp_[a-z0-9_]+|up)\b", expr)
+            if n in known]
+    allowed = set(SCRAPE_LABELS)
+    for n in fams:
+        allowed |= known[n]
+    for fam, body in re.findall(r"(?<![A-Za-z0-9_:])(hvptp_[a-z0-9_]+|up)\s*\{([^}]*)\}", expr):
+        if fam not in known:
+            continue
+        for lab in re.findall(r"([A-Za-z_][A-Za-z0-9_]*)\s*(?:=~|!~|!=|=)", body):
+            if lab not in known[fam] | SCRAPE_LABELS:
+                finding("%s: %s has no label %s" % (where, fam, lab))
+    grouped = set()
+    for kw, body in re.findall(r"\b(by|without|on|ignoring)\s*\(([^)]*)\)", expr):
+        for lab in re.findall(r"[A-Za-z_][A-Za-z0-9_]*", body):
+            grouped.add(lab)
+            if lab not in allowed:
+                finding("%s: %s (%s) is a label of none of its families" % (where, kw, lab))
+    for lab in uses:
+        if lab not in allowed | grouped:
+            finding("%s: uses label %s, which none of its families has" % (where, lab))
 
 
 def anchors(repo):
@@ -91,7 +151,7 @@ def check_names(where, expr, known):
 
 def check_rules(repo):
     import yaml
-    known = families(repo) | PENDING
+    known = families(repo)
     heads = anchors(repo)
     path = repo + "/contrib/prometheus/hvptp.rules.yml"
     with open(path, encoding="utf-8") as f:
@@ -103,6 +163,9 @@ def check_rules(repo):
         for r in g["rules"]:
             name = r.get("alert") or r.get("record")
             check_names("rules: " + name, r["expr"], known)
+            uses = re.findall(r"\$labels\.([A-Za-z_][A-Za-z0-9_]*)",
+                              json.dumps(r.get("annotations", {})))
+            check_labels("rules: " + name, r["expr"], known, uses)
             if "record" in r:
                 records += 1
                 continue
@@ -170,9 +233,7 @@ def check_panel_grid(panels):
 
 
 def check_dashboard(repo, out_path):
-    known = families(repo) | PENDING
-    with open(repo + "/contrib/prometheus/hvptp.rules.yml", encoding="utf-8") as f:
-        known |= set(re.findall(r"record: *(\S+)", f.read()))
+    known = families(repo)
     with open(repo + "/contrib/grafana/hvptp.json", encoding="utf-8") as f:
         d = json.load(f)
     if not isinstance(d.get("schemaVersion"), int) or d["schemaVersion"] < 36:
@@ -221,6 +282,8 @@ def check_dashboard(repo, out_path):
                 continue
             nexpr += 1
             check_names(where, expr, known)
+            check_labels(where, expr, known,
+                         re.findall(r"\{\{ *([A-Za-z_][A-Za-z0-9_]*) *\}\}", t.get("legendFormat", "")))
             rules.append({"record": "dashboard:panel%d_%s" % (p["id"], t["refId"]),
                           "expr": promql_for_check(expr)})
     for a in d.get("annotations", {}).get("list", []):

@@ -5,11 +5,13 @@
 # 1. check_contrib.py dashboard: JSON, schemaVersion, uid and title, the
 #    datasource, job and instance variables, no undefined $variable, panel
 #    ids and grid, each target's refId and datasource, every hvptp_* name
-#    a metric family or a recording rule of hvptp.rules.yml; it writes each
+#    a metric family, the labels of selectors and legends the family's; it
+#    writes each
 #    query (Grafana's variables replaced) as a recording rule ...
 # 2. ... which promtool check rules parses: every query is valid PromQL.
 # 3. The checks can fail: copies of the dashboard with an unknown family,
-#    an undefined variable, and a query that does not parse are refused.
+#    an undefined variable, a selector or a legend naming a label the
+#    family does not have, and a query that does not parse are refused.
 #
 # Needs promtool (Debian package prometheus) and python3; skips with the
 # reason when missing.  No root.  Exit 0 pass (last line RESULT: ...),
@@ -55,11 +57,13 @@ refuses() {
 	if check "$fake" >"$TMP/refused" 2>&1; then
 		fail "a dashboard with $what passes the checks"
 	fi
-	echo "  refused, $what: $(grep -m1 -iE 'error|not a metric|not defined' "$TMP/refused" | sed 's/^ *//')"
+	echo "  refused, $what: $(grep -m1 -iE 'error|not a metric|not defined|label' "$TMP/refused" | sed 's/^ *//')"
 }
 refuses "an unknown family" 's/hvptp_port_state{/hvptp_port_status{/'
 # shellcheck disable=SC2016 # a literal $host in the model
 refuses "an undefined variable" 's/instance=~\\"\$instance\\"/instance=~\\"$host\\"/'
+refuses "a label its family does not have" 's/hvptp_port_state{/hvptp_port_state{clock=\\"x\\", /'
+refuses "a legend with a label of no family" 's/"{{interface}} (port {{port}})"/"{{interface}} (port {{portNumber}})"/'
 refuses "a query that does not parse" 's/abs(hvptp_clock_offset_seconds/abs((hvptp_clock_offset_seconds/'
 
-echo "RESULT: ${summary#OK }; promtool parsed the $nq queries; unknown family, undefined variable, bad query refused"
+echo "RESULT: ${summary#OK }; promtool parsed the $nq queries; unknown family, undefined variable, wrong labels, bad query refused"

@@ -8,9 +8,12 @@
 # 3. check_contrib.py rules: every hvptp_* name is a metric family
 #    (docs/metrics.md, or the alarm and lock-history families), every alert
 #    has a severity, summary, description and a runbook_url whose anchor is
-#    a heading of docs/monitoring.md, and is tested firing and not firing.
+#    a heading of docs/monitoring.md, and is tested firing and not firing;
+#    the labels of selectors, by/on clauses and annotations ($labels.x)
+#    are labels of the query's families (docs/metrics.md).
 # 4. The tests can fail: a copy of the rules with a bound changed
-#    (HvptpClockOffsetHigh at 1 us) fails promtool test rules.
+#    (HvptpClockOffsetHigh at 1 us) fails promtool test rules, one whose
+#    annotation names a label the query has not fails check_contrib.py.
 #
 # Needs promtool (Debian package prometheus) and python3-yaml; skips with
 # the reason when missing.  No root.  Exit 0 pass (last line RESULT: ...),
@@ -59,4 +62,19 @@ if (cd "$TMP" && promtool test rules hvptp.rules.test.yml >/dev/null 2>&1); then
 	fail "promtool test rules passes rules with HvptpClockOffsetHigh at 1 us"
 fi
 
-echo "RESULT: promtool check rules: $nrules rules; promtool test rules: $ntests groups, $nevals evaluations, SUCCESS; ${out#OK }; a changed bound fails"
+# The static checks can fail too: an annotation naming a label the query
+# does not have.
+fake=$TMP/fake
+mkdir -p "$fake/docs" "$fake/contrib/prometheus"
+cp "$REPO/docs/metrics.md" "$REPO/docs/monitoring.md" "$fake/docs/"
+cp "$PROM/hvptp.rules.test.yml" "$fake/contrib/prometheus/"
+# shellcheck disable=SC2016 # a literal $labels in the rules
+sed 's/FAULTY: {{ $labels.reason }}/FAULTY: {{ $labels.cause }}/' "$PROM/hvptp.rules.yml" \
+	>"$fake/contrib/prometheus/hvptp.rules.yml"
+cmp -s "$PROM/hvptp.rules.yml" "$fake/contrib/prometheus/hvptp.rules.yml" &&
+	fail "the mutation (HvptpPortFaulty's summary) found nothing to change"
+"$PY" "$HERE/check_contrib.py" rules "$fake" >"$TMP/refused" 2>&1 &&
+	fail "check_contrib.py rules accepts \$labels.cause in HvptpPortFaulty"
+grep -q 'label cause' "$TMP/refused" || fail "check_contrib.py rules: $(cat "$TMP/refused")"
+
+echo "RESULT: promtool check rules: $nrules rules; promtool test rules: $ntests groups, $nevals evaluations, SUCCESS; ${out#OK }; a changed bound and a wrong label fail"
