@@ -9,8 +9,9 @@
 #   make install    PREFIX=/usr/local DESTDIR= (runtime needs: see install)
 #   make deb        the Debian package (debian/) into build/deb/
 #   make package-check  build the package and check it (tests/package/)
-#   make contrib-check  the Prometheus rules (promtool check/test rules) and
-#                   the Grafana dashboard of contrib/ (tests/contrib/)
+#   make contrib-check  the Prometheus rules (promtool check/test rules),
+#                   the Grafana dashboard of contrib/ and the examples of
+#                   docs/monitoring.md (tests/contrib/)
 #   make purity     fail if the core library references I/O or clock symbols
 #   make bench-mgmt management round trip and CPU, hvptpd vs ptp4l (root)
 #   make bench-accuracy  servo accuracy in the simulator (bench/out/)
@@ -308,7 +309,8 @@ package-check:
 	@tests/package/run.sh
 
 # contrib/: promtool check rules and test rules, the dashboard's model and
-# queries (tests/contrib/; no root, no daemon).
+# queries, monitoring.md's prometheus.yml and alertmanager.yml
+# (tests/contrib/; no root, no daemon).
 contrib-check:
 	@tests/contrib/run.sh
 

@@ -31,6 +31,7 @@ PACKAGES=(
 	"libsystemd-dev pc:libsystemd"      # sd_notify (mgmt/sdnotify.c)
 	"prometheus cmd:promtool"           # promtool check metrics (interop), check/test rules (contrib)
 	"python3-yaml py:yaml"              # reading the rules' YAML (tests/contrib)
+	"prometheus-alertmanager cmd:amtool" # amtool: monitoring.md's route (tests/contrib)
 	"curl cmd:curl"                     # scraping /metrics (interop)
 	"chrony cmd:chronyd"                # hvptpd's feeds (interop: chronyd -x)
 	"dpkg-dev cmd:dpkg-buildpackage"    # make deb (debian/)
@@ -43,10 +44,12 @@ PACKAGES=(
 
 # Packages that ship a daemon which must never run here on its own: it
 # would steer the machine's clock (chronyd), or listen and fill a
-# database (prometheus: only its promtool is wanted).  Installed with no service started
+# database (prometheus, prometheus-alertmanager: only promtool and amtool
+# are wanted).  PACKAGE:PROCESS, the process name as pgrep -x sees it (15
+# characters at most).  Installed with no service started
 # (policy-rc.d), left disabled, and any instance that started anyway is
 # stopped (by pid).  The tests start their own, with clock control off.
-DAEMON_PACKAGES="chrony:chronyd prometheus:prometheus"
+DAEMON_PACKAGES="chrony:chronyd prometheus:prometheus prometheus-alertmanager:prometheus-aler"
 
 export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 

@@ -8,7 +8,7 @@
 #   sim: 14 scenarios: 12 ok, 2 xfail, 0 xpass, 0 failed; ...
 #   interop: 18 tests: 18 passed, 0 failed, 0 skipped
 #   clknetsim: 9 tests: 9 passed, 0 failed, 0 skipped
-#   contrib: 2 tests: 2 passed, 0 failed, 0 skipped
+#   contrib: 3 tests: 3 passed, 0 failed, 0 skipped
 #   package: 1 tests: 1 passed, 0 failed, 0 skipped
 # A runner that printed none (it did not run, or died first) is named as
 # such.  The sum counts unit tests, simulator scenarios (ok, xfail and

@@ -2,14 +2,16 @@
 # tests/contrib/run.sh — the checks of contrib/ (make contrib-check).
 #
 # Runs tests/contrib/test_*.sh: the Prometheus rules (promtool check rules,
-# promtool test rules on synthetic series) and the Grafana dashboard (its
-# model, its queries through promtool).  One line per test:
+# promtool test rules on synthetic series), the Grafana dashboard (its
+# model, its queries through promtool) and docs/monitoring.md's
+# configuration examples (promtool check config, amtool).  One line per
+# test:
 #   PASS test_rules (0.4s; promtool check rules: 24 rules; ...)
 # with a failed test's output below it, then the summary:
-#   contrib: 2 tests: 2 passed, 0 failed, 0 skipped
-# A test skips (exit 77) when promtool or python3-yaml is missing; under
-# HVPTP_REQUIRE_INTEROP=1 (CI, where scripts/deps.sh installed them) a skip
-# is a failure.  No root.  Exit status 1 if anything failed.
+#   contrib: 3 tests: 3 passed, 0 failed, 0 skipped
+# A test skips (exit 77) when promtool, amtool or python3-yaml is missing;
+# under HVPTP_REQUIRE_INTEROP=1 (CI, where scripts/deps.sh installed them)
+# a skip is a failure.  No root.  Exit status 1 if anything failed.
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
