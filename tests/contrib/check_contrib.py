@@ -49,7 +49,7 @@ PENDING = {
 # Labels every scraped series has; up's are only these.
 SCRAPE_LABELS = {"job", "instance"}
 # The alarm names of hvptp_alarm{name}: docs/monitoring.md has a section
-# for each.
+# for each.  Once docs/metrics.md lists the names, they must be these.
 ALARMS = [
     "time_error", "frequency", "drift_rate", "path_delay_jump",
     "delay_variation", "grandmaster_change", "clock_class", "holdover",
@@ -78,6 +78,18 @@ def cell_labels(cell):
             top += c
         depth -= c == ")" and depth > 0
     return set(re.findall(r"`([a-z_][a-z0-9_]*)`", top))
+
+
+def alarm_names(repo):
+    """The alarm names docs/metrics.md lists for hvptp_alarm's name label
+    ("`name` (`time_error`, ...)"), or None while it lists none."""
+    with open(repo + "/docs/metrics.md", encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("| `hvptp_alarm` |"):
+                m = re.search(r"`name` \(([^)]*)\)", line)
+                if m:
+                    return re.findall(r"`([a-z_]+)`", m.group(1))
+    return None
 
 
 def families(repo):
@@ -186,6 +198,10 @@ def check_rules(repo):
             for a in want:
                 if a not in heads:
                     finding("rules: %s: docs/monitoring.md has no heading for #%s" % (name, a))
+    documented = alarm_names(repo)
+    if documented is not None and sorted(documented) != sorted(ALARMS):
+        finding("docs/metrics.md's alarm names %s are not check_contrib.py's %s "
+                "(each needs its section in docs/monitoring.md)" % (documented, ALARMS))
     fired, quiet = set(), set()
     for t in tests["tests"]:
         for a in t.get("alert_rule_test", []):
