@@ -8,7 +8,7 @@
                                    for promtool check rules to parse
 
 rules: every hvptp_* name in contrib/prometheus/hvptp.rules.yml is a metric
-family (docs/metrics.md's table, or one of PENDING below); every alert has
+family (docs/metrics.md's table); every alert has
 severity, summary, description and a runbook_url into docs/monitoring.md
 whose anchor is a heading there (an anchor templated from the alarm name
 must exist for every alarm name); every alert of the rules is tested in
@@ -33,19 +33,6 @@ import json
 import re
 import sys
 
-# Families that other parts of issue 12 add to hvptpd (alarms, lock
-# history), with their labels; they count as known until docs/metrics.md
-# lists them.
-PENDING = {
-    "hvptp_alarm": {"name", "subject"},
-    "hvptp_alarm_raised_total": {"name", "subject"},
-    "hvptp_clock_locked": {"clock"},
-    "hvptp_clock_locked_seconds_total": {"clock"},
-    "hvptp_clock_lock_losses_total": {"clock"},
-    "hvptp_clock_time_to_first_lock_seconds": {"clock"},
-    "hvptp_clock_mttr_seconds": {"clock"},
-    "hvptp_clock_mtbf_seconds": {"clock"},
-}
 # Labels every scraped series has; up's are only these.
 SCRAPE_LABELS = {"job", "instance"}
 # The alarm names of hvptp_alarm{name}: docs/monitoring.md has a section
@@ -94,7 +81,7 @@ def alarm_names(repo):
 
 def families(repo):
     """{family: its labels} from docs/metrics.md's table (the column named
-    "labels"), the PENDING ones added, and up."""
+    "labels"), and up."""
     with open(repo + "/docs/metrics.md", encoding="utf-8") as f:
         lines = f.read().splitlines()
     out, col = {}, None
@@ -108,8 +95,6 @@ def families(repo):
             out[m.group(1)] = cell_labels(cells[col])
     if len(out) < 40:
         finding("docs/metrics.md: only %d families found in its table" % len(out))
-    for k, v in PENDING.items():
-        out.setdefault(k, v)
     out["up"] = set()
     return out
 

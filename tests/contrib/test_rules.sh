@@ -6,7 +6,7 @@
 #    firing on synthetic series, with its labels and rendered annotations;
 #    the recording rules' values.
 # 3. check_contrib.py rules: every hvptp_* name is a metric family
-#    (docs/metrics.md, or the alarm and lock-history families), every alert
+#    (docs/metrics.md's table; the alarm names those it lists), every alert
 #    has a severity, summary, description and a runbook_url whose anchor is
 #    a heading of docs/monitoring.md, and is tested firing and not firing;
 #    the labels of selectors, by/on clauses and annotations ($labels.x)
