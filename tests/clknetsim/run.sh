@@ -18,30 +18,14 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
+RN_PASS_WORD="ok  " RN_SKIP_WORD=skip
+# shellcheck source-path=SCRIPTDIR source=../runner.sh
+. "$here/../runner.sh"
 timeout_s=${CNS_TEST_TIMEOUT:-120}
 strict=${HVPTP_REQUIRE_INTEROP:-0}
 [ "$strict" = 0 ] && strict=""
 
-# The tests to run: all, or those matching a PATTERN.
-select_tests() {
-	local t name p
-	for t in "$here"/test_*.sh; do
-		name=$(basename "$t" .sh)
-		[ $# -gt 0 ] || { echo "$t"; continue; }
-		for p in "$@"; do
-			case $name in *"$p"*) echo "$t"; break ;; esac
-		done
-	done
-}
-
-# Microseconds of wall-clock time (differences only).
-now_us() { echo "${EPOCHREALTIME//[.,]/}"; }
-
-mapfile -t tests < <(select_tests "$@")
-if [ "${#tests[@]}" -eq 0 ]; then
-	echo "clknetsim: no test matches: $*" >&2
-	exit 2
-fi
+rn_select "$here" clknetsim "$@"
 
 # Build (or find) the tools once, before the tests, which then share them.
 if tools=$(cns_find_tools); then
@@ -73,47 +57,22 @@ interrupted() {
 trap 'rm -rf "$out_dir"' EXIT
 trap interrupted INT TERM HUP
 
-npass=0 nfail=0 nskip=0
-for t in "${tests[@]}"; do
+for t in "${rn_tests[@]}"; do
 	name=$(basename "$t" .sh)
 	out="$out_dir/$name.out"
 	if [ -n "$why" ]; then
-		if [ -n "$strict" ]; then
-			echo "FAIL $name (cannot run: $why; HVPTP_REQUIRE_INTEROP is set)"
-			nfail=$((nfail + 1))
-		else
-			echo "skip $name ($why)"
-			nskip=$((nskip + 1))
-		fi
+		rn_cannot "$name" "$why" "$strict"
 		continue
 	fi
-	t0=$(now_us)
+	t0=$(rn_now_us)
 	# In the background, so that a Ctrl-C still reaches us.
 	timeout -k 10 "$timeout_s" bash "$t" >"$out" 2>&1 &
 	cur_pid=$!
 	wait "$cur_pid"
 	rc=$?
 	cur_pid=""
-	secs=$(awk -v a="$t0" -v b="$(now_us)" 'BEGIN { printf "%.1f", (b - a) / 1e6 }')
-	last=$(grep -E '^(RESULT|FAIL|SKIP): ' "$out" | tail -n 1)
-	detail=${last#*: }
-	if [ "$rc" -eq 0 ] && [ "${last%%:*}" = RESULT ]; then
-		echo "ok   $name (${secs}s; $detail)"
-		npass=$((npass + 1))
-	elif [ "$rc" -eq 77 ] && [ -z "$strict" ]; then
-		echo "skip $name ($detail)"
-		nskip=$((nskip + 1))
-	else
-		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-			detail="timed out after ${timeout_s}s"
-		elif [ "$rc" -eq 0 ]; then
-			detail="exit 0 without a RESULT line"
-		fi
-		echo "FAIL $name (${secs}s; ${detail:-exit status $rc})"
-		sed 's/^/    | /' "$out"
-		nfail=$((nfail + 1))
-	fi
+	rn_judge "$name" "$rc" "$(rn_secs "$t0" "$(rn_now_us)")" "$out" \
+		"$timeout_s" "$strict"
 done
 
-echo "clknetsim: ${#tests[@]} tests: $npass passed, $nfail failed, $nskip skipped"
-[ "$nfail" -eq 0 ]
+rn_summary clknetsim

@@ -1,5 +1,6 @@
 #!/bin/bash
-# tests/contrib/run.sh — the checks of contrib/ (make contrib-check).
+# tests/contrib/run.sh [PATTERN...] — the checks of contrib/ (make
+# contrib-check).
 #
 # Runs tests/contrib/test_*.sh: the Prometheus rules (promtool check rules,
 # promtool test rules on synthetic series), the Grafana dashboard (its
@@ -15,35 +16,19 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../runner.sh
+. "$here/../runner.sh"
 strict=${HVPTP_REQUIRE_INTEROP:-0}
 [ "$strict" = 0 ] && strict=""
 out=$(mktemp "${TMPDIR:-/tmp}/hvptp-contrib-run.XXXXXX") || exit 2
 trap 'rm -f "$out"' EXIT
 
-n=0 npass=0 nfail=0 nskip=0
-for t in "$here"/test_*.sh; do
-	name=$(basename "$t" .sh)
-	n=$((n + 1))
-	t0=${EPOCHREALTIME//[.,]/}
+rn_select "$here" contrib "$@"
+for t in "${rn_tests[@]}"; do
+	t0=$(rn_now_us)
 	timeout -k 5 120 bash "$t" >"$out" 2>&1
 	rc=$?
-	secs=$(awk -v a="$t0" -v b="${EPOCHREALTIME//[.,]/}" \
-		'BEGIN { printf "%.1f", (b - a) / 1e6 }')
-	last=$(grep -E '^(RESULT|FAIL|SKIP): ' "$out" | tail -n 1)
-	detail=${last#*: }
-	if [ "$rc" -eq 0 ] && [ "${last%%:*}" = RESULT ]; then
-		echo "PASS $name (${secs}s; $detail)"
-		npass=$((npass + 1))
-	elif [ "$rc" -eq 77 ] && [ -z "$strict" ]; then
-		echo "SKIP $name ($detail)"
-		nskip=$((nskip + 1))
-	else
-		[ "$rc" -eq 77 ] && detail="skipped, but HVPTP_REQUIRE_INTEROP is set: $detail"
-		[ "$rc" -eq 124 ] && detail="timed out after 120s"
-		echo "FAIL $name (${secs}s; ${detail:-exit status $rc})"
-		sed 's/^/    | /' "$out"
-		nfail=$((nfail + 1))
-	fi
+	rn_judge "$(basename "$t" .sh)" "$rc" "$(rn_secs "$t0" "$(rn_now_us)")" \
+		"$out" 120 "$strict"
 done
-echo "contrib: $n tests: $npass passed, $nfail failed, $nskip skipped"
-[ "$nfail" -eq 0 ]
+rn_summary contrib

@@ -18,28 +18,14 @@ set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$here/lib.sh"
+# shellcheck source-path=SCRIPTDIR source=../runner.sh
+. "$here/../runner.sh"
 export HVPTPD=${HVPTPD:-$HV_REPO/build/hvptpd}
 timeout_s=${HV_TEST_TIMEOUT:-180}
 strict=${HVPTP_REQUIRE_INTEROP:-0}
 [ "$strict" = 0 ] && strict=""
 
-tests=()
-for t in "$here"/test_*.sh; do
-	name=$(basename "$t" .sh)
-	if [ $# -gt 0 ]; then
-		keep=""
-		for p in "$@"; do
-			case $name in *"$p"*) keep=1 ;; esac
-		done
-		[ -n "$keep" ] || continue
-	fi
-	tests+=("$t")
-done
-if [ "${#tests[@]}" -eq 0 ]; then
-	echo "interop: no test matches: $*" >&2
-	exit 2
-fi
-
+rn_select "$here" interop "$@"
 out_dir=$(mktemp -d "${TMPDIR:-/tmp}/hvptp-interop.XXXXXX") || exit 2
 cur_tag=""
 # Whatever a killed test left behind: its namespaces and its temp dir.
@@ -78,19 +64,13 @@ if [ -z "$why" ]; then
 	echo "interop: HVPTPD=$HVPTPD$(hv_is_standin && echo " (linuxptp's ptp4l standing in)"); peers: ptp4l $(ptp4l -v 2>&1)"
 fi
 
-npass=0 nfail=0 nskip=0 i=0
-for t in "${tests[@]}"; do
+i=0
+for t in "${rn_tests[@]}"; do
 	i=$((i + 1))
 	name=$(basename "$t" .sh)
 	out="$out_dir/$name.out"
 	if [ -n "$why" ] && ! grep -q '^# hv-needs: none' "$t"; then
-		if [ -n "$strict" ]; then
-			echo "FAIL $name (cannot run: $why; HVPTP_REQUIRE_INTEROP is set)"
-			nfail=$((nfail + 1))
-		else
-			echo "SKIP $name ($why)"
-			nskip=$((nskip + 1))
-		fi
+		rn_cannot "$name" "$why" "$strict"
 		continue
 	fi
 	cur_tag="hvr$$x$i"
@@ -106,30 +86,10 @@ for t in "${tests[@]}"; do
 	sweep
 	tag=$cur_tag
 	cur_tag=""
-	last=$(grep -E '^(RESULT|FAIL|SKIP): ' "$out" | tail -n 1)
-	detail=${last#*: }
-	if [ "$rc" -eq 0 ] && [ "${last%%:*}" = RESULT ]; then
-		echo "PASS $name (${secs}s; $detail)"
-		npass=$((npass + 1))
-	elif [ "$rc" -eq 77 ] && [ -z "$strict" ]; then
-		echo "SKIP $name ($detail)"
-		nskip=$((nskip + 1))
-	else
-		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-			detail="timed out after ${timeout_s}s"
-		elif [ "$rc" -eq 77 ]; then
-			detail="skipped, but HVPTP_REQUIRE_INTEROP is set: $detail"
-		elif [ "$rc" -eq 0 ]; then
-			detail="exit 0 without a RESULT line"
-		fi
-		echo "FAIL $name (${secs}s; ${detail:-exit status $rc})"
-		sed 's/^/    | /' "$out"
-		nfail=$((nfail + 1))
-	fi
+	rn_judge "$name" "$rc" "$secs" "$out" "$timeout_s" "$strict"
 	if [ -n "${HV_KEEP:-}" ] && [ -d "/run/hvptp-test.$tag" ]; then
 		echo "     logs kept in /run/hvptp-test.$tag"
 	fi
 done
 
-echo "interop: ${#tests[@]} tests: $npass passed, $nfail failed, $nskip skipped"
-[ "$nfail" -eq 0 ]
+rn_summary interop

@@ -13,61 +13,23 @@
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source-path=SCRIPTDIR source=../runner.sh
+. "$here/../runner.sh"
 timeout_s=${HV_PKG_TIMEOUT:-300}
 strict=${HVPTP_REQUIRE_INTEROP:-0}
 [ "$strict" = 0 ] && strict=""
 
-tests=()
-for t in "$here"/test_*.sh; do
-	name=$(basename "$t" .sh)
-	if [ $# -gt 0 ]; then
-		keep=""
-		for p in "$@"; do
-			case $name in *"$p"*) keep=1 ;; esac
-		done
-		[ -n "$keep" ] || continue
-	fi
-	tests+=("$t")
-done
-if [ "${#tests[@]}" -eq 0 ]; then
-	echo "package: no test matches: $*" >&2
-	exit 2
-fi
-
+rn_select "$here" package "$@"
 out_dir=$(mktemp -d "${TMPDIR:-/tmp}/hvptp-pkgtest.XXXXXX") || exit 2
 trap 'rm -rf "$out_dir"' EXIT
 
-npass=0 nfail=0 nskip=0
-for t in "${tests[@]}"; do
+for t in "${rn_tests[@]}"; do
 	name=$(basename "$t" .sh)
 	out="$out_dir/$name.out"
-	t0=${EPOCHREALTIME//[.,]/}
+	t0=$(rn_now_us)
 	timeout -k 15 "$timeout_s" bash "$t" >"$out" 2>&1
 	rc=$?
-	secs=$(awk -v a="$t0" -v b="${EPOCHREALTIME//[.,]/}" \
-		'BEGIN { printf "%.1f", (b - a) / 1e6 }')
-	last=$(grep -E '^(RESULT|FAIL|SKIP): ' "$out" | tail -n 1)
-	detail=${last#*: }
-	if [ "$rc" -eq 0 ] && [ "${last%%:*}" = RESULT ]; then
-		echo "PASS $name (${secs}s; $detail)"
-		grep -E '^ *TODO' "$out" | sed 's/^ */     /'
-		npass=$((npass + 1))
-	elif [ "$rc" -eq 77 ] && [ -z "$strict" ]; then
-		echo "SKIP $name ($detail)"
-		nskip=$((nskip + 1))
-	else
-		if [ "$rc" -eq 124 ] || [ "$rc" -eq 137 ]; then
-			detail="timed out after ${timeout_s}s"
-		elif [ "$rc" -eq 77 ]; then
-			detail="skipped, but HVPTP_REQUIRE_INTEROP is set: $detail"
-		elif [ "$rc" -eq 0 ]; then
-			detail="exit 0 without a RESULT line"
-		fi
-		echo "FAIL $name (${secs}s; ${detail:-exit status $rc})"
-		sed 's/^/    | /' "$out"
-		nfail=$((nfail + 1))
-	fi
+	rn_judge "$name" "$rc" "$(rn_secs "$t0" "$(rn_now_us)")" "$out" \
+		"$timeout_s" "$strict"
 done
-
-echo "package: ${#tests[@]} tests: $npass passed, $nfail failed, $nskip skipped"
-[ "$nfail" -eq 0 ]
+rn_summary package
