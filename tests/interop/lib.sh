@@ -518,3 +518,35 @@ hv_abs_median_max() {
 
 # Absolute value of a (possibly fractional) number, as an integer.
 hv_abs_int() { awk -v v="$1" 'BEGIN { v = v < 0 ? -v : v; printf "%d", v }'; }
+
+# --- systemd's notification socket ----------------------------------------
+
+# hv_notify_listen SECONDS: play systemd's NOTIFY_SOCKET with python3 at
+# $HV_TMP/notify.sock (NOTIFY), a line per datagram in $HV_TMP/notify.txt
+# (NOTES), each "HH:MM:SS.mmm MESSAGE" (UTC, the time it came; the
+# message's newlines as " | "), for SECONDS at most or until the socket
+# file goes; the listener's pid in NOTIFY_PID.  Fails the test if no
+# socket appears.
+hv_notify_listen() {
+	NOTIFY=$HV_TMP/notify.sock
+	NOTES=$HV_TMP/notify.txt
+	python3 - "$NOTIFY" "$NOTES" "$1" <<'EOF' &
+import os, socket, sys, time
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind(sys.argv[1])
+s.settimeout(1.0)
+end = time.time() + float(sys.argv[3])
+with open(sys.argv[2], "a") as f:
+    while time.time() < end and os.path.exists(sys.argv[1]):
+        try:
+            m = s.recv(4096)
+        except socket.timeout:
+            continue
+        t = time.strftime("%H:%M:%S", time.gmtime()) + ".%03d" % (time.time() % 1 * 1000)
+        f.write(t + " " + m.decode(errors="replace").replace("\n", " | ") + "\n")
+        f.flush()
+EOF
+	# shellcheck disable=SC2034 # for the tests
+	NOTIFY_PID=$!
+	hv_wait_cmd 5 test -S "$NOTIFY" || hv_fail "no notification socket at $NOTIFY"
+}

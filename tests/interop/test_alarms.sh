@@ -44,28 +44,9 @@ hv_veth gm eth0 dut eth0
 hv_addr gm eth0 10.213.9.1/24
 hv_addr dut eth0 10.213.9.2/24
 
-# systemd's notification socket, played by python3: a line per datagram,
-# each with the wall-clock time it came
-NOTIFY=$HV_TMP/notify.sock
-NOTES=$HV_TMP/notify.txt
-python3 - "$NOTIFY" "$NOTES" <<'EOF' &
-import os, socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(1.0)
-end = time.time() + 150
-with open(sys.argv[2], "a") as f:
-    while time.time() < end and os.path.exists(sys.argv[1]):
-        try:
-            m = s.recv(4096)
-        except socket.timeout:
-            continue
-        t = time.strftime("%H:%M:%S", time.gmtime()) + ".%03d" % (time.time() % 1 * 1000)
-        f.write(t + " " + m.decode(errors="replace").replace("\n", " | ") + "\n")
-        f.flush()
-EOF
-notify_pid=$!
-hv_wait_cmd 5 test -S "$NOTIFY" || hv_fail "no notification socket at $NOTIFY"
+# systemd's notification socket (lib.sh): a line per datagram in $NOTES
+hv_notify_listen 150
+notify_pid=$NOTIFY_PID
 
 hv_node gm gm ptp4l "priority1 100"
 hv_node dut dut dut "metrics_address 127.0.0.1:$PORT" \

@@ -43,27 +43,9 @@ PROM=$HV_TMP/hvptp.prom
 
 HVPTPCTL=${HVPTPCTL:-$(dirname "$HVPTPD")/hvptpctl}
 [ -x "$HVPTPCTL" ] || hv_skip "no hvptpctl at $HVPTPCTL (make; or set HVPTPCTL)"
-# systemd's notification socket, played by python3: a line per datagram
-NOTIFY=$HV_TMP/notify.sock
-NOTES=$HV_TMP/notify.txt
-python3 - "$NOTIFY" "$NOTES" <<'EOF' &
-import os, socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-s.settimeout(1.0)
-end = time.time() + 120
-with open(sys.argv[2], "a") as f:
-    # until the test is done (its directory goes), 120 s at most
-    while time.time() < end and os.path.exists(sys.argv[1]):
-        try:
-            m = s.recv(4096)
-        except socket.timeout:
-            continue
-        f.write(m.decode(errors="replace").replace("\n", " | ") + "\n")
-        f.flush()
-EOF
-notify_pid=$!
-hv_wait_cmd 5 test -S "$NOTIFY" || hv_fail "no notification socket at $NOTIFY"
+# systemd's notification socket (lib.sh): a line per datagram in $NOTES
+hv_notify_listen 120
+notify_pid=$NOTIFY_PID
 
 hv_node gm gm ptp4l "priority1 100"
 hv_node dut dut dut "metrics_address 127.0.0.1:$PORT" \
