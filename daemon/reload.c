@@ -365,28 +365,30 @@ static void refuse_new_ports(struct hvd *d, struct hvd_settings *m,
 	}
 }
 
-/* Ports whose section (fixed) or pattern section is gone. */
+/* Ports whose section (fixed) or pattern section is gone: each fixed
+ * port and each pattern section gone is one change. */
 static void remove_gone(struct hvd *d, const struct hvd_settings *m,
 			struct reload_report *rep, int64_t now)
 {
 	for (int i = 0; i < d->nports; i++) {
 		const struct hvd_port *hp = &d->ports[i];
+		bool fixed = hp->tmpl < 0;
 
 		if (!hp->in_use)
 			continue;
-		if (hp->tmpl < 0 ? fixed_index(m, hp->name) >= 0
-				 : template_index(m, d->set.templates[hp->tmpl]
-							     .pattern) >= 0)
+		if (fixed ? fixed_index(m, hp->name) >= 0
+			  : template_index(m, d->set.templates[hp->tmpl]
+						      .pattern) >= 0)
 			continue;
-		hvd_port_remove(d, i, hp->tmpl < 0 ? "its section is gone from "
-						     "the configuration"
-						   : "its pattern section is "
-						     "gone from the "
-						     "configuration", now);
-		if (hp->tmpl < 0)
-			rep->changed++;
+		hvd_port_remove(d, i, fixed ? "its section is gone from the "
+					      "configuration"
+					    : "its pattern section is gone "
+					      "from the configuration", now);
+		rep->changed += fixed;
 		d->ports_removed++;
 	}
+	for (int t = 0; t < d->set.ntemplates; t++)
+		rep->changed += template_index(m, d->set.templates[t].pattern) < 0;
 }
 
 /* The ports that stay: renumbered into m, their live settings applied. */
@@ -464,8 +466,7 @@ static unsigned services_changed(const struct hvd_settings *a,
 	return m;
 }
 
-static void apply_daemon(struct hvd *d, const struct hvd_settings *old,
-			 int64_t now)
+static void apply_daemon(struct hvd *d, const struct hvd_settings *old)
 {
 	const struct hvd_settings *s = &d->set;
 
@@ -482,7 +483,6 @@ static void apply_daemon(struct hvd *d, const struct hvd_settings *old,
 	}
 	exec_set_time(&d->ex, s->kernel_leap, s->have_leaps ? &s->leaps : NULL);
 	d->reopen |= services_changed(old, s);
-	(void)now;
 }
 
 static int apply(struct hvd *d, struct hvd_settings *m, bool servo,
@@ -503,7 +503,7 @@ static int apply(struct hvd *d, struct hvd_settings *m, bool servo,
 	reconfigure_kept(d, m, now);
 	d->set = *m;
 	add_new(d, old, rep, now);
-	apply_daemon(d, old, now);
+	apply_daemon(d, old);
 	if (servo) {
 		if (cs_reconfigure(&d->cs, &d->set.disc, &d->set.follow_disc) < 0)
 			rep->refused++;
