@@ -14,7 +14,10 @@
 # socket: they must be counted (hvptp_feed_failures_total) and logged, not
 # fatal.  Then chronyd must list both refclocks (SOCK refid HVS, SHM
 # refid HVM) with a non-zero reach register, samples and a selectable
-# state (* or +), through its own command socket (chronyc -h PATH); the
+# state (* selected, + combined, - acceptable but not combined: which of
+# the two feeds chronyd combines depends on their error estimates, and
+# flips under load), never x (falseticker), ~ (too variable) or ?
+# (unusable), through its own command socket (chronyc -h PATH); the
 # metrics and hvptpctl get HVPTP_FEEDS_NP must count the samples.  The
 # SHM unit is one no segment of this machine uses; it is removed at the
 # end.  Needs root, ip, ptp4l, chronyd and chronyc (scripts/deps.sh).
@@ -89,11 +92,12 @@ chronyd_pid=$!
 hv_info "chronyd -x (pid $chronyd_pid), SHM unit $unit"
 
 SRC=$HV_TMP/sources.txt
-# Both refclocks reached (reach != 0) and selected or combined.
+# Both refclocks reached (reach != 0) and accepted by chronyd's selection
+# (selected, combined, or acceptable but not combined).
 both_selectable() {
 	chronyc -h "$CMD" -n sources >"$SRC" 2>&1 || return 1
 	awk '$2 == "HVS" || $2 == "HVM" {
-		if ($5 != "0" && $1 ~ /^#[*+]$/) ok[$2] = 1
+		if ($5 != "0" && $1 ~ /^#[-*+]$/) ok[$2] = 1
 	} END { exit !(ok["HVS"] && ok["HVM"]) }' "$SRC"
 }
 hv_wait_cmd "$REACH_WAIT_S" both_selectable || {
