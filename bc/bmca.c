@@ -182,6 +182,78 @@ static void fm_store_path(struct fm_record *r, const struct ptp_msg *m)
 	       sizeof(r->path[0]) * (size_t)v->path_trace_count);
 }
 
+static bool fm_addr_eq(const struct bc_addr *a, const struct bc_addr *b)
+{
+	return a->len && a->len == b->len && a->len <= sizeof(a->data) &&
+	       memcmp(a->data, b->data, a->len) == 0;
+}
+
+static int64_t fm_last_rx(const struct fm_table *t, const struct fm_record *r)
+{
+	return r->rx_ns[(r->rx_next + t->threshold - 1) % t->threshold];
+}
+
+/* How many records addr holds, and the least recently heard of those not
+ * heard FOREIGN_MASTER_THRESHOLD times (a sender that keeps announcing,
+ * the master among them, is never given up for a newcomer), or NULL. */
+static struct fm_record *fm_addr_oldest(struct fm_table *t,
+					const struct bc_addr *addr, int *n)
+{
+	struct fm_record *old = NULL;
+
+	*n = 0;
+	for (int i = 0; i < BMCA_MAX_FOREIGN; i++) {
+		struct fm_record *r = &t->rec[i];
+
+		if (!r->used || !fm_addr_eq(&r->addr, addr))
+			continue;
+		++*n;
+		if (r->rx_count >= t->threshold)
+			continue;
+		if (!old || fm_last_rx(t, r) < fm_last_rx(t, old))
+			old = r;
+	}
+	return old;
+}
+
+static bool fm_full(const struct fm_table *t)
+{
+	for (int i = 0; i < BMCA_MAX_FOREIGN; i++) {
+		if (!t->rec[i].used)
+			return false;
+	}
+	return true;
+}
+
+/* Room for a new sender from addr (fm_add's rule): a record given up, if
+ * one must be. */
+static void fm_make_room(struct fm_table *t, const struct bc_addr *addr)
+{
+	struct fm_record *victim = NULL, *r;
+	int n, most = 1;
+
+	if (!addr || !addr->len)
+		return;
+	r = fm_addr_oldest(t, addr, &n);
+	if (n >= BMCA_MAX_FOREIGN_PER_ADDR) {
+		victim = r;
+	} else if (fm_full(t)) {
+		for (int i = 0; i < BMCA_MAX_FOREIGN; i++) {
+			if (!t->rec[i].used)
+				continue;
+			r = fm_addr_oldest(t, &t->rec[i].addr, &n);
+			if (n > most && r) {
+				most = n;
+				victim = r;
+			}
+		}
+	}
+	if (victim) {
+		victim->used = false;
+		t->evictions++;
+	}
+}
+
 struct fm_record *fm_add(struct fm_table *t, const struct ptp_msg *m,
 			 const struct bc_addr *addr, int64_t now, bool *is_new)
 {
@@ -189,6 +261,8 @@ struct fm_record *fm_add(struct fm_table *t, const struct ptp_msg *m,
 	struct fm_record *r = fm_find(t, s);
 
 	*is_new = !r;
+	if (!r)
+		fm_make_room(t, addr);
 	if (!r)
 		r = fm_alloc(t, s);
 	if (!r)

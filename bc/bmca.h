@@ -82,6 +82,10 @@ enum bmca_decision bmca_state_decision(const struct bmca_dataset *d0,
 
 #define BMCA_MAX_FOREIGN 16
 #define BMCA_MAX_THRESHOLD 8
+/* Records one source address may hold: a host announcing from many
+ * identities (a flood) takes at most these, and the others stay free for
+ * the masters really heard (fm_add). */
+#define BMCA_MAX_FOREIGN_PER_ADDR 4
 
 struct fm_record {
 	bool used;
@@ -102,6 +106,7 @@ struct fm_table {
 	uint8_t threshold; /* FOREIGN_MASTER_THRESHOLD */
 	uint8_t window; /* FOREIGN_MASTER_TIME_WINDOW, announce intervals */
 	uint64_t overflows; /* table full: announce dropped */
+	uint64_t evictions; /* a record given up for a newcomer (fm_add) */
 };
 
 void fm_init(struct fm_table *t, uint8_t threshold, uint8_t window);
@@ -109,6 +114,16 @@ void fm_clear(struct fm_table *t);
 /*
  * Record an Announce received at now.  Returns the record, or NULL when the
  * table is full.  *is_new tells whether the sender was not known before.
+ * A new sender from a source address that already holds
+ * BMCA_MAX_FOREIGN_PER_ADDR records replaces that address's least
+ * recently heard one; when the table is full, a new sender from another
+ * address replaces the least recently heard record of the address holding
+ * the most (if that is more than one): so identities announced from one
+ * host never keep another host's master out.  Only a record heard fewer
+ * than FOREIGN_MASTER_THRESHOLD times is given up (a master that keeps
+ * announcing stays, even from the flooding address); with none, the
+ * newcomer is dropped as before.  Records without an address
+ * (addr NULL or empty) are not grouped: a full table drops the newcomer.
  */
 struct fm_record *fm_add(struct fm_table *t, const struct ptp_msg *m,
 			 const struct bc_addr *addr, int64_t now, bool *is_new);

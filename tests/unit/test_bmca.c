@@ -615,6 +615,105 @@ static void test_fm_full(void **state)
 		assert_false(t.rec[i].used);
 }
 
+static struct bc_addr ip4(uint8_t last)
+{
+	struct bc_addr a = { .len = 4, .data = { 10, 0, 0, last } };
+
+	return a;
+}
+
+static int addr_records(const struct fm_table *t, const struct bc_addr *a)
+{
+	int n = 0;
+
+	for (int i = 0; i < BMCA_MAX_FOREIGN; i++)
+		n += t->rec[i].used && t->rec[i].addr.len == a->len &&
+		     !memcmp(t->rec[i].addr.data, a->data, a->len);
+	return n;
+}
+
+/* A flood of Announces from 5000 identities of one host, 100 per
+ * announce interval of the real grandmaster (another host): the
+ * grandmaster is recorded and qualifies (two receipts inside the
+ * window), the flooding host never holds more than
+ * BMCA_MAX_FOREIGN_PER_ADDR records, and its records were given up
+ * (evictions), not the grandmaster's.  A master announcing from the
+ * flooding host's own address keeps its record too. */
+static void test_fm_flood_one_host(void **state)
+{
+	struct bc_addr flood = ip4(66), gm = ip4(1);
+	struct ptp_msg m, g = announce_from(0x01, 0), own = announce_from(0x02, 0);
+	struct fm_table t;
+	struct fm_record *r;
+	bool is_new;
+	int64_t now = SEC;
+
+	(void)state;
+	fm_init(&t, 2, 4);
+	own.hdr.source_port_identity = pid(0x02, 9);
+	fm_add(&t, &own, &flood, now, &is_new);
+	fm_add(&t, &own, &flood, now + 1, &is_new);
+	for (int i = 0; i < 5000; i++) {
+		now += SEC / 100;
+		m = announce_from(0x40, 0);
+		m.hdr.source_port_identity.clock_identity.id[6] = (uint8_t)(i >> 8);
+		m.hdr.source_port_identity.clock_identity.id[7] = (uint8_t)i;
+		fm_add(&t, &m, &flood, now, &is_new);
+		if (i % 100 == 50)
+			assert_non_null(fm_add(&t, &g, &gm, now, &is_new));
+		if (i % 1000 == 999)
+			assert_non_null(fm_add(&t, &own, &flood, now, &is_new));
+		assert_true(addr_records(&t, &flood) <= BMCA_MAX_FOREIGN_PER_ADDR);
+	}
+	r = fm_find(&t, &g.hdr.source_port_identity);
+	assert_non_null(r);
+	assert_true(fm_qualified(&t, r, now, 0));
+	assert_non_null(fm_find(&t, &own.hdr.source_port_identity));
+	assert_true(t.evictions >= 4990);
+	assert_int_equal(t.overflows, 0);
+}
+
+/* A full table of single records from 16 hosts: a newcomer from a 17th
+ * is dropped as before (nothing to give up).  With one host holding two
+ * records, a newcomer from a new host takes that host's older record
+ * heard once. */
+static void test_fm_full_many_hosts(void **state)
+{
+	struct ptp_msg m;
+	struct fm_table t;
+	struct bc_addr a;
+	bool is_new;
+
+	(void)state;
+	fm_init(&t, 2, 4);
+	for (int i = 0; i < BMCA_MAX_FOREIGN; i++) {
+		m = announce_from((uint8_t)(0x10 + i), 0);
+		a = ip4((uint8_t)(i + 1));
+		assert_non_null(fm_add(&t, &m, &a, SEC + i, &is_new));
+	}
+	m = announce_from(0x80, 0);
+	a = ip4(200);
+	assert_null(fm_add(&t, &m, &a, 2 * SEC, &is_new));
+	assert_int_equal(t.overflows, 1);
+	assert_int_equal(t.evictions, 0);
+	/* host 2 gives its slot to a second identity of host 1 */
+	m = announce_from(0x11, 0);
+	fm_remove(&t, &m.hdr.source_port_identity);
+	m = announce_from(0x81, 0);
+	a = ip4(1);
+	assert_non_null(fm_add(&t, &m, &a, 3 * SEC, &is_new));
+	/* a new host now takes host 1's older record (0x10, heard once) */
+	m = announce_from(0x82, 0);
+	a = ip4(201);
+	assert_non_null(fm_add(&t, &m, &a, 4 * SEC, &is_new));
+	assert_int_equal(t.evictions, 1);
+	assert_int_equal(t.overflows, 1);
+	m = announce_from(0x10, 0);
+	assert_null(fm_find(&t, &m.hdr.source_port_identity));
+	m = announce_from(0x81, 0);
+	assert_non_null(fm_find(&t, &m.hdr.source_port_identity));
+}
+
 static void test_fm_remove_dataset(void **state)
 {
 	struct ptp_msg m = announce_from(0x10, 1);
@@ -675,6 +774,8 @@ int main(void)
 		cmocka_unit_test(test_fm_prune),
 		cmocka_unit_test(test_fm_sender_interval),
 		cmocka_unit_test(test_fm_full),
+		cmocka_unit_test(test_fm_flood_one_host),
+		cmocka_unit_test(test_fm_full_many_hosts),
 		cmocka_unit_test(test_fm_remove_dataset),
 	};
 
