@@ -573,8 +573,10 @@ struct bc_feed_info {
 void bc_set_feed_info(struct bc *bc, const struct bc_feed_info *f);
 const struct bc_feed_info *bc_feed_info(const struct bc *bc);
 
-/* Announce messages a port's foreign-master table had no room for. */
+/* Announce messages a port's foreign-master table had no room for, and
+ * records it gave up for a newcomer (bc/bmca.h, fm_add). */
 uint64_t bc_port_fm_overflows(const struct bc *bc, int port);
+uint64_t bc_port_fm_evictions(const struct bc *bc, int port);
 
 /* The alarms the program keeps (daemon/alarm_eval.h), for management
  * (HVPTP_ALARMS_NP), notifications, metrics and the systemd status: each

@@ -301,6 +301,12 @@ uint64_t bc_port_fm_overflows(const struct bc *bc, int port)
 					      : 0;
 }
 
+uint64_t bc_port_fm_evictions(const struct bc *bc, int port)
+{
+	return port >= 0 && port < bc->nports ? bc->ports[port].fm.evictions
+					      : 0;
+}
+
 static void put_alarm(const struct bc_alarm_info *a, struct wire_writer *w)
 {
 	uint8_t subject[BC_ALARM_SUBJECT_LEN];

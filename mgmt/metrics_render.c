@@ -666,6 +666,29 @@ static void render_port_counters(struct mw *w,
 				     delay_req_asked));
 }
 
+static void render_foreign_masters(struct mw *w,
+				   const struct metrics_snapshot *s)
+{
+	struct ml l;
+
+	mw_family(w, "hvptp_foreign_master_table_total", "counter",
+		  "The foreign-master table of a port: Announces of new "
+		  "senders it had no room for (dropped) and records it gave "
+		  "up for a newcomer (evicted: at most 4 records per source "
+		  "address, and a full table yields the most crowded "
+		  "address's least heard one).");
+	for (int i = 0; i < s->nports; i++) {
+		ml_port(&l, &s->port[i]);
+		ml_add(&l, "event", "dropped");
+		mw_uint(w, "hvptp_foreign_master_table_total", &l,
+			s->port[i].fm_dropped);
+		ml_port(&l, &s->port[i]);
+		ml_add(&l, "event", "evicted");
+		mw_uint(w, "hvptp_foreign_master_table_total", &l,
+			s->port[i].fm_evicted);
+	}
+}
+
 static void render_socket_errors(struct mw *w,
 				 const struct metrics_snapshot *s)
 {
@@ -901,6 +924,7 @@ int metrics_render(const struct metrics_snapshot *s, char *buf, size_t cap,
 	render_msgs(&w, s, false);
 	render_drops(&w, s);
 	render_port_counters(&w, s);
+	render_foreign_masters(&w, s);
 	render_socket_errors(&w, s);
 	render_clock_counters(&w, s);
 	render_port_changes(&w, s);

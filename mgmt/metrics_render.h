@@ -45,6 +45,9 @@ struct metrics_port_snap {
 	enum port_state state; /* portState */
 	struct bc_port_counters c;
 	enum bc_fault fault; /* the last fault's reason (bc_port_status) */
+	uint64_t fm_dropped; /* Announces the foreign-master table had no
+				room for (bc_port_fm_overflows) */
+	uint64_t fm_evicted; /* its records given up for a newcomer */
 	/* from the daemon's sockets (have_socket: filled) */
 	bool have_socket;
 	uint64_t rx_truncated; /* datagram larger than a PTP message */

@@ -35,6 +35,8 @@ static void snap_ports(struct metrics_snapshot *s, const struct bc *bc)
 			p->c = *c;
 		if (bc_port_status(bc, i))
 			p->fault = bc_port_status(bc, i)->fault;
+		p->fm_dropped = bc_port_fm_overflows(bc, i);
+		p->fm_evicted = bc_port_fm_evictions(bc, i);
 	}
 }
 

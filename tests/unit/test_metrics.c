@@ -89,6 +89,8 @@ static void make_snapshot(struct metrics_snapshot *s)
 	s->port[0].state = PS_SLAVE;
 	s->port[0].c.rx[PTP_MSG_SYNC] = 42;
 	s->port[0].c.tx[PTP_MSG_DELAY_REQ] = 7;
+	s->port[0].fm_dropped = 3;
+	s->port[0].fm_evicted = 4990;
 	s->port[0].c.drop[BC_DROP_NOT_PARENT] = 3;
 	s->port[0].c.tx_ts_timeouts = 5;
 	s->port[0].c.delay_req_asked = 2;
@@ -341,6 +343,12 @@ static void test_counters(void **state)
 		    "type=\"delay_req\"} 7");
 	assert_line("hvptp_tx_messages_total{port=\"2\",interface=\"eth1\","
 		    "type=\"sync\"} 100");
+	assert_line("hvptp_foreign_master_table_total{port=\"1\","
+		    "interface=\"eth0\",event=\"dropped\"} 3");
+	assert_line("hvptp_foreign_master_table_total{port=\"1\","
+		    "interface=\"eth0\",event=\"evicted\"} 4990");
+	assert_line("hvptp_foreign_master_table_total{port=\"2\","
+		    "interface=\"eth1\",event=\"evicted\"} 0");
 	/* not from the parent: expected traffic, ignored, not dropped */
 	assert_line("hvptp_ignored_messages_total{port=\"1\",interface="
 		    "\"eth0\",reason=\"not_parent\"} 3");
