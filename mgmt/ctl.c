@@ -364,27 +364,21 @@ static int finish_answers(struct ctl *c, struct mgmt_tree *t, uint16_t id,
 	return code ? code : MGMT_EXIT_ERROR;
 }
 
-/* get ID [PORT] (GET, the read-only socket will do) and cmd ID [PORT]
- * (COMMAND, no data: the read-write socket). */
-static int ask_print(struct ctl *c, uint8_t action, int argc, char **argv)
+/* Ask id of port with action (no data), print the answers; then, when
+ * all went well and judge is given, its exit code for the answers. */
+static int ask_answers(struct ctl *c, uint8_t action, uint16_t id,
+		       uint16_t port,
+		       int (*judge)(const struct mgmt_tree *t))
 {
-	const char *what = action == PTP_MGMT_GET ? "get" : "cmd";
-	int id = argc > 1 ? parse_id(argv[1]) : -1;
-	int port = argc > 2 ? parse_port(argv[2]) : BC_MGMT_ALL_PORTS;
 	struct first_error e = { false, 0, 0 };
 	struct mgmt_replies *r;
 	struct mgmt_tree *t;
 	int err, code;
 
-	if (argc < 2 || argc > 3 || id < 0 || port < 0)
-		return ctl_fail(c, MGMT_EXIT_USAGE, "usage", "%s: %s", what,
-				argc < 2 ? "which ID? (hvptpctl -h lists them)"
-				: id < 0 ? "unknown management ID"
-					 : "bad port number");
 	code = ctl_connect(c, action == PTP_MGMT_GET);
 	if (code)
 		return code;
-	r = ctl_ask(c, action, (uint16_t)id, (uint16_t)port, NULL, 0, &err);
+	r = ctl_ask(c, action, id, port, NULL, 0, &err);
 	if (!r)
 		return ctl_fail_errno(c, err);
 	t = mgmt_tree_new();
@@ -392,12 +386,30 @@ static int ask_print(struct ctl *c, uint8_t action, int argc, char **argv)
 		free(r);
 		return ctl_fail(c, MGMT_EXIT_ERROR, "internal", "no memory");
 	}
-	id_envelope(c, t, (uint16_t)id);
+	id_envelope(c, t, id);
 	add_answers(t, r, &e);
-	code = finish_answers(c, t, (uint16_t)id, action, &e);
+	code = finish_answers(c, t, id, action, &e);
+	if (!code && judge)
+		code = judge(t);
 	mgmt_tree_free(t);
 	free(r);
 	return code;
+}
+
+/* get ID [PORT] (GET, the read-only socket will do) and cmd ID [PORT]
+ * (COMMAND, no data: the read-write socket). */
+static int ask_print(struct ctl *c, uint8_t action, int argc, char **argv)
+{
+	const char *what = action == PTP_MGMT_GET ? "get" : "cmd";
+	int id = argc > 1 ? parse_id(argv[1]) : -1;
+	int port = argc > 2 ? parse_port(argv[2]) : BC_MGMT_ALL_PORTS;
+
+	if (argc < 2 || argc > 3 || id < 0 || port < 0)
+		return ctl_fail(c, MGMT_EXIT_USAGE, "usage", "%s: %s", what,
+				argc < 2 ? "which ID? (hvptpctl -h lists them)"
+				: id < 0 ? "unknown management ID"
+					 : "bad port number");
+	return ask_answers(c, action, (uint16_t)id, (uint16_t)port, NULL);
 }
 
 static int cmd_get(struct ctl *c, int argc, char **argv)
@@ -410,47 +422,31 @@ static int cmd_command(struct ctl *c, int argc, char **argv)
 	return ask_print(c, PTP_MGMT_COMMAND, argc, argv);
 }
 
-/* reload: COMMAND HVPTP_RELOAD_NP; exit 0 when the configuration loaded
- * and every change applied, 1 when some were refused or it did not load
- * (the daemon's log says which and why). */
+/* HVPTP_RELOAD_NP's acknowledgement: 0 when the configuration loaded and
+ * every change applied, 1 when some were refused or it did not load. */
+static int reload_judge(const struct mgmt_tree *t)
+{
+	int64_t loaded = 0, refused = 1;
+	int a = mgmt_tree_child(t, mgmt_tree_member(t, 0, "responses"), 0);
+
+	a = a >= 0 ? mgmt_tree_member(t, a, "data") : -1;
+	if (a < 0)
+		return MGMT_EXIT_ERROR;
+	mgmt_tree_get_int(t, a, "loaded", &loaded);
+	mgmt_tree_get_int(t, a, "refused", &refused);
+	return loaded && !refused ? MGMT_EXIT_OK : MGMT_EXIT_ERROR;
+}
+
+/* reload: COMMAND HVPTP_RELOAD_NP (the daemon's log says what was
+ * applied, what refused and why). */
 static int cmd_reload(struct ctl *c, int argc, char **argv)
 {
-	const uint16_t id = BC_MID_HVPTP_RELOAD_NP;
-	struct first_error e = { false, 0, 0 };
-	int64_t loaded = 0, refused = 1;
-	struct mgmt_replies *r;
-	struct mgmt_tree *t;
-	int err, code, a;
-
 	(void)argv;
 	if (argc != 1)
 		return ctl_fail(c, MGMT_EXIT_USAGE, "usage", "%s",
 				"reload takes no argument");
-	code = ctl_connect(c, false);
-	if (code)
-		return code;
-	r = ctl_ask(c, PTP_MGMT_COMMAND, id, 0, NULL, 0, &err);
-	if (!r)
-		return ctl_fail_errno(c, err);
-	t = mgmt_tree_new();
-	if (!t) {
-		free(r);
-		return ctl_fail(c, MGMT_EXIT_ERROR, "internal", "no memory");
-	}
-	id_envelope(c, t, id);
-	add_answers(t, r, &e);
-	code = finish_answers(c, t, id, PTP_MGMT_COMMAND, &e);
-	a = mgmt_tree_child(t, mgmt_tree_member(t, 0, "responses"), 0);
-	a = a >= 0 ? mgmt_tree_member(t, a, "data") : -1;
-	if (a >= 0) {
-		mgmt_tree_get_int(t, a, "loaded", &loaded);
-		mgmt_tree_get_int(t, a, "refused", &refused);
-	}
-	mgmt_tree_free(t);
-	free(r);
-	if (code)
-		return code;
-	return a >= 0 && loaded && !refused ? MGMT_EXIT_OK : MGMT_EXIT_ERROR;
+	return ask_answers(c, PTP_MGMT_COMMAND, BC_MID_HVPTP_RELOAD_NP, 0,
+			   reload_judge);
 }
 
 /* Apply argv's FIELD=VALUE to obj; 0 or the usage exit code. */

@@ -18,19 +18,8 @@
 # 1 fail, 77 skip.
 set -uo pipefail
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hvptp-contrib.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT
-
-fail() { echo "FAIL: $*"; exit 1; }
-skip() { echo "SKIP: $*"; exit 77; }
-indent() { printf '%s\n' "$1" | while IFS= read -r l; do echo "  $l"; done; }
-
-command -v promtool >/dev/null 2>&1 ||
-	skip "promtool not found (scripts/deps.sh installs prometheus)"
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 command -v "$PY" >/dev/null 2>&1 || skip "no python3"
 
 # check REPO: the model's checks, then its queries through promtool

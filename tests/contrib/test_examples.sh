@@ -18,19 +18,10 @@
 # nothing started.  Exit 0 pass (last line RESULT: ...), 1 fail, 77 skip.
 set -uo pipefail
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 DOC=$REPO/docs/monitoring.md
 RULES=$REPO/contrib/prometheus/hvptp.rules.yml
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hvptp-contrib.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT
-
-fail() { echo "FAIL: $*"; exit 1; }
-skip() { echo "SKIP: $*"; exit 77; }
-indent() { printf '%s\n' "$1" | while IFS= read -r l; do echo "  $l"; done; }
-
-command -v promtool >/dev/null 2>&1 ||
-	skip "promtool not found (scripts/deps.sh installs prometheus)"
 command -v amtool >/dev/null 2>&1 ||
 	skip "amtool not found (scripts/deps.sh installs prometheus-alertmanager)"
 

@@ -20,20 +20,9 @@
 # 1 fail, 77 skip.
 set -uo pipefail
 
-HERE=$(cd "$(dirname "$0")" && pwd)
-REPO=$(cd "$HERE/../.." && pwd)
+# shellcheck source-path=SCRIPTDIR source=lib.sh
+. "$(dirname "$0")/lib.sh"
 PROM=$REPO/contrib/prometheus
-PY=/usr/bin/python3
-[ -x "$PY" ] || PY=python3
-TMP=$(mktemp -d "${TMPDIR:-/tmp}/hvptp-contrib.XXXXXX") || exit 1
-trap 'rm -rf "$TMP"' EXIT
-
-fail() { echo "FAIL: $*"; exit 1; }
-skip() { echo "SKIP: $*"; exit 77; }
-indent() { printf '%s\n' "$1" | while IFS= read -r l; do echo "  $l"; done; }
-
-command -v promtool >/dev/null 2>&1 ||
-	skip "promtool not found (scripts/deps.sh installs prometheus)"
 "$PY" -c 'import yaml' 2>/dev/null ||
 	skip "python3 has no yaml module (scripts/deps.sh installs python3-yaml)"
 

@@ -13,6 +13,26 @@
 #include "mgmt/tree.h"
 #include "tests/unit/mgmt_test.h"
 
+/* ---- the JSON schema (docs/hvptpctl.schema.json) ---- */
+
+#ifdef JSON_C_VERSION
+/* The schema (the caller puts it) and, in *defs, its "$defs": read from
+ * $HVPTP_SCHEMA or docs/hvptpctl.schema.json (tests run from the
+ * repository root). */
+static inline json_object *schema_load(json_object **defs)
+{
+	const char *path = getenv("HVPTP_SCHEMA");
+	json_object *schema = json_object_from_file(
+		path ? path : "docs/hvptpctl.schema.json");
+
+	if (!schema)
+		fail_msg("cannot read docs/hvptpctl.schema.json (run from the "
+			 "repository root, or set HVPTP_SCHEMA)");
+	assert_true(json_object_object_get_ex(schema, "$defs", defs));
+	return schema;
+}
+#endif
+
 /* ---- answers of a core in the test ---- */
 
 static struct mgmt_replies reps;

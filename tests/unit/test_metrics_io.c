@@ -29,26 +29,10 @@
 #include "daemon/settings.h"
 #include "mgmt/metrics.h"
 #include "mgmt/metrics_render.h"
+#include "tests/unit/metrics_test.h"
 
 #define SEC 1000000000LL
 
-static const struct clock_identity own_id = {
-	{ 0x02, 0x00, 0x5e, 0xff, 0xfe, 0x00, 0x10, 0x01 }
-};
-
-static struct bc *make_bc(void)
-{
-	struct bc_clock_cfg cc;
-	struct bc_port_cfg pc[2];
-	struct bc *bc = NULL;
-
-	bc_clock_cfg_default(&cc);
-	cc.clock_identity = own_id;
-	bc_port_cfg_default(&pc[0], "eth0");
-	bc_port_cfg_default(&pc[1], "eth1");
-	assert_int_equal(bc_create(&bc, &cc, pc, 2), 0);
-	return bc;
-}
 
 static void test_parse_address(void **state)
 {

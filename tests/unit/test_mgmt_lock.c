@@ -209,19 +209,13 @@ static void test_lock_many_clocks(void **state)
  * order. */
 static void test_lock_schema(void **state)
 {
-	const char *path = getenv("HVPTP_SCHEMA");
 	json_object *schema, *defs, *d, *props, *req;
 	struct bc *bc = three_clocks();
 	struct mgmt_tree *t = get_tree(bc, BC_MID_HVPTP_LOCK_HISTORY_NP, 0);
 	int rec = mgmt_tree_child(t, mgmt_tree_get(t, 0, "clocks"), 0), n = 0;
 
 	(void)state;
-	schema = json_object_from_file(path ? path
-					     : "docs/hvptpctl.schema.json");
-	if (!schema)
-		fail_msg("cannot read docs/hvptpctl.schema.json (run from the "
-			 "repository root, or set HVPTP_SCHEMA)");
-	assert_true(json_object_object_get_ex(schema, "$defs", &defs));
+	schema = schema_load(&defs);
 	assert_true(json_object_object_get_ex(defs, "lock_record", &d));
 	assert_true(json_object_object_get_ex(d, "properties", &props));
 	assert_true(json_object_object_get_ex(d, "required", &req));
