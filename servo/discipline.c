@@ -329,14 +329,18 @@ static bool disc_settled(const struct disc *d, enum servo_state st,
 	return fabs(d->freq_ppb - e->freq_ppb) <= noise;
 }
 
-/* The servo's expectation of the offset at local time ts (0 without). */
+/* The servo's expectation of the offset at local time ts (0 without):
+ * with the frequencies set over the time between when the servo keeps
+ * them (a late exchange's t3 lies before frequencies set since). */
 static double disc_predict(const struct disc *d,
 			   const struct servo_estimate *e, int64_t ts)
 {
-	double dt;
+	double dt, ph;
 
 	if (!e)
 		return 0.0;
+	if (servo_phase_at(d->servo, ts, &ph) == 0)
+		return ph;
 	dt = ((double)ts - (double)e->local_ts_ns) / 1e9;
 	return e->phase_ns + (d->freq_ppb - e->freq_ppb) * dt;
 }
@@ -386,6 +390,29 @@ static void disc_filter(struct disc *d, const struct disc_input *in,
 	}
 }
 
+/*
+ * The disciplined clock's time when the sample is processed, which is
+ * when the frequency the servo sets for it takes effect: a Sync's right
+ * after its t2 (its Follow_Up follows at once), an exchange's when the
+ * Delay_Resp came, a round trip after its t3 (2 x the path delay; the
+ * master's turnaround left out).  Over a long path (100 ms each way)
+ * that is later than the next exchanges' t3 and the frequencies set for
+ * them.  Taken from the sample itself, not from the monotonic clock,
+ * whose rate differs from the disciplined clock's by as much as the
+ * servo slews it.  At most DISC_LATE_MAX after ingress.
+ */
+#define DISC_LATE_MAX 1000000000LL
+static int64_t disc_local_now(const struct disc_input *in)
+{
+	int64_t rt;
+
+	if (in->kind != DISC_DELAY || in->path_delay_ns <= 0)
+		return in->ingress_ns;
+	rt = in->path_delay_ns < DISC_LATE_MAX / 2 ? 2 * in->path_delay_ns
+						  : DISC_LATE_MAX;
+	return in->ingress_ns + rt;
+}
+
 /* The servo's estimate is read once before the sample (prediction, noise)
  * and once after it, in disc_applied (holdover's bookkeeping,
  * settledness). */
@@ -408,6 +435,7 @@ static int disc_apply(struct disc *d, const struct disc_input *in,
 		cm_stats_add(&d->stats.delay, (double)po.delay_ns);
 	}
 	res->used = true;
+	servo_applied_at(d->servo, disc_local_now(in));
 	servo_sample(d->servo, po.offset_ns, in->ingress_ns, po.weight, &out);
 	disc_decide(d, &out, res);
 	if (out.measure_in_ns > 0 && !res->want_delay_req) {

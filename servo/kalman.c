@@ -18,8 +18,19 @@
  * the estimate, which weighs both, is not biased by it.  A sample taken
  * before the state's time (an exchange that finished after the next Sync
  * came; up to one sync interval) is carried forward to it with the
- * frequency the clock ran at then, and teaches nothing about the noise;
+ * frequencies the clock ran at then, and teaches nothing about the noise;
  * older ones are ignored.
+ *
+ * Frequencies take effect when a sample is processed, which for an
+ * exchange is a round trip after its t3 (servo_applied_at): over a long
+ * path (100 ms each way, a Delay_Req every 62.5 ms) three more exchanges
+ * have been sent by then and frequencies set for them.  The servo keeps
+ * the frequencies it set with the local times they took effect (KF_UH)
+ * and integrates them over the real times: in the prediction, in carrying
+ * an earlier sample forward, and in the control, which removes the phase
+ * expected when its frequency takes effect, not the phase at the
+ * sample's time.  Planned as if each frequency took effect at its
+ * sample's time, the control fed back a round trip late and swung.
  *
  * Noise, learned online:
  * - R from the measurements themselves: the second divided difference of
@@ -108,6 +119,7 @@
 #define KF_LEARN_WEIGHT 0.5 /* lighter samples teach nothing about noise */
 #define KF_DUE_MIN 0.125 /* an outside step's correction re-planned over
 			    at least this share of its first plan */
+#define KF_UH 32 /* frequencies set, remembered with when they took effect */
 
 struct kf_servo {
 	struct servo base;
@@ -132,6 +144,12 @@ struct kf_servo {
 	 * control (kf_control), ending at due_ts (local time, 0: none) */
 	bool catch_up;
 	int64_t due_ts;
+	/* the frequencies set (u) and the local times they took effect
+	 * from, oldest first in the ring; times never decrease */
+	int64_t uh_t[KF_UH];
+	double uh_u[KF_UH];
+	int uh_n, uh_next;
+	int64_t t_now; /* the next control takes effect then (0: t_last) */
 	/* free-running phase for the wander estimator */
 	double cum; /* corrections applied: integral of u, steps, rebases */
 	double t_acc; /* seconds elapsed over the samples */
@@ -169,19 +187,99 @@ static double kf_median(double *v, int n)
 	return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
 }
 
+/*
+ * The frequencies set, and when.  A control takes effect when the sample
+ * that asked for it was processed, which is its local time unless the
+ * discipline says later (servo_applied_at: an exchange that finished a
+ * round trip after its t3).  Predictions and carried-forward samples
+ * integrate u over the real times, so that a late sample is neither
+ * carried forward nor predicted with a frequency that was set only after
+ * it was taken.
+ */
+static int kf_uh_index(const struct kf_servo *k, int i) /* 0: oldest */
+{
+	return (k->uh_next - k->uh_n + i + 2 * KF_UH) % KF_UH;
+}
+
+/* From local time t on, u is set (never earlier than the newest). */
+static void kf_uh_add(struct kf_servo *k, int64_t t, double u)
+{
+	int last = (k->uh_next + KF_UH - 1) % KF_UH;
+
+	if (k->uh_n > 0 && t <= k->uh_t[last]) {
+		if (t == k->uh_t[last] || k->uh_n == 1) {
+			k->uh_u[last] = u;
+			return;
+		}
+		t = k->uh_t[last];
+	}
+	k->uh_t[k->uh_next] = t;
+	k->uh_u[k->uh_next] = u;
+	k->uh_next = (k->uh_next + 1) % KF_UH;
+	if (k->uh_n < KF_UH)
+		k->uh_n++;
+}
+
+static void kf_uh_restart(struct kf_servo *k, int64_t t)
+{
+	k->uh_n = 0;
+	k->uh_next = 0;
+	kf_uh_add(k, t, k->u);
+}
+
+/* The integral of u over local times [a, b] (a <= b), ppb * s = ns; before
+ * the oldest entry its u, after the newest the newest. */
+static double kf_uh_int(const struct kf_servo *k, int64_t a, int64_t b)
+{
+	double sum = 0.0;
+
+	if (b < a)
+		return -kf_uh_int(k, b, a);
+	if (k->uh_n == 0)
+		return k->u * (double)(b - a) / 1e9;
+	for (int i = 0; i < k->uh_n; i++) {
+		int j = kf_uh_index(k, i);
+		int64_t from = i == 0 ? INT64_MIN : k->uh_t[j];
+		int64_t to = i + 1 < k->uh_n ? k->uh_t[kf_uh_index(k, i + 1)]
+					     : INT64_MAX;
+		int64_t lo = a > from ? a : from, hi = b < to ? b : to;
+
+		if (hi > lo)
+			sum += k->uh_u[j] * (double)(hi - lo) / 1e9;
+	}
+	return sum;
+}
+
+/* Local times read step more (a step of the clock): so do the entries'. */
+static void kf_uh_shift(struct kf_servo *k, int64_t step)
+{
+	for (int i = 0; i < k->uh_n; i++)
+		k->uh_t[kf_uh_index(k, i)] += step;
+	if (k->t_now)
+		k->t_now += step;
+}
+
+/* The control's time: the sample's processing time if later. */
+static int64_t kf_t_ctl(const struct kf_servo *k)
+{
+	return k->t_now > k->t_last ? k->t_now : k->t_last;
+}
+
 static double kf_q(const struct kf_servo *k)
 {
 	return wander_q(&k->wander);
 }
 
-/* Time update over dt seconds with the frequency u in effect. */
-static void kf_predict(struct kf_servo *k, double dt)
+/* Time update over dt seconds (the master's) from the state's time to
+ * local time ts, with the frequencies set over it (iu: their integral,
+ * ns, in the master's seconds too). */
+static void kf_predict(struct kf_servo *k, double dt, double iu)
 {
 	double q = kf_q(k), dt2 = dt * dt;
 	double p00 = k->p00, p01 = k->p01, p11 = k->p11;
 
-	k->x += (k->d + k->u) * dt;
-	k->cum += k->u * dt;
+	k->x += k->d * dt + iu;
+	k->cum += iu;
 	k->t_acc += dt;
 	k->p00 = p00 + 2.0 * dt * p01 + dt2 * p11 + q * dt2 * dt / 3.0;
 	k->p01 = p01 + dt * p11 + q * dt2 / 2.0;
@@ -193,6 +291,7 @@ static void kf_learn_r(struct kf_servo *k, double t, double xf);
 /* First sample (or first after a reset): the phase only. */
 static void kf_start(struct kf_servo *k, int64_t z, int64_t ts)
 {
+	kf_uh_restart(k, ts);
 	k->x = (double)z;
 	k->p00 = k->r;
 	k->p01 = 0.0;
@@ -358,13 +457,13 @@ static bool kf_measure(struct kf_servo *k, int64_t z, double dt, double w,
  * clock ran at then, and used without teaching the noise; older ones are
  * ignored.  True if used.
  */
-static bool kf_earlier(struct kf_servo *k, int64_t z, double dt, double w)
+static bool kf_earlier(struct kf_servo *k, int64_t z, int64_t ts, double w)
 {
-	double zc;
+	double dt = ((double)ts - (double)k->t_last) / 1e9, zc;
 
 	if (dt < -k->interval_s)
 		return false;
-	zc = (double)z - (k->d + k->u_prev) * dt;
+	zc = (double)z - k->d * dt + kf_uh_int(k, ts, k->t_last);
 	return kf_measure(k, llround(zc), 0.0, w > 1.0 ? 1.0 : w, false);
 }
 
@@ -437,7 +536,8 @@ static double kf_plan_left(struct kf_servo *k)
 static void kf_control(struct kf_servo *k, struct servo_out *out)
 {
 	double t = k->gap_avg > k->interval_s ? k->gap_avg : k->interval_s;
-	double left = kf_plan_left(k), want;
+	double left = kf_plan_left(k), want, x = k->x;
+	int64_t tc = kf_t_ctl(k);
 	bool plan = k->catch_up;
 
 	k->catch_up = false;
@@ -445,13 +545,18 @@ static void kf_control(struct kf_servo *k, struct servo_out *out)
 		t = kf_plan_len(k);
 	else if (left > 0.0)
 		t = left;
-	want = -k->d - k->x / t;
+	/* the phase when the control takes effect: the frequencies set
+	 * since the state's time ran on until then */
+	if (tc > k->t_last)
+		x += k->d * (double)(tc - k->t_last) / 1e9 +
+		     kf_uh_int(k, k->t_last, tc);
+	want = -k->d - x / t;
 	k->u_prev = k->u;
 	k->u = kf_clamp(want, k->base.max_freq_ppb);
+	kf_uh_add(k, tc, k->u);
 	if (!plan || fabs(want) >= k->base.max_freq_ppb)
 		return;
-	k->due_ts = k->t_last +
-		    llround(t * (1.0 + (k->d + k->u) / 1e9) * 1e9);
+	k->due_ts = tc + llround(t * (1.0 + (k->d + k->u) / 1e9) * 1e9);
 	if (out)
 		out->measure_in_ns = llround(t * 1e9);
 }
@@ -475,15 +580,16 @@ static void kf_step(struct kf_servo *k, struct servo_out *out)
 	k->cum += (double)out->step_ns;
 	/* local times from now on read step_ns more */
 	k->t_last += out->step_ns;
+	kf_uh_shift(k, out->step_ns);
 	k->catch_up = false;
 	k->due_ts = 0;
 }
 
-static void kf_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
-		      double weight, struct servo_out *out)
+static void kf_sample_in(struct kf_servo *k, int64_t offset_ns,
+			 int64_t local_ts_ns, double weight,
+			 struct servo_out *out)
 {
-	struct kf_servo *k = kf_of(s);
-	double dt;
+	double dt, f;
 
 	out->freq_ppb = k->u;
 	if (k->n == 0) {
@@ -494,7 +600,8 @@ static void kf_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
 	dt = ((double)local_ts_ns - (double)k->t_last) / 1e9;
 	if (!(dt > 0.0)) {
 		out->state = k->n >= 2 ? SERVO_LOCKED : SERVO_UNLOCKED;
-		if (k->n >= 2 && kf_earlier(k, offset_ns, dt, weight))
+		if (k->n >= 2 &&
+		    kf_earlier(k, offset_ns, local_ts_ns, weight))
 			kf_control(k, out);
 		out->freq_ppb = k->u;
 		return;
@@ -504,15 +611,17 @@ static void kf_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
 		kf_first_freq(k, offset_ns, dt);
 	} else {
 		/* local seconds to the master's: the clock runs (d + u) fast */
-		dt /= 1.0 + (k->d + k->u) / 1e9;
-		kf_predict(k, dt);
+		f = 1.0 / (1.0 + (k->d + k->u) / 1e9);
+		kf_predict(k, dt * f,
+			   kf_uh_int(k, k->t_last, local_ts_ns) * f);
+		dt *= f;
 		if (kf_measure(k, offset_ns, dt, weight > 1.0 ? 1.0 : weight,
 			       true))
 			k->n++;
 	}
 	k->t_last = local_ts_ns;
 	out->state = SERVO_LOCKED;
-	if (k->n >= 2 && servo_step_wanted(s, (int64_t)llround(k->x)))
+	if (k->n >= 2 && servo_step_wanted(&k->base, (int64_t)llround(k->x)))
 		kf_step(k, out);
 	if (k->n < 2) {
 		out->state = SERVO_UNLOCKED;
@@ -520,6 +629,32 @@ static void kf_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
 	}
 	kf_control(k, out);
 	out->freq_ppb = k->u;
+}
+
+static void kf_sample(struct servo *s, int64_t offset_ns, int64_t local_ts_ns,
+		      double weight, struct servo_out *out)
+{
+	struct kf_servo *k = kf_of(s);
+
+	kf_sample_in(k, offset_ns, local_ts_ns, weight, out);
+	k->t_now = 0; /* said for this sample only */
+}
+
+static void kf_applied_at(struct servo *s, int64_t now_ns)
+{
+	kf_of(s)->t_now = now_ns;
+}
+
+/* The phase expected at local time ts, with the frequencies set. */
+static int kf_phase_at(const struct servo *s, int64_t ts, double *phase)
+{
+	const struct kf_servo *k = (const struct kf_servo *)s;
+
+	if (k->n < 2)
+		return -ENODATA;
+	*phase = k->x + k->d * ((double)ts - (double)k->t_last) / 1e9 +
+		 kf_uh_int(k, k->t_last, ts);
+	return 0;
 }
 
 static void kf_sync_interval(struct servo *s, double interval_s)
@@ -598,6 +733,9 @@ static int kf_freq_moved(struct servo *s, double delta_ppb, int64_t local_ts)
 	if (before > 0.0)
 		k->cum -= delta_ppb * before;
 	k->d -= delta_ppb;
+	/* d + u stays over every interval of the past too */
+	for (int i = 0; i < k->uh_n; i++)
+		k->uh_u[kf_uh_index(k, i)] += delta_ppb;
 	k->u = kf_clamp(k->u + delta_ppb, k->base.max_freq_ppb);
 	k->u_prev = kf_clamp(k->u_prev + delta_ppb, k->base.max_freq_ppb);
 	return 0;
@@ -613,6 +751,8 @@ static const struct servo_ops kf_ops = {
 	.moved = kf_moved,
 	.estimate = kf_estimate,
 	.freq_moved = kf_freq_moved,
+	.applied_at = kf_applied_at,
+	.phase_at = kf_phase_at,
 };
 
 int kalman_servo_create(struct servo **out, const struct servo_params *p,
@@ -626,6 +766,7 @@ int kalman_servo_create(struct servo **out, const struct servo_params *p,
 	k->base.ops = &kf_ops;
 	k->u = k->u_prev = fadj_ppb;
 	k->d = -fadj_ppb;
+	kf_uh_restart(k, 0);
 	k->r = p->sw_timestamping ? KF_R0_SW : KF_R0_HW;
 	k->gate = p->kalman_gate;
 	k->interval_s = KF_DEFAULT_INTERVAL_S;

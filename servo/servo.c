@@ -241,6 +241,21 @@ int servo_freq_moved(struct servo *s, double delta_ppb, int64_t local_ts_ns)
 	return s->ops->freq_moved(s, delta_ppb, local_ts_ns);
 }
 
+void servo_applied_at(struct servo *s, int64_t now_ns)
+{
+	if (s && s->ops->applied_at)
+		s->ops->applied_at(s, now_ns);
+}
+
+int servo_phase_at(const struct servo *s, int64_t ts, double *phase_ns)
+{
+	if (!s || !phase_ns)
+		return -EINVAL;
+	if (!s->ops->phase_at)
+		return -EOPNOTSUPP;
+	return s->ops->phase_at(s, ts, phase_ns);
+}
+
 void servo_moved(struct servo *s, double step_ns)
 {
 	if (!s || !isfinite(step_ns) || step_ns == 0.0)

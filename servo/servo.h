@@ -133,6 +133,19 @@ struct servo_ops {
 	 * 0, or -EAGAIN when the servo has no frequency of its own yet. */
 	int (*freq_moved)(struct servo *s, double delta_ppb,
 			  int64_t local_ts_ns);
+	/* Optional (NULL: at the sample's local_ts).  The frequency the
+	 * next sample returns takes effect at local time now_ns, its
+	 * processing time: later than its local_ts when the measurement
+	 * finished late (a Delay_Req exchange over a long path ends a round
+	 * trip after its t3), while the clock kept running at what was set
+	 * before.  A servo that knows when each frequency took effect
+	 * integrates them over the real times. */
+	void (*applied_at)(struct servo *s, int64_t now_ns);
+	/* Optional (NULL: no estimate).  The offset local - master the servo
+	 * expects at local time ts (before or after its estimate's time),
+	 * with the frequencies set over the time between: 0, or -ENODATA
+	 * before an estimate. */
+	int (*phase_at)(const struct servo *s, int64_t ts, double *phase_ns);
 };
 
 /* Common part; implementations embed it first. */
@@ -162,6 +175,10 @@ int servo_estimate(const struct servo *s, struct servo_estimate *e);
 /* See servo_ops.freq_moved: 0, -EAGAIN (not yet), -EOPNOTSUPP (a servo
  * without it: linreg), -EINVAL. */
 int servo_freq_moved(struct servo *s, double delta_ppb, int64_t local_ts_ns);
+/* See servo_ops.applied_at (nothing for a servo without it). */
+void servo_applied_at(struct servo *s, int64_t now_ns);
+/* See servo_ops.phase_at: 0, -ENODATA, -EOPNOTSUPP (a servo without it). */
+int servo_phase_at(const struct servo *s, int64_t ts, double *phase_ns);
 /* "pi" -> SERVO_PI, "linreg", "kalman"; -EINVAL for unknown names. */
 int servo_type_from_name(const char *name, enum servo_type *out);
 const char *servo_type_name(enum servo_type t);
