@@ -40,6 +40,7 @@ PACKAGES=(
 	"groff-base cmd:groff"              # the package test: man pages lint clean
 	"systemd cmd:systemd-analyze"       # the package test: verify the unit
 	"strace cmd:strace"                 # hvptpd --check opens nothing (interop)
+	"tshark cmd:tshark"                 # Wireshark's PTP dissector on what hvptpd sends (interop)
 )
 
 # Packages that ship a daemon which must never run here on its own: it

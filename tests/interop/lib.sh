@@ -187,6 +187,9 @@ hv_kill_pid() {
 hv_cleanup() {
 	local rc=$? n ns pid
 	trap - EXIT INT TERM HUP
+	for n in "${!HV_CAP_PID[@]}"; do
+		[ -n "${HV_CAP_PID[$n]}" ] && kill -KILL "${HV_CAP_PID[$n]}" 2>/dev/null
+	done
 	for n in "${HV_NODES[@]}"; do
 		pid=${HV_NODE_PID[$n]:-}
 		[ -n "$pid" ] && hv_kill_pid "$pid"
@@ -271,6 +274,65 @@ hv_eui64() {
 	# shellcheck disable=SC2086
 	set -- $1
 	echo "$1$2$3.fffe.$4$5$6"
+}
+
+# --- captures through Wireshark's PTP dissector ------------------------------
+
+declare -gA HV_CAP_PID=()
+
+# hv_capture_start NS IF: capture PTP (UDP 319/320 over IPv4 and IPv6,
+# ethertype 0x88F7) on IF in namespace NS until hv_capture_check; prints
+# the capture file's name.  Needs dumpcap (Debian's tshark, scripts/deps.sh).
+hv_capture_start() {
+	local f="$HV_TMP/cap-$1-$2.pcapng" i
+	command -v dumpcap >/dev/null 2>&1 ||
+		hv_fail "dumpcap is missing (package tshark: scripts/deps.sh)"
+	ip netns exec "$(hv_ns "$1")" dumpcap -q -i "$2" \
+		-f "udp port 319 or udp port 320 or ether proto 0x88f7" \
+		-w "$f" >"$f.log" 2>&1 &
+	HV_CAP_PID[$f]=$!
+	for ((i = 0; i < 50; i++)); do
+		grep -q "Capturing on" "$f.log" 2>/dev/null && break
+		kill -0 "${HV_CAP_PID[$f]}" 2>/dev/null ||
+			hv_fail "dumpcap on $1:$2 failed: $(head -c 300 "$f.log")"
+		sleep 0.1
+	done
+	echo "$f"
+}
+
+# hv_capture_check FILE SOURCE: stop the capture, and check every PTP
+# packet SOURCE sent (an IPv4/IPv6 address or a MAC address) with tshark:
+# none may be malformed or carry an expert warning or error.  Fails the
+# test otherwise (naming the first few); with no packet from SOURCE at all
+# it fails too.  Prints "N packets (TYPE COUNT, ...)".
+hv_capture_check() {
+	local f=$1 src=$2 pid=${HV_CAP_PID[$1]:-} field sel n bad types
+	if [ -n "$pid" ]; then
+		hv_kill_pid "$pid"
+		HV_CAP_PID[$f]=""
+	fi
+	case $src in
+	*:*:*:*:*:*) field=eth.src ;;
+	*:*) field=ipv6.src ;;
+	*) field=ip.src ;;
+	esac
+	sel="ptp && $field == $src"
+	n=$(tshark -r "$f" -Y "$sel" 2>/dev/null | wc -l)
+	[ "$n" -gt 0 ] || hv_fail "no PTP packet from $src in the capture"
+	bad=$(tshark -r "$f" -Y "$sel && (_ws.malformed || _ws.expert.severity >= warning)" \
+		-T fields -e frame.number -e ptp.v2.messagetype -e _ws.expert.message \
+		2>/dev/null | head -n 5)
+	[ -z "$bad" ] || hv_fail "tshark: malformed or warned PTP packets from $src:" \
+		"$(echo "$bad" | tr '\t\n' ' ;')"
+	local -a nm=(Sync Delay_Req Pdelay_Req Pdelay_Resp 4 5 6 7 Follow_Up
+		Delay_Resp Pdelay_Resp_Follow_Up Announce Signaling Management)
+	local c t
+	types=""
+	while read -r c t; do
+		types+="${types:+, }${nm[$((t))]:-$t} $c"
+	done < <(tshark -r "$f" -Y "$sel" -T fields -e ptp.v2.messagetype \
+		2>/dev/null | sort | uniq -c)
+	echo "$n packets ($types)"
 }
 
 # --- nodes -----------------------------------------------------------------
