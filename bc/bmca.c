@@ -117,9 +117,109 @@ enum bmca_decision bmca_state_decision(const struct bmca_dataset *d0,
 	return BMCA_M3;
 }
 
-/* ---- foreign master table ---- */
+/* ---- foreign master table (the policy is in bmca.h) ---- */
 
-void fm_init(struct fm_table *t, uint8_t threshold, uint8_t window)
+#define FM_SEEN_NONE 0xFFFFu
+
+static uint64_t fm_mix(uint64_t x)
+{
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	return x ^ (x >> 31);
+}
+
+static unsigned fm_bucket(const struct fm_seen *s, uint16_t port,
+			  const struct port_identity *id)
+{
+	uint64_t h = 0;
+
+	for (int i = 0; i < 8; i++)
+		h = h << 8 | id->clock_identity.id[i];
+	h = fm_mix(h ^ s->key);
+	h = fm_mix(h ^ ((uint64_t)port << 16 | id->port_number));
+	return (unsigned)(h & (FM_SEEN_BUCKETS - 1));
+}
+
+void fm_seen_init(struct fm_seen *s, uint64_t key)
+{
+	s->key = fm_mix(key ^ 0x5ee9u);
+	for (int i = 0; i < FM_SEEN_BUCKETS; i++)
+		s->head[i] = FM_SEEN_NONE;
+	s->next_slot = 0;
+	s->wrapped = false;
+	s->sighted = 0;
+	s->overwritten = 0;
+	/* the slots are read only through the buckets: left untouched */
+}
+
+static bool fm_sight_is(const struct fm_sight *e, uint16_t port,
+			const struct port_identity *id)
+{
+	return e->live && e->port == port &&
+	       e->port_number == id->port_number &&
+	       clock_identity_eq(&e->id, &id->clock_identity);
+}
+
+static struct fm_sight *fm_seen_find(struct fm_seen *s, uint16_t port,
+				     const struct port_identity *id)
+{
+	uint16_t i = s->head[fm_bucket(s, port, id)];
+
+	while (i != FM_SEEN_NONE) {
+		if (fm_sight_is(&s->slot[i], port, id))
+			return &s->slot[i];
+		i = s->slot[i].next;
+	}
+	return NULL;
+}
+
+static void fm_seen_unlink(struct fm_seen *s, struct fm_sight *e)
+{
+	struct port_identity id = { e->id, e->port_number };
+	uint16_t *link = &s->head[fm_bucket(s, e->port, &id)];
+	uint16_t me = (uint16_t)(e - s->slot);
+
+	while (*link != FM_SEEN_NONE && *link != me)
+		link = &s->slot[*link].next;
+	if (*link == me)
+		*link = e->next;
+	e->live = false;
+}
+
+/* Remember a first receipt, overwriting the oldest sighting. */
+static void fm_seen_put(struct fm_seen *s, uint16_t port,
+			const struct port_identity *id, int64_t now)
+{
+	struct fm_sight *e = fm_seen_find(s, port, id);
+	unsigned b;
+
+	if (e) {
+		e->t = now;
+		return;
+	}
+	e = &s->slot[s->next_slot];
+	if (s->wrapped && e->live) {
+		fm_seen_unlink(s, e);
+		s->overwritten++;
+	}
+	s->next_slot = (uint16_t)((s->next_slot + 1) % FM_SEEN_SLOTS);
+	if (s->next_slot == 0)
+		s->wrapped = true;
+	b = fm_bucket(s, port, id);
+	e->id = id->clock_identity;
+	e->port_number = id->port_number;
+	e->port = port;
+	e->t = now;
+	e->live = true;
+	e->next = s->head[b];
+	s->head[b] = (uint16_t)(e - s->slot);
+	s->sighted++;
+}
+
+void fm_init(struct fm_table *t, uint8_t threshold, uint8_t window,
+	     struct fm_seen *seen, uint16_t port)
 {
 	memset(t, 0, sizeof(*t));
 	if (threshold < 1)
@@ -128,6 +228,8 @@ void fm_init(struct fm_table *t, uint8_t threshold, uint8_t window)
 		threshold = BMCA_MAX_THRESHOLD;
 	t->threshold = threshold;
 	t->window = window ? window : 4;
+	t->seen = seen;
+	t->port = port;
 }
 
 void fm_clear(struct fm_table *t)
@@ -153,23 +255,6 @@ void fm_remove(struct fm_table *t, const struct port_identity *s)
 		r->used = false;
 }
 
-static struct fm_record *fm_alloc(struct fm_table *t,
-				  const struct port_identity *s)
-{
-	for (int i = 0; i < BMCA_MAX_FOREIGN; i++) {
-		struct fm_record *r = &t->rec[i];
-
-		if (!r->used) {
-			memset(r, 0, sizeof(*r));
-			r->used = true;
-			r->sender = *s;
-			return r;
-		}
-	}
-	t->overflows++;
-	return NULL;
-}
-
 static void fm_store_path(struct fm_record *r, const struct ptp_msg *m)
 {
 	const struct ptp_tlv_views *v = &m->tlv_view;
@@ -193,109 +278,28 @@ static int64_t fm_last_rx(const struct fm_table *t, const struct fm_record *r)
 	return r->rx_ns[(r->rx_next + t->threshold - 1) % t->threshold];
 }
 
-/* How many records addr holds, and the least recently heard of those not
- * heard FOREIGN_MASTER_THRESHOLD times (a sender that keeps announcing,
- * the master among them, is never given up for a newcomer), or NULL. */
-static struct fm_record *fm_addr_oldest(struct fm_table *t,
-					const struct bc_addr *addr, int *n)
-{
-	struct fm_record *old = NULL;
-
-	*n = 0;
-	for (int i = 0; i < BMCA_MAX_FOREIGN; i++) {
-		struct fm_record *r = &t->rec[i];
-
-		if (!r->used || !fm_addr_eq(&r->addr, addr))
-			continue;
-		++*n;
-		if (r->rx_count >= t->threshold)
-			continue;
-		if (!old || fm_last_rx(t, r) < fm_last_rx(t, old))
-			old = r;
-	}
-	return old;
-}
-
-static bool fm_full(const struct fm_table *t)
-{
-	for (int i = 0; i < BMCA_MAX_FOREIGN; i++) {
-		if (!t->rec[i].used)
-			return false;
-	}
-	return true;
-}
-
-/* Room for a new sender from addr (fm_add's rule): a record given up, if
- * one must be. */
-static void fm_make_room(struct fm_table *t, const struct bc_addr *addr)
-{
-	struct fm_record *victim = NULL, *r;
-	int n, most = 1;
-
-	if (!addr || !addr->len)
-		return;
-	r = fm_addr_oldest(t, addr, &n);
-	if (n >= BMCA_MAX_FOREIGN_PER_ADDR) {
-		victim = r;
-	} else if (fm_full(t)) {
-		for (int i = 0; i < BMCA_MAX_FOREIGN; i++) {
-			if (!t->rec[i].used)
-				continue;
-			r = fm_addr_oldest(t, &t->rec[i].addr, &n);
-			if (n > most && r) {
-				most = n;
-				victim = r;
-			}
-		}
-	}
-	if (victim) {
-		victim->used = false;
-		t->evictions++;
-	}
-}
-
-struct fm_record *fm_add(struct fm_table *t, const struct ptp_msg *m,
-			 const struct bc_addr *addr, int64_t now, bool *is_new)
-{
-	const struct port_identity *s = &m->hdr.source_port_identity;
-	struct fm_record *r = fm_find(t, s);
-
-	*is_new = !r;
-	if (!r)
-		fm_make_room(t, addr);
-	if (!r)
-		r = fm_alloc(t, s);
-	if (!r)
-		return NULL;
-	r->hdr = m->hdr;
-	r->ann = m->body.announce;
-	if (addr)
-		r->addr = *addr;
-	fm_store_path(r, m);
-	r->rx_ns[r->rx_next] = now;
-	r->rx_next = (uint8_t)((r->rx_next + 1) % t->threshold);
-	if (r->rx_count < t->threshold)
-		r->rx_count++;
-	return r;
-}
-
-/* The announce interval a record is judged by: the receiving port's, or
+/* The announce interval a sender is judged by: the receiving port's, or
  * the sender's when that is longer (a slower master still qualifies). */
-static int64_t fm_interval_ns(const struct fm_record *r, int8_t port_log)
+static int64_t fm_interval_ns(int8_t sender, int8_t port_log)
 {
 	int8_t log = port_log;
-	int8_t sender = r->hdr.log_msg_interval;
 
 	if (sender > log && sender <= 16)
 		log = sender;
 	return tmv_log_interval_ns(log);
 }
 
+static int64_t fm_window_ns(const struct fm_table *t, int8_t sender,
+			    int8_t port_log)
+{
+	return (int64_t)t->window * fm_interval_ns(sender, port_log);
+}
+
 /* Receipt times of r inside the window ending at now. */
 static int fm_recent(const struct fm_table *t, const struct fm_record *r,
 		     int64_t now, int8_t port_log)
 {
-	int64_t window_ns = (int64_t)t->window * fm_interval_ns(r, port_log);
+	int64_t window_ns = fm_window_ns(t, r->hdr.log_msg_interval, port_log);
 	int n = 0;
 
 	for (int i = 0; i < r->rx_count; i++) {
@@ -319,6 +323,177 @@ bool fm_qualified(const struct fm_table *t, const struct fm_record *r,
 		  int64_t now, int8_t port_log)
 {
 	return r->used && fm_recent(t, r, now, port_log) >= t->threshold;
+}
+
+static void fm_msg_dataset(const struct ptp_msg *m, struct bmca_dataset *d)
+{
+	memset(d, 0, sizeof(*d));
+	d->priority1 = m->body.announce.gm_priority1;
+	d->gm_identity = m->body.announce.gm_identity;
+	d->gm_quality = m->body.announce.gm_clock_quality;
+	d->priority2 = m->body.announce.gm_priority2;
+	d->steps_removed = m->body.announce.steps_removed;
+	d->sender = m->hdr.source_port_identity;
+}
+
+/* Who a newcomer may replace, in the order of rule 2. */
+struct fm_victim {
+	struct fm_record *lapsed; /* not qualified: least recently heard */
+	struct fm_record *worst; /* qualified: worst data set */
+	struct bmca_dataset worst_ds;
+};
+
+static void fm_consider(const struct fm_table *t, struct fm_record *r,
+			int64_t now, int8_t port_log, struct fm_victim *v)
+{
+	struct bmca_dataset ds;
+
+	if (!fm_qualified(t, r, now, port_log)) {
+		if (!v->lapsed || fm_last_rx(t, r) < fm_last_rx(t, v->lapsed))
+			v->lapsed = r;
+		return;
+	}
+	fm_dataset(r, &(struct port_identity){ 0 }, &ds);
+	if (!v->worst || bmca_better(&v->worst_ds, &ds)) {
+		v->worst = r;
+		v->worst_ds = ds;
+	}
+}
+
+/* A record for a newcomer m from addr (rules 2 and 3), or NULL. */
+static struct fm_record *fm_make_room(struct fm_table *t,
+				      const struct ptp_msg *m,
+				      const struct bc_addr *addr, int64_t now,
+				      int8_t port_log)
+{
+	struct fm_victim v = { 0 };
+	struct fm_record *free_rec = NULL, *r;
+	struct bmca_dataset mine;
+	bool grouped = addr && addr->len;
+	int n = 0;
+
+	for (int i = 0; i < BMCA_MAX_FOREIGN; i++) {
+		r = &t->rec[i];
+		if (!r->used)
+			free_rec = free_rec ? free_rec : r;
+		else if (grouped && fm_addr_eq(&r->addr, addr))
+			n++;
+	}
+	if (free_rec && n < BMCA_MAX_FOREIGN_PER_ADDR)
+		return free_rec;
+	for (int i = 0; i < BMCA_MAX_FOREIGN; i++) {
+		r = &t->rec[i];
+		if (r->used && (n < BMCA_MAX_FOREIGN_PER_ADDR ||
+				fm_addr_eq(&r->addr, addr)))
+			fm_consider(t, r, now, port_log, &v);
+	}
+	fm_msg_dataset(m, &mine);
+	r = v.lapsed;
+	if (!r && v.worst && bmca_better(&mine, &v.worst_ds))
+		r = v.worst;
+	if (r) {
+		r->used = false;
+		t->evictions++;
+	}
+	return r;
+}
+
+/* Rule 1: has this new sender been sighted inside the window?  Returns
+ * the earlier receipt's time (and forgets the sighting), or -1 after
+ * remembering this receipt. */
+static int64_t fm_sighted_before(struct fm_table *t, const struct ptp_msg *m,
+				 int64_t now, int8_t port_log)
+{
+	const struct port_identity *s = &m->hdr.source_port_identity;
+	struct fm_sight *e;
+	int64_t then;
+
+	if (!t->seen)
+		return -1;
+	e = fm_seen_find(t->seen, t->port, s);
+	if (e) {
+		then = e->t;
+		if (now - then <= fm_window_ns(t, m->hdr.log_msg_interval,
+					      port_log) &&
+		    then <= now) {
+			fm_seen_unlink(t->seen, e);
+			return then;
+		}
+	}
+	fm_seen_put(t->seen, t->port, s, now);
+	t->sightings++;
+	return -1;
+}
+
+static void fm_note_rx(struct fm_table *t, struct fm_record *r,
+		       const struct ptp_msg *m, const struct bc_addr *addr,
+		       int64_t now)
+{
+	r->hdr = m->hdr;
+	r->ann = m->body.announce;
+	if (addr)
+		r->addr = *addr;
+	fm_store_path(r, m);
+	r->rx_ns[r->rx_next] = now;
+	r->rx_next = (uint8_t)((r->rx_next + 1) % t->threshold);
+	if (r->rx_count < t->threshold)
+		r->rx_count++;
+}
+
+/* A sender without a record: sighted, recorded or refused. */
+static struct fm_record *fm_add_new(struct fm_table *t,
+				    const struct ptp_msg *m,
+				    const struct bc_addr *addr, int64_t now,
+				    int8_t port_log, enum fm_outcome *how)
+{
+	int64_t then = -1;
+	struct fm_record *r;
+
+	if (t->threshold > 1) {
+		then = fm_sighted_before(t, m, now, port_log);
+		if (then < 0) {
+			*how = FM_SIGHTED;
+			return NULL;
+		}
+	}
+	r = fm_make_room(t, m, addr, now, port_log);
+	if (!r) {
+		t->overflows++;
+		if (t->seen)
+			fm_seen_put(t->seen, t->port,
+				    &m->hdr.source_port_identity, now);
+		*how = FM_REFUSED;
+		return NULL;
+	}
+	memset(r, 0, sizeof(*r));
+	r->used = true;
+	r->sender = m->hdr.source_port_identity;
+	if (then >= 0) {
+		r->rx_ns[0] = then;
+		r->rx_next = 1;
+		r->rx_count = 1;
+	}
+	fm_note_rx(t, r, m, addr, now);
+	*how = FM_NEW;
+	return r;
+}
+
+struct fm_record *fm_add(struct fm_table *t, const struct ptp_msg *m,
+			 const struct bc_addr *addr, int64_t now,
+			 int8_t port_log, enum fm_outcome *how)
+{
+	struct fm_record *r = fm_find(t, &m->hdr.source_port_identity);
+
+	if (!r)
+		return fm_add_new(t, m, addr, now, port_log, how);
+	if (r->rx_count && r->hdr.sequence_id == m->hdr.sequence_id) {
+		t->duplicates++;
+		*how = FM_DUPLICATE;
+		return r;
+	}
+	fm_note_rx(t, r, m, addr, now);
+	*how = FM_KNOWN;
+	return r;
 }
 
 void fm_dataset(const struct fm_record *r, const struct port_identity *rx,

@@ -78,14 +78,79 @@ enum bmca_decision bmca_state_decision(const struct bmca_dataset *d0,
 				       const struct bmca_dataset *erbest,
 				       bool ebest_here, bool listening);
 
-/* ---- foreign master table (per port) ---- */
+/* ---- foreign master table (per port) ----
+ *
+ * The eviction policy, from the qualification rule of 9.3.2.5 (a sender
+ * is considered by the BMCA only after FOREIGN_MASTER_THRESHOLD distinct
+ * Announces inside FOREIGN_MASTER_TIME_WINDOW announce intervals), made
+ * to hold against a segment where anybody may announce from any number
+ * of identities and any (spoofed) source address, at any rate:
+ *
+ *  1. A sender heard once is not a record.  Its first Announce leaves a
+ *     sighting (identity, port, time: 24 bytes) in the clock's sighting
+ *     ring (struct fm_seen, FM_SEEN_SLOTS entries, first in first out).
+ *     Its next Announce inside the window makes it a record with both
+ *     receipts.  An identity that announces once never takes a record,
+ *     whatever its quality, so it never displaces anything; a master
+ *     heard again before FM_SEEN_SLOTS other new identities were
+ *     sighted on the clock's ports is always recognised: at an Announce
+ *     interval of 1 s, floods up to 16383 new identities a second do not
+ *     delay the real grandmaster by one Announce (its second Announce
+ *     qualifies it, as without a flood).  Above that bound it is a
+ *     matter of luck; the bound is linear in the ring's size.
+ *  2. A table of BMCA_MAX_FOREIGN records keeps the best senders:
+ *     a newcomer takes a free record, else a record that is no longer
+ *     qualified (the least recently heard), else the record worst by the
+ *     data set comparison (9.3.4) if the newcomer is better than it;
+ *     else it is refused (overflows) and tries again at its next
+ *     Announce.  A qualified record is never given up for a worse or an
+ *     unqualified sender, so Erbest, the best qualified master heard,
+ *     is never lost to a flood however many identities it has.
+ *  3. A source address holds at most BMCA_MAX_FOREIGN_PER_ADDR records: a
+ *     newcomer from an address at that many replaces only that address's
+ *     records (same order as 2).  A host announcing many better identities
+ *     keeps the others' masters recorded (they stay ready for selection).
+ *  4. An Announce with the sequenceId of the record's previous one is not
+ *     distinct (9.3.2.5): the copy updates nothing and is not counted.
+ *
+ * What cannot be given: a sender that really announces twice inside the
+ * window is qualified by the standard; if it is better, it is the best
+ * master (the authentication TLV and the acceptable master table are the
+ * answers to that).  Memory is fixed: the table and the ring never grow.
+ */
 
 #define BMCA_MAX_FOREIGN 16
 #define BMCA_MAX_THRESHOLD 8
-/* Records one source address may hold: a host announcing from many
- * identities (a flood) takes at most these, and the others stay free for
- * the masters really heard (fm_add). */
+/* Records one source address may hold (rule 3 above). */
 #define BMCA_MAX_FOREIGN_PER_ADDR 4
+/* Sightings the clock remembers (rule 1); at most 65535. */
+#define FM_SEEN_SLOTS 16384
+#define FM_SEEN_BUCKETS 4096 /* a power of two */
+
+struct fm_sight {
+	struct clock_identity id; /* the sender's sourcePortIdentity */
+	int64_t t; /* receipt time */
+	uint16_t port_number;
+	uint16_t next; /* next in its bucket, FM_SEEN_NONE at the end */
+	uint16_t port; /* index of the receiving port */
+	bool live;
+};
+
+/* The sighting ring, one per clock (allocated with it, touched only as
+ * sightings arrive).  The bucket index is a keyed hash, so a sender who
+ * does not know the key cannot aim at the grandmaster's bucket (which
+ * would only slow the lookup anyway: the ring's order decides). */
+struct fm_seen {
+	uint64_t key;
+	uint16_t head[FM_SEEN_BUCKETS];
+	uint16_t next_slot; /* the oldest sighting, overwritten next */
+	bool wrapped; /* every slot written since fm_seen_init */
+	uint64_t sighted; /* first Announces remembered */
+	uint64_t overwritten; /* sightings lost to newer ones unconfirmed */
+	struct fm_sight slot[FM_SEEN_SLOTS];
+};
+
+void fm_seen_init(struct fm_seen *s, uint64_t key);
 
 struct fm_record {
 	bool used;
@@ -105,28 +170,37 @@ struct fm_table {
 	struct fm_record rec[BMCA_MAX_FOREIGN];
 	uint8_t threshold; /* FOREIGN_MASTER_THRESHOLD */
 	uint8_t window; /* FOREIGN_MASTER_TIME_WINDOW, announce intervals */
-	uint64_t overflows; /* table full: announce dropped */
-	uint64_t evictions; /* a record given up for a newcomer (fm_add) */
+	uint16_t port; /* index of the port (its sightings' tag) */
+	struct fm_seen *seen; /* the clock's sighting ring */
+	uint64_t overflows; /* a qualified newcomer refused: no room */
+	uint64_t evictions; /* a record given up for a newcomer */
+	uint64_t sightings; /* first Announces (not records yet) */
+	uint64_t duplicates; /* copies of a record's last Announce */
 };
 
-void fm_init(struct fm_table *t, uint8_t threshold, uint8_t window);
+/* What fm_add did with an Announce. */
+enum fm_outcome {
+	FM_KNOWN, /* a recorded sender: receipt counted */
+	FM_DUPLICATE, /* a recorded sender's last sequenceId again */
+	FM_NEW, /* a sender heard again inside the window: now recorded */
+	FM_SIGHTED, /* a first receipt: remembered in the ring only */
+	FM_REFUSED, /* heard again, but no room (overflows) */
+};
+
+/* threshold and window are clamped (1..BMCA_MAX_THRESHOLD, 0 -> 4);
+ * seen may be shared by the ports of a clock; port tags its sightings. */
+void fm_init(struct fm_table *t, uint8_t threshold, uint8_t window,
+	     struct fm_seen *seen, uint16_t port);
 void fm_clear(struct fm_table *t);
 /*
- * Record an Announce received at now.  Returns the record, or NULL when the
- * table is full.  *is_new tells whether the sender was not known before.
- * A new sender from a source address that already holds
- * BMCA_MAX_FOREIGN_PER_ADDR records replaces that address's least
- * recently heard one; when the table is full, a new sender from another
- * address replaces the least recently heard record of the address holding
- * the most (if that is more than one): so identities announced from one
- * host never keep another host's master out.  Only a record heard fewer
- * than FOREIGN_MASTER_THRESHOLD times is given up (a master that keeps
- * announcing stays, even from the flooding address); with none, the
- * newcomer is dropped as before.  Records without an address
- * (addr NULL or empty) are not grouped: a full table drops the newcomer.
+ * Record an Announce received at now on a port whose logAnnounceInterval
+ * is port_log (the policy above).  Returns the sender's record (FM_KNOWN,
+ * FM_DUPLICATE, FM_NEW) or NULL (FM_SIGHTED, FM_REFUSED); *how says which.
+ * With a threshold of 1 every Announce qualifies and rule 1 is skipped.
  */
 struct fm_record *fm_add(struct fm_table *t, const struct ptp_msg *m,
-			 const struct bc_addr *addr, int64_t now, bool *is_new);
+			 const struct bc_addr *addr, int64_t now,
+			 int8_t port_log, enum fm_outcome *how);
 /* Forget records with no receipt inside the window (FOREIGN_MASTER_TIME_
  * WINDOW announce intervals: the port's logAnnounceInterval port_log, or the
  * sender's logMessageInterval when that is longer). */

@@ -235,7 +235,8 @@ int bc_create(struct bc **out, const struct bc_clock_cfg *clock,
 	bc->ports = calloc((size_t)bc->cap, sizeof(*bc->ports));
 	bc->sd_er = calloc((size_t)bc->cap, sizeof(*bc->sd_er));
 	bc->sd_dec = calloc((size_t)bc->cap, sizeof(*bc->sd_dec));
-	if (!bc->ports || !bc->sd_er || !bc->sd_dec) {
+	bc->fm_seen = calloc(1, sizeof(*bc->fm_seen));
+	if (!bc->ports || !bc->sd_er || !bc->sd_dec || !bc->fm_seen) {
 		bc_destroy(bc);
 		return -ENOMEM;
 	}
@@ -246,6 +247,7 @@ int bc_create(struct bc **out, const struct bc_clock_cfg *clock,
 	bc->slave_port = -1;
 	bc->servo.te_estimate_ns = -1.0; /* unknown until a sample */
 	cm_rng_seed(&bc->rng, clock->rng_seed);
+	fm_seen_init(bc->fm_seen, clock->rng_seed);
 	clock_init_dds(bc, nports);
 	clock_set_own_parent(bc);
 	for (int i = 0; i < nports; i++)
@@ -261,6 +263,7 @@ void bc_destroy(struct bc *bc)
 	free(bc->ports);
 	free(bc->sd_er);
 	free(bc->sd_dec);
+	free(bc->fm_seen);
 	free(bc);
 }
 
@@ -428,15 +431,25 @@ enum bc_drop clock_rx_announce(struct port *p, const struct ptp_msg *m,
 	enum bc_drop why = announce_check(bc, p, m);
 	struct fm_record *r;
 	char id[PORT_ID_STRLEN];
-	bool is_new;
+	enum fm_outcome how;
 
 	(void)rx_ts;
 	if (why != BC_DROP_NONE)
 		return why;
-	r = fm_add(&p->fm, m, src, now, &is_new);
-	if (!r)
+	r = fm_add(&p->fm, m, src, now, p->ds.log_announce_interval, &how);
+	/* a first receipt is remembered, not a record yet: nothing to
+	 * decide; in LISTENING it restarts the timeout, as before sightings
+	 * (so a flood of identities heard once keeps a port with no real
+	 * master LISTENING, never from a master it really hears) */
+	if (how == FM_SIGHTED) {
+		announce_rx_timer(bc, p, &m->hdr.source_port_identity, now,
+				  out);
+		return BC_DROP_NONE;
+	}
+	/* refused for room, or a copy of the last one (not distinct) */
+	if (!r || how == FM_DUPLICATE)
 		return BC_DROP_NOT_QUALIFIED;
-	if (is_new)
+	if (how == FM_NEW)
 		clock_log_port(p, CM_LOG_NOTICE, "new foreign master %s",
 			       port_identity_str(&r->sender, id, sizeof(id)));
 	announce_rx_timer(bc, p, &r->sender, now, out);

@@ -134,6 +134,7 @@ struct bc {
 	struct time_properties_ds tp;
 	struct bc_clock_counters cnt;
 	struct cm_rng rng;
+	struct fm_seen *fm_seen; /* first Announces of all ports (bmca.h) */
 	bool sd_due; /* a state decision event is pending */
 	struct leap_latch leap; /* the leap second latched (bc_set_leap) */
 	struct bc_servo_status servo;

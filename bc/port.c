@@ -49,7 +49,7 @@ void port_init(struct port *p, struct bc *bc, int index,
 	p->ds.minor_version_number = bc->cfg.ptp_minor_version;
 	p->master_log_sync_interval = cfg->log_sync_interval;
 	fm_init(&p->fm, bc->cfg.foreign_master_threshold,
-		bc->cfg.foreign_master_window);
+		bc->cfg.foreign_master_window, bc->fm_seen, (uint16_t)index);
 	port_delay_filter_init(p);
 	p->drop_rl.interval_ns = 10 * NS_PER_SEC;
 }

@@ -342,16 +342,22 @@ static void test_set_fm_overflow(void **state)
 	bc_actions_init(&out);
 	assert_int_equal(bc_start(bc, 1 * S, &out), 0); /* LISTENING */
 	assert_int_equal(tick(bc, 1, ev), 0);
-	for (int i = 0; i <= BMCA_MAX_FOREIGN; i++) {
-		int len = net_build_announce(buf, sizeof(buf),
-					     net_pid((uint8_t)(0x20 + i), 1),
-					     (uint8_t)(0x20 + i), 50, 0, 0,
-					     NULL, 0);
+	/* each heard twice (a first Announce alone is no record); the
+	 * seventeenth is worse than all (its identity) and has no room */
+	for (int r = 0; r < 2; r++) {
+		for (int i = 0; i <= BMCA_MAX_FOREIGN; i++) {
+			int len = net_build_announce(
+				buf, sizeof(buf),
+				net_pid((uint8_t)(0x20 + i), 1),
+				(uint8_t)(0x20 + i), 50, 0, (uint16_t)r, NULL,
+				0);
 
-		buf[4] = bc_default_ds(bc)->domain_number;
-		bc_actions_init(&out);
-		bc_port_rx(bc, 1, buf, (size_t)len, tmv_from_ns(2 * S), NULL,
-			   2 * S, &out);
+			buf[4] = bc_default_ds(bc)->domain_number;
+			bc_actions_init(&out);
+			bc_port_rx(bc, 1, buf, (size_t)len,
+				   tmv_from_ns(2 * S + r), NULL, 2 * S + r,
+				   &out);
+		}
 	}
 	assert_true(bc_port_fm_overflows(bc, 1) >= 1);
 	assert_int_equal(bc_port_fm_overflows(bc, 0), 0);
