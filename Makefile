@@ -22,6 +22,8 @@
 #                   3.1.1 as their master (root)
 #   make bench-ports  2..1023 ports on one clock, hvptpd vs ptp4l 3.1.1:
 #                   memory, CPU, a new interface's port (root)
+#   make bench-flood  Announce floods, hvptpd vs ptp4l 3.1.1 as slaves:
+#                   time to the real grandmaster, RSS, CPU (root)
 #
 # CC=clang works everywhere gcc does; both are warning-free with -Werror.
 # Compiler lines are short ("  CC      build/obj/x.o"); V=1 shows them whole.
@@ -88,7 +90,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check unit interop sim-check asan fuzz demo install clean purity \
 	deps deb package-check contrib-check clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim \
-	bench-guests bench-ports
+	bench-guests bench-ports bench-flood
 .DEFAULT_GOAL := all
 
 all: $(HVPTPD) $(HVPTPCTL) $(if $(SIM_SRC),$(HVPTP_SIM)) purity
@@ -162,9 +164,15 @@ $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBS)
 unit: $(UNIT_BINS) purity
 	@tests/run-unit.sh $(UNIT_BINS)
 
-interop: $(HVPTPD) $(HVPTPCTL)
+# A hostile Announce sender for the flood test and bench.
+FLOOD_TOOL := $(BUILD)/tests/tools/announce_flood
+$(FLOOD_TOOL): tests/tools/announce_flood.c
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $<
+
+interop: $(HVPTPD) $(HVPTPCTL) $(FLOOD_TOOL)
 	@HVPTPD=$(abspath $(HVPTPD)) HVPTPCTL=$(abspath $(HVPTPCTL)) \
-		tests/interop/run.sh
+		HVPTP_FLOOD=$(abspath $(FLOOD_TOOL)) tests/interop/run.sh
 
 sim-check: $(HVPTP_SIM)
 	@tests/sim/run.sh $(HVPTP_SIM)
@@ -251,6 +259,14 @@ bench-guests: deps
 bench-ports: deps
 	@$(MAKE) --no-print-directory all
 	@HVPTPD=$(abspath $(HVPTPD)) bench/ports.sh
+
+# Announce floods (5000 identities, worse, better, at start, link flap)
+# against hvptpd and ptp4l 3.1.1 side by side (root): time to the real
+# grandmaster, RSS, CPU.
+bench-flood: deps
+	@$(MAKE) --no-print-directory all $(FLOOD_TOOL)
+	@HVPTPD=$(abspath $(HVPTPD)) HVPTP_FLOOD=$(abspath $(FLOOD_TOOL)) \
+		bench/announce_flood.sh
 
 # --- install ---------------------------------------------------------------
 # What the Debian package holds too (debian/rules runs this with PREFIX=/usr):
