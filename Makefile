@@ -206,20 +206,21 @@ asan: deps
 # --- fuzzing (clang) -------------------------------------------------------
 FUZZ_SECONDS ?= 30
 FUZZ_BUILD := build/fuzz
+FUZZ_LIBS := $(FUZZ_BUILD)/libhvdaemon.a $(FUZZ_BUILD)/libhvedge.a $(FUZZ_BUILD)/libhvcore.a
+# Each target (tests/fuzz/fuzz_*.c) built against the three libraries, then
+# run for FUZZ_SECONDS on its seeds (tests/fuzz/run.sh): executions, new
+# inputs and findings per target; exit 1 when anything was found.
 fuzz: deps
 	@$(MAKE) --no-print-directory CC=clang BUILD=$(FUZZ_BUILD) OPT="-O1 -g" \
-		SAN="-fsanitize=address,undefined,fuzzer-no-link" $(FUZZ_BUILD)/libhvcore.a
+		SAN="-fsanitize=address,undefined,fuzzer-no-link" $(FUZZ_LIBS)
 	@set -e; for f in $(FUZZ_SRC); do \
 		n=$$(basename $$f .c); \
-		clang -std=gnu11 $(WARN) -O1 -g -I. -D_GNU_SOURCE \
-			-fsanitize=address,undefined,fuzzer $$f $(FUZZ_BUILD)/libhvcore.a -lm \
-			-o $(FUZZ_BUILD)/$$n; \
-		mkdir -p $(FUZZ_BUILD)/corpus-$$n; \
-		echo "fuzz: $$n for $(FUZZ_SECONDS)s"; \
-		$(FUZZ_BUILD)/$$n -max_total_time=$(FUZZ_SECONDS) -print_final_stats=1 \
-			$(FUZZ_BUILD)/corpus-$$n $$( [ -d tests/fuzz/seeds-$$n ] && echo tests/fuzz/seeds-$$n ) \
-			2>&1 | grep -E 'stat::number_of_executed_units|stat::new_units_added|ERROR|SUMMARY|Done' ; \
+		clang -std=gnu11 $(WARN) -O1 -g -I. -D_GNU_SOURCE $(NL_CFLAGS) \
+			-fsanitize=address,undefined,fuzzer $$f $(FUZZ_LIBS) \
+			$(NL_LIBS) $(SVC_LIBS) $(JSON_LIBS) -lm -o $(FUZZ_BUILD)/$$n; \
 	done
+	@tests/fuzz/run.sh $(FUZZ_BUILD) $(FUZZ_SECONDS) \
+		$(foreach f,$(FUZZ_SRC),$(basename $(notdir $(f))))
 
 clang-check:
 	@$(MAKE) --no-print-directory CC=clang BUILD=build/clang all $(patsubst $(BUILD)/%,build/clang/%,$(UNIT_BINS))

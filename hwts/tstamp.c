@@ -115,14 +115,19 @@ static bool is_ts_type(int type, bool *is_new)
 
 void hwts_cmsg_parse(struct msghdr *msg, struct hwts_cmsg *out)
 {
+	const unsigned char *end;
 	struct cmsghdr *cm;
 	bool is_new;
 
 	memset(out, 0, sizeof(*out));
 	if (!msg->msg_control || msg->msg_controllen < sizeof(struct cmsghdr))
 		return;
+	end = (const unsigned char *)msg->msg_control + msg->msg_controllen;
 	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
-		if (cm->cmsg_len < sizeof(*cm))
+		/* a cmsg_len past the buffer (never from the kernel; found
+		 * by fuzz_cmsg) would make the readers below overrun it */
+		if (cm->cmsg_len < sizeof(*cm) ||
+		    cm->cmsg_len > (size_t)(end - (const unsigned char *)cm))
 			break;
 		out->n_cmsg++;
 		if (cm->cmsg_level == SOL_SOCKET &&

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -208,6 +209,44 @@ static void test_cmsg_errqueue(void **state)
 	msg_over(&m, &msg);
 	hwts_cmsg_parse(&msg, &c);
 	assert_false(c.have_err);
+}
+
+/* A control message whose cmsg_len runs past msg_controllen (fuzz_cmsg's
+ * finding: parse_err read 16 octets beyond a 20-octet buffer) ends the
+ * parse; the messages before it still count.  The buffer is a heap block
+ * of exactly that size, so ASan (make asan) sees any read past it. */
+static void test_cmsg_len_past_buffer(void **state)
+{
+	struct ht_msg m;
+	struct msghdr msg;
+	struct hwts_cmsg c;
+	struct cmsghdr *cm;
+	unsigned char *ctl;
+	size_t first;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	ht_msg_ts(&m, 10, 0);
+	first = m.clen;
+	add_err(&m, SO_EE_ORIGIN_TIMESTAMPING, 42);
+	/* cut inside the second message, its header whole */
+	ctl = malloc(first + sizeof(struct cmsghdr) + 4);
+	assert_non_null(ctl);
+	memcpy(ctl, m.ctl, first + sizeof(struct cmsghdr) + 4);
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_control = ctl;
+	msg.msg_controllen = first + sizeof(struct cmsghdr) + 4;
+	hwts_cmsg_parse(&msg, &c);
+	assert_int_equal(c.n_cmsg, 1);
+	assert_true(c.have_sw);
+	assert_false(c.have_err);
+	/* the first message itself claiming more than there is */
+	cm = (struct cmsghdr *)(void *)ctl;
+	cm->cmsg_len = msg.msg_controllen + 1;
+	hwts_cmsg_parse(&msg, &c);
+	assert_int_equal(c.n_cmsg, 0);
+	assert_false(c.have_sw);
+	free(ctl);
 }
 
 /* ---- the txid queue ---- */
@@ -582,6 +621,7 @@ int main(void)
 		cmocka_unit_test_setup(test_cmsg_new_layout, setup),
 		cmocka_unit_test_setup(test_cmsg_none_short_bad, setup),
 		cmocka_unit_test_setup(test_cmsg_errqueue, setup),
+		cmocka_unit_test_setup(test_cmsg_len_past_buffer, setup),
 		cmocka_unit_test_setup(test_txq_opt_id, setup),
 		cmocka_unit_test_setup(test_txq_wrap, setup),
 		cmocka_unit_test_setup(test_txq_resync, setup),
