@@ -109,6 +109,7 @@ enum bc_mgmt_id {
 	BC_MID_HVPTP_PORT_STATUS_NP = 0xD005, /* port */
 	BC_MID_HVPTP_LOCK_HISTORY_NP = 0xD012,
 	BC_MID_HVPTP_ALARMS_NP = 0xD011,
+	BC_MID_HVPTP_FOREIGN_MASTERS_NP = 0xD006, /* port */
 };
 
 /* HVPTP_RELOAD_NP (COMMAND, read-write socket; answered by the program,
@@ -159,6 +160,15 @@ enum bc_mgmt_id {
  * i32, monotonic times (u64 ns, 0: none) of the last state change and of
  * the last fault. */
 #define BC_MGMT_PORT_STATUS_NP_LEN 34
+/* HVPTP_FOREIGN_MASTERS_NP (port, GET), big-endian: the foreign master
+ * table under floods (bc/bmca.h's policy): portIdentity, records in use
+ * u8, capacity u8 (BMCA_MAX_FOREIGN), of them qualified now u8,
+ * FOREIGN_MASTER_THRESHOLD u8, FOREIGN_MASTER_TIME_WINDOW u8, reserved
+ * u8, then u64 each: newcomers refused for room (overflows), records
+ * given up for a newcomer (evictions), first Announces kept as sightings,
+ * copies of a record's last Announce, and for the whole clock the
+ * sighting ring's size and the sightings it overwrote unconfirmed. */
+#define BC_MGMT_FOREIGN_MASTERS_NP_LEN 64
 /* HVPTP_PORT_DROPS_NP (port, GET), big-endian: portIdentity, TX timestamp
  * timeouts, announce receipt timeouts, sync receipt timeouts, faults (u64
  * each), then a u16 count n and n u64 drop counters, the i-th (from 1) for

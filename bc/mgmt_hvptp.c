@@ -225,6 +225,34 @@ void mgmt_get_port_status_np(const struct bc *bc, int port,
 	wire_put_u64(w, p->st.fault_at_ns > 0 ? (uint64_t)p->st.fault_at_ns : 0);
 }
 
+/* HVPTP_FOREIGN_MASTERS_NP: see bc/mgmt.h. */
+void mgmt_get_foreign_masters_np(const struct bc *bc, int port,
+				 struct wire_writer *w)
+{
+	const struct port *p = &bc->ports[port];
+	const struct fm_table *t = &p->fm;
+	uint8_t used = 0, qualified = 0;
+
+	for (int i = 0; i < BMCA_MAX_FOREIGN; i++) {
+		used += t->rec[i].used;
+		qualified += fm_qualified(t, &t->rec[i], bc->mgmt_now,
+					  p->ds.log_announce_interval);
+	}
+	wire_put_port_identity(w, &p->ds.port_identity);
+	wire_put_u8(w, used);
+	wire_put_u8(w, BMCA_MAX_FOREIGN);
+	wire_put_u8(w, qualified);
+	wire_put_u8(w, t->threshold);
+	wire_put_u8(w, t->window);
+	wire_put_u8(w, 0);
+	wire_put_u64(w, t->overflows);
+	wire_put_u64(w, t->evictions);
+	wire_put_u64(w, t->sightings);
+	wire_put_u64(w, t->duplicates);
+	wire_put_u64(w, FM_SEEN_SLOTS);
+	wire_put_u64(w, bc->fm_seen ? bc->fm_seen->overwritten : 0);
+}
+
 /* PATH_TRACE_LIST (15.5.3.3.x, 16.2): pathTraceDS.list, the clock
  * identities of the boundary clocks from the grandmaster to the parent as
  * the parent's Announce carried them (empty without a PATH_TRACE TLV or

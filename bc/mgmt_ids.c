@@ -664,6 +664,8 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(HVPTP_PORT_STATUS_NP), P, G, mgmt_get_port_status_np, NULL, 0 },
 	{ ID(HVPTP_LOCK_HISTORY_NP), C, G, mgmt_get_lock_history_np, NULL, 0 },
 	{ ID(HVPTP_ALARMS_NP), C, G, mgmt_get_alarms_np, NULL, 0 },
+	{ ID(HVPTP_FOREIGN_MASTERS_NP), P, G, mgmt_get_foreign_masters_np,
+	  NULL, 0 },
 };
 
 #define MGMT_N_IDS (sizeof(mgmt_ids) / sizeof(mgmt_ids[0]))

@@ -88,6 +88,8 @@ void mgmt_get_feeds_np(const struct bc *bc, int port, struct wire_writer *w);
 /* HVPTP_ALARMS_NP: every alarm (port -1), or only alarm port (a
  * notification of its change). */
 void mgmt_get_alarms_np(const struct bc *bc, int port, struct wire_writer *w);
+void mgmt_get_foreign_masters_np(const struct bc *bc, int port,
+				 struct wire_writer *w);
 void mgmt_get_port_status_np(const struct bc *bc, int port,
 			     struct wire_writer *w);
 /* bc/mgmt_lock.c */

@@ -47,6 +47,7 @@ struct mgmt_status_in {
 	const struct mgmt_replies *pstatus; /* HVPTP_PORT_STATUS_NP, all */
 	const struct mgmt_replies *locks; /* HVPTP_LOCK_HISTORY_NP */
 	const struct mgmt_replies *alarms; /* HVPTP_ALARMS_NP */
+	const struct mgmt_replies *foreign; /* HVPTP_FOREIGN_MASTERS_NP, all */
 	double interval_s; /* between stats0 and stats1; 0: no rates */
 	int64_t now_mono_ns; /* CLOCK_MONOTONIC now, for the ages (the
 				servo's last sample, its lock, its and the

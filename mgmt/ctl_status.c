@@ -12,6 +12,7 @@
  * --interval 0 the rates are null ("-").
  */
 #include <errno.h>
+#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -193,6 +194,10 @@ static void build_port(struct mgmt_tree *t, int arr, struct mgmt_tree *s,
 	static const char *const drop_keys[] = {
 		"tx_timestamp_timeouts", "faults", NULL
 	};
+	static const char *const fm_keys[] = {
+		"records", "capacity", "qualified", "refused", "evicted",
+		"sighted", "duplicates", "sightings_overwritten", NULL
+	};
 	int p = mgmt_tree_obj(t, arr, NULL), o;
 	int64_t st = 0;
 
@@ -210,6 +215,12 @@ static void build_port(struct mgmt_tree *t, int arr, struct mgmt_tree *s,
 	o = ctl_decode_port(s, in->drops, pn);
 	pick(t, p, "drops", s, o, "drops_total");
 	pick_all(t, p, s, o, drop_keys);
+	o = ctl_decode_port(s, in->foreign, pn);
+	if (o >= 0)
+		pick_all(t, mgmt_tree_obj(t, p, "foreign_masters"), s, o,
+			 fm_keys);
+	else
+		mgmt_tree_null(t, p, "foreign_masters");
 	o = ctl_decode_port(s, in->hwclock, pn);
 	pick(t, p, "phc_index", s, o, "phc_index");
 	ctl_status_build_port_extra(t, p, s, in, pn);
@@ -540,6 +551,34 @@ static void print_ports(FILE *f, const struct mgmt_tree *t)
 	}
 }
 
+/* A line for each port whose foreign master table gave up or refused
+ * records (a crowded segment, or an Announce flood): bc/bmca.h. */
+static void print_crowded(FILE *f, const struct mgmt_tree *t)
+{
+	int arr = mgmt_tree_member(t, 0, "ports"), p, fm;
+	int64_t v[7], pn = 0;
+	static const char *const k[7] = { "records", "capacity", "qualified",
+					  "refused", "evicted", "sighted",
+					  "sightings_overwritten" };
+
+	for (int i = 0; (p = mgmt_tree_child(t, arr, i)) >= 0; i++) {
+		bool all = true;
+
+		fm = mgmt_tree_member(t, p, "foreign_masters");
+		for (int j = 0; j < 7; j++)
+			all &= mgmt_tree_get_int(t, fm, k[j], &v[j]);
+		if (fm < 0 || !all || v[3] + v[4] + v[6] == 0)
+			continue;
+		mgmt_tree_get_int(t, p, "port_number", &pn);
+		fprintf(f,
+			"foreign masters port %" PRId64 ": %" PRId64 " of %" PRId64
+			" records (%" PRId64 " qualified); %" PRId64
+			" refused, %" PRId64 " evicted, %" PRId64
+			" first Announces, %" PRId64 " forgotten unconfirmed\n",
+			pn, v[0], v[1], v[2], v[3], v[4], v[5], v[6]);
+	}
+}
+
 int mgmt_status_print_text(FILE *f, const struct mgmt_tree *t)
 {
 	int clk = mgmt_tree_member(t, 0, "clock");
@@ -551,6 +590,7 @@ int mgmt_status_print_text(FILE *f, const struct mgmt_tree *t)
 	ctl_status_print_locks(f, t);
 	fputc('\n', f);
 	print_ports(f, t);
+	print_crowded(f, t);
 	ctl_status_print_host(f, t);
 	return ferror(f) ? -EIO : 0;
 }
@@ -574,7 +614,7 @@ static int64_t wall_ns(void)
 
 enum { Q_DDS, Q_CUR, Q_PARENT, Q_SERVO, Q_CLOCKS, Q_HOST, Q_HWCLOCK,
        Q_TP, Q_PATH, Q_PSTATUS, Q_PROPS, Q_STATS0, Q_STATS1, Q_DROPS,
-       Q_LOCKS, Q_ALARMS, Q_N };
+       Q_LOCKS, Q_ALARMS, Q_FOREIGN, Q_N };
 
 /* Ask one GET for the status screen; an unreachable daemon is fatal
  * (*code set), an error status is not (the field shows null). */
@@ -612,6 +652,7 @@ static int status_emit(struct ctl *c, struct mgmt_replies **q, double dt,
 		.path = q[Q_PATH], .pstatus = q[Q_PSTATUS], .interval_s = dt,
 		.now_mono_ns = c->status_now_ns, .locks = q[Q_LOCKS],
 		.alarms = q[Q_ALARMS], .wall_ns = wall_ns(),
+		.foreign = q[Q_FOREIGN],
 	};
 	struct mgmt_tree *t = mgmt_tree_new(), *st = mgmt_tree_new();
 	int code, err;
@@ -649,7 +690,7 @@ static int status_run(struct ctl *c, int argc, bool tracking)
 		BC_MID_PORT_PROPERTIES_NP,
 		BC_MID_PORT_STATS_NP, BC_MID_PORT_STATS_NP,
 		BC_MID_HVPTP_PORT_DROPS_NP, BC_MID_HVPTP_LOCK_HISTORY_NP,
-		BC_MID_HVPTP_ALARMS_NP,
+		BC_MID_HVPTP_ALARMS_NP, BC_MID_HVPTP_FOREIGN_MASTERS_NP,
 	};
 	struct mgmt_replies *q[Q_N] = { NULL };
 	double t0 = 0, dt = 0;

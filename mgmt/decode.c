@@ -215,6 +215,22 @@ static const struct mgmt_field f_port_drops_np[] = {
 	F("drops", MF_DROPS),
 };
 
+static const struct mgmt_field f_foreign_masters_np[] = {
+	F("port_identity", MF_PID),
+	F("records", MF_U8),
+	F("capacity", MF_U8),
+	F("qualified", MF_U8),
+	F("threshold", MF_U8),
+	F("window", MF_U8),
+	RES(1),
+	F("refused", MF_U64),
+	F("evicted", MF_U64),
+	F("sighted", MF_U64),
+	F("duplicates", MF_U64),
+	F("sighting_ring", MF_U64),
+	F("sightings_overwritten", MF_U64),
+};
+
 /* PORT_HWCLOCK_NP: linuxptp 4.x's struct port_hwclock_np, 15 octets and
  * a pad. */
 static const struct mgmt_field f_port_hwclock_np[] = {
@@ -383,6 +399,7 @@ static const struct mgmt_layout layouts[] = {
 	L(HVPTP_PORT_STATUS_NP, f_port_status_np),
 	L(HVPTP_LOCK_HISTORY_NP, f_lock_history_np),
 	L(HVPTP_ALARMS_NP, f_alarms_np),
+	L(HVPTP_FOREIGN_MASTERS_NP, f_foreign_masters_np),
 	L(PATH_TRACE_LIST, f_path_trace_list),
 };
 

@@ -1,8 +1,8 @@
 /*
  * tests/unit/test_mgmt_hvptp.c — hvptp's own management IDs in the core
  * (bc/mgmt.h, bc/mgmt_ids.c): HVPTP_SERVO_STATUS_NP (0xD000, clock),
- * HVPTP_PORT_DROPS_NP (0xD001, port) and HVPTP_PORT_STATUS_NP (0xD005,
- * port), and the standard's PATH_TRACE_LIST, checked on the raw bytes at the
+ * HVPTP_PORT_DROPS_NP (0xD001, port), HVPTP_PORT_STATUS_NP (0xD005,
+ * port) and HVPTP_FOREIGN_MASTERS_NP (0xD006, port), and the standard's PATH_TRACE_LIST, checked on the raw bytes at the
  * offsets docs/hvptpctl.md documents, independently of hvptpctl's
  * decoders: every field against what the core was told or counted,
  * saturation and rounding, unknown time-error estimates, port addressing,
@@ -16,6 +16,7 @@
 
 #include <cmocka.h>
 
+#include "bc/bmca.h"
 #include "tests/unit/mgmt_test.h"
 
 static void test_ids_named(void **state)
@@ -147,6 +148,53 @@ static void test_port_drops_bytes(void **state)
 	assert_int_equal(be64(p + 44 + 8 * (BC_DROP_TOO_SHORT - 1)), 3);
 }
 
+/* HVPTP_FOREIGN_MASTERS_NP (0xD006, port): the slave's table holds its
+ * master; a worse sender X heard once is a sighting, heard again a
+ * record (qualified), and a copy of its last Announce a duplicate. */
+static void test_foreign_masters_bytes(void **state)
+{
+	uint8_t buf[256];
+	struct port_identity pid;
+	struct bc *bc;
+	uint16_t len;
+	const uint8_t *p;
+	int64_t sighted;
+	int c, n;
+
+	(void)state;
+	bc = slave_clock(&c);
+	pid = bc_port_ds(bc, 0)->port_identity;
+	p = get_port(bc, BC_MID_HVPTP_FOREIGN_MASTERS_NP, 0, &len);
+	assert_int_equal(len, BC_MGMT_FOREIGN_MASTERS_NP_LEN);
+	assert_pid_at(p, &pid);
+	assert_int_equal(p[10], 1); /* records: the master */
+	assert_int_equal(p[11], BMCA_MAX_FOREIGN);
+	assert_int_equal(p[13], 2); /* FOREIGN_MASTER_THRESHOLD */
+	assert_int_equal(p[14], 4); /* FOREIGN_MASTER_TIME_WINDOW */
+	sighted = be64(p + 32);
+	assert_true(sighted >= 1);
+	assert_int_equal(be64(p + 16), 0);
+	assert_int_equal(be64(p + 24), 0);
+	assert_int_equal(be64(p + 40), 0);
+	assert_int_equal(be64(p + 48), FM_SEEN_SLOTS);
+	assert_int_equal(be64(p + 56), 0);
+	for (int k = 0; k < 3; k++) {
+		n = net_build_announce(buf, sizeof(buf), net_pid(0x58, 1), 0x58,
+				       250, 0, (uint16_t)(k ? 6 : 5), NULL, 0);
+		net_inject(&net, c, 0, buf, (size_t)n);
+		if (k == 0) {
+			p = get_port(bc, BC_MID_HVPTP_FOREIGN_MASTERS_NP, 0,
+				     &len);
+			assert_int_equal(p[10], 1);
+			assert_int_equal(be64(p + 32), sighted + 1);
+		}
+	}
+	p = get_port(bc, BC_MID_HVPTP_FOREIGN_MASTERS_NP, 0, &len);
+	assert_int_equal(p[10], 2);
+	assert_int_equal(be64(p + 32), sighted + 1);
+	assert_int_equal(be64(p + 40), 1); /* the copy */
+}
+
 static void test_port_drops_addressing(void **state)
 {
 	struct bc *bc = one_clock(3);
@@ -235,6 +283,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_drops_bytes, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_foreign_masters_bytes,
+						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_drops_addressing,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_port_status_bytes, setup,
