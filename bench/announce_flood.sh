@@ -12,9 +12,11 @@
 #   c  the slaves start during flood b
 #   d  the slaves' veths down 2 s and up during flood a
 #
-# Per case and slave: announce intervals from the grandmaster's first
-# Announce heard to the slave selecting it (from the programs' log
-# times), VmRSS and VmHWM (/proc/PID/status) after the case, and CPU
+# Per case and slave: announce intervals to the slave selecting the
+# grandmaster (from the programs' log times), counted in cases 0, a, b from
+# the grandmaster's first Announce, in c from the slave's port going
+# LISTENING and in d from the link coming up (both include the wait for
+# the grandmaster's next Announce, 0 to 1 interval), VmRSS and VmHWM (/proc/PID/status) after the case, and CPU
 # (utime+stime from /proc/PID/stat) over the case.  Runs BENCH_RUNS (1)
 # times.  Environment: HVPTPD, HVPTP_FLOOD (make sets them), HV_KEEP=1.
 # shellcheck source-path=SCRIPTDIR source=../tests/interop/lib.sh

@@ -11,11 +11,11 @@
 # One subnet, 10.213.41.0/24: gm .1, h .2, p .3, the flooder .50 and,
 # spoofing, .100 to .199.  Announce interval 1 s (logAnnounceInterval 0),
 # FOREIGN_MASTER_THRESHOLD 2 in 4 intervals (both programs' defaults).
-# Every time is read from the programs' own log prefixes (CLOCK_MONOTONIC):
-# the grandmaster's first Announce is its port's move to GRAND_MASTER (ptp4l
-# sends at once), its later ones one interval apart; "selected" is the
-# slave's first log line naming the grandmaster as best master, or its
-# port's move to UNCALIBRATED with only the grandmaster qualified.
+# Times are read from the programs' own log prefixes (CLOCK_MONOTONIC,
+# which /proc/uptime matches on a host that never suspended): the
+# grandmaster's first Announce is its port's move to (GRAND_)MASTER (ptp4l
+# sends at once); "selected" is the slave's first log line naming the
+# grandmaster as best master.
 
 FL_NET=10.213.41
 FL_FLOOD=${HVPTP_FLOOD:-$HV_REPO/build/tests/tools/announce_flood}
@@ -74,14 +74,6 @@ fl_log_after() {
 # The grandmaster's first Announce after T: its port's move to MASTER.
 fl_gm_first() { fl_log_after gm "$(hv_re_state 1 "(GRAND_)?MASTER")" "${1:-0}"; }
 
-# fl_heard_after T0 T: time of the first Announce at or after T of a
-# grandmaster that started announcing at T0 (one a second).
-fl_heard_after() {
-	awk -v t0="$1" -v t="$2" 'BEGIN {
-		k = t > t0 ? int(t - t0) + ((t - t0) > int(t - t0)) : 0
-		printf "%.3f", t0 + k }'
-}
-
 # fl_selected NAME GMID T: time the slave selected GMID after T, or nothing.
 fl_selected() {
 	fl_log_after "$1" "selected best master clock $2" "$3"
@@ -108,19 +100,25 @@ fl_proc() {
 $(awk '{ print $14 + $15 }' "/proc/$pid/stat")"
 }
 
-# fl_measure CASE GMID T_HEARD T_START: one line per slave,
+# fl_measure CASE GMID T [started]: one line per slave,
 #   "CASE NAME INTERVALS RSS_KB HWM_KB CPU_PERCENT"
-# INTERVALS from the grandmaster heard (T_HEARD) to the slave selecting
-# it ("-" if it did not within FL_WAIT seconds); CPU over the case so far
-# (from T_START, when fl_case_start sampled the ticks).
+# INTERVALS from T to the slave selecting the grandmaster ("-" if it did
+# not within FL_WAIT seconds); with "started", T is when the slaves were
+# started and each is timed from its port's move to LISTENING (its socket
+# open; the grandmaster's next Announce comes 0 to 1 interval later).
+# CPU over the case so far (from fl_case_start).
 fl_measure() {
-	local c=$1 id=$2 t=$3 n sel iv now
+	local c=$1 id=$2 t=$3 n sel iv now ready
 	for n in $FL_SLAVES; do
 		fl_wait_gm "$n" "$id" "${FL_WAIT:-20}" >/dev/null
 	done
 	sleep "${FL_SETTLE:-3}"
 	now=$(fl_mono)
 	for n in $FL_SLAVES; do
+		if [ "${4:-}" = started ]; then
+			ready=$(fl_log_after "$n" "$(hv_re_state 1 LISTENING)" "$3")
+			t=${ready:-$3}
+		fi
 		sel=$(fl_selected "$n" "$id" "$t")
 		iv=-
 		[ -n "$sel" ] && iv=$(awk -v a="$t" -v b="$sel" 'BEGIN { printf "%.2f", b - a }')
@@ -212,7 +210,7 @@ fl_cases() {
 	fl_slaves_restart
 	fl_case_start
 	while read -r line; do fl_report "$line"; done < \
-		<(fl_measure c "$FL_GM" "$(fl_heard_after "$t_gm" "$t0")")
+		<(fl_measure c "$FL_GM" "$t0" started)
 	fl_check c
 	fl_flood_stop
 	# d: the slaves' veths down for 2 s and up again during flood a
@@ -228,7 +226,7 @@ fl_cases() {
 		ip -n "$(hv_ns "$n")" link set dev eth0 up
 	done
 	while read -r line; do fl_report "$line"; done < \
-		<(fl_measure d "$FL_GM" "$(fl_heard_after "$t_gm" "$t0")")
+		<(fl_measure d "$FL_GM" "$t0")
 	fl_check d
 	fl_flood_stop
 }

@@ -29,13 +29,24 @@ hv_is_standin && hv_skip "HVPTPD is ptp4l: the comparison needs hvptpd"
 fl_topology
 figures=()
 
+HVPTPCTL=${HVPTPCTL:-$(dirname "$HVPTPD")/hvptpctl}
+[ -x "$HVPTPCTL" ] || hv_skip "no hvptpctl at $HVPTPCTL (make; or set HVPTPCTL)"
+
 fl_check() {
-	local got
+	local got line
 	got=$(fl_gm_of h)
 	[ "$got" = "$FL_GM" ] || hv_fail "case $1: hvptpd's grandmaster is '$got', not $FL_GM"
 	if grep -qE "$FL_BETTER_RE" "$(hv_log h)"; then
 		hv_fail "case $1: hvptpd selected an identity heard once: $(grep -m1 -E "$FL_BETTER_RE" "$(hv_log h)")"
 	fi
+	# a: 5000 qualified worse identities for 16 records: hvptpctl status
+	# says how many were refused (HVPTP_FOREIGN_MASTERS_NP)
+	[ "$1" = a ] || return 0
+	line=$(timeout 20 ip netns exec "$(hv_ns h)" "$HVPTPCTL" -s "$(hv_uds h)" \
+		status 2>&1 | grep '^foreign masters port 1:')
+	hv_info "hvptpctl status: $line"
+	echo "$line" | grep -qE ': 16 of 16 records .* [1-9][0-9]* refused' ||
+		hv_fail "case a: hvptpctl status shows no refused foreign masters: '$line'"
 }
 
 fl_report() {
