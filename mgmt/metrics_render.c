@@ -672,11 +672,13 @@ static void render_foreign_masters(struct mw *w,
 	struct ml l;
 
 	mw_family(w, "hvptp_foreign_master_table_total", "counter",
-		  "The foreign-master table of a port: Announces of new "
-		  "senders it had no room for (dropped) and records it gave "
-		  "up for a newcomer (evicted: at most 4 records per source "
-		  "address, and a full table yields the most crowded "
-		  "address's least heard one).");
+		  "The foreign-master table of a port (bc/bmca.h): senders "
+		  "heard twice inside the window that it had no room for "
+		  "(dropped: 16 records, each qualified or better than the "
+		  "newcomer) and records it gave up for a newcomer (evicted: "
+		  "a lapsed one, or the worst for a better one; at most 4 "
+		  "per source address). A sender heard once takes no record. "
+		  "hvptpctl get HVPTP_FOREIGN_MASTERS_NP has the rest.");
 	for (int i = 0; i < s->nports; i++) {
 		ml_port(&l, &s->port[i]);
 		ml_add(&l, "event", "dropped");
