@@ -422,7 +422,18 @@ static int64_t fm_sighted_before(struct fm_table *t, const struct ptp_msg *m,
 	}
 	fm_seen_put(t->seen, t->port, s, now);
 	t->sightings++;
+	if (t->burst_n == 0 ||
+	    now - t->burst_start > fm_window_ns(t, 0, port_log)) {
+		t->burst_start = now;
+		t->burst_n = 0;
+	}
+	t->burst_n++;
 	return -1;
+}
+
+bool fm_flooded(const struct fm_table *t)
+{
+	return t->burst_n > BMCA_MAX_FOREIGN;
 }
 
 static void fm_note_rx(struct fm_table *t, struct fm_record *r,

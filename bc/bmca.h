@@ -112,6 +112,10 @@ enum bmca_decision bmca_state_decision(const struct bmca_dataset *d0,
  *     keeps the others' masters recorded (they stay ready for selection).
  *  4. An Announce with the sequenceId of the record's previous one is not
  *     distinct (9.3.2.5): the copy updates nothing and is not counted.
+ *  5. A sighting restarts a LISTENING port's announce receipt timeout (as
+ *     any Announce did), but not past BMCA_MAX_FOREIGN sightings in a
+ *     window (fm_flooded): a flood of identities heard once cannot keep a
+ *     port that hears no real master from becoming one.
  *
  * What cannot be given: a sender that really announces twice inside the
  * window is qualified by the standard; if it is better, it is the best
@@ -176,6 +180,8 @@ struct fm_table {
 	uint64_t evictions; /* a record given up for a newcomer */
 	uint64_t sightings; /* first Announces (not records yet) */
 	uint64_t duplicates; /* copies of a record's last Announce */
+	int64_t burst_start; /* sightings counted since (fm_flooded) */
+	uint32_t burst_n;
 };
 
 /* What fm_add did with an Announce. */
@@ -201,6 +207,12 @@ void fm_clear(struct fm_table *t);
 struct fm_record *fm_add(struct fm_table *t, const struct ptp_msg *m,
 			 const struct bc_addr *addr, int64_t now,
 			 int8_t port_log, enum fm_outcome *how);
+/* More than BMCA_MAX_FOREIGN first Announces (sightings) inside the last
+ * window: identities heard once are flooding the port.  A port in
+ * LISTENING restarts its announce receipt timeout for a sighting only
+ * while this is false (bc/clock.c), so such a flood cannot keep a port
+ * that hears no real master from becoming one. */
+bool fm_flooded(const struct fm_table *t);
 /* Forget records with no receipt inside the window (FOREIGN_MASTER_TIME_
  * WINDOW announce intervals: the port's logAnnounceInterval port_log, or the
  * sender's logMessageInterval when that is longer). */

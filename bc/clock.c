@@ -438,12 +438,12 @@ enum bc_drop clock_rx_announce(struct port *p, const struct ptp_msg *m,
 		return why;
 	r = fm_add(&p->fm, m, src, now, p->ds.log_announce_interval, &how);
 	/* a first receipt is remembered, not a record yet: nothing to
-	 * decide; in LISTENING it restarts the timeout, as before sightings
-	 * (so a flood of identities heard once keeps a port with no real
-	 * master LISTENING, never from a master it really hears) */
+	 * decide; in LISTENING it restarts the timeout, as before sightings,
+	 * unless identities heard once flood the port (fm_flooded) */
 	if (how == FM_SIGHTED) {
-		announce_rx_timer(bc, p, &m->hdr.source_port_identity, now,
-				  out);
+		if (!fm_flooded(&p->fm))
+			announce_rx_timer(bc, p, &m->hdr.source_port_identity,
+					  now, out);
 		return BC_DROP_NONE;
 	}
 	/* refused for room, or a copy of the last one (not distinct) */

@@ -420,8 +420,10 @@ static void test_announce_timeout_random(void **state)
 
 /* Re-arming on receipt draws again, within the same bounds: in
  * LISTENING, a first Announce (a sighting, not a record yet) re-arms too,
- * as any Announce did before sightings; a sender heard again is recorded,
- * qualifies and is followed; then its Announces re-arm. */
+ * as any Announce did before sightings, but only the first
+ * BMCA_MAX_FOREIGN inside a window (more are a flood of identities heard
+ * once, which must not hold the port in LISTENING); a sender heard again
+ * is recorded, qualifies and is followed; then its Announces re-arm. */
 static void test_announce_timeout_rearm(void **state)
 {
 	uint8_t buf[256];
@@ -438,6 +440,10 @@ static void test_announce_timeout_rearm(void **state)
 		n0 = net.n[a].narms;
 		assert_int_equal(net_inject(&net, a, 0, buf, (size_t)len), 0);
 		assert_int_equal(net_state(&net, a, 0), PS_LISTENING);
+		if (i >= BMCA_MAX_FOREIGN) {
+			assert_int_equal(net.n[a].narms, n0);
+			continue;
+		}
 		assert_int_equal(net.n[a].narms, n0 + 1);
 		assert_int_equal(net.n[a].arms[n0].t, BC_TMR_ANNOUNCE_RX);
 		assert_true(net.n[a].arms[n0].at - net.now >= 6 * SEC);
@@ -464,6 +470,30 @@ static void test_announce_timeout_rearm(void **state)
 	/* a copy of the last one is not distinct (9.3.2.5): refused */
 	assert_int_equal(net_inject(&net, a, 0, buf, (size_t)len), -EBADMSG);
 	assert_int_equal(net_drops(&net, a, 0, BC_DROP_NOT_QUALIFIED), 1);
+}
+
+/* A port with no master on its segment but a flood of identities each
+ * heard once (100 a second, each better than the clock) still becomes
+ * MASTER when its announce receipt timeout expires: the flood stops
+ * restarting it after BMCA_MAX_FOREIGN sightings in a window. */
+static void test_flood_once_no_master(void **state)
+{
+	uint8_t buf[256];
+	int a, len;
+
+	(void)state;
+	a = net_add_simple(&net, 0x10, 128, 0, 0);
+	net_start(&net);
+	for (uint32_t i = 0; i < 2000 && net_state(&net, a, 0) != PS_MASTER;
+	     i++) {
+		len = net_build_announce(buf, sizeof(buf),
+					 net_pid(0x20, (uint16_t)(i + 1)), 0x20,
+					 50, 0, 0, NULL, 0);
+		assert_int_equal(net_inject(&net, a, 0, buf, (size_t)len), 0);
+		net_run(&net, 10 * MS);
+	}
+	assert_int_equal(net_state(&net, a, 0), PS_MASTER);
+	assert_true(net.now < T0 + 20 * SEC);
 }
 
 static void test_delay_req_spacing(void **state)
@@ -673,6 +703,7 @@ int main(void)
 		T(test_slave_only),
 		T(test_announce_timeout_random),
 		T(test_announce_timeout_rearm),
+		T(test_flood_once_no_master),
 		T(test_delay_req_spacing),
 		T(test_32_ports),
 		T(test_create_bad_cfg),

@@ -538,6 +538,26 @@ static void test_fm_seen_bound(void **state)
 	}
 }
 
+/* fm_flooded: more than BMCA_MAX_FOREIGN sightings inside one window
+ * (4 s here); the count starts again after a window. */
+static void test_fm_flooded(void **state)
+{
+	struct fm_table t;
+	struct ptp_msg f;
+
+	(void)state;
+	init(&t, 2, 4);
+	for (uint32_t n = 0; n <= BMCA_MAX_FOREIGN; n++) {
+		assert_false(fm_flooded(&t));
+		f = flood_id(n, true);
+		hear(&t, &f, NULL, SEC + n, 0);
+	}
+	assert_true(fm_flooded(&t));
+	f = flood_id(100, true);
+	hear(&t, &f, NULL, 5 * SEC + 1, 0);
+	assert_false(fm_flooded(&t));
+}
+
 /* Ports share the clock's ring: a sighting on one port does not count on
  * another. */
 static void test_fm_ports_apart(void **state)
@@ -575,6 +595,7 @@ int main(void)
 		cmocka_unit_test(test_fm_flood_better_repeating_spoofed),
 		cmocka_unit_test(test_fm_flood_from_gm_address),
 		cmocka_unit_test(test_fm_seen_bound),
+		cmocka_unit_test(test_fm_flooded),
 		cmocka_unit_test(test_fm_ports_apart),
 	};
 
