@@ -39,44 +39,21 @@ int hvd_timer_id(const struct hvd *d, int timer)
 	return d->cap * BC_TMR_COUNT + EXEC_TMR_COUNT + timer;
 }
 
-static void txmap_put(struct hvd_port *hp, uint32_t txid, uint32_t token)
-{
-	struct hvd_txmap *m = &hp->txmap[hp->txmap_next];
-
-	hp->txmap_next = (uint8_t)((hp->txmap_next + 1) % HVD_TXMAP);
-	m->used = true;
-	m->txid = txid;
-	m->token = token;
-}
-
-bool txmap_take_token(struct hvd_port *hp, uint32_t txid, uint32_t *token)
-{
-	for (int i = 0; i < HVD_TXMAP; i++) {
-		if (hp->txmap[i].used && hp->txmap[i].txid == txid) {
-			hp->txmap[i].used = false;
-			*token = hp->txmap[i].token;
-			return true;
-		}
-	}
-	return false;
-}
-
 static int plat_send(void *ctx, int port, bool event, enum bc_dest dest,
 		     const struct bc_addr *addr, const uint8_t *buf, size_t len,
 		     uint32_t token)
 {
 	struct hvd *d = ctx;
 	struct hvd_port *hp = &d->ports[port];
-	uint32_t txid = 0;
 	int n;
 
-	n = hp->t ? hp->ops->send(hp->t, event, dest, addr, buf, len, &txid)
+	/* the token goes down with the message and comes back with its TX
+	 * timestamp (read_txts): no map of ids here */
+	n = hp->t ? hp->ops->send(hp->t,
+				  event ? TRANSPORT_EVENT : TRANSPORT_GENERAL,
+				  dest, addr, buf, len, token)
 		  : -ENOTCONN;
-	if (n < 0)
-		return n;
-	if (event)
-		txmap_put(hp, txid, token);
-	return 0;
+	return n < 0 ? n : 0;
 }
 
 static void plat_timer_arm(void *ctx, int port, int t, int64_t at)

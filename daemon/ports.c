@@ -91,7 +91,9 @@ int hvd_port_open(struct hvd *d, int i)
 		return -ENODEV;
 	if (hp->tx_sched && tc.mode == HWTS_SOFTWARE)
 		tc.mode = HWTS_SOFTWARE_SCHED;
-	hp->ops = &transport_udp4_ops;
+	hp->ops = transport_ops_of(tc.kind);
+	if (!hp->ops)
+		return -EINVAL;
 	err = hp->ops->open(&hp->t, hp->name, &tc);
 	if (err < 0) {
 		hp->t = NULL;
@@ -99,7 +101,6 @@ int hvd_port_open(struct hvd *d, int i)
 		return err;
 	}
 	hp->ops->fds(hp->t, hp->fds);
-	memset(hp->txmap, 0, sizeof(hp->txmap));
 	hp->waiting = false;
 	hp->link_seen_running = false;
 	if (d->bc)
@@ -116,7 +117,6 @@ void hvd_port_close(struct hvd *d, int i)
 	hp->t = NULL;
 	hp->ifindex = 0;
 	hp->fds[0] = hp->fds[1] = -1;
-	memset(hp->txmap, 0, sizeof(hp->txmap));
 }
 
 /* A port's link state changed (netlink event or IFF_RUNNING poll). */

@@ -7,7 +7,7 @@
  * end's peer address is local to the namespace).  Two UDPv4 transports in software
  * mode on non-default ports exchange event and general messages; RX and TX
  * software timestamps must be close to CLOCK_REALTIME and the TX timestamp
- * must come back with the txid send returned.  Also: TSINFO over netlink
+ * must come back with the token the send was given.  Also: TSINFO over netlink
  * and ioctl, interface look-ups, link monitoring, and hardware mode failing
  * cleanly on veth, and a bridge's TX timestamps from the scheduler
  * (test_bridge_tx_sched).  The namespace and everything in it disappear with the
@@ -37,6 +37,9 @@
 #include "hwts/hwts_priv.h"
 #include "hwts/transport.h"
 #include "tests/unit/hwts_test.h"
+
+/* Tokens as the core hands them out: any values, not from 0. */
+static uint32_t next_token = 0x5000;
 
 static const char *skip_reason; /* set once by the group setup */
 
@@ -168,7 +171,7 @@ static void check_src(const struct transport_rx *rx, const char *ip, int port)
  * software RX stamping on for the whole system through a deferred static
  * key, so the very first packets after the first SO_TIMESTAMPING socket
  * may come without one (seen for tens of ms).  Each send's TX timestamp
- * must come back with its txid, counting up from 0.  Returns the sends. */
+ * must come back with the token it was sent with.  Returns the sends. */
 static uint32_t first_stamped_event(struct transport *a, struct transport *b,
 				    const uint8_t *msg, size_t len,
 				    struct transport_rx *rx,
@@ -183,18 +186,18 @@ static uint32_t first_stamped_event(struct transport *a, struct transport *b,
 	for (i = 0; i < 40; i++) {
 		if (i)
 			usleep(50000);
-		assert_int_equal(transport_udp4_ops.send(a, true,
+		txid = next_token++;
+		assert_int_equal(transport_udp4_ops.send(a, TRANSPORT_EVENT,
 							 BC_DEST_PRIMARY, NULL,
-							 msg, len, &txid),
+							 msg, len, txid),
 				 len);
-		assert_int_equal(txid, i);
 		assert_int_equal(recv_wait(b, 0, buf, sizeof(buf), rx), len);
 		assert_memory_equal(buf, msg, len);
 		assert_false(rx->truncated);
 		check_src(rx, "10.213.0.1", 31319);
 		assert_true(wait_fd(fds[0], 0, 1000)); /* POLLERR */
 		assert_int_equal(transport_udp4_ops.recv_txts(a, tx), 0);
-		assert_int_equal(tx->txid, txid);
+		assert_int_equal(tx->token, txid);
 		assert_int_equal(transport_udp4_ops.recv_txts(a, &none),
 				 -EAGAIN);
 		if (rx->have_ts)
@@ -216,13 +219,15 @@ static void general_and_unicast(struct transport *a, struct transport *b,
 	uint32_t txid;
 	int fds[2];
 
-	assert_int_equal(transport_udp4_ops.send(a, false, BC_DEST_PRIMARY,
-						 NULL, "general", 7, NULL),
+	assert_int_equal(transport_udp4_ops.send(a, TRANSPORT_GENERAL, BC_DEST_PRIMARY,
+						 NULL, "general", 7, 0),
 			 7);
 	assert_int_equal(recv_wait(b, 1, buf, sizeof(buf), &rx), 7);
 	check_src(&rx, "10.213.0.1", 31320);
-	assert_int_equal(transport_udp4_ops.send(b, true, BC_DEST_UNICAST,
-						 &rx.src, msg, len, &txid),
+	txid = next_token++;
+	assert_int_equal(transport_udp4_ops.send(b, TRANSPORT_EVENT,
+						 BC_DEST_UNICAST, &rx.src, msg,
+						 len, txid),
 			 len);
 	assert_int_equal(recv_wait(a, 0, buf, sizeof(buf), &rx), len);
 	assert_true(rx.have_ts);
@@ -230,7 +235,7 @@ static void general_and_unicast(struct transport *a, struct transport *b,
 	transport_udp4_ops.fds(b, fds);
 	assert_true(wait_fd(fds[0], 0, 1000));
 	assert_int_equal(transport_udp4_ops.recv_txts(b, &tx), 0);
-	assert_int_equal(tx.txid, txid);
+	assert_int_equal(tx.token, txid);
 }
 
 static void test_udp4_software_roundtrip(void **state)
@@ -258,15 +263,17 @@ static void test_udp4_software_roundtrip(void **state)
 	assert_true(llabs(tmv_to_ns(tx.ts) - now_ns()) < 1000000000LL);
 	assert_true(tmv_to_ns(tx.ts) <= tmv_to_ns(rx.ts));
 	general_and_unicast(a, b, msg, sizeof(msg));
-	/* the next event from a, to the peer-delay group: the next txid */
-	assert_int_equal(transport_udp4_ops.send(a, true, BC_DEST_PDELAY, NULL,
-						 msg, sizeof(msg), &txid),
+	/* the next event from a, to the peer-delay group: its token back */
+	assert_true(sent > 0);
+	txid = next_token++;
+	assert_int_equal(transport_udp4_ops.send(a, TRANSPORT_EVENT,
+						 BC_DEST_PDELAY, NULL, msg,
+						 sizeof(msg), txid),
 			 sizeof(msg));
-	assert_int_equal(txid, sent);
 	transport_udp4_ops.fds(a, fds);
 	assert_true(wait_fd(fds[0], 0, 1000));
 	assert_int_equal(transport_udp4_ops.recv_txts(a, &tx), 0);
-	assert_int_equal(tx.txid, sent);
+	assert_int_equal(tx.token, txid);
 	transport_udp4_ops.close(a);
 	transport_udp4_ops.close(b);
 }
@@ -317,7 +324,7 @@ static void test_hardware_mode_refused(void **state)
  * what it receives but its driver sends no software TX timestamp, so
  * hwts_info_tx_sched() chooses the scheduler's; an event sent on the
  * bridge in HWTS_SOFTWARE_SCHED mode reaches the guest and its TX
- * timestamp comes back with its txid, before the guest's RX timestamp.
+ * timestamp comes back with its token, before the guest's RX timestamp.
  */
 static void test_bridge_tx_sched(void **state)
 {
@@ -370,17 +377,17 @@ static void test_bridge_tx_sched(void **state)
 	for (i = 0; i < 40; i++) {
 		if (i)
 			usleep(50000);
-		assert_int_equal(transport_udp4_ops.send(br, true,
+		txid = next_token++;
+		assert_int_equal(transport_udp4_ops.send(br, TRANSPORT_EVENT,
 							 BC_DEST_PRIMARY, NULL,
 							 msg, sizeof(msg),
-							 &txid),
+							 txid),
 				 sizeof(msg));
-		assert_int_equal(txid, (uint32_t)i);
 		assert_int_equal(recv_wait(g, 0, buf, sizeof(buf), &rx),
 				 sizeof(msg));
 		assert_true(wait_fd(fds[0], 0, 1000)); /* POLLERR */
 		assert_int_equal(transport_udp4_ops.recv_txts(br, &tx), 0);
-		assert_int_equal(tx.txid, txid);
+		assert_int_equal(tx.token, txid);
 		if (rx.have_ts)
 			break;
 	}
