@@ -50,8 +50,9 @@ const struct transport_ops *transport_ops_of(enum transport_kind kind)
 	case TRANSPORT_UDPV4:
 		return &transport_udp4_ops;
 	case TRANSPORT_UDPV6:
+		return &transport_udp6_ops;
 	case TRANSPORT_L2:
-		break;
+		return &transport_l2_ops;
 	}
 	return NULL;
 }

@@ -130,6 +130,8 @@ struct transport_ops {
 };
 
 extern const struct transport_ops transport_udp4_ops;
+extern const struct transport_ops transport_udp6_ops;
+extern const struct transport_ops transport_l2_ops;
 
 /* The ops of a network_transport; NULL for an unknown one. */
 const struct transport_ops *transport_ops_of(enum transport_kind kind);
