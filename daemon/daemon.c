@@ -39,6 +39,27 @@ int hvd_timer_id(const struct hvd *d, int timer)
 	return d->cap * BC_TMR_COUNT + EXEC_TMR_COUNT + timer;
 }
 
+/*
+ * An event message goes out timestamped (its TX timestamp comes back with
+ * the token), except on a one-step port (time_stamping onestep/p2p1step):
+ * there the device writes the time into Sync (and, p2p1step, into
+ * Pdelay_Resp) and no timestamp comes back for it (TRANSPORT_ONESTEP).
+ */
+enum transport_send hvd_send_kind(const struct hvd_port *hp, bool event,
+				  const uint8_t *buf, size_t len)
+{
+	uint8_t type = len ? buf[0] & 0x0f : 0xff;
+
+	if (!event)
+		return TRANSPORT_GENERAL;
+	if (hp->onestep == HWTS_ONESTEP_OFF)
+		return TRANSPORT_EVENT;
+	if (type == PTP_MSG_SYNC ||
+	    (hp->onestep == HWTS_ONESTEP_P2P && type == PTP_MSG_PDELAY_RESP))
+		return TRANSPORT_ONESTEP;
+	return TRANSPORT_EVENT;
+}
+
 static int plat_send(void *ctx, int port, bool event, enum bc_dest dest,
 		     const struct bc_addr *addr, const uint8_t *buf, size_t len,
 		     uint32_t token)
@@ -49,8 +70,7 @@ static int plat_send(void *ctx, int port, bool event, enum bc_dest dest,
 
 	/* the token goes down with the message and comes back with its TX
 	 * timestamp (read_txts): no map of ids here */
-	n = hp->t ? hp->ops->send(hp->t,
-				  event ? TRANSPORT_EVENT : TRANSPORT_GENERAL,
+	n = hp->t ? hp->ops->send(hp->t, hvd_send_kind(hp, event, buf, len),
 				  dest, addr, buf, len, token)
 		  : -ENOTCONN;
 	return n < 0 ? n : 0;

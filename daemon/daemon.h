@@ -42,6 +42,7 @@ struct hvd_port {
 			  bridge: hwts_info_tx_sched) */
 	int fds[2];
 	int ifindex;
+	enum hwts_onestep onestep; /* the transport's, while open */
 	uint64_t rx_truncated;
 	uint64_t rx_no_ts;
 	uint64_t rx_errors;
@@ -130,5 +131,9 @@ void hvd_ports_scan(struct hvd *d, int64_t now);
  * -1) or the daemon's own (hvd_timer_id(d, HVD_TMR_...)). */
 int hvd_port_timer_id(const struct hvd *d, int port, int timer);
 int hvd_timer_id(const struct hvd *d, int timer);
+/* How an event or general message of port hp goes out (one-step ports
+ * send Sync, and for p2p1step Pdelay_Resp, TRANSPORT_ONESTEP). */
+enum transport_send hvd_send_kind(const struct hvd_port *hp, bool event,
+				  const uint8_t *buf, size_t len);
 
 #endif

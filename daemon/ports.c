@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/net_tstamp.h>
+
 #include "common/log.h"
 #include "daemon/daemon.h"
 
@@ -51,6 +53,26 @@ void hvd_port_addresses(struct hvd *d, int i)
 				 have_ip ? ip : NULL);
 }
 
+/* One-step needs the driver's one-step tx_type (ethtool -T's
+ * "onestep-sync", "onestep-p2p"): refused at start without it. */
+static int onestep_check(struct hvd *d, int i)
+{
+	struct hvd_port *hp = &d->ports[i];
+	enum hwts_onestep os = port_tcfg(d, i)->onestep;
+	int tx = os == HWTS_ONESTEP_P2P ? HWTSTAMP_TX_ONESTEP_P2P
+					: HWTSTAMP_TX_ONESTEP_SYNC;
+
+	if (os == HWTS_ONESTEP_OFF || (hp->info.tx_types & (1u << tx)))
+		return 0;
+	cm_log(CM_LOG_ERR, "%s: time_stamping %s: the driver offers no %s "
+	       "(tx_types 0x%x): use time_stamping hardware (two-step)",
+	       hp->name, os == HWTS_ONESTEP_P2P ? "p2p1step" : "onestep",
+	       os == HWTS_ONESTEP_P2P ? "HWTSTAMP_TX_ONESTEP_P2P"
+				      : "HWTSTAMP_TX_ONESTEP_SYNC",
+	       hp->info.tx_types);
+	return -EOPNOTSUPP;
+}
+
 /* Can the driver stamp this port as configured?  A missing TSINFO is
  * tried anyway (some virtual devices answer nothing). */
 int hvd_port_check(struct hvd *d, int i)
@@ -74,7 +96,7 @@ int hvd_port_check(struct hvd *d, int i)
 		return 0;
 	}
 	if (hwts_info_supports(&hp->info, hw))
-		return 0;
+		return onestep_check(d, i);
 	cm_log(CM_LOG_ERR, "%s: the driver does not support %s timestamping%s",
 	       hp->name, hw ? "hardware" : "software",
 	       hw ? " (try -S, or time_stamping software in its section)" : "");
@@ -101,6 +123,7 @@ int hvd_port_open(struct hvd *d, int i)
 		return err;
 	}
 	hp->ops->fds(hp->t, hp->fds);
+	hp->onestep = tc.onestep;
 	hp->waiting = false;
 	hp->link_seen_running = false;
 	if (d->bc)
