@@ -51,7 +51,10 @@ int hwts_ifreq_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr,
 		return -EINVAL;
 	}
 	memcpy(ifr->ifr_name, ifname, n + 1);
+	/* a host (or a simulator) with IPv6 only has no AF_INET sockets */
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 && (errno == EAFNOSUPPORT || errno == EINVAL))
+		fd = socket(AF_INET6, SOCK_DGRAM, 0);
 	if (fd < 0) {
 		err = -errno;
 		cm_err("%s: socket for %s: %s", ifname, what, strerror(-err));
