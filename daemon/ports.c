@@ -43,14 +43,31 @@ static bool port_hardware(const struct hvd *d, int i)
 	return d->ports[i].tmpl < 0 && d->set.port_hardware[d->ports[i].fixed];
 }
 
+/* CLOCK_DESCRIPTION's addresses: the MAC, and the protocolAddress of the
+ * port's transport (its IPv4 or IPv6 address, or the MAC for L2). */
 void hvd_port_addresses(struct hvd *d, int i)
 {
-	uint8_t mac[6], ip[4];
-	bool have_mac = hwts_iface_mac(d->ports[i].name, mac) == 0;
-	bool have_ip = hwts_iface_ipv4(d->ports[i].name, ip) == 0;
+	uint8_t mac[6], ip[4], ip6[16];
+	const char *name = d->ports[i].name;
+	bool have_mac = hwts_iface_mac(name, mac) == 0;
+	bool have_ip = hwts_iface_ipv4(name, ip) == 0;
 
 	bc_mgmt_set_port_address(d->bc, i, have_mac ? mac : NULL,
 				 have_ip ? ip : NULL);
+	switch (port_tcfg(d, i)->kind) {
+	case TRANSPORT_UDPV6:
+		bc_mgmt_set_port_protocol(d->bc, i, TRANSPORT_UDPV6,
+					  hwts_iface_ipv6(name, ip6) == 0 ? ip6
+									 : NULL,
+					  sizeof(ip6));
+		break;
+	case TRANSPORT_L2:
+		bc_mgmt_set_port_protocol(d->bc, i, TRANSPORT_L2,
+					  have_mac ? mac : NULL, sizeof(mac));
+		break;
+	case TRANSPORT_UDPV4:
+		break;
+	}
 }
 
 /* One-step needs the driver's one-step tx_type (ethtool -T's

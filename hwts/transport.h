@@ -46,7 +46,8 @@ enum hwts_onestep {
 	HWTS_ONESTEP_P2P, /* HWTSTAMP_TX_ONESTEP_P2P: Sync, Pdelay_Resp */
 };
 
-/* network_transport, with config/options.c's numbers. */
+/* network_transport, with config/options.c's numbers (those of IEEE
+ * 1588's networkProtocol too: CLOCK_DESCRIPTION). */
 enum transport_kind {
 	TRANSPORT_UDPV4 = 1,
 	TRANSPORT_UDPV6 = 2,

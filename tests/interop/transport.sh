@@ -144,6 +144,7 @@ tr_run() {
 	tr_check "3.1.1 GM -> hvptpd BC -> 4.4" "${o4[@]}"
 	[ "$(hv_pmc_field s3 CURRENT_DATA_SET stepsRemoved)" = 2 ] ||
 		hv_fail "s3 stepsRemoved is not 2 behind the boundary clock"
+	tr_protocol_address "$1"
 
 	# 2: hvptpd grandmaster
 	hv_stop gm31
@@ -168,6 +169,23 @@ tr_run() {
 	tr_capture_stop
 	tr_dissect "$1"
 	hv_result "$1, offsets |median|/|max| ns: ${TR_SUMMARY[*]} tshark: $TR_DISSECT"
+}
+
+# tr_protocol_address NAME: hvptpd's CLOCK_DESCRIPTION (pmc) names the
+# transport's networkProtocol (2 UDP/IPv6, 3 IEEE 802.3) and address.
+tr_protocol_address() {
+	local want addr got
+	if [ "$1" = L2 ]; then
+		want=3 addr=$(hv_mac bc v1)
+	else
+		want=2 addr=fe80::
+	fi
+	got=$(hv_pmc_get bc CLOCK_DESCRIPTION | awk '$1 == "protocolAddress" { print $2, $3; exit }')
+	hv_info "hvptpd CLOCK_DESCRIPTION protocolAddress: $got"
+	case $got in
+	"$want $addr"*) ;;
+	*) hv_fail "hvptpd's protocolAddress '$got', expected $want $addr..." ;;
+	esac
 }
 
 # tr_dissect NAME: what hvptpd sent, through Wireshark's PTP dissector.
