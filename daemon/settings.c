@@ -271,6 +271,9 @@ static int transport_from_cfg(const struct cfg *c, const char *name,
 	t->socket_priority = cfg_get_int(c, NULL, "socket_priority");
 	t->rcvbuf = cfg_get_int(c, name, "socket_rcvbuf");
 	t->udp6_scope = cfg_get_int(c, name, "udp6_scope");
+	/* peer delay (P2P, or Auto listening for it) needs the peer group
+	 * (224.0.0.107, FF02::6B; L2 joins p2p_dst_mac always, as ptp4l) */
+	t->want_peer = cfg_get_enum(c, name, "delay_mechanism") != DM_E2E;
 	copy_str(t->ptp_dst_ipv4, sizeof(t->ptp_dst_ipv4),
 		 cfg_get_string(c, name, "ptp_dst_ipv4"));
 	copy_str(t->p2p_dst_ipv4, sizeof(t->p2p_dst_ipv4),

@@ -222,6 +222,7 @@ static void test_transports(void **state)
 	assert_string_equal(set.transport[1].p2p_dst_mac, "01:80:C2:00:00:0E");
 	assert_int_equal(set.transport[2].kind, TRANSPORT_UDPV4);
 	assert_int_equal(set.transport[2].onestep, HWTS_ONESTEP_OFF);
+	assert_false(set.transport[0].want_peer); /* E2E */
 	assert_true(transport_ops_of(set.transport[1].kind) ==
 		    &transport_l2_ops);
 	/* the one-step refusal carries the device's part */
