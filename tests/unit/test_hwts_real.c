@@ -182,17 +182,17 @@ static uint32_t first_stamped_event(struct transport *a, struct transport *b,
 {
 	struct transport_txts none;
 	uint8_t buf[256];
-	uint32_t i, txid;
+	uint32_t i, tok;
 	int fds[2];
 
 	transport_udp4_ops.fds(a, fds);
 	for (i = 0; i < 40; i++) {
 		if (i)
 			usleep(50000);
-		txid = next_token++;
+		tok = next_token++;
 		assert_int_equal(transport_udp4_ops.send(a, TRANSPORT_EVENT,
 							 BC_DEST_PRIMARY, NULL,
-							 msg, len, txid),
+							 msg, len, tok),
 				 len);
 		assert_int_equal(recv_wait(b, 0, buf, sizeof(buf), rx), len);
 		assert_memory_equal(buf, msg, len);
@@ -200,7 +200,7 @@ static uint32_t first_stamped_event(struct transport *a, struct transport *b,
 		check_src(rx, "10.213.0.1", 31319);
 		assert_true(wait_fd(fds[0], 0, 1000)); /* POLLERR */
 		assert_int_equal(transport_udp4_ops.recv_txts(a, tx), 0);
-		assert_int_equal(tx->token, txid);
+		assert_int_equal(tx->token, tok);
 		assert_int_equal(transport_udp4_ops.recv_txts(a, &none),
 				 -EAGAIN);
 		if (rx->have_ts)
@@ -219,7 +219,7 @@ static void general_and_unicast(struct transport *a, struct transport *b,
 	struct transport_rx rx;
 	struct transport_txts tx;
 	uint8_t buf[256];
-	uint32_t txid;
+	uint32_t tok;
 	int fds[2];
 
 	assert_int_equal(transport_udp4_ops.send(a, TRANSPORT_GENERAL, BC_DEST_PRIMARY,
@@ -227,10 +227,10 @@ static void general_and_unicast(struct transport *a, struct transport *b,
 			 7);
 	assert_int_equal(recv_wait(b, 1, buf, sizeof(buf), &rx), 7);
 	check_src(&rx, "10.213.0.1", 31320);
-	txid = next_token++;
+	tok = next_token++;
 	assert_int_equal(transport_udp4_ops.send(b, TRANSPORT_EVENT,
 						 BC_DEST_UNICAST, &rx.src, msg,
-						 len, txid),
+						 len, tok),
 			 len);
 	assert_int_equal(recv_wait(a, 0, buf, sizeof(buf), &rx), len);
 	assert_true(rx.have_ts);
@@ -238,7 +238,7 @@ static void general_and_unicast(struct transport *a, struct transport *b,
 	transport_udp4_ops.fds(b, fds);
 	assert_true(wait_fd(fds[0], 0, 1000));
 	assert_int_equal(transport_udp4_ops.recv_txts(b, &tx), 0);
-	assert_int_equal(tx.token, txid);
+	assert_int_equal(tx.token, tok);
 }
 
 static void test_udp4_software_roundtrip(void **state)
@@ -248,7 +248,7 @@ static void test_udp4_software_roundtrip(void **state)
 	struct transport_rx rx;
 	struct transport_txts tx;
 	uint8_t msg[44];
-	uint32_t txid, sent;
+	uint32_t tok, sent;
 	int fds[2];
 
 	(void)state;
@@ -268,15 +268,15 @@ static void test_udp4_software_roundtrip(void **state)
 	general_and_unicast(a, b, msg, sizeof(msg));
 	/* the next event from a, to the peer-delay group: its token back */
 	assert_true(sent > 0);
-	txid = next_token++;
+	tok = next_token++;
 	assert_int_equal(transport_udp4_ops.send(a, TRANSPORT_EVENT,
 						 BC_DEST_PDELAY, NULL, msg,
-						 sizeof(msg), txid),
+						 sizeof(msg), tok),
 			 sizeof(msg));
 	transport_udp4_ops.fds(a, fds);
 	assert_true(wait_fd(fds[0], 0, 1000));
 	assert_int_equal(transport_udp4_ops.recv_txts(a, &tx), 0);
-	assert_int_equal(tx.token, txid);
+	assert_int_equal(tx.token, tok);
 	transport_udp4_ops.close(a);
 	transport_udp4_ops.close(b);
 }
@@ -452,7 +452,7 @@ static void test_bridge_tx_sched(void **state)
 	struct transport_txts tx;
 	struct hwts_info info;
 	uint8_t msg[44], buf[256];
-	uint32_t txid;
+	uint32_t tok;
 	int fds[2], i;
 
 	(void)state;
@@ -487,17 +487,17 @@ static void test_bridge_tx_sched(void **state)
 	for (i = 0; i < 40; i++) {
 		if (i)
 			usleep(50000);
-		txid = next_token++;
+		tok = next_token++;
 		assert_int_equal(transport_udp4_ops.send(br, TRANSPORT_EVENT,
 							 BC_DEST_PRIMARY, NULL,
 							 msg, sizeof(msg),
-							 txid),
+							 tok),
 				 sizeof(msg));
 		assert_int_equal(recv_wait(g, 0, buf, sizeof(buf), &rx),
 				 sizeof(msg));
 		assert_true(wait_fd(fds[0], 0, 1000)); /* POLLERR */
 		assert_int_equal(transport_udp4_ops.recv_txts(br, &tx), 0);
-		assert_int_equal(tx.token, txid);
+		assert_int_equal(tx.token, tok);
 		if (rx.have_ts)
 			break;
 	}
