@@ -543,3 +543,19 @@ int bc_mgmt_set_port_address(struct bc *bc, int port, const uint8_t *mac,
 		memcpy(pd->ipv4, ipv4, sizeof(pd->ipv4));
 	return 0;
 }
+
+int bc_mgmt_set_port_protocol(struct bc *bc, int port, uint16_t protocol,
+			      const uint8_t *addr, size_t len)
+{
+	struct mgmt_port_data *pd;
+
+	if (!bc || port < 0 || port >= bc->nports || protocol == 0 ||
+	    len > sizeof(pd->paddr))
+		return -EINVAL;
+	pd = &bc->mgmt.port[port];
+	pd->protocol = protocol;
+	pd->plen = addr ? (uint8_t)len : 0;
+	if (addr)
+		memcpy(pd->paddr, addr, len);
+	return 0;
+}

@@ -379,5 +379,11 @@ int bc_mgmt_set_description(struct bc *bc, const uint8_t *oui,
  * (its IPv4 address); NULL for unknown.  -EINVAL for a bad port. */
 int bc_mgmt_set_port_address(struct bc *bc, int port, const uint8_t *mac,
 			     const uint8_t *ipv4);
+/* The protocolAddress of a port on another transport: networkProtocol
+ * (2 UDP/IPv6, 3 IEEE 802.3; 1 UDP/IPv4 too) and its address, len at
+ * most 16; addr NULL: unknown (length 0).  Replaces the IPv4 address of
+ * bc_mgmt_set_port_address.  -EINVAL for a bad port or length. */
+int bc_mgmt_set_port_protocol(struct bc *bc, int port, uint16_t protocol,
+			      const uint8_t *addr, size_t len);
 
 #endif

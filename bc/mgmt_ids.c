@@ -351,6 +351,12 @@ static void put_addresses(const struct mgmt_port_data *pd,
 	if (pd->have_mac)
 		wire_put_bytes(w, pd->mac, 6);
 	/* protocolAddress */
+	if (pd->protocol) {
+		wire_put_u16(w, pd->protocol);
+		wire_put_u16(w, pd->plen);
+		wire_put_bytes(w, pd->paddr, pd->plen);
+		return;
+	}
 	wire_put_u16(w, NETWORK_PROTOCOL_UDP_IPV4);
 	wire_put_u16(w, pd->have_ipv4 ? 4 : 0);
 	if (pd->have_ipv4)

@@ -31,6 +31,11 @@ struct mgmt_port_data {
 	bool have_mac, have_ipv4;
 	uint8_t mac[6];
 	uint8_t ipv4[4];
+	/* protocolAddress of another transport (bc_mgmt_set_port_protocol):
+	 * networkProtocol, 0 while UDPv4's ipv4 above stands */
+	uint16_t protocol;
+	uint8_t paddr[16];
+	uint8_t plen;
 	bool thresh_set;
 	uint32_t neighbor_prop_delay_thresh; /* PORT_DATA_SET_NP, ns */
 };

@@ -470,7 +470,8 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("net_sync_monitor", P, "0", 0, 1,
 	      "Add the NetSync monitor TLVs (informative)."),
 	O_ENU("network_transport", PI, "UDPv4", network_transport_enu,
-	      "Transport: UDPv4, UDPv6 or L2 (IEEE 802.3)."),
+	      "Transport: UDPv4, UDPv6 or L2 (IEEE 802.3, ethertype "
+	      "0x88F7), per port as in ptp4l (-4, -6, -2)."),
 	O_INT("ntp_shm_segment", GL | OPT_HVPTP, "-1", -1, 255,
 	      "Feed the reference clock's time (UTC, while it has a "
 	      "master's time) to this NTP SHM unit, key 0x4e545030 + N, "
@@ -490,9 +491,9 @@ static const struct cfg_option_info cfg_options[] = {
 	      "locked."),
 	O_STR("p2p_dst_ipv4", PI, "224.0.0.107",
 	      "IPv4 multicast address of peer delay messages."),
-	O_STR("p2p_dst_ipv6", P, "FF02:0:0:0:0:0:0:6B",
-	      "IPv6 multicast address of peer delay messages."),
-	O_STR("p2p_dst_mac", P, "01:80:C2:00:00:0E",
+	O_STR("p2p_dst_ipv6", PI, "FF02:0:0:0:0:0:0:6B",
+	      "IPv6 multicast address of peer delay messages (UDPv6)."),
+	O_STR("p2p_dst_mac", PI, "01:80:C2:00:00:0E",
 	      "MAC destination of peer delay messages (L2)."),
 	O_INT("path_trace_enabled", PL, "0", 0, 1,
 	      "Add the path trace TLV to Announce messages."),
@@ -549,10 +550,10 @@ static const struct cfg_option_info cfg_options[] = {
 	O_STR("ptp_dst_ipv4", PI, "224.0.1.129",
 	      "IPv4 multicast address of PTP messages other than peer "
 	      "delay."),
-	O_STR("ptp_dst_ipv6", P, "FF0E:0:0:0:0:0:0:181",
+	O_STR("ptp_dst_ipv6", PI, "FF0E:0:0:0:0:0:0:181",
 	      "IPv6 multicast address of PTP messages other than peer "
-	      "delay."),
-	O_STR("ptp_dst_mac", P, "01:1B:19:00:00:00",
+	      "delay (UDPv6); its scope nibble is udp6_scope's."),
+	O_STR("ptp_dst_mac", PI, "01:1B:19:00:00:00",
 	      "MAC destination of PTP messages other than peer delay (L2)."),
 	O_INT("ptp_minor_version", GI, "1", 0, 1,
 	      "minorVersionPTP sent in headers (1: IEEE 1588-2019, 0: "
@@ -647,8 +648,11 @@ static const struct cfg_option_info cfg_options[] = {
 	      "timePropertiesDS.timeSource announced as grandmaster (0xA0: "
 	      "internal oscillator)."),
 	O_ENU("time_stamping", PI, "hardware", time_stamping_enu,
-	      "Time stamping: hardware or software (legacy, onestep, "
-	      "p2p1step are refused).  hvptpd also takes it per port, for "
+	      "Time stamping: hardware or software; onestep and p2p1step "
+	      "(hardware one-step Sync, and Pdelay_Resp: "
+	      "HWTSTAMP_TX_ONESTEP_SYNC / _P2P, refused at start when the "
+	      "driver lacks them) are refused until the core sends one-step "
+	      "Sync; legacy is refused.  hvptpd also takes it per port, for "
 	      "hardware and software ports in one clock (ptp4l: global "
 	      "only)."),
 	O_INT("transportSpecific", PI, "0", 0, 0x0F,
@@ -697,8 +701,10 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Milliseconds to wait for a transmit timestamp."),
 	O_INT("udp_ttl", PI, "1", 1, 255,
 	      "TTL (hop limit) of multicast PTP messages over UDP."),
-	O_INT("udp6_scope", P, "0x0E", 0x00, 0x0F,
-	      "Scope of the IPv6 multicast address of non-peer messages."),
+	O_INT("udp6_scope", PI, "0x0E", 0x00, 0x0F,
+	      "Scope of the IPv6 multicast address of non-peer messages "
+	      "(ptp_dst_ipv6 FF0X::181: 0x02 link-local, 0x05 site-local, "
+	      "0x0E global)."),
 	O_STR("uds_address", GL, "/var/run/hvptp/hvptpd",
 	      "Read-write management socket (hvptpd default; ptp4l: "
 	      "/var/run/ptp/ptp4l)."),

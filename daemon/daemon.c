@@ -39,26 +39,25 @@ int hvd_timer_id(const struct hvd *d, int timer)
 	return d->cap * BC_TMR_COUNT + EXEC_TMR_COUNT + timer;
 }
 
-static void txmap_put(struct hvd_port *hp, uint32_t txid, uint32_t token)
+/*
+ * An event message goes out timestamped (its TX timestamp comes back with
+ * the token), except on a one-step port (time_stamping onestep/p2p1step):
+ * there the device writes the time into Sync (and, p2p1step, into
+ * Pdelay_Resp) and no timestamp comes back for it (TRANSPORT_ONESTEP).
+ */
+enum transport_send hvd_send_kind(const struct hvd_port *hp, bool event,
+				  const uint8_t *buf, size_t len)
 {
-	struct hvd_txmap *m = &hp->txmap[hp->txmap_next];
+	uint8_t type = len ? buf[0] & 0x0f : 0xff;
 
-	hp->txmap_next = (uint8_t)((hp->txmap_next + 1) % HVD_TXMAP);
-	m->used = true;
-	m->txid = txid;
-	m->token = token;
-}
-
-bool txmap_take_token(struct hvd_port *hp, uint32_t txid, uint32_t *token)
-{
-	for (int i = 0; i < HVD_TXMAP; i++) {
-		if (hp->txmap[i].used && hp->txmap[i].txid == txid) {
-			hp->txmap[i].used = false;
-			*token = hp->txmap[i].token;
-			return true;
-		}
-	}
-	return false;
+	if (!event)
+		return TRANSPORT_GENERAL;
+	if (hp->onestep == HWTS_ONESTEP_OFF)
+		return TRANSPORT_EVENT;
+	if (type == PTP_MSG_SYNC ||
+	    (hp->onestep == HWTS_ONESTEP_P2P && type == PTP_MSG_PDELAY_RESP))
+		return TRANSPORT_ONESTEP;
+	return TRANSPORT_EVENT;
 }
 
 static int plat_send(void *ctx, int port, bool event, enum bc_dest dest,
@@ -67,16 +66,14 @@ static int plat_send(void *ctx, int port, bool event, enum bc_dest dest,
 {
 	struct hvd *d = ctx;
 	struct hvd_port *hp = &d->ports[port];
-	uint32_t txid = 0;
 	int n;
 
-	n = hp->t ? hp->ops->send(hp->t, event, dest, addr, buf, len, &txid)
+	/* the token goes down with the message and comes back with its TX
+	 * timestamp (read_txts): no map of ids here */
+	n = hp->t ? hp->ops->send(hp->t, hvd_send_kind(hp, event, buf, len),
+				  dest, addr, buf, len, token)
 		  : -ENOTCONN;
-	if (n < 0)
-		return n;
-	if (event)
-		txmap_put(hp, txid, token);
-	return 0;
+	return n < 0 ? n : 0;
 }
 
 static void plat_timer_arm(void *ctx, int port, int t, int64_t at)

@@ -25,14 +25,6 @@
 #include "hwts/hwts.h"
 #include "hwts/transport.h"
 
-#define HVD_TXMAP 32
-
-struct hvd_txmap {
-	bool used;
-	uint32_t txid;
-	uint32_t token;
-};
-
 struct hvd_port {
 	char name[BC_PORT_NAME_LEN]; /* the interface */
 	bool in_use; /* the slot holds a port (the core's port i) */
@@ -50,8 +42,7 @@ struct hvd_port {
 			  bridge: hwts_info_tx_sched) */
 	int fds[2];
 	int ifindex;
-	struct hvd_txmap txmap[HVD_TXMAP];
-	uint8_t txmap_next;
+	enum hwts_onestep onestep; /* the transport's, while open */
 	uint64_t rx_truncated;
 	uint64_t rx_no_ts;
 	uint64_t rx_errors;
@@ -140,7 +131,9 @@ void hvd_ports_scan(struct hvd *d, int64_t now);
  * -1) or the daemon's own (hvd_timer_id(d, HVD_TMR_...)). */
 int hvd_port_timer_id(const struct hvd *d, int port, int timer);
 int hvd_timer_id(const struct hvd *d, int timer);
-/* The core's token for a transport's txid (consumed). */
-bool txmap_take_token(struct hvd_port *hp, uint32_t txid, uint32_t *token);
+/* How an event or general message of port hp goes out (one-step ports
+ * send Sync, and for p2p1step Pdelay_Resp, TRANSPORT_ONESTEP). */
+enum transport_send hvd_send_kind(const struct hvd_port *hp, bool event,
+				  const uint8_t *buf, size_t len);
 
 #endif

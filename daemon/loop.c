@@ -84,20 +84,19 @@ static void read_txts(struct hvd *d, int port, int64_t now)
 {
 	struct hvd_port *hp = &d->ports[port];
 	struct transport_txts tt;
-	uint32_t token;
 	int err = hp->ops->recv_txts(hp->t, &tt);
 
 	if (err == -EAGAIN)
 		return;
+	if (err == -ENOMSG) {
+		hp->txts_unmatched++;
+		return;
+	}
 	if (err < 0) {
 		hp->rx_errors++;
 		return;
 	}
-	if (!txmap_take_token(hp, tt.txid, &token)) {
-		hp->txts_unmatched++;
-		return;
-	}
-	exec_tx_ts(&d->ex, port, token, tt.ts, now);
+	exec_tx_ts(&d->ex, port, tt.token, tt.ts, now);
 }
 
 static void read_rx(struct hvd *d, int port, int channel, int64_t now)

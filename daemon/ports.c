@@ -25,6 +25,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <linux/net_tstamp.h>
+
 #include "common/log.h"
 #include "daemon/daemon.h"
 
@@ -41,14 +43,51 @@ static bool port_hardware(const struct hvd *d, int i)
 	return d->ports[i].tmpl < 0 && d->set.port_hardware[d->ports[i].fixed];
 }
 
+/* CLOCK_DESCRIPTION's addresses: the MAC, and the protocolAddress of the
+ * port's transport (its IPv4 or IPv6 address, or the MAC for L2). */
 void hvd_port_addresses(struct hvd *d, int i)
 {
-	uint8_t mac[6], ip[4];
-	bool have_mac = hwts_iface_mac(d->ports[i].name, mac) == 0;
-	bool have_ip = hwts_iface_ipv4(d->ports[i].name, ip) == 0;
+	uint8_t mac[6], ip[4], ip6[16];
+	const char *name = d->ports[i].name;
+	bool have_mac = hwts_iface_mac(name, mac) == 0;
+	bool have_ip = hwts_iface_ipv4(name, ip) == 0;
 
 	bc_mgmt_set_port_address(d->bc, i, have_mac ? mac : NULL,
 				 have_ip ? ip : NULL);
+	switch (port_tcfg(d, i)->kind) {
+	case TRANSPORT_UDPV6:
+		bc_mgmt_set_port_protocol(d->bc, i, TRANSPORT_UDPV6,
+					  hwts_iface_ipv6(name, ip6) == 0 ? ip6
+									 : NULL,
+					  sizeof(ip6));
+		break;
+	case TRANSPORT_L2:
+		bc_mgmt_set_port_protocol(d->bc, i, TRANSPORT_L2,
+					  have_mac ? mac : NULL, sizeof(mac));
+		break;
+	case TRANSPORT_UDPV4:
+		break;
+	}
+}
+
+/* One-step needs the driver's one-step tx_type (ethtool -T's
+ * "onestep-sync", "onestep-p2p"): refused at start without it. */
+static int onestep_check(struct hvd *d, int i)
+{
+	struct hvd_port *hp = &d->ports[i];
+	enum hwts_onestep os = port_tcfg(d, i)->onestep;
+	int tx = os == HWTS_ONESTEP_P2P ? HWTSTAMP_TX_ONESTEP_P2P
+					: HWTSTAMP_TX_ONESTEP_SYNC;
+
+	if (os == HWTS_ONESTEP_OFF || (hp->info.tx_types & (1u << tx)))
+		return 0;
+	cm_log(CM_LOG_ERR, "%s: time_stamping %s: the driver offers no %s "
+	       "(tx_types 0x%x): use time_stamping hardware (two-step)",
+	       hp->name, os == HWTS_ONESTEP_P2P ? "p2p1step" : "onestep",
+	       os == HWTS_ONESTEP_P2P ? "HWTSTAMP_TX_ONESTEP_P2P"
+				      : "HWTSTAMP_TX_ONESTEP_SYNC",
+	       hp->info.tx_types);
+	return -EOPNOTSUPP;
 }
 
 /* Can the driver stamp this port as configured?  A missing TSINFO is
@@ -74,7 +113,7 @@ int hvd_port_check(struct hvd *d, int i)
 		return 0;
 	}
 	if (hwts_info_supports(&hp->info, hw))
-		return 0;
+		return onestep_check(d, i);
 	cm_log(CM_LOG_ERR, "%s: the driver does not support %s timestamping%s",
 	       hp->name, hw ? "hardware" : "software",
 	       hw ? " (try -S, or time_stamping software in its section)" : "");
@@ -91,7 +130,9 @@ int hvd_port_open(struct hvd *d, int i)
 		return -ENODEV;
 	if (hp->tx_sched && tc.mode == HWTS_SOFTWARE)
 		tc.mode = HWTS_SOFTWARE_SCHED;
-	hp->ops = &transport_udp4_ops;
+	hp->ops = transport_ops_of(tc.kind);
+	if (!hp->ops)
+		return -EINVAL;
 	err = hp->ops->open(&hp->t, hp->name, &tc);
 	if (err < 0) {
 		hp->t = NULL;
@@ -99,7 +140,7 @@ int hvd_port_open(struct hvd *d, int i)
 		return err;
 	}
 	hp->ops->fds(hp->t, hp->fds);
-	memset(hp->txmap, 0, sizeof(hp->txmap));
+	hp->onestep = tc.onestep;
 	hp->waiting = false;
 	hp->link_seen_running = false;
 	if (d->bc)
@@ -116,7 +157,6 @@ void hvd_port_close(struct hvd *d, int i)
 	hp->t = NULL;
 	hp->ifindex = 0;
 	hp->fds[0] = hp->fds[1] = -1;
-	memset(hp->txmap, 0, sizeof(hp->txmap));
 }
 
 /* A port's link state changed (netlink event or IFF_RUNNING poll). */

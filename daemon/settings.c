@@ -1,4 +1,6 @@
 /* daemon/settings.c — option store to module configuration. */
+#include <arpa/inet.h>
+#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,8 +68,8 @@ static int copy_path(char *dst, size_t cap, const char *src)
 
 /* Values of enum options (config/options.c keeps ptp4l's spellings and
  * these numbers). */
-enum { TS_HARDWARE = 0, TS_SOFTWARE = 1 };
-enum { NT_UDPV4 = 1 };
+enum { TS_HARDWARE = 0, TS_SOFTWARE = 1, TS_LEGACY = 2, TS_ONESTEP = 3,
+       TS_P2P1STEP = 4 };
 enum { DSCMP_IEEE1588 = 0 };
 enum { SERVO_NAME_PI = 0, SERVO_NAME_LINREG = 1, SERVO_NAME_KALMAN = 5 };
 enum { CT_OC = 0, CT_BC = 1 };
@@ -99,11 +101,8 @@ static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 	k->slave_only = cfg_get_int(c, NULL, "clientOnly") != 0;
 	if (k->slave_only)
 		k->clock_quality.clock_class = 255; /* as ptp4l: 7.6.2.5 */
+	/* twoStepFlag 0 is a port's one-step: onestep_from_cfg */
 	k->two_step = cfg_get_int(c, NULL, "twoStepFlag") != 0;
-	if (!k->two_step)
-		rc = refuse(err, "twoStepFlag",
-			    "%s: one-step operation is not implemented yet",
-			    "0");
 	k->ptp_minor_version = (uint8_t)cfg_get_int(c, NULL, "ptp_minor_version");
 	k->max_steps_removed = (uint8_t)cfg_get_int(c, NULL, "maxStepsRemoved");
 	k->time_source = (uint8_t)cfg_get_int(c, NULL, "timeSource");
@@ -166,15 +165,104 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	return rc;
 }
 
-static int transport_from_cfg(const struct cfg *c, const char *name,
-			      bool hardware, struct transport_cfg *t,
-			      struct set_report *err)
+/* time_stamping hardware, onestep and p2p1step stamp in hardware. */
+static bool ts_is_hardware(int ts)
 {
+	return ts == TS_HARDWARE || ts == TS_ONESTEP || ts == TS_P2P1STEP;
+}
+
+/* "01:1B:19:00:00:00": six hex pairs and colons, nothing else. */
+static bool mac_ok(const char *m)
+{
+	if (!m || strlen(m) != 17)
+		return false;
+	for (int i = 0; i < 17; i++) {
+		bool colon = i % 3 == 2;
+
+		if (colon ? m[i] != ':' : !isxdigit((unsigned char)m[i]))
+			return false;
+	}
+	return true;
+}
+
+static int ipv6_group_ok(const char *a)
+{
+	struct in6_addr in6;
+
+	return a && strlen(a) < 48 && inet_pton(AF_INET6, a, &in6) == 1 &&
+	       IN6_IS_ADDR_MULTICAST(&in6);
+}
+
+/* The addresses of the transport in use, each checked where it was set:
+ * ptp4l refuses a bad one when the port opens; hvptpd at start. */
+static int transport_addrs(const struct cfg *c, const char *name,
+			   struct transport_cfg *t, struct set_report *err)
+{
+	static const char *const opt[] = { "ptp_dst_ipv6", "p2p_dst_ipv6",
+					   "ptp_dst_mac", "p2p_dst_mac" };
+	char *dst[] = { t->ptp_dst_ipv6, t->p2p_dst_ipv6, t->ptp_dst_mac,
+			t->p2p_dst_mac };
+	size_t cap[] = { sizeof(t->ptp_dst_ipv6), sizeof(t->p2p_dst_ipv6),
+			 sizeof(t->ptp_dst_mac), sizeof(t->p2p_dst_mac) };
+	int rc = 0;
+
+	for (int k = 0; k < 4; k++) {
+		const char *v = cfg_get_string(c, name, opt[k]);
+		bool ok = k < 2 ? ipv6_group_ok(v) : mac_ok(v);
+
+		if (!ok) {
+			rc = refuse(err, opt[k], "%s: not %s", v ? v : "",
+				    k < 2 ? "an IPv6 multicast address"
+					  : "a MAC address (01:1B:19:00:00:00)");
+			continue;
+		}
+		copy_str(dst[k], cap[k], v);
+	}
+	return rc;
+}
+
+/*
+ * time_stamping onestep / p2p1step, and twoStepFlag 0 on a hardware port
+ * (ptp4l upgrades it to onestep): the device writes the time into Sync
+ * (and Pdelay_Resp) as it leaves.  The transport's part is here
+ * (transport_cfg.onestep: SIOCSHWTSTAMP's tx_type, checked against the
+ * driver's tx_types at start, and TRANSPORT_ONESTEP sends); the core's
+ * part (Sync with twoStepFlag clear and no Follow_Up, its token never
+ * returned) is not in yet, so it is refused here, with the reason.
+ */
+static int onestep_from_cfg(const struct cfg *c, int ts,
+			    struct transport_cfg *t, struct set_report *err)
+{
+	bool two_step = cfg_get_int(c, NULL, "twoStepFlag") != 0;
+
+	if (ts == TS_ONESTEP || (ts == TS_HARDWARE && !two_step))
+		t->onestep = HWTS_ONESTEP_SYNC;
+	else if (ts == TS_P2P1STEP)
+		t->onestep = HWTS_ONESTEP_P2P;
+	if (!two_step && !ts_is_hardware(ts))
+		return refuse(err, "twoStepFlag", "%s", "0: one step is only "
+			      "possible with hardware time stamping");
+	if (t->onestep == HWTS_ONESTEP_OFF)
+		return 0;
+	return refuse(err, ts == TS_HARDWARE ? "twoStepFlag" : "time_stamping",
+		      "%s: the device side is there (%s), but the core does "
+		      "not send one-step Sync yet",
+		      ts == TS_HARDWARE ? "0" : ts == TS_P2P1STEP ? "p2p1step"
+								 : "onestep",
+		      ts == TS_P2P1STEP ? "HWTSTAMP_TX_ONESTEP_P2P"
+					: "HWTSTAMP_TX_ONESTEP_SYNC");
+}
+
+static int transport_from_cfg(const struct cfg *c, const char *name,
+			      struct transport_cfg *t, struct set_report *err)
+{
+	int ts = cfg_get_enum(c, name, "time_stamping");
+	int rc;
+
 	transport_cfg_default(t);
-	if (cfg_get_enum(c, name, "network_transport") != NT_UDPV4)
-		return refuse(err, "network_transport",
-			      "%s: only UDPv4 is implemented yet", "UDPv6/L2");
-	t->mode = hardware ? HWTS_HARDWARE : HWTS_SOFTWARE;
+	t->kind = (enum transport_kind)cfg_get_enum(c, name,
+						    "network_transport");
+	t->mode = ts_is_hardware(ts) ? HWTS_HARDWARE : HWTS_SOFTWARE;
 	t->filter_mode = (enum hwts_filter_mode)cfg_get_enum(c, NULL,
 							     "hwts_filter");
 	t->udp_ttl = cfg_get_int(c, name, "udp_ttl");
@@ -182,11 +270,17 @@ static int transport_from_cfg(const struct cfg *c, const char *name,
 	t->dscp_general = cfg_get_int(c, NULL, "dscp_general");
 	t->socket_priority = cfg_get_int(c, NULL, "socket_priority");
 	t->rcvbuf = cfg_get_int(c, name, "socket_rcvbuf");
+	t->udp6_scope = cfg_get_int(c, name, "udp6_scope");
+	/* peer delay (P2P, or Auto listening for it) needs the peer group
+	 * (224.0.0.107, FF02::6B; L2 joins p2p_dst_mac always, as ptp4l) */
+	t->want_peer = cfg_get_enum(c, name, "delay_mechanism") != DM_E2E;
 	copy_str(t->ptp_dst_ipv4, sizeof(t->ptp_dst_ipv4),
 		 cfg_get_string(c, name, "ptp_dst_ipv4"));
 	copy_str(t->p2p_dst_ipv4, sizeof(t->p2p_dst_ipv4),
 		 cfg_get_string(c, name, "p2p_dst_ipv4"));
-	return 0;
+	rc = transport_addrs(c, name, t, err);
+	rc |= onestep_from_cfg(c, ts, t, err);
+	return rc ? -EINVAL : 0;
 }
 
 enum { SF_AUTO = 0, SF_NONE = 1, SF_MEDIAN = 2, SF_SELECT = 3 };
@@ -415,10 +509,10 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	const char *tag;
 	int rc = 0;
 
-	if (ts != TS_HARDWARE && ts != TS_SOFTWARE)
-		rc = refuse(err, "time_stamping",
-			    "%s: only hardware and software are implemented "
-			    "yet", "legacy/onestep/p2p1step");
+	if (ts == TS_LEGACY)
+		rc = refuse(err, "time_stamping", "%s: not implemented (raw "
+			    "hardware stamps converted to system time by the "
+			    "driver: no current driver does)", "legacy");
 	s->kernel_leap = cfg_get_int(c, NULL, "kernel_leap") != 0;
 	if (copy_path(s->leapfile, sizeof(s->leapfile),
 		      cfg_get_string(c, NULL, "leapfile")) < 0)
@@ -430,7 +524,7 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		rc = refuse(err, "clock_type",
 			    "%s: transparent clocks are not implemented yet",
 			    "P2P_TC/E2E_TC");
-	s->hardware = ts == TS_HARDWARE;
+	s->hardware = ts_is_hardware(ts);
 	s->summary_interval = cfg_get_int(c, NULL, "summary_interval");
 	s->logging_level = cfg_get_int(c, NULL, "logging_level");
 	s->verbose = cfg_get_int(c, NULL, "verbose") != 0;
@@ -495,11 +589,11 @@ static int port_ts_from_cfg(const struct cfg *c, const char *name,
 {
 	int ts = cfg_get_enum(c, name, "time_stamping");
 
-	if (ts != TS_HARDWARE && ts != TS_SOFTWARE)
-		return refuse(err, "time_stamping",
-			      "%s: only hardware and software are implemented "
-			      "yet", "legacy/onestep/p2p1step");
-	s->port_hardware[i] = ts == TS_HARDWARE;
+	if (ts == TS_LEGACY)
+		return refuse(err, "time_stamping", "%s: not implemented (raw "
+			      "hardware stamps converted to system time by "
+			      "the driver: no current driver does)", "legacy");
+	s->port_hardware[i] = ts_is_hardware(ts);
 	s->any_hardware |= s->port_hardware[i];
 	s->any_software |= !s->port_hardware[i];
 	s->sys_offset_method[i] =
@@ -623,8 +717,7 @@ static int settings_read(const struct cfg *c, struct hvd_settings *s,
 		port_from_cfg(c, name, &s->ports[i], err);
 		s->ports[i].hw_timestamping = s->port_hardware[i];
 		s->ports[i].clock_is_utc = !s->port_hardware[i];
-		transport_from_cfg(c, name, s->port_hardware[i],
-				   &s->transport[i], err);
+		transport_from_cfg(c, name, &s->transport[i], err);
 		s->phc_index[i] = cfg_get_int(c, name, "phc_index");
 	}
 	err->port = NULL;

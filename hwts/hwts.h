@@ -46,6 +46,9 @@ int hwts_iface_mac(const char *ifname, uint8_t mac[6]);
  * ioctl is not logged: an interface without one (-EADDRNOTAVAIL) is
  * common. */
 int hwts_iface_ipv4(const char *ifname, uint8_t ip[4]);
+/* An IPv6 address of the interface (getifaddrs): a global one if it has
+ * one, else its link-local one.  -EADDRNOTAVAIL, not logged, for none. */
+int hwts_iface_ipv6(const char *ifname, uint8_t ip[16]);
 
 /* PHC /dev/ptpN (index) or a path; readonly: adjfreq/step/set_leap fail
  * with -EPERM (free-running mode guards the clock). */

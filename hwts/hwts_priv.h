@@ -3,9 +3,11 @@
  *
  * Not part of the interface other modules code against (that is
  * hwts/transport.h and hwts/hwts.h).  It exposes the pieces that are worth
- * testing on their own: the control-message parser for SO_TIMESTAMPING and
- * the error queue, the queue that maps TX timestamps back to the txids that
- * send() handed out, SO_TIMESTAMPING and SIOCSHWTSTAMP setup, the TSINFO
+ * testing on their own: the transports' shared base (struct transport and
+ * the helpers of hwts/transport.c), the control-message parser for
+ * SO_TIMESTAMPING and the error queue, the queue that maps TX timestamps
+ * back to the tokens that send() was given, SO_TIMESTAMPING and
+ * SIOCSHWTSTAMP setup, the TSINFO
  * netlink reply parser and the ETHTOOL_GET_TS_INFO ioctl path, and the
  * clocks' arithmetic (scaled ppm, the system clock's tick, error bounds in
  * us) apart from the clock_adjtime calls that use it.
@@ -50,8 +52,12 @@ struct hwts_cmsg {
 	int n_cmsg; /* control messages seen */
 };
 
-/* Parse msg's control messages (bounds-checked).  Never fails: unknown or
- * short messages are ignored. */
+/* Parse the control messages of one recvmsg: ctl, len bytes as the kernel
+ * left them in msg_control / msg_controllen (bounds-checked; a pure
+ * function: no syscall, no state, any bytes are safe).  Never fails:
+ * unknown or short messages are ignored.  The entry point for fuzzing. */
+void hwts_cmsg_parse_buf(const void *ctl, size_t len, struct hwts_cmsg *out);
+/* The same over a msghdr after recvmsg. */
 void hwts_cmsg_parse(struct msghdr *msg, struct hwts_cmsg *out);
 /* The timestamp of the wanted kind (hardware: ts[2], software: ts[0]). */
 bool hwts_cmsg_ts(const struct hwts_cmsg *c, bool hardware, tmv_t *ts);
@@ -60,7 +66,9 @@ bool hwts_cmsg_ts(const struct hwts_cmsg *c, bool hardware, tmv_t *ts);
 #define HWTS_TXQ_FP 32 /* bytes of each message kept to recognise it */
 
 struct hwts_txq_ent {
-	uint32_t txid;
+	uint32_t txid; /* the send's place in the socket's key sequence */
+	uint32_t token; /* the core's, handed back with the timestamp */
+	bool want; /* false: one-step, no timestamp expected */
 	uint32_t fails; /* txq.fails when this was sent */
 	uint16_t len;
 	uint8_t fp[HWTS_TXQ_FP];
@@ -70,7 +78,10 @@ struct hwts_txq_ent {
  * Outstanding event messages, oldest first.  With SOF_TIMESTAMPING_OPT_ID
  * the kernel's key is txid + key_off (0 unless a failed send consumed a
  * key); without it, timestamps match by the message bytes looped back with
- * them, else first in, first out.
+ * them, else first in, first out.  The txid is internal (it counts sends
+ * as the kernel counts keys); what comes out is the token the send was
+ * given.  One-step sends take a key too: they are queued without wanting a
+ * timestamp, so a device that reports one anyway does not shift the keys.
  */
 struct hwts_txq {
 	bool opt_id;
@@ -84,22 +95,30 @@ struct hwts_txq {
 	struct hwts_txq_ent e[HWTS_TXQ_LEN];
 	uint64_t lost; /* entries dropped without a timestamp */
 	uint64_t unmatched; /* timestamps that matched nothing */
+	uint64_t unwanted; /* timestamps of one-step sends, dropped */
 };
 
 void hwts_txq_init(struct hwts_txq *q, bool opt_id, enum hwts_mode mode);
-/* An event message went out: its txid. */
-uint32_t hwts_txq_sent(struct hwts_txq *q, const void *buf, size_t len);
+/* An event message went out with token (want: a TX timestamp is
+ * expected); returns its txid. */
+uint32_t hwts_txq_sent(struct hwts_txq *q, const void *buf, size_t len,
+		       uint32_t token, bool want);
 /* An event send failed (it may have used up an OPT_ID key). */
 void hwts_txq_failed(struct hwts_txq *q);
-/* Match a timestamp report (c) and the looped data to a txid. */
+/* Match a timestamp report (c) and the looped data to a send: true with
+ * its token; false when it matches nothing (counted in unmatched) or a
+ * one-step send (counted in unwanted). */
 bool hwts_txq_match(struct hwts_txq *q, const struct hwts_cmsg *c,
-		    const void *data, size_t dlen, uint32_t *txid);
+		    const void *data, size_t dlen, uint32_t *token);
 
 /* SO_TIMESTAMPING for mode on fd; event: TX timestamps and OPT_ID too
  * (*opt_id tells whether the kernel took it). */
 int hwts_tstamp_enable(int fd, const char *ifname, enum hwts_mode mode,
 		       bool event, bool *opt_id);
-/* One TX timestamp from fd's error queue: 0, -EAGAIN, -errno. */
+/* One TX timestamp from fd's error queue: 0, -EAGAIN, -ENOMSG (nothing
+ * more, but one or more that matched no send were passed over: a count
+ * for the caller), -errno.  Reports that match nothing (a bridge's second
+ * scheduler stamp of the same send) are passed over. */
 int hwts_txts_read(int fd, const char *ifname, bool hardware,
 		   struct hwts_txq *q, struct transport_txts *out);
 
@@ -112,14 +131,91 @@ struct hwts_hwtstamp_state {
 	int tx_type, rx_filter; /* in force after setup */
 };
 
-/* True when rx filter f time-stamps every PTP v2 event over UDP. */
-bool hwts_rx_filter_ok(int f);
+/* True when rx filter f time-stamps every PTP v2 event message over UDP
+ * (l2 false) or over IEEE 802.3 (l2 true). */
+bool hwts_rx_filter_ok(int f, bool l2);
 const char *hwts_rx_filter_name(int f);
-int hwts_hwtstamp_setup(const char *ifname, enum hwts_filter_mode mode,
+/* HWTSTAMP_TX_ON, or the one-step tx_type of onestep. */
+int hwts_tx_type(enum hwts_onestep onestep);
+const char *hwts_tx_type_name(int tx_type);
+/* What a transport asks of the interface: filter mode, one-step, and
+ * whether its event messages are L2 frames or UDP datagrams. */
+struct hwts_hw_req {
+	enum hwts_filter_mode mode;
+	enum hwts_onestep onestep;
+	bool l2;
+};
+int hwts_hwtstamp_setup(const char *ifname, const struct hwts_hw_req *req,
 			struct hwts_hwtstamp_state *st);
 /* Put back the configuration found by setup, if setup changed it. */
 void hwts_hwtstamp_restore(const char *ifname,
 			   struct hwts_hwtstamp_state *st);
+
+/* ---- transport.c: the base of every transport ---- */
+
+/*
+ * The part of a transport every implementation shares; each one embeds it
+ * first in its own struct (struct udp4 { struct transport t; ... }) and
+ * reaches its own with container_of.  fd[1] is -1 where the general
+ * channel has no socket of its own to read (L2: both on fd[0]).
+ */
+struct transport {
+	const struct transport_ops *ops;
+	char ifname[IFNAMSIZ];
+	int ifindex;
+	struct transport_cfg cfg;
+	int fd[2]; /* event, general; -1: none */
+	int send_fd[2]; /* where each channel sends from (L2: its own
+			   general socket that takes no TX timestamps) */
+	bool hardware;
+	struct hwts_txq txq;
+	struct hwts_hwtstamp_state hw;
+};
+
+#define hwts_container_of(ptr, type, member)                            \
+	((type *)(void *)((char *)(ptr) - offsetof(type, member)))
+
+/* Allocate size bytes (an implementation's struct, the base first) for
+ * ifname, fds -1.  -EINVAL (bad name, logged), -ENOMEM. */
+int transport_base_new(size_t size, const struct transport_ops *ops,
+		       const char *ifname, const struct transport_cfg *cfg,
+		       struct transport **out);
+/* Close the sockets, put back the hardware configuration, free. */
+void transport_base_close(struct transport *t);
+/* A socket for channel ch: created without SOCK_NONBLOCK/SOCK_CLOEXEC,
+ * flagged with fcntl (design.md section 4). */
+int transport_socket(struct transport *t, int ch, int domain, int type,
+		     int protocol);
+int transport_sockopt(struct transport *t, int ch, int level, int name,
+		      const void *val, socklen_t len, const char *what);
+int transport_sockopt_int(struct transport *t, int ch, int level, int name,
+			  int v, const char *what);
+/* SO_REUSEADDR and SO_BINDTODEVICE. */
+int transport_bind_device(struct transport *t, int ch);
+/* socket_rcvbuf on ch (SO_RCVBUFFORCE, else SO_RCVBUF). */
+int transport_rcvbuf(struct transport *t, int ch);
+/* SO_PRIORITY when socket_priority is set. */
+int transport_priority(struct transport *t, int ch);
+/* The interface's hardware configuration (hardware mode) and
+ * SO_TIMESTAMPING on fd[0] (event: TX too) and fd[1] (if any); the TX
+ * queue.  l2: the device must stamp PTP over IEEE 802.3. */
+int transport_tstamp_setup(struct transport *t, bool l2);
+/* One datagram from fd[ch] with its timestamp: bytes (at most cap),
+ * -EAGAIN, -errno; the sender's address in *from (fromlen: its size on
+ * entry, the kernel's on return). */
+int transport_recvmsg(struct transport *t, int ch, void *buf, size_t cap,
+		      struct transport_rx *rx, void *from, socklen_t *fromlen);
+/* sendto from the channel's socket; event sends queue token for their TX
+ * timestamp.  Bytes sent or -errno. */
+int transport_sendto(struct transport *t, enum transport_send what,
+		     const void *buf, size_t len, const void *to,
+		     socklen_t tolen, uint32_t token);
+/* The shared ops. */
+int transport_base_recv_txts(struct transport *t, struct transport_txts *out);
+void transport_base_fds(struct transport *t, int fds[2]);
+/* "hardware", "software", "software (TX: scheduler)" and the OPT_ID note,
+ * for the open log line. */
+const char *transport_mode_name(const struct transport *t);
 
 /* ---- clockadj.c: clock_gettime / clock_adjtime for phc.c, sysclk.c ---- */
 

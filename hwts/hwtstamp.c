@@ -2,9 +2,12 @@
  * hwts/hwtstamp.c — the interface's hardware timestamping configuration
  * (SIOCSHWTSTAMP / SIOCGHWTSTAMP, struct hwtstamp_config).
  *
- * TX: HWTSTAMP_TX_ON.  RX: the driver may answer a request with a broader
- * filter than asked for, or refuse it with ERANGE; any filter that stamps
- * every PTP v2 event message over UDP/IPv4 (V2_L4_EVENT, V2_EVENT, SOME as
+ * TX: HWTSTAMP_TX_ON, or HWTSTAMP_TX_ONESTEP_SYNC / _P2P for time_stamping
+ * onestep / p2p1step (the device writes the time into Sync, and into
+ * Pdelay_Resp for P2P, as they leave).  RX: the driver may answer a
+ * request with a broader filter than asked for, or refuse it with ERANGE;
+ * any filter that stamps every PTP v2 event message of the transport
+ * (UDP: V2_L4_EVENT; IEEE 802.3: V2_L2_EVENT; either: V2_EVENT, SOME as
  * "more than asked", ALL) is accepted.  Filters that stamp only Sync or
  * only Delay_Req are not enough for a boundary clock and are never asked
  * for.  The configuration found at open is put back at close.
@@ -47,11 +50,40 @@ const char *hwts_rx_filter_name(int f)
 	return rx_filter_names[f];
 }
 
-bool hwts_rx_filter_ok(int f)
+bool hwts_rx_filter_ok(int f, bool l2)
 {
 	return f == HWTSTAMP_FILTER_ALL || f == HWTSTAMP_FILTER_SOME ||
-	       f == HWTSTAMP_FILTER_PTP_V2_L4_EVENT ||
+	       f == (l2 ? HWTSTAMP_FILTER_PTP_V2_L2_EVENT
+			: HWTSTAMP_FILTER_PTP_V2_L4_EVENT) ||
 	       f == HWTSTAMP_FILTER_PTP_V2_EVENT;
+}
+
+int hwts_tx_type(enum hwts_onestep onestep)
+{
+	switch (onestep) {
+	case HWTS_ONESTEP_SYNC:
+		return HWTSTAMP_TX_ONESTEP_SYNC;
+	case HWTS_ONESTEP_P2P:
+		return HWTSTAMP_TX_ONESTEP_P2P;
+	case HWTS_ONESTEP_OFF:
+		break;
+	}
+	return HWTSTAMP_TX_ON;
+}
+
+const char *hwts_tx_type_name(int tx_type)
+{
+	switch (tx_type) {
+	case HWTSTAMP_TX_OFF:
+		return "HWTSTAMP_TX_OFF";
+	case HWTSTAMP_TX_ON:
+		return "HWTSTAMP_TX_ON";
+	case HWTSTAMP_TX_ONESTEP_SYNC:
+		return "HWTSTAMP_TX_ONESTEP_SYNC";
+	case HWTSTAMP_TX_ONESTEP_P2P:
+		return "HWTSTAMP_TX_ONESTEP_P2P";
+	}
+	return "unknown tx_type";
 }
 
 static int hwtstamp_ioctl(const char *ifname, bool set,
@@ -102,13 +134,16 @@ static int hwtstamp_save(const char *ifname, struct hwts_hwtstamp_state *st)
 	return 0;
 }
 
-static bool current_ok(const struct hwts_hwtstamp_state *st)
+static bool current_ok(const struct hwts_hwtstamp_state *st,
+		       const struct hwts_hw_req *req)
 {
-	return st->have_orig && st->orig_tx_type == HWTSTAMP_TX_ON &&
-	       hwts_rx_filter_ok(st->orig_rx_filter);
+	return st->have_orig &&
+	       st->orig_tx_type == hwts_tx_type(req->onestep) &&
+	       hwts_rx_filter_ok(st->orig_rx_filter, req->l2);
 }
 
-static int hwtstamp_check(const char *ifname, struct hwts_hwtstamp_state *st)
+static int hwtstamp_check(const char *ifname, struct hwts_hwtstamp_state *st,
+			  const struct hwts_hw_req *req)
 {
 	if (!st->have_orig) {
 		cm_err("%s: hwts_filter check: cannot read the hardware "
@@ -116,11 +151,12 @@ static int hwtstamp_check(const char *ifname, struct hwts_hwtstamp_state *st)
 		       ifname);
 		return -EOPNOTSUPP;
 	}
-	if (!current_ok(st)) {
+	if (!current_ok(st, req)) {
 		cm_err("%s: hwts_filter check: tx_type %d rx_filter %s does "
-		       "not time-stamp PTP v2 events (need tx_type ON)",
+		       "not time-stamp PTP v2 events (need tx_type %s)",
 		       ifname, st->orig_tx_type,
-		       hwts_rx_filter_name(st->orig_rx_filter));
+		       hwts_rx_filter_name(st->orig_rx_filter),
+		       hwts_tx_type_name(hwts_tx_type(req->onestep)));
 		return -EINVAL;
 	}
 	cm_info("%s: hardware timestamping already on (rx_filter %s)", ifname,
@@ -128,25 +164,29 @@ static int hwtstamp_check(const char *ifname, struct hwts_hwtstamp_state *st)
 	return 0;
 }
 
-static void hwtstamp_refused(const char *ifname, int err, const char *tried)
+static void hwtstamp_refused(const char *ifname, int err, const char *tried,
+			     int tx_type)
 {
+	const char *tx = hwts_tx_type_name(tx_type);
+
 	if (err == -EPERM || err == -EACCES)
 		cm_err("%s: SIOCSHWTSTAMP not permitted (%s): needs "
 		       "CAP_NET_ADMIN",
 		       ifname, hwts_errname(err));
 	else if (err == -ERANGE || err == -EINVAL)
-		cm_err("%s: driver refused HWTSTAMP_TX_ON with rx_filter %s "
-		       "(%s)",
-		       ifname, tried, hwts_errname(err));
+		cm_err("%s: driver refused %s with rx_filter %s (%s)", ifname,
+		       tx, tried, hwts_errname(err));
 	else
-		cm_err("%s: driver refused HWTSTAMP_TX_ON (%s): %s", ifname,
+		cm_err("%s: driver refused %s (%s): %s", ifname, tx,
 		       hwts_errname(err), strerror(-err));
 }
 
 /* Ask for each filter in turn; 0 when one took and suits. */
 static int hwtstamp_try(const char *ifname, const int *filters, int n,
+			const struct hwts_hw_req *req,
 			struct hwts_hwtstamp_state *st)
 {
+	int tx_type = hwts_tx_type(req->onestep);
 	struct hwtstamp_config cfg;
 	char tried[96] = "";
 	int i, err = -EINVAL;
@@ -156,13 +196,13 @@ static int hwtstamp_try(const char *ifname, const int *filters, int n,
 
 		snprintf(tried + l, sizeof(tried) - l, "%s%s", l ? ", " : "",
 			 hwts_rx_filter_name(filters[i]));
-		err = hwtstamp_set(ifname, HWTSTAMP_TX_ON, filters[i], &cfg);
+		err = hwtstamp_set(ifname, tx_type, filters[i], &cfg);
 		if (err == 0) {
 			st->changed = true;
 			st->tx_type = cfg.tx_type;
 			st->rx_filter = cfg.rx_filter;
-			if (cfg.tx_type == HWTSTAMP_TX_ON &&
-			    hwts_rx_filter_ok(cfg.rx_filter))
+			if (cfg.tx_type == tx_type &&
+			    hwts_rx_filter_ok(cfg.rx_filter, req->l2))
 				return 0;
 			cm_debug("%s: asked rx_filter %s, got tx_type %d "
 				 "rx_filter %s",
@@ -176,17 +216,21 @@ static int hwtstamp_try(const char *ifname, const int *filters, int n,
 		if (err != -ERANGE && err != -EINVAL)
 			break;
 	}
-	hwtstamp_refused(ifname, err, tried);
+	hwtstamp_refused(ifname, err, tried, tx_type);
 	return err;
 }
 
-int hwts_hwtstamp_setup(const char *ifname, enum hwts_filter_mode mode,
+int hwts_hwtstamp_setup(const char *ifname, const struct hwts_hw_req *req,
 			struct hwts_hwtstamp_state *st)
 {
-	static const int normal[] = { HWTSTAMP_FILTER_PTP_V2_EVENT,
-				      HWTSTAMP_FILTER_PTP_V2_L4_EVENT,
-				      HWTSTAMP_FILTER_ALL };
+	static const int normal_l4[] = { HWTSTAMP_FILTER_PTP_V2_EVENT,
+					 HWTSTAMP_FILTER_PTP_V2_L4_EVENT,
+					 HWTSTAMP_FILTER_ALL };
+	static const int normal_l2[] = { HWTSTAMP_FILTER_PTP_V2_EVENT,
+					 HWTSTAMP_FILTER_PTP_V2_L2_EVENT,
+					 HWTSTAMP_FILTER_ALL };
 	static const int full[] = { HWTSTAMP_FILTER_ALL };
+	enum hwts_filter_mode mode = req->mode;
 	int err;
 
 	memset(st, 0, sizeof(*st));
@@ -194,22 +238,27 @@ int hwts_hwtstamp_setup(const char *ifname, enum hwts_filter_mode mode,
 	if (err)
 		return err;
 	if (mode == HWTS_FILTER_CHECK)
-		return hwtstamp_check(ifname, st);
-	if (mode == HWTS_FILTER_NORMAL && current_ok(st)) {
+		return hwtstamp_check(ifname, st, req);
+	if (mode == HWTS_FILTER_NORMAL && current_ok(st, req)) {
 		cm_info("%s: hardware timestamping already on (rx_filter %s)",
 			ifname, hwts_rx_filter_name(st->rx_filter));
 		return 0;
 	}
 	if (mode == HWTS_FILTER_FULL)
-		err = hwtstamp_try(ifname, full, 1, st);
+		err = hwtstamp_try(ifname, full, 1, req, st);
 	else
-		err = hwtstamp_try(ifname, normal, 3, st);
+		err = hwtstamp_try(ifname, req->l2 ? normal_l2 : normal_l4, 3,
+				   req, st);
 	if (err) {
 		hwts_hwtstamp_restore(ifname, st);
 		return err;
 	}
-	cm_info("%s: hardware timestamping on, rx_filter %s", ifname,
-		hwts_rx_filter_name(st->rx_filter));
+	cm_info("%s: hardware timestamping on, rx_filter %s%s", ifname,
+		hwts_rx_filter_name(st->rx_filter),
+		req->onestep == HWTS_ONESTEP_OFF ? ""
+		: req->onestep == HWTS_ONESTEP_SYNC ? ", one-step Sync"
+						    : ", one-step Sync and "
+						      "Pdelay_Resp");
 	return 0;
 }
 

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <ifaddrs.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <netinet/in.h>
@@ -51,7 +52,10 @@ int hwts_ifreq_ioctl(const char *ifname, unsigned long req, struct ifreq *ifr,
 		return -EINVAL;
 	}
 	memcpy(ifr->ifr_name, ifname, n + 1);
+	/* a host (or a simulator) with IPv6 only has no AF_INET sockets */
 	fd = socket(AF_INET, SOCK_DGRAM, 0);
+	if (fd < 0 && (errno == EAFNOSUPPORT || errno == EINVAL))
+		fd = socket(AF_INET6, SOCK_DGRAM, 0);
 	if (fd < 0) {
 		err = -errno;
 		cm_err("%s: socket for %s: %s", ifname, what, strerror(-err));
@@ -127,6 +131,31 @@ int hwts_iface_ipv4(const char *ifname, uint8_t ip[4])
 		return err;
 	memcpy(ip, &((struct sockaddr_in *)&ifr.ifr_addr)->sin_addr, 4);
 	return 0;
+}
+
+int hwts_iface_ipv6(const char *ifname, uint8_t ip[16])
+{
+	struct ifaddrs *list, *a;
+	bool found = false;
+
+	if (getifaddrs(&list) < 0)
+		return -errno;
+	for (a = list; a; a = a->ifa_next) {
+		const struct sockaddr_in6 *s6;
+
+		if (!a->ifa_addr || a->ifa_addr->sa_family != AF_INET6 ||
+		    !a->ifa_name || strcmp(a->ifa_name, ifname) != 0)
+			continue;
+		s6 = (const struct sockaddr_in6 *)(const void *)a->ifa_addr;
+		if (found && IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr))
+			continue;
+		memcpy(ip, &s6->sin6_addr, 16);
+		found = true;
+		if (!IN6_IS_ADDR_LINKLOCAL(&s6->sin6_addr))
+			break;
+	}
+	freeifaddrs(list);
+	return found ? 0 : -EADDRNOTAVAIL;
 }
 
 int hwts_iface_running(const char *ifname, bool *up)

@@ -10,6 +10,9 @@
  * starting at 0, which is how a timestamp finds its txid.  Kernels without
  * OPT_ID loop the sent packet back instead; then the timestamp is matched by
  * the message bytes at the end of that packet, else first in, first out.
+ * The report comes as IP_RECVERR (UDPv4), IPV6_RECVERR (UDPv6) or
+ * PACKET_TX_TIMESTAMP (AF_PACKET, L2).  A match gives back the core's
+ * token the send was queued with.
  */
 #include <errno.h>
 #include <string.h>
@@ -17,6 +20,7 @@
 
 #include <linux/errqueue.h>
 #include <linux/net_tstamp.h>
+#include <linux/if_packet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 
@@ -113,21 +117,29 @@ static bool is_ts_type(int type, bool *is_new)
 	return false;
 }
 
-void hwts_cmsg_parse(struct msghdr *msg, struct hwts_cmsg *out)
+void hwts_cmsg_parse_buf(const void *ctl, size_t len, struct hwts_cmsg *out)
 {
-	const unsigned char *end;
+	union {
+		uint8_t b[1024];
+		struct cmsghdr align;
+	} copy;
+	struct msghdr msg;
 	struct cmsghdr *cm;
 	bool is_new;
 
 	memset(out, 0, sizeof(*out));
-	if (!msg->msg_control || msg->msg_controllen < sizeof(struct cmsghdr))
+	if (!ctl || len < sizeof(struct cmsghdr))
 		return;
-	end = (const unsigned char *)msg->msg_control + msg->msg_controllen;
-	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
-		/* a cmsg_len past the buffer (never from the kernel; found
-		 * by fuzz_cmsg) would make the readers below overrun it */
+	/* an aligned copy: the CMSG_* macros read through struct cmsghdr */
+	if (len > sizeof(copy.b))
+		len = sizeof(copy.b);
+	memcpy(copy.b, ctl, len);
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_control = copy.b;
+	msg.msg_controllen = len;
+	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
 		if (cm->cmsg_len < sizeof(*cm) ||
-		    cm->cmsg_len > (size_t)(end - (const unsigned char *)cm))
+		    cm->cmsg_len > len - (size_t)((uint8_t *)cm - copy.b))
 			break;
 		out->n_cmsg++;
 		if (cm->cmsg_level == SOL_SOCKET &&
@@ -136,9 +148,16 @@ void hwts_cmsg_parse(struct msghdr *msg, struct hwts_cmsg *out)
 		else if ((cm->cmsg_level == SOL_IP &&
 			  cm->cmsg_type == IP_RECVERR) ||
 			 (cm->cmsg_level == SOL_IPV6 &&
-			  cm->cmsg_type == IPV6_RECVERR))
+			  cm->cmsg_type == IPV6_RECVERR) ||
+			 (cm->cmsg_level == SOL_PACKET &&
+			  cm->cmsg_type == PACKET_TX_TIMESTAMP))
 			parse_err(cm, out);
 	}
+}
+
+void hwts_cmsg_parse(struct msghdr *msg, struct hwts_cmsg *out)
+{
+	hwts_cmsg_parse_buf(msg->msg_control, msg->msg_controllen, out);
 }
 
 bool hwts_cmsg_ts(const struct hwts_cmsg *c, bool hardware, tmv_t *ts)
@@ -178,7 +197,8 @@ static void txq_drop_front(struct hwts_txq *q, unsigned int n)
 	q->lost += n;
 }
 
-uint32_t hwts_txq_sent(struct hwts_txq *q, const void *buf, size_t len)
+uint32_t hwts_txq_sent(struct hwts_txq *q, const void *buf, size_t len,
+		       uint32_t token, bool want)
 {
 	struct hwts_txq_ent *e;
 	size_t n = len < HWTS_TXQ_FP ? len : HWTS_TXQ_FP;
@@ -187,6 +207,8 @@ uint32_t hwts_txq_sent(struct hwts_txq *q, const void *buf, size_t len)
 		txq_drop_front(q, 1);
 	e = txq_at(q, q->count++);
 	e->txid = q->next_txid++;
+	e->token = token;
+	e->want = want;
 	e->fails = q->fails;
 	e->len = len > UINT16_MAX ? UINT16_MAX : (uint16_t)len;
 	memset(e->fp, 0, sizeof(e->fp));
@@ -210,13 +232,18 @@ static int txq_find(struct hwts_txq *q, uint32_t txid)
 	return -1;
 }
 
-static void txq_take(struct hwts_txq *q, int i, uint32_t *txid)
+/* Take entry i: true with its token when a timestamp is wanted for it. */
+static bool txq_take(struct hwts_txq *q, int i, uint32_t *token)
 {
 	struct hwts_txq_ent *e = txq_at(q, (unsigned int)i);
+	bool want = e->want;
 
-	*txid = e->txid;
+	*token = e->token;
 	q->anchor = e->fails;
 	txq_remove(q, (unsigned int)i);
+	if (!want)
+		q->unwanted++;
+	return want;
 }
 
 /*
@@ -225,15 +252,13 @@ static void txq_take(struct hwts_txq *q, int i, uint32_t *txid)
  * belong to re-anchors the key offset.  More than one: drop the timestamp
  * rather than guess (the core times the message out).
  */
-static bool txq_match_key(struct hwts_txq *q, uint32_t key, uint32_t *txid)
+static bool txq_match_key(struct hwts_txq *q, uint32_t key, uint32_t *token)
 {
 	uint32_t t = key - q->key_off, d, dc = 0;
 	int i = txq_find(q, t), cand = -1, n = 0;
 
-	if (i >= 0) {
-		txq_take(q, i, txid);
-		return true;
-	}
+	if (i >= 0)
+		return txq_take(q, i, token);
 	for (i = 0; i < (int)q->count; i++) {
 		struct hwts_txq_ent *e = txq_at(q, (unsigned int)i);
 		int32_t w = (int32_t)(e->fails - q->anchor);
@@ -250,8 +275,7 @@ static bool txq_match_key(struct hwts_txq *q, uint32_t key, uint32_t *txid)
 		return false;
 	}
 	q->key_off += dc;
-	txq_take(q, cand, txid);
-	return true;
+	return txq_take(q, cand, token);
 }
 
 static bool fp_match(const struct hwts_txq_ent *e, const uint8_t *data,
@@ -265,12 +289,12 @@ static bool fp_match(const struct hwts_txq_ent *e, const uint8_t *data,
 }
 
 bool hwts_txq_match(struct hwts_txq *q, const struct hwts_cmsg *c,
-		    const void *data, size_t dlen, uint32_t *txid)
+		    const void *data, size_t dlen, uint32_t *token)
 {
 	unsigned int i;
 
 	if (q->opt_id && c->have_err)
-		return txq_match_key(q, c->key, txid);
+		return txq_match_key(q, c->key, token);
 	if (q->count == 0) {
 		q->unmatched++;
 		return false;
@@ -282,8 +306,7 @@ bool hwts_txq_match(struct hwts_txq *q, const struct hwts_cmsg *c,
 			break;
 		}
 	}
-	txq_take(q, 0, txid);
-	return true;
+	return txq_take(q, 0, token);
 }
 
 /* ---- setup and the error queue ---- */
@@ -368,14 +391,16 @@ int hwts_txts_read(int fd, const char *ifname, bool hardware,
 	uint8_t data[2048];
 	struct hwts_cmsg c;
 	size_t dlen = 0;
-	uint32_t txid;
+	uint32_t token;
+	uint64_t unmatched;
 	int err, tries;
 	tmv_t ts;
 
+	unmatched = q->unmatched;
 	for (tries = 0; tries < 8; tries++) {
 		err = txts_recv(fd, data, sizeof(data), &c, &dlen);
 		if (err == -EAGAIN)
-			return err;
+			return q->unmatched != unmatched ? -ENOMSG : err;
 		if (err) {
 			cm_err("%s: error queue: %s", ifname, strerror(-err));
 			return err;
@@ -384,19 +409,20 @@ int hwts_txts_read(int fd, const char *ifname, bool hardware,
 			cm_debug("%s: error queue: not a TX timestamp", ifname);
 			continue;
 		}
-		if (!hwts_txq_match(q, &c, data, dlen, &txid)) {
-			cm_debug("%s: TX timestamp (key %u) matches no send",
-				 ifname, c.key);
-			continue;
+		if (!hwts_txq_match(q, &c, data, dlen, &token)) {
+			if (q->unmatched != unmatched)
+				cm_debug("%s: TX timestamp (key %u) matches no "
+					 "send", ifname, c.key);
+			continue; /* or a one-step send's: dropped */
 		}
 		if (!hwts_cmsg_ts(&c, hardware, &ts)) {
-			cm_debug("%s: TX report for txid %u without a %s "
+			cm_debug("%s: TX report for token %u without a %s "
 				 "timestamp",
-				 ifname, txid, hardware ? "hardware" :
-							  "software");
+				 ifname, token, hardware ? "hardware" :
+							   "software");
 			continue;
 		}
-		out->txid = txid;
+		out->token = token;
 		out->ts = ts;
 		return 0;
 	}

@@ -132,7 +132,7 @@ $bad:2: logSyncInterva: unknown option; did you mean "logSyncInterval"?
 $bad:3: priorty1: unknown option; did you mean "priority1"?
 $bad:4: domainnumber: unknown option; did you mean "domainNumber"?
 $bad:5: clock_servo: bad value "bogus", expected one of: pi linreg ntpshm nullf refclock_sock kalman
-$bad:6: twoStepFlag: 0: one-step operation is not implemented yet
+$bad:6: twoStepFlag: 0: the device side is there (HWTSTAMP_TX_ONESTEP_SYNC), but the core does not send one-step Sync yet
 $bad:8: [eth0: malformed section header
 $bad:9: logSyncInterval: "x" is not a number
 $bad:11: priority1: option priority1 is global-only

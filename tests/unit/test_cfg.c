@@ -233,7 +233,8 @@ static const char *const implemented_set[] = {
 	"step_threshold", "first_step_threshold", "max_frequency",
 	"clock_servo", "sanity_freq_limit", "servo_num_offset_values",
 	"servo_offset_threshold", "transportSpecific", "ptp_dst_ipv4",
-	"p2p_dst_ipv4", "udp_ttl", "dscp_event", "dscp_general",
+	"p2p_dst_ipv4", "ptp_dst_ipv6", "p2p_dst_ipv6", "udp6_scope",
+	"ptp_dst_mac", "p2p_dst_mac", "udp_ttl", "dscp_event", "dscp_general",
 	"socket_priority", "uds_address", "uds_ro_address", "uds_file_mode",
 	"uds_ro_file_mode", "clock_type", "network_transport",
 	"delay_mechanism", "time_stamping", "hwts_filter", "delay_filter",
@@ -753,8 +754,7 @@ static void test_not_implemented_default_silent(void **state)
 				  "priority1 5\n"
 				  "freq_est_interval 1\n"
 				  "tsproc_mode filter\n"
-				  "udp6_scope 0x0E\n"
-				  "p2p_dst_mac 01:80:C2:00:00:0E\n"
+				  "tc_spanning_tree 0\n"
 				  "first_step_threshold 0.00002\n",
 			       &err),
 			 0);
@@ -763,10 +763,9 @@ static void test_not_implemented_default_silent(void **state)
 	assert_int_equal(parse(c, "[global]\ntsproc_mode raw\n", &err),
 			 -EINVAL);
 	assert_string_equal(err.option, "tsproc_mode");
-	assert_int_equal(parse(c, "[global]\np2p_dst_mac 01:80:C2:00:00:0F\n",
-			       &err),
+	assert_int_equal(parse(c, "[global]\ntc_spanning_tree 1\n", &err),
 			 -EINVAL);
-	assert_string_equal(err.option, "p2p_dst_mac");
+	assert_string_equal(err.option, "tc_spanning_tree");
 	assert_int_equal(w.count, 0);
 }
 

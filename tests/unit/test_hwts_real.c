@@ -5,9 +5,10 @@
  * (unshare(CLONE_NEWNET)) and builds a veth pair there with ip(8), hvt0
  * 10.213.0.1/24 <-> hvt1 10.213.0.2/24, with accept_local on both (each
  * end's peer address is local to the namespace).  Two UDPv4 transports in software
- * mode on non-default ports exchange event and general messages; RX and TX
+ * mode on non-default ports exchange event and general messages (and two
+ * UDPv6 ones over link-local addresses, two L2 ones over AF_PACKET); RX and TX
  * software timestamps must be close to CLOCK_REALTIME and the TX timestamp
- * must come back with the txid send returned.  Also: TSINFO over netlink
+ * must come back with the token the send was given.  Also: TSINFO over netlink
  * and ioctl, interface look-ups, link monitoring, and hardware mode failing
  * cleanly on veth, and a bridge's TX timestamps from the scheduler
  * (test_bridge_tx_sched).  The namespace and everything in it disappear with the
@@ -29,6 +30,7 @@
 #include <unistd.h>
 
 #include <arpa/inet.h>
+#include <linux/if_packet.h>
 #include <linux/net_tstamp.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -37,6 +39,9 @@
 #include "hwts/hwts_priv.h"
 #include "hwts/transport.h"
 #include "tests/unit/hwts_test.h"
+
+/* Tokens as the core hands them out: any values, not from 0. */
+static uint32_t next_token = 0x5000;
 
 static const char *skip_reason; /* set once by the group setup */
 
@@ -57,6 +62,7 @@ static int sysctl_set(const char *name, const char *val)
 static int in_netns(void)
 {
 	static const char *const cmd =
+		"echo 0 >/proc/sys/net/ipv6/conf/default/accept_dad && "
 		"ip link add hvt0 type veth peer name hvt1 && "
 		"ip addr add 10.213.0.1/24 dev hvt0 && "
 		"ip addr add 10.213.0.2/24 dev hvt1 && "
@@ -168,7 +174,7 @@ static void check_src(const struct transport_rx *rx, const char *ip, int port)
  * software RX stamping on for the whole system through a deferred static
  * key, so the very first packets after the first SO_TIMESTAMPING socket
  * may come without one (seen for tens of ms).  Each send's TX timestamp
- * must come back with its txid, counting up from 0.  Returns the sends. */
+ * must come back with the token it was sent with.  Returns the sends. */
 static uint32_t first_stamped_event(struct transport *a, struct transport *b,
 				    const uint8_t *msg, size_t len,
 				    struct transport_rx *rx,
@@ -176,25 +182,25 @@ static uint32_t first_stamped_event(struct transport *a, struct transport *b,
 {
 	struct transport_txts none;
 	uint8_t buf[256];
-	uint32_t i, txid;
+	uint32_t i, tok;
 	int fds[2];
 
 	transport_udp4_ops.fds(a, fds);
 	for (i = 0; i < 40; i++) {
 		if (i)
 			usleep(50000);
-		assert_int_equal(transport_udp4_ops.send(a, true,
+		tok = next_token++;
+		assert_int_equal(transport_udp4_ops.send(a, TRANSPORT_EVENT,
 							 BC_DEST_PRIMARY, NULL,
-							 msg, len, &txid),
+							 msg, len, tok),
 				 len);
-		assert_int_equal(txid, i);
 		assert_int_equal(recv_wait(b, 0, buf, sizeof(buf), rx), len);
 		assert_memory_equal(buf, msg, len);
 		assert_false(rx->truncated);
 		check_src(rx, "10.213.0.1", 31319);
 		assert_true(wait_fd(fds[0], 0, 1000)); /* POLLERR */
 		assert_int_equal(transport_udp4_ops.recv_txts(a, tx), 0);
-		assert_int_equal(tx->txid, txid);
+		assert_int_equal(tx->token, tok);
 		assert_int_equal(transport_udp4_ops.recv_txts(a, &none),
 				 -EAGAIN);
 		if (rx->have_ts)
@@ -213,16 +219,18 @@ static void general_and_unicast(struct transport *a, struct transport *b,
 	struct transport_rx rx;
 	struct transport_txts tx;
 	uint8_t buf[256];
-	uint32_t txid;
+	uint32_t tok;
 	int fds[2];
 
-	assert_int_equal(transport_udp4_ops.send(a, false, BC_DEST_PRIMARY,
-						 NULL, "general", 7, NULL),
+	assert_int_equal(transport_udp4_ops.send(a, TRANSPORT_GENERAL, BC_DEST_PRIMARY,
+						 NULL, "general", 7, 0),
 			 7);
 	assert_int_equal(recv_wait(b, 1, buf, sizeof(buf), &rx), 7);
 	check_src(&rx, "10.213.0.1", 31320);
-	assert_int_equal(transport_udp4_ops.send(b, true, BC_DEST_UNICAST,
-						 &rx.src, msg, len, &txid),
+	tok = next_token++;
+	assert_int_equal(transport_udp4_ops.send(b, TRANSPORT_EVENT,
+						 BC_DEST_UNICAST, &rx.src, msg,
+						 len, tok),
 			 len);
 	assert_int_equal(recv_wait(a, 0, buf, sizeof(buf), &rx), len);
 	assert_true(rx.have_ts);
@@ -230,7 +238,7 @@ static void general_and_unicast(struct transport *a, struct transport *b,
 	transport_udp4_ops.fds(b, fds);
 	assert_true(wait_fd(fds[0], 0, 1000));
 	assert_int_equal(transport_udp4_ops.recv_txts(b, &tx), 0);
-	assert_int_equal(tx.txid, txid);
+	assert_int_equal(tx.token, tok);
 }
 
 static void test_udp4_software_roundtrip(void **state)
@@ -240,7 +248,7 @@ static void test_udp4_software_roundtrip(void **state)
 	struct transport_rx rx;
 	struct transport_txts tx;
 	uint8_t msg[44];
-	uint32_t txid, sent;
+	uint32_t tok, sent;
 	int fds[2];
 
 	(void)state;
@@ -258,17 +266,126 @@ static void test_udp4_software_roundtrip(void **state)
 	assert_true(llabs(tmv_to_ns(tx.ts) - now_ns()) < 1000000000LL);
 	assert_true(tmv_to_ns(tx.ts) <= tmv_to_ns(rx.ts));
 	general_and_unicast(a, b, msg, sizeof(msg));
-	/* the next event from a, to the peer-delay group: the next txid */
-	assert_int_equal(transport_udp4_ops.send(a, true, BC_DEST_PDELAY, NULL,
-						 msg, sizeof(msg), &txid),
+	/* the next event from a, to the peer-delay group: its token back */
+	assert_true(sent > 0);
+	tok = next_token++;
+	assert_int_equal(transport_udp4_ops.send(a, TRANSPORT_EVENT,
+						 BC_DEST_PDELAY, NULL, msg,
+						 sizeof(msg), tok),
 			 sizeof(msg));
-	assert_int_equal(txid, sent);
 	transport_udp4_ops.fds(a, fds);
 	assert_true(wait_fd(fds[0], 0, 1000));
 	assert_int_equal(transport_udp4_ops.recv_txts(a, &tx), 0);
-	assert_int_equal(tx.txid, sent);
+	assert_int_equal(tx.token, tok);
 	transport_udp4_ops.close(a);
 	transport_udp4_ops.close(b);
+}
+
+/* ---- UDPv6 and L2 on the same veth pair ---- */
+
+/* One message ops->send from a, event or general, until b receives it
+ * (stamped, for an event: software RX stamping may lag, see above);
+ * the sender's TX timestamp comes back with the token. */
+static void roundtrip(const struct transport_ops *ops, struct transport *a,
+		      struct transport *b, enum transport_send what,
+		      enum bc_dest dest, const struct bc_addr *to,
+		      struct transport_rx *rx)
+{
+	uint8_t msg[44], buf[256];
+	struct transport_txts tx;
+	int afd[2], bfd[2], i, n;
+	uint32_t tok;
+
+	memset(msg, 0, sizeof(msg));
+	msg[0] = what == TRANSPORT_GENERAL ? 0x0b : 0x00;
+	msg[1] = 0x02;
+	ops->fds(a, afd);
+	ops->fds(b, bfd);
+	for (i = 0; i < 40; i++) {
+		if (i)
+			usleep(50000);
+		msg[31] = (uint8_t)i;
+		tok = next_token++;
+		assert_int_equal(ops->send(a, what, dest, to, msg, sizeof(msg),
+					   tok),
+				 sizeof(msg));
+		assert_true(wait_fd(bfd[0], POLLIN, 1000));
+		n = ops->recv(b, 0, buf, sizeof(buf), rx);
+		assert_true(n >= (int)sizeof(msg));
+		assert_memory_equal(buf, msg, sizeof(msg));
+		assert_false(rx->truncated);
+		if (what != TRANSPORT_GENERAL) {
+			assert_true(wait_fd(afd[0], 0, 1000)); /* POLLERR */
+			assert_int_equal(ops->recv_txts(a, &tx), 0);
+			assert_int_equal(tx.token, tok);
+			assert_true(llabs(tmv_to_ns(tx.ts) - now_ns()) <
+				    1000000000LL);
+		}
+		if (rx->have_ts || what == TRANSPORT_GENERAL)
+			return;
+	}
+	fail_msg("no message came with an RX timestamp");
+}
+
+/* UDPv6 between link-local addresses (no DAD in this namespace): the
+ * primary group, the peer group, and unicast back to the sender. */
+static void test_udp6_software_roundtrip(void **state)
+{
+	const struct transport_ops *ops = &transport_udp6_ops;
+	struct transport *a = NULL, *b = NULL;
+	struct sockaddr_in6 from;
+	struct transport_cfg c;
+	struct transport_rx rx;
+
+	(void)state;
+	need_netns();
+	cfg_sw(&c);
+	c.kind = TRANSPORT_UDPV6;
+	c.want_peer = true;
+	assert_int_equal(ops->open(&a, "hvt0", &c), 0);
+	assert_int_equal(ops->open(&b, "hvt1", &c), 0);
+	roundtrip(ops, a, b, TRANSPORT_EVENT, BC_DEST_PRIMARY, NULL, &rx);
+	assert_int_equal(rx.src.len, sizeof(from));
+	memcpy(&from, rx.src.data, sizeof(from));
+	assert_true(IN6_IS_ADDR_LINKLOCAL(&from.sin6_addr));
+	assert_int_equal(ntohs(from.sin6_port), 31319);
+	roundtrip(ops, a, b, TRANSPORT_EVENT, BC_DEST_PDELAY, NULL, &rx);
+	roundtrip(ops, b, a, TRANSPORT_EVENT, BC_DEST_UNICAST, &rx.src, &rx);
+	ops->close(a);
+	ops->close(b);
+}
+
+/* L2: ethertype 0x88F7 frames to the PTP and the peer MAC, general ones
+ * from the send-only socket, unicast back to the sender's MAC. */
+static void test_l2_software_roundtrip(void **state)
+{
+	const struct transport_ops *ops = &transport_l2_ops;
+	struct transport *a = NULL, *b = NULL;
+	struct transport_cfg c;
+	struct transport_rx rx, own;
+	struct sockaddr_ll sll;
+	uint8_t mac[6], buf[64];
+
+	(void)state;
+	need_netns();
+	cfg_sw(&c);
+	c.kind = TRANSPORT_L2;
+	assert_int_equal(ops->open(&a, "hvt0", &c), 0);
+	assert_int_equal(ops->open(&b, "hvt1", &c), 0);
+	assert_int_equal(hwts_iface_mac("hvt0", mac), 0);
+	roundtrip(ops, a, b, TRANSPORT_EVENT, BC_DEST_PRIMARY, NULL, &rx);
+	assert_int_equal(rx.src.len, sizeof(sll));
+	memcpy(&sll, rx.src.data, sizeof(sll));
+	assert_memory_equal(sll.sll_addr, mac, 6);
+	assert_int_equal(sll.sll_pkttype, PACKET_MULTICAST);
+	roundtrip(ops, a, b, TRANSPORT_GENERAL, BC_DEST_PRIMARY, NULL, &rx);
+	roundtrip(ops, a, b, TRANSPORT_EVENT, BC_DEST_PDELAY, NULL, &rx);
+	roundtrip(ops, a, b, TRANSPORT_GENERAL, BC_DEST_PDELAY, NULL, &rx);
+	/* a read nothing of its own sends */
+	assert_int_equal(ops->recv(a, 0, buf, sizeof(buf), &own), -EAGAIN);
+	roundtrip(ops, b, a, TRANSPORT_EVENT, BC_DEST_UNICAST, &rx.src, &rx);
+	ops->close(a);
+	ops->close(b);
 }
 
 static void test_tsinfo_and_iface(void **state)
@@ -317,7 +434,7 @@ static void test_hardware_mode_refused(void **state)
  * what it receives but its driver sends no software TX timestamp, so
  * hwts_info_tx_sched() chooses the scheduler's; an event sent on the
  * bridge in HWTS_SOFTWARE_SCHED mode reaches the guest and its TX
- * timestamp comes back with its txid, before the guest's RX timestamp.
+ * timestamp comes back with its token, before the guest's RX timestamp.
  */
 static void test_bridge_tx_sched(void **state)
 {
@@ -335,7 +452,7 @@ static void test_bridge_tx_sched(void **state)
 	struct transport_txts tx;
 	struct hwts_info info;
 	uint8_t msg[44], buf[256];
-	uint32_t txid;
+	uint32_t tok;
 	int fds[2], i;
 
 	(void)state;
@@ -370,17 +487,17 @@ static void test_bridge_tx_sched(void **state)
 	for (i = 0; i < 40; i++) {
 		if (i)
 			usleep(50000);
-		assert_int_equal(transport_udp4_ops.send(br, true,
+		tok = next_token++;
+		assert_int_equal(transport_udp4_ops.send(br, TRANSPORT_EVENT,
 							 BC_DEST_PRIMARY, NULL,
 							 msg, sizeof(msg),
-							 &txid),
+							 tok),
 				 sizeof(msg));
-		assert_int_equal(txid, (uint32_t)i);
 		assert_int_equal(recv_wait(g, 0, buf, sizeof(buf), &rx),
 				 sizeof(msg));
 		assert_true(wait_fd(fds[0], 0, 1000)); /* POLLERR */
 		assert_int_equal(transport_udp4_ops.recv_txts(br, &tx), 0);
-		assert_int_equal(tx.txid, txid);
+		assert_int_equal(tx.token, tok);
 		if (rx.have_ts)
 			break;
 	}
@@ -454,6 +571,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_udp4_software_roundtrip),
+		cmocka_unit_test(test_udp6_software_roundtrip),
+		cmocka_unit_test(test_l2_software_roundtrip),
 		cmocka_unit_test(test_tsinfo_and_iface),
 		cmocka_unit_test(test_bridge_tx_sched),
 		cmocka_unit_test(test_hardware_mode_refused),

@@ -1,7 +1,7 @@
 /*
  * tests/unit/test_hwts_tstamp.c — hwts/tstamp.c: the control-message
- * parser, the txid queue (OPT_ID keys, wrap, resync, FIFO and fingerprint
- * fallback), SO_TIMESTAMPING setup and the error-queue reader, with
+ * parser, the TX queue (OPT_ID keys, wrap, resync, FIFO and fingerprint
+ * fallback, tokens, one-step sends), SO_TIMESTAMPING setup and the error-queue reader, with
  * setsockopt and recvmsg wrapped.
  */
 #include <stdarg.h>
@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include <linux/errqueue.h>
+#include <linux/if_packet.h>
 #include <linux/net_tstamp.h>
 
 #include "hwts/hwts_priv.h"
@@ -251,6 +252,12 @@ static void test_cmsg_len_past_buffer(void **state)
 
 /* ---- the txid queue ---- */
 
+/* A send whose token is its txid (what the tests below check against). */
+static uint32_t txq_sent(struct hwts_txq *q, const void *buf, size_t len)
+{
+	return hwts_txq_sent(q, buf, len, q->next_txid, true);
+}
+
 static struct hwts_cmsg keyed(uint32_t key)
 {
 	struct hwts_cmsg c;
@@ -269,9 +276,9 @@ static void test_txq_opt_id(void **state)
 
 	(void)state;
 	hwts_txq_init(&q, true, HWTS_SOFTWARE);
-	assert_int_equal(hwts_txq_sent(&q, "a", 1), 0);
-	assert_int_equal(hwts_txq_sent(&q, "b", 1), 1);
-	assert_int_equal(hwts_txq_sent(&q, "c", 1), 2);
+	assert_int_equal(txq_sent(&q, "a", 1), 0);
+	assert_int_equal(txq_sent(&q, "b", 1), 1);
+	assert_int_equal(txq_sent(&q, "c", 1), 2);
 	c = keyed(1);
 	assert_true(hwts_txq_match(&q, &c, NULL, 0, &id));
 	assert_int_equal(id, 1);
@@ -298,9 +305,9 @@ static void test_txq_wrap(void **state)
 	(void)state;
 	hwts_txq_init(&q, true, HWTS_SOFTWARE);
 	q.next_txid = UINT32_MAX - 1; /* as after 2^32 - 2 sends */
-	assert_int_equal(hwts_txq_sent(&q, "a", 1), UINT32_MAX - 1);
-	assert_int_equal(hwts_txq_sent(&q, "b", 1), UINT32_MAX);
-	assert_int_equal(hwts_txq_sent(&q, "c", 1), 0);
+	assert_int_equal(txq_sent(&q, "a", 1), UINT32_MAX - 1);
+	assert_int_equal(txq_sent(&q, "b", 1), UINT32_MAX);
+	assert_int_equal(txq_sent(&q, "c", 1), 0);
 	c = keyed(0);
 	assert_true(hwts_txq_match(&q, &c, NULL, 0, &id));
 	assert_int_equal(id, 0);
@@ -317,9 +324,9 @@ static void test_txq_resync(void **state)
 
 	(void)state;
 	hwts_txq_init(&q, true, HWTS_SOFTWARE);
-	a = hwts_txq_sent(&q, "a", 1); /* key 0 */
+	a = txq_sent(&q, "a", 1); /* key 0 */
 	hwts_txq_failed(&q); /* used key 1 after all */
-	b = hwts_txq_sent(&q, "b", 1); /* txid 1, key 2 */
+	b = txq_sent(&q, "b", 1); /* txid 1, key 2 */
 	c = keyed(0);
 	assert_true(hwts_txq_match(&q, &c, NULL, 0, &id));
 	assert_int_equal(id, a);
@@ -327,15 +334,15 @@ static void test_txq_resync(void **state)
 	assert_true(hwts_txq_match(&q, &c, NULL, 0, &id));
 	assert_int_equal(id, b);
 	assert_int_equal(q.key_off, 1);
-	d = hwts_txq_sent(&q, "d", 1); /* txid 2, key 3 */
+	d = txq_sent(&q, "d", 1); /* txid 2, key 3 */
 	c = keyed(3);
 	assert_true(hwts_txq_match(&q, &c, NULL, 0, &id));
 	assert_int_equal(id, d);
 	/* two candidates for one key: dropped, not guessed */
 	hwts_txq_failed(&q);
 	hwts_txq_failed(&q);
-	hwts_txq_sent(&q, "e", 1); /* txid 3: key 4, 5 or 6 */
-	hwts_txq_sent(&q, "f", 1); /* txid 4: key 5, 6 or 7 */
+	txq_sent(&q, "e", 1); /* txid 3: key 4, 5 or 6 */
+	txq_sent(&q, "f", 1); /* txid 4: key 5, 6 or 7 */
 	c = keyed(6); /* txid 3 after two lost keys, or 4 after one? */
 	assert_false(hwts_txq_match(&q, &c, NULL, 0, &id));
 	assert_int_equal(q.unmatched, 1);
@@ -355,9 +362,9 @@ static void test_txq_fifo(void **state)
 	memset(&c, 0, sizeof(c));
 	c.have_err = true; /* ee_data is 0 without OPT_ID */
 	hwts_txq_init(&q, false, HWTS_SOFTWARE);
-	hwts_txq_sent(&q, a, sizeof(a));
-	hwts_txq_sent(&q, b, sizeof(b));
-	hwts_txq_sent(&q, cc, sizeof(cc));
+	txq_sent(&q, a, sizeof(a));
+	txq_sent(&q, b, sizeof(b));
+	txq_sent(&q, cc, sizeof(cc));
 	/* no looped data: first in, first out */
 	assert_true(hwts_txq_match(&q, &c, NULL, 0, &id));
 	assert_int_equal(id, 0);
@@ -383,7 +390,7 @@ static void test_txq_overflow(void **state)
 	memset(&c, 0, sizeof(c));
 	hwts_txq_init(&q, false, HWTS_SOFTWARE);
 	for (i = 0; i < HWTS_TXQ_LEN + 1; i++)
-		hwts_txq_sent(&q, &i, sizeof(i));
+		txq_sent(&q, &i, sizeof(i));
 	assert_int_equal(q.count, HWTS_TXQ_LEN);
 	assert_int_equal(q.lost, 1);
 	assert_true(hwts_txq_match(&q, &c, NULL, 0, &id));
@@ -496,14 +503,14 @@ static void test_txts_opt_id(void **state)
 
 	(void)state;
 	hwts_txq_init(&q, true, HWTS_SOFTWARE);
-	hwts_txq_sent(&q, "x", 1);
-	hwts_txq_sent(&q, "y", 1);
+	txq_sent(&q, "x", 1);
+	txq_sent(&q, "y", 1);
 	m = ht_rq_add();
 	m->want_flags = MSG_ERRQUEUE | MSG_DONTWAIT;
 	ht_msg_ts(m, 1234567890000000001LL, 0);
 	add_err(m, SO_EE_ORIGIN_TIMESTAMPING, 1);
 	assert_int_equal(hwts_txts_read(5, "tst0", false, &q, &out), 0);
-	assert_int_equal(out.txid, 1);
+	assert_int_equal(out.token, 1);
 	assert_int_equal(tmv_to_ns(out.ts), 1234567890000000001LL);
 	assert_int_equal(ht_rq.flag_mismatch, 0);
 	/* then the queue is empty */
@@ -519,8 +526,8 @@ static void test_txts_hardware_and_skips(void **state)
 
 	(void)state;
 	hwts_txq_init(&q, true, HWTS_SOFTWARE);
-	hwts_txq_sent(&q, "x", 1);
-	hwts_txq_sent(&q, "y", 1);
+	txq_sent(&q, "x", 1);
+	txq_sent(&q, "y", 1);
 	/* not a timestamp report: skipped */
 	m = ht_rq_add();
 	add_err(m, SO_EE_ORIGIN_ICMP, 0);
@@ -533,7 +540,7 @@ static void test_txts_hardware_and_skips(void **state)
 	ht_msg_ts(m, 55, 99000000001LL);
 	add_err(m, SO_EE_ORIGIN_TIMESTAMPING, 1);
 	assert_int_equal(hwts_txts_read(5, "tst0", true, &q, &out), 0);
-	assert_int_equal(out.txid, 1);
+	assert_int_equal(out.token, 1);
 	assert_int_equal(tmv_to_ns(out.ts), 99000000001LL);
 	assert_int_equal(q.count, 0);
 	assert_int_equal(ht_rq.calls, 3);
@@ -550,8 +557,8 @@ static void test_txts_sched(void **state)
 
 	(void)state;
 	hwts_txq_init(&q, true, HWTS_SOFTWARE_SCHED);
-	hwts_txq_sent(&q, "x", 1);
-	hwts_txq_sent(&q, "y", 1);
+	txq_sent(&q, "x", 1);
+	txq_sent(&q, "y", 1);
 	m = ht_rq_add();
 	ht_msg_ts(m, 70, 0);
 	add_err_type(m, SO_EE_ORIGIN_TIMESTAMPING, 0, SCM_TSTAMP_SND);
@@ -559,12 +566,12 @@ static void test_txts_sched(void **state)
 	ht_msg_ts(m, 71, 0);
 	add_err_type(m, SO_EE_ORIGIN_TIMESTAMPING, 0, SCM_TSTAMP_SCHED);
 	assert_int_equal(hwts_txts_read(5, "br0", false, &q, &out), 0);
-	assert_int_equal(out.txid, 0);
+	assert_int_equal(out.token, 0);
 	assert_int_equal(tmv_to_ns(out.ts), 71);
 	assert_int_equal(ht_rq.calls, 2);
 
 	hwts_txq_init(&q, true, HWTS_SOFTWARE);
-	hwts_txq_sent(&q, "x", 1);
+	txq_sent(&q, "x", 1);
 	m = ht_rq_add();
 	ht_msg_ts(m, 72, 0);
 	add_err_type(m, SO_EE_ORIGIN_TIMESTAMPING, 0, SCM_TSTAMP_SCHED);
@@ -579,7 +586,7 @@ static void test_txts_empty_and_error(void **state)
 
 	(void)state;
 	hwts_txq_init(&q, true, HWTS_SOFTWARE);
-	hwts_txq_sent(&q, "x", 1);
+	txq_sent(&q, "x", 1);
 	assert_int_equal(hwts_txts_read(5, "tst0", false, &q, &out), -EAGAIN);
 	ht_rq_add_err(EBADF);
 	assert_int_equal(hwts_txts_read(5, "tst0", false, &q, &out), -EBADF);
@@ -598,8 +605,8 @@ static void test_txts_fifo(void **state)
 
 	(void)state;
 	hwts_txq_init(&q, false, HWTS_SOFTWARE);
-	hwts_txq_sent(&q, a, sizeof(a));
-	hwts_txq_sent(&q, b, sizeof(b));
+	txq_sent(&q, a, sizeof(a));
+	txq_sent(&q, b, sizeof(b));
 	/* the kernel loops the whole frame back, key 0 */
 	memset(frame, 0x45, sizeof(frame));
 	memcpy(frame + sizeof(frame) - sizeof(b), b, sizeof(b));
@@ -608,9 +615,114 @@ static void test_txts_fifo(void **state)
 	ht_msg_ts(m, 777, 0);
 	add_err(m, SO_EE_ORIGIN_TIMESTAMPING, 0);
 	assert_int_equal(hwts_txts_read(5, "tst0", false, &q, &out), 0);
-	assert_int_equal(out.txid, 1);
+	assert_int_equal(out.token, 1);
 	assert_int_equal(tmv_to_ns(out.ts), 777);
 	assert_int_equal(q.lost, 1);
+}
+
+/* Tokens are the core's: any values, handed back as given.  A one-step
+ * send takes its key but wants no timestamp: one that comes anyway is
+ * dropped (unwanted), not matched to a neighbour, not unmatched. */
+static void test_txq_tokens_onestep(void **state)
+{
+	struct hwts_txq q;
+	struct hwts_cmsg c;
+	uint32_t tok = 0;
+
+	(void)state;
+	hwts_txq_init(&q, true, HWTS_HARDWARE);
+	assert_int_equal(hwts_txq_sent(&q, "a", 1, 0xdead0001, true), 0);
+	assert_int_equal(hwts_txq_sent(&q, "b", 1, 0xdead0002, false), 1);
+	assert_int_equal(hwts_txq_sent(&q, "c", 1, 0xdead0003, true), 2);
+	c = keyed(1);
+	assert_false(hwts_txq_match(&q, &c, NULL, 0, &tok));
+	assert_int_equal(q.unwanted, 1);
+	assert_int_equal(q.unmatched, 0);
+	c = keyed(2);
+	assert_true(hwts_txq_match(&q, &c, NULL, 0, &tok));
+	assert_int_equal(tok, 0xdead0003);
+	c = keyed(0);
+	assert_true(hwts_txq_match(&q, &c, NULL, 0, &tok));
+	assert_int_equal(tok, 0xdead0001);
+	assert_int_equal(q.count, 0);
+}
+
+/* The error queue's reader skips a one-step send's stamp and gives the
+ * next one's token; a stamp matching nothing is -ENOMSG. */
+static void test_txts_onestep_skipped(void **state)
+{
+	struct transport_txts out;
+	struct hwts_txq q;
+	struct ht_msg *m;
+
+	(void)state;
+	hwts_txq_init(&q, true, HWTS_HARDWARE);
+	hwts_txq_sent(&q, "s", 1, 7, false);
+	hwts_txq_sent(&q, "d", 1, 8, true);
+	m = ht_rq_add();
+	ht_msg_ts(m, 0, 1000);
+	add_err(m, SO_EE_ORIGIN_TIMESTAMPING, 0);
+	m = ht_rq_add();
+	ht_msg_ts(m, 0, 2000);
+	add_err(m, SO_EE_ORIGIN_TIMESTAMPING, 1);
+	assert_int_equal(hwts_txts_read(5, "tst0", true, &q, &out), 0);
+	assert_int_equal(out.token, 8);
+	assert_int_equal(tmv_to_ns(out.ts), 2000);
+	m = ht_rq_add();
+	ht_msg_ts(m, 0, 3000);
+	add_err(m, SO_EE_ORIGIN_TIMESTAMPING, 40);
+	assert_int_equal(hwts_txts_read(5, "tst0", true, &q, &out), -ENOMSG);
+	assert_int_equal(q.unmatched, 1);
+}
+
+/* AF_PACKET (L2) reports come as SOL_PACKET / PACKET_TX_TIMESTAMP. */
+static void test_cmsg_packet_report(void **state)
+{
+	struct sock_extended_err ee;
+	struct hwts_cmsg c;
+	struct ht_msg *m = ht_rq_add();
+
+	(void)state;
+	memset(&ee, 0, sizeof(ee));
+	ee.ee_errno = ENOMSG;
+	ee.ee_origin = SO_EE_ORIGIN_TIMESTAMPING;
+	ee.ee_info = SCM_TSTAMP_SND;
+	ee.ee_data = 12;
+	ht_msg_ts(m, 5000, 0);
+	ht_msg_cmsg(m, SOL_PACKET, PACKET_TX_TIMESTAMP, &ee, sizeof(ee));
+	hwts_cmsg_parse_buf(m->ctl, m->clen, &c);
+	assert_true(c.have_err);
+	assert_int_equal(c.key, 12);
+	assert_true(c.have_sw);
+	assert_int_equal(tmv_to_ns(c.sw), 5000);
+	assert_int_equal(c.n_cmsg, 2);
+}
+
+/* The pure entry point takes any bytes: every prefix of a real control
+ * buffer, and the same with a cmsg_len that runs past the end. */
+static void test_cmsg_parse_buf_any_bytes(void **state)
+{
+	struct ht_msg *m = ht_rq_add();
+	struct hwts_cmsg c;
+	struct cmsghdr *h;
+	uint8_t junk[64];
+
+	(void)state;
+	ht_msg_ts(m, 123, 456);
+	add_err(m, SO_EE_ORIGIN_TIMESTAMPING, 3);
+	for (size_t n = 0; n <= m->clen; n++)
+		hwts_cmsg_parse_buf(m->ctl, n, &c);
+	hwts_cmsg_parse_buf(m->ctl, m->clen, &c);
+	assert_true(c.have_hw && c.have_sw && c.have_err);
+	h = (struct cmsghdr *)m->ctl;
+	h->cmsg_len = 100000;
+	hwts_cmsg_parse_buf(m->ctl, m->clen, &c);
+	assert_false(c.have_sw);
+	assert_int_equal(c.n_cmsg, 0);
+	memset(junk, 0xff, sizeof(junk));
+	hwts_cmsg_parse_buf(junk, sizeof(junk), &c);
+	hwts_cmsg_parse_buf(NULL, 100, &c);
+	assert_int_equal(c.n_cmsg, 0);
 }
 
 int main(void)
@@ -636,6 +748,10 @@ int main(void)
 		cmocka_unit_test_setup(test_txts_empty_and_error, setup),
 		cmocka_unit_test_setup(test_txts_sched, setup),
 		cmocka_unit_test_setup(test_txts_fifo, setup),
+		cmocka_unit_test_setup(test_txq_tokens_onestep, setup),
+		cmocka_unit_test_setup(test_txts_onestep_skipped, setup),
+		cmocka_unit_test_setup(test_cmsg_packet_report, setup),
+		cmocka_unit_test_setup(test_cmsg_parse_buf_any_bytes, setup),
 	};
 
 	return cmocka_run_group_tests_name("hwts_tstamp", tests, NULL, NULL);

@@ -3,7 +3,8 @@
  * with socket (real fds underneath), setsockopt, bind, ioctl, sendto and
  * recvmsg wrapped: the socket options, destinations, received timestamps
  * (software, hardware, none), truncation, TX timestamps by OPT_ID key and
- * in send order, hardware set-up and its restore at close.
+ * in send order coming back with the core's tokens, hardware set-up and
+ * its restore at close.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -409,6 +410,9 @@ static void test_open_fails_cleanly(void **state)
 	assert_int_equal(fcntl(w.udp_fds[0], F_GETFD), -1);
 }
 
+static void add_report(struct ht_msg *m, uint32_t key, int64_t sw,
+		       int64_t hw);
+
 /* ---- send ---- */
 
 static void check_sent(int fd, const char *ip, int port)
@@ -426,18 +430,18 @@ static void test_send_destinations(void **state)
 	struct transport *t = open_sw();
 	struct sockaddr_in sin;
 	struct bc_addr a;
-	uint32_t txid = 77;
 	int fds[2];
 
 	(void)state;
 	transport_udp4_ops.fds(t, fds);
-	assert_int_equal(transport_udp4_ops.send(t, true, BC_DEST_PRIMARY, NULL,
-						 "0123456789", 10, &txid),
+	assert_int_equal(transport_udp4_ops.send(t, TRANSPORT_EVENT,
+						 BC_DEST_PRIMARY, NULL,
+						 "0123456789", 10, 77),
 			 10);
 	check_sent(fds[0], "224.0.1.129", 31319);
-	assert_int_equal(txid, 0);
-	assert_int_equal(transport_udp4_ops.send(t, false, BC_DEST_PDELAY, NULL,
-						 "abc", 3, NULL),
+	assert_int_equal(transport_udp4_ops.send(t, TRANSPORT_GENERAL,
+						 BC_DEST_PDELAY, NULL, "abc", 3,
+						 0),
 			 3);
 	check_sent(fds[1], "224.0.0.107", 31320);
 	/* unicast: the stored sockaddr_in, the channel's own port */
@@ -447,40 +451,53 @@ static void test_send_destinations(void **state)
 	inet_pton(AF_INET, "10.1.2.3", &sin.sin_addr);
 	a.len = sizeof(sin);
 	memcpy(a.data, &sin, sizeof(sin));
-	assert_int_equal(transport_udp4_ops.send(t, false, BC_DEST_UNICAST, &a,
-						 "abc", 3, NULL),
+	assert_int_equal(transport_udp4_ops.send(t, TRANSPORT_GENERAL,
+						 BC_DEST_UNICAST, &a, "abc", 3,
+						 0),
 			 3);
 	check_sent(fds[1], "10.1.2.3", 31320);
-	assert_int_equal(transport_udp4_ops.send(t, true, BC_DEST_UNICAST, &a,
-						 "abc", 3, &txid),
+	assert_int_equal(transport_udp4_ops.send(t, TRANSPORT_EVENT,
+						 BC_DEST_UNICAST, &a, "abc", 3,
+						 78),
 			 3);
 	check_sent(fds[0], "10.1.2.3", 31319);
-	assert_int_equal(txid, 1);
+	/* one-step: the event socket too */
+	assert_int_equal(transport_udp4_ops.send(t, TRANSPORT_ONESTEP,
+						 BC_DEST_PRIMARY, NULL, "abc",
+						 3, 79),
+			 3);
+	check_sent(fds[0], "224.0.1.129", 31319);
 	/* malformed unicast address: refused without a syscall */
 	a.len = 3;
-	assert_int_equal(transport_udp4_ops.send(t, true, BC_DEST_UNICAST, &a,
-						 "abc", 3, &txid),
+	assert_int_equal(transport_udp4_ops.send(t, TRANSPORT_EVENT,
+						 BC_DEST_UNICAST, &a, "abc", 3,
+						 80),
 			 -EINVAL);
-	assert_int_equal(w.n_send, 4);
+	assert_int_equal(w.n_send, 5);
 	transport_udp4_ops.close(t);
 }
 
-static void test_send_failure_keeps_txids(void **state)
+/* A failed send queues nothing: the next one's timestamp (its key one on,
+ * the failed send having used key 0) still finds its token. */
+static void test_send_failure_keeps_tokens(void **state)
 {
 	struct transport *t = open_sw();
-	uint32_t txid = 5;
+	struct transport_txts ts;
 
 	(void)state;
 	w.send_err = ENETDOWN;
-	assert_int_equal(transport_udp4_ops.send(t, true, BC_DEST_PRIMARY, NULL,
-						 "x", 1, &txid),
+	assert_int_equal(transport_udp4_ops.send(t, TRANSPORT_EVENT,
+						 BC_DEST_PRIMARY, NULL, "x", 1,
+						 5),
 			 -ENETDOWN);
-	assert_int_equal(txid, 5);
 	w.send_err = 0;
-	assert_int_equal(transport_udp4_ops.send(t, true, BC_DEST_PRIMARY, NULL,
-						 "x", 1, &txid),
+	assert_int_equal(transport_udp4_ops.send(t, TRANSPORT_EVENT,
+						 BC_DEST_PRIMARY, NULL, "x", 1,
+						 6),
 			 1);
-	assert_int_equal(txid, 0);
+	add_report(ht_rq_add(), 1, 1000, 0);
+	assert_int_equal(transport_udp4_ops.recv_txts(t, &ts), 0);
+	assert_int_equal(ts.token, 6);
 	transport_udp4_ops.close(t);
 }
 
@@ -603,23 +620,28 @@ static void test_txts_by_key(void **state)
 {
 	struct transport *t = open_sw();
 	struct transport_txts ts;
-	uint32_t a, b;
 	int fds[2];
 
 	(void)state;
 	transport_udp4_ops.fds(t, fds);
-	transport_udp4_ops.send(t, true, BC_DEST_PRIMARY, NULL, "a", 1, &a);
-	transport_udp4_ops.send(t, true, BC_DEST_PRIMARY, NULL, "b", 1, &b);
-	add_report(ht_rq_add(), b, 2000, 0);
-	add_report(ht_rq_add(), a, 1000, 0);
+	/* the core's tokens, any values: keys 0 and 1 */
+	transport_udp4_ops.send(t, TRANSPORT_EVENT, BC_DEST_PRIMARY, NULL, "a",
+				1, 0xa0a0);
+	transport_udp4_ops.send(t, TRANSPORT_EVENT, BC_DEST_PRIMARY, NULL, "b",
+				1, 0xb0b0);
+	add_report(ht_rq_add(), 1, 2000, 0);
+	add_report(ht_rq_add(), 0, 1000, 0);
 	assert_int_equal(transport_udp4_ops.recv_txts(t, &ts), 0);
 	assert_int_equal(w.recv_fd, fds[0]);
-	assert_int_equal(ts.txid, b);
+	assert_int_equal(ts.token, 0xb0b0);
 	assert_int_equal(tmv_to_ns(ts.ts), 2000);
 	assert_int_equal(transport_udp4_ops.recv_txts(t, &ts), 0);
-	assert_int_equal(ts.txid, a);
+	assert_int_equal(ts.token, 0xa0a0);
 	assert_int_equal(tmv_to_ns(ts.ts), 1000);
 	assert_int_equal(transport_udp4_ops.recv_txts(t, &ts), -EAGAIN);
+	/* a key no send had: -ENOMSG, for the caller's count */
+	add_report(ht_rq_add(), 9, 3000, 0);
+	assert_int_equal(transport_udp4_ops.recv_txts(t, &ts), -ENOMSG);
 	assert_int_equal(ht_rq.flag_mismatch, 0);
 	transport_udp4_ops.close(t);
 }
@@ -628,23 +650,22 @@ static void test_txts_fifo_fallback(void **state)
 {
 	struct transport *t;
 	struct transport_txts ts;
-	uint32_t a, b;
 
 	(void)state;
 	w.ts_reject = SOF_TIMESTAMPING_OPT_ID; /* an old kernel */
 	t = open_sw();
 	assert_true(ht_log_has("(no OPT_ID)"));
-	transport_udp4_ops.send(t, true, BC_DEST_PRIMARY, NULL, "a", 1, &a);
-	transport_udp4_ops.send(t, true, BC_DEST_PRIMARY, NULL, "b", 1, &b);
-	assert_int_equal(a, 0);
-	assert_int_equal(b, 1);
+	transport_udp4_ops.send(t, TRANSPORT_EVENT, BC_DEST_PRIMARY, NULL, "a",
+				1, 41);
+	transport_udp4_ops.send(t, TRANSPORT_EVENT, BC_DEST_PRIMARY, NULL, "b",
+				1, 42);
 	add_report(ht_rq_add(), 0, 1000, 0);
 	add_report(ht_rq_add(), 0, 2000, 0);
 	assert_int_equal(transport_udp4_ops.recv_txts(t, &ts), 0);
-	assert_int_equal(ts.txid, a);
+	assert_int_equal(ts.token, 41);
 	assert_int_equal(tmv_to_ns(ts.ts), 1000);
 	assert_int_equal(transport_udp4_ops.recv_txts(t, &ts), 0);
-	assert_int_equal(ts.txid, b);
+	assert_int_equal(ts.token, 42);
 	assert_int_equal(tmv_to_ns(ts.ts), 2000);
 	transport_udp4_ops.close(t);
 }
@@ -659,7 +680,6 @@ static void test_hardware_open_recv_restore(void **state)
 	struct transport_txts ts;
 	struct ht_msg *m;
 	uint8_t buf[64];
-	uint32_t txid;
 	int fds[2];
 
 	(void)state;
@@ -686,10 +706,11 @@ static void test_hardware_open_recv_restore(void **state)
 	assert_true(rx.have_ts);
 	assert_int_equal(tmv_to_ns(rx.ts), 222000000333LL);
 	/* TX: ts[2] too */
-	transport_udp4_ops.send(t, true, BC_DEST_PRIMARY, NULL, "a", 1, &txid);
-	add_report(ht_rq_add(), txid, 5, 444000000555LL);
+	transport_udp4_ops.send(t, TRANSPORT_EVENT, BC_DEST_PRIMARY, NULL, "a",
+				1, 1234);
+	add_report(ht_rq_add(), 0, 5, 444000000555LL);
 	assert_int_equal(transport_udp4_ops.recv_txts(t, &ts), 0);
-	assert_int_equal(ts.txid, txid);
+	assert_int_equal(ts.token, 1234);
 	assert_int_equal(tmv_to_ns(ts.ts), 444000000555LL);
 	/* close puts the old configuration back */
 	transport_udp4_ops.close(t);
@@ -707,7 +728,7 @@ int main(void)
 		cmocka_unit_test_setup(test_open_bad_cfg, setup),
 		cmocka_unit_test_setup(test_open_fails_cleanly, setup),
 		cmocka_unit_test_setup(test_send_destinations, setup),
-		cmocka_unit_test_setup(test_send_failure_keeps_txids, setup),
+		cmocka_unit_test_setup(test_send_failure_keeps_tokens, setup),
 		cmocka_unit_test_setup(test_recv_software_ts, setup),
 		cmocka_unit_test_setup(test_recv_no_ts, setup),
 		cmocka_unit_test_setup(test_recv_truncated, setup),

@@ -299,6 +299,33 @@ static void test_get_clock_description(void **state)
 	assert_memory_equal(p + 51, "rack 7", 6);
 	assert_memory_equal(p + 57, e2e, 6);
 	assert_int_equal(len, 64); /* 63 padded even */
+
+	/* a port on UDPv6 (2) and one on L2 (3): their protocolAddress */
+	{
+		static const uint8_t ip6[16] = { 0xfe, 0x80, [15] = 1 };
+
+		assert_int_equal(bc_mgmt_set_port_protocol(bc, 0, 2, ip6, 16),
+				 0);
+		assert_int_equal(bc_mgmt_set_port_protocol(bc, 1, 3, mac, 6),
+				 0);
+		assert_int_equal(bc_mgmt_set_port_protocol(bc, 1, 3, mac, 17),
+				 -EINVAL);
+		p = get_port(bc, BC_MID_CLOCK_DESCRIPTION, 0, &len);
+		assert_int_equal(be16(p + 15), 2);
+		assert_int_equal(be16(p + 17), 16);
+		assert_memory_equal(p + 19, ip6, 16);
+		p = get_port(bc, BC_MID_CLOCK_DESCRIPTION, 1, &len);
+		assert_int_equal(be16(p + 21), 3);
+		assert_int_equal(be16(p + 23), 6);
+		assert_memory_equal(p + 25, mac, 6);
+		assert_memory_equal(p + 31, oui, 3);
+		/* unknown address: length 0 */
+		assert_int_equal(bc_mgmt_set_port_protocol(bc, 0, 2, NULL, 16),
+				 0);
+		p = get_port(bc, BC_MID_CLOCK_DESCRIPTION, 0, &len);
+		assert_int_equal(be16(p + 15), 2);
+		assert_int_equal(be16(p + 17), 0);
+	}
 }
 
 /* ---- fan-out and addressing ---- */

@@ -147,11 +147,19 @@ static void test_refusals(void **state)
 	} cases[] = {
 		{ "[global]\ndelay_mechanism P2P\n[eth0]\n", "delay_mechanism" },
 		{ "[global]\n[eth0]\ndelay_mechanism P2P\n", "delay_mechanism" },
-		{ "[global]\nnetwork_transport L2\n[eth0]\n",
-		  "network_transport" },
-		{ "[global]\nnetwork_transport UDPv6\n[eth0]\n",
-		  "network_transport" },
+		{ "[global]\nptp_dst_mac 01:1B:19:00:00\n[eth0]\n",
+		  "ptp_dst_mac" },
+		{ "[global]\n[eth0]\np2p_dst_mac 01:80:C2:00:00:0G\n",
+		  "p2p_dst_mac" },
+		{ "[global]\nptp_dst_ipv6 2001:db8::1\n[eth0]\n",
+		  "ptp_dst_ipv6" },
+		{ "[global]\n[eth0]\np2p_dst_ipv6 ff02::6b::1\n",
+		  "p2p_dst_ipv6" },
 		{ "[global]\ntwoStepFlag 0\n[eth0]\n", "twoStepFlag" },
+		{ "[global]\ntwoStepFlag 0\ntime_stamping software\n"
+		  "[eth0]\n", "twoStepFlag" },
+		{ "[global]\n[eth0]\ntime_stamping p2p1step\n",
+		  "time_stamping" },
 		{ "[global]\ndataset_comparison G.8275.x\n[eth0]\n",
 		  "dataset_comparison" },
 		{ "[global]\ntime_stamping onestep\n[eth0]\n", "time_stamping" },
@@ -186,6 +194,51 @@ static void test_refusals(void **state)
 		assert_string_equal(err.option, cases[i].option);
 		assert_true(strlen(err.reason) > 0);
 	}
+}
+
+/* network_transport per port (as ptp4l), the UDPv6 and L2 addresses,
+ * udp6_scope; software ports may still say twoStepFlag nothing. */
+static void test_transports(void **state)
+{
+	struct cfg_error err;
+
+	(void)state;
+	assert_int_equal(load("[global]\nnetwork_transport UDPv6\n"
+			      "udp6_scope 0x02\n"
+			      "[eth0]\n"
+			      "[eth1]\nnetwork_transport L2\n"
+			      "ptp_dst_mac 01:1b:19:00:00:01\n"
+			      "[eth2]\nnetwork_transport UDPv4\n",
+			      &err),
+			 0);
+	assert_int_equal(set.transport[0].kind, TRANSPORT_UDPV6);
+	assert_int_equal(set.transport[0].udp6_scope, 2);
+	assert_string_equal(set.transport[0].ptp_dst_ipv6,
+			    "FF0E:0:0:0:0:0:0:181");
+	assert_string_equal(set.transport[0].p2p_dst_ipv6,
+			    "FF02:0:0:0:0:0:0:6B");
+	assert_int_equal(set.transport[1].kind, TRANSPORT_L2);
+	assert_string_equal(set.transport[1].ptp_dst_mac, "01:1b:19:00:00:01");
+	assert_string_equal(set.transport[1].p2p_dst_mac, "01:80:C2:00:00:0E");
+	assert_int_equal(set.transport[2].kind, TRANSPORT_UDPV4);
+	assert_int_equal(set.transport[2].onestep, HWTS_ONESTEP_OFF);
+	assert_false(set.transport[0].want_peer); /* E2E */
+	assert_true(transport_ops_of(set.transport[1].kind) ==
+		    &transport_l2_ops);
+	/* the one-step refusal carries the device's part */
+	assert_int_equal(load("[global]\ntime_stamping onestep\n[eth0]\n",
+			      &err),
+			 -22);
+	assert_string_equal(err.option, "time_stamping");
+	assert_non_null(strstr(err.reason, "HWTSTAMP_TX_ONESTEP_SYNC"));
+	assert_int_equal(set.transport[0].onestep, HWTS_ONESTEP_SYNC);
+	assert_int_equal(set.transport[0].mode, HWTS_HARDWARE);
+	assert_int_equal(load("[global]\ntwoStepFlag 0\n[eth0]\n"
+			      "time_stamping software\n",
+			      &err),
+			 -22);
+	assert_string_equal(err.reason, "0: one step is only possible with "
+			    "hardware time stamping");
 }
 
 /* clock_servo pi keeps linuxptp's behaviour (no measurement filter);
@@ -256,7 +309,8 @@ static void test_refusal_location(void **state)
 	/* from the command line */
 	c = cfg_create();
 	assert_non_null(c);
-	assert_int_equal(cfg_set_cmdline(c, "network_transport", "L2", &err), 0);
+	assert_int_equal(cfg_set_cmdline(c, "ptp_dst_mac", "01:1B:19", &err),
+			 0);
 	assert_int_equal(cfg_add_port(c, "eth0"), 0);
 	assert_int_equal(settings_from_cfg(c, &set, &err), -22);
 	assert_string_equal(err.file, "command line");
@@ -485,6 +539,7 @@ int main(void)
 		cmocka_unit_test(test_values_and_ports),
 		cmocka_unit_test(test_slave_only_class),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_transports),
 		cmocka_unit_test(test_refusal_location),
 		cmocka_unit_test(test_clock_settings),
 		cmocka_unit_test(test_patterns),
