@@ -101,5 +101,6 @@ enum bc_drop mgmt_port_rx(struct port *p, const struct ptp_msg *m,
 	}
 	if (mgmt_dispatch(&c, &next) == -ENOBUFS)
 		bc_mgmt_count_drop(bc, BC_MGMT_DROP_NO_SPACE);
+	bc->mgmt.req = NULL;
 	return BC_DROP_NONE;
 }

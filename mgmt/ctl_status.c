@@ -614,8 +614,16 @@ static int status_emit(struct ctl *c, struct mgmt_replies **q, double dt,
 		.alarms = q[Q_ALARMS], .wall_ns = wall_ns(),
 	};
 	struct mgmt_tree *t = mgmt_tree_new(), *st = mgmt_tree_new();
+	uint16_t pns[1];
 	int code, err;
 
+	/* the read-only socket refuses PORT_PROPERTIES_NP and
+	 * PORT_HWCLOCK_NP (as ptp4l 4.4's): HVPTP_PORT_STATUS_NP carries
+	 * the same fields under the same names */
+	if (!ctl_port_numbers(in.props, pns, 1))
+		in.props = in.pstatus;
+	if (!ctl_port_numbers(in.hwclock, pns, 1))
+		in.hwclock = in.pstatus;
 	if (!t || !st) {
 		mgmt_tree_free(t);
 		mgmt_tree_free(st);
