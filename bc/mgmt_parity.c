@@ -155,7 +155,8 @@ uint16_t mgmt_set_ato_properties(struct bc *bc, int port,
 }
 
 /* ALTERNATE_TIME_OFFSET_INDICATOR (16.3): keyField, currentOffset,
- * jumpSeconds, timeOfNextJump, displayName, padded to an even length. */
+ * jumpSeconds, timeOfNextJump, displayName, padded to an even length
+ * (ptp4l drops a message with an odd lengthField anywhere). */
 void mgmt_announce_tz(const struct bc *bc, struct ptp_msg *m,
 		      struct wire_writer *scratch)
 {
@@ -172,6 +173,8 @@ void mgmt_announce_tz(const struct bc *bc, struct ptp_msg *m,
 		wire_put_u48(scratch, tz->next_jump);
 		wire_put_u8(scratch, tz->name_len);
 		wire_put_bytes(scratch, tz->name, tz->name_len);
+		if (tz->name_len % 2) /* every lengthField is even (14.1.3) */
+			wire_put_u8(scratch, 0);
 		if (tlv_value_end(m, TLV_ALTERNATE_TIME_OFFSET_INDICATOR,
 				  scratch, start) < 0)
 			return;

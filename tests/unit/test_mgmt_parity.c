@@ -156,13 +156,14 @@ static int find_tlv(const uint8_t *m, uint16_t len, uint16_t type, int from)
 static void test_ato_in_announce(void **state)
 {
 	struct bc *bc = one_clock(1);
-	const uint8_t name[] = { 1, 4, 'A', 'E', 'S', 'T' };
+	const uint8_t name[] = { 1, 3, 'C', 'E', 'T', 0 };
 	const uint8_t props[16] = { 1, 0, 0, 0x8C, 0xA0, 0, 0, 0x0E, 0x10,
 				    0x00, 0x00, 0x67, 0x45, 0x23, 0x01, 0 };
-	/* hand-built: type 9, length 16 + 4 (even: no pad) */
+	/* hand-built: type 9, length 16 + 3, padded to 20 (ptp4l drops a
+	 * message with an odd lengthField) */
 	const uint8_t want[] = { 0x00, 0x09, 0x00, 0x14, 1, 0, 0, 0x8C, 0xA0,
 				 0, 0, 0x0E, 0x10, 0x00, 0x00, 0x67, 0x45,
-				 0x23, 0x01, 4, 'A', 'E', 'S', 'T' };
+				 0x23, 0x01, 3, 'C', 'E', 'T', 0 };
 	const uint8_t *m;
 	uint16_t len;
 	int o;
