@@ -265,6 +265,10 @@ static inline const uint8_t *bc_action_buf(const struct bc_actions *out,
 
 struct bc_port_counters {
 	uint64_t rx[PTP_MSG_TYPE_COUNT]; /* accepted, by messageType */
+	/* heard, by messageType: every message that parsed, whatever the
+	 * port then made of it (not our own looped back): what linuxptp's
+	 * PORT_STATS_NP counts */
+	uint64_t rx_parsed[PTP_MSG_TYPE_COUNT];
 	uint64_t tx[PTP_MSG_TYPE_COUNT];
 	uint64_t drop[BC_DROP_COUNT];
 	uint64_t tx_ts_timeouts; /* TX timestamp never came */

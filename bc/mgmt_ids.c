@@ -471,7 +471,8 @@ static void get_port_properties_np(const struct bc *bc, int port,
 }
 
 /* PORT_STATS_NP: portIdentity, then 16 rx and 16 tx counters by
- * messageType, little-endian u64 as linuxptp sends them. */
+ * messageType, little-endian u64 as linuxptp sends them.  rx counts as
+ * ptp4l does: every message that parsed, used or not. */
 static void get_port_stats_np(const struct bc *bc, int port,
 			      struct wire_writer *w)
 {
@@ -479,7 +480,7 @@ static void get_port_stats_np(const struct bc *bc, int port,
 
 	wire_put_port_identity(w, &p->ds.port_identity);
 	for (int i = 0; i < PTP_MSG_TYPE_COUNT; i++)
-		put_u64_le(w, p->cnt.rx[i]);
+		put_u64_le(w, p->cnt.rx_parsed[i]);
 	for (int i = 0; i < PTP_MSG_TYPE_COUNT; i++)
 		put_u64_le(w, p->cnt.tx[i]);
 }

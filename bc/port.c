@@ -191,6 +191,8 @@ int port_rx(struct port *p, const uint8_t *buf, size_t len, tmv_t rx_ts,
 		return -EBADMSG;
 	}
 	why = rx_filter(p, &m, rx_ts, now, out);
+	if (why != BC_DROP_FROM_SELF)
+		p->cnt.rx_parsed[m.hdr.msg_type]++;
 	if (why == BC_DROP_NONE)
 		why = rx_dispatch(p, &m, rx_ts, src, now, out);
 	if (why != BC_DROP_NONE) {

@@ -244,9 +244,10 @@ static void test_decode_port_counters(void **state)
 	pc = bc_port_counters(bc, 0);
 	t = get_tree(bc, BC_MID_PORT_STATS_NP, 0);
 	assert_true(pc->rx[PTP_MSG_SYNC] > 5);
-	assert_int_equal(tint(t, "rx.sync"), (int64_t)pc->rx[PTP_MSG_SYNC]);
+	assert_int_equal(tint(t, "rx.sync"),
+			 (int64_t)pc->rx_parsed[PTP_MSG_SYNC]);
 	assert_int_equal(tint(t, "rx.announce"),
-			 (int64_t)pc->rx[PTP_MSG_ANNOUNCE]);
+			 (int64_t)pc->rx_parsed[PTP_MSG_ANNOUNCE]);
 	assert_int_equal(tint(t, "tx.delay_req"),
 			 (int64_t)pc->tx[PTP_MSG_DELAY_REQ]);
 	assert_int_equal(mgmt_tree_get(t, 0, "rx.reserved"), -1);

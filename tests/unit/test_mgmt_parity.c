@@ -608,6 +608,11 @@ static void test_nsm_off(void **state)
 	assert_null(find_send(PTP_MSG_DELAY_RESP));
 	assert_int_equal(bc_port_counters(bc, 0)->drop[BC_DROP_WRONG_STATE],
 			 1);
+	/* PORT_STATS_NP counts it as ptp4l does (heard), the metrics'
+	 * "accepted" counter does not */
+	assert_int_equal(bc_port_counters(bc, 0)->rx[PTP_MSG_DELAY_REQ], 0);
+	assert_int_equal(bc_port_counters(bc, 0)->rx_parsed[PTP_MSG_DELAY_REQ],
+			 1);
 	/* with it, but by multicast: a plain Delay_Req too */
 	net_free(&net);
 	net_init(&net);
