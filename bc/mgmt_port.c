@@ -15,7 +15,8 @@
  *    answered on the port it came in on, to the multicast group (unicast
  *    back to a unicast requester); SET and COMMAND from the network are
  *    refused with NOT_SUPPORTED: only the local read-write socket changes
- *    the clock, as with ptp4l;
+ *    the clock, as with ptp4l; so are the GETs ptp4l 4.4 keeps for that
+ *    socket (PORT_PROPERTIES_NP, PORT_HWCLOCK_NP: mgmt_ro_refused());
  *  - answers (RESPONSE, ACKNOWLEDGE, error status) from other clocks are
  *    only forwarded; nothing is relayed to local management clients.
  */
