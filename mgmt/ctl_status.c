@@ -215,14 +215,24 @@ static void build_port(struct mgmt_tree *t, int arr, struct mgmt_tree *s,
 	ctl_status_build_port_extra(t, p, s, in, pn);
 }
 
-int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *in)
+int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *given)
 {
+	struct mgmt_status_in fb = *given;
+	const struct mgmt_status_in *in = &fb;
 	struct mgmt_tree *s = mgmt_tree_new();
+	uint16_t one[1];
 	const char *ppid;
 	char parent[32];
 	int64_t n = 0;
 	int arr, err;
 
+	/* the read-only socket refuses PORT_PROPERTIES_NP and
+	 * PORT_HWCLOCK_NP (as ptp4l 4.4's): HVPTP_PORT_STATUS_NP carries
+	 * the same fields under the same names */
+	if (!ctl_port_numbers(fb.props, one, 1))
+		fb.props = fb.pstatus;
+	if (!ctl_port_numbers(fb.hwclock, one, 1))
+		fb.hwclock = fb.pstatus;
 	if (!s)
 		return -ENOMEM;
 	err = build_clock(t, s, in);
@@ -614,16 +624,8 @@ static int status_emit(struct ctl *c, struct mgmt_replies **q, double dt,
 		.alarms = q[Q_ALARMS], .wall_ns = wall_ns(),
 	};
 	struct mgmt_tree *t = mgmt_tree_new(), *st = mgmt_tree_new();
-	uint16_t pns[1];
 	int code, err;
 
-	/* the read-only socket refuses PORT_PROPERTIES_NP and
-	 * PORT_HWCLOCK_NP (as ptp4l 4.4's): HVPTP_PORT_STATUS_NP carries
-	 * the same fields under the same names */
-	if (!ctl_port_numbers(in.props, pns, 1))
-		in.props = in.pstatus;
-	if (!ctl_port_numbers(in.hwclock, pns, 1))
-		in.hwclock = in.pstatus;
 	if (!t || !st) {
 		mgmt_tree_free(t);
 		mgmt_tree_free(st);
