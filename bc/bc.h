@@ -36,6 +36,21 @@
 
 enum bc_dataset_comparison { BC_DSCMP_IEEE1588 = 0, BC_DSCMP_G8275 };
 
+/* A port's IEEE C37.238 power profile settings (linuxptp's
+ * power_profile.* options and POWER_PROFILE_SETTINGS_NP). */
+enum bc_power_version {
+	BC_POWER_NONE = 0,
+	BC_POWER_2011 = 1, /* C37.238-2011 TLV in Announce */
+	BC_POWER_2017 = 2, /* C37.238-2017 TLV in Announce */
+};
+struct bc_power_profile {
+	uint16_t version; /* enum bc_power_version */
+	uint16_t grandmaster_id; /* grandmasterID */
+	uint32_t gm_time_inaccuracy; /* 2011: grandmasterTimeInaccuracy, ns */
+	uint32_t network_time_inaccuracy; /* 2011: networkTimeInaccuracy */
+	uint32_t total_time_inaccuracy; /* 2017: totalTimeInaccuracy */
+};
+
 struct bc_port_cfg {
 	char name[BC_PORT_NAME_LEN]; /* interface name, used in logs */
 	int8_t log_announce_interval; /* logAnnounceInterval */
@@ -68,6 +83,10 @@ struct bc_port_cfg {
 	uint8_t clock;
 	bool clock_is_utc;
 	int phc_index;
+	/* IEEE C37.238 power profile (bc/power.c) and NetSync Monitor
+	 * answers (bc/nsm.c): linuxptp's power_profile.*, net_sync_monitor */
+	struct bc_power_profile power;
+	bool net_sync_monitor;
 };
 
 struct bc_clock_cfg {
@@ -246,6 +265,10 @@ static inline const uint8_t *bc_action_buf(const struct bc_actions *out,
 
 struct bc_port_counters {
 	uint64_t rx[PTP_MSG_TYPE_COUNT]; /* accepted, by messageType */
+	/* heard, by messageType: every message that parsed, whatever the
+	 * port then made of it (not our own looped back): what linuxptp's
+	 * PORT_STATS_NP counts */
+	uint64_t rx_parsed[PTP_MSG_TYPE_COUNT];
 	uint64_t tx[PTP_MSG_TYPE_COUNT];
 	uint64_t drop[BC_DROP_COUNT];
 	uint64_t tx_ts_timeouts; /* TX timestamp never came */
@@ -255,6 +278,17 @@ struct bc_port_counters {
 	uint64_t announce_timeouts;
 	uint64_t sync_timeouts;
 	uint64_t faults;
+	/* the rest of linuxptp's PORT_SERVICE_STATS_NP: timers that
+	 * expired, by kind (announce_timeouts and sync_timeouts above), and
+	 * Sync / Follow_Up that did not match the one waiting */
+	uint64_t delay_timeouts; /* Delay_Req / Pdelay_Req timer */
+	uint64_t unicast_service_timeouts;
+	uint64_t unicast_request_timeouts;
+	uint64_t master_announce_timeouts; /* Announce to send */
+	uint64_t master_sync_timeouts; /* Sync to send */
+	uint64_t qualification_timeouts;
+	uint64_t sync_mismatches;
+	uint64_t followup_mismatches;
 };
 
 struct bc_clock_counters {

@@ -246,6 +246,7 @@ int bc_create(struct bc **out, const struct bc_clock_cfg *clock,
 	bc->sd_next = -1;
 	bc->slave_port = -1;
 	bc->servo.te_estimate_ns = -1.0; /* unknown until a sample */
+	bc->mgmt.sync_uncertain = MGMT_SYNC_UNCERTAIN_DONTCARE; /* ptp4l's */
 	cm_rng_seed(&bc->rng, clock->rng_seed);
 	fm_seen_init(bc->fm_seen, clock->rng_seed);
 	clock_init_dds(bc, nports);

@@ -20,6 +20,8 @@ uint16_t ds_time_properties_flags(const struct time_properties_ds *tp)
 		f |= PTP_FLAG_TIME_TRACEABLE;
 	if (tp->frequency_traceable)
 		f |= PTP_FLAG_FREQ_TRACEABLE;
+	if (tp->synchronization_uncertain)
+		f |= PTP_FLAG_SYNC_UNCERTAIN;
 	return f;
 }
 
@@ -32,6 +34,7 @@ void ds_time_properties_from_flags(struct time_properties_ds *tp,
 	tp->ptp_timescale = flags & PTP_FLAG_PTP_TIMESCALE;
 	tp->time_traceable = flags & PTP_FLAG_TIME_TRACEABLE;
 	tp->frequency_traceable = flags & PTP_FLAG_FREQ_TRACEABLE;
+	tp->synchronization_uncertain = flags & PTP_FLAG_SYNC_UNCERTAIN;
 }
 
 /* ptp4l's defaults (default.cfg), which are the standard's where it has
@@ -55,6 +58,10 @@ void bc_port_cfg_default(struct bc_port_cfg *p, const char *name)
 	p->clock = 0;
 	p->clock_is_utc = false;
 	p->phc_index = -1;
+	/* ptp4l's power_profile.* defaults: -1, as an unsigned field */
+	p->power.gm_time_inaccuracy = UINT32_MAX;
+	p->power.network_time_inaccuracy = UINT32_MAX;
+	p->power.total_time_inaccuracy = UINT32_MAX;
 }
 
 void bc_clock_cfg_default(struct bc_clock_cfg *c)

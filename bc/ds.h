@@ -57,6 +57,8 @@ struct time_properties_ds {
 	bool time_traceable; /* timeTraceable */
 	bool frequency_traceable; /* frequencyTraceable */
 	bool ptp_timescale; /* ptpTimescale */
+	bool synchronization_uncertain; /* synchronizationUncertain (the
+					   parent's; 2019 13.3.2.8) */
 	uint8_t time_source; /* timeSource */
 };
 

@@ -25,6 +25,7 @@ struct pending_tx {
 	uint8_t msg_type;
 	uint16_t seq;
 	int64_t deadline_ns;
+	bool nsm; /* a Sync answering a NetSync Monitor (bc/nsm.c) */
 };
 
 /* What a slave port knows of the current Sync exchange. */
@@ -114,6 +115,8 @@ struct port {
 	int8_t master_log_sync_interval;
 	/* rate-limited drop logging */
 	struct cm_ratelimit drop_rl;
+	/* the NetSync Monitor being answered (bc/nsm.c) */
+	struct bc_addr nsm_addr;
 };
 
 struct bc {
@@ -262,6 +265,22 @@ void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts,
 void slave_reset(struct port *p);
 /* The local clock was stepped by step_ns: move every stored local time. */
 void slave_stepped(struct port *p, int64_t step_ns);
+
+/* NetSync Monitor (bc/nsm.c): a Delay_Req this port answers as one;
+ * the answer; the Follow_Up of its Sync. */
+bool nsm_is_request(const struct port *p, const struct ptp_msg *m,
+		    const struct bc_addr *src);
+enum bc_drop nsm_rx_request(struct port *p, const struct ptp_msg *req,
+			    tmv_t rx_ts, const struct bc_addr *src,
+			    int64_t now, struct bc_actions *out);
+void nsm_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
+		    struct bc_actions *out);
+/* The C37.238 TLV of the port's power profile into an Announce
+ * (bc/power.c), its value in scratch. */
+void power_announce_tlv(const struct port *p, struct ptp_msg *m,
+			struct wire_writer *scratch);
+/* PORT_SERVICE_STATS_NP: count a timer that expired (bc/mgmt_parity.c). */
+void mgmt_count_timer(struct port *p, enum bc_timer t);
 
 /* ---- clock (bc/clock.c) ---- */
 /* A port saw an Announce: store it, maybe mark a state decision due. */

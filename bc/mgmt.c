@@ -256,7 +256,7 @@ static int mgmt_entity_set(struct mgmt_ctx *c, const struct mgmt_id_desc *d,
 					  (d->actions & MGMT_A_SET)
 						  ? TLV_MGMT_ERR_NOT_SUPPORTED
 						  : TLV_MGMT_ERR_NOT_SETABLE);
-	if (r->data_len != d->set_len)
+	if (d->set_len != MGMT_SET_VARLEN && r->data_len != d->set_len)
 		return mgmt_respond_error(c, port, TLV_MGMT_ERR_WRONG_LENGTH);
 	wire_reader_init(&rd, r->data, r->data_len);
 	e = d->set(c->bc, port, &rd);
@@ -345,12 +345,24 @@ bool mgmt_is_request(const struct bc_mgmt_req *r)
 static int mgmt_precheck(struct mgmt_ctx *c, const struct mgmt_id_desc *d)
 {
 	const struct bc_mgmt_req *r = c->req;
+	int err;
 
 	if (r->mgmt.action == PTP_MGMT_SET && r->data_len == 0 &&
 	    r->id != BC_MID_NULL_MANAGEMENT)
 		return mgmt_respond_error(c, -1, TLV_MGMT_ERR_WRONG_LENGTH);
 	if (c->read_only && r->mgmt.action != PTP_MGMT_GET)
 		return mgmt_respond_error(c, -1, TLV_MGMT_ERR_NOT_SUPPORTED);
+	if (c->read_only && mgmt_ro_refused(r->id))
+		return mgmt_respond_error(c, -1, TLV_MGMT_ERR_NOT_SUPPORTED);
+	if (c->read_only && r->id == BC_MID_SUBSCRIBE_EVENTS_NP) {
+		/* ptp4l 4.4 answers a GET there with no data */
+		static const struct mgmt_id_desc none = {
+			.id = BC_MID_SUBSCRIBE_EVENTS_NP, .get = mgmt_get_empty
+		};
+
+		err = mgmt_respond_get(c, &none, -1);
+		return err < 0 ? err : 0;
+	}
 	if (!d)
 		return mgmt_respond_error(c, -1, TLV_MGMT_ERR_NO_SUCH_ID);
 	return 1;
@@ -363,6 +375,7 @@ int mgmt_dispatch(struct mgmt_ctx *c, int *next_port)
 	int start = *next_port, err;
 
 	*next_port = 0;
+	c->bc->mgmt.req = r; /* for the IDs whose GET reads the request */
 	if (!mgmt_is_request(r)) {
 		bc_mgmt_count_drop(c->bc, BC_MGMT_DROP_BAD_ACTION);
 		return -EBADMSG;
@@ -396,10 +409,14 @@ int bc_mgmt_resume(struct bc *bc, const struct bc_mgmt_req *r,
 		.src = NULL, .now = now, .out = out,
 	};
 
+	int err;
+
 	if (!bc || !r || !next_port || !out)
 		return -EINVAL;
 	bc->mgmt_now = now; /* for the answers with figures at a time */
-	return mgmt_dispatch(&c, next_port);
+	err = mgmt_dispatch(&c, next_port);
+	bc->mgmt.req = NULL;
+	return err;
 }
 
 int bc_mgmt(struct bc *bc, const uint8_t *req, size_t len, bool read_only,

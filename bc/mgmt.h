@@ -98,6 +98,8 @@ enum bc_mgmt_id {
 	BC_MID_PORT_SERVICE_STATS_NP = 0xC007, /* port */
 	BC_MID_UNICAST_MASTER_TABLE_NP = 0xC008, /* port */
 	BC_MID_PORT_HWCLOCK_NP = 0xC009, /* port */
+	BC_MID_POWER_PROFILE_SETTINGS_NP = 0xC00A, /* port */
+	BC_MID_CMLDS_INFO_NP = 0xC00B, /* port */
 	/* hvptp's own implementation-specific IDs, away from linuxptp's
 	 * 0xC0xx block; layouts in docs/hvptpctl.md */
 	BC_MID_HVPTP_SERVO_STATUS_NP = 0xD000,
@@ -134,6 +136,21 @@ enum bc_mgmt_id {
 #define BC_MGMT_PORT_DS_NP_LEN 8
 #define BC_MGMT_PORT_STATS_NP_LEN 266 /* counters little-endian, as
 					 linuxptp sends them */
+/* linuxptp 4.4's (bc/mgmt_parity.c): ALTERNATE_TIME_OFFSET_ENABLE is a
+ * datum (keyField, enable in bit 0 of the reserved octet);
+ * ALTERNATE_TIME_OFFSET_NAME keyField + PTPText; _PROPERTIES keyField,
+ * currentOffset i32, jumpSeconds i32, timeOfNextJump u48, pad.  A GET
+ * names the key in its data (none: key 0); an unknown key is answered
+ * with no data, as ptp4l does.  PORT_SERVICE_STATS_NP: portIdentity and
+ * 10 little-endian u64.  POWER_PROFILE_SETTINGS_NP: version u16,
+ * grandmasterID u16, three u32 inaccuracies.  CMLDS_INFO_NP:
+ * meanLinkDelay (TimeInterval), scaledNeighborRateRatio i32, as_capable
+ * u32. */
+#define BC_MGMT_ATO_PROPERTIES_LEN 16
+#define BC_MGMT_ATO_KEYS 4
+#define BC_MGMT_PORT_SERVICE_STATS_NP_LEN 90
+#define BC_MGMT_POWER_PROFILE_NP_LEN 16
+#define BC_MGMT_CMLDS_INFO_NP_LEN 16
 
 /* HVPTP_SERVO_STATUS_NP (clock, GET): flags (BC_MGMT_SERVO_*), servo state
  * (enum servo_state), then big-endian: last offset and path delay
@@ -160,6 +177,11 @@ enum bc_mgmt_id {
  * i32, monotonic times (u64 ns, 0: none) of the last state change and of
  * the last fault. */
 #define BC_MGMT_PORT_STATUS_NP_LEN 34
+/* ... then (since issue 9, for clients the read-only socket refuses
+ * PORT_HWCLOCK_NP and PORT_PROPERTIES_NP, as ptp4l 4.4's does): the PHC
+ * that stamps the port i32 (-1: software timestamps), timestamping u8
+ * (linuxptp's: 0 software, 1 hardware), reserved u8, the interface
+ * (PTPText). */
 /* HVPTP_FOREIGN_MASTERS_NP (port, GET), big-endian: the foreign master
  * table under floods (bc/bmca.h's policy): portIdentity, records in use
  * u8, capacity u8 (BMCA_MAX_FOREIGN), of them qualified now u8,

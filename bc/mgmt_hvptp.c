@@ -223,6 +223,10 @@ void mgmt_get_port_status_np(const struct bc *bc, int port,
 	wire_put_u64(w, p->st.state_since_ns > 0 ? (uint64_t)p->st.state_since_ns
 						  : 0);
 	wire_put_u64(w, p->st.fault_at_ns > 0 ? (uint64_t)p->st.fault_at_ns : 0);
+	wire_put_u32(w, (uint32_t)p->cfg.phc_index);
+	wire_put_u8(w, p->cfg.hw_timestamping ? 1 : 0);
+	wire_put_u8(w, 0);
+	mgmt_put_text(w, p->cfg.name, BC_PORT_NAME_LEN);
 }
 
 /* HVPTP_FOREIGN_MASTERS_NP: see bc/mgmt.h. */

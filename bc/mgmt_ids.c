@@ -477,7 +477,8 @@ static void get_port_properties_np(const struct bc *bc, int port,
 }
 
 /* PORT_STATS_NP: portIdentity, then 16 rx and 16 tx counters by
- * messageType, little-endian u64 as linuxptp sends them. */
+ * messageType, little-endian u64 as linuxptp sends them.  rx counts as
+ * ptp4l does: every message that parsed, used or not. */
 static void get_port_stats_np(const struct bc *bc, int port,
 			      struct wire_writer *w)
 {
@@ -485,7 +486,7 @@ static void get_port_stats_np(const struct bc *bc, int port,
 
 	wire_put_port_identity(w, &p->ds.port_identity);
 	for (int i = 0; i < PTP_MSG_TYPE_COUNT; i++)
-		put_u64_le(w, p->cnt.rx[i]);
+		put_u64_le(w, p->cnt.rx_parsed[i]);
 	for (int i = 0; i < PTP_MSG_TYPE_COUNT; i++)
 		put_u64_le(w, p->cnt.tx[i]);
 }
@@ -632,10 +633,14 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(ACCEPTABLE_MASTER_TABLE_ENABLED), P, G | S, NULL, NULL, 0 },
 	{ ID(ACCEPTABLE_MASTER_MAX_TABLE_SIZE), C, G, NULL, NULL, 0 },
 	{ ID(ALTERNATE_MASTER), P, G | S, NULL, NULL, 0 },
-	{ ID(ALTERNATE_TIME_OFFSET_ENABLE), C, G | S, NULL, NULL, 0 },
-	{ ID(ALTERNATE_TIME_OFFSET_NAME), C, G | S, NULL, NULL, 0 },
+	{ ID(ALTERNATE_TIME_OFFSET_ENABLE), C, G | S, mgmt_get_ato_enable,
+	  mgmt_set_ato_enable, BC_MGMT_DATUM_LEN },
+	{ ID(ALTERNATE_TIME_OFFSET_NAME), C, G | S, mgmt_get_ato_name,
+	  mgmt_set_ato_name, MGMT_SET_VARLEN },
 	{ ID(ALTERNATE_TIME_OFFSET_MAX_KEY), C, G, NULL, NULL, 0 },
-	{ ID(ALTERNATE_TIME_OFFSET_PROPERTIES), C, G | S, NULL, NULL, 0 },
+	{ ID(ALTERNATE_TIME_OFFSET_PROPERTIES), C, G | S,
+	  mgmt_get_ato_properties, mgmt_set_ato_properties,
+	  BC_MGMT_ATO_PROPERTIES_LEN },
 	{ ID(EXTERNAL_PORT_CONFIGURATION_ENABLED), C, G | S, NULL, NULL, 0 },
 	{ ID(MASTER_ONLY), P, G | S, get_master_only, NULL, 0 },
 	{ ID(HOLDOVER_UPGRADE_ENABLE), C, G | S, NULL, NULL, 0 },
@@ -655,10 +660,15 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(SUBSCRIBE_EVENTS_NP), C, G | S, NULL, NULL, 0 },
 	{ ID(PORT_PROPERTIES_NP), P, G, get_port_properties_np, NULL, 0 },
 	{ ID(PORT_STATS_NP), P, G, get_port_stats_np, NULL, 0 },
-	{ ID(SYNCHRONIZATION_UNCERTAIN_NP), C, G | S, NULL, NULL, 0 },
-	{ ID(PORT_SERVICE_STATS_NP), P, G, NULL, NULL, 0 },
+	{ ID(SYNCHRONIZATION_UNCERTAIN_NP), C, G | S, mgmt_get_sync_uncertain,
+	  mgmt_set_sync_uncertain, BC_MGMT_DATUM_LEN },
+	{ ID(PORT_SERVICE_STATS_NP), P, G, mgmt_get_port_service_stats, NULL,
+	  0 },
 	{ ID(UNICAST_MASTER_TABLE_NP), P, G, NULL, NULL, 0 },
 	{ ID(PORT_HWCLOCK_NP), P, G, mgmt_get_port_hwclock_np, NULL, 0 },
+	{ ID(POWER_PROFILE_SETTINGS_NP), P, G | S, mgmt_get_power_profile,
+	  mgmt_set_power_profile, BC_MGMT_POWER_PROFILE_NP_LEN },
+	{ ID(CMLDS_INFO_NP), P, G, mgmt_get_cmlds_info, NULL, 0 },
 	/* hvptp's own */
 	{ ID(HVPTP_SERVO_STATUS_NP), C, G, get_servo_status_np, NULL, 0 },
 	{ ID(HVPTP_PORT_DROPS_NP), P, G, get_port_drops_np, NULL, 0 },

@@ -15,7 +15,8 @@
  *    answered on the port it came in on, to the multicast group (unicast
  *    back to a unicast requester); SET and COMMAND from the network are
  *    refused with NOT_SUPPORTED: only the local read-write socket changes
- *    the clock, as with ptp4l;
+ *    the clock, as with ptp4l; so are the GETs ptp4l 4.4 keeps for that
+ *    socket (PORT_PROPERTIES_NP, PORT_HWCLOCK_NP: mgmt_ro_refused());
  *  - answers (RESPONSE, ACKNOWLEDGE, error status) from other clocks are
  *    only forwarded; nothing is relayed to local management clients.
  */
@@ -101,5 +102,6 @@ enum bc_drop mgmt_port_rx(struct port *p, const struct ptp_msg *m,
 	}
 	if (mgmt_dispatch(&c, &next) == -ENOBUFS)
 		bc_mgmt_count_drop(bc, BC_MGMT_DROP_NO_SPACE);
+	bc->mgmt.req = NULL;
 	return BC_DROP_NONE;
 }

@@ -40,12 +40,37 @@ struct mgmt_port_data {
 	uint32_t neighbor_prop_delay_thresh; /* PORT_DATA_SET_NP, ns */
 };
 
+/* linuxptp's alternate time offsets (ALTERNATE_TIME_OFFSET_*): what
+ * tz2alt sets, announced in ALTERNATE_TIME_OFFSET_INDICATOR TLVs while
+ * enabled (bc/mgmt_parity.c). */
+#define MGMT_TZ_MAX 4 /* keys 0..3, as ptp4l's MAX_TIME_ZONES */
+#define MGMT_TZ_NAME_MAX 10 /* displayName symbols (MAX_TZ_DISPLAY_NAME) */
+struct mgmt_tz {
+	bool enabled;
+	int32_t current_offset; /* currentOffset, s */
+	int32_t jump_seconds; /* jumpSeconds */
+	uint64_t next_jump; /* timeOfNextJump, 48 bits of s */
+	uint8_t name_len;
+	char name[MGMT_TZ_NAME_MAX * 4 + 1]; /* displayName, UTF-8 */
+};
+
+/* SYNCHRONIZATION_UNCERTAIN_NP (linuxptp's SYNC_UNCERTAIN_*): what this
+ * clock puts in its Announce's synchronizationUncertain flag. */
+#define MGMT_SYNC_UNCERTAIN_FALSE 0 /* the parent's flag passes on */
+#define MGMT_SYNC_UNCERTAIN_TRUE 1 /* set */
+#define MGMT_SYNC_UNCERTAIN_DONTCARE 0xFF /* cleared (the default) */
+
 struct mgmt_data {
 	bool have_product, have_revision;
 	uint8_t oui[3];
 	char product[MGMT_PRODUCT_MAX + 1];
 	char revision[MGMT_REVISION_MAX + 1];
 	uint8_t gm_leap_flags; /* leap61/leap59 of GRANDMASTER_SETTINGS_NP */
+	uint8_t sync_uncertain; /* MGMT_SYNC_UNCERTAIN_* */
+	struct mgmt_tz tz[MGMT_TZ_MAX];
+	/* the request being answered (its data selects a key for the
+	 * ALTERNATE_TIME_OFFSET_* GETs); NULL for a notification */
+	const struct bc_mgmt_req *req;
 	struct bc_mgmt_counters cnt;
 	struct mgmt_port_data port[BC_MAX_PORTS];
 };
@@ -105,6 +130,40 @@ void mgmt_get_path_trace_list(const struct bc *bc, int port,
 /* The sample window of HVPTP_SERVO_STATUS_NP (bc/mgmt.h). */
 void mgmt_put_servo_window(struct wire_writer *w,
 			   const struct bc_servo_window *win);
+/* bc/mgmt_parity.c: linuxptp 4.4's IDs (ALTERNATE_TIME_OFFSET_*,
+ * SYNCHRONIZATION_UNCERTAIN_NP, PORT_SERVICE_STATS_NP,
+ * POWER_PROFILE_SETTINGS_NP, CMLDS_INFO_NP). */
+void mgmt_get_ato_enable(const struct bc *bc, int port, struct wire_writer *w);
+uint16_t mgmt_set_ato_enable(struct bc *bc, int port, struct wire_reader *r);
+void mgmt_get_ato_name(const struct bc *bc, int port, struct wire_writer *w);
+uint16_t mgmt_set_ato_name(struct bc *bc, int port, struct wire_reader *r);
+void mgmt_get_ato_properties(const struct bc *bc, int port,
+			     struct wire_writer *w);
+uint16_t mgmt_set_ato_properties(struct bc *bc, int port,
+				 struct wire_reader *r);
+void mgmt_get_sync_uncertain(const struct bc *bc, int port,
+			     struct wire_writer *w);
+uint16_t mgmt_set_sync_uncertain(struct bc *bc, int port,
+				 struct wire_reader *r);
+void mgmt_get_port_service_stats(const struct bc *bc, int port,
+				 struct wire_writer *w);
+void mgmt_get_power_profile(const struct bc *bc, int port,
+			    struct wire_writer *w);
+uint16_t mgmt_set_power_profile(struct bc *bc, int port,
+				struct wire_reader *r);
+void mgmt_get_cmlds_info(const struct bc *bc, int port, struct wire_writer *w);
+/* The Announce flagField with SYNCHRONIZATION_UNCERTAIN_NP applied (what
+ * ptp4l's clock_time_properties() gives its ports). */
+uint16_t mgmt_announce_flags(const struct bc *bc);
+/* Append the ALTERNATE_TIME_OFFSET_INDICATOR TLVs of the enabled keys to
+ * an Announce, their values in scratch. */
+void mgmt_announce_tz(const struct bc *bc, struct ptp_msg *m,
+		      struct wire_writer *scratch);
+/* Read-only socket: the GETs ptp4l 4.4 refuses there too. */
+bool mgmt_ro_refused(uint16_t id);
+/* A SET's dataField has no fixed length: the set function checks it. */
+#define MGMT_SET_VARLEN 0xFFFF
+
 /* A get function that writes nothing (ACKNOWLEDGE of a COMMAND). */
 void mgmt_get_empty(const struct bc *bc, int port, struct wire_writer *w);
 

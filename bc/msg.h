@@ -168,6 +168,9 @@ enum ptp_tlv_type {
 	TLV_CUMULATIVE_RATE_RATIO = 0x8007,
 	TLV_PAD = 0x8008,
 	TLV_AUTHENTICATION = 0x8009,
+	/* linuxptp's NetSync Monitor (experimental range, bc/nsm.c) */
+	TLV_PTPMON_REQ = 0x21FE,
+	TLV_PTPMON_RESP = 0x21FF,
 };
 
 /* One TLV as found on the wire: value points into the message buffer. */
@@ -187,6 +190,17 @@ struct ptp_tlv_views {
 	int8_t management;
 	int8_t management_error;
 	uint16_t management_id; /* managementId of either */
+	/* IEEE C37.238 power profile ORGANIZATION_EXTENSION (bc/power.c):
+	 * the first one of the message */
+	bool has_power;
+	struct ptp_power_tlv {
+		uint8_t version; /* 1: 2011, 2: 2017 (the subtype) */
+		uint16_t grandmaster_id;
+		uint32_t gm_time_inaccuracy; /* 2011; reserved in 2017 */
+		uint32_t network_time_inaccuracy; /* 2011; total in 2017 */
+	} power;
+	/* linuxptp's NetSync Monitor request (PTPMON_REQ, bc/nsm.c) */
+	bool nsm_request;
 };
 
 struct ptp_msg {

@@ -126,6 +126,8 @@ static enum bc_drop rx_dispatch(struct port *p, const struct ptp_msg *m,
 {
 	const struct rx_entry *e = &rx_table[m->hdr.msg_type];
 
+	if (nsm_is_request(p, m, src)) /* in any state, as ptp4l */
+		return nsm_rx_request(p, m, rx_ts, src, now, out);
 	if (!e->handler)
 		return BC_DROP_UNSUPPORTED;
 	if (e->need == RX_SLAVE && !port_is_slave(p))
@@ -189,6 +191,8 @@ int port_rx(struct port *p, const uint8_t *buf, size_t len, tmv_t rx_ts,
 		return -EBADMSG;
 	}
 	why = rx_filter(p, &m, rx_ts, now, out);
+	if (why != BC_DROP_FROM_SELF)
+		p->cnt.rx_parsed[m.hdr.msg_type]++;
 	if (why == BC_DROP_NONE)
 		why = rx_dispatch(p, &m, rx_ts, src, now, out);
 	if (why != BC_DROP_NONE) {
@@ -274,6 +278,7 @@ uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
 	slot->token = token;
 	slot->msg_type = type;
 	slot->seq = seq;
+	slot->nsm = false;
 	slot->deadline_ns = now + p->bc->cfg.tx_timestamp_timeout_ns;
 	pend_rearm(p, out);
 	return token;
@@ -295,7 +300,9 @@ int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,
 	p->pend[i].used = false;
 	pend_rearm(p, out);
 	ts = tmv_add(ts, tmv_from_ns(p->cfg.egress_latency_ns));
-	if (pt.msg_type == PTP_MSG_SYNC && p->ds.port_state == PS_MASTER)
+	if (pt.nsm)
+		nsm_sync_tx_ts(p, pt.seq, ts, now, out);
+	else if (pt.msg_type == PTP_MSG_SYNC && p->ds.port_state == PS_MASTER)
 		master_sync_tx_ts(p, pt.seq, ts, now, out);
 	else if (pt.msg_type == PTP_MSG_DELAY_REQ && port_is_slave(p))
 		slave_delay_req_tx_ts(p, pt.seq, ts, out);
@@ -339,10 +346,6 @@ static void timer_announce_rx(struct port *p, enum bc_timer t, int64_t now,
 {
 	bool sync = t == BC_TMR_SYNC_RX;
 
-	if (sync)
-		p->cnt.sync_timeouts++;
-	else
-		p->cnt.announce_timeouts++;
 	/* the master that went silent is forgotten; others requalify */
 	if (port_is_slave(p))
 		fm_remove(&p->fm, &p->bc->parent.parent_port_identity);
@@ -389,6 +392,7 @@ int port_timer(struct port *p, enum bc_timer t, int64_t now,
 	if (!(p->timers_armed & (1u << t)))
 		return 0;
 	p->timers_armed &= ~(1u << t);
+	mgmt_count_timer(p, t);
 	switch (t) {
 	case BC_TMR_ANNOUNCE_RX:
 	case BC_TMR_SYNC_RX:

@@ -29,8 +29,8 @@ static void announce_path_trace(struct port *p, struct ptp_msg *m,
 void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
 {
 	const struct bc *bc = p->bc;
-	uint8_t path[(PTP_MAX_PATH_TRACE + 1) * 8];
-	struct wire_writer scratch;
+	uint8_t path[(PTP_MAX_PATH_TRACE + 1) * 8], extra[256];
+	struct wire_writer scratch, ext;
 	struct ptp_announce *a;
 	struct ptp_msg m;
 
@@ -38,7 +38,7 @@ void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
 		return;
 	port_header(p, &m, PTP_MSG_ANNOUNCE, p->seq_announce++,
 		    p->ds.log_announce_interval);
-	m.hdr.flags = ds_time_properties_flags(&bc->tp);
+	m.hdr.flags = mgmt_announce_flags(bc);
 	a = &m.body.announce;
 	a->current_utc_offset = bc->tp.current_utc_offset;
 	a->gm_priority1 = bc->parent.grandmaster_priority1;
@@ -51,6 +51,10 @@ void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
 		wire_writer_init(&scratch, path, sizeof(path));
 		announce_path_trace(p, &m, &scratch);
 	}
+	/* ptp4l's order: path trace, power profile, alternate offsets */
+	wire_writer_init(&ext, extra, sizeof(extra));
+	power_announce_tlv(p, &m, &ext);
+	mgmt_announce_tz(bc, &m, &ext);
 	if (port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, o) < 0)
 		clock_log_port(p, CM_LOG_WARNING, "announce did not fit");
 }

@@ -259,6 +259,11 @@ enum bc_drop slave_rx_sync(struct port *p, const struct ptp_msg *m,
 
 	if (!from_parent(p, m))
 		return BC_DROP_NOT_PARENT;
+	/* PORT_SERVICE_STATS_NP: a two-step Sync left without its
+	 * Follow_Up, or a Follow_Up waiting for another Sync */
+	if ((s->have_sync && s->two_step) ||
+	    (s->have_fup && !s->have_sync && !fup_waiting))
+		p->cnt.sync_mismatches++;
 	if (log_interval_sane(m->hdr.log_msg_interval))
 		p->master_log_sync_interval = m->hdr.log_msg_interval;
 	if (p->cfg.sync_receipt_timeout)
@@ -306,6 +311,8 @@ enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
 		s->corr_fup = m->hdr.correction;
 		return sync_complete(p, out);
 	}
+	if (s->have_sync || s->have_fup)
+		p->cnt.followup_mismatches++; /* PORT_SERVICE_STATS_NP */
 	if (s->have_sync || p->bc->cfg.check_fup_sync)
 		return BC_DROP_SEQ_MISMATCH;
 	/* Follow_Up overtook its Sync: keep it for the Sync to come */

@@ -116,9 +116,11 @@ void bc_port_cfg_take_live(struct bc_port_cfg *to,
 	to->delay_filter_length = from->delay_filter_length;
 	to->delay_filter_average = from->delay_filter_average;
 	to->management_enabled = from->management_enabled;
+	to->power = from->power;
+	to->net_sync_monitor = from->net_sync_monitor;
 }
 
-_Static_assert(sizeof(struct bc_port_cfg) == 96,
+_Static_assert(sizeof(struct bc_port_cfg) == 112,
 	       "bc_port_cfg changed: is the new field live (reconf.c)?");
 static bool port_only_live(const struct bc_port_cfg *o,
 			   const struct bc_port_cfg *n)

@@ -80,7 +80,7 @@ static const struct tlv_desc tlv_table[] = {
 	{ TLV_MANAGEMENT_ERROR_STATUS, "MANAGEMENT_ERROR_STATUS", 8, TLV_NO_MAX,
 	  true, tlv_decode_management_error },
 	{ TLV_ORGANIZATION_EXTENSION, "ORGANIZATION_EXTENSION", 6, TLV_NO_MAX,
-	  false, NULL },
+	  false, power_tlv_decode },
 	{ TLV_REQUEST_UNICAST_TRANSMISSION, "REQUEST_UNICAST_TRANSMISSION", 6, 6,
 	  true, NULL },
 	{ TLV_GRANT_UNICAST_TRANSMISSION, "GRANT_UNICAST_TRANSMISSION", 8, 8,
@@ -114,6 +114,11 @@ static const struct tlv_desc tlv_table[] = {
 	  false, NULL },
 	{ TLV_PAD, "PAD", 0, TLV_NO_MAX, false, NULL },
 	{ TLV_AUTHENTICATION, "AUTHENTICATION", 6, TLV_NO_MAX, false, NULL },
+	/* linuxptp's NetSync Monitor: an empty request; the answer's
+	 * portState, reserved, PortAddress (4 + n), parentDS (32),
+	 * currentDS (18), timePropertiesDS (4), the last Sync (10) */
+	{ TLV_PTPMON_REQ, "PTPMON_REQ", 0, 0, true, nsm_tlv_decode_req },
+	{ TLV_PTPMON_RESP, "PTPMON_RESP", 70, TLV_NO_MAX, false, NULL },
 };
 
 #define TLV_TABLE_LEN (sizeof(tlv_table) / sizeof(tlv_table[0]))

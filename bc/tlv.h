@@ -77,6 +77,13 @@ int tlv_parse_all(struct wire_reader *r, struct ptp_msg *m);
 /* Empty TLV views: no path trace, management indices -1. */
 void tlv_views_clear(struct ptp_tlv_views *v);
 
+/* Decoders that live with their feature: the IEEE C37.238 power
+ * profile's ORGANIZATION_EXTENSION (bc/power.c; other organisations'
+ * are only checked) and the NetSync Monitor request (bc/nsm.c). */
+int power_tlv_decode(struct wire_reader *value, struct ptp_msg *m, int index);
+int nsm_tlv_decode_req(struct wire_reader *value, struct ptp_msg *m,
+		       int index);
+
 /* --- building TLVs to send -------------------------------------------- */
 
 /*

@@ -467,8 +467,11 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("neighborPropDelayThresh", P, "20000000", 0, INT_MAX,
 	      "Peer delays above this (ns) make the port not asCapable "
 	      "(802.1AS)."),
-	O_INT("net_sync_monitor", P, "0", 0, 1,
-	      "Add the NetSync monitor TLVs (informative)."),
+	O_INT("net_sync_monitor", PL, "0", 0, 1,
+	      "Answer linuxptp's nsm (a unicast Delay_Req with the NetSync "
+	      "Monitor TLV) with the clock's data sets, a Sync and its "
+	      "Follow_Up, in any port state.  ptp4l also needs hybrid_e2e; "
+	      "hvptpd always answers a unicast Delay_Req by unicast."),
 	O_ENU("network_transport", PI, "UDPv4", network_transport_enu,
 	      "Transport: UDPv4, UDPv6 or L2 (IEEE 802.3, ethertype "
 	      "0x88F7), per port as in ptp4l (-4, -6, -2)."),
@@ -522,16 +525,19 @@ static const struct cfg_option_info cfg_options[] = {
 	O_DBL("pi_proportional_scale", GL, "0.0", 0.0, DBL_MAX,
 	      "PI servo: scale of the proportional constant (0: 0.7 "
 	      "hardware, 0.1 software)."),
-	O_ENU("power_profile.version", P, "none", power_profile_enu,
-	      "IEEE C37.238 power profile: none, 2011 or 2017."),
-	O_INT("power_profile.2011.grandmasterTimeInaccuracy", P, "-1", -1,
+	O_ENU("power_profile.version", PL, "none", power_profile_enu,
+	      "IEEE C37.238 power profile: none, 2011 or 2017: the C37.238 "
+	      "TLV of that version in every Announce the port sends "
+	      "(POWER_PROFILE_SETTINGS_NP shows and sets it)."),
+	O_INT("power_profile.2011.grandmasterTimeInaccuracy", PL, "-1", -1,
 	      INT_MAX,
 	      "C37.238-2011 grandmaster time inaccuracy, ns (-1: unknown)."),
-	O_INT("power_profile.2011.networkTimeInaccuracy", P, "-1", -1, INT_MAX,
+	O_INT("power_profile.2011.networkTimeInaccuracy", PL, "-1", -1,
+	      INT_MAX,
 	      "C37.238-2011 network time inaccuracy, ns (-1: unknown)."),
-	O_INT("power_profile.2017.totalTimeInaccuracy", P, "-1", -1, INT_MAX,
+	O_INT("power_profile.2017.totalTimeInaccuracy", PL, "-1", -1, INT_MAX,
 	      "C37.238-2017 total time inaccuracy, ns (-1: unknown)."),
-	O_INT("power_profile.grandmasterID", P, "0", 0, 0xFFFF,
+	O_INT("power_profile.grandmasterID", PL, "0", 0, 0xFFFF,
 	      "C37.238 grandmaster ID."),
 	O_INT("priority1", GL, "128", 0, UINT8_MAX,
 	      "defaultDS.priority1 (lower wins the BMCA)."),

@@ -148,6 +148,18 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	p->ignore_transport_specific =
 		cfg_get_int(c, name, "ignore_transport_specific") != 0;
 	p->path_trace_enabled = cfg_get_int(c, name, "path_trace_enabled") != 0;
+	p->net_sync_monitor = cfg_get_int(c, name, "net_sync_monitor") != 0;
+	p->power.version =
+		(uint16_t)cfg_get_enum(c, name, "power_profile.version");
+	p->power.grandmaster_id =
+		(uint16_t)cfg_get_int(c, name, "power_profile.grandmasterID");
+	/* -1 (ptp4l's default) is 0xFFFFFFFF on the wire */
+	p->power.gm_time_inaccuracy = (uint32_t)cfg_get_int(
+		c, name, "power_profile.2011.grandmasterTimeInaccuracy");
+	p->power.network_time_inaccuracy = (uint32_t)cfg_get_int(
+		c, name, "power_profile.2011.networkTimeInaccuracy");
+	p->power.total_time_inaccuracy = (uint32_t)cfg_get_int(
+		c, name, "power_profile.2017.totalTimeInaccuracy");
 	p->management_enabled = cfg_get_int(c, name, "ptp_management") != 0;
 	p->transport_specific = (uint8_t)cfg_get_int(c, name, "transportSpecific");
 	p->delay_filter_average =

@@ -328,6 +328,22 @@ static void id_envelope(struct ctl *c, struct mgmt_tree *t, uint16_t id)
 	mgmt_tree_int(t, 0, "management_id_code", id);
 }
 
+/* What an error status likely means, for the message. */
+static const char *error_hint(uint16_t id, uint8_t action, uint16_t err)
+{
+	if (err != TLV_MGMT_ERR_NOT_SUPPORTED)
+		return "";
+	if (action == PTP_MGMT_SET)
+		return ": not settable in hvptpd, or a read-only socket";
+	if (action != PTP_MGMT_GET)
+		return ": not a command hvptpd carries out, or a read-only "
+		       "socket";
+	if (id == BC_MID_PORT_PROPERTIES_NP || id == BC_MID_PORT_HWCLOCK_NP)
+		return ": the read-only socket refuses it (as linuxptp 4.4's): "
+		       "ask the read-write one, or HVPTP_PORT_STATUS_NP";
+	return "";
+}
+
 /* Print the document; exit 1 (with an "error" member) when an answer
  * was an error status. */
 static int finish_answers(struct ctl *c, struct mgmt_tree *t, uint16_t id,
@@ -351,13 +367,7 @@ static int finish_answers(struct ctl *c, struct mgmt_tree *t, uint16_t id,
 		 action == PTP_MGMT_SET ? "SET" : set ? "COMMAND" : "GET",
 		 id_label(id, buf, sizeof(buf)), port,
 		 mgmt_error_name(e->error_id), e->error_id,
-		 set && e->error_id == TLV_MGMT_ERR_NOT_SUPPORTED
-			 ? action == PTP_MGMT_SET
-				   ? ": not settable in hvptpd, or a read-only "
-				     "socket"
-				   : ": not a command hvptpd carries out, or a "
-				     "read-only socket"
-			 : "");
+		 error_hint(id, action, e->error_id));
 	ctl_error_member(c, t, "management_error", MGMT_EXIT_ERROR, msg, NULL);
 	code = ctl_emit(c, t, text_answers);
 	fprintf(c->err, "hvptpctl: %s\n", msg);

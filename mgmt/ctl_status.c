@@ -226,14 +226,24 @@ static void build_port(struct mgmt_tree *t, int arr, struct mgmt_tree *s,
 	ctl_status_build_port_extra(t, p, s, in, pn);
 }
 
-int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *in)
+int mgmt_status_build(struct mgmt_tree *t, const struct mgmt_status_in *given)
 {
+	struct mgmt_status_in fb = *given;
+	const struct mgmt_status_in *in = &fb;
 	struct mgmt_tree *s = mgmt_tree_new();
+	uint16_t one[1];
 	const char *ppid;
 	char parent[32];
 	int64_t n = 0;
 	int arr, err;
 
+	/* the read-only socket refuses PORT_PROPERTIES_NP and
+	 * PORT_HWCLOCK_NP (as ptp4l 4.4's): HVPTP_PORT_STATUS_NP carries
+	 * the same fields under the same names */
+	if (!ctl_port_numbers(fb.props, one, 1))
+		fb.props = fb.pstatus;
+	if (!ctl_port_numbers(fb.hwclock, one, 1))
+		fb.hwclock = fb.pstatus;
 	if (!s)
 		return -ENOMEM;
 	err = build_clock(t, s, in);

@@ -202,6 +202,12 @@ static const struct mgmt_field f_port_status_np[] = {
 	F("fault_errno", MF_I32),
 	F("state_change_monotonic_ns", MF_MONO),
 	F("fault_monotonic_ns", MF_MONO),
+	/* since issue 9: what PORT_HWCLOCK_NP and PORT_PROPERTIES_NP say,
+	 * which the read-only socket refuses (as ptp4l 4.4's) */
+	F("phc_index", MF_I32),
+	FE("timestamping", mgmt_timestamping_name),
+	RES(1),
+	F("interface", MF_TEXT),
 };
 static const struct mgmt_field f_path_trace_list[] = {
 	F("path_trace", MF_CIDS),
@@ -229,6 +235,48 @@ static const struct mgmt_field f_foreign_masters_np[] = {
 	F("duplicates", MF_U64),
 	F("sighting_ring", MF_U64),
 	F("sightings_overwritten", MF_U64),
+};
+/* linuxptp 4.4's (bc/mgmt_parity.c, bc/mgmt.h). */
+static const struct mgmt_field f_ato_enable[] = {
+	F("key_field", MF_U8),
+	F("enable", MF_BOOL8),
+};
+static const struct mgmt_field f_ato_name[] = {
+	F("key_field", MF_U8),
+	F("display_name", MF_TEXT),
+};
+static const struct mgmt_field f_ato_properties[] = {
+	F("key_field", MF_U8),
+	F("current_offset_s", MF_I32),
+	F("jump_seconds", MF_I32),
+	F("time_of_next_jump_s", MF_U48),
+	RES(1),
+};
+DATUM(f_sync_uncertain, F("uncertain", MF_U8));
+static const struct mgmt_field f_port_service_stats_np[] = {
+	F("port_identity", MF_PID),
+	F("announce_timeout", MF_U64LE),
+	F("sync_timeout", MF_U64LE),
+	F("delay_timeout", MF_U64LE),
+	F("unicast_service_timeout", MF_U64LE),
+	F("unicast_request_timeout", MF_U64LE),
+	F("master_announce_timeout", MF_U64LE),
+	F("master_sync_timeout", MF_U64LE),
+	F("qualification_timeout", MF_U64LE),
+	F("sync_mismatch", MF_U64LE),
+	F("followup_mismatch", MF_U64LE),
+};
+static const struct mgmt_field f_power_profile_np[] = {
+	F("version", MF_U16),
+	F("grandmaster_id", MF_HEX16),
+	F("grandmaster_time_inaccuracy_ns", MF_U32),
+	F("network_time_inaccuracy_ns", MF_U32),
+	F("total_time_inaccuracy_ns", MF_U32),
+};
+static const struct mgmt_field f_cmlds_info_np[] = {
+	F("mean_link_delay_ns", MF_TI),
+	F("scaled_neighbor_rate_ratio", MF_I32),
+	F("as_capable", MF_BOOL32),
 };
 
 /* PORT_HWCLOCK_NP: linuxptp 4.x's struct port_hwclock_np, 15 octets and
@@ -390,6 +438,13 @@ static const struct mgmt_layout layouts[] = {
 	L(PORT_PROPERTIES_NP, f_port_properties_np),
 	L(PORT_STATS_NP, f_port_stats_np),
 	L(PORT_HWCLOCK_NP, f_port_hwclock_np),
+	L(ALTERNATE_TIME_OFFSET_ENABLE, f_ato_enable),
+	L(ALTERNATE_TIME_OFFSET_NAME, f_ato_name),
+	L(ALTERNATE_TIME_OFFSET_PROPERTIES, f_ato_properties),
+	L(SYNCHRONIZATION_UNCERTAIN_NP, f_sync_uncertain),
+	L(PORT_SERVICE_STATS_NP, f_port_service_stats_np),
+	L(POWER_PROFILE_SETTINGS_NP, f_power_profile_np),
+	L(CMLDS_INFO_NP, f_cmlds_info_np),
 	L(HVPTP_SERVO_STATUS_NP, f_servo_status_np),
 	L(HVPTP_PORT_DROPS_NP, f_port_drops_np),
 	L(HVPTP_CLOCKS_NP, f_clocks_np),
@@ -478,6 +533,20 @@ static void dec_int(struct dec *d, const struct mgmt_field *f)
 static void dec_u64(struct dec *d, const struct mgmt_field *f)
 {
 	mgmt_tree_uint(d->t, d->obj, f->name, wire_get_u64(d->r));
+}
+
+static void dec_u64le(struct dec *d, const struct mgmt_field *f)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < 8; i++)
+		v |= (uint64_t)wire_get_u8(d->r) << (8 * i);
+	mgmt_tree_uint(d->t, d->obj, f->name, v);
+}
+
+static void dec_u48(struct dec *d, const struct mgmt_field *f)
+{
+	mgmt_tree_uint(d->t, d->obj, f->name, wire_get_u48(d->r));
 }
 
 static void dec_bool(struct dec *d, const struct mgmt_field *f)
@@ -937,6 +1006,7 @@ static const dec_fn decoders[MF_COUNT] = {
 	[MF_MONO] = dec_mono, [MF_CIDS] = dec_cids,
 	[MF_NS_OPT] = dec_ns_opt, [MF_LOCKS] = dec_locks,
 	[MF_LOCKCHANGES] = dec_lockchanges, [MF_ALARMS] = dec_alarms,
+	[MF_U64LE] = dec_u64le, [MF_U48] = dec_u48,
 };
 
 static void dec_fields(struct dec *d, const struct mgmt_field *fields, int n)

@@ -77,6 +77,8 @@ enum mgmt_ftype {
 			   said -> array of objects */
 	MF_ALARMS, /* HVPTP_ALARMS_NP's records, as many as MF_COUNT8 said
 		      -> array of objects, each with its "unit" */
+	MF_U64LE, /* u64 little-endian (linuxptp's counters) */
+	MF_U48, /* u48 (timeOfNextJump) */
 	MF_COUNT
 };
 

@@ -34,6 +34,7 @@ static bool int_range(uint8_t type, int64_t *min, int64_t *max)
 		{ MF_TI, INT64_MIN / 65536, INT64_MAX / 65536 },
 		{ MF_TI_OPT, INT64_MIN / 65536, INT64_MAX / 65536 },
 		{ MF_BOOL8, 0, 1 }, { MF_BOOL32, 0, 1 },
+		{ MF_U48, 0, 0xFFFFFFFFFFFFLL },
 	};
 
 	for (size_t i = 0; i < sizeof(r) / sizeof(r[0]); i++) {
@@ -116,6 +117,7 @@ static void enc_int(struct enc *e, const struct mgmt_field *f)
 		wire_put_u32(e->w, (uint32_t)v);
 		break;
 	case MF_I64: case MF_U64: wire_put_i64(e->w, v); break;
+	case MF_U48: wire_put_u48(e->w, (uint64_t)v); break;
 	default: /* MF_TI, MF_TI_OPT */
 		wire_put_i64(e->w, v * 65536);
 		break;
@@ -280,6 +282,7 @@ static const enc_fn encoders[MF_COUNT] = {
 	[MF_CQ] = enc_cq, [MF_TEXT] = enc_text, [MF_ENUM8] = enc_int,
 	[MF_FLAGS8] = enc_flags, [MF_RESERVED] = enc_reserved,
 	[MF_OCTETS] = enc_octets, [MF_EVMASK] = enc_evmask,
+	[MF_U48] = enc_int,
 	/* OCTETS16, PADDR, MSGCNT_LE, DROPS: read-only data */
 };
 

@@ -2,12 +2,15 @@
  * tests/fuzz/gen_seeds.c — writes the seed corpus of fuzz_msg.
  *
  * One valid message per type (with TLVs on Announce, Signaling and
- * Management) into the directory given as argv[1], one binary file each.
- * Not built by the Makefile; to regenerate the committed seeds:
+ * Management) into the directory given as argv[1], one binary file each,
+ * and a few more with the TLVs of linuxptp 4.4's features: an Announce
+ * with the C37.238-2011 and -2017 TLVs and an ALTERNATE_TIME_OFFSET_
+ * INDICATOR, a NetSync Monitor request (Delay_Req with PTPMON_REQ) and
+ * answer (Delay_Resp with PTPMON_RESP).  Not built by the Makefile; to
+ * regenerate the committed seeds (after make):
  *
- *   cc -std=gnu11 -I. tests/fuzz/gen_seeds.c bc/msg.c bc/tlv.c bc/wire.c \
- *      common/ptp_types.c common/tmv.c -o /tmp/gen_seeds &&
- *   /tmp/gen_seeds tests/fuzz/seeds-fuzz_msg
+ *   cc -std=gnu11 -I. tests/fuzz/gen_seeds.c build/libhvcore.a -o \
+ *      /tmp/gen_seeds && /tmp/gen_seeds tests/fuzz/seeds-fuzz_msg
  */
 #include <errno.h>
 #include <stdio.h>
@@ -110,6 +113,80 @@ static int write_seed(const char *dir, unsigned type)
 	return fclose(f) ? -errno : 0;
 }
 
+/* linuxptp 4.4's TLVs: C37.238 (2011, 2017), ATOI "CET" (padded even),
+ * PTPMON_REQ, PTPMON_RESP (portState, reserved, UDP/IPv4 10.0.0.1,
+ * parentDS, currentDS, timePropertiesDS, the last Sync). */
+static const uint8_t c37_2011[18] = { 0x1C, 0x12, 0x9D, 0, 0, 1, 0x12, 0x34,
+				      0, 0, 0x01, 0xF4, 0, 0, 0x03, 0xE8 };
+static const uint8_t c37_2017[18] = { 0x1C, 0x12, 0x9D, 0, 0, 2, 0x12, 0x34,
+				      0, 0, 0, 0, 0, 0, 0x05, 0xDC };
+static const uint8_t atoi_cet[20] = { 0, 0, 0, 0x0E, 0x10, 0xFF, 0xFF, 0xF1,
+				      0xF0, 0, 0, 0x67, 0xF1, 0x2E, 0x10, 3,
+				      'C', 'E', 'T', 0 };
+
+static int write_file(const char *dir, const char *name, const uint8_t *buf,
+		      int n)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s.bin", dir, name);
+	f = fopen(path, "wb");
+	if (!f)
+		return -errno;
+	if (fwrite(buf, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		return -EIO;
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+static int write_seeds_44(const char *dir)
+{
+	uint8_t scratch_buf[128], resp[74], buf[PTP_MAX_MSG_LEN];
+	struct wire_writer scratch;
+	struct ptp_msg m;
+	int n, err;
+
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_ANNOUNCE, 1);
+	m.hdr.source_port_identity = src;
+	wire_writer_init(&scratch, scratch_buf, sizeof(scratch_buf));
+	seed_body(&m, &scratch);
+	tlv_append(&m, TLV_ORGANIZATION_EXTENSION, c37_2011, 18);
+	tlv_append(&m, TLV_ORGANIZATION_EXTENSION, c37_2017, 18);
+	tlv_append(&m, TLV_ALTERNATE_TIME_OFFSET_INDICATOR, atoi_cet, 20);
+	n = msg_pack(&m, buf, sizeof(buf));
+	err = n < 0 ? n : write_file(dir, "announce_power_atoi", buf, n);
+	if (err)
+		return err;
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_DELAY_REQ, 1);
+	m.hdr.source_port_identity = peer;
+	m.hdr.flags = PTP_FLAG_UNICAST;
+	m.hdr.log_msg_interval = 0x7F;
+	tlv_append(&m, TLV_PTPMON_REQ, NULL, 0);
+	n = msg_pack(&m, buf, sizeof(buf));
+	err = n < 0 ? n : write_file(dir, "delay_req_nsm", buf, n);
+	if (err)
+		return err;
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_DELAY_RESP, 1);
+	m.hdr.source_port_identity = src;
+	m.hdr.flags = PTP_FLAG_UNICAST;
+	seed_body(&m, &scratch);
+	memset(resp, 0, sizeof(resp));
+	resp[0] = 9; /* SLAVE */
+	resp[3] = 1; /* UDP/IPv4 */
+	resp[5] = 4;
+	resp[6] = 10;
+	resp[9] = 1;
+	memcpy(resp + 10, src.clock_identity.id, 8); /* parentPortIdentity */
+	tlv_append(&m, TLV_PTPMON_RESP, resp, sizeof(resp));
+	n = msg_pack(&m, buf, sizeof(buf));
+	return n < 0 ? n : write_file(dir, "delay_resp_nsm", buf, n);
+}
+
 int main(int argc, char **argv)
 {
 	static const unsigned types[] = {
@@ -134,6 +211,11 @@ int main(int argc, char **argv)
 				strerror(-err));
 			return 1;
 		}
+	}
+	i = (size_t)-write_seeds_44(argv[1]);
+	if (i) {
+		fprintf(stderr, "linuxptp 4.4's TLVs: %s\n", strerror((int)i));
+		return 1;
 	}
 	return 0;
 }

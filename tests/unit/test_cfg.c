@@ -243,6 +243,10 @@ static const char *const implemented_set[] = {
 	"productDescription", "revisionData", "manufacturerIdentity",
 	"ptp_minor_version", "phc_index", "kernel_leap", "leapfile",
 	"boundary_clock_jbod",
+	"net_sync_monitor", "power_profile.2011.grandmasterTimeInaccuracy",
+	"power_profile.2011.networkTimeInaccuracy",
+	"power_profile.2017.totalTimeInaccuracy", "power_profile.grandmasterID",
+	"power_profile.version",
 	/* hvptpd's own */
 	"metrics_address", "metrics_textfile", "metrics_textfile_interval",
 	"kalman_wander", "kalman_outlier_gate", "servo_filter",

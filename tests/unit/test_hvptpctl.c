@@ -244,9 +244,10 @@ static void test_decode_port_counters(void **state)
 	pc = bc_port_counters(bc, 0);
 	t = get_tree(bc, BC_MID_PORT_STATS_NP, 0);
 	assert_true(pc->rx[PTP_MSG_SYNC] > 5);
-	assert_int_equal(tint(t, "rx.sync"), (int64_t)pc->rx[PTP_MSG_SYNC]);
+	assert_int_equal(tint(t, "rx.sync"),
+			 (int64_t)pc->rx_parsed[PTP_MSG_SYNC]);
 	assert_int_equal(tint(t, "rx.announce"),
-			 (int64_t)pc->rx[PTP_MSG_ANNOUNCE]);
+			 (int64_t)pc->rx_parsed[PTP_MSG_ANNOUNCE]);
 	assert_int_equal(tint(t, "tx.delay_req"),
 			 (int64_t)pc->tx[PTP_MSG_DELAY_REQ]);
 	assert_int_equal(mgmt_tree_get(t, 0, "rx.reserved"), -1);
@@ -838,6 +839,67 @@ static void test_set_subscribe(void **state)
 	mgmt_tree_free(t);
 }
 
+/* linuxptp 4.4's settable IDs: hvptpctl's encoders give the core what
+ * pmc 4.4 sends (u48 timeOfNextJump, a PTPText name, port settings). */
+static void test_set_parity_ids(void **state)
+{
+	struct bc *bc = one_clock(2);
+	struct mgmt_tree *t = mgmt_tree_new();
+	const uint8_t *d;
+
+	(void)state;
+	assign(t, BC_MID_ALTERNATE_TIME_OFFSET_PROPERTIES, "key_field", "0");
+	assign(t, BC_MID_ALTERNATE_TIME_OFFSET_PROPERTIES, "current_offset_s",
+	       "-3600");
+	assign(t, BC_MID_ALTERNATE_TIME_OFFSET_PROPERTIES, "jump_seconds", "0");
+	assign(t, BC_MID_ALTERNATE_TIME_OFFSET_PROPERTIES,
+	       "time_of_next_jump_s", "0x123456789ABC");
+	set_through_core(bc, t, BC_MID_ALTERNATE_TIME_OFFSET_PROPERTIES,
+			 BC_MGMT_ALL_PORTS);
+	d = reps.rep[0].r.data;
+	assert_int_equal(reps.rep[0].r.data_len, 16);
+	assert_int_equal((int32_t)be32(d + 1), -3600);
+	assert_int_equal(be16(d + 9), 0x1234);
+	assert_int_equal(be32(d + 11), 0x56789ABC);
+	mgmt_tree_reset(t);
+	assign(t, BC_MID_ALTERNATE_TIME_OFFSET_NAME, "key_field", "0");
+	assign(t, BC_MID_ALTERNATE_TIME_OFFSET_NAME, "display_name", "UTC+01");
+	set_through_core(bc, t, BC_MID_ALTERNATE_TIME_OFFSET_NAME,
+			 BC_MGMT_ALL_PORTS);
+	mgmt_tree_reset(t);
+	assert_int_equal(mgmt_decode_data(t, 0, BC_MID_ALTERNATE_TIME_OFFSET_NAME,
+					  reps.rep[0].r.data,
+					  reps.rep[0].r.data_len),
+			 0);
+	assert_string_equal(mgmt_tree_get_str(t, 0, "display_name"), "UTC+01");
+	mgmt_tree_reset(t);
+	assign(t, BC_MID_SYNCHRONIZATION_UNCERTAIN_NP, "uncertain", "1");
+	set_through_core(bc, t, BC_MID_SYNCHRONIZATION_UNCERTAIN_NP,
+			 BC_MGMT_ALL_PORTS);
+	assert_int_equal(reps.rep[0].r.data[0], 1);
+	mgmt_tree_reset(t);
+	assign(t, BC_MID_POWER_PROFILE_SETTINGS_NP, "version", "1");
+	assign(t, BC_MID_POWER_PROFILE_SETTINGS_NP, "grandmaster_id", "0xBEEF");
+	assign(t, BC_MID_POWER_PROFILE_SETTINGS_NP,
+	       "grandmaster_time_inaccuracy_ns", "100");
+	assign(t, BC_MID_POWER_PROFILE_SETTINGS_NP,
+	       "network_time_inaccuracy_ns", "200");
+	assign(t, BC_MID_POWER_PROFILE_SETTINGS_NP, "total_time_inaccuracy_ns",
+	       "4294967295");
+	set_through_core(bc, t, BC_MID_POWER_PROFILE_SETTINGS_NP, 2);
+	d = reps.rep[0].r.data;
+	assert_int_equal(be16(d), 1);
+	assert_int_equal(be16(d + 2), 0xBEEF);
+	assert_int_equal(be32(d + 12), 0xFFFFFFFFu);
+	/* counters are read-only data */
+	mgmt_tree_reset(t);
+	assert_int_not_equal(mgmt_layout_assign(t, 0,
+						BC_MID_PORT_SERVICE_STATS_NP,
+						"sync_timeout", "1", NULL, 0),
+			     0);
+	mgmt_tree_free(t);
+}
+
 static void test_set_refusals(void **state)
 {
 	struct mgmt_tree *t = mgmt_tree_new();
@@ -1023,6 +1085,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_set_port_ds_np, setup,
 						teardown),
 		cmocka_unit_test(test_set_subscribe),
+		cmocka_unit_test(test_set_parity_ids),
 		cmocka_unit_test(test_set_refusals),
 		cmocka_unit_test(test_schema_matches_layouts),
 		cmocka_unit_test(test_exit_codes),

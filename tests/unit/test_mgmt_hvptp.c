@@ -239,7 +239,10 @@ static void test_port_status_bytes(void **state)
 
 	(void)state;
 	p = get_port(bc, BC_MID_HVPTP_PORT_STATUS_NP, 1, &len);
-	assert_int_equal(len, BC_MGMT_PORT_STATUS_NP_LEN);
+	/* + phc_index (-1: software), timestamping, reserved, interface */
+	assert_int_equal(len, (BC_MGMT_PORT_STATUS_NP_LEN + 7 +
+			       p[BC_MGMT_PORT_STATUS_NP_LEN + 6] + 1) & ~1);
+	assert_int_equal(be32(p + BC_MGMT_PORT_STATUS_NP_LEN), 0xFFFFFFFFu);
 	assert_pid_at(p, &pid);
 	assert_int_equal(p[11], BC_FAULT_NONE);
 	assert_int_equal(be64(p + 26), 0); /* never faulted */

@@ -311,6 +311,13 @@ static void test_port_answers(void **state)
 			 0);
 	assert_error(bc, 0, BC_MID_PRIORITY1, TLV_MGMT_ERR_NOT_SUPPORTED);
 	assert_int_equal(bc_default_ds(bc)->priority1, 77);
+	/* and the GETs ptp4l 4.4 answers on its read-write socket only */
+	assert_int_equal(rx_mgmt(bc, 0, &o, PTP_MGMT_GET,
+				 BC_MID_PORT_PROPERTIES_NP, NULL, 0),
+			 0);
+	assert_int_equal(count_mgmt_sends(0), 1);
+	assert_error(bc, 0, BC_MID_PORT_PROPERTIES_NP,
+		     TLV_MGMT_ERR_NOT_SUPPORTED);
 	/* wrong domain: the port's filter drops it */
 	o.domain = 0;
 	assert_int_equal(rx_mgmt(bc, 0, &o, PTP_MGMT_GET, BC_MID_PRIORITY1,

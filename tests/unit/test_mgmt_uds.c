@@ -337,10 +337,25 @@ static void test_read_only(void **state)
 	assert_false(r.is_error);
 	assert_int_equal(r.data[0], 5);
 	assert_int_equal(bc_default_ds(fx.bc)->priority1, 5);
-	/* subscribing is a change: refused on the read-only socket */
+	/* subscribing is a change: not on the read-only socket, where a GET
+	 * is answered with no data (as ptp4l 4.4 does) */
 	request(fx.ro, PTP_MGMT_GET, BC_MID_SUBSCRIBE_EVENTS_NP, NULL, 0);
 	assert_true(receive(&r, buf));
+	assert_false(r.is_error);
+	assert_int_equal(r.id, BC_MID_SUBSCRIBE_EVENTS_NP);
+	assert_int_equal(r.data_len, 0);
+	/* and the GETs ptp4l 4.4 refuses there: NOT_SUPPORTED, once */
+	request(fx.ro, PTP_MGMT_GET, BC_MID_PORT_PROPERTIES_NP, NULL, 0);
+	assert_true(receive(&r, buf));
 	assert_true(r.is_error);
+	assert_int_equal(r.error_id, TLV_MGMT_ERR_NOT_SUPPORTED);
+	request(fx.ro, PTP_MGMT_GET, BC_MID_PORT_HWCLOCK_NP, NULL, 0);
+	assert_true(receive(&r, buf));
+	assert_true(r.is_error);
+	assert_int_equal(r.error_id, TLV_MGMT_ERR_NOT_SUPPORTED);
+	request(fx.rw, PTP_MGMT_GET, BC_MID_PORT_HWCLOCK_NP, NULL, 0);
+	assert_true(receive(&r, buf));
+	assert_false(r.is_error);
 }
 
 static void test_subscribe_notify_expire(void **state)
