@@ -156,6 +156,66 @@ struct bc {
 	struct mgmt_data mgmt;
 };
 
+/* ---- delay mechanisms (bc/delay.c, delay_e2e.c, delay_p2p.c) ----
+ *
+ * What a port's delay mechanism does for the rest of the port: the Sync
+ * side asks it for the delay to take off a Sync's master->slave term and
+ * tells it of each complete Sync; the state machine, the timers, the TX
+ * timestamps and clock steps reach it here.  E2E measures the path to the
+ * parent from a slave state; P2P measures the link to the neighbour in
+ * every state but FAULTY, INITIALIZING and DISABLED. */
+struct delay_ops {
+	const char *name;
+	/* A Sync pair is complete: exchanges waiting for it finish. */
+	void (*sync_pair)(struct port *p, const struct sync_pair *pr);
+	/* The delay a Sync's offset takes off; false while unknown. */
+	bool (*path_delay)(const struct port *p, int64_t *ns);
+	/* A new parent, or the port enters or leaves a slave state. */
+	void (*parent_reset)(struct port *p);
+	/* The port's clock was stepped by step_ns. */
+	void (*stepped)(struct port *p, int64_t step_ns);
+	/* The port entered a new state group: arm what runs there (the
+	 * other timers were stopped). */
+	void (*enter_state)(struct port *p, int64_t now,
+			    struct bc_actions *out);
+	/* Its request timer (BC_TMR_DELAY_REQ_TX or BC_TMR_PDELAY_REQ_TX). */
+	void (*timer)(struct port *p, int64_t now, struct bc_actions *out);
+	/* The TX timestamp of one of its event messages. */
+	void (*tx_ts)(struct port *p, uint8_t type, uint16_t seq, tmv_t ts,
+		      int64_t now, struct bc_actions *out);
+};
+extern const struct delay_ops delay_e2e_ops;
+const struct delay_ops *port_delay_ops(const struct port *p);
+/* A raw delay into the port's filter: the filtered one becomes the
+ * port's (and currentDS's) mean path delay. */
+void port_delay_filter_add(struct port *p, int64_t raw);
+
+/* a - b - c; false when a step does not fit int64 (timestamps near the
+ * limits or absurd correction fields from the wire). */
+static inline bool port_sub3_ok(int64_t a, int64_t b, int64_t c, int64_t *out)
+{
+	int64_t t;
+
+	return !__builtin_sub_overflow(a, b, &t) &&
+	       !__builtin_sub_overflow(t, c, out);
+}
+
+/* A logMessageInterval worth taking from a peer's message. */
+static inline bool port_log_interval_sane(int8_t v)
+{
+	return v >= -10 && v <= 10;
+}
+
+/* E2E (bc/delay_e2e.c) */
+enum bc_drop e2e_rx_delay_resp(struct port *p, const struct ptp_msg *m,
+			       tmv_t rx_ts, const struct bc_addr *src,
+			       int64_t now, struct bc_actions *out);
+/* The newest Delay_Req is still in flight (its TX timestamp or its
+ * answer awaited). */
+bool e2e_req_waiting(const struct port *p);
+/* 0, -EOPNOTSUPP (P2P or inhibit_delay_req), or the send's error. */
+int e2e_send_req(struct port *p, int64_t now, struct bc_actions *o);
+
 /* ---- actions (bc/actions.c) ---- */
 int act_send(struct bc_actions *out, int port, bool event, enum bc_dest dest,
 	     const struct bc_addr *addr, const uint8_t *buf, size_t len,
@@ -247,19 +307,11 @@ enum bc_drop slave_rx_sync(struct port *p, const struct ptp_msg *m,
 enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
 				tmv_t rx_ts, const struct bc_addr *src,
 				int64_t now, struct bc_actions *out);
-enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
-				 tmv_t rx_ts, const struct bc_addr *src,
-				 int64_t now, struct bc_actions *out);
-/* The newest Delay_Req is still in flight (its TX timestamp or its
- * answer awaited). */
-bool slave_delay_req_waiting(const struct port *p);
-/* 0, -EOPNOTSUPP (P2P or inhibit_delay_req), or the send's error. */
-int slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o);
-void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts,
-			   struct bc_actions *out);
-/* Forget the exchanges and the path delay (a new master or state). */
+/* Forget the Sync exchange and what the delay mechanism measured of the
+ * parent (a new master or state). */
 void slave_reset(struct port *p);
-/* The local clock was stepped by step_ns: move every stored local time. */
+/* The local clock was stepped by step_ns: move the Sync's stored local
+ * times. */
 void slave_stepped(struct port *p, int64_t step_ns);
 
 /* ---- clock (bc/clock.c) ---- */
@@ -268,6 +320,11 @@ enum bc_drop clock_rx_announce(struct port *p, const struct ptp_msg *m,
 			       tmv_t rx_ts, const struct bc_addr *src,
 			       int64_t now, struct bc_actions *out);
 bool clock_is_parent(const struct bc *bc, const struct port_identity *pi);
+static inline bool port_from_parent(const struct port *p,
+				    const struct ptp_msg *m)
+{
+	return clock_is_parent(p->bc, &m->hdr.source_port_identity);
+}
 /* parentDS, currentDS and timePropertiesDS as this clock's own (GM), or
  * from the Announce of the record chosen as parent (9.3.5). */
 void clock_set_own_parent(struct bc *bc);

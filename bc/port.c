@@ -113,7 +113,7 @@ static const struct rx_entry rx_table[PTP_MSG_TYPE_COUNT] = {
 	[PTP_MSG_SYNC] = { slave_rx_sync, RX_SLAVE },
 	[PTP_MSG_DELAY_REQ] = { master_rx_delay_req, RX_MASTER },
 	[PTP_MSG_FOLLOW_UP] = { slave_rx_follow_up, RX_SLAVE },
-	[PTP_MSG_DELAY_RESP] = { slave_rx_delay_resp, RX_SLAVE },
+	[PTP_MSG_DELAY_RESP] = { e2e_rx_delay_resp, RX_SLAVE },
 	[PTP_MSG_ANNOUNCE] = { clock_rx_announce, RX_ANY },
 	[PTP_MSG_MANAGEMENT] = { mgmt_port_rx, RX_ANY },
 	/* Pdelay_* and Signaling: P2P and unicast negotiation are not
@@ -297,8 +297,8 @@ int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,
 	ts = tmv_add(ts, tmv_from_ns(p->cfg.egress_latency_ns));
 	if (pt.msg_type == PTP_MSG_SYNC && p->ds.port_state == PS_MASTER)
 		master_sync_tx_ts(p, pt.seq, ts, now, out);
-	else if (pt.msg_type == PTP_MSG_DELAY_REQ && port_is_slave(p))
-		slave_delay_req_tx_ts(p, pt.seq, ts, out);
+	else
+		port_delay_ops(p)->tx_ts(p, pt.msg_type, pt.seq, ts, now, out);
 	return 0;
 }
 
@@ -407,8 +407,8 @@ int port_timer(struct port *p, enum bc_timer t, int64_t now,
 		master_send_sync(p, now, out);
 		break;
 	case BC_TMR_DELAY_REQ_TX:
-		port_timer_arm(p, t, now + port_random_delay_req_ns(p), out);
-		slave_send_delay_req(p, now, out);
+	case BC_TMR_PDELAY_REQ_TX:
+		port_delay_ops(p)->timer(p, now, out);
 		break;
 	case BC_TMR_QUALIFICATION:
 		port_dispatch(p, BC_EV_QUALIFICATION_TIMEOUT_EXPIRES, now, out);
@@ -466,9 +466,9 @@ int port_delay_req_at(struct port *p, int64_t at_ns, int64_t now,
 		p->cnt.delay_req_asked++;
 		return 0;
 	}
-	if (slave_delay_req_waiting(p))
+	if (e2e_req_waiting(p))
 		return -EBUSY;
-	err = slave_send_delay_req(p, now, out);
+	err = e2e_send_req(p, now, out);
 	if (err)
 		return err;
 	p->cnt.delay_req_asked++;
@@ -481,4 +481,5 @@ void port_stepped(struct port *p, int64_t step_ns)
 {
 	if (port_is_slave(p))
 		slave_stepped(p, step_ns);
+	port_delay_ops(p)->stepped(p, step_ns);
 }

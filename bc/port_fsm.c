@@ -182,8 +182,6 @@ static void arm_group(struct port *p, enum state_group g, int64_t now,
 		break;
 	case G_SLAVE:
 		port_arm_announce_rx(p, now, out);
-		port_timer_arm(p, BC_TMR_DELAY_REQ_TX,
-			       now + port_random_delay_req_ns(p), out);
 		break;
 	case G_NONE:
 		break;
@@ -212,6 +210,7 @@ void port_enter_state(struct port *p, enum port_state st, int64_t now,
 		p->erbest = NULL;
 	}
 	arm_group(p, to, now, out);
+	port_delay_ops(p)->enter_state(p, now, out);
 }
 
 void port_change_state(struct port *p, enum port_state to, enum bc_event ev,
