@@ -6,8 +6,8 @@
 
 const struct delay_ops *port_delay_ops(const struct port *p)
 {
-	(void)p;
-	return &delay_e2e_ops;
+	return p->ds.delay_mechanism == DM_P2P ? &delay_p2p_ops
+						: &delay_e2e_ops;
 }
 
 void port_delay_filter_add(struct port *p, int64_t raw)
@@ -17,5 +17,6 @@ void port_delay_filter_add(struct port *p, int64_t raw)
 	d->last_raw_ns = raw;
 	d->mean_path_delay_ns = cm_filter_add(&d->filter, raw);
 	d->have_delay = true;
-	p->bc->cur.mean_path_delay_ns = d->mean_path_delay_ns;
+	if (port_is_slave(p)) /* currentDS: the slave port's */
+		p->bc->cur.mean_path_delay_ns = d->mean_path_delay_ns;
 }

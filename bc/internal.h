@@ -89,6 +89,52 @@ struct delay_state {
 	int64_t last_raw_ns;
 };
 
+/* Our Pdelay_Req in flight and what came back of it (11.4.2): t1 our
+ * egress, t2 the responder's ingress (its clock), t3 its egress, t4 our
+ * ingress; the corrections of the Pdelay_Resp and its Follow_Up. */
+struct pdelay_exchange {
+	bool used; /* sent: the current request, until the next one */
+	bool done; /* its link delay was taken */
+	uint16_t seq;
+	bool have_t1, have_resp, have_fup, one_step;
+	uint8_t responses; /* Pdelay_Resp messages to this request */
+	tmv_t t1, t4; /* local clock */
+	tmv_t t2, t3; /* the responder's clock, from the wire */
+	int64_t c_resp_ns, c_fup_ns;
+	int64_t step_since_send_ns; /* steps before t1 came back */
+	struct port_identity responder, fup_source;
+};
+
+/* A Pdelay_Resp we sent, waiting for its TX timestamp (t3) to send
+ * its Follow_Up. */
+struct pdelay_answer {
+	bool used;
+	uint16_t seq;
+	int64_t corr; /* the Pdelay_Req's correctionField, scaled */
+	struct port_identity requester;
+	uint8_t major_sdo_id;
+	bool unicast;
+	struct bc_addr addr;
+};
+#define PDELAY_MAX_ANSWERS 4
+
+/* The peer-delay mechanism of a port (bc/delay_p2p.c). */
+struct pdelay_state {
+	struct pdelay_exchange x;
+	uint16_t seq;
+	uint32_t lost; /* requests in a row without a whole answer */
+	uint32_t multiple; /* requests in a row with several responders */
+	bool peer_valid;
+	struct port_identity peer;
+	/* neighbour rate ratio: the responder's t3 + c against our t4,
+	 * over 2^(freq_est_interval - logMinPdelayReqInterval) exchanges */
+	bool nrr_have_first, nrr_valid;
+	uint32_t nrr_count;
+	tmv_t nrr_origin, nrr_ingress;
+	int64_t nrr_scaled; /* (ratio - 1) * 2^41 */
+	struct pdelay_answer ans[PDELAY_MAX_ANSWERS];
+};
+
 struct port {
 	struct bc *bc;
 	int index; /* 0-based; portNumber = index + 1 */
@@ -111,6 +157,7 @@ struct port {
 	/* slave side */
 	struct sync_state sync;
 	struct delay_state delay;
+	struct pdelay_state pdelay;
 	int8_t master_log_sync_interval;
 	/* rate-limited drop logging */
 	struct cm_ratelimit drop_rl;
@@ -185,6 +232,7 @@ struct delay_ops {
 		      int64_t now, struct bc_actions *out);
 };
 extern const struct delay_ops delay_e2e_ops;
+extern const struct delay_ops delay_p2p_ops;
 const struct delay_ops *port_delay_ops(const struct port *p);
 /* A raw delay into the port's filter: the filtered one becomes the
  * port's (and currentDS's) mean path delay. */
@@ -215,6 +263,18 @@ enum bc_drop e2e_rx_delay_resp(struct port *p, const struct ptp_msg *m,
 bool e2e_req_waiting(const struct port *p);
 /* 0, -EOPNOTSUPP (P2P or inhibit_delay_req), or the send's error. */
 int e2e_send_req(struct port *p, int64_t now, struct bc_actions *o);
+
+/* P2P (bc/delay_p2p.c): the three peer-delay messages, in every active
+ * state. */
+enum bc_drop p2p_rx_pdelay_req(struct port *p, const struct ptp_msg *m,
+			       tmv_t rx_ts, const struct bc_addr *src,
+			       int64_t now, struct bc_actions *out);
+enum bc_drop p2p_rx_pdelay_resp(struct port *p, const struct ptp_msg *m,
+				tmv_t rx_ts, const struct bc_addr *src,
+				int64_t now, struct bc_actions *out);
+enum bc_drop p2p_rx_pdelay_fup(struct port *p, const struct ptp_msg *m,
+			       tmv_t rx_ts, const struct bc_addr *src,
+			       int64_t now, struct bc_actions *out);
 
 /* ---- actions (bc/actions.c) ---- */
 int act_send(struct bc_actions *out, int port, bool event, enum bc_dest dest,
@@ -279,6 +339,9 @@ void port_header(struct port *p, struct ptp_msg *m, unsigned type,
 uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
 		       int64_t now, struct bc_actions *out);
 int64_t port_random_delay_req_ns(struct port *p);
+/* A new state group: the TX timestamps awaited are forgotten, but for
+ * the peer delay's in an active state. */
+void port_pend_forget(struct port *p, struct bc_actions *out);
 /* bc_port_delay_req_at for this port. */
 int port_delay_req_at(struct port *p, int64_t at_ns, int64_t now,
 		      struct bc_actions *out);

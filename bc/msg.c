@@ -265,6 +265,8 @@ const char *bc_drop_name(enum bc_drop d)
 		[BC_DROP_NOT_QUALIFIED] = "not_qualified",
 		[BC_DROP_UNSUPPORTED] = "unsupported",
 		[BC_DROP_LEAP_WINDOW] = "leap_second_window",
+		[BC_DROP_WRONG_MECHANISM] = "wrong_delay_mechanism",
+		[BC_DROP_MULTIPLE_PEERS] = "multiple_peers",
 	};
 
 	if ((unsigned)d < BC_DROP_COUNT && names[d])

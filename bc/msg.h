@@ -57,6 +57,11 @@ enum bc_drop {
 	BC_DROP_UNSUPPORTED, /* valid, but hvptpd does not handle it */
 	BC_DROP_LEAP_WINDOW, /* a Sync within a second of a leap second on a
 				port stamped by a UTC clock (ambiguous) */
+	BC_DROP_WRONG_MECHANISM, /* a delay message of the other mechanism
+				    (Delay_Req on a P2P port, Pdelay_Req
+				    on an E2E one) */
+	BC_DROP_MULTIPLE_PEERS, /* a second Pdelay_Resp to one Pdelay_Req
+				   (several responders on the link) */
 	BC_DROP_COUNT
 };
 

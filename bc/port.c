@@ -107,17 +107,22 @@ enum rx_need { RX_ANY, RX_SLAVE, RX_MASTER };
 struct rx_entry {
 	rx_handler handler; /* NULL: valid, but not handled (counted) */
 	enum rx_need need;
+	uint8_t mech; /* the delay mechanism it belongs to, 0: any (a
+			 Pdelay_Req checks itself: Auto turns P2P on it) */
 };
 
 static const struct rx_entry rx_table[PTP_MSG_TYPE_COUNT] = {
-	[PTP_MSG_SYNC] = { slave_rx_sync, RX_SLAVE },
-	[PTP_MSG_DELAY_REQ] = { master_rx_delay_req, RX_MASTER },
-	[PTP_MSG_FOLLOW_UP] = { slave_rx_follow_up, RX_SLAVE },
-	[PTP_MSG_DELAY_RESP] = { e2e_rx_delay_resp, RX_SLAVE },
-	[PTP_MSG_ANNOUNCE] = { clock_rx_announce, RX_ANY },
-	[PTP_MSG_MANAGEMENT] = { mgmt_port_rx, RX_ANY },
-	/* Pdelay_* and Signaling: P2P and unicast negotiation are not
-	 * implemented yet */
+	[PTP_MSG_SYNC] = { slave_rx_sync, RX_SLAVE, 0 },
+	[PTP_MSG_DELAY_REQ] = { master_rx_delay_req, RX_MASTER, DM_E2E },
+	[PTP_MSG_PDELAY_REQ] = { p2p_rx_pdelay_req, RX_ANY, 0 },
+	[PTP_MSG_PDELAY_RESP] = { p2p_rx_pdelay_resp, RX_ANY, DM_P2P },
+	[PTP_MSG_FOLLOW_UP] = { slave_rx_follow_up, RX_SLAVE, 0 },
+	[PTP_MSG_DELAY_RESP] = { e2e_rx_delay_resp, RX_SLAVE, DM_E2E },
+	[PTP_MSG_PDELAY_RESP_FOLLOW_UP] = { p2p_rx_pdelay_fup, RX_ANY,
+					    DM_P2P },
+	[PTP_MSG_ANNOUNCE] = { clock_rx_announce, RX_ANY, 0 },
+	[PTP_MSG_MANAGEMENT] = { mgmt_port_rx, RX_ANY, 0 },
+	/* Signaling: unicast negotiation is not implemented yet */
 };
 
 static enum bc_drop rx_dispatch(struct port *p, const struct ptp_msg *m,
@@ -128,6 +133,8 @@ static enum bc_drop rx_dispatch(struct port *p, const struct ptp_msg *m,
 
 	if (!e->handler)
 		return BC_DROP_UNSUPPORTED;
+	if (e->mech && e->mech != p->ds.delay_mechanism)
+		return BC_DROP_WRONG_MECHANISM;
 	if (e->need == RX_SLAVE && !port_is_slave(p))
 		return BC_DROP_WRONG_STATE;
 	if (e->need == RX_MASTER && p->ds.port_state != PS_MASTER)
@@ -277,6 +284,23 @@ uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
 	slot->deadline_ns = now + p->bc->cfg.tx_timestamp_timeout_ns;
 	pend_rearm(p, out);
 	return token;
+}
+
+static bool pend_is_peer(const struct pending_tx *pt)
+{
+	return pt->msg_type == PTP_MSG_PDELAY_REQ ||
+	       pt->msg_type == PTP_MSG_PDELAY_RESP;
+}
+
+void port_pend_forget(struct port *p, struct bc_actions *out)
+{
+	bool keep = port_is_active(p);
+
+	for (int i = 0; i < PORT_MAX_PENDING; i++) {
+		if (!keep || !pend_is_peer(&p->pend[i]))
+			p->pend[i].used = false;
+	}
+	pend_rearm(p, out);
 }
 
 int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,

@@ -209,7 +209,7 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("allow_unauth", P, "0", 0, 2,
 	      "Accept unauthenticated messages: 0 never, 1 always, 2 only "
 	      "before the port is authenticated."),
-	O_INT("allowedLostResponses", P, "3", 1, 255,
+	O_INT("allowedLostResponses", PI, "3", 1, 255,
 	      "Missing peer delay responses tolerated before the peer is "
 	      "considered not asCapable (802.1AS)."),
 	O_INT("announceReceiptTimeout", PL, "3", 2, UINT8_MAX,
@@ -351,7 +351,7 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Add the 802.1AS Follow_Up information TLV."),
 	O_INT("free_running", GI, "0", 0, 1,
 	      "Run the protocol but never adjust any clock."),
-	O_INT("freq_est_interval", P, "1", INT_MIN, INT_MAX,
+	O_INT("freq_est_interval", PI, "1", INT_MIN, INT_MAX,
 	      "Log2 seconds over which the neighbor rate ratio is "
 	      "estimated."),
 	O_INT("G.8275.defaultDS.localPriority", G, "128", 1, UINT8_MAX,

@@ -125,7 +125,7 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 {
 	int dm = cfg_get_enum(c, name, "delay_mechanism");
 	int len = cfg_get_int(c, name, "delay_filter_length");
-	int rc = 0;
+	int rc = 0, fei;
 
 	bc_port_cfg_default(p, name);
 	p->log_announce_interval = (int8_t)cfg_get_int(c, name, "logAnnounceInterval");
@@ -158,11 +158,18 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 			    "%d: hvptpd keeps at most 64 samples", len);
 	else
 		p->delay_filter_length = (uint8_t)len;
-	if (dm != DM_E2E)
+	fei = cfg_get_int(c, name, "freq_est_interval");
+	/* as ptp4l, a longer span only stops at the counter's width */
+	p->freq_est_interval = (int8_t)(fei < -16 ? -16 : fei > 24 ? 24 : fei);
+	p->allowed_lost_responses =
+		(uint8_t)cfg_get_int(c, name, "allowedLostResponses");
+	if (dm == DM_COMMON_P2P || dm == DM_NO_MECHANISM)
 		rc = refuse(err, "delay_mechanism",
-			    "%s: only E2E is implemented yet",
-			    dm == DM_P2P ? "P2P" : "not E2E");
-	p->delay_mechanism = DM_E2E;
+			    "%s: not implemented (E2E, P2P and Auto are)",
+			    dm == DM_COMMON_P2P ? "COMMON_P2P" : "NONE");
+	/* Auto (0) starts E2E, as ptp4l's */
+	p->delay_auto = dm == 0;
+	p->delay_mechanism = dm == DM_P2P ? DM_P2P : DM_E2E;
 	return rc;
 }
 

@@ -103,6 +103,7 @@ enum {
 	SIM_XF_CLOCK_CLASSES,
 	SIM_XF_GM_CLASSES,
 	SIM_XF_ALARMS,
+	SIM_XF_LINK_DELAY,
 	SIM_XF_COUNT
 };
 #define SIM_XF_ALL ((1u << SIM_XF_COUNT) - 1)
@@ -112,6 +113,7 @@ struct sim_expect {
 	double val[SIM_EXP_COUNT]; /* ns, ppb, count, 0/1 */
 	int line[SIM_EXP_COUNT];
 	char port_state[160]; /* "PORT:STATE ..." or "" */
+	char link_delay[160]; /* "PORT:MIN-MAX ..." (ns, P2P) or "" */
 	char clock_classes[96]; /* "248 135 ..." (own clockClass) or "" */
 	char gm_classes[96]; /* the same of the grandmaster followed */
 	char alarms[512]; /* "KIND[(SUBJECT)] raised|cleared A..B, ..." */

@@ -241,7 +241,7 @@ static const char *const implemented_set[] = {
 	"clockIdentity", "timeSource", "utc_offset", "userDescription",
 	"productDescription", "revisionData", "manufacturerIdentity",
 	"ptp_minor_version", "phc_index", "kernel_leap", "leapfile",
-	"boundary_clock_jbod",
+	"boundary_clock_jbod", "allowedLostResponses", "freq_est_interval",
 	/* hvptpd's own */
 	"metrics_address", "metrics_textfile", "metrics_textfile_interval",
 	"kalman_wander", "kalman_outlier_gate", "servo_filter",

@@ -367,7 +367,7 @@ static void test_settings_all(void **state)
 		      "network_transport L2\n"
 		      "dataset_comparison G.8275.x\n"
 		      "[eth0]\n"
-		      "delay_mechanism P2P\n"
+		      "delay_mechanism COMMON_P2P\n"
 		      "[eth1]\n"
 		      "[vnet*]\n",
 		      l, 0);
@@ -399,8 +399,8 @@ static void test_settings_all(void **state)
 			"implemented yet\n"
 			"t.cfg:4: dataset_comparison: G.8275.x: not "
 			"implemented yet\n"
-			"t.cfg:6: delay_mechanism: P2P: only E2E is "
-			"implemented yet\n");
+			"t.cfg:6: delay_mechanism: COMMON_P2P: not "
+			"implemented (E2E, P2P and Auto are)\n");
 		free(buf);
 	}
 	cfg_destroy(c);

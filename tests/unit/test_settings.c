@@ -145,8 +145,9 @@ static void test_refusals(void **state)
 		const char *text;
 		const char *option;
 	} cases[] = {
-		{ "[global]\ndelay_mechanism P2P\n[eth0]\n", "delay_mechanism" },
-		{ "[global]\n[eth0]\ndelay_mechanism P2P\n", "delay_mechanism" },
+		{ "[global]\ndelay_mechanism NONE\n[eth0]\n", "delay_mechanism" },
+		{ "[global]\n[eth0]\ndelay_mechanism COMMON_P2P\n",
+		  "delay_mechanism" },
 		{ "[global]\nnetwork_transport L2\n[eth0]\n",
 		  "network_transport" },
 		{ "[global]\nnetwork_transport UDPv6\n[eth0]\n",
@@ -245,7 +246,7 @@ static void test_refusal_location(void **state)
 			   "[eth0]\n"
 			   "[eth1]\n"
 			   "logSyncInterval -3\n"
-			   "delay_mechanism P2P\n";
+			   "delay_mechanism COMMON_P2P\n";
 
 	(void)state;
 	memset(&err, 0, sizeof(err));
