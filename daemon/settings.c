@@ -182,6 +182,8 @@ static int transport_from_cfg(const struct cfg *c, const char *name,
 		return refuse(err, "network_transport",
 			      "%s: only UDPv4 is implemented yet", "UDPv6/L2");
 	t->mode = hardware ? HWTS_HARDWARE : HWTS_SOFTWARE;
+	/* P2P and Auto (which may turn P2P) hear the peer-delay group */
+	t->want_peer = cfg_get_enum(c, name, "delay_mechanism") != DM_E2E;
 	t->filter_mode = (enum hwts_filter_mode)cfg_get_enum(c, NULL,
 							     "hwts_filter");
 	t->udp_ttl = cfg_get_int(c, name, "udp_ttl");

@@ -125,7 +125,7 @@ summary_interval 1
 logSyncInterval x
 [eth1]
 priority1 3
-delay_mechanism P2P
+delay_mechanism COMMON_P2P
 EOF
 expect=$(cat <<EOF
 $bad:2: logSyncInterva: unknown option; did you mean "logSyncInterval"?
@@ -136,7 +136,7 @@ $bad:6: twoStepFlag: 0: one-step operation is not implemented yet
 $bad:8: [eth0: malformed section header
 $bad:9: logSyncInterval: "x" is not a number
 $bad:11: priority1: option priority1 is global-only
-$bad:12: delay_mechanism: P2P: only E2E is implemented yet
+$bad:12: delay_mechanism: COMMON_P2P: not implemented (E2E, P2P and Auto are)
 EOF
 )
 check_exact() { # WHAT EXPECTED_STDERR ARGS...
