@@ -12,10 +12,10 @@
 # (stepsRemoved 2) and measures a positive peer delay to it
 # (PORT_DATA_SET peerMeanPathDelay); hvptpd's port 1 offsets stay under
 # 100 us with a positive path (peer) delay, and it drops no Pdelay
-# message as multiple_peers or wrong_delay_mechanism; and (with tshark)
-# Wireshark's PTP dissector finds no malformed packet and no expert
-# warning among the Pdelay_Req, Pdelay_Resp and Pdelay_Resp_Follow_Up
-# hvptpd sent (skipped, said so, without tshark).  Prints the offsets'
+# message as multiple_peers or wrong_delay_mechanism; and Wireshark's PTP
+# dissector (tshark: hv_capture_check) finds no malformed packet and no
+# expert warning among all hvptpd sent on both links, Pdelay_Req,
+# Pdelay_Resp and Pdelay_Resp_Follow_Up among them.  Prints the offsets'
 # median and max per chain.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
@@ -45,24 +45,14 @@ chain_setup() {
 	hv_node "s$k" "s$k" "$sl_kind" "delay_mechanism P2P"
 }
 
-# Capture what arrives on the far ends of hvptpd's links (everything it
-# sends), for the dissector check.
-HAVE_TSHARK=0
-command -v tshark >/dev/null 2>&1 && HAVE_TSHARK=1
-capture() { # NS IFACE FILE
-	ip netns exec "$(hv_ns "$1")" timeout 60 dumpcap -q -i "$2" -f udp \
-		-w "$3" >/dev/null 2>&1 &
-}
-
+declare -A CAP=()
 chain_setup 1 ptp4l ptp4l44
 chain_setup 2 ptp4l44 ptp4l
-if [ "$HAVE_TSHARK" = 1 ]; then
-	for k in 1 2; do
-		capture "g$k" eth0 "$HV_TMP/up$k.pcap"
-		capture "s$k" eth0 "$HV_TMP/down$k.pcap"
-	done
-	sleep 1
-fi
+# what arrives at the far ends of hvptpd's links: everything it sends
+for k in 1 2; do
+	CAP[$k.up]=$(hv_capture_start "g$k" eth0)
+	CAP[$k.down]=$(hv_capture_start "s$k" eth0)
+done
 for k in 1 2; do
 	hv_run "g$k" -i eth0
 	hv_run "b$k" -i v1 -i v2
@@ -122,37 +112,19 @@ for k in 1 2; do
 	done
 done
 
-ws_note="tshark not found: dissector check skipped"
-if [ "$HAVE_TSHARK" = 1 ]; then
-	sleep 1
-	for pid in $(ip netns pids "$(hv_ns g1)") $(ip netns pids "$(hv_ns s1)") \
-		$(ip netns pids "$(hv_ns g2)") $(ip netns pids "$(hv_ns s2)"); do
-		if [ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dumpcap ]; then
-			kill -INT "$pid" 2>/dev/null
-		fi
-	done
-	sleep 1
-	total=0 bad=0
-	for k in 1 2; do
-		for f in "$HV_TMP/up$k.pcap" "$HV_TMP/down$k.pcap"; do
-			[ -s "$f" ] || hv_fail "no capture in $f"
-			src=10.213.6$k.2
-			[ "$f" = "$HV_TMP/down$k.pcap" ] && src=10.213.7$k.1
-			sel="ptp && ip.src == $src && (ptp.v2.messagetype == 2 || ptp.v2.messagetype == 3 || ptp.v2.messagetype == 10)"
-			n=$(tshark -r "$f" -Y "$sel" 2>/dev/null | wc -l)
-			b=$(tshark -r "$f" -Y "($sel) && (_ws.malformed || _ws.expert.severity >= 0x00600000)" \
-				2>/dev/null | wc -l)
-			total=$((total + n))
-			bad=$((bad + b))
-			[ "$n" -gt 0 ] || hv_fail "no Pdelay message from hvptpd ($src) in $(basename "$f")"
-			[ "$b" -eq 0 ] || {
-				tshark -r "$f" -Y "($sel) && (_ws.malformed || _ws.expert.severity >= 0x00600000)" -V 2>/dev/null | head -40 >&2
-				hv_fail "$b Pdelay packets from hvptpd malformed or with expert warnings in $(basename "$f")"
-			}
+ws_note=""
+for k in 1 2; do
+	for side in up down; do
+		src=10.213.6$k.2
+		[ "$side" = down ] && src=10.213.7$k.1
+		sent=$(hv_capture_check "${CAP[$k.$side]}" "$src")
+		for t in Pdelay_Req Pdelay_Resp Pdelay_Resp_Follow_Up; do
+			echo "$sent" | grep -q "$t [0-9]" ||
+				hv_fail "chain $k $side: no $t from hvptpd: $sent"
 		done
+		ws_note+="${ws_note:+; }chain $k ${side}stream: $sent"
 	done
-	ws_note="tshark: $total Pdelay packets from hvptpd, $bad malformed or warned"
-fi
+done
 
 hv_finish
 hv_result "chain 1 (3.1.1 GM -> hvptpd ${R[1.id]} -> 4.4): hvptpd" \
@@ -161,4 +133,5 @@ hv_result "chain 1 (3.1.1 GM -> hvptpd ${R[1.id]} -> 4.4): hvptpd" \
 	"peerMeanPathDelay ${R[1.pd]} ns. chain 2 (4.4 GM -> hvptpd" \
 	"${R[2.id]} -> 3.1.1): |offset| median ${R[2.med]} ns max" \
 	"${R[2.max]} ns, peer delay median ${R[2.dmed]} ns; 3.1.1 slave" \
-	"stepsRemoved ${R[2.steps]} peerMeanPathDelay ${R[2.pd]} ns. $ws_note"
+	"stepsRemoved ${R[2.steps]} peerMeanPathDelay ${R[2.pd]} ns." \
+	"tshark, what hvptpd sent, none malformed or warned: $ws_note"
