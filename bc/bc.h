@@ -65,6 +65,13 @@ struct bc_port_cfg {
 	bool delay_filter_average; /* delay_filter moving_average */
 	bool management_enabled; /* answer management on this PTP port */
 	bool hw_timestamping; /* for PORT_PROPERTIES_NP */
+	/* time_stamping onestep / p2p1step: the transport inserts the
+	 * egress time into a Sync sent without twoStepFlag (originTimestamp)
+	 * and, p2p1step, the turnaround into a Pdelay_Resp sent without it
+	 * (correctionField, after the Pdelay_Req's own correction); neither
+	 * wants a TX timestamp back */
+	bool one_step;
+	bool p2p_one_step;
 	/* the clock that stamps this port's packets: its index in the
 	 * program's clock set (bc_clock_stepped), whether it keeps UTC (the
 	 * system clock: times are converted with the UTC offset when the

@@ -305,12 +305,22 @@ enum bc_drop p2p_rx_pdelay_req(struct port *p, const struct ptp_msg *m,
 		auto_switch(p, now, out);
 	}
 	port_header(p, &r, PTP_MSG_PDELAY_RESP, m->hdr.sequence_id, 0x7F);
-	r.hdr.flags |= PTP_FLAG_TWO_STEP;
 	r.hdr.major_sdo_id = m->hdr.major_sdo_id;
-	r.body.pdelay_resp.timestamp =
-		tmv_to_ptp_timestamp(port_to_wire(p, t2));
 	r.body.pdelay_resp.requesting_port_identity =
 		m->hdr.source_port_identity;
+	if (p->cfg.p2p_one_step) {
+		/* the transport adds the turnaround at egress (as ptp4l's
+		 * p2p1step: the request's correction, nothing else) */
+		r.hdr.correction = m->hdr.correction;
+		return port_send(p, &r, true,
+				 unicast ? BC_DEST_UNICAST : BC_DEST_PDELAY,
+				 src, now, out) < 0
+			       ? BC_DROP_UNSUPPORTED
+			       : BC_DROP_NONE;
+	}
+	r.hdr.flags |= PTP_FLAG_TWO_STEP;
+	r.body.pdelay_resp.timestamp =
+		tmv_to_ptp_timestamp(port_to_wire(p, t2));
 	if (port_send(p, &r, true, unicast ? BC_DEST_UNICAST : BC_DEST_PDELAY,
 		      src, now, out) < 0)
 		return BC_DROP_UNSUPPORTED;

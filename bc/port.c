@@ -221,6 +221,15 @@ void port_header(struct port *p, struct ptp_msg *m, unsigned type,
 	m->hdr.log_msg_interval = log_interval;
 }
 
+/* A one-step Sync or Pdelay_Resp: the transport completes it at egress
+ * and no TX timestamp comes back (token 0). */
+static bool port_one_step_msg(const struct ptp_msg *m)
+{
+	return (m->hdr.msg_type == PTP_MSG_SYNC ||
+		m->hdr.msg_type == PTP_MSG_PDELAY_RESP) &&
+	       !(m->hdr.flags & PTP_FLAG_TWO_STEP);
+}
+
 int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
 	      const struct bc_addr *addr, int64_t now, struct bc_actions *out)
 {
@@ -233,7 +242,7 @@ int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
 	len = msg_pack(m, buf, sizeof(buf));
 	if (len < 0)
 		return len;
-	if (event)
+	if (event && !port_one_step_msg(m))
 		token = port_pend_add(p, m->hdr.msg_type, m->hdr.sequence_id,
 				      now, out);
 	err = act_send(out, p->index, event, dest, addr, buf, (size_t)len,

@@ -61,7 +61,9 @@ void master_send_sync(struct port *p, int64_t now, struct bc_actions *o)
 
 	port_header(p, &m, PTP_MSG_SYNC, p->seq_sync++,
 		    p->ds.log_sync_interval);
-	m.hdr.flags |= PTP_FLAG_TWO_STEP;
+	/* one-step: originTimestamp is the transport's to fill at egress */
+	if (!p->cfg.one_step && !p->cfg.p2p_one_step)
+		m.hdr.flags |= PTP_FLAG_TWO_STEP;
 	if (port_send(p, &m, true, BC_DEST_PRIMARY, NULL, now, o) < 0)
 		clock_log_port(p, CM_LOG_WARNING, "sync did not fit");
 }

@@ -647,10 +647,14 @@ static const struct cfg_option_info cfg_options[] = {
 	      "timePropertiesDS.timeSource announced as grandmaster (0xA0: "
 	      "internal oscillator)."),
 	O_ENU("time_stamping", PI, "hardware", time_stamping_enu,
-	      "Time stamping: hardware or software (legacy, onestep, "
-	      "p2p1step are refused).  hvptpd also takes it per port, for "
-	      "hardware and software ports in one clock (ptp4l: global "
-	      "only)."),
+	      "Time stamping: hardware, software, onestep (hardware, Sync "
+	      "without Follow_Up: the NIC writes its egress time) or "
+	      "p2p1step (onestep, and Pdelay_Resp without Follow_Up: the NIC "
+	      "adds the turnaround); legacy is refused.  One-step runs in "
+	      "the simulator; the daemon refuses a port whose transport does "
+	      "not set the NIC's one-step mode up.  hvptpd also takes it per "
+	      "port, for hardware and software ports in one clock (ptp4l: "
+	      "global only)."),
 	O_INT("transportSpecific", PI, "0", 0, 0x0F,
 	      "transportSpecific (majorSdoId) field of sent messages (1: "
 	      "802.1AS)."),
@@ -692,7 +696,9 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Timestamp processing: filter, raw, filter_weight or "
 	      "raw_weight."),
 	O_INT("twoStepFlag", GI, "1", 0, 1,
-	      "Send two-step Sync (Sync plus Follow_Up)."),
+	      "Send two-step Sync (Sync plus Follow_Up); 0 with hardware "
+	      "time stamping is time_stamping onestep, as ptp4l, and is "
+	      "refused with software time stamping."),
 	O_INT("tx_timestamp_timeout", GL, "10", 1, INT_MAX,
 	      "Milliseconds to wait for a transmit timestamp."),
 	O_INT("udp_ttl", PI, "1", 1, 255,

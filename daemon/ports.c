@@ -59,6 +59,18 @@ int hvd_port_check(struct hvd *d, int i)
 	bool hw = port_hardware(d, i);
 
 	hp->tx_sched = false;
+	/* The seam with the transports: the core sends one-step Syncs and
+	 * Pdelay_Resps for the NIC to complete (HWTSTAMP_TX_ONESTEP_SYNC /
+	 * _P2P); until hwts/ sets that up, such a port would send zero
+	 * times, so it does not start. */
+	if (hp->tmpl < 0 && (d->set.ports[hp->fixed].one_step ||
+			     d->set.ports[hp->fixed].p2p_one_step)) {
+		cm_log(CM_LOG_ERR, "%s: time_stamping onestep/p2p1step: the "
+		       "NIC's one-step mode is not set up by this build's "
+		       "transport (only the simulator runs one-step)",
+		       hp->name);
+		return -EOPNOTSUPP;
+	}
 	hp->have_info = hwts_get_info(hp->name, &hp->info) == 0;
 	if (!hp->have_info) {
 		cm_log(CM_LOG_WARNING, "%s: cannot read timestamping "

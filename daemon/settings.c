@@ -66,7 +66,13 @@ static int copy_path(char *dst, size_t cap, const char *src)
 
 /* Values of enum options (config/options.c keeps ptp4l's spellings and
  * these numbers). */
-enum { TS_HARDWARE = 0, TS_SOFTWARE = 1 };
+enum { TS_HARDWARE = 0, TS_SOFTWARE = 1, TS_ONESTEP = 3, TS_P2P1STEP = 4 };
+
+/* time_stamping onestep or p2p1step. */
+static bool ts_one_step(int ts)
+{
+	return ts == TS_ONESTEP || ts == TS_P2P1STEP;
+}
 enum { NT_UDPV4 = 1 };
 enum { DSCMP_IEEE1588 = 0 };
 enum { SERVO_NAME_PI = 0, SERVO_NAME_LINREG = 1, SERVO_NAME_KALMAN = 5 };
@@ -99,11 +105,12 @@ static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 	k->slave_only = cfg_get_int(c, NULL, "clientOnly") != 0;
 	if (k->slave_only)
 		k->clock_quality.clock_class = 255; /* as ptp4l: 7.6.2.5 */
-	k->two_step = cfg_get_int(c, NULL, "twoStepFlag") != 0;
-	if (!k->two_step)
-		rc = refuse(err, "twoStepFlag",
-			    "%s: one-step operation is not implemented yet",
-			    "0");
+	k->two_step = cfg_get_int(c, NULL, "twoStepFlag") != 0 &&
+		      !ts_one_step(cfg_get_enum(c, NULL, "time_stamping"));
+	if (!k->two_step &&
+	    cfg_get_enum(c, NULL, "time_stamping") == TS_SOFTWARE)
+		rc = refuse(err, "twoStepFlag", "%s: one step is only possible "
+			    "with hardware time stamping", "0");
 	k->ptp_minor_version = (uint8_t)cfg_get_int(c, NULL, "ptp_minor_version");
 	k->max_steps_removed = (uint8_t)cfg_get_int(c, NULL, "maxStepsRemoved");
 	k->time_source = (uint8_t)cfg_get_int(c, NULL, "timeSource");
@@ -118,6 +125,19 @@ static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 		rc = refuse(err, "dataset_comparison",
 			    "%s: not implemented yet", "G.8275.x");
 	return rc;
+}
+
+/* One-step on a port, as ptp4l harmonises it: time_stamping onestep or
+ * p2p1step, or twoStepFlag 0 on a hardware-stamped port (onestep). */
+static void port_one_step_from_cfg(const struct cfg *c, const char *name,
+				   struct bc_port_cfg *p)
+{
+	int ts = cfg_get_enum(c, name, "time_stamping");
+
+	p->p2p_one_step = ts == TS_P2P1STEP;
+	p->one_step = ts == TS_ONESTEP ||
+		      (ts == TS_HARDWARE &&
+		       cfg_get_int(c, NULL, "twoStepFlag") == 0);
 }
 
 static int port_from_cfg(const struct cfg *c, const char *name,
@@ -424,10 +444,9 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	const char *tag;
 	int rc = 0;
 
-	if (ts != TS_HARDWARE && ts != TS_SOFTWARE)
-		rc = refuse(err, "time_stamping",
-			    "%s: only hardware and software are implemented "
-			    "yet", "legacy/onestep/p2p1step");
+	if (ts != TS_HARDWARE && ts != TS_SOFTWARE && !ts_one_step(ts))
+		rc = refuse(err, "time_stamping", "%s: only hardware, software, "
+			    "onestep and p2p1step are implemented", "legacy");
 	s->kernel_leap = cfg_get_int(c, NULL, "kernel_leap") != 0;
 	if (copy_path(s->leapfile, sizeof(s->leapfile),
 		      cfg_get_string(c, NULL, "leapfile")) < 0)
@@ -439,7 +458,7 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 		rc = refuse(err, "clock_type",
 			    "%s: transparent clocks are not implemented yet",
 			    "P2P_TC/E2E_TC");
-	s->hardware = ts == TS_HARDWARE;
+	s->hardware = ts != TS_SOFTWARE;
 	s->summary_interval = cfg_get_int(c, NULL, "summary_interval");
 	s->logging_level = cfg_get_int(c, NULL, "logging_level");
 	s->verbose = cfg_get_int(c, NULL, "verbose") != 0;
@@ -504,11 +523,11 @@ static int port_ts_from_cfg(const struct cfg *c, const char *name,
 {
 	int ts = cfg_get_enum(c, name, "time_stamping");
 
-	if (ts != TS_HARDWARE && ts != TS_SOFTWARE)
-		return refuse(err, "time_stamping",
-			      "%s: only hardware and software are implemented "
-			      "yet", "legacy/onestep/p2p1step");
-	s->port_hardware[i] = ts == TS_HARDWARE;
+	if (ts != TS_HARDWARE && ts != TS_SOFTWARE && !ts_one_step(ts))
+		return refuse(err, "time_stamping", "%s: only hardware, "
+			      "software, onestep and p2p1step are "
+			      "implemented", "legacy");
+	s->port_hardware[i] = ts != TS_SOFTWARE;
 	s->any_hardware |= s->port_hardware[i];
 	s->any_software |= !s->port_hardware[i];
 	s->sys_offset_method[i] =
@@ -630,6 +649,7 @@ static int settings_read(const struct cfg *c, struct hvd_settings *s,
 		err->port = name;
 		port_ts_from_cfg(c, name, s, i, err);
 		port_from_cfg(c, name, &s->ports[i], err);
+		port_one_step_from_cfg(c, name, &s->ports[i]);
 		s->ports[i].hw_timestamping = s->port_hardware[i];
 		s->ports[i].clock_is_utc = !s->port_hardware[i];
 		transport_from_cfg(c, name, s->port_hardware[i],

@@ -254,6 +254,15 @@ struct sim_node {
 	bool up;
 	uint32_t epoch; /* bumped at each (re)start */
 	uint32_t tgen[SIM_MAX_PORTS][BC_TMR_COUNT];
+	/* p2p1step: the RX times of the last Pdelay_Reqs per port, for the
+	 * "NIC" to put the turnaround into the one-step Pdelay_Resp */
+	struct sim_p2p1 {
+		bool used;
+		uint16_t seq;
+		uint8_t src[10]; /* sourcePortIdentity */
+		int64_t t2;
+	} p2p1[SIM_MAX_PORTS][4];
+	unsigned p2p1_next[SIM_MAX_PORTS];
 	uint32_t xgen[EXEC_TMR_COUNT]; /* the executor's timers */
 	int64_t guest_next; /* a guest's next reading (mono) */
 	bool summary_armed;

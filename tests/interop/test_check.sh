@@ -119,7 +119,7 @@ logSyncInterva -3
 priorty1 100
 domainnumber 4
 clock_servo bogus
-twoStepFlag 0
+clock_type E2E_TC
 summary_interval 1
 [eth0
 logSyncInterval x
@@ -132,7 +132,7 @@ $bad:2: logSyncInterva: unknown option; did you mean "logSyncInterval"?
 $bad:3: priorty1: unknown option; did you mean "priority1"?
 $bad:4: domainnumber: unknown option; did you mean "domainNumber"?
 $bad:5: clock_servo: bad value "bogus", expected one of: pi linreg ntpshm nullf refclock_sock kalman
-$bad:6: twoStepFlag: 0: one-step operation is not implemented yet
+$bad:6: clock_type: P2P_TC/E2E_TC: transparent clocks are not implemented yet
 $bad:8: [eth0: malformed section header
 $bad:9: logSyncInterval: "x" is not a number
 $bad:11: priority1: option priority1 is global-only

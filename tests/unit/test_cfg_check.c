@@ -363,7 +363,7 @@ static void test_settings_all(void **state)
 
 	(void)state;
 	c = parse_all("[global]\n"
-		      "twoStepFlag 0\n"
+		      "clock_type E2E_TC\n"
 		      "network_transport L2\n"
 		      "dataset_comparison G.8275.x\n"
 		      "[eth0]\n"
@@ -374,8 +374,9 @@ static void test_settings_all(void **state)
 	assert_int_equal(settings_from_cfg_all(c, &set, "t.cfg", l), -EINVAL);
 	assert_int_equal(l->n, 5);
 	/* in the order of the checks: the pattern's last */
-	assert_err(&l->e[0], 2, "twoStepFlag",
-		   "0: one-step operation is not implemented yet");
+	assert_err(&l->e[0], 2, "clock_type",
+		   "P2P_TC/E2E_TC: transparent clocks are not implemented "
+		   "yet");
 	assert_string_equal(l->e[4].option, "time_stamping");
 	assert_int_equal(l->e[4].line, 0);
 	/* sorted by check_print_errors */
@@ -393,8 +394,8 @@ static void test_settings_all(void **state)
 			"the interfaces it serves as they come (taps, veths) "
 			"are stamped in software: set time_stamping software "
 			"in it (or -S)\n"
-			"t.cfg:2: twoStepFlag: 0: one-step operation is not "
-			"implemented yet\n"
+			"t.cfg:2: clock_type: P2P_TC/E2E_TC: transparent "
+			"clocks are not implemented yet\n"
 			"t.cfg:3: network_transport: UDPv6/L2: only UDPv4 is "
 			"implemented yet\n"
 			"t.cfg:4: dataset_comparison: G.8275.x: not "
@@ -416,7 +417,8 @@ static void test_settings_first(void **state)
 	struct cfg *c;
 
 	(void)state;
-	c = parse_all("[global]\ntwoStepFlag 0\nclock_type E2E_TC\n[eth0]\n",
+	c = parse_all("[global]\ntwoStepFlag 0\nclock_type E2E_TC\n"
+		      "time_stamping software\n[eth0]\n",
 		      l, 0);
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(settings_from_cfg(c, &set, &err), -EINVAL);

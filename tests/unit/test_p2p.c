@@ -5,7 +5,8 @@
  * corrected by it, the neighbour rate ratio taking the responder's
  * frequency error out of its turnaround, Follow_Up before its Pdelay_Resp,
  * lost answers, several responders on one segment (counted, then a
- * fault), delay_mechanism Auto and E2E beside P2P.
+ * fault), delay_mechanism Auto and E2E beside P2P; one-step Sync and
+ * Pdelay_Resp.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -271,6 +272,63 @@ static void test_p2p_step_in_flight(void **state)
 	(void)a;
 }
 
+/* One-step (time_stamping onestep, p2p1step): Syncs without twoStepFlag
+ * and without Follow_Up, Pdelay_Resp without twoStepFlag carrying the
+ * request's correction (the NIC adds the turnaround) and without
+ * Follow_Up; none waits for a TX timestamp, so a NIC that gives none
+ * faults nothing.  A two-step slave takes the one-step Syncs (t1 from
+ * originTimestamp, written by the "NIC" at egress) to the nanosecond. */
+static void test_one_step(void **state)
+{
+	struct bc_clock_cfg cc;
+	struct bc_port_cfg pc;
+	struct ptp_msg m;
+	int a, b, seg = 0;
+
+	(void)state;
+	net_clock_cfg(&cc, 0xA, 100);
+	net_port_cfgs(&pc, 1);
+	pc.one_step = true;
+	a = net_add(&net, &cc, &pc, 1, &seg, OFF_A);
+	b = net_add_simple(&net, 0xB, 200, 0, OFF_B);
+	net.n[a].onestep_nic = true;
+	net.n[a].no_tx_ts = true;
+	net_start(&net);
+	net_run(&net, 30 * SEC);
+	assert_true(net_is_slave_state(net_state(&net, b, 0)));
+	net_last_msg(&net, a, 0, PTP_MSG_SYNC, &m);
+	assert_false(m.hdr.flags & PTP_FLAG_TWO_STEP);
+	assert_int_equal(net.n[a].tx_count[0][PTP_MSG_FOLLOW_UP], 0);
+	assert_true(net.n[a].tx_count[0][PTP_MSG_SYNC] >= 15);
+	assert_int_equal(bc_port_counters(net.n[a].bc, 0)->tx_ts_timeouts, 0);
+	assert_int_equal(bc_port_counters(net.n[a].bc, 0)->faults, 0);
+	assert_true(net.n[b].nsamples >= 10);
+	net_assert_samples(&net, b, 0, OFF_B - OFF_A);
+	net_free(&net);
+	net_init(&net);
+
+	/* p2p1step responder */
+	net_clock_cfg(&cc, 0xA, 100);
+	net_port_cfgs(&pc, 1);
+	pc.delay_mechanism = DM_P2P;
+	pc.p2p_one_step = true;
+	a = net_add(&net, &cc, &pc, 1, &seg, OFF_A);
+	b = p2p_clock(0xB, 200, DM_P2P, false, OFF_B);
+	net.n[a].onestep_nic = true;
+	net_start(&net);
+	net_run(&net, 10 * SEC);
+	net_last_msg(&net, a, 0, PTP_MSG_PDELAY_RESP, &m);
+	assert_false(m.hdr.flags & PTP_FLAG_TWO_STEP);
+	assert_int_equal(m.body.pdelay_resp.timestamp.seconds, 0);
+	assert_int_equal(m.hdr.correction, 0); /* the request's */
+	assert_int_equal(net.n[a].tx_count[0][PTP_MSG_PDELAY_RESP_FOLLOW_UP], 0);
+	net_last_msg(&net, a, 0, PTP_MSG_SYNC, &m);
+	assert_false(m.hdr.flags & PTP_FLAG_TWO_STEP);
+	/* no turnaround added here (no such NIC in bc_net): t4 - t1 / 2 */
+	assert_int_equal(pinfo(b, 0).mean_link_delay_ns, NET_DELAY);
+	assert_int_equal(bc_port_counters(net.n[a].bc, 0)->tx_ts_timeouts, 0);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -284,6 +342,7 @@ int main(void)
 		T(test_p2p_multiple_responders),
 		T(test_p2p_auto),
 		T(test_p2p_step_in_flight),
+		T(test_one_step),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -152,10 +152,11 @@ static void test_refusals(void **state)
 		  "network_transport" },
 		{ "[global]\nnetwork_transport UDPv6\n[eth0]\n",
 		  "network_transport" },
-		{ "[global]\ntwoStepFlag 0\n[eth0]\n", "twoStepFlag" },
+		{ "[global]\ntwoStepFlag 0\ntime_stamping software\n[eth0]\n",
+		  "twoStepFlag" },
 		{ "[global]\ndataset_comparison G.8275.x\n[eth0]\n",
 		  "dataset_comparison" },
-		{ "[global]\ntime_stamping onestep\n[eth0]\n", "time_stamping" },
+		{ "[global]\ntime_stamping legacy\n[eth0]\n", "time_stamping" },
 		{ "[global]\nclock_type E2E_TC\n[eth0]\n", "clock_type" },
 		{ "[global]\nclock_servo ntpshm\n[eth0]\n", "clock_servo" },
 		{ "[global]\nservo_filter_window 4\nservo_filter_keep 5\n"
@@ -348,6 +349,33 @@ static void test_socket_paths(void **state)
 /* The clock set's settings: hardware and software ports in one clock
  * (time_stamping per port), the followers' discipline, which clock the
  * grandmaster's time comes from, and what keeps UTC. */
+/* One-step as ptp4l harmonises it with twoStepFlag: time_stamping
+ * onestep or p2p1step per port (hardware stamps), twoStepFlag 0 with
+ * hardware stamps is onestep; defaultDS.twoStepFlag follows. */
+static void test_one_step(void **state)
+{
+	struct cfg_error err;
+
+	(void)state;
+	assert_int_equal(load("[global]\ntime_stamping onestep\n[eth0]\n"
+			      "[eth1]\ntime_stamping p2p1step\n[tap0]\n"
+			      "time_stamping software\n",
+			      &err),
+			 0);
+	assert_false(set.clock.two_step);
+	assert_true(set.ports[0].one_step && !set.ports[0].p2p_one_step);
+	assert_true(set.ports[1].p2p_one_step && !set.ports[1].one_step);
+	assert_false(set.ports[2].one_step || set.ports[2].p2p_one_step);
+	assert_true(set.port_hardware[0] && set.port_hardware[1]);
+	assert_false(set.port_hardware[2]);
+	assert_int_equal(load("[global]\ntwoStepFlag 0\n[eth0]\n", &err), 0);
+	assert_false(set.clock.two_step);
+	assert_true(set.ports[0].one_step);
+	assert_int_equal(load("[global]\n[eth0]\n", &err), 0);
+	assert_true(set.clock.two_step);
+	assert_false(set.ports[0].one_step || set.ports[0].p2p_one_step);
+}
+
 static void test_clock_settings(void **state)
 {
 	struct cfg_error err;
@@ -488,6 +516,7 @@ int main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_refusal_location),
 		cmocka_unit_test(test_clock_settings),
+		cmocka_unit_test(test_one_step),
 		cmocka_unit_test(test_patterns),
 		cmocka_unit_test(test_socket_paths),
 		cmocka_unit_test(test_feeds),
