@@ -50,6 +50,16 @@ struct bc_port_cfg {
 	int8_t freq_est_interval; /* log2 s over which the neighbour rate
 				     ratio is measured (freq_est_interval) */
 	uint8_t allowed_lost_responses; /* allowedLostResponses */
+	/* 802.1AS (gPTP): with follow_up_info the port is an 802.1AS port,
+	 * whose asCapable follows the peer delay measurement (below) unless
+	 * forced on (asCapable true); a port not asCapable sends no Sync or
+	 * Announce and ignores them (no BMCA on it), as ptp4l.  Follow_Ups
+	 * carry the Follow_Up information TLV, and one without it is
+	 * dropped. */
+	bool follow_up_info;
+	bool as_capable_always;
+	int64_t neighbor_prop_delay_thresh_ns; /* neighborPropDelayThresh */
+	int64_t min_neighbor_prop_delay_ns; /* min_neighbor_prop_delay */
 	int8_t fault_reset_interval; /* log2 s; -128 = at once (ptp4l ASAP) */
 	int64_t delay_asymmetry_ns; /* delayAsymmetry */
 	int64_t ingress_latency_ns; /* ingressLatency */
@@ -610,7 +620,13 @@ struct bc_pdelay_info {
 	bool peer_valid;
 	struct port_identity peer;
 	uint32_t lost_in_row, multiple_in_row;
+	bool as_capable; /* 802.1AS asCapable (always on a 1588 port) */
 };
+
+/* The last Follow_Up information TLV the slave port took (802.1AS): for
+ * management (TIME_STATUS_NP's gmTimeBaseIndicator, cumulative rate
+ * offset, last phase change).  NULL when none came. */
+const struct ptp_follow_up_info *bc_follow_up_info(const struct bc *bc);
 /* -EINVAL for a bad or absent port. */
 int bc_port_pdelay_info(const struct bc *bc, int port,
 			struct bc_pdelay_info *out);

@@ -20,3 +20,8 @@ void port_delay_filter_add(struct port *p, int64_t raw)
 	if (port_is_slave(p)) /* currentDS: the slave port's */
 		p->bc->cur.mean_path_delay_ns = d->mean_path_delay_ns;
 }
+
+const struct ptp_follow_up_info *bc_follow_up_info(const struct bc *bc)
+{
+	return bc && bc->have_fup_info ? &bc->fup_info : NULL;
+}

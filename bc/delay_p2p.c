@@ -449,6 +449,21 @@ const struct delay_ops delay_p2p_ops = {
 	.tx_ts = p2p_tx_ts,
 };
 
+bool port_as_capable(const struct port *p)
+{
+	const struct pdelay_state *d = &p->pdelay;
+	int64_t delay = p->delay.mean_path_delay_ns;
+	unsigned allowed = p->cfg.allowed_lost_responses;
+
+	if (!p->cfg.follow_up_info || p->cfg.as_capable_always)
+		return true;
+	return p->ds.delay_mechanism == DM_P2P && p->delay.have_delay &&
+	       delay <= p->cfg.neighbor_prop_delay_thresh_ns &&
+	       delay >= p->cfg.min_neighbor_prop_delay_ns &&
+	       d->lost <= allowed && d->multiple <= allowed && d->peer_valid &&
+	       d->nrr_valid;
+}
+
 int bc_port_pdelay_info(const struct bc *bc, int port,
 			struct bc_pdelay_info *out)
 {
@@ -470,5 +485,6 @@ int bc_port_pdelay_info(const struct bc *bc, int port,
 	out->peer = d->peer;
 	out->lost_in_row = d->lost;
 	out->multiple_in_row = d->multiple;
+	out->as_capable = port_as_capable(p);
 	return 0;
 }

@@ -51,6 +51,8 @@ void bc_port_cfg_default(struct bc_port_cfg *p, const char *name)
 	p->delay_mechanism = DM_E2E;
 	p->freq_est_interval = 1;
 	p->allowed_lost_responses = 3;
+	p->neighbor_prop_delay_thresh_ns = 20000000;
+	p->min_neighbor_prop_delay_ns = -20000000;
 	p->fault_reset_interval = 4;
 	p->delay_filter_length = 10;
 	p->management_enabled = true;

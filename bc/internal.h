@@ -199,6 +199,9 @@ struct bc {
 	/* best master as last logged, to log changes once */
 	struct clock_identity logged_best;
 	bool logged_best_valid;
+	/* the slave port's last Follow_Up information TLV (802.1AS) */
+	bool have_fup_info;
+	struct ptp_follow_up_info fup_info;
 	/* management (bc/mgmt*.c) */
 	struct mgmt_data mgmt;
 };
@@ -275,6 +278,13 @@ enum bc_drop p2p_rx_pdelay_resp(struct port *p, const struct ptp_msg *m,
 enum bc_drop p2p_rx_pdelay_fup(struct port *p, const struct ptp_msg *m,
 			       tmv_t rx_ts, const struct bc_addr *src,
 			       int64_t now, struct bc_actions *out);
+
+/* 802.1AS asCapable (ptp4l's port_capable): true on a 1588 port (no
+ * follow_up_info) and with asCapable true; else a peer delay measured
+ * within [min_neighbor_prop_delay, neighborPropDelayThresh], no more than
+ * allowedLostResponses requests in a row lost or multi-answered, a known
+ * peer and a neighbour rate ratio. */
+bool port_as_capable(const struct port *p);
 
 /* ---- actions (bc/actions.c) ---- */
 int act_send(struct bc_actions *out, int port, bool event, enum bc_dest dest,

@@ -135,6 +135,10 @@ static enum bc_drop rx_dispatch(struct port *p, const struct ptp_msg *m,
 		return BC_DROP_UNSUPPORTED;
 	if (e->mech && e->mech != p->ds.delay_mechanism)
 		return BC_DROP_WRONG_MECHANISM;
+	if ((m->hdr.msg_type == PTP_MSG_ANNOUNCE ||
+	     m->hdr.msg_type == PTP_MSG_SYNC) &&
+	    !port_as_capable(p))
+		return BC_DROP_NOT_AS_CAPABLE;
 	if (e->need == RX_SLAVE && !port_is_slave(p))
 		return BC_DROP_WRONG_STATE;
 	if (e->need == RX_MASTER && p->ds.port_state != PS_MASTER)

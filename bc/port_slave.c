@@ -147,6 +147,14 @@ enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
 	if (!tmv_from_ptp_timestamp(&m->body.follow_up.precise_origin_timestamp,
 				    &t1))
 		return BC_DROP_BAD_TIMESTAMP;
+	if (p->cfg.follow_up_info) {
+		/* 802.1AS: a Follow_Up without its information is dropped,
+		 * as ptp4l's; what it says is kept for management */
+		if (!m->tlv_view.has_follow_up_info)
+			return BC_DROP_BAD_TLV;
+		p->bc->have_fup_info = true;
+		p->bc->fup_info = m->tlv_view.follow_up_info;
+	}
 	if (s->have_sync && s->two_step && s->seq == m->hdr.sequence_id) {
 		s->t1 = t1;
 		s->corr_fup = m->hdr.correction;

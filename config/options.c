@@ -215,7 +215,7 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("announceReceiptTimeout", PL, "3", 2, UINT8_MAX,
 	      "Announce intervals without an Announce before the master is "
 	      "considered lost."),
-	O_ENU("asCapable", P, "auto", as_capable_enu,
+	O_ENU("asCapable", PI, "auto", as_capable_enu,
 	      "802.1AS asCapable: 'auto' follows the peer delay measurement, "
 	      "'true' forces it on."),
 	O_INT("assume_two_step", GI, "0", 0, 1,
@@ -347,7 +347,7 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Followers: offset in seconds above which a reading steps the "
 	      "clock (phc2sys -S; 0: never after the first).  A step of the "
 	      "reference is passed on to its followers at once."),
-	O_INT("follow_up_info", P, "0", 0, 1,
+	O_INT("follow_up_info", PI, "0", 0, 1,
 	      "Add the 802.1AS Follow_Up information TLV."),
 	O_INT("free_running", GI, "0", 0, 1,
 	      "Run the protocol but never adjust any clock."),
@@ -458,13 +458,13 @@ static const struct cfg_option_info cfg_options[] = {
 	      "off)."),
 	O_INT("metrics_textfile_interval", GL | OPT_HVPTP, "10", 1, 3600,
 	      "Seconds between writes of metrics_textfile."),
-	O_INT("min_neighbor_prop_delay", P, "-20000000", INT_MIN, -1,
+	O_INT("min_neighbor_prop_delay", PI, "-20000000", INT_MIN, -1,
 	      "Peer delays below this (ns) make the port not asCapable "
 	      "(802.1AS)."),
 	O_INT("msg_interval_request", P, "0", 0, 1,
 	      "Ask the master to change Sync intervals (802.1AS message "
 	      "interval request TLV)."),
-	O_INT("neighborPropDelayThresh", P, "20000000", 0, INT_MAX,
+	O_INT("neighborPropDelayThresh", PI, "20000000", 0, INT_MAX,
 	      "Peer delays above this (ns) make the port not asCapable "
 	      "(802.1AS)."),
 	O_INT("net_sync_monitor", P, "0", 0, 1,

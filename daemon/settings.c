@@ -140,6 +140,20 @@ static void port_one_step_from_cfg(const struct cfg *c, const char *name,
 		       cfg_get_int(c, NULL, "twoStepFlag") == 0);
 }
 
+/* 802.1AS: follow_up_info makes the port an 802.1AS one, whose
+ * asCapable ('auto': from the peer delay; 'true': always) gates Sync,
+ * Announce and the BMCA (bc/bc.h). */
+static void gptp_from_cfg(const struct cfg *c, const char *name,
+			  struct bc_port_cfg *p)
+{
+	p->follow_up_info = cfg_get_int(c, name, "follow_up_info") != 0;
+	p->as_capable_always = cfg_get_enum(c, name, "asCapable") == 0; /* true */
+	p->neighbor_prop_delay_thresh_ns =
+		cfg_get_int(c, name, "neighborPropDelayThresh");
+	p->min_neighbor_prop_delay_ns =
+		cfg_get_int(c, name, "min_neighbor_prop_delay");
+}
+
 static int port_from_cfg(const struct cfg *c, const char *name,
 			 struct bc_port_cfg *p, struct set_report *err)
 {
@@ -178,6 +192,7 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 			    "%d: hvptpd keeps at most 64 samples", len);
 	else
 		p->delay_filter_length = (uint8_t)len;
+	gptp_from_cfg(c, name, p);
 	fei = cfg_get_int(c, name, "freq_est_interval");
 	/* as ptp4l, a longer span only stops at the counter's width */
 	p->freq_est_interval = (int8_t)(fei < -16 ? -16 : fei > 24 ? 24 : fei);

@@ -2,7 +2,10 @@
  * tests/fuzz/gen_seeds.c — writes the seed corpus of fuzz_msg.
  *
  * One valid message per type (with TLVs on Announce, Signaling and
- * Management) into the directory given as argv[1], one binary file each.
+ * Management), plus the variants P2P and 802.1AS add (a one-step
+ * Pdelay_Resp with its turnaround in correctionField, a gPTP Pdelay_Req
+ * with majorSdoId 1, a Follow_Up with the Follow_Up information TLV) into
+ * the directory given as argv[1], one binary file each.
  * Not built by the Makefile; to regenerate the committed seeds:
  *
  *   cc -std=gnu11 -I. tests/fuzz/gen_seeds.c bc/msg.c bc/tlv.c bc/wire.c \
@@ -110,6 +113,64 @@ static int write_seed(const char *dir, unsigned type)
 	return fclose(f) ? -errno : 0;
 }
 
+/* The P2P and 802.1AS variants. */
+static int write_file(const char *dir, const char *name, const uint8_t *buf,
+		      int n)
+{
+	char path[512];
+	FILE *f;
+
+	if (n < 0)
+		return n;
+	snprintf(path, sizeof(path), "%s/%s.bin", dir, name);
+	f = fopen(path, "wb");
+	if (!f)
+		return -errno;
+	if (fwrite(buf, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		return -EIO;
+	}
+	return fclose(f) ? -errno : 0;
+}
+
+static int write_variants(const char *dir)
+{
+	static const struct ptp_follow_up_info fui = { 0x12345, 1, { 0 }, 0 };
+	uint8_t scratch_buf[64], buf[PTP_MAX_MSG_LEN];
+	struct wire_writer scratch;
+	struct ptp_msg m;
+	int err;
+
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_PDELAY_RESP, 1);
+	m.hdr.source_port_identity = src;
+	m.hdr.sequence_id = 7;
+	m.hdr.correction = (int64_t)12345 << 16; /* turnaround, one-step */
+	m.body.pdelay_resp.requesting_port_identity = peer;
+	err = write_file(dir, "pdelay_resp_onestep",
+			 buf, msg_pack(&m, buf, sizeof(buf)));
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_PDELAY_REQ, 1);
+	m.hdr.major_sdo_id = 1;
+	m.hdr.source_port_identity = src;
+	m.hdr.log_msg_interval = 0;
+	if (!err)
+		err = write_file(dir, "pdelay_req_gptp", buf,
+				 msg_pack(&m, buf, sizeof(buf)));
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_FOLLOW_UP, 1);
+	m.hdr.major_sdo_id = 1;
+	m.hdr.source_port_identity = src;
+	m.body.follow_up.precise_origin_timestamp = ts;
+	wire_writer_init(&scratch, scratch_buf, sizeof(scratch_buf));
+	if (!err && tlv_put_follow_up_info(&m, &scratch, &fui) < 0)
+		err = -EINVAL;
+	if (!err)
+		err = write_file(dir, "follow_up_info", buf,
+				 msg_pack(&m, buf, sizeof(buf)));
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	static const unsigned types[] = {
@@ -134,6 +195,10 @@ int main(int argc, char **argv)
 				strerror(-err));
 			return 1;
 		}
+	}
+	if (write_variants(argv[1])) {
+		fprintf(stderr, "variants: failed\n");
+		return 1;
 	}
 	return 0;
 }

@@ -242,6 +242,8 @@ static const char *const implemented_set[] = {
 	"productDescription", "revisionData", "manufacturerIdentity",
 	"ptp_minor_version", "phc_index", "kernel_leap", "leapfile",
 	"boundary_clock_jbod", "allowedLostResponses", "freq_est_interval",
+	"asCapable", "follow_up_info", "min_neighbor_prop_delay",
+	"neighborPropDelayThresh",
 	/* hvptpd's own */
 	"metrics_address", "metrics_textfile", "metrics_textfile_interval",
 	"kalman_wander", "kalman_outlier_gate", "servo_filter",

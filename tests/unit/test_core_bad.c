@@ -423,6 +423,7 @@ static void test_drop_classes(void **state)
 		{ BC_DROP_LEAP_WINDOW, true },
 		{ BC_DROP_WRONG_MECHANISM, false },
 		{ BC_DROP_MULTIPLE_PEERS, false },
+		{ BC_DROP_NOT_AS_CAPABLE, true },
 	};
 	uint8_t buf[PTP_MAX_MSG_LEN];
 	size_t len;

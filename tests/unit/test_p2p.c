@@ -6,8 +6,9 @@
  * frequency error out of its turnaround, Follow_Up before its Pdelay_Resp,
  * lost answers, several responders on one segment (counted, then a
  * fault), delay_mechanism Auto and E2E beside P2P; one-step Sync and
- * Pdelay_Resp.
+ * Pdelay_Resp; 802.1AS asCapable and the Follow_Up information TLV.
  */
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -329,6 +330,148 @@ static void test_one_step(void **state)
 	assert_int_equal(bc_port_counters(net.n[a].bc, 0)->tx_ts_timeouts, 0);
 }
 
+/* ---- 802.1AS (gPTP) ---- */
+
+/* A one-port 802.1AS clock (follow_up_info, P2P) on segment 0. */
+static int gptp_clock(uint8_t id, uint8_t prio1, int64_t off,
+		      int64_t thresh, bool always)
+{
+	struct bc_clock_cfg cc;
+	struct bc_port_cfg pc;
+	int seg = 0;
+
+	net_clock_cfg(&cc, id, prio1);
+	net_port_cfgs(&pc, 1);
+	pc.delay_mechanism = DM_P2P;
+	pc.follow_up_info = true;
+	pc.as_capable_always = always;
+	pc.neighbor_prop_delay_thresh_ns = thresh;
+	return net_add(&net, &cc, &pc, 1, &seg, off);
+}
+
+/* asCapable from the peer delay: not before a delay and a rate ratio are
+ * known, then on both sides; Follow_Ups carry the information TLV, which
+ * the slave keeps. */
+static void test_gptp_as_capable(void **state)
+{
+	struct ptp_msg m;
+	int a, b;
+
+	(void)state;
+	a = gptp_clock(0xA, 100, OFF_A, 800 * 1000, false);
+	b = gptp_clock(0xB, 200, OFF_B, 800 * 1000, false);
+	net_start(&net);
+	net_run(&net, 1500 * MS);
+	/* one exchange each way: a delay, no rate ratio yet */
+	assert_true(pinfo(a, 0).valid);
+	assert_false(pinfo(a, 0).nrr_valid);
+	assert_false(pinfo(a, 0).as_capable);
+	net_run(&net, 40 * SEC);
+	assert_true(pinfo(a, 0).as_capable && pinfo(b, 0).as_capable);
+	assert_int_equal(net_state(&net, a, 0), PS_MASTER);
+	assert_true(net_is_slave_state(net_state(&net, b, 0)));
+	net_last_msg(&net, a, 0, PTP_MSG_FOLLOW_UP, &m);
+	assert_true(m.tlv_view.has_follow_up_info);
+	assert_int_equal(m.n_tlvs, 1);
+	assert_int_equal(m.tlvs[0].type, TLV_ORGANIZATION_EXTENSION);
+	assert_int_equal(m.tlvs[0].length, PTP_FUP_INFO_LEN);
+	assert_non_null(bc_follow_up_info(net.n[b].bc));
+	assert_null(bc_follow_up_info(net.n[a].bc));
+	net_assert_samples(&net, b, 0, OFF_B - OFF_A);
+}
+
+/* A link delay above neighborPropDelayThresh: never asCapable, so no
+ * Sync or Announce goes out, the neighbour's are ignored (counted), and
+ * nobody is anybody's slave; asCapable true overrides it. */
+static void test_gptp_threshold(void **state)
+{
+	int a, b;
+
+	(void)state;
+	a = gptp_clock(0xA, 100, OFF_A, NET_DELAY - 1, false);
+	b = gptp_clock(0xB, 200, OFF_B, NET_DELAY - 1, false);
+	net_start(&net);
+	net_run(&net, 30 * SEC);
+	assert_true(pinfo(b, 0).valid && pinfo(b, 0).nrr_valid);
+	assert_false(pinfo(a, 0).as_capable || pinfo(b, 0).as_capable);
+	assert_int_equal(net.n[a].tx_count[0][PTP_MSG_SYNC], 0);
+	assert_int_equal(net.n[a].tx_count[0][PTP_MSG_ANNOUNCE], 0);
+	assert_false(net_is_slave_state(net_state(&net, b, 0)));
+	assert_int_equal(net.n[b].nsamples, 0);
+	net_free(&net);
+	net_init(&net);
+
+	a = gptp_clock(0xA, 100, OFF_A, NET_DELAY - 1, true);
+	b = gptp_clock(0xB, 200, OFF_B, NET_DELAY - 1, true);
+	net_start(&net);
+	net_run(&net, 30 * SEC);
+	assert_true(pinfo(b, 0).as_capable);
+	assert_true(net_is_slave_state(net_state(&net, b, 0)));
+	net_assert_samples(&net, b, 0, OFF_B - OFF_A);
+}
+
+/* An 802.1AS slave drops a Follow_Up without the information TLV (as
+ * ptp4l): a plain 1588 master's Syncs give it no sample. */
+static void test_gptp_fup_without_info(void **state)
+{
+	int a, b;
+
+	(void)state;
+	a = p2p_clock(0xA, 100, DM_P2P, false, OFF_A);
+	b = gptp_clock(0xB, 200, OFF_B, 800 * 1000, false);
+	net_start(&net);
+	net_run(&net, 30 * SEC);
+	assert_true(net_is_slave_state(net_state(&net, b, 0)));
+	assert_true(net_drops(&net, b, 0, BC_DROP_BAD_TLV) >= 10);
+	assert_int_equal(net.n[b].nsamples, 0);
+	(void)a;
+}
+
+/* The TLV on the wire: every field round-trips; another organisation's
+ * subtype 1 is not it; a wrong length is a bad TLV. */
+static void test_gptp_tlv(void **state)
+{
+	struct ptp_follow_up_info f = { -123456, 0xBEEF, { 1, 2, 3, 4, 5, 6,
+							   7, 8, 9, 10, 11,
+							   12 },
+					 -98765 };
+	uint8_t scratch_buf[64], buf[PTP_MAX_MSG_LEN];
+	struct wire_writer scratch;
+	enum bc_drop why;
+	struct ptp_msg m, u;
+	int n;
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_FOLLOW_UP, 1);
+	wire_writer_init(&scratch, scratch_buf, sizeof(scratch_buf));
+	assert_int_equal(tlv_put_follow_up_info(&m, &scratch, &f), 0);
+	n = msg_pack(&m, buf, sizeof(buf));
+	assert_int_equal(n, 44 + 4 + PTP_FUP_INFO_LEN);
+	assert_int_equal(buf[48], 0x00); /* organizationId 00-80-C2 */
+	assert_int_equal(buf[49], 0x80);
+	assert_int_equal(buf[50], 0xC2);
+	assert_int_equal(buf[53], 0x01); /* subtype 00-00-01 */
+	assert_int_equal(msg_unpack(buf, (size_t)n, &u, &why), 0);
+	assert_true(u.tlv_view.has_follow_up_info);
+	assert_int_equal(u.tlv_view.follow_up_info.cumulative_scaled_rate_offset,
+			 -123456);
+	assert_int_equal(u.tlv_view.follow_up_info.gm_time_base_indicator,
+			 0xBEEF);
+	assert_memory_equal(u.tlv_view.follow_up_info.last_gm_phase_change,
+			    f.last_gm_phase_change, 12);
+	assert_int_equal(u.tlv_view.follow_up_info.scaled_last_gm_phase_change,
+			 -98765);
+	buf[50] = 0xC3; /* another organisation */
+	assert_int_equal(msg_unpack(buf, (size_t)n, &u, &why), 0);
+	assert_false(u.tlv_view.has_follow_up_info);
+	buf[50] = 0xC2;
+	buf[47] = PTP_FUP_INFO_LEN - 2; /* lengthField: 2 short */
+	buf[3] = (uint8_t)(n - 2); /* messageLength */
+	assert_int_equal(msg_unpack(buf, (size_t)n - 2, &u, &why), -EBADMSG);
+	assert_int_equal(why, BC_DROP_BAD_TLV);
+}
+
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, teardown)
 
 int main(void)
@@ -343,6 +486,10 @@ int main(void)
 		T(test_p2p_auto),
 		T(test_p2p_step_in_flight),
 		T(test_one_step),
+		T(test_gptp_as_capable),
+		T(test_gptp_threshold),
+		T(test_gptp_fup_without_info),
+		T(test_gptp_tlv),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
