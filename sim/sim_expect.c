@@ -297,6 +297,19 @@ static int leap_key_ok(struct xctx *x, const struct sim_node *n, int clk,
 		      "([expect NODE:sys])");
 }
 
+/* link_delay = PORT:MIN-MAX ... ([expect NODE] only). */
+static int link_delay_key(struct xctx *x, struct sim_expect *ex,
+			  const struct sim_node *n, const struct scn_entry *e)
+{
+	if (!n)
+		return bad_at(x, e->line, "link_delay: only in [expect NODE]");
+	if (check_link_delay_list(x, n, e))
+		return -EINVAL;
+	snprintf(ex->link_delay, sizeof(ex->link_delay), "%s", e->value);
+	ex->own |= 1u << SIM_XF_LINK_DELAY;
+	return 0;
+}
+
 static int node_key(struct xctx *x, struct sim_expect *ex,
 		    const struct sim_node *n, const struct scn_entry *e)
 {
@@ -336,17 +349,8 @@ static int node_key(struct xctx *x, struct sim_expect *ex,
 		ex->own |= 1u << SIM_XF_ALARMS;
 		return 0;
 	}
-	if (strcmp(e->key, "link_delay") == 0) {
-		if (!n)
-			return bad_at(x, e->line, "link_delay: only in "
-					"[expect NODE]");
-		if (check_link_delay_list(x, n, e))
-			return -EINVAL;
-		snprintf(ex->link_delay, sizeof(ex->link_delay), "%s",
-			 e->value);
-		ex->own |= 1u << SIM_XF_LINK_DELAY;
-		return 0;
-	}
+	if (strcmp(e->key, "link_delay") == 0)
+		return link_delay_key(x, ex, n, e);
 	if (strcmp(e->key, "port_state") == 0) {
 		if (!n)
 			return bad_at(x, e->line, "port_state: only in "
