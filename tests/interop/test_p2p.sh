@@ -5,7 +5,9 @@
 #   chain 1: ns g1: ptp4l 3.1.1 GM --- ns b1: hvptpd -i v1 -i v2 --- ns s1: ptp4l 4.4 -s
 #   chain 2: ns g2: ptp4l 4.4 GM   --- ns b2: hvptpd -i v1 -i v2 --- ns s2: ptp4l 3.1.1 -s
 #
-# every node with delay_mechanism P2P.  So hvptpd is the slave (its port 1,
+# every node with delay_mechanism P2P but hvptpd in chain 2, which runs
+# Auto (E2E until the neighbour's Pdelay_Req: it must switch both ports
+# to P2P, "peer detected, switch to P2P").  So hvptpd is the slave (its port 1,
 # UNCALIBRATED: free-running) of each ptp4l version and the master (port
 # 2) of each, answering and asking Pdelay on both ports.  Checks, per
 # chain: the downstream ptp4l sees the grandmaster through hvptpd
@@ -41,13 +43,13 @@ chain_setup() {
 	hv_addr "b$k" v2 "10.213.7$k.1/24"
 	hv_addr "s$k" eth0 "10.213.7$k.2/24"
 	hv_node "g$k" "g$k" "$gm_kind" "priority1 100" "delay_mechanism P2P"
-	hv_node "b$k" "b$k" dut "delay_mechanism P2P" "logMinPdelayReqInterval -2"
+	hv_node "b$k" "b$k" dut "delay_mechanism $4" "logMinPdelayReqInterval -2"
 	hv_node "s$k" "s$k" "$sl_kind" "delay_mechanism P2P"
 }
 
 declare -A CAP=()
-chain_setup 1 ptp4l ptp4l44
-chain_setup 2 ptp4l44 ptp4l
+chain_setup 1 ptp4l ptp4l44 P2P
+chain_setup 2 ptp4l44 ptp4l Auto
 # what arrives at the far ends of hvptpd's links: everything it sends
 for k in 1 2; do
 	CAP[$k.up]=$(hv_capture_start "g$k" eth0)
@@ -103,6 +105,10 @@ sleep "$COLLECT_S"
 chain_check 1
 chain_check 2
 
+# Auto: both of chain 2's ports turned P2P
+n=$(grep -c "peer detected, switch to P2P" "$(hv_log b2)")
+[ "$n" -eq 2 ] || hv_fail "chain 2: hvptpd (Auto) switched $n ports to P2P, 2 expected"
+
 # hvptpd's drop counters: nothing of the other mechanism or several peers
 for k in 1 2; do
 	for reason in multiple_peers wrong_delay_mechanism; do
@@ -131,7 +137,7 @@ hv_result "chain 1 (3.1.1 GM -> hvptpd ${R[1.id]} -> 4.4): hvptpd" \
 	"|offset| median ${R[1.med]} ns max ${R[1.max]} ns, peer delay" \
 	"median ${R[1.dmed]} ns; 4.4 slave stepsRemoved ${R[1.steps]}" \
 	"peerMeanPathDelay ${R[1.pd]} ns. chain 2 (4.4 GM -> hvptpd" \
-	"${R[2.id]} -> 3.1.1): |offset| median ${R[2.med]} ns max" \
+	"${R[2.id]} (Auto, both ports switched to P2P) -> 3.1.1): |offset| median ${R[2.med]} ns max" \
 	"${R[2.max]} ns, peer delay median ${R[2.dmed]} ns; 3.1.1 slave" \
 	"stepsRemoved ${R[2.steps]} peerMeanPathDelay ${R[2.pd]} ns." \
 	"tshark, what hvptpd sent, none malformed or warned: $ws_note"
