@@ -85,7 +85,7 @@ static void nrr_update(struct port *p, int64_t origin, int64_t ingress)
 		nrr_reset(d);
 		return;
 	}
-	d->nrr_scaled = (int64_t)(((dor - din) << NRR_SHIFT) / din);
+	d->nrr_scaled = (int64_t)((dor - din) * ((__int128)1 << NRR_SHIFT) / din);
 	d->nrr_valid = true;
 }
 
@@ -96,7 +96,7 @@ static int64_t turnaround_local(const struct pdelay_state *d, int64_t turn)
 
 	if (!d->nrr_valid)
 		return turn;
-	return (int64_t)(((__int128)turn << NRR_SHIFT) / (one + d->nrr_scaled));
+	return (int64_t)((__int128)turn * one / (one + d->nrr_scaled));
 }
 
 static void p2p_set_delay(struct port *p, int64_t raw)

@@ -237,7 +237,7 @@ static bool one_step_patch(struct sim_node *n, int port, uint8_t *buf,
 		    len >= 54 && !memcmp(r->src, buf + 44, 10)) {
 			int64_t c = (int64_t)get_be(buf + 8, 8);
 
-			put_be(buf + 8, 8, (uint64_t)(c + ((t - r->t2) << 16)));
+			put_be(buf + 8, 8, (uint64_t)(c + (t - r->t2) * 65536));
 			break;
 		}
 	}
