@@ -59,7 +59,22 @@ struct bc_port_cfg {
 	int8_t log_min_pdelay_req_interval; /* logMinPdelayReqInterval */
 	uint8_t announce_receipt_timeout; /* announceReceiptTimeout */
 	uint8_t sync_receipt_timeout; /* syncReceiptTimeout, 0 = off */
-	enum delay_mechanism delay_mechanism;
+	enum delay_mechanism delay_mechanism; /* E2E or P2P */
+	bool delay_auto; /* delay_mechanism Auto (ptp4l): E2E until a
+			    neighbour's Pdelay_Req, then P2P */
+	int8_t freq_est_interval; /* log2 s over which the neighbour rate
+				     ratio is measured (freq_est_interval) */
+	uint8_t allowed_lost_responses; /* allowedLostResponses */
+	/* 802.1AS (gPTP): with follow_up_info the port is an 802.1AS port,
+	 * whose asCapable follows the peer delay measurement (below) unless
+	 * forced on (asCapable true); a port not asCapable sends no Sync or
+	 * Announce and ignores them (no BMCA on it), as ptp4l.  Follow_Ups
+	 * carry the Follow_Up information TLV, and one without it is
+	 * dropped. */
+	bool follow_up_info;
+	bool as_capable_always;
+	int64_t neighbor_prop_delay_thresh_ns; /* neighborPropDelayThresh */
+	int64_t min_neighbor_prop_delay_ns; /* min_neighbor_prop_delay */
 	int8_t fault_reset_interval; /* log2 s; -128 = at once (ptp4l ASAP) */
 	int64_t delay_asymmetry_ns; /* delayAsymmetry */
 	int64_t ingress_latency_ns; /* ingressLatency */
@@ -75,6 +90,13 @@ struct bc_port_cfg {
 	bool delay_filter_average; /* delay_filter moving_average */
 	bool management_enabled; /* answer management on this PTP port */
 	bool hw_timestamping; /* for PORT_PROPERTIES_NP */
+	/* time_stamping onestep / p2p1step: the transport inserts the
+	 * egress time into a Sync sent without twoStepFlag (originTimestamp)
+	 * and, p2p1step, the turnaround into a Pdelay_Resp sent without it
+	 * (correctionField, after the Pdelay_Req's own correction); neither
+	 * wants a TX timestamp back */
+	bool one_step;
+	bool p2p_one_step;
 	/* the clock that stamps this port's packets: its index in the
 	 * program's clock set (bc_clock_stepped), whether it keeps UTC (the
 	 * system clock: times are converted with the UTC offset when the
@@ -289,6 +311,10 @@ struct bc_port_counters {
 	uint64_t qualification_timeouts;
 	uint64_t sync_mismatches;
 	uint64_t followup_mismatches;
+	uint64_t pdelay_timeouts; /* Pdelay_Req without a whole answer
+				     before the next one */
+	uint64_t pdelay_multiple; /* Pdelay_Req answered by several
+				     responders */
 };
 
 struct bc_clock_counters {
@@ -382,6 +408,10 @@ enum bc_fault {
 	BC_FAULT_SEND, /* sending a message failed (errno) */
 	BC_FAULT_TX_TIMESTAMP, /* an event message's TX timestamp never came */
 	BC_FAULT_PLATFORM, /* the program reported one (bc_port_fault) */
+	BC_FAULT_PEER_NETWORK, /* P2P: several responders to our Pdelay_Req
+				  for more than allowedLostResponses
+				  requests in a row (ptp4l's
+				  FT_BAD_PEER_NETWORK) */
 	BC_FAULT_COUNT
 };
 /* "link_down", "send_failed", "tx_timestamp_timeout", "platform";
@@ -606,6 +636,34 @@ struct bc_feed_info {
 };
 void bc_set_feed_info(struct bc *bc, const struct bc_feed_info *f);
 const struct bc_feed_info *bc_feed_info(const struct bc *bc);
+
+/*
+ * What a P2P port measured of its link (IEEE 1588-2019 11.4; linuxptp's
+ * CMLDS_INFO_NP carries the same): whether a peer delay is known, the
+ * filtered meanLinkDelay, the neighbour rate ratio (valid once two
+ * exchanges freq_est_interval apart finished) as (ratio - 1) * 2^41
+ * (scaledNeighborRateRatio of 802.1AS), the responder's identity, the
+ * Pdelay_Reqs in a row without an answer and with several.
+ */
+struct bc_pdelay_info {
+	bool p2p; /* the port runs P2P now */
+	bool valid; /* a peer delay was measured */
+	int64_t mean_link_delay_ns;
+	bool nrr_valid;
+	int64_t nrr_scaled; /* (neighborRateRatio - 1) * 2^41 */
+	bool peer_valid;
+	struct port_identity peer;
+	uint32_t lost_in_row, multiple_in_row;
+	bool as_capable; /* 802.1AS asCapable (always on a 1588 port) */
+};
+
+/* The last Follow_Up information TLV the slave port took (802.1AS): for
+ * management (TIME_STATUS_NP's gmTimeBaseIndicator, cumulative rate
+ * offset, last phase change).  NULL when none came. */
+const struct ptp_follow_up_info *bc_follow_up_info(const struct bc *bc);
+/* -EINVAL for a bad or absent port. */
+int bc_port_pdelay_info(const struct bc *bc, int port,
+			struct bc_pdelay_info *out);
 
 /* Announce messages a port's foreign-master table had no room for, and
  * records it gave up for a newcomer (bc/bmca.h, fm_add). */

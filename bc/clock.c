@@ -552,6 +552,7 @@ const char *bc_fault_name(enum bc_fault f)
 		[BC_FAULT_SEND] = "send_failed",
 		[BC_FAULT_TX_TIMESTAMP] = "tx_timestamp_timeout",
 		[BC_FAULT_PLATFORM] = "platform",
+		[BC_FAULT_PEER_NETWORK] = "bad_peer_network",
 	};
 
 	return (unsigned)f < BC_FAULT_COUNT ? names[f] : "unknown";

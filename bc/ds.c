@@ -52,6 +52,10 @@ void bc_port_cfg_default(struct bc_port_cfg *p, const char *name)
 	p->announce_receipt_timeout = 3;
 	p->sync_receipt_timeout = 0;
 	p->delay_mechanism = DM_E2E;
+	p->freq_est_interval = 1;
+	p->allowed_lost_responses = 3;
+	p->neighbor_prop_delay_thresh_ns = 20000000;
+	p->min_neighbor_prop_delay_ns = -20000000;
 	p->fault_reset_interval = 4;
 	p->delay_filter_length = 10;
 	p->management_enabled = true;

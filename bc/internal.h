@@ -90,6 +90,52 @@ struct delay_state {
 	int64_t last_raw_ns;
 };
 
+/* Our Pdelay_Req in flight and what came back of it (11.4.2): t1 our
+ * egress, t2 the responder's ingress (its clock), t3 its egress, t4 our
+ * ingress; the corrections of the Pdelay_Resp and its Follow_Up. */
+struct pdelay_exchange {
+	bool used; /* sent: the current request, until the next one */
+	bool done; /* its link delay was taken */
+	uint16_t seq;
+	bool have_t1, have_resp, have_fup, one_step;
+	uint8_t responses; /* Pdelay_Resp messages to this request */
+	tmv_t t1, t4; /* local clock */
+	tmv_t t2, t3; /* the responder's clock, from the wire */
+	int64_t c_resp_ns, c_fup_ns;
+	int64_t step_since_send_ns; /* steps before t1 came back */
+	struct port_identity responder, fup_source;
+};
+
+/* A Pdelay_Resp we sent, waiting for its TX timestamp (t3) to send
+ * its Follow_Up. */
+struct pdelay_answer {
+	bool used;
+	uint16_t seq;
+	int64_t corr; /* the Pdelay_Req's correctionField, scaled */
+	struct port_identity requester;
+	uint8_t major_sdo_id;
+	bool unicast;
+	struct bc_addr addr;
+};
+#define PDELAY_MAX_ANSWERS 4
+
+/* The peer-delay mechanism of a port (bc/delay_p2p.c). */
+struct pdelay_state {
+	struct pdelay_exchange x;
+	uint16_t seq;
+	uint32_t lost; /* requests in a row without a whole answer */
+	uint32_t multiple; /* requests in a row with several responders */
+	bool peer_valid;
+	struct port_identity peer;
+	/* neighbour rate ratio: the responder's t3 + c against our t4,
+	 * over 2^(freq_est_interval - logMinPdelayReqInterval) exchanges */
+	bool nrr_have_first, nrr_valid;
+	uint32_t nrr_count;
+	tmv_t nrr_origin, nrr_ingress;
+	int64_t nrr_scaled; /* (ratio - 1) * 2^41 */
+	struct pdelay_answer ans[PDELAY_MAX_ANSWERS];
+};
+
 struct port {
 	struct bc *bc;
 	int index; /* 0-based; portNumber = index + 1 */
@@ -112,6 +158,7 @@ struct port {
 	/* slave side */
 	struct sync_state sync;
 	struct delay_state delay;
+	struct pdelay_state pdelay;
 	int8_t master_log_sync_interval;
 	/* rate-limited drop logging */
 	struct cm_ratelimit drop_rl;
@@ -156,9 +203,92 @@ struct bc {
 	/* best master as last logged, to log changes once */
 	struct clock_identity logged_best;
 	bool logged_best_valid;
+	/* the slave port's last Follow_Up information TLV (802.1AS) */
+	bool have_fup_info;
+	struct ptp_follow_up_info fup_info;
 	/* management (bc/mgmt*.c) */
 	struct mgmt_data mgmt;
 };
+
+/* ---- delay mechanisms (bc/delay.c, delay_e2e.c, delay_p2p.c) ----
+ *
+ * What a port's delay mechanism does for the rest of the port: the Sync
+ * side asks it for the delay to take off a Sync's master->slave term and
+ * tells it of each complete Sync; the state machine, the timers, the TX
+ * timestamps and clock steps reach it here.  E2E measures the path to the
+ * parent from a slave state; P2P measures the link to the neighbour in
+ * every state but FAULTY, INITIALIZING and DISABLED. */
+struct delay_ops {
+	const char *name;
+	/* A Sync pair is complete: exchanges waiting for it finish. */
+	void (*sync_pair)(struct port *p, const struct sync_pair *pr);
+	/* The delay a Sync's offset takes off; false while unknown. */
+	bool (*path_delay)(const struct port *p, int64_t *ns);
+	/* A new parent, or the port enters or leaves a slave state. */
+	void (*parent_reset)(struct port *p);
+	/* The port's clock was stepped by step_ns. */
+	void (*stepped)(struct port *p, int64_t step_ns);
+	/* The port entered a new state group: arm what runs there (the
+	 * other timers were stopped). */
+	void (*enter_state)(struct port *p, int64_t now,
+			    struct bc_actions *out);
+	/* Its request timer (BC_TMR_DELAY_REQ_TX or BC_TMR_PDELAY_REQ_TX). */
+	void (*timer)(struct port *p, int64_t now, struct bc_actions *out);
+	/* The TX timestamp of one of its event messages. */
+	void (*tx_ts)(struct port *p, uint8_t type, uint16_t seq, tmv_t ts,
+		      int64_t now, struct bc_actions *out);
+};
+extern const struct delay_ops delay_e2e_ops;
+extern const struct delay_ops delay_p2p_ops;
+const struct delay_ops *port_delay_ops(const struct port *p);
+/* A raw delay into the port's filter: the filtered one becomes the
+ * port's (and currentDS's) mean path delay. */
+void port_delay_filter_add(struct port *p, int64_t raw);
+
+/* a - b - c; false when a step does not fit int64 (timestamps near the
+ * limits or absurd correction fields from the wire). */
+static inline bool port_sub3_ok(int64_t a, int64_t b, int64_t c, int64_t *out)
+{
+	int64_t t;
+
+	return !__builtin_sub_overflow(a, b, &t) &&
+	       !__builtin_sub_overflow(t, c, out);
+}
+
+/* A logMessageInterval worth taking from a peer's message. */
+static inline bool port_log_interval_sane(int8_t v)
+{
+	return v >= -10 && v <= 10;
+}
+
+/* E2E (bc/delay_e2e.c) */
+enum bc_drop e2e_rx_delay_resp(struct port *p, const struct ptp_msg *m,
+			       tmv_t rx_ts, const struct bc_addr *src,
+			       int64_t now, struct bc_actions *out);
+/* The newest Delay_Req is still in flight (its TX timestamp or its
+ * answer awaited). */
+bool e2e_req_waiting(const struct port *p);
+/* 0, -EOPNOTSUPP (P2P or inhibit_delay_req), or the send's error. */
+int e2e_send_req(struct port *p, int64_t now, struct bc_actions *o);
+
+/* P2P (bc/delay_p2p.c): the three peer-delay messages, in every active
+ * state. */
+enum bc_drop p2p_rx_pdelay_req(struct port *p, const struct ptp_msg *m,
+			       tmv_t rx_ts, const struct bc_addr *src,
+			       int64_t now, struct bc_actions *out);
+enum bc_drop p2p_rx_pdelay_resp(struct port *p, const struct ptp_msg *m,
+				tmv_t rx_ts, const struct bc_addr *src,
+				int64_t now, struct bc_actions *out);
+enum bc_drop p2p_rx_pdelay_fup(struct port *p, const struct ptp_msg *m,
+			       tmv_t rx_ts, const struct bc_addr *src,
+			       int64_t now, struct bc_actions *out);
+
+/* 802.1AS asCapable (ptp4l's port_capable): true on a 1588 port (no
+ * follow_up_info) and with asCapable true; else a peer delay measured
+ * within [min_neighbor_prop_delay, neighborPropDelayThresh], no more than
+ * allowedLostResponses requests in a row lost or multi-answered, a known
+ * peer and a neighbour rate ratio. */
+bool port_as_capable(const struct port *p);
 
 /* ---- actions (bc/actions.c) ---- */
 int act_send(struct bc_actions *out, int port, bool event, enum bc_dest dest,
@@ -223,6 +353,9 @@ void port_header(struct port *p, struct ptp_msg *m, unsigned type,
 uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
 		       int64_t now, struct bc_actions *out);
 int64_t port_random_delay_req_ns(struct port *p);
+/* A new state group: the TX timestamps awaited are forgotten, but for
+ * the peer delay's in an active state. */
+void port_pend_forget(struct port *p, struct bc_actions *out);
 /* bc_port_delay_req_at for this port. */
 int port_delay_req_at(struct port *p, int64_t at_ns, int64_t now,
 		      struct bc_actions *out);
@@ -251,19 +384,11 @@ enum bc_drop slave_rx_sync(struct port *p, const struct ptp_msg *m,
 enum bc_drop slave_rx_follow_up(struct port *p, const struct ptp_msg *m,
 				tmv_t rx_ts, const struct bc_addr *src,
 				int64_t now, struct bc_actions *out);
-enum bc_drop slave_rx_delay_resp(struct port *p, const struct ptp_msg *m,
-				 tmv_t rx_ts, const struct bc_addr *src,
-				 int64_t now, struct bc_actions *out);
-/* The newest Delay_Req is still in flight (its TX timestamp or its
- * answer awaited). */
-bool slave_delay_req_waiting(const struct port *p);
-/* 0, -EOPNOTSUPP (P2P or inhibit_delay_req), or the send's error. */
-int slave_send_delay_req(struct port *p, int64_t now, struct bc_actions *o);
-void slave_delay_req_tx_ts(struct port *p, uint16_t seq, tmv_t ts,
-			   struct bc_actions *out);
-/* Forget the exchanges and the path delay (a new master or state). */
+/* Forget the Sync exchange and what the delay mechanism measured of the
+ * parent (a new master or state). */
 void slave_reset(struct port *p);
-/* The local clock was stepped by step_ns: move every stored local time. */
+/* The local clock was stepped by step_ns: move the Sync's stored local
+ * times. */
 void slave_stepped(struct port *p, int64_t step_ns);
 
 /* NetSync Monitor (bc/nsm.c): a Delay_Req this port answers as one;
@@ -288,6 +413,11 @@ enum bc_drop clock_rx_announce(struct port *p, const struct ptp_msg *m,
 			       tmv_t rx_ts, const struct bc_addr *src,
 			       int64_t now, struct bc_actions *out);
 bool clock_is_parent(const struct bc *bc, const struct port_identity *pi);
+static inline bool port_from_parent(const struct port *p,
+				    const struct ptp_msg *m)
+{
+	return clock_is_parent(p->bc, &m->hdr.source_port_identity);
+}
 /* parentDS, currentDS and timePropertiesDS as this clock's own (GM), or
  * from the Announce of the record chosen as parent (9.3.5). */
 void clock_set_own_parent(struct bc *bc);

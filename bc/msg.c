@@ -265,6 +265,9 @@ const char *bc_drop_name(enum bc_drop d)
 		[BC_DROP_NOT_QUALIFIED] = "not_qualified",
 		[BC_DROP_UNSUPPORTED] = "unsupported",
 		[BC_DROP_LEAP_WINDOW] = "leap_second_window",
+		[BC_DROP_WRONG_MECHANISM] = "wrong_delay_mechanism",
+		[BC_DROP_MULTIPLE_PEERS] = "multiple_peers",
+		[BC_DROP_NOT_AS_CAPABLE] = "not_as_capable",
 	};
 
 	if ((unsigned)d < BC_DROP_COUNT && names[d])
@@ -281,6 +284,7 @@ bool bc_drop_is_ignored(enum bc_drop d)
 	case BC_DROP_NOT_FOR_US:
 	case BC_DROP_NOT_QUALIFIED:
 	case BC_DROP_LEAP_WINDOW:
+	case BC_DROP_NOT_AS_CAPABLE:
 		return true;
 	default:
 		return false;

@@ -57,6 +57,13 @@ enum bc_drop {
 	BC_DROP_UNSUPPORTED, /* valid, but hvptpd does not handle it */
 	BC_DROP_LEAP_WINDOW, /* a Sync within a second of a leap second on a
 				port stamped by a UTC clock (ambiguous) */
+	BC_DROP_WRONG_MECHANISM, /* a delay message of the other mechanism
+				    (Delay_Req on a P2P port, Pdelay_Req
+				    on an E2E one) */
+	BC_DROP_MULTIPLE_PEERS, /* a second Pdelay_Resp to one Pdelay_Req
+				   (several responders on the link) */
+	BC_DROP_NOT_AS_CAPABLE, /* Announce or Sync on an 802.1AS port that
+				   is not asCapable */
 	BC_DROP_COUNT
 };
 
@@ -180,8 +187,21 @@ struct ptp_tlv {
 	const uint8_t *value;
 };
 
+/* IEEE 802.1AS Follow_Up information TLV (ORGANIZATION_EXTENSION,
+ * organizationId 00-80-C2, subtype 00-00-01; 802.1AS-2020 11.4.4.3). */
+#define PTP_FUP_INFO_LEN 28 /* its lengthField */
+struct ptp_follow_up_info {
+	int32_t cumulative_scaled_rate_offset; /* (rateRatio - 1) * 2^41 */
+	uint16_t gm_time_base_indicator;
+	uint8_t last_gm_phase_change[12]; /* ScaledNs, as on the wire */
+	int32_t scaled_last_gm_phase_change;
+};
+
 /* Decoded views of the TLVs the core acts on (filled by msg_unpack). */
 struct ptp_tlv_views {
+	/* the first Follow_Up information TLV */
+	bool has_follow_up_info;
+	struct ptp_follow_up_info follow_up_info;
 	/* PATH_TRACE: the clock identities, in order */
 	uint8_t path_trace_count;
 	bool has_path_trace;

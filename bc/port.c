@@ -107,17 +107,22 @@ enum rx_need { RX_ANY, RX_SLAVE, RX_MASTER };
 struct rx_entry {
 	rx_handler handler; /* NULL: valid, but not handled (counted) */
 	enum rx_need need;
+	uint8_t mech; /* the delay mechanism it belongs to, 0: any (a
+			 Pdelay_Req checks itself: Auto turns P2P on it) */
 };
 
 static const struct rx_entry rx_table[PTP_MSG_TYPE_COUNT] = {
-	[PTP_MSG_SYNC] = { slave_rx_sync, RX_SLAVE },
-	[PTP_MSG_DELAY_REQ] = { master_rx_delay_req, RX_MASTER },
-	[PTP_MSG_FOLLOW_UP] = { slave_rx_follow_up, RX_SLAVE },
-	[PTP_MSG_DELAY_RESP] = { slave_rx_delay_resp, RX_SLAVE },
-	[PTP_MSG_ANNOUNCE] = { clock_rx_announce, RX_ANY },
-	[PTP_MSG_MANAGEMENT] = { mgmt_port_rx, RX_ANY },
-	/* Pdelay_* and Signaling: P2P and unicast negotiation are not
-	 * implemented yet */
+	[PTP_MSG_SYNC] = { slave_rx_sync, RX_SLAVE, 0 },
+	[PTP_MSG_DELAY_REQ] = { master_rx_delay_req, RX_MASTER, DM_E2E },
+	[PTP_MSG_PDELAY_REQ] = { p2p_rx_pdelay_req, RX_ANY, 0 },
+	[PTP_MSG_PDELAY_RESP] = { p2p_rx_pdelay_resp, RX_ANY, DM_P2P },
+	[PTP_MSG_FOLLOW_UP] = { slave_rx_follow_up, RX_SLAVE, 0 },
+	[PTP_MSG_DELAY_RESP] = { e2e_rx_delay_resp, RX_SLAVE, DM_E2E },
+	[PTP_MSG_PDELAY_RESP_FOLLOW_UP] = { p2p_rx_pdelay_fup, RX_ANY,
+					    DM_P2P },
+	[PTP_MSG_ANNOUNCE] = { clock_rx_announce, RX_ANY, 0 },
+	[PTP_MSG_MANAGEMENT] = { mgmt_port_rx, RX_ANY, 0 },
+	/* Signaling: unicast negotiation is not implemented yet */
 };
 
 static enum bc_drop rx_dispatch(struct port *p, const struct ptp_msg *m,
@@ -130,6 +135,12 @@ static enum bc_drop rx_dispatch(struct port *p, const struct ptp_msg *m,
 		return nsm_rx_request(p, m, rx_ts, src, now, out);
 	if (!e->handler)
 		return BC_DROP_UNSUPPORTED;
+	if (e->mech && e->mech != p->ds.delay_mechanism)
+		return BC_DROP_WRONG_MECHANISM;
+	if ((m->hdr.msg_type == PTP_MSG_ANNOUNCE ||
+	     m->hdr.msg_type == PTP_MSG_SYNC) &&
+	    !port_as_capable(p))
+		return BC_DROP_NOT_AS_CAPABLE;
 	if (e->need == RX_SLAVE && !port_is_slave(p))
 		return BC_DROP_WRONG_STATE;
 	if (e->need == RX_MASTER && p->ds.port_state != PS_MASTER)
@@ -218,6 +229,15 @@ void port_header(struct port *p, struct ptp_msg *m, unsigned type,
 	m->hdr.log_msg_interval = log_interval;
 }
 
+/* A one-step Sync or Pdelay_Resp: the transport completes it at egress
+ * and no TX timestamp comes back (token 0). */
+static bool port_one_step_msg(const struct ptp_msg *m)
+{
+	return (m->hdr.msg_type == PTP_MSG_SYNC ||
+		m->hdr.msg_type == PTP_MSG_PDELAY_RESP) &&
+	       !(m->hdr.flags & PTP_FLAG_TWO_STEP);
+}
+
 int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
 	      const struct bc_addr *addr, int64_t now, struct bc_actions *out)
 {
@@ -230,7 +250,7 @@ int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
 	len = msg_pack(m, buf, sizeof(buf));
 	if (len < 0)
 		return len;
-	if (event)
+	if (event && !port_one_step_msg(m))
 		token = port_pend_add(p, m->hdr.msg_type, m->hdr.sequence_id,
 				      now, out);
 	err = act_send(out, p->index, event, dest, addr, buf, (size_t)len,
@@ -284,6 +304,23 @@ uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
 	return token;
 }
 
+static bool pend_is_peer(const struct pending_tx *pt)
+{
+	return pt->msg_type == PTP_MSG_PDELAY_REQ ||
+	       pt->msg_type == PTP_MSG_PDELAY_RESP;
+}
+
+void port_pend_forget(struct port *p, struct bc_actions *out)
+{
+	bool keep = port_is_active(p);
+
+	for (int i = 0; i < PORT_MAX_PENDING; i++) {
+		if (!keep || !pend_is_peer(&p->pend[i]))
+			p->pend[i].used = false;
+	}
+	pend_rearm(p, out);
+}
+
 int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,
 	       struct bc_actions *out)
 {
@@ -304,8 +341,8 @@ int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,
 		nsm_sync_tx_ts(p, pt.seq, ts, now, out);
 	else if (pt.msg_type == PTP_MSG_SYNC && p->ds.port_state == PS_MASTER)
 		master_sync_tx_ts(p, pt.seq, ts, now, out);
-	else if (pt.msg_type == PTP_MSG_DELAY_REQ && port_is_slave(p))
-		slave_delay_req_tx_ts(p, pt.seq, ts, out);
+	else
+		port_delay_ops(p)->tx_ts(p, pt.msg_type, pt.seq, ts, now, out);
 	return 0;
 }
 
@@ -411,8 +448,8 @@ int port_timer(struct port *p, enum bc_timer t, int64_t now,
 		master_send_sync(p, now, out);
 		break;
 	case BC_TMR_DELAY_REQ_TX:
-		port_timer_arm(p, t, now + port_random_delay_req_ns(p), out);
-		slave_send_delay_req(p, now, out);
+	case BC_TMR_PDELAY_REQ_TX:
+		port_delay_ops(p)->timer(p, now, out);
 		break;
 	case BC_TMR_QUALIFICATION:
 		port_dispatch(p, BC_EV_QUALIFICATION_TIMEOUT_EXPIRES, now, out);
@@ -470,9 +507,9 @@ int port_delay_req_at(struct port *p, int64_t at_ns, int64_t now,
 		p->cnt.delay_req_asked++;
 		return 0;
 	}
-	if (slave_delay_req_waiting(p))
+	if (e2e_req_waiting(p))
 		return -EBUSY;
-	err = slave_send_delay_req(p, now, out);
+	err = e2e_send_req(p, now, out);
 	if (err)
 		return err;
 	p->cnt.delay_req_asked++;
@@ -485,4 +522,5 @@ void port_stepped(struct port *p, int64_t step_ns)
 {
 	if (port_is_slave(p))
 		slave_stepped(p, step_ns);
+	port_delay_ops(p)->stepped(p, step_ns);
 }

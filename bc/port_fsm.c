@@ -182,8 +182,6 @@ static void arm_group(struct port *p, enum state_group g, int64_t now,
 		break;
 	case G_SLAVE:
 		port_arm_announce_rx(p, now, out);
-		port_timer_arm(p, BC_TMR_DELAY_REQ_TX,
-			       now + port_random_delay_req_ns(p), out);
 		break;
 	case G_NONE:
 		break;
@@ -199,12 +197,15 @@ void port_enter_state(struct port *p, enum port_state st, int64_t now,
 	p->ds.port_state = st;
 	if (from == to)
 		return;
-	for (int t = 0; t < BC_TMR_COUNT; t++)
-		port_timer_stop(p, (enum bc_timer)t, out);
+	/* the peer delay runs on, in every active state */
+	for (int t = 0; t < BC_TMR_COUNT; t++) {
+		if (t != BC_TMR_PDELAY_REQ_TX || !port_is_active(p))
+			port_timer_stop(p, (enum bc_timer)t, out);
+	}
 	/* the TX timestamps still awaited belong to the old state's
 	 * exchanges (and are lost with a link that went down): with the
 	 * TX_TS timer stopped, a stale deadline would fault the port later */
-	memset(p->pend, 0, sizeof(p->pend));
+	port_pend_forget(p, out);
 	if (from == G_SLAVE || to == G_SLAVE)
 		slave_reset(p);
 	if (to == G_FAULTY || st == PS_INITIALIZING || st == PS_DISABLED) {
@@ -212,6 +213,7 @@ void port_enter_state(struct port *p, enum port_state st, int64_t now,
 		p->erbest = NULL;
 	}
 	arm_group(p, to, now, out);
+	port_delay_ops(p)->enter_state(p, now, out);
 }
 
 void port_change_state(struct port *p, enum port_state to, enum bc_event ev,

@@ -34,7 +34,7 @@ void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
 	struct ptp_announce *a;
 	struct ptp_msg m;
 
-	if (p->cfg.inhibit_announce)
+	if (p->cfg.inhibit_announce || !port_as_capable(p))
 		return;
 	port_header(p, &m, PTP_MSG_ANNOUNCE, p->seq_announce++,
 		    p->ds.log_announce_interval);
@@ -63,9 +63,13 @@ void master_send_sync(struct port *p, int64_t now, struct bc_actions *o)
 {
 	struct ptp_msg m;
 
+	if (!port_as_capable(p))
+		return; /* 802.1AS: no Sync on a port not asCapable */
 	port_header(p, &m, PTP_MSG_SYNC, p->seq_sync++,
 		    p->ds.log_sync_interval);
-	m.hdr.flags |= PTP_FLAG_TWO_STEP;
+	/* one-step: originTimestamp is the transport's to fill at egress */
+	if (!p->cfg.one_step && !p->cfg.p2p_one_step)
+		m.hdr.flags |= PTP_FLAG_TWO_STEP;
 	if (port_send(p, &m, true, BC_DEST_PRIMARY, NULL, now, o) < 0)
 		clock_log_port(p, CM_LOG_WARNING, "sync did not fit");
 }
@@ -73,6 +77,9 @@ void master_send_sync(struct port *p, int64_t now, struct bc_actions *o)
 void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
 		       struct bc_actions *out)
 {
+	static const struct ptp_follow_up_info fui;
+	uint8_t info[PTP_FUP_INFO_LEN];
+	struct wire_writer scratch;
 	struct ptp_msg m;
 
 	/* a UTC clock repeats the second of a leap61: its time is ambiguous,
@@ -82,6 +89,11 @@ void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
 	port_header(p, &m, PTP_MSG_FOLLOW_UP, seq, p->ds.log_sync_interval);
 	m.body.follow_up.precise_origin_timestamp =
 		tmv_to_ptp_timestamp(port_to_wire(p, ts));
+	/* 802.1AS: the Follow_Up information, all zero as ptp4l sends it
+	 * (this clock is its downstream's grandmaster time source) */
+	wire_writer_init(&scratch, info, sizeof(info));
+	if (p->cfg.follow_up_info)
+		tlv_put_follow_up_info(&m, &scratch, &fui);
 	port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, out);
 }
 

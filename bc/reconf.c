@@ -120,7 +120,7 @@ void bc_port_cfg_take_live(struct bc_port_cfg *to,
 	to->net_sync_monitor = from->net_sync_monitor;
 }
 
-_Static_assert(sizeof(struct bc_port_cfg) == 112,
+_Static_assert(sizeof(struct bc_port_cfg) == 144,
 	       "bc_port_cfg changed: is the new field live (reconf.c)?");
 static bool port_only_live(const struct bc_port_cfg *o,
 			   const struct bc_port_cfg *n)
@@ -129,6 +129,16 @@ static bool port_only_live(const struct bc_port_cfg *o,
 	       o->log_min_pdelay_req_interval ==
 		       n->log_min_pdelay_req_interval &&
 	       o->delay_mechanism == n->delay_mechanism &&
+	       o->delay_auto == n->delay_auto &&
+	       o->freq_est_interval == n->freq_est_interval &&
+	       o->allowed_lost_responses == n->allowed_lost_responses &&
+	       o->one_step == n->one_step &&
+	       o->p2p_one_step == n->p2p_one_step &&
+	       o->follow_up_info == n->follow_up_info &&
+	       o->as_capable_always == n->as_capable_always &&
+	       o->neighbor_prop_delay_thresh_ns ==
+		       n->neighbor_prop_delay_thresh_ns &&
+	       o->min_neighbor_prop_delay_ns == n->min_neighbor_prop_delay_ns &&
 	       o->ignore_transport_specific == n->ignore_transport_specific &&
 	       o->transport_specific == n->transport_specific;
 }

@@ -29,6 +29,36 @@ static int tlv_decode_path_trace(struct wire_reader *value, struct ptp_msg *m,
 	return 0;
 }
 
+static const uint8_t tlv_ieee8021_id[3] = { 0x00, 0x80, 0xC2 };
+static const uint8_t tlv_fup_info_subtype[3] = { 0x00, 0x00, 0x01 };
+
+/* ORGANIZATION_EXTENSION: organizationId, organizationSubType, data.  The
+ * one the core reads is 802.1AS's Follow_Up information (the first one
+ * of a message); every other organisation's is only checked. */
+static int tlv_decode_org(struct wire_reader *value, struct ptp_msg *m,
+			  int index)
+{
+	struct ptp_follow_up_info *f = &m->tlv_view.follow_up_info;
+	struct wire_reader org = *value;
+	uint8_t id[3], sub[3];
+
+	wire_get_bytes(value, id, 3);
+	wire_get_bytes(value, sub, 3);
+	/* not 802.1AS's Follow_Up information: the power profile's? */
+	if (memcmp(id, tlv_ieee8021_id, 3) || memcmp(sub, tlv_fup_info_subtype, 3))
+		return power_tlv_decode(&org, m, index);
+	if (wire_reader_remaining(value) != PTP_FUP_INFO_LEN - 6)
+		return -EBADMSG;
+	if (m->tlv_view.has_follow_up_info)
+		return 0;
+	m->tlv_view.has_follow_up_info = true;
+	f->cumulative_scaled_rate_offset = (int32_t)wire_get_u32(value);
+	f->gm_time_base_indicator = wire_get_u16(value);
+	wire_get_bytes(value, f->last_gm_phase_change, 12);
+	f->scaled_last_gm_phase_change = (int32_t)wire_get_u32(value);
+	return 0;
+}
+
 /* managementId of the first MANAGEMENT or MANAGEMENT_ERROR_STATUS kept. */
 static void tlv_view_set_mgmt_id(struct ptp_tlv_views *v, uint16_t id)
 {
@@ -80,7 +110,7 @@ static const struct tlv_desc tlv_table[] = {
 	{ TLV_MANAGEMENT_ERROR_STATUS, "MANAGEMENT_ERROR_STATUS", 8, TLV_NO_MAX,
 	  true, tlv_decode_management_error },
 	{ TLV_ORGANIZATION_EXTENSION, "ORGANIZATION_EXTENSION", 6, TLV_NO_MAX,
-	  false, power_tlv_decode },
+	  false, tlv_decode_org },
 	{ TLV_REQUEST_UNICAST_TRANSMISSION, "REQUEST_UNICAST_TRANSMISSION", 6, 6,
 	  true, NULL },
 	{ TLV_GRANT_UNICAST_TRANSMISSION, "GRANT_UNICAST_TRANSMISSION", 8, 8,
@@ -269,6 +299,20 @@ int tlv_put_path_trace(struct ptp_msg *m, struct wire_writer *scratch,
 	for (i = 0; i < n; i++)
 		wire_put_clock_identity(scratch, &ids[i]);
 	return tlv_value_end(m, TLV_PATH_TRACE, scratch, start);
+}
+
+int tlv_put_follow_up_info(struct ptp_msg *m, struct wire_writer *scratch,
+			   const struct ptp_follow_up_info *f)
+{
+	size_t start = tlv_value_begin(scratch);
+
+	wire_put_bytes(scratch, tlv_ieee8021_id, 3);
+	wire_put_bytes(scratch, tlv_fup_info_subtype, 3);
+	wire_put_u32(scratch, (uint32_t)f->cumulative_scaled_rate_offset);
+	wire_put_u16(scratch, f->gm_time_base_indicator);
+	wire_put_bytes(scratch, f->last_gm_phase_change, 12);
+	wire_put_u32(scratch, (uint32_t)f->scaled_last_gm_phase_change);
+	return tlv_value_end(m, TLV_ORGANIZATION_EXTENSION, scratch, start);
 }
 
 int tlv_put_management(struct ptp_msg *m, struct wire_writer *scratch,

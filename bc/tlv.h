@@ -110,6 +110,10 @@ int tlv_value_end(struct ptp_msg *m, uint16_t type,
 int tlv_put_path_trace(struct ptp_msg *m, struct wire_writer *scratch,
 		       const struct clock_identity *ids, unsigned n);
 
+/* 802.1AS Follow_Up information (ORGANIZATION_EXTENSION 00-80-C2 / 1). */
+int tlv_put_follow_up_info(struct ptp_msg *m, struct wire_writer *scratch,
+			   const struct ptp_follow_up_info *f);
+
 /* MANAGEMENT (15.5.2): managementId then data (len bytes, padded even). */
 int tlv_put_management(struct ptp_msg *m, struct wire_writer *scratch,
 		       uint16_t management_id, const void *data, size_t len);

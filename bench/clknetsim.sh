@@ -16,6 +16,7 @@
 #   PHC step        the slave's PHC jumps 10 ms at 500 s (an outside step)
 #   100 ms path     a 100 ms link and logMinDelayReqInterval -4 on every
 #                   node: a Delay_Req every 62.5 ms, about three in flight
+#   P2P             delay_mechanism P2P on every node (peer delay)
 # Figures, from the simulator's true error (1 sample/s), each the median
 # over BENCH_SEEDS (default 1..5):
 #   rms, max  after the first 300 s of a 1000-s run (both are locked by
@@ -56,6 +57,7 @@ rows=(
 	"fm1000|PHC -1000 ppm"
 	"step|PHC step 10 ms"
 	"long|100 ms path"
+	"p2p|P2P"
 )
 STEP_AT=500
 
@@ -90,6 +92,7 @@ row_setup() {
 	fm1000) clock 2 phc freq -1e-3 ;;
 	step) clock 2 phc step "$(step_at "$STEP_AT" 0.01)"; skip=$STEP_AT ;;
 	long) delay=0.1 ptp_conf="logMinDelayReqInterval -4" ;;
+	p2p) ptp_conf="delay_mechanism P2P" ;;
 	*) test_fail "unknown row $row" ;;
 	esac
 	node 1 ptp4l hw eth0 "clockClass 6"

@@ -209,13 +209,13 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("allow_unauth", P, "0", 0, 2,
 	      "Accept unauthenticated messages: 0 never, 1 always, 2 only "
 	      "before the port is authenticated."),
-	O_INT("allowedLostResponses", P, "3", 1, 255,
+	O_INT("allowedLostResponses", PI, "3", 1, 255,
 	      "Missing peer delay responses tolerated before the peer is "
 	      "considered not asCapable (802.1AS)."),
 	O_INT("announceReceiptTimeout", PL, "3", 2, UINT8_MAX,
 	      "Announce intervals without an Announce before the master is "
 	      "considered lost."),
-	O_ENU("asCapable", P, "auto", as_capable_enu,
+	O_ENU("asCapable", PI, "auto", as_capable_enu,
 	      "802.1AS asCapable: 'auto' follows the peer delay measurement, "
 	      "'true' forces it on."),
 	O_INT("assume_two_step", GI, "0", 0, 1,
@@ -347,11 +347,11 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Followers: offset in seconds above which a reading steps the "
 	      "clock (phc2sys -S; 0: never after the first).  A step of the "
 	      "reference is passed on to its followers at once."),
-	O_INT("follow_up_info", P, "0", 0, 1,
+	O_INT("follow_up_info", PI, "0", 0, 1,
 	      "Add the 802.1AS Follow_Up information TLV."),
 	O_INT("free_running", GI, "0", 0, 1,
 	      "Run the protocol but never adjust any clock."),
-	O_INT("freq_est_interval", P, "1", INT_MIN, INT_MAX,
+	O_INT("freq_est_interval", PI, "1", INT_MIN, INT_MAX,
 	      "Log2 seconds over which the neighbor rate ratio is "
 	      "estimated."),
 	O_INT("G.8275.defaultDS.localPriority", G, "128", 1, UINT8_MAX,
@@ -458,13 +458,13 @@ static const struct cfg_option_info cfg_options[] = {
 	      "off)."),
 	O_INT("metrics_textfile_interval", GL | OPT_HVPTP, "10", 1, 3600,
 	      "Seconds between writes of metrics_textfile."),
-	O_INT("min_neighbor_prop_delay", P, "-20000000", INT_MIN, -1,
+	O_INT("min_neighbor_prop_delay", PI, "-20000000", INT_MIN, -1,
 	      "Peer delays below this (ns) make the port not asCapable "
 	      "(802.1AS)."),
 	O_INT("msg_interval_request", P, "0", 0, 1,
 	      "Ask the master to change Sync intervals (802.1AS message "
 	      "interval request TLV)."),
-	O_INT("neighborPropDelayThresh", P, "20000000", 0, INT_MAX,
+	O_INT("neighborPropDelayThresh", PI, "20000000", 0, INT_MAX,
 	      "Peer delays above this (ns) make the port not asCapable "
 	      "(802.1AS)."),
 	O_INT("net_sync_monitor", PL, "0", 0, 1,
@@ -654,11 +654,12 @@ static const struct cfg_option_info cfg_options[] = {
 	      "timePropertiesDS.timeSource announced as grandmaster (0xA0: "
 	      "internal oscillator)."),
 	O_ENU("time_stamping", PI, "hardware", time_stamping_enu,
-	      "Time stamping: hardware or software; onestep and p2p1step "
-	      "(hardware one-step Sync, and Pdelay_Resp: "
-	      "HWTSTAMP_TX_ONESTEP_SYNC / _P2P, refused at start when the "
-	      "driver lacks them) are refused until the core sends one-step "
-	      "Sync; legacy is refused.  hvptpd also takes it per port, for "
+	      "Time stamping: hardware, software, onestep (hardware, Sync "
+	      "without Follow_Up: the NIC writes its egress time; "
+	      "HWTSTAMP_TX_ONESTEP_SYNC, refused at start when the driver "
+	      "lacks it) or p2p1step (onestep, and Pdelay_Resp without "
+	      "Follow_Up: the NIC adds the turnaround; HWTSTAMP_TX_ONESTEP_P2P);"
+	      " legacy is refused.  hvptpd also takes it per port, for "
 	      "hardware and software ports in one clock (ptp4l: global "
 	      "only)."),
 	O_INT("transportSpecific", PI, "0", 0, 0x0F,
@@ -702,7 +703,9 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Timestamp processing: filter, raw, filter_weight or "
 	      "raw_weight."),
 	O_INT("twoStepFlag", GI, "1", 0, 1,
-	      "Send two-step Sync (Sync plus Follow_Up)."),
+	      "Send two-step Sync (Sync plus Follow_Up); 0 with hardware "
+	      "time stamping is time_stamping onestep, as ptp4l, and is "
+	      "refused with software time stamping."),
 	O_INT("tx_timestamp_timeout", GL, "10", 1, INT_MAX,
 	      "Milliseconds to wait for a transmit timestamp."),
 	O_INT("udp_ttl", PI, "1", 1, 255,

@@ -70,6 +70,12 @@ static int copy_path(char *dst, size_t cap, const char *src)
  * these numbers). */
 enum { TS_HARDWARE = 0, TS_SOFTWARE = 1, TS_LEGACY = 2, TS_ONESTEP = 3,
        TS_P2P1STEP = 4 };
+
+/* time_stamping onestep or p2p1step. */
+static bool ts_one_step(int ts)
+{
+	return ts == TS_ONESTEP || ts == TS_P2P1STEP;
+}
 enum { DSCMP_IEEE1588 = 0 };
 enum { SERVO_NAME_PI = 0, SERVO_NAME_LINREG = 1, SERVO_NAME_KALMAN = 5 };
 enum { CT_OC = 0, CT_BC = 1 };
@@ -101,8 +107,10 @@ static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 	k->slave_only = cfg_get_int(c, NULL, "clientOnly") != 0;
 	if (k->slave_only)
 		k->clock_quality.clock_class = 255; /* as ptp4l: 7.6.2.5 */
-	/* twoStepFlag 0 is a port's one-step: onestep_from_cfg */
-	k->two_step = cfg_get_int(c, NULL, "twoStepFlag") != 0;
+	/* twoStepFlag 0 is a port's one-step (onestep_from_cfg refuses it
+	 * with software stamps); so are onestep and p2p1step */
+	k->two_step = cfg_get_int(c, NULL, "twoStepFlag") != 0 &&
+		      !ts_one_step(cfg_get_enum(c, NULL, "time_stamping"));
 	k->ptp_minor_version = (uint8_t)cfg_get_int(c, NULL, "ptp_minor_version");
 	k->max_steps_removed = (uint8_t)cfg_get_int(c, NULL, "maxStepsRemoved");
 	k->time_source = (uint8_t)cfg_get_int(c, NULL, "timeSource");
@@ -119,12 +127,39 @@ static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 	return rc;
 }
 
+/* One-step on a port, as ptp4l harmonises it: time_stamping onestep or
+ * p2p1step, or twoStepFlag 0 on a hardware-stamped port (onestep). */
+static void port_one_step_from_cfg(const struct cfg *c, const char *name,
+				   struct bc_port_cfg *p)
+{
+	int ts = cfg_get_enum(c, name, "time_stamping");
+
+	p->p2p_one_step = ts == TS_P2P1STEP;
+	p->one_step = ts == TS_ONESTEP ||
+		      (ts == TS_HARDWARE &&
+		       cfg_get_int(c, NULL, "twoStepFlag") == 0);
+}
+
+/* 802.1AS: follow_up_info makes the port an 802.1AS one, whose
+ * asCapable ('auto': from the peer delay; 'true': always) gates Sync,
+ * Announce and the BMCA (bc/bc.h). */
+static void gptp_from_cfg(const struct cfg *c, const char *name,
+			  struct bc_port_cfg *p)
+{
+	p->follow_up_info = cfg_get_int(c, name, "follow_up_info") != 0;
+	p->as_capable_always = cfg_get_enum(c, name, "asCapable") == 0; /* true */
+	p->neighbor_prop_delay_thresh_ns =
+		cfg_get_int(c, name, "neighborPropDelayThresh");
+	p->min_neighbor_prop_delay_ns =
+		cfg_get_int(c, name, "min_neighbor_prop_delay");
+}
+
 static int port_from_cfg(const struct cfg *c, const char *name,
 			 struct bc_port_cfg *p, struct set_report *err)
 {
 	int dm = cfg_get_enum(c, name, "delay_mechanism");
 	int len = cfg_get_int(c, name, "delay_filter_length");
-	int rc = 0;
+	int rc = 0, fei;
 
 	bc_port_cfg_default(p, name);
 	p->log_announce_interval = (int8_t)cfg_get_int(c, name, "logAnnounceInterval");
@@ -169,11 +204,19 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 			    "%d: hvptpd keeps at most 64 samples", len);
 	else
 		p->delay_filter_length = (uint8_t)len;
-	if (dm != DM_E2E)
+	gptp_from_cfg(c, name, p);
+	fei = cfg_get_int(c, name, "freq_est_interval");
+	/* as ptp4l, a longer span only stops at the counter's width */
+	p->freq_est_interval = (int8_t)(fei < -16 ? -16 : fei > 24 ? 24 : fei);
+	p->allowed_lost_responses =
+		(uint8_t)cfg_get_int(c, name, "allowedLostResponses");
+	if (dm == DM_COMMON_P2P || dm == DM_NO_MECHANISM)
 		rc = refuse(err, "delay_mechanism",
-			    "%s: only E2E is implemented yet",
-			    dm == DM_P2P ? "P2P" : "not E2E");
-	p->delay_mechanism = DM_E2E;
+			    "%s: not implemented (E2E, P2P and Auto are)",
+			    dm == DM_COMMON_P2P ? "COMMON_P2P" : "NONE");
+	/* Auto (0) starts E2E, as ptp4l's */
+	p->delay_auto = dm == 0;
+	p->delay_mechanism = dm == DM_P2P ? DM_P2P : DM_E2E;
 	return rc;
 }
 
@@ -239,8 +282,8 @@ static int transport_addrs(const struct cfg *c, const char *name,
  * (and Pdelay_Resp) as it leaves.  The transport's part is here
  * (transport_cfg.onestep: SIOCSHWTSTAMP's tx_type, checked against the
  * driver's tx_types at start, and TRANSPORT_ONESTEP sends); the core's
- * part (Sync with twoStepFlag clear and no Follow_Up, its token never
- * returned) is not in yet, so it is refused here, with the reason.
+ * (Sync with twoStepFlag clear and no Follow_Up, Pdelay_Resp with the
+ * turnaround in its correction) comes from port_one_step_from_cfg.
  */
 static int onestep_from_cfg(const struct cfg *c, int ts,
 			    struct transport_cfg *t, struct set_report *err)
@@ -254,15 +297,7 @@ static int onestep_from_cfg(const struct cfg *c, int ts,
 	if (!two_step && !ts_is_hardware(ts))
 		return refuse(err, "twoStepFlag", "%s", "0: one step is only "
 			      "possible with hardware time stamping");
-	if (t->onestep == HWTS_ONESTEP_OFF)
-		return 0;
-	return refuse(err, ts == TS_HARDWARE ? "twoStepFlag" : "time_stamping",
-		      "%s: the device side is there (%s), but the core does "
-		      "not send one-step Sync yet",
-		      ts == TS_HARDWARE ? "0" : ts == TS_P2P1STEP ? "p2p1step"
-								 : "onestep",
-		      ts == TS_P2P1STEP ? "HWTSTAMP_TX_ONESTEP_P2P"
-					: "HWTSTAMP_TX_ONESTEP_SYNC");
+	return 0;
 }
 
 static int transport_from_cfg(const struct cfg *c, const char *name,
@@ -727,6 +762,7 @@ static int settings_read(const struct cfg *c, struct hvd_settings *s,
 		err->port = name;
 		port_ts_from_cfg(c, name, s, i, err);
 		port_from_cfg(c, name, &s->ports[i], err);
+		port_one_step_from_cfg(c, name, &s->ports[i]);
 		s->ports[i].hw_timestamping = s->port_hardware[i];
 		s->ports[i].clock_is_utc = !s->port_hardware[i];
 		transport_from_cfg(c, name, &s->transport[i], err);

@@ -664,6 +664,16 @@ static void render_port_counters(struct mw *w,
 			    "outside their random timer.",
 			    offsetof(struct bc_port_counters,
 				     delay_req_asked));
+	render_port_counter(w, s, "hvptp_pdelay_timeouts_total",
+			    "P2P: Pdelay_Req messages without a whole answer "
+			    "before the next one.",
+			    offsetof(struct bc_port_counters,
+				     pdelay_timeouts));
+	render_port_counter(w, s, "hvptp_pdelay_multiple_responders_total",
+			    "P2P: Pdelay_Req messages answered by several "
+			    "responders (a link that is not point to point).",
+			    offsetof(struct bc_port_counters,
+				     pdelay_multiple));
 }
 
 static void render_foreign_masters(struct mw *w,

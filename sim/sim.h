@@ -103,6 +103,7 @@ enum {
 	SIM_XF_CLOCK_CLASSES,
 	SIM_XF_GM_CLASSES,
 	SIM_XF_ALARMS,
+	SIM_XF_LINK_DELAY,
 	SIM_XF_COUNT
 };
 #define SIM_XF_ALL ((1u << SIM_XF_COUNT) - 1)
@@ -112,6 +113,7 @@ struct sim_expect {
 	double val[SIM_EXP_COUNT]; /* ns, ppb, count, 0/1 */
 	int line[SIM_EXP_COUNT];
 	char port_state[160]; /* "PORT:STATE ..." or "" */
+	char link_delay[160]; /* "PORT:MIN-MAX ..." (ns, P2P) or "" */
 	char clock_classes[96]; /* "248 135 ..." (own clockClass) or "" */
 	char gm_classes[96]; /* the same of the grandmaster followed */
 	char alarms[512]; /* "KIND[(SUBJECT)] raised|cleared A..B, ..." */
@@ -252,6 +254,15 @@ struct sim_node {
 	bool up;
 	uint32_t epoch; /* bumped at each (re)start */
 	uint32_t tgen[SIM_MAX_PORTS][BC_TMR_COUNT];
+	/* p2p1step: the RX times of the last Pdelay_Reqs per port, for the
+	 * "NIC" to put the turnaround into the one-step Pdelay_Resp */
+	struct sim_p2p1 {
+		bool used;
+		uint16_t seq;
+		uint8_t src[10]; /* sourcePortIdentity */
+		int64_t t2;
+	} p2p1[SIM_MAX_PORTS][4];
+	unsigned p2p1_next[SIM_MAX_PORTS];
 	uint32_t xgen[EXEC_TMR_COUNT]; /* the executor's timers */
 	int64_t guest_next; /* a guest's next reading (mono) */
 	bool summary_armed;

@@ -329,6 +329,40 @@ static void check_port_states(const struct sim *s, const struct sim_node *n,
 	}
 }
 
+/* Each "PORT:MIN-MAX": the port's link delay (P2P) at the end. */
+static void check_link_delays(const struct sim *s, const struct sim_node *n,
+			      struct tally *t, FILE *out)
+{
+	char buf[160], *tok, *save = NULL, what[200], got[64];
+	struct bc_pdelay_info pi;
+	long long lo = 0, hi = 0;
+	bool ok;
+	int k;
+
+	snprintf(buf, sizeof(buf), "%s", n->m.exp.link_delay);
+	for (tok = strtok_r(buf, " \t,", &save); tok;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		char *colon = strchr(tok, ':');
+
+		*colon = '\0';
+		sscanf(colon + 1, "%lld-%lld", &lo, &hi);
+		k = sim_find_port(n, tok);
+		ok = n->bc && k >= 0 && bc_port_pdelay_info(n->bc, k, &pi) == 0 &&
+		     pi.valid;
+		snprintf(what, sizeof(what), "%s link_delay %s in %lld..%lld ns",
+			 n->name, tok, lo, hi);
+		if (ok)
+			snprintf(got, sizeof(got), "%lld ns",
+				 (long long)pi.mean_link_delay_ns);
+		else
+			snprintf(got, sizeof(got), "none measured");
+		ok = ok && pi.mean_link_delay_ns >= lo &&
+		     pi.mean_link_delay_ns <= hi;
+		verdict(t, out, ok, mark_of(s, &n->m.exp, SIM_XF_LINK_DELAY),
+			what, got);
+	}
+}
+
 /* Why a node (or clock) has no time error to check. */
 static const char *unmeasured_why(const struct sim *s,
 				  const struct sim_meter *mt)
@@ -403,6 +437,8 @@ static void check_node(const struct sim *s, const struct sim_node *n,
 	check_meter(s, n, &n->m, n->name, t, out);
 	if (e->port_state[0])
 		check_port_states(s, n, t, out);
+	if (e->link_delay[0])
+		check_link_delays(s, n, t, out);
 	if (e->clock_classes[0] &&
 	    (measured || (e->own & (1u << SIM_XF_CLOCK_CLASSES))))
 		check_classes(s, n, false, t, out);

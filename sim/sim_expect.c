@@ -57,6 +57,7 @@ static const struct {
 	{ "clock_classes", SIM_XF_CLOCK_CLASSES },
 	{ "gm_classes", SIM_XF_GM_CLASSES },
 	{ "alarms", SIM_XF_ALARMS },
+	{ "link_delay", SIM_XF_LINK_DELAY },
 };
 
 static int check_bit(const char *name)
@@ -188,6 +189,32 @@ static int check_port_list(struct xctx *x, const struct sim_node *n,
 	return 0;
 }
 
+/* "PORT:MIN-MAX ..." (ns) for node n: the port's measured link delay. */
+static int check_link_delay_list(struct xctx *x, const struct sim_node *n,
+				 const struct scn_entry *e)
+{
+	char buf[256], *tok, *save = NULL, *colon;
+	long long lo, hi;
+	int used;
+
+	snprintf(buf, sizeof(buf), "%s", e->value);
+	for (tok = strtok_r(buf, " \t,", &save); tok;
+	     tok = strtok_r(NULL, " \t,", &save)) {
+		colon = strchr(tok, ':');
+		used = 0;
+		if (!colon ||
+		    sscanf(colon + 1, "%lld-%lld%n", &lo, &hi, &used) != 2 ||
+		    colon[1 + used] != '\0' || lo > hi)
+			return bad_at(x, e->line, "%s: '%s': want PORT:MIN-MAX "
+					"(ns)", e->key, tok);
+		*colon = '\0';
+		if (sim_find_port(n, tok) < 0)
+			return bad_at(x, e->line, "%s: node %s has no port %s",
+					e->key, n->name, tok);
+	}
+	return 0;
+}
+
 static int global_key(struct xctx *x, const struct scn_entry *e)
 {
 	struct sim_expect_global *g = &x->s->xg;
@@ -252,7 +279,7 @@ static bool node_only(const char *key)
 {
 	return !strcmp(key, "holdover_bound") || !strcmp(key, "port_state") ||
 	       !strcmp(key, "clock_classes") || !strcmp(key, "gm_classes") ||
-	       !strcmp(key, "alarms");
+	       !strcmp(key, "alarms") || !strcmp(key, "link_delay");
 }
 
 /* leap_within is a system clock's: [expect NODE:sys], or [expect NODE]
@@ -268,6 +295,19 @@ static int leap_key_ok(struct xctx *x, const struct sim_node *n, int clk,
 		return 0;
 	return bad_at(x, e->line, "leap_within: a system clock's check "
 		      "([expect NODE:sys])");
+}
+
+/* link_delay = PORT:MIN-MAX ... ([expect NODE] only). */
+static int link_delay_key(struct xctx *x, struct sim_expect *ex,
+			  const struct sim_node *n, const struct scn_entry *e)
+{
+	if (!n)
+		return bad_at(x, e->line, "link_delay: only in [expect NODE]");
+	if (check_link_delay_list(x, n, e))
+		return -EINVAL;
+	snprintf(ex->link_delay, sizeof(ex->link_delay), "%s", e->value);
+	ex->own |= 1u << SIM_XF_LINK_DELAY;
+	return 0;
 }
 
 static int node_key(struct xctx *x, struct sim_expect *ex,
@@ -309,6 +349,8 @@ static int node_key(struct xctx *x, struct sim_expect *ex,
 		ex->own |= 1u << SIM_XF_ALARMS;
 		return 0;
 	}
+	if (strcmp(e->key, "link_delay") == 0)
+		return link_delay_key(x, ex, n, e);
 	if (strcmp(e->key, "port_state") == 0) {
 		if (!n)
 			return bad_at(x, e->line, "port_state: only in "

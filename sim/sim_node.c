@@ -164,6 +164,86 @@ static void tx_stamp(struct sim_node *n, int port, uint32_t token)
 	sim_push(s, &ev);
 }
 
+/* ---- the NIC's one-step modes (time_stamping onestep, p2p1step) ----
+ *
+ * As a NIC with HWTSTAMP_TX_ONESTEP_SYNC / _P2P: a Sync sent without
+ * twoStepFlag gets its egress time in originTimestamp; with p2p1step, a
+ * Pdelay_Resp sent without it gets the turnaround (its egress time less
+ * the Pdelay_Req's ingress time, which the port keeps) added to its
+ * correctionField.  Neither gives a TX timestamp back.  Only on ports
+ * stamped by a PHC (TAI: no UTC offset to apply), which the settings
+ * ensure. */
+
+static uint64_t get_be(const uint8_t *b, int n)
+{
+	uint64_t v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v << 8 | b[i];
+	return v;
+}
+
+static void put_be(uint8_t *b, int n, uint64_t v)
+{
+	for (int i = n - 1; i >= 0; i--, v >>= 8)
+		b[i] = (uint8_t)v;
+}
+
+static bool one_step_port(const struct sim_node *n, int port, bool p2p)
+{
+	const struct bc_port_cfg *c = &n->set.ports[port];
+
+	return p2p ? c->p2p_one_step : c->one_step || c->p2p_one_step;
+}
+
+/* A Pdelay_Req received at t2 on a p2p1step port: remembered. */
+static void p2p1_note(struct sim_node *n, int port, const uint8_t *buf,
+		      size_t len, int64_t t2)
+{
+	struct sim_p2p1 *r;
+
+	if (len < 44 || (buf[0] & 0x0F) != PTP_MSG_PDELAY_REQ ||
+	    !one_step_port(n, port, true))
+		return;
+	r = &n->p2p1[port][n->p2p1_next[port]++ % 4];
+	r->used = true;
+	r->seq = (uint16_t)get_be(buf + 30, 2);
+	memcpy(r->src, buf + 20, 10);
+	r->t2 = t2;
+}
+
+/* Complete a one-step message at egress; true when it was one (no TX
+ * timestamp then). */
+static bool one_step_patch(struct sim_node *n, int port, uint8_t *buf,
+			   size_t len)
+{
+	uint8_t type = buf[0] & 0x0F;
+	int64_t t = 0;
+
+	if (len < 44 || (buf[6] & 0x02) ||
+	    (type != PTP_MSG_SYNC && type != PTP_MSG_PDELAY_RESP) ||
+	    !one_step_port(n, port, type == PTP_MSG_PDELAY_RESP))
+		return false;
+	t = node_stamp(n, port, n->sim->now, true);
+	if (type == PTP_MSG_SYNC) {
+		put_be(buf + 34, 6, (uint64_t)(t / NS_PER_SEC));
+		put_be(buf + 40, 4, (uint64_t)(t % NS_PER_SEC));
+		return true;
+	}
+	for (int i = 0; i < 4; i++) {
+		const struct sim_p2p1 *r = &n->p2p1[port][i];
+
+		if (r->used && r->seq == get_be(buf + 30, 2) &&
+		    len >= 54 && !memcmp(r->src, buf + 44, 10)) {
+			int64_t c = (int64_t)get_be(buf + 8, 8);
+
+			put_be(buf + 8, 8, (uint64_t)(c + (t - r->t2) * 65536));
+			break;
+		}
+	}
+	return true;
+}
+
 /* Which endpoint a unicast goes to: -1 for all, -2 for none. */
 static int unicast_ep(const struct sim *s, const struct sim_port *p,
 		      enum bc_dest dest, const struct bc_addr *addr)
@@ -187,6 +267,7 @@ static int plat_send(void *ctx, int port, bool event, enum bc_dest dest,
 	struct sim_node *n = ctx;
 	struct sim *s = n->sim;
 	struct deliver_ctx d = { .s = s };
+	uint8_t one[sizeof(s->msgs[0].buf)];
 	const struct sim_port *p;
 	struct sim_msg *m;
 	int to;
@@ -196,7 +277,8 @@ static int plat_send(void *ctx, int port, bool event, enum bc_dest dest,
 	p = &n->ports[port];
 	if (p->seg >= 0 && !s->segs[p->seg].up)
 		return -ENETDOWN;
-	if (event)
+	memcpy(one, buf, len);
+	if (event && !one_step_patch(n, port, one, len))
 		tx_stamp(n, port, token);
 	if (p->seg < 0)
 		return 0; /* a port on no link: sent into the void */
@@ -212,7 +294,7 @@ static int plat_send(void *ctx, int port, bool event, enum bc_dest dest,
 	m->event = event;
 	m->src_node = (uint16_t)n->index;
 	m->src_port = (uint16_t)port;
-	memcpy(m->buf, buf, len);
+	memcpy(m->buf, one, len);
 	m->refs = 1; /* held while the copies are scheduled */
 	sim_seg_transmit(&s->segs[p->seg], p->ep, to, event, s->now, deliver_cb,
 			 &d);
@@ -425,8 +507,10 @@ void sim_node_deliver(struct sim_node *n, const struct sim_ev *ev)
 	/* copied: sending from inside exec_rx may move the message pool */
 	memcpy(buf, m->buf, len);
 	addr_of(&src, m->src_node, m->src_port);
-	if (m->event)
+	if (m->event) {
 		rx_ts = tmv_from_ns(node_stamp(n, ev->port, s->now, false));
+		p2p1_note(n, ev->port, buf, len, rx_ts.ns);
+	}
 	sim_msg_put(s, ev->data);
 	prev = enter(n);
 	exec_rx(&n->ex, ev->port, buf, len, rx_ts, &src, sim_node_mono(n));

@@ -6,7 +6,10 @@
  * and a few more with the TLVs of linuxptp 4.4's features: an Announce
  * with the C37.238-2011 and -2017 TLVs and an ALTERNATE_TIME_OFFSET_
  * INDICATOR, a NetSync Monitor request (Delay_Req with PTPMON_REQ) and
- * answer (Delay_Resp with PTPMON_RESP).  Not built by the Makefile; to
+ * answer (Delay_Resp with PTPMON_RESP), plus the variants P2P and
+ * 802.1AS add (a one-step Pdelay_Resp with its turnaround in
+ * correctionField, a gPTP Pdelay_Req with majorSdoId 1, a Follow_Up with
+ * the Follow_Up information TLV).  Not built by the Makefile; to
  * regenerate the committed seeds (after make):
  *
  *   cc -std=gnu11 -I. tests/fuzz/gen_seeds.c build/libhvcore.a -o \
@@ -124,12 +127,15 @@ static const uint8_t atoi_cet[20] = { 0, 0, 0, 0x0E, 0x10, 0xFF, 0xFF, 0xF1,
 				      0xF0, 0, 0, 0x67, 0xF1, 0x2E, 0x10, 3,
 				      'C', 'E', 'T', 0 };
 
+/* The P2P and 802.1AS variants. */
 static int write_file(const char *dir, const char *name, const uint8_t *buf,
 		      int n)
 {
 	char path[512];
 	FILE *f;
 
+	if (n < 0)
+		return n;
 	snprintf(path, sizeof(path), "%s/%s.bin", dir, name);
 	f = fopen(path, "wb");
 	if (!f)
@@ -187,6 +193,44 @@ static int write_seeds_44(const char *dir)
 	return n < 0 ? n : write_file(dir, "delay_resp_nsm", buf, n);
 }
 
+static int write_variants(const char *dir)
+{
+	static const struct ptp_follow_up_info fui = { 0x12345, 1, { 0 }, 0 };
+	uint8_t scratch_buf[64], buf[PTP_MAX_MSG_LEN];
+	struct wire_writer scratch;
+	struct ptp_msg m;
+	int err;
+
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_PDELAY_RESP, 1);
+	m.hdr.source_port_identity = src;
+	m.hdr.sequence_id = 7;
+	m.hdr.correction = (int64_t)12345 << 16; /* turnaround, one-step */
+	m.body.pdelay_resp.requesting_port_identity = peer;
+	err = write_file(dir, "pdelay_resp_onestep",
+			 buf, msg_pack(&m, buf, sizeof(buf)));
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_PDELAY_REQ, 1);
+	m.hdr.major_sdo_id = 1;
+	m.hdr.source_port_identity = src;
+	m.hdr.log_msg_interval = 0;
+	if (!err)
+		err = write_file(dir, "pdelay_req_gptp", buf,
+				 msg_pack(&m, buf, sizeof(buf)));
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_FOLLOW_UP, 1);
+	m.hdr.major_sdo_id = 1;
+	m.hdr.source_port_identity = src;
+	m.body.follow_up.precise_origin_timestamp = ts;
+	wire_writer_init(&scratch, scratch_buf, sizeof(scratch_buf));
+	if (!err && tlv_put_follow_up_info(&m, &scratch, &fui) < 0)
+		err = -EINVAL;
+	if (!err)
+		err = write_file(dir, "follow_up_info", buf,
+				 msg_pack(&m, buf, sizeof(buf)));
+	return err;
+}
+
 int main(int argc, char **argv)
 {
 	static const unsigned types[] = {
@@ -215,6 +259,10 @@ int main(int argc, char **argv)
 	i = (size_t)-write_seeds_44(argv[1]);
 	if (i) {
 		fprintf(stderr, "linuxptp 4.4's TLVs: %s\n", strerror((int)i));
+		return 1;
+	}
+	if (write_variants(argv[1])) {
+		fprintf(stderr, "variants: failed\n");
 		return 1;
 	}
 	return 0;

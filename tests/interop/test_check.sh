@@ -119,24 +119,24 @@ logSyncInterva -3
 priorty1 100
 domainnumber 4
 clock_servo bogus
-twoStepFlag 0
+clock_type E2E_TC
 summary_interval 1
 [eth0
 logSyncInterval x
 [eth1]
 priority1 3
-delay_mechanism P2P
+delay_mechanism COMMON_P2P
 EOF
 expect=$(cat <<EOF
 $bad:2: logSyncInterva: unknown option; did you mean "logSyncInterval"?
 $bad:3: priorty1: unknown option; did you mean "priority1"?
 $bad:4: domainnumber: unknown option; did you mean "domainNumber"?
 $bad:5: clock_servo: bad value "bogus", expected one of: pi linreg ntpshm nullf refclock_sock kalman
-$bad:6: twoStepFlag: 0: the device side is there (HWTSTAMP_TX_ONESTEP_SYNC), but the core does not send one-step Sync yet
+$bad:6: clock_type: P2P_TC/E2E_TC: transparent clocks are not implemented yet
 $bad:8: [eth0: malformed section header
 $bad:9: logSyncInterval: "x" is not a number
 $bad:11: priority1: option priority1 is global-only
-$bad:12: delay_mechanism: P2P: only E2E is implemented yet
+$bad:12: delay_mechanism: COMMON_P2P: not implemented (E2E, P2P and Auto are)
 EOF
 )
 check_exact() { # WHAT EXPECTED_STDERR ARGS...

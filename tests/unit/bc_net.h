@@ -82,6 +82,8 @@ struct net_node {
 	int64_t rx_extra; /* more wire delay towards it (asymmetry) */
 	int64_t rx_ts_err; /* its RX timestamps are this late */
 	int64_t tx_ts_err; /* its TX timestamps are this early */
+	bool onestep_nic; /* writes the egress time into a Sync sent
+			     without twoStepFlag (time_stamping onestep) */
 	int64_t timer[NET_PORTS][BC_TMR_COUNT]; /* -1: not armed */
 	int nsamples; /* Sync samples (samples[]) */
 	int ndelay_samples; /* Delay_Req-direction samples */
@@ -327,6 +329,17 @@ static inline void net_send(struct net *n, int c, const struct bc_actions *a,
 	nd->tx_count[p][type]++;
 	nd->last_tx_len[p][type] = x->u.send.len;
 	memcpy(nd->last_tx[p][type], bc_action_buf(a, x), x->u.send.len);
+	if (nd->onestep_nic && type == PTP_MSG_SYNC &&
+	    !(bc_action_buf(a, x)[6] & 0x02)) {
+		/* the NIC's one-step insertion: originTimestamp, in place */
+		uint8_t *b = (uint8_t *)bc_action_buf(a, x);
+		int64_t t = net_local(n, c, n->now) - nd->tx_ts_err;
+
+		for (int i = 0; i < 6; i++)
+			b[34 + i] = (uint8_t)((t / SEC) >> (40 - 8 * i));
+		for (int i = 0; i < 4; i++)
+			b[40 + i] = (uint8_t)((t % SEC) >> (24 - 8 * i));
+	}
 	if (x->type == BC_ACT_SEND_EVENT && !nd->no_tx_ts) {
 		it = net_push(n, NQ_TXTS, n->now + nd->tx_ts_delay);
 		it->c = c;

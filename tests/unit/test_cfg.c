@@ -247,6 +247,9 @@ static const char *const implemented_set[] = {
 	"power_profile.2011.networkTimeInaccuracy",
 	"power_profile.2017.totalTimeInaccuracy", "power_profile.grandmasterID",
 	"power_profile.version",
+	"allowedLostResponses", "freq_est_interval",
+	"asCapable", "follow_up_info", "min_neighbor_prop_delay",
+	"neighborPropDelayThresh",
 	/* hvptpd's own */
 	"metrics_address", "metrics_textfile", "metrics_textfile_interval",
 	"kalman_wander", "kalman_outlier_gate", "servo_filter",

@@ -363,22 +363,20 @@ static void test_settings_all(void **state)
 
 	(void)state;
 	c = parse_all("[global]\n"
-		      "twoStepFlag 0\n"
+		      "clock_type E2E_TC\n"
 		      "ptp_dst_mac 01-1B-19-00-00-00\n"
 		      "dataset_comparison G.8275.x\n"
 		      "[eth0]\n"
-		      "delay_mechanism P2P\n"
+		      "delay_mechanism COMMON_P2P\n"
 		      "[eth1]\n"
 		      "[vnet*]\n",
 		      l, 0);
 	assert_int_equal(settings_from_cfg_all(c, &set, "t.cfg", l), -EINVAL);
 	assert_int_equal(l->n, 5);
 	/* in the order of the checks: the pattern's last */
-	assert_err(&l->e[2], 3, "ptp_dst_mac",
-		   "01-1B-19-00-00-00: not a MAC address (01:1B:19:00:00:00)");
-	assert_err(&l->e[3], 2, "twoStepFlag",
-		   "0: the device side is there (HWTSTAMP_TX_ONESTEP_SYNC), "
-		   "but the core does not send one-step Sync yet");
+	assert_err(&l->e[0], 2, "clock_type",
+		   "P2P_TC/E2E_TC: transparent clocks are not implemented "
+		   "yet");
 	assert_string_equal(l->e[4].option, "time_stamping");
 	assert_int_equal(l->e[4].line, 0);
 	/* sorted by check_print_errors */
@@ -396,15 +394,14 @@ static void test_settings_all(void **state)
 			"the interfaces it serves as they come (taps, veths) "
 			"are stamped in software: set time_stamping software "
 			"in it (or -S)\n"
-			"t.cfg:2: twoStepFlag: 0: the device side is there "
-			"(HWTSTAMP_TX_ONESTEP_SYNC), but the core does not "
-			"send one-step Sync yet\n"
+			"t.cfg:2: clock_type: P2P_TC/E2E_TC: transparent "
+			"clocks are not implemented yet\n"
 			"t.cfg:3: ptp_dst_mac: 01-1B-19-00-00-00: not a MAC "
 			"address (01:1B:19:00:00:00)\n"
 			"t.cfg:4: dataset_comparison: G.8275.x: not "
 			"implemented yet\n"
-			"t.cfg:6: delay_mechanism: P2P: only E2E is "
-			"implemented yet\n");
+			"t.cfg:6: delay_mechanism: COMMON_P2P: not "
+			"implemented (E2E, P2P and Auto are)\n");
 		free(buf);
 	}
 	cfg_destroy(c);
@@ -420,7 +417,8 @@ static void test_settings_first(void **state)
 	struct cfg *c;
 
 	(void)state;
-	c = parse_all("[global]\ntwoStepFlag 0\nclock_type E2E_TC\n[eth0]\n",
+	c = parse_all("[global]\ntwoStepFlag 0\nclock_type E2E_TC\n"
+		      "time_stamping software\n[eth0]\n",
 		      l, 0);
 	memset(&err, 0, sizeof(err));
 	assert_int_equal(settings_from_cfg(c, &set, &err), -EINVAL);

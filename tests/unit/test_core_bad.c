@@ -370,10 +370,11 @@ static void test_wrong_state(void **state)
 	feed(CA, buf, len, BC_DROP_WRONG_STATE);
 	len = (size_t)build(PTP_MSG_DELAY_RESP, stranger, 1, buf);
 	feed(CA, buf, len, BC_DROP_WRONG_STATE);
-	/* peer delay and signaling: not handled */
+	/* peer delay on E2E ports: the other mechanism's; signaling: not
+	 * handled */
 	len = (size_t)build(PTP_MSG_PDELAY_REQ, stranger, 1, buf);
-	feed(CA, buf, len, BC_DROP_UNSUPPORTED);
-	feed(CB, buf, len, BC_DROP_UNSUPPORTED);
+	feed(CA, buf, len, BC_DROP_WRONG_MECHANISM);
+	feed(CB, buf, len, BC_DROP_WRONG_MECHANISM);
 	len = (size_t)build(PTP_MSG_SIGNALING, stranger, 1, buf);
 	feed(CA, buf, len, BC_DROP_UNSUPPORTED);
 	/* the slave: a stranger's Sync/Follow_Up/Delay_Resp */
@@ -420,6 +421,9 @@ static void test_drop_classes(void **state)
 		{ BC_DROP_SEQ_MISMATCH, false }, { BC_DROP_NOT_FOR_US, true },
 		{ BC_DROP_NOT_QUALIFIED, true }, { BC_DROP_UNSUPPORTED, false },
 		{ BC_DROP_LEAP_WINDOW, true },
+		{ BC_DROP_WRONG_MECHANISM, false },
+		{ BC_DROP_MULTIPLE_PEERS, false },
+		{ BC_DROP_NOT_AS_CAPABLE, true },
 	};
 	uint8_t buf[PTP_MAX_MSG_LEN];
 	size_t len;

@@ -145,8 +145,9 @@ static void test_refusals(void **state)
 		const char *text;
 		const char *option;
 	} cases[] = {
-		{ "[global]\ndelay_mechanism P2P\n[eth0]\n", "delay_mechanism" },
-		{ "[global]\n[eth0]\ndelay_mechanism P2P\n", "delay_mechanism" },
+		{ "[global]\ndelay_mechanism NONE\n[eth0]\n", "delay_mechanism" },
+		{ "[global]\n[eth0]\ndelay_mechanism COMMON_P2P\n",
+		  "delay_mechanism" },
 		{ "[global]\nptp_dst_mac 01:1B:19:00:00\n[eth0]\n",
 		  "ptp_dst_mac" },
 		{ "[global]\n[eth0]\np2p_dst_mac 01:80:C2:00:00:0G\n",
@@ -155,14 +156,11 @@ static void test_refusals(void **state)
 		  "ptp_dst_ipv6" },
 		{ "[global]\n[eth0]\np2p_dst_ipv6 ff02::6b::1\n",
 		  "p2p_dst_ipv6" },
-		{ "[global]\ntwoStepFlag 0\n[eth0]\n", "twoStepFlag" },
 		{ "[global]\ntwoStepFlag 0\ntime_stamping software\n"
 		  "[eth0]\n", "twoStepFlag" },
-		{ "[global]\n[eth0]\ntime_stamping p2p1step\n",
-		  "time_stamping" },
 		{ "[global]\ndataset_comparison G.8275.x\n[eth0]\n",
 		  "dataset_comparison" },
-		{ "[global]\ntime_stamping onestep\n[eth0]\n", "time_stamping" },
+		{ "[global]\ntime_stamping legacy\n[eth0]\n", "time_stamping" },
 		{ "[global]\nclock_type E2E_TC\n[eth0]\n", "clock_type" },
 		{ "[global]\nclock_servo ntpshm\n[eth0]\n", "clock_servo" },
 		{ "[global]\nservo_filter_window 4\nservo_filter_keep 5\n"
@@ -225,13 +223,13 @@ static void test_transports(void **state)
 	assert_false(set.transport[0].want_peer); /* E2E */
 	assert_true(transport_ops_of(set.transport[1].kind) ==
 		    &transport_l2_ops);
-	/* the one-step refusal carries the device's part */
+	/* one-step: the device's part (the driver's tx_type, checked at
+	 * open) and the core's (no Follow_Up) */
 	assert_int_equal(load("[global]\ntime_stamping onestep\n[eth0]\n",
 			      &err),
-			 -22);
-	assert_string_equal(err.option, "time_stamping");
-	assert_non_null(strstr(err.reason, "HWTSTAMP_TX_ONESTEP_SYNC"));
+			 0);
 	assert_int_equal(set.transport[0].onestep, HWTS_ONESTEP_SYNC);
+	assert_true(set.ports[0].one_step);
 	assert_int_equal(set.transport[0].mode, HWTS_HARDWARE);
 	assert_int_equal(load("[global]\ntwoStepFlag 0\n[eth0]\n"
 			      "time_stamping software\n",
@@ -298,7 +296,7 @@ static void test_refusal_location(void **state)
 			   "[eth0]\n"
 			   "[eth1]\n"
 			   "logSyncInterval -3\n"
-			   "delay_mechanism P2P\n";
+			   "delay_mechanism COMMON_P2P\n";
 
 	(void)state;
 	memset(&err, 0, sizeof(err));
@@ -401,6 +399,33 @@ static void test_socket_paths(void **state)
 /* The clock set's settings: hardware and software ports in one clock
  * (time_stamping per port), the followers' discipline, which clock the
  * grandmaster's time comes from, and what keeps UTC. */
+/* One-step as ptp4l harmonises it with twoStepFlag: time_stamping
+ * onestep or p2p1step per port (hardware stamps), twoStepFlag 0 with
+ * hardware stamps is onestep; defaultDS.twoStepFlag follows. */
+static void test_one_step(void **state)
+{
+	struct cfg_error err;
+
+	(void)state;
+	assert_int_equal(load("[global]\ntime_stamping onestep\n[eth0]\n"
+			      "[eth1]\ntime_stamping p2p1step\n[tap0]\n"
+			      "time_stamping software\n",
+			      &err),
+			 0);
+	assert_false(set.clock.two_step);
+	assert_true(set.ports[0].one_step && !set.ports[0].p2p_one_step);
+	assert_true(set.ports[1].p2p_one_step && !set.ports[1].one_step);
+	assert_false(set.ports[2].one_step || set.ports[2].p2p_one_step);
+	assert_true(set.port_hardware[0] && set.port_hardware[1]);
+	assert_false(set.port_hardware[2]);
+	assert_int_equal(load("[global]\ntwoStepFlag 0\n[eth0]\n", &err), 0);
+	assert_false(set.clock.two_step);
+	assert_true(set.ports[0].one_step);
+	assert_int_equal(load("[global]\n[eth0]\n", &err), 0);
+	assert_true(set.clock.two_step);
+	assert_false(set.ports[0].one_step || set.ports[0].p2p_one_step);
+}
+
 static void test_clock_settings(void **state)
 {
 	struct cfg_error err;
@@ -542,6 +567,7 @@ int main(void)
 		cmocka_unit_test(test_transports),
 		cmocka_unit_test(test_refusal_location),
 		cmocka_unit_test(test_clock_settings),
+		cmocka_unit_test(test_one_step),
 		cmocka_unit_test(test_patterns),
 		cmocka_unit_test(test_socket_paths),
 		cmocka_unit_test(test_feeds),
