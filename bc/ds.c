@@ -55,6 +55,7 @@ void bc_port_cfg_default(struct bc_port_cfg *p, const char *name)
 	p->clock = 0;
 	p->clock_is_utc = false;
 	p->phc_index = -1;
+	p->spp = -1; /* no authentication */
 }
 
 void bc_clock_cfg_default(struct bc_clock_cfg *c)

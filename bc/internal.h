@@ -9,6 +9,7 @@
 #ifndef HVPTP_BC_INTERNAL_H
 #define HVPTP_BC_INTERNAL_H
 
+#include "bc/auth.h"
 #include "bc/bc.h"
 #include "bc/bmca.h"
 #include "bc/mgmt_priv.h"
@@ -114,6 +115,13 @@ struct port {
 	int8_t master_log_sync_interval;
 	/* rate-limited drop logging */
 	struct cm_ratelimit drop_rl;
+	/* authentication (bc/auth.c): the last Sync exchange accepted */
+	struct {
+		bool have_seq;
+		uint16_t last_seq;
+		enum port_state state; /* the port's state then */
+		struct port_identity src;
+	} auth;
 };
 
 struct bc {
@@ -154,6 +162,12 @@ struct bc {
 	bool logged_best_valid;
 	/* management (bc/mgmt*.c) */
 	struct mgmt_data mgmt;
+	/* authentication (bc/auth.c, bc_set_auth) */
+	struct {
+		const struct sa_db *db;
+		const struct auth_mac_ops *ops;
+		void *ctx;
+	} auth;
 };
 
 /* ---- actions (bc/actions.c) ---- */
@@ -171,6 +185,15 @@ void act_parent(struct bc_actions *out, const struct parent_ds *p,
 /* Room left in out for one more port's worth of actions (a state change
  * with its timers and a message or two). */
 bool act_room_for_port(const struct bc_actions *out);
+
+/* ---- authentication (bc/auth.c): no-ops on a port without spp ---- */
+/* buf[0..len) packed: the TLV appended; the new length or -errno. */
+int auth_port_tx(struct port *p, uint8_t *buf, size_t len, size_t cap);
+/* Before any other check: BC_DROP_NONE or why it fails. */
+enum bc_drop auth_port_rx(struct port *p, const uint8_t *buf, size_t len,
+			  const struct ptp_msg *m);
+/* m was accepted: the replay window moves. */
+void auth_port_accepted(struct port *p, const struct ptp_msg *m);
 
 /* ---- port state machine (bc/port_fsm.c) ---- */
 enum port_state port_fsm_next(enum port_state cur, enum bc_event ev,

@@ -116,9 +116,11 @@ void bc_port_cfg_take_live(struct bc_port_cfg *to,
 	to->delay_filter_length = from->delay_filter_length;
 	to->delay_filter_average = from->delay_filter_average;
 	to->management_enabled = from->management_enabled;
+	to->spp = from->spp; /* key rotation: bc/auth.h */
+	to->active_key_id = from->active_key_id;
 }
 
-_Static_assert(sizeof(struct bc_port_cfg) == 96,
+_Static_assert(sizeof(struct bc_port_cfg) == 104,
 	       "bc_port_cfg changed: is the new field live (reconf.c)?");
 static bool port_only_live(const struct bc_port_cfg *o,
 			   const struct bc_port_cfg *n)
@@ -191,6 +193,8 @@ int bc_port_reconfigure(struct bc *bc, int port, const struct bc_port_cfg *c,
 	port_rearm(p, &o, now, out);
 	if (o.master_only != c->master_only)
 		bc->sd_due = true;
+	if (o.spp != c->spp)
+		p->auth.have_seq = false;
 	return 0;
 }
 
