@@ -52,9 +52,11 @@ static int sad_number(const char *s, unsigned long long max,
 	for (; *s; s++) {
 		if (*s < '0' || *s > '9')
 			return -EINVAL;
-		if (v > (max - (unsigned)(*s - '0')) / 10)
+		unsigned d = (unsigned)(*s - '0');
+
+		if (v > max / 10 || d > max - v * 10)
 			return -ERANGE;
-		v = v * 10 + (unsigned)(*s - '0');
+		v = v * 10 + d;
 	}
 	*out = v;
 	return 0;
