@@ -420,6 +420,12 @@ static void test_drop_classes(void **state)
 		{ BC_DROP_SEQ_MISMATCH, false }, { BC_DROP_NOT_FOR_US, true },
 		{ BC_DROP_NOT_QUALIFIED, true }, { BC_DROP_UNSUPPORTED, false },
 		{ BC_DROP_LEAP_WINDOW, true },
+		{ BC_DROP_AUTH_NO_TLV, false },
+		{ BC_DROP_AUTH_UNKNOWN_SPP, false },
+		{ BC_DROP_AUTH_UNKNOWN_KEY, false },
+		{ BC_DROP_AUTH_BAD_LENGTH, false },
+		{ BC_DROP_AUTH_BAD_ICV, false },
+		{ BC_DROP_AUTH_REPLAY, false },
 	};
 	uint8_t buf[PTP_MAX_MSG_LEN];
 	size_t len;
