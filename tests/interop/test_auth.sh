@@ -77,6 +77,38 @@ hv_node sd sd dut "$(auth "$BAD" 3)"
 for n in ga gb gc gd; do hv_run "$n" -i eth0; done
 for n in sa sb sc sd; do hv_run "$n" -i eth0 -s; done
 
+# The traffic of a and b for 12 s, for tshark (when installed).
+cap_pids=()
+if command -v tshark >/dev/null 2>&1; then
+	for n in sa sb; do
+		timeout 12 ip netns exec "$(hv_ns "$n")" tshark -q -i eth0 -f udp \
+			-w "$HV_TMP/$n.pcap" >/dev/null 2>&1 &
+		cap_pids+=($!)
+	done
+fi
+
+# tshark_check PCAP: "messages malformed" after checking that every PTP
+# message carries an AUTHENTICATION TLV: messageLength is the UDP
+# payload and its type's length plus 26 or 42 (10 + a 16 or 32 octet
+# ICV); Announce TLVs are 0x8009 with spp 1 (Wireshark 4.0 dissects the
+# TLVs of Announce only, and names 0x8009 "Unknown (32777)").
+tshark_check() {
+	local bad
+	bad=$(tshark -r "$1" -Y '_ws.malformed || _ws.expert.severity == error' 2>/dev/null | wc -l)
+	tshark -r "$1" -Y ptp -T fields -e ptp.v2.messagetype -e ptp.v2.messagelength \
+		-e udp.length -e ptp.v2.an.tlvType -e ptp.v2.an.tlv.data 2>/dev/null |
+		awk -v bad="$bad" '
+		BEGIN { base["0x00"] = 44; base["0x01"] = 44; base["0x08"] = 44
+			base["0x09"] = 54; base["0x0b"] = 64 }
+		{ n++
+		  if ($2 != $3 - 8) { print "messageLength " $2 " of udp " $3 > "/dev/stderr"; fail = 1 }
+		  if ($1 in base) { t = $2 - base[$1]
+			if (t != 26 && t != 42) { print "type " $1 " length " $2 ": no TLV" > "/dev/stderr"; fail = 1 } }
+		  if ($1 == "0x0b") { an++
+			if ($4 != 32777 || substr($5, 1, 4) != "0100") { print "announce TLV " $4 " " $5 > "/dev/stderr"; fail = 1 } } }
+		END { if (fail || n == 0 || an == 0) exit 1; printf "%d %d %d\n", n, an, bad }'
+}
+
 # hvptpd's drops of one reason on port 1 (HVPTP_PORT_DROPS_NP), "-" if
 # it does not answer.
 drops() {
@@ -136,8 +168,9 @@ bare=$(printf '%s\n' "[global]" >"$HV_TMP/pmc-bare.cfg"; pmc_udp -f "$HV_TMP/pmc
 	grep -cE "$ga_id-1 seq [0-9]+ RESPONSE" || true)
 noauth_after=$(drops ga auth_no_tlv)
 [ "$bare" -eq 0 ] || hv_fail "a: hvptpd answered unauthenticated management over UDP"
-[ "$noauth_after" != - ] && [ "$noauth_after" -gt "$noauth_before" ] ||
+if [ "$noauth_after" = - ] || [ "$noauth_after" -le "$noauth_before" ]; then
 	hv_fail "a: hvptpd's auth_no_tlv drops did not grow ($noauth_before -> $noauth_after)"
+fi
 hv_info "a: pmc 4.4 over UDP: answered with the key, refused without (auth_no_tlv $noauth_before -> $noauth_after)"
 
 # --- b: ptp4l 4.4 GM -> hvptpd slave ---------------------------------------
@@ -160,12 +193,28 @@ c_state=$(hv_port_state sc 1) d_state=$(hv_port_state sd 1)
 d_parent_sel=$(grep -c 'selected best master clock' "$(hv_log sd)" || true)
 a_drops=$(drops ga auth_bad_icv) b_drops=$(drops sb auth_bad_icv)
 
+tshark_note="tshark not installed"
+if [ "${#cap_pids[@]}" -gt 0 ]; then
+	wait "${cap_pids[@]}" 2>/dev/null
+	read -r ta_n ta_an ta_bad < <(tshark_check "$HV_TMP/sa.pcap") ||
+		hv_fail "tshark: a's traffic has a message without the TLV"
+	read -r tb_n tb_an tb_bad < <(tshark_check "$HV_TMP/sb.pcap") ||
+		hv_fail "tshark: b's traffic has a message without the TLV"
+	if [ "$ta_bad" -ne 0 ] || [ "$tb_bad" -ne 0 ]; then
+		hv_fail "tshark: malformed packets: a $ta_bad, b $tb_bad"
+	fi
+	tshark_note="tshark: a $ta_n and b $tb_n PTP messages all with the TLV (Announce: $ta_an, $tb_an with TLV 0x8009 spp 1), 0 malformed"
+fi
+
 hv_finish
 case $c_state in SLAVE | UNCALIBRATED) hv_fail "c: ptp4l with the other keys went $c_state" ;; esac
 case $d_state in SLAVE | UNCALIBRATED) hv_fail "d: hvptpd with the other keys went $d_state" ;; esac
 [ "$d_parent_sel" -eq 0 ] || hv_fail "d: hvptpd selected a master despite the other keys"
 [ "$c_icv" -gt 0 ] || hv_fail "c: ptp4l logged no 'auth: bad message'"
-[ "$d_icv" != - ] && [ "$d_icv" -gt 0 ] || hv_fail "d: hvptpd counted no auth_bad_icv drops ($d_icv)"
-[ "$a_drops" = 0 ] && [ "$b_drops" = 0 ] ||
+if [ "$d_icv" = - ] || [ "$d_icv" -eq 0 ]; then
+	hv_fail "d: hvptpd counted no auth_bad_icv drops ($d_icv)"
+fi
+if [ "$a_drops" != 0 ] || [ "$b_drops" != 0 ]; then
 	hv_fail "matching keys yet bad ICVs: a $a_drops, b $b_drops"
-hv_result "a (hvptpd GM AES256 -> ptp4l 4.4 SHA256-128): UNCALIBRATED, parent $parent, |offset| median $a_med max $a_max ns, UDP management authenticated; b (ptp4l 4.4 GM SHA256 -> hvptpd AES128): UNCALIBRATED, |offset| median $b_med max $b_max ns over ${#b_off[@]} samples; c (other keys at ptp4l): port $c_state, $c_icv 'auth: bad message'; d (other keys at hvptpd): port $d_state, auth_bad_icv $d_icv"
+fi
+hv_result "a (hvptpd GM AES256 -> ptp4l 4.4 SHA256-128): UNCALIBRATED, parent $parent, |offset| median $a_med max $a_max ns, UDP management authenticated; b (ptp4l 4.4 GM SHA256 -> hvptpd AES128): UNCALIBRATED, |offset| median $b_med max $b_max ns over ${#b_off[@]} samples; c (other keys at ptp4l): port $c_state, $c_icv 'auth: bad message'; d (other keys at hvptpd): port $d_state, auth_bad_icv $d_icv; $tshark_note"
