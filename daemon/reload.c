@@ -506,6 +506,8 @@ static int apply(struct hvd *d, struct hvd_settings *m, bool servo,
 	d->set = *m;
 	if (hvd_auth_apply(d) < 0)
 		rep->refused++;
+	else if (memcmp(&old->sad, &d->set.sad, sizeof(old->sad)))
+		rep->changed++; /* the sa_file's content (the keys) */
 	add_new(d, old, rep, now);
 	apply_daemon(d, old);
 	if (servo) {
