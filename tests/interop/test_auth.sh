@@ -78,15 +78,9 @@ hv_node sd sd dut "$(auth "$BAD" 3)"
 for n in ga gb gc gd; do hv_run "$n" -i eth0; done
 for n in sa sb sc sd; do hv_run "$n" -i eth0 -s; done
 
-# The traffic of a and b for 12 s, for tshark (when installed).
-cap_pids=()
-if command -v tshark >/dev/null 2>&1; then
-	for n in sa sb; do
-		timeout 12 ip netns exec "$(hv_ns "$n")" tshark -q -i eth0 -f udp \
-			-w "$HV_TMP/$n.pcap" >/dev/null 2>&1 &
-		cap_pids+=($!)
-	done
-fi
+# The traffic of a and b, for tshark (lib.sh: dumpcap).
+cap_a=$(hv_capture_start sa eth0) || exit 1
+cap_b=$(hv_capture_start sb eth0) || exit 1
 
 # tshark_check PCAP: "messages malformed" after checking that every PTP
 # message carries an AUTHENTICATION TLV: messageLength is the UDP
@@ -194,18 +188,18 @@ c_state=$(hv_port_state sc 1) d_state=$(hv_port_state sd 1)
 d_parent_sel=$(grep -c 'selected best master clock' "$(hv_log sd)" || true)
 a_drops=$(drops ga auth_bad_icv) b_drops=$(drops sb auth_bad_icv)
 
-tshark_note="tshark not installed"
-if [ "${#cap_pids[@]}" -gt 0 ]; then
-	wait "${cap_pids[@]}" 2>/dev/null
-	read -r ta_n ta_an ta_bad < <(tshark_check "$HV_TMP/sa.pcap") ||
-		hv_fail "tshark: a's traffic has a message without the TLV"
-	read -r tb_n tb_an tb_bad < <(tshark_check "$HV_TMP/sb.pcap") ||
-		hv_fail "tshark: b's traffic has a message without the TLV"
-	if [ "$ta_bad" -ne 0 ] || [ "$tb_bad" -ne 0 ]; then
-		hv_fail "tshark: malformed packets: a $ta_bad, b $tb_bad"
-	fi
-	tshark_note="tshark: a $ta_n and b $tb_n PTP messages all with the TLV (Announce: $ta_an, $tb_an with TLV 0x8009 spp 1), 0 malformed"
+# hvptpd's packets: none malformed or warned (hv_capture_check); every
+# PTP message of both sides with the TLV (tshark_check).
+sent_a=$(hv_capture_check "$cap_a" 10.213.41.1) || hv_fail "tshark: a: hvptpd's packets"
+sent_b=$(hv_capture_check "$cap_b" 10.213.42.2) || hv_fail "tshark: b: hvptpd's packets"
+read -r ta_n ta_an ta_bad < <(tshark_check "$cap_a") ||
+	hv_fail "tshark: a's traffic has a message without the TLV"
+read -r tb_n tb_an tb_bad < <(tshark_check "$cap_b") ||
+	hv_fail "tshark: b's traffic has a message without the TLV"
+if [ "$ta_bad" -ne 0 ] || [ "$tb_bad" -ne 0 ]; then
+	hv_fail "tshark: malformed packets: a $ta_bad, b $tb_bad"
 fi
+tshark_note="tshark: hvptpd sent a: $sent_a, b: $sent_b, none malformed or warned; all $ta_n (a) and $tb_n (b) PTP messages of both sides with the TLV (Announce: $ta_an, $tb_an with TLV 0x8009 spp 1)"
 
 hv_finish
 case $c_state in SLAVE | UNCALIBRATED) hv_fail "c: ptp4l with the other keys went $c_state" ;; esac
