@@ -23,7 +23,11 @@ static void sa_fail(struct cfg_errors *errs, const struct cfg *cfg,
 	const char *file = what;
 
 	memset(&e, 0, sizeof(e));
-	if (!cfg || !cfg_origin(cfg, port, option, &file, &e.line))
+	/* an option the section lacks: the line of the other one */
+	if (!cfg || (!cfg_origin(cfg, port, option, &file, &e.line) &&
+		     !cfg_origin(cfg, port,
+				 strcmp(option, "spp") ? "spp" : "active_key_id",
+				 &file, &e.line)))
 		e.line = 0;
 	snprintf(e.file, sizeof(e.file), "%s", file);
 	snprintf(e.option, sizeof(e.option), "%s", option);
