@@ -200,8 +200,25 @@ static bool auth_seq_tracked(const struct port *p, const struct ptp_msg *m)
 	       port_identity_eq(&p->auth.src, &m->hdr.source_port_identity);
 }
 
+/* A failed message is a configuration to look at (keys that differ) or
+ * an attack: said at warning level, once per 10 s a port. */
+static enum bc_drop auth_port_failed(struct port *p, enum bc_drop why,
+				     const struct ptp_msg *m, int64_t now)
+{
+	if (!p->auth.rl.interval_ns)
+		p->auth.rl.interval_ns = 10 * NS_PER_SEC;
+	if (!cm_ratelimit_ok(&p->auth.rl, now))
+		return why;
+	clock_log_port(p, CM_LOG_WARNING, "authentication failed on %s: %s "
+		       "(spp %d; %llu more since the last line)",
+		       ptp_msg_type_name(m->hdr.msg_type), bc_drop_name(why),
+		       p->cfg.spp, (unsigned long long)p->auth.rl.suppressed);
+	p->auth.rl.suppressed = 0;
+	return why;
+}
+
 enum bc_drop auth_port_rx(struct port *p, const uint8_t *buf, size_t len,
-			  const struct ptp_msg *m)
+			  const struct ptp_msg *m, int64_t now)
 {
 	const struct sa *sa;
 	enum bc_drop why;
@@ -212,11 +229,11 @@ enum bc_drop auth_port_rx(struct port *p, const uint8_t *buf, size_t len,
 	why = auth_tlv_verify(sa, p->bc->auth.ops, p->bc->auth.ctx, buf, len,
 			      m, NULL);
 	if (why != BC_DROP_NONE)
-		return why;
+		return auth_port_failed(p, why, m, now);
 	if (auth_seq_tracked(p, m) &&
 	    !auth_seq_ok(p->auth.last_seq, m->hdr.sequence_id,
 			 sa->seqid_window))
-		return BC_DROP_AUTH_REPLAY;
+		return auth_port_failed(p, BC_DROP_AUTH_REPLAY, m, now);
 	return BC_DROP_NONE;
 }
 

@@ -121,6 +121,7 @@ struct port {
 		uint16_t last_seq;
 		enum port_state state; /* the port's state then */
 		struct port_identity src;
+		struct cm_ratelimit rl; /* failures logged */
 	} auth;
 };
 
@@ -191,7 +192,7 @@ bool act_room_for_port(const struct bc_actions *out);
 int auth_port_tx(struct port *p, uint8_t *buf, size_t len, size_t cap);
 /* Before any other check: BC_DROP_NONE or why it fails. */
 enum bc_drop auth_port_rx(struct port *p, const uint8_t *buf, size_t len,
-			  const struct ptp_msg *m);
+			  const struct ptp_msg *m, int64_t now);
 /* m was accepted: the replay window moves. */
 void auth_port_accepted(struct port *p, const struct ptp_msg *m);
 

@@ -188,7 +188,7 @@ int port_rx(struct port *p, const uint8_t *buf, size_t len, tmv_t rx_ts,
 		port_drop(p, why, NULL, now);
 		return -EBADMSG;
 	}
-	why = auth_port_rx(p, buf, len, &m);
+	why = auth_port_rx(p, buf, len, &m, now);
 	if (why == BC_DROP_NONE)
 		why = rx_filter(p, &m, rx_ts, now, out);
 	if (why == BC_DROP_NONE)
