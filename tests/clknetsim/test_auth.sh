@@ -43,9 +43,11 @@ grep -q 'authentication: 1 security association from keys.sa' "$(node_log 2)" ||
 bad=$(cat "$(node_log 1)" "$(node_log 3)" | grep -c 'auth: bad message' || true)
 [ "$bad" -eq 0 ] || test_fail "ptp4l refused $bad messages"
 
-# Bounds as test_hw_slave.sh (hvptpd) and test_ptp4l_peer.sh (ptp4l's PI
-# servo) without authentication: the TLV changes no timing.
-check_lock_within 2 phc 32
+# Measured, seeds 1..5 (with authentication): hvptpd lock 13-25 s, rms
+# 19.6-29.7 ns, max 58-126 ns; ptp4l 4.4 lock 16-20 s, rms 87.0-111.3 ns,
+# max 298-520 ns: as test_hw_slave.sh and test_ptp4l_peer.sh measure
+# without it.  Bounds ~2x (theirs).
+check_lock_within 2 phc 50
 check_rms 2 phc 60
 check_max 2 phc 300
 check_lock_within 3 phc 45
