@@ -52,6 +52,8 @@ NL_LIBS := $(shell pkg-config --libs libnl-genl-3.0 libnl-route-3.0 2>/dev/null 
 CMOCKA_LIBS := -lcmocka
 # mgmt/: the metrics endpoint (libmicrohttpd) and sd_notify (libsystemd)
 SVC_LIBS := $(shell pkg-config --libs libmicrohttpd libsystemd 2>/dev/null || echo -lmicrohttpd -lsystemd)
+# daemon/auth_mac.c: the AUTHENTICATION TLV's MACs (OpenSSL's libcrypto)
+CRYPTO_LIBS := $(shell pkg-config --libs libcrypto 2>/dev/null || echo -lcrypto)
 # mgmt/: hvptpctl's JSON output (json-c)
 JSON_LIBS := $(shell pkg-config --libs json-c 2>/dev/null || echo -ljson-c)
 
@@ -114,7 +116,7 @@ $(DAEMON_LIB): $(call obj,$(DAEMON_LIB_SRC))
 LIBS := $(DAEMON_LIB) $(EDGE_LIB) $(CORE_LIB)
 
 $(HVPTPD): $(call obj,daemon/main.c) $(LIBS)
-	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(SVC_LIBS) -lm
+	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $^ $(NL_LIBS) $(SVC_LIBS) $(CRYPTO_LIBS) -lm
 
 # hvptpctl: mgmt/ctl*.c, client, decoders, printers (in libhvdaemon.a);
 # the names of the host checks (vm/hostcheck.c, in libhvedge.a).
@@ -159,7 +161,7 @@ wrapflags = $(if $(wildcard tests/unit/$(1).wrap),$(foreach s,$(shell cat tests/
 $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBS)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(LDFLAGS_ALL) -o $@ $< $(call wrapflags,$*) $(LIBS) \
-		$(CMOCKA_LIBS) $(NL_LIBS) $(SVC_LIBS) $(JSON_LIBS) -lm
+		$(CMOCKA_LIBS) $(NL_LIBS) $(SVC_LIBS) $(CRYPTO_LIBS) $(JSON_LIBS) -lm
 
 unit: $(UNIT_BINS) purity
 	@tests/run-unit.sh $(UNIT_BINS)

@@ -109,6 +109,10 @@ struct bc_port_cfg {
 	 * answers (bc/nsm.c): linuxptp's power_profile.*, net_sync_monitor */
 	struct bc_power_profile power;
 	bool net_sync_monitor;
+	/* authentication (bc/auth.h): the security association's spp,
+	 * -1 none; the key id sent messages carry */
+	int16_t spp;
+	uint32_t active_key_id;
 };
 
 struct bc_clock_cfg {
@@ -371,7 +375,8 @@ bool bc_port_present(const struct bc *bc, int port);
  * - port: the intervals and timeouts (the state's timers re-armed from
  *   now), delay asymmetry and latencies, master_only, inhibit_announce,
  *   inhibit_delay_req, delay_resp_unicast, path_trace_enabled, the delay
- *   filter (restarted), management_enabled; clock, clock_is_utc,
+ *   filter (restarted), management_enabled, spp and active_key_id
+ *   (authentication, bc/auth.h); clock, clock_is_utc,
  *   phc_index and hw_timestamping are kept.
  * Any other difference: -EOPNOTSUPP and nothing changed.  The BMCA runs
  * again at the next state decision (bc_state_decision_due).

@@ -66,6 +66,7 @@ void bc_port_cfg_default(struct bc_port_cfg *p, const char *name)
 	p->power.gm_time_inaccuracy = UINT32_MAX;
 	p->power.network_time_inaccuracy = UINT32_MAX;
 	p->power.total_time_inaccuracy = UINT32_MAX;
+	p->spp = -1; /* no authentication */
 }
 
 void bc_clock_cfg_default(struct bc_clock_cfg *c)

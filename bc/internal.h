@@ -9,6 +9,7 @@
 #ifndef HVPTP_BC_INTERNAL_H
 #define HVPTP_BC_INTERNAL_H
 
+#include "bc/auth.h"
 #include "bc/bc.h"
 #include "bc/bmca.h"
 #include "bc/mgmt_priv.h"
@@ -164,6 +165,14 @@ struct port {
 	struct cm_ratelimit drop_rl;
 	/* the NetSync Monitor being answered (bc/nsm.c) */
 	struct bc_addr nsm_addr;
+	/* authentication (bc/auth.c): the last Sync exchange accepted */
+	struct {
+		bool have_seq;
+		uint16_t last_seq;
+		enum port_state state; /* the port's state then */
+		struct port_identity src;
+		struct cm_ratelimit rl; /* failures logged */
+	} auth;
 };
 
 struct bc {
@@ -208,6 +217,12 @@ struct bc {
 	struct ptp_follow_up_info fup_info;
 	/* management (bc/mgmt*.c) */
 	struct mgmt_data mgmt;
+	/* authentication (bc/auth.c, bc_set_auth) */
+	struct {
+		const struct sa_db *db;
+		const struct auth_mac_ops *ops;
+		void *ctx;
+	} auth;
 };
 
 /* ---- delay mechanisms (bc/delay.c, delay_e2e.c, delay_p2p.c) ----
@@ -305,6 +320,15 @@ void act_parent(struct bc_actions *out, const struct parent_ds *p,
 /* Room left in out for one more port's worth of actions (a state change
  * with its timers and a message or two). */
 bool act_room_for_port(const struct bc_actions *out);
+
+/* ---- authentication (bc/auth.c): no-ops on a port without spp ---- */
+/* buf[0..len) packed: the TLV appended; the new length or -errno. */
+int auth_port_tx(struct port *p, uint8_t *buf, size_t len, size_t cap);
+/* Before any other check: BC_DROP_NONE or why it fails. */
+enum bc_drop auth_port_rx(struct port *p, const uint8_t *buf, size_t len,
+			  const struct ptp_msg *m, int64_t now);
+/* m was accepted: the replay window moves. */
+void auth_port_accepted(struct port *p, const struct ptp_msg *m);
 
 /* ---- port state machine (bc/port_fsm.c) ---- */
 enum port_state port_fsm_next(enum port_state cur, enum bc_event ev,

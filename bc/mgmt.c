@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "bc/auth.h"
 #include "bc/internal.h"
 #include "bc/tlv.h"
 
@@ -71,7 +72,9 @@ int mgmt_req_from_msg(const struct ptp_msg *m, struct bc_mgmt_req *r,
 	if (m->hdr.msg_type != PTP_MSG_MANAGEMENT)
 		return -EBADMSG;
 	*why = BC_MGMT_DROP_BAD_TLV;
-	if (m->n_tlvs != 1)
+	/* an AUTHENTICATION TLV after it (checked by the port: bc/auth.h)
+	 * is no part of the request */
+	if (m->n_tlvs != 1 + auth_msg_has_tlv(m))
 		return -EBADMSG;
 	r->hdr = m->hdr;
 	r->mgmt = m->body.management;

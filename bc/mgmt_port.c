@@ -59,6 +59,7 @@ static bool mgmt_forward(struct port *in, const struct ptp_msg *m,
 		    !p->cfg.management_enabled)
 			continue;
 		fwd = *m;
+		fwd.n_tlvs -= auth_msg_has_tlv(&fwd); /* p adds its own */
 		fwd.body.management.boundary_hops--;
 		fwd.hdr.flags &= (uint16_t)~PTP_FLAG_UNICAST;
 		if (port_send(p, &fwd, false, BC_DEST_PRIMARY, NULL, now,

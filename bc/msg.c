@@ -268,6 +268,12 @@ const char *bc_drop_name(enum bc_drop d)
 		[BC_DROP_WRONG_MECHANISM] = "wrong_delay_mechanism",
 		[BC_DROP_MULTIPLE_PEERS] = "multiple_peers",
 		[BC_DROP_NOT_AS_CAPABLE] = "not_as_capable",
+		[BC_DROP_AUTH_NO_TLV] = "auth_no_tlv",
+		[BC_DROP_AUTH_UNKNOWN_SPP] = "auth_unknown_spp",
+		[BC_DROP_AUTH_UNKNOWN_KEY] = "auth_unknown_key",
+		[BC_DROP_AUTH_BAD_LENGTH] = "auth_bad_length",
+		[BC_DROP_AUTH_BAD_ICV] = "auth_bad_icv",
+		[BC_DROP_AUTH_REPLAY] = "auth_replay",
 	};
 
 	if ((unsigned)d < BC_DROP_COUNT && names[d])

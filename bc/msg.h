@@ -64,6 +64,15 @@ enum bc_drop {
 				   (several responders on the link) */
 	BC_DROP_NOT_AS_CAPABLE, /* Announce or Sync on an 802.1AS port that
 				   is not asCapable */
+	/* a port with spp (bc/auth.h): the message failed authentication */
+	BC_DROP_AUTH_NO_TLV, /* no AUTHENTICATION TLV, or not the last */
+	BC_DROP_AUTH_UNKNOWN_SPP, /* its spp is not the port's */
+	BC_DROP_AUTH_UNKNOWN_KEY, /* its keyID is not in the association */
+	BC_DROP_AUTH_BAD_LENGTH, /* lengthField or secParamIndicator do
+				    not fit the key and association */
+	BC_DROP_AUTH_BAD_ICV, /* the ICV does not match */
+	BC_DROP_AUTH_REPLAY, /* Sync/Follow_Up sequenceId outside the
+				association's seqid_window */
 	BC_DROP_COUNT
 };
 

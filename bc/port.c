@@ -201,7 +201,9 @@ int port_rx(struct port *p, const uint8_t *buf, size_t len, tmv_t rx_ts,
 		port_drop(p, why, NULL, now);
 		return -EBADMSG;
 	}
-	why = rx_filter(p, &m, rx_ts, now, out);
+	why = auth_port_rx(p, buf, len, &m, now);
+	if (why == BC_DROP_NONE)
+		why = rx_filter(p, &m, rx_ts, now, out);
 	if (why != BC_DROP_FROM_SELF)
 		p->cnt.rx_parsed[m.hdr.msg_type]++;
 	if (why == BC_DROP_NONE)
@@ -211,6 +213,7 @@ int port_rx(struct port *p, const uint8_t *buf, size_t len, tmv_t rx_ts,
 		return -EBADMSG;
 	}
 	p->cnt.rx[m.hdr.msg_type]++;
+	auth_port_accepted(p, &m);
 	return 0;
 }
 
@@ -248,6 +251,8 @@ int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
 	if (dest == BC_DEST_UNICAST)
 		m->hdr.flags |= PTP_FLAG_UNICAST;
 	len = msg_pack(m, buf, sizeof(buf));
+	if (len >= 0)
+		len = auth_port_tx(p, buf, (size_t)len, sizeof(buf));
 	if (len < 0)
 		return len;
 	if (event && !port_one_step_msg(m))

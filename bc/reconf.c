@@ -118,9 +118,11 @@ void bc_port_cfg_take_live(struct bc_port_cfg *to,
 	to->management_enabled = from->management_enabled;
 	to->power = from->power;
 	to->net_sync_monitor = from->net_sync_monitor;
+	to->spp = from->spp; /* key rotation: bc/auth.h */
+	to->active_key_id = from->active_key_id;
 }
 
-_Static_assert(sizeof(struct bc_port_cfg) == 144,
+_Static_assert(sizeof(struct bc_port_cfg) == 152,
 	       "bc_port_cfg changed: is the new field live (reconf.c)?");
 static bool port_only_live(const struct bc_port_cfg *o,
 			   const struct bc_port_cfg *n)
@@ -203,6 +205,8 @@ int bc_port_reconfigure(struct bc *bc, int port, const struct bc_port_cfg *c,
 	port_rearm(p, &o, now, out);
 	if (o.master_only != c->master_only)
 		bc->sd_due = true;
+	if (o.spp != c->spp)
+		p->auth.have_seq = false;
 	return 0;
 }
 

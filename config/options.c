@@ -118,8 +118,10 @@ static const struct cfg_enum_val tsproc_enu[] = {
 };
 
 static const struct cfg_option_info cfg_options[] = {
-	O_INT("active_key_id", P, "0", 0, UINT32_MAX,
-	      "Key id used to authenticate transmitted messages (sa_file)."),
+	O_INT("active_key_id", PL, "0", 0, UINT32_MAX,
+	      "Key id (of the port's security association in sa_file) that "
+	      "authenticates the messages the port sends; 0: none.  Every "
+	      "key of the association is accepted on receipt."),
 	O_INT("alarm_time_error", GL | OPT_HVPTP, "100000", 0, INT_MAX,
 	      "Alarm time_error: raised when a clock's |offset| against its "
 	      "source (the reference against the master, a follower against "
@@ -576,8 +578,11 @@ static const struct cfg_option_info cfg_options[] = {
 	O_STR("revisionData", GL, ";;",
 	      "Revision data for CLOCK_DESCRIPTION: 'hardware;firmware;"
 	      "software'."),
-	O_STR("sa_file", G, NULL,
-	      "File of security associations for message authentication."),
+	O_STR("sa_file", GL, NULL,
+	      "File of security associations for the AUTHENTICATION TLV, in "
+	      "ptp4l 4.x's format ([security_association] sections: spp, "
+	      "seqid_window, allow_mutable, key lines 'id type [length] "
+	      "value'); read again on reload."),
 	O_INT("sanity_freq_limit", GL, "200000000", 0, INT_MAX,
 	      "Reset the servo when a frequency above this (ppb) is needed "
 	      "(0: no check)."),
@@ -622,8 +627,10 @@ static const struct cfg_option_info cfg_options[] = {
 	      "same buffer: when received messages fill it, timestamps are "
 	      "lost and the port faults. A master of hundreds of guests "
 	      "wants a few MB."),
-	O_INT("spp", P, "-1", -1, UINT8_MAX,
-	      "Security parameter pointer for authentication (-1: none)."),
+	O_INT("spp", PL, "-1", -1, UINT8_MAX,
+	      "Security association (sa_file) of the port: every message it "
+	      "sends carries an AUTHENTICATION TLV, every message it "
+	      "receives must carry a valid one (-1: none)."),
 	O_DBL("step_threshold", GL, "0.0", 0.0, DBL_MAX,
 	      "Offset in seconds above which the servo steps the clock (0: "
 	      "never step after the first)."),

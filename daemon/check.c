@@ -3,7 +3,8 @@
  *
  * The sequence is main()'s old one (argv, file, settings, leapfile) with
  * one error list through all of it instead of a return at the first
- * error.  Only the two files are read here; nothing else is opened,
+ * error.  Only the files are read here (the configuration, the leapfile
+ * and the sa_file); nothing else is opened,
  * which is what makes --check safe to run beside a running daemon.
  */
 #include "daemon/check.h"
@@ -195,6 +196,8 @@ static int check_read(int argc, char **argv, struct cmdline *cl,
 		/* a leapfile refused by name (too long) is not read */
 		if (!cfg_errors_has_option(errs, errs->n, "leapfile"))
 			check_leapfile(cfg, set, what, errs);
+		if (!cfg_errors_has_option(errs, errs->n, "sa_file"))
+			check_sa_file(cfg, set, what, errs);
 	}
 	return rc;
 }

@@ -47,6 +47,14 @@ int check_startup(int argc, char **argv, struct cmdline *cl,
 int check_leapfile(const struct cfg *cfg, struct hvd_settings *set,
 		   const char *what, struct cfg_errors *errs);
 
+/* Read and parse the sa_file set->sa_file names (config/sad.h) into
+ * set->sad, and check each port's spp and active_key_id against it
+ * (daemon/auth_cfg.c).  Errors in the file name its line; errors of a
+ * port, the line that set the option.  0, or -EINVAL with the errors
+ * added to errs. */
+int check_sa_file(const struct cfg *cfg, struct hvd_settings *set,
+		  const char *what, struct cfg_errors *errs);
+
 /* The --check summary line of valid settings s read from what (a file
  * name or "command line"), with nwarn warnings, to f. */
 void check_print_summary(FILE *f, const char *what,

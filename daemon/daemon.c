@@ -358,6 +358,9 @@ static int open_core(struct hvd *d)
 		       strerror(-err));
 		return err;
 	}
+	err = hvd_auth_apply(d);
+	if (err < 0)
+		return err;
 	err = timerheap_init(&d->th, hvd_timer_id(d, HVD_TMR_COUNT));
 	if (err < 0)
 		return err;
@@ -499,6 +502,7 @@ void hvd_close(struct hvd *d)
 		hwclock_close(d->clocks[k]);
 	d->nclocks = 0;
 	bc_destroy(d->bc);
+	hvd_auth_close(d);
 	timerheap_free(&d->th);
 	if (d->cfg_last)
 		cfg_destroy(d->cfg_last);

@@ -91,6 +91,8 @@ struct hvd {
 	unsigned reopen;
 	struct hvd_settings *reopen_old;
 	uint64_t reloads, reload_failures;
+	struct auth_mac *auth_mac; /* daemon/auth_run.c; NULL: no port
+				      with spp yet */
 };
 
 enum {
@@ -107,6 +109,11 @@ void hvd_services_reopen(struct hvd *d);
 int hvd_open(struct hvd *d, const struct hvd_settings *set);
 int hvd_run(struct hvd *d, volatile sig_atomic_t *stop);
 void hvd_close(struct hvd *d);
+
+/* daemon/auth_run.c: the core given set.sad and the MAC (opened when a
+ * port has spp), at start and after a reload; closed at the end. */
+int hvd_auth_apply(struct hvd *d);
+void hvd_auth_close(struct hvd *d);
 
 /* daemon/ports.c: ports as interfaces come and go. */
 int hvd_ports_init(struct hvd *d);

@@ -137,6 +137,8 @@ static int reload_settings(void *ctx, struct cfg **out,
 		settings_from_cfg_all(cfg, set, what, errs);
 		if (!cfg_errors_has_option(errs, errs->n, "leapfile"))
 			check_leapfile(cfg, set, what, errs);
+		if (!cfg_errors_has_option(errs, errs->n, "sa_file"))
+			check_sa_file(cfg, set, what, errs);
 	}
 	rc = cfg_errors_total(errs) ? -EINVAL : 0;
 	if (rc)

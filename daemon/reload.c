@@ -203,6 +203,8 @@ static void merge_daemon(const struct hvd_settings *cur,
 	out->ntp_shm_segment = cur->ntp_shm_segment;
 	out->feed_rate_hz = cur->feed_rate_hz;
 	out->alarms = cur->alarms; /* the alarm service reads them each tick */
+	memcpy(out->sa_file, cur->sa_file, sizeof(out->sa_file));
+	out->sad = cur->sad; /* read again: keys rotate (auth_run.c) */
 }
 
 /* A servo's settings, but not whether it adjusts at all (free_running)
@@ -502,6 +504,10 @@ static int apply(struct hvd *d, struct hvd_settings *m, bool servo,
 	remove_gone(d, m, rep, now);
 	reconfigure_kept(d, m, now);
 	d->set = *m;
+	if (hvd_auth_apply(d) < 0)
+		rep->refused++;
+	else if (memcmp(&old->sad, &d->set.sad, sizeof(old->sad)))
+		rep->changed++; /* the sa_file's content (the keys) */
 	add_new(d, old, rep, now);
 	apply_daemon(d, old);
 	if (servo) {

@@ -10,7 +10,9 @@
  *   intervals, timeouts, latencies and roles, the servos' settings
  *   (reload_servo_option), logging, the summary interval, the
  *   management sockets, the metrics endpoint, the vmclock page, the
- *   feeds and the leap-second file;
+ *   feeds, the leap-second file, and authentication: the sa_file (read
+ *   again every time, so keys rotate) and each port's spp and
+ *   active_key_id (daemon/auth_run.c);
  * - ports: a port section (or -i) that is new becomes a port (software
  *   timestamping: a hardware port's PHC joins the clock set only at
  *   start), one that is gone is removed; pattern sections likewise, their

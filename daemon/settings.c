@@ -154,6 +154,27 @@ static void gptp_from_cfg(const struct cfg *c, const char *name,
 		cfg_get_int(c, name, "min_neighbor_prop_delay");
 }
 
+/* spp and active_key_id (checked against the sa_file by check_sa_file);
+ * as ptp4l, not on one-step ports nor below PTP v2.1. */
+static int auth_port_from_cfg(const struct cfg *c, const char *name,
+			      struct bc_port_cfg *p, struct set_report *err)
+{
+	p->spp = (int16_t)cfg_get_int(c, name, "spp");
+	/* stored as long long, 0..2^32-1: the int's bits are the value's */
+	p->active_key_id = (uint32_t)cfg_get_int(c, name, "active_key_id");
+	if (p->spp < 0)
+		return 0;
+	if (cfg_get_int(c, NULL, "twoStepFlag") == 0 ||
+	    ts_one_step(cfg_get_enum(c, name, "time_stamping")))
+		return refuse(err, "spp", "%s", "not on a one-step port "
+			      "(twoStepFlag 0, onestep, p2p1step): the hardware changes the Sync "
+			      "after its ICV is computed");
+	if (cfg_get_int(c, NULL, "ptp_minor_version") < 1)
+		return refuse(err, "spp", "%s", "needs ptp_minor_version 1 "
+			      "(the AUTHENTICATION TLV is PTP v2.1's)");
+	return 0;
+}
+
 static int port_from_cfg(const struct cfg *c, const char *name,
 			 struct bc_port_cfg *p, struct set_report *err)
 {
@@ -197,6 +218,7 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 		c, name, "power_profile.2017.totalTimeInaccuracy");
 	p->management_enabled = cfg_get_int(c, name, "ptp_management") != 0;
 	p->transport_specific = (uint8_t)cfg_get_int(c, name, "transportSpecific");
+	rc |= auth_port_from_cfg(c, name, p, err);
 	p->delay_filter_average =
 		cfg_get_enum(c, name, "delay_filter") == DF_AVERAGE;
 	if (len > 64)
@@ -756,6 +778,9 @@ static int settings_read(const struct cfg *c, struct hvd_settings *s,
 	clock_from_cfg(c, &s->clock, &s->clock_identity_set, err);
 	disc_from_cfg(c, s->hardware, &s->disc, err);
 	follow_from_cfg(c, s, err);
+	if (copy_path(s->sa_file, sizeof(s->sa_file),
+		      cfg_get_string(c, NULL, "sa_file")))
+		refuse(err, "sa_file", "%s", "path too long");
 	for (int i = 0; i < s->nports; i++) {
 		const char *name = cfg_port_name(c, i);
 

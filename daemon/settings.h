@@ -15,6 +15,7 @@
 
 #include "bc/bc.h"
 #include "common/hwclock.h"
+#include "common/sa.h"
 #include "daemon/alarm_eval.h"
 #include "config/cfg.h"
 #include "hwts/transport.h"
@@ -88,6 +89,10 @@ struct hvd_settings {
 	double feed_rate_hz;
 	/* alarms (daemon/alarm_eval.h): alarm_<kind>, alarm_<kind>_hold */
 	struct alarm_cfg alarms;
+	/* authentication (bc/auth.h): sa_file and its security
+	 * associations (check_sa_file reads it) */
+	char sa_file[256];
+	struct sa_db sad;
 };
 
 /* A port name that is a pattern (has '*' or '?'). */

@@ -41,6 +41,8 @@ PACKAGES=(
 	"systemd cmd:systemd-analyze"       # the package test: verify the unit
 	"strace cmd:strace"                 # hvptpd --check opens nothing (interop)
 	"tshark cmd:tshark"                 # Wireshark's PTP dissector on what hvptpd sends (interop)
+	"libssl-dev pc:libcrypto"           # the AUTHENTICATION TLV's MACs (daemon/auth_mac.c)
+	"nettle-dev pc:nettle"              # linuxptp 4.4 built with authentication (interop peers)
 )
 
 # Packages that ship a daemon which must never run here on its own: it

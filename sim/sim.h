@@ -385,6 +385,15 @@ int sim_utc_offset_at(const struct sim *s, int64_t tai_ns, int dflt);
  * scenario's directory.  0, or -EINVAL with err "file:line: reason". */
 int sim_build_time(struct sim *s, int leap_line, int start_line, char *err,
 		   size_t errlen);
+/* Read name (relative to the scenario's directory) into buf: its length,
+ * or -errno; path gets the file's path (sim_time.c). */
+long sim_read_rel(const struct sim *s, const char *name, char *buf,
+		  size_t cap, char *path, size_t plen);
+/* The node's sa_file read and checked with its ports' spp and
+ * active_key_id, as hvptpd does (sim_auth.c); then the core given it with
+ * the simulator's MAC (sim_node_auth, at each start). */
+int sim_node_sa_file(struct sim_node *n, int line, char *err, size_t errlen);
+void sim_node_auth(struct sim_node *n);
 int sim_node_leapfile(struct sim_node *n, int line, char *err,
 		      size_t errlen);
 /* The world's leap seconds: the i-th one's instant (TAI s) and direction;

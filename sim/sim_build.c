@@ -621,6 +621,9 @@ static int build_node(struct bld *b, struct sim_node *n,
 	lf = entry_of(def, sec, "leapfile");
 	if (sim_node_leapfile(n, lf ? lf->line : n->line, b->err, b->errlen))
 		return -EINVAL;
+	lf = entry_of(def, sec, "sa_file");
+	if (sim_node_sa_file(n, lf ? lf->line : n->line, b->err, b->errlen))
+		return -EINVAL;
 	if (!n->set.clock_identity_set) {
 		uint8_t mac[6] = { 0x02, 0, 0, 0, (uint8_t)((n->index + 1) >> 8),
 				   (uint8_t)(n->index + 1) };

@@ -409,6 +409,7 @@ static int node_create(struct sim_node *n)
 		cs_stop(&n->cs);
 		return err;
 	}
+	sim_node_auth(n);
 	exec_init(&n->ex, n->bc, &n->cs, &plat, n->set.summary_interval);
 	exec_set_time(&n->ex, n->set.kernel_leap,
 		      n->set.have_leaps ? &n->set.leaps : NULL);

@@ -32,8 +32,8 @@
 
 /* Read name (relative to the scenario's directory) into buf: its length,
  * or -errno. */
-static long read_rel(const struct sim *s, const char *name, char *buf,
-		     size_t cap, char *path, size_t plen)
+long sim_read_rel(const struct sim *s, const char *name, char *buf,
+		  size_t cap, char *path, size_t plen)
 {
 	const char *slash = strrchr(s->path, '/');
 	FILE *f;
@@ -94,7 +94,7 @@ static int load_leaps(struct sim *s, int line, char *err, size_t errlen)
 {
 	static char buf[SIM_MAX_LEAPFILE];
 	char path[512];
-	long len = read_rel(s, s->leapfile, buf, sizeof(buf), path,
+	long len = sim_read_rel(s, s->leapfile, buf, sizeof(buf), path,
 			    sizeof(path));
 	int bad = 0, rc;
 
@@ -189,7 +189,7 @@ int sim_node_leapfile(struct sim_node *n, int line, char *err, size_t errlen)
 
 	if (!n->set.leapfile[0])
 		return 0;
-	len = read_rel(s, n->set.leapfile, buf, sizeof(buf), path,
+	len = sim_read_rel(s, n->set.leapfile, buf, sizeof(buf), path,
 		       sizeof(path));
 	if (len < 0) {
 		snprintf(err, errlen, "%s:%d: leapfile: %s: %s", s->path, line,

@@ -250,6 +250,7 @@ static const char *const implemented_set[] = {
 	"allowedLostResponses", "freq_est_interval",
 	"asCapable", "follow_up_info", "min_neighbor_prop_delay",
 	"neighborPropDelayThresh",
+	"active_key_id", "sa_file", "spp",
 	/* hvptpd's own */
 	"metrics_address", "metrics_textfile", "metrics_textfile_interval",
 	"kalman_wander", "kalman_outlier_gate", "servo_filter",

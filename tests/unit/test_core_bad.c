@@ -424,6 +424,12 @@ static void test_drop_classes(void **state)
 		{ BC_DROP_WRONG_MECHANISM, false },
 		{ BC_DROP_MULTIPLE_PEERS, false },
 		{ BC_DROP_NOT_AS_CAPABLE, true },
+		{ BC_DROP_AUTH_NO_TLV, false },
+		{ BC_DROP_AUTH_UNKNOWN_SPP, false },
+		{ BC_DROP_AUTH_UNKNOWN_KEY, false },
+		{ BC_DROP_AUTH_BAD_LENGTH, false },
+		{ BC_DROP_AUTH_BAD_ICV, false },
+		{ BC_DROP_AUTH_REPLAY, false },
 	};
 	uint8_t buf[PTP_MAX_MSG_LEN];
 	size_t len;
