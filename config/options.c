@@ -709,6 +709,10 @@ static const struct cfg_option_info cfg_options[] = {
 	      "/var/run/ptp/ptp4lro)."),
 	O_INT("uds_ro_file_mode", PL, "0666", 0, 0777,
 	      "File mode of the read-only management socket."),
+	O_STR("uds_group", GI | OPT_HVPTP, NULL,
+	      "Group of the management socket files (empty: the daemon's); "
+	      "with uds_file_mode 0660, its members may use the read-write "
+	      "socket."),
 	O_INT("unicast_listen", P, "0", 0, 1,
 	      "Grant unicast service to clients that request it."),
 	O_INT("unicast_master_table", P, "0", 0, INT_MAX,
@@ -718,8 +722,9 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Seconds of unicast service requested from a master."),
 	O_INT("use_syslog", GL, "1", 0, 1,
 	      "Log to syslog."),
-	O_STR("user", G, "",
-	      "User to switch to after start-up (empty: stay)."),
+	O_STR("user", GI, "",
+	      "User to switch to once the sockets and clocks are open, "
+	      "keeping only the capabilities still needed (empty: stay)."),
 	O_STR("userDescription", GL, "",
 	      "Description reported in USER_DESCRIPTION management TLV."),
 	O_INT("utc_offset", GI, "37", 0, INT_MAX,

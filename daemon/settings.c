@@ -67,7 +67,7 @@ static int copy_path(char *dst, size_t cap, const char *src)
 /* Values of enum options (config/options.c keeps ptp4l's spellings and
  * these numbers). */
 enum { TS_HARDWARE = 0, TS_SOFTWARE = 1 };
-enum { NT_UDPV4 = 1 };
+enum { NT_UDPV4 = 1, NT_L2 = 3 };
 enum { DSCMP_IEEE1588 = 0 };
 enum { SERVO_NAME_PI = 0, SERVO_NAME_LINREG = 1, SERVO_NAME_KALMAN = 5 };
 enum { CT_OC = 0, CT_BC = 1 };
@@ -407,6 +407,27 @@ static int socket_path(const struct cfg *c, const char *option, char *dst,
 		      "(%zu bytes)", v, cap - 1);
 }
 
+/* user and uds_group: names, looked up when the daemon drops its
+ * privileges (daemon/privdrop.c). */
+static int privdrop_from_cfg(const struct cfg *c, struct hvd_settings *s,
+			     struct set_report *err)
+{
+	static const char *const opt[] = { "user", "uds_group" };
+	char *dst[] = { s->user, s->uds_group };
+	int rc = 0;
+
+	for (int i = 0; i < 2; i++) {
+		const char *v = cfg_get_string(c, NULL, opt[i]);
+
+		if (v && strlen(v) >= sizeof(s->user))
+			rc = refuse(err, opt[i], "longer than %zu characters",
+				    sizeof(s->user) - 1);
+		else
+			copy_str(dst[i], sizeof(s->user), v);
+	}
+	return rc;
+}
+
 static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 			   struct set_report *err)
 {
@@ -448,6 +469,7 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 			  sizeof(s->uds_ro_address), err);
 	s->uds_file_mode = cfg_get_int(c, NULL, "uds_file_mode");
 	s->uds_ro_file_mode = cfg_get_int(c, NULL, "uds_ro_file_mode");
+	rc |= privdrop_from_cfg(c, s, err);
 	copy_str(s->manufacturer_identity, sizeof(s->manufacturer_identity),
 		 cfg_get_string(c, NULL, "manufacturerIdentity"));
 	copy_str(s->product_description, sizeof(s->product_description),
@@ -626,6 +648,8 @@ static int settings_read(const struct cfg *c, struct hvd_settings *s,
 		transport_from_cfg(c, name, s->port_hardware[i],
 				   &s->transport[i], err);
 		s->phc_index[i] = cfg_get_int(c, name, "phc_index");
+		s->any_l2 |= cfg_get_enum(c, name, "network_transport") ==
+			     NT_L2;
 	}
 	err->port = NULL;
 	if (s->nports > 0 && split_patterns(c, s, err) == 0) {

@@ -6,7 +6,8 @@
  * PATH 'GET DEFAULT_DATA_SET'): a read-write socket (uds_address, mode
  * uds_file_mode, 0660) and a read-only one (uds_ro_address, mode
  * uds_ro_file_mode, 0666) where SET and COMMAND are refused with
- * NOT_SUPPORTED.  Each request goes through the executor to the core
+ * NOT_SUPPORTED; with uds_group both files belong to that group (the
+ * read-write socket's members: its group).  Each request goes through the executor to the core
  * (exec_mgmt), so that what a SET changes (timers, port states) is
  * carried out like any other action; the answers are sent back to the
  * address the request came from.  Missing parent
@@ -28,6 +29,7 @@
 #define HVPTP_MGMT_UDS_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "bc/bc.h"
 #include "daemon/service.h"
@@ -43,6 +45,7 @@ struct mgmt_uds_cfg {
 	const char *ro_path; /* NULL or "": no read-only socket */
 	unsigned rw_mode; /* file mode, e.g. 0660 */
 	unsigned ro_mode;
+	gid_t group; /* group of both files (uds_group), (gid_t)-1: leave */
 	/* HVPTP_RELOAD_NP (read-write socket): reload the configuration
 	 * and write the acknowledgement's data (bc/mgmt.h) into data;
 	 * its length.  NULL: the command is not supported. */
