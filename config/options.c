@@ -723,8 +723,9 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("use_syslog", GL, "1", 0, 1,
 	      "Log to syslog."),
 	O_STR("user", GI, "",
-	      "User to switch to once the sockets and clocks are open, "
-	      "keeping only the capabilities still needed (empty: stay)."),
+	      "User to become once the sockets and clocks are open, keeping "
+	      "only the capabilities still used (hvptpd(8), PRIVILEGES; "
+	      "empty: stay root)."),
 	O_STR("userDescription", GL, "",
 	      "Description reported in USER_DESCRIPTION management TLV."),
 	O_INT("utc_offset", GI, "37", 0, INT_MAX,

@@ -241,7 +241,7 @@ static const char *const implemented_set[] = {
 	"clockIdentity", "timeSource", "utc_offset", "userDescription",
 	"productDescription", "revisionData", "manufacturerIdentity",
 	"ptp_minor_version", "phc_index", "kernel_leap", "leapfile",
-	"boundary_clock_jbod",
+	"boundary_clock_jbod", "user",
 	/* hvptpd's own */
 	"metrics_address", "metrics_textfile", "metrics_textfile_interval",
 	"kalman_wander", "kalman_outlier_gate", "servo_filter",
@@ -254,7 +254,7 @@ static const char *const implemented_set[] = {
 	"max_ports", "vmclock_file", "vmclock_rate",
 	"chrony_sock", "ntp_shm_segment", "feed_rate",
 	"delay_resp_unicast",
-	"socket_rcvbuf", "message_tag",
+	"socket_rcvbuf", "message_tag", "uds_group",
 	"alarm_time_error", "alarm_time_error_hold", "alarm_frequency",
 	"alarm_frequency_hold", "alarm_drift_rate", "alarm_drift_rate_hold",
 	"alarm_path_delay_jump", "alarm_path_delay_jump_hold",
