@@ -16,6 +16,7 @@
 #include "common/leap.h"
 #include "common/log.h"
 #include "common/rng.h"
+#include "common/srclimit.h"
 
 #define PORT_MAX_PENDING 8 /* event messages awaiting a TX timestamp */
 
@@ -114,6 +115,9 @@ struct port {
 	int8_t master_log_sync_interval;
 	/* rate-limited drop logging */
 	struct cm_ratelimit drop_rl;
+	/* per-source limits of Delay_Req and management requests */
+	struct srclimit delay_req_limit;
+	struct srclimit mgmt_limit;
 };
 
 struct bc {

@@ -265,6 +265,7 @@ const char *bc_drop_name(enum bc_drop d)
 		[BC_DROP_NOT_QUALIFIED] = "not_qualified",
 		[BC_DROP_UNSUPPORTED] = "unsupported",
 		[BC_DROP_LEAP_WINDOW] = "leap_second_window",
+		[BC_DROP_RATE_LIMITED] = "rate_limited",
 	};
 
 	if ((unsigned)d < BC_DROP_COUNT && names[d])

@@ -57,6 +57,9 @@ enum bc_drop {
 	BC_DROP_UNSUPPORTED, /* valid, but hvptpd does not handle it */
 	BC_DROP_LEAP_WINDOW, /* a Sync within a second of a leap second on a
 				port stamped by a UTC clock (ambiguous) */
+	BC_DROP_RATE_LIMITED, /* over its source's rate (Delay_Req,
+				 management: delay_req_rate_limit,
+				 mgmt_rate_limit) */
 	BC_DROP_COUNT
 };
 

@@ -118,7 +118,7 @@ void bc_port_cfg_take_live(struct bc_port_cfg *to,
 	to->management_enabled = from->management_enabled;
 }
 
-_Static_assert(sizeof(struct bc_port_cfg) == 96,
+_Static_assert(sizeof(struct bc_port_cfg) == 112,
 	       "bc_port_cfg changed: is the new field live (reconf.c)?");
 static bool port_only_live(const struct bc_port_cfg *o,
 			   const struct bc_port_cfg *n)
@@ -128,7 +128,10 @@ static bool port_only_live(const struct bc_port_cfg *o,
 		       n->log_min_pdelay_req_interval &&
 	       o->delay_mechanism == n->delay_mechanism &&
 	       o->ignore_transport_specific == n->ignore_transport_specific &&
-	       o->transport_specific == n->transport_specific;
+	       o->transport_specific == n->transport_specific &&
+	       o->delay_req_rate == n->delay_req_rate &&
+	       o->delay_req_burst == n->delay_req_burst &&
+	       o->mgmt_rate == n->mgmt_rate && o->mgmt_burst == n->mgmt_burst;
 }
 
 /* A timer of the current state that runs at an interval that changed:

@@ -285,6 +285,14 @@ static const struct cfg_option_info cfg_options[] = {
 	O_DBL("delay_request_variability", P, "1.0", 0.0, 1.0,
 	      "Random variation applied to the Delay_Req interval "
 	      "(fraction)."),
+	O_INT("delay_req_burst", PI | OPT_HVPTP, "64", 1, 65535,
+	      "Delay_Req messages one source may send back to back before "
+	      "delay_req_rate_limit applies."),
+	O_INT("delay_req_rate_limit", PI | OPT_HVPTP, "256", 0, 1000000,
+	      "Delay_Req messages per second answered from one source "
+	      "address on a master port (0: no limit); the rest are dropped "
+	      "and counted (reason rate_limited).  A slave sends at most "
+	      "2^-logMinDelayReqInterval per second on average (128 at -7)."),
 	O_INT("delay_resp_unicast", PL | OPT_HVPTP, "0", 0, 1,
 	      "Answer every Delay_Req with a unicast Delay_Resp to its "
 	      "sender, a multicast one too (1); 0 answers a multicast "
@@ -458,6 +466,14 @@ static const struct cfg_option_info cfg_options[] = {
 	      "off)."),
 	O_INT("metrics_textfile_interval", GL | OPT_HVPTP, "10", 1, 3600,
 	      "Seconds between writes of metrics_textfile."),
+	O_INT("mgmt_burst", GI | OPT_HVPTP, "2000", 1, 65535,
+	      "Management requests one client may send back to back before "
+	      "mgmt_rate_limit applies."),
+	O_INT("mgmt_rate_limit", GI | OPT_HVPTP, "1000", 0, 1000000,
+	      "Management requests per second taken from one client: a "
+	      "management socket's client address, or a source address on a "
+	      "PTP port with ptp_management (0: no limit); the rest are "
+	      "dropped and counted (reason rate_limited)."),
 	O_INT("min_neighbor_prop_delay", P, "-20000000", INT_MIN, -1,
 	      "Peer delays below this (ns) make the port not asCapable "
 	      "(802.1AS)."),

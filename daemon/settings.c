@@ -150,6 +150,11 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 		cfg_get_int(c, name, "ignore_transport_specific") != 0;
 	p->path_trace_enabled = cfg_get_int(c, name, "path_trace_enabled") != 0;
 	p->management_enabled = cfg_get_int(c, name, "ptp_management") != 0;
+	p->delay_req_rate = (uint32_t)cfg_get_int(c, name,
+						  "delay_req_rate_limit");
+	p->delay_req_burst = (uint32_t)cfg_get_int(c, name, "delay_req_burst");
+	p->mgmt_rate = (uint32_t)cfg_get_int(c, NULL, "mgmt_rate_limit");
+	p->mgmt_burst = (uint32_t)cfg_get_int(c, NULL, "mgmt_burst");
 	p->transport_specific = (uint8_t)cfg_get_int(c, name, "transportSpecific");
 	p->delay_filter_average =
 		cfg_get_enum(c, name, "delay_filter") == DF_AVERAGE;
@@ -470,6 +475,8 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	s->uds_file_mode = cfg_get_int(c, NULL, "uds_file_mode");
 	s->uds_ro_file_mode = cfg_get_int(c, NULL, "uds_ro_file_mode");
 	rc |= privdrop_from_cfg(c, s, err);
+	s->mgmt_rate = (uint32_t)cfg_get_int(c, NULL, "mgmt_rate_limit");
+	s->mgmt_burst = (uint32_t)cfg_get_int(c, NULL, "mgmt_burst");
 	copy_str(s->manufacturer_identity, sizeof(s->manufacturer_identity),
 		 cfg_get_string(c, NULL, "manufacturerIdentity"));
 	copy_str(s->product_description, sizeof(s->product_description),

@@ -72,6 +72,9 @@ struct hvd_settings {
 	char user[33];
 	char uds_group[33];
 	bool any_l2;
+	/* management requests per second and burst per client
+	 * (mgmt_rate_limit, mgmt_burst; 0: no limit) */
+	uint32_t mgmt_rate, mgmt_burst;
 	/* CLOCK_DESCRIPTION (manufacturerIdentity, productDescription,
 	 * revisionData as written in the configuration) */
 	char manufacturer_identity[32];

@@ -167,6 +167,7 @@ int mgmt_uds_open(struct mgmt_uds **out, struct exec *ex,
 		  const struct mgmt_uds_cfg *cfg)
 {
 	struct mgmt_uds *u;
+	gid_t group;
 	int err;
 
 	if (!out || !ex || !ex->bc || !cfg)
@@ -184,12 +185,14 @@ int mgmt_uds_open(struct mgmt_uds **out, struct exec *ex,
 	u->reload = cfg->reload;
 	u->reload_ctx = cfg->reload_ctx;
 	u->bc = ex->bc;
+	srclimit_init(&u->limit, cfg->rate, cfg->burst, cfg->seed);
 	u->sock[UDS_RW].fd = u->sock[UDS_RO].fd = -1;
-	err = uds_open_one(&u->sock[UDS_RW], cfg->rw_path, cfg->rw_mode,
-			   cfg->group, false);
+	group = cfg->chgrp ? cfg->group : (gid_t)-1;
+	err = uds_open_one(&u->sock[UDS_RW], cfg->rw_path, cfg->rw_mode, group,
+			   false);
 	if (!err)
 		err = uds_open_one(&u->sock[UDS_RO], cfg->ro_path, cfg->ro_mode,
-				   cfg->group, true);
+				   group, true);
 	if (err) {
 		mgmt_uds_close(u);
 		return err;
@@ -441,6 +444,11 @@ static void uds_request(struct mgmt_uds *u, const struct uds_sock *s,
 	struct bc_mgmt_req r;
 	enum bc_mgmt_drop why;
 
+	if (!srclimit_take(&u->limit, from, fromlen, now)) {
+		u->st.rate_limited++;
+		bc_mgmt_count_drop(u->bc, BC_MGMT_DROP_RATE_LIMITED);
+		return;
+	}
 	if (bc_mgmt_parse(buf, len, &r, &why) < 0) {
 		bc_mgmt_count_drop(u->bc, why);
 		return;
