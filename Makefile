@@ -14,6 +14,8 @@
 #                   docs/monitoring.md (tests/contrib/)
 #   make purity     fail if the core library references I/O or clock symbols
 #   make bench-mgmt management round trip and CPU, hvptpd vs ptp4l (root)
+#   make bench-dreq-flood  a 20,000/s Delay_Req flood: hvptpd (limit off,
+#                   on) and ptp4l 3.1.1 as master, a ptp4l slave beside (root)
 #   make bench-accuracy  servo accuracy in the simulator (bench/out/)
 #   make clknetsim-check  the real hvptpd under clknetsim, ptp4l 4.4 beside
 #                   it: true time errors (no root; in make check and asan)
@@ -88,7 +90,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check unit interop sim-check asan fuzz demo install clean purity \
 	deps deb package-check contrib-check clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim \
-	bench-guests bench-ports
+	bench-guests bench-ports bench-dreq-flood
 .DEFAULT_GOAL := all
 
 all: $(HVPTPD) $(HVPTPCTL) $(if $(SIM_SRC),$(HVPTP_SIM)) purity
@@ -162,9 +164,9 @@ $(BUILD)/tests/%: $(call obj,tests/unit/%.c) $(LIBS)
 unit: $(UNIT_BINS) purity
 	@tests/run-unit.sh $(UNIT_BINS)
 
-interop: $(HVPTPD) $(HVPTPCTL)
+interop: $(HVPTPD) $(HVPTPCTL) $(DREQ_FLOOD)
 	@HVPTPD=$(abspath $(HVPTPD)) HVPTPCTL=$(abspath $(HVPTPCTL)) \
-		tests/interop/run.sh
+		DREQ_FLOOD=$(abspath $(DREQ_FLOOD)) tests/interop/run.sh
 
 sim-check: $(HVPTP_SIM)
 	@tests/sim/run.sh $(HVPTP_SIM)
@@ -226,6 +228,19 @@ BENCH_MGMT_CLIENT := $(BUILD)/bench/mgmt_client
 $(BENCH_MGMT_CLIENT): bench/mgmt_client.c $(DAEMON_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(DAEMON_LIB) $(CORE_LIB) -lm
+
+# A Delay_Req flood from one source (bench/dreq_flood.sh, the interop test)
+DREQ_FLOOD := $(BUILD)/bench/dreq_flood
+$(DREQ_FLOOD): bench/dreq_flood.c
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $<
+
+# hvptpd (limit off, on) and ptp4l 3.1.1 as master under a 20,000/s
+# Delay_Req flood, a legitimate ptp4l slave beside it (root).
+bench-dreq-flood: deps
+	@$(MAKE) --no-print-directory all $(DREQ_FLOOD)
+	@HVPTPD=$(abspath $(HVPTPD)) HVPTPCTL=$(abspath $(HVPTPCTL)) \
+		DREQ_FLOOD=$(abspath $(DREQ_FLOOD)) bench/dreq_flood.sh
 
 bench-mgmt: deps
 	@$(MAKE) --no-print-directory all $(BENCH_MGMT_CLIENT)
