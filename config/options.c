@@ -590,6 +590,10 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("sanity_freq_limit", GL, "200000000", 0, INT_MAX,
 	      "Reset the servo when a frequency above this (ppb) is needed "
 	      "(0: no check)."),
+	O_INT("seccomp", GI | OPT_HVPTP, "0", 0, 1,
+	      "Once started, allow only the system calls the running daemon "
+	      "makes (daemon/seccomp.c); others fail with EPERM.  Off by "
+	      "default: a path the list misses fails instead of working."),
 	O_INT("serverOnly", PL, "0", 0, 1,
 	      "Never become slave on this port (master only)."),
 	O_ENU("servo_filter", GL | OPT_HVPTP, "auto", servo_filter_enu,

@@ -13,6 +13,7 @@
 #include "daemon/vmclock_svc.h"
 #include "daemon/feed.h"
 #include "daemon/privdrop.h"
+#include "daemon/seccomp.h"
 #include "mgmt/metrics.h"
 #include "mgmt/sdnotify.h"
 #include "mgmt/uds.h"
@@ -474,6 +475,8 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 		d->lm = NULL;
 	}
 	err = hvd_privdrop(d); /* everything is open; nothing runs yet */
+	if (!err && d->set.seccomp)
+		err = hvd_seccomp_apply();
 	if (!err)
 		err = mgmt_sdnotify_add(d); /* last: READY=1 means all is up */
 	if (err)

@@ -276,6 +276,11 @@ static int privdrop_apply(const struct privdrop_plan *p)
 	}
 	STEP(prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0), "PR_SET_KEEPCAPS 0");
 	STEP(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), "PR_SET_NO_NEW_PRIVS");
+#ifdef HVD_SANITIZED
+	/* the uid change made it non-dumpable: LeakSanitizer could not
+	 * attach to its own threads at exit */
+	STEP(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), "PR_SET_DUMPABLE");
+#endif
 	return 0;
 }
 

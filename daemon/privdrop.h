@@ -29,6 +29,17 @@ struct hvd_settings;
 
 #define PRIVDROP_MAX_GROUPS 64
 
+/* Built with AddressSanitizer: its leak check at exit ptrace()s the
+ * process from a thread of its own (privdrop keeps the process dumpable,
+ * seccomp allows what that needs). */
+#if defined(__SANITIZE_ADDRESS__)
+#define HVD_SANITIZED 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HVD_SANITIZED 1
+#endif
+#endif
+
 /* Bits of the capabilities kept (1 << CAP_xxx). */
 #define PRIVDROP_BIT(c) (UINT64_C(1) << (c))
 

@@ -6,6 +6,7 @@
 
 #include "daemon/clockset.h"
 #include "daemon/settings.h"
+#include "daemon/seccomp.h"
 #include "mgmt/metrics.h"
 
 /* Where refusals go.  Each names the file and line that set the value in
@@ -477,6 +478,10 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 	rc |= privdrop_from_cfg(c, s, err);
 	s->mgmt_rate = (uint32_t)cfg_get_int(c, NULL, "mgmt_rate_limit");
 	s->mgmt_burst = (uint32_t)cfg_get_int(c, NULL, "mgmt_burst");
+	s->seccomp = cfg_get_int(c, NULL, "seccomp") != 0;
+	if (s->seccomp && !hvd_seccomp_supported())
+		rc = refuse(err, "seccomp", "%s", "1: no allow-list for this "
+			    "architecture (x86_64 and aarch64 have one)");
 	copy_str(s->manufacturer_identity, sizeof(s->manufacturer_identity),
 		 cfg_get_string(c, NULL, "manufacturerIdentity"));
 	copy_str(s->product_description, sizeof(s->product_description),

@@ -75,6 +75,7 @@ struct hvd_settings {
 	/* management requests per second and burst per client
 	 * (mgmt_rate_limit, mgmt_burst; 0: no limit) */
 	uint32_t mgmt_rate, mgmt_burst;
+	bool seccomp; /* seccomp: the allow-list (daemon/seccomp.h) */
 	/* CLOCK_DESCRIPTION (manufacturerIdentity, productDescription,
 	 * revisionData as written in the configuration) */
 	char manufacturer_identity[32];

@@ -19,6 +19,10 @@
 #    read-only one is refused; hvptpctl run as nobody reads the read-only
 #    socket and cannot open the read-write one; SIGHUP with priority1
 #    changed in the file applies it (PRIORITY1; ptp4l still follows).
+# 3. The same with seccomp 1 (Seccomp 2 in /proc): ptp4l follows, pmc and
+#    metrics answer, a tap matching [tap*] that appears is served (its
+#    sockets opened after the filter) and goes, a reload applies, and no
+#    call was refused (no EPERM in the log).
 # Needs root, ptp4l and pmc 3.1.1, setpriv, the user nobody and the group
 # daemon (skips otherwise).
 # shellcheck source-path=SCRIPTDIR source=lib.sh
@@ -142,5 +146,38 @@ tail_state=$(grep -E "$(hv_re_state 1 '[A-Z_]+')" "$(hv_log b)" | tail -n 1)
 echo "$tail_state" | grep -q "to UNCALIBRATED" ||
 	hv_fail "ptp4l b left UNCALIBRATED: $tail_state"
 
+# --- 3. with user nobody and seccomp 1 ----------------------------------
+hv_stop b
+hv_stop a
+rm -f "$uds" "${uds}ro"
+hv_node a3 a dut "priority1 100" "user nobody" "uds_group daemon" "seccomp 1" \
+	"metrics_address 127.0.0.1:9783" "[eth0]" "[tap*]"
+hv_node b3 b ptp4l "slaveOnly 1" "summary_interval $HV_LOG_SYNC"
+hv_run a3
+hv_run b3 -i eth0
+hv_wait_log a3 "seccomp: [0-9]+ system calls allowed" 10 || hv_fail "no seccomp filter in the log"
+pid=${HV_NODE_PID[a3]}
+[ "$(status_field "$pid" Seccomp)" = 2 ] || hv_fail "Seccomp $(status_field "$pid" Seccomp), expected 2 (filter)"
+[ "$(status_field "$pid" CapEff)" = "$want_caps" ] || hv_fail "seccomp: CapEff $(status_field "$pid" CapEff)"
+hv_wait_log b3 "$(hv_re_state 1 UNCALIBRATED)" 30 ||
+	hv_fail "seccomp: ptp4l b did not follow"
+uds=$(hv_uds a3)
+got3() { pmc_as_daemon "$uds" "GET PRIORITY1" | grep -qE '^[[:space:]]+priority1 +100 *$'; }
+hv_wait_cmd 5 got3 || hv_fail "seccomp: no PRIORITY1 from the read-write socket"
+timeout 10 ip netns exec "$(hv_ns a)" curl -s http://127.0.0.1:9783/metrics |
+	grep -q '^hvptp_port_state{' || hv_fail "seccomp: no metrics"
+# a guest's tap appears after the filter: its port is opened (socket,
+# bind to 319, multicast) and goes when the tap goes
+ip -n "$(hv_ns a)" link add tap7 type veth peer name tap7p || hv_fail "cannot add tap7"
+ip -n "$(hv_ns a)" link set tap7 up
+hv_wait_log a3 "tap7: matches \[tap\*\]" 10 || hv_fail "seccomp: tap7 was not served"
+ip -n "$(hv_ns a)" link del tap7
+hv_wait_log a3 "tap7: deleted" 10 || hv_fail "seccomp: tap7 did not go"
+sed -i 's/^priority1 100$/priority1 120/' "$(hv_cfg a3)"
+kill -HUP "$pid"
+hv_wait_log a3 "reload: 1 change applied, 0 refused" 10 || hv_fail "seccomp: no reload"
+! grep -qi "not permitted" "$(hv_log a3)" ||
+	hv_fail "seccomp: a call refused: $(grep -i "not permitted" "$(hv_log a3)" | head -n 2)"
+
 hv_finish
-hv_result "uid $nobody_uid, CapEff/CapPrm/CapBnd $want_caps, NoNewPrivs 1 (without user: uid 0, $before); ptp4l follows; sockets 660/666 group daemon; reload applied"
+hv_result "uid $nobody_uid, CapEff/CapPrm/CapBnd $want_caps, NoNewPrivs 1 (without user: uid 0, $before); ptp4l follows; sockets 660/666 group daemon; reload applied; with seccomp 1 the same, a tap served, metrics, reload"

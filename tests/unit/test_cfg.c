@@ -254,7 +254,7 @@ static const char *const implemented_set[] = {
 	"max_ports", "vmclock_file", "vmclock_rate",
 	"chrony_sock", "ntp_shm_segment", "feed_rate",
 	"delay_req_burst", "delay_req_rate_limit", "delay_resp_unicast",
-	"mgmt_burst", "mgmt_rate_limit",
+	"mgmt_burst", "mgmt_rate_limit", "seccomp",
 	"socket_rcvbuf", "message_tag", "uds_group",
 	"alarm_time_error", "alarm_time_error_hold", "alarm_frequency",
 	"alarm_frequency_hold", "alarm_drift_rate", "alarm_drift_rate_hold",
