@@ -14,6 +14,8 @@
 #                   docs/monitoring.md (tests/contrib/)
 #   make purity     fail if the core library references I/O or clock symbols
 #   make bench-mgmt management round trip and CPU, hvptpd vs ptp4l (root)
+#   make bench-dreq-flood  a 20,000/s Delay_Req flood: hvptpd (limit off,
+#                   on) and ptp4l 3.1.1 as master, a ptp4l slave beside (root)
 #   make bench-accuracy  servo accuracy in the simulator (bench/out/)
 #   make clknetsim-check  the real hvptpd under clknetsim, ptp4l 4.4 beside
 #                   it: true time errors (no root; in make check and asan)
@@ -92,7 +94,7 @@ UNIT_BINS := $(patsubst tests/unit/%.c,$(BUILD)/tests/%,$(UNIT_SRC))
 
 .PHONY: all check unit interop sim-check asan fuzz demo install clean purity \
 	deps deb package-check contrib-check clang-check bench-mgmt bench-accuracy clknetsim-check bench-clknetsim \
-	bench-guests bench-ports bench-flood
+	bench-guests bench-ports bench-flood bench-dreq-flood
 .DEFAULT_GOAL := all
 
 all: $(HVPTPD) $(HVPTPCTL) $(if $(SIM_SRC),$(HVPTP_SIM)) purity
@@ -172,9 +174,10 @@ $(FLOOD_TOOL): tests/tools/announce_flood.c
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $<
 
-interop: $(HVPTPD) $(HVPTPCTL) $(FLOOD_TOOL)
+interop: $(HVPTPD) $(HVPTPCTL) $(FLOOD_TOOL) $(DREQ_FLOOD)
 	@HVPTPD=$(abspath $(HVPTPD)) HVPTPCTL=$(abspath $(HVPTPCTL)) \
-		HVPTP_FLOOD=$(abspath $(FLOOD_TOOL)) tests/interop/run.sh
+		HVPTP_FLOOD=$(abspath $(FLOOD_TOOL)) \
+		DREQ_FLOOD=$(abspath $(DREQ_FLOOD)) tests/interop/run.sh
 
 sim-check: $(HVPTP_SIM)
 	@tests/sim/run.sh $(HVPTP_SIM)
@@ -237,6 +240,19 @@ BENCH_MGMT_CLIENT := $(BUILD)/bench/mgmt_client
 $(BENCH_MGMT_CLIENT): bench/mgmt_client.c $(DAEMON_LIB) $(CORE_LIB)
 	@mkdir -p $(dir $@)
 	$(call say,LD,$@)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(DAEMON_LIB) $(CORE_LIB) -lm
+
+# A Delay_Req flood from one source (bench/dreq_flood.sh, the interop test)
+DREQ_FLOOD := $(BUILD)/bench/dreq_flood
+$(DREQ_FLOOD): bench/dreq_flood.c
+	@mkdir -p $(dir $@)
+	$(call say,LD,$@)$(CC) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $<
+
+# hvptpd (limit off, on) and ptp4l 3.1.1 as master under a 20,000/s
+# Delay_Req flood, a legitimate ptp4l slave beside it (root).
+bench-dreq-flood: deps
+	@$(MAKE) --no-print-directory all $(DREQ_FLOOD)
+	@HVPTPD=$(abspath $(HVPTPD)) HVPTPCTL=$(abspath $(HVPTPCTL)) \
+		DREQ_FLOOD=$(abspath $(DREQ_FLOOD)) bench/dreq_flood.sh
 
 bench-mgmt: deps
 	@$(MAKE) --no-print-directory all $(BENCH_MGMT_CLIENT)

@@ -89,6 +89,11 @@ struct bc_port_cfg {
 	uint8_t delay_filter_length; /* delay_filter_length, 1..64 */
 	bool delay_filter_average; /* delay_filter moving_average */
 	bool management_enabled; /* answer management on this PTP port */
+	/* per-source limits (common/srclimit.h), per second (0: none) and
+	 * back-to-back burst: Delay_Req (delay_req_rate_limit,
+	 * delay_req_burst), management (mgmt_rate_limit, mgmt_burst) */
+	uint32_t delay_req_rate, delay_req_burst;
+	uint32_t mgmt_rate, mgmt_burst;
 	bool hw_timestamping; /* for PORT_PROPERTIES_NP */
 	/* time_stamping onestep / p2p1step: the transport inserts the
 	 * egress time into a Sync sent without twoStepFlag (originTimestamp)

@@ -17,6 +17,7 @@
 #include "common/leap.h"
 #include "common/log.h"
 #include "common/rng.h"
+#include "common/srclimit.h"
 
 #define PORT_MAX_PENDING 8 /* event messages awaiting a TX timestamp */
 
@@ -173,6 +174,9 @@ struct port {
 		struct port_identity src;
 		struct cm_ratelimit rl; /* failures logged */
 	} auth;
+	/* per-source limits of Delay_Req and management requests */
+	struct srclimit delay_req_limit;
+	struct srclimit mgmt_limit;
 };
 
 struct bc {

@@ -28,6 +28,7 @@ const char *bc_mgmt_drop_name(enum bc_mgmt_drop d)
 		[BC_MGMT_DROP_NOT_FOR_US] = "not_for_us",
 		[BC_MGMT_DROP_DISABLED] = "disabled",
 		[BC_MGMT_DROP_NO_SPACE] = "no_space",
+		[BC_MGMT_DROP_RATE_LIMITED] = "rate_limited",
 	};
 
 	return (unsigned)d < BC_MGMT_DROP_COUNT ? names[d] : "unknown";

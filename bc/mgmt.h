@@ -311,6 +311,7 @@ enum bc_mgmt_drop {
 	BC_MGMT_DROP_NOT_FOR_US, /* targetPortIdentity names another clock */
 	BC_MGMT_DROP_DISABLED, /* on a port without management_enabled */
 	BC_MGMT_DROP_NO_SPACE, /* answers did not fit the action list */
+	BC_MGMT_DROP_RATE_LIMITED, /* over its source's mgmt_rate_limit */
 	BC_MGMT_DROP_COUNT
 };
 const char *bc_mgmt_drop_name(enum bc_mgmt_drop d);

@@ -90,6 +90,11 @@ enum bc_drop mgmt_port_rx(struct port *p, const struct ptp_msg *m,
 		bc_mgmt_count_drop(bc, BC_MGMT_DROP_DISABLED);
 		return BC_DROP_UNSUPPORTED;
 	}
+	if (!srclimit_take(&p->mgmt_limit, src ? src->data : NULL,
+			   src ? src->len : 0, now)) {
+		bc_mgmt_count_drop(bc, BC_MGMT_DROP_RATE_LIMITED);
+		return BC_DROP_RATE_LIMITED;
+	}
 	if (mgmt_req_from_msg(m, &r, &why) < 0) {
 		bc_mgmt_count_drop(bc, why);
 		return BC_DROP_BAD_TLV;

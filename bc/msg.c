@@ -274,6 +274,7 @@ const char *bc_drop_name(enum bc_drop d)
 		[BC_DROP_AUTH_BAD_LENGTH] = "auth_bad_length",
 		[BC_DROP_AUTH_BAD_ICV] = "auth_bad_icv",
 		[BC_DROP_AUTH_REPLAY] = "auth_replay",
+		[BC_DROP_RATE_LIMITED] = "rate_limited",
 	};
 
 	if ((unsigned)d < BC_DROP_COUNT && names[d])

@@ -73,6 +73,9 @@ enum bc_drop {
 	BC_DROP_AUTH_BAD_ICV, /* the ICV does not match */
 	BC_DROP_AUTH_REPLAY, /* Sync/Follow_Up sequenceId outside the
 				association's seqid_window */
+	BC_DROP_RATE_LIMITED, /* over its source's rate (Delay_Req,
+				 management: delay_req_rate_limit,
+				 mgmt_rate_limit) */
 	BC_DROP_COUNT
 };
 

@@ -52,6 +52,10 @@ void port_init(struct port *p, struct bc *bc, int index,
 		bc->cfg.foreign_master_window, bc->fm_seen, (uint16_t)index);
 	port_delay_filter_init(p);
 	p->drop_rl.interval_ns = 10 * NS_PER_SEC;
+	srclimit_init(&p->delay_req_limit, cfg->delay_req_rate,
+		      cfg->delay_req_burst, bc->cfg.rng_seed ^ (uint64_t)index);
+	srclimit_init(&p->mgmt_limit, cfg->mgmt_rate, cfg->mgmt_burst,
+		      ~bc->cfg.rng_seed ^ (uint64_t)index);
 }
 
 void port_note_fault(struct port *p, enum bc_fault why, int err,

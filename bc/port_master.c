@@ -108,6 +108,11 @@ void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
  * its multicast mode discards it (its discardedMessages counter): hence an
  * option, off by default.  Without the sender's address (a transport that
  * gives none) it goes to the group.
+ *
+ * Each source address gets at most delay_req_rate_limit answers per
+ * second after a burst of delay_req_burst (common/srclimit.h): one host
+ * flooding Delay_Reqs costs the others nothing but the reading of its
+ * packets (dropped, counted as rate_limited).
  */
 enum bc_drop master_rx_delay_req(struct port *p, const struct ptp_msg *req,
 				 tmv_t rx_ts, const struct bc_addr *src,
@@ -118,6 +123,9 @@ enum bc_drop master_rx_delay_req(struct port *p, const struct ptp_msg *req,
 	struct ptp_msg m;
 	tmv_t t4;
 
+	if (!srclimit_take(&p->delay_req_limit, src ? src->data : NULL,
+			   src ? src->len : 0, now))
+		return BC_DROP_RATE_LIMITED;
 	t4 = tmv_sub(rx_ts, tmv_from_ns(p->cfg.ingress_latency_ns));
 	port_header(p, &m, PTP_MSG_DELAY_RESP, req->hdr.sequence_id,
 		    p->ds.log_min_delay_req_interval);

@@ -122,7 +122,7 @@ void bc_port_cfg_take_live(struct bc_port_cfg *to,
 	to->active_key_id = from->active_key_id;
 }
 
-_Static_assert(sizeof(struct bc_port_cfg) == 152,
+_Static_assert(sizeof(struct bc_port_cfg) == 168,
 	       "bc_port_cfg changed: is the new field live (reconf.c)?");
 static bool port_only_live(const struct bc_port_cfg *o,
 			   const struct bc_port_cfg *n)
@@ -142,7 +142,10 @@ static bool port_only_live(const struct bc_port_cfg *o,
 		       n->neighbor_prop_delay_thresh_ns &&
 	       o->min_neighbor_prop_delay_ns == n->min_neighbor_prop_delay_ns &&
 	       o->ignore_transport_specific == n->ignore_transport_specific &&
-	       o->transport_specific == n->transport_specific;
+	       o->transport_specific == n->transport_specific &&
+	       o->delay_req_rate == n->delay_req_rate &&
+	       o->delay_req_burst == n->delay_req_burst &&
+	       o->mgmt_rate == n->mgmt_rate && o->mgmt_burst == n->mgmt_burst;
 }
 
 /* A timer of the current state that runs at an interval that changed:

@@ -63,7 +63,8 @@ common_cfg() {
 	echo "summary_interval 0"
 }
 hv_node gm gm ptp4l "priority1 100"
-hv_node hv hv dut
+# the burst measures the socket path itself: no per-client limit
+hv_node hv hv dut "mgmt_rate_limit 0"
 hv_node p4 p4 ptp4l
 {
 	common_cfg

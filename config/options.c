@@ -287,6 +287,14 @@ static const struct cfg_option_info cfg_options[] = {
 	O_DBL("delay_request_variability", P, "1.0", 0.0, 1.0,
 	      "Random variation applied to the Delay_Req interval "
 	      "(fraction)."),
+	O_INT("delay_req_burst", PI | OPT_HVPTP, "64", 1, 65535,
+	      "Delay_Req messages one source may send back to back before "
+	      "delay_req_rate_limit applies."),
+	O_INT("delay_req_rate_limit", PI | OPT_HVPTP, "256", 0, 1000000,
+	      "Delay_Req messages per second answered from one source "
+	      "address on a master port (0: no limit); the rest are dropped "
+	      "and counted (reason rate_limited).  A slave sends at most "
+	      "2^-logMinDelayReqInterval per second on average (128 at -7)."),
 	O_INT("delay_resp_unicast", PL | OPT_HVPTP, "0", 0, 1,
 	      "Answer every Delay_Req with a unicast Delay_Resp to its "
 	      "sender, a multicast one too (1); 0 answers a multicast "
@@ -460,6 +468,14 @@ static const struct cfg_option_info cfg_options[] = {
 	      "off)."),
 	O_INT("metrics_textfile_interval", GL | OPT_HVPTP, "10", 1, 3600,
 	      "Seconds between writes of metrics_textfile."),
+	O_INT("mgmt_burst", GI | OPT_HVPTP, "2000", 1, 65535,
+	      "Management requests one client may send back to back before "
+	      "mgmt_rate_limit applies."),
+	O_INT("mgmt_rate_limit", GI | OPT_HVPTP, "1000", 0, 1000000,
+	      "Management requests per second taken from one client: a "
+	      "management socket's client address, or a source address on a "
+	      "PTP port with ptp_management (0: no limit); the rest are "
+	      "dropped and counted (reason rate_limited)."),
 	O_INT("min_neighbor_prop_delay", PI, "-20000000", INT_MIN, -1,
 	      "Peer delays below this (ns) make the port not asCapable "
 	      "(802.1AS)."),
@@ -586,6 +602,10 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("sanity_freq_limit", GL, "200000000", 0, INT_MAX,
 	      "Reset the servo when a frequency above this (ppb) is needed "
 	      "(0: no check)."),
+	O_INT("seccomp", GI | OPT_HVPTP, "0", 0, 1,
+	      "Once started, allow only the system calls the running daemon "
+	      "makes (daemon/seccomp.c); others fail with EPERM.  Off by "
+	      "default: a path the list misses fails instead of working."),
 	O_INT("serverOnly", PL, "0", 0, 1,
 	      "Never become slave on this port (master only)."),
 	O_ENU("servo_filter", GL | OPT_HVPTP, "auto", servo_filter_enu,
@@ -731,6 +751,10 @@ static const struct cfg_option_info cfg_options[] = {
 	      "/var/run/ptp/ptp4lro)."),
 	O_INT("uds_ro_file_mode", PL, "0666", 0, 0777,
 	      "File mode of the read-only management socket."),
+	O_STR("uds_group", GI | OPT_HVPTP, NULL,
+	      "Group of the management socket files (empty: the daemon's); "
+	      "with uds_file_mode 0660, its members may use the read-write "
+	      "socket."),
 	O_INT("unicast_listen", P, "0", 0, 1,
 	      "Grant unicast service to clients that request it."),
 	O_INT("unicast_master_table", P, "0", 0, INT_MAX,
@@ -740,8 +764,10 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Seconds of unicast service requested from a master."),
 	O_INT("use_syslog", GL, "1", 0, 1,
 	      "Log to syslog."),
-	O_STR("user", G, "",
-	      "User to switch to after start-up (empty: stay)."),
+	O_STR("user", GI, "",
+	      "User to become once the sockets and clocks are open, keeping "
+	      "only the capabilities still used (hvptpd(8), PRIVILEGES; "
+	      "empty: stay root)."),
 	O_STR("userDescription", GL, "",
 	      "Description reported in USER_DESCRIPTION management TLV."),
 	O_INT("utc_offset", GI, "37", 0, INT_MAX,

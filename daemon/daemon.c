@@ -12,6 +12,8 @@
 #include "daemon/alarm.h"
 #include "daemon/vmclock_svc.h"
 #include "daemon/feed.h"
+#include "daemon/privdrop.h"
+#include "daemon/seccomp.h"
 #include "mgmt/metrics.h"
 #include "mgmt/sdnotify.h"
 #include "mgmt/uds.h"
@@ -460,8 +462,6 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 		err = hvd_vmclock_add(d);
 	if (!err)
 		err = feed_add(d);
-	if (!err)
-		err = mgmt_sdnotify_add(d); /* last: READY=1 means all is up */
 	if (err)
 		return err;
 	if (getenv("HVPTP_NO_NETLINK") && !strcmp(getenv("HVPTP_NO_NETLINK"),
@@ -474,6 +474,13 @@ int hvd_open(struct hvd *d, const struct hvd_settings *set)
 		       "(IFF_RUNNING) re-checked every second");
 		d->lm = NULL;
 	}
+	err = hvd_privdrop(d); /* everything is open; nothing runs yet */
+	if (!err && d->set.seccomp)
+		err = hvd_seccomp_apply();
+	if (!err)
+		err = mgmt_sdnotify_add(d); /* last: READY=1 means all is up */
+	if (err)
+		return err;
 	log_start(d);
 	return 0;
 }

@@ -8,6 +8,7 @@
 
 #include "daemon/clockset.h"
 #include "daemon/settings.h"
+#include "daemon/seccomp.h"
 #include "mgmt/metrics.h"
 
 /* Where refusals go.  Each names the file and line that set the value in
@@ -76,6 +77,7 @@ static bool ts_one_step(int ts)
 {
 	return ts == TS_ONESTEP || ts == TS_P2P1STEP;
 }
+enum { NT_UDPV4 = 1, NT_L2 = 3 };
 enum { DSCMP_IEEE1588 = 0 };
 enum { SERVO_NAME_PI = 0, SERVO_NAME_LINREG = 1, SERVO_NAME_KALMAN = 5 };
 enum { CT_OC = 0, CT_BC = 1 };
@@ -217,6 +219,11 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	p->power.total_time_inaccuracy = (uint32_t)cfg_get_int(
 		c, name, "power_profile.2017.totalTimeInaccuracy");
 	p->management_enabled = cfg_get_int(c, name, "ptp_management") != 0;
+	p->delay_req_rate = (uint32_t)cfg_get_int(c, name,
+						  "delay_req_rate_limit");
+	p->delay_req_burst = (uint32_t)cfg_get_int(c, name, "delay_req_burst");
+	p->mgmt_rate = (uint32_t)cfg_get_int(c, NULL, "mgmt_rate_limit");
+	p->mgmt_burst = (uint32_t)cfg_get_int(c, NULL, "mgmt_burst");
 	p->transport_specific = (uint8_t)cfg_get_int(c, name, "transportSpecific");
 	rc |= auth_port_from_cfg(c, name, p, err);
 	p->delay_filter_average =
@@ -570,6 +577,27 @@ static int socket_path(const struct cfg *c, const char *option, char *dst,
 		      "(%zu bytes)", v, cap - 1);
 }
 
+/* user and uds_group: names, looked up when the daemon drops its
+ * privileges (daemon/privdrop.c). */
+static int privdrop_from_cfg(const struct cfg *c, struct hvd_settings *s,
+			     struct set_report *err)
+{
+	static const char *const opt[] = { "user", "uds_group" };
+	char *dst[] = { s->user, s->uds_group };
+	int rc = 0;
+
+	for (int i = 0; i < 2; i++) {
+		const char *v = cfg_get_string(c, NULL, opt[i]);
+
+		if (v && strlen(v) >= sizeof(s->user))
+			rc = refuse(err, opt[i], "longer than %zu characters",
+				    sizeof(s->user) - 1);
+		else
+			copy_str(dst[i], sizeof(s->user), v);
+	}
+	return rc;
+}
+
 static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 			   struct set_report *err)
 {
@@ -611,6 +639,13 @@ static int daemon_from_cfg(const struct cfg *c, struct hvd_settings *s,
 			  sizeof(s->uds_ro_address), err);
 	s->uds_file_mode = cfg_get_int(c, NULL, "uds_file_mode");
 	s->uds_ro_file_mode = cfg_get_int(c, NULL, "uds_ro_file_mode");
+	rc |= privdrop_from_cfg(c, s, err);
+	s->mgmt_rate = (uint32_t)cfg_get_int(c, NULL, "mgmt_rate_limit");
+	s->mgmt_burst = (uint32_t)cfg_get_int(c, NULL, "mgmt_burst");
+	s->seccomp = cfg_get_int(c, NULL, "seccomp") != 0;
+	if (s->seccomp && !hvd_seccomp_supported())
+		rc = refuse(err, "seccomp", "%s", "1: no allow-list for this "
+			    "architecture (x86_64 and aarch64 have one)");
 	copy_str(s->manufacturer_identity, sizeof(s->manufacturer_identity),
 		 cfg_get_string(c, NULL, "manufacturerIdentity"));
 	copy_str(s->product_description, sizeof(s->product_description),
@@ -792,6 +827,8 @@ static int settings_read(const struct cfg *c, struct hvd_settings *s,
 		s->ports[i].clock_is_utc = !s->port_hardware[i];
 		transport_from_cfg(c, name, &s->transport[i], err);
 		s->phc_index[i] = cfg_get_int(c, name, "phc_index");
+		s->any_l2 |= cfg_get_enum(c, name, "network_transport") ==
+			     NT_L2;
 	}
 	err->port = NULL;
 	if (s->nports > 0 && split_patterns(c, s, err) == 0) {

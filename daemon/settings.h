@@ -68,6 +68,15 @@ struct hvd_settings {
 	char uds_ro_address[108];
 	int uds_file_mode; /* uds_file_mode, e.g. 0660 */
 	int uds_ro_file_mode; /* uds_ro_file_mode, e.g. 0666 */
+	/* least privilege (daemon/privdrop.h): user, uds_group, "" for
+	 * none; any_l2: a section with network_transport L2 */
+	char user[33];
+	char uds_group[33];
+	bool any_l2;
+	/* management requests per second and burst per client
+	 * (mgmt_rate_limit, mgmt_burst; 0: no limit) */
+	uint32_t mgmt_rate, mgmt_burst;
+	bool seccomp; /* seccomp: the allow-list (daemon/seccomp.h) */
 	/* CLOCK_DESCRIPTION (manufacturerIdentity, productDescription,
 	 * revisionData as written in the configuration) */
 	char manufacturer_identity[32];

@@ -93,7 +93,10 @@ static int uds_clear_stale(const char *path)
 	return 0;
 }
 
-static int uds_bind(struct uds_sock *s, unsigned mode)
+/* Bound, then its group (uds_group; after a privilege drop the file is
+ * the daemon user's, who is a member) and mode: the mode last, so that
+ * nobody outside the group holds a 0660 file in between. */
+static int uds_bind(struct uds_sock *s, unsigned mode, gid_t group)
 {
 	struct sockaddr_un sa;
 	struct stat st;
@@ -101,6 +104,8 @@ static int uds_bind(struct uds_sock *s, unsigned mode)
 	if (bind(s->fd, (struct sockaddr *)&sa, uds_addr(&sa, s->path)) < 0)
 		return -errno;
 	s->bound = true;
+	if (group != (gid_t)-1 && chown(s->path, (uid_t)-1, group) < 0)
+		return -errno;
 	if (chmod(s->path, (mode_t)mode) < 0)
 		return -errno;
 	if (stat(s->path, &st) == 0) {
@@ -111,7 +116,7 @@ static int uds_bind(struct uds_sock *s, unsigned mode)
 }
 
 static int uds_open_one(struct uds_sock *s, const char *path, unsigned mode,
-			bool read_only)
+			gid_t group, bool read_only)
 {
 	int err;
 
@@ -130,7 +135,7 @@ static int uds_open_one(struct uds_sock *s, const char *path, unsigned mode,
 		err = uds_socket();
 		if (err >= 0) {
 			s->fd = err;
-			err = uds_bind(s, mode);
+			err = uds_bind(s, mode, group);
 		}
 	}
 	if (err < 0) {
@@ -162,6 +167,7 @@ int mgmt_uds_open(struct mgmt_uds **out, struct exec *ex,
 		  const struct mgmt_uds_cfg *cfg)
 {
 	struct mgmt_uds *u;
+	gid_t group;
 	int err;
 
 	if (!out || !ex || !ex->bc || !cfg)
@@ -179,11 +185,14 @@ int mgmt_uds_open(struct mgmt_uds **out, struct exec *ex,
 	u->reload = cfg->reload;
 	u->reload_ctx = cfg->reload_ctx;
 	u->bc = ex->bc;
+	srclimit_init(&u->limit, cfg->rate, cfg->burst, cfg->seed);
 	u->sock[UDS_RW].fd = u->sock[UDS_RO].fd = -1;
-	err = uds_open_one(&u->sock[UDS_RW], cfg->rw_path, cfg->rw_mode, false);
+	group = cfg->chgrp ? cfg->group : (gid_t)-1;
+	err = uds_open_one(&u->sock[UDS_RW], cfg->rw_path, cfg->rw_mode, group,
+			   false);
 	if (!err)
 		err = uds_open_one(&u->sock[UDS_RO], cfg->ro_path, cfg->ro_mode,
-				   true);
+				   group, true);
 	if (err) {
 		mgmt_uds_close(u);
 		return err;
@@ -435,6 +444,11 @@ static void uds_request(struct mgmt_uds *u, const struct uds_sock *s,
 	struct bc_mgmt_req r;
 	enum bc_mgmt_drop why;
 
+	if (!srclimit_take(&u->limit, from, fromlen, now)) {
+		u->st.rate_limited++;
+		bc_mgmt_count_drop(u->bc, BC_MGMT_DROP_RATE_LIMITED);
+		return;
+	}
 	if (bc_mgmt_parse(buf, len, &r, &why) < 0) {
 		bc_mgmt_count_drop(u->bc, why);
 		return;

@@ -6,7 +6,10 @@
  * PATH 'GET DEFAULT_DATA_SET'): a read-write socket (uds_address, mode
  * uds_file_mode, 0660) and a read-only one (uds_ro_address, mode
  * uds_ro_file_mode, 0666) where SET and COMMAND are refused with
- * NOT_SUPPORTED.  Each request goes through the executor to the core
+ * NOT_SUPPORTED; with uds_group both files belong to that group (the
+ * read-write socket's members: its group).  Each client address gets at
+ * most mgmt_rate_limit requests per second after a burst of mgmt_burst
+ * (common/srclimit.h); the rest are dropped, counted (rate_limited).  Each request goes through the executor to the core
  * (exec_mgmt), so that what a SET changes (timers, port states) is
  * carried out like any other action; the answers are sent back to the
  * address the request came from.  Missing parent
@@ -28,6 +31,7 @@
 #define HVPTP_MGMT_UDS_H
 
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "bc/bc.h"
 #include "daemon/service.h"
@@ -43,6 +47,11 @@ struct mgmt_uds_cfg {
 	const char *ro_path; /* NULL or "": no read-only socket */
 	unsigned rw_mode; /* file mode, e.g. 0660 */
 	unsigned ro_mode;
+	bool chgrp; /* both files get group (uds_group) */
+	gid_t group;
+	/* requests per second per client address, burst (0: no limit) */
+	uint32_t rate, burst;
+	uint64_t seed; /* random, for the limiter's hash */
 	/* HVPTP_RELOAD_NP (read-write socket): reload the configuration
 	 * and write the acknowledgement's data (bc/mgmt.h) into data;
 	 * its length.  NULL: the command is not supported. */
@@ -61,6 +70,7 @@ struct mgmt_uds_stats {
 	uint64_t notifications;
 	uint64_t expired; /* subscriptions that ran out or lost their
 			     client */
+	uint64_t rate_limited; /* over their client's mgmt_rate_limit */
 };
 
 /* Open the sockets for the clock behind executor ex (which must outlive

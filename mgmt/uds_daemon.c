@@ -12,6 +12,7 @@
 #include "daemon/service.h"
 #include "daemon/settings.h"
 #include "hwts/hwts.h"
+#include "daemon/privdrop.h"
 #include "daemon/reload.h"
 #include "mgmt/uds.h"
 
@@ -90,6 +91,10 @@ int mgmt_uds_add(struct hvd *d)
 		.ro_path = s->uds_ro_address,
 		.rw_mode = (unsigned)s->uds_file_mode,
 		.ro_mode = (unsigned)s->uds_ro_file_mode,
+		.group = privdrop_uds_gid(s->uds_group),
+		.rate = s->mgmt_rate,
+		.burst = s->mgmt_burst,
+		.seed = s->clock.rng_seed ^ 0x75647321u,
 		.reload = uds_reload,
 		.reload_ctx = d,
 	};
@@ -100,6 +105,9 @@ int mgmt_uds_add(struct hvd *d)
 	mgmt_describe(d);
 	if (!*s->uds_address && !*s->uds_ro_address)
 		return 0;
+	cfg.chgrp = *s->uds_group != '\0';
+	if (cfg.chgrp && cfg.group == (gid_t)-1)
+		return -ENOENT;
 	err = mgmt_uds_open(&u, hvd_exec(d), &cfg);
 	if (err < 0)
 		return err;

@@ -12,6 +12,7 @@
 #include <sys/un.h>
 
 #include "bc/mgmt.h"
+#include "common/srclimit.h"
 #include "mgmt/uds.h"
 
 enum { UDS_RW = 0, UDS_RO = 1, UDS_NSOCK = 2 };
@@ -69,6 +70,7 @@ struct mgmt_uds {
 	struct mgmt_uds_stats st;
 	int64_t now; /* the loop's time at the last callback that had it */
 	struct bc_actions out; /* answers to the request in hand */
+	struct srclimit limit; /* per client address (mgmt_rate_limit) */
 	int txq_head, txq_n; /* ring of datagrams waiting for their client */
 	int64_t txq_retry_ns; /* next retry */
 	struct uds_txq_item txq[UDS_TXQ];

@@ -12,8 +12,9 @@
 #
 # Checked: hvptpd never dies; vm1's guest never changes state and stays
 # with hvptpd; the hostile guest's port counts the bad messages
-# (hvptpctl --json: drops) and answers its Delay_Reqs while vm1's port
-# counts no drop; a pattern port put into a bridge is dropped and taken
+# (hvptpctl --json: drops) and answers the Delay_Reqs it takes (those
+# over delay_req_rate_limit are read and counted as rate_limited) while
+# vm1's port counts no drop; a pattern port put into a bridge is dropped and taken
 # back when it leaves; after the flapping the daemon holds as many file
 # descriptors as before (no socket leaks) and lists exactly its ports; the
 # metrics count the ports added and removed as the log tells them; SIGQUIT
@@ -72,8 +73,15 @@ stat() {
 		$1 == "rx:" || $1 == "tx:" { sec = $1 }
 		sec == dir && $1 == m { print $2 }'
 }
+# rate_limited drops of port PORT (delay_req_rate_limit: over 256/s from
+# one guest, Delay_Reqs are read and dropped, not answered)
+limited() {
+	ip netns exec "$host_ns" "$HVPTPCTL" -s "$(hv_uds host)" \
+		get HVPTP_PORT_DROPS_NP "$1" | awk '$1 == "rate_limited" { print $2 }'
+}
 req0=$(stat 3 rx delay_req)
 resp0=$(stat 3 tx delay_resp)
+lim0=$(limited 3)
 
 # the hostile guest
 sent=$(ip netns exec "$(hv_ns vm2)" python3 - "$FLOOD_S" <<'EOF'
@@ -99,10 +107,13 @@ EOF
 sleep 1
 req=$(($(stat 3 rx delay_req) - req0))
 resp=$(($(stat 3 tx delay_resp) - resp0))
+lim=$(($(limited 3) - lim0))
 [ "$resp" = "$req" ] ||
 	hv_fail "vm2's port answered $resp of the $req Delay_Reqs it took"
-[ "$req" -gt $((sent / 2)) ] ||
-	hv_fail "vm2's port took $req of the $sent Delay_Reqs sent"
+[ $((req + lim)) -gt $((sent / 2)) ] ||
+	hv_fail "vm2's port read $req + $lim (rate_limited) of the $sent Delay_Reqs sent"
+[ "$lim" -gt 0 ] ||
+	hv_fail "vm2's flood ($sent in ${FLOOD_S}s) was not rate-limited"
 drops_vm2=$(port_field vm2 drops)
 drops_vm1=$(port_field vm1 drops)
 if [ "$drops_vm2" = absent ] || [ "$drops_vm2" -lt 400 ]; then

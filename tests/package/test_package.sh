@@ -219,7 +219,7 @@ if command -v systemd-analyze >/dev/null 2>&1; then
 		info "systemd-analyze security: exposure $exposure"
 		case ${exposure#* } in
 		PERFECT | SAFE | OK) ;;
-		*) fail "systemd-analyze security: exposure $exposure (was 3.5 OK)" ;;
+		*) fail "systemd-analyze security: exposure $exposure (was 3.1 OK)" ;;
 		esac
 		verify="$verify, security $exposure"
 	else

@@ -211,7 +211,10 @@ static void null_stop(void *ctx, int port, int t)
 
 static void serve(struct bc *bc, bool event)
 {
-	struct mgmt_uds_cfg cfg = { fx.rw, fx.ro, 0660, 0666, NULL, NULL };
+	struct mgmt_uds_cfg cfg = {
+		.rw_path = fx.rw, .ro_path = fx.ro, .rw_mode = 0660,
+		.ro_mode = 0666,
+	};
 	struct exec_platform plat = {
 		.send = null_send,
 		.timer_arm = null_arm,

@@ -110,6 +110,9 @@ static size_t fake_reload(void *ctx, int64_t now, uint8_t *data, size_t cap)
 	return sizeof(ack);
 }
 
+/* mgmt_rate_limit and mgmt_burst of the next setup (0: no limit) */
+static uint32_t fx_rate, fx_burst;
+
 static int setup(void **state)
 {
 	struct exec_platform plat = {
@@ -136,8 +139,11 @@ static int setup(void **state)
 	bc_port_cfg_default(&pc[1], "eth1");
 	assert_int_equal(bc_create(&fx.bc, &cc, pc, 2), 0);
 	exec_init(&fx.ex, fx.bc, NULL, &plat, 0);
-	cfg = (struct mgmt_uds_cfg){ fx.rw, fx.ro, 0660, 0666, fake_reload,
-				     &fx.reloads };
+	cfg = (struct mgmt_uds_cfg){
+		.rw_path = fx.rw, .ro_path = fx.ro, .rw_mode = 0660,
+		.ro_mode = 0666, .reload = fake_reload,
+		.reload_ctx = &fx.reloads, .rate = fx_rate, .burst = fx_burst,
+	};
 	assert_int_equal(mgmt_uds_open(&fx.u, &fx.ex, &cfg), 0);
 	mgmt_uds_service(fx.u, &fx.svc);
 	fx.client = client_socket(fx.cl);
@@ -575,7 +581,9 @@ static void test_metrics_hook(void **state)
 
 static void test_open_errors(void **state)
 {
-	struct mgmt_uds_cfg cfg = { fx.rw, NULL, 0660, 0666, NULL, NULL };
+	struct mgmt_uds_cfg cfg = {
+		.rw_path = fx.rw, .rw_mode = 0660, .ro_mode = 0666,
+	};
 	struct mgmt_uds *u2 = NULL;
 	char other[160], stale[160];
 	int fd;
@@ -610,6 +618,49 @@ static void test_open_errors(void **state)
 	assert_int_not_equal(access(fx.ro, F_OK), 0);
 }
 
+/* mgmt_rate_limit 2, mgmt_burst 3: one client sending 10 requests at
+ * once gets 3 answers, the rest are dropped and counted; a second later
+ * it is answered again; another client is not touched. */
+static void test_rate_limit(void **state)
+{
+	uint8_t buf[PTP_MAX_MSG_LEN];
+	struct bc_mgmt_req r;
+	char other[160];
+	int n = 0, first, k;
+
+	(void)state;
+	fx_rate = 2;
+	fx_burst = 3;
+	assert_int_equal(setup(NULL), 0);
+	fx_rate = fx_burst = 0;
+	k = build(buf, PTP_MGMT_GET, BC_MID_PRIORITY1, NULL, 0);
+	for (int i = 0; i < 10; i++)
+		send_to(fx.ro, buf, (size_t)k);
+	turn(T0);
+	while (receive(&r, buf))
+		n++;
+	assert_int_equal(n, 3);
+	assert_int_equal(mgmt_uds_stats(fx.u)->rate_limited, 7);
+	assert_int_equal(
+		bc_mgmt_counters(fx.bc)->drop[BC_MGMT_DROP_RATE_LIMITED], 7);
+	request(fx.ro, PTP_MGMT_GET, BC_MID_PRIORITY1, NULL, 0);
+	assert_false(receive(&r, buf));
+	req_now = T0 + 1000000000LL;
+	request(fx.ro, PTP_MGMT_GET, BC_MID_PRIORITY1, NULL, 0);
+	req_now = T0;
+	assert_true(receive(&r, buf));
+	/* another client: its own bucket */
+	first = fx.client;
+	snprintf(other, sizeof(other), "%s/client2", fx.dir);
+	fx.client = client_socket(other);
+	request(fx.ro, PTP_MGMT_GET, BC_MID_PRIORITY1, NULL, 0);
+	assert_true(receive(&r, buf));
+	close(fx.client);
+	unlink(other);
+	fx.client = first;
+	teardown(NULL);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -633,6 +684,7 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_metrics_hook, setup,
 						teardown),
+		cmocka_unit_test(test_rate_limit),
 		cmocka_unit_test_setup_teardown(test_open_errors, setup,
 						teardown),
 	};

@@ -2,7 +2,8 @@
  * tests/unit/test_port_master.c — the master side at scale: the Sync and
  * Announce timers kept on their deadlines (late handling does not stretch
  * the interval, a long stall does not bring a burst), and Delay_Resp sent
- * by unicast to the requester with delay_resp_unicast.
+ * by unicast to the requester with delay_resp_unicast, and the
+ * per-source Delay_Req limit.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -19,6 +20,8 @@
 #include "tests/unit/bc_net.h"
 
 static struct bc_actions act;
+/* Delay_Req limit of the next master_clock (0: none) */
+static uint32_t dreq_rate, dreq_burst;
 
 /* A one-port clock, alone on its network, taken to MASTER at *now. */
 static struct bc *master_clock(bool unicast_resp, int64_t *now)
@@ -30,6 +33,8 @@ static struct bc *master_clock(bool unicast_resp, int64_t *now)
 	net_clock_cfg(&cc, 0x10, 128);
 	net_port_cfgs(&pc, 1);
 	pc.delay_resp_unicast = unicast_resp;
+	pc.delay_req_rate = dreq_rate;
+	pc.delay_req_burst = dreq_burst;
 	assert_int_equal(bc_create(&bc, &cc, &pc, 1), 0);
 	*now = T0;
 	bc_actions_init(&act);
@@ -195,9 +200,63 @@ static void test_delay_resp_dest(void **state)
 	bc_destroy(bc);
 }
 
+/* Delay_Resps sent for n Delay_Reqs from src at now. */
+static int answered(struct bc *bc, const struct bc_addr *src, int n,
+		    int64_t now)
+{
+	uint8_t buf[PTP_MAX_MSG_LEN];
+	int len = delay_req(buf, sizeof(buf), false), k = 0;
+
+	for (int i = 0; i < n; i++) {
+		bc_actions_init(&act);
+		/* 0, or -EBADMSG when dropped */
+		bc_port_rx(bc, 0, buf, (size_t)len, tmv_from_ns(now), src,
+			   now, &act);
+		for (int j = 0; j < act.n; j++)
+			k += act.a[j].type == BC_ACT_SEND_GENERAL &&
+			     act.a[j].u.send.msg_type == PTP_MSG_DELAY_RESP;
+	}
+	return k;
+}
+
+/* delay_req_rate_limit 10, delay_req_burst 5: one source flooding gets
+ * its burst, then 10 per second; another source is not touched; the
+ * rest are dropped as rate_limited. */
+static void test_delay_req_limit(void **state)
+{
+	struct bc_addr a = addr_of("10.1.2.3"), b = addr_of("10.1.2.4");
+	const uint64_t *drop;
+	int64_t now;
+	struct bc *bc;
+
+	(void)state;
+	dreq_rate = 10;
+	dreq_burst = 5;
+	bc = master_clock(false, &now);
+	dreq_rate = dreq_burst = 0;
+	drop = bc_port_counters(bc, 0)->drop;
+	assert_int_equal(answered(bc, &a, 100, now), 5);
+	assert_int_equal(drop[BC_DROP_RATE_LIMITED], 95);
+	assert_int_equal(answered(bc, &b, 3, now), 3);
+	/* 100 ms later: one more for a (T = 100 ms) */
+	assert_int_equal(answered(bc, &a, 10, now + 100 * MS), 1);
+	/* a second of 10 per second: every one answered */
+	for (int i = 0; i < 10; i++)
+		assert_int_equal(answered(bc, &a, 1, now + 200 * MS +
+						       i * 100 * MS),
+				 1);
+	assert_int_equal(drop[BC_DROP_RATE_LIMITED], 95 + 9);
+	bc_destroy(bc);
+	/* without a limit, all of them */
+	bc = master_clock(false, &now);
+	assert_int_equal(answered(bc, &a, 100, now), 100);
+	bc_destroy(bc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_delay_req_limit),
 		cmocka_unit_test(test_sync_on_deadline),
 		cmocka_unit_test(test_announce_on_deadline),
 		cmocka_unit_test(test_delay_resp_dest),
