@@ -49,7 +49,14 @@ struct bc_port_cfg {
 	int64_t delay_asymmetry_ns; /* delayAsymmetry */
 	int64_t ingress_latency_ns; /* ingressLatency */
 	int64_t egress_latency_ns; /* egressLatency */
-	bool master_only; /* serverOnly / masterOnly */
+	bool master_only; /* serverOnly / masterOnly (G.8275: notSlave) */
+	bool bmca_noop; /* BMCA noop: the role is fixed by master_only or
+			   the clock's slave_only (ptp4l's designated
+			   master/slave state machines) */
+	uint8_t local_priority; /* G.8275.portDS.localPriority, 1..255 */
+	bool acceptable_master_only; /* acceptable_master_table_enabled:
+					Announces only from the clock's
+					acceptable master table (17.5) */
 	bool inhibit_announce;
 	bool inhibit_delay_req;
 	bool delay_resp_unicast; /* hvptp: Delay_Resp to the sender, always */
@@ -92,6 +99,10 @@ struct bc_clock_cfg {
 	bool check_fup_sync; /* require FUP after its Sync (ingress order) */
 	bool assume_two_step;
 	enum bc_dataset_comparison dataset_comparison;
+	uint8_t local_priority; /* G.8275.defaultDS.localPriority, 1..255 */
+	/* clock_class_threshold: Announces of a grandmaster with a worse
+	 * (higher) clockClass are not qualified (0: no threshold) */
+	uint8_t clock_class_threshold;
 	int64_t tx_timestamp_timeout_ns;
 	uint8_t foreign_master_threshold; /* FOREIGN_MASTER_THRESHOLD: 2 */
 	uint8_t foreign_master_window; /* FOREIGN_MASTER_TIME_WINDOW: 4 */

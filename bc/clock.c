@@ -392,6 +392,12 @@ static enum bc_drop announce_check(const struct bc *bc, const struct port *p,
 		return BC_DROP_WRONG_STATE;
 	if (m->body.announce.steps_removed >= bc->cfg.max_steps_removed)
 		return BC_DROP_NOT_QUALIFIED;
+	/* clock_class_threshold, as ptp4l: a grandmaster announced worse
+	 * than the threshold is not a candidate at all */
+	if (bc->cfg.clock_class_threshold &&
+	    m->body.announce.gm_clock_quality.clock_class >
+		    bc->cfg.clock_class_threshold)
+		return BC_DROP_NOT_QUALIFIED;
 	if (m->hdr.flags & PTP_FLAG_ALTERNATE_MASTER)
 		return BC_DROP_NOT_QUALIFIED;
 	if (path_has_us(bc, m))

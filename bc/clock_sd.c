@@ -22,6 +22,22 @@ static void d0_dataset(const struct bc *bc, struct bmca_dataset *d)
 	d->steps_removed = 0;
 	d->sender.clock_identity = bc->dds.clock_identity;
 	d->receiver.clock_identity = bc->dds.clock_identity;
+	d->local_priority = bc->cfg.local_priority;
+}
+
+bmca_compare_fn clock_compare_fn(const struct bc *bc)
+{
+	return bc->cfg.dataset_comparison == BC_DSCMP_G8275
+		       ? bmca_compare_g8275
+		       : bmca_compare;
+}
+
+static bool clock_better(const struct bc *bc, const struct bmca_dataset *a,
+			 const struct bmca_dataset *b)
+{
+	enum bmca_cmp r = clock_compare_fn(bc)(a, b);
+
+	return r == BMCA_A_BETTER || r == BMCA_A_BETTER_TOPO;
 }
 
 /* The best qualified foreign master of a port (Erbest), or NULL. */
@@ -40,7 +56,8 @@ static struct fm_record *port_erbest(struct port *p, int64_t now,
 		if (!fm_qualified(&p->fm, r, now, p->ds.log_announce_interval))
 			continue;
 		fm_dataset(r, &p->ds.port_identity, &ds);
-		if (!found || bmca_better(&ds, best)) {
+		ds.local_priority = p->cfg.local_priority;
+		if (!found || clock_better(p->bc, &ds, best)) {
 			found = r;
 			*best = ds;
 		}
@@ -125,7 +142,8 @@ static int decide_ports(struct bc *bc, int64_t now, enum bmca_decision *dec,
 		struct port *p = &bc->ports[i];
 
 		p->erbest = p->present ? port_erbest(p, now, &er[i]) : NULL;
-		if (p->erbest && (ebest < 0 || bmca_better(&er[i], &er[ebest])))
+		if (p->erbest &&
+		    (ebest < 0 || clock_better(bc, &er[i], &er[ebest])))
 			ebest = i;
 	}
 	d0_dataset(bc, &d0);
@@ -143,8 +161,9 @@ static int decide_ports(struct bc *bc, int64_t now, enum bmca_decision *dec,
 		if (bc->dds.slave_only)
 			dec[i] = slave_only_decision(p, i == ebest);
 		else
-			dec[i] = bmca_state_decision(
-				&d0, ebest >= 0 ? &er[ebest] : NULL,
+			dec[i] = bmca_state_decision_cmp(
+				clock_compare_fn(bc), &d0,
+				ebest >= 0 ? &er[ebest] : NULL,
 				p->erbest ? &er[i] : NULL, i == ebest,
 				p->ds.port_state == PS_LISTENING);
 		if (dec[i] == BMCA_S1)

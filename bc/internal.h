@@ -262,7 +262,9 @@ void slave_reset(struct port *p);
 /* The local clock was stepped by step_ns: move every stored local time. */
 void slave_stepped(struct port *p, int64_t step_ns);
 
-/* ---- clock (bc/clock.c) ---- */
+/* ---- clock (bc/clock.c, bc/clock_sd.c) ---- */
+/* The data set comparison the clock runs: 9.3.4's or G.8275.x's. */
+bmca_compare_fn clock_compare_fn(const struct bc *bc);
 /* A port saw an Announce: store it, maybe mark a state decision due. */
 enum bc_drop clock_rx_announce(struct port *p, const struct ptp_msg *m,
 			       tmv_t rx_ts, const struct bc_addr *src,

@@ -26,6 +26,8 @@ void bc_clock_cfg_take_live(struct bc_clock_cfg *to,
 	to->time_traceable = from->time_traceable;
 	to->frequency_traceable = from->frequency_traceable;
 	to->max_steps_removed = from->max_steps_removed;
+	to->local_priority = from->local_priority;
+	to->clock_class_threshold = from->clock_class_threshold;
 	to->tx_timestamp_timeout_ns = from->tx_timestamp_timeout_ns;
 	memcpy(to->user_description, from->user_description,
 	       sizeof(to->user_description));
@@ -109,6 +111,8 @@ void bc_port_cfg_take_live(struct bc_port_cfg *to,
 	to->ingress_latency_ns = from->ingress_latency_ns;
 	to->egress_latency_ns = from->egress_latency_ns;
 	to->master_only = from->master_only;
+	to->local_priority = from->local_priority;
+	to->acceptable_master_only = from->acceptable_master_only;
 	to->inhibit_announce = from->inhibit_announce;
 	to->inhibit_delay_req = from->inhibit_delay_req;
 	to->delay_resp_unicast = from->delay_resp_unicast;
@@ -127,6 +131,7 @@ static bool port_only_live(const struct bc_port_cfg *o,
 	       o->log_min_pdelay_req_interval ==
 		       n->log_min_pdelay_req_interval &&
 	       o->delay_mechanism == n->delay_mechanism &&
+	       o->bmca_noop == n->bmca_noop &&
 	       o->ignore_transport_specific == n->ignore_transport_specific &&
 	       o->transport_specific == n->transport_specific;
 }
@@ -189,7 +194,9 @@ int bc_port_reconfigure(struct bc *bc, int port, const struct bc_port_cfg *c,
 	    o.delay_filter_average != c->delay_filter_average)
 		port_delay_filter_init(p);
 	port_rearm(p, &o, now, out);
-	if (o.master_only != c->master_only)
+	if (o.master_only != c->master_only ||
+	    o.local_priority != c->local_priority ||
+	    o.acceptable_master_only != c->acceptable_master_only)
 		bc->sd_due = true;
 	return 0;
 }

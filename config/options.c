@@ -248,9 +248,10 @@ static const struct cfg_option_info cfg_options[] = {
 	O_STR("clockIdentity", GI, "000000.0000.000000",
 	      "Clock identity to use instead of one derived from the MAC "
 	      "address (all zero: derive)."),
-	O_INT("clock_class_threshold", G, "248", 6, 248,
-	      "Worst clockClass a master may announce and still be selected "
-	      "(G.8275)."),
+	O_INT("clock_class_threshold", GL, "248", 6, 248,
+	      "Worst grandmaster clockClass an Announce may carry and still "
+	      "be a candidate; worse ones are not qualified (as ptp4l, with "
+	      "either dataset_comparison)."),
 	O_ENU("clock_servo", GL, "kalman", clock_servo_enu,
 	      "Servo that disciplines the clock: kalman (hvptpd's, with "
 	      "packet selection: its measured best, bench/accuracy.sh), pi "
@@ -272,8 +273,12 @@ static const struct cfg_option_info cfg_options[] = {
 	O_STR("cmlds.server_address", P, "/var/run/cmlds_server",
 	      "UNIX socket of the common mean link delay service server."),
 	O_ENU("dataset_comparison", GI, "ieee1588", dataset_comp_enu,
-	      "Data set comparison: 'ieee1588' or the G.8275.x telecom "
-	      "alternate BMCA."),
+	      "Data set comparison: 'ieee1588' (IEEE 1588 9.3.4) or "
+	      "'G.8275.x', the telecom profiles' alternate BMCA (ITU-T "
+	      "G.8275.1/G.8275.2 6.3: priority1 not compared; clockClass, "
+	      "clockAccuracy, offsetScaledLogVariance, priority2, "
+	      "localPriority; grandmasters of clockClass 127 or better "
+	      "chosen by distance, not identity)."),
 	O_INT("delayAsymmetry", PL, "0", INT_MIN, INT_MAX,
 	      "Path delay asymmetry in nanoseconds (master-to-slave minus "
 	      "mean path delay)."),
@@ -354,10 +359,16 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("freq_est_interval", P, "1", INT_MIN, INT_MAX,
 	      "Log2 seconds over which the neighbor rate ratio is "
 	      "estimated."),
-	O_INT("G.8275.defaultDS.localPriority", G, "128", 1, UINT8_MAX,
-	      "Local priority of this clock in the G.8275 alternate BMCA."),
-	O_INT("G.8275.portDS.localPriority", P, "128", 1, UINT8_MAX,
-	      "Local priority of masters heard on this port (G.8275)."),
+	O_INT("G.8275.defaultDS.localPriority", GL, "128", 1, UINT8_MAX,
+	      "Local priority of this clock's own data set (D0) in the "
+	      "G.8275.x comparison, after priority2 (lower wins; unused "
+	      "with dataset_comparison ieee1588)."),
+	O_INT("G.8275.portDS.localPriority", PL, "128", 1, UINT8_MAX,
+	      "Local priority given to the masters heard on this port in "
+	      "the G.8275.x comparison, after priority2 (lower wins: of "
+	      "two equal grandmasters the one heard on the port with the "
+	      "lower value is chosen; unused with dataset_comparison "
+	      "ieee1588)."),
 	O_INT("gmCapable", G, "1", 0, 1,
 	      "This clock may become grandmaster (802.1AS)."),
 	O_ENU("hwts_filter", GI, "normal", hwts_filter_enu,

@@ -68,7 +68,7 @@ static int copy_path(char *dst, size_t cap, const char *src)
  * these numbers). */
 enum { TS_HARDWARE = 0, TS_SOFTWARE = 1 };
 enum { NT_UDPV4 = 1 };
-enum { DSCMP_IEEE1588 = 0 };
+enum { DSCMP_IEEE1588 = 0, DSCMP_G8275 = 1 };
 enum { SERVO_NAME_PI = 0, SERVO_NAME_LINREG = 1, SERVO_NAME_KALMAN = 5 };
 enum { CT_OC = 0, CT_BC = 1 };
 enum { DF_AVERAGE = 0 };
@@ -114,9 +114,14 @@ static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 		(int64_t)cfg_get_int(c, NULL, "tx_timestamp_timeout") * NS_PER_MS;
 	copy_str(k->user_description, sizeof(k->user_description),
 		 cfg_get_string(c, NULL, "userDescription"));
-	if (cfg_get_enum(c, NULL, "dataset_comparison") != DSCMP_IEEE1588)
-		rc = refuse(err, "dataset_comparison",
-			    "%s: not implemented yet", "G.8275.x");
+	k->dataset_comparison =
+		cfg_get_enum(c, NULL, "dataset_comparison") == DSCMP_G8275
+			? BC_DSCMP_G8275
+			: BC_DSCMP_IEEE1588;
+	k->local_priority =
+		(uint8_t)cfg_get_int(c, NULL, "G.8275.defaultDS.localPriority");
+	k->clock_class_threshold =
+		(uint8_t)cfg_get_int(c, NULL, "clock_class_threshold");
 	return rc;
 }
 
@@ -142,6 +147,8 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	p->ingress_latency_ns = cfg_get_int(c, name, "ingressLatency");
 	p->egress_latency_ns = cfg_get_int(c, name, "egressLatency");
 	p->master_only = cfg_get_int(c, name, "serverOnly") != 0;
+	p->local_priority =
+		(uint8_t)cfg_get_int(c, name, "G.8275.portDS.localPriority");
 	p->inhibit_announce = cfg_get_int(c, name, "inhibit_announce") != 0;
 	p->inhibit_delay_req = cfg_get_int(c, name, "inhibit_delay_req") != 0;
 	p->delay_resp_unicast =

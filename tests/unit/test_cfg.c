@@ -242,6 +242,8 @@ static const char *const implemented_set[] = {
 	"productDescription", "revisionData", "manufacturerIdentity",
 	"ptp_minor_version", "phc_index", "kernel_leap", "leapfile",
 	"boundary_clock_jbod",
+	"clock_class_threshold", "G.8275.defaultDS.localPriority",
+	"G.8275.portDS.localPriority",
 	/* hvptpd's own */
 	"metrics_address", "metrics_textfile", "metrics_textfile_interval",
 	"kalman_wander", "kalman_outlier_gate", "servo_filter",

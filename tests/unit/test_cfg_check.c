@@ -365,7 +365,7 @@ static void test_settings_all(void **state)
 	c = parse_all("[global]\n"
 		      "twoStepFlag 0\n"
 		      "network_transport L2\n"
-		      "dataset_comparison G.8275.x\n"
+		      "clockIdentity 12:34\n"
 		      "[eth0]\n"
 		      "delay_mechanism P2P\n"
 		      "[eth1]\n"
@@ -374,7 +374,8 @@ static void test_settings_all(void **state)
 	assert_int_equal(settings_from_cfg_all(c, &set, "t.cfg", l), -EINVAL);
 	assert_int_equal(l->n, 5);
 	/* in the order of the checks: the pattern's last */
-	assert_err(&l->e[0], 2, "twoStepFlag",
+	assert_err(&l->e[0], 4, "clockIdentity", "12:34: not a clock identity");
+	assert_err(&l->e[1], 2, "twoStepFlag",
 		   "0: one-step operation is not implemented yet");
 	assert_string_equal(l->e[4].option, "time_stamping");
 	assert_int_equal(l->e[4].line, 0);
@@ -397,8 +398,8 @@ static void test_settings_all(void **state)
 			"implemented yet\n"
 			"t.cfg:3: network_transport: UDPv6/L2: only UDPv4 is "
 			"implemented yet\n"
-			"t.cfg:4: dataset_comparison: G.8275.x: not "
-			"implemented yet\n"
+			"t.cfg:4: clockIdentity: 12:34: not a clock "
+			"identity\n"
 			"t.cfg:6: delay_mechanism: P2P: only E2E is "
 			"implemented yet\n");
 		free(buf);

@@ -152,8 +152,6 @@ static void test_refusals(void **state)
 		{ "[global]\nnetwork_transport UDPv6\n[eth0]\n",
 		  "network_transport" },
 		{ "[global]\ntwoStepFlag 0\n[eth0]\n", "twoStepFlag" },
-		{ "[global]\ndataset_comparison G.8275.x\n[eth0]\n",
-		  "dataset_comparison" },
 		{ "[global]\ntime_stamping onestep\n[eth0]\n", "time_stamping" },
 		{ "[global]\nclock_type E2E_TC\n[eth0]\n", "clock_type" },
 		{ "[global]\nclock_servo ntpshm\n[eth0]\n", "clock_servo" },
