@@ -405,6 +405,20 @@ static enum bc_drop announce_check(const struct bc *bc, const struct port *p,
 	return BC_DROP_NONE;
 }
 
+void clock_port_master_only(struct port *p, bool on)
+{
+	if (p->cfg.master_only == on && p->ds.master_only == on)
+		return;
+	clock_log_port(p, CM_LOG_NOTICE, "masterOnly %s", on ? "on" : "off");
+	p->cfg.master_only = on;
+	p->ds.master_only = on;
+	/* what it heard before is not a candidate now, nor after (it
+	 * has to qualify again once the port may be a slave) */
+	fm_clear(&p->fm);
+	p->erbest = NULL;
+	p->bc->sd_due = true;
+}
+
 /* Restart the announce receipt timeout for what a port listens to: the
  * parent in the slave states, any foreign master while LISTENING/PASSIVE. */
 static void announce_rx_timer(struct bc *bc, struct port *p,

@@ -270,6 +270,11 @@ enum bc_drop clock_rx_announce(struct port *p, const struct ptp_msg *m,
 			       tmv_t rx_ts, const struct bc_addr *src,
 			       int64_t now, struct bc_actions *out);
 bool clock_is_parent(const struct bc *bc, const struct port_identity *pi);
+/* portDS.masterOnly (serverOnly; G.8275's notSlave) changed by a reload
+ * or a management SET: the port forgets its foreign masters (its
+ * Announces are not used while on) and the BMCA runs again, so a slave
+ * port that becomes master-only gives its master up. */
+void clock_port_master_only(struct port *p, bool on);
 /* parentDS, currentDS and timePropertiesDS as this clock's own (GM), or
  * from the Announce of the record chosen as parent (9.3.5). */
 void clock_set_own_parent(struct bc *bc);

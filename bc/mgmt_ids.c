@@ -513,6 +513,19 @@ static uint16_t set_port_ds_np(struct bc *bc, int port, struct wire_reader *r)
 	return 0;
 }
 
+/* MASTER_ONLY (15.5.3.7.17): portDS.masterOnly, as serverOnly in the
+ * configuration; refused on a slave-only clock, whose ports cannot be
+ * masters (the configuration refuses the same). */
+static uint16_t set_master_only(struct bc *bc, int port, struct wire_reader *r)
+{
+	bool on = wire_get_u8(r) & 1;
+
+	if (on && bc->dds.slave_only)
+		return TLV_MGMT_ERR_WRONG_VALUE;
+	clock_port_master_only(&bc->ports[port], on);
+	return 0;
+}
+
 /* ---- the table ---- */
 
 #define C MGMT_CLOCK
@@ -631,7 +644,8 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(ALTERNATE_TIME_OFFSET_MAX_KEY), C, G, NULL, NULL, 0 },
 	{ ID(ALTERNATE_TIME_OFFSET_PROPERTIES), C, G | S, NULL, NULL, 0 },
 	{ ID(EXTERNAL_PORT_CONFIGURATION_ENABLED), C, G | S, NULL, NULL, 0 },
-	{ ID(MASTER_ONLY), P, G | S, get_master_only, NULL, 0 },
+	{ ID(MASTER_ONLY), P, G | S, get_master_only, set_master_only,
+	  BC_MGMT_DATUM_LEN },
 	{ ID(HOLDOVER_UPGRADE_ENABLE), C, G | S, NULL, NULL, 0 },
 	{ ID(EXT_PORT_CONFIG_PORT_DATA_SET), P, G | S, NULL, NULL, 0 },
 	{ ID(TRANSPARENT_CLOCK_DEFAULT_DATA_SET), C, G, NULL, NULL, 0 },

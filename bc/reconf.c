@@ -184,6 +184,7 @@ int bc_port_reconfigure(struct bc *bc, int port, const struct bc_port_cfg *c,
 	if (!port_only_live(&p->cfg, c))
 		return -EOPNOTSUPP;
 	o = p->cfg;
+	clock_port_master_only(p, c->master_only);
 	p->cfg = *c;
 	p->cfg.clock = o.clock;
 	p->cfg.clock_is_utc = o.clock_is_utc;
@@ -194,8 +195,7 @@ int bc_port_reconfigure(struct bc *bc, int port, const struct bc_port_cfg *c,
 	    o.delay_filter_average != c->delay_filter_average)
 		port_delay_filter_init(p);
 	port_rearm(p, &o, now, out);
-	if (o.master_only != c->master_only ||
-	    o.local_priority != c->local_priority ||
+	if (o.local_priority != c->local_priority ||
 	    o.acceptable_master_only != c->acceptable_master_only)
 		bc->sd_due = true;
 	return 0;

@@ -149,6 +149,9 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	p->master_only = cfg_get_int(c, name, "serverOnly") != 0;
 	p->local_priority =
 		(uint8_t)cfg_get_int(c, name, "G.8275.portDS.localPriority");
+	if (p->master_only && cfg_get_int(c, NULL, "clientOnly"))
+		rc = refuse(err, "serverOnly", "1: the clock is clientOnly: "
+			    "this port could be neither master nor slave");
 	p->inhibit_announce = cfg_get_int(c, name, "inhibit_announce") != 0;
 	p->inhibit_delay_req = cfg_get_int(c, name, "inhibit_delay_req") != 0;
 	p->delay_resp_unicast =
