@@ -77,6 +77,16 @@ struct bc_port_cfg {
 	int phc_index;
 };
 
+/* An entry of the acceptable master table (IEEE 1588-2019 17.5,
+ * acceptableMasterTableDS): a master's port identity, port_number 0xFFFF
+ * for every port of that clock, and the priority1 its Announces count
+ * with in the BMCA (alternatePriority1; 0: their own). */
+#define BC_MAX_ACCEPTABLE 64
+struct bc_acceptable_master {
+	struct port_identity id;
+	uint8_t alternate_priority1;
+};
+
 struct bc_clock_cfg {
 	struct clock_identity clock_identity; /* all zero: set by program */
 	uint8_t priority1; /* defaultDS.priority1 */
@@ -103,6 +113,10 @@ struct bc_clock_cfg {
 	/* clock_class_threshold: Announces of a grandmaster with a worse
 	 * (higher) clockClass are not qualified (0: no threshold) */
 	uint8_t clock_class_threshold;
+	/* the acceptable master table, for the ports with
+	 * acceptable_master_only */
+	uint16_t n_acceptable;
+	struct bc_acceptable_master acceptable[BC_MAX_ACCEPTABLE];
 	int64_t tx_timestamp_timeout_ns;
 	uint8_t foreign_master_threshold; /* FOREIGN_MASTER_THRESHOLD: 2 */
 	uint8_t foreign_master_window; /* FOREIGN_MASTER_TIME_WINDOW: 4 */

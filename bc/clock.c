@@ -385,11 +385,30 @@ static bool path_has_us(const struct bc *bc, const struct ptp_msg *m)
 	return false;
 }
 
+const struct bc_acceptable_master *
+clock_acceptable(const struct bc *bc, const struct port_identity *sender)
+{
+	for (int i = 0; i < bc->cfg.n_acceptable && i < BC_MAX_ACCEPTABLE;
+	     i++) {
+		const struct bc_acceptable_master *a = &bc->cfg.acceptable[i];
+
+		if (clock_identity_eq(&a->id.clock_identity,
+				      &sender->clock_identity) &&
+		    (a->id.port_number == 0xFFFF ||
+		     a->id.port_number == sender->port_number))
+			return a;
+	}
+	return NULL;
+}
+
 static enum bc_drop announce_check(const struct bc *bc, const struct port *p,
 				   const struct ptp_msg *m)
 {
 	if (p->cfg.master_only)
 		return BC_DROP_WRONG_STATE;
+	if (p->cfg.acceptable_master_only &&
+	    !clock_acceptable(bc, &m->hdr.source_port_identity))
+		return BC_DROP_NOT_ACCEPTABLE;
 	if (m->body.announce.steps_removed >= bc->cfg.max_steps_removed)
 		return BC_DROP_NOT_QUALIFIED;
 	/* clock_class_threshold, as ptp4l: a grandmaster announced worse

@@ -40,6 +40,21 @@ static bool clock_better(const struct bc *bc, const struct bmca_dataset *a,
 	return r == BMCA_A_BETTER || r == BMCA_A_BETTER_TOPO;
 }
 
+/* 17.5.4: on a port that takes only acceptable masters, an entry's
+ * alternatePriority1 stands for the Announce's priority1 in the BMCA. */
+static void port_alternate_priority1(const struct port *p,
+				     const struct fm_record *r,
+				     struct bmca_dataset *ds)
+{
+	const struct bc_acceptable_master *a;
+
+	if (!p->cfg.acceptable_master_only)
+		return;
+	a = clock_acceptable(p->bc, &r->sender);
+	if (a && a->alternate_priority1)
+		ds->priority1 = a->alternate_priority1;
+}
+
 /* The best qualified foreign master of a port (Erbest), or NULL. */
 static struct fm_record *port_erbest(struct port *p, int64_t now,
 				     struct bmca_dataset *best)
@@ -57,6 +72,7 @@ static struct fm_record *port_erbest(struct port *p, int64_t now,
 			continue;
 		fm_dataset(r, &p->ds.port_identity, &ds);
 		ds.local_priority = p->cfg.local_priority;
+		port_alternate_priority1(p, r, &ds);
 		if (!found || clock_better(p->bc, &ds, best)) {
 			found = r;
 			*best = ds;

@@ -275,6 +275,9 @@ bool clock_is_parent(const struct bc *bc, const struct port_identity *pi);
  * Announces are not used while on) and the BMCA runs again, so a slave
  * port that becomes master-only gives its master up. */
 void clock_port_master_only(struct port *p, bool on);
+/* The acceptable master table's entry for sender, or NULL (17.5). */
+const struct bc_acceptable_master *
+clock_acceptable(const struct bc *bc, const struct port_identity *sender);
 /* parentDS, currentDS and timePropertiesDS as this clock's own (GM), or
  * from the Announce of the record chosen as parent (9.3.5). */
 void clock_set_own_parent(struct bc *bc);

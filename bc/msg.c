@@ -265,6 +265,7 @@ const char *bc_drop_name(enum bc_drop d)
 		[BC_DROP_NOT_QUALIFIED] = "not_qualified",
 		[BC_DROP_UNSUPPORTED] = "unsupported",
 		[BC_DROP_LEAP_WINDOW] = "leap_second_window",
+		[BC_DROP_NOT_ACCEPTABLE] = "not_acceptable",
 	};
 
 	if ((unsigned)d < BC_DROP_COUNT && names[d])
@@ -281,6 +282,7 @@ bool bc_drop_is_ignored(enum bc_drop d)
 	case BC_DROP_NOT_FOR_US:
 	case BC_DROP_NOT_QUALIFIED:
 	case BC_DROP_LEAP_WINDOW:
+	case BC_DROP_NOT_ACCEPTABLE:
 		return true;
 	default:
 		return false;

@@ -57,6 +57,8 @@ enum bc_drop {
 	BC_DROP_UNSUPPORTED, /* valid, but hvptpd does not handle it */
 	BC_DROP_LEAP_WINDOW, /* a Sync within a second of a leap second on a
 				port stamped by a UTC clock (ambiguous) */
+	BC_DROP_NOT_ACCEPTABLE, /* an Announce from a master not in the
+				   acceptable master table (17.5) */
 	BC_DROP_COUNT
 };
 

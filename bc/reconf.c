@@ -28,6 +28,8 @@ void bc_clock_cfg_take_live(struct bc_clock_cfg *to,
 	to->max_steps_removed = from->max_steps_removed;
 	to->local_priority = from->local_priority;
 	to->clock_class_threshold = from->clock_class_threshold;
+	to->n_acceptable = from->n_acceptable;
+	memcpy(to->acceptable, from->acceptable, sizeof(to->acceptable));
 	to->tx_timestamp_timeout_ns = from->tx_timestamp_timeout_ns;
 	memcpy(to->user_description, from->user_description,
 	       sizeof(to->user_description));
@@ -35,7 +37,7 @@ void bc_clock_cfg_take_live(struct bc_clock_cfg *to,
 
 /* Does n differ from o in live fields only?  Field by field (padding
  * makes memcmp unsafe); a new field must be placed on one side. */
-_Static_assert(sizeof(struct bc_clock_cfg) == 192,
+_Static_assert(sizeof(struct bc_clock_cfg) == 960,
 	       "bc_clock_cfg changed: is the new field live (reconf.c)?");
 static bool clock_only_live(const struct bc_clock_cfg *o,
 			    const struct bc_clock_cfg *n)

@@ -118,6 +118,11 @@ static const struct cfg_enum_val tsproc_enu[] = {
 };
 
 static const struct cfg_option_info cfg_options[] = {
+	O_INT("acceptable_master_table_enabled", PL | OPT_HVPTP, "0", 0, 1,
+	      "Take Announces only from the masters of the "
+	      "[acceptable_master_table] section (IEEE 1588-2019 17.5: lines "
+	      "of clockIdentity[-portNumber] [alternatePriority1]); others "
+	      "are dropped and counted (not_acceptable)."),
 	O_INT("active_key_id", P, "0", 0, UINT32_MAX,
 	      "Key id used to authenticate transmitted messages (sa_file)."),
 	O_INT("alarm_time_error", GL | OPT_HVPTP, "100000", 0, INT_MAX,

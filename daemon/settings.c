@@ -73,6 +73,23 @@ enum { SERVO_NAME_PI = 0, SERVO_NAME_LINREG = 1, SERVO_NAME_KALMAN = 5 };
 enum { CT_OC = 0, CT_BC = 1 };
 enum { DF_AVERAGE = 0 };
 
+/* [acceptable_master_table] into the clock's table (the parser checked
+ * each line and their number). */
+static void amt_from_cfg(const struct cfg_amt *t, struct bc_clock_cfg *k)
+{
+	k->n_acceptable = 0;
+	for (int i = 0; i < t->n && i < BC_MAX_ACCEPTABLE; i++) {
+		struct bc_acceptable_master *a = &k->acceptable[i];
+
+		a->id.clock_identity = t->e[i].clock_identity;
+		a->id.port_number = t->e[i].port_number < 0
+					    ? 0xFFFF
+					    : (uint16_t)t->e[i].port_number;
+		a->alternate_priority1 = t->e[i].alternate_priority1;
+		k->n_acceptable++;
+	}
+}
+
 static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 			  bool *id_set, struct set_report *err)
 {
@@ -122,6 +139,7 @@ static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 		(uint8_t)cfg_get_int(c, NULL, "G.8275.defaultDS.localPriority");
 	k->clock_class_threshold =
 		(uint8_t)cfg_get_int(c, NULL, "clock_class_threshold");
+	amt_from_cfg(cfg_amt(c), k);
 	return rc;
 }
 
@@ -149,6 +167,12 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	p->master_only = cfg_get_int(c, name, "serverOnly") != 0;
 	p->local_priority =
 		(uint8_t)cfg_get_int(c, name, "G.8275.portDS.localPriority");
+	p->acceptable_master_only =
+		cfg_get_int(c, name, "acceptable_master_table_enabled") != 0;
+	if (p->acceptable_master_only && cfg_amt(c)->n == 0)
+		rc = refuse(err, "acceptable_master_table_enabled",
+			    "1: the [acceptable_master_table] section is "
+			    "missing or empty: the port would take no master");
 	if (p->master_only && cfg_get_int(c, NULL, "clientOnly"))
 		rc = refuse(err, "serverOnly", "1: the clock is clientOnly: "
 			    "this port could be neither master nor slave");

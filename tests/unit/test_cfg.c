@@ -255,7 +255,7 @@ static const char *const implemented_set[] = {
 	"reference_clock", "sys_offset_method", "system_clock_sync",
 	"max_ports", "vmclock_file", "vmclock_rate",
 	"chrony_sock", "ntp_shm_segment", "feed_rate",
-	"delay_resp_unicast",
+	"delay_resp_unicast", "acceptable_master_table_enabled",
 	"socket_rcvbuf", "message_tag",
 	"alarm_time_error", "alarm_time_error_hold", "alarm_frequency",
 	"alarm_frequency_hold", "alarm_drift_rate", "alarm_drift_rate_hold",

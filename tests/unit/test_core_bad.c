@@ -419,7 +419,7 @@ static void test_drop_classes(void **state)
 		{ BC_DROP_NOT_PARENT, true }, { BC_DROP_WRONG_STATE, true },
 		{ BC_DROP_SEQ_MISMATCH, false }, { BC_DROP_NOT_FOR_US, true },
 		{ BC_DROP_NOT_QUALIFIED, true }, { BC_DROP_UNSUPPORTED, false },
-		{ BC_DROP_LEAP_WINDOW, true },
+		{ BC_DROP_LEAP_WINDOW, true }, { BC_DROP_NOT_ACCEPTABLE, true },
 	};
 	uint8_t buf[PTP_MAX_MSG_LEN];
 	size_t len;
