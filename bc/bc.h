@@ -61,6 +61,8 @@ struct bc_port_cfg {
 	bool inhibit_delay_req;
 	bool delay_resp_unicast; /* hvptp: Delay_Resp to the sender, always */
 	bool ignore_transport_specific;
+	bool ignore_source_id; /* Sync, Follow_Up, Delay_Resp from any
+				  source, not only the parent (ptp4l's) */
 	bool path_trace_enabled;
 	uint8_t transport_specific; /* majorSdoId */
 	uint8_t delay_filter_length; /* delay_filter_length, 1..64 */

@@ -170,6 +170,13 @@ static int decide_ports(struct bc *bc, int64_t now, enum bmca_decision *dec,
 		dec[i] = BMCA_NONE;
 		if (!p->present || !port_is_active(p))
 			continue;
+		if (p->cfg.bmca_noop) {
+			/* its role is configured: a slave port is the
+			 * clock's slave port whatever it hears */
+			if (port_is_slave(p))
+				s1 = i;
+			continue;
+		}
 		if (self_loop(p, now)) {
 			dec[i] = BMCA_P2;
 			continue;
@@ -199,7 +206,9 @@ static bool update_data_sets(struct bc *bc, int s1, bool *own)
 	struct port_identity old = bc->parent.parent_port_identity;
 	struct clock_identity old_gm = bc->parent.grandmaster_identity;
 
-	if (s1 >= 0)
+	/* a BMCA noop slave port that heard no Announce: no parent to
+	 * take (ptp4l's too: its Syncs need ignore_source_id) */
+	if (s1 >= 0 && bc->ports[s1].erbest)
 		clock_set_parent_from(bc, bc->ports[s1].erbest);
 	else
 		clock_set_own_parent(bc);

@@ -65,7 +65,8 @@ void slave_stepped(struct port *p, int64_t step_ns)
 
 static bool from_parent(const struct port *p, const struct ptp_msg *m)
 {
-	return clock_is_parent(p->bc, &m->hdr.source_port_identity);
+	return p->cfg.ignore_source_id ||
+	       clock_is_parent(p->bc, &m->hdr.source_port_identity);
 }
 
 /* a - b - c; false when a step does not fit int64 (timestamps near the

@@ -115,6 +115,7 @@ void bc_port_cfg_take_live(struct bc_port_cfg *to,
 	to->master_only = from->master_only;
 	to->local_priority = from->local_priority;
 	to->acceptable_master_only = from->acceptable_master_only;
+	to->ignore_source_id = from->ignore_source_id;
 	to->inhibit_announce = from->inhibit_announce;
 	to->inhibit_delay_req = from->inhibit_delay_req;
 	to->delay_resp_unicast = from->delay_resp_unicast;

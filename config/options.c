@@ -231,9 +231,11 @@ static const struct cfg_option_info cfg_options[] = {
 	      "leaving them to phc2sys.  hvptpd always allows it and keeps "
 	      "those PHCs in step itself (they follow the reference), so "
 	      "both values behave the same."),
-	O_ENU("BMCA", P, "ptp", bmca_enu,
-	      "Best master algorithm: 'ptp' runs IEEE 1588 BMCA, 'noop' keeps "
-	      "the configured port roles."),
+	O_ENU("BMCA", PI, "ptp", bmca_enu,
+	      "Best master algorithm of the port: 'ptp' runs the BMCA, "
+	      "'noop' keeps the configured role (ptp4l's designated "
+	      "machines): MASTER from the start with serverOnly 1, else a "
+	      "slave (the clock must be clientOnly), whatever it hears."),
 	O_INT("check_fup_sync", GI, "0", 0, 1,
 	      "Drop Sync/Follow_Up pairs whose receive order contradicts "
 	      "their timestamps."),
@@ -398,9 +400,10 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("hybrid_e2e", P, "0", 0, 1,
 	      "Send Delay_Req by unicast to the master while Sync stays "
 	      "multicast."),
-	O_INT("ignore_source_id", P, "0", 0, 1,
-	      "Accept Sync/Follow_Up whose source port identity is not the "
-	      "parent's."),
+	O_INT("ignore_source_id", PL, "0", 0, 1,
+	      "Accept Sync, Follow_Up and Delay_Resp whose source port "
+	      "identity is not the parent's (a BMCA noop slave that hears "
+	      "no Announce needs it)."),
 	O_INT("ignore_transport_specific", PI, "0", 0, 1,
 	      "Accept messages whatever their transportSpecific field."),
 	O_INT("ingressLatency", PL, "0", INT_MIN, INT_MAX,

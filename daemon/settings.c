@@ -72,6 +72,7 @@ enum { DSCMP_IEEE1588 = 0, DSCMP_G8275 = 1 };
 enum { SERVO_NAME_PI = 0, SERVO_NAME_LINREG = 1, SERVO_NAME_KALMAN = 5 };
 enum { CT_OC = 0, CT_BC = 1 };
 enum { DF_AVERAGE = 0 };
+enum { BMCA_NOOP = 1 };
 
 /* [acceptable_master_table] into the clock's table (the parser checked
  * each line and their number). */
@@ -173,6 +174,13 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 		rc = refuse(err, "acceptable_master_table_enabled",
 			    "1: the [acceptable_master_table] section is "
 			    "missing or empty: the port would take no master");
+	p->ignore_source_id = cfg_get_int(c, name, "ignore_source_id") != 0;
+	p->bmca_noop = cfg_get_enum(c, name, "BMCA") == BMCA_NOOP;
+	if (p->bmca_noop && !p->master_only &&
+	    !cfg_get_int(c, NULL, "clientOnly"))
+		rc = refuse(err, "BMCA", "noop: the port needs a fixed role: "
+			    "serverOnly 1 here, or clientOnly 1 for the "
+			    "clock (as ptp4l)");
 	if (p->master_only && cfg_get_int(c, NULL, "clientOnly"))
 		rc = refuse(err, "serverOnly", "1: the clock is clientOnly: "
 			    "this port could be neither master nor slave");

@@ -243,7 +243,7 @@ static const char *const implemented_set[] = {
 	"ptp_minor_version", "phc_index", "kernel_leap", "leapfile",
 	"boundary_clock_jbod",
 	"clock_class_threshold", "G.8275.defaultDS.localPriority",
-	"G.8275.portDS.localPriority",
+	"G.8275.portDS.localPriority", "BMCA", "ignore_source_id",
 	/* hvptpd's own */
 	"metrics_address", "metrics_textfile", "metrics_textfile_interval",
 	"kalman_wander", "kalman_outlier_gate", "servo_filter",

@@ -2,7 +2,9 @@
  * tests/unit/test_roles.c — fixed roles honoured in every path: a port's
  * masterOnly (serverOnly; G.8275's notSlave) through the state decision,
  * Announce receipt, a management SET of MASTER_ONLY and a reload
- * (bc_port_reconfigure), and refused on a slave-only clock.
+ * (bc_port_reconfigure), and refused on a slave-only clock; and BMCA
+ * noop, ptp4l's designated master and slave (the automotive profiles'
+ * static roles), with inhibit_announce and ignore_source_id.
  */
 #include <errno.h>
 #include <setjmp.h>
@@ -136,6 +138,90 @@ static void test_slave_only_refuses(void **state)
 	assert_false(master_only_of(net.n[s].bc));
 }
 
+/* ---- BMCA noop ---- */
+
+/* M: noop serverOnly with inhibit_announce; S: clientOnly noop. */
+static void noop_pair(bool ignore_source_id, int *m, int *sl)
+{
+	struct bc_clock_cfg cc;
+	struct bc_port_cfg pc;
+	int seg = 0;
+
+	net_clock_cfg(&cc, 0xA, 128);
+	net_port_cfgs(&pc, 1);
+	pc.bmca_noop = true;
+	pc.master_only = true;
+	pc.inhibit_announce = true;
+	*m = net_add(&net, &cc, &pc, 1, &seg, 0);
+	net_clock_cfg(&cc, 0xB, 128);
+	cc.slave_only = true;
+	net_port_cfgs(&pc, 1);
+	pc.bmca_noop = true;
+	pc.ignore_source_id = ignore_source_id;
+	*sl = net_add(&net, &cc, &pc, 1, &seg, 5000);
+	net_start(&net);
+}
+
+/* The roles from the start: M MASTER without LISTENING, S UNCALIBRATED
+ * without an Announce (none is sent), S's Syncs measured and SLAVE once
+ * its servo locks; receipt timeouts change nothing. */
+static void test_noop_roles(void **state)
+{
+	int m, sl;
+
+	(void)state;
+	noop_pair(true, &m, &sl);
+	assert_int_equal(net_state(&net, m, 0), PS_MASTER);
+	assert_int_equal(net_state(&net, sl, 0), PS_UNCALIBRATED);
+	assert_int_equal(net.n[m].states[0].from, PS_INITIALIZING);
+	assert_int_equal(net.n[sl].states[0].from, PS_INITIALIZING);
+	net_run(&net, 30 * SEC);
+	assert_int_equal(net_state(&net, m, 0), PS_MASTER);
+	assert_int_equal(net_state(&net, sl, 0), PS_UNCALIBRATED);
+	assert_int_equal(bc_slave_port(net.n[sl].bc), 0);
+	assert_true(net.n[sl].nsamples > 20);
+	assert_true(bc_port_counters(net.n[sl].bc, 0)->announce_timeouts > 0);
+	net_servo(&net, sl, BC_SERVO_LOCKED);
+	assert_int_equal(net_state(&net, sl, 0), PS_SLAVE);
+	net_run(&net, 10 * SEC);
+	assert_int_equal(net_state(&net, sl, 0), PS_SLAVE);
+	assert_int_equal(net.n[m].nstates, 1);
+}
+
+/* Without ignore_source_id a noop slave that hears no Announce has no
+ * parent, and drops the Syncs as not from it (ptp4l does the same). */
+static void test_noop_needs_source_id(void **state)
+{
+	int m, sl;
+
+	(void)state;
+	noop_pair(false, &m, &sl);
+	net_run(&net, 10 * SEC);
+	assert_int_equal(net_state(&net, sl, 0), PS_UNCALIBRATED);
+	assert_int_equal(net.n[sl].nsamples, 0);
+	assert_true(net_drops(&net, sl, 0, BC_DROP_NOT_PARENT) > 10);
+}
+
+/* A noop master that hears a better master stays MASTER. */
+static void test_noop_master_stays(void **state)
+{
+	struct bc_clock_cfg cc;
+	struct bc_port_cfg pc;
+	int seg = 0, m;
+
+	(void)state;
+	net_add_simple(&net, 0x1, 1, 0, 0);
+	net_clock_cfg(&cc, 0xA, 255);
+	net_port_cfgs(&pc, 1);
+	pc.bmca_noop = true;
+	pc.master_only = true;
+	m = net_add(&net, &cc, &pc, 1, &seg, 0);
+	net_start(&net);
+	net_run(&net, 30 * SEC);
+	assert_int_equal(net_state(&net, m, 0), PS_MASTER);
+	assert_int_equal(net.n[m].nstates, 1);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -146,6 +232,12 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_master_only_from_start,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slave_only_refuses, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_noop_roles, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_noop_needs_source_id,
+						setup, teardown),
+		cmocka_unit_test_setup_teardown(test_noop_master_stays, setup,
 						teardown),
 	};
 
