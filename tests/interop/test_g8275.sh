@@ -24,7 +24,8 @@
 #    d (3.1.1) follow hvptpd's port 3 with the grandmaster hvptpd follows
 #    (pmc PARENT_DATA_SET): hvptpd as a G.8275.2 master to both versions.
 # Offsets hvptpd measures from each master are reported (software
-# timestamps on one system clock: they measure the protocol path).
+# timestamps on one system clock: they measure the protocol path), and
+# what hvptpd sends on eth2 goes through Wireshark's PTP dissector.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -84,6 +85,7 @@ hv_node s s dut "${p44[@]}" "domainNumber 44" \
 	"[eth1]" "G.8275.portDS.localPriority 200" \
 	"[eth2]" "serverOnly 1"
 scfg=$(hv_cfg s)
+cap=$(hv_capture_start s eth2)
 hv_run m1 -i eth0
 hv_run m2 -i eth0
 hv_run s
@@ -148,7 +150,9 @@ n3=$(hv_log_offsets s | wc -l)
 grep -qE "$(hv_re_state 3 '(UNCALIBRATED|SLAVE|PASSIVE)')" "$(hv_log s)" &&
 	hv_fail "eth2 (serverOnly) left the master states"
 [ "$(hv_port_state s 3)" = MASTER ] || hv_fail "eth2 is $(hv_port_state s 3)"
+sent=$(hv_capture_check "$cap" 10.213.22.2)
+hv_info "hvptpd sent on eth2 $sent: tshark finds none malformed"
 hv_finish
 [ "$max1" -lt "$MAX_OFFSET_NS" ] || hv_fail "max |offset| from m1 $max1 ns"
 [ "$max2" -lt "$MAX_OFFSET_NS" ] || hv_fail "max |offset| from m2 $max2 ns"
-hv_result "localPriority 100/200: m1 (ptp4l 4.4) on eth0, |offset| median $med1 max $max1 ns; reloaded 200->50: m2 (ptp4l 3.1.1) on eth1, median $med2 max $max2 ns; serverOnly eth2 MASTER to ptp4l 4.4 and 3.1.1 slaves with either grandmaster"
+hv_result "localPriority 100/200: m1 (ptp4l 4.4) on eth0, |offset| median $med1 max $max1 ns; reloaded 200->50: m2 (ptp4l 3.1.1) on eth1, median $med2 max $max2 ns; serverOnly eth2 MASTER to ptp4l 4.4 and 3.1.1 slaves with either grandmaster; tshark: $sent from eth2, none malformed"

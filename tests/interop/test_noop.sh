@@ -12,6 +12,8 @@
 #    LISTENING and measures |offset| < 100 us from ptp4l's Syncs; its
 #    master port goes INITIALIZING -> MASTER at once.
 # 3. ptp4l's noop slave takes hvptpd's Syncs ("master offset" lines).
+# 4. What both hvptpd nodes send goes through Wireshark's PTP dissector:
+#    none malformed, and no Announce from the noop master.
 # shellcheck source-path=SCRIPTDIR source=lib.sh
 . "$(dirname "$0")/lib.sh"
 
@@ -35,6 +37,8 @@ hv_node m m ptp4l44 "${NOOP_MASTER[@]}" "uds_ro_address $(hv_uds m)ro"
 hv_node s s dut "${NOOP_SLAVE[@]}"
 hv_node hm hm dut "${NOOP_MASTER[@]}"
 hv_node hs hs ptp4l44 "${NOOP_SLAVE[@]}" "uds_ro_address $(hv_uds hs)ro"
+cap_s=$(hv_capture_start s eth0)
+cap_hm=$(hv_capture_start hm eth0)
 hv_run m -i eth0
 hv_run s -i eth0
 hv_run hm -i eth0
@@ -79,6 +83,9 @@ samples=$(hv_log_offsets s | tail -n +4)
 n=$(echo "$samples" | wc -l)
 read -r med max < <(echo "$samples" | awk '{ print $1 }' | hv_abs_median_max)
 hs_n=$(grep -c "master offset" "$(hv_log hs)")
+sent_s=$(hv_capture_check "$cap_s" 10.213.23.2)
+sent_hm=$(hv_capture_check "$cap_hm" 10.213.24.1)
+grep -q "Announce" <<<"$sent_hm" && hv_fail "the capture shows Announces from hvptpd's noop master: $sent_hm"
 hv_finish
 [ "$max" -lt "$MAX_OFFSET_NS" ] || hv_fail "max |offset| $max ns"
-hv_result "hvptpd noop slave of ptp4l 4.4: $n samples, |offset| median $med max $max ns, no LISTENING; hvptpd noop master: ptp4l 4.4 logged $hs_n offsets; $syncs Syncs and $ann Announces sent by hvptpd's master port, none heard either way"
+hv_result "hvptpd noop slave of ptp4l 4.4: $n samples, |offset| median $med max $max ns, no LISTENING; hvptpd noop master: ptp4l 4.4 logged $hs_n offsets; $syncs Syncs and $ann Announces sent by hvptpd's master port, none heard either way; tshark: slave sent $sent_s, master sent $sent_hm, none malformed"
