@@ -526,6 +526,41 @@ static uint16_t set_master_only(struct bc *bc, int port, struct wire_reader *r)
 	return 0;
 }
 
+/* ACCEPTABLE_MASTER_TABLE_ENABLED (15.5.3.7.16): a port's
+ * acceptable_master_table_enabled.  Turned on, the Announces of masters
+ * outside the table are dropped from then on and those recorded are
+ * forgotten (the BMCA runs again); refused while the table is empty (the
+ * port would take no master; the configuration refuses it too). */
+static void get_amt_enabled(const struct bc *bc, int port,
+			    struct wire_writer *w)
+{
+	put_datum(w, mport(bc, port)->cfg.acceptable_master_only ? 1 : 0);
+}
+
+static uint16_t set_amt_enabled(struct bc *bc, int port, struct wire_reader *r)
+{
+	struct port *p = &bc->ports[port];
+	bool on = wire_get_u8(r) & 1;
+
+	if (on && bc->cfg.n_acceptable == 0)
+		return TLV_MGMT_ERR_WRONG_VALUE;
+	if (on && !p->cfg.acceptable_master_only) {
+		fm_clear(&p->fm);
+		p->erbest = NULL;
+	}
+	p->cfg.acceptable_master_only = on;
+	bc->sd_due = true;
+	return 0;
+}
+
+/* ACCEPTABLE_MASTER_MAX_TABLE_SIZE (15.5.3.7.15). */
+static void get_amt_max(const struct bc *bc, int port, struct wire_writer *w)
+{
+	(void)bc;
+	(void)port;
+	wire_put_u16(w, BC_MAX_ACCEPTABLE);
+}
+
 /* ---- the table ---- */
 
 #define C MGMT_CLOCK
@@ -636,8 +671,9 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(UNICAST_MASTER_TABLE), P, G | S, NULL, NULL, 0 },
 	{ ID(UNICAST_MASTER_MAX_TABLE_SIZE), P, G, NULL, NULL, 0 },
 	{ ID(ACCEPTABLE_MASTER_TABLE), C, G | S, NULL, NULL, 0 },
-	{ ID(ACCEPTABLE_MASTER_TABLE_ENABLED), P, G | S, NULL, NULL, 0 },
-	{ ID(ACCEPTABLE_MASTER_MAX_TABLE_SIZE), C, G, NULL, NULL, 0 },
+	{ ID(ACCEPTABLE_MASTER_TABLE_ENABLED), P, G | S, get_amt_enabled,
+	  set_amt_enabled, BC_MGMT_DATUM_LEN },
+	{ ID(ACCEPTABLE_MASTER_MAX_TABLE_SIZE), C, G, get_amt_max, NULL, 0 },
 	{ ID(ALTERNATE_MASTER), P, G | S, NULL, NULL, 0 },
 	{ ID(ALTERNATE_TIME_OFFSET_ENABLE), C, G | S, NULL, NULL, 0 },
 	{ ID(ALTERNATE_TIME_OFFSET_NAME), C, G | S, NULL, NULL, 0 },

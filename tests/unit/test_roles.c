@@ -138,6 +138,62 @@ static void test_slave_only_refuses(void **state)
 	assert_false(master_only_of(net.n[s].bc));
 }
 
+/* ---- the acceptable master table through management ---- */
+
+static void set_amt_enabled(struct bc *bc, bool on)
+{
+	uint8_t v[2] = { on ? 1 : 0, 0 };
+
+	assert_int_equal(ask_to(bc, PTP_MGMT_SET,
+				BC_MID_ACCEPTABLE_MASTER_TABLE_ENABLED, v, 2,
+				port_target(1), false),
+			 0);
+}
+
+/* B follows A; SET ACCEPTABLE_MASTER_TABLE_ENABLED with a table that
+ * holds another clock only: A is given up, its Announces dropped as
+ * not_acceptable; off again, A is followed.  The table's size; on a
+ * clock without a table, SET refused. */
+static void test_set_amt_enabled(void **state)
+{
+	int b;
+	struct bc *bcb = slave_clock(&b);
+	uint16_t len;
+	const uint8_t *p;
+
+	(void)state;
+	p = get_port(bcb, BC_MID_ACCEPTABLE_MASTER_TABLE_ENABLED, 0, &len);
+	assert_int_equal(len, 2);
+	assert_int_equal(p[0], 0);
+	p = get1(bcb, BC_MID_ACCEPTABLE_MASTER_MAX_TABLE_SIZE, &len);
+	assert_int_equal(len, 2);
+	assert_int_equal(be16(p), BC_MAX_ACCEPTABLE);
+	/* no table: refused */
+	set_amt_enabled(bcb, true);
+	assert_error(bcb, 0, BC_MID_ACCEPTABLE_MASTER_TABLE_ENABLED,
+		     TLV_MGMT_ERR_WRONG_VALUE);
+	/* a table of another clock (a reload gives it) */
+	{
+		struct bc_clock_cfg cc;
+
+		net_clock_cfg(&cc, 0xB, 200); /* as slave_clock made it */
+		cc.acceptable[0].id = net_pid(0x77, 0xFFFF);
+		cc.n_acceptable = 1;
+		assert_int_equal(bc_reconfigure(bcb, &cc), 0);
+	}
+	set_amt_enabled(bcb, true);
+	p = get_port(bcb, BC_MID_ACCEPTABLE_MASTER_TABLE_ENABLED, 0, &len);
+	assert_int_equal(p[0], 1);
+	net_decide(&net);
+	net_run(&net, 20 * SEC);
+	assert_int_equal(net_state(&net, b, 0), PS_MASTER);
+	assert_true(net_drops(&net, b, 0, BC_DROP_NOT_ACCEPTABLE) > 5);
+	set_amt_enabled(bcb, false);
+	net_decide(&net);
+	net_run(&net, 20 * SEC);
+	assert_int_equal(net_state(&net, b, 0), PS_UNCALIBRATED);
+}
+
 /* ---- BMCA noop ---- */
 
 /* M: noop serverOnly with inhibit_announce; S: clientOnly noop. */
@@ -232,6 +288,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_master_only_from_start,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_slave_only_refuses, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_set_amt_enabled, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_noop_roles, setup,
 						teardown),
