@@ -79,11 +79,20 @@ struct bc_port_cfg {
 	int64_t delay_asymmetry_ns; /* delayAsymmetry */
 	int64_t ingress_latency_ns; /* ingressLatency */
 	int64_t egress_latency_ns; /* egressLatency */
-	bool master_only; /* serverOnly / masterOnly */
+	bool master_only; /* serverOnly / masterOnly (G.8275: notSlave) */
+	bool bmca_noop; /* BMCA noop: the role is fixed by master_only or
+			   the clock's slave_only (ptp4l's designated
+			   master/slave state machines) */
+	uint8_t local_priority; /* G.8275.portDS.localPriority, 1..255 */
+	bool acceptable_master_only; /* acceptable_master_table_enabled:
+					Announces only from the clock's
+					acceptable master table (17.5) */
 	bool inhibit_announce;
 	bool inhibit_delay_req;
 	bool delay_resp_unicast; /* hvptp: Delay_Resp to the sender, always */
 	bool ignore_transport_specific;
+	bool ignore_source_id; /* Sync, Follow_Up, Delay_Resp from any
+				  source, not only the parent (ptp4l's) */
 	bool path_trace_enabled;
 	uint8_t transport_specific; /* majorSdoId */
 	uint8_t delay_filter_length; /* delay_filter_length, 1..64 */
@@ -120,6 +129,16 @@ struct bc_port_cfg {
 	uint32_t active_key_id;
 };
 
+/* An entry of the acceptable master table (IEEE 1588-2019 17.5,
+ * acceptableMasterTableDS): a master's port identity, port_number 0xFFFF
+ * for every port of that clock, and the priority1 its Announces count
+ * with in the BMCA (alternatePriority1; 0: their own). */
+#define BC_MAX_ACCEPTABLE 64
+struct bc_acceptable_master {
+	struct port_identity id;
+	uint8_t alternate_priority1;
+};
+
 struct bc_clock_cfg {
 	struct clock_identity clock_identity; /* all zero: set by program */
 	uint8_t priority1; /* defaultDS.priority1 */
@@ -142,6 +161,14 @@ struct bc_clock_cfg {
 	bool check_fup_sync; /* require FUP after its Sync (ingress order) */
 	bool assume_two_step;
 	enum bc_dataset_comparison dataset_comparison;
+	uint8_t local_priority; /* G.8275.defaultDS.localPriority, 1..255 */
+	/* clock_class_threshold: Announces of a grandmaster with a worse
+	 * (higher) clockClass are not qualified (0: no threshold) */
+	uint8_t clock_class_threshold;
+	/* the acceptable master table, for the ports with
+	 * acceptable_master_only */
+	uint16_t n_acceptable;
+	struct bc_acceptable_master acceptable[BC_MAX_ACCEPTABLE];
 	int64_t tx_timestamp_timeout_ns;
 	uint8_t foreign_master_threshold; /* FOREIGN_MASTER_THRESHOLD: 2 */
 	uint8_t foreign_master_window; /* FOREIGN_MASTER_TIME_WINDOW: 4 */

@@ -87,6 +87,53 @@ enum bmca_cmp bmca_compare(const struct bmca_dataset *a,
 	return cmp_topology(a, b);
 }
 
+/* G.8275.1 Figure 2: the grandmasters' attributes without priority1,
+ * then the local priority; 0 when all are equal. */
+static int cmp_g8275_attributes(const struct bmca_dataset *a,
+				const struct bmca_dataset *b)
+{
+	const struct clock_quality *qa = &a->gm_quality, *qb = &b->gm_quality;
+
+	if (qa->clock_class != qb->clock_class)
+		return qa->clock_class < qb->clock_class ? 1 : -1;
+	if (qa->clock_accuracy != qb->clock_accuracy)
+		return qa->clock_accuracy < qb->clock_accuracy ? 1 : -1;
+	if (qa->offset_scaled_log_variance != qb->offset_scaled_log_variance)
+		return qa->offset_scaled_log_variance <
+				       qb->offset_scaled_log_variance
+			       ? 1
+			       : -1;
+	if (a->priority2 != b->priority2)
+		return a->priority2 < b->priority2 ? 1 : -1;
+	if (a->local_priority != b->local_priority)
+		return a->local_priority < b->local_priority ? 1 : -1;
+	return 0;
+}
+
+enum bmca_cmp bmca_compare_g8275(const struct bmca_dataset *a,
+				 const struct bmca_dataset *b)
+{
+	int c;
+
+	if (!a && !b)
+		return BMCA_EQUAL;
+	if (!b)
+		return BMCA_A_BETTER;
+	if (!a)
+		return BMCA_B_BETTER;
+	c = cmp_g8275_attributes(a, b);
+	if (c)
+		return c > 0 ? BMCA_A_BETTER : BMCA_B_BETTER;
+	/* equal class from here on: at or below 127 the grandmasters are
+	 * interchangeable, the nearest wins */
+	if (a->gm_quality.clock_class <= 127)
+		return cmp_topology(a, b);
+	c = clock_identity_cmp(&a->gm_identity, &b->gm_identity);
+	if (c)
+		return c < 0 ? BMCA_A_BETTER : BMCA_B_BETTER;
+	return cmp_topology(a, b);
+}
+
 const char *bmca_decision_name(enum bmca_decision d)
 {
 	static const char *const names[] = {
@@ -99,22 +146,40 @@ const char *bmca_decision_name(enum bmca_decision d)
 							      : "?";
 }
 
+static bool cmp_better(bmca_compare_fn cmp, const struct bmca_dataset *a,
+		       const struct bmca_dataset *b)
+{
+	enum bmca_cmp r = cmp(a, b);
+
+	return r == BMCA_A_BETTER || r == BMCA_A_BETTER_TOPO;
+}
+
+enum bmca_decision bmca_state_decision_cmp(bmca_compare_fn cmp,
+					   const struct bmca_dataset *d0,
+					   const struct bmca_dataset *ebest,
+					   const struct bmca_dataset *erbest,
+					   bool ebest_here, bool listening)
+{
+	if (!erbest && listening)
+		return BMCA_NONE;
+	if (d0->gm_quality.clock_class <= 127)
+		return cmp_better(cmp, d0, erbest) ? BMCA_M1 : BMCA_P1;
+	if (cmp_better(cmp, d0, ebest))
+		return BMCA_M2;
+	if (ebest_here)
+		return BMCA_S1;
+	if (erbest && cmp(ebest, erbest) == BMCA_A_BETTER_TOPO)
+		return BMCA_P2;
+	return BMCA_M3;
+}
+
 enum bmca_decision bmca_state_decision(const struct bmca_dataset *d0,
 				       const struct bmca_dataset *ebest,
 				       const struct bmca_dataset *erbest,
 				       bool ebest_here, bool listening)
 {
-	if (!erbest && listening)
-		return BMCA_NONE;
-	if (d0->gm_quality.clock_class <= 127)
-		return bmca_better(d0, erbest) ? BMCA_M1 : BMCA_P1;
-	if (bmca_better(d0, ebest))
-		return BMCA_M2;
-	if (ebest_here)
-		return BMCA_S1;
-	if (erbest && bmca_compare(ebest, erbest) == BMCA_A_BETTER_TOPO)
-		return BMCA_P2;
-	return BMCA_M3;
+	return bmca_state_decision_cmp(bmca_compare, d0, ebest, erbest,
+				       ebest_here, listening);
 }
 
 /* ---- foreign master table (the policy is in bmca.h) ---- */

@@ -2,7 +2,8 @@
  * bc/bmca.h — the best master clock algorithm (IEEE 1588-2019 9.3).
  *
  * Three pure pieces: the data set comparison (9.3.4, including the topology
- * part with its two error cases), the state decision for one port of a
+ * part with its two error cases; and the telecom profiles' alternate one,
+ * ITU-T G.8275.1/G.8275.2 6.3), the state decision for one port of a
  * clock with many ports (9.3.3: M1, M2, M3, P1, P2, S1), and the foreign
  * master table with its qualification rule (9.3.2.5: FOREIGN_MASTER_THRESHOLD
  * Announce messages within FOREIGN_MASTER_TIME_WINDOW).  bc/clock.c runs the
@@ -27,6 +28,9 @@ struct bmca_dataset {
 	uint16_t steps_removed; /* stepsRemoved */
 	struct port_identity sender; /* sourcePortIdentity of the Announce */
 	struct port_identity receiver; /* portIdentity of the receiving port */
+	/* G.8275.x only: the receiving port's portDS.localPriority (for D0,
+	 * defaultDS.localPriority), 1..255, lower is better */
+	uint8_t local_priority;
 };
 
 /* Results of bmca_compare(a, b). */
@@ -53,8 +57,24 @@ static inline bool bmca_better(const struct bmca_dataset *a,
 	return r == BMCA_A_BETTER || r == BMCA_A_BETTER_TOPO;
 }
 
-/* ptp4l's alternate comparison for telecom profiles (G.8275.x) is not
- * implemented yet: dataset_comparison G.8275.x is refused by the daemon. */
+/*
+ * The alternate data set comparison of the telecom profiles (ITU-T
+ * G.8275.1 and G.8275.2, clause 6.3.1, Figures 2 and 3; ptp4l's
+ * dataset_comparison G.8275.x).  It differs from 9.3.4 in four ways:
+ * priority1 is not compared (the profiles fix it at 128); the order is
+ * clockClass, clockAccuracy, offsetScaledLogVariance, priority2, then
+ * localPriority (of the receiving port, or defaultDS's for D0); the
+ * grandmaster identity is compared only for clockClass above 127 (several
+ * grandmasters locked to a PRTC of equal quality are equivalent: the
+ * nearest one wins, by stepsRemoved and the topology part of 9.3.4); and
+ * data sets with the same grandmaster go to the topology part as in 9.3.4.
+ */
+enum bmca_cmp bmca_compare_g8275(const struct bmca_dataset *a,
+				 const struct bmca_dataset *b);
+
+/* One of the two comparisons (bmca_compare, bmca_compare_g8275). */
+typedef enum bmca_cmp (*bmca_compare_fn)(const struct bmca_dataset *a,
+					 const struct bmca_dataset *b);
 
 enum bmca_decision {
 	BMCA_NONE = 0, /* remain LISTENING (no Erbest, state LISTENING) */
@@ -77,6 +97,15 @@ enum bmca_decision bmca_state_decision(const struct bmca_dataset *d0,
 				       const struct bmca_dataset *ebest,
 				       const struct bmca_dataset *erbest,
 				       bool ebest_here, bool listening);
+/* The same with the given comparison: the telecom profiles keep Figure
+ * 33's flow (G.8275.1 6.3.2) with their own comparison, so a clock of
+ * clockClass 1..127 (a T-GM locked to its PRTC) is never a slave (M1/P1)
+ * and a second T-GM of the same quality it hears goes PASSIVE. */
+enum bmca_decision bmca_state_decision_cmp(bmca_compare_fn cmp,
+					   const struct bmca_dataset *d0,
+					   const struct bmca_dataset *ebest,
+					   const struct bmca_dataset *erbest,
+					   bool ebest_here, bool listening);
 
 /* ---- foreign master table (per port) ----
  *

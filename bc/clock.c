@@ -389,18 +389,57 @@ static bool path_has_us(const struct bc *bc, const struct ptp_msg *m)
 	return false;
 }
 
+const struct bc_acceptable_master *
+clock_acceptable(const struct bc *bc, const struct port_identity *sender)
+{
+	for (int i = 0; i < bc->cfg.n_acceptable && i < BC_MAX_ACCEPTABLE;
+	     i++) {
+		const struct bc_acceptable_master *a = &bc->cfg.acceptable[i];
+
+		if (clock_identity_eq(&a->id.clock_identity,
+				      &sender->clock_identity) &&
+		    (a->id.port_number == 0xFFFF ||
+		     a->id.port_number == sender->port_number))
+			return a;
+	}
+	return NULL;
+}
+
 static enum bc_drop announce_check(const struct bc *bc, const struct port *p,
 				   const struct ptp_msg *m)
 {
 	if (p->cfg.master_only)
 		return BC_DROP_WRONG_STATE;
+	if (p->cfg.acceptable_master_only &&
+	    !clock_acceptable(bc, &m->hdr.source_port_identity))
+		return BC_DROP_NOT_ACCEPTABLE;
 	if (m->body.announce.steps_removed >= bc->cfg.max_steps_removed)
+		return BC_DROP_NOT_QUALIFIED;
+	/* clock_class_threshold, as ptp4l: a grandmaster announced worse
+	 * than the threshold is not a candidate at all */
+	if (bc->cfg.clock_class_threshold &&
+	    m->body.announce.gm_clock_quality.clock_class >
+		    bc->cfg.clock_class_threshold)
 		return BC_DROP_NOT_QUALIFIED;
 	if (m->hdr.flags & PTP_FLAG_ALTERNATE_MASTER)
 		return BC_DROP_NOT_QUALIFIED;
 	if (path_has_us(bc, m))
 		return BC_DROP_NOT_QUALIFIED;
 	return BC_DROP_NONE;
+}
+
+void clock_port_master_only(struct port *p, bool on)
+{
+	if (p->cfg.master_only == on && p->ds.master_only == on)
+		return;
+	clock_log_port(p, CM_LOG_NOTICE, "masterOnly %s", on ? "on" : "off");
+	p->cfg.master_only = on;
+	p->ds.master_only = on;
+	/* what it heard before is not a candidate now, nor after (it
+	 * has to qualify again once the port may be a slave) */
+	fm_clear(&p->fm);
+	p->erbest = NULL;
+	p->bc->sd_due = true;
 }
 
 /* Restart the announce receipt timeout for what a port listens to: the

@@ -22,6 +22,37 @@ static void d0_dataset(const struct bc *bc, struct bmca_dataset *d)
 	d->steps_removed = 0;
 	d->sender.clock_identity = bc->dds.clock_identity;
 	d->receiver.clock_identity = bc->dds.clock_identity;
+	d->local_priority = bc->cfg.local_priority;
+}
+
+bmca_compare_fn clock_compare_fn(const struct bc *bc)
+{
+	return bc->cfg.dataset_comparison == BC_DSCMP_G8275
+		       ? bmca_compare_g8275
+		       : bmca_compare;
+}
+
+static bool clock_better(const struct bc *bc, const struct bmca_dataset *a,
+			 const struct bmca_dataset *b)
+{
+	enum bmca_cmp r = clock_compare_fn(bc)(a, b);
+
+	return r == BMCA_A_BETTER || r == BMCA_A_BETTER_TOPO;
+}
+
+/* 17.5.4: on a port that takes only acceptable masters, an entry's
+ * alternatePriority1 stands for the Announce's priority1 in the BMCA. */
+static void port_alternate_priority1(const struct port *p,
+				     const struct fm_record *r,
+				     struct bmca_dataset *ds)
+{
+	const struct bc_acceptable_master *a;
+
+	if (!p->cfg.acceptable_master_only)
+		return;
+	a = clock_acceptable(p->bc, &r->sender);
+	if (a && a->alternate_priority1)
+		ds->priority1 = a->alternate_priority1;
 }
 
 /* The best qualified foreign master of a port (Erbest), or NULL. */
@@ -40,7 +71,9 @@ static struct fm_record *port_erbest(struct port *p, int64_t now,
 		if (!fm_qualified(&p->fm, r, now, p->ds.log_announce_interval))
 			continue;
 		fm_dataset(r, &p->ds.port_identity, &ds);
-		if (!found || bmca_better(&ds, best)) {
+		ds.local_priority = p->cfg.local_priority;
+		port_alternate_priority1(p, r, &ds);
+		if (!found || clock_better(p->bc, &ds, best)) {
 			found = r;
 			*best = ds;
 		}
@@ -125,7 +158,8 @@ static int decide_ports(struct bc *bc, int64_t now, enum bmca_decision *dec,
 		struct port *p = &bc->ports[i];
 
 		p->erbest = p->present ? port_erbest(p, now, &er[i]) : NULL;
-		if (p->erbest && (ebest < 0 || bmca_better(&er[i], &er[ebest])))
+		if (p->erbest &&
+		    (ebest < 0 || clock_better(bc, &er[i], &er[ebest])))
 			ebest = i;
 	}
 	d0_dataset(bc, &d0);
@@ -136,6 +170,13 @@ static int decide_ports(struct bc *bc, int64_t now, enum bmca_decision *dec,
 		dec[i] = BMCA_NONE;
 		if (!p->present || !port_is_active(p))
 			continue;
+		if (p->cfg.bmca_noop) {
+			/* its role is configured: a slave port is the
+			 * clock's slave port whatever it hears */
+			if (port_is_slave(p))
+				s1 = i;
+			continue;
+		}
 		if (self_loop(p, now)) {
 			dec[i] = BMCA_P2;
 			continue;
@@ -143,8 +184,9 @@ static int decide_ports(struct bc *bc, int64_t now, enum bmca_decision *dec,
 		if (bc->dds.slave_only)
 			dec[i] = slave_only_decision(p, i == ebest);
 		else
-			dec[i] = bmca_state_decision(
-				&d0, ebest >= 0 ? &er[ebest] : NULL,
+			dec[i] = bmca_state_decision_cmp(
+				clock_compare_fn(bc), &d0,
+				ebest >= 0 ? &er[ebest] : NULL,
 				p->erbest ? &er[i] : NULL, i == ebest,
 				p->ds.port_state == PS_LISTENING);
 		if (dec[i] == BMCA_S1)
@@ -164,7 +206,9 @@ static bool update_data_sets(struct bc *bc, int s1, bool *own)
 	struct port_identity old = bc->parent.parent_port_identity;
 	struct clock_identity old_gm = bc->parent.grandmaster_identity;
 
-	if (s1 >= 0)
+	/* a BMCA noop slave port that heard no Announce: no parent to
+	 * take (ptp4l's too: its Syncs need ignore_source_id) */
+	if (s1 >= 0 && bc->ports[s1].erbest)
 		clock_set_parent_from(bc, bc->ports[s1].erbest);
 	else
 		clock_set_own_parent(bc);

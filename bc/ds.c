@@ -58,6 +58,7 @@ void bc_port_cfg_default(struct bc_port_cfg *p, const char *name)
 	p->min_neighbor_prop_delay_ns = -20000000;
 	p->fault_reset_interval = 4;
 	p->delay_filter_length = 10;
+	p->local_priority = 128;
 	p->management_enabled = true;
 	p->clock = 0;
 	p->clock_is_utc = false;
@@ -85,6 +86,8 @@ void bc_clock_cfg_default(struct bc_clock_cfg *c)
 	c->utc_offset = 37;
 	c->ptp_timescale = true;
 	c->tx_timestamp_timeout_ns = 10 * NS_PER_MS;
+	c->local_priority = 128;
+	c->clock_class_threshold = 248;
 	c->foreign_master_threshold = 2;
 	c->foreign_master_window = 4;
 	c->rng_seed = 1;

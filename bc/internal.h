@@ -435,7 +435,9 @@ void power_announce_tlv(const struct port *p, struct ptp_msg *m,
 /* PORT_SERVICE_STATS_NP: count a timer that expired (bc/mgmt_parity.c). */
 void mgmt_count_timer(struct port *p, enum bc_timer t);
 
-/* ---- clock (bc/clock.c) ---- */
+/* ---- clock (bc/clock.c, bc/clock_sd.c) ---- */
+/* The data set comparison the clock runs: 9.3.4's or G.8275.x's. */
+bmca_compare_fn clock_compare_fn(const struct bc *bc);
 /* A port saw an Announce: store it, maybe mark a state decision due. */
 enum bc_drop clock_rx_announce(struct port *p, const struct ptp_msg *m,
 			       tmv_t rx_ts, const struct bc_addr *src,
@@ -444,8 +446,17 @@ bool clock_is_parent(const struct bc *bc, const struct port_identity *pi);
 static inline bool port_from_parent(const struct port *p,
 				    const struct ptp_msg *m)
 {
-	return clock_is_parent(p->bc, &m->hdr.source_port_identity);
+	return p->cfg.ignore_source_id ||
+	       clock_is_parent(p->bc, &m->hdr.source_port_identity);
 }
+/* portDS.masterOnly (serverOnly; G.8275's notSlave) changed by a reload
+ * or a management SET: the port forgets its foreign masters (its
+ * Announces are not used while on) and the BMCA runs again, so a slave
+ * port that becomes master-only gives its master up. */
+void clock_port_master_only(struct port *p, bool on);
+/* The acceptable master table's entry for sender, or NULL (17.5). */
+const struct bc_acceptable_master *
+clock_acceptable(const struct bc *bc, const struct port_identity *sender);
 /* parentDS, currentDS and timePropertiesDS as this clock's own (GM), or
  * from the Announce of the record chosen as parent (9.3.5). */
 void clock_set_own_parent(struct bc *bc);

@@ -520,6 +520,54 @@ static uint16_t set_port_ds_np(struct bc *bc, int port, struct wire_reader *r)
 	return 0;
 }
 
+/* MASTER_ONLY (15.5.3.7.17): portDS.masterOnly, as serverOnly in the
+ * configuration; refused on a slave-only clock, whose ports cannot be
+ * masters (the configuration refuses the same). */
+static uint16_t set_master_only(struct bc *bc, int port, struct wire_reader *r)
+{
+	bool on = wire_get_u8(r) & 1;
+
+	if (on && bc->dds.slave_only)
+		return TLV_MGMT_ERR_WRONG_VALUE;
+	clock_port_master_only(&bc->ports[port], on);
+	return 0;
+}
+
+/* ACCEPTABLE_MASTER_TABLE_ENABLED (15.5.3.7.16): a port's
+ * acceptable_master_table_enabled.  Turned on, the Announces of masters
+ * outside the table are dropped from then on and those recorded are
+ * forgotten (the BMCA runs again); refused while the table is empty (the
+ * port would take no master; the configuration refuses it too). */
+static void get_amt_enabled(const struct bc *bc, int port,
+			    struct wire_writer *w)
+{
+	put_datum(w, mport(bc, port)->cfg.acceptable_master_only ? 1 : 0);
+}
+
+static uint16_t set_amt_enabled(struct bc *bc, int port, struct wire_reader *r)
+{
+	struct port *p = &bc->ports[port];
+	bool on = wire_get_u8(r) & 1;
+
+	if (on && bc->cfg.n_acceptable == 0)
+		return TLV_MGMT_ERR_WRONG_VALUE;
+	if (on && !p->cfg.acceptable_master_only) {
+		fm_clear(&p->fm);
+		p->erbest = NULL;
+	}
+	p->cfg.acceptable_master_only = on;
+	bc->sd_due = true;
+	return 0;
+}
+
+/* ACCEPTABLE_MASTER_MAX_TABLE_SIZE (15.5.3.7.15). */
+static void get_amt_max(const struct bc *bc, int port, struct wire_writer *w)
+{
+	(void)bc;
+	(void)port;
+	wire_put_u16(w, BC_MAX_ACCEPTABLE);
+}
+
 /* ---- the table ---- */
 
 #define C MGMT_CLOCK
@@ -630,8 +678,9 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(UNICAST_MASTER_TABLE), P, G | S, NULL, NULL, 0 },
 	{ ID(UNICAST_MASTER_MAX_TABLE_SIZE), P, G, NULL, NULL, 0 },
 	{ ID(ACCEPTABLE_MASTER_TABLE), C, G | S, NULL, NULL, 0 },
-	{ ID(ACCEPTABLE_MASTER_TABLE_ENABLED), P, G | S, NULL, NULL, 0 },
-	{ ID(ACCEPTABLE_MASTER_MAX_TABLE_SIZE), C, G, NULL, NULL, 0 },
+	{ ID(ACCEPTABLE_MASTER_TABLE_ENABLED), P, G | S, get_amt_enabled,
+	  set_amt_enabled, BC_MGMT_DATUM_LEN },
+	{ ID(ACCEPTABLE_MASTER_MAX_TABLE_SIZE), C, G, get_amt_max, NULL, 0 },
 	{ ID(ALTERNATE_MASTER), P, G | S, NULL, NULL, 0 },
 	{ ID(ALTERNATE_TIME_OFFSET_ENABLE), C, G | S, mgmt_get_ato_enable,
 	  mgmt_set_ato_enable, BC_MGMT_DATUM_LEN },
@@ -642,7 +691,8 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	  mgmt_get_ato_properties, mgmt_set_ato_properties,
 	  BC_MGMT_ATO_PROPERTIES_LEN },
 	{ ID(EXTERNAL_PORT_CONFIGURATION_ENABLED), C, G | S, NULL, NULL, 0 },
-	{ ID(MASTER_ONLY), P, G | S, get_master_only, NULL, 0 },
+	{ ID(MASTER_ONLY), P, G | S, get_master_only, set_master_only,
+	  BC_MGMT_DATUM_LEN },
 	{ ID(HOLDOVER_UPGRADE_ENABLE), C, G | S, NULL, NULL, 0 },
 	{ ID(EXT_PORT_CONFIG_PORT_DATA_SET), P, G | S, NULL, NULL, 0 },
 	{ ID(TRANSPARENT_CLOCK_DEFAULT_DATA_SET), C, G, NULL, NULL, 0 },

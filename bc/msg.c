@@ -275,6 +275,7 @@ const char *bc_drop_name(enum bc_drop d)
 		[BC_DROP_AUTH_BAD_ICV] = "auth_bad_icv",
 		[BC_DROP_AUTH_REPLAY] = "auth_replay",
 		[BC_DROP_RATE_LIMITED] = "rate_limited",
+		[BC_DROP_NOT_ACCEPTABLE] = "not_acceptable",
 	};
 
 	if ((unsigned)d < BC_DROP_COUNT && names[d])
@@ -292,6 +293,7 @@ bool bc_drop_is_ignored(enum bc_drop d)
 	case BC_DROP_NOT_QUALIFIED:
 	case BC_DROP_LEAP_WINDOW:
 	case BC_DROP_NOT_AS_CAPABLE:
+	case BC_DROP_NOT_ACCEPTABLE:
 		return true;
 	default:
 		return false;

@@ -76,6 +76,8 @@ enum bc_drop {
 	BC_DROP_RATE_LIMITED, /* over its source's rate (Delay_Req,
 				 management: delay_req_rate_limit,
 				 mgmt_rate_limit) */
+	BC_DROP_NOT_ACCEPTABLE, /* an Announce from a master not in the
+				   acceptable master table (17.5) */
 	BC_DROP_COUNT
 };
 

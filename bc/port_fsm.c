@@ -6,6 +6,7 @@
  * apply in every state (INITIALIZE, FAULT_DETECTED, DESIGNATED_DISABLED)
  * are handled before it.  A slave-only clock uses the slave-only machine
  * (9.2.5.2): every recommendation to be master or passive means LISTENING.
+ * A port with BMCA noop uses a designated machine (fsm_designated).
  */
 #include <string.h>
 
@@ -97,6 +98,38 @@ enum port_state port_fsm_next(enum port_state cur, enum bc_event ev,
 	}
 	next = fsm_table[cur][ev];
 	return next ? (enum port_state)next : cur;
+}
+
+/*
+ * BMCA noop (ptp4l's designated master and slave machines): the role is
+ * configured, not elected.  A serverOnly port goes from INITIALIZING
+ * straight to MASTER, any other (the clock is clientOnly) to
+ * UNCALIBRATED, then SLAVE once the servo locks; recommendations and
+ * receipt timeouts change nothing.  Faults, disabling and enabling work
+ * as in the full machine.
+ */
+static enum port_state fsm_designated(enum port_state cur, enum bc_event ev,
+				      bool master)
+{
+	switch (ev) {
+	case E(INIT_COMPLETE):
+		if (cur != S(INITIALIZING))
+			return cur;
+		return master ? S(MASTER) : S(UNCALIBRATED);
+	case E(MASTER_CLOCK_SELECTED):
+		return !master && cur == S(UNCALIBRATED) ? S(SLAVE) : cur;
+	case E(SYNCHRONIZATION_FAULT):
+		return !master && cur == S(SLAVE) ? S(UNCALIBRATED) : cur;
+	case E(POWERUP):
+	case E(INITIALIZE):
+	case E(DESIGNATED_DISABLED):
+	case E(DESIGNATED_ENABLED):
+	case E(FAULT_DETECTED):
+	case E(FAULT_CLEARED):
+		return port_fsm_next(cur, ev, false);
+	default:
+		return cur;
+	}
 }
 
 /* ---- timers per state ---- */
@@ -233,7 +266,10 @@ void port_dispatch(struct port *p, enum bc_event ev, int64_t now,
 		   struct bc_actions *out)
 {
 	enum port_state from = p->ds.port_state;
-	enum port_state to = port_fsm_next(from, ev, p->bc->dds.slave_only);
+	enum port_state to =
+		p->cfg.bmca_noop
+			? fsm_designated(from, ev, p->cfg.master_only)
+			: port_fsm_next(from, ev, p->bc->dds.slave_only);
 
 	if (to == from)
 		return;

@@ -26,6 +26,10 @@ void bc_clock_cfg_take_live(struct bc_clock_cfg *to,
 	to->time_traceable = from->time_traceable;
 	to->frequency_traceable = from->frequency_traceable;
 	to->max_steps_removed = from->max_steps_removed;
+	to->local_priority = from->local_priority;
+	to->clock_class_threshold = from->clock_class_threshold;
+	to->n_acceptable = from->n_acceptable;
+	memcpy(to->acceptable, from->acceptable, sizeof(to->acceptable));
 	to->tx_timestamp_timeout_ns = from->tx_timestamp_timeout_ns;
 	memcpy(to->user_description, from->user_description,
 	       sizeof(to->user_description));
@@ -33,7 +37,7 @@ void bc_clock_cfg_take_live(struct bc_clock_cfg *to,
 
 /* Does n differ from o in live fields only?  Field by field (padding
  * makes memcmp unsafe); a new field must be placed on one side. */
-_Static_assert(sizeof(struct bc_clock_cfg) == 192,
+_Static_assert(sizeof(struct bc_clock_cfg) == 960,
 	       "bc_clock_cfg changed: is the new field live (reconf.c)?");
 static bool clock_only_live(const struct bc_clock_cfg *o,
 			    const struct bc_clock_cfg *n)
@@ -109,6 +113,9 @@ void bc_port_cfg_take_live(struct bc_port_cfg *to,
 	to->ingress_latency_ns = from->ingress_latency_ns;
 	to->egress_latency_ns = from->egress_latency_ns;
 	to->master_only = from->master_only;
+	to->local_priority = from->local_priority;
+	to->acceptable_master_only = from->acceptable_master_only;
+	to->ignore_source_id = from->ignore_source_id;
 	to->inhibit_announce = from->inhibit_announce;
 	to->inhibit_delay_req = from->inhibit_delay_req;
 	to->delay_resp_unicast = from->delay_resp_unicast;
@@ -122,7 +129,7 @@ void bc_port_cfg_take_live(struct bc_port_cfg *to,
 	to->active_key_id = from->active_key_id;
 }
 
-_Static_assert(sizeof(struct bc_port_cfg) == 168,
+_Static_assert(sizeof(struct bc_port_cfg) == 176,
 	       "bc_port_cfg changed: is the new field live (reconf.c)?");
 static bool port_only_live(const struct bc_port_cfg *o,
 			   const struct bc_port_cfg *n)
@@ -141,6 +148,7 @@ static bool port_only_live(const struct bc_port_cfg *o,
 	       o->neighbor_prop_delay_thresh_ns ==
 		       n->neighbor_prop_delay_thresh_ns &&
 	       o->min_neighbor_prop_delay_ns == n->min_neighbor_prop_delay_ns &&
+	       o->bmca_noop == n->bmca_noop &&
 	       o->ignore_transport_specific == n->ignore_transport_specific &&
 	       o->transport_specific == n->transport_specific &&
 	       o->delay_req_rate == n->delay_req_rate &&
@@ -196,6 +204,7 @@ int bc_port_reconfigure(struct bc *bc, int port, const struct bc_port_cfg *c,
 	if (!port_only_live(&p->cfg, c))
 		return -EOPNOTSUPP;
 	o = p->cfg;
+	clock_port_master_only(p, c->master_only);
 	p->cfg = *c;
 	p->cfg.clock = o.clock;
 	p->cfg.clock_is_utc = o.clock_is_utc;
@@ -206,7 +215,8 @@ int bc_port_reconfigure(struct bc *bc, int port, const struct bc_port_cfg *c,
 	    o.delay_filter_average != c->delay_filter_average)
 		port_delay_filter_init(p);
 	port_rearm(p, &o, now, out);
-	if (o.master_only != c->master_only)
+	if (o.local_priority != c->local_priority ||
+	    o.acceptable_master_only != c->acceptable_master_only)
 		bc->sd_due = true;
 	if (o.spp != c->spp)
 		p->auth.have_seq = false;

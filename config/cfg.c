@@ -9,7 +9,8 @@
  * [global] when the port has no value of its own.
  *
  * The format is ptp4l's: "[global]" (any case), "[ifname]" and
- * "[unicast_master_table]" sections, "option value" lines where the value
+ * "[unicast_master_table]" sections (and hvptpd's own
+ * "[acceptable_master_table]", config/cfg_amt.c), "option value" lines where the value
  * is the rest of the line, '#' comment lines, no trailing comments, and no
  * lines before the first section.  Numbers take C's base prefixes (0x hex,
  * leading 0 octal) as strtol with base 0 does; enums match without regard
@@ -58,6 +59,7 @@ struct cfg {
 	char ports[CFG_MAX_PORTS][CFG_IFNAME_MAX];
 	int nports;
 	bool uc_warned;
+	struct cfg_amt amt; /* [acceptable_master_table] */
 	char *files[CFG_MAX_FILES]; /* names of the files parsed */
 	int nfiles;
 	cfg_warn_fn warn;
@@ -73,7 +75,14 @@ struct cfg_where {
 
 /* SEC_BROKEN: after a malformed section header (or before the first
  * section), lines are checked but not stored. */
-enum cfg_section { SEC_NONE, SEC_GLOBAL, SEC_PORT, SEC_UCTABLE, SEC_BROKEN };
+enum cfg_section {
+	SEC_NONE,
+	SEC_GLOBAL,
+	SEC_PORT,
+	SEC_UCTABLE,
+	SEC_AMTABLE,
+	SEC_BROKEN
+};
 
 struct cfg_parser {
 	struct cfg *c;
@@ -560,6 +569,11 @@ int cfg_nports(const struct cfg *c)
 	return c ? c->nports : 0;
 }
 
+const struct cfg_amt *cfg_amt(const struct cfg *c)
+{
+	return &c->amt;
+}
+
 const char *cfg_port_name(const struct cfg *c, int i)
 {
 	if (!c || i < 0 || i >= c->nports)
@@ -623,6 +637,10 @@ static int cfg_parse_section(struct cfg_parser *p, const char *line,
 		}
 		return 0;
 	}
+	if (!strcasecmp(name, "acceptable_master_table")) {
+		p->section = SEC_AMTABLE;
+		return 0;
+	}
 	rc = cfg_add_port(p->c, name);
 	if (rc == -ENOSPC)
 		return cfg_fail(err, &p->w, name,
@@ -683,6 +701,14 @@ static int cfg_parse_line(struct cfg_parser *p, const char *text, size_t len,
 	}
 	if (p->section == SEC_UCTABLE)
 		return 0; /* unicast tables: accepted, skipped (warned) */
+	if (p->section == SEC_AMTABLE) {
+		char why[160];
+
+		if (cfg_amt_add_line(&p->c->amt, line, why, sizeof(why)))
+			return cfg_fail(err, &p->w, "acceptable_master_table",
+					"%s", why);
+		return 0;
+	}
 	return cfg_parse_setting(p, line, err);
 }
 

@@ -17,6 +17,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "common/ptp_types.h"
+
 #define CFG_MAX_PORTS 64 /* port sections and -i: fixed ports, patterns */
 
 struct cfg;
@@ -93,6 +95,24 @@ bool cfg_port_has(const struct cfg *c, const char *port, const char *option);
  * "command line" with line 0.  false when it is the default. */
 bool cfg_origin(const struct cfg *c, const char *port, const char *option,
 		const char **file, int *line);
+
+/* The [acceptable_master_table] section, hvptpd's own (IEEE 1588-2019
+ * 17.5): "clockIdentity[-portNumber] [alternatePriority1]" a line; the
+ * ports with acceptable_master_table_enabled take Announces only from its
+ * masters.  Parsed by config/cfg_amt.c. */
+#define CFG_AMT_MAX 64
+struct cfg_amt_entry {
+	struct clock_identity clock_identity;
+	int port_number; /* -1: every port of that clock */
+	uint8_t alternate_priority1; /* 0: the Announce's priority1 */
+};
+struct cfg_amt {
+	int n;
+	struct cfg_amt_entry e[CFG_AMT_MAX];
+};
+const struct cfg_amt *cfg_amt(const struct cfg *c);
+/* One line of the section into t: 0, or -EINVAL/-ENOSPC with why. */
+int cfg_amt_add_line(struct cfg_amt *t, char *line, char *why, size_t n);
 
 /* Option table access for docs, --help and tests. */
 enum cfg_type { CFG_INT, CFG_DOUBLE, CFG_STRING, CFG_ENUM };

@@ -118,6 +118,11 @@ static const struct cfg_enum_val tsproc_enu[] = {
 };
 
 static const struct cfg_option_info cfg_options[] = {
+	O_INT("acceptable_master_table_enabled", PL | OPT_HVPTP, "0", 0, 1,
+	      "Take Announces only from the masters of the "
+	      "[acceptable_master_table] section (IEEE 1588-2019 17.5: lines "
+	      "of clockIdentity[-portNumber] [alternatePriority1]); others "
+	      "are dropped and counted (not_acceptable)."),
 	O_INT("active_key_id", PL, "0", 0, UINT32_MAX,
 	      "Key id (of the port's security association in sa_file) that "
 	      "authenticates the messages the port sends; 0: none.  Every "
@@ -228,9 +233,11 @@ static const struct cfg_option_info cfg_options[] = {
 	      "leaving them to phc2sys.  hvptpd always allows it and keeps "
 	      "those PHCs in step itself (they follow the reference), so "
 	      "both values behave the same."),
-	O_ENU("BMCA", P, "ptp", bmca_enu,
-	      "Best master algorithm: 'ptp' runs IEEE 1588 BMCA, 'noop' keeps "
-	      "the configured port roles."),
+	O_ENU("BMCA", PI, "ptp", bmca_enu,
+	      "Best master algorithm of the port: 'ptp' runs the BMCA, "
+	      "'noop' keeps the configured role (ptp4l's designated "
+	      "machines): MASTER from the start with serverOnly 1, else a "
+	      "slave (the clock must be clientOnly), whatever it hears."),
 	O_INT("check_fup_sync", GI, "0", 0, 1,
 	      "Drop Sync/Follow_Up pairs whose receive order contradicts "
 	      "their timestamps."),
@@ -250,9 +257,10 @@ static const struct cfg_option_info cfg_options[] = {
 	O_STR("clockIdentity", GI, "000000.0000.000000",
 	      "Clock identity to use instead of one derived from the MAC "
 	      "address (all zero: derive)."),
-	O_INT("clock_class_threshold", G, "248", 6, 248,
-	      "Worst clockClass a master may announce and still be selected "
-	      "(G.8275)."),
+	O_INT("clock_class_threshold", GL, "248", 6, 248,
+	      "Worst grandmaster clockClass an Announce may carry and still "
+	      "be a candidate; worse ones are not qualified (as ptp4l, with "
+	      "either dataset_comparison)."),
 	O_ENU("clock_servo", GL, "kalman", clock_servo_enu,
 	      "Servo that disciplines the clock: kalman (hvptpd's, with "
 	      "packet selection: its measured best, bench/accuracy.sh), pi "
@@ -274,8 +282,12 @@ static const struct cfg_option_info cfg_options[] = {
 	O_STR("cmlds.server_address", P, "/var/run/cmlds_server",
 	      "UNIX socket of the common mean link delay service server."),
 	O_ENU("dataset_comparison", GI, "ieee1588", dataset_comp_enu,
-	      "Data set comparison: 'ieee1588' or the G.8275.x telecom "
-	      "alternate BMCA."),
+	      "Data set comparison: 'ieee1588' (IEEE 1588 9.3.4) or "
+	      "'G.8275.x', the telecom profiles' alternate BMCA (ITU-T "
+	      "G.8275.1/G.8275.2 6.3: priority1 not compared; clockClass, "
+	      "clockAccuracy, offsetScaledLogVariance, priority2, "
+	      "localPriority; grandmasters of clockClass 127 or better "
+	      "chosen by distance, not identity)."),
 	O_INT("delayAsymmetry", PL, "0", INT_MIN, INT_MAX,
 	      "Path delay asymmetry in nanoseconds (master-to-slave minus "
 	      "mean path delay)."),
@@ -364,10 +376,16 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("freq_est_interval", PI, "1", INT_MIN, INT_MAX,
 	      "Log2 seconds over which the neighbor rate ratio is "
 	      "estimated."),
-	O_INT("G.8275.defaultDS.localPriority", G, "128", 1, UINT8_MAX,
-	      "Local priority of this clock in the G.8275 alternate BMCA."),
-	O_INT("G.8275.portDS.localPriority", P, "128", 1, UINT8_MAX,
-	      "Local priority of masters heard on this port (G.8275)."),
+	O_INT("G.8275.defaultDS.localPriority", GL, "128", 1, UINT8_MAX,
+	      "Local priority of this clock's own data set (D0) in the "
+	      "G.8275.x comparison, after priority2 (lower wins; unused "
+	      "with dataset_comparison ieee1588)."),
+	O_INT("G.8275.portDS.localPriority", PL, "128", 1, UINT8_MAX,
+	      "Local priority given to the masters heard on this port in "
+	      "the G.8275.x comparison, after priority2 (lower wins: of "
+	      "two equal grandmasters the one heard on the port with the "
+	      "lower value is chosen; unused with dataset_comparison "
+	      "ieee1588)."),
 	O_INT("gmCapable", G, "1", 0, 1,
 	      "This clock may become grandmaster (802.1AS)."),
 	O_ENU("hwts_filter", GI, "normal", hwts_filter_enu,
@@ -392,9 +410,10 @@ static const struct cfg_option_info cfg_options[] = {
 	O_INT("hybrid_e2e", P, "0", 0, 1,
 	      "Send Delay_Req by unicast to the master while Sync stays "
 	      "multicast."),
-	O_INT("ignore_source_id", P, "0", 0, 1,
-	      "Accept Sync/Follow_Up whose source port identity is not the "
-	      "parent's."),
+	O_INT("ignore_source_id", PL, "0", 0, 1,
+	      "Accept Sync, Follow_Up and Delay_Resp whose source port "
+	      "identity is not the parent's (a BMCA noop slave that hears "
+	      "no Announce needs it)."),
 	O_INT("ignore_transport_specific", PI, "0", 0, 1,
 	      "Accept messages whatever their transportSpecific field."),
 	O_INT("ingressLatency", PL, "0", INT_MIN, INT_MAX,

@@ -651,6 +651,9 @@ static const char cmdline_man_head[] =
 	"Only options marked \"[global] or a port section\" may appear there.\n"
 	".IP \\(bu 2\n.B [unicast_master_table]\nsections are accepted and "
 	"skipped with a warning (not implemented yet).\n"
+	".IP \\(bu 2\n.B [acceptable_master_table]\n(hvptpd's own) lists "
+	"the masters a port with\n.B acceptable_master_table_enabled\n"
+	"takes Announces from (see\n.BR \"SELECTING THE MASTER\" ).\n"
 	".IP \\(bu 2\nA line before the first section is an error.\n"
 	".IP \\(bu 2\nIntegers may be written in decimal, hexadecimal (0x) or "
 	"octal (leading 0); choices are matched without regard to case.\n"
@@ -770,6 +773,8 @@ void cmdline_print_conf_man(FILE *f)
 	fputs(cmdline_man_ports, f);
 	fputs(cmdline_man_clocks, f);
 	fputs(cmdline_man_feeds, f);
+	cmdline_man_bmca(f);
+	cmdline_man_profiles(f);
 	fputs(".SH OPTIONS\n", f);
 	cmdline_man_list(f, true, false);
 	fputs(".SH \"PTP4L OPTIONS NOT IMPLEMENTED YET\"\n"

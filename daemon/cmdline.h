@@ -88,5 +88,9 @@ void cmdline_usage(FILE *f, const char *prog);
 
 /* hvptpd.conf(5) in roff, generated from the option table. */
 void cmdline_print_conf_man(FILE *f);
+/* Its sections on master selection and on the shipped profiles
+ * (daemon/cmdline_man_bmca.c). */
+void cmdline_man_bmca(FILE *f);
+void cmdline_man_profiles(FILE *f);
 
 #endif

@@ -78,10 +78,28 @@ static bool ts_one_step(int ts)
 	return ts == TS_ONESTEP || ts == TS_P2P1STEP;
 }
 enum { NT_UDPV4 = 1, NT_L2 = 3 };
-enum { DSCMP_IEEE1588 = 0 };
+enum { DSCMP_IEEE1588 = 0, DSCMP_G8275 = 1 };
 enum { SERVO_NAME_PI = 0, SERVO_NAME_LINREG = 1, SERVO_NAME_KALMAN = 5 };
 enum { CT_OC = 0, CT_BC = 1 };
 enum { DF_AVERAGE = 0 };
+enum { BMCA_NOOP = 1 };
+
+/* [acceptable_master_table] into the clock's table (the parser checked
+ * each line and their number). */
+static void amt_from_cfg(const struct cfg_amt *t, struct bc_clock_cfg *k)
+{
+	k->n_acceptable = 0;
+	for (int i = 0; i < t->n && i < BC_MAX_ACCEPTABLE; i++) {
+		struct bc_acceptable_master *a = &k->acceptable[i];
+
+		a->id.clock_identity = t->e[i].clock_identity;
+		a->id.port_number = t->e[i].port_number < 0
+					    ? 0xFFFF
+					    : (uint16_t)t->e[i].port_number;
+		a->alternate_priority1 = t->e[i].alternate_priority1;
+		k->n_acceptable++;
+	}
+}
 
 static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 			  bool *id_set, struct set_report *err)
@@ -123,9 +141,15 @@ static int clock_from_cfg(const struct cfg *c, struct bc_clock_cfg *k,
 		(int64_t)cfg_get_int(c, NULL, "tx_timestamp_timeout") * NS_PER_MS;
 	copy_str(k->user_description, sizeof(k->user_description),
 		 cfg_get_string(c, NULL, "userDescription"));
-	if (cfg_get_enum(c, NULL, "dataset_comparison") != DSCMP_IEEE1588)
-		rc = refuse(err, "dataset_comparison",
-			    "%s: not implemented yet", "G.8275.x");
+	k->dataset_comparison =
+		cfg_get_enum(c, NULL, "dataset_comparison") == DSCMP_G8275
+			? BC_DSCMP_G8275
+			: BC_DSCMP_IEEE1588;
+	k->local_priority =
+		(uint8_t)cfg_get_int(c, NULL, "G.8275.defaultDS.localPriority");
+	k->clock_class_threshold =
+		(uint8_t)cfg_get_int(c, NULL, "clock_class_threshold");
+	amt_from_cfg(cfg_amt(c), k);
 	return rc;
 }
 
@@ -199,6 +223,24 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	p->ingress_latency_ns = cfg_get_int(c, name, "ingressLatency");
 	p->egress_latency_ns = cfg_get_int(c, name, "egressLatency");
 	p->master_only = cfg_get_int(c, name, "serverOnly") != 0;
+	p->local_priority =
+		(uint8_t)cfg_get_int(c, name, "G.8275.portDS.localPriority");
+	p->acceptable_master_only =
+		cfg_get_int(c, name, "acceptable_master_table_enabled") != 0;
+	if (p->acceptable_master_only && cfg_amt(c)->n == 0)
+		rc = refuse(err, "acceptable_master_table_enabled",
+			    "1: the [acceptable_master_table] section is "
+			    "missing or empty: the port would take no master");
+	p->ignore_source_id = cfg_get_int(c, name, "ignore_source_id") != 0;
+	p->bmca_noop = cfg_get_enum(c, name, "BMCA") == BMCA_NOOP;
+	if (p->bmca_noop && !p->master_only &&
+	    !cfg_get_int(c, NULL, "clientOnly"))
+		rc = refuse(err, "BMCA", "noop: the port needs a fixed role: "
+			    "serverOnly 1 here, or clientOnly 1 for the "
+			    "clock (as ptp4l)");
+	if (p->master_only && cfg_get_int(c, NULL, "clientOnly"))
+		rc = refuse(err, "serverOnly", "1: the clock is clientOnly: "
+			    "this port could be neither master nor slave");
 	p->inhibit_announce = cfg_get_int(c, name, "inhibit_announce") != 0;
 	p->inhibit_delay_req = cfg_get_int(c, name, "inhibit_delay_req") != 0;
 	p->delay_resp_unicast =

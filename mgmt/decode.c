@@ -134,6 +134,10 @@ DATUM(f_timescale, FB(timescale_bits));
 DATUM(f_delay_mechanism, FE("delay_mechanism", mgmt_delay_mechanism_name));
 DATUM(f_log_min_pdelay, F("log_min_pdelay_req_interval", MF_I8));
 DATUM(f_master_only, F("master_only", MF_BOOL8));
+DATUM(f_amt_enabled, F("acceptable_master_table_enabled", MF_BOOL8));
+static const struct mgmt_field f_amt_max[] = {
+	F("max_table_size", MF_U16),
+};
 
 static const struct mgmt_field f_time_status_np[] = {
 	F("master_offset_ns", MF_I64),
@@ -431,6 +435,8 @@ static const struct mgmt_layout layouts[] = {
 	L(DELAY_MECHANISM, f_delay_mechanism),
 	L(LOG_MIN_PDELAY_REQ_INTERVAL, f_log_min_pdelay),
 	L(MASTER_ONLY, f_master_only),
+	L(ACCEPTABLE_MASTER_TABLE_ENABLED, f_amt_enabled),
+	L(ACCEPTABLE_MASTER_MAX_TABLE_SIZE, f_amt_max),
 	L(TIME_STATUS_NP, f_time_status_np),
 	L(GRANDMASTER_SETTINGS_NP, f_gm_settings_np),
 	L(PORT_DATA_SET_NP, f_port_ds_np),

@@ -18,8 +18,8 @@
 #    programs run with this machine's libraries, which must provide every
 #    package of Depends).  From that root: hvptpd -v and hvptpctl --version
 #    print the package's version; hvptpd --check accepts the shipped
-#    example.conf (exit 0) and refuses a broken one (exit 2); hvptpctl
-#    --help; every man page is warning-free through groff -man -ww;
+#    example.conf and every profile (exit 0) and refuses a broken one
+#    (exit 2); hvptpctl --help; every man page is warning-free through groff -man -ww;
 #    systemd-analyze verify passes on hvptpd@check.service with no message
 #    (its Documentation= man pages found in the root), and systemd-analyze
 #    security --offline gives its exposure.  dpkg --root -P then leaves
@@ -176,7 +176,15 @@ rc=$?
 [ "$rc" -eq 2 ] || fail "hvptpd --check on a broken file: exit status $rc (want 2): $out"
 echo "$out" | grep -q 'bad.conf:2' ||
 	fail "hvptpd --check on a broken file does not name bad.conf:2: $out"
-check="--check: example.conf 0, broken 2"
+nprof=0
+for prof in "$root"/usr/share/hvptp/profiles/*.cfg; do
+	[ -e "$prof" ] || continue
+	out=$("$hvptpd" --check -f "$prof" -i eth0 2>&1)
+	rc=$?
+	[ "$rc" -eq 0 ] || fail "hvptpd --check -f profiles/${prof##*/}: exit status $rc: $out"
+	nprof=$((nprof + 1))
+done
+check="--check: example.conf 0, broken 2, $nprof profiles 0"
 
 nman=0
 for m in "$root"/usr/share/man/man*/*.gz; do

@@ -252,6 +252,8 @@ static const char *const implemented_set[] = {
 	"neighborPropDelayThresh",
 	"active_key_id", "sa_file", "spp",
 	"user",
+	"clock_class_threshold", "G.8275.defaultDS.localPriority",
+	"G.8275.portDS.localPriority", "BMCA", "ignore_source_id",
 	/* hvptpd's own */
 	"metrics_address", "metrics_textfile", "metrics_textfile_interval",
 	"kalman_wander", "kalman_outlier_gate", "servo_filter",
@@ -266,6 +268,7 @@ static const char *const implemented_set[] = {
 	"delay_req_burst", "delay_req_rate_limit", "delay_resp_unicast",
 	"mgmt_burst", "mgmt_rate_limit", "seccomp",
 	"socket_rcvbuf", "message_tag", "uds_group",
+	"acceptable_master_table_enabled",
 	"alarm_time_error", "alarm_time_error_hold", "alarm_frequency",
 	"alarm_frequency_hold", "alarm_drift_rate", "alarm_drift_rate_hold",
 	"alarm_path_delay_jump", "alarm_path_delay_jump_hold",

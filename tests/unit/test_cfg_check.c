@@ -365,7 +365,7 @@ static void test_settings_all(void **state)
 	c = parse_all("[global]\n"
 		      "clock_type E2E_TC\n"
 		      "ptp_dst_mac 01-1B-19-00-00-00\n"
-		      "dataset_comparison G.8275.x\n"
+		      "clockIdentity 12:34\n"
 		      "[eth0]\n"
 		      "delay_mechanism COMMON_P2P\n"
 		      "[eth1]\n"
@@ -398,8 +398,8 @@ static void test_settings_all(void **state)
 			"clocks are not implemented yet\n"
 			"t.cfg:3: ptp_dst_mac: 01-1B-19-00-00-00: not a MAC "
 			"address (01:1B:19:00:00:00)\n"
-			"t.cfg:4: dataset_comparison: G.8275.x: not "
-			"implemented yet\n"
+			"t.cfg:4: clockIdentity: 12:34: not a clock "
+			"identity\n"
 			"t.cfg:6: delay_mechanism: COMMON_P2P: not "
 			"implemented (E2E, P2P and Auto are)\n");
 		free(buf);

@@ -431,6 +431,7 @@ static void test_drop_classes(void **state)
 		{ BC_DROP_AUTH_BAD_ICV, false },
 		{ BC_DROP_AUTH_REPLAY, false },
 		{ BC_DROP_RATE_LIMITED, false },
+		{ BC_DROP_NOT_ACCEPTABLE, true },
 	};
 	uint8_t buf[PTP_MAX_MSG_LEN];
 	size_t len;

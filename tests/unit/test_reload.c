@@ -66,6 +66,12 @@ static int candidates(const struct cfg_option_info *o, char out[6][128])
 {
 	int n = 0;
 
+	/* on, with the table it needs (ends in [global] again) */
+	if (!strcmp(o->name, "acceptable_master_table_enabled")) {
+		snprintf(out[n++], 128, "1\n[acceptable_master_table]\n"
+			 "001122.fffe.334455\n[global]");
+		return n;
+	}
 	switch (o->type) {
 	case CFG_INT: {
 		long long d = o->def ? strtoll(o->def, NULL, 0) : 0;

@@ -158,8 +158,9 @@ static void test_refusals(void **state)
 		  "p2p_dst_ipv6" },
 		{ "[global]\ntwoStepFlag 0\ntime_stamping software\n"
 		  "[eth0]\n", "twoStepFlag" },
-		{ "[global]\ndataset_comparison G.8275.x\n[eth0]\n",
-		  "dataset_comparison" },
+		{ "[global]\n[eth0]\nBMCA noop\n", "BMCA" },
+		{ "[global]\nclientOnly 1\n[eth0]\nserverOnly 1\n",
+		  "serverOnly" },
 		{ "[global]\ntime_stamping legacy\n[eth0]\n", "time_stamping" },
 		{ "[global]\nclock_type E2E_TC\n[eth0]\n", "clock_type" },
 		{ "[global]\nclock_servo ntpshm\n[eth0]\n", "clock_servo" },
