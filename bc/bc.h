@@ -120,7 +120,38 @@ enum bc_timer {
 	BC_TMR_TX_TS, /* an event message's TX timestamp is late */
 	BC_TMR_COUNT
 };
+/* The name of a timer kind ("?" for anything else). */
 const char *bc_timer_name(enum bc_timer t);
+
+/*
+ * A timer is named by (port, slot, kind).  Slot 0 holds the port's own
+ * timers; slots 1..BC_MAX_PEERS one unicast peer each (a unicast master
+ * table entry the port asks for service, or a client it grants service
+ * to), so that every peer has its own Announce, Sync and grant timers.
+ * Within a port the timer is one small integer, bc_timer_make(slot,
+ * kind), below BC_TMR_PER_PORT: the program keeps BC_TMR_PER_PORT timers
+ * per port and gives the integer back to bc_port_timer().  Slot 0's
+ * integers are the kinds themselves.  Capacity is fixed: the core never
+ * needs more timers than that.
+ */
+#define BC_MAX_PEERS 16 /* unicast peers one port can hold */
+#define BC_TMR_SLOTS (1 + BC_MAX_PEERS)
+#define BC_TMR_PER_PORT (BC_TMR_SLOTS * BC_TMR_COUNT)
+
+static inline int bc_timer_make(int slot, enum bc_timer kind)
+{
+	return slot * BC_TMR_COUNT + (int)kind;
+}
+
+static inline int bc_timer_slot(int timer)
+{
+	return timer / BC_TMR_COUNT;
+}
+
+static inline enum bc_timer bc_timer_kind(int timer)
+{
+	return (enum bc_timer)(timer % BC_TMR_COUNT);
+}
 
 enum bc_action_type {
 	BC_ACT_SEND_EVENT, /* send on the event port; TX timestamp wanted,
@@ -202,7 +233,7 @@ struct bc_action {
 			uint8_t msg_type;
 		} send;
 		struct {
-			enum bc_timer timer;
+			int timer; /* bc_timer_make(slot, kind) */
 			int64_t at_ns; /* absolute, monotonic */
 		} timer;
 		struct bc_sample sample;
@@ -333,7 +364,9 @@ int bc_port_rx(struct bc *bc, int port, const uint8_t *buf, size_t len,
 	       struct bc_actions *out);
 int bc_port_tx_ts(struct bc *bc, int port, uint32_t token, tmv_t tx_ts,
 		  int64_t now, struct bc_actions *out);
-int bc_port_timer(struct bc *bc, int port, enum bc_timer timer, int64_t now,
+/* A timer armed by a TIMER_ARM action expired: timer as in the action
+ * (bc_timer_make(slot, kind)). */
+int bc_port_timer(struct bc *bc, int port, int timer, int64_t now,
 		  struct bc_actions *out);
 int bc_port_link(struct bc *bc, int port, bool up, int64_t now,
 		 struct bc_actions *out);

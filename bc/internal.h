@@ -160,9 +160,9 @@ struct bc {
 int act_send(struct bc_actions *out, int port, bool event, enum bc_dest dest,
 	     const struct bc_addr *addr, const uint8_t *buf, size_t len,
 	     uint32_t token, uint8_t msg_type);
-void act_timer_arm(struct bc_actions *out, int port, enum bc_timer t,
-		   int64_t at_ns);
-void act_timer_stop(struct bc_actions *out, int port, enum bc_timer t);
+/* t: bc_timer_make(slot, kind) */
+void act_timer_arm(struct bc_actions *out, int port, int t, int64_t at_ns);
+void act_timer_stop(struct bc_actions *out, int port, int t);
 void act_sample(struct bc_actions *out, int port, const struct bc_sample *s);
 void act_state(struct bc_actions *out, int port, enum port_state from,
 	       enum port_state to, enum bc_event ev);
@@ -197,6 +197,9 @@ int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,
 	       struct bc_actions *out);
 int port_timer(struct port *p, enum bc_timer t, int64_t now,
 	       struct bc_actions *out);
+/* A timer of the port's unicast peer `peer` (slot peer + 1) expired. */
+int port_peer_timer(struct port *p, int peer, enum bc_timer t, int64_t now,
+		    struct bc_actions *out);
 void port_drop(struct port *p, enum bc_drop why, const struct ptp_msg *m,
 	       int64_t now);
 void port_enter_state(struct port *p, enum port_state st, int64_t now,

@@ -428,6 +428,17 @@ int port_timer(struct port *p, enum bc_timer t, int64_t now,
 	return 0;
 }
 
+/* No port holds unicast peers yet: a peer's timer expiring is stray, and
+ * only armed timers run. */
+int port_peer_timer(struct port *p, int peer, enum bc_timer t, int64_t now,
+		    struct bc_actions *out)
+{
+	(void)p, (void)now, (void)out;
+	if (peer < 0 || peer >= BC_MAX_PEERS || (unsigned)t >= BC_TMR_COUNT)
+		return -EINVAL;
+	return 0;
+}
+
 int64_t port_random_delay_req_ns(struct port *p)
 {
 	int64_t iv = tmv_log_interval_ns(p->ds.log_min_delay_req_interval);

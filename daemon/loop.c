@@ -39,14 +39,16 @@ static void txts_before_timeout(struct hvd *d, int port, int64_t now)
 
 static void run_timers(struct hvd *d, int64_t now)
 {
-	int id, n = d->cap * BC_TMR_COUNT;
+	int id, n = d->cap * BC_TMR_PER_PORT;
 
 	while ((id = timerheap_pop_due(&d->th, now)) >= 0) {
 		if (id < n) {
-			if (id % BC_TMR_COUNT == BC_TMR_TX_TS)
-				txts_before_timeout(d, id / BC_TMR_COUNT, now);
-			exec_timer(&d->ex, id / BC_TMR_COUNT,
-				   id % BC_TMR_COUNT, now);
+			int port = id / BC_TMR_PER_PORT;
+			int t = id % BC_TMR_PER_PORT;
+
+			if (t == BC_TMR_TX_TS)
+				txts_before_timeout(d, port, now);
+			exec_timer(&d->ex, port, t, now);
 			continue;
 		}
 		if (id < n + EXEC_TMR_COUNT) {

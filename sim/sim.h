@@ -251,7 +251,7 @@ struct sim_node {
 	struct exec ex;
 	bool up;
 	uint32_t epoch; /* bumped at each (re)start */
-	uint32_t tgen[SIM_MAX_PORTS][BC_TMR_COUNT];
+	uint32_t tgen[SIM_MAX_PORTS][BC_TMR_PER_PORT];
 	uint32_t xgen[EXEC_TMR_COUNT]; /* the executor's timers */
 	int64_t guest_next; /* a guest's next reading (mono) */
 	bool summary_armed;

@@ -229,7 +229,7 @@ static uint32_t *timer_gen(struct sim_node *n, int port, int t)
 {
 	if (port == -1 || port == SIM_EXEC_PORT)
 		return t >= 0 && t < EXEC_TMR_COUNT ? &n->xgen[t] : NULL;
-	if (port < 0 || port >= n->nports || t < 0 || t >= BC_TMR_COUNT)
+	if (port < 0 || port >= n->nports || t < 0 || t >= BC_TMR_PER_PORT)
 		return NULL;
 	return &n->tgen[port][t];
 }
@@ -298,7 +298,7 @@ static void new_epoch(struct sim_node *n)
 {
 	n->epoch++;
 	for (int p = 0; p < SIM_MAX_PORTS; p++) {
-		for (int t = 0; t < BC_TMR_COUNT; t++)
+		for (int t = 0; t < BC_TMR_PER_PORT; t++)
 			n->tgen[p][t]++;
 	}
 	for (int t = 0; t < EXEC_TMR_COUNT; t++)
