@@ -113,6 +113,8 @@ const char *bc_timer_name(enum bc_timer t)
 		[BC_TMR_QUALIFICATION] = "qualification",
 		[BC_TMR_FAULT_RESET] = "fault_reset",
 		[BC_TMR_TX_TS] = "tx_timestamp",
+		[BC_TMR_UC_QUERY] = "unicast_query",
+		[BC_TMR_UC_EXPIRE] = "unicast_expire",
 	};
 
 	return (unsigned)t < BC_TMR_COUNT ? names[t] : "?";

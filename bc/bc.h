@@ -31,6 +31,7 @@
 #define BC_MAX_PORTS 1024 /* ports one clock can hold (max_ports) */
 #define BC_PORT_NAME_LEN 32
 #define BC_MAX_CLOCKS 16 /* clocks of the host the ports are stamped by */
+#define BC_MAX_PEERS 16 /* unicast peers one port can hold (timer slots) */
 
 /* ---- configuration (filled by the program from config/) ---- */
 
@@ -68,6 +69,17 @@ struct bc_port_cfg {
 	uint8_t clock;
 	bool clock_is_utc;
 	int phc_index;
+	/* unicast (IEEE 1588-2019 16.1, bc/unicast.c): the masters of the
+	 * port's unicast master table, asked for service; clients granted
+	 * service (unicast_listen) share the BC_MAX_PEERS peer slots */
+	uint32_t uc_table_id; /* unicast_master_table, 0: none */
+	uint8_t uc_nmasters;
+	struct bc_addr uc_master[BC_MAX_PEERS];
+	int8_t uc_log_query_interval; /* logQueryInterval */
+	uint32_t uc_req_duration; /* unicast_req_duration, s */
+	bool unicast_listen;
+	bool hybrid_e2e; /* Delay_Req by unicast to the master */
+	bool inhibit_multicast_service; /* with unicast_listen */
 };
 
 struct bc_clock_cfg {
@@ -118,6 +130,8 @@ enum bc_timer {
 	BC_TMR_QUALIFICATION,
 	BC_TMR_FAULT_RESET,
 	BC_TMR_TX_TS, /* an event message's TX timestamp is late */
+	BC_TMR_UC_QUERY, /* a unicast master's: ask or renew (client) */
+	BC_TMR_UC_EXPIRE, /* a unicast client's grant ends (server) */
 	BC_TMR_COUNT
 };
 /* The name of a timer kind ("?" for anything else). */
@@ -134,7 +148,6 @@ const char *bc_timer_name(enum bc_timer t);
  * integers are the kinds themselves.  Capacity is fixed: the core never
  * needs more timers than that.
  */
-#define BC_MAX_PEERS 16 /* unicast peers one port can hold */
 #define BC_TMR_SLOTS (1 + BC_MAX_PEERS)
 #define BC_TMR_PER_PORT (BC_TMR_SLOTS * BC_TMR_COUNT)
 
@@ -286,6 +299,13 @@ struct bc_port_counters {
 	uint64_t announce_timeouts;
 	uint64_t sync_timeouts;
 	uint64_t faults;
+	/* unicast negotiation (bc/unicast.c) */
+	uint64_t uc_granted; /* grants received (client) */
+	uint64_t uc_denied; /* denials received (client) */
+	uint64_t uc_grants_given; /* grants sent (server) */
+	uint64_t uc_refused; /* requests refused: bad or table full */
+	uint64_t uc_expired; /* clients' grants that ran out */
+	uint64_t uc_cancels; /* CANCEL received */
 };
 
 struct bc_clock_counters {

@@ -51,6 +51,7 @@ void port_init(struct port *p, struct bc *bc, int index,
 	fm_init(&p->fm, bc->cfg.foreign_master_threshold,
 		bc->cfg.foreign_master_window);
 	port_delay_filter_init(p);
+	uc_init(p);
 	p->drop_rl.interval_ns = 10 * NS_PER_SEC;
 }
 
@@ -116,8 +117,8 @@ static const struct rx_entry rx_table[PTP_MSG_TYPE_COUNT] = {
 	[PTP_MSG_DELAY_RESP] = { slave_rx_delay_resp, RX_SLAVE },
 	[PTP_MSG_ANNOUNCE] = { clock_rx_announce, RX_ANY },
 	[PTP_MSG_MANAGEMENT] = { mgmt_port_rx, RX_ANY },
-	/* Pdelay_* and Signaling: P2P and unicast negotiation are not
-	 * implemented yet */
+	[PTP_MSG_SIGNALING] = { uc_rx_signaling, RX_ANY },
+	/* Pdelay_*: P2P is not implemented yet */
 };
 
 static enum bc_drop rx_dispatch(struct port *p, const struct ptp_msg *m,
@@ -128,6 +129,9 @@ static enum bc_drop rx_dispatch(struct port *p, const struct ptp_msg *m,
 
 	if (!e->handler)
 		return BC_DROP_UNSUPPORTED;
+	/* a port with a unicast master table listens to its masters only */
+	if (m->hdr.msg_type == PTP_MSG_ANNOUNCE && !uc_announce_ok(p, src))
+		return BC_DROP_NOT_FOR_US;
 	if (e->need == RX_SLAVE && !port_is_slave(p))
 		return BC_DROP_WRONG_STATE;
 	if (e->need == RX_MASTER && p->ds.port_state != PS_MASTER)
@@ -214,8 +218,9 @@ void port_header(struct port *p, struct ptp_msg *m, unsigned type,
 	m->hdr.log_msg_interval = log_interval;
 }
 
-int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
-	      const struct bc_addr *addr, int64_t now, struct bc_actions *out)
+static int port_send_any(struct port *p, struct ptp_msg *m, bool event,
+			 enum bc_dest dest, const struct bc_addr *addr,
+			 int peer, int64_t now, struct bc_actions *out)
 {
 	uint8_t buf[PTP_MAX_MSG_LEN];
 	uint32_t token = 0;
@@ -228,13 +233,28 @@ int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
 		return len;
 	if (event)
 		token = port_pend_add(p, m->hdr.msg_type, m->hdr.sequence_id,
-				      now, out);
+				      peer, now, out);
 	err = act_send(out, p->index, event, dest, addr, buf, (size_t)len,
 		       token, m->hdr.msg_type);
 	if (err)
 		return err;
 	p->cnt.tx[m->hdr.msg_type]++;
 	return 0;
+}
+
+int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
+	      const struct bc_addr *addr, int64_t now, struct bc_actions *out)
+{
+	return port_send_any(p, m, event, dest, addr, -1, now, out);
+}
+
+int port_send_peer(struct port *p, struct ptp_msg *m, bool event, int peer,
+		   int64_t now, struct bc_actions *out)
+{
+	if (peer < 0 || peer >= BC_MAX_PEERS || p->uc[peer].role == UC_FREE)
+		return -EINVAL;
+	return port_send_any(p, m, event, BC_DEST_UNICAST, &p->uc[peer].addr,
+			     peer, now, out);
 }
 
 /* ---- TX timestamps ---- */
@@ -253,7 +273,7 @@ static void pend_rearm(struct port *p, struct bc_actions *out)
 		port_timer_arm(p, BC_TMR_TX_TS, first, out);
 }
 
-uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
+uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq, int peer,
 		       int64_t now, struct bc_actions *out)
 {
 	struct pending_tx *slot = &p->pend[0];
@@ -274,6 +294,7 @@ uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
 	slot->token = token;
 	slot->msg_type = type;
 	slot->seq = seq;
+	slot->peer = (int8_t)peer;
 	slot->deadline_ns = now + p->bc->cfg.tx_timestamp_timeout_ns;
 	pend_rearm(p, out);
 	return token;
@@ -296,7 +317,7 @@ int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,
 	pend_rearm(p, out);
 	ts = tmv_add(ts, tmv_from_ns(p->cfg.egress_latency_ns));
 	if (pt.msg_type == PTP_MSG_SYNC && p->ds.port_state == PS_MASTER)
-		master_sync_tx_ts(p, pt.seq, ts, now, out);
+		master_sync_tx_ts(p, pt.peer, pt.seq, ts, now, out);
 	else if (pt.msg_type == PTP_MSG_DELAY_REQ && port_is_slave(p))
 		slave_delay_req_tx_ts(p, pt.seq, ts, out);
 	return 0;
@@ -398,13 +419,15 @@ int port_timer(struct port *p, enum bc_timer t, int64_t now,
 		iv = tmv_log_interval_ns(p->ds.log_announce_interval);
 		port_timer_arm(p, t, next_deadline(p->timer_at[t], iv, now),
 			       out);
-		master_send_announce(p, now, out);
+		if (!uc_multicast_inhibited(p))
+			master_send_announce(p, now, out);
 		break;
 	case BC_TMR_SYNC_TX:
 		iv = tmv_log_interval_ns(p->ds.log_sync_interval);
 		port_timer_arm(p, t, next_deadline(p->timer_at[t], iv, now),
 			       out);
-		master_send_sync(p, now, out);
+		if (!uc_multicast_inhibited(p))
+			master_send_sync(p, -1, now, out);
 		break;
 	case BC_TMR_DELAY_REQ_TX:
 		port_timer_arm(p, t, now + port_random_delay_req_ns(p), out);
@@ -425,17 +448,6 @@ int port_timer(struct port *p, enum bc_timer t, int64_t now,
 	default:
 		return -EINVAL;
 	}
-	return 0;
-}
-
-/* No port holds unicast peers yet: a peer's timer expiring is stray, and
- * only armed timers run. */
-int port_peer_timer(struct port *p, int peer, enum bc_timer t, int64_t now,
-		    struct bc_actions *out)
-{
-	(void)p, (void)now, (void)out;
-	if (peer < 0 || peer >= BC_MAX_PEERS || (unsigned)t >= BC_TMR_COUNT)
-		return -EINVAL;
 	return 0;
 }
 

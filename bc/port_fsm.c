@@ -197,8 +197,10 @@ void port_enter_state(struct port *p, enum port_state st, int64_t now,
 	enum state_group to = state_group(st);
 
 	p->ds.port_state = st;
-	if (from == to)
+	if (from == to) {
+		uc_port_state(p, now, out);
 		return;
+	}
 	for (int t = 0; t < BC_TMR_COUNT; t++)
 		port_timer_stop(p, (enum bc_timer)t, out);
 	/* the TX timestamps still awaited belong to the old state's
@@ -212,6 +214,7 @@ void port_enter_state(struct port *p, enum port_state st, int64_t now,
 		p->erbest = NULL;
 	}
 	arm_group(p, to, now, out);
+	uc_port_state(p, now, out);
 }
 
 void port_change_state(struct port *p, enum port_state to, enum bc_event ev,

@@ -28,6 +28,12 @@ static void announce_path_trace(struct port *p, struct ptp_msg *m,
 
 void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
 {
+	master_send_announce_to(p, -1, now, o);
+}
+
+void master_send_announce_to(struct port *p, int peer, int64_t now,
+			     struct bc_actions *o)
+{
 	const struct bc *bc = p->bc;
 	uint8_t path[(PTP_MAX_PATH_TRACE + 1) * 8];
 	struct wire_writer scratch;
@@ -36,8 +42,13 @@ void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
 
 	if (p->cfg.inhibit_announce)
 		return;
-	port_header(p, &m, PTP_MSG_ANNOUNCE, p->seq_announce++,
-		    p->ds.log_announce_interval);
+	if (peer < 0)
+		port_header(p, &m, PTP_MSG_ANNOUNCE, p->seq_announce++,
+			    p->ds.log_announce_interval);
+	else
+		port_header(p, &m, PTP_MSG_ANNOUNCE,
+			    p->uc[peer].seq[UC_SVC_ANNOUNCE]++,
+			    p->uc[peer].log_period[UC_SVC_ANNOUNCE]);
 	m.hdr.flags = ds_time_properties_flags(&bc->tp);
 	a = &m.body.announce;
 	a->current_utc_offset = bc->tp.current_utc_offset;
@@ -51,23 +62,32 @@ void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
 		wire_writer_init(&scratch, path, sizeof(path));
 		announce_path_trace(p, &m, &scratch);
 	}
-	if (port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, o) < 0)
+	if ((peer < 0 ? port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, o)
+		      : port_send_peer(p, &m, false, peer, now, o)) < 0)
 		clock_log_port(p, CM_LOG_WARNING, "announce did not fit");
 }
 
-void master_send_sync(struct port *p, int64_t now, struct bc_actions *o)
+/* A unicast Sync and its Follow_Up carry logMessageInterval 0x7F
+ * (13.3.2.11, Table 42), as ptp4l's. */
+void master_send_sync(struct port *p, int peer, int64_t now,
+		      struct bc_actions *o)
 {
 	struct ptp_msg m;
 
-	port_header(p, &m, PTP_MSG_SYNC, p->seq_sync++,
-		    p->ds.log_sync_interval);
+	if (peer < 0)
+		port_header(p, &m, PTP_MSG_SYNC, p->seq_sync++,
+			    p->ds.log_sync_interval);
+	else
+		port_header(p, &m, PTP_MSG_SYNC, p->uc[peer].seq[UC_SVC_SYNC]++,
+			    0x7F);
 	m.hdr.flags |= PTP_FLAG_TWO_STEP;
-	if (port_send(p, &m, true, BC_DEST_PRIMARY, NULL, now, o) < 0)
+	if ((peer < 0 ? port_send(p, &m, true, BC_DEST_PRIMARY, NULL, now, o)
+		      : port_send_peer(p, &m, true, peer, now, o)) < 0)
 		clock_log_port(p, CM_LOG_WARNING, "sync did not fit");
 }
 
-void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
-		       struct bc_actions *out)
+void master_sync_tx_ts(struct port *p, int peer, uint16_t seq, tmv_t ts,
+		       int64_t now, struct bc_actions *out)
 {
 	struct ptp_msg m;
 
@@ -75,10 +95,14 @@ void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
 	 * and a Sync without its Follow_Up is dropped by the slaves */
 	if (port_leap_ambiguous(p, ts))
 		return;
-	port_header(p, &m, PTP_MSG_FOLLOW_UP, seq, p->ds.log_sync_interval);
+	port_header(p, &m, PTP_MSG_FOLLOW_UP, seq,
+		    peer < 0 ? p->ds.log_sync_interval : 0x7F);
 	m.body.follow_up.precise_origin_timestamp =
 		tmv_to_ptp_timestamp(port_to_wire(p, ts));
-	port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, out);
+	if (peer < 0)
+		port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, out);
+	else if (p->uc[peer].role == UC_CLIENT)
+		port_send_peer(p, &m, false, peer, now, out);
 }
 
 /*
@@ -105,6 +129,8 @@ enum bc_drop master_rx_delay_req(struct port *p, const struct ptp_msg *req,
 	t4 = tmv_sub(rx_ts, tmv_from_ns(p->cfg.ingress_latency_ns));
 	port_header(p, &m, PTP_MSG_DELAY_RESP, req->hdr.sequence_id,
 		    p->ds.log_min_delay_req_interval);
+	if (req->hdr.flags & PTP_FLAG_UNICAST)
+		m.hdr.log_msg_interval = 0x7F; /* Table 42, as ptp4l */
 	m.hdr.correction = req->hdr.correction;
 	m.body.delay_resp.receive_timestamp =
 		tmv_to_ptp_timestamp(port_to_wire(p, t4));

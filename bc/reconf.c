@@ -118,7 +118,21 @@ void bc_port_cfg_take_live(struct bc_port_cfg *to,
 	to->management_enabled = from->management_enabled;
 }
 
-_Static_assert(sizeof(struct bc_port_cfg) == 96,
+/* The unicast settings (none is live: a change reopens the port). */
+static bool uc_cfg_same(const struct bc_port_cfg *o,
+			const struct bc_port_cfg *n)
+{
+	return o->uc_table_id == n->uc_table_id &&
+	       o->uc_nmasters == n->uc_nmasters &&
+	       !memcmp(o->uc_master, n->uc_master, sizeof(o->uc_master)) &&
+	       o->uc_log_query_interval == n->uc_log_query_interval &&
+	       o->uc_req_duration == n->uc_req_duration &&
+	       o->unicast_listen == n->unicast_listen &&
+	       o->hybrid_e2e == n->hybrid_e2e &&
+	       o->inhibit_multicast_service == n->inhibit_multicast_service;
+}
+
+_Static_assert(sizeof(struct bc_port_cfg) == 624,
 	       "bc_port_cfg changed: is the new field live (reconf.c)?");
 static bool port_only_live(const struct bc_port_cfg *o,
 			   const struct bc_port_cfg *n)
@@ -128,7 +142,8 @@ static bool port_only_live(const struct bc_port_cfg *o,
 		       n->log_min_pdelay_req_interval &&
 	       o->delay_mechanism == n->delay_mechanism &&
 	       o->ignore_transport_specific == n->ignore_transport_specific &&
-	       o->transport_specific == n->transport_specific;
+	       o->transport_specific == n->transport_specific &&
+	       uc_cfg_same(o, n);
 }
 
 /* A timer of the current state that runs at an interval that changed:

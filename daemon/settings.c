@@ -166,6 +166,51 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	return rc;
 }
 
+/*
+ * Unicast (IEEE 1588-2019 16.1): the port's unicast master table, by its
+ * table_id, must exist and hold addresses of the port's transport;
+ * peer_address (unicast peer delay) is refused.  As ptp4l, a port with a
+ * table or with unicast_listen sends its Delay_Req by unicast to the
+ * master (hybrid_e2e is set for it).
+ */
+static int uc_from_cfg(const struct cfg *c, const char *name,
+		       struct bc_port_cfg *p, struct set_report *err)
+{
+	int id = cfg_get_int(c, name, "unicast_master_table");
+	int nt = cfg_get_enum(c, name, "network_transport");
+	const struct cfg_uc_table *t;
+
+	p->uc_req_duration = (uint32_t)cfg_get_int(c, name,
+						   "unicast_req_duration");
+	p->unicast_listen = cfg_get_int(c, name, "unicast_listen") != 0;
+	p->hybrid_e2e = cfg_get_int(c, name, "hybrid_e2e") != 0 ||
+			p->unicast_listen || id != 0;
+	p->inhibit_multicast_service =
+		cfg_get_int(c, name, "inhibit_multicast_service") != 0;
+	if (!id)
+		return 0;
+	t = cfg_uc_table_find(c, id);
+	if (!t)
+		return refuse(err, "unicast_master_table", "%d: no "
+			      "[unicast_master_table] has this table_id", id);
+	if (t->peer_address[0])
+		return refuse(err, "unicast_master_table", "%d: table %d has "
+			      "a peer_address (line %d): unicast peer delay is "
+			      "not implemented yet", id, id, t->peer_line);
+	for (int i = 0; i < t->n; i++) {
+		if (t->transport[i] != nt)
+			return refuse(err, "unicast_master_table", "%d: the "
+				      "address on line %d is not of this "
+				      "port's network_transport", id,
+				      t->addr_line[i]);
+		p->uc_master[i] = t->addr[i];
+	}
+	p->uc_table_id = (uint32_t)id;
+	p->uc_nmasters = (uint8_t)t->n;
+	p->uc_log_query_interval = (int8_t)t->log_query_interval;
+	return 0;
+}
+
 static int transport_from_cfg(const struct cfg *c, const char *name,
 			      bool hardware, struct transport_cfg *t,
 			      struct set_report *err)
@@ -621,6 +666,7 @@ static int settings_read(const struct cfg *c, struct hvd_settings *s,
 		err->port = name;
 		port_ts_from_cfg(c, name, s, i, err);
 		port_from_cfg(c, name, &s->ports[i], err);
+		uc_from_cfg(c, name, &s->ports[i], err);
 		s->ports[i].hw_timestamping = s->port_hardware[i];
 		s->ports[i].clock_is_utc = !s->port_hardware[i];
 		transport_from_cfg(c, name, s->port_hardware[i],
