@@ -15,8 +15,8 @@
 # network's addresses instead of the examples' (one per master), the other
 # tables and the [eth1] section (L2 over another port) are left out.
 # Asserted: every client's port reaches UNCALIBRATED with the right
-# parent (pmc), |offset| < 100 us.  With tshark (else skipped, said in the
-# result), over a capture of the bridge ports of m1 and c3: hvptpd's
+# parent (pmc), |offset| < 100 us.  Over captures on m1's and c3's eth0
+# (hv_capture_start, tshark): hvptpd's
 # master sends Signaling (grants) and unicast Sync, Follow_Up, Announce
 # and no multicast Sync or Announce (inhibit_multicast_service); hvptpd's
 # client sends its Delay_Req by unicast to its master (hybrid_e2e) and
@@ -89,15 +89,8 @@ for node in c1 c2 c3; do
 	# ptp4l needs the table's port to name it
 	printf '[eth0]\nunicast_master_table 1\n' >>"$(hv_cfg "$node")"
 done
-cap=""
-if command -v tshark >/dev/null 2>&1; then
-	cap=$HV_TMP/unicast.pcapng
-	# bounded: it stops by itself
-	ip netns exec "$(hv_ns br)" timeout 40 tshark -q -i pm1 -i pc3 -a duration:30 \
-		-w "$cap" -f "udp port 319 or udp port 320" >"$HV_TMP/tshark.log" 2>&1 &
-	cap_pid=$!
-	sleep 2
-fi
+cap1=$(hv_capture_start m1 eth0)
+cap3=$(hv_capture_start c3 eth0)
 hv_run m1 -i eth0
 hv_run m2 -i eth0
 hv_run m3 -i eth0
@@ -143,39 +136,28 @@ hv_info "ptp4l 3.1.1 client of hvptpd: offsetFromMaster ${o1[*]} ns"
 hv_info "ptp4l 4.4 client of hvptpd: offsetFromMaster ${o2[*]} ns"
 states=$(for c in c1 c2 c3; do printf '%s=%s ' "$c" "$(hv_port_state "$c" 1)"; done)
 
-# What hvptpd sent, as Wireshark sees it.
-tsk_count() { tshark -r "$cap" -Y "$1" 2>/dev/null | grep -c .; }
-if [ -n "$cap" ]; then
-	wait "$cap_pid"
-	m1='ip.src == 10.213.30.1 && ptp'
-	c3='ip.src == 10.213.30.6 && ptp'
-	n_sig=$(tsk_count "$m1 && ptp.v2.messagetype == 0xc")
-	n_usync=$(tsk_count "$m1 && ptp.v2.messagetype == 0x0 && ip.dst != 224.0.1.129")
-	n_uann=$(tsk_count "$m1 && ptp.v2.messagetype == 0xb && ip.dst != 224.0.1.129")
-	n_mc=$(tsk_count "$m1 && (ptp.v2.messagetype == 0x0 || ptp.v2.messagetype == 0xb) && ip.dst == 224.0.1.129")
-	n_udreq=$(tsk_count "$c3 && ptp.v2.messagetype == 0x1 && ip.dst == 10.213.30.4")
-	n_mdreq=$(tsk_count "$c3 && ptp.v2.messagetype == 0x1 && ip.dst == 224.0.1.129")
-	n_all=$(tsk_count "($m1) || ($c3)")
-	n_bad=$(tsk_count "(($m1) || ($c3)) && (_ws.malformed || _ws.expert.severity >= 0x600000)")
-	tsk="tshark: hvptpd master sent $n_sig Signaling, $n_usync unicast Sync, $n_uann unicast Announce, $n_mc multicast Sync/Announce; hvptpd client $n_udreq unicast Delay_Req, $n_mdreq multicast; $n_bad of $n_all PTP packets from hvptpd malformed or warned"
-	hv_info "$tsk"
-	if [ "$n_bad" -ne 0 ]; then
-		tshark -r "$cap" -Y "(($m1) || ($c3)) && (_ws.malformed || _ws.expert.severity >= 0x600000)" -V 2>/dev/null | head -60 >&2
-	fi
-else
-	tsk="tshark not found: traffic not checked"
-fi
+# What hvptpd sent, as Wireshark sees it (none malformed or warned:
+# hv_capture_check), and where it went.
+chk1=$(hv_capture_check "$cap1" 10.213.30.1)
+chk3=$(hv_capture_check "$cap3" 10.213.30.6)
+tsk_count() { tshark -r "$1" -Y "ptp && ip.src == $2 && $3" 2>/dev/null | grep -c .; }
+mc='ip.dst == 224.0.1.129'
+n_sig=$(tsk_count "$cap1" 10.213.30.1 "ptp.v2.messagetype == 0xc")
+n_usync=$(tsk_count "$cap1" 10.213.30.1 "ptp.v2.messagetype == 0x0 && !($mc)")
+n_uann=$(tsk_count "$cap1" 10.213.30.1 "ptp.v2.messagetype == 0xb && !($mc)")
+n_mc=$(tsk_count "$cap1" 10.213.30.1 "(ptp.v2.messagetype == 0x0 || ptp.v2.messagetype == 0xb) && $mc")
+n_udreq=$(tsk_count "$cap3" 10.213.30.6 "ptp.v2.messagetype == 0x1 && ip.dst == 10.213.30.4")
+n_mdreq=$(tsk_count "$cap3" 10.213.30.6 "ptp.v2.messagetype == 0x1 && $mc")
+tsk="tshark: hvptpd master sent $chk1: $n_sig Signaling, $n_usync unicast Sync, $n_uann unicast Announce, $n_mc multicast Sync/Announce; hvptpd client sent $chk3: $n_udreq unicast Delay_Req, $n_mdreq multicast; none malformed or warned"
+hv_info "$tsk"
 
 hv_finish
-if [ -n "$cap" ]; then
-	if [ "$n_sig" -eq 0 ] || [ "$n_usync" -eq 0 ] || [ "$n_uann" -eq 0 ]; then
-		hv_fail "hvptpd's master sent no grants or no unicast Sync/Announce: $tsk"
-	fi
-	[ "$n_mc" -eq 0 ] || hv_fail "inhibit_multicast_service: $tsk"
-	if [ "$n_udreq" -eq 0 ] || [ "$n_mdreq" -ne 0 ]; then
-		hv_fail "hybrid_e2e: $tsk"
-	fi
-	[ "$n_bad" -eq 0 ] || hv_fail "$tsk"
+if [ "$n_sig" -eq 0 ] || [ "$n_usync" -eq 0 ] || [ "$n_uann" -eq 0 ]; then
+	hv_fail "hvptpd's master sent no grants or no unicast Sync/Announce: $tsk"
+fi
+[ "$n_mc" -eq 0 ] || hv_fail "inhibit_multicast_service: $tsk"
+if [ "$n_udreq" -eq 0 ] || [ "$n_mdreq" -ne 0 ]; then
+	hv_fail "hybrid_e2e: $tsk"
 fi
 for c in c1 c2 c3; do
 	[ "$(hv_port_state "$c" 1)" = UNCALIBRATED ] ||
