@@ -362,6 +362,8 @@ void sim_free(struct sim *s);
 /* A node's index by name, or -1; a port's index on node n, or -1. */
 int sim_find_node(const struct sim *s, const char *name);
 int sim_find_port(const struct sim_node *n, const char *name);
+/* The transport address of a node's port (its indices; sim_node.c). */
+void sim_addr(struct bc_addr *a, int node, int port);
 /* A clock's index by name ("phc0".., "sys") on node n, or -1. */
 int sim_find_clock(const struct sim_node *n, const char *name);
 /* UTC offset (TAI - UTC, s) of the simulated world at TAI time tai_ns:

@@ -70,7 +70,7 @@ static void leave(struct sim_node *n, struct sim_node *prev)
 }
 
 /* The bc_addr of a node's port: its indices (the core never looks). */
-static void addr_of(struct bc_addr *a, int node, int port)
+void sim_addr(struct bc_addr *a, int node, int port)
 {
 	memset(a, 0, sizeof(*a));
 	a->len = 4;
@@ -424,7 +424,7 @@ void sim_node_deliver(struct sim_node *n, const struct sim_ev *ev)
 	}
 	/* copied: sending from inside exec_rx may move the message pool */
 	memcpy(buf, m->buf, len);
-	addr_of(&src, m->src_node, m->src_port);
+	sim_addr(&src, m->src_node, m->src_port);
 	if (m->event)
 		rx_ts = tmv_from_ns(node_stamp(n, ev->port, s->now, false));
 	sim_msg_put(s, ev->data);
