@@ -75,6 +75,13 @@ struct bc_port_cfg {
 	uint32_t uc_table_id; /* unicast_master_table, 0: none */
 	uint8_t uc_nmasters;
 	struct bc_addr uc_master[BC_MAX_PEERS];
+	/* the same as a PortAddress (7.5.2.6) for UNICAST_MASTER_TABLE_NP:
+	 * networkProtocol (1 UDPv4, 2 UDPv6, 3 IEEE 802.3) and octets */
+	struct bc_port_address {
+		uint16_t protocol;
+		uint8_t len;
+		uint8_t octets[16];
+	} uc_master_paddr[BC_MAX_PEERS];
 	int8_t uc_log_query_interval; /* logQueryInterval */
 	uint32_t uc_req_duration; /* unicast_req_duration, s */
 	bool unicast_listen;

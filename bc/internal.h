@@ -225,9 +225,6 @@ int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,
 	       struct bc_actions *out);
 int port_timer(struct port *p, enum bc_timer t, int64_t now,
 	       struct bc_actions *out);
-/* A timer of the port's unicast peer `peer` (slot peer + 1) expired. */
-int port_peer_timer(struct port *p, int peer, enum bc_timer t, int64_t now,
-		    struct bc_actions *out);
 void port_drop(struct port *p, enum bc_drop why, const struct ptp_msg *m,
 	       int64_t now);
 void port_enter_state(struct port *p, enum port_state st, int64_t now,
@@ -320,6 +317,9 @@ void uc_port_state(struct port *p, int64_t now, struct bc_actions *out);
 /* Where a Delay_Req goes: the master by unicast (hybrid_e2e, a unicast
  * client) or the group. */
 enum bc_dest uc_delay_req_dest(const struct port *p, struct bc_addr *addr);
+/* UNICAST_MASTER_TABLE_NP's dataField. */
+void mgmt_get_uc_master_table_np(const struct bc *bc, int port,
+				 struct wire_writer *w);
 /* A timer of the port's unicast peer `peer` (slot peer + 1) expired. */
 int port_peer_timer(struct port *p, int peer, enum bc_timer t, int64_t now,
 		    struct bc_actions *out);

@@ -651,7 +651,8 @@ static const struct mgmt_id_desc mgmt_ids[] = {
 	{ ID(PORT_STATS_NP), P, G, get_port_stats_np, NULL, 0 },
 	{ ID(SYNCHRONIZATION_UNCERTAIN_NP), C, G | S, NULL, NULL, 0 },
 	{ ID(PORT_SERVICE_STATS_NP), P, G, NULL, NULL, 0 },
-	{ ID(UNICAST_MASTER_TABLE_NP), P, G, NULL, NULL, 0 },
+	{ ID(UNICAST_MASTER_TABLE_NP), P, G, mgmt_get_uc_master_table_np,
+	  NULL, 0 },
 	{ ID(PORT_HWCLOCK_NP), P, G, mgmt_get_port_hwclock_np, NULL, 0 },
 	/* hvptp's own */
 	{ ID(HVPTP_SERVO_STATUS_NP), C, G, get_servo_status_np, NULL, 0 },

@@ -125,6 +125,8 @@ static bool uc_cfg_same(const struct bc_port_cfg *o,
 	return o->uc_table_id == n->uc_table_id &&
 	       o->uc_nmasters == n->uc_nmasters &&
 	       !memcmp(o->uc_master, n->uc_master, sizeof(o->uc_master)) &&
+	       !memcmp(o->uc_master_paddr, n->uc_master_paddr,
+		       sizeof(o->uc_master_paddr)) &&
 	       o->uc_log_query_interval == n->uc_log_query_interval &&
 	       o->uc_req_duration == n->uc_req_duration &&
 	       o->unicast_listen == n->unicast_listen &&
@@ -132,7 +134,7 @@ static bool uc_cfg_same(const struct bc_port_cfg *o,
 	       o->inhibit_multicast_service == n->inhibit_multicast_service;
 }
 
-_Static_assert(sizeof(struct bc_port_cfg) == 624,
+_Static_assert(sizeof(struct bc_port_cfg) == 944,
 	       "bc_port_cfg changed: is the new field live (reconf.c)?");
 static bool port_only_live(const struct bc_port_cfg *o,
 			   const struct bc_port_cfg *n)

@@ -634,3 +634,49 @@ int port_peer_timer(struct port *p, int peer, enum bc_timer t, int64_t now,
 		uc_server_timer(p, peer, t, now, out);
 	return 0;
 }
+
+/*
+ * UNICAST_MASTER_TABLE_NP as ptp4l 4.4 answers it: actual_table_size
+ * (u16), then per master of the table its portIdentity (all ones before
+ * it granted Announce), the clockQuality, priority1 and priority2 of its
+ * Announce (zero when none is held), selected (it is the parent), its
+ * state (0 WAIT, 1 HAVE_ANN, 2 NEED_SYDY, 3 HAVE_SYDY: ptp4l's enum
+ * unicast_state), and its PortAddress.  A port without a table answers
+ * an empty one.
+ */
+void mgmt_get_uc_master_table_np(const struct bc *bc, int port,
+				 struct wire_writer *w)
+{
+	struct port *p = &bc->ports[port];
+	const struct port_identity *parent = &bc->parent.parent_port_identity;
+	uint16_t n = 0;
+
+	for (int i = 0; i < BC_MAX_PEERS; i++)
+		n += p->uc[i].role == UC_MASTER;
+	wire_put_u16(w, n);
+	for (int i = 0; i < BC_MAX_PEERS; i++) {
+		const struct uc_peer *u = &p->uc[i];
+		const struct bc_port_address *a = &p->cfg.uc_master_paddr[i];
+		struct fm_record *r;
+
+		if (u->role != UC_MASTER)
+			continue;
+		r = fm_find(&p->fm, &u->pid);
+		wire_put_port_identity(w, &u->pid);
+		if (r) {
+			wire_put_clock_quality(w, &r->ann.gm_clock_quality);
+		} else {
+			wire_put_u8(w, 0);
+			wire_put_u8(w, 0);
+			wire_put_u16(w, 0);
+		}
+		wire_put_u8(w, port_identity_eq(&u->pid, parent));
+		wire_put_u8(w, (uint8_t)u->state);
+		wire_put_u8(w, r ? r->ann.gm_priority1 : 0);
+		wire_put_u8(w, r ? r->ann.gm_priority2 : 0);
+		wire_put_u16(w, a->protocol);
+		wire_put_u16(w, a->len);
+		for (int k = 0; k < a->len && k < (int)sizeof(a->octets); k++)
+			wire_put_u8(w, a->octets[k]);
+	}
+}

@@ -1,5 +1,7 @@
 /* daemon/settings.c — option store to module configuration. */
 #include <errno.h>
+#include <linux/if_packet.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -166,6 +168,32 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	return rc;
 }
 
+/* A table address (config/uctab.c's canonical sockaddr) as the octets of
+ * a PortAddress (7.5.2.6; networkProtocol = the CFG_NT_* value). */
+static void uc_port_address(int nt, const struct bc_addr *a,
+			    struct bc_port_address *pa)
+{
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	struct sockaddr_ll sll;
+
+	memset(pa, 0, sizeof(*pa));
+	pa->protocol = (uint16_t)nt;
+	if (nt == CFG_NT_UDPV4 && a->len == sizeof(sin)) {
+		memcpy(&sin, a->data, sizeof(sin));
+		pa->len = 4;
+		memcpy(pa->octets, &sin.sin_addr, 4);
+	} else if (nt == CFG_NT_UDPV6 && a->len == sizeof(sin6)) {
+		memcpy(&sin6, a->data, sizeof(sin6));
+		pa->len = 16;
+		memcpy(pa->octets, &sin6.sin6_addr, 16);
+	} else if (nt == CFG_NT_L2 && a->len == sizeof(sll)) {
+		memcpy(&sll, a->data, sizeof(sll));
+		pa->len = 6;
+		memcpy(pa->octets, sll.sll_addr, 6);
+	}
+}
+
 /*
  * Unicast (IEEE 1588-2019 16.1): the port's unicast master table, by its
  * table_id, must exist and hold addresses of the port's transport;
@@ -204,6 +232,7 @@ static int uc_from_cfg(const struct cfg *c, const char *name,
 				      "port's network_transport", id,
 				      t->addr_line[i]);
 		p->uc_master[i] = t->addr[i];
+		uc_port_address(nt, &t->addr[i], &p->uc_master_paddr[i]);
 	}
 	p->uc_table_id = (uint32_t)id;
 	p->uc_nmasters = (uint8_t)t->n;

@@ -77,6 +77,8 @@ enum mgmt_ftype {
 			   said -> array of objects */
 	MF_ALARMS, /* HVPTP_ALARMS_NP's records, as many as MF_COUNT8 said
 		      -> array of objects, each with its "unit" */
+	MF_UCMASTERS, /* UNICAST_MASTER_TABLE_NP: u16 n + n entries, each
+			 with its PortAddress -> array of objects */
 	MF_COUNT
 };
 

@@ -112,6 +112,33 @@ samples=$(hv_log_offsets c3 | tail -n +$((SKIP_SAMPLES + 1)))
 	hv_fail "hvptpd client: fewer than $MIN_SAMPLES offset lines"
 read -r c3med c3max < <(echo "$samples" | awk '{ print $1 }' | hv_abs_median_max)
 hv_pmc_expect c3 PARENT_DATA_SET parentPortIdentity "$m2_id-1"
+m3_id=$(hv_clock_id m3 eth0)
+
+# UNICAST_MASTER_TABLE_NP by linuxptp 4.4's pmc: hvptpd's table as
+# ptp4l's (the selected master in HAVE_SYDY, the other in HAVE_ANN).
+uctab() {
+	local i out
+	for ((i = 0; i < 5; i++)); do
+		out=$(hv_pmc44 "$1" "GET UNICAST_MASTER_TABLE_NP")
+		if grep -q actual_table_size <<<"$out"; then
+			echo "$out"
+			return 0
+		fi
+		sleep 0.5
+	done
+	return 1
+}
+t3=$(uctab c3) || hv_fail "no UNICAST_MASTER_TABLE_NP from hvptpd (pmc 4.4)"
+t2=$(uctab c2) || hv_fail "no UNICAST_MASTER_TABLE_NP from ptp4l 4.4"
+hv_info "pmc 4.4, hvptpd client: $(echo "$t3" | grep -v 'sending:' | tr -s ' \t\n' ' ')"
+hv_info "pmc 4.4, ptp4l 4.4 client: $(echo "$t2" | grep -v 'sending:' | tr -s ' \t\n' ' ')"
+grep -q "actual_table_size 2" <<<"$t3" || hv_fail "hvptpd: actual_table_size not 2: $t3"
+grep -Eq "yes +$m2_id-1 +10\.213\.30\.4 +HAVE_SYDY +248 " <<<"$t3" ||
+	hv_fail "hvptpd: no selected HAVE_SYDY entry for $m2_id-1: $t3"
+grep -Eq "no +$m3_id-1 +10\.213\.30\.5 +HAVE_ANN +248 " <<<"$t3" ||
+	hv_fail "hvptpd: no HAVE_ANN entry for $m3_id-1: $t3"
+grep -Eq "yes +$m1_id-1 +10\.213\.30\.1 +HAVE_SYDY " <<<"$t2" ||
+	hv_fail "ptp4l 4.4's table does not show hvptpd's master selected: $t2"
 
 # ptp4l as the client: offsetFromMaster by pmc.
 poll_offsets() {

@@ -17,6 +17,7 @@
 
 #include <cmocka.h>
 
+#include "bc/mgmt.h"
 #include "tests/unit/bc_net.h"
 
 /* ---- TLVs ---- */
@@ -111,6 +112,8 @@ static void uc_net(int nclients, bool inhibit)
 		net_port_cfgs(&pc, 1);
 		pc.uc_nmasters = 1;
 		pc.uc_master[0] = net_addr(GM, 0);
+		pc.uc_master_paddr[0] = (struct bc_port_address){
+			1, 4, { 10, 0, 0, 1 } };
 		pc.uc_log_query_interval = 0;
 		pc.uc_req_duration = 60;
 		pc.hybrid_e2e = true;
@@ -128,9 +131,50 @@ static void check_clients_follow_gm(int nclients)
 	}
 }
 
+/* UNICAST_MASTER_TABLE_NP of clock c's port 1, as a local client asks:
+ * the dataField into data (its length returned). */
+static int get_uc_table(int c, uint8_t *data, size_t cap)
+{
+	uint8_t buf[PTP_MAX_MSG_LEN], value[2] = { 0xC0, 0x08 };
+	struct bc_mgmt_req r;
+	struct bc_actions a;
+	struct ptp_msg m;
+	int len;
+
+	memset(&m, 0, sizeof(m));
+	msg_header_init(&m.hdr, PTP_MSG_MANAGEMENT, 0);
+	m.hdr.source_port_identity = net_pid(0x99, 1);
+	m.body.management.target_port_identity = net_pid(0xFF, 0xFFFF);
+	memset(&m.body.management.target_port_identity, 0xFF, 10);
+	m.body.management.action = PTP_MGMT_GET;
+	assert_int_equal(tlv_append(&m, TLV_MANAGEMENT, value, 2), 0);
+	len = msg_pack(&m, buf, sizeof(buf));
+	bc_actions_init(&a);
+	assert_int_equal(bc_mgmt(net.n[c].bc, buf, (size_t)len, true, net.now,
+				 &a),
+			 0);
+	assert_int_equal(a.n, 1);
+	assert_int_equal(bc_mgmt_parse(bc_action_buf(&a, &a.a[0]),
+				       a.a[0].u.send.len, &r, NULL),
+			 0);
+	assert_false(r.is_error);
+	assert_int_equal(r.id, BC_MID_UNICAST_MASTER_TABLE_NP);
+	assert_true(r.data_len <= cap);
+	memcpy(data, r.data, r.data_len);
+	return r.data_len;
+}
+
 /* Three clients for three hours: granted, renewed, synchronised. */
 static void test_unicast_hours(void **state)
 {
+	static const uint8_t want[] = {
+		0x00, 0x01,
+		0x02, 0x00, 0x5e, 0xff, 0xfe, 0x00, 0x10, 0x10, 0x00, 0x01,
+		248, 0xFE, 0xFF, 0xFF,
+		1, 3, 100, 128,
+		0x00, 0x01, 0x00, 0x04, 10, 0, 0, 1,
+	};
+	uint8_t data[256];
 	const struct bc_port_counters *g, *k;
 	struct ptp_msg m;
 	uint64_t n0;
@@ -154,6 +198,13 @@ static void test_unicast_hours(void **state)
 	assert_true(m.hdr.flags & PTP_FLAG_UNICAST);
 	net_last_msg(&net, GM, 0, PTP_MSG_DELAY_RESP, &m);
 	assert_true(m.hdr.flags & PTP_FLAG_UNICAST);
+	/* UNICAST_MASTER_TABLE_NP as ptp4l 4.4 encodes it: one entry, the
+	 * grandmaster's port, its quality and priorities, selected,
+	 * HAVE_SYDY (3), PortAddress UDPv4 10.0.0.1; none on the GM */
+	assert_int_equal(get_uc_table(1, data, sizeof(data)), sizeof(want));
+	assert_memory_equal(data, want, sizeof(want));
+	assert_int_equal(get_uc_table(GM, data, sizeof(data)), 2);
+	assert_int_equal(data[0] | data[1], 0);
 
 	net_run(&net, 3 * 3600 * SEC);
 	check_clients_follow_gm(3);
