@@ -388,15 +388,40 @@ static void uc_server_arm_expiry(struct port *p, int i,
 		uc_timer_arm(p, i, BC_TMR_UC_EXPIRE, at, out);
 }
 
+/*
+ * The first Sync to client i: each client's Syncs keep their own phase
+ * within the interval, (i + 1) x UC_SYNC_SPREAD_NS after a multiple of it
+ * on the monotonic clock, so that the Syncs of clients at the same
+ * interval never leave in the same instant.  Many NICs timestamp one
+ * packet at a time (and clknetsim keeps one TX timestamp per socket): two
+ * event messages sent back to back lose the first one's timestamp.
+ * Distinct for every slot at intervals of 2^-4 s and longer.
+ */
+#define UC_SYNC_SPREAD_NS (2 * NS_PER_MS)
+
+static int64_t uc_sync_first(int i, int8_t log_period, int64_t now)
+{
+	int64_t iv = tmv_log_interval_ns(log_period);
+	int64_t phase = ((int64_t)(i + 1) * UC_SYNC_SPREAD_NS) % iv;
+	int64_t d = (phase - now % iv + iv) % iv;
+
+	return now + d;
+}
+
 static void uc_server_start(struct port *p, int i, int s, int64_t now,
 			    struct bc_actions *out)
 {
 	enum bc_timer t = s == UC_SVC_ANNOUNCE ? BC_TMR_ANNOUNCE_TX
 					       : BC_TMR_SYNC_TX;
 
-	if (p->ds.port_state == PS_MASTER && p->uc[i].serve[s] &&
-	    !(p->uc[i].timers_armed & (1u << t)))
-		uc_timer_arm(p, i, t, now, out);
+	if (p->ds.port_state != PS_MASTER || !p->uc[i].serve[s] ||
+	    (p->uc[i].timers_armed & (1u << t)))
+		return;
+	uc_timer_arm(p, i, t,
+		     s == UC_SVC_SYNC
+			     ? uc_sync_first(i, p->uc[i].log_period[s], now)
+			     : now,
+		     out);
 }
 
 /* Service s of client i ends (expired or cancelled); the slot with it. */

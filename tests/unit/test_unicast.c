@@ -175,6 +175,8 @@ static void test_unicast_hours(void **state)
 		0x00, 0x01, 0x00, 0x04, 10, 0, 0, 1,
 	};
 	uint8_t data[256];
+	int64_t at[BC_MAX_PEERS];
+	int nat = 0;
 	const struct bc_port_counters *g, *k;
 	struct ptp_msg m;
 	uint64_t n0;
@@ -205,6 +207,20 @@ static void test_unicast_hours(void **state)
 	assert_memory_equal(data, want, sizeof(want));
 	assert_int_equal(get_uc_table(GM, data, sizeof(data)), 2);
 	assert_int_equal(data[0] | data[1], 0);
+	/* the clients' Syncs keep apart: no two due in the same instant
+	 * (one TX timestamp at a time on many NICs) */
+	for (int slot = 1; slot <= BC_MAX_PEERS; slot++) {
+		int64_t x = net.n[GM].timer[0][bc_timer_make(slot,
+							     BC_TMR_SYNC_TX)];
+
+		if (x >= 0)
+			at[nat++] = x;
+	}
+	assert_int_equal(nat, 3);
+	for (int i = 0; i < nat; i++) {
+		for (int j = i + 1; j < nat; j++)
+			assert_true((at[i] - at[j]) % SEC != 0);
+	}
 
 	net_run(&net, 3 * 3600 * SEC);
 	check_clients_follow_gm(3);
