@@ -23,8 +23,13 @@
  * answered by unicast).  While the port is MASTER each client gets its own
  * Announce and Sync (+ Follow_Up) by unicast on its own timers; a grant
  * ends at its expiry (BC_TMR_UC_EXPIRE) or on CANCEL, and the slot is
- * freed with the last one.  All answers to one Signaling message go back
- * in one Signaling message.
+ * freed with the last one.  Each client's Syncs keep a phase of their own
+ * (uc_sync_first): never two event messages in one instant.  All answers
+ * to one Signaling message go back in one Signaling message.
+ *
+ * Addresses are the transport's struct bc_addr, compared byte for byte:
+ * the program gives a sender's in the canonical form of a table entry
+ * (daemon/loop.c, config/uctab.c).
  */
 #include <errno.h>
 #include <string.h>

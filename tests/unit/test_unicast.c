@@ -164,8 +164,10 @@ static int get_uc_table(int c, uint8_t *data, size_t cap)
 	return r.data_len;
 }
 
-/* Three clients for three hours: granted, renewed, synchronised. */
-static void test_unicast_hours(void **state)
+/* Client 1's UNICAST_MASTER_TABLE_NP as ptp4l 4.4 encodes it, the
+ * grandmaster's empty one, and the grandmaster's per-client Sync timers
+ * apart from each other. */
+static void check_table_and_phases(void)
 {
 	static const uint8_t want[] = {
 		0x00, 0x01,
@@ -177,6 +179,33 @@ static void test_unicast_hours(void **state)
 	uint8_t data[256];
 	int64_t at[BC_MAX_PEERS];
 	int nat = 0;
+
+	/* UNICAST_MASTER_TABLE_NP as ptp4l 4.4 encodes it: one entry, the
+	 * grandmaster's port, its quality and priorities, selected,
+	 * HAVE_SYDY (3), PortAddress UDPv4 10.0.0.1; none on the GM */
+	assert_int_equal(get_uc_table(1, data, sizeof(data)), sizeof(want));
+	assert_memory_equal(data, want, sizeof(want));
+	assert_int_equal(get_uc_table(GM, data, sizeof(data)), 2);
+	assert_int_equal(data[0] | data[1], 0);
+	/* the clients' Syncs keep apart: no two due in the same instant
+	 * (one TX timestamp at a time on many NICs) */
+	for (int slot = 1; slot <= BC_MAX_PEERS; slot++) {
+		int64_t x = net.n[GM].timer[0][bc_timer_make(slot,
+							     BC_TMR_SYNC_TX)];
+
+		if (x >= 0)
+			at[nat++] = x;
+	}
+	assert_int_equal(nat, 3);
+	for (int i = 0; i < nat; i++) {
+		for (int j = i + 1; j < nat; j++)
+			assert_true((at[i] - at[j]) % SEC != 0);
+	}
+}
+
+/* Three clients for three hours: granted, renewed, synchronised. */
+static void test_unicast_hours(void **state)
+{
 	const struct bc_port_counters *g, *k;
 	struct ptp_msg m;
 	uint64_t n0;
@@ -200,27 +229,7 @@ static void test_unicast_hours(void **state)
 	assert_true(m.hdr.flags & PTP_FLAG_UNICAST);
 	net_last_msg(&net, GM, 0, PTP_MSG_DELAY_RESP, &m);
 	assert_true(m.hdr.flags & PTP_FLAG_UNICAST);
-	/* UNICAST_MASTER_TABLE_NP as ptp4l 4.4 encodes it: one entry, the
-	 * grandmaster's port, its quality and priorities, selected,
-	 * HAVE_SYDY (3), PortAddress UDPv4 10.0.0.1; none on the GM */
-	assert_int_equal(get_uc_table(1, data, sizeof(data)), sizeof(want));
-	assert_memory_equal(data, want, sizeof(want));
-	assert_int_equal(get_uc_table(GM, data, sizeof(data)), 2);
-	assert_int_equal(data[0] | data[1], 0);
-	/* the clients' Syncs keep apart: no two due in the same instant
-	 * (one TX timestamp at a time on many NICs) */
-	for (int slot = 1; slot <= BC_MAX_PEERS; slot++) {
-		int64_t x = net.n[GM].timer[0][bc_timer_make(slot,
-							     BC_TMR_SYNC_TX)];
-
-		if (x >= 0)
-			at[nat++] = x;
-	}
-	assert_int_equal(nat, 3);
-	for (int i = 0; i < nat; i++) {
-		for (int j = i + 1; j < nat; j++)
-			assert_true((at[i] - at[j]) % SEC != 0);
-	}
+	check_table_and_phases();
 
 	net_run(&net, 3 * 3600 * SEC);
 	check_clients_follow_gm(3);
