@@ -15,7 +15,8 @@
 # network's addresses instead of the examples' (one per master), the other
 # tables and the [eth1] section (L2 over another port) are left out.
 # Asserted: every client's port reaches UNCALIBRATED with the right
-# parent (pmc), |offset| < 100 us.  Over captures on m1's and c3's eth0
+# parent (pmc), |offset| < 100 us, and still follows after 58 s, when
+# every 60-s grant has been renewed (at 3/4 of it).  Over captures on m1's and c3's eth0
 # (hv_capture_start, tshark): hvptpd's
 # master sends Signaling (grants) and unicast Sync, Follow_Up, Announce
 # and no multicast Sync or Announce (inhibit_multicast_service); hvptpd's
@@ -163,6 +164,12 @@ hv_info "ptp4l 3.1.1 client of hvptpd: offsetFromMaster ${o1[*]} ns"
 hv_info "ptp4l 4.4 client of hvptpd: offsetFromMaster ${o2[*]} ns"
 states=$(for c in c1 c2 c3; do printf '%s=%s ' "$c" "$(hv_port_state "$c" 1)"; done)
 
+# Past the renewals: UNICAST-SLAVE.cfg asks for 60 s, renewed at 3/4 of
+# it (45 s, at the next query tick 4 s apart), so at 58 s from the start
+# every grant has been renewed once; the clients still follow.
+while [ $(($(hv_now_us) - HV_NODE_T0[c1])) -lt 58000000 ]; do sleep 1; done
+renewed_states=$(for c in c1 c2 c3; do printf '%s=%s ' "$c" "$(hv_port_state "$c" 1)"; done)
+
 # What hvptpd sent, as Wireshark sees it (none malformed or warned:
 # hv_capture_check), and where it went.
 chk1=$(hv_capture_check "$cap1" 10.213.30.1)
@@ -170,18 +177,27 @@ chk3=$(hv_capture_check "$cap3" 10.213.30.6)
 tsk_count() { tshark -r "$1" -Y "ptp && ip.src == $2 && $3" 2>/dev/null | grep -c .; }
 mc='ip.dst == 224.0.1.129'
 n_sig=$(tsk_count "$cap1" 10.213.30.1 "ptp.v2.messagetype == 0xc")
+n_sig3=$(tsk_count "$cap3" 10.213.30.6 "ptp.v2.messagetype == 0xc")
 n_usync=$(tsk_count "$cap1" 10.213.30.1 "ptp.v2.messagetype == 0x0 && !($mc)")
 n_uann=$(tsk_count "$cap1" 10.213.30.1 "ptp.v2.messagetype == 0xb && !($mc)")
 n_mc=$(tsk_count "$cap1" 10.213.30.1 "(ptp.v2.messagetype == 0x0 || ptp.v2.messagetype == 0xb) && $mc")
 n_udreq=$(tsk_count "$cap3" 10.213.30.6 "ptp.v2.messagetype == 0x1 && ip.dst == 10.213.30.4")
 n_mdreq=$(tsk_count "$cap3" 10.213.30.6 "ptp.v2.messagetype == 0x1 && $mc")
-tsk="tshark: hvptpd master sent $chk1: $n_sig Signaling, $n_usync unicast Sync, $n_uann unicast Announce, $n_mc multicast Sync/Announce; hvptpd client sent $chk3: $n_udreq unicast Delay_Req, $n_mdreq multicast; none malformed or warned"
+tsk="tshark: hvptpd master sent $chk1: $n_sig Signaling (grants and renewals), $n_usync unicast Sync, $n_uann unicast Announce, $n_mc multicast Sync/Announce; hvptpd client sent $chk3: $n_sig3 Signaling (requests and renewals), $n_udreq unicast Delay_Req, $n_mdreq multicast; none malformed or warned"
 hv_info "$tsk"
 
 hv_finish
 if [ "$n_sig" -eq 0 ] || [ "$n_usync" -eq 0 ] || [ "$n_uann" -eq 0 ]; then
 	hv_fail "hvptpd's master sent no grants or no unicast Sync/Announce: $tsk"
 fi
+# each ptp4l client: Announce, Sync + Delay_Resp, then its renewal; the
+# hvptpd client: Announce to both masters, Sync + Delay_Resp, a renewal
+if [ "$n_sig" -lt 6 ] || [ "$n_sig3" -lt 4 ]; then
+	hv_fail "grants not renewed by 58 s: $tsk"
+fi
+case $renewed_states in
+*LISTENING* | *FAULTY* | *MASTER*) hv_fail "after the renewals: $renewed_states" ;;
+esac
 [ "$n_mc" -eq 0 ] || hv_fail "inhibit_multicast_service: $tsk"
 if [ "$n_udreq" -eq 0 ] || [ "$n_mdreq" -ne 0 ]; then
 	hv_fail "hybrid_e2e: $tsk"
