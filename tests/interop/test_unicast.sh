@@ -140,6 +140,23 @@ grep -Eq "no +$m3_id-1 +10\.213\.30\.5 +HAVE_ANN +248 " <<<"$t3" ||
 	hv_fail "hvptpd: no HAVE_ANN entry for $m3_id-1: $t3"
 grep -Eq "yes +$m1_id-1 +10\.213\.30\.1 +HAVE_SYDY " <<<"$t2" ||
 	hv_fail "ptp4l 4.4's table does not show hvptpd's master selected: $t2"
+# ... and hvptpctl's decoding of it (--json)
+HVPTPCTL=${HVPTPCTL:-$(dirname "$HVPTPD")/hvptpctl}
+if [ -x "$HVPTPCTL" ]; then
+	j=$(timeout 20 ip netns exec "$(hv_ns c3)" "$HVPTPCTL" -s "$(hv_uds c3)" \
+		--json get UNICAST_MASTER_TABLE_NP 2>&1) ||
+		hv_fail "hvptpctl get UNICAST_MASTER_TABLE_NP: $j"
+	ctl_note=$(python3 -c '
+import json, sys
+d = json.loads(sys.stdin.read())
+e = d["responses"][0]["data"]["unicast_masters"]
+print(" ".join("%s:%s:%s" % (x["address"]["address"], x["state_name"],
+      "selected" if x["selected"] else "-") for x in e))' <<<"$j") ||
+		hv_fail "hvptpctl --json: not the table: $j"
+	[ "$ctl_note" = "10.213.30.4:HAVE_SYDY:selected 10.213.30.5:HAVE_ANN:-" ] ||
+		hv_fail "hvptpctl: $ctl_note"
+	hv_info "hvptpctl get UNICAST_MASTER_TABLE_NP: $ctl_note"
+fi
 
 # ptp4l as the client: offsetFromMaster by pmc.
 poll_offsets() {
