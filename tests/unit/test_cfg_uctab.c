@@ -40,8 +40,8 @@ static int teardown_cfg(void **state)
 static void test_unicast_table(void **state)
 {
 	const struct cfg_uc_table *t;
-	const struct sockaddr_in *sin;
-	const struct sockaddr_ll *sll;
+	struct sockaddr_in sin;
+	struct sockaddr_ll sll;
 	struct cfg_error err;
 	int warnings = 0;
 	struct cfg *c = cfg_create();
@@ -77,19 +77,19 @@ static void test_unicast_table(void **state)
 	assert_int_equal(t->addr_line[1], 6);
 	assert_int_equal(t->transport[0], CFG_NT_UDPV4);
 	assert_int_equal(t->addr[0].len, sizeof(struct sockaddr_in));
-	sin = (const struct sockaddr_in *)t->addr[0].data;
-	assert_int_equal(sin->sin_family, AF_INET);
-	assert_int_equal(sin->sin_port, 0);
-	assert_memory_equal(&sin->sin_addr, "\xC0\xA8\x01\x0B", 4);
+	memcpy(&sin, t->addr[0].data, sizeof(sin)); /* data is unaligned */
+	assert_int_equal(sin.sin_family, AF_INET);
+	assert_int_equal(sin.sin_port, 0);
+	assert_memory_equal(&sin.sin_addr, "\xC0\xA8\x01\x0B", 4);
 	t = cfg_uc_table_find(c, 2);
 	assert_non_null(t);
 	assert_int_equal(t->log_query_interval, 0);
 	assert_string_equal(t->peer_address, "10.0.0.1");
 	assert_int_equal(t->transport[0], CFG_NT_L2);
-	sll = (const struct sockaddr_ll *)t->addr[0].data;
-	assert_int_equal(sll->sll_family, AF_PACKET);
-	assert_int_equal(sll->sll_halen, 6);
-	assert_memory_equal(sll->sll_addr, "\x00\x11\x22\x33\x44\x05", 6);
+	memcpy(&sll, t->addr[0].data, sizeof(sll));
+	assert_int_equal(sll.sll_family, AF_PACKET);
+	assert_int_equal(sll.sll_halen, 6);
+	assert_memory_equal(sll.sll_addr, "\x00\x11\x22\x33\x44\x05", 6);
 	assert_int_equal(t->transport[1], CFG_NT_UDPV6);
 	assert_int_equal(t->addr[1].len, sizeof(struct sockaddr_in6));
 	assert_null(cfg_uc_table_find(c, 3));
