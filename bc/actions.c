@@ -52,8 +52,7 @@ bool act_room_for_port(const struct bc_actions *out)
 	       out->arena_used + 1024 <= sizeof(out->arena);
 }
 
-void act_timer_arm(struct bc_actions *out, int port, enum bc_timer t,
-		   int64_t at_ns)
+void act_timer_arm(struct bc_actions *out, int port, int t, int64_t at_ns)
 {
 	struct bc_action *a = act_new(out, BC_ACT_TIMER_ARM, port);
 
@@ -63,7 +62,7 @@ void act_timer_arm(struct bc_actions *out, int port, enum bc_timer t,
 	}
 }
 
-void act_timer_stop(struct bc_actions *out, int port, enum bc_timer t)
+void act_timer_stop(struct bc_actions *out, int port, int t)
 {
 	struct bc_action *a = act_new(out, BC_ACT_TIMER_STOP, port);
 
@@ -114,6 +113,8 @@ const char *bc_timer_name(enum bc_timer t)
 		[BC_TMR_QUALIFICATION] = "qualification",
 		[BC_TMR_FAULT_RESET] = "fault_reset",
 		[BC_TMR_TX_TS] = "tx_timestamp",
+		[BC_TMR_UC_QUERY] = "unicast_query",
+		[BC_TMR_UC_EXPIRE] = "unicast_expire",
 	};
 
 	return (unsigned)t < BC_TMR_COUNT ? names[t] : "?";

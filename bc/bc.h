@@ -31,6 +31,7 @@
 #define BC_MAX_PORTS 1024 /* ports one clock can hold (max_ports) */
 #define BC_PORT_NAME_LEN 32
 #define BC_MAX_CLOCKS 16 /* clocks of the host the ports are stamped by */
+#define BC_MAX_PEERS 16 /* unicast peers one port can hold (timer slots) */
 
 /* ---- configuration (filled by the program from config/) ---- */
 
@@ -127,6 +128,24 @@ struct bc_port_cfg {
 	 * -1 none; the key id sent messages carry */
 	int16_t spp;
 	uint32_t active_key_id;
+	/* unicast (IEEE 1588-2019 16.1, bc/unicast.c): the masters of the
+	 * port's unicast master table, asked for service; clients granted
+	 * service (unicast_listen) share the BC_MAX_PEERS peer slots */
+	uint32_t uc_table_id; /* unicast_master_table, 0: none */
+	uint8_t uc_nmasters;
+	struct bc_addr uc_master[BC_MAX_PEERS];
+	/* the same as a PortAddress (7.5.2.6) for UNICAST_MASTER_TABLE_NP:
+	 * networkProtocol (1 UDPv4, 2 UDPv6, 3 IEEE 802.3) and octets */
+	struct bc_port_address {
+		uint16_t protocol;
+		uint8_t len;
+		uint8_t octets[16];
+	} uc_master_paddr[BC_MAX_PEERS];
+	int8_t uc_log_query_interval; /* logQueryInterval */
+	uint32_t uc_req_duration; /* unicast_req_duration, s */
+	bool unicast_listen;
+	bool hybrid_e2e; /* Delay_Req by unicast to the master */
+	bool inhibit_multicast_service; /* with unicast_listen */
 };
 
 /* An entry of the acceptable master table (IEEE 1588-2019 17.5,
@@ -195,9 +214,41 @@ enum bc_timer {
 	BC_TMR_QUALIFICATION,
 	BC_TMR_FAULT_RESET,
 	BC_TMR_TX_TS, /* an event message's TX timestamp is late */
+	BC_TMR_UC_QUERY, /* a unicast master's: ask or renew (client) */
+	BC_TMR_UC_EXPIRE, /* a unicast client's grant ends (server) */
 	BC_TMR_COUNT
 };
+/* The name of a timer kind ("?" for anything else). */
 const char *bc_timer_name(enum bc_timer t);
+
+/*
+ * A timer is named by (port, slot, kind).  Slot 0 holds the port's own
+ * timers; slots 1..BC_MAX_PEERS one unicast peer each (a unicast master
+ * table entry the port asks for service, or a client it grants service
+ * to), so that every peer has its own Announce, Sync and grant timers.
+ * Within a port the timer is one small integer, bc_timer_make(slot,
+ * kind), below BC_TMR_PER_PORT: the program keeps BC_TMR_PER_PORT timers
+ * per port and gives the integer back to bc_port_timer().  Slot 0's
+ * integers are the kinds themselves.  Capacity is fixed: the core never
+ * needs more timers than that.
+ */
+#define BC_TMR_SLOTS (1 + BC_MAX_PEERS)
+#define BC_TMR_PER_PORT (BC_TMR_SLOTS * BC_TMR_COUNT)
+
+static inline int bc_timer_make(int slot, enum bc_timer kind)
+{
+	return slot * BC_TMR_COUNT + (int)kind;
+}
+
+static inline int bc_timer_slot(int timer)
+{
+	return timer / BC_TMR_COUNT;
+}
+
+static inline enum bc_timer bc_timer_kind(int timer)
+{
+	return (enum bc_timer)(timer % BC_TMR_COUNT);
+}
 
 enum bc_action_type {
 	BC_ACT_SEND_EVENT, /* send on the event port; TX timestamp wanted,
@@ -279,7 +330,7 @@ struct bc_action {
 			uint8_t msg_type;
 		} send;
 		struct {
-			enum bc_timer timer;
+			int timer; /* bc_timer_make(slot, kind) */
 			int64_t at_ns; /* absolute, monotonic */
 		} timer;
 		struct bc_sample sample;
@@ -351,6 +402,13 @@ struct bc_port_counters {
 				     before the next one */
 	uint64_t pdelay_multiple; /* Pdelay_Req answered by several
 				     responders */
+	/* unicast negotiation (bc/unicast.c) */
+	uint64_t uc_granted; /* grants received (client) */
+	uint64_t uc_denied; /* denials received (client) */
+	uint64_t uc_grants_given; /* grants sent (server) */
+	uint64_t uc_refused; /* requests refused: bad or table full */
+	uint64_t uc_expired; /* clients' grants that ran out */
+	uint64_t uc_cancels; /* CANCEL received */
 };
 
 struct bc_clock_counters {
@@ -430,7 +488,9 @@ int bc_port_rx(struct bc *bc, int port, const uint8_t *buf, size_t len,
 	       struct bc_actions *out);
 int bc_port_tx_ts(struct bc *bc, int port, uint32_t token, tmv_t tx_ts,
 		  int64_t now, struct bc_actions *out);
-int bc_port_timer(struct bc *bc, int port, enum bc_timer timer, int64_t now,
+/* A timer armed by a TIMER_ARM action expired: timer as in the action
+ * (bc_timer_make(slot, kind)). */
+int bc_port_timer(struct bc *bc, int port, int timer, int64_t now,
 		  struct bc_actions *out);
 int bc_port_link(struct bc *bc, int port, bool up, int64_t now,
 		 struct bc_actions *out);

@@ -525,12 +525,17 @@ int bc_port_tx_ts(struct bc *bc, int port, uint32_t token, tmv_t tx_ts,
 	return p ? port_tx_ts(p, token, tx_ts, now, out) : -EINVAL;
 }
 
-int bc_port_timer(struct bc *bc, int port, enum bc_timer timer, int64_t now,
+int bc_port_timer(struct bc *bc, int port, int timer, int64_t now,
 		  struct bc_actions *out)
 {
 	struct port *p = get_port(bc, port);
 
-	return p ? port_timer(p, timer, now, out) : -EINVAL;
+	if (!p || timer < 0 || timer >= BC_TMR_PER_PORT)
+		return -EINVAL;
+	if (bc_timer_slot(timer) == 0)
+		return port_timer(p, bc_timer_kind(timer), now, out);
+	return port_peer_timer(p, bc_timer_slot(timer) - 1,
+			       bc_timer_kind(timer), now, out);
 }
 
 int bc_port_link(struct bc *bc, int port, bool up, int64_t now,

@@ -146,13 +146,18 @@ static void delay_req_track(struct delay_state *d, uint16_t seq)
 
 int e2e_send_req(struct port *p, int64_t now, struct bc_actions *o)
 {
+	struct bc_addr addr;
+	enum bc_dest dest;
 	struct ptp_msg m;
 	int err;
 
 	if (p->cfg.inhibit_delay_req || p->ds.delay_mechanism != DM_E2E)
 		return -EOPNOTSUPP;
 	port_header(p, &m, PTP_MSG_DELAY_REQ, p->seq_delay_req++, 0x7F);
-	err = port_send(p, &m, true, BC_DEST_PRIMARY, NULL, now, o);
+	/* the group, or the master by unicast (hybrid_e2e, a unicast
+	 * client) */
+	dest = uc_delay_req_dest(p, &addr);
+	err = port_send(p, &m, true, dest, &addr, now, o);
 	if (err < 0)
 		return err;
 	delay_req_track(&p->delay, m.hdr.sequence_id);

@@ -23,6 +23,7 @@
 
 struct pending_tx {
 	bool used;
+	int8_t peer; /* unicast peer it went to, -1: the group */
 	uint32_t token;
 	uint8_t msg_type;
 	uint16_t seq;
@@ -138,6 +139,29 @@ struct pdelay_state {
 	struct pdelay_answer ans[PDELAY_MAX_ANSWERS];
 };
 
+/* A unicast peer (bc/unicast.c): a master of the unicast master table
+ * (asked for service, the states of ptp4l's unicast_fsm) or a client
+ * granted service. */
+enum uc_role { UC_FREE = 0, UC_MASTER, UC_CLIENT };
+enum uc_state { UC_WAIT, UC_HAVE_ANN, UC_NEED_SYDY, UC_HAVE_SYDY };
+enum { UC_SVC_ANNOUNCE, UC_SVC_SYNC, UC_SVC_COUNT };
+struct uc_peer {
+	enum uc_role role;
+	struct bc_addr addr;
+	struct port_identity pid; /* heard from it; all ones before */
+	/* UC_MASTER */
+	enum uc_state state;
+	uint16_t granted; /* bit per messageType */
+	int64_t renew_at; /* 0: not due */
+	/* UC_CLIENT: what it was granted, until when */
+	bool serve[UC_SVC_COUNT];
+	int8_t log_period[UC_SVC_COUNT];
+	int64_t expire_at[UC_SVC_COUNT];
+	uint16_t seq[UC_SVC_COUNT];
+	uint32_t timers_armed; /* bit per enum bc_timer */
+	int64_t timer_at[BC_TMR_COUNT];
+};
+
 struct port {
 	struct bc *bc;
 	int index; /* 0-based; portNumber = index + 1 */
@@ -162,6 +186,10 @@ struct port {
 	struct delay_state delay;
 	struct pdelay_state pdelay;
 	int8_t master_log_sync_interval;
+	/* unicast peers: the table's masters first (cfg.uc_nmasters), then
+	 * the clients granted service */
+	struct uc_peer uc[BC_MAX_PEERS];
+	uint16_t seq_signaling;
 	/* rate-limited drop logging */
 	struct cm_ratelimit drop_rl;
 	/* the NetSync Monitor being answered (bc/nsm.c) */
@@ -313,9 +341,9 @@ bool port_as_capable(const struct port *p);
 int act_send(struct bc_actions *out, int port, bool event, enum bc_dest dest,
 	     const struct bc_addr *addr, const uint8_t *buf, size_t len,
 	     uint32_t token, uint8_t msg_type);
-void act_timer_arm(struct bc_actions *out, int port, enum bc_timer t,
-		   int64_t at_ns);
-void act_timer_stop(struct bc_actions *out, int port, enum bc_timer t);
+/* t: bc_timer_make(slot, kind) */
+void act_timer_arm(struct bc_actions *out, int port, int t, int64_t at_ns);
+void act_timer_stop(struct bc_actions *out, int port, int t);
 void act_sample(struct bc_actions *out, int port, const struct bc_sample *s);
 void act_state(struct bc_actions *out, int port, enum port_state from,
 	       enum port_state to, enum bc_event ev);
@@ -378,8 +406,12 @@ int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
 	      const struct bc_addr *addr, int64_t now, struct bc_actions *out);
 void port_header(struct port *p, struct ptp_msg *m, unsigned type,
 		 uint16_t seq, int8_t log_interval);
-uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
+/* peer: the unicast peer the message goes to, -1 for the group */
+uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq, int peer,
 		       int64_t now, struct bc_actions *out);
+/* Send m by unicast to the port's unicast peer `peer` (bc/unicast.c). */
+int port_send_peer(struct port *p, struct ptp_msg *m, bool event, int peer,
+		   int64_t now, struct bc_actions *out);
 int64_t port_random_delay_req_ns(struct port *p);
 /* A new state group: the TX timestamps awaited are forgotten, but for
  * the peer delay's in an active state. */
@@ -398,9 +430,14 @@ bool port_leap_ambiguous(const struct port *p, tmv_t local);
 
 /* master side (bc/port_master.c) */
 void master_send_announce(struct port *p, int64_t now, struct bc_actions *o);
-void master_send_sync(struct port *p, int64_t now, struct bc_actions *o);
-void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
-		       struct bc_actions *out);
+/* peer: a unicast client granted the service (bc/unicast.c), -1: the
+ * group */
+void master_send_announce_to(struct port *p, int peer, int64_t now,
+			     struct bc_actions *o);
+void master_send_sync(struct port *p, int peer, int64_t now,
+		      struct bc_actions *o);
+void master_sync_tx_ts(struct port *p, int peer, uint16_t seq, tmv_t ts,
+		       int64_t now, struct bc_actions *out);
 enum bc_drop master_rx_delay_req(struct port *p, const struct ptp_msg *m,
 				 tmv_t rx_ts, const struct bc_addr *src,
 				 int64_t now, struct bc_actions *out);
@@ -434,6 +471,31 @@ void power_announce_tlv(const struct port *p, struct ptp_msg *m,
 			struct wire_writer *scratch);
 /* PORT_SERVICE_STATS_NP: count a timer that expired (bc/mgmt_parity.c). */
 void mgmt_count_timer(struct port *p, enum bc_timer t);
+
+/* ---- unicast negotiation (bc/unicast.c) ---- */
+/* The peers from the port's configuration (at init and reconfigure). */
+void uc_init(struct port *p);
+enum bc_drop uc_rx_signaling(struct port *p, const struct ptp_msg *m,
+			     tmv_t rx_ts, const struct bc_addr *src,
+			     int64_t now, struct bc_actions *out);
+/* A port with a unicast master table takes Announce from its masters
+ * only; any other port from anyone. */
+bool uc_announce_ok(const struct port *p, const struct bc_addr *src);
+/* unicast_listen with inhibit_multicast_service: no multicast Announce
+ * and Sync. */
+bool uc_multicast_inhibited(const struct port *p);
+/* The port entered state `st` (or got a new parent): start or stop the
+ * peers' timers, select the master asked for Sync. */
+void uc_port_state(struct port *p, int64_t now, struct bc_actions *out);
+/* Where a Delay_Req goes: the master by unicast (hybrid_e2e, a unicast
+ * client) or the group. */
+enum bc_dest uc_delay_req_dest(const struct port *p, struct bc_addr *addr);
+/* UNICAST_MASTER_TABLE_NP's dataField. */
+void mgmt_get_uc_master_table_np(const struct bc *bc, int port,
+				 struct wire_writer *w);
+/* A timer of the port's unicast peer `peer` (slot peer + 1) expired. */
+int port_peer_timer(struct port *p, int peer, enum bc_timer t, int64_t now,
+		    struct bc_actions *out);
 
 /* ---- clock (bc/clock.c, bc/clock_sd.c) ---- */
 /* The data set comparison the clock runs: 9.3.4's or G.8275.x's. */

@@ -51,6 +51,7 @@ void port_init(struct port *p, struct bc *bc, int index,
 	fm_init(&p->fm, bc->cfg.foreign_master_threshold,
 		bc->cfg.foreign_master_window, bc->fm_seen, (uint16_t)index);
 	port_delay_filter_init(p);
+	uc_init(p);
 	p->drop_rl.interval_ns = 10 * NS_PER_SEC;
 	srclimit_init(&p->delay_req_limit, cfg->delay_req_rate,
 		      cfg->delay_req_burst, bc->cfg.rng_seed ^ (uint64_t)index);
@@ -126,7 +127,7 @@ static const struct rx_entry rx_table[PTP_MSG_TYPE_COUNT] = {
 					    DM_P2P },
 	[PTP_MSG_ANNOUNCE] = { clock_rx_announce, RX_ANY, 0 },
 	[PTP_MSG_MANAGEMENT] = { mgmt_port_rx, RX_ANY, 0 },
-	/* Signaling: unicast negotiation is not implemented yet */
+	[PTP_MSG_SIGNALING] = { uc_rx_signaling, RX_ANY, 0 },
 };
 
 static enum bc_drop rx_dispatch(struct port *p, const struct ptp_msg *m,
@@ -145,6 +146,9 @@ static enum bc_drop rx_dispatch(struct port *p, const struct ptp_msg *m,
 	     m->hdr.msg_type == PTP_MSG_SYNC) &&
 	    !port_as_capable(p))
 		return BC_DROP_NOT_AS_CAPABLE;
+	/* a port with a unicast master table listens to its masters only */
+	if (m->hdr.msg_type == PTP_MSG_ANNOUNCE && !uc_announce_ok(p, src))
+		return BC_DROP_NOT_FOR_US;
 	if (e->need == RX_SLAVE && !port_is_slave(p))
 		return BC_DROP_WRONG_STATE;
 	if (e->need == RX_MASTER && p->ds.port_state != PS_MASTER)
@@ -245,8 +249,9 @@ static bool port_one_step_msg(const struct ptp_msg *m)
 	       !(m->hdr.flags & PTP_FLAG_TWO_STEP);
 }
 
-int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
-	      const struct bc_addr *addr, int64_t now, struct bc_actions *out)
+static int port_send_any(struct port *p, struct ptp_msg *m, bool event,
+			 enum bc_dest dest, const struct bc_addr *addr,
+			 int peer, int64_t now, struct bc_actions *out)
 {
 	uint8_t buf[PTP_MAX_MSG_LEN];
 	uint32_t token = 0;
@@ -261,13 +266,28 @@ int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
 		return len;
 	if (event && !port_one_step_msg(m))
 		token = port_pend_add(p, m->hdr.msg_type, m->hdr.sequence_id,
-				      now, out);
+				      peer, now, out);
 	err = act_send(out, p->index, event, dest, addr, buf, (size_t)len,
 		       token, m->hdr.msg_type);
 	if (err)
 		return err;
 	p->cnt.tx[m->hdr.msg_type]++;
 	return 0;
+}
+
+int port_send(struct port *p, struct ptp_msg *m, bool event, enum bc_dest dest,
+	      const struct bc_addr *addr, int64_t now, struct bc_actions *out)
+{
+	return port_send_any(p, m, event, dest, addr, -1, now, out);
+}
+
+int port_send_peer(struct port *p, struct ptp_msg *m, bool event, int peer,
+		   int64_t now, struct bc_actions *out)
+{
+	if (peer < 0 || peer >= BC_MAX_PEERS || p->uc[peer].role == UC_FREE)
+		return -EINVAL;
+	return port_send_any(p, m, event, BC_DEST_UNICAST, &p->uc[peer].addr,
+			     peer, now, out);
 }
 
 /* ---- TX timestamps ---- */
@@ -286,7 +306,7 @@ static void pend_rearm(struct port *p, struct bc_actions *out)
 		port_timer_arm(p, BC_TMR_TX_TS, first, out);
 }
 
-uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
+uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq, int peer,
 		       int64_t now, struct bc_actions *out)
 {
 	struct pending_tx *slot = &p->pend[0];
@@ -308,6 +328,7 @@ uint32_t port_pend_add(struct port *p, uint8_t type, uint16_t seq,
 	slot->msg_type = type;
 	slot->seq = seq;
 	slot->nsm = false;
+	slot->peer = (int8_t)peer;
 	slot->deadline_ns = now + p->bc->cfg.tx_timestamp_timeout_ns;
 	pend_rearm(p, out);
 	return token;
@@ -349,7 +370,7 @@ int port_tx_ts(struct port *p, uint32_t token, tmv_t ts, int64_t now,
 	if (pt.nsm)
 		nsm_sync_tx_ts(p, pt.seq, ts, now, out);
 	else if (pt.msg_type == PTP_MSG_SYNC && p->ds.port_state == PS_MASTER)
-		master_sync_tx_ts(p, pt.seq, ts, now, out);
+		master_sync_tx_ts(p, pt.peer, pt.seq, ts, now, out);
 	else
 		port_delay_ops(p)->tx_ts(p, pt.msg_type, pt.seq, ts, now, out);
 	return 0;
@@ -448,13 +469,15 @@ int port_timer(struct port *p, enum bc_timer t, int64_t now,
 		iv = tmv_log_interval_ns(p->ds.log_announce_interval);
 		port_timer_arm(p, t, next_deadline(p->timer_at[t], iv, now),
 			       out);
-		master_send_announce(p, now, out);
+		if (!uc_multicast_inhibited(p))
+			master_send_announce(p, now, out);
 		break;
 	case BC_TMR_SYNC_TX:
 		iv = tmv_log_interval_ns(p->ds.log_sync_interval);
 		port_timer_arm(p, t, next_deadline(p->timer_at[t], iv, now),
 			       out);
-		master_send_sync(p, now, out);
+		if (!uc_multicast_inhibited(p))
+			master_send_sync(p, -1, now, out);
 		break;
 	case BC_TMR_DELAY_REQ_TX:
 	case BC_TMR_PDELAY_REQ_TX:

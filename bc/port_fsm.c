@@ -228,8 +228,10 @@ void port_enter_state(struct port *p, enum port_state st, int64_t now,
 	enum state_group to = state_group(st);
 
 	p->ds.port_state = st;
-	if (from == to)
+	if (from == to) {
+		uc_port_state(p, now, out);
 		return;
+	}
 	/* the peer delay runs on, in every active state */
 	for (int t = 0; t < BC_TMR_COUNT; t++) {
 		if (t != BC_TMR_PDELAY_REQ_TX || !port_is_active(p))
@@ -247,6 +249,7 @@ void port_enter_state(struct port *p, enum port_state st, int64_t now,
 	}
 	arm_group(p, to, now, out);
 	port_delay_ops(p)->enter_state(p, now, out);
+	uc_port_state(p, now, out);
 }
 
 void port_change_state(struct port *p, enum port_state to, enum bc_event ev,

@@ -28,6 +28,12 @@ static void announce_path_trace(struct port *p, struct ptp_msg *m,
 
 void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
 {
+	master_send_announce_to(p, -1, now, o);
+}
+
+void master_send_announce_to(struct port *p, int peer, int64_t now,
+			     struct bc_actions *o)
+{
 	const struct bc *bc = p->bc;
 	uint8_t path[(PTP_MAX_PATH_TRACE + 1) * 8], extra[256];
 	struct wire_writer scratch, ext;
@@ -36,8 +42,13 @@ void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
 
 	if (p->cfg.inhibit_announce || !port_as_capable(p))
 		return;
-	port_header(p, &m, PTP_MSG_ANNOUNCE, p->seq_announce++,
-		    p->ds.log_announce_interval);
+	if (peer < 0)
+		port_header(p, &m, PTP_MSG_ANNOUNCE, p->seq_announce++,
+			    p->ds.log_announce_interval);
+	else
+		port_header(p, &m, PTP_MSG_ANNOUNCE,
+			    p->uc[peer].seq[UC_SVC_ANNOUNCE]++,
+			    p->uc[peer].log_period[UC_SVC_ANNOUNCE]);
 	m.hdr.flags = mgmt_announce_flags(bc);
 	a = &m.body.announce;
 	a->current_utc_offset = bc->tp.current_utc_offset;
@@ -55,27 +66,36 @@ void master_send_announce(struct port *p, int64_t now, struct bc_actions *o)
 	wire_writer_init(&ext, extra, sizeof(extra));
 	power_announce_tlv(p, &m, &ext);
 	mgmt_announce_tz(bc, &m, &ext);
-	if (port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, o) < 0)
+	if ((peer < 0 ? port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, o)
+		      : port_send_peer(p, &m, false, peer, now, o)) < 0)
 		clock_log_port(p, CM_LOG_WARNING, "announce did not fit");
 }
 
-void master_send_sync(struct port *p, int64_t now, struct bc_actions *o)
+/* A unicast Sync and its Follow_Up carry logMessageInterval 0x7F
+ * (13.3.2.11, Table 42), as ptp4l's. */
+void master_send_sync(struct port *p, int peer, int64_t now,
+		      struct bc_actions *o)
 {
 	struct ptp_msg m;
 
 	if (!port_as_capable(p))
 		return; /* 802.1AS: no Sync on a port not asCapable */
-	port_header(p, &m, PTP_MSG_SYNC, p->seq_sync++,
-		    p->ds.log_sync_interval);
+	if (peer < 0)
+		port_header(p, &m, PTP_MSG_SYNC, p->seq_sync++,
+			    p->ds.log_sync_interval);
+	else
+		port_header(p, &m, PTP_MSG_SYNC, p->uc[peer].seq[UC_SVC_SYNC]++,
+			    0x7F);
 	/* one-step: originTimestamp is the transport's to fill at egress */
 	if (!p->cfg.one_step && !p->cfg.p2p_one_step)
 		m.hdr.flags |= PTP_FLAG_TWO_STEP;
-	if (port_send(p, &m, true, BC_DEST_PRIMARY, NULL, now, o) < 0)
+	if ((peer < 0 ? port_send(p, &m, true, BC_DEST_PRIMARY, NULL, now, o)
+		      : port_send_peer(p, &m, true, peer, now, o)) < 0)
 		clock_log_port(p, CM_LOG_WARNING, "sync did not fit");
 }
 
-void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
-		       struct bc_actions *out)
+void master_sync_tx_ts(struct port *p, int peer, uint16_t seq, tmv_t ts,
+		       int64_t now, struct bc_actions *out)
 {
 	static const struct ptp_follow_up_info fui;
 	uint8_t info[PTP_FUP_INFO_LEN];
@@ -86,7 +106,8 @@ void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
 	 * and a Sync without its Follow_Up is dropped by the slaves */
 	if (port_leap_ambiguous(p, ts))
 		return;
-	port_header(p, &m, PTP_MSG_FOLLOW_UP, seq, p->ds.log_sync_interval);
+	port_header(p, &m, PTP_MSG_FOLLOW_UP, seq,
+		    peer < 0 ? p->ds.log_sync_interval : 0x7F);
 	m.body.follow_up.precise_origin_timestamp =
 		tmv_to_ptp_timestamp(port_to_wire(p, ts));
 	/* 802.1AS: the Follow_Up information, all zero as ptp4l sends it
@@ -94,7 +115,10 @@ void master_sync_tx_ts(struct port *p, uint16_t seq, tmv_t ts, int64_t now,
 	wire_writer_init(&scratch, info, sizeof(info));
 	if (p->cfg.follow_up_info)
 		tlv_put_follow_up_info(&m, &scratch, &fui);
-	port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, out);
+	if (peer < 0)
+		port_send(p, &m, false, BC_DEST_PRIMARY, NULL, now, out);
+	else if (p->uc[peer].role == UC_CLIENT)
+		port_send_peer(p, &m, false, peer, now, out);
 }
 
 /*
@@ -129,6 +153,8 @@ enum bc_drop master_rx_delay_req(struct port *p, const struct ptp_msg *req,
 	t4 = tmv_sub(rx_ts, tmv_from_ns(p->cfg.ingress_latency_ns));
 	port_header(p, &m, PTP_MSG_DELAY_RESP, req->hdr.sequence_id,
 		    p->ds.log_min_delay_req_interval);
+	if (req->hdr.flags & PTP_FLAG_UNICAST)
+		m.hdr.log_msg_interval = 0x7F; /* Table 42, as ptp4l */
 	m.hdr.correction = req->hdr.correction;
 	m.body.delay_resp.receive_timestamp =
 		tmv_to_ptp_timestamp(port_to_wire(p, t4));

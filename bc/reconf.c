@@ -129,7 +129,23 @@ void bc_port_cfg_take_live(struct bc_port_cfg *to,
 	to->active_key_id = from->active_key_id;
 }
 
-_Static_assert(sizeof(struct bc_port_cfg) == 176,
+/* The unicast settings (none is live: a change reopens the port). */
+static bool uc_cfg_same(const struct bc_port_cfg *o,
+			const struct bc_port_cfg *n)
+{
+	return o->uc_table_id == n->uc_table_id &&
+	       o->uc_nmasters == n->uc_nmasters &&
+	       !memcmp(o->uc_master, n->uc_master, sizeof(o->uc_master)) &&
+	       !memcmp(o->uc_master_paddr, n->uc_master_paddr,
+		       sizeof(o->uc_master_paddr)) &&
+	       o->uc_log_query_interval == n->uc_log_query_interval &&
+	       o->uc_req_duration == n->uc_req_duration &&
+	       o->unicast_listen == n->unicast_listen &&
+	       o->hybrid_e2e == n->hybrid_e2e &&
+	       o->inhibit_multicast_service == n->inhibit_multicast_service;
+}
+
+_Static_assert(sizeof(struct bc_port_cfg) == 1024,
 	       "bc_port_cfg changed: is the new field live (reconf.c)?");
 static bool port_only_live(const struct bc_port_cfg *o,
 			   const struct bc_port_cfg *n)
@@ -153,7 +169,8 @@ static bool port_only_live(const struct bc_port_cfg *o,
 	       o->transport_specific == n->transport_specific &&
 	       o->delay_req_rate == n->delay_req_rate &&
 	       o->delay_req_burst == n->delay_req_burst &&
-	       o->mgmt_rate == n->mgmt_rate && o->mgmt_burst == n->mgmt_burst;
+	       o->mgmt_rate == n->mgmt_rate && o->mgmt_burst == n->mgmt_burst &&
+	       uc_cfg_same(o, n);
 }
 
 /* A timer of the current state that runs at an interval that changed:

@@ -337,3 +337,72 @@ int tlv_put_management_error(struct ptp_msg *m, struct wire_writer *scratch,
 	wire_put_zeros(scratch, 4);
 	return tlv_value_end(m, TLV_MANAGEMENT_ERROR_STATUS, scratch, start);
 }
+
+/* --- unicast negotiation (16.1.4) ---------------------------------------- */
+
+/* The value length of each of the four TLVs, 0 for another type. */
+static uint16_t tlv_uc_len(uint16_t type)
+{
+	switch (type) {
+	case TLV_REQUEST_UNICAST_TRANSMISSION:
+		return 6;
+	case TLV_GRANT_UNICAST_TRANSMISSION:
+		return 8;
+	case TLV_CANCEL_UNICAST_TRANSMISSION:
+	case TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION:
+		return 2;
+	default:
+		return 0;
+	}
+}
+
+int tlv_put_uc(struct ptp_msg *m, struct wire_writer *scratch,
+	       const struct tlv_uc *u)
+{
+	uint16_t len = tlv_uc_len(u->type);
+	size_t start = tlv_value_begin(scratch);
+	uint8_t first = (uint8_t)(u->msg_type << 4);
+
+	if (!len || u->msg_type > 0xF)
+		return -EINVAL;
+	if (len == 2) /* cancel, acknowledge: flags in the low nibble */
+		first |= u->flags & 0x0F;
+	wire_put_u8(scratch, first);
+	if (len == 2) {
+		wire_put_u8(scratch, 0);
+		return tlv_value_end(m, u->type, scratch, start);
+	}
+	wire_put_u8(scratch, (uint8_t)u->log_period);
+	wire_put_u32(scratch, u->duration);
+	if (len == 8) {
+		wire_put_u8(scratch, 0);
+		wire_put_u8(scratch, u->flags);
+	}
+	return tlv_value_end(m, u->type, scratch, start);
+}
+
+int tlv_get_uc(const struct ptp_tlv *t, struct tlv_uc *u)
+{
+	uint16_t len = tlv_uc_len(t->type);
+	struct wire_reader r;
+	uint8_t first;
+
+	memset(u, 0, sizeof(*u));
+	if (!len || t->length != len || !t->value)
+		return -EBADMSG;
+	wire_reader_init(&r, t->value, t->length);
+	u->type = t->type;
+	first = wire_get_u8(&r);
+	u->msg_type = first >> 4;
+	if (len == 2) {
+		u->flags = first & 0x0F;
+		return 0;
+	}
+	u->log_period = (int8_t)wire_get_u8(&r);
+	u->duration = wire_get_u32(&r);
+	if (len == 8) {
+		wire_get_u8(&r);
+		u->flags = wire_get_u8(&r);
+	}
+	return wire_reader_ok(&r) ? 0 : -EBADMSG;
+}

@@ -123,4 +123,26 @@ int tlv_put_management(struct ptp_msg *m, struct wire_writer *scratch,
 int tlv_put_management_error(struct ptp_msg *m, struct wire_writer *scratch,
 			     uint16_t error_id, uint16_t management_id);
 
+/*
+ * Unicast negotiation (IEEE 1588-2019 16.1.4): REQUEST (messageType,
+ * logInterMessagePeriod, durationField), GRANT (the same and the renewal
+ * invited flag R), CANCEL and ACKNOWLEDGE_CANCEL (messageType and the
+ * maintainRequest / maintainGrant flags), in one struct.
+ */
+#define TLV_UC_GRANT_RENEWAL_INVITED 0x01 /* GRANT flags: R */
+#define TLV_UC_CANCEL_MAINTAIN_REQUEST 0x01 /* CANCEL/ACK flags */
+#define TLV_UC_CANCEL_MAINTAIN_GRANT 0x02
+struct tlv_uc {
+	uint16_t type; /* TLV_{REQUEST,GRANT,CANCEL,ACKNOWLEDGE_CANCEL}_... */
+	uint8_t msg_type; /* messageType asked for (4 bits) */
+	int8_t log_period; /* logInterMessagePeriod (REQUEST, GRANT) */
+	uint32_t duration; /* durationField, s (REQUEST, GRANT) */
+	uint8_t flags; /* GRANT: R; CANCEL/ACK: the maintain flags */
+};
+/* Append u as its TLV; -EINVAL for another type, else as tlv_value_end. */
+int tlv_put_uc(struct ptp_msg *m, struct wire_writer *scratch,
+	       const struct tlv_uc *u);
+/* Decode one of the four TLVs (its type and exact length); -EBADMSG. */
+int tlv_get_uc(const struct ptp_tlv *t, struct tlv_uc *u);
+
 #endif

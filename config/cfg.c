@@ -17,7 +17,7 @@
  * to case.  Command-line values are locked: a later [global] line leaves
  * them alone, while a port section may still set its own value, as ptp4l.
  */
-#include "config/cfg.h"
+#include "config/cfg_priv.h"
 
 #include <errno.h>
 #include <float.h>
@@ -29,72 +29,9 @@
 #include <string.h>
 #include <strings.h>
 
-#define CFG_IFNAME_MAX 64
-#define CFG_LINE_MAX 1024
-#define CFG_CMDLINE_FILE "command line"
-#define CFG_PORT_NONE (-2) /* a line checked, not stored */
-
-union cfg_val {
-	long long i; /* CFG_INT, CFG_ENUM */
-	double d; /* CFG_DOUBLE */
-	char *s; /* CFG_STRING, owned, only when set */
-};
-
-struct cfg_slot {
-	union cfg_val v;
-	bool set;
-	bool locked; /* from the command line */
-	uint8_t file; /* where it was set: index into cfg.files + 1, 0 for
-			 the command line */
-	int line;
-};
-
-#define CFG_MAX_FILES 8
-
-struct cfg {
-	int nopts;
-	/* (1 + CFG_MAX_PORTS) rows of nopts slots; row 0 is [global]. */
-	struct cfg_slot *slots;
-	bool *warned; /* "not implemented" already said, per option */
-	char ports[CFG_MAX_PORTS][CFG_IFNAME_MAX];
-	int nports;
-	bool uc_warned;
-	struct cfg_amt amt; /* [acceptable_master_table] */
-	char *files[CFG_MAX_FILES]; /* names of the files parsed */
-	int nfiles;
-	cfg_warn_fn warn;
-	void *warn_ctx;
-};
-
-/* Where a value comes from, for messages. */
-struct cfg_where {
-	const char *file;
-	int line;
-	bool cmdline;
-};
-
-/* SEC_BROKEN: after a malformed section header (or before the first
- * section), lines are checked but not stored. */
-enum cfg_section {
-	SEC_NONE,
-	SEC_GLOBAL,
-	SEC_PORT,
-	SEC_UCTABLE,
-	SEC_AMTABLE,
-	SEC_BROKEN
-};
-
-struct cfg_parser {
-	struct cfg *c;
-	struct cfg_where w;
-	enum cfg_section section;
-	int port;
-};
-
 static struct cfg_error cfg_err_sink;
 
-static __attribute__((format(printf, 4, 5))) int
-cfg_fail(struct cfg_error *err, const struct cfg_where *w, const char *option,
+int cfg_fail(struct cfg_error *err, const struct cfg_where *w, const char *option,
 	 const char *fmt, ...)
 {
 	va_list ap;
@@ -374,6 +311,13 @@ static uint8_t cfg_file_index(struct cfg *c, const char *file)
 	return (uint8_t)(++c->nfiles);
 }
 
+const char *cfg_file_name(struct cfg *c, const char *file)
+{
+	uint8_t i = cfg_file_index(c, file);
+
+	return i ? c->files[i - 1] : NULL;
+}
+
 static int cfg_store(struct cfg *c, int port, const struct cfg_option_info *o,
 		     const union cfg_val *v, const char *text, bool cmdline,
 		     const struct cfg_where *w, struct cfg_error *err)
@@ -630,11 +574,7 @@ static int cfg_parse_section(struct cfg_parser *p, const char *line,
 	}
 	if (!strcasecmp(name, "unicast_master_table")) {
 		p->section = SEC_UCTABLE;
-		if (!p->c->uc_warned) {
-			p->c->uc_warned = true;
-			cfg_warn(p->c, &p->w, "unicast_master_table",
-				 "unicast_master_table is not implemented");
-		}
+		p->uc_table = -1; /* until its table_id */
 		return 0;
 	}
 	if (!strcasecmp(name, "acceptable_master_table")) {
@@ -700,7 +640,7 @@ static int cfg_parse_line(struct cfg_parser *p, const char *text, size_t len,
 		return -EINVAL;
 	}
 	if (p->section == SEC_UCTABLE)
-		return 0; /* unicast tables: accepted, skipped (warned) */
+		return cfg_uc_parse_line(p, line, err);
 	if (p->section == SEC_AMTABLE) {
 		char why[160];
 
@@ -722,6 +662,7 @@ static int cfg_parse(struct cfg *c, const char *file, const char *buf,
 		.w = { .file = file ? file : "(config)" },
 		.section = SEC_NONE,
 		.port = -1,
+		.uc_table = -1,
 	};
 	struct cfg_error e;
 	size_t pos = 0, end;

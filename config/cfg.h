@@ -113,6 +113,30 @@ struct cfg_amt {
 const struct cfg_amt *cfg_amt(const struct cfg *c);
 /* One line of the section into t: 0, or -EINVAL/-ENOSPC with why. */
 int cfg_amt_add_line(struct cfg_amt *t, char *line, char *why, size_t n);
+/* The [unicast_master_table] sections (config/uctab.c).  network_transport
+ * values of the addresses: */
+enum { CFG_NT_UDPV4 = 1, CFG_NT_UDPV6 = 2, CFG_NT_L2 = 3 };
+#define CFG_UC_MAX_TABLES 16
+#define CFG_UC_MAX_ADDRS 16 /* = BC_MAX_PEERS: one peer slot each */
+struct cfg_uc_table {
+	int table_id; /* table_id, 1.. */
+	int log_query_interval; /* logQueryInterval, log2 s */
+	int n; /* addresses */
+	struct bc_addr addr[CFG_UC_MAX_ADDRS]; /* canonical, uctab.c */
+	int transport[CFG_UC_MAX_ADDRS]; /* CFG_NT_* */
+	int addr_line[CFG_UC_MAX_ADDRS];
+	char peer_address[65]; /* peer_address as written, "" if none */
+	int peer_line;
+	const char *file; /* where table_id was read */
+	int line;
+};
+int cfg_uc_table_count(const struct cfg *c);
+const struct cfg_uc_table *cfg_uc_table_at(const struct cfg *c, int i);
+/* The table with this table_id, or NULL. */
+const struct cfg_uc_table *cfg_uc_table_find(const struct cfg *c, int id);
+/* An address in the text form of a table line for transport (CFG_NT_*)
+ * into its canonical struct bc_addr; 0 or -EINVAL. */
+int cfg_uc_addr_parse(int transport, const char *text, struct bc_addr *a);
 
 /* Option table access for docs, --help and tests. */
 enum cfg_type { CFG_INT, CFG_DOUBLE, CFG_STRING, CFG_ENUM };

@@ -407,7 +407,7 @@ static const struct cfg_option_info cfg_options[] = {
 	O_DBL("holdover_limit", GL | OPT_HVPTP, "0", 0.0, 1e15,
 	      "Holdover: nanoseconds of estimated time error after which the "
 	      "clock announces holdover_class_expired (0: never)."),
-	O_INT("hybrid_e2e", P, "0", 0, 1,
+	O_INT("hybrid_e2e", PI, "0", 0, 1,
 	      "Send Delay_Req by unicast to the master while Sync stays "
 	      "multicast."),
 	O_INT("ignore_source_id", PL, "0", 0, 1,
@@ -424,8 +424,9 @@ static const struct cfg_option_info cfg_options[] = {
 	      "automotive)."),
 	O_INT("inhibit_delay_req", PL, "0", 0, 1,
 	      "Do not send Delay_Req messages."),
-	O_INT("inhibit_multicast_service", P, "0", 0, 1,
-	      "Do not provide multicast service when unicast is enabled."),
+	O_INT("inhibit_multicast_service", PI, "0", 0, 1,
+	      "With unicast_listen: send no multicast Announce and Sync "
+	      "(unicast clients only)."),
 	O_INT("initial_delay", G, "0", 0, INT_MAX,
 	      "Initial path delay in nanoseconds used before the first "
 	      "measurement."),
@@ -774,13 +775,16 @@ static const struct cfg_option_info cfg_options[] = {
 	      "Group of the management socket files (empty: the daemon's); "
 	      "with uds_file_mode 0660, its members may use the read-write "
 	      "socket."),
-	O_INT("unicast_listen", P, "0", 0, 1,
-	      "Grant unicast service to clients that request it."),
-	O_INT("unicast_master_table", P, "0", 0, INT_MAX,
-	      "table_id of the [unicast_master_table] this port uses (0: "
-	      "none)."),
-	O_INT("unicast_req_duration", P, "3600", 10, INT_MAX,
-	      "Seconds of unicast service requested from a master."),
+	O_INT("unicast_listen", PI, "0", 0, 1,
+	      "Grant unicast service (Announce, Sync, Delay_Resp) to clients "
+	      "that request it (IEEE 1588-2019 16.1), at most 16 per port; "
+	      "implies hybrid_e2e."),
+	O_INT("unicast_master_table", PI, "0", 0, INT_MAX,
+	      "table_id of the [unicast_master_table] whose masters this port "
+	      "asks for unicast service (0: none); implies hybrid_e2e."),
+	O_INT("unicast_req_duration", PI, "3600", 10, INT_MAX,
+	      "Seconds of unicast service requested from a master (renewed "
+	      "at 3/4 of the granted duration)."),
 	O_INT("use_syslog", GL, "1", 0, 1,
 	      "Log to syslog."),
 	O_STR("user", GI, "",

@@ -32,13 +32,13 @@ int64_t hvd_monotonic_ns(void)
 int hvd_port_timer_id(const struct hvd *d, int port, int timer)
 {
 	if (port < 0)
-		return d->cap * BC_TMR_COUNT + timer;
-	return port * BC_TMR_COUNT + timer;
+		return d->cap * BC_TMR_PER_PORT + timer;
+	return port * BC_TMR_PER_PORT + timer;
 }
 
 int hvd_timer_id(const struct hvd *d, int timer)
 {
-	return d->cap * BC_TMR_COUNT + EXEC_TMR_COUNT + timer;
+	return d->cap * BC_TMR_PER_PORT + EXEC_TMR_COUNT + timer;
 }
 
 /*

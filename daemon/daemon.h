@@ -51,7 +51,7 @@ struct hvd_port {
 	bool link_seen_running; /* IFF_RUNNING seen set at least once */
 };
 
-/* Timer ids: each port's BC_TMR_COUNT, then the executor's
+/* Timer ids: each port's BC_TMR_PER_PORT, then the executor's
  * EXEC_TMR_COUNT, then the daemon's own. */
 enum { HVD_TMR_SUMMARY = 0, HVD_TMR_LINK_POLL, HVD_TMR_COUNT };
 

@@ -458,11 +458,11 @@ static void exec_one(struct exec *ex, const struct bc_actions *acts,
 		break;
 	case BC_ACT_TIMER_ARM:
 		ex->plat.timer_arm(ex->plat.ctx, a->port,
-				   (int)a->u.timer.timer, a->u.timer.at_ns);
+				   a->u.timer.timer, a->u.timer.at_ns);
 		break;
 	case BC_ACT_TIMER_STOP:
 		ex->plat.timer_stop(ex->plat.ctx, a->port,
-				    (int)a->u.timer.timer);
+				    a->u.timer.timer);
 		break;
 	case BC_ACT_SAMPLE:
 		exec_sample(ex, a, now, next);
@@ -559,7 +559,7 @@ int exec_timer(struct exec *ex, int port, int t, int64_t now)
 			exec_time_tick(ex, now);
 		return 0;
 	}
-	EXEC_WRAP(bc_port_timer(ex->bc, port, (enum bc_timer)t, now, &acts));
+	EXEC_WRAP(bc_port_timer(ex->bc, port, t, now, &acts));
 }
 
 int exec_link(struct exec *ex, int port, bool up, int64_t now)

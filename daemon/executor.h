@@ -71,7 +71,7 @@ struct exec_platform {
 	int (*send)(void *ctx, int port, bool event, enum bc_dest dest,
 		    const struct bc_addr *addr, const uint8_t *buf, size_t len,
 		    uint32_t token);
-	/* Timers: a port's (timer is an enum bc_timer) or, with port -1,
+	/* Timers: a port's (timer: bc_timer_make(slot, kind)) or, with port -1,
 	 * the executor's (an enum exec_timer); due timers come back through
 	 * exec_timer() with the same pair. */
 	void (*timer_arm)(void *ctx, int port, int timer, int64_t at_ns);

@@ -4,8 +4,11 @@
  * decision once per turn.
  */
 #include <errno.h>
+#include <linux/if_packet.h>
+#include <netinet/in.h>
 #include <poll.h>
 #include <string.h>
+#include <sys/socket.h>
 
 #include "common/log.h"
 #include "daemon/daemon.h"
@@ -39,14 +42,16 @@ static void txts_before_timeout(struct hvd *d, int port, int64_t now)
 
 static void run_timers(struct hvd *d, int64_t now)
 {
-	int id, n = d->cap * BC_TMR_COUNT;
+	int id, n = d->cap * BC_TMR_PER_PORT;
 
 	while ((id = timerheap_pop_due(&d->th, now)) >= 0) {
 		if (id < n) {
-			if (id % BC_TMR_COUNT == BC_TMR_TX_TS)
-				txts_before_timeout(d, id / BC_TMR_COUNT, now);
-			exec_timer(&d->ex, id / BC_TMR_COUNT,
-				   id % BC_TMR_COUNT, now);
+			int port = id / BC_TMR_PER_PORT;
+			int t = id % BC_TMR_PER_PORT;
+
+			if (t == BC_TMR_TX_TS)
+				txts_before_timeout(d, port, now);
+			exec_timer(&d->ex, port, t, now);
 			continue;
 		}
 		if (id < n + EXEC_TMR_COUNT) {
@@ -99,6 +104,48 @@ static void read_txts(struct hvd *d, int port, int64_t now)
 	exec_tx_ts(&d->ex, port, tt.token, tt.ts, now);
 }
 
+/*
+ * The sender's address as the core compares it: the host, not the socket
+ * (a master's event and general ports differ), in the form
+ * config/uctab.c gives a unicast master table entry.  A source of
+ * another form stays as it is.
+ */
+static void src_canonical(struct bc_addr *a)
+{
+	sa_family_t family;
+	struct sockaddr_ll sll;
+
+	if (a->len < sizeof(family))
+		return;
+	memcpy(&family, a->data, sizeof(family));
+	if (family == AF_INET && a->len == sizeof(struct sockaddr_in)) {
+		struct sockaddr_in sin;
+
+		memcpy(&sin, a->data, sizeof(sin));
+		sin.sin_port = 0;
+		memcpy(a->data, &sin, sizeof(sin));
+	} else if (family == AF_INET6 &&
+		   a->len == sizeof(struct sockaddr_in6)) {
+		struct sockaddr_in6 sin6;
+
+		memcpy(&sin6, a->data, sizeof(sin6));
+		sin6.sin6_port = 0;
+		sin6.sin6_flowinfo = 0;
+		sin6.sin6_scope_id = 0;
+		memcpy(a->data, &sin6, sizeof(sin6));
+	} else if (family == AF_PACKET &&
+		   a->len == sizeof(struct sockaddr_ll)) {
+		struct sockaddr_ll in;
+
+		memcpy(&in, a->data, sizeof(in));
+		memset(&sll, 0, sizeof(sll));
+		sll.sll_family = AF_PACKET;
+		sll.sll_halen = in.sll_halen;
+		memcpy(sll.sll_addr, in.sll_addr, sizeof(sll.sll_addr));
+		memcpy(a->data, &sll, sizeof(sll));
+	}
+}
+
 static void read_rx(struct hvd *d, int port, int channel, int64_t now)
 {
 	struct hvd_port *hp = &d->ports[port];
@@ -120,6 +167,7 @@ static void read_rx(struct hvd *d, int port, int channel, int64_t now)
 	}
 	if (channel == 0 && !rx.have_ts)
 		hp->rx_no_ts++;
+	src_canonical(&rx.src);
 	exec_rx(&d->ex, port, buf, (size_t)n,
 		rx.have_ts ? rx.ts : tmv_from_ns(0), &rx.src, now);
 }

@@ -2,6 +2,8 @@
 #include <arpa/inet.h>
 #include <ctype.h>
 #include <errno.h>
+#include <linux/if_packet.h>
+#include <netinet/in.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -289,6 +291,78 @@ static int port_from_cfg(const struct cfg *c, const char *name,
 	p->delay_auto = dm == 0;
 	p->delay_mechanism = dm == DM_P2P ? DM_P2P : DM_E2E;
 	return rc;
+}
+
+/* A table address (config/uctab.c's canonical sockaddr) as the octets of
+ * a PortAddress (7.5.2.6; networkProtocol = the CFG_NT_* value). */
+static void uc_port_address(int nt, const struct bc_addr *a,
+			    struct bc_port_address *pa)
+{
+	struct sockaddr_in sin;
+	struct sockaddr_in6 sin6;
+	struct sockaddr_ll sll;
+
+	memset(pa, 0, sizeof(*pa));
+	pa->protocol = (uint16_t)nt;
+	if (nt == CFG_NT_UDPV4 && a->len == sizeof(sin)) {
+		memcpy(&sin, a->data, sizeof(sin));
+		pa->len = 4;
+		memcpy(pa->octets, &sin.sin_addr, 4);
+	} else if (nt == CFG_NT_UDPV6 && a->len == sizeof(sin6)) {
+		memcpy(&sin6, a->data, sizeof(sin6));
+		pa->len = 16;
+		memcpy(pa->octets, &sin6.sin6_addr, 16);
+	} else if (nt == CFG_NT_L2 && a->len == sizeof(sll)) {
+		memcpy(&sll, a->data, sizeof(sll));
+		pa->len = 6;
+		memcpy(pa->octets, sll.sll_addr, 6);
+	}
+}
+
+/*
+ * Unicast (IEEE 1588-2019 16.1): the port's unicast master table, by its
+ * table_id, must exist and hold addresses of the port's transport;
+ * peer_address (unicast peer delay) is refused.  As ptp4l, a port with a
+ * table or with unicast_listen sends its Delay_Req by unicast to the
+ * master (hybrid_e2e is set for it).
+ */
+static int uc_from_cfg(const struct cfg *c, const char *name,
+		       struct bc_port_cfg *p, struct set_report *err)
+{
+	int id = cfg_get_int(c, name, "unicast_master_table");
+	int nt = cfg_get_enum(c, name, "network_transport");
+	const struct cfg_uc_table *t;
+
+	p->uc_req_duration = (uint32_t)cfg_get_int(c, name,
+						   "unicast_req_duration");
+	p->unicast_listen = cfg_get_int(c, name, "unicast_listen") != 0;
+	p->hybrid_e2e = cfg_get_int(c, name, "hybrid_e2e") != 0 ||
+			p->unicast_listen || id != 0;
+	p->inhibit_multicast_service =
+		cfg_get_int(c, name, "inhibit_multicast_service") != 0;
+	if (!id)
+		return 0;
+	t = cfg_uc_table_find(c, id);
+	if (!t)
+		return refuse(err, "unicast_master_table", "%d: no "
+			      "[unicast_master_table] has this table_id", id);
+	if (t->peer_address[0])
+		return refuse(err, "unicast_master_table", "%d: table %d has "
+			      "a peer_address (line %d): unicast peer delay is "
+			      "not implemented yet", id, id, t->peer_line);
+	for (int i = 0; i < t->n; i++) {
+		if (t->transport[i] != nt)
+			return refuse(err, "unicast_master_table", "%d: the "
+				      "address on line %d is not of this "
+				      "port's network_transport", id,
+				      t->addr_line[i]);
+		p->uc_master[i] = t->addr[i];
+		uc_port_address(nt, &t->addr[i], &p->uc_master_paddr[i]);
+	}
+	p->uc_table_id = (uint32_t)id;
+	p->uc_nmasters = (uint8_t)t->n;
+	p->uc_log_query_interval = (int8_t)t->log_query_interval;
+	return 0;
 }
 
 /* time_stamping hardware, onestep and p2p1step stamp in hardware. */
@@ -865,6 +939,7 @@ static int settings_read(const struct cfg *c, struct hvd_settings *s,
 		port_ts_from_cfg(c, name, s, i, err);
 		port_from_cfg(c, name, &s->ports[i], err);
 		port_one_step_from_cfg(c, name, &s->ports[i]);
+		uc_from_cfg(c, name, &s->ports[i], err);
 		s->ports[i].hw_timestamping = s->port_hardware[i];
 		s->ports[i].clock_is_utc = !s->port_hardware[i];
 		transport_from_cfg(c, name, &s->transport[i], err);

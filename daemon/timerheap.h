@@ -1,8 +1,8 @@
 /*
  * daemon/timerheap.h — the poll loop's timers: an indexed binary min-heap.
  *
- * Each timer has a small integer id (port * BC_TMR_COUNT + timer for the
- * core's timers, more after those for the daemon's own).  Arming an armed
+ * Each timer has a small integer id (port * BC_TMR_PER_PORT + timer for
+ * the core's timers, bc/bc.h; more after those for the daemon's own).  Arming an armed
  * timer moves it; stopping removes it; both O(log n).  Times are
  * CLOCK_MONOTONIC ns; the loop polls with the time to the earliest.
  */

@@ -283,6 +283,27 @@ static const struct mgmt_field f_cmlds_info_np[] = {
 	F("as_capable", MF_BOOL32),
 };
 
+/* UNICAST_MASTER_TABLE_NP: linuxptp 4.4's actual_table_size and struct
+ * unicast_master_entry records (bc/unicast.c). */
+static const char *uc_state_name(unsigned v)
+{
+	static const char *const n[] = { "WAIT", "HAVE_ANN", "NEED_SYDY",
+					 "HAVE_SYDY" };
+
+	return v < 4 ? n[v] : NULL;
+}
+static const struct mgmt_field f_uc_master_table_np[] = {
+	F("unicast_masters", MF_UCMASTERS),
+};
+static const struct mgmt_field f_uc_master[] = {
+	F("port_identity", MF_PID),
+	F("clock_quality", MF_CQ),
+	F("selected", MF_BOOL8),
+	FE("state", uc_state_name),
+	F("priority1", MF_U8),
+	F("priority2", MF_U8),
+	F("address", MF_PADDR),
+};
 /* PORT_HWCLOCK_NP: linuxptp 4.x's struct port_hwclock_np, 15 octets and
  * a pad. */
 static const struct mgmt_field f_port_hwclock_np[] = {
@@ -451,6 +472,7 @@ static const struct mgmt_layout layouts[] = {
 	L(PORT_SERVICE_STATS_NP, f_port_service_stats_np),
 	L(POWER_PROFILE_SETTINGS_NP, f_power_profile_np),
 	L(CMLDS_INFO_NP, f_cmlds_info_np),
+	L(UNICAST_MASTER_TABLE_NP, f_uc_master_table_np),
 	L(HVPTP_SERVO_STATUS_NP, f_servo_status_np),
 	L(HVPTP_PORT_DROPS_NP, f_port_drops_np),
 	L(HVPTP_CLOCKS_NP, f_clocks_np),
@@ -950,6 +972,20 @@ static void dec_alarms(struct dec *d, const struct mgmt_field *f)
 	}
 }
 
+static void dec_ucmasters(struct dec *d, const struct mgmt_field *f)
+{
+	uint16_t n = wire_get_u16(d->r);
+	int arr = mgmt_tree_arr(d->t, d->obj, f->name);
+
+	for (unsigned i = 0; i < n && wire_reader_ok(d->r); i++) {
+		struct dec sub = *d;
+
+		sub.obj = mgmt_tree_obj(d->t, arr, NULL);
+		dec_fields(&sub, f_uc_master,
+			   (int)(sizeof(f_uc_master) / sizeof(f_uc_master[0])));
+	}
+}
+
 /* A u32 of host-check bits: the names of the checks set. */
 static void dec_hostmask(struct dec *d, const struct mgmt_field *f)
 {
@@ -1013,6 +1049,7 @@ static const dec_fn decoders[MF_COUNT] = {
 	[MF_NS_OPT] = dec_ns_opt, [MF_LOCKS] = dec_locks,
 	[MF_LOCKCHANGES] = dec_lockchanges, [MF_ALARMS] = dec_alarms,
 	[MF_U64LE] = dec_u64le, [MF_U48] = dec_u48,
+	[MF_UCMASTERS] = dec_ucmasters,
 };
 
 static void dec_fields(struct dec *d, const struct mgmt_field *fields, int n)

@@ -79,6 +79,8 @@ enum mgmt_ftype {
 		      -> array of objects, each with its "unit" */
 	MF_U64LE, /* u64 little-endian (linuxptp's counters) */
 	MF_U48, /* u48 (timeOfNextJump) */
+	MF_UCMASTERS, /* UNICAST_MASTER_TABLE_NP: u16 n + n entries, each
+			 with its PortAddress -> array of objects */
 	MF_COUNT
 };
 

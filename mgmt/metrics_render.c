@@ -701,6 +701,42 @@ static void render_foreign_masters(struct mw *w,
 	}
 }
 
+static void render_unicast(struct mw *w, const struct metrics_snapshot *s)
+{
+	static const struct {
+		const char *event;
+		size_t off;
+	} ev[] = {
+		{ "granted", offsetof(struct bc_port_counters, uc_granted) },
+		{ "denied", offsetof(struct bc_port_counters, uc_denied) },
+		{ "grant_sent",
+		  offsetof(struct bc_port_counters, uc_grants_given) },
+		{ "refused", offsetof(struct bc_port_counters, uc_refused) },
+		{ "expired", offsetof(struct bc_port_counters, uc_expired) },
+		{ "cancel_received",
+		  offsetof(struct bc_port_counters, uc_cancels) },
+	};
+	const char *name = "hvptp_unicast_negotiation_total";
+	struct ml l;
+	uint64_t v;
+
+	mw_family(w, name, "counter",
+		  "Unicast negotiation (IEEE 1588-2019 16.1): grants received "
+		  "and denials from the masters of the port's unicast master "
+		  "table, grants sent and requests refused (a bad request, "
+		  "or all 16 peer slots taken) to clients (unicast_listen), "
+		  "clients' grants that ran out, CANCELs received.");
+	for (int i = 0; i < s->nports; i++) {
+		for (size_t k = 0; k < sizeof(ev) / sizeof(ev[0]); k++) {
+			memcpy(&v, (const uint8_t *)&s->port[i].c + ev[k].off,
+			       sizeof(v));
+			ml_port(&l, &s->port[i]);
+			ml_add(&l, "event", ev[k].event);
+			mw_uint(w, name, &l, v);
+		}
+	}
+}
+
 static void render_socket_errors(struct mw *w,
 				 const struct metrics_snapshot *s)
 {
@@ -937,6 +973,7 @@ int metrics_render(const struct metrics_snapshot *s, char *buf, size_t cap,
 	render_drops(&w, s);
 	render_port_counters(&w, s);
 	render_foreign_masters(&w, s);
+	render_unicast(&w, s);
 	render_socket_errors(&w, s);
 	render_clock_counters(&w, s);
 	render_port_changes(&w, s);

@@ -253,7 +253,7 @@ struct sim_node {
 	struct exec ex;
 	bool up;
 	uint32_t epoch; /* bumped at each (re)start */
-	uint32_t tgen[SIM_MAX_PORTS][BC_TMR_COUNT];
+	uint32_t tgen[SIM_MAX_PORTS][BC_TMR_PER_PORT];
 	/* p2p1step: the RX times of the last Pdelay_Reqs per port, for the
 	 * "NIC" to put the turnaround into the one-step Pdelay_Resp */
 	struct sim_p2p1 {
@@ -373,6 +373,8 @@ void sim_free(struct sim *s);
 /* A node's index by name, or -1; a port's index on node n, or -1. */
 int sim_find_node(const struct sim *s, const char *name);
 int sim_find_port(const struct sim_node *n, const char *name);
+/* The transport address of a node's port (its indices; sim_node.c). */
+void sim_addr(struct bc_addr *a, int node, int port);
 /* A clock's index by name ("phc0".., "sys") on node n, or -1. */
 int sim_find_clock(const struct sim_node *n, const char *name);
 /* UTC offset (TAI - UTC, s) of the simulated world at TAI time tai_ns:

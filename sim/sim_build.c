@@ -455,6 +455,8 @@ static int node_options(struct bld *b, struct cfg *c, struct sim_node *n,
 
 		if (strcmp(e->key, "ports") == 0 ||
 		    strcmp(e->key, "phcs") == 0 ||
+		    strcmp(e->key, "unicast_masters") == 0 ||
+		    strcmp(e->key, "unicast_query_interval") == 0 ||
 		    sim_keys_find(node_keys, e->key) ||
 		    sim_is_clock_key(e->key))
 			continue;
@@ -637,6 +639,51 @@ static int build_node(struct bld *b, struct sim_node *n,
 	return 0;
 }
 
+/*
+ * unicast_masters = NODE:PORT ...: the unicast master table of the
+ * node's first port (what a [unicast_master_table] with those masters'
+ * addresses gives hvptpd), asked every 2^unicast_query_interval s (0).
+ */
+static int node_unicast(struct bld *b, struct sim_node *n,
+			const struct scn_section *def)
+{
+	const struct scn_section *sec = scn_find(&b->f, SCN_NODE, n->name);
+	const struct scn_entry *e = entry_of(def, sec, "unicast_masters");
+	const struct scn_entry *q = entry_of(def, sec, "unicast_query_interval");
+	struct bc_port_cfg *pc = &n->set.ports[0];
+	char buf[512], *save = NULL, *tok, *colon;
+	int node, port;
+
+	if (!e)
+		return 0;
+	if (!n->nports)
+		return bfail(b, e->line, "unicast_masters: node %s has no port",
+			     n->name);
+	snprintf(buf, sizeof(buf), "%s", e->value);
+	for (tok = strtok_r(buf, " \t", &save); tok;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		colon = strchr(tok, ':');
+		if (colon)
+			*colon = '\0';
+		node = sim_find_node(b->s, tok);
+		port = node >= 0 && colon
+			       ? sim_find_port(&b->s->nodes[node], colon + 1)
+			       : -1;
+		if (port < 0 || node == n->index)
+			return bfail(b, e->line, "unicast_masters: %s%s%s: not "
+				     "another node's port (NODE:PORT)", tok,
+				     colon ? ":" : "", colon ? colon + 1 : "");
+		if (pc->uc_nmasters >= BC_MAX_PEERS)
+			return bfail(b, e->line, "unicast_masters: at most %d",
+				     BC_MAX_PEERS);
+		sim_addr(&pc->uc_master[pc->uc_nmasters++], node, port);
+	}
+	pc->uc_table_id = 1;
+	pc->hybrid_e2e = true;
+	pc->uc_log_query_interval = q ? (int8_t)atoi(q->value) : 0;
+	return 0;
+}
+
 /* reference = NODE; guest_of = HOST (a PTP node). */
 static int node_links(struct bld *b, struct sim_node *n)
 {
@@ -683,7 +730,8 @@ static int build_nodes(struct bld *b)
 			return -EINVAL;
 	}
 	for (int i = 0; i < b->s->nnodes; i++) {
-		if (node_links(b, &b->s->nodes[i]))
+		if (node_links(b, &b->s->nodes[i]) ||
+		    node_unicast(b, &b->s->nodes[i], def))
 			return -EINVAL;
 	}
 	for (int i = 0; i < b->s->nnodes; i++)

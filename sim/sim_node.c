@@ -70,7 +70,7 @@ static void leave(struct sim_node *n, struct sim_node *prev)
 }
 
 /* The bc_addr of a node's port: its indices (the core never looks). */
-static void addr_of(struct bc_addr *a, int node, int port)
+void sim_addr(struct bc_addr *a, int node, int port)
 {
 	memset(a, 0, sizeof(*a));
 	a->len = 4;
@@ -311,7 +311,7 @@ static uint32_t *timer_gen(struct sim_node *n, int port, int t)
 {
 	if (port == -1 || port == SIM_EXEC_PORT)
 		return t >= 0 && t < EXEC_TMR_COUNT ? &n->xgen[t] : NULL;
-	if (port < 0 || port >= n->nports || t < 0 || t >= BC_TMR_COUNT)
+	if (port < 0 || port >= n->nports || t < 0 || t >= BC_TMR_PER_PORT)
 		return NULL;
 	return &n->tgen[port][t];
 }
@@ -380,7 +380,7 @@ static void new_epoch(struct sim_node *n)
 {
 	n->epoch++;
 	for (int p = 0; p < SIM_MAX_PORTS; p++) {
-		for (int t = 0; t < BC_TMR_COUNT; t++)
+		for (int t = 0; t < BC_TMR_PER_PORT; t++)
 			n->tgen[p][t]++;
 	}
 	for (int t = 0; t < EXEC_TMR_COUNT; t++)
@@ -507,7 +507,7 @@ void sim_node_deliver(struct sim_node *n, const struct sim_ev *ev)
 	}
 	/* copied: sending from inside exec_rx may move the message pool */
 	memcpy(buf, m->buf, len);
-	addr_of(&src, m->src_node, m->src_port);
+	sim_addr(&src, m->src_node, m->src_port);
 	if (m->event) {
 		rx_ts = tmv_from_ns(node_stamp(n, ev->port, s->now, false));
 		p2p1_note(n, ev->port, buf, len, rx_ts.ns);

@@ -53,6 +53,44 @@ static size_t expected_len(const struct ptp_msg *m)
 	return n;
 }
 
+/* The unicast negotiation TLVs (bc/tlv.c): tlv_get_uc() takes exactly
+ * the four types at their one length, and what it decodes packs back to
+ * the same value but for the reserved bits. */
+static void check_uc_tlvs(const struct ptp_msg *m)
+{
+	static const uint16_t len[] = {
+		[TLV_REQUEST_UNICAST_TRANSMISSION] = 6,
+		[TLV_GRANT_UNICAST_TRANSMISSION] = 8,
+		[TLV_CANCEL_UNICAST_TRANSMISSION] = 2,
+		[TLV_ACKNOWLEDGE_CANCEL_UNICAST_TRANSMISSION] = 2,
+	};
+	for (unsigned i = 0; i < m->n_tlvs; i++) {
+		const struct ptp_tlv *t = &m->tlvs[i];
+		uint16_t want = t->type < 8 ? len[t->type] : 0;
+		struct tlv_uc u;
+		int rc = tlv_get_uc(t, &u);
+
+		CHECK((rc == 0) == (want && t->length == want));
+		if (rc == 0) {
+			uint8_t buf[16];
+			struct wire_writer w;
+			struct ptp_msg x;
+
+			memset(&x, 0, sizeof(x));
+			wire_writer_init(&w, buf, sizeof(buf));
+			CHECK(tlv_put_uc(&x, &w, &u) == 0);
+			CHECK(x.n_tlvs == 1 && x.tlvs[0].length == want);
+			CHECK((x.tlvs[0].value[0] ^ t->value[0]) ==
+			      (want == 2 ? 0 : (t->value[0] & 0x0F)));
+			if (want >= 6)
+				CHECK(memcmp(x.tlvs[0].value + 1,
+					     t->value + 1, 5) == 0);
+			if (want == 8)
+				CHECK(x.tlvs[0].value[7] == t->value[7]);
+		}
+	}
+}
+
 static void check_views(const struct ptp_msg *m)
 {
 	const struct ptp_tlv_views *v = &m->tlv_view;
@@ -110,6 +148,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(why == BC_DROP_NONE);
 	CHECK(m.hdr.msg_length <= size);
 	check_views(&m);
+	check_uc_tlvs(&m);
 
 	expect = expected_len(&m);
 	CHECK(expect <= m.hdr.msg_length);

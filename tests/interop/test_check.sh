@@ -9,9 +9,10 @@
 #    interface too: hvptpd --check exits 0 with one "FILE: OK: ..." line on
 #    stdout, or 2 with every stderr line "FILE:LINE: OPTION: REASON" (a
 #    warning is "FILE:LINE: warning: MSG") and at least one error.  The
-#    table (configuration, result, first reason) goes to the log; default.cfg
-#    must pass and sa.cfg (a security association file, not a ptp4l
-#    configuration) must not.
+#    table (configuration, result, first reason) goes to the log; default.cfg,
+#    UNICAST-MASTER.cfg and G.8265.1.cfg (unicast servers) must pass and
+#    sa.cfg (a security association file, not a ptp4l configuration) must
+#    not.
 # 2. Broken configurations: several errors in one file, each on its line,
 #    typos with their suggestion, a bad choice with the accepted values, a
 #    bad leapfile, a command-line typo: stderr exactly as expected, exit 2;
@@ -109,6 +110,11 @@ echo "stock configurations, hvptpd --check -f FILE -i eth0:"
 printf '%s' "$table" | sed 's/^/  /'
 [ -z "$d44" ] || [ "${result["linuxptp 4.4 default.cfg"]}" = 0 ] || hv_fail "linuxptp 4.4 default.cfg refused"
 [ -z "$d44" ] || [ "${result["linuxptp 4.4 sa.cfg"]}" = 2 ] || hv_fail "sa.cfg (not a ptp4l configuration) accepted"
+# unicast_listen, hybrid_e2e, inhibit_multicast_service and
+# unicast_req_duration are implemented: the unicast server examples load
+for f in UNICAST-MASTER.cfg G.8265.1.cfg; do
+	[ -z "$d44" ] || [ "${result["linuxptp 4.4 $f"]}" = 0 ] || hv_fail "linuxptp 4.4 $f refused"
+done
 
 # --- 2. broken configurations ------------------------------------------------
 

@@ -65,7 +65,7 @@ struct net_state_rec {
 struct net_arm {
 	int64_t now, at;
 	int port;
-	enum bc_timer t;
+	int t; /* bc_timer_make(slot, kind) */
 	int8_t log_delay_req; /* portDS.logMinDelayReqInterval then */
 };
 
@@ -84,7 +84,7 @@ struct net_node {
 	int64_t tx_ts_err; /* its TX timestamps are this early */
 	bool onestep_nic; /* writes the egress time into a Sync sent
 			     without twoStepFlag (time_stamping onestep) */
-	int64_t timer[NET_PORTS][BC_TMR_COUNT]; /* -1: not armed */
+	int64_t timer[NET_PORTS][BC_TMR_PER_PORT]; /* -1: not armed */
 	int nsamples; /* Sync samples (samples[]) */
 	int ndelay_samples; /* Delay_Req-direction samples */
 	struct net_sample last_delay_sample;
@@ -121,7 +121,24 @@ struct net {
 	struct net_step_hook step;
 	void (*check)(struct net *n); /* invariant after each event */
 	uint64_t events;
+	/* addresses: each message comes with its sender's (net_addr) and a
+	 * unicast one reaches the addressed port only; off: no address,
+	 * every message reaches the whole segment */
+	bool addrs;
 };
+
+/* The address of clock c's port p (with net.addrs). */
+static inline struct bc_addr net_addr(int c, int p)
+{
+	struct bc_addr a;
+
+	memset(&a, 0, sizeof(a));
+	a.len = 3;
+	a.data[0] = 'N';
+	a.data[1] = (uint8_t)c;
+	a.data[2] = (uint8_t)p;
+	return a;
+}
 
 /* ---- configuration helpers ---- */
 
@@ -203,7 +220,7 @@ static inline int net_add(struct net *n, const struct bc_clock_cfg *cc,
 	nd->off = off;
 	for (int p = 0; p < NET_PORTS; p++) {
 		nd->seg[p] = p < nports ? segs[p] : -1;
-		for (int t = 0; t < BC_TMR_COUNT; t++)
+		for (int t = 0; t < BC_TMR_PER_PORT; t++)
 			nd->timer[p][t] = -1;
 	}
 	return c;
@@ -297,8 +314,13 @@ static inline void net_deliver_to(struct net *n, int c, int p,
 		for (int p2 = 0; p2 < n->n[c2].nports; p2++) {
 			struct net_item *it;
 
+			struct bc_addr to = net_addr(c2, p2);
+
 			if (n->n[c2].seg[p2] != nd->seg[p] ||
 			    (c2 == c && p2 == p))
+				continue;
+			if (n->addrs && x->u.send.dest == BC_DEST_UNICAST &&
+			    memcmp(&to, &x->u.send.addr, sizeof(to)) != 0)
 				continue;
 			int64_t arrive = n->now + n->delay + n->n[c2].rx_extra;
 
@@ -478,7 +500,7 @@ static inline bool net_first_timer(struct net *n, int *c, int *p, int *t)
 
 	for (int i = 0; i < n->nclocks; i++) {
 		for (int j = 0; j < n->n[i].nports; j++) {
-			for (int k = 0; k < BC_TMR_COUNT; k++) {
+			for (int k = 0; k < BC_TMR_PER_PORT; k++) {
 				int64_t at = n->n[i].timer[j][k];
 
 				if (at < 0 || (best >= 0 && at >= best))
@@ -498,6 +520,7 @@ static inline void net_run_item(struct net *n, struct net_item *qi,
 {
 	struct net_item it = *qi; /* the slot may be reused at once */
 	struct net_node *nd = &n->n[it.c];
+	struct bc_addr src;
 
 	qi->used = false;
 	n->nitems--;
@@ -507,7 +530,9 @@ static inline void net_run_item(struct net *n, struct net_item *qi,
 		return;
 	}
 	nd->last_rx_at[it.p][it.type] = n->now;
-	bc_port_rx(nd->bc, it.p, it.buf, it.len, it.ts, NULL, n->now, a);
+	src = net_addr(it.sc, it.sp);
+	bc_port_rx(nd->bc, it.p, it.buf, it.len, it.ts, n->addrs ? &src : NULL,
+		   n->now, a);
 	net_actions(n, it.c, a);
 	net_maybe_step(n, it.c, false, it.type);
 }

@@ -254,6 +254,8 @@ static const char *const implemented_set[] = {
 	"user",
 	"clock_class_threshold", "G.8275.defaultDS.localPriority",
 	"G.8275.portDS.localPriority", "BMCA", "ignore_source_id",
+	"hybrid_e2e", "inhibit_multicast_service", "unicast_listen",
+	"unicast_master_table", "unicast_req_duration",
 	/* hvptpd's own */
 	"metrics_address", "metrics_textfile", "metrics_textfile_interval",
 	"kalman_wander", "kalman_outlier_gate", "servo_filter",
@@ -732,14 +734,14 @@ static void test_not_implemented_refused(void **state)
 	assert_int_equal(parse(c, "[global]\n"
 				  "priority1 5\n"
 				  "[eth0]\n"
-				  "hybrid_e2e 1\n",
+				  "tsproc_mode raw\n",
 			       &err),
 			 -EINVAL);
 	assert_int_equal(err.line, 4);
-	assert_string_equal(err.option, "hybrid_e2e");
-	assert_string_equal(err.reason, "1: not implemented by hvptpd yet: it "
-					"can only do what the default (0) asks "
-					"for");
+	assert_string_equal(err.option, "tsproc_mode");
+	assert_string_equal(err.reason, "raw: not implemented by hvptpd yet: "
+					"it can only do what the default "
+					"(filter) asks for");
 	assert_int_equal(w.count, 0);
 	assert_int_equal(parse(c, "[global]\n"
 				  "ntpshm_segment 3\n"
@@ -782,33 +784,6 @@ static void test_not_implemented_default_silent(void **state)
 	assert_int_equal(w.count, 0);
 }
 
-static void test_unicast_table_skipped(void **state)
-{
-	struct cfg_error err;
-	struct warns w;
-	struct cfg *c = new_cfg(&w);
-
-	*state = c;
-	assert_int_equal(parse(c, "[global]\n"
-				  "[unicast_master_table]\n"
-				  "table_id 1\n"
-				  "logQueryInterval 2\n"
-				  "UDPv4 192.168.1.11\n"
-				  "[UNICAST_MASTER_TABLE]\n"
-				  "table_id 2\n"
-				  "L2 00:11:22:33:44:55\n"
-				  "peer_address 10.0.0.1\n"
-				  "[eth0]\n"
-				  "udp_ttl 4\n",
-			       &err),
-			 0);
-	assert_int_equal(w.count, 1);
-	assert_int_equal(w.last_line, 2);
-	assert_string_equal(w.last_msg,
-			    "unicast_master_table is not implemented");
-	assert_int_equal(cfg_nports(c), 1);
-	assert_int_equal(cfg_get_int(c, "eth0", "udp_ttl"), 4);
-}
 
 /* ---- command-line values and ports ------------------------------------- */
 
@@ -959,9 +934,10 @@ static void test_linuxptp_all_cfgs(void **state)
 				      strrchr(g.gl_pathv[i], '/') + 1,
 				      cfg_nports(c), w.count);
 		}
-		/* ptp4l's UNICAST-MASTER would run as a multicast master */
+		/* ptp4l's UNICAST-MASTER: unicast_listen, hybrid_e2e and
+		 * inhibit_multicast_service are implemented */
 		if (strstr(g.gl_pathv[i], "UNICAST-MASTER"))
-			assert_string_equal(err.option, "hybrid_e2e");
+			assert_string_equal(err.option, "");
 		free(buf);
 		cfg_destroy(c);
 	}
@@ -1027,8 +1003,6 @@ int main(void)
 		cmocka_unit_test_teardown(test_not_implemented_refused,
 					  teardown_cfg),
 		cmocka_unit_test_teardown(test_not_implemented_default_silent,
-					  teardown_cfg),
-		cmocka_unit_test_teardown(test_unicast_table_skipped,
 					  teardown_cfg),
 		cmocka_unit_test_teardown(test_cmdline_locked, teardown_cfg),
 		cmocka_unit_test_teardown(test_ports, teardown_cfg),

@@ -890,9 +890,19 @@ static void test_unarmed_timer(void **state)
 				 0);
 		assert_int_equal(act.n, 0);
 	}
-	assert_int_equal(bc_port_timer(net.n[b].bc, 0, BC_TMR_COUNT, net.now,
-				       &act),
+	assert_int_equal(bc_port_timer(net.n[b].bc, 0, BC_TMR_PER_PORT,
+				       net.now, &act),
 			 -EINVAL);
+	assert_int_equal(bc_port_timer(net.n[b].bc, 0, -1, net.now, &act),
+			 -EINVAL);
+	/* a unicast peer's slot that holds nothing: a stray expiry */
+	bc_actions_init(&act);
+	assert_int_equal(bc_port_timer(net.n[b].bc, 0,
+				       bc_timer_make(BC_MAX_PEERS,
+						     BC_TMR_SYNC_TX),
+				       net.now, &act),
+			 0);
+	assert_int_equal(act.n, 0);
 	assert_int_equal(bc_port_timer(net.n[b].bc, 1, BC_TMR_SYNC_TX, net.now,
 				       &act),
 			 -EINVAL);

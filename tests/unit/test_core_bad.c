@@ -370,13 +370,14 @@ static void test_wrong_state(void **state)
 	feed(CA, buf, len, BC_DROP_WRONG_STATE);
 	len = (size_t)build(PTP_MSG_DELAY_RESP, stranger, 1, buf);
 	feed(CA, buf, len, BC_DROP_WRONG_STATE);
-	/* peer delay on E2E ports: the other mechanism's; signaling: not
-	 * handled */
+	/* peer delay on E2E ports: the other mechanism's; signaling to
+	 * another port (its targetPortIdentity, zero here): not for this
+	 * one */
 	len = (size_t)build(PTP_MSG_PDELAY_REQ, stranger, 1, buf);
 	feed(CA, buf, len, BC_DROP_WRONG_MECHANISM);
 	feed(CB, buf, len, BC_DROP_WRONG_MECHANISM);
 	len = (size_t)build(PTP_MSG_SIGNALING, stranger, 1, buf);
-	feed(CA, buf, len, BC_DROP_UNSUPPORTED);
+	feed(CA, buf, len, BC_DROP_NOT_FOR_US);
 	/* the slave: a stranger's Sync/Follow_Up/Delay_Resp */
 	len = (size_t)build(PTP_MSG_SYNC, stranger, 1, buf);
 	feed(CB, buf, len, BC_DROP_NOT_PARENT);

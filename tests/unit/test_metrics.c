@@ -97,6 +97,7 @@ static void make_snapshot(struct metrics_snapshot *s)
 	snprintf(s->port[1].name, sizeof(s->port[1].name), "eth1");
 	s->port[1].number = 2;
 	s->port[1].state = PS_MASTER;
+	s->port[1].c.uc_refused = 5;
 	s->port[1].c.tx[PTP_MSG_SYNC] = 100;
 	s->uptime_s = 60.5;
 	s->cpu_s = 0.25;
@@ -347,6 +348,10 @@ static void test_counters(void **state)
 		    "interface=\"eth0\",event=\"evicted\"} 4990");
 	assert_line("hvptp_foreign_master_table_total{port=\"2\","
 		    "interface=\"eth1\",event=\"evicted\"} 0");
+	assert_line("hvptp_unicast_negotiation_total{port=\"2\","
+		    "interface=\"eth1\",event=\"refused\"} 5");
+	assert_line("hvptp_unicast_negotiation_total{port=\"1\","
+		    "interface=\"eth0\",event=\"granted\"} 0");
 	/* not from the parent: expected traffic, ignored, not dropped */
 	assert_line("hvptp_ignored_messages_total{port=\"1\",interface="
 		    "\"eth0\",reason=\"not_parent\"} 3");

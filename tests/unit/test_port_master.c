@@ -55,7 +55,7 @@ static int64_t armed_at(enum bc_timer t)
 
 	for (int i = 0; i < act.n; i++) {
 		if (act.a[i].type == BC_ACT_TIMER_ARM &&
-		    act.a[i].u.timer.timer == t)
+		    act.a[i].u.timer.timer == (int)t)
 			at = act.a[i].u.timer.at_ns;
 	}
 	return at;
