@@ -187,8 +187,8 @@ hv_kill_pid() {
 hv_cleanup() {
 	local rc=$? n ns pid
 	trap - EXIT INT TERM HUP
-	for n in "${!HV_CAP_PID[@]}"; do
-		[ -n "${HV_CAP_PID[$n]}" ] && kill -KILL "${HV_CAP_PID[$n]}" 2>/dev/null
+	for n in "$HV_TMP"/cap-*.pid; do
+		[ -f "$n" ] && kill -KILL "$(cat "$n")" 2>/dev/null
 	done
 	for n in "${HV_NODES[@]}"; do
 		pid=${HV_NODE_PID[$n]:-}
@@ -278,8 +278,6 @@ hv_eui64() {
 
 # --- captures through Wireshark's PTP dissector ------------------------------
 
-declare -gA HV_CAP_PID=()
-
 # hv_capture_start NS IF: capture PTP (UDP 319/320 over IPv4 and IPv6,
 # ethertype 0x88F7) on IF in namespace NS until hv_capture_check; prints
 # the capture file's name.  Needs dumpcap (Debian's tshark, scripts/deps.sh).
@@ -290,10 +288,12 @@ hv_capture_start() {
 	ip netns exec "$(hv_ns "$1")" dumpcap -q -i "$2" \
 		-f "udp port 319 or udp port 320 or ether proto 0x88f7" \
 		-w "$f" >"$f.log" 2>&1 &
-	HV_CAP_PID[$f]=$!
+	# callers take the file name by $(...), a subshell: the pid goes
+	# to a file, which hv_capture_check and hv_cleanup read
+	echo $! >"$f.pid"
 	for ((i = 0; i < 50; i++)); do
 		grep -q "Capturing on" "$f.log" 2>/dev/null && break
-		kill -0 "${HV_CAP_PID[$f]}" 2>/dev/null ||
+		kill -0 "$(cat "$f.pid")" 2>/dev/null ||
 			hv_fail "dumpcap on $1:$2 failed: $(head -c 300 "$f.log")"
 		sleep 0.1
 	done
@@ -306,10 +306,18 @@ hv_capture_start() {
 # test otherwise (naming the first few); with no packet from SOURCE at all
 # it fails too.  Prints "N packets (TYPE COUNT, ...)".
 hv_capture_check() {
-	local f=$1 src=$2 pid=${HV_CAP_PID[$1]:-} field sel n bad types
+	local f=$1 src=$2 pid="" field sel n bad types i
+	[ -f "$f.pid" ] && pid=$(cat "$f.pid")
 	if [ -n "$pid" ]; then
-		hv_kill_pid "$pid"
-		HV_CAP_PID[$f]=""
+		# not our child (started in a subshell): TERM, then wait until
+		# dumpcap has written the file out and gone
+		kill -TERM "$pid" 2>/dev/null
+		for ((i = 0; i < 50; i++)); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.1
+		done
+		kill -KILL "$pid" 2>/dev/null
+		rm -f "$f.pid"
 	fi
 	case $src in
 	*:*:*:*:*:*) field=eth.src ;;
