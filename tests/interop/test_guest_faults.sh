@@ -12,8 +12,8 @@
 #
 # Checked: hvptpd never dies; vm1's guest never changes state and stays
 # with hvptpd; the hostile guest's port counts the bad messages
-# (hvptpctl --json: drops) and answers the Delay_Reqs it takes (those
-# over delay_req_rate_limit are read and counted as rate_limited) while
+# (hvptpctl --json: drops) and answers the Delay_Reqs it reads (less those
+# over delay_req_rate_limit, read, counted in rx and as rate_limited) while
 # vm1's port counts no drop; a pattern port put into a bridge is dropped and taken
 # back when it leaves; after the flapping the daemon holds as many file
 # descriptors as before (no socket leaks) and lists exactly its ports; the
@@ -108,10 +108,12 @@ sleep 1
 req=$(($(stat 3 rx delay_req) - req0))
 resp=$(($(stat 3 tx delay_resp) - resp0))
 lim=$(($(limited 3) - lim0))
-[ "$resp" = "$req" ] ||
-	hv_fail "vm2's port answered $resp of the $req Delay_Reqs it took"
-[ $((req + lim)) -gt $((sent / 2)) ] ||
-	hv_fail "vm2's port read $req + $lim (rate_limited) of the $sent Delay_Reqs sent"
+# PORT_STATS_NP's rx counts every message that parsed, as ptp4l's: the
+# rate-limited ones too (issue 9's parity); each of the others is answered
+[ "$resp" = $((req - lim)) ] ||
+	hv_fail "vm2's port answered $resp of the $req Delay_Reqs it read ($lim rate_limited)"
+[ "$req" -gt $((sent / 2)) ] ||
+	hv_fail "vm2's port read $req (of them $lim rate_limited) of the $sent Delay_Reqs sent"
 [ "$lim" -gt 0 ] ||
 	hv_fail "vm2's flood ($sent in ${FLOOD_S}s) was not rate-limited"
 drops_vm2=$(port_field vm2 drops)
