@@ -192,6 +192,12 @@ int transport_sockopt_int(struct transport *t, int ch, int level, int name,
 			  int v, const char *what);
 /* SO_REUSEADDR and SO_BINDTODEVICE. */
 int transport_bind_device(struct transport *t, int ch);
+/* The UDP transports' ports, TTL (hop limit) and DSCP in range; logged
+ * with what ("UDPv4", "UDPv6") when not. */
+bool transport_udp_cfg_ok(const struct transport *t, const char *what);
+/* bind(2) of channel ch's socket to sa, the error logged with its port. */
+int transport_bind_addr(struct transport *t, int ch,
+			const struct sockaddr *sa, socklen_t len);
 /* socket_rcvbuf on ch (SO_RCVBUFFORCE, else SO_RCVBUF). */
 int transport_rcvbuf(struct transport *t, int ch);
 /* SO_PRIORITY when socket_priority is set. */

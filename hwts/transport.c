@@ -149,6 +149,35 @@ int transport_bind_device(struct transport *t, int ch)
 	return err;
 }
 
+bool transport_udp_cfg_ok(const struct transport *t, const char *what)
+{
+	const struct transport_cfg *c = &t->cfg;
+
+	if (c->event_port == 0 || c->general_port == 0 ||
+	    c->event_port == c->general_port || c->udp_ttl < 1 ||
+	    c->udp_ttl > 255 || c->dscp_event < 0 || c->dscp_event > 63 ||
+	    c->dscp_general < 0 || c->dscp_general > 63) {
+		cm_err("%s: bad %s settings (ports %u/%u, ttl %d, dscp %d/%d)",
+		       t->ifname, what, c->event_port, c->general_port,
+		       c->udp_ttl, c->dscp_event, c->dscp_general);
+		return false;
+	}
+	return true;
+}
+
+int transport_bind_addr(struct transport *t, int ch,
+			const struct sockaddr *sa, socklen_t len)
+{
+	uint16_t port = ch ? t->cfg.general_port : t->cfg.event_port;
+	int err;
+
+	if (bind(t->fd[ch], sa, len) == 0)
+		return 0;
+	err = -errno;
+	cm_err("%s: bind to port %u: %s", t->ifname, port, strerror(-err));
+	return err;
+}
+
 /*
  * The receive buffer: SO_RCVBUFFORCE (CAP_NET_ADMIN, which hvptpd has)
  * passes net.core.rmem_max; without the capability SO_RCVBUF takes what

@@ -57,17 +57,7 @@ static int udp4_check_cfg(struct udp4 *u)
 				  &u->dst[1]);
 	if (err)
 		return err;
-	if (c->event_port == 0 || c->general_port == 0 ||
-	    c->event_port == c->general_port || c->udp_ttl < 1 ||
-	    c->udp_ttl > 255 || c->dscp_event < 0 || c->dscp_event > 63 ||
-	    c->dscp_general < 0 || c->dscp_general > 63) {
-		cm_err("%s: bad UDPv4 settings (ports %u/%u, ttl %d, dscp "
-		       "%d/%d)",
-		       t->ifname, c->event_port, c->general_port, c->udp_ttl,
-		       c->dscp_event, c->dscp_general);
-		return -EINVAL;
-	}
-	return 0;
+	return transport_udp_cfg_ok(t, "UDPv4") ? 0 : -EINVAL;
 }
 
 /* Create, flag, bind to the port and the device. */
@@ -86,13 +76,7 @@ static int udp4_socket_bind(struct transport *t, int ch)
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_ANY);
 	sin.sin_port = htons(port);
-	if (bind(t->fd[ch], (struct sockaddr *)&sin, sizeof(sin)) < 0) {
-		err = -errno;
-		cm_err("%s: bind to port %u: %s", t->ifname, port,
-		       strerror(-err));
-		return err;
-	}
-	return 0;
+	return transport_bind_addr(t, ch, (struct sockaddr *)&sin, sizeof(sin));
 }
 
 static int udp4_join(struct transport *t, int ch, const struct sockaddr_in *g)

@@ -83,17 +83,7 @@ static int udp6_check_cfg(struct udp6 *u)
 				   &u->dst[1]);
 	if (err)
 		return err;
-	if (c->event_port == 0 || c->general_port == 0 ||
-	    c->event_port == c->general_port || c->udp_ttl < 1 ||
-	    c->udp_ttl > 255 || c->dscp_event < 0 || c->dscp_event > 63 ||
-	    c->dscp_general < 0 || c->dscp_general > 63) {
-		cm_err("%s: bad UDPv6 settings (ports %u/%u, hop limit %d, "
-		       "dscp %d/%d)",
-		       t->ifname, c->event_port, c->general_port, c->udp_ttl,
-		       c->dscp_event, c->dscp_general);
-		return -EINVAL;
-	}
-	return 0;
+	return transport_udp_cfg_ok(t, "UDPv6") ? 0 : -EINVAL;
 }
 
 static int udp6_socket_bind(struct transport *t, int ch)
@@ -114,13 +104,8 @@ static int udp6_socket_bind(struct transport *t, int ch)
 	sin6.sin6_family = AF_INET6;
 	sin6.sin6_addr = in6addr_any;
 	sin6.sin6_port = htons(port);
-	if (bind(t->fd[ch], (struct sockaddr *)&sin6, sizeof(sin6)) < 0) {
-		err = -errno;
-		cm_err("%s: bind to [::]:%u: %s", t->ifname, port,
-		       strerror(-err));
-		return err;
-	}
-	return 0;
+	return transport_bind_addr(t, ch, (struct sockaddr *)&sin6,
+				   sizeof(sin6));
 }
 
 static int udp6_join(struct transport *t, int ch,

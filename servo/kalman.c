@@ -201,17 +201,15 @@ static int kf_uh_index(const struct kf_servo *k, int i) /* 0: oldest */
 	return (k->uh_next - k->uh_n + i + 2 * KF_UH) % KF_UH;
 }
 
-/* From local time t on, u is set (never earlier than the newest). */
+/* From local time t on, u is set; no earlier than the newest entry,
+ * which it replaces when not later (the newest then held for no time). */
 static void kf_uh_add(struct kf_servo *k, int64_t t, double u)
 {
 	int last = (k->uh_next + KF_UH - 1) % KF_UH;
 
 	if (k->uh_n > 0 && t <= k->uh_t[last]) {
-		if (t == k->uh_t[last] || k->uh_n == 1) {
-			k->uh_u[last] = u;
-			return;
-		}
-		t = k->uh_t[last];
+		k->uh_u[last] = u;
+		return;
 	}
 	k->uh_t[k->uh_next] = t;
 	k->uh_u[k->uh_next] = u;
